@@ -1,0 +1,129 @@
+package eventstore
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits every store enforces.
+const (
+	// MaxEventSize is the largest data plus metadata of one event, in bytes.
+	MaxEventSize = 1 << 20
+	// MaxStreamIDLen is the longest stream ID, in bytes.
+	MaxStreamIDLen = 256
+	// MaxTypeLen is the longest event type, in bytes.
+	MaxTypeLen = 128
+)
+
+// ValidateStreamID reports whether id is a usable stream ID.
+func ValidateStreamID(id string) error {
+	switch {
+	case id == "":
+		return fmt.Errorf("%w: empty", ErrInvalidStream)
+	case len(id) > MaxStreamIDLen:
+		return fmt.Errorf("%w: %d bytes, the limit is %d", ErrInvalidStream, len(id), MaxStreamIDLen)
+	case !utf8.ValidString(id):
+		return fmt.Errorf("%w: not valid UTF-8", ErrInvalidStream)
+	}
+	for _, r := range id {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%w: control character %U", ErrInvalidStream, r)
+		}
+	}
+	return nil
+}
+
+// ValidateAppend checks a whole append before any of it is written: the
+// stream ID, that there is at least one event, and each event in turn.
+func ValidateAppend(stream string, events []EventData) error {
+	if err := ValidateStreamID(stream); err != nil {
+		return err
+	}
+	if len(events) == 0 {
+		return ErrEmptyAppend
+	}
+	seen := make(map[string]struct{}, len(events))
+	for i, e := range events {
+		if err := ValidateEvent(e); err != nil {
+			return fmt.Errorf("event %d: %w", i, err)
+		}
+		if _, dup := seen[e.ID]; dup {
+			return fmt.Errorf("event %d: %w: ID %s appears twice in one append", i, ErrInvalidEvent, e.ID)
+		}
+		seen[e.ID] = struct{}{}
+	}
+	return nil
+}
+
+// ValidateEvent checks one event against the limits of the contract.
+func ValidateEvent(e EventData) error {
+	if !IsUUID(e.ID) {
+		return fmt.Errorf("%w: ID %q is not a canonical lower-case UUID", ErrInvalidEvent, e.ID)
+	}
+	if e.Type == "" || len(e.Type) > MaxTypeLen {
+		return fmt.Errorf("%w: type must be 1 to %d bytes", ErrInvalidEvent, MaxTypeLen)
+	}
+	for _, r := range e.Type {
+		if r <= ' ' || r == 0x7f || r > unicode.MaxASCII {
+			return fmt.Errorf("%w: type %q must be printable ASCII without spaces", ErrInvalidEvent, e.Type)
+		}
+	}
+	if n := len(e.Data) + len(e.Metadata); n > MaxEventSize {
+		return fmt.Errorf("%w: %d bytes, the limit is %d", ErrEventTooLarge, n, MaxEventSize)
+	}
+	if !json.Valid(e.Data) {
+		return fmt.Errorf("%w: data is not valid JSON", ErrInvalidEvent)
+	}
+	if len(e.Metadata) > 0 && !json.Valid(e.Metadata) {
+		return fmt.Errorf("%w: metadata is not valid JSON", ErrInvalidEvent)
+	}
+	return nil
+}
+
+// IsUUID reports whether s is a canonical lower-case UUID string.
+func IsUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// NewID returns a random (version 4) UUID string for a new event.
+func NewID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("eventstore: reading random bytes: %v", err))
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return FormatUUID(b)
+}
+
+// FormatUUID formats 16 bytes as a canonical lower-case UUID string.
+func FormatUUID(b [16]byte) string {
+	const hex = "0123456789abcdef"
+	out := make([]byte, 0, 36)
+	for i, x := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out = append(out, '-')
+		}
+		out = append(out, hex[x>>4], hex[x&0x0f])
+	}
+	return string(out)
+}
