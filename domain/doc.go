@@ -1,0 +1,34 @@
+// Package domain holds cadena's business rules as a pure fold: departments,
+// the internal service agreements between them, and the lifecycle of a
+// hand-off from a supplier department to a customer department.
+//
+// # Basics
+//
+// Every aggregate follows the same shape:
+//
+//	Decide(state, command, now) -> (events, error)
+//	Evolve(state, event) -> state
+//
+// Decide validates a command against the current state and returns the
+// events that record it; Evolve folds one event into the state. Neither reads
+// a clock, a store or the network: the caller passes "now" as a value, loads
+// the state by folding the stream, and appends the events.
+//
+// Event type names are explicit, stable and versioned ("handoff.requested.v1");
+// their JSON is documented in the README and pinned by golden files in
+// testdata/, so a change to an event's JSON fails a test unless the version
+// changes too.
+//
+// # Streams
+//
+//   - department-<id>: department.registered.v1, .renamed.v1, .retired.v1
+//   - agreement-<supplier>.<customer>: agreement.set.v1 (all kinds of the pair)
+//   - handoff-<id>: handoff.requested.v1 ... handoff.rated.v1
+//
+// # Errors
+//
+// Errors carry a kind that the API maps to a status: ErrInvalid (a
+// *ValidationError naming the field; 422), ErrTransition (a
+// *TransitionError naming the state and the command; 409), ErrNotFound (404)
+// and ErrConflict (409).
+package domain

@@ -1,0 +1,378 @@
+package domain
+
+import (
+	"slices"
+	"time"
+)
+
+// State is where a hand-off stands in its lifecycle.
+type State string
+
+// The states of a hand-off. Cancelled is final; delivered is not (the
+// customer may return the work).
+const (
+	StateNone      State = "none" // the hand-off does not exist yet
+	StateRequested State = "requested"
+	StateAccepted  State = "accepted"
+	StatePaused    State = "paused"
+	StateDelivered State = "delivered"
+	StateReturned  State = "returned"
+	StateCancelled State = "cancelled"
+)
+
+// States lists every state a hand-off can be in once requested.
+var States = []State{StateRequested, StateAccepted, StatePaused, StateDelivered, StateReturned, StateCancelled}
+
+// Handoff is the state of one hand-off, built by folding its events with
+// EvolveHandoff. The zero value is a hand-off that does not exist yet.
+type Handoff struct {
+	ID       string
+	Supplier string
+	Customer string
+	Kind     string
+	Title    string
+	State    State
+	// Agreement is the agreement in force when the hand-off was requested;
+	// nil when the pair had none.
+	Agreement *AgreementTerms
+
+	RequestedAt      time.Time
+	FirstResponseAt  time.Time // first accepted or delivered; zero before
+	LatestDeliveryAt time.Time // zero before the first delivery
+	Deliveries       int
+	Returns          int
+	Escalations      int
+	// Rating is the rating of the latest delivery; nil when it has none.
+	Rating *Rating
+	// Owned lists the intervals of supplier-owned time; the last one is
+	// open (zero To) while the clock runs.
+	Owned []Interval
+
+	Version uint64    // number of events folded
+	LastAt  time.Time // business time of the latest event
+}
+
+// Rating is the customer's rating of one delivery.
+type Rating struct {
+	Delivery int
+	Score    int
+	Comment  string
+	At       time.Time
+}
+
+// Exists reports whether the hand-off has been requested.
+func (h Handoff) Exists() bool { return h.Version > 0 }
+
+// Open reports whether the hand-off is neither delivered nor cancelled.
+func (h Handoff) Open() bool {
+	return h.Exists() && h.State != StateDelivered && h.State != StateCancelled
+}
+
+// Side is the side of a hand-off a command may come from.
+type Side uint8
+
+// The sides of a hand-off.
+const (
+	SideSupplier Side = 1 << iota
+	SideCustomer
+	SideEither = SideSupplier | SideCustomer
+)
+
+// HandoffCommand is a command on one hand-off.
+type HandoffCommand interface {
+	// Name is the command's verb: "request", "accept", ...
+	Name() string
+	// Sides tells which side of the hand-off may issue the command.
+	Sides() Side
+	occurredAt() time.Time
+}
+
+// RequestHandoff opens a hand-off. The caller loads both departments and
+// the agreement in force for the pair and kind when the request is recorded.
+type RequestHandoff struct {
+	ID        string
+	Supplier  string
+	Customer  string
+	Kind      string
+	Title     string
+	At        time.Time
+	Agreement *AgreementTerms
+	// SupplierDept and CustomerDept are the departments' current states.
+	SupplierDept Department
+	CustomerDept Department
+}
+
+// Accept records that the supplier takes the work on.
+type Accept struct{ At time.Time }
+
+// Pause stops the supplier's clock while it waits on the customer.
+type Pause struct {
+	Reason string
+	At     time.Time
+}
+
+// Resume restarts the supplier's clock.
+type Resume struct{ At time.Time }
+
+// Deliver hands the work over to the customer.
+type Deliver struct {
+	Note string
+	At   time.Time
+}
+
+// Return sends a delivery back for rework; the reason is required.
+type Return struct {
+	Reason string
+	At     time.Time
+}
+
+// Escalate flags the hand-off; its state does not change.
+type Escalate struct {
+	Reason string
+	At     time.Time
+}
+
+// Cancel withdraws the request for good.
+type Cancel struct {
+	Reason string
+	At     time.Time
+}
+
+// Rate scores the latest delivery from 1 to 5; rating again replaces it.
+type Rate struct {
+	Score   int
+	Comment string
+	At      time.Time
+}
+
+func (RequestHandoff) Name() string { return "request" }
+func (Accept) Name() string         { return "accept" }
+func (Pause) Name() string          { return "pause" }
+func (Resume) Name() string         { return "resume" }
+func (Deliver) Name() string        { return "deliver" }
+func (Return) Name() string         { return "return" }
+func (Escalate) Name() string       { return "escalate" }
+func (Cancel) Name() string         { return "cancel" }
+func (Rate) Name() string           { return "rate" }
+
+func (RequestHandoff) Sides() Side { return SideEither }
+func (Accept) Sides() Side         { return SideSupplier }
+func (Pause) Sides() Side          { return SideSupplier }
+func (Resume) Sides() Side         { return SideEither }
+func (Deliver) Sides() Side        { return SideSupplier }
+func (Return) Sides() Side         { return SideCustomer }
+func (Escalate) Sides() Side       { return SideCustomer }
+func (Cancel) Sides() Side         { return SideCustomer }
+func (Rate) Sides() Side           { return SideCustomer }
+
+func (c RequestHandoff) occurredAt() time.Time { return c.At }
+func (c Accept) occurredAt() time.Time         { return c.At }
+func (c Pause) occurredAt() time.Time          { return c.At }
+func (c Resume) occurredAt() time.Time         { return c.At }
+func (c Deliver) occurredAt() time.Time        { return c.At }
+func (c Return) occurredAt() time.Time         { return c.At }
+func (c Escalate) occurredAt() time.Time       { return c.At }
+func (c Cancel) occurredAt() time.Time         { return c.At }
+func (c Rate) occurredAt() time.Time           { return c.At }
+
+// allowedFrom is the lifecycle table: the states each command may be issued in.
+var allowedFrom = map[string][]State{
+	"request":  {StateNone},
+	"accept":   {StateRequested, StateReturned},
+	"pause":    {StateAccepted},
+	"resume":   {StatePaused},
+	"deliver":  {StateRequested, StateAccepted, StateReturned},
+	"return":   {StateDelivered},
+	"escalate": {StateRequested, StateAccepted, StatePaused, StateReturned},
+	"cancel":   {StateRequested, StateAccepted, StatePaused, StateReturned},
+	"rate":     {StateDelivered},
+}
+
+// AllowedFrom returns the states in which a command (by Name) is allowed.
+func AllowedFrom(command string) []State { return slices.Clone(allowedFrom[command]) }
+
+// ValidHandoffID reports whether id can name a hand-off: 1 to 64 ASCII
+// letters, digits, dashes and underscores.
+func ValidHandoffID(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// DecideHandoff returns the events that record cmd on h, or an error that
+// names the field (ErrInvalid), the state (ErrTransition), or ErrNotFound /
+// ErrConflict.
+func DecideHandoff(h Handoff, cmd HandoffCommand, now time.Time) ([]Event, error) {
+	if req, ok := cmd.(RequestHandoff); ok {
+		return decideRequest(h, req, now)
+	}
+	if !h.Exists() {
+		return nil, notFound("hand-off", h.ID)
+	}
+	if !slices.Contains(allowedFrom[cmd.Name()], h.State) {
+		return nil, &TransitionError{Command: cmd.Name(), State: h.State}
+	}
+	at, err := occurredAt(cmd.occurredAt(), h.LastAt, now)
+	if err != nil {
+		return nil, err
+	}
+	id := h.ID
+	switch c := cmd.(type) {
+	case Accept:
+		return []Event{HandoffAccepted{HandoffID: id, At: at}}, nil
+	case Pause:
+		if err := checkText("reason", c.Reason, 0, MaxReasonLen); err != nil {
+			return nil, err
+		}
+		return []Event{HandoffPaused{HandoffID: id, Reason: c.Reason, At: at}}, nil
+	case Resume:
+		return []Event{HandoffResumed{HandoffID: id, At: at}}, nil
+	case Deliver:
+		if err := checkText("note", c.Note, 0, MaxReasonLen); err != nil {
+			return nil, err
+		}
+		return []Event{HandoffDelivered{HandoffID: id, Delivery: h.Deliveries + 1, Note: c.Note, At: at}}, nil
+	case Return:
+		if err := checkText("reason", c.Reason, 1, MaxReasonLen); err != nil {
+			return nil, err
+		}
+		return []Event{HandoffReturned{HandoffID: id, Reason: c.Reason, At: at}}, nil
+	case Escalate:
+		if err := checkText("reason", c.Reason, 0, MaxReasonLen); err != nil {
+			return nil, err
+		}
+		return []Event{HandoffEscalated{HandoffID: id, Reason: c.Reason, At: at}}, nil
+	case Cancel:
+		if err := checkText("reason", c.Reason, 0, MaxReasonLen); err != nil {
+			return nil, err
+		}
+		return []Event{HandoffCancelled{HandoffID: id, Reason: c.Reason, At: at}}, nil
+	case Rate:
+		if c.Score < 1 || c.Score > 5 {
+			return nil, invalid("score", "must be 1 to 5, got %d", c.Score)
+		}
+		if err := checkText("comment", c.Comment, 0, MaxCommentLen); err != nil {
+			return nil, err
+		}
+		return []Event{HandoffRated{HandoffID: id, Delivery: h.Deliveries, Score: c.Score, Comment: c.Comment, At: at}}, nil
+	}
+	return nil, invalid("command", "unknown command %q", cmd.Name())
+}
+
+func decideRequest(h Handoff, c RequestHandoff, now time.Time) ([]Event, error) {
+	if !ValidHandoffID(c.ID) {
+		return nil, invalid("id", "%q is not a hand-off ID (1 to 64 letters, digits, dashes and underscores)", c.ID)
+	}
+	if h.Exists() {
+		return nil, &conflictError{id: c.ID}
+	}
+	if err := checkPair(c.Supplier, c.Customer); err != nil {
+		return nil, err
+	}
+	if err := checkSlug("kind", c.Kind); err != nil {
+		return nil, err
+	}
+	if err := checkText("title", c.Title, 1, MaxTitleLen); err != nil {
+		return nil, err
+	}
+	if err := checkDepartments(c.SupplierDept, c.CustomerDept, c.Supplier, c.Customer); err != nil {
+		return nil, err
+	}
+	at, err := occurredAt(c.At, time.Time{}, now)
+	if err != nil {
+		return nil, err
+	}
+	var terms *AgreementTerms
+	if c.Agreement != nil {
+		t := *c.Agreement
+		terms = &t
+	}
+	return []Event{HandoffRequested{
+		HandoffID: c.ID, Supplier: c.Supplier, Customer: c.Customer,
+		Kind: c.Kind, Title: c.Title, Agreement: terms, At: at,
+	}}, nil
+}
+
+type conflictError struct{ id string }
+
+func (e *conflictError) Error() string {
+	return "hand-off " + e.id + " already exists"
+}
+func (e *conflictError) Is(target error) bool { return target == ErrConflict }
+
+// EvolveHandoff folds one event into h. Events of other aggregates leave it
+// unchanged.
+func EvolveHandoff(h Handoff, e Event) Handoff {
+	at := e.OccurredAt()
+	switch e := e.(type) {
+	case HandoffRequested:
+		h = Handoff{
+			ID: e.HandoffID, Supplier: e.Supplier, Customer: e.Customer,
+			Kind: e.Kind, Title: e.Title, Agreement: e.Agreement,
+			State: StateRequested, RequestedAt: at,
+		}
+		h.startClock(at)
+	case HandoffAccepted:
+		h.State = StateAccepted
+		h.respond(at)
+	case HandoffPaused:
+		h.State = StatePaused
+		h.stopClock(at)
+	case HandoffResumed:
+		h.State = StateAccepted
+		h.startClock(at)
+	case HandoffDelivered:
+		h.State = StateDelivered
+		h.Deliveries = e.Delivery
+		h.LatestDeliveryAt = at
+		h.Rating = nil
+		h.respond(at)
+		h.stopClock(at)
+	case HandoffReturned:
+		h.State = StateReturned
+		h.Returns++
+		h.startClock(at)
+	case HandoffEscalated:
+		h.Escalations++
+	case HandoffCancelled:
+		h.State = StateCancelled
+		h.stopClock(at)
+	case HandoffRated:
+		h.Rating = &Rating{Delivery: e.Delivery, Score: e.Score, Comment: e.Comment, At: at}
+	default:
+		return h
+	}
+	h.Version++
+	h.LastAt = at
+	return h
+}
+
+func (h *Handoff) respond(at time.Time) {
+	if h.FirstResponseAt.IsZero() {
+		h.FirstResponseAt = at
+	}
+}
+
+func (h *Handoff) startClock(at time.Time) {
+	if h.ClockRunning() {
+		return
+	}
+	// Copy before appending: states are values and may share history.
+	h.Owned = append(slices.Clip(h.Owned), Interval{From: at})
+}
+
+func (h *Handoff) stopClock(at time.Time) {
+	if !h.ClockRunning() {
+		return
+	}
+	owned := slices.Clone(h.Owned)
+	owned[len(owned)-1].To = at
+	h.Owned = owned
+}

@@ -1,0 +1,79 @@
+package domain
+
+import (
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxSkew is how far in the future an occurred_at may lie.
+const MaxSkew = 5 * time.Minute
+
+// Limits on free text.
+const (
+	MaxTitleLen   = 200
+	MaxNameLen    = 200
+	MaxCommentLen = 2000
+	MaxReasonLen  = 2000
+)
+
+// ValidSlug reports whether s is a slug: 1 to 64 lower-case letters, digits
+// and dashes.
+func ValidSlug(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func checkSlug(field, s string) error {
+	if !ValidSlug(s) {
+		return invalid(field, "%q is not a slug (1 to 64 lower-case letters, digits and dashes)", s)
+	}
+	return nil
+}
+
+func checkText(field, s string, min, max int) error {
+	if !utf8.ValidString(s) {
+		return invalid(field, "not valid UTF-8")
+	}
+	n := utf8.RuneCountInString(s)
+	if n < min || n > max {
+		if min == 0 {
+			return invalid(field, "must be at most %d characters, got %d", max, n)
+		}
+		return invalid(field, "must be %d to %d characters, got %d", min, max, n)
+	}
+	return nil
+}
+
+// occurredAt resolves a command's business time: zero means now. It must not
+// be earlier than the previous event of the same aggregate (last, zero when
+// none) nor later than now plus MaxSkew.
+func occurredAt(at, last, now time.Time) (time.Time, error) {
+	if at.IsZero() {
+		at = now
+		if at.Before(last) {
+			// The previous event was recorded a little in the future
+			// (within MaxSkew): keep the order rather than reject "now".
+			at = last
+		}
+	}
+	at = at.UTC()
+	if at.After(now.Add(MaxSkew)) {
+		return time.Time{}, invalid("occurred_at", "%s is more than %s after now", at.Format(time.RFC3339), MaxSkew)
+	}
+	if at.Before(last) {
+		return time.Time{}, invalid("occurred_at", "%s is earlier than the previous event (%s)",
+			at.Format(time.RFC3339), last.Format(time.RFC3339))
+	}
+	return at, nil
+}
+
+func notFound(what, id string) error { return fmt.Errorf("%s %q: %w", what, id, ErrNotFound) }
