@@ -1,0 +1,28 @@
+// Package service is cadena's application service: the one path every
+// command takes from an authenticated caller to the event log.
+//
+// For each command it loads the aggregate by folding its stream, checks that
+// the actor may issue it, decides with the pure domain functions, and appends
+// the resulting events with the stream version it read as the expected
+// version. When another writer got there first (eventstore.ErrWrongVersion)
+// it reloads and decides again, so a racing command is never silently lost:
+// it either succeeds against the new state or fails with the domain's error.
+//
+// # Idempotency
+//
+// A command carrying an idempotency key gets deterministic event IDs derived
+// from the actor and the key. A retry finds its own events in the stream and
+// answers as the first call did, appending nothing; the event store's own
+// idempotency covers the race of two identical retries. Because the IDs live
+// in the log, keys survive restarts and never expire. The same key reused by
+// the same actor for a different command is a conflict.
+//
+// # Authorization
+//
+// Admins may do everything. A member of department D may request hand-offs
+// where D is the supplier or the customer, issue supplier commands where D is
+// the supplier, customer commands where D is the customer, resume on either
+// side, and read hand-offs that involve D. A head of D may also set the
+// agreements where D is the supplier. Individual ratings and comments are
+// shown only to admins and to the customer (rating) department.
+package service

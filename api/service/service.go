@@ -1,0 +1,229 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/eventstore"
+)
+
+// Options tune a Service.
+type Options struct {
+	// Now returns the current time; default time.Now.
+	Now func() time.Time
+	// MaxRetries bounds how often a command is decided again after a
+	// concurrent write to its stream; default 8.
+	MaxRetries int
+}
+
+// Service runs commands against the event log.
+type Service struct {
+	store      Store
+	now        func() time.Time
+	maxRetries int
+}
+
+// New returns a Service that appends to store.
+func New(store Store, opts Options) *Service {
+	s := &Service{store: store, now: opts.Now, maxRetries: opts.MaxRetries}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.maxRetries <= 0 {
+		s.maxRetries = 8
+	}
+	return s
+}
+
+// DepartmentResult is a department after a command.
+type DepartmentResult struct {
+	Department domain.Department
+	Created    bool   // the command registered it
+	Position   uint64 // global position reached
+}
+
+// PutDepartment registers a department or renames it (admins only).
+func (s *Service) PutDepartment(ctx context.Context, a Actor, m Meta, cmd domain.RegisterDepartment) (DepartmentResult, error) {
+	if err := a.mayManageDepartments(); err != nil {
+		return DepartmentResult{}, err
+	}
+	existed := false
+	d, out, err := execute(ctx, s, a, m, domain.DepartmentStream(cmd.ID), domain.EvolveDepartment,
+		func(d domain.Department) ([]domain.Event, error) {
+			existed = d.Exists()
+			return domain.DecideRegister(d, cmd, s.now())
+		})
+	if err != nil {
+		return DepartmentResult{}, err
+	}
+	created := out.Appended && !existed || out.Replayed && d.Version == 1
+	return DepartmentResult{Department: d, Created: created, Position: out.Position}, nil
+}
+
+// RetireDepartment retires a department (admins only).
+func (s *Service) RetireDepartment(ctx context.Context, a Actor, m Meta, cmd domain.RetireDepartment) (DepartmentResult, error) {
+	if err := a.mayManageDepartments(); err != nil {
+		return DepartmentResult{}, err
+	}
+	if !domain.ValidSlug(cmd.ID) {
+		return DepartmentResult{}, fmt.Errorf("department %q: %w", cmd.ID, domain.ErrNotFound)
+	}
+	d, out, err := execute(ctx, s, a, m, domain.DepartmentStream(cmd.ID), domain.EvolveDepartment,
+		func(d domain.Department) ([]domain.Event, error) {
+			return domain.DecideRetire(d, cmd, s.now())
+		})
+	if err != nil {
+		return DepartmentResult{}, err
+	}
+	return DepartmentResult{Department: d, Position: out.Position}, nil
+}
+
+// Department returns the current state of a department.
+func (s *Service) Department(ctx context.Context, id string) (domain.Department, error) {
+	if !domain.ValidSlug(id) {
+		return domain.Department{}, fmt.Errorf("department %q: %w", id, domain.ErrNotFound)
+	}
+	recs, err := s.load(ctx, domain.DepartmentStream(id))
+	if err != nil {
+		return domain.Department{}, err
+	}
+	d := fold(domain.EvolveDepartment, recs)
+	if !d.Exists() {
+		return d, fmt.Errorf("department %q: %w", id, domain.ErrNotFound)
+	}
+	return d, nil
+}
+
+// AgreementResult is a pair's agreements after a command.
+type AgreementResult struct {
+	Agreements domain.Agreements
+	Terms      domain.AgreementTerms // the terms just set
+	Position   uint64
+}
+
+// SetAgreement sets the targets of a supplier -> customer pair (admins and
+// the supplier's head).
+func (s *Service) SetAgreement(ctx context.Context, a Actor, m Meta, cmd domain.SetAgreement) (AgreementResult, error) {
+	if err := a.maySetAgreement(cmd.Supplier); err != nil {
+		return AgreementResult{}, err
+	}
+	sup, cus, err := s.pair(ctx, cmd.Supplier, cmd.Customer)
+	if err != nil {
+		return AgreementResult{}, err
+	}
+	ag, out, err := execute(ctx, s, a, m, domain.AgreementStream(cmd.Supplier, cmd.Customer), domain.EvolveAgreements,
+		func(ag domain.Agreements) ([]domain.Event, error) {
+			return domain.DecideSetAgreement(ag, sup, cus, cmd, s.now())
+		})
+	if err != nil {
+		return AgreementResult{}, err
+	}
+	return AgreementResult{Agreements: ag, Terms: ag.ByKind[cmd.Kind], Position: out.Position}, nil
+}
+
+// pair loads the two departments of a pair; a malformed ID loads as a
+// department that does not exist, and the domain reports the field.
+func (s *Service) pair(ctx context.Context, supplier, customer string) (domain.Department, domain.Department, error) {
+	load := func(id string) (domain.Department, error) {
+		if !domain.ValidSlug(id) {
+			return domain.Department{}, nil
+		}
+		recs, err := s.load(ctx, domain.DepartmentStream(id))
+		return fold(domain.EvolveDepartment, recs), err
+	}
+	sup, err := load(supplier)
+	if err != nil {
+		return sup, sup, err
+	}
+	cus, err := load(customer)
+	return sup, cus, err
+}
+
+// HandoffResult is a hand-off after a command.
+type HandoffResult struct {
+	Handoff  domain.Handoff
+	Created  bool // the command requested it
+	Replayed bool // an idempotent retry, answered from the log
+	Position uint64
+}
+
+// RequestHandoff opens a hand-off. An empty cmd.ID gets a fresh one
+// (derived from the idempotency key when there is one). Requesting again
+// under an existing ID with the same supplier, customer, kind and title
+// returns the existing hand-off; with anything else it is a conflict.
+func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domain.RequestHandoff) (HandoffResult, error) {
+	if cmd.ID == "" {
+		cmd.ID = eventstore.NewID()
+		if m.IdempotencyKey != "" {
+			cmd.ID = idempotentID(a, m.IdempotencyKey, 0)
+		}
+	}
+	if !domain.ValidHandoffID(cmd.ID) {
+		_, err := domain.DecideHandoff(domain.Handoff{}, cmd, s.now())
+		return HandoffResult{}, err
+	}
+	if err := a.mayIssue(cmd, cmd.Supplier, cmd.Customer); err != nil {
+		return HandoffResult{}, err
+	}
+	sup, cus, err := s.pair(ctx, cmd.Supplier, cmd.Customer)
+	if err != nil {
+		return HandoffResult{}, err
+	}
+	cmd.SupplierDept, cmd.CustomerDept = sup, cus
+	if domain.ValidSlug(cmd.Supplier) && domain.ValidSlug(cmd.Customer) && domain.ValidSlug(cmd.Kind) {
+		recs, err := s.load(ctx, domain.AgreementStream(cmd.Supplier, cmd.Customer))
+		if err != nil {
+			return HandoffResult{}, err
+		}
+		if terms, ok := fold(domain.EvolveAgreements, recs).InForce(cmd.Kind); ok {
+			cmd.Agreement = &terms
+		}
+	}
+	existing := false
+	h, out, err := execute(ctx, s, a, m, domain.HandoffStream(cmd.ID), domain.EvolveHandoff,
+		func(h domain.Handoff) ([]domain.Event, error) {
+			if h.Exists() && sameRequest(h, cmd) {
+				existing = true
+				return nil, nil
+			}
+			return domain.DecideHandoff(h, cmd, s.now())
+		})
+	if err != nil {
+		return HandoffResult{}, err
+	}
+	if existing && !a.CanRead(h.Supplier, h.Customer) {
+		return HandoffResult{}, fmt.Errorf("%w: hand-off %s", ErrForbidden, h.ID)
+	}
+	return HandoffResult{Handoff: h, Created: out.Appended, Replayed: out.Replayed, Position: out.Position}, nil
+}
+
+func sameRequest(h domain.Handoff, cmd domain.RequestHandoff) bool {
+	return h.Supplier == cmd.Supplier && h.Customer == cmd.Customer && h.Kind == cmd.Kind &&
+		h.Title == cmd.Title && (cmd.At.IsZero() || cmd.At.Equal(h.RequestedAt))
+}
+
+// Execute runs a command on an existing hand-off.
+func (s *Service) Execute(ctx context.Context, a Actor, m Meta, id string, cmd domain.HandoffCommand) (HandoffResult, error) {
+	if _, ok := cmd.(domain.RequestHandoff); ok {
+		return HandoffResult{}, &domain.ValidationError{Field: "command", Msg: "use RequestHandoff to open a hand-off"}
+	}
+	if !domain.ValidHandoffID(id) {
+		return HandoffResult{}, fmt.Errorf("hand-off %q: %w", id, domain.ErrNotFound)
+	}
+	h, out, err := execute(ctx, s, a, m, domain.HandoffStream(id), domain.EvolveHandoff,
+		func(h domain.Handoff) ([]domain.Event, error) {
+			if !h.Exists() {
+				return nil, fmt.Errorf("hand-off %q: %w", id, domain.ErrNotFound)
+			}
+			if err := a.mayIssue(cmd, h.Supplier, h.Customer); err != nil {
+				return nil, err
+			}
+			return domain.DecideHandoff(h, cmd, s.now())
+		})
+	if err != nil {
+		return HandoffResult{}, err
+	}
+	return HandoffResult{Handoff: h, Replayed: out.Replayed, Position: out.Position}, nil
+}

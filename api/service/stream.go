@@ -1,0 +1,189 @@
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/eventstore"
+)
+
+// Store is what the service needs of an event store.
+type Store interface {
+	Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error)
+	ReadStream(ctx context.Context, stream string, after uint64) iter.Seq2[eventstore.RecordedEvent, error]
+}
+
+// Meta travels with a command into the metadata of its events.
+type Meta struct {
+	// IdempotencyKey makes a retried command answer as the first one did.
+	IdempotencyKey string
+	// CorrelationID ties the events to the request that caused them.
+	CorrelationID string
+}
+
+// Metadata is the JSON stored as every event's metadata.
+type Metadata struct {
+	Actor          string `json:"actor"`
+	Role           Role   `json:"role"`
+	Department     string `json:"department,omitempty"`
+	CorrelationID  string `json:"correlation_id,omitempty"`
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+}
+
+// recorded is what the service keeps of each stored event of a stream.
+type recorded struct {
+	ID         string
+	Version    uint64
+	Position   uint64
+	RecordedAt time.Time
+	Metadata   []byte
+	Event      domain.Event
+}
+
+// load reads a whole stream and decodes its events.
+func (s *Service) load(ctx context.Context, stream string) ([]recorded, error) {
+	var out []recorded
+	for ev, err := range s.store.ReadStream(ctx, stream, 0) {
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", stream, err)
+		}
+		e, err := domain.Decode(ev.Type, ev.Data)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s at version %d: %w", stream, ev.Version, err)
+		}
+		out = append(out, recorded{ID: ev.ID, Version: ev.Version, Position: ev.Position,
+			RecordedAt: ev.RecordedAt, Metadata: ev.Metadata, Event: e})
+	}
+	return out, nil
+}
+
+func fold[S any](evolve func(S, domain.Event) S, recs []recorded) S {
+	var st S
+	for _, r := range recs {
+		st = evolve(st, r.Event)
+	}
+	return st
+}
+
+// outcome tells what a command did to its stream.
+type outcome struct {
+	Version  uint64 // stream version after the command
+	Position uint64 // global position of the command's last event, or of the stream's last event
+	Appended bool   // false for a no-op or a replayed retry
+	Replayed bool   // an idempotent retry answered from the log
+}
+
+// execute runs one command against one stream: load, replay check, decide,
+// append; it retries on a concurrent write.
+func execute[S any](ctx context.Context, s *Service, a Actor, m Meta, stream string,
+	evolve func(S, domain.Event) S, decide func(S) ([]domain.Event, error),
+) (S, outcome, error) {
+	var zero S
+	for attempt := 0; ; attempt++ {
+		recs, err := s.load(ctx, stream)
+		if err != nil {
+			return zero, outcome{}, err
+		}
+		if m.IdempotencyKey != "" {
+			if st, out, ok := replay(evolve, recs, idempotentID(a, m.IdempotencyKey, 0)); ok {
+				return st, out, nil
+			}
+		}
+		st := fold(evolve, recs)
+		events, err := decide(st)
+		if err != nil {
+			return zero, outcome{}, err
+		}
+		var version, last uint64
+		if n := len(recs); n > 0 {
+			version, last = recs[n-1].Version, recs[n-1].Position
+		}
+		if len(events) == 0 {
+			return st, outcome{Version: version, Position: last}, nil
+		}
+		data, err := s.encode(a, m, events)
+		if err != nil {
+			return zero, outcome{}, err
+		}
+		res, err := s.store.Append(ctx, stream, eventstore.Exact(version), data...)
+		switch {
+		case errors.Is(err, eventstore.ErrWrongVersion) && attempt < s.maxRetries:
+			continue // someone else wrote first: decide again on the new state
+		case errors.Is(err, eventstore.ErrDuplicateID):
+			return zero, outcome{}, fmt.Errorf("%w: idempotency key %q was already used for a different request",
+				domain.ErrConflict, m.IdempotencyKey)
+		case err != nil:
+			return zero, outcome{}, fmt.Errorf("appending to %s: %w", stream, err)
+		}
+		for _, e := range events {
+			st = evolve(st, e)
+		}
+		return st, outcome{Version: res.Version, Position: res.Position, Appended: true}, nil
+	}
+}
+
+// replay answers an idempotent retry: the state just after the events the
+// first call appended, if the stream holds them.
+func replay[S any](evolve func(S, domain.Event) S, recs []recorded, firstID string) (S, outcome, bool) {
+	var st S
+	for i, r := range recs {
+		st = evolve(st, r.Event)
+		if r.ID != firstID {
+			continue
+		}
+		// A command appends its events together; fold the rest of them.
+		end := i
+		for end+1 < len(recs) && recs[end+1].Position > r.Position && sameAppend(recs[end+1].ID, firstID) {
+			end++
+			st = evolve(st, recs[end].Event)
+		}
+		return st, outcome{Version: recs[end].Version, Position: recs[end].Position, Replayed: true}, true
+	}
+	return st, outcome{}, false
+}
+
+// sameAppend reports whether id belongs to the same idempotent append as
+// firstID. Every command appends at most one event today; this keeps replay
+// correct should one append more (their IDs share the key's prefix).
+func sameAppend(id, firstID string) bool { return id[:23] == firstID[:23] && id != firstID }
+
+func (s *Service) encode(a Actor, m Meta, events []domain.Event) ([]eventstore.EventData, error) {
+	meta, err := json.Marshal(Metadata{Actor: a.Name, Role: a.Role, Department: a.Department,
+		CorrelationID: m.CorrelationID, IdempotencyKey: m.IdempotencyKey})
+	if err != nil {
+		return nil, fmt.Errorf("encoding metadata: %w", err)
+	}
+	out := make([]eventstore.EventData, len(events))
+	for i, e := range events {
+		data, err := domain.Encode(e)
+		if err != nil {
+			return nil, err
+		}
+		id := eventstore.NewID()
+		if m.IdempotencyKey != "" {
+			id = idempotentID(a, m.IdempotencyKey, i)
+		}
+		out[i] = eventstore.EventData{ID: id, Type: e.EventType(), Data: data, Metadata: meta}
+	}
+	return out, nil
+}
+
+// idempotentID derives the ID of the i-th event of a command from the actor
+// and its idempotency key: a name-based UUID (version 8, SHA-256). The first
+// 23 characters depend only on the actor and key, the rest on i too.
+func idempotentID(a Actor, key string, i int) string {
+	prefix := sha256.Sum256([]byte("cadena-idempotency\x00" + a.Name + "\x00" + key))
+	suffix := sha256.Sum256(append(prefix[:], byte(i), byte(i>>8)))
+	var b [16]byte
+	copy(b[:10], prefix[:10])
+	copy(b[10:], suffix[:6])
+	b[6] = b[6]&0x0f | 0x80 // version 8
+	b[8] = b[8]&0x3f | 0x80 // RFC 9562 variant
+	return eventstore.FormatUUID(b)
+}
