@@ -13,6 +13,7 @@ import (
 // fakeStore is a small in-memory event store for these tests.
 type fakeStore struct {
 	mu      sync.Mutex
+	fail    error // when set, every read fails with it
 	log     []eventstore.RecordedEvent
 	streams map[string][]int // indexes into log
 }
@@ -51,6 +52,7 @@ func (s *fakeStore) Append(ctx context.Context, stream string, expected eventsto
 
 func (s *fakeStore) ReadStream(ctx context.Context, stream string, after uint64) iter.Seq2[eventstore.RecordedEvent, error] {
 	s.mu.Lock()
+	fail := s.fail
 	var out []eventstore.RecordedEvent
 	for _, i := range s.streams[stream] {
 		if s.log[i].Version > after {
@@ -59,6 +61,10 @@ func (s *fakeStore) ReadStream(ctx context.Context, stream string, after uint64)
 	}
 	s.mu.Unlock()
 	return func(yield func(eventstore.RecordedEvent, error) bool) {
+		if fail != nil {
+			yield(eventstore.RecordedEvent{}, fail)
+			return
+		}
 		for _, e := range out {
 			if !yield(e, nil) {
 				return

@@ -65,12 +65,16 @@ type harness struct {
 	observed *observations
 }
 
-func newHarness(t *testing.T) *harness {
+// now is the server's clock in the tests: a minute ahead of the events,
+// fixed so that two answers about the same state are byte for byte equal.
+var now = time.Now().Add(time.Minute).UTC()
+
+func newHarness(t *testing.T, opts ...func(*api.Config)) *harness {
 	t.Helper()
 	store := newStore()
 	h := &harness{t: t, store: store, progress: &fakeProgress{store: store, caughtUp: true},
 		index: &api.FakeIndex{}, logs: &syncBuffer{}, observed: &observations{}}
-	srv := api.New(api.Config{
+	cfg := api.Config{
 		Service:         service.New(store, service.Options{}),
 		Catalog:         h.catalog,
 		Handoffs:        h.index,
@@ -79,8 +83,12 @@ func newHarness(t *testing.T) *harness {
 		Logger:          slog.New(slog.NewJSONHandler(h.logs, nil)),
 		MinPositionWait: 100 * time.Millisecond,
 		Observe:         h.observed.add,
-	})
-	h.handler = srv.Handler()
+		Now:             func() time.Time { return now },
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h.handler = api.New(cfg).Handler()
 	return h
 }
 
