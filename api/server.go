@@ -99,21 +99,26 @@ func (s *Server) routes() {
 	e.GET("/metrics", s.metrics)
 	e.GET("/api/openapi.json", serveOpenAPI)
 
-	v1 := e.Group("/api/v1", s.authenticate)
-	read, write, admin := s.awaitPosition, s.guardWrite, adminOnly
+	// Authentication is route middleware rather than group middleware: a
+	// group's middleware would answer a wrong method on a known route with
+	// 404 instead of 405.
+	v1 := e.Group("/api/v1")
+	read := []echo.MiddlewareFunc{s.authenticate, s.awaitPosition}
+	write := []echo.MiddlewareFunc{s.authenticate, s.guardWrite}
+	admin := []echo.MiddlewareFunc{s.authenticate, adminOnly, s.guardWrite}
 
-	v1.GET("/departments", s.listDepartments, read)
-	v1.GET("/departments/:id", s.getDepartment, read)
-	v1.PUT("/departments/:id", s.putDepartment, admin, write)
-	v1.POST("/departments/:id/retire", s.retireDepartment, admin, write)
+	v1.GET("/departments", s.listDepartments, read...)
+	v1.GET("/departments/:id", s.getDepartment, read...)
+	v1.PUT("/departments/:id", s.putDepartment, admin...)
+	v1.POST("/departments/:id/retire", s.retireDepartment, admin...)
 
-	v1.GET("/agreements", s.listAgreements, read)
-	v1.PUT("/agreements/:supplier/:customer", s.putAgreement, write)
+	v1.GET("/agreements", s.listAgreements, read...)
+	v1.PUT("/agreements/:supplier/:customer", s.putAgreement, write...)
 
-	v1.GET("/handoffs", s.listHandoffs, read)
-	v1.POST("/handoffs", s.requestHandoff, write)
-	v1.GET("/handoffs/:id", s.getHandoff, read)
+	v1.GET("/handoffs", s.listHandoffs, read...)
+	v1.POST("/handoffs", s.requestHandoff, write...)
+	v1.GET("/handoffs/:id", s.getHandoff, read...)
 	for _, name := range commandNames {
-		v1.POST("/handoffs/:id/"+name, s.handoffCommand(name), write)
+		v1.POST("/handoffs/:id/"+name, s.handoffCommand(name), write...)
 	}
 }
