@@ -1,0 +1,297 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/cadena-project/cadena/eventstore"
+)
+
+// request is one Append waiting for the committer.
+type request struct {
+	stream   string
+	expected eventstore.ExpectedVersion
+	ids      [][16]byte
+	hashes   [][idRecordLen - 16]byte
+	records  [][]byte // encoded by the appending goroutine, patched on commit
+	size     int
+	state    atomic.Int32
+	done     chan outcome // buffered: the committer never blocks on it
+}
+
+const (
+	statePending   int32 = iota
+	stateTaken           // the committer owns it and will answer on done
+	stateCancelled       // the caller gave up before the committer took it
+)
+
+type outcome struct {
+	res eventstore.AppendResult
+	err error
+}
+
+// Append adds events to stream atomically and returns once they are
+// durable: its events are written by the committer goroutine in one bbolt
+// transaction, and one fsync, with the appends queued alongside it.
+//
+// If ctx ends before the committer takes the append, Append returns
+// ctx.Err() and nothing is written. Once taken, Append waits for the commit.
+func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	if err := eventstore.ValidateAppend(stream, events); err != nil {
+		return eventstore.AppendResult{}, fmt.Errorf("bolt: append to %q: %w", stream, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	req := &request{
+		stream:   stream,
+		expected: expected,
+		ids:      make([][16]byte, len(events)),
+		hashes:   make([][idRecordLen - 16]byte, len(events)),
+		records:  make([][]byte, len(events)),
+		done:     make(chan outcome, 1),
+	}
+	for i, e := range events {
+		req.ids[i] = parseID(e.ID)
+		req.hashes[i] = payloadHash(stream, e)
+		req.records[i] = encodeRecord(req.ids[i], stream, e)
+		req.size += len(req.records[i])
+	}
+
+	s.mu.Lock()
+	switch {
+	case s.closed:
+		s.mu.Unlock()
+		return eventstore.AppendResult{}, eventstore.ErrClosed
+	case s.failed != nil:
+		err := s.failed
+		s.mu.Unlock()
+		return eventstore.AppendResult{}, err
+	}
+	s.queue = append(s.queue, req)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+
+	select {
+	case o := <-req.done:
+		return o.res, o.err
+	case <-ctx.Done():
+		if req.state.CompareAndSwap(statePending, stateCancelled) {
+			return eventstore.AppendResult{}, ctx.Err()
+		}
+		o := <-req.done
+		return o.res, o.err
+	}
+}
+
+// commitLoop is the single committer: it drains the queue into one
+// transaction at a time until Close.
+func (s *Store) commitLoop() {
+	defer close(s.done)
+	for {
+		select {
+		case <-s.wake:
+		case <-s.stop:
+			// Close refuses new appends first, so this drains the last ones.
+			for batch := s.take(); len(batch) > 0; batch = s.take() {
+				s.commit(batch)
+			}
+			return
+		}
+		for batch := s.take(); len(batch) > 0; batch = s.take() {
+			s.commit(batch)
+		}
+	}
+}
+
+// take removes the next batch from the queue, skipping cancelled appends.
+func (s *Store) take() []*request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var batch []*request
+	size, n := 0, 0
+	for _, req := range s.queue {
+		if len(batch) > 0 && size+req.size > s.maxBatch {
+			break
+		}
+		n++
+		if req.state.CompareAndSwap(statePending, stateTaken) {
+			batch = append(batch, req)
+			size += req.size
+		}
+	}
+	rest := copy(s.queue, s.queue[n:])
+	clear(s.queue[rest:])
+	s.queue = s.queue[:rest]
+	return batch
+}
+
+// commit settles a batch in one read-write transaction. Each append is
+// decided against the state left by the ones before it and then written in
+// full, or not at all, so a rejected append never fails the others.
+func (s *Store) commit(batch []*request) {
+	start := time.Now()
+	answer := func(out []outcome) {
+		for i, req := range batch {
+			req.done <- out[i]
+		}
+	}
+	failAll := func(err error) {
+		out := make([]outcome, len(batch))
+		for i := range out {
+			out[i].err = err
+		}
+		answer(out)
+	}
+
+	s.mu.Lock()
+	failed := s.failed
+	head := s.head
+	s.mu.Unlock()
+	if failed != nil {
+		failAll(failed)
+		return
+	}
+
+	tx, err := s.db.Begin(true)
+	if err != nil {
+		s.fail(err)
+		failAll(fmt.Errorf("bolt: begin commit: %w", err))
+		return
+	}
+	w := writer{
+		log:     tx.Bucket(bucketLog),
+		streams: tx.Bucket(bucketStreams),
+		ids:     tx.Bucket(bucketIDs),
+		next:    head + 1,
+		at:      s.clock().UTC(),
+	}
+	w.log.FillPercent = 1.0
+	out := make([]outcome, len(batch))
+	events := 0
+	for i, req := range batch {
+		res, n, err := w.apply(req)
+		if err != nil && n < 0 {
+			// A write failed: drop the whole transaction, which leaves
+			// the store as it was, and report the error to every append.
+			tx.Rollback()
+			failAll(fmt.Errorf("bolt: append to %q: %w", req.stream, err))
+			return
+		}
+		out[i] = outcome{res, err}
+		events += n
+	}
+	if events == 0 {
+		// Nothing written: no need for a commit or an fsync.
+		tx.Rollback()
+		answer(out)
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		s.fail(err)
+		failAll(fmt.Errorf("bolt: commit: %w", err))
+		return
+	}
+	s.publish(w.next - 1)
+	if s.onCommit != nil {
+		s.onCommit(CommitStats{Appends: len(batch), Events: events, Duration: time.Since(start)})
+	}
+	answer(out)
+}
+
+// writer decides and writes appends inside one transaction.
+type writer struct {
+	log, streams, ids *bbolt.Bucket
+	next              uint64 // position of the next event
+	at                time.Time
+}
+
+// apply decides req and, if it is accepted, writes it. It returns the
+// number of events written, or -1 with the error when a write failed.
+func (w *writer) apply(req *request) (eventstore.AppendResult, int, error) {
+	if res, retry, err := w.retried(req); err != nil || retry {
+		return res, 0, err
+	}
+	version := streamVersion(w.streams, req.stream)
+	if req.expected != eventstore.Any && (req.expected < 0 || uint64(req.expected) != version) {
+		return eventstore.AppendResult{}, 0, fmt.Errorf("bolt: append to %q: %w: stream is at version %d, expected %d",
+			req.stream, eventstore.ErrWrongVersion, version, req.expected)
+	}
+	var idRec [idRecordLen]byte
+	for i, rec := range req.records {
+		version++
+		pos := w.next
+		patchRecord(rec, version, w.at)
+		binary.BigEndian.PutUint64(idRec[0:], pos)
+		binary.BigEndian.PutUint64(idRec[8:], version)
+		copy(idRec[16:], req.hashes[i][:])
+		if err := w.log.Put(u64(pos), rec); err != nil {
+			return eventstore.AppendResult{}, -1, err
+		}
+		if err := w.streams.Put(streamKey(req.stream, version), u64(pos)); err != nil {
+			return eventstore.AppendResult{}, -1, err
+		}
+		if err := w.ids.Put(req.ids[i][:], bytes.Clone(idRec[:])); err != nil {
+			return eventstore.AppendResult{}, -1, err
+		}
+		w.next++
+	}
+	return eventstore.AppendResult{Version: version, Position: w.next - 1}, len(req.records), nil
+}
+
+// retried reports whether req repeats an append already stored: every ID
+// stored in the same stream at consecutive versions, in the same order,
+// with the same payload. It returns ErrDuplicateID when some of its IDs are
+// stored otherwise.
+func (w *writer) retried(req *request) (eventstore.AppendResult, bool, error) {
+	var res eventstore.AppendResult
+	found := 0
+	for i := range req.ids {
+		v := w.ids.Get(req.ids[i][:])
+		if v == nil {
+			continue
+		}
+		found++
+		pos := binary.BigEndian.Uint64(v[0:])
+		version := binary.BigEndian.Uint64(v[8:])
+		if !bytes.Equal(v[16:], req.hashes[i][:]) ||
+			found != i+1 || i > 0 && version != res.Version+1 {
+			return res, false, fmt.Errorf("bolt: append to %q: %w: event %d (%s) is stored at position %d with another stream, payload or order",
+				req.stream, eventstore.ErrDuplicateID, i, eventstore.FormatUUID(req.ids[i]), pos)
+		}
+		res = eventstore.AppendResult{Version: version, Position: pos}
+	}
+	switch found {
+	case 0:
+		return eventstore.AppendResult{}, false, nil
+	case len(req.ids):
+		return res, true, nil
+	}
+	return eventstore.AppendResult{}, false, fmt.Errorf("bolt: append to %q: %w: %d of its %d event IDs are already stored",
+		req.stream, eventstore.ErrDuplicateID, found, len(req.ids))
+}
+
+// streamVersion returns the number of events in stream, 0 if it has none.
+func streamVersion(streams *bbolt.Bucket, stream string) uint64 {
+	prefix := streamKey(stream, 0)[:len(stream)+1]
+	c := streams.Cursor()
+	k, _ := c.Seek(append([]byte(stream), 1))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	if k == nil || !bytes.HasPrefix(k, prefix) || len(k) != len(prefix)+8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(k[len(prefix):])
+}

@@ -1,0 +1,182 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"iter"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/cadena-project/cadena/eventstore"
+)
+
+// Reads copy events out in chunks, each in its own short read transaction,
+// and yield them with no transaction open: a caller may append from inside
+// a loop over any iterator, and a slow reader never holds up bbolt.
+const (
+	chunkEvents = 1024
+	chunkBytes  = 4 << 20
+)
+
+// ReadStream yields the events of stream with a version greater than
+// after, up to the stream's version when the read starts.
+func (s *Store) ReadStream(ctx context.Context, stream string, after uint64) iter.Seq2[eventstore.RecordedEvent, error] {
+	return func(yield func(eventstore.RecordedEvent, error) bool) {
+		if err := eventstore.ValidateStreamID(stream); err != nil {
+			yield(eventstore.RecordedEvent{}, fmt.Errorf("bolt: read %q: %w", stream, err))
+			return
+		}
+		var d decoder
+		last := ^uint64(0) // the stream's version, read with the first chunk
+		for after < last {
+			if err := ctx.Err(); err != nil {
+				yield(eventstore.RecordedEvent{}, err)
+				return
+			}
+			var chunk []eventstore.RecordedEvent
+			err := s.view(func(tx *bbolt.Tx) error {
+				streams, log := tx.Bucket(bucketStreams), tx.Bucket(bucketLog)
+				if last == ^uint64(0) {
+					last = streamVersion(streams, stream)
+				}
+				var err error
+				chunk, err = readStreamChunk(&d, streams, log, stream, after, last)
+				return err
+			})
+			if err != nil {
+				yield(eventstore.RecordedEvent{}, fmt.Errorf("bolt: read %q: %w", stream, err))
+				return
+			}
+			if len(chunk) == 0 {
+				return
+			}
+			for _, ev := range chunk {
+				if !yield(ev, nil) {
+					return
+				}
+			}
+			after = chunk[len(chunk)-1].Version
+		}
+	}
+}
+
+func readStreamChunk(d *decoder, streams, log *bbolt.Bucket, stream string, after, last uint64) ([]eventstore.RecordedEvent, error) {
+	var chunk []eventstore.RecordedEvent
+	prefix := streamKey(stream, 0)[:len(stream)+1]
+	size := 0
+	c := streams.Cursor()
+	for k, v := c.Seek(streamKey(stream, after+1)); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if binary.BigEndian.Uint64(k[len(prefix):]) > last || len(chunk) == chunkEvents || size >= chunkBytes {
+			break
+		}
+		pos := binary.BigEndian.Uint64(v)
+		rec := log.Get(v)
+		if rec == nil {
+			return nil, fmt.Errorf("%w: stream index points at missing position %d", errCorrupt, pos)
+		}
+		ev, err := d.decode(pos, rec)
+		if err != nil {
+			return nil, err
+		}
+		chunk = append(chunk, ev)
+		size += len(rec)
+	}
+	return chunk, nil
+}
+
+// ReadAll yields the events of the global log after the given position, up
+// to the last one committed when the read starts.
+func (s *Store) ReadAll(ctx context.Context, after uint64) iter.Seq2[eventstore.RecordedEvent, error] {
+	return func(yield func(eventstore.RecordedEvent, error) bool) {
+		head, _, err := s.watch()
+		if err != nil {
+			yield(eventstore.RecordedEvent{}, err)
+			return
+		}
+		s.follow(ctx, after, head, yield)
+	}
+}
+
+// Subscribe yields the events of the global log after the given position,
+// then follows new commits. Each round reads up to the head published by
+// the committer, then waits for the channel the next commit closes; since
+// both come from the same critical section, no commit falls between them.
+func (s *Store) Subscribe(ctx context.Context, after uint64) iter.Seq2[eventstore.RecordedEvent, error] {
+	return func(yield func(eventstore.RecordedEvent, error) bool) {
+		for {
+			head, next, err := s.watch()
+			if err != nil {
+				yield(eventstore.RecordedEvent{}, err)
+				return
+			}
+			if head > after {
+				var ok bool
+				if after, ok = s.follow(ctx, after, head, yield); !ok {
+					return
+				}
+				continue
+			}
+			select {
+			case <-next:
+			case <-ctx.Done():
+				yield(eventstore.RecordedEvent{}, ctx.Err())
+				return
+			}
+		}
+	}
+}
+
+// follow yields the log from after to head. It returns the last position
+// yielded, and false once it has yielded an error or the caller stopped.
+func (s *Store) follow(ctx context.Context, after, head uint64, yield func(eventstore.RecordedEvent, error) bool) (uint64, bool) {
+	var d decoder
+	for after < head {
+		if err := ctx.Err(); err != nil {
+			yield(eventstore.RecordedEvent{}, err)
+			return after, false
+		}
+		var chunk []eventstore.RecordedEvent
+		err := s.view(func(tx *bbolt.Tx) error {
+			var err error
+			chunk, err = readLogChunk(&d, tx.Bucket(bucketLog), after, head)
+			return err
+		})
+		if err != nil {
+			yield(eventstore.RecordedEvent{}, fmt.Errorf("bolt: read log after %d: %w", after, err))
+			return after, false
+		}
+		if len(chunk) == 0 {
+			err := fmt.Errorf("bolt: read log after %d: %w: positions up to %d are missing", after, errCorrupt, head)
+			yield(eventstore.RecordedEvent{}, err)
+			return after, false
+		}
+		for _, ev := range chunk {
+			if !yield(ev, nil) {
+				return ev.Position, false
+			}
+		}
+		after = chunk[len(chunk)-1].Position
+	}
+	return after, true
+}
+
+func readLogChunk(d *decoder, log *bbolt.Bucket, after, head uint64) ([]eventstore.RecordedEvent, error) {
+	chunk := make([]eventstore.RecordedEvent, 0, min(head-after, chunkEvents))
+	size := 0
+	c := log.Cursor()
+	for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
+		pos := binary.BigEndian.Uint64(k)
+		if pos > head || len(chunk) == chunkEvents || size >= chunkBytes {
+			break
+		}
+		ev, err := d.decode(pos, v)
+		if err != nil {
+			return nil, err
+		}
+		chunk = append(chunk, ev)
+		size += len(v)
+	}
+	return chunk, nil
+}
