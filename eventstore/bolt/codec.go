@@ -1,7 +1,6 @@
 package bolt
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -13,35 +12,42 @@ import (
 // Bucket names. Every key in the log bucket is a big-endian position, so
 // the bucket only ever grows at its end.
 var (
-	bucketLog     = []byte("log")     // position -> record
-	bucketStreams = []byte("streams") // stream ID, 0x00, version -> position
-	bucketIDs     = []byte("ids")     // event ID (16 bytes) -> idRecord
+	bucketLog   = []byte("log")   // position -> record
+	bucketHeads = []byte("heads") // stream ID -> version, position of its last event
+	bucketIDs   = []byte("ids")   // event ID (16 bytes) -> position
+	bucketMeta  = []byte("meta")  // keyIndexed -> position
 )
+
+// keyIndexed holds the position up to which every event ID is in the ids
+// bucket. The IDs of later events are kept in memory by the committer and
+// written to the bucket in bulk (see idIndex).
+var keyIndexed = []byte("ids-indexed")
 
 // A record in the log bucket:
 //
 //	version     uint64, big-endian
 //	recordedAt  int64 Unix nanoseconds, big-endian
+//	prev        uint64, big-endian: position of the stream's previous event, 0 for its first
 //	id          16 bytes
 //	stream      uvarint length, bytes
 //	type        uvarint length, bytes
 //	data        uvarint length, bytes
 //	metadata    the remaining bytes
 //
-// The first 16 bytes are filled in by the committer (patchRecord); the rest
-// is encoded by the appending goroutine (encodeRecord).
-const recordHeaderLen = 8 + 8 + 16
-
-// idRecordLen is the size of a value in the ids bucket: the position and
-// version of the event, then the hash of its stream and payload.
-const idRecordLen = 8 + 8 + sha256.Size
+// The first 24 bytes are filled in by the committer (patchRecord); the rest
+// is encoded by the appending goroutine (encodeRecord), and is the same
+// for two events exactly when their ID, stream and payload are.
+const (
+	recordHeaderLen = 8 + 8 + 8 + 16
+	recordFixedLen  = 24 // the part the committer fills in
+)
 
 var errCorrupt = errors.New("corrupt record")
 
 func encodeRecord(id [16]byte, stream string, e eventstore.EventData) []byte {
 	n := recordHeaderLen + 3*binary.MaxVarintLen32 + len(stream) + len(e.Type) + len(e.Data) + len(e.Metadata)
 	b := make([]byte, recordHeaderLen, n)
-	copy(b[16:], id[:])
+	copy(b[recordFixedLen:], id[:])
 	b = binary.AppendUvarint(b, uint64(len(stream)))
 	b = append(b, stream...)
 	b = binary.AppendUvarint(b, uint64(len(e.Type)))
@@ -51,10 +57,16 @@ func encodeRecord(id [16]byte, stream string, e eventstore.EventData) []byte {
 	return append(b, e.Metadata...)
 }
 
-func patchRecord(b []byte, version uint64, at time.Time) {
+func patchRecord(b []byte, version uint64, at time.Time, prev uint64) {
 	binary.BigEndian.PutUint64(b[0:], version)
 	binary.BigEndian.PutUint64(b[8:], uint64(at.UnixNano()))
+	binary.BigEndian.PutUint64(b[16:], prev)
 }
+
+// recordVersion and recordPrev read the header of a record of at least
+// recordHeaderLen bytes.
+func recordVersion(b []byte) uint64 { return binary.BigEndian.Uint64(b[0:]) }
+func recordPrev(b []byte) uint64    { return binary.BigEndian.Uint64(b[16:]) }
 
 // decoder turns records into RecordedEvents. It interns stream IDs and
 // types, which repeat a lot in a log, so a read allocates little more than
@@ -87,7 +99,7 @@ func (d *decoder) decode(pos uint64, v []byte) (eventstore.RecordedEvent, error)
 		Position:   pos,
 		Version:    binary.BigEndian.Uint64(v[0:]),
 		RecordedAt: time.Unix(0, int64(binary.BigEndian.Uint64(v[8:]))).UTC(),
-		ID:         eventstore.FormatUUID([16]byte(v[16:32])),
+		ID:         eventstore.FormatUUID([16]byte(v[recordFixedLen:recordHeaderLen])),
 	}
 	rest := v[recordHeaderLen:]
 	var fields [3][]byte
@@ -113,18 +125,6 @@ func (d *decoder) decode(pos uint64, v []byte) (eventstore.RecordedEvent, error)
 	return ev, nil
 }
 
-// payloadHash identifies what an event ID was stored with: its stream,
-// type, data and metadata.
-func payloadHash(stream string, e eventstore.EventData) [sha256.Size]byte {
-	h := sha256.New()
-	var n [binary.MaxVarintLen64]byte
-	for _, f := range [][]byte{[]byte(stream), []byte(e.Type), e.Data, e.Metadata} {
-		h.Write(n[:binary.PutUvarint(n[:], uint64(len(f)))])
-		h.Write(f)
-	}
-	return [sha256.Size]byte(h.Sum(nil))
-}
-
 // parseID turns a canonical UUID string, already validated, into 16 bytes.
 func parseID(s string) [16]byte {
 	var id [16]byte
@@ -145,13 +145,6 @@ func unhex(c byte) byte {
 		return c - '0'
 	}
 	return c - 'a' + 10
-}
-
-func streamKey(stream string, version uint64) []byte {
-	k := make([]byte, 0, len(stream)+1+8)
-	k = append(k, stream...)
-	k = append(k, 0)
-	return binary.BigEndian.AppendUint64(k, version)
 }
 
 func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }

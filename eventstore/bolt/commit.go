@@ -18,7 +18,6 @@ type request struct {
 	stream   string
 	expected eventstore.ExpectedVersion
 	ids      [][16]byte
-	hashes   [][idRecordLen - 16]byte
 	records  [][]byte // encoded by the appending goroutine, patched on commit
 	size     int
 	state    atomic.Int32
@@ -53,13 +52,11 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		stream:   stream,
 		expected: expected,
 		ids:      make([][16]byte, len(events)),
-		hashes:   make([][idRecordLen - 16]byte, len(events)),
 		records:  make([][]byte, len(events)),
 		done:     make(chan outcome, 1),
 	}
 	for i, e := range events {
 		req.ids[i] = parseID(e.ID)
-		req.hashes[i] = payloadHash(stream, e)
 		req.records[i] = encodeRecord(req.ids[i], stream, e)
 		req.size += len(req.records[i])
 	}
@@ -169,13 +166,23 @@ func (s *Store) commit(batch []*request) {
 		return
 	}
 	w := writer{
-		log:     tx.Bucket(bucketLog),
-		streams: tx.Bucket(bucketStreams),
-		ids:     tx.Bucket(bucketIDs),
-		next:    head + 1,
-		at:      s.clock().UTC(),
+		tx:    tx,
+		log:   tx.Bucket(bucketLog),
+		heads: tx.Bucket(bucketHeads),
+		ids:   s.ids,
+		next:  head + 1,
+		at:    s.clock().UTC(),
 	}
 	w.log.FillPercent = 1.0
+	rollback := func() {
+		tx.Rollback()
+		s.ids.rolledBack()
+	}
+	if err := s.ids.begin(tx, head); err != nil {
+		rollback()
+		failAll(fmt.Errorf("bolt: write ID index: %w", err))
+		return
+	}
 	out := make([]outcome, len(batch))
 	events := 0
 	for i, req := range batch {
@@ -183,7 +190,7 @@ func (s *Store) commit(batch []*request) {
 		if err != nil && n < 0 {
 			// A write failed: drop the whole transaction, which leaves
 			// the store as it was, and report the error to every append.
-			tx.Rollback()
+			rollback()
 			failAll(fmt.Errorf("bolt: append to %q: %w", req.stream, err))
 			return
 		}
@@ -192,7 +199,7 @@ func (s *Store) commit(batch []*request) {
 	}
 	if events == 0 {
 		// Nothing written: no need for a commit or an fsync.
-		tx.Rollback()
+		rollback()
 		answer(out)
 		return
 	}
@@ -201,6 +208,7 @@ func (s *Store) commit(batch []*request) {
 		failAll(fmt.Errorf("bolt: commit: %w", err))
 		return
 	}
+	s.ids.committed()
 	s.publish(w.next - 1)
 	if s.onCommit != nil {
 		s.onCommit(CommitStats{Appends: len(batch), Events: events, Duration: time.Since(start)})
@@ -210,9 +218,11 @@ func (s *Store) commit(batch []*request) {
 
 // writer decides and writes appends inside one transaction.
 type writer struct {
-	log, streams, ids *bbolt.Bucket
-	next              uint64 // position of the next event
-	at                time.Time
+	tx         *bbolt.Tx
+	log, heads *bbolt.Bucket
+	ids        *idIndex
+	next       uint64 // position of the next event
+	at         time.Time
 }
 
 // apply decides req and, if it is accepted, writes it. It returns the
@@ -221,31 +231,27 @@ func (w *writer) apply(req *request) (eventstore.AppendResult, int, error) {
 	if res, retry, err := w.retried(req); err != nil || retry {
 		return res, 0, err
 	}
-	version := streamVersion(w.streams, req.stream)
+	version, last := streamHead(w.heads, req.stream)
 	if req.expected != eventstore.Any && (req.expected < 0 || uint64(req.expected) != version) {
 		return eventstore.AppendResult{}, 0, fmt.Errorf("bolt: append to %q: %w: stream is at version %d, expected %d",
 			req.stream, eventstore.ErrWrongVersion, version, req.expected)
 	}
-	var idRec [idRecordLen]byte
 	for i, rec := range req.records {
 		version++
 		pos := w.next
-		patchRecord(rec, version, w.at)
-		binary.BigEndian.PutUint64(idRec[0:], pos)
-		binary.BigEndian.PutUint64(idRec[8:], version)
-		copy(idRec[16:], req.hashes[i][:])
+		patchRecord(rec, version, w.at, last)
 		if err := w.log.Put(u64(pos), rec); err != nil {
 			return eventstore.AppendResult{}, -1, err
 		}
-		if err := w.streams.Put(streamKey(req.stream, version), u64(pos)); err != nil {
-			return eventstore.AppendResult{}, -1, err
-		}
-		if err := w.ids.Put(req.ids[i][:], bytes.Clone(idRec[:])); err != nil {
-			return eventstore.AppendResult{}, -1, err
-		}
+		w.ids.add(req.ids[i], pos)
+		last = pos
 		w.next++
 	}
-	return eventstore.AppendResult{Version: version, Position: w.next - 1}, len(req.records), nil
+	head := binary.BigEndian.AppendUint64(u64(version), last)
+	if err := w.heads.Put([]byte(req.stream), head); err != nil {
+		return eventstore.AppendResult{}, -1, err
+	}
+	return eventstore.AppendResult{Version: version, Position: last}, len(req.records), nil
 }
 
 // retried reports whether req repeats an append already stored: every ID
@@ -256,14 +262,19 @@ func (w *writer) retried(req *request) (eventstore.AppendResult, bool, error) {
 	var res eventstore.AppendResult
 	found := 0
 	for i := range req.ids {
-		v := w.ids.Get(req.ids[i][:])
-		if v == nil {
+		pos := w.ids.lookup(w.tx, req.ids[i])
+		if pos == 0 {
 			continue
 		}
 		found++
-		pos := binary.BigEndian.Uint64(v[0:])
-		version := binary.BigEndian.Uint64(v[8:])
-		if !bytes.Equal(v[16:], req.hashes[i][:]) ||
+		stored := w.log.Get(u64(pos))
+		if len(stored) < recordHeaderLen {
+			return res, false, fmt.Errorf("bolt: append to %q: %w: ID index points at position %d", req.stream, errCorrupt, pos)
+		}
+		version := recordVersion(stored)
+		// The records match from the ID on exactly when the ID, stream,
+		// type, data and metadata do.
+		if !bytes.Equal(stored[recordFixedLen:], req.records[i][recordFixedLen:]) ||
 			found != i+1 || i > 0 && version != res.Version+1 {
 			return res, false, fmt.Errorf("bolt: append to %q: %w: event %d (%s) is stored at position %d with another stream, payload or order",
 				req.stream, eventstore.ErrDuplicateID, i, eventstore.FormatUUID(req.ids[i]), pos)
@@ -280,18 +291,12 @@ func (w *writer) retried(req *request) (eventstore.AppendResult, bool, error) {
 		req.stream, eventstore.ErrDuplicateID, found, len(req.ids))
 }
 
-// streamVersion returns the number of events in stream, 0 if it has none.
-func streamVersion(streams *bbolt.Bucket, stream string) uint64 {
-	prefix := streamKey(stream, 0)[:len(stream)+1]
-	c := streams.Cursor()
-	k, _ := c.Seek(append([]byte(stream), 1))
-	if k == nil {
-		k, _ = c.Last()
-	} else {
-		k, _ = c.Prev()
+// streamHead returns the number of events in stream and the position of
+// the last one, zeros if it has none.
+func streamHead(heads *bbolt.Bucket, stream string) (version, last uint64) {
+	v := heads.Get([]byte(stream))
+	if len(v) != 16 {
+		return 0, 0
 	}
-	if k == nil || !bytes.HasPrefix(k, prefix) || len(k) != len(prefix)+8 {
-		return 0
-	}
-	return binary.BigEndian.Uint64(k[len(prefix):])
+	return binary.BigEndian.Uint64(v), binary.BigEndian.Uint64(v[8:])
 }

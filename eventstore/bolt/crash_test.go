@@ -58,6 +58,10 @@ func TestCrash(t *testing.T) {
 	}
 }
 
+// crashOptions writes the ID index every hundred events or so, so that
+// crashes land before, during and after those writes.
+var crashOptions = bolt.Options{RecentIDs: 100}
+
 type ack struct {
 	pos, version uint64
 	stream, id   string
@@ -122,7 +126,7 @@ func crashChild(t *testing.T, path string, killAfter int) []ack {
 // event and the log, appends one event, and returns the new head.
 func checkCrashFile(t *testing.T, path string, acked map[uint64]ack) uint64 {
 	t.Helper()
-	s, err := bolt.Open(path, bolt.Options{})
+	s, err := bolt.Open(path, crashOptions)
 	if err != nil {
 		t.Fatalf("open after crash: %v", err)
 	}
@@ -165,6 +169,13 @@ func checkCrashFile(t *testing.T, path string, acked map[uint64]ack) uint64 {
 	if res.Position != head+1 {
 		t.Fatalf("append after crash at position %d, want %d", res.Position, head+1)
 	}
+	// Every acknowledged ID is still known: appending it again is a retry.
+	for _, a := range acked {
+		retry, err := s.Append(ctx, a.stream, eventstore.NoStream, eventstore.EventData{ID: a.id, Type: "crash.appended.v1", Data: crashData(a.id)})
+		if err != nil || retry.Position != a.pos || retry.Version != a.version {
+			t.Fatalf("after crash: appending acknowledged event %s again = %+v, %v", a.id, retry, err)
+		}
+	}
 	return res.Position
 }
 
@@ -175,7 +186,7 @@ func TestCrashChild(t *testing.T) {
 	if path == "" {
 		t.Skip("only runs as the child of TestCrash")
 	}
-	s, err := bolt.Open(path, bolt.Options{})
+	s, err := bolt.Open(path, crashOptions)
 	if err != nil {
 		t.Fatal(err)
 	}

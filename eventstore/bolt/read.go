@@ -1,7 +1,6 @@
 package bolt
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -21,35 +20,50 @@ const (
 )
 
 // ReadStream yields the events of stream with a version greater than
-// after, up to the stream's version when the read starts.
+// after, up to the stream's version when the read starts. It follows the
+// stream from its last event back to the first one wanted, through the
+// position of the previous event each record holds, then reads forward.
 func (s *Store) ReadStream(ctx context.Context, stream string, after uint64) iter.Seq2[eventstore.RecordedEvent, error] {
 	return func(yield func(eventstore.RecordedEvent, error) bool) {
 		if err := eventstore.ValidateStreamID(stream); err != nil {
 			yield(eventstore.RecordedEvent{}, fmt.Errorf("bolt: read %q: %w", stream, err))
 			return
 		}
+		var positions []uint64
+		err := s.view(func(tx *bbolt.Tx) error {
+			var err error
+			positions, err = streamPositions(tx, stream, after)
+			return err
+		})
+		if err != nil {
+			yield(eventstore.RecordedEvent{}, fmt.Errorf("bolt: read %q: %w", stream, err))
+			return
+		}
 		var d decoder
-		last := ^uint64(0) // the stream's version, read with the first chunk
-		for after < last {
+		for len(positions) > 0 {
 			if err := ctx.Err(); err != nil {
 				yield(eventstore.RecordedEvent{}, err)
 				return
 			}
 			var chunk []eventstore.RecordedEvent
 			err := s.view(func(tx *bbolt.Tx) error {
-				streams, log := tx.Bucket(bucketStreams), tx.Bucket(bucketLog)
-				if last == ^uint64(0) {
-					last = streamVersion(streams, stream)
+				log := tx.Bucket(bucketLog)
+				size := 0
+				for _, pos := range positions[:min(len(positions), chunkEvents)] {
+					rec := log.Get(u64(pos))
+					ev, err := d.decode(pos, rec)
+					if err != nil {
+						return err
+					}
+					chunk = append(chunk, ev)
+					if size += len(rec); size >= chunkBytes {
+						break
+					}
 				}
-				var err error
-				chunk, err = readStreamChunk(&d, streams, log, stream, after, last)
-				return err
+				return nil
 			})
 			if err != nil {
 				yield(eventstore.RecordedEvent{}, fmt.Errorf("bolt: read %q: %w", stream, err))
-				return
-			}
-			if len(chunk) == 0 {
 				return
 			}
 			for _, ev := range chunk {
@@ -57,33 +71,29 @@ func (s *Store) ReadStream(ctx context.Context, stream string, after uint64) ite
 					return
 				}
 			}
-			after = chunk[len(chunk)-1].Version
+			positions = positions[len(chunk):]
 		}
 	}
 }
 
-func readStreamChunk(d *decoder, streams, log *bbolt.Bucket, stream string, after, last uint64) ([]eventstore.RecordedEvent, error) {
-	var chunk []eventstore.RecordedEvent
-	prefix := streamKey(stream, 0)[:len(stream)+1]
-	size := 0
-	c := streams.Cursor()
-	for k, v := c.Seek(streamKey(stream, after+1)); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		if binary.BigEndian.Uint64(k[len(prefix):]) > last || len(chunk) == chunkEvents || size >= chunkBytes {
-			break
-		}
-		pos := binary.BigEndian.Uint64(v)
-		rec := log.Get(v)
-		if rec == nil {
-			return nil, fmt.Errorf("%w: stream index points at missing position %d", errCorrupt, pos)
-		}
-		ev, err := d.decode(pos, rec)
-		if err != nil {
-			return nil, err
-		}
-		chunk = append(chunk, ev)
-		size += len(rec)
+// streamPositions returns the positions of the events of stream with a
+// version greater than after, in order.
+func streamPositions(tx *bbolt.Tx, stream string, after uint64) ([]uint64, error) {
+	version, pos := streamHead(tx.Bucket(bucketHeads), stream)
+	if version <= after {
+		return nil, nil
 	}
-	return chunk, nil
+	log := tx.Bucket(bucketLog)
+	positions := make([]uint64, version-after)
+	for i := len(positions) - 1; i >= 0; i-- {
+		rec := log.Get(u64(pos))
+		if len(rec) < recordHeaderLen || recordVersion(rec) != after+uint64(i)+1 {
+			return nil, fmt.Errorf("%w: stream %q has no version %d at position %d", errCorrupt, stream, after+uint64(i)+1, pos)
+		}
+		positions[i] = pos
+		pos = recordPrev(rec)
+	}
+	return positions, nil
 }
 
 // ReadAll yields the events of the global log after the given position, up
