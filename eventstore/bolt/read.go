@@ -40,12 +40,13 @@ func (s *Store) ReadStream(ctx context.Context, stream string, after uint64) ite
 			return
 		}
 		var d decoder
+		var chunk []eventstore.RecordedEvent // reused, as in follow
 		for len(positions) > 0 {
 			if err := ctx.Err(); err != nil {
 				yield(eventstore.RecordedEvent{}, err)
 				return
 			}
-			var chunk []eventstore.RecordedEvent
+			chunk = chunk[:0]
 			err := s.view(func(tx *bbolt.Tx) error {
 				log := tx.Bucket(bucketLog)
 				size := 0
@@ -142,15 +143,17 @@ func (s *Store) Subscribe(ctx context.Context, after uint64) iter.Seq2[eventstor
 // yielded, and false once it has yielded an error or the caller stopped.
 func (s *Store) follow(ctx context.Context, after, head uint64, yield func(eventstore.RecordedEvent, error) bool) (uint64, bool) {
 	var d decoder
+	// The chunk is reused: yield gets copies of its elements, and their
+	// byte slices are never reused.
+	chunk := make([]eventstore.RecordedEvent, 0, min(head-after, chunkEvents))
 	for after < head {
 		if err := ctx.Err(); err != nil {
 			yield(eventstore.RecordedEvent{}, err)
 			return after, false
 		}
-		var chunk []eventstore.RecordedEvent
 		err := s.view(func(tx *bbolt.Tx) error {
 			var err error
-			chunk, err = readLogChunk(&d, tx.Bucket(bucketLog), after, head)
+			chunk, err = readLogChunk(&d, tx.Bucket(bucketLog), after, head, chunk[:0])
 			return err
 		})
 		if err != nil {
@@ -172,8 +175,7 @@ func (s *Store) follow(ctx context.Context, after, head uint64, yield func(event
 	return after, true
 }
 
-func readLogChunk(d *decoder, log *bbolt.Bucket, after, head uint64) ([]eventstore.RecordedEvent, error) {
-	chunk := make([]eventstore.RecordedEvent, 0, min(head-after, chunkEvents))
+func readLogChunk(d *decoder, log *bbolt.Bucket, after, head uint64, chunk []eventstore.RecordedEvent) ([]eventstore.RecordedEvent, error) {
 	size := 0
 	c := log.Cursor()
 	for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
