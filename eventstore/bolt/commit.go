@@ -48,18 +48,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	if err := ctx.Err(); err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	req := &request{
-		stream:   stream,
-		expected: expected,
-		ids:      make([][16]byte, len(events)),
-		records:  make([][]byte, len(events)),
-		done:     make(chan outcome, 1),
-	}
-	for i, e := range events {
-		req.ids[i] = parseID(e.ID)
-		req.records[i] = encodeRecord(req.ids[i], stream, e)
-		req.size += len(req.records[i])
-	}
+	req := newRequest(stream, expected, events)
 
 	s.mu.Lock()
 	switch {
@@ -88,6 +77,23 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		o := <-req.done
 		return o.res, o.err
 	}
+}
+
+// newRequest encodes a validated append for the committer.
+func newRequest(stream string, expected eventstore.ExpectedVersion, events []eventstore.EventData) *request {
+	req := &request{
+		stream:   stream,
+		expected: expected,
+		ids:      make([][16]byte, len(events)),
+		records:  make([][]byte, len(events)),
+		done:     make(chan outcome, 1),
+	}
+	for i, e := range events {
+		req.ids[i] = parseID(e.ID)
+		req.records[i] = encodeRecord(req.ids[i], stream, e)
+		req.size += len(req.records[i])
+	}
+	return req
 }
 
 // commitLoop is the single committer: it drains the queue into one
