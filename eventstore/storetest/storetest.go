@@ -11,6 +11,9 @@
 // streams with random IDs, and reads the global log from the Head it found
 // before writing, looking only at its own streams. Nor does it assume
 // positions are dense.
+//
+// A store that loses an event can make a subscription test wait for it
+// for ever; the go test -timeout ends such a run.
 package storetest
 
 import (
