@@ -172,12 +172,12 @@ func (s *Store) commit(batch []*request) {
 		return
 	}
 	w := writer{
-		tx:    tx,
-		log:   tx.Bucket(bucketLog),
-		heads: tx.Bucket(bucketHeads),
-		ids:   s.ids,
-		next:  head + 1,
-		at:    s.clock().UTC(),
+		log:       tx.Bucket(bucketLog),
+		heads:     tx.Bucket(bucketHeads),
+		idsBucket: tx.Bucket(bucketIDs),
+		ids:       s.ids,
+		next:      head + 1,
+		at:        s.clock().UTC(),
 	}
 	w.log.FillPercent = 1.0
 	rollback := func() {
@@ -224,11 +224,10 @@ func (s *Store) commit(batch []*request) {
 
 // writer decides and writes appends inside one transaction.
 type writer struct {
-	tx         *bbolt.Tx
-	log, heads *bbolt.Bucket
-	ids        *idIndex
-	next       uint64 // position of the next event
-	at         time.Time
+	log, heads, idsBucket *bbolt.Bucket
+	ids                   *idIndex
+	next                  uint64 // position of the next event
+	at                    time.Time
 }
 
 // apply decides req and, if it is accepted, writes it. It returns the
@@ -268,7 +267,7 @@ func (w *writer) retried(req *request) (eventstore.AppendResult, bool, error) {
 	var res eventstore.AppendResult
 	found := 0
 	for i := range req.ids {
-		pos := w.ids.lookup(w.tx, req.ids[i])
+		pos := w.ids.lookup(w.idsBucket, req.ids[i])
 		if pos == 0 {
 			continue
 		}

@@ -81,15 +81,16 @@ func (x *idIndex) begin(tx *bbolt.Tx, head uint64) error {
 	return nil
 }
 
-// lookup returns the position of id, or 0 if it is not stored.
-func (x *idIndex) lookup(tx *bbolt.Tx, id [16]byte) uint64 {
+// lookup returns the position of id, or 0 if it is not stored; ids is the
+// ids bucket of the transaction in progress.
+func (x *idIndex) lookup(ids *bbolt.Bucket, id [16]byte) uint64 {
 	if pos, ok := x.fresh[id]; ok {
 		return pos
 	}
 	if pos, ok := x.recent[id]; ok {
 		return pos
 	}
-	if v := tx.Bucket(bucketIDs).Get(id[:]); len(v) == 8 {
+	if v := ids.Get(id[:]); len(v) == 8 {
 		return binary.BigEndian.Uint64(v)
 	}
 	return 0
