@@ -25,6 +25,10 @@ const (
 // position of the previous event each record holds, then reads forward.
 func (s *Store) ReadStream(ctx context.Context, stream string, after uint64) iter.Seq2[eventstore.RecordedEvent, error] {
 	return func(yield func(eventstore.RecordedEvent, error) bool) {
+		if _, _, err := s.watch(); err != nil {
+			yield(eventstore.RecordedEvent{}, err)
+			return
+		}
 		if err := eventstore.ValidateStreamID(stream); err != nil {
 			yield(eventstore.RecordedEvent{}, fmt.Errorf("bolt: read %q: %w", stream, err))
 			return
