@@ -23,7 +23,7 @@ type fakeSource struct {
 	openErrs  []error // errors returned by the first opens, in turn
 	replay    int     // each subscription first repeats this many events at or below after
 	opens     []uint64
-	live     int // subscriptions currently open
+	live      int // subscriptions currently open
 }
 
 func newLog(n int) []eventstore.RecordedEvent {
