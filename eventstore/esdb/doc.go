@@ -34,25 +34,38 @@
 //
 // One Append is one AppendToStream call, atomic on the server. Event IDs
 // are sent as KurrentDB event IDs, so the server's idempotency check
-// applies. Before an append with Any or Exact(n) the store reads the
-// stream's last events: if they are the proposed events, the append is a
-// retry and their original result is returned. After a successful append
-// it reads the appended events back: that yields their positions and shows
-// whether the server took the append as a retry of events stored with a
-// different payload (ErrDuplicateID). After a version conflict it searches
-// the last Options.RetryWindow events of the stream for the proposed IDs.
-// An append therefore costs two or three round trips.
+// applies, but it recognises a retry only when the expected revision
+// precedes the retried events; a retry sent with the stream's current
+// version would be written again. So, before an append with Any or
+// Exact(n), the store searches the last Options.RetryWindow events of the
+// stream for the proposed IDs: stored in order with the same payloads, the
+// append is a retry and their original result is returned; stored
+// otherwise, it is ErrDuplicateID. (With NoStream the server itself
+// compares the stream's first events.) After a successful append the
+// store reads the appended events back: that yields their positions and
+// shows whether the server took the append for a retry of events stored
+// with a different payload or order (ErrDuplicateID). After a version
+// conflict it searches again, as a concurrent retry may have won.
+//
+// An append therefore costs two or three round trips, and one of them
+// reads up to RetryWindow events; cadena's streams are short.
 //
 // The limits, which come from KurrentDB having no index of event IDs:
 //
-//   - An ID used in another stream is not detected; KurrentDB stores it.
-//   - A retry of an append that is no longer the stream's latest, sent with
-//     the stream's current version (Exact) or, once the server's cache of
-//     recent IDs has forgotten it, with Any, is written again.
+//   - An ID already used in another stream is not detected: KurrentDB
+//     stores it again. (The conformance suite's "same IDs, another stream"
+//     check fails for this reason.)
 //   - A retry whose events lie further back than RetryWindow events is
-//     reported as ErrWrongVersion.
+//     written again (Any, Exact) or reported as ErrWrongVersion.
+//   - Two retries of the same append racing each other can both pass the
+//     search; the server's own check then decides.
 //   - If the read-back after a successful append fails, Append returns an
 //     error although the events are stored; retrying it is safe.
+//   - KurrentDB limits the size of a whole append (MaxAppendSize, 1 MiB by
+//     default, counting data, metadata and type). The contract allows 1
+//     MiB per event, so run the server with a larger limit
+//     (KURRENTDB_MAX_APPEND_SIZE); appends it refuses for their size
+//     return ErrEventTooLarge.
 //
 // # Subscriptions
 //

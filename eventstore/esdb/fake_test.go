@@ -88,12 +88,25 @@ func (db *memDB) appendToStream(stream string, exp esdb.ExpectedRevision, evs []
 	}
 	switch e := exp.(type) {
 	case esdb.Any:
+		// The server looks each ID up in its cache of recent events: all
+		// known is a retry ending at the last one's revision, the first
+		// unknown is a new append, anything else a conflict.
+		at := map[[16]byte]int{}
 		for i, j := range idx {
-			if db.all[j].EventID == evs[0].EventID {
-				return idempotent(i)
-			}
+			at[db.all[j].EventID] = i
 		}
-		return db.write(stream, evs), nil
+		last := -1
+		for n, e := range evs {
+			i, ok := at[e.EventID]
+			switch {
+			case !ok && n == 0:
+				return db.write(stream, evs), nil
+			case !ok:
+				return nil, db.wrongVersion
+			}
+			last = i
+		}
+		return &esdb.WriteResult{NextExpectedVersion: uint64(last)}, nil
 	case esdb.NoStream:
 		if len(idx) == 0 {
 			return db.write(stream, evs), nil

@@ -8,6 +8,8 @@ import (
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 	"github.com/google/uuid"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/cadena-project/cadena/eventstore"
 )
@@ -149,4 +151,16 @@ func isPermanent(err error) bool {
 		return true
 	}
 	return false
+}
+
+// isAppendTooLarge reports whether the server refused an append for its
+// size (its MaxAppendSize or MaxAppendEventSize settings). The client
+// reports it as ErrorCodeUnknown; only the gRPC status tells.
+func isAppendTooLarge(err error) bool {
+	var e *esdb.Error
+	if !errors.As(err, &e) || e.Err() == nil {
+		return false
+	}
+	st, ok := status.FromError(e.Err())
+	return ok && st.Code() == codes.InvalidArgument && strings.Contains(st.Message(), "Maximum Append")
 }

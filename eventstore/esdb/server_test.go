@@ -14,6 +14,8 @@ import (
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/shared"
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/streams"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/cadena-project/cadena/eventstore"
 )
@@ -27,12 +29,20 @@ type stubServer struct {
 }
 
 func (stubServer) Append(srv streams.Streams_AppendServer) error {
+	var stream string
 	for {
-		if _, err := srv.Recv(); errors.Is(err, io.EOF) {
+		req, err := srv.Recv()
+		if errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
 			return err
 		}
+		if o := req.GetOptions(); o != nil {
+			stream = string(o.GetStreamIdentifier().GetStreamName())
+		}
+	}
+	if stream == "too-large" { // as KurrentDB refuses an append over MaxAppendSize
+		return status.Error(codes.InvalidArgument, "Maximum Append Size of 1048576 Exceeded.")
 	}
 	return srv.SendAndClose(&streams.AppendResp{Result: &streams.AppendResp_WrongExpectedVersion_{
 		WrongExpectedVersion: &streams.AppendResp_WrongExpectedVersion{},
@@ -156,6 +166,9 @@ func TestStoreAgainstStubServer(t *testing.T) {
 	ev := eventstore.EventData{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}
 	if _, err := s.Append(ctx, "s-1", eventstore.Exact(3), ev); !errors.Is(err, eventstore.ErrWrongVersion) {
 		t.Errorf("Append: err = %v, want ErrWrongVersion", err)
+	}
+	if _, err := s.Append(ctx, "too-large", eventstore.Any, ev); !errors.Is(err, eventstore.ErrEventTooLarge) {
+		t.Errorf("Append over the server's size limit: err = %v, want ErrEventTooLarge", err)
 	}
 	for _, err := range s.ReadStream(ctx, "s-1", 0) {
 		t.Errorf("ReadStream of a missing stream yielded %v", err)

@@ -160,12 +160,12 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	}
 
 	if expected != eventstore.NoStream {
-		// KurrentDB recognises a retry by its expected revision, so it
-		// writes a retry again when the caller recomputed the expected
-		// version (Exact of the current version) or, sometimes, with Any.
-		// The common case, retrying the stream's latest append, is caught
-		// here by comparing the stream's last events.
-		res, found, err := s.latestRetry(ctx, stream, events)
+		// KurrentDB recognises a retry only when its expected revision
+		// precedes the retried events: it writes the events again when a
+		// retry comes with the stream's current version, and sometimes
+		// with Any. So look for them first. (With NoStream the server
+		// compares the stream's first events itself.)
+		res, found, err := s.findRetry(ctx, stream, events)
 		if err != nil || found {
 			return res, err
 		}
@@ -188,6 +188,8 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 			return res, nil
 		}
 		return eventstore.AppendResult{}, fmt.Errorf("esdb: append to %q: %w: %w", stream, eventstore.ErrWrongVersion, err)
+	case isAppendTooLarge(err):
+		return eventstore.AppendResult{}, fmt.Errorf("esdb: append to %q: %w: the server's maximum append size is smaller than the contract's limits: %w", stream, eventstore.ErrEventTooLarge, err)
 	default:
 		return eventstore.AppendResult{}, fmt.Errorf("esdb: append to %q: %w", stream, err)
 	}
@@ -210,7 +212,10 @@ func (s *Store) confirm(ctx context.Context, stream string, lastRev uint64, even
 	}
 	for i, e := range events {
 		if stored[i].ID != e.ID {
-			return eventstore.AppendResult{}, fmt.Errorf("esdb: append to %q: event at version %d is %s, want %s", stream, stored[i].Version, stored[i].ID, e.ID)
+			// The server took the append for a retry of events stored
+			// in another arrangement.
+			return eventstore.AppendResult{}, fmt.Errorf("esdb: append to %q: %w: the server holds the IDs, but not as this append (version %d is %s, not %s)",
+				stream, eventstore.ErrDuplicateID, stored[i].Version, stored[i].ID, e.ID)
 		}
 		if !sameEvent(stored[i], e) {
 			return eventstore.AppendResult{}, fmt.Errorf("esdb: append to %q: %w: %s is stored with a different payload", stream, eventstore.ErrDuplicateID, e.ID)
@@ -220,32 +225,8 @@ func (s *Store) confirm(ctx context.Context, stream string, lastRev uint64, even
 	return eventstore.AppendResult{Version: last.Version, Position: last.Position}, nil
 }
 
-// latestRetry reports whether events are the stream's latest append:
-// found is true, with the original result, when the stream ends with them.
-func (s *Store) latestRetry(ctx context.Context, stream string, events []eventstore.EventData) (res eventstore.AppendResult, found bool, err error) {
-	tail, err := s.readTail(ctx, stream, len(events))
-	if err != nil {
-		return res, false, fmt.Errorf("esdb: append to %q: reading the stream's end: %w", stream, err)
-	}
-	if len(tail) != len(events) {
-		return res, false, nil
-	}
-	for i, e := range events {
-		if tail[i].ID != e.ID {
-			return res, false, nil
-		}
-	}
-	for i, e := range events {
-		if !sameEvent(tail[i], e) {
-			return res, false, fmt.Errorf("esdb: append to %q: %w: %s differs from the stored event", stream, eventstore.ErrDuplicateID, e.ID)
-		}
-	}
-	last := tail[len(tail)-1]
-	return eventstore.AppendResult{Version: last.Version, Position: last.Position}, true, nil
-}
-
-// findRetry looks for the events of an append that failed its version
-// check among the last s.window events of the stream. found reports that
+// findRetry looks for the events of an append among the last s.window
+// events of the stream. found reports that
 // they are all there, in order, with the same payloads: the append is a
 // retry and res is the original result. Any of the IDs stored otherwise
 // is ErrDuplicateID.

@@ -117,7 +117,9 @@ func TestAppendRetries(t *testing.T) {
 	if _, err := s.Append(ctx, "s-1", eventstore.Exact(2), c); err != nil {
 		t.Fatal(err)
 	}
-	for _, exp := range []eventstore.ExpectedVersion{eventstore.NoStream, eventstore.Any, eventstore.Exact(9)} {
+	// Exact(3), the current version, is the case the server would write
+	// again.
+	for _, exp := range []eventstore.ExpectedVersion{eventstore.NoStream, eventstore.Any, eventstore.Exact(2), eventstore.Exact(3), eventstore.Exact(9)} {
 		res, err := s.Append(ctx, "s-1", exp, a, b)
 		if err != nil || res != orig {
 			t.Errorf("late retry with expected %d: %+v, %v; want %+v", exp, res, err, orig)
@@ -127,11 +129,14 @@ func TestAppendRetries(t *testing.T) {
 		t.Errorf("stream holds %d events, want 3", n)
 	}
 
-	// Not Exact(3): a retry of an earlier append with the current version
-	// is written again (a documented limit).
-	for _, exp := range []eventstore.ExpectedVersion{eventstore.NoStream, eventstore.Any, eventstore.Exact(9)} {
+	for _, exp := range []eventstore.ExpectedVersion{eventstore.NoStream, eventstore.Any, eventstore.Exact(3), eventstore.Exact(9)} {
 		if _, err := s.Append(ctx, "s-1", exp, changed, b); !errors.Is(err, eventstore.ErrDuplicateID) {
 			t.Errorf("changed payload with expected %d: err = %v, want ErrDuplicateID", exp, err)
+		}
+	}
+	for _, exp := range []eventstore.ExpectedVersion{eventstore.NoStream, eventstore.Any, eventstore.Exact(3)} {
+		if _, err := s.Append(ctx, "s-1", exp, b, a); !errors.Is(err, eventstore.ErrDuplicateID) {
+			t.Errorf("reordered retry with expected %d: err = %v, want ErrDuplicateID", exp, err)
 		}
 	}
 	if _, err := s.Append(ctx, "s-1", eventstore.Exact(9), b, a); !errors.Is(err, eventstore.ErrDuplicateID) {
@@ -334,5 +339,22 @@ func TestStoreReplacesClosedClient(t *testing.T) {
 	}
 	if err := s.Ready(t.Context()); err != nil {
 		t.Errorf("Ready: %v", err)
+	}
+}
+
+func TestConfirmSeesAnotherArrangement(t *testing.T) {
+	s, _, _ := newMemStore(t)
+	ctx := t.Context()
+	a, b := event(`{"n":1}`), event(`{"n":2}`)
+	res, err := s.Append(ctx, "s", eventstore.NoStream, a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.confirm(ctx, "s", 1, []eventstore.EventData{a, b}); err != nil || got != res {
+		t.Errorf("confirm of the stored order = %+v, %v; want %+v", got, err, res)
+	}
+	// A server that reports success for IDs it holds in another order.
+	if _, err := s.confirm(ctx, "s", 1, []eventstore.EventData{b, a}); !errors.Is(err, eventstore.ErrDuplicateID) {
+		t.Errorf("confirm of another order: err = %v, want ErrDuplicateID", err)
 	}
 }
