@@ -152,6 +152,23 @@ func (db *memDB) readStream(stream string, opts esdb.ReadStreamOptions, count ui
 	return &memReader{evs: out}
 }
 
+// errInvalidPosition is what the server answers for a $all position where
+// no record starts.
+var errInvalidPosition = errors.New("rpc error: code = InvalidArgument desc = Trying to read from an invalid position.")
+
+// validPosition reports whether a record starts at p (or p is past the end).
+func (db *memDB) validPosition(p uint64) bool {
+	if p > db.pos {
+		return true
+	}
+	for _, e := range db.all {
+		if e.Position.Commit == p {
+			return true
+		}
+	}
+	return false
+}
+
 func (db *memDB) readAll(opts esdb.ReadAllOptions, count uint64) reader {
 	db.mu.Lock()
 	defer db.mu.Unlock()
@@ -160,6 +177,9 @@ func (db *memDB) readAll(opts esdb.ReadAllOptions, count uint64) reader {
 		var from uint64
 		if p, ok := opts.From.(esdb.Position); ok {
 			from = p.Commit
+			if !db.validPosition(from) {
+				return &memReader{err: errInvalidPosition}
+			}
 		}
 		for _, e := range db.all {
 			if e.Position.Commit >= from && uint64(len(out)) < count { // inclusive
@@ -202,6 +222,7 @@ type memSub struct {
 	drop     chan struct{}
 	checkpts bool // send a checkpoint before each event
 	sentCP   bool
+	invalid  bool // started at a position where no record starts
 }
 
 func (db *memDB) subscribe(ctx context.Context, opts esdb.SubscribeToAllOptions) subscription {
@@ -211,12 +232,16 @@ func (db *memDB) subscribe(ctx context.Context, opts esdb.SubscribeToAllOptions)
 	s := &memSub{db: db, ctx: ctx, filter: opts.Filter != nil, drop: db.drop, checkpts: true}
 	if p, ok := opts.From.(esdb.Position); ok {
 		s.last = p.Commit // exclusive
+		s.invalid = !db.validPosition(p.Commit)
 	}
 	return s
 }
 
 func (s *memSub) Recv() *esdb.SubscriptionEvent {
 	dropped := &esdb.SubscriptionEvent{SubscriptionDropped: &esdb.SubscriptionDropped{Error: errors.New("rpc error: code = Unavailable")}}
+	if s.invalid {
+		return &esdb.SubscriptionEvent{SubscriptionDropped: &esdb.SubscriptionDropped{Error: errInvalidPosition}}
+	}
 	for {
 		select {
 		case <-s.drop:

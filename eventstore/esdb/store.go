@@ -100,8 +100,12 @@ func newStore(f newClientFunc, opts Options, log *slog.Logger) *Store {
 }
 
 // Close releases the store and ends its subscriptions, which yield
-// eventstore.ErrClosed. Calls after Close return eventstore.ErrClosed.
+// eventstore.ErrClosed. Calls after Close, Close included, return
+// eventstore.ErrClosed.
 func (s *Store) Close() error {
+	if s.done.Err() != nil {
+		return eventstore.ErrClosed
+	}
 	s.shutdown()
 	s.conn.close()
 	return nil
@@ -394,7 +398,12 @@ func (s *Store) ReadAll(ctx context.Context, after uint64) iter.Seq2[eventstore.
 		if end <= after {
 			return
 		}
-		opts := esdb.ReadAllOptions{Direction: esdb.Forwards, From: allPosition(after)}
+		from, err := s.startPosition(ctx, after)
+		if err != nil {
+			yield(eventstore.RecordedEvent{}, fmt.Errorf("esdb: read all: %w", err))
+			return
+		}
+		opts := esdb.ReadAllOptions{Direction: esdb.Forwards, From: allPosition(from)}
 		for ev, err := range s.readAll(ctx, opts, math.MaxUint64) {
 			if err != nil {
 				yield(eventstore.RecordedEvent{}, fmt.Errorf("esdb: read all: %w", err))
@@ -411,6 +420,39 @@ func (s *Store) ReadAll(ctx context.Context, after uint64) iter.Seq2[eventstore.
 			}
 		}
 	}
+}
+
+// startPosition returns a position to start reading $all from in order to
+// get the events after the position after. The server accepts only
+// positions where a record starts; positions this store returned are such,
+// but a caller may pass any number (Head()-1, say). So it probes a read at
+// after, and when the server refuses it, it returns the position of the
+// last event at or before after, found by reading backwards from the end.
+func (s *Store) startPosition(ctx context.Context, after uint64) (uint64, error) {
+	if after == 0 {
+		return 0, nil
+	}
+	var probe error
+	for _, err := range s.readAll(ctx, esdb.ReadAllOptions{Direction: esdb.Forwards, From: allPosition(after)}, 1) {
+		probe = err
+		break
+	}
+	if probe == nil {
+		return after, nil
+	}
+	if ctx.Err() != nil || errors.Is(probe, eventstore.ErrClosed) {
+		return 0, probe
+	}
+	s.log.Debug("esdb: position refused; looking for the event before it", "after", after, "err", probe)
+	for ev, err := range s.readAll(ctx, esdb.ReadAllOptions{Direction: esdb.Backwards, From: esdb.End{}}, math.MaxUint64) {
+		if err != nil {
+			return 0, err
+		}
+		if ev.Position <= after {
+			return ev.Position, nil
+		}
+	}
+	return 0, nil
 }
 
 // Head returns the position of the last non-system event of $all, reading
@@ -433,7 +475,14 @@ func (s *Store) Subscribe(ctx context.Context, after uint64) iter.Seq2[eventstor
 		defer cancel()
 		stop := context.AfterFunc(s.done, cancel)
 		defer stop()
-		for ev, err := range follow(sctx, allSource{s}, after, s.retry, s.log) {
+		from, err := s.startPosition(sctx, after)
+		// No event lies between from and after, so following from
+		// from yields exactly the events after after.
+		seq := follow(sctx, allSource{s}, from, s.retry, s.log)
+		if err != nil {
+			seq = func(yield func(eventstore.RecordedEvent, error) bool) { yield(eventstore.RecordedEvent{}, err) }
+		}
+		for ev, err := range seq {
 			if err != nil {
 				if ctx.Err() != nil {
 					err = ctx.Err()

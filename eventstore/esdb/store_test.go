@@ -316,8 +316,8 @@ func TestClosedStore(t *testing.T) {
 	if err := s.Ready(ctx); !errors.Is(err, eventstore.ErrClosed) {
 		t.Errorf("Ready: %v", err)
 	}
-	if err := s.Close(); err != nil {
-		t.Errorf("second Close: %v", err)
+	if err := s.Close(); !errors.Is(err, eventstore.ErrClosed) {
+		t.Errorf("second Close: %v, want ErrClosed", err)
 	}
 	if n := f.created[0].closeCount(); n != 1 {
 		t.Errorf("client closed %d times, want 1", n)
@@ -356,5 +356,39 @@ func TestConfirmSeesAnotherArrangement(t *testing.T) {
 	// A server that reports success for IDs it holds in another order.
 	if _, err := s.confirm(ctx, "s", 1, []eventstore.EventData{b, a}); !errors.Is(err, eventstore.ErrDuplicateID) {
 		t.Errorf("confirm of another order: err = %v, want ErrDuplicateID", err)
+	}
+}
+
+func TestPositionsWhereNoRecordStarts(t *testing.T) {
+	s, db, _ := newMemStore(t)
+	ctx := t.Context()
+	first, err := s.Append(ctx, "s", eventstore.Any, event(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.system("$statsCollected")
+	second, err := s.Append(ctx, "s", eventstore.Any, event(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, after := range []uint64{first.Position - 1, first.Position + 1, second.Position - 1} {
+		want := second.Position
+		if after < first.Position {
+			want = first.Position
+		}
+		all := readAll(t, s, after)
+		if len(all) == 0 || all[0].Position != want {
+			t.Errorf("ReadAll(%d) = %+v, want it to start at %d", after, all, want)
+		}
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		for ev, err := range s.Subscribe(ctx, after) {
+			if err != nil {
+				t.Errorf("Subscribe(%d): %v", after, err)
+			} else if ev.Position != want {
+				t.Errorf("Subscribe(%d) starts at %d, want %d", after, ev.Position, want)
+			}
+			break
+		}
+		cancel()
 	}
 }
