@@ -208,6 +208,8 @@ func (r *memReader) Recv() (*esdb.ResolvedEvent, error) {
 	}
 	e := r.evs[0]
 	r.evs = r.evs[1:]
+	// Like the client, which decodes every response afresh.
+	e.Data, e.UserMetadata = slices.Clone(e.Data), slices.Clone(e.UserMetadata)
 	return &esdb.ResolvedEvent{Event: &e}, nil
 }
 
@@ -254,6 +256,7 @@ func (s *memSub) Recv() *esdb.SubscriptionEvent {
 		for i := range s.db.all {
 			e := s.db.all[i]
 			if e.Position.Commit > s.last && !(s.filter && strings.HasPrefix(e.EventType, "$")) {
+				e.Data, e.UserMetadata = slices.Clone(e.Data), slices.Clone(e.UserMetadata)
 				next = &e
 				break
 			}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
@@ -48,6 +49,26 @@ type Store struct {
 	// done ends when Close is called; it stops live subscriptions.
 	done     context.Context
 	shutdown context.CancelFunc
+
+	// calls counts the Append, Head and Ready calls in progress, which
+	// Close lets finish.
+	mu      sync.Mutex
+	closing bool
+	calls   sync.WaitGroup
+}
+
+// closeWait is how long Close waits for calls in progress.
+const closeWait = 5 * time.Second
+
+// begin counts a call in progress, or reports false once Close has begun.
+func (s *Store) begin() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.calls.Add(1)
+	return true
 }
 
 // Open returns a Store for the KurrentDB node or cluster named by
@@ -100,21 +121,44 @@ func newStore(f newClientFunc, opts Options, log *slog.Logger) *Store {
 }
 
 // Close releases the store and ends its subscriptions, which yield
-// eventstore.ErrClosed. Calls after Close, Close included, return
-// eventstore.ErrClosed.
+// eventstore.ErrClosed. Appends in progress may finish (Close waits for
+// them up to 5 seconds); reads in progress end with an error. Calls after
+// Close, Close included, return eventstore.ErrClosed.
 func (s *Store) Close() error {
-	if s.done.Err() != nil {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
 		return eventstore.ErrClosed
 	}
+	s.closing = true
+	s.mu.Unlock()
 	s.shutdown()
+
+	drained := make(chan struct{})
+	go func() {
+		s.calls.Wait()
+		close(drained)
+	}()
+	select {
+	case <-drained:
+	case <-time.After(closeWait):
+		s.log.Warn("esdb: closing with calls still in progress")
+	}
 	s.conn.close()
 	return nil
 }
+
+// closed reports whether Close has begun.
+func (s *Store) closed() bool { return s.done.Err() != nil }
 
 // Ready reports whether the server answers: it reads the last record of
 // $all. It returns nil once the server is reachable, and keeps working
 // after outages: a client that gave up on discovering a node is replaced.
 func (s *Store) Ready(ctx context.Context) error {
+	if !s.begin() {
+		return eventstore.ErrClosed
+	}
+	defer s.calls.Done()
 	_, err := call(ctx, s.conn, func(ctx context.Context, c client) (struct{}, error) {
 		r, err := c.ReadAll(ctx, esdb.ReadAllOptions{Direction: esdb.Backwards, From: esdb.End{}}, 1)
 		if err != nil {
@@ -146,6 +190,10 @@ func checkStream(stream string) error {
 // Append adds events to a stream in one AppendToStream call (atomic on the
 // server). See the package documentation for how retries are recognised.
 func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	if !s.begin() {
+		return eventstore.AppendResult{}, eventstore.ErrClosed
+	}
+	defer s.calls.Done()
 	if err := eventstore.ValidateAppend(stream, events); err != nil {
 		return eventstore.AppendResult{}, err
 	}
@@ -297,6 +345,10 @@ func (s *Store) readTail(ctx context.Context, stream string, n int) ([]eventstor
 // after.
 func (s *Store) ReadStream(ctx context.Context, stream string, after uint64) iter.Seq2[eventstore.RecordedEvent, error] {
 	return func(yield func(eventstore.RecordedEvent, error) bool) {
+		if s.closed() {
+			yield(eventstore.RecordedEvent{}, eventstore.ErrClosed)
+			return
+		}
 		if err := checkStream(stream); err != nil {
 			yield(eventstore.RecordedEvent{}, err)
 			return
@@ -390,6 +442,10 @@ func (s *Store) lastPosition(ctx context.Context, system bool) (uint64, error) {
 // the last record of $all when the read starts.
 func (s *Store) ReadAll(ctx context.Context, after uint64) iter.Seq2[eventstore.RecordedEvent, error] {
 	return func(yield func(eventstore.RecordedEvent, error) bool) {
+		if s.closed() {
+			yield(eventstore.RecordedEvent{}, eventstore.ErrClosed)
+			return
+		}
 		end, err := s.lastPosition(ctx, true)
 		if err != nil {
 			yield(eventstore.RecordedEvent{}, fmt.Errorf("esdb: read all: %w", err))
@@ -458,6 +514,10 @@ func (s *Store) startPosition(ctx context.Context, after uint64) (uint64, error)
 // Head returns the position of the last non-system event of $all, reading
 // backwards past system events.
 func (s *Store) Head(ctx context.Context) (uint64, error) {
+	if !s.begin() {
+		return 0, eventstore.ErrClosed
+	}
+	defer s.calls.Done()
 	p, err := s.lastPosition(ctx, false)
 	if err != nil {
 		return 0, fmt.Errorf("esdb: head: %w", err)
@@ -486,7 +546,7 @@ func (s *Store) Subscribe(ctx context.Context, after uint64) iter.Seq2[eventstor
 			if err != nil {
 				if ctx.Err() != nil {
 					err = ctx.Err()
-				} else if s.done.Err() != nil {
+				} else if s.closed() {
 					err = eventstore.ErrClosed
 				} else {
 					err = fmt.Errorf("esdb: subscribe: %w", err)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+
 	"github.com/cadena-project/cadena/eventstore"
 )
 
@@ -390,5 +392,50 @@ func TestPositionsWhereNoRecordStarts(t *testing.T) {
 			break
 		}
 		cancel()
+	}
+}
+
+// slowClient holds each append until released.
+type slowClient struct {
+	*memClient
+	entered, release chan struct{}
+}
+
+func (c slowClient) AppendToStream(ctx context.Context, stream string, opts esdb.AppendToStreamOptions, events ...esdb.EventData) (*esdb.WriteResult, error) {
+	c.entered <- struct{}{}
+	<-c.release
+	return c.memClient.AppendToStream(ctx, stream, opts, events...)
+}
+
+func TestCloseLetsAppendsFinish(t *testing.T) {
+	db := newMemDB(t)
+	sc := slowClient{memClient: &memClient{db: db}, entered: make(chan struct{}), release: make(chan struct{})}
+	s := newStore(func() (client, error) { return sc, nil }, Options{}, discard)
+	result := make(chan error)
+	go func() {
+		_, err := s.Append(context.Background(), "s", eventstore.NoStream, event(`{}`))
+		result <- err
+	}()
+	<-sc.entered
+	closed := make(chan error)
+	go func() { closed <- s.Close() }()
+	time.Sleep(10 * time.Millisecond)
+	if _, err := s.Append(t.Context(), "s", eventstore.Any, event(`{}`)); !errors.Is(err, eventstore.ErrClosed) {
+		t.Errorf("Append while closing: %v, want ErrClosed", err)
+	}
+	for _, err := range s.ReadStream(t.Context(), "s", 0) {
+		if !errors.Is(err, eventstore.ErrClosed) {
+			t.Errorf("ReadStream while closing: %v, want ErrClosed", err)
+		}
+	}
+	close(sc.release)
+	if err := <-result; err != nil {
+		t.Errorf("Append in progress at Close: %v", err)
+	}
+	if err := <-closed; err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if sc.closeCount() != 1 {
+		t.Errorf("client closed %d times, want 1", sc.closeCount())
 	}
 }
