@@ -84,6 +84,12 @@
 // client and creates a new one, retrying the refused call once; Ready thus
 // turns false while the server is unreachable and true again by itself.
 //
+// # Closing
+//
+// Close refuses new calls at once (they return eventstore.ErrClosed), ends
+// live subscriptions with ErrClosed, lets appends in progress finish for
+// up to 5 seconds, then closes the client once no read uses it.
+//
 // # Caveats
 //
 //   - Stream reads need the server to report each event's $all position,
@@ -100,8 +106,17 @@
 //
 // # Running the conformance suite
 //
-// The tests that need a server run only when CADENA_ESDB_URL is set:
+// The tests that need a server run only when CADENA_ESDB_URL is set. With
+// the repository's docker-compose.yml:
 //
 //	docker compose up -d kurrentdb
 //	CADENA_ESDB_URL='esdb://localhost:2113?tls=false' go test ./eventstore/esdb/
+//
+// The suite shares the server between its tests and may be run against a
+// server holding other data. Its check that an ID reused in another stream
+// is refused cannot pass (see Appends and retries), and its check that a
+// 1 MiB event is accepted needs KURRENTDB_MAX_APPEND_SIZE raised. The
+// other tests of this package need no server: they run the real client
+// against a stub gRPC server, and the store against an in-memory imitation
+// of KurrentDB.
 package esdb
