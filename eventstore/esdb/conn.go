@@ -2,6 +2,7 @@ package esdb
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 
@@ -58,7 +59,7 @@ func (r realClient) ReadStream(ctx context.Context, stream string, opts esdb.Rea
 	if err != nil {
 		return nil, err
 	}
-	return rs, nil
+	return safeReader{rs}, nil
 }
 
 func (r realClient) ReadAll(ctx context.Context, opts esdb.ReadAllOptions, count uint64) (reader, error) {
@@ -66,7 +67,20 @@ func (r realClient) ReadAll(ctx context.Context, opts esdb.ReadAllOptions, count
 	if err != nil {
 		return nil, err
 	}
-	return rs, nil
+	return safeReader{rs}, nil
+}
+
+// safeReader turns the panic (*esdb.ReadStream).Recv raises for a response
+// it does not know ("unreachable code") into an error.
+type safeReader struct{ *esdb.ReadStream }
+
+func (r safeReader) Recv() (ev *esdb.ResolvedEvent, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			ev, err = nil, fmt.Errorf("esdb client: unexpected read response: %v", p)
+		}
+	}()
+	return r.ReadStream.Recv()
 }
 
 func (r realClient) SubscribeToAll(ctx context.Context, opts esdb.SubscribeToAllOptions) (subscription, error) {

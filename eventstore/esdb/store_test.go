@@ -439,3 +439,38 @@ func TestCloseLetsAppendsFinish(t *testing.T) {
 		t.Errorf("client closed %d times, want 1", sc.closeCount())
 	}
 }
+
+func TestSubscribeRetriesWhileTheServerIsAway(t *testing.T) {
+	s, db, f := newMemStore(t)
+	ctx := t.Context()
+	first, err := s.Append(ctx, "s", eventstore.Any, event(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := event(`{}`)
+	if _, err := s.Append(ctx, "s", eventstore.Any, second); err != nil {
+		t.Fatal(err)
+	}
+	// The current client dies, and so do the next four: the first
+	// attempts to subscribe fail, then one succeeds.
+	f.mu.Lock()
+	for range 4 {
+		f.queue = append(f.queue, &memClient{db: db, dead: true})
+	}
+	f.mu.Unlock()
+	f.created[0].dead = true
+
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	for ev, err := range s.Subscribe(ctx, first.Position-1) {
+		if err != nil {
+			t.Fatalf("Subscribe: %v", err)
+		}
+		if ev.ID == second.ID {
+			break
+		}
+	}
+	if len(f.created) < 6 {
+		t.Errorf("created %d clients, want at least 6", len(f.created))
+	}
+}
