@@ -1,6 +1,7 @@
 package esdb
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -26,9 +27,14 @@ import (
 // the tests check error mapping against errors the client itself makes.
 type stubServer struct {
 	streams.UnimplementedStreamsServer
+
+	// What the client sent, for tests that check the wire.
+	mu       sync.Mutex
+	appends  []*streams.AppendReq // all messages of all appends
+	requests []*streams.ReadReq
 }
 
-func (stubServer) Append(srv streams.Streams_AppendServer) error {
+func (st *stubServer) Append(srv streams.Streams_AppendServer) error {
 	var stream string
 	for {
 		req, err := srv.Recv()
@@ -37,6 +43,9 @@ func (stubServer) Append(srv streams.Streams_AppendServer) error {
 		} else if err != nil {
 			return err
 		}
+		st.mu.Lock()
+		st.appends = append(st.appends, req)
+		st.mu.Unlock()
 		if o := req.GetOptions(); o != nil {
 			stream = string(o.GetStreamIdentifier().GetStreamName())
 		}
@@ -49,7 +58,10 @@ func (stubServer) Append(srv streams.Streams_AppendServer) error {
 	}})
 }
 
-func (stubServer) Read(req *streams.ReadReq, srv streams.Streams_ReadServer) error {
+func (st *stubServer) Read(req *streams.ReadReq, srv streams.Streams_ReadServer) error {
+	st.mu.Lock()
+	st.requests = append(st.requests, req)
+	st.mu.Unlock()
 	if s := req.GetOptions().GetStream(); s != nil {
 		return srv.Send(&streams.ReadResp{Content: &streams.ReadResp_StreamNotFound_{
 			StreamNotFound: &streams.ReadResp_StreamNotFound{StreamIdentifier: &shared.StreamIdentifier{StreamName: s.GetStreamIdentifier().GetStreamName()}},
@@ -58,13 +70,15 @@ func (stubServer) Read(req *streams.ReadReq, srv streams.Streams_ReadServer) err
 	return nil // $all: no events
 }
 
-// serveStub serves stubServer on l until the test ends.
-func serveStub(t *testing.T, l net.Listener) {
+// serveStub serves a stubServer on l until the test ends.
+func serveStub(t *testing.T, l net.Listener) *stubServer {
 	t.Helper()
+	st := &stubServer{}
 	srv := grpc.NewServer()
-	streams.RegisterStreamsServer(srv, stubServer{})
+	streams.RegisterStreamsServer(srv, st)
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(srv.Stop)
+	return st
 }
 
 // connString returns a connection string for addr that gives up discovery
@@ -73,14 +87,13 @@ func connString(addr string) string {
 	return "esdb://" + addr + "?tls=false&maxDiscoverAttempts=1&discoveryInterval=10&gossipTimeout=1"
 }
 
-func startStub(t *testing.T) string {
+func startStub(t *testing.T) (string, *stubServer) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	serveStub(t, l)
-	return l.Addr().String()
+	return l.Addr().String(), serveStub(t, l)
 }
 
 var (
@@ -130,7 +143,7 @@ func startStubForever() string {
 		panic(err)
 	}
 	srv := grpc.NewServer()
-	streams.RegisterStreamsServer(srv, stubServer{})
+	streams.RegisterStreamsServer(srv, &stubServer{})
 	go func() { _ = srv.Serve(l) }()
 	return l.Addr().String()
 }
@@ -154,7 +167,8 @@ func TestClientErrorsAreClassified(t *testing.T) {
 }
 
 func TestStoreAgainstStubServer(t *testing.T) {
-	s, err := Open(t.Context(), connString(startStub(t)), Options{})
+	addr, _ := startStub(t)
+	s, err := Open(t.Context(), connString(addr), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,4 +259,81 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// TestWireForms checks what the client sends for the store's requests:
+// expected revisions, event IDs and $all positions as values (the client
+// ignores pointer forms), and the system-event filter.
+func TestWireForms(t *testing.T) {
+	addr, st := startStub(t)
+	s, err := Open(t.Context(), connString(addr), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := t.Context()
+
+	ev := eventstore.EventData{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{"a":1}`)}
+	for _, exp := range []eventstore.ExpectedVersion{eventstore.Exact(3), eventstore.NoStream, eventstore.Any} {
+		_, _ = s.Append(ctx, "wire", exp, ev) // the stub refuses every append
+	}
+	st.mu.Lock()
+	var opts []*streams.AppendReq_Options
+	var ids []string
+	for _, m := range st.appends {
+		if o := m.GetOptions(); o != nil {
+			opts = append(opts, o)
+		}
+		if p := m.GetProposedMessage(); p != nil {
+			id, err := esdb.ParseUUIDFromInt64(p.GetId().GetStructured().GetMostSignificantBits(), p.GetId().GetStructured().GetLeastSignificantBits())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id.String())
+			if p.GetMetadata()["type"] != "t.v1" || p.GetMetadata()["content-type"] != "application/json" || string(p.GetData()) != `{"a":1}` {
+				t.Errorf("proposed message %v", p)
+			}
+		}
+	}
+	st.mu.Unlock()
+	if len(opts) != 3 {
+		t.Fatalf("%d appends sent, want 3", len(opts))
+	}
+	if _, ok := opts[0].GetExpectedStreamRevision().(*streams.AppendReq_Options_Revision); !ok || opts[0].GetRevision() != 2 {
+		t.Errorf("Exact(3) sent as %v, want revision 2", opts[0].GetExpectedStreamRevision())
+	}
+	if opts[1].GetNoStream() == nil {
+		t.Errorf("NoStream sent as %v", opts[1].GetExpectedStreamRevision())
+	}
+	if opts[2].GetAny() == nil {
+		t.Errorf("Any sent as %v", opts[2].GetExpectedStreamRevision())
+	}
+	for _, id := range ids {
+		if id != ev.ID {
+			t.Errorf("event ID sent as %s, want %s", id, ev.ID)
+		}
+	}
+
+	sctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	for range s.Subscribe(sctx, 4242) {
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var sub *streams.ReadReq_Options
+	for _, r := range st.requests {
+		if r.GetOptions().GetSubscription() != nil {
+			sub = r.GetOptions()
+			break
+		}
+	}
+	if sub == nil {
+		t.Fatal("no subscription request sent")
+	}
+	if p := sub.GetAll().GetPosition(); p.GetCommitPosition() != 4242 || p.GetPreparePosition() != 4242 {
+		t.Errorf("subscription from %v, want commit and prepare 4242", sub.GetAll().GetAllOption())
+	}
+	if sub.GetFilter() == nil || sub.GetFilter().GetEventType().GetRegex() != "^[^\\$].*" {
+		t.Errorf("subscription filter %v, want system events excluded", sub.GetFilterOption())
+	}
 }
