@@ -31,8 +31,9 @@ type Options struct {
 	MinBackoff, MaxBackoff time.Duration
 
 	// RetryWindow is how many events, counted back from the end of a
-	// stream, Append searches for a previous append of the same event IDs
-	// after a version conflict. Zero means 1000.
+	// stream, Append searches for an earlier append of the same event IDs:
+	// before appending with Any or Exact(n), and after a version
+	// conflict. Zero means 1000. See the package documentation.
 	RetryWindow int
 }
 
