@@ -99,8 +99,10 @@
 //     access control is on).
 //   - Head reads $all backwards past system events, which on an idle
 //     server can be many (statistics are written every 30 seconds).
-//   - ReadAll and Subscribe take positions returned by this store; any
-//     other value may not point to a record and the server may reject it.
+//   - The server reads $all only from positions where a record starts.
+//     ReadAll and Subscribe probe the position they are given; for one
+//     that is not an event's (Head()-1, say) they read $all backwards from
+//     the end to the event before it, which costs a scan of what follows.
 //   - Client log lines go to Options.Logger, except warnings the client
 //     prints while parsing the connection string (unknown settings).
 //
