@@ -1,8 +1,3 @@
-//go:build storetest_pending
-
-// This file needs eventstore/storetest, which is not on this branch yet:
-// remove the build constraint above once it is.
-
 package esdb
 
 import (
@@ -31,7 +26,8 @@ func TestConformance(t *testing.T) {
 		return s
 	}
 	storetest.Run(t, storetest.Harness{
-		New: open,
+		New:          open,
+		IDsPerStream: true,
 		Reopen: func(t *testing.T, s eventstore.Store) eventstore.Store {
 			if err := s.Close(); err != nil {
 				t.Fatalf("Close: %v", err)
