@@ -141,7 +141,7 @@ func TestBodyOfUnknownLengthIsLimited(t *testing.T) {
 
 func TestInternalErrorsSayNothing(t *testing.T) {
 	h := newHarness(t)
-	h.store.fail = errors.New("disk on fire")
+	h.store.failReads(errors.New("disk on fire"))
 	rec := h.do(req{method: "GET", path: "/api/v1/handoffs/h", token: tokAdmin, header: map[string]string{"X-Request-Id": "req-500"}})
 	p := checkProblem(t, rec, http.StatusInternalServerError)
 	if strings.Contains(rec.Body.String(), "fire") {

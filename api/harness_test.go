@@ -57,7 +57,7 @@ func testTokens(t *testing.T) *auth.Tokens {
 type harness struct {
 	t        *testing.T
 	handler  http.Handler
-	store    *fakeStore
+	store    *testStore
 	progress *fakeProgress
 	index    *api.FakeIndex
 	catalog  api.FakeCatalog
@@ -235,7 +235,7 @@ func validateResponse(t *testing.T, r *http.Request, rec *httptest.ResponseRecor
 // fakeProgress reports the projections at the store's head, or held back
 // at a position.
 type fakeProgress struct {
-	store    *fakeStore
+	store    *testStore
 	mu       sync.Mutex
 	caughtUp bool
 	held     bool // when set, WaitFor never succeeds for positions above the head

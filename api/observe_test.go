@@ -49,7 +49,7 @@ func TestRequestIDAndLogging(t *testing.T) {
 	}
 
 	// The request ID is the events' correlation ID.
-	if meta := string(h.store.log[len(h.store.log)-3].Metadata); !strings.Contains(meta, `"correlation_id":"abc-123"`) {
+	if meta := string(h.store.events()[len(h.store.events())-3].Metadata); !strings.Contains(meta, `"correlation_id":"abc-123"`) {
 		t.Errorf("metadata %s", meta)
 	}
 
