@@ -37,7 +37,7 @@ const (
 // returned error or a panic into a problem, and logs and measures the
 // request once it is answered.
 func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) (err error) {
+	return func(c echo.Context) error {
 		start := time.Now()
 		id := c.Request().Header.Get(headerRequestID)
 		if !printableASCII(id, 200) {
@@ -65,7 +65,6 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			if s.cfg.Observe != nil {
 				s.cfg.Observe(route, c.Request().Method, status, d)
 			}
-			err = nil
 		}()
 		if err := next(c); err != nil {
 			s.writeError(err, c)

@@ -29,6 +29,9 @@ type problem struct {
 // Problem types: "urn:cadena:problem:" and a slug.
 const problemPrefix = "urn:cadena:problem:"
 
+// statusClientClosed is logged for a request whose client went away.
+const statusClientClosed = 499
+
 // requestError is an error the API itself finds with a request, before or
 // instead of calling the service.
 type requestError struct {
@@ -104,8 +107,11 @@ func problemFor(err error) (problem, bool) {
 			return p(he.Code, "bad-request", http.StatusText(he.Code)), false
 		}
 	case errors.Is(err, context.Canceled):
-		// The client went away; nobody reads the answer.
-		return p(499, "cancelled", "the request was cancelled"), false
+		// The client went away; nobody reads the answer, but the log and
+		// the metrics tell it apart from a failure.
+		pr := p(statusClientClosed, "cancelled", "the request was cancelled")
+		pr.Title = "Client Closed Request"
+		return pr, false
 	}
 	return p(http.StatusInternalServerError, "internal", "the server failed; the request ID is in the logs"), true
 }

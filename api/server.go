@@ -27,6 +27,11 @@ type TokenLookup interface {
 	Lookup(token string) (service.Actor, bool)
 }
 
+// noTokens knows no token: every authenticated route answers 401.
+type noTokens struct{}
+
+func (noTokens) Lookup(string) (service.Actor, bool) { return service.Actor{}, false }
+
 // Progress tells how far the projections have followed the log; the
 // projection runner satisfies it.
 type Progress interface {
@@ -38,8 +43,9 @@ type Progress interface {
 	CaughtUp() bool
 }
 
-// Config is what a Server needs. Service, Catalog, Handoffs and Tokens are
-// required; the rest have defaults.
+// Config is what a Server needs. Service, Catalog and Handoffs are
+// required; without Tokens every authenticated route answers 401; the rest
+// have defaults.
 type Config struct {
 	Service  Service
 	Catalog  Catalog
@@ -75,6 +81,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Tokens == nil {
+		cfg.Tokens = noTokens{}
 	}
 	if cfg.MinPositionWait <= 0 {
 		cfg.MinPositionWait = 5 * time.Second
