@@ -44,7 +44,9 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			id = newRequestID()
 		}
 		c.Set(keyRequestID, id)
-		c.Response().Header().Set(headerRequestID, id)
+		h := c.Response().Header()
+		h.Set(headerRequestID, id)
+		h.Set("X-Content-Type-Options", "nosniff")
 		defer func() {
 			if r := recover(); r != nil {
 				if r == http.ErrAbortHandler {
@@ -119,6 +121,8 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return errUnknownToken
 		}
 		c.Set(keyActor, a)
+		// What a token may read is nobody else's: keep it out of caches.
+		c.Response().Header().Set("Cache-Control", "no-store")
 		return next(c)
 	}
 }
