@@ -103,17 +103,23 @@ type req struct {
 // the OpenAPI document.
 func (h *harness) do(r req) *httptest.ResponseRecorder {
 	h.t.Helper()
-	var body io.Reader
+	var (
+		body io.Reader
+		raw  []byte
+	)
 	switch b := r.body.(type) {
 	case nil:
 	case string:
-		body = strings.NewReader(b)
+		raw = []byte(b)
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		body = bytes.NewReader(j)
+		raw = j
+	}
+	if r.body != nil {
+		body = bytes.NewReader(raw)
 	}
 	hr := httptest.NewRequest(r.method, r.path, body)
 	if body != nil {
@@ -131,6 +137,7 @@ func (h *harness) do(r req) *httptest.ResponseRecorder {
 	}
 	rec := httptest.NewRecorder()
 	h.handler.ServeHTTP(rec, hr)
+	hr.Body = io.NopCloser(bytes.NewReader(raw)) // for validation
 	validateResponse(h.t, hr, rec)
 	return rec
 }
@@ -200,7 +207,8 @@ func loadDoc(t *testing.T) (*openapi3.T, routers.Router) {
 
 // validateResponse checks a response against the OpenAPI document: status,
 // content type, headers and body. A request the document has no route for
-// must get a problem.
+// must get a problem; a request that succeeded must be one the document
+// allows.
 func validateResponse(t *testing.T, r *http.Request, rec *httptest.ResponseRecorder) {
 	t.Helper()
 	doc, router := loadDoc(t)
@@ -229,6 +237,12 @@ func validateResponse(t *testing.T, r *http.Request, rec *httptest.ResponseRecor
 	}
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
 		t.Errorf("%s %s: response %d does not match openapi.json: %v\n%s", r.Method, r.URL, rec.Code, err, rec.Body)
+	}
+	if rec.Code < 300 {
+		in.RequestValidationInput.Options = &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+		if err := openapi3filter.ValidateRequest(context.Background(), in.RequestValidationInput); err != nil {
+			t.Errorf("%s %s succeeded, but openapi.json does not allow the request: %v", r.Method, r.URL, err)
+		}
 	}
 }
 
