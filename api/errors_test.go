@@ -1,12 +1,17 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/cadena-project/cadena/api"
+	"github.com/cadena-project/cadena/api/service"
 )
 
 // TestErrors drives every error status and checks that it is a problem
@@ -150,4 +155,22 @@ func TestInternalErrorsSayNothing(t *testing.T) {
 	if logs := h.logs.String(); !strings.Contains(logs, "disk on fire") || !strings.Contains(logs, "req-500") {
 		t.Errorf("the cause is not logged with the request ID:\n%s", logs)
 	}
+}
+
+// panicky is a service whose hand-off view panics.
+type panicky struct{ api.Service }
+
+func (panicky) Handoff(context.Context, service.Actor, string, time.Time) (service.HandoffView, error) {
+	panic("nil map somewhere")
+}
+
+func TestPanicsAreInternalErrors(t *testing.T) {
+	h := newHarness(t, func(c *api.Config) { c.Service = panicky{c.Service} })
+	rec := h.do(req{method: "GET", path: "/api/v1/handoffs/h", token: tokAdmin})
+	checkProblem(t, rec, http.StatusInternalServerError)
+	if strings.Contains(rec.Body.String(), "nil map") || !strings.Contains(h.logs.String(), "nil map somewhere") {
+		t.Errorf("body %s\nlogs %s", rec.Body, h.logs)
+	}
+	// The server goes on.
+	h.json(req{method: "GET", path: "/healthz"}, 200)
 }
