@@ -31,6 +31,7 @@ const maxBody = 64 << 10
 const (
 	keyActor     = "cadena.actor"
 	keyRequestID = "cadena.request_id"
+	keyError     = "cadena.error" // the cause of a 500
 )
 
 // observe runs around every request: it sets the request ID, turns a
@@ -60,10 +61,13 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			if status >= 500 {
 				level = slog.LevelError
 			}
-			s.log.LogAttrs(c.Request().Context(), level, "http request",
-				slog.String("route", route), slog.String("method", c.Request().Method),
+			attrs := []slog.Attr{slog.String("route", route), slog.String("method", c.Request().Method),
 				slog.Int("status", status), slog.Duration("duration", d),
-				slog.String("request_id", id), slog.String("actor", actorOf(c).Name))
+				slog.String("request_id", id), slog.String("actor", actorOf(c).Name)}
+			if err, ok := c.Get(keyError).(error); ok {
+				attrs = append(attrs, slog.Any("error", err))
+			}
+			s.log.LogAttrs(c.Request().Context(), level, "http request", attrs...)
 			if s.cfg.Observe != nil {
 				s.cfg.Observe(route, c.Request().Method, status, d)
 			}

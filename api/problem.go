@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -120,8 +119,7 @@ func problemFor(err error) (problem, bool) {
 func (s *Server) writeError(err error, c echo.Context) {
 	pr, internal := problemFor(err)
 	if internal {
-		s.log.LogAttrs(c.Request().Context(), slog.LevelError, "request failed",
-			slog.String("request_id", requestID(c)), slog.String("route", routeOf(c)), slog.Any("error", err))
+		c.Set(keyError, err) // logged with the request's line
 	}
 	if c.Response().Committed {
 		return
