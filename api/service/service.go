@@ -14,7 +14,8 @@ type Options struct {
 	// Now returns the current time; default time.Now.
 	Now func() time.Time
 	// MaxRetries bounds how often a command is decided again after a
-	// concurrent write to its stream; default 8.
+	// concurrent write to its stream; default 32. Each retry means another
+	// command on the same stream succeeded, so this bounds a burst of writers.
 	MaxRetries int
 }
 
@@ -32,7 +33,7 @@ func New(store Store, opts Options) *Service {
 		s.now = time.Now
 	}
 	if s.maxRetries <= 0 {
-		s.maxRetries = 8
+		s.maxRetries = 32
 	}
 	return s
 }

@@ -1,13 +1,141 @@
 // Command cadena records the hand-offs between departments as events and
 // serves the figures that show how well they serve each other.
+//
+// Usage:
+//
+//	cadena <command> [flags]
+//	cadena help [command]
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
 )
 
+// command is one subcommand. run gets the arguments after the command's
+// name and a ctx cancelled on SIGINT or SIGTERM; it reports failure by
+// returning an error, which main prints on one line.
+type command struct {
+	name    string
+	summary string // one line, lower case, no final period
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+// commands lists the subcommands, in the order help shows them. Add one
+// here and put it in its own file.
+var commands = []command{
+	{"bench", "measure the bolt event store on this machine", runBench},
+}
+
 func main() {
-	fmt.Fprintln(os.Stderr, "cadena: no subcommands yet")
-	os.Exit(2)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run runs the command named by args[0] and returns the exit code: 0 on
+// success, 1 when the command failed, 2 for a usage error.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	name, args := args[0], args[1:]
+	if name == "help" || name == "-h" || name == "-help" || name == "--help" {
+		return help(ctx, args, stdout, stderr)
+	}
+	cmd, ok := lookup(name)
+	if !ok {
+		fmt.Fprintf(stderr, "cadena: unknown command %q (run 'cadena help')\n", name)
+		return 2
+	}
+	err := cmd.run(ctx, args, stdout, stderr)
+	var usageErr usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &usageErr):
+		return 2 // the flag set has printed the error and the usage
+	}
+	fmt.Fprintf(stderr, "cadena: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
+	return 1
+}
+
+func lookup(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// help lists the commands, or shows the flags of one.
+func help(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stdout)
+		return 0
+	}
+	cmd, ok := lookup(args[0])
+	if !ok {
+		fmt.Fprintf(stderr, "cadena: unknown command %q (run 'cadena help')\n", args[0])
+		return 2
+	}
+	// -h makes the command's flag set print its usage and stop.
+	cmd.run(ctx, []string{"-h"}, stdout, stdout)
+	return 0
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: cadena <command> [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, c := range commands {
+		fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(tw, "  %s\t%s\n", "help", "list the commands, or show the flags of one")
+	tw.Flush()
+}
+
+// usageError is a bad command line, already reported by the flag set.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// newFlagSet returns a flag set for a command that prints its errors and
+// usage to stderr.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: cadena %s %s\n\nFlags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, reporting a bad command line as a usageError and
+// -h as flag.ErrHelp.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	switch {
+	case err == nil && fs.NArg() > 0:
+		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return err
+	}
+	return usageError{err}
 }

@@ -1,0 +1,300 @@
+package service_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/eventstore/memory"
+)
+
+var (
+	now       = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	admin     = service.Actor{Name: "ops", Role: service.RoleAdmin}
+	salesTeam = service.Actor{Name: "sales-team", Role: service.RoleMember, Department: "sales"}
+	salesHead = service.Actor{Name: "sales-head", Role: service.RoleHead, Department: "sales"}
+	legalTeam = service.Actor{Name: "legal-team", Role: service.RoleMember, Department: "legal"}
+	legalHead = service.Actor{Name: "legal-head", Role: service.RoleHead, Department: "legal"}
+	hrTeam    = service.Actor{Name: "hr-team", Role: service.RoleMember, Department: "hr"}
+	none      = service.Meta{}
+)
+
+type fixture struct {
+	store *memory.Store
+	svc   *service.Service
+	ctx   context.Context
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	store := memory.New(memory.Options{})
+	t.Cleanup(func() { store.Close() })
+	f := &fixture{store: store, svc: service.New(store, service.Options{Now: func() time.Time { return now }}), ctx: context.Background()}
+	for _, id := range []string{"sales", "legal", "hr"} {
+		if _, err := f.svc.PutDepartment(f.ctx, admin, none, domain.RegisterDepartment{ID: id, Name: id, At: now.Add(-48 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f
+}
+
+func (f *fixture) head(t *testing.T) uint64 {
+	t.Helper()
+	h, err := f.store.Head(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func (f *fixture) request(t *testing.T, id string) service.HandoffResult {
+	t.Helper()
+	r, err := f.svc.RequestHandoff(f.ctx, salesTeam, none, domain.RequestHandoff{
+		ID: id, Supplier: "legal", Customer: "sales", Kind: "contract-review", Title: "Review ACME", At: now.Add(-24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestLifecycleThroughTheService(t *testing.T) {
+	f := setup(t)
+	if _, err := f.svc.SetAgreement(f.ctx, salesHead, none, domain.SetAgreement{Supplier: "legal", Customer: "sales", ResolveWithin: 72 * time.Hour}); !errors.Is(err, service.ErrForbidden) {
+		t.Fatalf("sales head setting legal's agreement: %v, want ErrForbidden", err)
+	}
+	ag, err := f.svc.SetAgreement(f.ctx, legalHead, none, domain.SetAgreement{Supplier: "legal", Customer: "sales", ResolveWithin: 72 * time.Hour, RespondWithin: 4 * time.Hour})
+	if err != nil || ag.Terms.Version != 1 {
+		t.Fatalf("legal head setting its agreement: %+v %v", ag, err)
+	}
+	r := f.request(t, "h1")
+	if !r.Created || r.Handoff.Agreement == nil || r.Handoff.Agreement.ResolveWithinS != 72*3600 || r.Position == 0 {
+		t.Fatalf("request = %+v, want created with the 72h agreement", r)
+	}
+	if _, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.Accept{}); !errors.Is(err, service.ErrForbidden) {
+		t.Fatalf("customer accepting: %v, want ErrForbidden", err)
+	}
+	if _, err := f.svc.Execute(f.ctx, hrTeam, none, "h1", domain.Escalate{}); !errors.Is(err, service.ErrForbidden) {
+		t.Fatalf("outsider escalating: %v, want ErrForbidden", err)
+	}
+	for _, step := range []struct {
+		who service.Actor
+		cmd domain.HandoffCommand
+	}{
+		{legalTeam, domain.Accept{At: now.Add(-23 * time.Hour)}},
+		{legalTeam, domain.Deliver{At: now.Add(-2 * time.Hour)}},
+		{salesTeam, domain.Rate{Score: 2, Comment: "late and vague", At: now.Add(-time.Hour)}},
+	} {
+		if _, err := f.svc.Execute(f.ctx, step.who, none, "h1", step.cmd); err != nil {
+			t.Fatalf("%s by %s: %v", step.cmd.Name(), step.who.Name, err)
+		}
+	}
+	// The supplier reads the hand-off but not the individual rating.
+	v, err := f.svc.Handoff(f.ctx, legalTeam, "h1", time.Time{})
+	if err != nil || v.Handoff.State != domain.StateDelivered || v.Handoff.Rating != nil {
+		t.Fatalf("supplier view: state=%s rating=%+v err=%v", v.Handoff.State, v.Handoff.Rating, err)
+	}
+	last := v.Timeline[len(v.Timeline)-1].Event.(domain.HandoffRated)
+	if last.Score != 0 || last.Comment != "" {
+		t.Fatalf("supplier sees the rating in the timeline: %+v", last)
+	}
+	v, _ = f.svc.Handoff(f.ctx, salesTeam, "h1", time.Time{})
+	if v.Handoff.Rating == nil || v.Handoff.Rating.Comment != "late and vague" || v.Timeline[3].Actor != "sales-team" {
+		t.Fatalf("customer view: rating=%+v timeline=%+v", v.Handoff.Rating, v.Timeline)
+	}
+	if v.SupplierOwned != 22*time.Hour {
+		t.Fatalf("supplier-owned = %s, want 22h (request to delivery)", v.SupplierOwned)
+	}
+	// As of before the delivery.
+	v, _ = f.svc.Handoff(f.ctx, admin, "h1", now.Add(-12*time.Hour))
+	if v.Handoff.State != domain.StateAccepted || len(v.Timeline) != 2 || v.SupplierOwned != 12*time.Hour {
+		t.Fatalf("as-of view: state=%s events=%d owned=%s", v.Handoff.State, len(v.Timeline), v.SupplierOwned)
+	}
+	if _, err := f.svc.Handoff(f.ctx, hrTeam, "h1", time.Time{}); !errors.Is(err, service.ErrForbidden) {
+		t.Fatalf("outsider reading: %v", err)
+	}
+}
+
+func TestAgreementInForceIsTheLatestRecorded(t *testing.T) {
+	f := setup(t)
+	set := func(d time.Duration) {
+		if _, err := f.svc.SetAgreement(f.ctx, admin, none, domain.SetAgreement{Supplier: "legal", Customer: "sales", ResolveWithin: d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(72 * time.Hour)
+	set(48 * time.Hour)
+	// Back-dated well before the change, it still takes the terms in force when recorded.
+	r, err := f.svc.RequestHandoff(f.ctx, salesTeam, none, domain.RequestHandoff{
+		ID: "old", Supplier: "legal", Customer: "sales", Kind: "nda", Title: "Back-filled", At: now.Add(-40 * time.Hour)})
+	if err != nil || r.Handoff.Agreement.ResolveWithinS != 48*3600 || r.Handoff.Agreement.Version != 2 {
+		t.Fatalf("back-dated request: %+v %v", r.Handoff.Agreement, err)
+	}
+}
+
+func TestIdempotencyKey(t *testing.T) {
+	f := setup(t)
+	f.request(t, "h1")
+	key := service.Meta{IdempotencyKey: "esc-1"}
+	first, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.Escalate{Reason: "urgent"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := f.head(t)
+	again, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.Escalate{Reason: "urgent"})
+	if err != nil || !again.Replayed || again.Position != first.Position || again.Handoff.Escalations != 1 {
+		t.Fatalf("retry = %+v %v, want the first answer", again, err)
+	}
+	if f.head(t) != before {
+		t.Fatal("a retried command appended events")
+	}
+	// The same key from another actor is another request.
+	if r, err := f.svc.Execute(f.ctx, admin, key, "h1", domain.Escalate{}); err != nil || r.Replayed || r.Handoff.Escalations != 2 {
+		t.Fatalf("same key, other actor: %+v %v", r, err)
+	}
+	// The same key reused for a command on another hand-off is a conflict.
+	f.request(t, "h2")
+	before = f.head(t)
+	if _, err := f.svc.Execute(f.ctx, salesTeam, key, "h2", domain.Escalate{}); !errors.Is(err, domain.ErrConflict) {
+		t.Fatalf("key reuse: %v, want ErrConflict", err)
+	}
+	if f.head(t) != before {
+		t.Fatal("a rejected command appended events")
+	}
+	// A keyed request without an ID gets the same hand-off on retry.
+	req := domain.RequestHandoff{Supplier: "legal", Customer: "sales", Kind: "nda", Title: "NDA"}
+	a, err := f.svc.RequestHandoff(f.ctx, salesTeam, service.Meta{IdempotencyKey: "req-1"}, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.svc.RequestHandoff(f.ctx, salesTeam, service.Meta{IdempotencyKey: "req-1"}, req)
+	if err != nil || b.Handoff.ID != a.Handoff.ID || !b.Replayed || !a.Created {
+		t.Fatalf("keyed request retry: first %+v, second %+v %v", a, b, err)
+	}
+}
+
+func TestClientChosenIDReuse(t *testing.T) {
+	f := setup(t)
+	first := f.request(t, "h1")
+	same := f.request(t, "h1")
+	if same.Created || same.Position != first.Position {
+		t.Fatalf("same request again = %+v, want the existing hand-off", same)
+	}
+	before := f.head(t)
+	_, err := f.svc.RequestHandoff(f.ctx, salesTeam, none, domain.RequestHandoff{
+		ID: "h1", Supplier: "legal", Customer: "sales", Kind: "contract-review", Title: "Another title"})
+	if !errors.Is(err, domain.ErrConflict) || f.head(t) != before {
+		t.Fatalf("different body under a used ID: %v", err)
+	}
+}
+
+func TestRejectedCommandsAppendNothing(t *testing.T) {
+	f := setup(t)
+	f.request(t, "h1")
+	if _, err := f.svc.RetireDepartment(f.ctx, admin, none, domain.RetireDepartment{ID: "hr"}); err != nil {
+		t.Fatal(err)
+	}
+	before := f.head(t)
+	bad := []struct {
+		name string
+		run  func() error
+		want error
+	}{
+		{"accept delivered? no: return a requested one", func() error {
+			_, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.Return{Reason: "x"})
+			return err
+		}, domain.ErrTransition},
+		{"unknown hand-off", func() error {
+			_, err := f.svc.Execute(f.ctx, admin, none, "nope", domain.Accept{})
+			return err
+		}, domain.ErrNotFound},
+		{"future occurred_at", func() error {
+			_, err := f.svc.Execute(f.ctx, legalTeam, none, "h1", domain.Accept{At: now.Add(time.Hour)})
+			return err
+		}, domain.ErrInvalid},
+		{"retired customer", func() error {
+			_, err := f.svc.RequestHandoff(f.ctx, admin, none, domain.RequestHandoff{ID: "h2", Supplier: "legal", Customer: "hr", Kind: "k", Title: "t"})
+			return err
+		}, domain.ErrInvalid},
+		{"unknown department", func() error {
+			_, err := f.svc.RequestHandoff(f.ctx, admin, none, domain.RequestHandoff{ID: "h3", Supplier: "legal", Customer: "mars", Kind: "k", Title: "t"})
+			return err
+		}, domain.ErrNotFound},
+		{"member registering a department", func() error {
+			_, err := f.svc.PutDepartment(f.ctx, salesHead, none, domain.RegisterDepartment{ID: "x", Name: "x"})
+			return err
+		}, service.ErrForbidden},
+	}
+	for _, tt := range bad {
+		if err := tt.run(); !errors.Is(err, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	if f.head(t) != before {
+		t.Fatalf("rejected commands appended: head %d -> %d", before, f.head(t))
+	}
+}
+
+// TestRacingCommandsAreNeverLost runs commands concurrently on one
+// hand-off: every escalation is recorded, and of the racing accepts exactly
+// one wins while the others fail against the new state.
+func TestRacingCommandsAreNeverLost(t *testing.T) {
+	f := setup(t)
+	f.request(t, "h1")
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*n)
+	for i := 0; i < n; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			_, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.Escalate{})
+			errs <- err
+		}()
+		go func() {
+			defer wg.Done()
+			_, err := f.svc.Execute(f.ctx, legalTeam, none, "h1", domain.Accept{})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	var ok, transition int
+	for err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case errors.Is(err, domain.ErrTransition):
+			transition++
+		default:
+			t.Errorf("unexpected error: %v", err)
+		}
+	}
+	v, err := f.svc.Handoff(f.ctx, admin, "h1", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Handoff.Escalations != n || ok != n+1 || transition != n-1 || v.Handoff.State != domain.StateAccepted {
+		t.Fatalf("escalations=%d ok=%d transition=%d state=%s; want %d escalations, %d successes, %d transitions",
+			v.Handoff.Escalations, ok, transition, v.Handoff.State, n, n+1, n-1)
+	}
+}
+
+func TestDepartmentsCreatedThenUpdated(t *testing.T) {
+	f := setup(t)
+	r, err := f.svc.PutDepartment(f.ctx, admin, none, domain.RegisterDepartment{ID: "it", Name: "IT"})
+	if err != nil || !r.Created {
+		t.Fatalf("create: %+v %v", r, err)
+	}
+	r, err = f.svc.PutDepartment(f.ctx, admin, none, domain.RegisterDepartment{ID: "it", Name: "Information Technology"})
+	if err != nil || r.Created || r.Department.Name != "Information Technology" {
+		t.Fatalf("update: %+v %v", r, err)
+	}
+	same, err := f.svc.PutDepartment(f.ctx, admin, none, domain.RegisterDepartment{ID: "it", Name: "Information Technology"})
+	if err != nil || same.Created || same.Position != r.Position {
+		t.Fatalf("no-op: %+v %v, want the position of the last event", same, err)
+	}
+}

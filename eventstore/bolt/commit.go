@@ -1,0 +1,307 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/cadena-project/cadena/eventstore"
+)
+
+// request is one Append waiting for the committer.
+type request struct {
+	stream   string
+	expected eventstore.ExpectedVersion
+	ids      [][16]byte
+	records  [][]byte // encoded by the appending goroutine, patched on commit
+	size     int
+	state    atomic.Int32
+	done     chan outcome // buffered: the committer never blocks on it
+}
+
+const (
+	statePending   int32 = iota
+	stateTaken           // the committer owns it and will answer on done
+	stateCancelled       // the caller gave up before the committer took it
+)
+
+type outcome struct {
+	res eventstore.AppendResult
+	err error
+}
+
+// Append adds events to stream atomically and returns once they are
+// durable: its events are written by the committer goroutine in one bbolt
+// transaction, and one fsync, with the appends queued alongside it.
+//
+// If ctx ends before the committer takes the append, Append returns
+// ctx.Err() and nothing is written. Once taken, Append waits for the commit.
+func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	if err := eventstore.ValidateAppend(stream, events); err != nil {
+		return eventstore.AppendResult{}, fmt.Errorf("bolt: append to %q: %w", stream, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	req := newRequest(stream, expected, events)
+
+	s.mu.Lock()
+	switch {
+	case s.closed:
+		s.mu.Unlock()
+		return eventstore.AppendResult{}, eventstore.ErrClosed
+	case s.failed != nil:
+		err := s.failed
+		s.mu.Unlock()
+		return eventstore.AppendResult{}, err
+	}
+	s.queue = append(s.queue, req)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+
+	select {
+	case o := <-req.done:
+		return o.res, o.err
+	case <-ctx.Done():
+		if req.state.CompareAndSwap(statePending, stateCancelled) {
+			return eventstore.AppendResult{}, ctx.Err()
+		}
+		o := <-req.done
+		return o.res, o.err
+	}
+}
+
+// newRequest encodes a validated append for the committer.
+func newRequest(stream string, expected eventstore.ExpectedVersion, events []eventstore.EventData) *request {
+	req := &request{
+		stream:   stream,
+		expected: expected,
+		ids:      make([][16]byte, len(events)),
+		records:  make([][]byte, len(events)),
+		done:     make(chan outcome, 1),
+	}
+	for i, e := range events {
+		req.ids[i] = parseID(e.ID)
+		req.records[i] = encodeRecord(req.ids[i], stream, e)
+		req.size += len(req.records[i])
+	}
+	return req
+}
+
+// commitLoop is the single committer: it drains the queue into one
+// transaction at a time until Close.
+func (s *Store) commitLoop() {
+	defer close(s.done)
+	for {
+		select {
+		case <-s.wake:
+		case <-s.stop:
+			// Close refuses new appends first, so this drains the last ones.
+			for batch := s.take(); len(batch) > 0; batch = s.take() {
+				s.commit(batch)
+			}
+			return
+		}
+		for batch := s.take(); len(batch) > 0; batch = s.take() {
+			s.commit(batch)
+		}
+	}
+}
+
+// take removes the next batch from the queue, skipping cancelled appends.
+func (s *Store) take() []*request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var batch []*request
+	size, n := 0, 0
+	for _, req := range s.queue {
+		if len(batch) > 0 && size+req.size > s.maxBatch {
+			break
+		}
+		n++
+		if req.state.CompareAndSwap(statePending, stateTaken) {
+			batch = append(batch, req)
+			size += req.size
+		}
+	}
+	rest := copy(s.queue, s.queue[n:])
+	clear(s.queue[rest:])
+	s.queue = s.queue[:rest]
+	return batch
+}
+
+// commit settles a batch in one read-write transaction. Each append is
+// decided against the state left by the ones before it and then written in
+// full, or not at all, so a rejected append never fails the others.
+func (s *Store) commit(batch []*request) {
+	start := time.Now()
+	answer := func(out []outcome) {
+		for i, req := range batch {
+			req.done <- out[i]
+		}
+	}
+	failAll := func(err error) {
+		out := make([]outcome, len(batch))
+		for i := range out {
+			out[i].err = err
+		}
+		answer(out)
+	}
+
+	s.mu.Lock()
+	failed := s.failed
+	head := s.head
+	s.mu.Unlock()
+	if failed != nil {
+		failAll(failed)
+		return
+	}
+
+	tx, err := s.db.Begin(true)
+	if err != nil {
+		s.fail(err)
+		failAll(fmt.Errorf("bolt: begin commit: %w", err))
+		return
+	}
+	w := writer{
+		log:       tx.Bucket(bucketLog),
+		heads:     tx.Bucket(bucketHeads),
+		idsBucket: tx.Bucket(bucketIDs),
+		ids:       s.ids,
+		next:      head + 1,
+		at:        s.clock().UTC(),
+	}
+	w.log.FillPercent = 1.0
+	rollback := func() {
+		tx.Rollback()
+		s.ids.rolledBack()
+	}
+	if err := s.ids.begin(tx, head); err != nil {
+		rollback()
+		failAll(fmt.Errorf("bolt: write ID index: %w", err))
+		return
+	}
+	out := make([]outcome, len(batch))
+	events := 0
+	for i, req := range batch {
+		res, n, err := w.apply(req)
+		if err != nil && n < 0 {
+			// A write failed: drop the whole transaction, which leaves
+			// the store as it was, and report the error to every append.
+			rollback()
+			failAll(fmt.Errorf("bolt: append to %q: %w", req.stream, err))
+			return
+		}
+		out[i] = outcome{res, err}
+		events += n
+	}
+	if events == 0 {
+		// Nothing written: no need for a commit or an fsync.
+		rollback()
+		answer(out)
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		s.fail(err)
+		failAll(fmt.Errorf("bolt: commit: %w", err))
+		return
+	}
+	s.ids.committed()
+	s.publish(w.next - 1)
+	if s.onCommit != nil {
+		s.onCommit(CommitStats{Appends: len(batch), Events: events, Duration: time.Since(start)})
+	}
+	answer(out)
+}
+
+// writer decides and writes appends inside one transaction.
+type writer struct {
+	log, heads, idsBucket *bbolt.Bucket
+	ids                   *idIndex
+	next                  uint64 // position of the next event
+	at                    time.Time
+}
+
+// apply decides req and, if it is accepted, writes it. It returns the
+// number of events written, or -1 with the error when a write failed.
+func (w *writer) apply(req *request) (eventstore.AppendResult, int, error) {
+	if res, retry, err := w.retried(req); err != nil || retry {
+		return res, 0, err
+	}
+	version, last := streamHead(w.heads, req.stream)
+	if req.expected != eventstore.Any && (req.expected < 0 || uint64(req.expected) != version) {
+		return eventstore.AppendResult{}, 0, fmt.Errorf("bolt: append to %q: %w: stream is at version %d, expected %d",
+			req.stream, eventstore.ErrWrongVersion, version, req.expected)
+	}
+	for i, rec := range req.records {
+		version++
+		pos := w.next
+		patchRecord(rec, version, w.at, last)
+		if err := w.log.Put(u64(pos), rec); err != nil {
+			return eventstore.AppendResult{}, -1, err
+		}
+		w.ids.add(req.ids[i], pos)
+		last = pos
+		w.next++
+	}
+	head := binary.BigEndian.AppendUint64(u64(version), last)
+	if err := w.heads.Put([]byte(req.stream), head); err != nil {
+		return eventstore.AppendResult{}, -1, err
+	}
+	return eventstore.AppendResult{Version: version, Position: last}, len(req.records), nil
+}
+
+// retried reports whether req repeats an append already stored: every ID
+// stored in the same stream at consecutive versions, in the same order,
+// with the same payload. It returns ErrDuplicateID when some of its IDs are
+// stored otherwise.
+func (w *writer) retried(req *request) (eventstore.AppendResult, bool, error) {
+	var res eventstore.AppendResult
+	found := 0
+	for i := range req.ids {
+		pos := w.ids.lookup(w.idsBucket, req.ids[i])
+		if pos == 0 {
+			continue
+		}
+		found++
+		stored := w.log.Get(u64(pos))
+		if len(stored) < recordHeaderLen {
+			return res, false, fmt.Errorf("bolt: append to %q: %w: ID index points at position %d", req.stream, errCorrupt, pos)
+		}
+		version := recordVersion(stored)
+		// The records match from the ID on exactly when the ID, stream,
+		// type, data and metadata do.
+		if !bytes.Equal(stored[recordFixedLen:], req.records[i][recordFixedLen:]) ||
+			found != i+1 || i > 0 && version != res.Version+1 {
+			return res, false, fmt.Errorf("bolt: append to %q: %w: event %d (%s) is stored at position %d with another stream, payload or order",
+				req.stream, eventstore.ErrDuplicateID, i, eventstore.FormatUUID(req.ids[i]), pos)
+		}
+		res = eventstore.AppendResult{Version: version, Position: pos}
+	}
+	switch found {
+	case 0:
+		return eventstore.AppendResult{}, false, nil
+	case len(req.ids):
+		return res, true, nil
+	}
+	return eventstore.AppendResult{}, false, fmt.Errorf("bolt: append to %q: %w: %d of its %d event IDs are already stored",
+		req.stream, eventstore.ErrDuplicateID, found, len(req.ids))
+}
+
+// streamHead returns the number of events in stream and the position of
+// the last one, zeros if it has none.
+func streamHead(heads *bbolt.Bucket, stream string) (version, last uint64) {
+	v := heads.Get([]byte(stream))
+	if len(v) != 16 {
+		return 0, 0
+	}
+	return binary.BigEndian.Uint64(v), binary.BigEndian.Uint64(v[8:])
+}

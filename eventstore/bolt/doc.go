@@ -1,0 +1,63 @@
+// Package bolt is an event store in one bbolt file, for a single cadena
+// process.
+//
+// # Basics
+//
+// Open a file with Open and close it with Store.Close. Store implements
+// eventstore.Store and passes eventstore/storetest.
+//
+// Appends are committed in groups. A single committer goroutine takes
+// every append waiting in its queue, decides each in turn (an append sees
+// the versions left by the ones before it in the group, and one that is
+// rejected leaves the others alone), writes the accepted ones in one
+// read-write transaction and syncs the file once. Append returns only
+// after the sync that covers its events, so an acknowledged event survives
+// a crash of the process. The more writers append at once, the more events
+// share an fsync; Options.OnCommit reports the size and duration of each
+// commit.
+//
+// Positions are dense: the first event of a file has position 1 and each
+// event the next one, across Close and Open, with no gap. (Other stores
+// may leave gaps; code written against eventstore.Store must not count on
+// density.) All the events of one commit are recorded with the same time,
+// taken from Options.Clock.
+//
+// The file holds four buckets: log (position to event, written only at
+// its end), heads (stream to version and last position), ids (event ID to
+// position) and meta. Each event also holds the position of the previous
+// event of its stream, and ReadStream follows that chain back from the
+// stream's head. The IDs of the last Options.RecentIDs events are kept in
+// memory and written to the ids bucket in bulk, which keeps commits small;
+// Open reads them back from the log.
+//
+// Reads copy events out of the file in chunks, each in its own short read
+// transaction, and no transaction is open while an iterator yields: a loop
+// over ReadStream, ReadAll or Subscribe may append to the store.
+//
+// # Caveats
+//
+// One process at a time can open a file: Open waits Options.LockTimeout
+// for the lock, then fails. Within a process, open a file once.
+//
+// If a commit fails (a write or sync error), the store stops taking
+// appends, which return that error, and subscriptions end with it: what
+// the process holds in memory may no longer match the file. Close the
+// store and open it again; bbolt then starts from the last commit that
+// reached the disk.
+//
+// If the ctx of an Append ends before the committer takes the append,
+// Append returns ctx.Err() and writes nothing; once taken, Append waits
+// for the commit. Appending the same events again is always safe.
+//
+// An idempotent retry compares the stored events with the new ones byte
+// for byte. A retry of part of an earlier append (consecutive events, in
+// order) returns the version and position of its last event.
+//
+// Every Options.RecentIDs events, one commit also writes the recent IDs
+// to the ids bucket, and takes longer than the others. The file never
+// shrinks.
+//
+// The crash test kills a writing process; it shows that acknowledged
+// events are committed and the file stays consistent, not what a power
+// cut does to a disk that ignores fsync.
+package bolt
