@@ -34,7 +34,9 @@ type Window struct {
 }
 
 // Days returns the number of days in w.
-func (w Window) Days() int { return int(dayIndex(w.To, w.To.Location()) - dayIndex(w.From, w.From.Location())) }
+func (w Window) Days() int {
+	return int(dayIndex(w.To, w.To.Location()) - dayIndex(w.From, w.From.Location()))
+}
 
 // ParseWindow parses a window from two dates ("YYYY-MM-DD") in the model's
 // Location; to is exclusive. An empty to means tomorrow (the window ends
