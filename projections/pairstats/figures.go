@@ -121,16 +121,45 @@ func ratio(a, b int) float64 {
 
 func ptr(v float64) *float64 { return &v }
 
+// slab hands out pointers for the figures of one query from a few large
+// allocations rather than one per figure.
+type slab struct {
+	floats []float64
+	dists  []Distribution
+}
+
+func (s *slab) ptr(v float64) *float64 {
+	if s == nil {
+		return ptr(v)
+	}
+	if len(s.floats) == cap(s.floats) {
+		s.floats = make([]float64, 0, 256)
+	}
+	s.floats = append(s.floats, v)
+	return &s.floats[len(s.floats)-1]
+}
+
+func (s *slab) dist(d Distribution) *Distribution {
+	if s == nil {
+		return &d
+	}
+	if len(s.dists) == cap(s.dists) {
+		s.dists = make([]Distribution, 0, 64)
+	}
+	s.dists = append(s.dists, d)
+	return &s.dists[len(s.dists)-1]
+}
+
 // finish computes the derived figures (rates, compliance, friction) from the
 // counts already set.
-func (f *Figures) finish() {
+func (f *Figures) finish(sl *slab) {
 	f.ReworkRate = ratio(f.Returned, f.Delivered)
 	f.EscalationRate = min(ratio(f.Escalated, f.Requested), 1)
 	if n := f.SLA.Met + f.SLA.Breached + f.SLA.OpenBreached; n > 0 {
-		f.SLA.Compliance = ptr(float64(f.SLA.Met) / float64(n))
+		f.SLA.Compliance = sl.ptr(float64(f.SLA.Met) / float64(n))
 	}
 	if n := f.ResponseSLA.Met + f.ResponseSLA.Breached; n > 0 {
-		f.ResponseSLA.Compliance = ptr(float64(f.ResponseSLA.Met) / float64(n))
+		f.ResponseSLA.Compliance = sl.ptr(float64(f.ResponseSLA.Met) / float64(n))
 	}
 	breach, dissatisfied := 0.0, 0.0
 	if f.SLA.Compliance != nil {
@@ -148,20 +177,21 @@ func (f *Figures) finish() {
 	f.Friction = Friction{Score: d.Breach + d.Rework + d.Dissatisfaction + d.Escalation, Drivers: d, TopDriver: "none"}
 	if f.Friction.Score > 0 {
 		top, best := "breach", d.Breach
-		for _, c := range []struct {
-			name string
-			v    float64
-		}{{"rework", d.Rework}, {"dissatisfaction", d.Dissatisfaction}, {"escalation", d.Escalation}} {
-			if c.v > best {
-				top, best = c.name, c.v
-			}
+		if d.Rework > best {
+			top, best = "rework", d.Rework
+		}
+		if d.Dissatisfaction > best {
+			top, best = "dissatisfaction", d.Dissatisfaction
+		}
+		if d.Escalation > best {
+			top = "escalation"
 		}
 		f.Friction.TopDriver = top
 	}
 }
 
 // setRatings fills Satisfaction from counts per score (index 0 is score 1).
-func (f *Figures) setRatings(counts [5]int, anonMin int) {
+func (f *Figures) setRatings(counts [5]int, anonMin int, sl *slab) {
 	n, sum := 0, 0
 	for i, c := range counts {
 		n += c
@@ -171,8 +201,8 @@ func (f *Figures) setRatings(counts [5]int, anonMin int) {
 	if n == 0 || n < anonMin {
 		return
 	}
-	f.Satisfaction.Mean = ptr(float64(sum) / float64(n))
-	f.Satisfaction.CSAT = ptr(float64(counts[3]+counts[4]) / float64(n))
-	f.Satisfaction.Dissatisfied = ptr(float64(counts[0]+counts[1]) / float64(n))
-	f.Satisfaction.Distribution = &Distribution{counts[0], counts[1], counts[2], counts[3], counts[4]}
+	f.Satisfaction.Mean = sl.ptr(float64(sum) / float64(n))
+	f.Satisfaction.CSAT = sl.ptr(float64(counts[3]+counts[4]) / float64(n))
+	f.Satisfaction.Dissatisfied = sl.ptr(float64(counts[0]+counts[1]) / float64(n))
+	f.Satisfaction.Distribution = sl.dist(Distribution{counts[0], counts[1], counts[2], counts[3], counts[4]})
 }

@@ -46,6 +46,7 @@ type Model struct {
 	pairs    map[pairKey]*pair
 	sorted   []*pair // by supplier, customer
 	handoffs map[string]*handoff
+	kinds    map[string]string
 }
 
 var _ projections.Handler = (*Model)(nil)
@@ -64,14 +65,15 @@ type handoff struct {
 	h    domain.Handoff
 	pair *pair
 
-	completion *contribution // counted while the state is delivered
-	rating     *ratingRef    // the latest rating of the latest delivery
+	completion contribution // counted while the state is delivered (ok)
+	rating     ratingRef    // the latest rating of the latest delivery (ok)
 
 	base    [nLevels]int8 // the levels' sum of changes recorded before lastDay
 	pending []levelChange // changes recorded on lastDay or later
 }
 
 type contribution struct {
+	ok   bool
 	day  int32
 	lead time.Duration
 	idx  int32 // sketch bin, or zeroBin
@@ -79,6 +81,7 @@ type contribution struct {
 }
 
 type ratingRef struct {
+	ok       bool
 	day      int32
 	delivery int
 	score    int
@@ -96,7 +99,7 @@ const zeroBin = -1 << 31
 func New(opts Options) *Model {
 	m := &Model{
 		loc: opts.Location, anonMin: opts.AnonymityMin, cal: opts.Calendar,
-		pairs: map[pairKey]*pair{}, handoffs: map[string]*handoff{},
+		pairs: map[pairKey]*pair{}, handoffs: map[string]*handoff{}, kinds: map[string]string{},
 	}
 	if m.loc == nil {
 		m.loc = time.UTC
@@ -153,6 +156,14 @@ func (m *Model) pair(supplier, customer string) *pair {
 	return p
 }
 
+func (m *Model) intern(s string) string {
+	if v, ok := m.kinds[s]; ok {
+		return v
+	}
+	m.kinds[s] = s
+	return s
+}
+
 func (m *Model) sketchIndex(d time.Duration) int32 {
 	v := d.Seconds()
 	if v <= m.minIdx {
@@ -170,7 +181,9 @@ func (m *Model) apply(e domain.Event) {
 		}
 		hs := &handoff{pair: m.pair(e.Supplier, e.Customer)}
 		hs.h = domain.EvolveHandoff(domain.Handoff{}, e)
-		hs.h.Title = "" // not needed here
+		// Share the strings every hand-off of the pair holds; drop the title.
+		hs.h.Supplier, hs.h.Customer, hs.h.Title = hs.pair.supplier, hs.pair.customer, ""
+		hs.h.Kind = m.intern(e.Kind)
 		m.handoffs[e.HandoffID] = hs
 		day := dayIndex(e.At, m.loc)
 		hs.pair.s.bump(day, cRequested, 1)
@@ -212,7 +225,7 @@ func (m *Model) apply(e domain.Event) {
 		s.bump(day, cDelivered, 1)
 		m.uncomplete(hs)
 		m.complete(hs, day)
-		hs.rating = nil // the previous delivery's rating stays as it is
+		hs.rating = ratingRef{} // the previous delivery's rating stays as it is
 		delete(hs.pair.open, hs)
 	case domain.HandoffReturned:
 		s.bump(day, cReturned, 1)
@@ -225,10 +238,10 @@ func (m *Model) apply(e domain.Event) {
 		s.bump(day, cCancelled, 1)
 		delete(hs.pair.open, hs)
 	case domain.HandoffRated:
-		if r := hs.rating; r != nil && r.delivery == e.Delivery {
+		if r := hs.rating; r.ok && r.delivery == e.Delivery {
 			s.bump(r.day, cRating1+r.score-1, -1)
 		}
-		hs.rating = &ratingRef{day: day, delivery: e.Delivery, score: e.Score}
+		hs.rating = ratingRef{ok: true, day: day, delivery: e.Delivery, score: e.Score}
 		s.bump(day, cRating1+e.Score-1, 1)
 		return // no change of state or clock
 	}
@@ -263,7 +276,7 @@ func (m *Model) countResponse(hs *handoff, day int32) {
 
 func (m *Model) complete(hs *handoff, day int32) {
 	h := &hs.h
-	c := &contribution{day: day, lead: h.LatestDeliveryAt.Sub(h.RequestedAt), sla: -1}
+	c := contribution{ok: true, day: day, lead: h.LatestDeliveryAt.Sub(h.RequestedAt), sla: -1}
 	c.idx = m.sketchIndex(c.lead)
 	if a := h.Agreement; a != nil {
 		el, _ := h.ResolveElapsed(m.cal)
@@ -273,13 +286,13 @@ func (m *Model) complete(hs *handoff, day int32) {
 		}
 	}
 	hs.completion = c
-	m.addCompletion(hs.pair, c, 1)
+	m.addCompletion(hs.pair, &c, 1)
 }
 
 func (m *Model) uncomplete(hs *handoff) {
-	if hs.completion != nil {
-		m.addCompletion(hs.pair, hs.completion, -1)
-		hs.completion = nil
+	if hs.completion.ok {
+		m.addCompletion(hs.pair, &hs.completion, -1)
+		hs.completion = contribution{}
 	}
 }
 

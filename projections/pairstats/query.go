@@ -68,6 +68,27 @@ func (m *Model) quantile(d *dense, zero int64, q float64) float64 {
 	return m.mapping.Value(int(d.hi))
 }
 
+// quantiles sets out[i] to the value at quantile qs[i] (ascending), in one
+// pass, with the same results as quantile.
+func (m *Model) quantiles(d *dense, zero int64, qs []float64, out []float64) {
+	count := float64(zero + d.total)
+	i := d.lo
+	var n int64
+	for k, q := range qs {
+		rank := float64(q * (count - 1))
+		if rank < float64(zero) {
+			out[k] = 0
+			continue
+		}
+		rank -= float64(zero)
+		for i <= d.hi && float64(n+d.n[i-d.off]) <= rank {
+			n += d.n[i-d.off]
+			i++
+		}
+		out[k] = m.mapping.Value(int(min(i, d.hi)))
+	}
+}
+
 // acc accumulates buckets for a query.
 type acc struct {
 	c          [nCounters]int64
@@ -123,7 +144,7 @@ func (m *Model) accumulate(p *pair, d0, d1 int32, a *acc) {
 }
 
 // figures turns an accumulator into figures.
-func (m *Model) figures(supplier, customer string, a *acc) Figures {
+func (m *Model) figures(supplier, customer string, a *acc, sl *slab) Figures {
 	c := func(i int) int { return int(a.c[i]) }
 	f := Figures{
 		Supplier: supplier, Customer: customer,
@@ -135,21 +156,23 @@ func (m *Model) figures(supplier, customer string, a *acc) Figures {
 		ResponseSLA: ResponseSLA{Met: c(cRespMet), Breached: c(cRespBreached)},
 	}
 	if n := a.c[cCompleted]; n > 0 {
-		q := func(p float64) *float64 { return ptr(m.quantile(&a.leadBins, a.c[cLeadZero], p)) }
-		f.LeadTime = LeadTime{Count: int(n), P50: q(0.5), P90: q(0.9), P95: q(0.95), P99: q(0.99),
-			Mean: ptr(a.lead.seconds() / float64(n))}
+		var v [4]float64
+		m.quantiles(&a.leadBins, a.c[cLeadZero], []float64{0.5, 0.9, 0.95, 0.99}, v[:])
+		f.LeadTime = LeadTime{Count: int(n), P50: sl.ptr(v[0]), P90: sl.ptr(v[1]), P95: sl.ptr(v[2]), P99: sl.ptr(v[3]),
+			Mean: sl.ptr(a.lead.seconds() / float64(n))}
 	}
 	if n := a.c[cResponded]; n > 0 {
-		q := func(p float64) *float64 { return ptr(m.quantile(&a.respBins, a.c[cRespZero], p)) }
-		f.ResponseTime = ResponseTime{Count: int(n), P50: q(0.5), P90: q(0.9),
-			Mean: ptr(a.resp.seconds() / float64(n))}
+		var v [2]float64
+		m.quantiles(&a.respBins, a.c[cRespZero], []float64{0.5, 0.9}, v[:])
+		f.ResponseTime = ResponseTime{Count: int(n), P50: sl.ptr(v[0]), P90: sl.ptr(v[1]),
+			Mean: sl.ptr(a.resp.seconds() / float64(n))}
 	}
 	var ratings [5]int
 	for s := range 5 {
 		ratings[s] = c(cRating1 + s)
 	}
-	f.setRatings(ratings, m.anonMin)
-	f.finish()
+	f.setRatings(ratings, m.anonMin, sl)
+	f.finish(sl)
 	return f
 }
 
@@ -165,11 +188,12 @@ func (m *Model) Pairs(w Window) []Figures {
 	defer accPool.Put(a)
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	var out []Figures
+	out := make([]Figures, 0, len(m.sorted))
+	sl := &slab{}
 	for _, p := range m.sorted {
 		a.reset()
 		m.accumulate(p, d0, d1, a)
-		if f := m.figures(p.supplier, p.customer, a); !f.zero() {
+		if f := m.figures(p.supplier, p.customer, a, sl); !f.zero() {
 			out = append(out, f)
 		}
 	}
@@ -189,7 +213,7 @@ func (m *Model) Pair(supplier, customer string, w Window) Figures {
 	if p, ok := m.pairs[pairKey{supplier, customer}]; ok {
 		m.accumulate(p, d0, d1, a)
 	}
-	f := m.figures(supplier, customer, a)
+	f := m.figures(supplier, customer, a, nil)
 	a.reset()
 	return f
 }
@@ -257,7 +281,7 @@ func (m *Model) Scorecard(department string, w Window) Scorecard {
 	}
 	m.mu.RUnlock()
 	sc := Scorecard{Department: department,
-		AsSupplier: m.figures(department, "*", sup), AsCustomer: m.figures("*", department, cus)}
+		AsSupplier: m.figures(department, "*", sup, nil), AsCustomer: m.figures("*", department, cus, nil)}
 	sup.reset()
 	cus.reset()
 	return sc

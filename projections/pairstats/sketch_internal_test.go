@@ -36,13 +36,19 @@ func TestQuantilesMatchDDSketch(t *testing.T) {
 				d.add([]bin{{idx, 1}}) // one bucket per value: merged as a query would
 			}
 		}
-		for _, q := range []float64{0, 0.5, 0.9, 0.95, 0.99, 1} {
+		qs := []float64{0, 0.5, 0.9, 0.95, 0.99, 1}
+		all := make([]float64, len(qs))
+		m.quantiles(&d, zero, qs, all)
+		for i, q := range qs {
 			want, err := sk.GetValueAtQuantile(q)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got := m.quantile(&d, zero, q); got != want {
 				t.Fatalf("round %d q %v: got %v, DDSketch says %v", round, q, got, want)
+			}
+			if all[i] != want {
+				t.Fatalf("round %d q %v: quantiles gives %v, DDSketch says %v", round, q, all[i], want)
 			}
 		}
 	}
