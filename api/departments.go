@@ -9,6 +9,7 @@ import (
 
 	"github.com/cadena-project/cadena/api/service"
 	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections/catalog"
 )
 
 // DepartmentService runs the department commands.
@@ -20,8 +21,8 @@ type DepartmentService interface {
 
 // Catalog is the read model of departments and agreements.
 type Catalog interface {
-	Departments() []catalogDepartment
-	Agreements() []catalogAgreement
+	Departments() []catalog.Department
+	Agreements() []catalog.Agreement
 }
 
 type departmentJSON struct {

@@ -14,6 +14,13 @@
 // missing or unknown token gets 401, a known one that may not do what it
 // asks 403. /healthz, /readyz, /metrics and /api/openapi.json are open.
 //
+// Who may do what is the service's rule (see package service), with two
+// rules of the API's own: only admins manage departments, and every role
+// reads the lists and the figures (pairs, hotspots, scorecards, chain),
+// which are aggregates. Lists of hand-offs show members and heads only the
+// hand-offs of their department, and never show ratings; a hand-off shows
+// its rating and comment only to admins and to its customer department.
+//
 // # Consistency
 //
 // Commands are decided against the event log itself; the lists and figures

@@ -35,7 +35,7 @@ func TestErrors(t *testing.T) {
 		{"bad min_position", req{method: "GET", path: "/api/v1/departments?min_position=soon", token: tokAdmin}, 400, "min_position"},
 		{"bad limit", req{method: "GET", path: "/api/v1/handoffs?limit=0", token: tokAdmin}, 400, "limit"},
 		{"bad state", req{method: "GET", path: "/api/v1/handoffs?state=lost", token: tokAdmin}, 400, "state"},
-		{"bad cursor", req{method: "GET", path: "/api/v1/handoffs?cursor=bad", token: tokAdmin}, 400, "cursor"},
+		{"bad cursor", req{method: "GET", path: "/api/v1/handoffs?cursor=%21", token: tokAdmin}, 400, "cursor"},
 		{"bad as_of", req{method: "GET", path: "/api/v1/handoffs/h?as_of=yesterday", token: tokAdmin}, 400, "as_of"},
 		{"no token", req{method: "GET", path: "/api/v1/departments"}, 401, ""},
 		{"unknown token", req{method: "GET", path: "/api/v1/departments", token: "cdn_nope"}, 401, ""},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cadena-project/cadena/api/service"
 	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections/handoffindex"
 )
 
 // HandoffService runs the hand-off commands and shows one hand-off.
@@ -24,7 +25,7 @@ type HandoffService interface {
 type HandoffIndex interface {
 	// List returns one page of the hand-offs that match f, newest first,
 	// and the cursor of the next page ("" on the last).
-	List(f handoffFilter) ([]handoffSummary, string, error)
+	List(f handoffindex.Filter) ([]handoffindex.Summary, string, error)
 }
 
 func (s *Server) requestHandoff(c echo.Context) error {
@@ -156,11 +157,11 @@ func (s *Server) getHandoff(c echo.Context) error {
 }
 
 func (s *Server) listHandoffs(c echo.Context) error {
-	limit, err := queryInt(c, "limit", 0, 1, maxListLimit)
+	limit, err := queryInt(c, "limit", 0, 1, handoffindex.MaxLimit)
 	if err != nil {
 		return err
 	}
-	f := handoffFilter{Supplier: c.QueryParam("supplier"), Customer: c.QueryParam("customer"),
+	f := handoffindex.Filter{Supplier: c.QueryParam("supplier"), Customer: c.QueryParam("customer"),
 		State: domain.State(c.QueryParam("state")), Limit: limit, Cursor: c.QueryParam("cursor")}
 	if f.State != "" && !slices.Contains(domain.States, f.State) {
 		return badRequest("state", "state must be one of %v, got %q", domain.States, f.State)
@@ -169,7 +170,7 @@ func (s *Server) listHandoffs(c echo.Context) error {
 		f.Involving = a.Department
 	}
 	page, next, err := s.cfg.Handoffs.List(f)
-	if errors.Is(err, errBadCursor) {
+	if errors.Is(err, handoffindex.ErrBadCursor) {
 		return badRequest("cursor", "cursor is not one this list gave out")
 	}
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,6 +22,10 @@ import (
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
 	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/projections"
+	"github.com/cadena-project/cadena/projections/catalog"
+	"github.com/cadena-project/cadena/projections/handoffindex"
+	"github.com/cadena-project/cadena/projections/pairstats"
 )
 
 // Tokens of the test organisation: sales and it trade hand-offs; legal
@@ -58,9 +63,8 @@ type harness struct {
 	t        *testing.T
 	handler  http.Handler
 	store    *testStore
-	progress *fakeProgress
-	index    *api.FakeIndex
-	catalog  api.FakeCatalog
+	progress *heldProgress
+	runner   *projections.Runner
 	logs     *syncBuffer
 	observed *observations
 }
@@ -72,12 +76,28 @@ var now = time.Now().Add(time.Minute).UTC()
 func newHarness(t *testing.T, opts ...func(*api.Config)) *harness {
 	t.Helper()
 	store := newStore()
-	h := &harness{t: t, store: store, progress: &fakeProgress{store: store, caughtUp: true},
-		index: &api.FakeIndex{}, logs: &syncBuffer{}, observed: &observations{}}
+	pairs := pairstats.New(pairstats.Options{AnonymityMin: 2})
+	cat, index := catalog.New(), handoffindex.New()
+	runner := projections.NewRunner(store, nil, pairs, cat, index)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- runner.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("projections: %v", err)
+		}
+	})
+	if err := runner.WaitCaughtUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, store: store, runner: runner, progress: &heldProgress{Runner: runner},
+		logs: &syncBuffer{}, observed: &observations{}}
 	cfg := api.Config{
 		Service:         service.New(store, service.Options{}),
-		Catalog:         h.catalog,
-		Handoffs:        h.index,
+		Figures:         pairs,
+		Catalog:         cat,
+		Handoffs:        index,
 		Progress:        h.progress,
 		Tokens:          testTokens(t),
 		Logger:          slog.New(slog.NewJSONHandler(h.logs, nil)),
@@ -246,33 +266,32 @@ func validateResponse(t *testing.T, r *http.Request, rec *httptest.ResponseRecor
 	}
 }
 
-// fakeProgress reports the projections at the store's head, or held back
-// at a position.
-type fakeProgress struct {
-	store    *testStore
-	mu       sync.Mutex
-	caughtUp bool
-	held     bool // when set, WaitFor never succeeds for positions above the head
-	waited   []uint64
+// heldProgress is the projection runner, but held back (never reaching
+// a position it has not reached yet) or not ready when the test says so.
+type heldProgress struct {
+	*projections.Runner
+	held, notReady atomic.Bool
+	mu             sync.Mutex
+	waited         []uint64
 }
 
-func (p *fakeProgress) WaitFor(ctx context.Context, pos uint64) error {
+func (p *heldProgress) WaitFor(ctx context.Context, pos uint64) error {
 	p.mu.Lock()
 	p.waited = append(p.waited, pos)
-	held := p.held
 	p.mu.Unlock()
-	head, _ := p.store.Head(ctx)
-	if !held && pos <= head {
-		return nil
+	if p.held.Load() && p.Position() < pos {
+		<-ctx.Done()
+		return ctx.Err()
 	}
-	<-ctx.Done()
-	return ctx.Err()
+	return p.Runner.WaitFor(ctx, pos)
 }
 
-func (p *fakeProgress) CaughtUp() bool {
+func (p *heldProgress) CaughtUp() bool { return !p.notReady.Load() && p.Runner.CaughtUp() }
+
+func (p *heldProgress) waits() []uint64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.caughtUp
+	return append([]uint64(nil), p.waited...)
 }
 
 type syncBuffer struct {

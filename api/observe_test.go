@@ -14,7 +14,7 @@ func TestOpenEndpoints(t *testing.T) {
 	h := newHarness(t)
 	h.json(req{method: "GET", path: "/healthz"}, 200)
 	h.json(req{method: "GET", path: "/readyz"}, 200)
-	h.progress.caughtUp = false
+	h.progress.notReady.Store(true)
 	checkProblem(t, h.do(req{method: "GET", path: "/readyz"}), 503)
 	checkProblem(t, h.do(req{method: "GET", path: "/metrics"}), 404)
 	doc := h.json(req{method: "GET", path: "/api/openapi.json"}, 200)

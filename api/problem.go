@@ -12,6 +12,7 @@ import (
 	"github.com/cadena-project/cadena/api/service"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore"
+	"github.com/cadena-project/cadena/projections/pairstats"
 )
 
 // problem is an RFC 9457 problem document.
@@ -67,11 +68,16 @@ func problemFor(err error) (problem, bool) {
 		ve     *domain.ValidationError
 		he     *echo.HTTPError
 		tooBig *http.MaxBytesError
+		window *pairstats.WindowError
 	)
 	switch {
 	case errors.As(err, &re):
 		pr := p(re.status, re.slug, re.detail)
 		pr.Field = re.field
+		return pr, false
+	case errors.As(err, &window):
+		pr := p(http.StatusBadRequest, "bad-request", window.Error())
+		pr.Field = window.Field
 		return pr, false
 	case errors.As(err, &tooBig):
 		return p(http.StatusRequestEntityTooLarge, "too-large",

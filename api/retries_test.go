@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -126,21 +128,27 @@ func TestConcurrentCommands(t *testing.T) {
 
 func TestReadYourWrites(t *testing.T) {
 	h := newHarness(t)
-	rec := h.do(req{method: "PUT", path: "/api/v1/departments/sales", token: tokAdmin, body: `{"name":"Sales"}`})
+	h.seed()
+	rec := h.do(req{method: "POST", path: "/api/v1/handoffs", token: tokSales,
+		body: map[string]any{"id": "fresh", "supplier": "it", "customer": "sales", "kind": "laptop", "title": "New laptop"}})
 	pos := rec.Header().Get("Cadena-Position")
-	if rec.Code != 201 || pos != "1" {
-		t.Fatalf("PUT: %d position %q", rec.Code, pos)
+	if rec.Code != 201 || pos != strconv.FormatUint(h.head(), 10) {
+		t.Fatalf("POST: %d position %q, head %d", rec.Code, pos, h.head())
 	}
-	h.json(req{method: "GET", path: "/api/v1/departments?min_position=" + pos, token: tokSales}, 200)
-	if got := h.progress.waited; len(got) != 1 || got[0] != 1 {
-		t.Errorf("waited for %v, want [1]", got)
+	list := h.json(req{method: "GET", path: "/api/v1/handoffs?min_position=" + pos, token: tokIT}, 200)
+	if hs, _ := list["handoffs"].([]any); len(hs) != 1 || hs[0].(map[string]any)["id"] != "fresh" {
+		t.Errorf("the list does not show the hand-off just requested: %v", list)
+	}
+	if got := h.progress.waits(); len(got) != 1 || strconv.FormatUint(got[0], 10) != pos {
+		t.Errorf("waited for %v, want [%s]", got, pos)
 	}
 	// Projections held back: the read waits, then answers 503.
-	h.progress.held = true
-	p := checkProblem(t, h.do(req{method: "GET", path: "/api/v1/agreements?min_position=" + pos, token: tokSales}), 503)
-	if p.Field != "min_position" || !strings.Contains(p.Detail, "position 1") {
+	h.progress.held.Store(true)
+	next := h.json(req{method: "POST", path: "/api/v1/handoffs/fresh/accept", token: tokIT}, 200)["position"].(float64)
+	p := checkProblem(t, h.do(req{method: "GET", path: fmt.Sprintf("/api/v1/handoffs?min_position=%d", int(next)+1), token: tokSales}), 503)
+	if p.Field != "min_position" || !strings.Contains(p.Detail, fmt.Sprintf("position %d", int(next)+1)) {
 		t.Errorf("problem %+v", p)
 	}
-	// No min_position: no wait.
+	// Without min_position a read does not wait.
 	h.json(req{method: "GET", path: "/api/v1/agreements", token: tokSales}, 200)
 }

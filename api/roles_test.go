@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -85,10 +87,66 @@ func TestRoles(t *testing.T) {
 
 func TestMembersListOnlyTheirDepartment(t *testing.T) {
 	h := newHarness(t)
-	for _, tok := range []string{tokAdmin, tokSales, tokITHead} {
-		h.json(req{method: "GET", path: "/api/v1/handoffs", token: tok}, 200)
+	h.seed()
+	h.request("it-sales")
+	for _, p := range [][2]string{{"sales", "legal"}, {"legal", "it"}} {
+		h.json(req{method: "POST", path: "/api/v1/handoffs", token: tokAdmin,
+			body: map[string]any{"id": p[0] + "-" + p[1], "supplier": p[0], "customer": p[1], "kind": "advice", "title": "t"}}, 201)
 	}
-	if got, want := fmt.Sprint(h.index.Involving), "[ sales it]"; got != want {
-		t.Errorf("filters involved %s, want %s", got, want)
+	h.json(req{method: "POST", path: "/api/v1/handoffs/it-sales/deliver", token: tokIT}, 200)
+	h.json(req{method: "POST", path: "/api/v1/handoffs/it-sales/rating", token: tokSales, body: map[string]any{"score": 1, "comment": "secret grumble"}}, 200)
+	list := func(tok, query string) []string {
+		rec := h.do(req{method: "GET", path: fmt.Sprintf("/api/v1/handoffs?min_position=%d&%s", h.head(), query), token: tok})
+		if rec.Code != 200 || strings.Contains(rec.Body.String(), "grumble") || strings.Contains(rec.Body.String(), "score") {
+			t.Fatalf("list: %d %s", rec.Code, rec.Body)
+		}
+		var body struct{ Handoffs []struct{ ID string } }
+		json.Unmarshal(rec.Body.Bytes(), &body)
+		var ids []string
+		for _, x := range body.Handoffs {
+			ids = append(ids, x.ID)
+		}
+		return ids
+	}
+	tests := []struct{ tok, query, want string }{
+		{tokAdmin, "", "[legal-it sales-legal it-sales]"},
+		{tokSales, "", "[sales-legal it-sales]"},
+		{tokITHead, "", "[legal-it it-sales]"},
+		{tokLegal, "", "[legal-it sales-legal]"},
+		{tokLegal, "supplier=it", "[]"},
+		{tokAdmin, "supplier=it&customer=sales&state=delivered", "[it-sales]"},
+		{tokAdmin, "state=requested&limit=1", "[legal-it]"},
+	}
+	for _, tt := range tests {
+		if got := fmt.Sprint(list(tt.tok, tt.query)); got != tt.want {
+			t.Errorf("%s ?%s: %s, want %s", tt.tok, tt.query, got, tt.want)
+		}
+	}
+}
+
+func TestListPages(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	for i := range 5 {
+		h.request(fmt.Sprintf("h%d", i))
+	}
+	var ids []string
+	cursor := ""
+	for pages := 0; ; pages++ {
+		page := h.json(req{method: "GET", path: fmt.Sprintf("/api/v1/handoffs?limit=2&min_position=%d&cursor=%s", h.head(), cursor), token: tokSales}, 200)
+		for _, x := range page["handoffs"].([]any) {
+			ids = append(ids, x.(map[string]any)["id"].(string))
+		}
+		next, _ := page["next_cursor"].(string)
+		if next == "" {
+			break
+		}
+		if pages > 5 {
+			t.Fatal("paging does not end")
+		}
+		cursor = next
+	}
+	if got := fmt.Sprint(ids); got != "[h4 h3 h2 h1 h0]" {
+		t.Errorf("pages gave %s", got)
 	}
 }

@@ -43,11 +43,12 @@ type Progress interface {
 	CaughtUp() bool
 }
 
-// Config is what a Server needs. Service, Catalog and Handoffs are
-// required; without Tokens every authenticated route answers 401; the rest
+// Config is what a Server needs. Service, Figures, Catalog and Handoffs
+// are required; without Tokens every authenticated route answers 401; the rest
 // have defaults.
 type Config struct {
 	Service  Service
+	Figures  Figures
 	Catalog  Catalog
 	Handoffs HandoffIndex
 	// Progress is nil when reads need not wait (every read is then ready).
@@ -130,4 +131,10 @@ func (s *Server) routes() {
 	for _, name := range commandNames {
 		v1.POST("/handoffs/:id/"+name, s.handoffCommand(name), write...)
 	}
+
+	v1.GET("/pairs", s.listPairs, read...)
+	v1.GET("/pairs/:supplier/:customer", s.getPair, read...)
+	v1.GET("/hotspots", s.listHotspots, read...)
+	v1.GET("/departments/:id/scorecard", s.getScorecard, read...)
+	v1.GET("/chain", s.getChain, read...)
 }
