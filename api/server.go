@@ -44,8 +44,8 @@ type Progress interface {
 }
 
 // Config is what a Server needs. Service, Figures, Catalog and Handoffs
-// are required; without Tokens every authenticated route answers 401; the rest
-// have defaults.
+// are required; without Tokens every authenticated route answers 401; the
+// rest have defaults.
 type Config struct {
 	Service  Service
 	Figures  Figures
