@@ -25,6 +25,8 @@ type Catalog interface {
 	Agreements() []catalog.Agreement
 }
 
+var _ Catalog = (*catalog.Catalog)(nil)
+
 type departmentJSON struct {
 	ID           string     `json:"id"`
 	Name         string     `json:"name"`

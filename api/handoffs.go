@@ -28,6 +28,8 @@ type HandoffIndex interface {
 	List(f handoffindex.Filter) ([]handoffindex.Summary, string, error)
 }
 
+var _ HandoffIndex = (*handoffindex.Index)(nil)
+
 func (s *Server) requestHandoff(c echo.Context) error {
 	var body struct {
 		ID         string  `json:"id"`

@@ -9,7 +9,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cadena-project/cadena/api/auth"
 	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/projections"
 )
 
 // Service is the application service: commands and the hand-off view. It
@@ -27,6 +29,8 @@ type TokenLookup interface {
 	Lookup(token string) (service.Actor, bool)
 }
 
+var _ TokenLookup = (*auth.Tokens)(nil)
+
 // noTokens knows no token: every authenticated route answers 401.
 type noTokens struct{}
 
@@ -42,6 +46,8 @@ type Progress interface {
 	// log since start-up.
 	CaughtUp() bool
 }
+
+var _ Progress = (*projections.Runner)(nil)
 
 // Config is what a Server needs. Service, Figures, Catalog and Handoffs
 // are required; without Tokens every authenticated route answers 401; the
