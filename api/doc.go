@@ -36,9 +36,8 @@
 // A write may carry an Idempotency-Key header (1 to 200 printable ASCII
 // characters). Retrying it with the same key answers as the first call did
 // (same status, same body, same position) and records nothing new. A key
-// names one command of one caller for good: reused on another hand-off,
-// department or agreement it is a 409; reused on the same one it gets the
-// first call's answer whatever the body, so a client must not reuse keys.
+// names one command of one caller for good: reused for a different request
+// (another body, or another hand-off, department or agreement) it is a 409.
 // A hand-off may also be
 // requested under a client-chosen id: requesting it again with the same
 // body answers 200 with the existing hand-off, with a different body 409.
