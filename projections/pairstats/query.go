@@ -176,8 +176,11 @@ func (m *Model) figures(supplier, customer string, a *acc, sl *slab) Figures {
 	return f
 }
 
+// days returns the days [d0, d1) of w; a window that ends before it
+// starts is empty, with its levels as of its end.
 func (m *Model) days(w Window) (d0, d1 int32) {
-	return dayIndex(w.From, m.loc), dayIndex(w.To, m.loc)
+	d0, d1 = dayIndex(w.From, m.loc), dayIndex(w.To, m.loc)
+	return min(d0, d1), d1
 }
 
 // Pairs returns the figures of every pair with any activity in w (any
