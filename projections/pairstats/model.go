@@ -128,7 +128,9 @@ func (m *Model) Position() uint64 {
 }
 
 // Apply folds one event. Events at or below the position already applied
-// are skipped; events other than hand-off events are ignored.
+// are skipped (positions start at 1, so an envelope with Position 0 is
+// never applied); events other than hand-off events, and events of a
+// hand-off whose request was not seen, are ignored.
 func (m *Model) Apply(env projections.Envelope) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

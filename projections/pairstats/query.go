@@ -68,12 +68,11 @@ func (m *Model) quantile(d *dense, zero int64, q float64) float64 {
 	return m.mapping.Value(int(d.hi))
 }
 
-// quantiles sets out[i] to the value at quantile qs[i] (ascending), in one
-// pass, with the same results as quantile.
+// quantiles sets out[i] to the value at quantile qs[i], with the same
+// results as quantile: lower quantiles are found from the lowest bin up,
+// upper ones from the highest bin down, which reads fewer bins.
 func (m *Model) quantiles(d *dense, zero int64, qs []float64, out []float64) {
 	count := float64(zero + d.total)
-	i := d.lo
-	var n int64
 	for k, q := range qs {
 		rank := float64(q * (count - 1))
 		if rank < float64(zero) {
@@ -81,11 +80,25 @@ func (m *Model) quantiles(d *dense, zero int64, qs []float64, out []float64) {
 			continue
 		}
 		rank -= float64(zero)
-		for i <= d.hi && float64(n+d.n[i-d.off]) <= rank {
-			n += d.n[i-d.off]
-			i++
+		if q <= 0.5 {
+			var n int64
+			i := d.lo
+			for i < d.hi && float64(n+d.n[i-d.off]) <= rank {
+				n += d.n[i-d.off]
+				i++
+			}
+			out[k] = m.mapping.Value(int(i))
+			continue
 		}
-		out[k] = m.mapping.Value(int(min(i, d.hi)))
+		// The key is the lowest i whose cumulative count exceeds rank;
+		// going down, the cumulative count below i is total - above - n[i].
+		above := int64(0)
+		i := d.hi
+		for i > d.lo && float64(d.total-above-d.n[i-d.off]) > rank {
+			above += d.n[i-d.off]
+			i--
+		}
+		out[k] = m.mapping.Value(int(i))
 	}
 }
 
@@ -176,8 +189,11 @@ func (m *Model) figures(supplier, customer string, a *acc, sl *slab) Figures {
 	return f
 }
 
+// days returns the days [d0, d1) of w; a window that ends before it
+// starts is empty, with its levels as of its end.
 func (m *Model) days(w Window) (d0, d1 int32) {
-	return dayIndex(w.From, m.loc), dayIndex(w.To, m.loc)
+	d0, d1 = dayIndex(w.From, m.loc), dayIndex(w.To, m.loc)
+	return min(d0, d1), d1
 }
 
 // Pairs returns the figures of every pair with any activity in w (any

@@ -45,3 +45,17 @@ func TestParseWindow(t *testing.T) {
 		}
 	}
 }
+
+func TestEmptyWindow(t *testing.T) {
+	m := pairstats.New(pairstats.Options{})
+	b := newHistory(t)
+	b.request("h1", "it", "hr", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), nil)
+	for _, e := range b.envs {
+		m.Apply(e)
+	}
+	// To before From: nothing in it, levels as of To.
+	w := pairstats.Window{From: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)}
+	if f := m.Pair("it", "hr", w); f.Requested != 0 || f.Open != 1 {
+		t.Errorf("backwards window: %s", show(f))
+	}
+}
