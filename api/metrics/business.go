@@ -76,15 +76,15 @@ func NewBusiness(f Figures, opts BusinessOptions) *Business {
 			"Hand-offs "+what+" (events in the log, all time), by supplier and customer department.", pairLabels, nil)
 	}
 	b.slaOutcomes = prometheus.NewDesc("cadena_handoff_sla_outcomes_total",
-		"Deliveries of hand-offs with an agreement, by whether the supplier-owned time was within the resolve target.",
+		"Deliveries of hand-offs with an agreement, by whether the supplier-owned time up to that delivery was within the resolve target.",
 		append(pairLabels, "outcome"), nil)
 	b.open = prometheus.NewDesc("cadena_handoffs_open",
 		"Open hand-offs now, by the state of their SLA clock: running or paused (these two add up to the open hand-offs), at_risk (at least 75% of the target) or breached.",
 		append(pairLabels, "clock"), nil)
 	b.leadTime = prometheus.NewDesc("cadena_handoff_lead_time_seconds",
-		"Wall-clock time from request to latest delivery of completed hand-offs (all time).", pairLabels, nil)
+		"Wall-clock time from request to delivery, observed at every delivery (all time).", pairLabels, nil)
 	b.ratings = prometheus.NewDesc("cadena_handoff_ratings_total",
-		"Ratings of deliveries by score; exported for a pair once it has the anonymity minimum of ratings.",
+		"Ratings by score, re-ratings included; exported for a pair once it has the anonymity minimum of ratings.",
 		append(pairLabels, "score"), nil)
 	b.friction = prometheus.NewDesc("cadena_pair_friction_score",
 		"Friction score (0 to 100) of a pair over the last 30 days.", pairLabels, nil)
@@ -142,10 +142,10 @@ func (b *Business) Collect(ch chan<- prometheus.Metric) {
 		s.t.Returned += t.Returned
 		s.t.Escalated += t.Escalated
 		s.t.Cancelled += t.Cancelled
-		s.t.SLAMet += t.SLAMet
-		s.t.SLABreached += t.SLABreached
-		for i, r := range t.Ratings {
-			s.t.Ratings[i] += r
+		s.t.OutcomesMet += t.OutcomesMet
+		s.t.OutcomesBreached += t.OutcomesBreached
+		for i, r := range t.RatingEvents {
+			s.t.RatingEvents[i] += r
 		}
 		counts, sum, count := b.figures.LeadTimeHistogram(t.Supplier, t.Customer, LeadTimeBuckets)
 		for i, c := range counts {
@@ -164,19 +164,19 @@ func (b *Business) Collect(ch chan<- prometheus.Metric) {
 		counter(b.counters["returned"], s.t.Returned)
 		counter(b.counters["escalated"], s.t.Escalated)
 		counter(b.counters["cancelled"], s.t.Cancelled)
-		counter(b.slaOutcomes, s.t.SLAMet, "met")
-		counter(b.slaOutcomes, s.t.SLABreached, "breached")
+		counter(b.slaOutcomes, s.t.OutcomesMet, "met")
+		counter(b.slaOutcomes, s.t.OutcomesBreached, "breached")
 		buckets := make(map[float64]uint64, len(LeadTimeBuckets))
 		for i, bound := range LeadTimeBuckets {
 			buckets[bound] = s.buckets[i]
 		}
 		ch <- prometheus.MustNewConstHistogram(b.leadTime, s.count, s.sum, buckets, k.supplier, k.customer)
 		rated := 0
-		for _, r := range s.t.Ratings {
+		for _, r := range s.t.RatingEvents {
 			rated += r
 		}
 		if rated >= b.opts.AnonymityMin {
-			for i, r := range s.t.Ratings {
+			for i, r := range s.t.RatingEvents {
 				counter(b.ratings, r, strconv.Itoa(i+1))
 			}
 		}

@@ -82,13 +82,13 @@ cadena_handoffs_requested_total{customer="sales",supplier="legal"} 3
 # TYPE cadena_handoffs_escalated_total counter
 cadena_handoffs_escalated_total{customer="hr",supplier="it"} 0
 cadena_handoffs_escalated_total{customer="sales",supplier="legal"} 1
-# HELP cadena_handoff_sla_outcomes_total Deliveries of hand-offs with an agreement, by whether the supplier-owned time was within the resolve target.
+# HELP cadena_handoff_sla_outcomes_total Deliveries of hand-offs with an agreement, by whether the supplier-owned time up to that delivery was within the resolve target.
 # TYPE cadena_handoff_sla_outcomes_total counter
 cadena_handoff_sla_outcomes_total{customer="hr",outcome="breached",supplier="it"} 0
 cadena_handoff_sla_outcomes_total{customer="hr",outcome="met",supplier="it"} 0
 cadena_handoff_sla_outcomes_total{customer="sales",outcome="breached",supplier="legal"} 0
 cadena_handoff_sla_outcomes_total{customer="sales",outcome="met",supplier="legal"} 1
-# HELP cadena_handoff_ratings_total Ratings of deliveries by score; exported for a pair once it has the anonymity minimum of ratings.
+# HELP cadena_handoff_ratings_total Ratings by score, re-ratings included; exported for a pair once it has the anonymity minimum of ratings.
 # TYPE cadena_handoff_ratings_total counter
 cadena_handoff_ratings_total{customer="hr",score="1",supplier="it"} 1
 cadena_handoff_ratings_total{customer="hr",score="2",supplier="it"} 1
@@ -197,4 +197,55 @@ func BenchmarkScrape(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(series), "series")
+}
+
+// TestCountersNeverGoDown scrapes before and after a return, a new delivery
+// and re-ratings: Prometheus reads any decrease of a counter as a reset.
+func TestCountersNeverGoDown(t *testing.T) {
+	f := &feed{m: pairstats.New(pairstats.Options{AnonymityMin: 1})}
+	day := now.Add(-72 * time.Hour)
+	f.apply(req("h1", "legal", "sales", day, terms(10)),
+		domain.HandoffDelivered{HandoffID: "h1", Delivery: 1, At: day.Add(2 * time.Hour)},
+		domain.HandoffRated{HandoffID: "h1", Delivery: 1, Score: 5, At: day.Add(3 * time.Hour)})
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(metrics.NewBusiness(f.m, metrics.BusinessOptions{AnonymityMin: 1, Now: func() time.Time { return now }}))
+	values := func() map[string]float64 {
+		mfs, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, mf := range mfs {
+			for _, m := range mf.GetMetric() {
+				key := mf.GetName()
+				for _, l := range m.GetLabel() {
+					key += "," + l.GetName() + "=" + l.GetValue()
+				}
+				switch {
+				case m.GetCounter() != nil:
+					out[key] = m.GetCounter().GetValue()
+				case m.GetHistogram() != nil:
+					out[key+"_count"] = float64(m.GetHistogram().GetSampleCount())
+					for _, b := range m.GetHistogram().GetBucket() {
+						out[fmt.Sprintf("%s_le%v", key, b.GetUpperBound())] = float64(b.GetCumulativeCount())
+					}
+				}
+			}
+		}
+		return out
+	}
+	before := values()
+	f.apply(domain.HandoffReturned{HandoffID: "h1", Reason: "wrong", At: day.Add(4 * time.Hour)},
+		domain.HandoffDelivered{HandoffID: "h1", Delivery: 2, At: day.Add(20 * time.Hour)},
+		domain.HandoffRated{HandoffID: "h1", Delivery: 2, Score: 2, At: day.Add(21 * time.Hour)},
+		domain.HandoffRated{HandoffID: "h1", Delivery: 2, Score: 1, At: day.Add(22 * time.Hour)})
+	after := values()
+	for k, v := range before {
+		if after[k] < v {
+			t.Errorf("%s went down from %v to %v", k, v, after[k])
+		}
+	}
+	if got := after["cadena_handoff_sla_outcomes_total,customer=sales,outcome=breached,supplier=legal"]; got != 1 {
+		t.Errorf("breached outcomes = %v, want 1 (the second delivery, 18h > 10h)", got)
+	}
 }

@@ -3,8 +3,11 @@ package pairstats
 import "time"
 
 // PairTotals are the all-time counts of one pair, for metrics. Completed,
-// SLAMet and SLABreached follow the current state: a return takes a
-// hand-off out of them, so they may go down; the others only grow.
+// SLAMet, SLABreached and Ratings follow the current state: a return takes a
+// hand-off out of them and a re-rating moves a rating, so they may go down.
+// Outcomes and RatingEvents only grow, as Prometheus counters must: every
+// delivery of a hand-off with an agreement counts one outcome, every rating
+// one event.
 type PairTotals struct {
 	Supplier    string
 	Customer    string
@@ -19,6 +22,10 @@ type PairTotals struct {
 	// Ratings counts the latest rating of every delivery per score; index
 	// 0 is score 1.
 	Ratings [5]int
+
+	OutcomesMet      int    // deliveries within the resolve target
+	OutcomesBreached int    // deliveries over it
+	RatingEvents     [5]int // every rating, re-ratings included, per score
 }
 
 // Totals returns the all-time counts of every pair, sorted by supplier,
@@ -36,16 +43,19 @@ func (m *Model) Totals() []PairTotals {
 		for s := range 5 {
 			t.Ratings[s] = int(c[cRating1+s])
 		}
+		t.OutcomesMet, t.OutcomesBreached, t.RatingEvents = p.obs.slaMet, p.obs.slaBreached, p.obs.ratings
 		out = append(out, t)
 	}
 	return out
 }
 
-// LeadTimeHistogram returns the all-time lead times (seconds) of the pair's
-// completed hand-offs as a cumulative histogram: counts[i] is how many are
-// at most bounds[i] (bounds ascending), sum and count are exact. Counts are
-// read from the sketch, so a lead time within 1% of a bound may be counted
-// on either side of it.
+// LeadTimeHistogram returns the lead times (seconds) observed at every
+// delivery of the pair, all time, as a cumulative histogram: counts[i] is
+// how many are at most bounds[i] (bounds ascending), sum and count are
+// exact. A hand-off returned and delivered again is observed at each
+// delivery, so the histogram only grows, as a Prometheus histogram must.
+// Counts are read from sketch bins, so a lead time within 1% of a bound may
+// be counted on either side of it.
 func (m *Model) LeadTimeHistogram(supplier, customer string, bounds []float64) (counts []uint64, sum float64, count uint64) {
 	counts = make([]uint64, len(bounds))
 	m.mu.RLock()
@@ -54,19 +64,19 @@ func (m *Model) LeadTimeHistogram(supplier, customer string, bounds []float64) (
 	if !ok {
 		return counts, 0, 0
 	}
-	t := &p.s.total
+	o := &p.obs
 	for i, b := range bounds {
 		if b >= 0 {
-			counts[i] = uint64(t.c[cLeadZero])
+			counts[i] = o.leadZero
 		}
-		for _, bn := range t.leadBins {
+		for _, bn := range o.leadBins {
 			if m.mapping.Value(int(bn.idx)) > b {
 				break
 			}
 			counts[i] += uint64(bn.n)
 		}
 	}
-	return counts, t.lead.seconds(), uint64(t.c[cCompleted])
+	return counts, o.leadSum.seconds(), o.leadCount
 }
 
 // OpenClock counts a pair's open hand-offs by the state of their clock.

@@ -29,10 +29,19 @@ func TestTotalsAndClocks(t *testing.T) {
 	if it.Ratings != [5]int{1, 1, 1, 1, 1} {
 		t.Errorf("ratings %v", it.Ratings)
 	}
-	// Lead times: a6 14400, a8 14400, a9 36000, a1 50400, a2 97200, a0
-	// 11 days = 950400.
+	// Monotonic tallies: every delivery with an agreement is an outcome, so
+	// a2's first delivery (10h > 8h) counts too: met a1, a6, a8; breached
+	// a0, a2 twice. Every rating counts: a1's 4, re-rated 2, is two events.
+	if it.OutcomesMet != 3 || it.OutcomesBreached != 3 {
+		t.Errorf("outcomes met %d breached %d, want 3 and 3", it.OutcomesMet, it.OutcomesBreached)
+	}
+	if it.RatingEvents != [5]int{1, 1, 1, 2, 1} {
+		t.Errorf("rating events %v", it.RatingEvents)
+	}
+	// Lead times observed at every delivery: a6 14400, a8 14400, a2 36000
+	// (first delivery) and 97200, a9 36000, a1 50400, a0 11 days = 950400.
 	counts, sum, n := m.LeadTimeHistogram("it", "finance", []float64{3600, 20000, 86400, 1e6})
-	if !slices.Equal(counts, []uint64{0, 2, 4, 6}) || n != 6 || sum != 14400*2+36000+50400+97200+950400 {
+	if !slices.Equal(counts, []uint64{0, 2, 5, 7}) || n != 7 || sum != 14400*2+36000*2+50400+97200+950400 {
 		t.Errorf("histogram %v sum %v count %d", counts, sum, n)
 	}
 	// Now (12 Feb 12:00): open are a3 (accepted, running; 146h > 48h), a5
