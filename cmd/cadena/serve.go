@@ -112,7 +112,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 		Figures:        pairs,
 		Catalog:        cat,
 		Handoffs:       index,
-		Progress:       runner,
+		Progress:       readiness{runner, storeReady(raw)},
 		Tokens:         tokens,
 		Logger:         logger,
 		Observe:        httpMetrics.Observe,
@@ -162,6 +162,33 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 		serveErr = nil
 	}
 	return serveErr
+}
+
+// readiness is ready when the projections caught up and, for a store that
+// can tell (KurrentDB), the store is reachable: a replica that lost its
+// cluster leaves the load balancer and comes back by itself.
+type readiness struct {
+	api.Progress
+	storeReady func(context.Context) error // nil: always reachable
+}
+
+func (r readiness) CaughtUp() bool {
+	if !r.Progress.CaughtUp() {
+		return false
+	}
+	if r.storeReady == nil {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return r.storeReady(ctx) == nil
+}
+
+func storeReady(s eventstore.Store) func(context.Context) error {
+	if r, ok := s.(interface{ Ready(context.Context) error }); ok {
+		return r.Ready
+	}
+	return nil
 }
 
 func openStore(ctx context.Context, cfg serveConfig, logger *slog.Logger, commits *metrics.Commits) (eventstore.Store, error) {
