@@ -182,9 +182,15 @@ func (b *Business) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 
-	// Open hand-offs now, folded.
+	// Open hand-offs now, folded. Every pair with hand-offs gets its four
+	// series, at 0 when nothing is open: a series that vanished when the
+	// pair's last open hand-off closed would show "No data" on a dashboard
+	// and hide a rise from 0 from delta() in the alert rules.
 	open := map[pairKey]*pairstats.OpenClock{}
-	var openOrder []pairKey
+	openOrder := slices.Clone(order)
+	for _, k := range order {
+		open[k] = &pairstats.OpenClock{}
+	}
 	for _, c := range b.figures.OpenClocks(now) {
 		k := label(c.Supplier, c.Customer)
 		o, ok := open[k]

@@ -39,7 +39,8 @@ func req(id, s, c string, at time.Time, t *domain.AgreementTerms) domain.Handoff
 
 // scenario: legal -> sales with a 10h target: one met delivery (2h) rated
 // once, one open at risk (9h running), one open breached (12h running);
-// it -> hr: five deliveries rated 1 to 5, one of them after 30 hours.
+// it -> hr: five deliveries rated 1 to 5, one of them after 30 hours, and
+// nothing open (its open-clock series are exported at 0).
 func scenario() *pairstats.Model {
 	f := &feed{m: pairstats.New(pairstats.Options{})}
 	day := now.Add(-48 * time.Hour)
@@ -70,6 +71,10 @@ func TestBusinessCollector(t *testing.T) {
 	want := `
 # HELP cadena_handoffs_open Open hand-offs now, by the state of their SLA clock: running or paused (these two add up to the open hand-offs), at_risk (at least 75% of the target) or breached.
 # TYPE cadena_handoffs_open gauge
+cadena_handoffs_open{clock="at_risk",customer="hr",supplier="it"} 0
+cadena_handoffs_open{clock="breached",customer="hr",supplier="it"} 0
+cadena_handoffs_open{clock="paused",customer="hr",supplier="it"} 0
+cadena_handoffs_open{clock="running",customer="hr",supplier="it"} 0
 cadena_handoffs_open{clock="at_risk",customer="sales",supplier="legal"} 1
 cadena_handoffs_open{clock="breached",customer="sales",supplier="legal"} 1
 cadena_handoffs_open{clock="paused",customer="sales",supplier="legal"} 0
