@@ -82,29 +82,12 @@ func (x *Index) Apply(env projections.Envelope) {
 		x.byID[e.HandoffID] = s
 		return
 	}
-	var id string
-	switch e := env.Event.(type) {
-	case domain.HandoffAccepted:
-		id = e.HandoffID
-	case domain.HandoffPaused:
-		id = e.HandoffID
-	case domain.HandoffResumed:
-		id = e.HandoffID
-	case domain.HandoffDelivered:
-		id = e.HandoffID
-	case domain.HandoffReturned:
-		id = e.HandoffID
-	case domain.HandoffEscalated:
-		id = e.HandoffID
-	case domain.HandoffCancelled:
-		id = e.HandoffID
-	case domain.HandoffRated:
-		id = e.HandoffID
-	default:
+	id, ok := domain.HandoffOf(env.Event)
+	if !ok {
 		return
 	}
-	s, ok := x.byID[id]
-	if !ok {
+	s, found := x.byID[id]
+	if !found {
 		return
 	}
 	s.UpdatedAt = env.Event.OccurredAt()

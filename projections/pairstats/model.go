@@ -189,9 +189,7 @@ func (m *Model) sketchIndex(d time.Duration) int32 {
 }
 
 func (m *Model) apply(e domain.Event) {
-	var id string
-	switch e := e.(type) {
-	case domain.HandoffRequested:
+	if e, ok := e.(domain.HandoffRequested); ok {
 		if _, ok := m.handoffs[e.HandoffID]; ok {
 			return
 		}
@@ -206,23 +204,9 @@ func (m *Model) apply(e domain.Event) {
 		hs.pair.open[hs] = struct{}{}
 		m.relevel(hs, day)
 		return
-	case domain.HandoffAccepted:
-		id = e.HandoffID
-	case domain.HandoffPaused:
-		id = e.HandoffID
-	case domain.HandoffResumed:
-		id = e.HandoffID
-	case domain.HandoffDelivered:
-		id = e.HandoffID
-	case domain.HandoffReturned:
-		id = e.HandoffID
-	case domain.HandoffEscalated:
-		id = e.HandoffID
-	case domain.HandoffCancelled:
-		id = e.HandoffID
-	case domain.HandoffRated:
-		id = e.HandoffID
-	default:
+	}
+	id, ok := domain.HandoffOf(e)
+	if !ok {
 		return
 	}
 	hs, ok := m.handoffs[id]
