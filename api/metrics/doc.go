@@ -8,7 +8,7 @@
 // Business series carry only supplier and customer labels (plus a small,
 // fixed label such as outcome, clock or score), so their number grows with
 // the active supplier -> customer pairs, never with hand-offs, users or free
-// text: at most 34 series per pair. Options.TopPairs bounds it further by
+// text: at most 37 series per pair. Options.TopPairs bounds it further by
 // exporting the N busiest pairs and folding the rest into
 // supplier="_other", customer="_other". HTTP series are labelled by route
 // template, never by raw path.
