@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,11 +24,11 @@ import (
 // e2eTokens are the tokens of the end-to-end organisation: it supplies
 // sales; legal stands aside.
 type e2eTokens struct {
-	Admin  string `json:"admin"`
-	ITHead string `json:"it_head"`
-	IT     string `json:"it"`
-	Sales  string `json:"sales"`
-	Legal  string `json:"legal"`
+	Admin  string
+	ITHead string
+	IT     string
+	Sales  string
+	Legal  string
 }
 
 // writeTokensFile writes a tokens file with fresh tokens to path.
@@ -314,4 +318,118 @@ func TestEndToEndLifecycleSurvivesRestart(t *testing.T) {
 	if pair["requested"] != 2.0 || pair["open"] != 1.0 {
 		t.Errorf("pair after the restart: requested %v, open %v", pair["requested"], pair["open"])
 	}
+}
+
+// TestShutdownFinishesTheRequestInFlight cancels the server's context while
+// a write is being read, and checks that the server stops listening but
+// answers the write, and that the write is there after a restart.
+func TestShutdownFinishesTheRequestInFlight(t *testing.T) {
+	dir := t.TempDir()
+	toks := writeTokensFile(t, filepath.Join(dir, "tokens.json"))
+	cfg := e2eConfig(dir)
+	s := startServer(t, cfg)
+	setUpOrganisation(t, s, toks)
+
+	addr := strings.TrimPrefix(s.base, "http://")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"id":"in-flight","supplier":"it","customer":"sales","kind":"laptop","title":"Sent during shutdown"}`
+	fmt.Fprintf(conn, "POST /api/v1/handoffs HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", addr, toks.Sales, len(body))
+	// The server answers 100 Continue once the handler reads the body: the
+	// request is then in flight.
+	br := bufio.NewReader(conn)
+	if line, err := br.ReadString('\n'); err != nil || !strings.HasPrefix(line, "HTTP/1.1 100") {
+		t.Fatalf("waiting for 100 Continue: %q, %v", line, err)
+	}
+	if _, err := br.ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+
+	s.cancel()
+	// Shutdown closes the listener first; wait until it has.
+	for {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			break
+		}
+		c.Close()
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case err := <-s.done:
+		t.Fatalf("serve returned (%v) with a request in flight", err)
+	default:
+	}
+	if _, err := io.WriteString(conn, body); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("the request in flight got no answer: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("the request in flight: %s %s", resp.Status, b)
+	}
+	s.stop(t)
+
+	s = startServer(t, cfg)
+	s.must(t, http.StatusOK, "GET", "/api/v1/handoffs/in-flight", toks.Sales, nil)
+}
+
+// TestShutdownUnderLoadKeepsEveryAcknowledgedWrite cancels the server's
+// context while writers are busy: every write that got a 2xx must be there
+// after a restart.
+func TestShutdownUnderLoadKeepsEveryAcknowledgedWrite(t *testing.T) {
+	dir := t.TempDir()
+	toks := writeTokensFile(t, filepath.Join(dir, "tokens.json"))
+	cfg := e2eConfig(dir)
+	s := startServer(t, cfg)
+	setUpOrganisation(t, s, toks)
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}, Timeout: 20 * time.Second}
+	defer client.CloseIdleConnections()
+	var (
+		mu    sync.Mutex
+		acked []string
+		wg    sync.WaitGroup
+	)
+	enough := make(chan struct{})
+	var once sync.Once
+	for w := range 8 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				id := fmt.Sprintf("load-%d-%d", w, i)
+				r, err := call(client, "POST", s.base+"/api/v1/handoffs", toks.Sales, map[string]any{
+					"id": id, "supplier": "it", "customer": "sales", "kind": "laptop", "title": "Under load"})
+				if err != nil || r.status >= 300 {
+					return // the server has stopped
+				}
+				mu.Lock()
+				acked = append(acked, id)
+				if len(acked) == 40 {
+					once.Do(func() { close(enough) })
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	select {
+	case <-enough:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the writers did not get 40 acknowledgements")
+	}
+	s.stop(t)
+	wg.Wait()
+
+	s = startServer(t, cfg)
+	for _, id := range acked {
+		s.must(t, http.StatusOK, "GET", "/api/v1/handoffs/"+id, toks.Sales, nil)
+	}
+	t.Logf("%d writes acknowledged, all there after the restart", len(acked))
 }
