@@ -28,12 +28,13 @@ var importFormats = map[string]struct {
 // runImport handles "cadena import": hand-offs from a process-mining log
 // into the embedded store, through the application service.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("import", "--data DIR --format receipt-csv|xes [--group-attr A] [--kind K] [--resolve-within D] FILE", stderr)
+	fs := newFlagSet("import", "--data DIR --format receipt-csv|xes [--group-attr A] [--kind K] [--resolve-within D] [--open-at-end] FILE", stderr)
 	data := fs.String("data", "", "directory of the embedded event store (created if missing)")
 	format := fs.String("format", "", "format of FILE: receipt-csv (CSV with a header row) or xes (XES, gzip-compressed or not)")
 	group := fs.String("group-attr", "", "event attribute that names the working group (default: org:group for receipt-csv, workgroup for xes)")
 	kind := fs.String("kind", importer.DefaultKind, "kind of the imported hand-offs (a slug)")
 	resolve := fs.Duration("resolve-within", 0, "set an agreement with this resolve target on every pair before importing (0: none)")
+	openAtEnd := fs.Bool("open-at-end", false, "leave open the hand-off of the group holding a case at its last event (for logs of running cases); by default it is delivered there")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -69,7 +70,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("import: %s: %w", filepath.Base(path), err)
 	}
-	plan, err := importer.NewPlan(log, *kind)
+	plan, err := importer.NewPlan(log, importer.PlanOptions{Kind: *kind, OpenAtEnd: *openAtEnd})
 	if err != nil {
 		return fmt.Errorf("import: %s: %w", filepath.Base(path), err)
 	}

@@ -19,7 +19,9 @@
 //   - a hand-off with Y as the supplier (Y now holds the work) and X as the
 //     customer (X waits for it), requested and accepted at the first event
 //     of Y's run, and delivered when the case leaves Y (the first event of
-//     the next run); it stays open when Y holds the case at its end.
+//     the next run). When Y holds the case at its end, the hand-off is
+//     delivered at the case's last event (the case ended there), or left
+//     open with PlanOptions.OpenAtEnd, for logs of cases still running.
 //   - a return instead, when this case already has a hand-off with Y as
 //     the supplier and X as the customer: that hand-off was delivered when
 //     the case left Y, and X sends it back. It is returned at the move and
@@ -44,6 +46,6 @@
 // Times in logs are usually completion times, so a hand-off's lead time is
 // the time from the supplier's first recorded event to the next group's
 // first recorded event, and its response time is zero by construction.
-// Importing the same case IDs from a different log under the same kind is
-// reported as a conflict rather than silently merged.
+// Hand-off IDs do not name the log: importing a different log whose case
+// IDs overlap is reported as a conflict rather than silently merged.
 package importer

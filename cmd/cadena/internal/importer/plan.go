@@ -71,10 +71,21 @@ type Handoff struct {
 	Steps    []Step
 }
 
+// PlanOptions tune NewPlan.
+type PlanOptions struct {
+	// Kind is the hand-offs' kind; DefaultKind when empty.
+	Kind string
+	// OpenAtEnd leaves the hand-off of the group that holds a case at its
+	// last event open, for logs of cases still running. By default it is
+	// delivered at that event: the case ended there.
+	OpenAtEnd bool
+}
+
 // NewPlan maps a log to hand-offs as the package documentation describes.
-// kind is the hand-offs' kind (DefaultKind when empty). It fails when two
-// group names make the same department ID or the kind is not a slug.
-func NewPlan(log *Log, kind string) (*Plan, error) {
+// It fails when two group names make the same department ID or the kind
+// is not a slug.
+func NewPlan(log *Log, opts PlanOptions) (*Plan, error) {
+	kind := opts.Kind
 	if kind == "" {
 		kind = DefaultKind
 	}
@@ -88,7 +99,7 @@ func NewPlan(log *Log, kind string) (*Plan, error) {
 	}
 	pairs := map[[2]string]*Pair{}
 	for _, c := range log.Cases {
-		for _, h := range planCase(c, depts, &p.Returns) {
+		for _, h := range planCase(c, depts, opts.OpenAtEnd, &p.Returns) {
 			key := [2]string{h.Supplier, h.Customer}
 			pr, ok := pairs[key]
 			if !ok {
@@ -154,7 +165,7 @@ type run struct {
 }
 
 // planCase maps one case to its hand-offs.
-func planCase(c Case, depts deptIndex, returns *int) []Handoff {
+func planCase(c Case, depts deptIndex, openAtEnd bool, returns *int) []Handoff {
 	events := slices.Clone(c.Events)
 	slices.SortStableFunc(events, func(a, b Event) int { return a.At.Compare(b.At) })
 	var runs []run
@@ -193,6 +204,9 @@ func planCase(c Case, depts deptIndex, returns *int) []Handoff {
 		})
 		cur = len(out) - 1
 		latest[pair] = cur
+	}
+	if cur >= 0 && !openAtEnd {
+		out[cur].Steps = append(out[cur].Steps, Step{Deliver, events[len(events)-1].At})
 	}
 	return out
 }

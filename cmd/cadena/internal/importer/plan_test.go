@@ -21,6 +21,7 @@ c1,Review more,Group 2,R2,2011-10-11 09:03:00.000000+02:00
 c1,Fix,Group 1,R1,2011-10-11 09:04:00.000000+02:00
 c1,Review again,Group 2,R2,2011-10-11 09:06:00.500000+02:00
 c1,Archive,Group 3,R3,2011-10-11 09:07:00+02:00
+c1,Close,Group 3,R3,2011-10-11 09:08:00+02:00
 c 2,Later,EMPTY,R4,2011-10-11 09:10:00.000000+02:00
 c 2,Earlier,Group 3,R3,2011-10-11 09:05:00.000000+02:00
 c3,Only,Group 1,R1,2011-10-11 09:20:00.000000+02:00
@@ -47,6 +48,7 @@ const sampleXES = `<?xml version="1.0" encoding="utf-8" ?>
 			<date key="time:timestamp" value="2011-10-11T07:06:00.500Z" />
 		</event>
 		<event><string key="concept:name" value="Archive" /><string key="org:group" value="Group 3" /><date key="time:timestamp" value="2011-10-11T07:07:00Z" /></event>
+		<event><string key="concept:name" value="Close" /><string key="org:group" value="Group 3" /><date key="time:timestamp" value="2011-10-11T07:08:00Z" /></event>
 	</trace>
 	<trace>
 		<event><string key="concept:name" value="Later" /><string key="org:group" value="EMPTY" /><date key="time:timestamp" value="2011-10-11T07:10:00Z" /></event>
@@ -68,8 +70,8 @@ const sampleXES = `<?xml version="1.0" encoding="utf-8" ?>
 var wantSample = []string{
 	"c1-1 group-2<-group-1 \"Review (case c1)\": request@2m0s accept@2m0s deliver@4m0s return@6m0.5s deliver@7m0s",
 	"c1-2 group-1<-group-2 \"Fix (case c1)\": request@4m0s accept@4m0s deliver@6m0.5s",
-	"c1-4 group-3<-group-2 \"Archive (case c1)\": request@7m0s accept@7m0s",
-	"c_2_16951c04-1 empty<-group-3 \"Later (case c 2)\": request@10m0s accept@10m0s",
+	"c1-4 group-3<-group-2 \"Archive (case c1)\": request@7m0s accept@7m0s deliver@8m0s",
+	"c_2_16951c04-1 empty<-group-3 \"Later (case c 2)\": request@10m0s accept@10m0s deliver@10m0s",
 }
 
 var t0 = time.Date(2011, 10, 11, 7, 0, 0, 0, time.UTC)
@@ -99,14 +101,25 @@ func TestPlanSample(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := importer.NewPlan(log, "")
+			p, err := importer.NewPlan(log, importer.PlanOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got := describe(p); !slices.Equal(got, wantSample) {
 				t.Fatalf("hand-offs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantSample, "\n"))
 			}
-			if p.Cases != 3 || p.Events != 11 || p.Returns != 1 || p.Kind != importer.DefaultKind {
+			open, err := importer.NewPlan(log, importer.PlanOptions{OpenAtEnd: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantOpen := slices.Clone(wantSample)
+			for _, i := range []int{2, 3} {
+				wantOpen[i] = wantOpen[i][:strings.LastIndex(wantOpen[i], " deliver@")]
+			}
+			if got := describe(open); !slices.Equal(got, wantOpen) {
+				t.Fatalf("hand-offs with OpenAtEnd:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantOpen, "\n"))
+			}
+			if p.Cases != 3 || p.Events != 12 || p.Returns != 1 || p.Kind != importer.DefaultKind {
 				t.Fatalf("plan counts: %d cases, %d events, %d returns, kind %q", p.Cases, p.Events, p.Returns, p.Kind)
 			}
 			var depts []string
@@ -144,10 +157,10 @@ func TestPlanRejectsCollidingGroups(t *testing.T) {
 	log := &importer.Log{Cases: []importer.Case{{ID: "c", Events: []importer.Event{
 		{Group: "Group 1", At: t0, Line: 2}, {Group: "group-1", At: t0.Add(time.Minute), Line: 3},
 	}}}}
-	if _, err := importer.NewPlan(log, ""); err == nil || !strings.Contains(err.Error(), `"Group 1" and "group-1" both make department "group-1"`) {
+	if _, err := importer.NewPlan(log, importer.PlanOptions{}); err == nil || !strings.Contains(err.Error(), `"Group 1" and "group-1" both make department "group-1"`) {
 		t.Fatalf("NewPlan = %v, want a collision", err)
 	}
-	if _, err := importer.NewPlan(log, "Bad Kind"); err == nil {
+	if _, err := importer.NewPlan(log, importer.PlanOptions{Kind: "Bad Kind"}); err == nil {
 		t.Fatal("NewPlan accepted a kind that is not a slug")
 	}
 }

@@ -66,13 +66,13 @@ func TestReadXESGzipAndMissingGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(log.Cases) != 3 || log.Events != 11 {
-		t.Fatalf("read %d cases and %d events, want 3 and 11", len(log.Cases), log.Events)
+	if len(log.Cases) != 3 || log.Events != 12 {
+		t.Fatalf("read %d cases and %d events, want 3 and 12", len(log.Cases), log.Events)
 	}
 	if g := log.Cases[1].Events[0].Group; g != importer.NoGroup {
 		t.Fatalf("group of an event without the attribute = %q, want %q", g, importer.NoGroup)
 	}
-	if line := log.Cases[1].Events[1].Line; line != 22 {
-		t.Fatalf("line of the second event of case 2 = %d, want 22", line)
+	if line := log.Cases[1].Events[1].Line; line != 23 {
+		t.Fatalf("line of the second event of case 2 = %d, want 23", line)
 	}
 }
