@@ -30,7 +30,8 @@
 //
 // Departments are slugs of the group names ("Group 3" -> "group-3",
 // "EMPTY" -> "empty"; an event without the attribute counts as group
-// "(none)"), registered at the first event that names them. Hand-off IDs
+// "(none)"), registered at the first event that names them; one that
+// exists already is left as it is (an older log may share it). Hand-off IDs
 // are the case ID and the run's index ("case-10011-2"; a case ID that is
 // not made of letters, digits, dashes and underscores is cleaned and
 // suffixed with a hash of the original). Every command carries an

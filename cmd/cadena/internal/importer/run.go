@@ -3,6 +3,7 @@ package importer
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 // Commands is what an import needs of the application service.
 type Commands interface {
+	Department(ctx context.Context, id string) (domain.Department, error)
 	PutDepartment(ctx context.Context, a service.Actor, m service.Meta, cmd domain.RegisterDepartment) (service.DepartmentResult, error)
 	SetAgreement(ctx context.Context, a service.Actor, m service.Meta, cmd domain.SetAgreement) (service.AgreementResult, error)
 	RequestHandoff(ctx context.Context, a service.Actor, m service.Meta, cmd domain.RequestHandoff) (service.HandoffResult, error)
@@ -53,7 +55,7 @@ type step struct {
 }
 
 // Run issues the plan through cmds in global time order: departments at
-// their first sight, agreements (with opts.ResolveWithin) before any
+// their first sight (unless they exist), agreements (with opts.ResolveWithin) before any
 // request of their pair, then the hand-offs' steps. Each command carries an
 // idempotency key, so running the same plan again appends nothing.
 func Run(ctx context.Context, cmds Commands, p *Plan, opts Options) (Summary, error) {
@@ -67,6 +69,12 @@ func Run(ctx context.Context, cmds Commands, p *Plan, opts Options) (Summary, er
 	for _, d := range p.Departments {
 		cmd := domain.RegisterDepartment{ID: d.ID, Name: d.Name, At: d.At}
 		add(d.At, "registering department "+d.ID, func(ctx context.Context) (uint64, error) {
+			// A department that exists already is left as it is: it may
+			// have been renamed since, or come from a later log.
+			_, err := cmds.Department(ctx, cmd.ID)
+			if !errors.Is(err, domain.ErrNotFound) {
+				return 0, err
+			}
 			r, err := cmds.PutDepartment(ctx, Actor, service.Meta{}, cmd)
 			return r.Position, err
 		})

@@ -91,4 +91,23 @@ func TestRunSample(t *testing.T) {
 	if after, _ := store.Head(ctx); after != head || again.Commands != sum.Commands {
 		t.Fatalf("importing again moved the head from %d to %d (%d commands)", head, after, again.Commands)
 	}
+
+	// An older log that shares a group: the existing department is kept.
+	older, err := importer.ReadCSV(strings.NewReader(`case:concept:name,concept:name,org:group,time:timestamp
+old-1,a,Group 1,2010-01-04 09:00:00+01:00
+old-1,b,Group 9,2010-01-04 10:00:00+01:00
+`), "org:group")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := importer.NewPlan(older, importer.PlanOptions{Kind: "permit"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importer.Run(ctx, svc, p2, importer.Options{ResolveWithin: time.Hour}); err != nil {
+		t.Fatalf("importing an older log: %v", err)
+	}
+	if after, _ := store.Head(ctx); after != head+5 {
+		t.Fatalf("the older log appended %d events, want 5 (a department, an agreement, a request, an accept, a delivery)", after-head)
+	}
 }
