@@ -48,5 +48,9 @@
 // the time from the supplier's first recorded event to the next group's
 // first recorded event, and its response time is zero by construction.
 // Hand-off IDs do not name the log: importing a different log whose case
-// IDs overlap is reported as a conflict rather than silently merged.
+// IDs overlap is reported as a conflict rather than silently merged. An
+// agreement is dated at the start of its pair in the log, so setting one on
+// a pair whose agreement stream already holds a later event fails the
+// domain's occurred_at rule: import older logs first, or without
+// Options.ResolveWithin.
 package importer
