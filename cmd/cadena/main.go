@@ -36,6 +36,7 @@ var commands = []command{
 	{"serve", "run the server", runServe},
 	{"token", "make a new API token ('cadena token new --role R [--department D]')", runToken},
 	{"bench", "measure the bolt event store on this machine", runBench},
+	{"import", "import hand-offs from a process-mining log (CSV or XES)", runImport},
 }
 
 func main() {
