@@ -39,6 +39,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := os.MkdirAll(cfg.data, 0o750); err != nil {
 		return fmt.Errorf("demo: creating the data directory: %w", err)
 	}
+	if cfg.tokens == "" {
+		cfg.tokens = filepath.Join(cfg.data, "tokens.json")
+	} else if _, err := os.Stat(cfg.tokens); err == nil {
+		// The demo writes fresh tokens: never overwrite a file it did not make.
+		return fmt.Errorf("demo: --tokens %s exists; the demo writes fresh tokens, so give a new path or leave --tokens out", cfg.tokens)
+	}
 	sum, err := seedDemo(ctx, cfg.data, *seed)
 	if err != nil {
 		return err
@@ -48,9 +54,6 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			sum.Departments, sum.Agreements, sum.Handoffs, sum.Commands, cfg.data)
 	} else {
 		fmt.Fprintf(stdout, "reusing the demo data in %s\n", cfg.data)
-	}
-	if cfg.tokens == "" {
-		cfg.tokens = filepath.Join(cfg.data, "tokens.json")
 	}
 	tokens, err := writeDemoTokens(cfg.tokens)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -104,5 +106,21 @@ func TestTokenNew(t *testing.T) {
 	}
 	if a, ok := toks.Lookup(token); !ok || a.Department != "sales" || a.Role != service.RoleMember {
 		t.Errorf("the token authenticates as %+v, %v", a, ok)
+	}
+}
+
+func TestDemoNeverOverwritesATokensFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	const real = `{"tokens":[]}`
+	if err := os.WriteFile(path, []byte(real), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"demo", "--data", t.TempDir(), "--tokens", path}, &stdout, &stderr)
+	if code != 1 || strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), "exists") {
+		t.Fatalf("exit %d, stderr %q: want 1 and one line saying the file exists", code, stderr.String())
+	}
+	if b, _ := os.ReadFile(path); string(b) != real {
+		t.Fatalf("tokens file changed to %s", b)
 	}
 }
