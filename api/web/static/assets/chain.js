@@ -5,9 +5,8 @@ import { call } from "./api.js";
 import { h, s, list, score, pct, int, level } from "./format.js";
 import { busy, failed, done } from "./view.js";
 
-const W = 760;
-const H = 560;
 const R = 210; // circle of nodes
+const FONT = 14; // label size, as in the stylesheet
 const NODE = 16; // node radius
 
 export async function renderChain(out, ctx) {
@@ -38,8 +37,10 @@ export async function renderChain(out, ctx) {
 }
 
 function graph(ids, edges, nodeName) {
-  const cx = W / 2;
-  const cy = H / 2;
+  const cx = 0;
+  const cy = 0;
+  // The view box hugs the nodes and their labels (widths estimated).
+  const box = { x0: -R - NODE, y0: -R - NODE, x1: R + NODE, y1: R + NODE };
   const pos = new Map(
     ids.map((id, i) => {
       const a = -Math.PI / 2 + (2 * Math.PI * i) / ids.length;
@@ -49,7 +50,7 @@ function graph(ids, edges, nodeName) {
   const maxVol = Math.max(1, ...edges.map((e) => e.volume || 0));
   const svg = s("svg", {
     class: "chain",
-    viewBox: `0 0 ${W} ${H}`,
+    viewBox: "0 0 0 0", // set once the labels are placed
     role: "img",
     "aria-labelledby": "chain-title chain-desc",
   });
@@ -84,6 +85,12 @@ function graph(ids, edges, nodeName) {
     const c = Math.cos(p.a);
     const anchor = Math.abs(c) < 0.2 ? "middle" : c > 0 ? "start" : "end";
     const dy = Math.sin(p.a) > 0.8 ? "0.9em" : Math.sin(p.a) < -0.8 ? "-0.2em" : "0.35em";
+    const w = 0.62 * FONT * nodeName(id).length;
+    const x0 = anchor === "start" ? lx : anchor === "end" ? lx - w : lx - w / 2;
+    box.x0 = Math.min(box.x0, x0);
+    box.x1 = Math.max(box.x1, x0 + w);
+    box.y0 = Math.min(box.y0, ly - 1.3 * FONT);
+    box.y1 = Math.max(box.y1, ly + 1.3 * FONT);
     nodes.append(
       s("g", { class: "node" },
         s("title", {}, `${nodeName(id)}: supplies ${int(out)}, receives ${int(inn)} hand-offs`),
@@ -93,6 +100,8 @@ function graph(ids, edges, nodeName) {
     );
   }
   svg.append(g, nodes);
+  const pad = 8;
+  svg.setAttribute("viewBox", [box.x0 - pad, box.y0 - pad, box.x1 - box.x0 + 2 * pad, box.y1 - box.y0 + 2 * pad].map((n) => n.toFixed(0)).join(" "));
   return h("figure", { class: "chain-fig" }, svg);
 }
 

@@ -92,7 +92,7 @@ async function renderDeliveries(out, ctx) {
   busy(out, "Loading deliveries…");
   const ul = h("ul", { class: "cards" });
   const n = await paged(out, ul, ul, { customer, state: "delivered" }, (it) => ratingCard(it, ctx));
-  if (n === 0) out.replaceChildren(h("p", { class: "empty" }, `Nothing delivered to ${ctx.name(customer)} awaits a rating.`));
+  if (n === 0) out.replaceChildren(h("p", { class: "empty" }, `Nothing has been delivered to ${ctx.name(customer)}.`));
 }
 
 async function renderList(out, ctx) {
@@ -115,10 +115,10 @@ async function renderList(out, ctx) {
     h("tr", {},
       h("th", { scope: "row" }, h("span", { class: "title" }, it.title || it.id), h("span", { class: "id" }, it.id)),
       h("td", {}, `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`),
-      h("td", {}, it.kind),
+      h("td", { class: "nowrap" }, it.kind),
       h("td", {}, h("span", { class: `state st-${it.state}` }, it.state)),
-      h("td", {}, when(it.requested_at)),
-      h("td", {}, when(it.updated_at)),
+      h("td", { class: "nowrap" }, when(it.requested_at)),
+      h("td", { class: "nowrap" }, when(it.updated_at)),
       h("td", { class: "num" }, `${int(it.deliveries)} / ${int(it.returns)} / ${int(it.escalations)}`),
     ));
   if (n === 0) out.replaceChildren(h("p", { class: "empty" }, "No hand-offs match."));
