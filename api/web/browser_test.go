@@ -158,10 +158,16 @@ func TestBrowserHotspots(t *testing.T) {
 			hotspots = u
 		}
 	}
-	for _, want := range []string{"limit=20", "min_volume=5", "from=", "to="} {
+	for _, want := range []string{"limit=20", "min_volume=5"} {
 		if !strings.Contains(hotspots, want) {
 			t.Errorf("hotspots request %q lacks %s", hotspots, want)
 		}
+	}
+	// The window: 30 whole days ending today, as dates, to exclusive.
+	today := time.Now().UTC()
+	wantWindow := fmt.Sprintf("from=%s", today.AddDate(0, 0, -30).Format(time.DateOnly))
+	if !strings.Contains(hotspots, wantWindow) || !strings.Contains(hotspots, "to="+today.AddDate(0, 0, 1).Format(time.DateOnly)) {
+		t.Errorf("hotspots request %q: want the window from %s to tomorrow", hotspots, wantWindow)
 	}
 }
 
@@ -183,7 +189,6 @@ func TestBrowserChain(t *testing.T) {
 		`<g class="edge lvl-high">`,
 		`<g class="edge lvl-medium">`,
 		`<g class="edge lvl-low">`,
-		`<g class="edge lvl-none">`,
 		"<title>Legal → Sales: 48 requested, friction 72.4, SLA met 58.3%</title>",
 		`>People &amp; Culture</text>`,
 	} {

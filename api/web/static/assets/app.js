@@ -19,13 +19,14 @@ const ctx = {
   name(id) {
     return this.names.get(id) || id;
   },
-  // window returns the API's from/to: RFC 3339 instants, to exclusive.
+  // window returns the API's from/to: dates (YYYY-MM-DD), to exclusive,
+  // so the day picked as "to" is included.
   window() {
-    const from = $("from").valueAsDate;
+    const from = $("from").value;
     const to = $("to").valueAsDate;
     return {
-      from: from ? from.toISOString().replace(".000Z", "Z") : undefined,
-      to: to ? new Date(to.getTime() + DAY).toISOString().replace(".000Z", "Z") : undefined,
+      from: from || undefined,
+      to: to ? new Date(to.getTime() + DAY).toISOString().slice(0, 10) : undefined,
     };
   },
 };

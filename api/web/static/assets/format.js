@@ -83,7 +83,7 @@ const DRIVERS = {
 };
 
 export function driver(name) {
-  if (!name) return DASH;
+  if (!name || name === "none") return DASH;
   return DRIVERS[name] || name;
 }
 

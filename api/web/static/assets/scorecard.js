@@ -86,6 +86,7 @@ function side(title, v, other, otherLabel, ctx) {
     pairs = list(v, "pairs", "counterparts");
     totals = v.totals || v.total || (v.requested !== undefined ? v : null);
   }
+  if (totals && totals.requested === 0 && !totals.open && !totals.delivered) totals = null;
   if (totals) sec.append(figures(totals));
   if (pairs.length) sec.append(pairTable(pairs, other, otherLabel, ctx));
   if (!totals && !pairs.length) sec.append(h("p", { class: "empty" }, "No hand-offs in this window."));
@@ -104,7 +105,7 @@ function figures(f) {
   return h(
     "dl",
     { class: "figures" },
-    item("Friction", bar(fr.score), fr.top_driver ? `top driver: ${driver(fr.top_driver)}` : null),
+    item("Friction", bar(fr.score), fr.top_driver && fr.top_driver !== "none" ? `top driver: ${driver(fr.top_driver)}` : null),
     item("SLA met", pct(sla.compliance), `${int(sla.met)} met, ${int(sla.breached)} breached` + (sla.open_breached ? `, ${int(sla.open_breached)} open and late` : "") + (sla.at_risk ? `, ${int(sla.at_risk)} at risk` : "")),
     item("Requested", int(f.requested), `${int(f.completed)} completed, ${int(f.open)} open, ${int(f.cancelled)} cancelled`),
     item("Lead time", `p50 ${duration(lt.p50)}`, `p90 ${duration(lt.p90)} · p95 ${duration(lt.p95)}`),
