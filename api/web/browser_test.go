@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,8 +26,39 @@ const fakeToken = "test+token/1"
 // request URLs it saw.
 type fakeAPI struct {
 	*httptest.Server
-	mu   sync.Mutex
-	seen []string
+	mu      sync.Mutex
+	seen    []string
+	ratings []rating
+}
+
+// rating is a POST to the rating endpoint as the fake saw it.
+type rating struct {
+	id, key, contentType, auth, body string
+}
+
+// rate answers the first rating of h-0001 with a 503, later ones with 200,
+// and refuses every rating of other hand-offs with a 403.
+func (f *fakeAPI) rate(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	f.ratings = append(f.ratings, rating{id: r.PathValue("id"), key: r.Header.Get("Idempotency-Key"),
+		contentType: r.Header.Get("Content-Type"), auth: r.Header.Get("Authorization"), body: string(body)})
+	n := len(f.ratings)
+	f.mu.Unlock()
+	problem := func(status int, detail string) {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `{"type":"urn:cadena:problem:x","title":%q,"status":%d,"detail":%q}`, http.StatusText(status), status, detail)
+	}
+	switch {
+	case r.PathValue("id") != "h-0001":
+		problem(http.StatusForbidden, "only members of the customer department may rate this hand-off")
+	case n == 1:
+		problem(http.StatusServiceUnavailable, "the event store is unavailable; try again")
+	default:
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"id":"h-0001","state":"delivered"}`)
+	}
 }
 
 func newFakeAPI(t *testing.T) *fakeAPI {
@@ -49,6 +82,34 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /", web.Handler())
+	// The page plus a test-only module that drives it, when asked for.
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		driver := r.URL.Query().Get("driver")
+		if driver == "" {
+			web.Handler().ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		web.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.Header().Del("ETag")
+		page := strings.Replace(rec.Body.String(), "</body>",
+			`<script type="module" src="/test/`+driver+`.js"></script></body>`, 1)
+		fmt.Fprint(w, page)
+	})
+	mux.HandleFunc("GET /test/{file}", func(w http.ResponseWriter, r *http.Request) {
+		body, err := os.ReadFile(filepath.Join("testdata", filepath.Base(r.PathValue("file"))))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/javascript")
+		_, _ = w.Write(body)
+	})
+	mux.HandleFunc("POST /api/v1/handoffs/{id}/rating", f.rate)
 	mux.Handle("GET /api/v1/departments", canned("departments.json"))
 	mux.Handle("GET /api/v1/hotspots", canned("hotspots.json"))
 	mux.Handle("GET /api/v1/chain", canned("chain.json"))
@@ -219,6 +280,49 @@ func TestBrowserWithoutToken(t *testing.T) {
 	dom = dumpDOM(t, bin, api.URL+"/#token=wrong")
 	if !strings.Contains(dom, "The API refused the token: missing or unknown bearer token") {
 		t.Errorf("a refused token is not reported")
+	}
+}
+
+func TestBrowserRating(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := dumpDOM(t, bin, api.URL+"/?driver=rate_driver#token="+fakeToken+"&view=handoffs")
+	if !strings.Contains(dom, `data-driver="done"`) {
+		m := regexp.MustCompile(`data-driver="[^"]*"`).FindString(dom)
+		t.Fatalf("the driver did not finish (%s):\n%s", m, dom)
+	}
+	for _, want := range []string{
+		`data-first-error="Service Unavailable: the event store is unavailable; try again (503)"`,
+		"Thank you: rated 4 of 5.",
+		"Forbidden: only members of the customer department may rate this hand-off (403)",
+	} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	api.mu.Lock()
+	got := append([]rating(nil), api.ratings...)
+	api.mu.Unlock()
+	if len(got) != 3 {
+		t.Fatalf("%d ratings posted, want 3: %+v", len(got), got)
+	}
+	for i, r := range got {
+		if r.contentType != "application/json" || r.auth != "Bearer "+fakeToken {
+			t.Errorf("rating %d: Content-Type %q, Authorization %q", i, r.contentType, r.auth)
+		}
+		if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(r.key) {
+			t.Errorf("rating %d: Idempotency-Key %q", i, r.key)
+		}
+	}
+	var body map[string]any
+	if err := json.Unmarshal([]byte(got[0].body), &body); err != nil || body["score"] != 4.0 || body["comment"] != "Fast, thanks" || len(body) != 2 {
+		t.Errorf("first rating body %s", got[0].body)
+	}
+	if got[1].key != got[0].key || got[1].body != got[0].body {
+		t.Errorf("the retry changed the key or body: %+v then %+v", got[0], got[1])
+	}
+	if got[2].id != "h-0002" || got[2].key == got[0].key || got[2].body != `{"score":2}` {
+		t.Errorf("second hand-off's rating: %+v", got[2])
 	}
 }
 
