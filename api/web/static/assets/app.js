@@ -6,6 +6,7 @@ import { renderHotspots } from "./hotspots.js";
 import { renderChain } from "./chain.js";
 import { initScorecard, renderScorecard } from "./scorecard.js";
 import { showHandoffs } from "./handoffs.js";
+import { errorBox } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 const VIEWS = ["hotspots", "chain", "scorecard", "handoffs"];
@@ -117,7 +118,7 @@ async function show(view, force = false) {
   try {
     if (!loaded.departments) await loadDepartments();
   } catch (err) {
-    if (err.status !== 401) showError(`${view}-out`, err);
+    if (err.status !== 401) showError(view, err);
     return;
   }
   if (view === "hotspots") renderHotspots($("hotspots-out"), ctx);
@@ -129,14 +130,10 @@ async function show(view, force = false) {
   if (view === "handoffs") showHandoffs(ctx);
 }
 
-function showError(outId, err) {
-  const out = $(outId) || $(`${outId.replace("-out", "")}-out`);
-  if (!out) return;
-  const p = document.createElement("p");
-  p.className = "error";
-  p.setAttribute("role", "alert");
-  p.textContent = err.detail || err.message;
-  out.replaceChildren(p);
+// showError shows why a view could not load, in the view's first output.
+function showError(view, err) {
+  const out = $(view === "handoffs" ? "rate-out" : `${view}-out`);
+  out.replaceChildren(errorBox(err));
 }
 
 function init() {
