@@ -184,6 +184,7 @@ func TestBrowserHotspots(t *testing.T) {
 		`<span class="bar-num">41.0</span>`,
 		`<span class="bar-num">12.0</span>`,
 		"SLA breaches",
+		`title="SLA breaches 36.2 + Rework 14.5 + Dissatisfaction 14.5 + Escalations 7.2"`,
 		"hidden (&lt;5&nbsp;ratings)",
 		"no ratings",
 		"80.0%",  // CSAT of it -> people

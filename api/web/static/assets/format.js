@@ -87,6 +87,13 @@ export function driver(name) {
   return DRIVERS[name] || name;
 }
 
+// drivers describes a friction score's parts, for a tooltip.
+export function drivers(f) {
+  const d = f && f.drivers;
+  if (!d) return null;
+  return Object.keys(DRIVERS).filter((k) => isNum(d[k])).map((k) => `${DRIVERS[k]} ${score(d[k])}`).join(" + ");
+}
+
 // level buckets a friction score for colour: low, medium, high.
 export function level(x) {
   if (!isNum(x)) return "none";

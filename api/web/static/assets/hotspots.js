@@ -1,7 +1,7 @@
 // Friction hotspots: the pairs with the highest friction score.
 
 import { call } from "./api.js";
-import { h, list, bar, driver, pct, csat, int, duration } from "./format.js";
+import { h, list, bar, driver, drivers, pct, csat, int, duration } from "./format.js";
 import { busy, failed, done } from "./view.js";
 
 export async function renderHotspots(out, ctx) {
@@ -51,7 +51,7 @@ export async function renderHotspots(out, ctx) {
             h("span", { class: "arrow", "aria-label": "serves" }, " → "),
             h("span", { class: "customer" }, ctx.name(p.customer)),
           ),
-          h("td", { class: "friction", "data-label": "Friction" }, bar(f.score)),
+          h("td", { class: "friction", "data-label": "Friction", title: drivers(f) }, bar(f.score)),
           h("td", { "data-label": "Top driver" }, driver(f.top_driver)),
           h("td", { class: "num", "data-label": "SLA met" }, pct(p.sla?.compliance)),
           h("td", { class: "num", "data-label": "Rework" }, pct(p.rework_rate)),
