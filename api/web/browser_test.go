@@ -301,6 +301,13 @@ func TestBrowserRating(t *testing.T) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
+	listed := false
+	for _, u := range api.requests() {
+		listed = listed || u == "/api/v1/handoffs?customer=finance&state=delivered&limit=12"
+	}
+	if !listed {
+		t.Errorf("no request for the deliveries to the department picked (Finance, first by name): %q", api.requests())
+	}
 	api.mu.Lock()
 	got := append([]rating(nil), api.ratings...)
 	api.mu.Unlock()

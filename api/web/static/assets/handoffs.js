@@ -6,7 +6,8 @@ import { busy, failed, done, errorBox } from "./view.js";
 import { fillDepartments, myDepartment } from "./scorecard.js";
 
 const $ = (id) => document.getElementById(id);
-const PAGE = 50;
+const PAGE = 50; // rows of the general list
+const CARDS = 12; // rating forms at a time
 const SCORES = [
   [1, "very poor"],
   [2, "poor"],
@@ -51,7 +52,7 @@ export function showHandoffs(ctx) {
 async function paged(out, wrapper, container, query, render) {
   let data;
   try {
-    data = await call("handoffs", { query: { ...query, limit: PAGE } });
+    data = await call("handoffs", { query: { ...query, limit: query.limit || PAGE } });
   } catch (err) {
     failed(out, err);
     return undefined;
@@ -72,7 +73,7 @@ function more(out, container, query, render, cursor) {
     button.disabled = true;
     let data;
     try {
-      data = await call("handoffs", { query: { ...query, limit: PAGE, cursor } });
+      data = await call("handoffs", { query: { ...query, limit: query.limit || PAGE, cursor } });
     } catch (err) {
       note.replaceChildren(errorBox(err));
       button.disabled = false;
@@ -91,7 +92,7 @@ async function renderDeliveries(out, ctx) {
   if (!customer) return;
   busy(out, "Loading deliveries…");
   const ul = h("ul", { class: "cards" });
-  const n = await paged(out, ul, ul, { customer, state: "delivered" }, (it) => ratingCard(it, ctx));
+  const n = await paged(out, ul, ul, { customer, state: "delivered", limit: CARDS }, (it) => ratingCard(it, ctx));
   if (n === 0) out.replaceChildren(h("p", { class: "empty" }, `Nothing has been delivered to ${ctx.name(customer)}.`));
 }
 
@@ -173,7 +174,7 @@ function ratingCard(it, ctx) {
   return h("li", { class: "card handoff" },
     h("h3", { id: `${fid}-title` }, it.title || it.id),
     h("p", { class: "meta" },
-      `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`, " · ", it.kind, " · requested ", when(it.requested_at),
+      `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`, " · ", it.kind, " · ", h("span", { class: "id" }, it.id), " · requested ", when(it.requested_at),
       it.deliveries > 1 ? ` · delivered ${it.deliveries} times` : ""),
     form,
   );
