@@ -20,6 +20,11 @@ async function rate(card, n, comment) {
   card.querySelector("form").requestSubmit();
 }
 
+// The page cannot tell the user's department from the token: pick it.
+const dept = await until(() => document.querySelector("#rate-dept option[value=finance]") && document.getElementById("rate-dept"), "the department picker");
+dept.value = "finance";
+dept.dispatchEvent(new Event("change"));
+
 const cards = await until(() => {
   const c = document.querySelectorAll("#rate-out li.handoff");
   return c.length === 2 && c;

@@ -20,7 +20,7 @@ let wired = false;
 // initHandoffs fills the department pickers and wires the forms, once per
 // sign-in.
 export function initHandoffs(ctx) {
-  fillDepartments($("rate-dept"), ctx);
+  fillDepartments($("rate-dept"), ctx, false, "Choose your department");
   fillDepartments($("list-supplier"), ctx, true);
   fillDepartments($("list-customer"), ctx, true);
   if (wired) return;
@@ -29,10 +29,7 @@ export function initHandoffs(ctx) {
     e.preventDefault();
     renderDeliveries($("rate-out"), ctx);
   });
-  $("rate-dept").addEventListener("change", () => {
-    myDepartment.set($("rate-dept").value);
-    renderDeliveries($("rate-out"), ctx);
-  });
+  $("rate-dept").addEventListener("change", () => renderDeliveries($("rate-out"), ctx));
   $("list-form").addEventListener("submit", (e) => {
     e.preventDefault();
     renderList($("list-out"), ctx);
@@ -42,7 +39,10 @@ export function initHandoffs(ctx) {
 // showHandoffs fills the view on first showing after sign-in.
 export function showHandoffs(ctx) {
   initHandoffs(ctx);
-  if (!$("rate-out").hasChildNodes()) renderDeliveries($("rate-out"), ctx);
+  if (!$("rate-out").hasChildNodes()) {
+    if ($("rate-dept").value) renderDeliveries($("rate-out"), ctx);
+    else $("rate-out").replaceChildren(h("p", { class: "empty" }, "Choose your department to list what it received."));
+  }
   if (!$("list-out").hasChildNodes()) renderList($("list-out"), ctx);
 }
 
@@ -90,17 +90,18 @@ function more(out, container, query, render, cursor) {
 async function renderDeliveries(out, ctx) {
   const customer = $("rate-dept").value;
   if (!customer) return;
+  myDepartment.set(customer);
   busy(out, "Loading deliveries…");
   const ul = h("ul", { class: "cards" });
   const n = await paged(out, ul, ul, { customer, state: "delivered", limit: CARDS }, (it) => ratingCard(it, ctx));
-  if (n === 0) out.replaceChildren(h("p", { class: "empty" }, `Nothing has been delivered to ${ctx.name(customer)}.`));
+  if (n === 0) out.replaceChildren(h("p", { class: "empty" }, `No delivered hand-offs to ${ctx.name(customer)} that you may see.`));
 }
 
 async function renderList(out, ctx) {
   busy(out, "Loading hand-offs…");
   const tbody = h("tbody");
   const table = h("div", { class: "scroll" },
-    h("table", { class: "data" },
+    h("table", { class: "data stack" },
       h("thead", {}, h("tr", {},
         h("th", { scope: "col" }, "Hand-off"),
         h("th", { scope: "col" }, "Supplier → customer"),
@@ -115,12 +116,12 @@ async function renderList(out, ctx) {
   const n = await paged(out, table, tbody, query, (it) =>
     h("tr", {},
       h("th", { scope: "row" }, h("span", { class: "title" }, it.title || it.id), h("span", { class: "id" }, it.id)),
-      h("td", {}, `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`),
-      h("td", { class: "nowrap" }, it.kind),
-      h("td", {}, h("span", { class: `state st-${it.state}` }, it.state)),
-      h("td", { class: "nowrap" }, when(it.requested_at)),
-      h("td", { class: "nowrap" }, when(it.updated_at)),
-      h("td", { class: "num" }, `${int(it.deliveries)} / ${int(it.returns)} / ${int(it.escalations)}`),
+      h("td", { "data-label": "Supplier → customer" }, `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`),
+      h("td", { class: "nowrap", "data-label": "Kind" }, it.kind),
+      h("td", { "data-label": "State" }, h("span", { class: `state st-${it.state}` }, it.state)),
+      h("td", { class: "nowrap", "data-label": "Requested" }, when(it.requested_at)),
+      h("td", { class: "nowrap", "data-label": "Updated" }, when(it.updated_at)),
+      h("td", { class: "num", "data-label": "Deliveries / returns / escalations" }, `${int(it.deliveries)} / ${int(it.returns)} / ${int(it.escalations)}`),
     ));
   if (n === 0) out.replaceChildren(h("p", { class: "empty" }, "No hand-offs match."));
 }

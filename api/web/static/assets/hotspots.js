@@ -32,7 +32,7 @@ export async function renderHotspots(out, ctx) {
   ];
   const table = h(
     "table",
-    { class: "data hotspots" },
+    { class: "data hotspots stack" },
     h("caption", { class: "sr-only" }, "Friction hotspots, highest friction first"),
     h("thead", {}, h("tr", {}, head.map(([label, title], i) => h("th", { scope: "col", title: title || null, class: i > 2 ? "num" : null }, label)))),
     h(

@@ -18,15 +18,13 @@ export function initScorecard(ctx) {
     e.preventDefault();
     renderScorecard($("scorecard-out"), ctx);
   });
-  sel.addEventListener("change", () => {
-    myDepartment.set(sel.value);
-    renderScorecard($("scorecard-out"), ctx);
-  });
+  sel.addEventListener("change", () => renderScorecard($("scorecard-out"), ctx));
 }
 
 const MINE = "cadena.department";
 
-// myDepartment is the department last picked as one's own in this tab.
+// myDepartment is the department last picked as one's own in this tab (on
+// the ratings form); the scorecard opens on it.
 export const myDepartment = {
   get: () => sessionStorage.getItem(MINE) || "",
   set: (id) => sessionStorage.setItem(MINE, id),
@@ -34,10 +32,12 @@ export const myDepartment = {
 
 // fillDepartments puts the departments in a select, keeping its choice (or
 // else choosing one's own department, unless any).
-export function fillDepartments(sel, ctx, any = false) {
+// A prompt, when given, is a first empty choice shown while none is made.
+export function fillDepartments(sel, ctx, any = false, prompt = "") {
   const keep = sel.value || (any ? "" : myDepartment.get());
   sel.replaceChildren(
     any ? h("option", { value: "" }, "any") : null,
+    prompt && !keep ? h("option", { value: "", disabled: true, selected: true }, prompt) : null,
     ...ctx.departments.map((d) => h("option", { value: d.id }, d.name || d.id)),
   );
   if (keep && [...sel.options].some((o) => o.value === keep)) sel.value = keep;
