@@ -244,3 +244,29 @@ func AgreementStream(supplier, customer string) string {
 
 // HandoffStream returns the stream of a hand-off.
 func HandoffStream(id string) string { return "handoff-" + id }
+
+// HandoffOf returns the ID of the hand-off an event belongs to, and false
+// for events of other aggregates.
+func HandoffOf(e Event) (string, bool) {
+	switch e := e.(type) {
+	case HandoffRequested:
+		return e.HandoffID, true
+	case HandoffAccepted:
+		return e.HandoffID, true
+	case HandoffPaused:
+		return e.HandoffID, true
+	case HandoffResumed:
+		return e.HandoffID, true
+	case HandoffDelivered:
+		return e.HandoffID, true
+	case HandoffReturned:
+		return e.HandoffID, true
+	case HandoffEscalated:
+		return e.HandoffID, true
+	case HandoffCancelled:
+		return e.HandoffID, true
+	case HandoffRated:
+		return e.HandoffID, true
+	}
+	return "", false
+}

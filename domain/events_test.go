@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,5 +81,15 @@ func TestDecodeRejectsUnknownType(t *testing.T) {
 	}
 	if _, err := domain.Decode(domain.TypeHandoffRated, []byte(`{"score":"five"}`)); err == nil {
 		t.Fatal("Decode accepted a malformed payload")
+	}
+}
+
+func TestHandoffOf(t *testing.T) {
+	for _, e := range sampleEvents() {
+		id, ok := domain.HandoffOf(e)
+		isHandoff := strings.HasPrefix(e.EventType(), "handoff.")
+		if ok != isHandoff || isHandoff && id != "h-1" {
+			t.Errorf("HandoffOf(%s) = %q, %v", e.EventType(), id, ok)
+		}
 	}
 }

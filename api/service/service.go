@@ -47,6 +47,7 @@ type DepartmentResult struct {
 
 // PutDepartment registers a department or renames it (admins only).
 func (s *Service) PutDepartment(ctx context.Context, a Actor, m Meta, cmd domain.RegisterDepartment) (DepartmentResult, error) {
+	m = m.withRequest("department.put", cmd)
 	if err := a.mayManageDepartments(); err != nil {
 		return DepartmentResult{}, err
 	}
@@ -65,6 +66,7 @@ func (s *Service) PutDepartment(ctx context.Context, a Actor, m Meta, cmd domain
 
 // RetireDepartment retires a department (admins only).
 func (s *Service) RetireDepartment(ctx context.Context, a Actor, m Meta, cmd domain.RetireDepartment) (DepartmentResult, error) {
+	m = m.withRequest("department.retire", cmd)
 	if err := a.mayManageDepartments(); err != nil {
 		return DepartmentResult{}, err
 	}
@@ -107,6 +109,7 @@ type AgreementResult struct {
 // SetAgreement sets the targets of a supplier -> customer pair (admins and
 // the supplier's head).
 func (s *Service) SetAgreement(ctx context.Context, a Actor, m Meta, cmd domain.SetAgreement) (AgreementResult, error) {
+	m = m.withRequest("agreement.set", cmd)
 	if err := a.maySetAgreement(cmd.Supplier); err != nil {
 		return AgreementResult{}, err
 	}
@@ -155,6 +158,7 @@ type HandoffResult struct {
 // under an existing ID with the same supplier, customer, kind and title
 // returns the existing hand-off; with anything else it is a conflict.
 func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domain.RequestHandoff) (HandoffResult, error) {
+	m = m.withRequest("handoff.request", cmd)
 	if cmd.ID == "" {
 		cmd.ID = eventstore.NewID()
 		if m.IdempotencyKey != "" {
@@ -213,6 +217,7 @@ func (s *Service) Execute(ctx context.Context, a Actor, m Meta, id string, cmd d
 	if !domain.ValidHandoffID(id) {
 		return HandoffResult{}, fmt.Errorf("hand-off %q: %w", id, domain.ErrNotFound)
 	}
+	m = m.withRequest("handoff."+cmd.Name()+"\x00"+id, cmd)
 	h, out, err := execute(ctx, s, a, m, domain.HandoffStream(id), domain.EvolveHandoff,
 		func(h domain.Handoff) ([]domain.Event, error) {
 			if !h.Exists() {

@@ -151,6 +151,13 @@ func TestIdempotencyKey(t *testing.T) {
 	if f.head(t) != before {
 		t.Fatal("a retried command appended events")
 	}
+	// The same key for a different request on the same hand-off is a conflict.
+	if _, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.Escalate{Reason: "very urgent"}); !errors.Is(err, domain.ErrConflict) {
+		t.Fatalf("key reused with another body: %v, want ErrConflict", err)
+	}
+	if f.head(t) != before {
+		t.Fatal("a conflicting retry appended events")
+	}
 	// The same key from another actor is another request.
 	if r, err := f.svc.Execute(f.ctx, admin, key, "h1", domain.Escalate{}); err != nil || r.Replayed || r.Handoff.Escalations != 2 {
 		t.Fatalf("same key, other actor: %+v %v", r, err)

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +26,24 @@ type Meta struct {
 	IdempotencyKey string
 	// CorrelationID ties the events to the request that caused them.
 	CorrelationID string
+
+	// requestHash fingerprints the command a key was first used for.
+	requestHash string
+}
+
+// withRequest fingerprints the command for the idempotency check: a key
+// reused for a different request is a conflict, never a silent replay.
+func (m Meta) withRequest(what string, cmd any) Meta {
+	if m.IdempotencyKey == "" {
+		return m
+	}
+	b, err := json.Marshal(cmd)
+	if err != nil {
+		b = []byte(fmt.Sprintf("%#v", cmd))
+	}
+	sum := sha256.Sum256(append([]byte(what+"\x00"), b...))
+	m.requestHash = hex.EncodeToString(sum[:16])
+	return m
 }
 
 // Metadata is the JSON stored as every event's metadata.
@@ -34,6 +53,7 @@ type Metadata struct {
 	Department     string `json:"department,omitempty"`
 	CorrelationID  string `json:"correlation_id,omitempty"`
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	RequestHash    string `json:"request_hash,omitempty"`
 }
 
 // recorded is what the service keeps of each stored event of a stream.
@@ -91,7 +111,11 @@ func execute[S any](ctx context.Context, s *Service, a Actor, m Meta, stream str
 			return zero, outcome{}, err
 		}
 		if m.IdempotencyKey != "" {
-			if st, out, ok := replay(evolve, recs, idempotentID(a, m.IdempotencyKey, 0)); ok {
+			if st, out, hash, ok := replay(evolve, recs, idempotentID(a, m.IdempotencyKey, 0)); ok {
+				if hash != m.requestHash {
+					return zero, outcome{}, fmt.Errorf("%w: idempotency key %q was already used for a different request",
+						domain.ErrConflict, m.IdempotencyKey)
+				}
 				return st, out, nil
 			}
 		}
@@ -129,8 +153,9 @@ func execute[S any](ctx context.Context, s *Service, a Actor, m Meta, stream str
 }
 
 // replay answers an idempotent retry: the state just after the events the
-// first call appended, if the stream holds them.
-func replay[S any](evolve func(S, domain.Event) S, recs []recorded, firstID string) (S, outcome, bool) {
+// first call appended, if the stream holds them, and the request hash the
+// first call recorded.
+func replay[S any](evolve func(S, domain.Event) S, recs []recorded, firstID string) (S, outcome, string, bool) {
 	var st S
 	for i, r := range recs {
 		st = evolve(st, r.Event)
@@ -143,9 +168,11 @@ func replay[S any](evolve func(S, domain.Event) S, recs []recorded, firstID stri
 			end++
 			st = evolve(st, recs[end].Event)
 		}
-		return st, outcome{Version: recs[end].Version, Position: recs[end].Position, Replayed: true}, true
+		var meta Metadata
+		_ = json.Unmarshal(r.Metadata, &meta) // a missing hash compares unequal
+		return st, outcome{Version: recs[end].Version, Position: recs[end].Position, Replayed: true}, meta.RequestHash, true
 	}
-	return st, outcome{}, false
+	return st, outcome{}, "", false
 }
 
 // sameAppend reports whether id belongs to the same idempotent append as
@@ -155,7 +182,7 @@ func sameAppend(id, firstID string) bool { return id[:23] == firstID[:23] && id 
 
 func (s *Service) encode(a Actor, m Meta, events []domain.Event) ([]eventstore.EventData, error) {
 	meta, err := json.Marshal(Metadata{Actor: a.Name, Role: a.Role, Department: a.Department,
-		CorrelationID: m.CorrelationID, IdempotencyKey: m.IdempotencyKey})
+		CorrelationID: m.CorrelationID, IdempotencyKey: m.IdempotencyKey, RequestHash: m.requestHash})
 	if err != nil {
 		return nil, fmt.Errorf("encoding metadata: %w", err)
 	}

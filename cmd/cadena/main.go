@@ -32,7 +32,11 @@ type command struct {
 // commands lists the subcommands, in the order help shows them. Add one
 // here and put it in its own file.
 var commands = []command{
+	{"demo", "run the server with a realistic demo organisation (start here)", runDemo},
+	{"serve", "run the server", runServe},
+	{"token", "make a new API token ('cadena token new --role R [--department D]')", runToken},
 	{"bench", "measure the bolt event store on this machine", runBench},
+	{"import", "import hand-offs from a process-mining log (CSV or XES)", runImport},
 }
 
 func main() {

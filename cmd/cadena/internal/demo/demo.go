@@ -134,7 +134,7 @@ func lifecycle(rng *rand.Rand, p profile, id string, requested, now time.Time) [
 		if t.After(now) {
 			return false
 		}
-		out = append(out, planned{t, command(id, cmd)})
+		out = append(out, planned{t, command(id, at(cmd, t))})
 		return true
 	}
 	respond := p.respond
@@ -178,6 +178,37 @@ func lifecycle(rng *rand.Rand, p profile, id string, requested, now time.Time) [
 		next(logNormal(rng, 4*time.Hour, 0.6), domain.Rate{Score: min(5, max(1, score))})
 	}
 	return out
+}
+
+// at sets a command's business time.
+func at(cmd domain.HandoffCommand, t time.Time) domain.HandoffCommand {
+	switch c := cmd.(type) {
+	case domain.Accept:
+		c.At = t
+		return c
+	case domain.Pause:
+		c.At = t
+		return c
+	case domain.Resume:
+		c.At = t
+		return c
+	case domain.Deliver:
+		c.At = t
+		return c
+	case domain.Return:
+		c.At = t
+		return c
+	case domain.Escalate:
+		c.At = t
+		return c
+	case domain.Cancel:
+		c.At = t
+		return c
+	case domain.Rate:
+		c.At = t
+		return c
+	}
+	panic(fmt.Sprintf("demo: no business time for %T", cmd))
 }
 
 // logNormal draws a duration with the given median.

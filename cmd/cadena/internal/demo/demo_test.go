@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +30,7 @@ func TestSeedBuildsARealisticOrganisation(t *testing.T) {
 	}
 	counts := map[string]int{}
 	var last time.Time
+	var recent, handoffEvents int
 	for ev, err := range store.ReadAll(context.Background(), 0) {
 		if err != nil {
 			t.Fatal(err)
@@ -38,10 +40,20 @@ func TestSeedBuildsARealisticOrganisation(t *testing.T) {
 			t.Fatal(err)
 		}
 		counts[ev.Type]++
+		if ev.Type != domain.TypeHandoffRequested && strings.HasPrefix(ev.Type, "handoff.") {
+			handoffEvents++
+			if now.Sub(e.OccurredAt()) < time.Hour {
+				recent++
+			}
+		}
 		if e.OccurredAt().After(now) {
 			t.Fatalf("%s occurred after now: %s", ev.Type, e.OccurredAt())
 		}
 		last = e.OccurredAt()
+	}
+	// History is spread over the ninety days, not piled up at "now".
+	if recent*20 > handoffEvents {
+		t.Errorf("%d of %d hand-off events occurred in the last hour", recent, handoffEvents)
 	}
 	for _, typ := range []string{domain.TypeHandoffPaused, domain.TypeHandoffReturned, domain.TypeHandoffRated,
 		domain.TypeHandoffEscalated, domain.TypeHandoffCancelled} {

@@ -1,0 +1,109 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections/catalog"
+)
+
+// DepartmentService runs the department commands.
+type DepartmentService interface {
+	PutDepartment(ctx context.Context, a service.Actor, m service.Meta, cmd domain.RegisterDepartment) (service.DepartmentResult, error)
+	RetireDepartment(ctx context.Context, a service.Actor, m service.Meta, cmd domain.RetireDepartment) (service.DepartmentResult, error)
+	Department(ctx context.Context, id string) (domain.Department, error)
+}
+
+// Catalog is the read model of departments and agreements.
+type Catalog interface {
+	Departments() []catalog.Department
+	Agreements() []catalog.Agreement
+}
+
+var _ Catalog = (*catalog.Catalog)(nil)
+
+type departmentJSON struct {
+	ID           string     `json:"id"`
+	Name         string     `json:"name"`
+	Retired      bool       `json:"retired"`
+	RegisteredAt *time.Time `json:"registered_at,omitempty"`
+	Position     uint64     `json:"position,omitempty"`
+}
+
+func (s *Server) putDepartment(c echo.Context) error {
+	var body struct {
+		Name       string  `json:"name"`
+		OccurredAt *string `json:"occurred_at"`
+	}
+	if err := decode(c, &body); err != nil {
+		return err
+	}
+	at, err := parseTime("occurred_at", body.OccurredAt)
+	if err != nil {
+		return err
+	}
+	res, err := s.cfg.Service.PutDepartment(c.Request().Context(), actorOf(c), meta(c),
+		domain.RegisterDepartment{ID: c.Param("id"), Name: body.Name, At: at})
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if res.Created {
+		status = http.StatusCreated
+	}
+	return written(c, status, res.Position, departmentOf(res.Department, res.Position))
+}
+
+func (s *Server) retireDepartment(c echo.Context) error {
+	var body struct {
+		OccurredAt *string `json:"occurred_at"`
+	}
+	if err := decode(c, &body); err != nil {
+		return err
+	}
+	at, err := parseTime("occurred_at", body.OccurredAt)
+	if err != nil {
+		return err
+	}
+	res, err := s.cfg.Service.RetireDepartment(c.Request().Context(), actorOf(c), meta(c),
+		domain.RetireDepartment{ID: c.Param("id"), At: at})
+	if err != nil {
+		return err
+	}
+	return written(c, http.StatusOK, res.Position, departmentOf(res.Department, res.Position))
+}
+
+func (s *Server) getDepartment(c echo.Context) error {
+	d, err := s.cfg.Service.Department(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, departmentOf(d, 0))
+}
+
+func (s *Server) listDepartments(c echo.Context) error {
+	ds := s.cfg.Catalog.Departments()
+	out := make([]departmentJSON, len(ds))
+	for i, d := range ds {
+		out[i] = departmentJSON{ID: d.ID, Name: d.Name, Retired: d.Retired, RegisteredAt: timePtr(d.RegisteredAt)}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"departments": out})
+}
+
+func departmentOf(d domain.Department, position uint64) departmentJSON {
+	return departmentJSON{ID: d.ID, Name: d.Name, Retired: d.Retired, Position: position}
+}
+
+// timePtr returns nil for the zero time, so that it is left out.
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}

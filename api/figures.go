@@ -1,0 +1,129 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections/catalog"
+	"github.com/cadena-project/cadena/projections/pairstats"
+)
+
+// Figures are the pair figures over a window of whole days; satisfied by
+// *pairstats.Model. Every role may read them: they are aggregates, and
+// satisfaction stays hidden below the model's anonymity minimum.
+type Figures interface {
+	ParseWindow(from, to string, now time.Time) (pairstats.Window, error)
+	Pairs(w pairstats.Window) []pairstats.Figures
+	Pair(supplier, customer string, w pairstats.Window) pairstats.Figures
+	Hotspots(w pairstats.Window, minVolume, limit int) []pairstats.Figures
+	Scorecard(department string, w pairstats.Window) pairstats.Scorecard
+	Chain(w pairstats.Window) pairstats.Chain
+}
+
+var _ Figures = (*pairstats.Model)(nil)
+
+// Hotspot limits.
+const (
+	defaultHotspots = 10
+	maxHotspots     = 100
+)
+
+// window parses ?from=&to= (dates, to exclusive; defaults: the last 30
+// days up to today).
+func (s *Server) window(c echo.Context) (pairstats.Window, error) {
+	return s.cfg.Figures.ParseWindow(c.QueryParam("from"), c.QueryParam("to"), s.cfg.Now())
+}
+
+type windowJSON struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+func windowOf(w pairstats.Window) windowJSON {
+	return windowJSON{From: w.From.Format(time.DateOnly), To: w.To.Format(time.DateOnly)}
+}
+
+func (s *Server) listPairs(c echo.Context) error {
+	w, err := s.window(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, struct {
+		windowJSON
+		Pairs []pairstats.Figures `json:"pairs"`
+	}{windowOf(w), nonNil(s.cfg.Figures.Pairs(w))})
+}
+
+func (s *Server) getPair(c echo.Context) error {
+	w, err := s.window(c)
+	if err != nil {
+		return err
+	}
+	sup, cus := c.Param("supplier"), c.Param("customer")
+	if err := s.known(sup, cus); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.cfg.Figures.Pair(sup, cus, w))
+}
+
+func (s *Server) listHotspots(c echo.Context) error {
+	w, err := s.window(c)
+	if err != nil {
+		return err
+	}
+	limit, err := queryInt(c, "limit", defaultHotspots, 1, maxHotspots)
+	if err != nil {
+		return err
+	}
+	minVolume, err := queryInt(c, "min_volume", pairstats.DefaultMinVolume, 0, 1<<30)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, struct {
+		windowJSON
+		Hotspots []pairstats.Figures `json:"hotspots"`
+	}{windowOf(w), nonNil(s.cfg.Figures.Hotspots(w, minVolume, limit))})
+}
+
+func (s *Server) getScorecard(c echo.Context) error {
+	w, err := s.window(c)
+	if err != nil {
+		return err
+	}
+	id := c.Param("id")
+	if err := s.known(id); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.cfg.Figures.Scorecard(id, w))
+}
+
+func (s *Server) getChain(c echo.Context) error {
+	w, err := s.window(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.cfg.Figures.Chain(w))
+}
+
+// known checks that the catalog holds every department.
+func (s *Server) known(ids ...string) error {
+	ds := s.cfg.Catalog.Departments()
+	for _, id := range ids {
+		if !slices.ContainsFunc(ds, func(d catalog.Department) bool { return d.ID == id }) {
+			return fmt.Errorf("department %q: %w", id, domain.ErrNotFound)
+		}
+	}
+	return nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,256 @@
+package metrics_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/cadena-project/cadena/api/metrics"
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections"
+	"github.com/cadena-project/cadena/projections/pairstats"
+)
+
+var now = time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)
+
+type feed struct {
+	m   *pairstats.Model
+	pos uint64
+}
+
+func (f *feed) apply(events ...domain.Event) {
+	for _, e := range events {
+		f.pos++
+		f.m.Apply(projections.Envelope{Position: f.pos, Event: e})
+	}
+}
+
+func terms(hours int64) *domain.AgreementTerms {
+	return &domain.AgreementTerms{Version: 1, ResolveWithinS: hours * 3600}
+}
+
+func req(id, s, c string, at time.Time, t *domain.AgreementTerms) domain.HandoffRequested {
+	return domain.HandoffRequested{HandoffID: id, Supplier: s, Customer: c, Kind: "k", Title: "t", Agreement: t, At: at}
+}
+
+// scenario: legal -> sales with a 10h target: one met delivery (2h) rated
+// once, one open at risk (9h running), one open breached (12h running);
+// it -> hr: five deliveries rated 1 to 5, one of them after 30 hours, and
+// nothing open (its open-clock series are exported at 0).
+func scenario() *pairstats.Model {
+	f := &feed{m: pairstats.New(pairstats.Options{})}
+	day := now.Add(-48 * time.Hour)
+	f.apply(
+		req("l1", "legal", "sales", day, terms(10)),
+		domain.HandoffDelivered{HandoffID: "l1", Delivery: 1, At: day.Add(2 * time.Hour)},
+		domain.HandoffRated{HandoffID: "l1", Delivery: 1, Score: 5, At: day.Add(3 * time.Hour)},
+		req("l2", "legal", "sales", now.Add(-9*time.Hour), terms(10)),
+		req("l3", "legal", "sales", now.Add(-12*time.Hour), terms(10)),
+		domain.HandoffEscalated{HandoffID: "l3", At: now.Add(-time.Hour)},
+	)
+	for i := 1; i <= 5; i++ {
+		id := fmt.Sprintf("i%d", i)
+		lead := 30 * time.Minute
+		if i == 5 {
+			lead = 30 * time.Hour
+		}
+		f.apply(req(id, "it", "hr", day, nil),
+			domain.HandoffDelivered{HandoffID: id, Delivery: 1, At: day.Add(lead)},
+			domain.HandoffRated{HandoffID: id, Delivery: 1, Score: i, At: day.Add(lead + time.Minute)})
+	}
+	return f.m
+}
+
+func TestBusinessCollector(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(metrics.NewBusiness(scenario(), metrics.BusinessOptions{Now: func() time.Time { return now }}))
+	want := `
+# HELP cadena_handoffs_open Open hand-offs now, by the state of their SLA clock: running or paused (these two add up to the open hand-offs), at_risk (at least 75% of the target) or breached.
+# TYPE cadena_handoffs_open gauge
+cadena_handoffs_open{clock="at_risk",customer="hr",supplier="it"} 0
+cadena_handoffs_open{clock="breached",customer="hr",supplier="it"} 0
+cadena_handoffs_open{clock="paused",customer="hr",supplier="it"} 0
+cadena_handoffs_open{clock="running",customer="hr",supplier="it"} 0
+cadena_handoffs_open{clock="at_risk",customer="sales",supplier="legal"} 1
+cadena_handoffs_open{clock="breached",customer="sales",supplier="legal"} 1
+cadena_handoffs_open{clock="paused",customer="sales",supplier="legal"} 0
+cadena_handoffs_open{clock="running",customer="sales",supplier="legal"} 2
+# HELP cadena_handoffs_requested_total Hand-offs requested (events in the log, all time), by supplier and customer department.
+# TYPE cadena_handoffs_requested_total counter
+cadena_handoffs_requested_total{customer="hr",supplier="it"} 5
+cadena_handoffs_requested_total{customer="sales",supplier="legal"} 3
+# HELP cadena_handoffs_escalated_total Hand-offs escalated (events in the log, all time), by supplier and customer department.
+# TYPE cadena_handoffs_escalated_total counter
+cadena_handoffs_escalated_total{customer="hr",supplier="it"} 0
+cadena_handoffs_escalated_total{customer="sales",supplier="legal"} 1
+# HELP cadena_handoff_sla_outcomes_total Deliveries of hand-offs with an agreement, by whether the supplier-owned time up to that delivery was within the resolve target.
+# TYPE cadena_handoff_sla_outcomes_total counter
+cadena_handoff_sla_outcomes_total{customer="hr",outcome="breached",supplier="it"} 0
+cadena_handoff_sla_outcomes_total{customer="hr",outcome="met",supplier="it"} 0
+cadena_handoff_sla_outcomes_total{customer="sales",outcome="breached",supplier="legal"} 0
+cadena_handoff_sla_outcomes_total{customer="sales",outcome="met",supplier="legal"} 1
+# HELP cadena_handoff_ratings_total Ratings by score, re-ratings included; exported for a pair once it has the anonymity minimum of ratings.
+# TYPE cadena_handoff_ratings_total counter
+cadena_handoff_ratings_total{customer="hr",score="1",supplier="it"} 1
+cadena_handoff_ratings_total{customer="hr",score="2",supplier="it"} 1
+cadena_handoff_ratings_total{customer="hr",score="3",supplier="it"} 1
+cadena_handoff_ratings_total{customer="hr",score="4",supplier="it"} 1
+cadena_handoff_ratings_total{customer="hr",score="5",supplier="it"} 1
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want),
+		"cadena_handoffs_open", "cadena_handoffs_requested_total", "cadena_handoffs_escalated_total",
+		"cadena_handoff_sla_outcomes_total", "cadena_handoff_ratings_total"); err != nil {
+		t.Fatal(err)
+	}
+
+	// Lead times: it -> hr has four of 30 minutes and one of 30 hours.
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		switch mf.GetName() {
+		case "cadena_handoff_lead_time_seconds":
+			for _, m := range mf.GetMetric() {
+				if m.GetLabel()[1].GetValue() != "it" {
+					continue
+				}
+				h := m.GetHistogram()
+				if h.GetSampleCount() != 5 || h.GetSampleSum() != 4*1800+30*3600 {
+					t.Fatalf("it -> hr lead time: count %d sum %v", h.GetSampleCount(), h.GetSampleSum())
+				}
+				for _, b := range h.GetBucket() {
+					want := uint64(0)
+					switch {
+					case b.GetUpperBound() >= 2*86400:
+						want = 5
+					case b.GetUpperBound() >= 1800:
+						want = 4
+					}
+					if b.GetCumulativeCount() != want {
+						t.Errorf("bucket le=%v: %d, want %d", b.GetUpperBound(), b.GetCumulativeCount(), want)
+					}
+				}
+			}
+		case "cadena_pair_friction_score":
+			if len(mf.GetMetric()) != 2 {
+				t.Fatalf("friction series: %d, want one per pair", len(mf.GetMetric()))
+			}
+		}
+	}
+	if problems, err := testutil.GatherAndLint(reg); err != nil || len(problems) > 0 {
+		t.Fatalf("lint: %v %v", problems, err)
+	}
+}
+
+func TestTopPairsFoldsTheRestIntoOther(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(metrics.NewBusiness(scenario(), metrics.BusinessOptions{TopPairs: 1, Now: func() time.Time { return now }}))
+	want := `
+# HELP cadena_handoffs_requested_total Hand-offs requested (events in the log, all time), by supplier and customer department.
+# TYPE cadena_handoffs_requested_total counter
+cadena_handoffs_requested_total{customer="_other",supplier="_other"} 3
+cadena_handoffs_requested_total{customer="hr",supplier="it"} 5
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "cadena_handoffs_requested_total"); err != nil {
+		t.Fatal(err)
+	}
+	// Window gauges are not additive: folded pairs get none.
+	if n := testutil.CollectAndCount(reg, "cadena_pair_friction_score"); n != 1 {
+		t.Fatalf("friction series = %d, want 1", n)
+	}
+}
+
+// orgOfPairs folds hand-offs for n pairs among n/10 departments over the
+// last 30 days.
+func orgOfPairs(n int) *pairstats.Model {
+	f := &feed{m: pairstats.New(pairstats.Options{})}
+	depts := n / 10
+	for p := 0; p < n; p++ {
+		s, c := fmt.Sprintf("d%04d", p%depts), fmt.Sprintf("d%04d", (p/depts+1+p%depts)%depts)
+		for i := 0; i < 3; i++ {
+			id := fmt.Sprintf("h%d-%d", p, i)
+			at := now.Add(-time.Duration(1+(p+i)%29) * 24 * time.Hour)
+			f.apply(req(id, s, c, at, terms(48)))
+			if i < 2 {
+				f.apply(domain.HandoffDelivered{HandoffID: id, Delivery: 1, At: at.Add(time.Duration(1+i*30) * time.Hour)})
+			}
+		}
+	}
+	return f.m
+}
+
+// BenchmarkScrape gathers the metrics of 1,000 departments and 10,000
+// active pairs, as Prometheus would.
+func BenchmarkScrape(b *testing.B) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(metrics.NewBusiness(orgOfPairs(10000), metrics.BusinessOptions{Now: func() time.Time { return now }}))
+	b.ResetTimer()
+	series := 0
+	for i := 0; i < b.N; i++ {
+		mfs, err := reg.Gather()
+		if err != nil {
+			b.Fatal(err)
+		}
+		series = 0
+		for _, mf := range mfs {
+			series += len(mf.GetMetric())
+		}
+	}
+	b.ReportMetric(float64(series), "series")
+}
+
+// TestCountersNeverGoDown scrapes before and after a return, a new delivery
+// and re-ratings: Prometheus reads any decrease of a counter as a reset.
+func TestCountersNeverGoDown(t *testing.T) {
+	f := &feed{m: pairstats.New(pairstats.Options{AnonymityMin: 1})}
+	day := now.Add(-72 * time.Hour)
+	f.apply(req("h1", "legal", "sales", day, terms(10)),
+		domain.HandoffDelivered{HandoffID: "h1", Delivery: 1, At: day.Add(2 * time.Hour)},
+		domain.HandoffRated{HandoffID: "h1", Delivery: 1, Score: 5, At: day.Add(3 * time.Hour)})
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(metrics.NewBusiness(f.m, metrics.BusinessOptions{AnonymityMin: 1, Now: func() time.Time { return now }}))
+	values := func() map[string]float64 {
+		mfs, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, mf := range mfs {
+			for _, m := range mf.GetMetric() {
+				key := mf.GetName()
+				for _, l := range m.GetLabel() {
+					key += "," + l.GetName() + "=" + l.GetValue()
+				}
+				switch {
+				case m.GetCounter() != nil:
+					out[key] = m.GetCounter().GetValue()
+				case m.GetHistogram() != nil:
+					out[key+"_count"] = float64(m.GetHistogram().GetSampleCount())
+					for _, b := range m.GetHistogram().GetBucket() {
+						out[fmt.Sprintf("%s_le%v", key, b.GetUpperBound())] = float64(b.GetCumulativeCount())
+					}
+				}
+			}
+		}
+		return out
+	}
+	before := values()
+	f.apply(domain.HandoffReturned{HandoffID: "h1", Reason: "wrong", At: day.Add(4 * time.Hour)},
+		domain.HandoffDelivered{HandoffID: "h1", Delivery: 2, At: day.Add(20 * time.Hour)},
+		domain.HandoffRated{HandoffID: "h1", Delivery: 2, Score: 2, At: day.Add(21 * time.Hour)},
+		domain.HandoffRated{HandoffID: "h1", Delivery: 2, Score: 1, At: day.Add(22 * time.Hour)})
+	after := values()
+	for k, v := range before {
+		if after[k] < v {
+			t.Errorf("%s went down from %v to %v", k, v, after[k])
+		}
+	}
+	if got := after["cadena_handoff_sla_outcomes_total,customer=sales,outcome=breached,supplier=legal"]; got != 1 {
+		t.Errorf("breached outcomes = %v, want 1 (the second delivery, 18h > 10h)", got)
+	}
+}

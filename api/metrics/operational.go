@@ -1,0 +1,131 @@
+package metrics
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/cadena-project/cadena/eventstore"
+)
+
+// HTTP records requests by route template, method and status code.
+type HTTP struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// NewHTTP registers the HTTP metrics with reg.
+func NewHTTP(reg prometheus.Registerer) *HTTP {
+	h := &HTTP{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cadena_http_requests_total",
+			Help: "HTTP requests served, by route template, method and status code.",
+		}, []string{"route", "method", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "cadena_http_request_duration_seconds",
+			Help:    "Time to serve an HTTP request, by route template and method.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route", "method"}),
+	}
+	reg.MustRegister(h.requests, h.duration)
+	return h
+}
+
+// Observe records one request. route must be a template such as
+// "/api/v1/handoffs/:id", never a raw path.
+func (h *HTTP) Observe(route, method string, status int, d time.Duration) {
+	h.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	h.duration.WithLabelValues(route, method).Observe(d.Seconds())
+}
+
+// Store wraps an event store and records the latency of its appends.
+type Store struct {
+	eventstore.Store
+	appendDuration *prometheus.HistogramVec
+}
+
+// NewStore registers the append metrics with reg and returns s wrapped.
+func NewStore(s eventstore.Store, reg prometheus.Registerer) *Store {
+	m := &Store{Store: s, appendDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "cadena_eventstore_append_duration_seconds",
+		Help:    "Time from an append call to its durable acknowledgement, by result.",
+		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
+	}, []string{"result"})}
+	reg.MustRegister(m.appendDuration)
+	return m
+}
+
+var _ eventstore.Store = (*Store)(nil)
+
+// Append appends through the wrapped store and records how long it took.
+func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	start := time.Now()
+	res, err := s.Store.Append(ctx, stream, expected, events...)
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	s.appendDuration.WithLabelValues(result).Observe(time.Since(start).Seconds())
+	return res, err
+}
+
+// Commits records how many events each commit of the embedded store
+// carried and how long it took; plug Observe into bolt.Options.OnCommit.
+type Commits struct {
+	events   prometheus.Histogram
+	duration prometheus.Histogram
+}
+
+// NewCommits registers the commit metrics with reg.
+func NewCommits(reg prometheus.Registerer) *Commits {
+	c := &Commits{
+		events: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "cadena_eventstore_commit_events",
+			Help:    "Events written by one commit (one transaction and one fsync) of the embedded store.",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512},
+		}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "cadena_eventstore_commit_duration_seconds",
+			Help:    "Time of one commit of the embedded store, fsync included.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25},
+		}),
+	}
+	reg.MustRegister(c.events, c.duration)
+	return c
+}
+
+// Observe records one commit.
+func (c *Commits) Observe(events int, d time.Duration) {
+	c.events.Observe(float64(events))
+	c.duration.Observe(d.Seconds())
+}
+
+// Progress is what the projection gauges read of the runner.
+type Progress interface {
+	Position() uint64
+	Lag(ctx context.Context) (uint64, error)
+}
+
+// RegisterProgress registers the projection position and lag gauges.
+func RegisterProgress(reg prometheus.Registerer, p Progress) {
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "cadena_projection_position",
+			Help: "Global position of the last event the projections applied.",
+		}, func() float64 { return float64(p.Position()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "cadena_projection_lag_events",
+			Help: "Events in the log not yet applied by the projections (head position minus applied position).",
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			lag, err := p.Lag(ctx)
+			if err != nil {
+				return -1
+			}
+			return float64(lag)
+		}),
+	)
+}

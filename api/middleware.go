@@ -1,0 +1,219 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cadena-project/cadena/api/service"
+)
+
+// Headers the API reads or writes.
+const (
+	headerRequestID      = "X-Request-Id"
+	headerIdempotencyKey = "Idempotency-Key"
+	headerPosition       = "Cadena-Position"
+)
+
+// maxBody is the largest request body accepted.
+const maxBody = 64 << 10
+
+const (
+	keyActor     = "cadena.actor"
+	keyRequestID = "cadena.request_id"
+	keyError     = "cadena.error" // the cause of a 500
+)
+
+// observe runs around every request: it sets the request ID, turns a
+// returned error or a panic into a problem, and logs and measures the
+// request once it is answered.
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		id := c.Request().Header.Get(headerRequestID)
+		if !printableASCII(id, 200) {
+			id = newRequestID()
+		}
+		c.Set(keyRequestID, id)
+		h := c.Response().Header()
+		h.Set(headerRequestID, id)
+		h.Set("X-Content-Type-Options", "nosniff")
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				s.writeError(fmt.Errorf("panic: %v", r), c)
+			}
+			d := time.Since(start)
+			route, status := routeOf(c), c.Response().Status
+			level := slog.LevelInfo
+			if status >= 500 {
+				level = slog.LevelError
+			}
+			attrs := []slog.Attr{slog.String("route", route), slog.String("method", c.Request().Method),
+				slog.Int("status", status), slog.Duration("duration", d),
+				slog.String("request_id", id), slog.String("actor", actorOf(c).Name)}
+			if err, ok := c.Get(keyError).(error); ok {
+				attrs = append(attrs, slog.Any("error", err))
+			}
+			s.log.LogAttrs(c.Request().Context(), level, "http request", attrs...)
+			if s.cfg.Observe != nil {
+				s.cfg.Observe(route, c.Request().Method, status, d)
+			}
+		}()
+		if err := next(c); err != nil {
+			s.writeError(err, c)
+		}
+		return nil
+	}
+}
+
+// routeOf returns the route template of the request, bounded in number
+// whatever paths clients send.
+func routeOf(c echo.Context) string {
+	if p := c.Path(); p != "" {
+		return p
+	}
+	return "unmatched"
+}
+
+func requestID(c echo.Context) string {
+	id, _ := c.Get(keyRequestID).(string)
+	return id
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// printableASCII reports whether s is 1 to max printable ASCII characters.
+func printableASCII(s string, max int) bool {
+	if len(s) == 0 || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// authenticate finds the actor of the bearer token.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get(echo.HeaderAuthorization)
+		scheme, token, ok := strings.Cut(h, " ")
+		if h == "" || !ok || !strings.EqualFold(scheme, "Bearer") {
+			return errUnauthenticated
+		}
+		a, ok := s.cfg.Tokens.Lookup(strings.TrimSpace(token))
+		if !ok {
+			return errUnknownToken
+		}
+		c.Set(keyActor, a)
+		// What a token may read is nobody else's: keep it out of caches.
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+
+// actorOf returns the authenticated actor; the zero Actor before
+// authentication.
+func actorOf(c echo.Context) service.Actor {
+	a, _ := c.Get(keyActor).(service.Actor)
+	return a
+}
+
+// adminOnly lets only admins through.
+func adminOnly(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if a := actorOf(c); !a.IsAdmin() {
+			return fmt.Errorf("%w: only an admin may manage departments (%s %q)", service.ErrForbidden, a.Role, a.Name)
+		}
+		return next(c)
+	}
+}
+
+// guardWrite checks what every write must carry before its body is read:
+// a JSON content type (or no body at all), a body of at most maxBody bytes,
+// and a well-formed Idempotency-Key if any.
+func (s *Server) guardWrite(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if ct := r.Header.Get(echo.HeaderContentType); ct != "" {
+			mt, _, err := mime.ParseMediaType(ct)
+			if err != nil || mt != echo.MIMEApplicationJSON {
+				return &requestError{status: http.StatusUnsupportedMediaType, slug: "unsupported-media-type",
+					field: "Content-Type", detail: fmt.Sprintf("the body must be application/json, not %q", ct)}
+			}
+		} else if r.ContentLength != 0 {
+			return &requestError{status: http.StatusUnsupportedMediaType, slug: "unsupported-media-type",
+				field: "Content-Type", detail: "a request body needs Content-Type: application/json"}
+		}
+		if r.ContentLength > maxBody {
+			return &http.MaxBytesError{Limit: maxBody}
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxBody)
+		if vals, ok := r.Header[headerIdempotencyKey]; ok {
+			if len(vals) != 1 || !printableASCII(vals[0], 200) {
+				return badRequest(headerIdempotencyKey, "an idempotency key is 1 to 200 printable ASCII characters")
+			}
+		}
+		return next(c)
+	}
+}
+
+// meta returns what a command carries into its events' metadata.
+func meta(c echo.Context) service.Meta {
+	return service.Meta{IdempotencyKey: c.Request().Header.Get(headerIdempotencyKey), CorrelationID: requestID(c)}
+}
+
+// awaitPosition makes a read given ?min_position=N wait until the
+// projections have applied N.
+func (s *Server) awaitPosition(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		v := c.QueryParam("min_position")
+		if v == "" {
+			return next(c)
+		}
+		pos, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return badRequest("min_position", "min_position must be a position (a whole number), got %q", v)
+		}
+		if s.cfg.Progress == nil || pos == 0 {
+			return next(c)
+		}
+		parent := c.Request().Context()
+		ctx, cancel := context.WithTimeout(parent, s.cfg.MinPositionWait)
+		defer cancel()
+		if err := s.cfg.Progress.WaitFor(ctx, pos); err != nil {
+			if parent.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+				return &requestError{status: http.StatusServiceUnavailable, slug: "position-not-reached",
+					field: "min_position", detail: fmt.Sprintf(
+						"the read models did not reach position %d within %s; retry later", pos, s.cfg.MinPositionWait)}
+			}
+			return fmt.Errorf("waiting for position %d: %w", pos, err)
+		}
+		return next(c)
+	}
+}
+
+// written answers a write: the body and the position it reached.
+func written(c echo.Context, status int, position uint64, body any) error {
+	c.Response().Header().Set(headerPosition, strconv.FormatUint(position, 10))
+	return c.JSON(status, body)
+}

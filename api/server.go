@@ -1,0 +1,146 @@
+package api
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cadena-project/cadena/api/auth"
+	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/projections"
+)
+
+// Service is the application service: commands and the hand-off view. It
+// is satisfied by *service.Service.
+type Service interface {
+	DepartmentService
+	AgreementService
+	HandoffService
+}
+
+var _ Service = (*service.Service)(nil)
+
+// TokenLookup authenticates a bearer token; *auth.Tokens satisfies it.
+type TokenLookup interface {
+	Lookup(token string) (service.Actor, bool)
+}
+
+var _ TokenLookup = (*auth.Tokens)(nil)
+
+// noTokens knows no token: every authenticated route answers 401.
+type noTokens struct{}
+
+func (noTokens) Lookup(string) (service.Actor, bool) { return service.Actor{}, false }
+
+// Progress tells how far the projections have followed the log; the
+// projection runner satisfies it.
+type Progress interface {
+	// WaitFor returns once every projection has applied position pos, or
+	// ctx's error when ctx ends first.
+	WaitFor(ctx context.Context, pos uint64) error
+	// CaughtUp reports whether the projections have caught up with the
+	// log since start-up.
+	CaughtUp() bool
+}
+
+var _ Progress = (*projections.Runner)(nil)
+
+// Config is what a Server needs. Service, Figures, Catalog and Handoffs
+// are required; without Tokens every authenticated route answers 401; the
+// rest have defaults.
+type Config struct {
+	Service  Service
+	Figures  Figures
+	Catalog  Catalog
+	Handoffs HandoffIndex
+	// Progress is nil when reads need not wait (every read is then ready).
+	Progress Progress
+	Tokens   TokenLookup
+	// Logger gets one line per request; default slog.Default().
+	Logger *slog.Logger
+	// Now is the clock of the hand-off views; default time.Now.
+	Now func() time.Time
+	// MinPositionWait bounds how long a read given min_position waits for
+	// the projections; default 5s.
+	MinPositionWait time.Duration
+	// Observe, when set, is called once per request with the route
+	// template ("/api/v1/handoffs/:id"; "unmatched" for no route).
+	Observe func(route, method string, status int, d time.Duration)
+	// MetricsHandler serves /metrics, unauthenticated; nil answers 404.
+	MetricsHandler http.Handler
+}
+
+// Server serves the API.
+type Server struct {
+	cfg  Config
+	log  *slog.Logger
+	echo *echo.Echo
+}
+
+// New returns a Server with its routes.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Tokens == nil {
+		cfg.Tokens = noTokens{}
+	}
+	if cfg.MinPositionWait <= 0 {
+		cfg.MinPositionWait = 5 * time.Second
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, echo: echo.New()}
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.Logger.SetOutput(io.Discard)
+	e.HTTPErrorHandler = s.writeError
+	e.Use(s.observe)
+	s.routes()
+	return s
+}
+
+// Handler returns the http.Handler that serves the API.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+func (s *Server) routes() {
+	e := s.echo
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metrics)
+	e.GET("/api/openapi.json", serveOpenAPI)
+
+	// Authentication is route middleware rather than group middleware: a
+	// group's middleware would answer a wrong method on a known route with
+	// 404 instead of 405.
+	v1 := e.Group("/api/v1")
+	read := []echo.MiddlewareFunc{s.authenticate, s.awaitPosition}
+	write := []echo.MiddlewareFunc{s.authenticate, s.guardWrite}
+	admin := []echo.MiddlewareFunc{s.authenticate, adminOnly, s.guardWrite}
+
+	v1.GET("/departments", s.listDepartments, read...)
+	v1.GET("/departments/:id", s.getDepartment, read...)
+	v1.PUT("/departments/:id", s.putDepartment, admin...)
+	v1.POST("/departments/:id/retire", s.retireDepartment, admin...)
+
+	v1.GET("/agreements", s.listAgreements, read...)
+	v1.PUT("/agreements/:supplier/:customer", s.putAgreement, write...)
+
+	v1.GET("/handoffs", s.listHandoffs, read...)
+	v1.POST("/handoffs", s.requestHandoff, write...)
+	v1.GET("/handoffs/:id", s.getHandoff, read...)
+	for _, name := range commandNames {
+		v1.POST("/handoffs/:id/"+name, s.handoffCommand(name), write...)
+	}
+
+	v1.GET("/pairs", s.listPairs, read...)
+	v1.GET("/pairs/:supplier/:customer", s.getPair, read...)
+	v1.GET("/hotspots", s.listHotspots, read...)
+	v1.GET("/departments/:id/scorecard", s.getScorecard, read...)
+	v1.GET("/chain", s.getChain, read...)
+}

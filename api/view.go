@@ -1,0 +1,115 @@
+package api
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/domain"
+)
+
+// handoffJSON is a hand-off as the API shows it. Rating is left out for
+// actors that may not see individual ratings.
+type handoffJSON struct {
+	ID               string              `json:"id"`
+	Supplier         string              `json:"supplier"`
+	Customer         string              `json:"customer"`
+	Kind             string              `json:"kind"`
+	Title            string              `json:"title"`
+	State            domain.State        `json:"state"`
+	Agreement        *termsJSON          `json:"agreement"`
+	RequestedAt      time.Time           `json:"requested_at"`
+	FirstResponseAt  *time.Time          `json:"first_response_at,omitempty"`
+	LatestDeliveryAt *time.Time          `json:"latest_delivery_at,omitempty"`
+	Deliveries       int                 `json:"deliveries"`
+	Returns          int                 `json:"returns"`
+	Escalations      int                 `json:"escalations"`
+	Rating           *ratingJSON         `json:"rating,omitempty"`
+	SupplierOwnedS   float64             `json:"supplier_owned_s"`
+	ClockRunning     bool                `json:"clock_running"`
+	AsOf             time.Time           `json:"as_of"`
+	Version          uint64              `json:"version"`
+	Position         uint64              `json:"position"`
+	Timeline         []timelineEntryJSON `json:"timeline,omitempty"`
+}
+
+// termsJSON is the agreement recorded on a hand-off when it was requested.
+type termsJSON struct {
+	Version        uint64 `json:"version"`
+	Kind           string `json:"kind,omitempty"`
+	ResolveWithinS int64  `json:"resolve_within_s"`
+	RespondWithinS int64  `json:"respond_within_s"`
+}
+
+type ratingJSON struct {
+	Delivery int       `json:"delivery"`
+	Score    int       `json:"score"`
+	Comment  string    `json:"comment,omitempty"`
+	RatedAt  time.Time `json:"rated_at"`
+}
+
+type timelineEntryJSON struct {
+	Type       string          `json:"type"`
+	Version    uint64          `json:"version"`
+	Position   uint64          `json:"position"`
+	OccurredAt time.Time       `json:"occurred_at"`
+	RecordedAt time.Time       `json:"recorded_at"`
+	Actor      string          `json:"actor,omitempty"`
+	Data       json.RawMessage `json:"data"`
+}
+
+// handoffOf shows a hand-off as a command left it, as of now.
+func (s *Server) handoffOf(a service.Actor, h domain.Handoff, position uint64) handoffJSON {
+	now := s.cfg.Now().UTC()
+	if now.Before(h.LastAt) {
+		now = h.LastAt // recorded a little in the future
+	}
+	out := handoffBase(a, h, now, h.SupplierOwned(nil, now))
+	out.Position = position
+	return out
+}
+
+func (s *Server) viewOf(a service.Actor, v service.HandoffView) handoffJSON {
+	out := handoffBase(a, v.Handoff, v.AsOf.UTC(), v.SupplierOwned)
+	out.Position = v.Position
+	showRatings := a.CanSeeRatings(v.Handoff.Customer)
+	out.Timeline = make([]timelineEntryJSON, len(v.Timeline))
+	for i, e := range v.Timeline {
+		out.Timeline[i] = timelineEntryJSON{Type: e.Type, Version: e.Version, Position: e.Position,
+			OccurredAt: e.OccurredAt.UTC(), RecordedAt: e.RecordedAt.UTC(), Actor: e.Actor, Data: eventData(e.Event, showRatings)}
+	}
+	return out
+}
+
+func handoffBase(a service.Actor, h domain.Handoff, asOf time.Time, owned time.Duration) handoffJSON {
+	out := handoffJSON{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer, Kind: h.Kind, Title: h.Title,
+		State: h.State, RequestedAt: h.RequestedAt.UTC(), FirstResponseAt: timePtr(h.FirstResponseAt),
+		LatestDeliveryAt: timePtr(h.LatestDeliveryAt), Deliveries: h.Deliveries, Returns: h.Returns,
+		Escalations: h.Escalations, SupplierOwnedS: seconds(owned), ClockRunning: h.ClockRunning(),
+		AsOf: asOf, Version: h.Version}
+	if t := h.Agreement; t != nil {
+		out.Agreement = &termsJSON{Version: t.Version, Kind: t.Kind, ResolveWithinS: t.ResolveWithinS, RespondWithinS: t.RespondWithinS}
+	}
+	if r := h.Rating; r != nil && a.CanSeeRatings(h.Customer) {
+		out.Rating = &ratingJSON{Delivery: r.Delivery, Score: r.Score, Comment: r.Comment, RatedAt: r.At.UTC()}
+	}
+	return out
+}
+
+// eventData is the JSON of a timeline event; a rating shows only which
+// delivery was rated to those who may not see ratings.
+func eventData(e domain.Event, showRatings bool) json.RawMessage {
+	if r, ok := e.(domain.HandoffRated); ok && !showRatings {
+		b, _ := json.Marshal(struct {
+			HandoffID string    `json:"handoff_id"`
+			Delivery  int       `json:"delivery"`
+			At        time.Time `json:"occurred_at"`
+		}{r.HandoffID, r.Delivery, r.At})
+		return b
+	}
+	b, err := domain.Encode(e)
+	if err != nil {
+		return json.RawMessage(`{}`)
+	}
+	return b
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cadena-project/cadena/api/auth"
+	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/cmd/cadena/internal/demo"
+	"github.com/cadena-project/cadena/eventstore/bolt"
+)
+
+// runDemo handles "cadena demo": a server on the embedded store with a
+// realistic organisation, fresh tokens, and a trickle of live activity.
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg serveConfig
+	fs := newFlagSet("demo", "[--addr HOST:PORT] [--data DIR]", stderr)
+	cfg.flags(fs)
+	seed := fs.Uint64("seed", 1, "seed of the demo organisation's history")
+	tick := fs.Duration("live-every", 10*time.Second, "how often the demo records live activity through the API (0: never)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if cfg.store != "" {
+		return fmt.Errorf("demo: runs on the embedded store only; use 'cadena serve --store' for KurrentDB")
+	}
+	if cfg.data == "" {
+		dir, err := os.MkdirTemp("", "cadena-demo-")
+		if err != nil {
+			return fmt.Errorf("demo: creating a data directory: %w", err)
+		}
+		cfg.data = dir
+	}
+	if err := os.MkdirAll(cfg.data, 0o750); err != nil {
+		return fmt.Errorf("demo: creating the data directory: %w", err)
+	}
+	sum, err := seedDemo(ctx, cfg.data, *seed)
+	if err != nil {
+		return err
+	}
+	if sum.Commands > 0 {
+		fmt.Fprintf(stdout, "seeded %d departments, %d agreements and %d hand-offs (%d commands) in %s\n",
+			sum.Departments, sum.Agreements, sum.Handoffs, sum.Commands, cfg.data)
+	} else {
+		fmt.Fprintf(stdout, "reusing the demo data in %s\n", cfg.data)
+	}
+	if cfg.tokens == "" {
+		cfg.tokens = filepath.Join(cfg.data, "tokens.json")
+	}
+	tokens, err := writeDemoTokens(cfg.tokens)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, stdout, stderr, func(baseURL string) {
+		fmt.Fprintf(stdout, "\ncadena demo is ready: %s/\n\n", baseURL)
+		fmt.Fprintf(stdout, "  admin token:                   %s\n", tokens[0])
+		fmt.Fprintf(stdout, "  member token (sales):          %s\n", tokens[1])
+		fmt.Fprintf(stdout, "  head token (legal):            %s\n\n", tokens[2])
+		fmt.Fprintf(stdout, "  try: curl -H 'Authorization: Bearer %s' '%s/api/v1/hotspots'\n", tokens[1], baseURL)
+		fmt.Fprintf(stdout, "  data directory: %s (pass --data to reuse it); tokens file: %s\n\n", cfg.data, cfg.tokens)
+		if *tick > 0 {
+			go demo.Live(ctx, baseURL, tokens[0], *tick, *seed)
+		}
+	})
+}
+
+// seedDemo fills an empty store with the demo organisation; a store that
+// already holds events is left as it is.
+func seedDemo(ctx context.Context, dir string, seed uint64) (demo.Summary, error) {
+	store, err := bolt.Open(filepath.Join(dir, "cadena.db"), bolt.Options{})
+	if err != nil {
+		return demo.Summary{}, err
+	}
+	defer store.Close()
+	head, err := store.Head(ctx)
+	if err != nil || head > 0 {
+		return demo.Summary{}, err
+	}
+	return demo.Seed(ctx, service.New(store, service.Options{}), time.Now(), seed)
+}
+
+// writeDemoTokens writes a tokens file with fresh admin, member and head
+// tokens and returns the tokens, in that order. Only their hashes are
+// written; the tokens are printed once.
+func writeDemoTokens(path string) ([]string, error) {
+	specs := []struct {
+		name, dept string
+		role       service.Role
+	}{
+		{"demo-admin", "", service.RoleAdmin},
+		{"sales-team", "sales", service.RoleMember},
+		{"legal-head", "legal", service.RoleHead},
+	}
+	var file struct {
+		Tokens []auth.Entry `json:"tokens"`
+	}
+	var tokens []string
+	for _, s := range specs {
+		token, entry, err := auth.NewEntry(s.name, s.role, s.dept)
+		if err != nil {
+			return nil, err
+		}
+		tokens = append(tokens, token)
+		file.Tokens = append(file.Tokens, entry)
+	}
+	b, err := json.MarshalIndent(file, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
+		return nil, fmt.Errorf("demo: writing the tokens file: %w", err)
+	}
+	return tokens, nil
+}

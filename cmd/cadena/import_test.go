@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "log.csv")
+	os.WriteFile(csv, []byte(`case:concept:name,concept:name,org:group,time:timestamp
+c1,Register,Front Office,2011-10-11 09:00:00+02:00
+c1,Review,Back Office,2011-10-11 10:00:00+02:00
+c1,Close,Front Office,2011-10-11 12:00:00+02:00
+`), 0o600)
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("case:concept:name,concept:name,org:group,time:timestamp\nc1,a,G,2011-10-11 09:00:00+02:00\nc1,b,G,later\n"), 0o600)
+	data := filepath.Join(dir, "data")
+	ok := []string{"import", "--data", data, "--format", "receipt-csv", "--resolve-within", "24h", csv}
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		stdout     string
+		stderrLine string
+	}{
+		{"help", []string{"help", "import"}, 0, "--group-attr", ""},
+		{"first", ok, 0, "2 departments, 2 pairs, 2 hand-offs (0 returns), 2 agreements", ""},
+		{"again", ok, 0, "appended 0 events", ""},
+		{"no file", []string{"import", "--data", data, "--format", "xes"}, 2, "", ""},
+		{"bad format", []string{"import", "--data", data, "--format", "json", csv}, 1, "",
+			`cadena: import: --format must be receipt-csv or xes, got "json"`},
+		{"no data", []string{"import", "--format", "xes", csv}, 1, "", "cadena: import: --data is required"},
+		{"malformed", []string{"import", "--data", data, "--format", "receipt-csv", bad}, 1, "",
+			`cadena: import: bad.csv: line 3 (case "c1"): time:timestamp: "later" is not a timestamp (want e.g. 2011-10-11 13:45:40.276+02:00)`},
+		{"not xes", []string{"import", "--data", data, "--format", "xes", csv}, 1, "",
+			"cadena: import: log.csv: line 5: no <log> element: not an XES file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, &stdout, &stderr)
+			if code != tt.code {
+				t.Fatalf("exit code %d, want %d; stderr: %s", code, tt.code, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tt.stdout) {
+				t.Fatalf("stdout %q does not contain %q", stdout.String(), tt.stdout)
+			}
+			if tt.stderrLine != "" && stderr.String() != tt.stderrLine+"\n" {
+				t.Fatalf("stderr %q, want the line %q", stderr.String(), tt.stderrLine)
+			}
+		})
+	}
+}

@@ -1,0 +1,56 @@
+// Package importer turns a process-mining event log into cadena hand-offs.
+//
+// # Basics
+//
+// A log is a set of cases; each case is a sequence of events, and every
+// event carries a time and the working group that recorded it (an attribute
+// such as org:group or workgroup). ReadCSV and ReadXES read a log as a
+// stream (no XES document tree is built); NewPlan maps it to departments and
+// hand-offs; Run issues the plan through the application service, in global
+// time order, so every event passes the domain's validation.
+//
+// # Mapping
+//
+// Within a case, events are sorted by time (stable, so ties keep the file's
+// order) and consecutive events of the same group form a run. A case with
+// runs A, B, C moved twice: A -> B at the first event of B's run, and
+// B -> C at the first event of C's run. Each move X -> Y becomes:
+//
+//   - a hand-off with Y as the supplier (Y now holds the work) and X as the
+//     customer (X waits for it), requested and accepted at the first event
+//     of Y's run, and delivered when the case leaves Y (the first event of
+//     the next run). When Y holds the case at its end, the hand-off is
+//     delivered at the case's last event (the case ended there), or left
+//     open with PlanOptions.OpenAtEnd, for logs of cases still running.
+//   - a return instead, when this case already has a hand-off with Y as
+//     the supplier and X as the customer: that hand-off was delivered when
+//     the case left Y, and X sends it back. It is returned at the move and
+//     delivered again when the case next leaves Y. So A, B, A, B is two
+//     hand-offs (B for A, then A for B) and one return (of B for A).
+//
+// Departments are slugs of the group names ("Group 3" -> "group-3",
+// "EMPTY" -> "empty"; an event without the attribute counts as group
+// "(none)"), registered at the first event that names them; one that
+// exists already is left as it is (an older log may share it). Hand-off IDs
+// are the case ID and the run's index ("case-10011-2"; a case ID that is
+// not made of letters, digits, dashes and underscores is cleaned and
+// suffixed with a hash of the original). Every command carries an
+// idempotency key derived from the hand-off ID and its step, so importing
+// the same file again appends nothing.
+//
+// With a resolve target, one agreement is set on every pair that has a
+// hand-off, at the first instant both departments exist, before the pair's
+// first request.
+//
+// # Caveats
+//
+// Times in logs are usually completion times, so a hand-off's lead time is
+// the time from the supplier's first recorded event to the next group's
+// first recorded event, and its response time is zero by construction.
+// Hand-off IDs do not name the log: importing a different log whose case
+// IDs overlap is reported as a conflict rather than silently merged. An
+// agreement is dated at the start of its pair in the log, so setting one on
+// a pair whose agreement stream already holds a later event fails the
+// domain's occurred_at rule: import older logs first, or without
+// Options.ResolveWithin.
+package importer

@@ -1,0 +1,168 @@
+package importer
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// xesAttrs are the XES elements that carry a key and a value.
+var xesAttrs = map[string]bool{
+	"string": true, "date": true, "int": true, "float": true, "boolean": true, "id": true,
+}
+
+// ReadXES reads a log in XES, gzip-compressed or not, as a token stream.
+// The case ID is the trace's concept:name; each event needs a
+// time:timestamp, and its group is the event attribute groupAttr (NoGroup
+// when absent). Nested attributes, global attributes and classifiers are
+// ignored.
+func ReadXES(r io.Reader, groupAttr string) (*Log, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var src io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("reading gzip: %w", err)
+		}
+		defer gz.Close()
+		src = gz
+	}
+	x := xesReader{dec: xml.NewDecoder(src), group: groupAttr}
+	if err := x.read(); err != nil {
+		return nil, err
+	}
+	return &x.b.log, nil
+}
+
+type xesReader struct {
+	dec   *xml.Decoder
+	group string
+	b     builder
+
+	stack     []string // local names of the open elements
+	sawRoot   bool
+	traceLine int
+	traceID   string
+	pending   []Event // the trace's events, added when it ends
+	ev        Event
+	evHasTime bool
+}
+
+func (x *xesReader) line() int {
+	l, _ := x.dec.InputPos()
+	return l
+}
+
+func (x *xesReader) fail(line int, format string, args ...any) error {
+	return &SyntaxError{Line: line, Trace: x.traceID, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (x *xesReader) read() error {
+	for {
+		tok, err := x.dec.Token()
+		if errors.Is(err, io.EOF) {
+			if len(x.stack) > 0 {
+				return x.fail(x.line(), "unexpected end of file inside <%s>", x.stack[len(x.stack)-1])
+			}
+			if !x.sawRoot {
+				return &SyntaxError{Line: x.line(), Msg: "no <log> element: not an XES file"}
+			}
+			return nil
+		}
+		if err != nil {
+			var se *xml.SyntaxError
+			if errors.As(err, &se) {
+				return x.fail(se.Line, "%s", se.Msg)
+			}
+			return fmt.Errorf("reading XES: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if err := x.start(t); err != nil {
+				return err
+			}
+			x.stack = append(x.stack, t.Name.Local)
+		case xml.EndElement:
+			x.stack = x.stack[:len(x.stack)-1]
+			if err := x.end(t.Name.Local); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (x *xesReader) parent() string {
+	if len(x.stack) == 0 {
+		return ""
+	}
+	return x.stack[len(x.stack)-1]
+}
+
+func (x *xesReader) start(t xml.StartElement) error {
+	name, parent := t.Name.Local, x.parent()
+	switch {
+	case parent == "" && name == "log":
+		x.sawRoot = true
+	case parent == "":
+		return x.fail(x.line(), "root element is <%s>, want <log>: not an XES file", name)
+	case name == "trace" && parent == "log":
+		x.traceLine, x.traceID, x.pending = x.line(), "", x.pending[:0]
+	case name == "event" && parent == "trace":
+		x.ev, x.evHasTime = Event{Line: x.line()}, false
+	case xesAttrs[name] && (parent == "event" || parent == "trace"):
+		var key, value string
+		for _, a := range t.Attr {
+			switch a.Name.Local {
+			case "key":
+				key = a.Value
+			case "value":
+				value = a.Value
+			}
+		}
+		if parent == "trace" {
+			if key == AttrActivity {
+				x.traceID = value
+			}
+			return nil
+		}
+		switch key {
+		case AttrActivity:
+			x.ev.Activity = value
+		case AttrTime:
+			at, err := parseTime(value)
+			if err != nil {
+				return x.fail(x.line(), "%s: %v", AttrTime, err)
+			}
+			x.ev.At, x.evHasTime = at, true
+		case x.group:
+			x.ev.Group = intern(&x.b, value)
+		}
+	}
+	return nil
+}
+
+func (x *xesReader) end(name string) error {
+	parent := x.parent()
+	switch {
+	case name == "event" && parent == "trace":
+		if !x.evHasTime {
+			return x.fail(x.ev.Line, "event without %s", AttrTime)
+		}
+		if x.ev.Group == "" {
+			x.ev.Group = NoGroup
+		}
+		x.pending = append(x.pending, x.ev)
+	case name == "trace" && parent == "log":
+		if x.traceID == "" {
+			return &SyntaxError{Line: x.traceLine, Msg: "trace without " + AttrActivity}
+		}
+		x.b.addCase(x.traceID)
+		for _, e := range x.pending {
+			x.b.add(x.traceID, e)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/cadena-project/cadena/api"
+	"github.com/cadena-project/cadena/api/auth"
+	"github.com/cadena-project/cadena/api/metrics"
+	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/eventstore"
+	"github.com/cadena-project/cadena/eventstore/bolt"
+	"github.com/cadena-project/cadena/eventstore/esdb"
+	"github.com/cadena-project/cadena/projections"
+	"github.com/cadena-project/cadena/projections/catalog"
+	"github.com/cadena-project/cadena/projections/handoffindex"
+	"github.com/cadena-project/cadena/projections/pairstats"
+)
+
+// serveConfig is what "cadena serve" and "cadena demo" run with.
+type serveConfig struct {
+	data         string // directory of the embedded store
+	store        string // "" for the embedded store, or an esdb:// URL
+	addr         string
+	tokens       string
+	timezone     string
+	anonymityMin int
+	topPairs     int
+	logLevel     string
+}
+
+func (c *serveConfig) flags(fs interface {
+	StringVar(*string, string, string, string)
+	IntVar(*int, string, int, string)
+}) {
+	fs.StringVar(&c.data, "data", "", "directory of the embedded event store (created if missing)")
+	fs.StringVar(&c.store, "store", "", "use a KurrentDB / EventStoreDB cluster instead: esdb://host:2113?tls=false")
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
+	fs.StringVar(&c.tokens, "tokens", "", "tokens file (JSON; see 'cadena token new')")
+	fs.StringVar(&c.timezone, "timezone", "UTC", "the organisation's time zone: figures are for whole days in it")
+	fs.IntVar(&c.anonymityMin, "anonymity-min", 5, "fewest ratings a pair needs before its satisfaction figures are shown")
+	fs.IntVar(&c.topPairs, "metrics-top-pairs", 0, "export only the N busiest pairs to Prometheus and fold the rest into _other (0: all)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+}
+
+// runServe handles "cadena serve".
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg serveConfig
+	fs := newFlagSet("serve", "--data DIR --addr HOST:PORT --tokens FILE [--timezone ZONE] [--store esdb://...]", stderr)
+	cfg.flags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if cfg.tokens == "" {
+		return errors.New("serve: --tokens is required (create one with 'cadena token new')")
+	}
+	if cfg.data == "" && cfg.store == "" {
+		return errors.New("serve: give --data DIR for the embedded store, or --store esdb://...")
+	}
+	return serve(ctx, cfg, stdout, stderr, nil)
+}
+
+// serve runs the server until ctx ends. ready, if not nil, is called with
+// the server's base URL once it listens and its projections caught up.
+func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready func(baseURL string)) error {
+	logger, err := newLogger(cfg.logLevel, stderr)
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(cfg.timezone)
+	if err != nil {
+		return fmt.Errorf("--timezone %q: %w", cfg.timezone, err)
+	}
+	tokens, err := auth.Load(cfg.tokens)
+	if err != nil {
+		return err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	raw, err := openStore(ctx, cfg, logger, metrics.NewCommits(reg))
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+	store := metrics.NewStore(raw, reg)
+
+	pairs := pairstats.New(pairstats.Options{Location: loc, AnonymityMin: cfg.anonymityMin})
+	cat := catalog.New()
+	index := handoffindex.New()
+	runner := projections.NewRunner(store, logger, pairs, cat, index)
+	metrics.RegisterProgress(reg, runner)
+	reg.MustRegister(metrics.NewBusiness(pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Now: time.Now}))
+	httpMetrics := metrics.NewHTTP(reg)
+
+	svc := service.New(store, service.Options{})
+	srv := api.New(api.Config{
+		Service:        svc,
+		Figures:        pairs,
+		Catalog:        cat,
+		Handoffs:       index,
+		Progress:       readiness{runner, storeReady(raw)},
+		Tokens:         tokens,
+		Logger:         logger,
+		Observe:        httpMetrics.Observe,
+		MetricsHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}),
+	})
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.addr, err)
+	}
+	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+
+	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
+	runnerDone := make(chan error, 1)
+	go func() { runnerDone <- runner.Run(runCtx) }()
+	serveDone := make(chan error, 1)
+	go func() { serveDone <- httpSrv.Serve(ln) }()
+
+	baseURL := "http://" + ln.Addr().String()
+	logger.Info("listening", "url", baseURL, "store", storeName(cfg))
+	start := time.Now()
+	if err := runner.WaitCaughtUp(ctx); err == nil {
+		logger.Info("projections caught up", "position", runner.Position(), "took", time.Since(start).Round(time.Millisecond))
+		if ready != nil {
+			ready(baseURL)
+		}
+	}
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-serveDone:
+	case err := <-runnerDone:
+		serveErr = fmt.Errorf("projections stopped: %w", err)
+	}
+	// Graceful shutdown: stop accepting, let in-flight requests (and their
+	// appends) finish, then stop the projections and close the store.
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
+		logger.Warn("shutdown", "err", err)
+	}
+	stopRunner()
+	<-runnerDone
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		serveErr = nil
+	}
+	return serveErr
+}
+
+// readiness is ready when the projections caught up and, for a store that
+// can tell (KurrentDB), the store is reachable: a replica that lost its
+// cluster leaves the load balancer and comes back by itself.
+type readiness struct {
+	api.Progress
+	storeReady func(context.Context) error // nil: always reachable
+}
+
+func (r readiness) CaughtUp() bool {
+	if !r.Progress.CaughtUp() {
+		return false
+	}
+	if r.storeReady == nil {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return r.storeReady(ctx) == nil
+}
+
+func storeReady(s eventstore.Store) func(context.Context) error {
+	if r, ok := s.(interface{ Ready(context.Context) error }); ok {
+		return r.Ready
+	}
+	return nil
+}
+
+func openStore(ctx context.Context, cfg serveConfig, logger *slog.Logger, commits *metrics.Commits) (eventstore.Store, error) {
+	if cfg.store != "" {
+		if !strings.HasPrefix(cfg.store, "esdb://") && !strings.HasPrefix(cfg.store, "esdb+discover://") &&
+			!strings.HasPrefix(cfg.store, "kurrentdb://") {
+			return nil, fmt.Errorf("--store %q: want an esdb:// connection string", cfg.store)
+		}
+		return esdb.Open(ctx, cfg.store, esdb.Options{Logger: logger.With("component", "esdb")})
+	}
+	if err := os.MkdirAll(cfg.data, 0o750); err != nil {
+		return nil, fmt.Errorf("creating the data directory: %w", err)
+	}
+	return bolt.Open(filepath.Join(cfg.data, "cadena.db"), bolt.Options{
+		OnCommit: func(s bolt.CommitStats) { commits.Observe(s.Events, s.Duration) },
+	})
+}
+
+func storeName(cfg serveConfig) string {
+	if cfg.store != "" {
+		return "esdb"
+	}
+	return "bolt:" + filepath.Join(cfg.data, "cadena.db")
+}
+
+func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}

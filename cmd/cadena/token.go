@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/cadena-project/cadena/api/auth"
+	"github.com/cadena-project/cadena/api/service"
+)
+
+// runToken handles "cadena token new".
+func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("token", "new --role admin|head|member [--department D] [--name NAME]", stderr)
+	if len(args) == 0 || args[0] != "new" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+			return parseFlags(fs, args)
+		}
+		fmt.Fprintln(stderr, "cadena token: the only subcommand is 'new' (cadena token new --role R [--department D])")
+		return usageError{fmt.Errorf("token: missing subcommand 'new'")}
+	}
+	role := fs.String("role", "", "the token's role: admin, head or member")
+	dept := fs.String("department", "", "the department of a head or member")
+	name := fs.String("name", "", "a name for the token, shown in logs and event metadata (default: the role and department)")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	n := *name
+	if n == "" {
+		n = *role
+		if *dept != "" {
+			n = *dept + "-" + *role
+		}
+	}
+	token, entry, err := auth.NewEntry(n, service.Role(*role), *dept)
+	if err != nil {
+		return fmt.Errorf("token new: %w", err)
+	}
+	fmt.Fprintf(stdout, "token (give it to its holder; it is shown only once):\n  %s\n", token)
+	fmt.Fprintf(stdout, "add this line to the \"tokens\" list of the tokens file:\n  %s", entry.JSONLine())
+	return nil
+}

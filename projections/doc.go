@@ -1,0 +1,35 @@
+// Package projections feeds read models from the event log.
+//
+// # Basics
+//
+// A Runner subscribes to a Source (any eventstore.Store will do) from the
+// last position it applied, decodes the domain events and hands each one, in
+// log order, to every Handler as an Envelope. Read models implement Handler;
+// each guards its own state, so queries may run while events are applied.
+//
+// The runner's position is the last global position it has dealt with,
+// whether the event was applied or skipped. WaitFor(ctx, p) blocks until the
+// position reaches p, which gives read-your-writes: after an append returns
+// position p, WaitFor(ctx, p) and then query. WaitCaughtUp blocks until the
+// runner has dealt with the head of the log as it was when Run started, which
+// is the readiness signal.
+//
+// # Skipping
+//
+//   - Events at or below the position already dealt with are skipped, so a
+//     subscription that repeats itself applies nothing twice. Handlers keep
+//     their own checkpoint too and skip the same way.
+//   - Events whose type is not a domain type (domain.IsDomainType) are
+//     skipped: the log may hold other facts.
+//   - An event of a domain type whose data does not decode is logged at
+//     error level, counted (DecodeErrors) and skipped; the position still
+//     moves past it. Stopping instead would freeze every read model behind
+//     one bad record, and WaitFor callers would hang; a skipped record costs
+//     the figures of one event and leaves a loud trace.
+//
+// # Caveats
+//
+// Run returns nil when its context ends and the error when the subscription
+// fails; it may be called again afterwards and resumes from the position it
+// reached. Only one Run may be active at a time.
+package projections

@@ -1,0 +1,327 @@
+package pairstats
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/DataDog/sketches-go/ddsketch/mapping"
+
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections"
+)
+
+// RelativeAccuracy is the relative accuracy of the quantile sketches.
+const RelativeAccuracy = 0.01
+
+// DefaultAnonymityMin is the default of Options.AnonymityMin.
+const DefaultAnonymityMin = 5
+
+// Options configure a Model.
+type Options struct {
+	// Location is the organisation's time zone: days start at its
+	// midnight. Nil means UTC.
+	Location *time.Location
+	// AnonymityMin is the fewest ratings for which satisfaction figures are
+	// shown. Zero means DefaultAnonymityMin.
+	AnonymityMin int
+	// Calendar measures supplier-owned time for the SLA. Nil means
+	// domain.WallClock.
+	Calendar domain.Calendar
+}
+
+// Model is the pair-statistics read model. It implements
+// projections.Handler; queries may run concurrently with Apply.
+type Model struct {
+	loc     *time.Location
+	anonMin int
+	cal     domain.Calendar
+	wall    bool
+	mapping *mapping.LogarithmicMapping
+	minIdx  float64 // values at or below go to the zero count
+
+	mu       sync.RWMutex
+	pos      uint64
+	pairs    map[pairKey]*pair
+	sorted   []*pair // by supplier, customer
+	handoffs map[string]*handoff
+	kinds    map[string]string
+}
+
+var _ projections.Handler = (*Model)(nil)
+
+type pairKey struct{ supplier, customer string }
+
+type pair struct {
+	pairKey
+	s    series
+	open map[*handoff]struct{} // hand-offs open now
+	obs  observations          // monotonic tallies for Prometheus counters
+}
+
+// observations are a pair's all-time tallies that only grow: every
+// delivery observes its lead time and SLA outcome, every rating its score.
+// Prometheus counters and histograms need them; the figures above follow
+// the current state instead, which a return or a re-rating changes.
+type observations struct {
+	slaMet, slaBreached int
+	ratings             [5]int
+	leadCount           uint64
+	leadSum             durSum
+	leadZero            uint64
+	leadBins            []bin
+}
+
+// handoff is what the model keeps of one hand-off: its folded state and the
+// contributions it made that a later event may take back.
+type handoff struct {
+	h    domain.Handoff
+	pair *pair
+
+	completion contribution // counted while the state is delivered (ok)
+	rating     ratingRef    // the latest rating of the latest delivery (ok)
+
+	base    [nLevels]int8 // the levels' sum of changes recorded before lastDay
+	pending []levelChange // changes recorded on lastDay or later
+}
+
+type contribution struct {
+	ok   bool
+	day  int32
+	lead time.Duration
+	idx  int32 // sketch bin, or zeroBin
+	sla  int   // cSLAMet, cSLABreached or -1
+}
+
+type ratingRef struct {
+	ok       bool
+	day      int32
+	delivery int
+	score    int
+}
+
+type levelChange struct {
+	day   int32
+	level int8 // 0 open, 1 open and breached, 2 at risk
+	d     int8
+}
+
+const zeroBin = -1 << 31
+
+// New returns an empty model.
+func New(opts Options) *Model {
+	m := &Model{
+		loc: opts.Location, anonMin: opts.AnonymityMin, cal: opts.Calendar,
+		pairs: map[pairKey]*pair{}, handoffs: map[string]*handoff{}, kinds: map[string]string{},
+	}
+	if m.loc == nil {
+		m.loc = time.UTC
+	}
+	if m.anonMin == 0 {
+		m.anonMin = DefaultAnonymityMin
+	}
+	if m.cal == nil {
+		m.cal = domain.WallClock{}
+	}
+	_, m.wall = m.cal.(domain.WallClock)
+	mp, err := mapping.NewLogarithmicMapping(RelativeAccuracy)
+	if err != nil {
+		panic(err) // a constant accuracy cannot fail
+	}
+	m.mapping = mp
+	m.minIdx = mp.MinIndexableValue()
+	return m
+}
+
+// Position returns the position of the last event applied.
+func (m *Model) Position() uint64 {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.pos
+}
+
+// Apply folds one event. Events at or below the position already applied
+// are skipped (positions start at 1, so an envelope with Position 0 is
+// never applied); events other than hand-off events, and events of a
+// hand-off whose request was not seen, are ignored.
+func (m *Model) Apply(env projections.Envelope) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if env.Position <= m.pos {
+		return
+	}
+	m.pos = env.Position
+	m.apply(env.Event)
+}
+
+func (m *Model) pair(supplier, customer string) *pair {
+	k := pairKey{supplier, customer}
+	if p, ok := m.pairs[k]; ok {
+		return p
+	}
+	p := &pair{pairKey: k, open: map[*handoff]struct{}{}}
+	m.pairs[k] = p
+	i, _ := slices.BinarySearchFunc(m.sorted, k, func(p *pair, k pairKey) int {
+		if c := strings.Compare(p.supplier, k.supplier); c != 0 {
+			return c
+		}
+		return strings.Compare(p.customer, k.customer)
+	})
+	m.sorted = slices.Insert(m.sorted, i, p)
+	return p
+}
+
+func (m *Model) intern(s string) string {
+	if v, ok := m.kinds[s]; ok {
+		return v
+	}
+	m.kinds[s] = s
+	return s
+}
+
+func (m *Model) sketchIndex(d time.Duration) int32 {
+	v := d.Seconds()
+	if v <= m.minIdx {
+		return zeroBin
+	}
+	return int32(m.mapping.Index(v))
+}
+
+func (m *Model) apply(e domain.Event) {
+	if e, ok := e.(domain.HandoffRequested); ok {
+		if _, ok := m.handoffs[e.HandoffID]; ok {
+			return
+		}
+		hs := &handoff{pair: m.pair(e.Supplier, e.Customer)}
+		hs.h = domain.EvolveHandoff(domain.Handoff{}, e)
+		// Share the strings every hand-off of the pair holds; drop the title.
+		hs.h.Supplier, hs.h.Customer, hs.h.Title = hs.pair.supplier, hs.pair.customer, ""
+		hs.h.Kind = m.intern(e.Kind)
+		m.handoffs[e.HandoffID] = hs
+		day := dayIndex(e.At, m.loc)
+		hs.pair.s.bump(day, cRequested, 1)
+		hs.pair.open[hs] = struct{}{}
+		m.relevel(hs, day)
+		return
+	}
+	id, ok := domain.HandoffOf(e)
+	if !ok {
+		return
+	}
+	hs, ok := m.handoffs[id]
+	if !ok {
+		return // its request was never seen
+	}
+	prev := hs.h
+	hs.h = domain.EvolveHandoff(prev, e)
+	day := dayIndex(e.OccurredAt(), m.loc)
+	s := &hs.pair.s
+	if prev.FirstResponseAt.IsZero() && !hs.h.FirstResponseAt.IsZero() {
+		m.countResponse(hs, day)
+	}
+	switch e := e.(type) {
+	case domain.HandoffDelivered:
+		s.bump(day, cDelivered, 1)
+		m.uncomplete(hs)
+		m.complete(hs, day)
+		hs.rating = ratingRef{} // the previous delivery's rating stays as it is
+		delete(hs.pair.open, hs)
+	case domain.HandoffReturned:
+		s.bump(day, cReturned, 1)
+		m.uncomplete(hs)
+		hs.pair.open[hs] = struct{}{}
+	case domain.HandoffEscalated:
+		s.bump(day, cEscalated, 1)
+		return // no change of state or clock
+	case domain.HandoffCancelled:
+		s.bump(day, cCancelled, 1)
+		delete(hs.pair.open, hs)
+	case domain.HandoffRated:
+		if r := hs.rating; r.ok && r.delivery == e.Delivery {
+			s.bump(r.day, cRating1+r.score-1, -1)
+		}
+		hs.rating = ratingRef{ok: true, day: day, delivery: e.Delivery, score: e.Score}
+		s.bump(day, cRating1+e.Score-1, 1)
+		hs.pair.obs.ratings[e.Score-1]++
+		return // no change of state or clock
+	}
+	m.relevel(hs, day)
+}
+
+func (m *Model) countResponse(hs *handoff, day int32) {
+	h := &hs.h
+	rt := h.FirstResponseAt.Sub(h.RequestedAt)
+	idx := m.sketchIndex(rt)
+	sla := -1
+	if a := h.Agreement; a != nil && a.RespondWithinS > 0 {
+		el, _ := h.RespondElapsed(m.cal)
+		sla = cRespBreached
+		if el <= a.RespondWithin() {
+			sla = cRespMet
+		}
+	}
+	for _, b := range hs.pair.s.buckets(day) {
+		b.c[cResponded]++
+		b.resp.add(rt, 1)
+		if idx == zeroBin {
+			b.c[cRespZero]++
+		} else {
+			b.respBins = addBin(b.respBins, idx, 1)
+		}
+		if sla >= 0 {
+			b.c[sla]++
+		}
+	}
+}
+
+func (m *Model) complete(hs *handoff, day int32) {
+	h := &hs.h
+	c := contribution{ok: true, day: day, lead: h.LatestDeliveryAt.Sub(h.RequestedAt), sla: -1}
+	c.idx = m.sketchIndex(c.lead)
+	if a := h.Agreement; a != nil {
+		el, _ := h.ResolveElapsed(m.cal)
+		c.sla = cSLABreached
+		if el <= a.ResolveWithin() {
+			c.sla = cSLAMet
+		}
+	}
+	hs.completion = c
+	m.addCompletion(hs.pair, &c, 1)
+	o := &hs.pair.obs
+	o.leadCount++
+	o.leadSum.add(c.lead, 1)
+	if c.idx == zeroBin {
+		o.leadZero++
+	} else {
+		o.leadBins = addBin(o.leadBins, c.idx, 1)
+	}
+	switch c.sla {
+	case cSLAMet:
+		o.slaMet++
+	case cSLABreached:
+		o.slaBreached++
+	}
+}
+
+func (m *Model) uncomplete(hs *handoff) {
+	if hs.completion.ok {
+		m.addCompletion(hs.pair, &hs.completion, -1)
+		hs.completion = contribution{}
+	}
+}
+
+func (m *Model) addCompletion(p *pair, c *contribution, n int32) {
+	for _, b := range p.s.buckets(c.day) {
+		b.c[cCompleted] += n
+		b.lead.add(c.lead, int64(n))
+		if c.idx == zeroBin {
+			b.c[cLeadZero] += n
+		} else {
+			b.leadBins = addBin(b.leadBins, c.idx, n)
+		}
+		if c.sla >= 0 {
+			b.c[c.sla] += n
+		}
+	}
+}

@@ -1,0 +1,344 @@
+package pairstats
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+)
+
+// dense accumulates sparse sketch bins for a query.
+type dense struct {
+	off    int32   // index of n[0]
+	n      []int64 // counts per bin
+	lo, hi int32   // touched indexes, lo > hi when none
+	total  int64
+}
+
+func (d *dense) reset() {
+	if d.n != nil && d.lo <= d.hi {
+		clear(d.n[d.lo-d.off : d.hi-d.off+1])
+	}
+	d.lo, d.hi, d.total = 1<<31-1, -1<<31, 0
+}
+
+func (d *dense) add(bins []bin) {
+	if len(bins) == 0 {
+		return
+	}
+	first, last := bins[0].idx, bins[len(bins)-1].idx
+	if d.n == nil || first < d.off || int(last-d.off) >= len(d.n) {
+		d.grow(first, last)
+	}
+	for _, b := range bins {
+		d.n[b.idx-d.off] += int64(b.n)
+		d.total += int64(b.n)
+	}
+	d.lo, d.hi = min(d.lo, first), max(d.hi, last)
+}
+
+func (d *dense) grow(first, last int32) {
+	if d.n == nil {
+		d.off = first - 256
+		d.n = make([]int64, max(1024, int(last-d.off)+256))
+		return
+	}
+	lo, hi := min(first, d.off), max(last, d.off+int32(len(d.n))-1)
+	n := make([]int64, int(hi-lo)+1+256)
+	copy(n[d.off-lo:], d.n)
+	d.n, d.off = n, lo
+}
+
+// quantile returns the value at quantile q of the values held, with zero
+// values counted apart, exactly as a DDSketch holding them would (see
+// ddsketch.DDSketch.GetValueAtQuantile and DenseStore.KeyAtRank).
+func (m *Model) quantile(d *dense, zero int64, q float64) float64 {
+	count := float64(zero + d.total)
+	rank := float64(q * (count - 1))
+	if rank < float64(zero) {
+		return 0
+	}
+	rank -= float64(zero)
+	var n int64
+	for i := d.lo; i <= d.hi; i++ {
+		n += d.n[i-d.off]
+		if float64(n) > rank {
+			return m.mapping.Value(int(i))
+		}
+	}
+	return m.mapping.Value(int(d.hi))
+}
+
+// quantiles sets out[i] to the value at quantile qs[i], with the same
+// results as quantile: lower quantiles are found from the lowest bin up,
+// upper ones from the highest bin down, which reads fewer bins.
+func (m *Model) quantiles(d *dense, zero int64, qs []float64, out []float64) {
+	count := float64(zero + d.total)
+	for k, q := range qs {
+		rank := float64(q * (count - 1))
+		if rank < float64(zero) {
+			out[k] = 0
+			continue
+		}
+		rank -= float64(zero)
+		if q <= 0.5 {
+			var n int64
+			i := d.lo
+			for i < d.hi && float64(n+d.n[i-d.off]) <= rank {
+				n += d.n[i-d.off]
+				i++
+			}
+			out[k] = m.mapping.Value(int(i))
+			continue
+		}
+		// The key is the lowest i whose cumulative count exceeds rank;
+		// going down, the cumulative count below i is total - above - n[i].
+		above := int64(0)
+		i := d.hi
+		for i > d.lo && float64(d.total-above-d.n[i-d.off]) > rank {
+			above += d.n[i-d.off]
+			i--
+		}
+		out[k] = m.mapping.Value(int(i))
+	}
+}
+
+// acc accumulates buckets for a query.
+type acc struct {
+	c          [nCounters]int64
+	lead, resp durSum
+	leadBins   dense
+	respBins   dense
+}
+
+func (a *acc) reset() {
+	a.c = [nCounters]int64{}
+	a.lead, a.resp = durSum{}, durSum{}
+	a.leadBins.reset()
+	a.respBins.reset()
+}
+
+// addFacts adds the facts of b, not its level changes.
+func (a *acc) addFacts(b *bucket) {
+	for i := range cOpen {
+		a.c[i] += int64(b.c[i])
+	}
+	a.lead.merge(b.lead)
+	a.resp.merge(b.resp)
+	a.leadBins.add(b.leadBins)
+	a.respBins.add(b.respBins)
+}
+
+var accPool = sync.Pool{New: func() any { a := new(acc); a.reset(); return a }}
+
+// accumulate adds the figures of p over days [d0, d1) to a, and its levels
+// as of midnight d1.
+func (m *Model) accumulate(p *pair, d0, d1 int32, a *acc) {
+	head, months, tail := p.s.span(d0, d1, false)
+	for _, bs := range [3][]bucket{head, months, tail} {
+		for i := range bs {
+			a.addFacts(&bs[i])
+		}
+	}
+	var lv [nLevels]int64
+	for k := range nLevels {
+		lv[k] = int64(p.s.total.c[cOpen+k])
+	}
+	head, months, _ = p.s.span(d1, 0, true)
+	for _, bs := range [2][]bucket{head, months} {
+		for i := range bs {
+			for k := range nLevels {
+				lv[k] -= int64(bs[i].c[cOpen+k])
+			}
+		}
+	}
+	for k := range nLevels {
+		a.c[cOpen+k] += lv[k]
+	}
+}
+
+// figures turns an accumulator into figures.
+func (m *Model) figures(supplier, customer string, a *acc, sl *slab) Figures {
+	c := func(i int) int { return int(a.c[i]) }
+	f := Figures{
+		Supplier: supplier, Customer: customer,
+		Requested: c(cRequested), Delivered: c(cDelivered), Returned: c(cReturned),
+		Escalated: c(cEscalated), Cancelled: c(cCancelled), Completed: c(cCompleted),
+		Open: c(cOpen),
+		SLA: SLA{Met: c(cSLAMet), Breached: c(cSLABreached),
+			OpenBreached: c(cOpenBreached), AtRisk: c(cAtRisk)},
+		ResponseSLA: ResponseSLA{Met: c(cRespMet), Breached: c(cRespBreached)},
+	}
+	if n := a.c[cCompleted]; n > 0 {
+		var v [4]float64
+		m.quantiles(&a.leadBins, a.c[cLeadZero], []float64{0.5, 0.9, 0.95, 0.99}, v[:])
+		f.LeadTime = LeadTime{Count: int(n), P50: sl.ptr(v[0]), P90: sl.ptr(v[1]), P95: sl.ptr(v[2]), P99: sl.ptr(v[3]),
+			Mean: sl.ptr(a.lead.seconds() / float64(n))}
+	}
+	if n := a.c[cResponded]; n > 0 {
+		var v [2]float64
+		m.quantiles(&a.respBins, a.c[cRespZero], []float64{0.5, 0.9}, v[:])
+		f.ResponseTime = ResponseTime{Count: int(n), P50: sl.ptr(v[0]), P90: sl.ptr(v[1]),
+			Mean: sl.ptr(a.resp.seconds() / float64(n))}
+	}
+	var ratings [5]int
+	for s := range 5 {
+		ratings[s] = c(cRating1 + s)
+	}
+	f.setRatings(ratings, m.anonMin, sl)
+	f.finish(sl)
+	return f
+}
+
+// days returns the days [d0, d1) of w; a window that ends before it
+// starts is empty, with its levels as of its end.
+func (m *Model) days(w Window) (d0, d1 int32) {
+	d0, d1 = dayIndex(w.From, m.loc), dayIndex(w.To, m.loc)
+	return min(d0, d1), d1
+}
+
+// Pairs returns the figures of every pair with any activity in w (any
+// figure but the rates non-zero), sorted by supplier, then customer.
+func (m *Model) Pairs(w Window) []Figures {
+	d0, d1 := m.days(w)
+	a := accPool.Get().(*acc)
+	defer accPool.Put(a)
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]Figures, 0, len(m.sorted))
+	sl := &slab{}
+	for _, p := range m.sorted {
+		a.reset()
+		m.accumulate(p, d0, d1, a)
+		if f := m.figures(p.supplier, p.customer, a, sl); !f.zero() {
+			out = append(out, f)
+		}
+	}
+	a.reset()
+	return out
+}
+
+// Pair returns the figures of one pair over w; all zero (and nulls) for a
+// pair without activity.
+func (m *Model) Pair(supplier, customer string, w Window) Figures {
+	d0, d1 := m.days(w)
+	a := accPool.Get().(*acc)
+	defer accPool.Put(a)
+	a.reset()
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if p, ok := m.pairs[pairKey{supplier, customer}]; ok {
+		m.accumulate(p, d0, d1, a)
+	}
+	f := m.figures(supplier, customer, a, nil)
+	a.reset()
+	return f
+}
+
+// DefaultMinVolume is the usual minimum volume of a hotspot.
+const DefaultMinVolume = 5
+
+// Hotspots returns the pairs with at least minVolume hand-offs requested in
+// w, by friction score (highest first), then supplier, then customer; at
+// most limit of them (no cap when limit <= 0). A negative minVolume means
+// DefaultMinVolume.
+func (m *Model) Hotspots(w Window, minVolume, limit int) []Figures {
+	if minVolume < 0 {
+		minVolume = DefaultMinVolume
+	}
+	all := m.Pairs(w)
+	out := all[:0]
+	for _, f := range all {
+		if f.Requested >= minVolume {
+			out = append(out, f)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Figures) int {
+		if c := cmp.Compare(b.Friction.Score, a.Friction.Score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Supplier, b.Supplier); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Customer, b.Customer)
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// Scorecard is a department's figures as a supplier (customer "*") and as
+// a customer (supplier "*").
+type Scorecard struct {
+	Department string  `json:"department"`
+	AsSupplier Figures `json:"as_supplier"`
+	AsCustomer Figures `json:"as_customer"`
+}
+
+// Scorecard aggregates the figures of every pair the department is part
+// of, separately as supplier and as customer: counts are summed, quantiles
+// are read from the merged sketches, and rates, compliance, satisfaction
+// and friction are computed from the sums.
+func (m *Model) Scorecard(department string, w Window) Scorecard {
+	d0, d1 := m.days(w)
+	sup, cus := accPool.Get().(*acc), accPool.Get().(*acc)
+	defer accPool.Put(sup)
+	defer accPool.Put(cus)
+	sup.reset()
+	cus.reset()
+	m.mu.RLock()
+	for _, p := range m.sorted {
+		if p.supplier == department {
+			m.accumulate(p, d0, d1, sup)
+		}
+		if p.customer == department {
+			m.accumulate(p, d0, d1, cus)
+		}
+	}
+	m.mu.RUnlock()
+	sc := Scorecard{Department: department,
+		AsSupplier: m.figures(department, "*", sup, nil), AsCustomer: m.figures("*", department, cus, nil)}
+	sup.reset()
+	cus.reset()
+	return sc
+}
+
+// Chain is the graph of departments and the pairs between them.
+type Chain struct {
+	Nodes []Node `json:"nodes"`
+	Edges []Edge `json:"edges"`
+}
+
+// Node is a department.
+type Node struct {
+	ID string `json:"id"`
+}
+
+// Edge is a pair, from supplier to customer.
+type Edge struct {
+	Supplier      string   `json:"supplier"`
+	Customer      string   `json:"customer"`
+	Volume        int      `json:"volume"`
+	FrictionScore float64  `json:"friction_score"`
+	Compliance    *float64 `json:"compliance"`
+}
+
+// Chain returns the departments of the pairs with activity in w, sorted by
+// ID, and one edge per such pair (in Pairs order) with its volume
+// (requested in w), friction score and compliance.
+func (m *Model) Chain(w Window) Chain {
+	ch := Chain{Nodes: []Node{}, Edges: []Edge{}}
+	seen := map[string]bool{}
+	for _, f := range m.Pairs(w) {
+		ch.Edges = append(ch.Edges, Edge{Supplier: f.Supplier, Customer: f.Customer, Volume: f.Requested,
+			FrictionScore: f.Friction.Score, Compliance: f.SLA.Compliance})
+		for _, d := range []string{f.Supplier, f.Customer} {
+			if !seen[d] {
+				seen[d] = true
+				ch.Nodes = append(ch.Nodes, Node{ID: d})
+			}
+		}
+	}
+	slices.SortFunc(ch.Nodes, func(a, b Node) int { return cmp.Compare(a.ID, b.ID) })
+	return ch
+}

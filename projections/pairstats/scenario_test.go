@@ -1,0 +1,313 @@
+package pairstats_test
+
+import (
+	"encoding/json"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections/pairstats"
+)
+
+// The scenario runs in Berlin in February 2026 (CET, UTC+1). The main
+// window is W = [Mon 2 Feb, Mon 9 Feb) local, i.e. [1 Feb 23:00 UTC, 8 Feb
+// 23:00 UTC).
+//
+// it -> finance. Agreement v1 (resolve 8h, respond 1h) until 4 Feb, then v2
+// (resolve 48h, no respond target); each hand-off keeps the terms it was
+// requested under.
+//
+//	a0  v1  req 30 Jan 10:00; delivered 10 Feb 10:00 (after W)
+//	a1  v1  req 2 Feb 00:00 (exactly W's start: inside); accept 00:30;
+//	        pause 02:00; resume 10:00; deliver 14:00 -> owned 2h+4h = 6h <= 8h met,
+//	        lead 14h = 50400s; rated 4 at 15:00, re-rated 2 on 3 Feb 09:00
+//	a2  v1  req 3 Feb 09:00; deliver 19:00 (first response, 10h = 36000s > 1h:
+//	        response breached); rated 1 at 20:00; returned 4 Feb 08:00;
+//	        delivered again 12:00 -> owned 10h+4h = 14h > 8h breached,
+//	        lead 27h = 97200s; delivery 2 rated 5 at 13:00
+//	a3  v2  req 5 Feb 10:00; escalated 6 Feb 10:00; accepted 11:00 (response
+//	        25h = 90000s); open at W's end with 86h owned > 48h: open_breached
+//	a4  v2  req 6 Feb 08:00; escalated 08:30; cancelled 09:00
+//	a5  v2  req 7 Feb 12:00; open at W's end with 36h owned = exactly 75% of
+//	        48h: at_risk
+//	a6  v2  req 8 Feb 20:00; delivered 9 Feb 00:00 (exactly W's end: outside),
+//	        so open at W's end with 4h owned
+//	a7  v2  req 9 Feb 00:00 (exactly W's end: outside)
+//	a8  v2  req 5 Feb 08:00; delivered 12:00 (lead and response 4h = 14400s,
+//	        met); rated 4 at 13:00
+//	a9  --  req 5 Feb 08:00 without agreement; delivered 18:00 (lead and
+//	        response 10h = 36000s); rated 3 on 6 Feb 09:00
+//
+// hr -> finance, no agreement: b1..b4 requested 3 Feb 10:00, delivered
+// 11:00 (3600s), rated 5, 5, 4, 1 at 12:00: four ratings, under anonymity.
+func scenario(t *testing.T) (*history, *time.Location) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(day, hour, min int) time.Time { return time.Date(2026, 2, day, hour, min, 0, 0, berlin) }
+	jan30 := time.Date(2026, 1, 30, 10, 0, 0, 0, berlin)
+	v1 := terms(1, 8*time.Hour, time.Hour)
+	v2 := terms(2, 48*time.Hour, 0)
+	b := newHistory(t)
+	b.other(domain.AgreementSet{Supplier: "it", Customer: "finance", ResolveWithinS: 8 * 3600, RespondWithinS: 3600, At: jan30.Add(-time.Hour)})
+	b.request("a0", "it", "finance", jan30, v1)
+	b.request("a1", "it", "finance", at(2, 0, 0), v1)
+	b.do("a1", domain.Accept{At: at(2, 0, 30)})
+	b.do("a1", domain.Pause{Reason: "which cost centre?", At: at(2, 2, 0)})
+	b.do("a1", domain.Resume{At: at(2, 10, 0)})
+	b.do("a1", domain.Deliver{At: at(2, 14, 0)})
+	b.do("a1", domain.Rate{Score: 4, At: at(2, 15, 0)})
+	b.request("a2", "it", "finance", at(3, 9, 0), v1)
+	b.do("a1", domain.Rate{Score: 2, At: at(3, 9, 0)})
+	b.do("a2", domain.Deliver{At: at(3, 19, 0)})
+	b.do("a2", domain.Rate{Score: 1, At: at(3, 20, 0)})
+	for _, id := range []string{"b1", "b2", "b3", "b4"} {
+		b.request(id, "hr", "finance", at(3, 10, 0), nil)
+		b.do(id, domain.Deliver{At: at(3, 11, 0)})
+	}
+	for i, s := range []int{5, 5, 4, 1} {
+		b.do([]string{"b1", "b2", "b3", "b4"}[i], domain.Rate{Score: s, At: at(3, 12, 0)})
+	}
+	b.do("a2", domain.Return{Reason: "totals wrong", At: at(4, 8, 0)})
+	b.other(domain.AgreementSet{Supplier: "it", Customer: "finance", ResolveWithinS: 48 * 3600, At: at(4, 9, 0)})
+	b.do("a2", domain.Deliver{At: at(4, 12, 0)})
+	b.do("a2", domain.Rate{Score: 5, At: at(4, 13, 0)})
+	b.request("a8", "it", "finance", at(5, 8, 0), v2)
+	b.request("a9", "it", "finance", at(5, 8, 0), nil)
+	b.request("a3", "it", "finance", at(5, 10, 0), v2)
+	b.do("a8", domain.Deliver{At: at(5, 12, 0)})
+	b.do("a8", domain.Rate{Score: 4, At: at(5, 13, 0)})
+	b.do("a9", domain.Deliver{At: at(5, 18, 0)})
+	b.request("a4", "it", "finance", at(6, 8, 0), v2)
+	b.do("a4", domain.Escalate{At: at(6, 8, 30)})
+	b.do("a4", domain.Cancel{At: at(6, 9, 0)})
+	b.do("a9", domain.Rate{Score: 3, At: at(6, 9, 0)})
+	b.do("a3", domain.Escalate{Reason: "nobody answers", At: at(6, 10, 0)})
+	b.do("a3", domain.Accept{At: at(6, 11, 0)})
+	b.request("a5", "it", "finance", at(7, 12, 0), v2)
+	b.request("a6", "it", "finance", at(8, 20, 0), v2)
+	b.do("a6", domain.Deliver{At: at(9, 0, 0)})
+	b.request("a7", "it", "finance", at(9, 0, 0), v2)
+	b.do("a0", domain.Deliver{At: at(10, 10, 0)})
+	return b, berlin
+}
+
+func near(t *testing.T, what string, got *float64, want float64, tol float64) {
+	t.Helper()
+	if got == nil {
+		t.Errorf("%s: got null, want %v", what, want)
+		return
+	}
+	if math.Abs(*got-want) > tol*math.Abs(want)+1e-9 {
+		t.Errorf("%s: got %v, want %v", what, *got, want)
+	}
+}
+
+func counts(t *testing.T, what string, got, want []int) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: got %v, want %v", what, got, want)
+	}
+}
+
+func TestScenario(t *testing.T) {
+	b, berlin := scenario(t)
+	m := pairstats.New(pairstats.Options{Location: berlin})
+	for _, e := range b.envs {
+		m.Apply(e)
+	}
+	w, err := m.ParseWindow("2026-02-02", "2026-02-09", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 2, 1, 23, 0, 0, 0, time.UTC); !w.From.Equal(want) {
+		t.Fatalf("window starts %v, want %v", w.From, want)
+	}
+
+	f := m.Pair("it", "finance", w)
+	// requested: a1..a6, a8, a9 = 8 (a0 before W, a7 at W's end).
+	// delivered: a1, a2 twice, a8, a9 = 5 (a6 at W's end). returned: a2.
+	// escalated: a3, a4. cancelled: a4.
+	// completed: a1, a2, a8, a9 = 4. open at W's end: a0, a3, a5, a6 = 4.
+	counts(t, "requested delivered returned escalated cancelled completed open",
+		[]int{f.Requested, f.Delivered, f.Returned, f.Escalated, f.Cancelled, f.Completed, f.Open},
+		[]int{8, 5, 1, 2, 1, 4, 4})
+	near(t, "rework_rate 1/5", &f.ReworkRate, 0.2, 0)
+	near(t, "escalation_rate 2/8", &f.EscalationRate, 0.25, 0)
+	// Lead times 14400, 36000, 50400, 97200: mean 198000/4 = 49500; p50 is
+	// rank 0.5*3 -> 36000; p90, p95, p99 are ranks 2.7, 2.85, 2.97 -> 50400.
+	if f.LeadTime.Count != 4 {
+		t.Errorf("lead count %d", f.LeadTime.Count)
+	}
+	near(t, "lead mean", f.LeadTime.Mean, 49500, 0)
+	near(t, "lead p50", f.LeadTime.P50, 36000, 0.01)
+	near(t, "lead p90", f.LeadTime.P90, 50400, 0.01)
+	near(t, "lead p95", f.LeadTime.P95, 50400, 0.01)
+	near(t, "lead p99", f.LeadTime.P99, 50400, 0.01)
+	// First responses in W: a1 1800, a8 14400, a2 36000, a9 36000, a3 90000
+	// (a6's and a0's are after W): mean 178200/5 = 35640; p50 rank 2 ->
+	// 36000; p90 rank 3.6 -> 36000.
+	if f.ResponseTime.Count != 5 {
+		t.Errorf("response count %d", f.ResponseTime.Count)
+	}
+	near(t, "response mean", f.ResponseTime.Mean, 35640, 0)
+	near(t, "response p50", f.ResponseTime.P50, 36000, 0.01)
+	near(t, "response p90", f.ResponseTime.P90, 36000, 0.01)
+	// SLA: met a1 (6h <= 8h), a8 (4h <= 48h); breached a2 (14h > 8h, its
+	// own v1 terms although v2 was in force when it was delivered); a9 has
+	// no agreement. Open breached: a0 (9d14h > 8h), a3 (86h > 48h); at
+	// risk: a5 (36h = 75% of 48h); a6 has 4h. Compliance 2/(2+1+2) = 0.4.
+	counts(t, "sla met breached open_breached at_risk",
+		[]int{f.SLA.Met, f.SLA.Breached, f.SLA.OpenBreached, f.SLA.AtRisk}, []int{2, 1, 2, 1})
+	near(t, "compliance", f.SLA.Compliance, 0.4, 0)
+	// Response SLA, v1 only: a1 met (30m <= 1h), a2 breached (10h).
+	counts(t, "response sla", []int{f.ResponseSLA.Met, f.ResponseSLA.Breached}, []int{1, 1})
+	near(t, "response compliance", f.ResponseSLA.Compliance, 0.5, 0)
+	// Ratings: a1 2 (the re-rating replaces the 4), a2 delivery 1: 1,
+	// delivery 2: 5, a8 4, a9 3 -> 5 ratings, mean 3, csat 2/5, dissatisfied 2/5.
+	s := f.Satisfaction
+	if s.Ratings != 5 || s.Distribution == nil || *s.Distribution != (pairstats.Distribution{One: 1, Two: 1, Three: 1, Four: 1, Five: 1}) {
+		t.Errorf("satisfaction %+v", s)
+	}
+	near(t, "rating mean", s.Mean, 3, 0)
+	near(t, "csat", s.CSAT, 0.4, 0)
+	near(t, "dissatisfied", s.Dissatisfied, 0.4, 0)
+	// Friction: breach 35*(1-0.4) = 21, rework 25*0.2 = 5, dissatisfaction
+	// 25*0.4 = 10, escalation 15*0.25 = 3.75; score 39.75, top breach.
+	d := f.Friction.Drivers
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{{"breach", d.Breach, 21}, {"rework", d.Rework, 5}, {"dissatisfaction", d.Dissatisfaction, 10},
+		{"escalation", d.Escalation, 3.75}, {"score", f.Friction.Score, 39.75}} {
+		near(t, "friction "+c.name, &c.got, c.want, 1e-12)
+	}
+	if f.Friction.TopDriver != "breach" {
+		t.Errorf("top driver %q", f.Friction.TopDriver)
+	}
+
+	// hr -> finance: four ratings are hidden (anonymity 5), no SLA.
+	h := m.Pair("hr", "finance", w)
+	counts(t, "hr requested delivered completed open", []int{h.Requested, h.Delivered, h.Completed, h.Open}, []int{4, 4, 4, 0})
+	near(t, "hr lead p50", h.LeadTime.P50, 3600, 0.01)
+	near(t, "hr lead mean", h.LeadTime.Mean, 3600, 0)
+	if h.Satisfaction.Ratings != 4 || h.Satisfaction.Mean != nil || h.Satisfaction.CSAT != nil ||
+		h.Satisfaction.Dissatisfied != nil || h.Satisfaction.Distribution != nil {
+		t.Errorf("hr satisfaction not hidden: %+v", h.Satisfaction)
+	}
+	if h.SLA.Compliance != nil || h.Friction.Score != 0 || h.Friction.TopDriver != "none" {
+		t.Errorf("hr sla %+v friction %+v", h.SLA, h.Friction)
+	}
+	js, err := json.Marshal(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"satisfaction":{"ratings":4,"mean":null,"csat":null,"dissatisfied":null,"distribution":null}`,
+		`"sla":{"met":0,"breached":0,"open_breached":0,"at_risk":0,"compliance":null}`, `"top_driver":"none"`,
+		`"lead_time_s":{"count":4,"p50":`, `"response_time_s":{"count":4,"p50":`} {
+		if !strings.Contains(string(js), want) {
+			t.Errorf("JSON %s lacks %s", js, want)
+		}
+	}
+	// With a threshold of 4 they show: mean 15/4, csat 3/4, dissatisfied 1/4.
+	m4 := pairstats.New(pairstats.Options{Location: berlin, AnonymityMin: 4})
+	for _, e := range b.envs {
+		m4.Apply(e)
+	}
+	h4 := m4.Pair("hr", "finance", w).Satisfaction
+	near(t, "hr mean (4 ratings shown)", h4.Mean, 3.75, 0)
+	near(t, "hr csat", h4.CSAT, 0.75, 0)
+	near(t, "hr dissatisfied", h4.Dissatisfied, 0.25, 0)
+
+	// Hotspots: only it -> finance has volume 5; with volume 1, by score.
+	if hs := m.Hotspots(w, 5, 10); len(hs) != 1 || hs[0].Supplier != "it" {
+		t.Errorf("hotspots %v", hs)
+	}
+	if hs := m.Hotspots(w, 1, 10); len(hs) != 2 || hs[0].Supplier != "it" || hs[1].Supplier != "hr" {
+		t.Errorf("hotspots %v", hs)
+	}
+	if hs := m.Hotspots(w, 1, 1); len(hs) != 1 {
+		t.Errorf("hotspots limit 1: %v", hs)
+	}
+
+	// Scorecard of finance as a customer merges both pairs: lead times
+	// 3600 x4, 14400, 36000, 50400, 97200: mean (198000+14400)/8 = 26550,
+	// p50 rank 3.5 -> 3600, p90 rank 6.3 -> 50400 (merged, not averaged).
+	sc := m.Scorecard("finance", w)
+	fc := sc.AsCustomer
+	if fc.Supplier != "*" || fc.Customer != "finance" || fc.Requested != 12 || fc.Completed != 8 || fc.Satisfaction.Ratings != 9 {
+		t.Errorf("finance as customer %s", show(fc))
+	}
+	near(t, "finance lead mean", fc.LeadTime.Mean, 26550, 0)
+	near(t, "finance lead p50", fc.LeadTime.P50, 3600, 0.01)
+	near(t, "finance lead p90", fc.LeadTime.P90, 50400, 0.01)
+	if sc.AsSupplier.Requested != 0 || sc.AsSupplier.Supplier != "finance" || sc.AsSupplier.Customer != "*" {
+		t.Errorf("finance as supplier %s", show(sc.AsSupplier))
+	}
+	if it := m.Scorecard("it", w).AsSupplier; it.Requested != 8 || it.Friction.Score != f.Friction.Score {
+		t.Errorf("it as supplier %s", show(it))
+	}
+
+	ch := m.Chain(w)
+	if len(ch.Nodes) != 3 || ch.Nodes[0].ID != "finance" || ch.Nodes[2].ID != "it" || len(ch.Edges) != 2 ||
+		ch.Edges[1].Volume != 8 || ch.Edges[1].Compliance == nil || ch.Edges[0].Compliance != nil {
+		t.Errorf("chain %+v", ch)
+	}
+}
+
+func TestScenarioBoundariesAndTimeTravel(t *testing.T) {
+	b, berlin := scenario(t)
+	m := pairstats.New(pairstats.Options{Location: berlin})
+	for _, e := range b.envs {
+		m.Apply(e)
+	}
+	pair := func(from, to string) pairstats.Figures {
+		t.Helper()
+		w, err := m.ParseWindow(from, to, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Pair("it", "finance", w)
+	}
+	// The day of W's end: a7 requested and a6 delivered at 00:00 count
+	// there; a6 is completed with lead 4h.
+	f := pair("2026-02-09", "2026-02-10")
+	counts(t, "9 Feb requested delivered completed", []int{f.Requested, f.Delivered, f.Completed}, []int{1, 1, 1})
+	near(t, "9 Feb lead", f.LeadTime.Mean, 4*3600, 0)
+	// 2 Feb alone: a1's first rating (4) was replaced on 3 Feb, so none.
+	if f := pair("2026-02-02", "2026-02-03"); f.Satisfaction.Ratings != 0 || f.Requested != 1 || f.Completed != 1 {
+		t.Errorf("2 Feb: %s", show(f))
+	}
+	// As of 2 Feb 00:00 only a0 is open (a1 is requested at that instant):
+	// 62h owned > 8h, breached. a0 is delivered now, but not then.
+	f = pair("2026-02-01", "2026-02-02")
+	counts(t, "as of 2 Feb: open open_breached at_risk", []int{f.Open, f.SLA.OpenBreached, f.SLA.AtRisk}, []int{1, 1, 0})
+	// As of 31 Jan 00:00 a0 has 14h owned: breached already.
+	f = pair("2026-01-30", "2026-01-31")
+	counts(t, "as of 31 Jan", []int{f.Requested, f.Open, f.SLA.OpenBreached}, []int{1, 1, 1})
+	// As of 8 Feb 00:00: a5 has 12h of 48h (25%), not at risk yet; a3 has
+	// 62h, breached; a0 breached.
+	f = pair("2026-02-07", "2026-02-08")
+	counts(t, "as of 8 Feb", []int{f.Open, f.SLA.OpenBreached, f.SLA.AtRisk}, []int{3, 2, 0})
+	// As of 10 Feb 00:00: a6 is delivered; open are a0 (delivered only at
+	// 10:00), a3, a5 (60h, now breached) and a7 (24h of 48h, not at risk).
+	f = pair("2026-02-09", "2026-02-10")
+	counts(t, "as of 10 Feb", []int{f.Open, f.SLA.OpenBreached, f.SLA.AtRisk}, []int{4, 3, 0})
+	// In UTC, a1's request (1 Feb 23:00 UTC) falls on 1 Feb, which in
+	// Berlin has none.
+	if got := pair("2026-02-01", "2026-02-02").Requested; got != 0 {
+		t.Errorf("Berlin 1 Feb requested %d, want 0", got)
+	}
+	utc := pairstats.New(pairstats.Options{})
+	for _, e := range b.envs {
+		utc.Apply(e)
+	}
+	w, _ := utc.ParseWindow("2026-02-01", "2026-02-02", time.Now())
+	if got := utc.Pair("it", "finance", w).Requested; got != 1 {
+		t.Errorf("UTC 1 Feb requested %d, want 1", got)
+	}
+}

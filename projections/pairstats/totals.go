@@ -1,0 +1,126 @@
+package pairstats
+
+import "time"
+
+// PairTotals are the all-time counts of one pair, for metrics. Completed,
+// SLAMet, SLABreached and Ratings follow the current state: a return takes a
+// hand-off out of them and a re-rating moves a rating, so they may go down.
+// Outcomes and RatingEvents only grow, as Prometheus counters must: every
+// delivery of a hand-off with an agreement counts one outcome, every rating
+// one event.
+type PairTotals struct {
+	Supplier    string
+	Customer    string
+	Requested   int
+	Delivered   int
+	Returned    int
+	Escalated   int
+	Cancelled   int
+	Completed   int
+	SLAMet      int
+	SLABreached int
+	// Ratings counts the latest rating of every delivery per score; index
+	// 0 is score 1.
+	Ratings [5]int
+
+	OutcomesMet      int    // deliveries within the resolve target
+	OutcomesBreached int    // deliveries over it
+	RatingEvents     [5]int // every rating, re-ratings included, per score
+}
+
+// Totals returns the all-time counts of every pair, sorted by supplier,
+// then customer.
+func (m *Model) Totals() []PairTotals {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]PairTotals, 0, len(m.sorted))
+	for _, p := range m.sorted {
+		c := &p.s.total.c
+		t := PairTotals{Supplier: p.supplier, Customer: p.customer,
+			Requested: int(c[cRequested]), Delivered: int(c[cDelivered]), Returned: int(c[cReturned]),
+			Escalated: int(c[cEscalated]), Cancelled: int(c[cCancelled]), Completed: int(c[cCompleted]),
+			SLAMet: int(c[cSLAMet]), SLABreached: int(c[cSLABreached])}
+		for s := range 5 {
+			t.Ratings[s] = int(c[cRating1+s])
+		}
+		t.OutcomesMet, t.OutcomesBreached, t.RatingEvents = p.obs.slaMet, p.obs.slaBreached, p.obs.ratings
+		out = append(out, t)
+	}
+	return out
+}
+
+// LeadTimeHistogram returns the lead times (seconds) observed at every
+// delivery of the pair, all time, as a cumulative histogram: counts[i] is
+// how many are at most bounds[i] (bounds ascending), sum and count are
+// exact. A hand-off returned and delivered again is observed at each
+// delivery, so the histogram only grows, as a Prometheus histogram must.
+// Counts are read from sketch bins, so a lead time within 1% of a bound may
+// be counted on either side of it.
+func (m *Model) LeadTimeHistogram(supplier, customer string, bounds []float64) (counts []uint64, sum float64, count uint64) {
+	counts = make([]uint64, len(bounds))
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	p, ok := m.pairs[pairKey{supplier, customer}]
+	if !ok {
+		return counts, 0, 0
+	}
+	o := &p.obs
+	for i, b := range bounds {
+		if b >= 0 {
+			counts[i] = o.leadZero
+		}
+		for _, bn := range o.leadBins {
+			if m.mapping.Value(int(bn.idx)) > b {
+				break
+			}
+			counts[i] += uint64(bn.n)
+		}
+	}
+	return counts, o.leadSum.seconds(), o.leadCount
+}
+
+// OpenClock counts a pair's open hand-offs by the state of their clock.
+// Running and Paused split the open hand-offs; Breached (supplier-owned
+// time over the resolve target) and AtRisk (at least 75% of it, not
+// breached) count those with an agreement.
+type OpenClock struct {
+	Supplier string
+	Customer string
+	Running  int
+	Paused   int
+	AtRisk   int
+	Breached int
+}
+
+// OpenClocks returns, for every pair with open hand-offs, their clocks as
+// of asOf, which is meant to be now: hand-offs are taken in their current
+// state.
+func (m *Model) OpenClocks(asOf time.Time) []OpenClock {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []OpenClock
+	for _, p := range m.sorted {
+		if len(p.open) == 0 {
+			continue
+		}
+		oc := OpenClock{Supplier: p.supplier, Customer: p.customer}
+		for hs := range p.open {
+			h := &hs.h
+			if h.ClockRunning() {
+				oc.Running++
+			} else {
+				oc.Paused++
+			}
+			if a := h.Agreement; a != nil {
+				owned, target := h.SupplierOwned(m.cal, asOf), a.ResolveWithin()
+				if owned > target {
+					oc.Breached++
+				} else if owned >= (3*target+3)/4 {
+					oc.AtRisk++
+				}
+			}
+		}
+		out = append(out, oc)
+	}
+	return out
+}

@@ -1,0 +1,61 @@
+package pairstats_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/cadena-project/cadena/projections/pairstats"
+)
+
+func TestParseWindow(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := pairstats.New(pairstats.Options{Location: tokyo})
+	now := time.Date(2026, 3, 10, 20, 0, 0, 0, time.UTC) // 11 Mar 05:00 in Tokyo
+	day := func(y int, mo time.Month, d int) time.Time { return time.Date(y, mo, d, 0, 0, 0, 0, tokyo) }
+	for _, c := range []struct {
+		from, to string
+		want     pairstats.Window
+	}{
+		{"", "", pairstats.Window{From: day(2026, 2, 10), To: day(2026, 3, 12)}}, // 30 days ending today (11 Mar)
+		{"2026-03-01", "", pairstats.Window{From: day(2026, 3, 1), To: day(2026, 3, 12)}},
+		{"", "2026-03-01", pairstats.Window{From: day(2026, 1, 30), To: day(2026, 3, 1)}},
+		{"2016-03-01", "2026-03-01", pairstats.Window{From: day(2016, 3, 1), To: day(2026, 3, 1)}}, // 3652 days
+	} {
+		w, err := m.ParseWindow(c.from, c.to, now)
+		if err != nil || !w.From.Equal(c.want.From) || !w.To.Equal(c.want.To) || w.From.Location() != tokyo {
+			t.Errorf("ParseWindow(%q, %q) = %v, %v; want %v", c.from, c.to, w, err, c.want)
+		}
+	}
+	for _, c := range []struct{ from, to, field string }{
+		{"2026-02-30", "", "from"},
+		{"yesterday", "", "from"},
+		{"", "2026-3-1", "to"},
+		{"2026-03-01", "2026-03-01", "to"},
+		{"2026-03-02", "2026-03-01", "to"},
+		{"2016-01-01", "2026-03-01", "to"},
+	} {
+		_, err := m.ParseWindow(c.from, c.to, now)
+		var we *pairstats.WindowError
+		if !errors.Is(err, pairstats.ErrBadWindow) || !errors.As(err, &we) || we.Field != c.field {
+			t.Errorf("ParseWindow(%q, %q) = %v; want a bad %s", c.from, c.to, err, c.field)
+		}
+	}
+}
+
+func TestEmptyWindow(t *testing.T) {
+	m := pairstats.New(pairstats.Options{})
+	b := newHistory(t)
+	b.request("h1", "it", "hr", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), nil)
+	for _, e := range b.envs {
+		m.Apply(e)
+	}
+	// To before From: nothing in it, levels as of To.
+	w := pairstats.Window{From: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)}
+	if f := m.Pair("it", "hr", w); f.Requested != 0 || f.Open != 1 {
+		t.Errorf("backwards window: %s", show(f))
+	}
+}

@@ -1,0 +1,225 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/eventstore"
+)
+
+// Envelope is a decoded domain event with where the log recorded it.
+type Envelope struct {
+	Position   uint64
+	StreamID   string
+	Version    uint64
+	RecordedAt time.Time
+	Event      domain.Event
+	Metadata   []byte
+}
+
+// Handler is a read model fed by a Runner. Apply is called from the runner's
+// goroutine, one event at a time in log order; the handler guards its own
+// state against concurrent queries.
+type Handler interface {
+	Apply(Envelope)
+}
+
+// Source is the part of an event store a Runner reads. Every
+// eventstore.Store is a Source.
+type Source interface {
+	Subscribe(ctx context.Context, after uint64) iter.Seq2[eventstore.RecordedEvent, error]
+	Head(ctx context.Context) (uint64, error)
+}
+
+var _ Source = eventstore.Store(nil)
+
+// ErrRunning is returned by Run when another Run of the same runner is active.
+var ErrRunning = errors.New("projections: runner already running")
+
+// Runner applies the events of a Source to its handlers.
+type Runner struct {
+	src      Source
+	log      *slog.Logger
+	handlers []Handler
+
+	running   atomic.Bool
+	pos       atomic.Uint64
+	decodeErr atomic.Uint64
+
+	mu       sync.Mutex
+	changed  chan struct{} // closed and replaced when pos moves and someone waits
+	waiting  bool
+	target   uint64 // the head when the first Run started
+	started  bool
+	caughtUp chan struct{} // closed once pos >= target after start
+}
+
+// NewRunner returns a runner that feeds handlers from src. A nil log
+// discards log records.
+func NewRunner(src Source, log *slog.Logger, handlers ...Handler) *Runner {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Runner{
+		src: src, log: log, handlers: handlers,
+		changed: make(chan struct{}), caughtUp: make(chan struct{}),
+	}
+}
+
+// Run subscribes from the last position dealt with and applies events until
+// ctx ends (it then returns nil) or the subscription fails (it returns the
+// error). See the package documentation for what is skipped.
+func (r *Runner) Run(ctx context.Context) error {
+	if !r.running.CompareAndSwap(false, true) {
+		return ErrRunning
+	}
+	defer r.running.Store(false)
+
+	head, err := r.src.Head(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("projections: reading the head: %w", err)
+	}
+	r.mu.Lock()
+	if !r.started {
+		r.started = true
+		r.target = head
+		r.checkCaughtUpLocked()
+	}
+	r.mu.Unlock()
+
+	for rec, err := range r.src.Subscribe(ctx, r.pos.Load()) {
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("projections: subscription: %w", err)
+		}
+		r.handle(rec)
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	return errors.New("projections: subscription ended")
+}
+
+func (r *Runner) handle(rec eventstore.RecordedEvent) {
+	if rec.Position <= r.pos.Load() {
+		return
+	}
+	if domain.IsDomainType(rec.Type) {
+		ev, err := domain.Decode(rec.Type, rec.Data)
+		if err != nil {
+			r.decodeErr.Add(1)
+			r.log.Error("projections: skipping an event that does not decode",
+				"position", rec.Position, "stream", rec.StreamID, "version", rec.Version,
+				"type", rec.Type, "error", err)
+		} else {
+			env := Envelope{Position: rec.Position, StreamID: rec.StreamID, Version: rec.Version,
+				RecordedAt: rec.RecordedAt, Event: ev, Metadata: rec.Metadata}
+			for _, h := range r.handlers {
+				h.Apply(env)
+			}
+		}
+	}
+	r.advance(rec.Position)
+}
+
+func (r *Runner) advance(pos uint64) {
+	r.pos.Store(pos)
+	r.mu.Lock()
+	if r.waiting {
+		close(r.changed)
+		r.changed = make(chan struct{})
+		r.waiting = false
+	}
+	r.checkCaughtUpLocked()
+	r.mu.Unlock()
+}
+
+func (r *Runner) checkCaughtUpLocked() {
+	if !r.started || r.pos.Load() < r.target {
+		return
+	}
+	select {
+	case <-r.caughtUp:
+	default:
+		close(r.caughtUp)
+	}
+}
+
+// Position returns the last position dealt with (applied or skipped), 0
+// before the first event.
+func (r *Runner) Position() uint64 { return r.pos.Load() }
+
+// DecodeErrors returns how many events of a domain type were skipped
+// because their data did not decode.
+func (r *Runner) DecodeErrors() uint64 { return r.decodeErr.Load() }
+
+// WaitFor blocks until Position() >= pos or ctx ends, when it returns
+// ctx.Err().
+func (r *Runner) WaitFor(ctx context.Context, pos uint64) error {
+	for {
+		if r.pos.Load() >= pos {
+			return nil
+		}
+		r.mu.Lock()
+		if r.pos.Load() >= pos {
+			r.mu.Unlock()
+			return nil
+		}
+		ch := r.changed
+		r.waiting = true
+		r.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// WaitCaughtUp blocks until the runner has dealt with the head of the log as
+// it was when Run first started, or ctx ends (it returns ctx.Err()). Before
+// Run starts it waits for it.
+func (r *Runner) WaitCaughtUp(ctx context.Context) error {
+	select {
+	case <-r.caughtUp:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// CaughtUp reports whether WaitCaughtUp would return at once.
+func (r *Runner) CaughtUp() bool {
+	select {
+	case <-r.caughtUp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Lag returns how far the runner is behind the head of the log, in
+// positions (0 when it is at the head). Positions may have gaps, so this is
+// an upper bound on the number of events still to apply.
+func (r *Runner) Lag(ctx context.Context) (uint64, error) {
+	head, err := r.src.Head(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("projections: reading the head: %w", err)
+	}
+	if p := r.pos.Load(); p < head {
+		return head - p, nil
+	}
+	return 0, nil
+}
