@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/cadena-project/cadena/api/web"
 )
 
@@ -214,6 +216,43 @@ func TestEndpointsInOpenAPI(t *testing.T) {
 		}
 		if _, ok := ops[strings.ToLower(method)]; !ok {
 			t.Errorf("%s %s: the path has no %s operation in api/openapi.json", method, path, method)
+		}
+	}
+}
+
+// The canned responses of the browser tests have the shapes the API
+// documents, so the page is tested against what it will really get.
+func TestCannedDataMatchesOpenAPI(t *testing.T) {
+	path := filepath.Join("..", "openapi.json")
+	if _, err := os.Stat(path); os.IsNotExist(err) {
+		t.Skip("api/openapi.json is not in this tree yet; the canned responses cannot be checked against it")
+	}
+	doc, err := openapi3.NewLoader().LoadFromFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for file, schema := range map[string]string{
+		"departments.json": "DepartmentList",
+		"hotspots.json":    "HotspotList",
+		"chain.json":       "Chain",
+		"scorecard.json":   "Scorecard",
+		"handoffs.json":    "HandoffList",
+	} {
+		ref, ok := doc.Components.Schemas[schema]
+		if !ok {
+			t.Errorf("%s: no schema %s in api/openapi.json", file, schema)
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join("testdata", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if err := ref.Value.VisitJSON(v); err != nil {
+			t.Errorf("%s is not a %s: %v", file, schema, err)
 		}
 	}
 }
