@@ -3,21 +3,37 @@ package api_test
 import (
 	"context"
 	"iter"
+	"path/filepath"
 	"sync"
+	"testing"
 
 	"github.com/cadena-project/cadena/eventstore"
-	"github.com/cadena-project/cadena/eventstore/memory"
+	"github.com/cadena-project/cadena/eventstore/bolt"
 )
 
-// testStore is the in-memory event store, with reads that can be made to
-// fail.
+// testStore is the embedded bolt store, in a file of its own that the
+// test removes, with reads that can be made to fail.
 type testStore struct {
-	*memory.Store
+	*bolt.Store
 	mu   sync.Mutex
 	fail error
 }
 
-func newStore() *testStore { return &testStore{Store: memory.New(memory.Options{})} }
+// newStore opens a store in t's temporary directory and closes it when
+// the test and its other cleanups are done.
+func newStore(t *testing.T) *testStore {
+	t.Helper()
+	s, err := bolt.Open(filepath.Join(t.TempDir(), "cadena.db"), bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("closing the store: %v", err)
+		}
+	})
+	return &testStore{Store: s}
+}
 
 func (s *testStore) failReads(err error) {
 	s.mu.Lock()

@@ -58,7 +58,7 @@ func testTokens(t *testing.T) *auth.Tokens {
 	return toks
 }
 
-// harness is a Server over the real service and a test store.
+// harness is a Server over the real service and the embedded store.
 type harness struct {
 	t        *testing.T
 	handler  http.Handler
@@ -75,7 +75,7 @@ var now = time.Now().Add(time.Minute).UTC()
 
 func newHarness(t *testing.T, opts ...func(*api.Config)) *harness {
 	t.Helper()
-	store := newStore()
+	store := newStore(t)
 	pairs := pairstats.New(pairstats.Options{AnonymityMin: 2})
 	cat, index := catalog.New(), handoffindex.New()
 	runner := projections.NewRunner(store, nil, pairs, cat, index)

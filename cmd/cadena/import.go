@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -35,16 +34,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	kind := fs.String("kind", importer.DefaultKind, "kind of the imported hand-offs (a slug)")
 	resolve := fs.Duration("resolve-within", 0, "set an agreement with this resolve target on every pair before importing (0: none)")
 	openAtEnd := fs.Bool("open-at-end", false, "leave open the hand-off of the group holding a case at its last event (for logs of running cases); by default it is delivered there")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	if err := parseFlagsAndArgs(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "import: want exactly one FILE after the flags")
-		fs.Usage()
-		return usageError{errors.New("want exactly one FILE")}
+		return usageError{errors.New("want exactly one FILE after the flags")}
 	}
 	f, ok := importFormats[*format]
 	switch {

@@ -68,11 +68,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &usageErr):
-		return 2 // the flag set has printed the error and the usage
+		fmt.Fprintf(stderr, "cadena %s: %s (run 'cadena help %s')\n", name, oneLine(usageErr.err), name)
+		return 2
 	}
-	fmt.Fprintf(stderr, "cadena: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
+	fmt.Fprintf(stderr, "cadena: %s\n", oneLine(err))
 	return 1
 }
+
+// oneLine returns the message of err on one line.
+func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " ") }
 
 func lookup(name string) (command, bool) {
 	for _, c := range commands {
@@ -111,17 +115,18 @@ func usage(w io.Writer) {
 	tw.Flush()
 }
 
-// usageError is a bad command line, already reported by the flag set.
+// usageError is a bad command line; run reports it on one line, with a
+// pointer to the command's help.
 type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
-// newFlagSet returns a flag set for a command that prints its errors and
-// usage to stderr.
-func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+// newFlagSet returns a flag set for a command that prints its usage, when
+// asked with -h, to w.
+func newFlagSet(name, synopsis string, w io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(w)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: cadena %s %s\n\nFlags:\n", name, synopsis)
 		fs.PrintDefaults()
@@ -129,17 +134,34 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args, reporting a bad command line as a usageError and
-// -h as flag.ErrHelp.
+// parseFlags parses args, which must all be flags, returning a bad command
+// line as a usageError (printing nothing: run reports it on one line) and
+// -h as flag.ErrHelp once the usage is printed.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	err := fs.Parse(args)
-	switch {
-	case err == nil && fs.NArg() > 0:
-		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
-	case err == nil, errors.Is(err, flag.ErrHelp):
+	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return err
 	}
-	return usageError{err}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+// parseFlagsAndArgs is parseFlags for a command that takes arguments after
+// its flags (fs.Args).
+func parseFlagsAndArgs(fs *flag.FlagSet, args []string) error {
+	out, usage := fs.Output(), fs.Usage
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	fs.Usage = usage
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.Usage()
+		return err
+	case err != nil:
+		return usageError{err}
+	}
+	return nil
 }

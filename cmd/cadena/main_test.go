@@ -3,8 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/cadena-project/cadena/api/auth"
+	"github.com/cadena-project/cadena/api/service"
 )
 
 func TestRun(t *testing.T) {
@@ -19,8 +23,17 @@ func TestRun(t *testing.T) {
 		{"help", []string{"help"}, 0, "bench", ""},
 		{"help bench", []string{"help", "bench"}, 0, "--writers", ""},
 		{"unknown", []string{"nope"}, 2, "", `cadena: unknown command "nope" (run 'cadena help')`},
-		{"bad flag", []string{"bench", "--bogus"}, 2, "", ""},
-		{"stray argument", []string{"bench", "extra"}, 2, "", ""},
+		{"bad flag", []string{"bench", "--bogus"}, 2, "", "cadena bench: flag provided but not defined: -bogus (run 'cadena help bench')"},
+		{"bad flag value", []string{"bench", "--writers", "many"}, 2, "", `cadena bench: invalid value "many" for flag -writers: parse error (run 'cadena help bench')`},
+		{"stray argument", []string{"bench", "extra"}, 2, "", `cadena bench: unexpected argument "extra" (run 'cadena help bench')`},
+		{"serve bad flag", []string{"serve", "--bogus"}, 2, "", "cadena serve: flag provided but not defined: -bogus (run 'cadena help serve')"},
+		{"serve without tokens", []string{"serve"}, 1, "", "cadena: serve: --tokens is required (create one with 'cadena token new')"},
+		{"serve without data", []string{"serve", "--tokens", "t.json"}, 1, "", "cadena: serve: give --data DIR for the embedded store, or --store esdb://..."},
+		{"help serve", []string{"help", "serve"}, 0, "--tokens", ""},
+		{"help token", []string{"help", "token"}, 0, "--role", ""},
+		{"token without new", []string{"token"}, 2, "", "cadena token: the only subcommand is 'new': cadena token new --role R [--department D] (run 'cadena help token')"},
+		{"token bad flag", []string{"token", "new", "--rol", "admin"}, 2, "", "cadena token: flag provided but not defined: -rol (run 'cadena help token')"},
+		{"token bad role", []string{"token", "new", "--role", "boss"}, 1, "", `cadena: token new: boss: unknown role "boss" (admin, head or member)`},
 		{"failure", []string{"bench", "--writers", "0"}, 1, "", "cadena: bench: --writers must be at least 1"},
 		{"bench", []string{"bench", "--data", t.TempDir(), "--writers", "4", "--events", "200", "--size", "50"}, 0, "append", ""},
 	}
@@ -50,5 +63,46 @@ func TestBenchStopsWhenCancelled(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "context canceled") {
 		t.Fatalf("stderr %q, want a cancellation", stderr.String())
+	}
+}
+
+// TestTokenNew checks that "cadena token new" prints a token and a tokens
+// file entry that authenticates it.
+func TestTokenNew(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"token", "new", "--role", "member", "--department", "sales"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit code %d: %s", code, stderr.String())
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("stderr %q", stderr.String())
+	}
+	var token string
+	var entry auth.Entry
+	for line := range strings.Lines(stdout.String()) {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, auth.TokenPrefix):
+			token = line
+		case strings.HasPrefix(line, "{"):
+			if err := json.Unmarshal([]byte(line), &entry); err != nil {
+				t.Fatalf("entry %q: %v", line, err)
+			}
+		}
+	}
+	if token == "" || entry.SHA256 == "" {
+		t.Fatalf("no token or no entry in %q", stdout.String())
+	}
+	if entry.SHA256 != auth.Hash(token) {
+		t.Errorf("entry sha256 %s, the token hashes to %s", entry.SHA256, auth.Hash(token))
+	}
+	if entry.Role != service.RoleMember || entry.Department != "sales" || entry.Name != "sales-member" {
+		t.Errorf("entry %+v", entry)
+	}
+	toks, err := auth.New([]auth.Entry{entry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := toks.Lookup(token); !ok || a.Department != "sales" || a.Role != service.RoleMember {
+		t.Errorf("the token authenticates as %+v, %v", a, ok)
 	}
 }

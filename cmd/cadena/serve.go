@@ -134,19 +134,36 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 	baseURL := "http://" + ln.Addr().String()
 	logger.Info("listening", "url", baseURL, "store", storeName(cfg))
 	start := time.Now()
-	if err := runner.WaitCaughtUp(ctx); err == nil {
-		logger.Info("projections caught up", "position", runner.Position(), "took", time.Since(start).Round(time.Millisecond))
-		if ready != nil {
-			ready(baseURL)
-		}
-	}
+	caughtUp := make(chan error, 1)
+	waitCtx, stopWaiting := context.WithCancel(ctx)
+	defer stopWaiting()
+	go func() { caughtUp <- runner.WaitCaughtUp(waitCtx) }()
 
+	// Serve until ctx ends, the server fails or the projections stop,
+	// whether or not they caught up: a store that cannot be read at start
+	// is an error, not a server that is never ready.
 	var serveErr error
-	select {
-	case <-ctx.Done():
-	case serveErr = <-serveDone:
-	case err := <-runnerDone:
-		serveErr = fmt.Errorf("projections stopped: %w", err)
+	runnerStopped := false
+wait:
+	for {
+		select {
+		case err := <-caughtUp:
+			caughtUp = nil
+			if err == nil {
+				logger.Info("projections caught up", "position", runner.Position(), "took", time.Since(start).Round(time.Millisecond))
+				if ready != nil {
+					ready(baseURL)
+				}
+			}
+		case <-ctx.Done():
+			break wait
+		case serveErr = <-serveDone:
+			break wait
+		case err := <-runnerDone:
+			runnerStopped = true
+			serveErr = fmt.Errorf("projections stopped: %w", err)
+			break wait
+		}
 	}
 	// Graceful shutdown: stop accepting, let in-flight requests (and their
 	// appends) finish, then stop the projections and close the store.
@@ -157,7 +174,9 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 		logger.Warn("shutdown", "err", err)
 	}
 	stopRunner()
-	<-runnerDone
+	if !runnerStopped {
+		<-runnerDone
+	}
 	if errors.Is(serveErr, http.ErrServerClosed) {
 		serveErr = nil
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -12,16 +13,15 @@ import (
 // runToken handles "cadena token new".
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("token", "new --role admin|head|member [--department D] [--name NAME]", stderr)
+	role := fs.String("role", "", "the token's role: admin, head or member")
+	dept := fs.String("department", "", "the department of a head or member")
+	name := fs.String("name", "", "a name for the token, shown in logs and event metadata (default: the role and department)")
 	if len(args) == 0 || args[0] != "new" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
 			return parseFlags(fs, args)
 		}
-		fmt.Fprintln(stderr, "cadena token: the only subcommand is 'new' (cadena token new --role R [--department D])")
-		return usageError{fmt.Errorf("token: missing subcommand 'new'")}
+		return usageError{errors.New("the only subcommand is 'new': cadena token new --role R [--department D]")}
 	}
-	role := fs.String("role", "", "the token's role: admin, head or member")
-	dept := fs.String("department", "", "the department of a head or member")
-	name := fs.String("name", "", "a name for the token, shown in logs and event metadata (default: the role and department)")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestServeReturnsWhenTheStoreCannotBeRead checks that serve gives up with
+// an error when its projections cannot read the store at start (here a
+// KurrentDB address nothing listens on), rather than listening, never
+// ready, until it is stopped, and then hanging on the way out.
+func TestServeReturnsWhenTheStoreCannotBeRead(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the KurrentDB client to give up")
+	}
+	dir := t.TempDir()
+	writeTokensFile(t, filepath.Join(dir, "tokens.json"))
+	cfg := e2eConfig(dir)
+	cfg.data, cfg.store = "", "esdb://"+freeLoopbackAddr(t)+"?tls=false"
+	cfg.logLevel = "error"
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, cfg, logs, logs, func(string) { t.Error("ready with an unreachable store") })
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "projections stopped") {
+			t.Fatalf("serve returned %v, want the projections' error", err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve did not return though its projections cannot read the store\n%s", logs)
+	}
+}
