@@ -1,0 +1,102 @@
+// The JSON API as the page uses it: the endpoints, the bearer token and
+// problem+json errors. No other module names an API path.
+
+// ENDPOINTS lists every call the page makes, as "METHOD /path" with {name}
+// placeholders. A Go test checks each against the OpenAPI document.
+export const ENDPOINTS = Object.freeze({
+  departments: "GET /api/v1/departments",
+  hotspots: "GET /api/v1/hotspots",
+  chain: "GET /api/v1/chain",
+  scorecard: "GET /api/v1/departments/{id}/scorecard",
+  handoffs: "GET /api/v1/handoffs",
+  rate: "POST /api/v1/handoffs/{id}/rating",
+});
+
+const TOKEN_KEY = "cadena.token";
+
+// The token lives in this tab's sessionStorage only: never in the URL,
+// never in storage that outlives the tab, never logged.
+export const token = {
+  get: () => sessionStorage.getItem(TOKEN_KEY) || "",
+  set: (t) => sessionStorage.setItem(TOKEN_KEY, t.trim()),
+  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+// ApiError is a failed call; detail is the problem's detail (or the best
+// the response offers).
+export class ApiError extends Error {
+  constructor(status, problem) {
+    const detail = problem.detail || problem.title || `The server answered ${status}.`;
+    super(detail);
+    this.name = "ApiError";
+    this.status = status;
+    this.problem = problem;
+    this.detail = detail;
+  }
+}
+
+// Called with the error when the API refuses the token (401).
+let onUnauthorized = () => {};
+export function setUnauthorizedHandler(f) {
+  onUnauthorized = f;
+}
+
+function url(name, params = {}, query = {}) {
+  const endpoint = ENDPOINTS[name];
+  if (!endpoint) throw new Error(`unknown endpoint ${name}`);
+  const [method, template] = endpoint.split(" ");
+  const path = template.replace(/\{(\w+)\}/g, (_, k) => {
+    if (params[k] === undefined) throw new Error(`${name}: missing ${k}`);
+    return encodeURIComponent(params[k]);
+  });
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== "") qs.set(k, String(v));
+  }
+  const q = qs.toString();
+  return { method, href: q ? `${path}?${q}` : path };
+}
+
+// call makes one API call and returns the decoded JSON body.
+// opts: params (path placeholders), query, body (sent as JSON), headers.
+export async function call(name, opts = {}) {
+  const { method, href } = url(name, opts.params, opts.query);
+  const headers = { Accept: "application/json, application/problem+json", ...opts.headers };
+  const t = token.get();
+  if (t) headers.Authorization = `Bearer ${t}`;
+  const init = { method, headers, credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer" };
+  if (opts.body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(opts.body);
+  }
+  let res;
+  try {
+    res = await fetch(href, init);
+  } catch {
+    throw new ApiError(0, { title: "Network error", detail: "The server could not be reached. Check your connection and try again." });
+  }
+  const text = await res.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const problem = data && typeof data === "object" ? data : { title: res.statusText };
+    const err = new ApiError(res.status, problem);
+    if (res.status === 401) onUnauthorized(err);
+    throw err;
+  }
+  return data;
+}
+
+// newIdempotencyKey returns 128 random bits as hex. It uses
+// getRandomValues, which unlike randomUUID also works on plain http.
+export function newIdempotencyKey() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,174 @@
+// The page: sign-in, the time window, the views and which one shows.
+
+import { call, token, setUnauthorizedHandler } from "./api.js";
+import { list } from "./format.js";
+import { renderHotspots } from "./hotspots.js";
+import { renderChain } from "./chain.js";
+import { initScorecard, renderScorecard } from "./scorecard.js";
+import { showHandoffs } from "./handoffs.js";
+import { errorBox } from "./view.js";
+
+const $ = (id) => document.getElementById(id);
+const VIEWS = ["hotspots", "chain", "scorecard", "handoffs"];
+const DAY = 86400000;
+
+// ctx is what views share: the window, department names, the loaders.
+const ctx = {
+  departments: [],
+  names: new Map(),
+  // name returns a department's display name for an id.
+  name(id) {
+    return this.names.get(id) || id;
+  },
+  // window returns the API's from/to: dates (YYYY-MM-DD), to exclusive,
+  // so the day picked as "to" is included.
+  window() {
+    const from = $("from").value;
+    const to = $("to").valueAsDate;
+    return {
+      from: from || undefined,
+      to: to ? new Date(to.getTime() + DAY).toISOString().slice(0, 10) : undefined,
+    };
+  },
+};
+
+let current = "";
+let loaded = { departments: false };
+
+function bootstrapToken() {
+  // A token may arrive in the fragment (#token=...&view=chain), which
+  // browsers never send to servers. Move it to sessionStorage and drop it
+  // from the address bar and history at once.
+  if (!location.hash.startsWith("#token=")) return;
+  // Split by hand: URLSearchParams would turn a "+" in a token into a space.
+  const f = new Map(location.hash.slice(1).split("&").map((kv) => {
+    const i = kv.indexOf("=");
+    return i < 0 ? [kv, ""] : [kv.slice(0, i), safeDecode(kv.slice(i + 1))];
+  }));
+  const t = (f.get("token") || "").trim();
+  if (t) token.set(t);
+  const view = VIEWS.includes(f.get("view")) ? f.get("view") : "hotspots";
+  history.replaceState(null, "", `${location.pathname}${location.search}#/${view}`);
+}
+
+function safeDecode(x) {
+  try {
+    return decodeURIComponent(x);
+  } catch {
+    return x;
+  }
+}
+
+function showSignIn(message) {
+  $("app").hidden = true;
+  $("signout").hidden = true;
+  $("signin").hidden = false;
+  $("signin-msg").textContent = message || "";
+  $("token").value = "";
+  $("token").focus();
+}
+
+function signOut() {
+  token.clear();
+  sessionStorage.clear(); // the department picked too: nothing of the session stays
+  ctx.departments = [];
+  ctx.names = new Map();
+  loaded = { departments: false };
+  current = "";
+  for (const id of ["hotspots-out", "chain-out", "scorecard-out", "rate-out", "list-out"]) $(id).replaceChildren();
+  showSignIn("Signed out.");
+}
+
+async function loadDepartments() {
+  const data = await call("departments");
+  ctx.departments = list(data, "departments").filter((d) => !d.retired);
+  ctx.departments.sort((a, b) => (a.name || a.id).localeCompare(b.name || b.id));
+  ctx.names = new Map(list(data, "departments").map((d) => [d.id, d.name || d.id]));
+  loaded.departments = true;
+}
+
+function defaultWindow() {
+  const now = new Date();
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  $("to").valueAsDate = new Date(today);
+  $("from").valueAsDate = new Date(today - 30 * DAY);
+}
+
+function route() {
+  const m = /^#\/(\w+)/.exec(location.hash);
+  const view = m && VIEWS.includes(m[1]) ? m[1] : "hotspots";
+  show(view);
+}
+
+async function show(view, force = false) {
+  if (!token.get()) return showSignIn();
+  $("signin").hidden = true;
+  $("app").hidden = false;
+  $("signout").hidden = false;
+  for (const v of VIEWS) $(`view-${v}`).hidden = v !== view;
+  for (const a of document.querySelectorAll(".tabs a")) {
+    if (a.dataset.view === view) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  $("window").hidden = view === "handoffs";
+  const changed = view !== current;
+  current = view;
+  document.title = `${document.querySelector(`#view-${view} h1`).textContent} · Cadena`;
+  if (!changed && !force) return;
+  try {
+    if (!loaded.departments) await loadDepartments();
+  } catch (err) {
+    if (err.status !== 401) showError(view, err);
+    return;
+  }
+  if (view === "hotspots") renderHotspots($("hotspots-out"), ctx);
+  if (view === "chain") renderChain($("chain-out"), ctx);
+  if (view === "scorecard") {
+    initScorecard(ctx);
+    renderScorecard($("scorecard-out"), ctx);
+  }
+  if (view === "handoffs") showHandoffs(ctx);
+}
+
+// showError shows why a view could not load, in the view's first output.
+function showError(view, err) {
+  const out = $(view === "handoffs" ? "rate-out" : `${view}-out`);
+  out.replaceChildren(errorBox(err));
+}
+
+function init() {
+  bootstrapToken();
+  defaultWindow();
+  setUnauthorizedHandler((err) => {
+    token.clear();
+    loaded = { departments: false };
+    current = "";
+    showSignIn(`The API refused the token: ${err.detail}`);
+  });
+  $("token-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const t = $("token").value.trim();
+    if (!t) return;
+    token.set(t);
+    $("token").value = "";
+    $("signin-msg").textContent = "";
+    if (!/^#\/\w/.test(location.hash)) history.replaceState(null, "", "#/hotspots");
+    route();
+    $("main").focus();
+  });
+  $("signout").addEventListener("click", signOut);
+  $("window").addEventListener("submit", (e) => {
+    e.preventDefault();
+    if ($("from").value > $("to").value) {
+      [$("from").value, $("to").value] = [$("to").value, $("from").value];
+    }
+    show(current, true);
+  });
+  window.addEventListener("hashchange", () => {
+    if (/^#token=/.test(location.hash)) bootstrapToken();
+    if (/^#\//.test(location.hash) || location.hash === "") route();
+  });
+  route();
+}
+
+init();

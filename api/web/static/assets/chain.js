@@ -1,0 +1,167 @@
+// The service chain: departments on a circle, an arrow per supplier →
+// customer pair, coloured by friction and as wide as its volume.
+
+import { call } from "./api.js";
+import { h, s, list, score, pct, int, level } from "./format.js";
+import { busy, failed, done } from "./view.js";
+
+const R = 210; // circle of nodes
+const FONT = 14; // label size, as in the stylesheet
+const NODE = 16; // node radius
+
+export async function renderChain(out, ctx) {
+  busy(out, "Loading the service chain…");
+  let data;
+  try {
+    data = await call("chain", { query: ctx.window() });
+  } catch (err) {
+    return failed(out, err);
+  }
+  const edges = list(data, "edges").filter((e) => e && e.supplier && e.customer);
+  const ids = [];
+  for (const n of list(data, "nodes", "departments")) {
+    const id = typeof n === "string" ? n : n.id;
+    if (id && !ids.includes(id)) ids.push(id);
+  }
+  for (const e of edges) for (const id of [e.supplier, e.customer]) if (!ids.includes(id)) ids.push(id);
+  done(out);
+  if (ids.length === 0) {
+    out.replaceChildren(h("p", { class: "empty" }, "No hand-offs in this window."));
+    return;
+  }
+  const nodeName = (id) => {
+    const n = list(data, "nodes").find((x) => x && x.id === id);
+    return (n && n.name) || ctx.name(id);
+  };
+  out.replaceChildren(graph(ids, edges, nodeName), legend(), edgeTable(edges, nodeName));
+}
+
+function graph(ids, edges, nodeName) {
+  const cx = 0;
+  const cy = 0;
+  // The view box hugs the nodes and their labels (widths estimated).
+  const box = { x0: -R - NODE, y0: -R - NODE, x1: R + NODE, y1: R + NODE };
+  const pos = new Map(
+    ids.map((id, i) => {
+      const a = -Math.PI / 2 + (2 * Math.PI * i) / ids.length;
+      return [id, { x: cx + R * Math.cos(a), y: cy + R * Math.sin(a), a }];
+    }),
+  );
+  const maxVol = Math.max(1, ...edges.map((e) => e.volume || 0));
+  const svg = s("svg", {
+    class: "chain",
+    viewBox: "0 0 0 0", // set once the labels are placed
+    role: "img",
+    "aria-labelledby": "chain-title chain-desc",
+  });
+  svg.append(
+    s("title", { id: "chain-title" }, "Service chain"),
+    s("desc", { id: "chain-desc" }, `${ids.length} departments and ${edges.length} supplier to customer pairs. The table below lists the same pairs.`),
+  );
+  // Busiest first, so thin edges are drawn over thick ones.
+  const sorted = [...edges].sort((a, b) => (b.volume || 0) - (a.volume || 0));
+  const g = s("g", { class: "edges" });
+  for (const e of sorted) {
+    const p1 = pos.get(e.supplier);
+    const p2 = pos.get(e.customer);
+    if (!p1 || !p2 || e.supplier === e.customer) continue;
+    const lvl = level(e.friction_score);
+    const width = 1.5 + 7 * Math.sqrt((e.volume || 0) / maxVol);
+    const { line, head } = curve(p1, p2, width);
+    g.append(
+      s("g", { class: `edge lvl-${lvl}` },
+        s("title", {}, `${nodeName(e.supplier)} → ${nodeName(e.customer)}: ${int(e.volume)} requested, friction ${score(e.friction_score)}, SLA met ${pct(e.compliance)}`),
+        s("path", { class: "line", d: line, "stroke-width": width.toFixed(2) }),
+        s("path", { class: "head", d: head })),
+    );
+  }
+  const nodes = s("g", { class: "nodes" });
+  for (const id of ids) {
+    const p = pos.get(id);
+    const out = edges.filter((e) => e.supplier === id).reduce((n, e) => n + (e.volume || 0), 0);
+    const inn = edges.filter((e) => e.customer === id).reduce((n, e) => n + (e.volume || 0), 0);
+    const lx = cx + (R + NODE + 8) * Math.cos(p.a);
+    const ly = cy + (R + NODE + 8) * Math.sin(p.a);
+    const c = Math.cos(p.a);
+    const anchor = Math.abs(c) < 0.2 ? "middle" : c > 0 ? "start" : "end";
+    const dy = Math.sin(p.a) > 0.8 ? "0.9em" : Math.sin(p.a) < -0.8 ? "-0.2em" : "0.35em";
+    const w = 0.62 * FONT * nodeName(id).length;
+    const x0 = anchor === "start" ? lx : anchor === "end" ? lx - w : lx - w / 2;
+    box.x0 = Math.min(box.x0, x0);
+    box.x1 = Math.max(box.x1, x0 + w);
+    box.y0 = Math.min(box.y0, ly - 1.3 * FONT);
+    box.y1 = Math.max(box.y1, ly + 1.3 * FONT);
+    nodes.append(
+      s("g", { class: "node" },
+        s("title", {}, `${nodeName(id)}: supplies ${int(out)}, receives ${int(inn)} hand-offs`),
+        s("circle", { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: NODE }),
+        s("text", { x: lx.toFixed(1), y: ly.toFixed(1), dy, "text-anchor": anchor }, nodeName(id)),
+      ),
+    );
+  }
+  svg.append(g, nodes);
+  const pad = 8;
+  svg.setAttribute("viewBox", [box.x0 - pad, box.y0 - pad, box.x1 - box.x0 + 2 * pad, box.y1 - box.y0 + 2 * pad].map((n) => n.toFixed(0)).join(" "));
+  return h("figure", { class: "chain-fig" }, svg);
+}
+
+// curve bends each edge to its right, so A → B and B → A stay apart, stops
+// it at the nodes' rims and returns it with an arrowhead sized to its width.
+function curve(p1, p2, width) {
+  const dx = p2.x - p1.x;
+  const dy = p2.y - p1.y;
+  const d = Math.hypot(dx, dy) || 1;
+  const bend = 0.18 * d;
+  const q = { x: (p1.x + p2.x) / 2 + (-dy / d) * bend, y: (p1.y + p2.y) / 2 + (dx / d) * bend };
+  const len = 7 + 1.6 * width; // arrowhead length
+  const a = toward(p1, q, NODE + 1);
+  const tip = toward(p2, q, NODE + 2);
+  const base = toward(tip, q, len);
+  const ux = (tip.x - base.x) / len;
+  const uy = (tip.y - base.y) / len;
+  const half = 0.45 * len + 0.2 * width;
+  const f = (n) => n.toFixed(1);
+  const end = toward(tip, q, len * 0.8); // under the head, no gap
+  return {
+    line: `M${f(a.x)},${f(a.y)} Q${f(q.x)},${f(q.y)} ${f(end.x)},${f(end.y)}`,
+    head: `M${f(tip.x)},${f(tip.y)} L${f(base.x - uy * half)},${f(base.y + ux * half)} L${f(base.x + uy * half)},${f(base.y - ux * half)} Z`,
+  };
+}
+
+function toward(p, q, r) {
+  const d = Math.hypot(q.x - p.x, q.y - p.y) || 1;
+  return { x: p.x + ((q.x - p.x) / d) * r, y: p.y + ((q.y - p.y) / d) * r };
+}
+
+function legend() {
+  const item = (l, text) => h("li", {}, h("span", { class: `swatch lvl-${l}`, "aria-hidden": "true" }), text);
+  return h(
+    "ul",
+    { class: "legend", "aria-label": "Legend" },
+    item("low", "friction below 20"),
+    item("medium", "20 to 40"),
+    item("high", "40 and above"),
+    item("none", "no score"),
+    h("li", {}, "Wider arrows: more hand-offs requested."),
+  );
+}
+
+function edgeTable(edges, nodeName) {
+  const rows = [...edges].sort((a, b) => (b.friction_score ?? -1) - (a.friction_score ?? -1));
+  return h(
+    "details",
+    { class: "chain-table" },
+    h("summary", {}, `The ${edges.length} pairs as a table`),
+    h("div", { class: "scroll" },
+      h("table", { class: "data" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Supplier → customer"), h("th", { scope: "col", class: "num" }, "Requested"), h("th", { scope: "col", class: "num" }, "Friction"), h("th", { scope: "col", class: "num" }, "SLA met"))),
+        h("tbody", {}, rows.map((e) =>
+          h("tr", {},
+            h("th", { scope: "row" }, `${nodeName(e.supplier)} → ${nodeName(e.customer)}`),
+            h("td", { class: "num" }, int(e.volume)),
+            h("td", { class: "num" }, score(e.friction_score)),
+            h("td", { class: "num" }, pct(e.compliance)),
+          ))),
+      )),
+  );
+}

@@ -1,0 +1,182 @@
+// Hand-offs: rate what your department received, and a general list.
+
+import { call, newIdempotencyKey } from "./api.js";
+import { h, list, when, int } from "./format.js";
+import { busy, failed, done, errorBox } from "./view.js";
+import { fillDepartments, myDepartment } from "./scorecard.js";
+
+const $ = (id) => document.getElementById(id);
+const PAGE = 50; // rows of the general list
+const CARDS = 12; // rating forms at a time
+const SCORES = [
+  [1, "very poor"],
+  [2, "poor"],
+  [3, "fair"],
+  [4, "good"],
+  [5, "excellent"],
+];
+let wired = false;
+
+// initHandoffs fills the department pickers and wires the forms, once per
+// sign-in.
+export function initHandoffs(ctx) {
+  fillDepartments($("rate-dept"), ctx, false, "Choose your department");
+  fillDepartments($("list-supplier"), ctx, true);
+  fillDepartments($("list-customer"), ctx, true);
+  if (wired) return;
+  wired = true;
+  $("rate-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    renderDeliveries($("rate-out"), ctx);
+  });
+  $("rate-dept").addEventListener("change", () => renderDeliveries($("rate-out"), ctx));
+  $("list-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    renderList($("list-out"), ctx);
+  });
+}
+
+// showHandoffs fills the view on first showing after sign-in.
+export function showHandoffs(ctx) {
+  initHandoffs(ctx);
+  if (!$("rate-out").hasChildNodes()) {
+    if ($("rate-dept").value) renderDeliveries($("rate-out"), ctx);
+    else $("rate-out").replaceChildren(h("p", { class: "empty" }, "Choose your department to list what it received."));
+  }
+  if (!$("list-out").hasChildNodes()) renderList($("list-out"), ctx);
+}
+
+// paged shows the first page of hand-offs in out (wrapper, holding
+// container, replaces the loading note) and returns how many it held; a
+// "Show more" button fetches the next page while there is one.
+async function paged(out, wrapper, container, query, render) {
+  let data;
+  try {
+    data = await call("handoffs", { query: { ...query, limit: query.limit || PAGE } });
+  } catch (err) {
+    failed(out, err);
+    return undefined;
+  }
+  done(out);
+  out.replaceChildren(wrapper);
+  const items = list(data, "handoffs", "items");
+  for (const it of items) container.append(render(it));
+  more(out, container, query, render, data && data.next_cursor);
+  return items.length;
+}
+
+function more(out, container, query, render, cursor) {
+  if (!cursor) return;
+  const button = h("button", { type: "button", class: "more secondary" }, "Show more");
+  const note = h("div", { class: "more-msg" });
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    let data;
+    try {
+      data = await call("handoffs", { query: { ...query, limit: query.limit || PAGE, cursor } });
+    } catch (err) {
+      note.replaceChildren(errorBox(err));
+      button.disabled = false;
+      return;
+    }
+    button.remove();
+    note.remove();
+    for (const it of list(data, "handoffs", "items")) container.append(render(it));
+    more(out, container, query, render, data && data.next_cursor);
+  });
+  out.append(note, button);
+}
+
+async function renderDeliveries(out, ctx) {
+  const customer = $("rate-dept").value;
+  if (!customer) return;
+  myDepartment.set(customer);
+  busy(out, "Loading deliveries…");
+  const ul = h("ul", { class: "cards" });
+  const n = await paged(out, ul, ul, { customer, state: "delivered", limit: CARDS }, (it) => ratingCard(it, ctx));
+  if (n === 0) out.replaceChildren(h("p", { class: "empty" }, `No delivered hand-offs to ${ctx.name(customer)} that you may see.`));
+}
+
+async function renderList(out, ctx) {
+  busy(out, "Loading hand-offs…");
+  const tbody = h("tbody");
+  const table = h("div", { class: "scroll" },
+    h("table", { class: "data stack" },
+      h("thead", {}, h("tr", {},
+        h("th", { scope: "col" }, "Hand-off"),
+        h("th", { scope: "col" }, "Supplier → customer"),
+        h("th", { scope: "col" }, "Kind"),
+        h("th", { scope: "col" }, "State"),
+        h("th", { scope: "col" }, "Requested"),
+        h("th", { scope: "col" }, "Updated"),
+        h("th", { scope: "col", class: "num", title: "Deliveries, returns, escalations" }, "Del. / ret. / esc."),
+      )),
+      tbody));
+  const query = { state: $("list-state").value, supplier: $("list-supplier").value, customer: $("list-customer").value };
+  const n = await paged(out, table, tbody, query, (it) =>
+    h("tr", {},
+      h("th", { scope: "row" }, h("span", { class: "title" }, it.title || it.id), h("span", { class: "id" }, it.id)),
+      h("td", { "data-label": "Supplier → customer" }, `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`),
+      h("td", { class: "nowrap", "data-label": "Kind" }, it.kind),
+      h("td", { "data-label": "State" }, h("span", { class: `state st-${it.state}` }, it.state)),
+      h("td", { class: "nowrap", "data-label": "Requested" }, when(it.requested_at)),
+      h("td", { class: "nowrap", "data-label": "Updated" }, when(it.updated_at)),
+      h("td", { class: "num", "data-label": "Deliveries / returns / escalations" }, `${int(it.deliveries)} / ${int(it.returns)} / ${int(it.escalations)}`),
+    ));
+  if (n === 0) out.replaceChildren(h("p", { class: "empty" }, "No hand-offs match."));
+}
+
+// ratingCard is a delivered hand-off with a 1–5 rating form.
+function ratingCard(it, ctx) {
+  const fid = `rate-${it.id}`.replace(/[^\w-]/g, "_");
+  const msg = h("p", { class: "msg", role: "status", "aria-live": "polite" });
+  const comment = h("textarea", { id: `${fid}-comment`, name: "comment", maxlength: "2000", rows: "2" });
+  const submit = h("button", { type: "submit" }, "Send rating");
+  const form = h("form", { class: "rating", "aria-labelledby": `${fid}-title` },
+    h("fieldset", {},
+      h("legend", {}, "Your rating"),
+      h("div", { class: "stars" }, SCORES.map(([n, label]) =>
+        h("label", { class: "star", title: label },
+          h("input", { type: "radio", name: "score", value: String(n), required: n === 1 }),
+          h("span", {}, String(n)), h("span", { class: "sr-only" }, ` (${label})`)))),
+    ),
+    h("label", { for: `${fid}-comment` }, "Comment (optional)"),
+    comment,
+    h("div", { class: "actions" }, submit),
+    msg,
+  );
+  // One key per submission, reused when the same submission is retried
+  // after a network or server error.
+  let pending = null; // {key, body}
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const scoreInput = form.querySelector("input[name=score]:checked");
+    if (!scoreInput) {
+      msg.replaceChildren(h("span", { class: "error" }, "Pick a score from 1 to 5."));
+      return;
+    }
+    const body = { score: Number(scoreInput.value) };
+    if (comment.value.trim()) body.comment = comment.value.trim();
+    const json = JSON.stringify(body);
+    if (!pending || pending.body !== json) pending = { key: newIdempotencyKey(), body: json };
+    submit.disabled = true;
+    msg.textContent = "Sending…";
+    try {
+      await call("rate", { params: { id: it.id }, body, headers: { "Idempotency-Key": pending.key } });
+      pending = null;
+      form.replaceWith(h("p", { class: "ok", role: "status" }, `Thank you: rated ${body.score} of 5.`));
+    } catch (err) {
+      if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;
+      msg.replaceChildren(errorBox(err));
+      if (pending) msg.append(h("span", { class: "note" }, "Sending again retries the same rating; it is recorded at most once."));
+      submit.disabled = false;
+    }
+  });
+  return h("li", { class: "card handoff" },
+    h("h3", { id: `${fid}-title` }, it.title || it.id),
+    h("p", { class: "meta" },
+      `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`, " · ", it.kind, " · ", h("span", { class: "id" }, it.id), " · requested ", when(it.requested_at),
+      it.deliveries > 1 ? ` · delivered ${it.deliveries} times` : ""),
+    form,
+  );
+}

@@ -1,0 +1,44 @@
+// Test-only: drives the rating form the way a user would, so the browser
+// test can check what the page sends and shows. The fake API serves it; it
+// is not part of the embedded page.
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function until(f, what) {
+  for (let i = 0; i < 200; i++) {
+    const v = f();
+    if (v) return v;
+    await sleep(20);
+  }
+  document.body.dataset.driver = `timed out waiting for ${what}`;
+  throw new Error(what);
+}
+
+async function rate(card, n, comment) {
+  card.querySelector(`input[name=score][value="${n}"]`).click();
+  if (comment) card.querySelector("textarea").value = comment;
+  card.querySelector("form").requestSubmit();
+}
+
+// The page cannot tell the user's department from the token: pick it.
+const dept = await until(() => document.querySelector("#rate-dept option[value=finance]") && document.getElementById("rate-dept"), "the department picker");
+dept.value = "finance";
+dept.dispatchEvent(new Event("change"));
+
+const cards = await until(() => {
+  const c = document.querySelectorAll("#rate-out li.handoff");
+  return c.length === 2 && c;
+}, "two delivered hand-offs");
+
+// The first submission meets a server error; the retry sends the same
+// rating with the same key.
+await rate(cards[0], 4, "Fast, thanks");
+const shown = await until(() => cards[0].querySelector(".msg .error"), "the 503 problem");
+document.body.dataset.firstError = shown.textContent;
+cards[0].querySelector("form").requestSubmit();
+await until(() => cards[0].querySelector(".ok"), "the recorded rating");
+
+// The second is refused for good.
+await rate(cards[1], 2, "");
+await until(() => cards[1].querySelector(".msg .error"), "the 403 problem");
+document.body.dataset.driver = "done";
