@@ -72,6 +72,10 @@ type Config struct {
 	Observe func(route, method string, status int, d time.Duration)
 	// MetricsHandler serves /metrics, unauthenticated; nil answers 404.
 	MetricsHandler http.Handler
+	// Web serves the web page at / and its files under /assets/,
+	// unauthenticated (the page holds no data; its script calls the API
+	// with the token the user gives it); nil serves no page.
+	Web http.Handler
 }
 
 // Server serves the API.
@@ -114,6 +118,13 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metrics)
 	e.GET("/api/openapi.json", serveOpenAPI)
+	if s.cfg.Web != nil {
+		page := echo.WrapHandler(s.cfg.Web)
+		for _, path := range []string{"/", "/index.html", "/assets/*"} {
+			e.GET(path, page)
+			e.HEAD(path, page)
+		}
+	}
 
 	// Authentication is route middleware rather than group middleware: a
 	// group's middleware would answer a wrong method on a known route with

@@ -433,3 +433,32 @@ func TestShutdownUnderLoadKeepsEveryAcknowledgedWrite(t *testing.T) {
 	}
 	t.Logf("%d writes acknowledged, all there after the restart", len(acked))
 }
+
+// TestServerServesTheWebPage checks the page is mounted, unauthenticated,
+// with its security headers, and that the API beside it still asks for a
+// token.
+func TestServerServesTheWebPage(t *testing.T) {
+	dir := t.TempDir()
+	cfg := e2eConfig(dir)
+	writeTokensFile(t, cfg.tokens)
+	s := startServer(t, cfg)
+	for _, path := range []string{"/", "/assets/app.css"} {
+		resp, err := http.Get(s.base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || len(body) == 0 || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'self'") {
+			t.Fatalf("GET %s: %d, %d bytes, CSP %q", path, resp.StatusCode, len(body), resp.Header.Get("Content-Security-Policy"))
+		}
+	}
+	resp, err := http.Get(s.base + "/api/v1/hotspots")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("API without a token: %d, want 401", resp.StatusCode)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/cadena-project/cadena/api/auth"
 	"github.com/cadena-project/cadena/api/metrics"
 	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api/web"
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/bolt"
 	"github.com/cadena-project/cadena/eventstore/esdb"
@@ -117,6 +118,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 		Logger:         logger,
 		Observe:        httpMetrics.Observe,
 		MetricsHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}),
+		Web:            web.Handler(),
 	})
 
 	ln, err := net.Listen("tcp", cfg.addr)
