@@ -60,7 +60,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	return serve(ctx, cfg, stdout, stderr, func(baseURL string) {
-		fmt.Fprintf(stdout, "\ncadena demo is ready: %s/\n\n", baseURL)
+		fmt.Fprintf(stdout, "\ncadena demo is ready: %s/\n", baseURL)
+		// The fragment never reaches the server; the page moves the token
+		// into session storage and drops it from the address bar.
+		fmt.Fprintf(stdout, "open the web page signed in as the Legal head: %s/#token=%s\n\n", baseURL, tokens[2])
 		fmt.Fprintf(stdout, "  admin token:                   %s\n", tokens[0])
 		fmt.Fprintf(stdout, "  member token (sales):          %s\n", tokens[1])
 		fmt.Fprintf(stdout, "  head token (legal):            %s\n\n", tokens[2])
