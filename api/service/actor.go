@@ -60,6 +60,11 @@ func (a Actor) CanSeeRatings(customer string) bool {
 }
 
 func (a Actor) mayIssue(cmd domain.HandoffCommand, supplier, customer string) error {
+	if a.sides(supplier, customer) == 0 {
+		// Name neither party: an outsider may not learn who they are.
+		return fmt.Errorf("%w: %s %q may not %s a hand-off that does not involve %s",
+			ErrForbidden, a.Role, a.Name, cmd.Name(), a.Department)
+	}
 	if a.sides(supplier, customer)&cmd.Sides() == 0 {
 		return fmt.Errorf("%w: %s %q may not %s a hand-off from %s to %s",
 			ErrForbidden, a.Role, a.Name, cmd.Name(), supplier, customer)

@@ -48,11 +48,16 @@ func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Tim
 	}
 	first := recs[0].Event.(domain.HandoffRequested)
 	if !a.CanRead(first.Supplier, first.Customer) {
-		return HandoffView{}, fmt.Errorf("%w: hand-off %s is between %s and %s", ErrForbidden, id, first.Supplier, first.Customer)
+		// Name neither party: the caller may not learn who they are.
+		return HandoffView{}, fmt.Errorf("%w: hand-off %s does not involve %s", ErrForbidden, id, a.Department)
 	}
 	now := s.now().UTC()
 	if asOf.IsZero() {
 		asOf = now
+		// Events may be recorded up to MaxSkew ahead: "now" shows them all.
+		if last := recs[len(recs)-1].Event.OccurredAt(); last.After(asOf) {
+			asOf = last
+		}
 	}
 	if asOf.Before(first.At) {
 		return HandoffView{}, &domain.ValidationError{Field: "as_of", Msg: fmt.Sprintf(

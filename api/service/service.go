@@ -51,6 +51,10 @@ func (s *Service) PutDepartment(ctx context.Context, a Actor, m Meta, cmd domain
 	if err := a.mayManageDepartments(); err != nil {
 		return DepartmentResult{}, err
 	}
+	if !domain.ValidSlug(cmd.ID) {
+		_, err := domain.DecideRegister(domain.Department{}, cmd, s.now())
+		return DepartmentResult{}, err
+	}
 	existed := false
 	d, out, err := execute(ctx, s, a, m, domain.DepartmentStream(cmd.ID), domain.EvolveDepartment,
 		func(d domain.Department) ([]domain.Event, error) {
@@ -115,6 +119,10 @@ func (s *Service) SetAgreement(ctx context.Context, a Actor, m Meta, cmd domain.
 	}
 	sup, cus, err := s.pair(ctx, cmd.Supplier, cmd.Customer)
 	if err != nil {
+		return AgreementResult{}, err
+	}
+	if !domain.ValidSlug(cmd.Supplier) || !domain.ValidSlug(cmd.Customer) {
+		_, err := domain.DecideSetAgreement(domain.Agreements{}, sup, cus, cmd, s.now())
 		return AgreementResult{}, err
 	}
 	ag, out, err := execute(ctx, s, a, m, domain.AgreementStream(cmd.Supplier, cmd.Customer), domain.EvolveAgreements,

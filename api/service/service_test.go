@@ -3,12 +3,15 @@ package service_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/cadena-project/cadena/api/service"
 	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/memory"
 )
 
@@ -303,5 +306,102 @@ func TestDepartmentsCreatedThenUpdated(t *testing.T) {
 	same, err := f.svc.PutDepartment(f.ctx, admin, none, domain.RegisterDepartment{ID: "it", Name: "Information Technology"})
 	if err != nil || same.Created || same.Position != r.Position {
 		t.Fatalf("no-op: %+v %v, want the position of the last event", same, err)
+	}
+}
+
+// barrierStore holds n appends until all n arrive, so that concurrent
+// commands all decide on the same state before any of them writes.
+type barrierStore struct {
+	*memory.Store
+	arrive sync.WaitGroup
+}
+
+func (b *barrierStore) Append(ctx context.Context, stream string, exp eventstore.ExpectedVersion, ev ...eventstore.EventData) (eventstore.AppendResult, error) {
+	b.arrive.Done()
+	b.arrive.Wait()
+	return b.Store.Append(ctx, stream, exp, ev...)
+}
+
+// TestConcurrentRetriesWithOneKeyAnswerTheSame covers a client that retries
+// while its first call is still in flight: both calls decide on the same
+// state, one append wins, and the other must replay it, not get a 409.
+func TestConcurrentRetriesWithOneKeyAnswerTheSame(t *testing.T) {
+	f := setup(t)
+	store := &barrierStore{Store: f.store}
+	store.arrive.Add(2)
+	var mu sync.Mutex
+	clock := now
+	svc := service.New(store, service.Options{Now: func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(time.Millisecond) // the two calls decide at different instants
+		return clock
+	}})
+	results := make([]service.HandoffResult, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m := service.Meta{IdempotencyKey: "k1", CorrelationID: fmt.Sprintf("request-%d", i)}
+			results[i], errs[i] = svc.RequestHandoff(f.ctx, salesTeam, m, domain.RequestHandoff{
+				Supplier: "legal", Customer: "sales", Kind: "contract-review", Title: "Review ACME"})
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if results[0].Handoff.ID != results[1].Handoff.ID || results[0].Position != results[1].Position {
+		t.Fatalf("the two calls answered differently: %+v and %+v", results[0], results[1])
+	}
+}
+
+// TestReadingShowsEventsRecordedSlightlyAhead: occurred_at may be up to
+// five minutes ahead of now, and a read without as_of must show them, as
+// the command's own answer did.
+func TestReadingShowsEventsRecordedSlightlyAhead(t *testing.T) {
+	f := setup(t)
+	if _, err := f.svc.RequestHandoff(f.ctx, salesTeam, none, domain.RequestHandoff{
+		ID: "soon", Supplier: "legal", Customer: "sales", Kind: "nda", Title: "T", At: now.Add(3 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.svc.Execute(f.ctx, legalTeam, none, "soon", domain.Accept{}) // defaults to the previous event's time
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := f.svc.Handoff(f.ctx, salesTeam, "soon", time.Time{})
+	if err != nil || v.Handoff.State != res.Handoff.State || v.Position != res.Position {
+		t.Fatalf("read: state %s position %d err %v; the command answered %s at %d", v.Handoff.State, v.Position, err, res.Handoff.State, res.Position)
+	}
+}
+
+func TestForbiddenAnswersDoNotNameTheParties(t *testing.T) {
+	f := setup(t)
+	f.request(t, "h1")
+	_, readErr := f.svc.Handoff(f.ctx, hrTeam, "h1", time.Time{})
+	_, cmdErr := f.svc.Execute(f.ctx, hrTeam, none, "h1", domain.Escalate{})
+	for _, err := range []error{readErr, cmdErr} {
+		if !errors.Is(err, service.ErrForbidden) || strings.Contains(err.Error(), "legal") || strings.Contains(err.Error(), "sales") {
+			t.Errorf("outsider got %v: want ErrForbidden naming neither party", err)
+		}
+	}
+}
+
+func TestMalformedIDsAreInvalidNotInternalErrors(t *testing.T) {
+	f := setup(t)
+	long := strings.Repeat("a", 300)
+	before := f.head(t)
+	if _, err := f.svc.PutDepartment(f.ctx, admin, none, domain.RegisterDepartment{ID: long, Name: "x"}); !errors.Is(err, domain.ErrInvalid) {
+		t.Errorf("PutDepartment with a 300-byte ID: %v, want ErrInvalid", err)
+	}
+	if _, err := f.svc.SetAgreement(f.ctx, admin, none, domain.SetAgreement{Supplier: "legal", Customer: long + "\x01", ResolveWithin: time.Hour}); !errors.Is(err, domain.ErrInvalid) {
+		t.Errorf("SetAgreement with a bad customer: %v, want ErrInvalid", err)
+	}
+	if f.head(t) != before {
+		t.Fatal("a rejected command appended events")
 	}
 }

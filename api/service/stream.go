@@ -105,6 +105,7 @@ func execute[S any](ctx context.Context, s *Service, a Actor, m Meta, stream str
 	evolve func(S, domain.Event) S, decide func(S) ([]domain.Event, error),
 ) (S, outcome, error) {
 	var zero S
+	dupRetried := false
 	for attempt := 0; ; attempt++ {
 		recs, err := s.load(ctx, stream)
 		if err != nil {
@@ -139,6 +140,9 @@ func execute[S any](ctx context.Context, s *Service, a Actor, m Meta, stream str
 		switch {
 		case errors.Is(err, eventstore.ErrWrongVersion) && attempt < s.maxRetries:
 			continue // someone else wrote first: decide again on the new state
+		case errors.Is(err, eventstore.ErrDuplicateID) && !dupRetried:
+			dupRetried = true
+			continue // a concurrent call with the same key may have won: reload and replay
 		case errors.Is(err, eventstore.ErrDuplicateID):
 			return zero, outcome{}, fmt.Errorf("%w: idempotency key %q was already used for a different request",
 				domain.ErrConflict, m.IdempotencyKey)
