@@ -168,7 +168,7 @@ func replay[S any](evolve func(S, domain.Event) S, recs []recorded, firstID stri
 		}
 		// A command appends its events together; fold the rest of them.
 		end := i
-		for end+1 < len(recs) && recs[end+1].Position > r.Position && sameAppend(recs[end+1].ID, firstID) {
+		for end+1 < len(recs) && sameAppend(recs[end+1].ID, firstID) {
 			end++
 			st = evolve(st, recs[end].Event)
 		}

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -21,13 +18,7 @@ c1,Close,Front Office,2011-10-11 12:00:00+02:00
 	os.WriteFile(bad, []byte("case:concept:name,concept:name,org:group,time:timestamp\nc1,a,G,2011-10-11 09:00:00+02:00\nc1,b,G,later\n"), 0o600)
 	data := filepath.Join(dir, "data")
 	ok := []string{"import", "--data", data, "--format", "receipt-csv", "--resolve-within", "24h", csv}
-	tests := []struct {
-		name       string
-		args       []string
-		code       int
-		stdout     string
-		stderrLine string
-	}{
+	tests := []cliCase{
 		{"help", []string{"help", "import"}, 0, "--group-attr", ""},
 		{"first", ok, 0, "2 departments, 2 pairs, 2 hand-offs (0 returns), 2 agreements", ""},
 		{"again", ok, 0, "appended 0 events", ""},
@@ -43,19 +34,5 @@ c1,Close,Front Office,2011-10-11 12:00:00+02:00
 		{"not xes", []string{"import", "--data", data, "--format", "xes", csv}, 1, "",
 			"cadena: import: log.csv: line 5: no <log> element: not an XES file"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tt.args, &stdout, &stderr)
-			if code != tt.code {
-				t.Fatalf("exit code %d, want %d; stderr: %s", code, tt.code, stderr.String())
-			}
-			if !strings.Contains(stdout.String(), tt.stdout) {
-				t.Fatalf("stdout %q does not contain %q", stdout.String(), tt.stdout)
-			}
-			if tt.stderrLine != "" && stderr.String() != tt.stderrLine+"\n" {
-				t.Fatalf("stderr %q, want the line %q", stderr.String(), tt.stderrLine)
-			}
-		})
-	}
+	runCLICases(t, tests)
 }

@@ -14,13 +14,7 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	tests := []struct {
-		name       string
-		args       []string
-		code       int
-		stdout     string // a substring, "" for no check
-		stderrLine string // the whole of stderr, one line, "" for no check
-	}{
+	tests := []cliCase{
 		{"no command", nil, 2, "", ""},
 		{"help", []string{"help"}, 0, "bench", ""},
 		{"help bench", []string{"help", "bench"}, 0, "--writers", ""},
@@ -39,21 +33,7 @@ func TestRun(t *testing.T) {
 		{"failure", []string{"bench", "--writers", "0"}, 1, "", "cadena: bench: --writers must be at least 1"},
 		{"bench", []string{"bench", "--data", t.TempDir(), "--writers", "4", "--events", "200", "--size", "50"}, 0, "append", ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tt.args, &stdout, &stderr)
-			if code != tt.code {
-				t.Fatalf("exit code %d, want %d; stderr: %s", code, tt.code, stderr.String())
-			}
-			if !strings.Contains(stdout.String(), tt.stdout) {
-				t.Fatalf("stdout %q does not contain %q", stdout.String(), tt.stdout)
-			}
-			if tt.stderrLine != "" && stderr.String() != tt.stderrLine+"\n" {
-				t.Fatalf("stderr %q, want the line %q", stderr.String(), tt.stderrLine)
-			}
-		})
-	}
+	runCLICases(t, tests)
 }
 
 func TestBenchStopsWhenCancelled(t *testing.T) {
@@ -122,5 +102,34 @@ func TestDemoNeverOverwritesATokensFile(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(path); string(b) != real {
 		t.Fatalf("tokens file changed to %s", b)
+	}
+}
+
+// cliCase is one command line and what it must answer.
+type cliCase struct {
+	name       string
+	args       []string
+	code       int
+	stdout     string // a substring, "" for no check
+	stderrLine string // the whole of stderr, one line, "" for no check
+}
+
+// runCLICases runs each command line in turn, in order, as subtests.
+func runCLICases(t *testing.T, tests []cliCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, &stdout, &stderr)
+			if code != tt.code {
+				t.Fatalf("exit code %d, want %d; stderr: %s", code, tt.code, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tt.stdout) {
+				t.Fatalf("stdout %q does not contain %q", stdout.String(), tt.stdout)
+			}
+			if tt.stderrLine != "" && stderr.String() != tt.stderrLine+"\n" {
+				t.Fatalf("stderr %q, want the line %q", stderr.String(), tt.stderrLine)
+			}
+		})
 	}
 }
