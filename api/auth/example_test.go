@@ -4,14 +4,14 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
-	"github.com/cadena-project/cadena/api/service"
 )
 
 // A new token for the head of sales: the token goes to its holder once, the
 // line (with the hash only) into the tokens file.
 func ExampleNewEntry() {
-	token, entry, err := auth.NewEntry("sales-head", service.RoleHead, "sales")
+	token, entry, err := auth.NewEntry("sales-head", api.RoleHead, "sales")
 	if err != nil {
 		panic(err)
 	}

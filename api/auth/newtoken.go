@@ -8,7 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 )
 
 // TokenPrefix starts every token NewToken makes, so that a leaked token is
@@ -34,7 +34,7 @@ func Hash(token string) string {
 
 // NewEntry makes a token for a name, role and department and returns the
 // token (to hand to its holder once) and the entry for the tokens file.
-func NewEntry(name string, role service.Role, department string) (token string, e Entry, err error) {
+func NewEntry(name string, role api.Role, department string) (token string, e Entry, err error) {
 	token, hash := NewToken()
 	e = Entry{Name: name, SHA256: hash, Role: role, Department: department}
 	if err := e.Validate(); err != nil {

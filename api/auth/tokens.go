@@ -26,7 +26,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain"
 )
 
@@ -36,16 +36,16 @@ var ErrInvalidFile = errors.New("invalid tokens file")
 
 // Entry is one token as the tokens file lists it.
 type Entry struct {
-	Name       string       `json:"name"`
-	SHA256     string       `json:"sha256"`
-	Role       service.Role `json:"role"`
-	Department string       `json:"department,omitempty"`
+	Name       string   `json:"name"`
+	SHA256     string   `json:"sha256"`
+	Role       api.Role `json:"role"`
+	Department string   `json:"department,omitempty"`
 }
 
 // Tokens maps token hashes to actors. It is immutable and safe for
 // concurrent use.
 type Tokens struct {
-	byHash map[[sha256.Size]byte]service.Actor
+	byHash map[[sha256.Size]byte]api.Actor
 }
 
 // Load reads and validates a tokens file.
@@ -74,7 +74,7 @@ func Parse(data []byte) (*Tokens, error) {
 // unique, every hash 64 hex digits and unique, the role known, and a
 // department slug for members and heads (none for admins).
 func New(entries []Entry) (*Tokens, error) {
-	t := &Tokens{byHash: make(map[[sha256.Size]byte]service.Actor, len(entries))}
+	t := &Tokens{byHash: make(map[[sha256.Size]byte]api.Actor, len(entries))}
 	names := make(map[string]bool, len(entries))
 	for i, e := range entries {
 		if err := e.Validate(); err != nil {
@@ -89,7 +89,7 @@ func New(entries []Entry) (*Tokens, error) {
 		if _, dup := t.byHash[h]; dup {
 			return nil, fmt.Errorf("%w: token %d (%s): sha256 is used twice", ErrInvalidFile, i, e.Name)
 		}
-		t.byHash[h] = service.Actor{Name: e.Name, Role: e.Role, Department: e.Department}
+		t.byHash[h] = api.Actor{Name: e.Name, Role: e.Role, Department: e.Department}
 	}
 	return t, nil
 }
@@ -111,11 +111,11 @@ func (e Entry) Validate() error {
 		return fmt.Errorf("%s: sha256 must be %d hex digits", e.Name, 2*sha256.Size)
 	}
 	switch e.Role {
-	case service.RoleAdmin:
+	case api.RoleAdmin:
 		if e.Department != "" {
 			return fmt.Errorf("%s: an admin has no department", e.Name)
 		}
-	case service.RoleMember, service.RoleHead:
+	case api.RoleMember, api.RoleHead:
 		if !domain.ValidSlug(e.Department) {
 			return fmt.Errorf("%s: a %s needs a department slug, got %q", e.Name, e.Role, e.Department)
 		}
@@ -127,9 +127,9 @@ func (e Entry) Validate() error {
 
 // Lookup returns the actor a bearer token belongs to; false for an unknown
 // token.
-func (t *Tokens) Lookup(token string) (service.Actor, bool) {
+func (t *Tokens) Lookup(token string) (api.Actor, bool) {
 	if t == nil || token == "" {
-		return service.Actor{}, false
+		return api.Actor{}, false
 	}
 	a, ok := t.byHash[sha256.Sum256([]byte(token))]
 	return a, ok

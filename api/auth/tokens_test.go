@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
-	"github.com/cadena-project/cadena/api/service"
 )
 
 func TestLoadAndLookup(t *testing.T) {
@@ -25,10 +25,10 @@ func TestLoadAndLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, ok := toks.Lookup(opsTok); !ok || a != (service.Actor{Name: "ops", Role: service.RoleAdmin}) {
+	if a, ok := toks.Lookup(opsTok); !ok || a != (api.Actor{Name: "ops", Role: api.RoleAdmin}) {
 		t.Errorf("Lookup(ops) = %+v, %v", a, ok)
 	}
-	want := service.Actor{Name: "sales-team", Role: service.RoleMember, Department: "sales"}
+	want := api.Actor{Name: "sales-team", Role: api.RoleMember, Department: "sales"}
 	if a, ok := toks.Lookup(salesTok); !ok || a != want {
 		t.Errorf("Lookup(sales) = %+v, %v", a, ok)
 	}
@@ -82,7 +82,7 @@ func TestNewToken(t *testing.T) {
 }
 
 func TestNewEntryJSONLineRoundTrips(t *testing.T) {
-	tok, e, err := auth.NewEntry("sales-head", service.RoleHead, "sales")
+	tok, e, err := auth.NewEntry("sales-head", api.RoleHead, "sales")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,10 +94,10 @@ func TestNewEntryJSONLineRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, ok := toks.Lookup(tok); !ok || a.Role != service.RoleHead || a.Department != "sales" {
+	if a, ok := toks.Lookup(tok); !ok || a.Role != api.RoleHead || a.Department != "sales" {
 		t.Errorf("Lookup = %+v, %v", a, ok)
 	}
-	if _, _, err := auth.NewEntry("x", service.RoleMember, ""); err == nil {
+	if _, _, err := auth.NewEntry("x", api.RoleMember, ""); err == nil {
 		t.Error("NewEntry(member without department) succeeded")
 	}
 }

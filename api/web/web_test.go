@@ -190,9 +190,9 @@ var placeholder = regexp.MustCompile(`\{[^}]*\}`)
 
 // Every call the page makes exists in the API's OpenAPI document.
 func TestEndpointsInOpenAPI(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("..", "openapi.json"))
+	raw, err := os.ReadFile(filepath.Join("..", "rest", "openapi.json"))
 	if os.IsNotExist(err) {
-		t.Skip("api/openapi.json is not in this tree yet; the page's endpoints cannot be checked against it")
+		t.Skip("api/rest/openapi.json is not in this tree yet; the page's endpoints cannot be checked against it")
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +201,7 @@ func TestEndpointsInOpenAPI(t *testing.T) {
 		Paths map[string]map[string]json.RawMessage `json:"paths"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatalf("api/openapi.json: %v", err)
+		t.Fatalf("api/rest/openapi.json: %v", err)
 	}
 	paths := map[string]map[string]json.RawMessage{}
 	for p, ops := range doc.Paths {
@@ -211,11 +211,11 @@ func TestEndpointsInOpenAPI(t *testing.T) {
 		method, path := ep[0], ep[1]
 		ops, ok := paths[placeholder.ReplaceAllString(path, "{}")]
 		if !ok {
-			t.Errorf("%s %s: no such path in api/openapi.json", method, path)
+			t.Errorf("%s %s: no such path in api/rest/openapi.json", method, path)
 			continue
 		}
 		if _, ok := ops[strings.ToLower(method)]; !ok {
-			t.Errorf("%s %s: the path has no %s operation in api/openapi.json", method, path, method)
+			t.Errorf("%s %s: the path has no %s operation in api/rest/openapi.json", method, path, method)
 		}
 	}
 }
@@ -223,9 +223,9 @@ func TestEndpointsInOpenAPI(t *testing.T) {
 // The canned responses of the browser tests have the shapes the API
 // documents, so the page is tested against what it will really get.
 func TestCannedDataMatchesOpenAPI(t *testing.T) {
-	path := filepath.Join("..", "openapi.json")
+	path := filepath.Join("..", "rest", "openapi.json")
 	if _, err := os.Stat(path); os.IsNotExist(err) {
-		t.Skip("api/openapi.json is not in this tree yet; the canned responses cannot be checked against it")
+		t.Skip("api/rest/openapi.json is not in this tree yet; the canned responses cannot be checked against it")
 	}
 	doc, err := openapi3.NewLoader().LoadFromFile(path)
 	if err != nil {
@@ -240,7 +240,7 @@ func TestCannedDataMatchesOpenAPI(t *testing.T) {
 	} {
 		ref, ok := doc.Components.Schemas[schema]
 		if !ok {
-			t.Errorf("%s: no schema %s in api/openapi.json", file, schema)
+			t.Errorf("%s: no schema %s in api/rest/openapi.json", file, schema)
 			continue
 		}
 		raw, err := os.ReadFile(filepath.Join("testdata", file))

@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
-	"github.com/cadena-project/cadena/api/service"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/demo"
 	"github.com/cadena-project/cadena/eventstore/bolt"
 )
@@ -87,7 +87,7 @@ func seedDemo(ctx context.Context, dir string, seed uint64) (demo.Summary, error
 	if err != nil || head > 0 {
 		return demo.Summary{}, err
 	}
-	return demo.Seed(ctx, service.New(store, service.Options{}), time.Now(), seed)
+	return demo.Seed(ctx, api.New(store, api.Options{}), time.Now(), seed)
 }
 
 // writeDemoTokens writes a tokens file with fresh admin, member and head
@@ -96,11 +96,11 @@ func seedDemo(ctx context.Context, dir string, seed uint64) (demo.Summary, error
 func writeDemoTokens(path string) ([]string, error) {
 	specs := []struct {
 		name, dept string
-		role       service.Role
+		role       api.Role
 	}{
-		{"demo-admin", "", service.RoleAdmin},
-		{"sales-team", "sales", service.RoleMember},
-		{"legal-head", "legal", service.RoleHead},
+		{"demo-admin", "", api.RoleAdmin},
+		{"sales-team", "sales", api.RoleMember},
+		{"legal-head", "legal", api.RoleHead},
 	}
 	var file struct {
 		Tokens []auth.Entry `json:"tokens"`

@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
-	"github.com/cadena-project/cadena/api/service"
 )
 
 // e2eTokens are the tokens of the end-to-end organisation: it supplies
@@ -38,13 +38,13 @@ func writeTokensFile(t testing.TB, path string) e2eTokens {
 	specs := []struct {
 		tok        *string
 		name, dept string
-		role       service.Role
+		role       api.Role
 	}{
-		{&toks.Admin, "ops", "", service.RoleAdmin},
-		{&toks.ITHead, "it-head", "it", service.RoleHead},
-		{&toks.IT, "it-team", "it", service.RoleMember},
-		{&toks.Sales, "sales-team", "sales", service.RoleMember},
-		{&toks.Legal, "legal-team", "legal", service.RoleMember},
+		{&toks.Admin, "ops", "", api.RoleAdmin},
+		{&toks.ITHead, "it-head", "it", api.RoleHead},
+		{&toks.IT, "it-team", "it", api.RoleMember},
+		{&toks.Sales, "sales-team", "sales", api.RoleMember},
+		{&toks.Legal, "legal-team", "legal", api.RoleMember},
 	}
 	var file struct {
 		Tokens []auth.Entry `json:"tokens"`

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
 	"github.com/cadena-project/cadena/eventstore/bolt"
 )
@@ -82,7 +82,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	sum, err := importer.Run(ctx, service.New(store, service.Options{}), plan, importer.Options{ResolveWithin: *resolve})
+	sum, err := importer.Run(ctx, api.New(store, api.Options{}), plan, importer.Options{ResolveWithin: *resolve})
 	if err != nil {
 		return fmt.Errorf("import: %w (%d commands done; importing again resumes)", err, sum.Commands)
 	}

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
-	"github.com/cadena-project/cadena/api/service"
 )
 
 func TestRun(t *testing.T) {
@@ -77,14 +77,14 @@ func TestTokenNew(t *testing.T) {
 	if entry.SHA256 != auth.Hash(token) {
 		t.Errorf("entry sha256 %s, the token hashes to %s", entry.SHA256, auth.Hash(token))
 	}
-	if entry.Role != service.RoleMember || entry.Department != "sales" || entry.Name != "sales-member" {
+	if entry.Role != api.RoleMember || entry.Department != "sales" || entry.Name != "sales-member" {
 		t.Errorf("entry %+v", entry)
 	}
 	toks, err := auth.New([]auth.Entry{entry})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, ok := toks.Lookup(token); !ok || a.Department != "sales" || a.Role != service.RoleMember {
+	if a, ok := toks.Lookup(token); !ok || a.Department != "sales" || a.Role != api.RoleMember {
 		t.Errorf("the token authenticates as %+v, %v", a, ok)
 	}
 }

@@ -20,7 +20,7 @@ import (
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
 	"github.com/cadena-project/cadena/api/metrics"
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api/rest"
 	"github.com/cadena-project/cadena/api/web"
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/bolt"
@@ -107,8 +107,8 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 	reg.MustRegister(metrics.NewBusiness(pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Now: time.Now}))
 	httpMetrics := metrics.NewHTTP(reg)
 
-	svc := service.New(store, service.Options{})
-	srv := api.New(api.Config{
+	svc := api.New(store, api.Options{})
+	srv := rest.New(rest.Config{
 		Service:        svc,
 		Figures:        pairs,
 		Catalog:        cat,
@@ -189,7 +189,7 @@ wait:
 // can tell (KurrentDB), the store is reachable: a replica that lost its
 // cluster leaves the load balancer and comes back by itself.
 type readiness struct {
-	api.Progress
+	rest.Progress
 	storeReady func(context.Context) error // nil: always reachable
 }
 

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
-	"github.com/cadena-project/cadena/api/service"
 )
 
 // runToken handles "cadena token new".
@@ -32,7 +32,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			n = *dept + "-" + *role
 		}
 	}
-	token, entry, err := auth.NewEntry(n, service.Role(*role), *dept)
+	token, entry, err := auth.NewEntry(n, api.Role(*role), *dept)
 	if err != nil {
 		return fmt.Errorf("token new: %w", err)
 	}

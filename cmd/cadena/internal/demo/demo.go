@@ -9,16 +9,16 @@ import (
 	"slices"
 	"time"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain"
 )
 
 // Commands is what the demo needs of the application service.
 type Commands interface {
-	PutDepartment(ctx context.Context, a service.Actor, m service.Meta, cmd domain.RegisterDepartment) (service.DepartmentResult, error)
-	SetAgreement(ctx context.Context, a service.Actor, m service.Meta, cmd domain.SetAgreement) (service.AgreementResult, error)
-	RequestHandoff(ctx context.Context, a service.Actor, m service.Meta, cmd domain.RequestHandoff) (service.HandoffResult, error)
-	Execute(ctx context.Context, a service.Actor, m service.Meta, id string, cmd domain.HandoffCommand) (service.HandoffResult, error)
+	PutDepartment(ctx context.Context, a api.Actor, m api.Meta, cmd domain.RegisterDepartment) (api.DepartmentResult, error)
+	SetAgreement(ctx context.Context, a api.Actor, m api.Meta, cmd domain.SetAgreement) (api.AgreementResult, error)
+	RequestHandoff(ctx context.Context, a api.Actor, m api.Meta, cmd domain.RequestHandoff) (api.HandoffResult, error)
+	Execute(ctx context.Context, a api.Actor, m api.Meta, id string, cmd domain.HandoffCommand) (api.HandoffResult, error)
 }
 
 // Summary counts what Seed recorded.
@@ -44,7 +44,7 @@ type step struct {
 // Days before now. The same seed gives the same organisation.
 func Seed(ctx context.Context, cmds Commands, now time.Time, seed uint64) (Summary, error) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
-	admin := service.Actor{Name: "demo-seed", Role: service.RoleAdmin}
+	admin := api.Actor{Name: "demo-seed", Role: api.RoleAdmin}
 	start := now.Add(-Days * 24 * time.Hour).Truncate(time.Hour)
 	var sum Summary
 	var plan []step
@@ -55,7 +55,7 @@ func Seed(ctx context.Context, cmds Commands, now time.Time, seed uint64) (Summa
 	for _, d := range departments {
 		cmd := domain.RegisterDepartment{ID: d.id, Name: d.name, At: start.Add(-time.Hour)}
 		add(cmd.At, func(ctx context.Context) (uint64, error) {
-			r, err := cmds.PutDepartment(ctx, admin, service.Meta{}, cmd)
+			r, err := cmds.PutDepartment(ctx, admin, api.Meta{}, cmd)
 			return r.Position, err
 		})
 		sum.Departments++
@@ -65,7 +65,7 @@ func Seed(ctx context.Context, cmds Commands, now time.Time, seed uint64) (Summa
 			cmd := domain.SetAgreement{Supplier: p.supplier, Customer: p.customer,
 				ResolveWithin: resolve, RespondWithin: respond, At: at}
 			add(at, func(ctx context.Context) (uint64, error) {
-				r, err := cmds.SetAgreement(ctx, admin, service.Meta{}, cmd)
+				r, err := cmds.SetAgreement(ctx, admin, api.Meta{}, cmd)
 				return r.Position, err
 			})
 			sum.Agreements++
@@ -109,12 +109,12 @@ func Seed(ctx context.Context, cmds Commands, now time.Time, seed uint64) (Summa
 // planned is one command of one hand-off at its business time.
 type planned struct {
 	at   time.Time
-	exec func(ctx context.Context, cmds Commands, a service.Actor) (uint64, error)
+	exec func(ctx context.Context, cmds Commands, a api.Actor) (uint64, error)
 }
 
-func command(id string, cmd domain.HandoffCommand) func(context.Context, Commands, service.Actor) (uint64, error) {
-	return func(ctx context.Context, cmds Commands, a service.Actor) (uint64, error) {
-		r, err := cmds.Execute(ctx, a, service.Meta{}, id, cmd)
+func command(id string, cmd domain.HandoffCommand) func(context.Context, Commands, api.Actor) (uint64, error) {
+	return func(ctx context.Context, cmds Commands, a api.Actor) (uint64, error) {
+		r, err := cmds.Execute(ctx, a, api.Meta{}, id, cmd)
 		return r.Position, err
 	}
 }
@@ -124,8 +124,8 @@ func command(id string, cmd domain.HandoffCommand) func(context.Context, Command
 func lifecycle(rng *rand.Rand, p profile, id string, requested, now time.Time) []planned {
 	title := fmt.Sprintf(p.titles[rng.IntN(len(p.titles))], subjects[rng.IntN(len(subjects))])
 	req := domain.RequestHandoff{ID: id, Supplier: p.supplier, Customer: p.customer, Kind: p.kind, Title: title, At: requested}
-	out := []planned{{requested, func(ctx context.Context, cmds Commands, a service.Actor) (uint64, error) {
-		r, err := cmds.RequestHandoff(ctx, a, service.Meta{}, req)
+	out := []planned{{requested, func(ctx context.Context, cmds Commands, a api.Actor) (uint64, error) {
+		r, err := cmds.RequestHandoff(ctx, a, api.Meta{}, req)
 		return r.Position, err
 	}}}
 	t := requested

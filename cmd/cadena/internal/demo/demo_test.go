@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/demo"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore/memory"
@@ -17,7 +17,7 @@ func TestSeedBuildsARealisticOrganisation(t *testing.T) {
 	seed := func() (demo.Summary, *memory.Store) {
 		store := memory.New(memory.Options{})
 		t.Cleanup(func() { store.Close() })
-		svc := service.New(store, service.Options{Now: func() time.Time { return now }})
+		svc := api.New(store, api.Options{Now: func() time.Time { return now }})
 		sum, err := demo.Seed(context.Background(), svc, now, 7)
 		if err != nil {
 			t.Fatal(err)

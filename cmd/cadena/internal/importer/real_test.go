@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore/bolt"
@@ -65,7 +65,7 @@ func importInto(tb testing.TB, dir string, data []byte, read func(io.Reader, str
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { store.Close() })
-	sum, err := importer.Run(context.Background(), service.New(store, service.Options{}), p, opts)
+	sum, err := importer.Run(context.Background(), api.New(store, api.Options{}), p, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestImportReceipt(t *testing.T) {
 	}
 
 	head, _ := store.Head(context.Background())
-	again, err := importer.Run(context.Background(), service.New(store, service.Options{}), p, importer.Options{ResolveWithin: 72 * time.Hour})
+	again, err := importer.Run(context.Background(), api.New(store, api.Options{}), p, importer.Options{ResolveWithin: 72 * time.Hour})
 	if err != nil {
 		t.Fatalf("importing again: %v", err)
 	}

@@ -8,22 +8,22 @@ import (
 	"slices"
 	"time"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain"
 )
 
 // Commands is what an import needs of the application service.
 type Commands interface {
 	Department(ctx context.Context, id string) (domain.Department, error)
-	PutDepartment(ctx context.Context, a service.Actor, m service.Meta, cmd domain.RegisterDepartment) (service.DepartmentResult, error)
-	SetAgreement(ctx context.Context, a service.Actor, m service.Meta, cmd domain.SetAgreement) (service.AgreementResult, error)
-	RequestHandoff(ctx context.Context, a service.Actor, m service.Meta, cmd domain.RequestHandoff) (service.HandoffResult, error)
-	Execute(ctx context.Context, a service.Actor, m service.Meta, id string, cmd domain.HandoffCommand) (service.HandoffResult, error)
+	PutDepartment(ctx context.Context, a api.Actor, m api.Meta, cmd domain.RegisterDepartment) (api.DepartmentResult, error)
+	SetAgreement(ctx context.Context, a api.Actor, m api.Meta, cmd domain.SetAgreement) (api.AgreementResult, error)
+	RequestHandoff(ctx context.Context, a api.Actor, m api.Meta, cmd domain.RequestHandoff) (api.HandoffResult, error)
+	Execute(ctx context.Context, a api.Actor, m api.Meta, id string, cmd domain.HandoffCommand) (api.HandoffResult, error)
 }
 
 // Actor is the admin actor recorded on imported events. Idempotency keys
 // are scoped to it, so it must not change between imports.
-var Actor = service.Actor{Name: "importer", Role: service.RoleAdmin}
+var Actor = api.Actor{Name: "importer", Role: api.RoleAdmin}
 
 // Options tune Run.
 type Options struct {
@@ -75,7 +75,7 @@ func Run(ctx context.Context, cmds Commands, p *Plan, opts Options) (Summary, er
 			if !errors.Is(err, domain.ErrNotFound) {
 				return 0, err
 			}
-			r, err := cmds.PutDepartment(ctx, Actor, service.Meta{}, cmd)
+			r, err := cmds.PutDepartment(ctx, Actor, api.Meta{}, cmd)
 			return r.Position, err
 		})
 	}
@@ -83,7 +83,7 @@ func Run(ctx context.Context, cmds Commands, p *Plan, opts Options) (Summary, er
 		for _, pr := range p.Pairs {
 			cmd := domain.SetAgreement{Supplier: pr.Supplier, Customer: pr.Customer,
 				ResolveWithin: opts.ResolveWithin, At: pr.At}
-			m := service.Meta{IdempotencyKey: fmt.Sprintf("import/agreement/%s/%s/%d",
+			m := api.Meta{IdempotencyKey: fmt.Sprintf("import/agreement/%s/%s/%d",
 				pr.Supplier, pr.Customer, int64(opts.ResolveWithin/time.Second))}
 			add(pr.At, "setting the agreement "+pr.Supplier+" -> "+pr.Customer, func(ctx context.Context) (uint64, error) {
 				r, err := cmds.SetAgreement(ctx, Actor, m, cmd)
@@ -94,7 +94,7 @@ func Run(ctx context.Context, cmds Commands, p *Plan, opts Options) (Summary, er
 	}
 	for _, h := range p.Handoffs {
 		for i, s := range h.Steps {
-			m := service.Meta{IdempotencyKey: fmt.Sprintf("import/%s/%d", h.ID, i)}
+			m := api.Meta{IdempotencyKey: fmt.Sprintf("import/%s/%d", h.ID, i)}
 			what := fmt.Sprintf("case %q: %s of hand-off %s (%s -> %s)", h.Case, s.Verb, h.ID, h.Supplier, h.Customer)
 			add(s.At, what, handoffStep(cmds, p.Kind, h, s, m))
 		}
@@ -115,7 +115,7 @@ func Run(ctx context.Context, cmds Commands, p *Plan, opts Options) (Summary, er
 	return sum, nil
 }
 
-func handoffStep(cmds Commands, kind string, h Handoff, s Step, m service.Meta) func(context.Context) (uint64, error) {
+func handoffStep(cmds Commands, kind string, h Handoff, s Step, m api.Meta) func(context.Context) (uint64, error) {
 	var cmd domain.HandoffCommand
 	switch s.Verb {
 	case Request:

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore/memory"
@@ -18,7 +18,7 @@ func TestRunSample(t *testing.T) {
 	ctx := context.Background()
 	store := memory.New(memory.Options{})
 	t.Cleanup(func() { store.Close() })
-	svc := service.New(store, service.Options{})
+	svc := api.New(store, api.Options{})
 	log, err := importer.ReadCSV(strings.NewReader(sampleCSV), "org:group")
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package api_test
+package rest_test
 
 import (
 	"bufio"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cadena-project/cadena/api"
+	"github.com/cadena-project/cadena/api/rest"
 )
 
 func TestOpenEndpoints(t *testing.T) {
@@ -22,7 +22,7 @@ func TestOpenEndpoints(t *testing.T) {
 		t.Errorf("openapi %v", doc["openapi"])
 	}
 
-	withMetrics := newHarness(t, func(c *api.Config) {
+	withMetrics := newHarness(t, func(c *rest.Config) {
 		c.MetricsHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 			w.Write([]byte("cadena_up 1\n"))

@@ -1,4 +1,4 @@
-package api_test
+package rest_test
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ import (
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api/rest"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/catalog"
 	"github.com/cadena-project/cadena/projections/handoffindex"
@@ -41,16 +41,16 @@ const (
 
 func testTokens(t *testing.T) *auth.Tokens {
 	t.Helper()
-	entry := func(tok, name string, role service.Role, dept string) auth.Entry {
+	entry := func(tok, name string, role api.Role, dept string) auth.Entry {
 		return auth.Entry{Name: name, SHA256: auth.Hash(tok), Role: role, Department: dept}
 	}
 	toks, err := auth.New([]auth.Entry{
-		entry(tokAdmin, "ops", service.RoleAdmin, ""),
-		entry(tokSales, "sales-team", service.RoleMember, "sales"),
-		entry(tokSalesHead, "sales-head", service.RoleHead, "sales"),
-		entry(tokIT, "it-team", service.RoleMember, "it"),
-		entry(tokITHead, "it-head", service.RoleHead, "it"),
-		entry(tokLegal, "legal-team", service.RoleMember, "legal"),
+		entry(tokAdmin, "ops", api.RoleAdmin, ""),
+		entry(tokSales, "sales-team", api.RoleMember, "sales"),
+		entry(tokSalesHead, "sales-head", api.RoleHead, "sales"),
+		entry(tokIT, "it-team", api.RoleMember, "it"),
+		entry(tokITHead, "it-head", api.RoleHead, "it"),
+		entry(tokLegal, "legal-team", api.RoleMember, "legal"),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +73,7 @@ type harness struct {
 // fixed so that two answers about the same state are byte for byte equal.
 var now = time.Now().Add(time.Minute).UTC()
 
-func newHarness(t *testing.T, opts ...func(*api.Config)) *harness {
+func newHarness(t *testing.T, opts ...func(*rest.Config)) *harness {
 	t.Helper()
 	store := newStore(t)
 	pairs := pairstats.New(pairstats.Options{AnonymityMin: 2})
@@ -93,8 +93,8 @@ func newHarness(t *testing.T, opts ...func(*api.Config)) *harness {
 	}
 	h := &harness{t: t, store: store, runner: runner, progress: &heldProgress{Runner: runner},
 		logs: &syncBuffer{}, observed: &observations{}}
-	cfg := api.Config{
-		Service:         service.New(store, service.Options{}),
+	cfg := rest.Config{
+		Service:         api.New(store, api.Options{}),
 		Figures:         pairs,
 		Catalog:         cat,
 		Handoffs:        index,
@@ -108,7 +108,7 @@ func newHarness(t *testing.T, opts ...func(*api.Config)) *harness {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	h.handler = api.New(cfg).Handler()
+	h.handler = rest.New(cfg).Handler()
 	return h
 }
 
@@ -210,7 +210,7 @@ func loadDoc(t *testing.T) (*openapi3.T, routers.Router) {
 	t.Helper()
 	docOnce.Do(func() {
 		loader := openapi3.NewLoader()
-		doc, docErr = loader.LoadFromData(api.OpenAPI())
+		doc, docErr = loader.LoadFromData(rest.OpenAPI())
 		if docErr != nil {
 			return
 		}

@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/projections/pairstats"
@@ -26,7 +26,7 @@ func TestProblemFor(t *testing.T) {
 		{badRequest("limit", "no"), 400, "limit", false},
 		{wrap(&pairstats.WindowError{Field: "from", Reason: "not a date"}), 400, "from", false},
 		{errUnknownToken, 401, "", false},
-		{wrap(service.ErrForbidden), 403, "", false},
+		{wrap(api.ErrForbidden), 403, "", false},
 		{wrap(domain.ErrNotFound), 404, "", false},
 		{echo.ErrNotFound, 404, "", false},
 		{echo.ErrMethodNotAllowed, 405, "", false},

@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"context"
@@ -7,15 +7,15 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections/catalog"
 )
 
 // DepartmentService runs the department commands.
 type DepartmentService interface {
-	PutDepartment(ctx context.Context, a service.Actor, m service.Meta, cmd domain.RegisterDepartment) (service.DepartmentResult, error)
-	RetireDepartment(ctx context.Context, a service.Actor, m service.Meta, cmd domain.RetireDepartment) (service.DepartmentResult, error)
+	PutDepartment(ctx context.Context, a api.Actor, m api.Meta, cmd domain.RegisterDepartment) (api.DepartmentResult, error)
+	RetireDepartment(ctx context.Context, a api.Actor, m api.Meta, cmd domain.RetireDepartment) (api.DepartmentResult, error)
 	Department(ctx context.Context, id string) (domain.Department, error)
 }
 

@@ -1,4 +1,4 @@
-package api_test
+package rest_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/cadena-project/cadena/api"
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api/rest"
 )
 
 // TestErrors drives every error status and checks that it is a problem
@@ -158,14 +158,14 @@ func TestInternalErrorsSayNothing(t *testing.T) {
 }
 
 // panicky is a service whose hand-off view panics.
-type panicky struct{ api.Service }
+type panicky struct{ rest.Service }
 
-func (panicky) Handoff(context.Context, service.Actor, string, time.Time) (service.HandoffView, error) {
+func (panicky) Handoff(context.Context, api.Actor, string, time.Time) (api.HandoffView, error) {
 	panic("nil map somewhere")
 }
 
 func TestPanicsAreInternalErrors(t *testing.T) {
-	h := newHarness(t, func(c *api.Config) { c.Service = panicky{c.Service} })
+	h := newHarness(t, func(c *rest.Config) { c.Service = panicky{c.Service} })
 	rec := h.do(req{method: "GET", path: "/api/v1/handoffs/h", token: tokAdmin})
 	checkProblem(t, rec, http.StatusInternalServerError)
 	if strings.Contains(rec.Body.String(), "nil map") || !strings.Contains(h.logs.String(), "nil map somewhere") {

@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"context"
@@ -9,16 +9,16 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections/handoffindex"
 )
 
 // HandoffService runs the hand-off commands and shows one hand-off.
 type HandoffService interface {
-	RequestHandoff(ctx context.Context, a service.Actor, m service.Meta, cmd domain.RequestHandoff) (service.HandoffResult, error)
-	Execute(ctx context.Context, a service.Actor, m service.Meta, id string, cmd domain.HandoffCommand) (service.HandoffResult, error)
-	Handoff(ctx context.Context, a service.Actor, id string, asOf time.Time) (service.HandoffView, error)
+	RequestHandoff(ctx context.Context, a api.Actor, m api.Meta, cmd domain.RequestHandoff) (api.HandoffResult, error)
+	Execute(ctx context.Context, a api.Actor, m api.Meta, id string, cmd domain.HandoffCommand) (api.HandoffResult, error)
+	Handoff(ctx context.Context, a api.Actor, id string, asOf time.Time) (api.HandoffView, error)
 }
 
 // HandoffIndex is the read model behind the list of hand-offs.

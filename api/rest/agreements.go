@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"context"
@@ -8,13 +8,13 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain"
 )
 
 // AgreementService sets agreements.
 type AgreementService interface {
-	SetAgreement(ctx context.Context, a service.Actor, m service.Meta, cmd domain.SetAgreement) (service.AgreementResult, error)
+	SetAgreement(ctx context.Context, a api.Actor, m api.Meta, cmd domain.SetAgreement) (api.AgreementResult, error)
 }
 
 type agreementJSON struct {

@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/projections/pairstats"
@@ -82,7 +82,7 @@ func problemFor(err error) (problem, bool) {
 	case errors.As(err, &tooBig):
 		return p(http.StatusRequestEntityTooLarge, "too-large",
 			fmt.Sprintf("the request body is over %d bytes", maxBody)), false
-	case errors.Is(err, service.ErrForbidden):
+	case errors.Is(err, api.ErrForbidden):
 		return p(http.StatusForbidden, "forbidden", err.Error()), false
 	case errors.As(err, &ve):
 		pr := p(http.StatusUnprocessableEntity, "invalid", err.Error())

@@ -1,10 +1,10 @@
-package api
+package rest
 
 import (
 	"encoding/json"
 	"time"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain"
 )
 
@@ -59,7 +59,7 @@ type timelineEntryJSON struct {
 }
 
 // handoffOf shows a hand-off as a command left it, as of now.
-func (s *Server) handoffOf(a service.Actor, h domain.Handoff, position uint64) handoffJSON {
+func (s *Server) handoffOf(a api.Actor, h domain.Handoff, position uint64) handoffJSON {
 	now := s.cfg.Now().UTC()
 	if now.Before(h.LastAt) {
 		now = h.LastAt // recorded a little in the future
@@ -69,7 +69,7 @@ func (s *Server) handoffOf(a service.Actor, h domain.Handoff, position uint64) h
 	return out
 }
 
-func (s *Server) viewOf(a service.Actor, v service.HandoffView) handoffJSON {
+func (s *Server) viewOf(a api.Actor, v api.HandoffView) handoffJSON {
 	out := handoffBase(a, v.Handoff, v.AsOf.UTC(), v.SupplierOwned)
 	out.Position = v.Position
 	showRatings := a.CanSeeRatings(v.Handoff.Customer)
@@ -81,7 +81,7 @@ func (s *Server) viewOf(a service.Actor, v service.HandoffView) handoffJSON {
 	return out
 }
 
-func handoffBase(a service.Actor, h domain.Handoff, asOf time.Time, owned time.Duration) handoffJSON {
+func handoffBase(a api.Actor, h domain.Handoff, asOf time.Time, owned time.Duration) handoffJSON {
 	out := handoffJSON{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer, Kind: h.Kind, Title: h.Title,
 		State: h.State, RequestedAt: h.RequestedAt.UTC(), FirstResponseAt: timePtr(h.FirstResponseAt),
 		LatestDeliveryAt: timePtr(h.LatestDeliveryAt), Deliveries: h.Deliveries, Returns: h.Returns,

@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 )
 
 // Headers the API reads or writes.
@@ -133,8 +133,8 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 
 // actorOf returns the authenticated actor; the zero Actor before
 // authentication.
-func actorOf(c echo.Context) service.Actor {
-	a, _ := c.Get(keyActor).(service.Actor)
+func actorOf(c echo.Context) api.Actor {
+	a, _ := c.Get(keyActor).(api.Actor)
 	return a
 }
 
@@ -142,7 +142,7 @@ func actorOf(c echo.Context) service.Actor {
 func adminOnly(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if a := actorOf(c); !a.IsAdmin() {
-			return fmt.Errorf("%w: only an admin may manage departments (%s %q)", service.ErrForbidden, a.Role, a.Name)
+			return fmt.Errorf("%w: only an admin may manage departments (%s %q)", api.ErrForbidden, a.Role, a.Name)
 		}
 		return next(c)
 	}
@@ -178,8 +178,8 @@ func (s *Server) guardWrite(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // meta returns what a command carries into its events' metadata.
-func meta(c echo.Context) service.Meta {
-	return service.Meta{IdempotencyKey: c.Request().Header.Get(headerIdempotencyKey), CorrelationID: requestID(c)}
+func meta(c echo.Context) api.Meta {
+	return api.Meta{IdempotencyKey: c.Request().Header.Get(headerIdempotencyKey), CorrelationID: requestID(c)}
 }
 
 // awaitPosition makes a read given ?min_position=N wait until the

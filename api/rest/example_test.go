@@ -1,4 +1,4 @@
-package api_test
+package rest_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api/rest"
 	"github.com/cadena-project/cadena/eventstore/memory"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/catalog"
@@ -29,7 +29,7 @@ func Example() {
 	defer cancel()
 	go runner.Run(ctx)
 
-	token, entry, err := auth.NewEntry("ops", service.RoleAdmin, "")
+	token, entry, err := auth.NewEntry("ops", api.RoleAdmin, "")
 	if err != nil {
 		panic(err)
 	}
@@ -37,8 +37,8 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	srv := api.New(api.Config{
-		Service: service.New(store, service.Options{}),
+	srv := rest.New(rest.Config{
+		Service: api.New(store, api.Options{}),
 		Figures: pairs, Catalog: cat, Handoffs: index, Progress: runner,
 		Tokens: tokens, Logger: slog.New(slog.DiscardHandler),
 	})

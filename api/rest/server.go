@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"context"
@@ -9,24 +9,24 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
-	"github.com/cadena-project/cadena/api/service"
 	"github.com/cadena-project/cadena/projections"
 )
 
 // Service is the application service: commands and the hand-off view. It
-// is satisfied by *service.Service.
+// is satisfied by *api.Service.
 type Service interface {
 	DepartmentService
 	AgreementService
 	HandoffService
 }
 
-var _ Service = (*service.Service)(nil)
+var _ Service = (*api.Service)(nil)
 
 // TokenLookup authenticates a bearer token; *auth.Tokens satisfies it.
 type TokenLookup interface {
-	Lookup(token string) (service.Actor, bool)
+	Lookup(token string) (api.Actor, bool)
 }
 
 var _ TokenLookup = (*auth.Tokens)(nil)
@@ -34,7 +34,7 @@ var _ TokenLookup = (*auth.Tokens)(nil)
 // noTokens knows no token: every authenticated route answers 401.
 type noTokens struct{}
 
-func (noTokens) Lookup(string) (service.Actor, bool) { return service.Actor{}, false }
+func (noTokens) Lookup(string) (api.Actor, bool) { return api.Actor{}, false }
 
 // Progress tells how far the projections have followed the log; the
 // projection runner satisfies it.

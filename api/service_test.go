@@ -1,4 +1,4 @@
-package service_test
+package api_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cadena-project/cadena/api/service"
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/memory"
@@ -17,18 +17,18 @@ import (
 
 var (
 	now       = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	admin     = service.Actor{Name: "ops", Role: service.RoleAdmin}
-	salesTeam = service.Actor{Name: "sales-team", Role: service.RoleMember, Department: "sales"}
-	salesHead = service.Actor{Name: "sales-head", Role: service.RoleHead, Department: "sales"}
-	legalTeam = service.Actor{Name: "legal-team", Role: service.RoleMember, Department: "legal"}
-	legalHead = service.Actor{Name: "legal-head", Role: service.RoleHead, Department: "legal"}
-	hrTeam    = service.Actor{Name: "hr-team", Role: service.RoleMember, Department: "hr"}
-	none      = service.Meta{}
+	admin     = api.Actor{Name: "ops", Role: api.RoleAdmin}
+	salesTeam = api.Actor{Name: "sales-team", Role: api.RoleMember, Department: "sales"}
+	salesHead = api.Actor{Name: "sales-head", Role: api.RoleHead, Department: "sales"}
+	legalTeam = api.Actor{Name: "legal-team", Role: api.RoleMember, Department: "legal"}
+	legalHead = api.Actor{Name: "legal-head", Role: api.RoleHead, Department: "legal"}
+	hrTeam    = api.Actor{Name: "hr-team", Role: api.RoleMember, Department: "hr"}
+	none      = api.Meta{}
 )
 
 type fixture struct {
 	store *memory.Store
-	svc   *service.Service
+	svc   *api.Service
 	ctx   context.Context
 }
 
@@ -36,7 +36,7 @@ func setup(t *testing.T) *fixture {
 	t.Helper()
 	store := memory.New(memory.Options{})
 	t.Cleanup(func() { store.Close() })
-	f := &fixture{store: store, svc: service.New(store, service.Options{Now: func() time.Time { return now }}), ctx: context.Background()}
+	f := &fixture{store: store, svc: api.New(store, api.Options{Now: func() time.Time { return now }}), ctx: context.Background()}
 	for _, id := range []string{"sales", "legal", "hr"} {
 		if _, err := f.svc.PutDepartment(f.ctx, admin, none, domain.RegisterDepartment{ID: id, Name: id, At: now.Add(-48 * time.Hour)}); err != nil {
 			t.Fatal(err)
@@ -54,7 +54,7 @@ func (f *fixture) head(t *testing.T) uint64 {
 	return h
 }
 
-func (f *fixture) request(t *testing.T, id string) service.HandoffResult {
+func (f *fixture) request(t *testing.T, id string) api.HandoffResult {
 	t.Helper()
 	r, err := f.svc.RequestHandoff(f.ctx, salesTeam, none, domain.RequestHandoff{
 		ID: id, Supplier: "legal", Customer: "sales", Kind: "contract-review", Title: "Review ACME", At: now.Add(-24 * time.Hour)})
@@ -66,7 +66,7 @@ func (f *fixture) request(t *testing.T, id string) service.HandoffResult {
 
 func TestLifecycleThroughTheService(t *testing.T) {
 	f := setup(t)
-	if _, err := f.svc.SetAgreement(f.ctx, salesHead, none, domain.SetAgreement{Supplier: "legal", Customer: "sales", ResolveWithin: 72 * time.Hour}); !errors.Is(err, service.ErrForbidden) {
+	if _, err := f.svc.SetAgreement(f.ctx, salesHead, none, domain.SetAgreement{Supplier: "legal", Customer: "sales", ResolveWithin: 72 * time.Hour}); !errors.Is(err, api.ErrForbidden) {
 		t.Fatalf("sales head setting legal's agreement: %v, want ErrForbidden", err)
 	}
 	ag, err := f.svc.SetAgreement(f.ctx, legalHead, none, domain.SetAgreement{Supplier: "legal", Customer: "sales", ResolveWithin: 72 * time.Hour, RespondWithin: 4 * time.Hour})
@@ -77,14 +77,14 @@ func TestLifecycleThroughTheService(t *testing.T) {
 	if !r.Created || r.Handoff.Agreement == nil || r.Handoff.Agreement.ResolveWithinS != 72*3600 || r.Position == 0 {
 		t.Fatalf("request = %+v, want created with the 72h agreement", r)
 	}
-	if _, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.Accept{}); !errors.Is(err, service.ErrForbidden) {
+	if _, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.Accept{}); !errors.Is(err, api.ErrForbidden) {
 		t.Fatalf("customer accepting: %v, want ErrForbidden", err)
 	}
-	if _, err := f.svc.Execute(f.ctx, hrTeam, none, "h1", domain.Escalate{}); !errors.Is(err, service.ErrForbidden) {
+	if _, err := f.svc.Execute(f.ctx, hrTeam, none, "h1", domain.Escalate{}); !errors.Is(err, api.ErrForbidden) {
 		t.Fatalf("outsider escalating: %v, want ErrForbidden", err)
 	}
 	for _, step := range []struct {
-		who service.Actor
+		who api.Actor
 		cmd domain.HandoffCommand
 	}{
 		{legalTeam, domain.Accept{At: now.Add(-23 * time.Hour)}},
@@ -116,7 +116,7 @@ func TestLifecycleThroughTheService(t *testing.T) {
 	if v.Handoff.State != domain.StateAccepted || len(v.Timeline) != 2 || v.SupplierOwned != 12*time.Hour {
 		t.Fatalf("as-of view: state=%s events=%d owned=%s", v.Handoff.State, len(v.Timeline), v.SupplierOwned)
 	}
-	if _, err := f.svc.Handoff(f.ctx, hrTeam, "h1", time.Time{}); !errors.Is(err, service.ErrForbidden) {
+	if _, err := f.svc.Handoff(f.ctx, hrTeam, "h1", time.Time{}); !errors.Is(err, api.ErrForbidden) {
 		t.Fatalf("outsider reading: %v", err)
 	}
 }
@@ -141,7 +141,7 @@ func TestAgreementInForceIsTheLatestRecorded(t *testing.T) {
 func TestIdempotencyKey(t *testing.T) {
 	f := setup(t)
 	f.request(t, "h1")
-	key := service.Meta{IdempotencyKey: "esc-1"}
+	key := api.Meta{IdempotencyKey: "esc-1"}
 	first, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.Escalate{Reason: "urgent"})
 	if err != nil {
 		t.Fatal(err)
@@ -176,11 +176,11 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 	// A keyed request without an ID gets the same hand-off on retry.
 	req := domain.RequestHandoff{Supplier: "legal", Customer: "sales", Kind: "nda", Title: "NDA"}
-	a, err := f.svc.RequestHandoff(f.ctx, salesTeam, service.Meta{IdempotencyKey: "req-1"}, req)
+	a, err := f.svc.RequestHandoff(f.ctx, salesTeam, api.Meta{IdempotencyKey: "req-1"}, req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := f.svc.RequestHandoff(f.ctx, salesTeam, service.Meta{IdempotencyKey: "req-1"}, req)
+	b, err := f.svc.RequestHandoff(f.ctx, salesTeam, api.Meta{IdempotencyKey: "req-1"}, req)
 	if err != nil || b.Handoff.ID != a.Handoff.ID || !b.Replayed || !a.Created {
 		t.Fatalf("keyed request retry: first %+v, second %+v %v", a, b, err)
 	}
@@ -236,7 +236,7 @@ func TestRejectedCommandsAppendNothing(t *testing.T) {
 		{"member registering a department", func() error {
 			_, err := f.svc.PutDepartment(f.ctx, salesHead, none, domain.RegisterDepartment{ID: "x", Name: "x"})
 			return err
-		}, service.ErrForbidden},
+		}, api.ErrForbidden},
 	}
 	for _, tt := range bad {
 		if err := tt.run(); !errors.Is(err, tt.want) {
@@ -331,20 +331,20 @@ func TestConcurrentRetriesWithOneKeyAnswerTheSame(t *testing.T) {
 	store.arrive.Add(2)
 	var mu sync.Mutex
 	clock := now
-	svc := service.New(store, service.Options{Now: func() time.Time {
+	svc := api.New(store, api.Options{Now: func() time.Time {
 		mu.Lock()
 		defer mu.Unlock()
 		clock = clock.Add(time.Millisecond) // the two calls decide at different instants
 		return clock
 	}})
-	results := make([]service.HandoffResult, 2)
+	results := make([]api.HandoffResult, 2)
 	errs := make([]error, 2)
 	var wg sync.WaitGroup
 	for i := range 2 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m := service.Meta{IdempotencyKey: "k1", CorrelationID: fmt.Sprintf("request-%d", i)}
+			m := api.Meta{IdempotencyKey: "k1", CorrelationID: fmt.Sprintf("request-%d", i)}
 			results[i], errs[i] = svc.RequestHandoff(f.ctx, salesTeam, m, domain.RequestHandoff{
 				Supplier: "legal", Customer: "sales", Kind: "contract-review", Title: "Review ACME"})
 		}()
@@ -385,7 +385,7 @@ func TestForbiddenAnswersDoNotNameTheParties(t *testing.T) {
 	_, readErr := f.svc.Handoff(f.ctx, hrTeam, "h1", time.Time{})
 	_, cmdErr := f.svc.Execute(f.ctx, hrTeam, none, "h1", domain.Escalate{})
 	for _, err := range []error{readErr, cmdErr} {
-		if !errors.Is(err, service.ErrForbidden) || strings.Contains(err.Error(), "legal") || strings.Contains(err.Error(), "sales") {
+		if !errors.Is(err, api.ErrForbidden) || strings.Contains(err.Error(), "legal") || strings.Contains(err.Error(), "sales") {
 			t.Errorf("outsider got %v: want ErrForbidden naming neither party", err)
 		}
 	}
