@@ -8,9 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,8 +20,6 @@ import (
 	"github.com/cadena-project/cadena/api/rest"
 	"github.com/cadena-project/cadena/api/web"
 	"github.com/cadena-project/cadena/eventstore"
-	"github.com/cadena-project/cadena/eventstore/bolt"
-	"github.com/cadena-project/cadena/eventstore/esdb"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/catalog"
 	"github.com/cadena-project/cadena/projections/handoffindex"
@@ -74,29 +69,36 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return serve(ctx, cfg, stdout, stderr, nil)
 }
 
-// serve runs the server until ctx ends. ready, if not nil, is called with
-// the server's base URL once it listens and its projections caught up.
-func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready func(baseURL string)) error {
+// app is the server's parts, wired together: what "serve" runs.
+type app struct {
+	logger  *slog.Logger
+	store   eventstore.Store // closed by close
+	runner  *projections.Runner
+	handler http.Handler
+}
+
+// buildApp opens the store and wires the projections, the application
+// layer and the HTTP transport; nothing runs yet.
+func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, error) {
 	logger, err := newLogger(cfg.logLevel, stderr)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	loc, err := time.LoadLocation(cfg.timezone)
 	if err != nil {
-		return fmt.Errorf("--timezone %q: %w", cfg.timezone, err)
+		return nil, fmt.Errorf("--timezone %q: %w", cfg.timezone, err)
 	}
 	tokens, err := auth.Load(cfg.tokens)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	raw, err := openStore(ctx, cfg, logger, metrics.NewCommits(reg))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer raw.Close()
 	store := metrics.NewStore(raw, reg)
 
 	pairs := pairstats.New(pairstats.Options{Location: loc, AnonymityMin: cfg.anonymityMin})
@@ -120,12 +122,31 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 		MetricsHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}),
 		Web:            web.Handler(),
 	})
+	return &app{logger: logger, store: raw, runner: runner, handler: srv.Handler()}, nil
+}
 
+func (a *app) close() error { return a.store.Close() }
+
+// serve runs the server until ctx ends. ready, if not nil, is called with
+// the server's base URL once it listens and its projections caught up.
+func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready func(baseURL string)) error {
+	a, err := buildApp(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	return a.run(ctx, cfg, ready)
+}
+
+// run listens on cfg.addr, follows the log with the projections and serves
+// until ctx ends, the server fails or the projections stop.
+func (a *app) run(ctx context.Context, cfg serveConfig, ready func(baseURL string)) error {
+	logger, runner := a.logger, a.runner
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.addr, err)
 	}
-	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	httpSrv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
 
 	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
 	runnerDone := make(chan error, 1)
@@ -203,36 +224,6 @@ func (r readiness) CaughtUp() bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	return r.storeReady(ctx) == nil
-}
-
-func storeReady(s eventstore.Store) func(context.Context) error {
-	if r, ok := s.(interface{ Ready(context.Context) error }); ok {
-		return r.Ready
-	}
-	return nil
-}
-
-func openStore(ctx context.Context, cfg serveConfig, logger *slog.Logger, commits *metrics.Commits) (eventstore.Store, error) {
-	if cfg.store != "" {
-		if !strings.HasPrefix(cfg.store, "esdb://") && !strings.HasPrefix(cfg.store, "esdb+discover://") &&
-			!strings.HasPrefix(cfg.store, "kurrentdb://") {
-			return nil, fmt.Errorf("--store %q: want an esdb:// connection string", cfg.store)
-		}
-		return esdb.Open(ctx, cfg.store, esdb.Options{Logger: logger.With("component", "esdb")})
-	}
-	if err := os.MkdirAll(cfg.data, 0o750); err != nil {
-		return nil, fmt.Errorf("creating the data directory: %w", err)
-	}
-	return bolt.Open(filepath.Join(cfg.data, "cadena.db"), bolt.Options{
-		OnCommit: func(s bolt.CommitStats) { commits.Observe(s.Events, s.Duration) },
-	})
-}
-
-func storeName(cfg serveConfig) string {
-	if cfg.store != "" {
-		return "esdb"
-	}
-	return "bolt:" + filepath.Join(cfg.data, "cadena.db")
 }
 
 func newLogger(level string, w io.Writer) (*slog.Logger, error) {

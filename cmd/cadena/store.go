@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/cadena-project/cadena/api/metrics"
+	"github.com/cadena-project/cadena/eventstore"
+	"github.com/cadena-project/cadena/eventstore/bolt"
+	"github.com/cadena-project/cadena/eventstore/esdb"
+)
+
+// storeKind is one backend that --store can name, recognised by the
+// scheme of its URL.
+type storeKind struct {
+	name    string
+	schemes []string
+	open    func(ctx context.Context, url string, logger *slog.Logger) (eventstore.Store, error)
+}
+
+// storeKinds lists the backends --store accepts; the embedded store is
+// --data instead.
+var storeKinds = []storeKind{
+	{name: "esdb", schemes: []string{"esdb://", "esdb+discover://", "kurrentdb://"},
+		open: func(ctx context.Context, url string, logger *slog.Logger) (eventstore.Store, error) {
+			return esdb.Open(ctx, url, esdb.Options{Logger: logger.With("component", "esdb")})
+		}},
+}
+
+func lookupStoreKind(url string) (storeKind, bool) {
+	for _, k := range storeKinds {
+		for _, s := range k.schemes {
+			if strings.HasPrefix(url, s) {
+				return k, true
+			}
+		}
+	}
+	return storeKind{}, false
+}
+
+func storeSchemes() string {
+	var s []string
+	for _, k := range storeKinds {
+		s = append(s, k.schemes[0])
+	}
+	return strings.Join(s, " or ")
+}
+
+// openStore opens the store that cfg names: a --store URL, or the embedded
+// bolt file in --data.
+func openStore(ctx context.Context, cfg serveConfig, logger *slog.Logger, commits *metrics.Commits) (eventstore.Store, error) {
+	if cfg.store != "" {
+		kind, ok := lookupStoreKind(cfg.store)
+		if !ok {
+			return nil, fmt.Errorf("--store %q: want a %s connection string", cfg.store, storeSchemes())
+		}
+		return kind.open(ctx, cfg.store, logger)
+	}
+	if err := os.MkdirAll(cfg.data, 0o750); err != nil {
+		return nil, fmt.Errorf("creating the data directory: %w", err)
+	}
+	return bolt.Open(filepath.Join(cfg.data, "cadena.db"), bolt.Options{
+		OnCommit: func(s bolt.CommitStats) { commits.Observe(s.Events, s.Duration) },
+	})
+}
+
+// storeName says which store cfg names, for the log; never a password.
+func storeName(cfg serveConfig) string {
+	if cfg.store != "" {
+		if kind, ok := lookupStoreKind(cfg.store); ok {
+			return kind.name
+		}
+		return "unknown"
+	}
+	return "bolt:" + filepath.Join(cfg.data, "cadena.db")
+}
+
+// storeReady returns the store's reachability check, or nil when the store
+// cannot tell (an embedded file is always reachable while open).
+func storeReady(s eventstore.Store) func(context.Context) error {
+	if r, ok := s.(interface{ Ready(context.Context) error }); ok {
+		return r.Ready
+	}
+	return nil
+}
