@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/domain"
 )
 
@@ -175,19 +178,32 @@ func TestValidation(t *testing.T) {
 		{"score 0", delivered, domain.Rate{Score: 0}, "score", domain.ErrInvalid},
 		{"score 6", delivered, domain.Rate{Score: 6}, "score", domain.ErrInvalid},
 		{"long comment", delivered, domain.Rate{Score: 3, Comment: strings.Repeat("x", 2001)}, "comment", domain.ErrInvalid},
+		{"NUL in title", domain.Handoff{}, withReq(func(r *domain.RequestHandoff) { r.Title = "a\x00b" }), "title", domain.ErrInvalid},
+		{"escape in comment", delivered, domain.Rate{Score: 3, Comment: "\x1b[31mred"}, "comment", domain.ErrInvalid},
+		{"carriage return in reason", delivered, domain.Return{Reason: "a\rb"}, "reason", domain.ErrInvalid},
+		{"DEL in note", accepted, domain.Deliver{Note: "a\x7f"}, "note", domain.ErrInvalid},
+		{"C1 control in reason", accepted, domain.Pause{Reason: "a\u0085b"}, "reason", domain.ErrInvalid},
+		{"invalid UTF-8 in comment", delivered, domain.Rate{Score: 3, Comment: "a\xffb"}, "comment", domain.ErrInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := domain.DecideHandoff(tt.h, tt.cmd, t0.Add(time.Minute))
-			if !errors.Is(err, tt.kind) {
-				t.Fatalf("err = %v, want %v", err, tt.kind)
-			}
-			var ve *domain.ValidationError
-			if tt.field != "" && (!errors.As(err, &ve) || ve.Field != tt.field) {
-				t.Fatalf("err = %v, want a validation error on field %q", err, tt.field)
+			require.ErrorIs(t, err, tt.kind)
+			if tt.field != "" {
+				var ve *domain.ValidationError
+				require.ErrorAs(t, err, &ve)
+				assert.Equal(t, tt.field, ve.Field, "%v", err)
 			}
 		})
 	}
+}
+
+func TestFreeTextKeepsTabsAndNewlines(t *testing.T) {
+	delivered := run(t, reach(domain.StateDelivered)...)
+	evs, err := domain.DecideHandoff(delivered, domain.Rate{Score: 4, Comment: "line one\n\tline two"}, t0.Add(time.Minute))
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	assert.Equal(t, "line one\n\tline two", evs[0].(domain.HandoffRated).Comment)
 }
 
 func TestOccurredAtDefaultsToNow(t *testing.T) {
