@@ -178,6 +178,7 @@ func TestValidation(t *testing.T) {
 		{"score 0", delivered, domain.Rate{Score: 0}, "score", domain.ErrInvalid},
 		{"score 6", delivered, domain.Rate{Score: 6}, "score", domain.ErrInvalid},
 		{"long comment", delivered, domain.Rate{Score: 3, Comment: strings.Repeat("x", 2001)}, "comment", domain.ErrInvalid},
+		{"before 1970", domain.Handoff{}, withReq(func(r *domain.RequestHandoff) { r.At = time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC) }), "occurred_at", domain.ErrInvalid},
 		{"NUL in title", domain.Handoff{}, withReq(func(r *domain.RequestHandoff) { r.Title = "a\x00b" }), "title", domain.ErrInvalid},
 		{"escape in comment", delivered, domain.Rate{Score: 3, Comment: "\x1b[31mred"}, "comment", domain.ErrInvalid},
 		{"carriage return in reason", delivered, domain.Return{Reason: "a\rb"}, "reason", domain.ErrInvalid},

@@ -122,14 +122,21 @@ func jsonGoKind(t reflect.Type) string {
 	return "value of another type"
 }
 
-// parseTime parses an optional RFC 3339 time; nil is the zero time (now).
+// parseTime parses an optional RFC 3339 business time: absent (nil) is the
+// zero time, which the domain takes for now. A time given must lie at or
+// after domain.MinTime (the domain bounds it by now plus domain.MaxSkew), so
+// the zero time can never be given for "now".
 func parseTime(field string, s *string) (time.Time, error) {
-	if s == nil || *s == "" {
+	if s == nil {
 		return time.Time{}, nil
 	}
 	t, err := time.Parse(time.RFC3339, *s)
 	if err != nil {
 		return time.Time{}, &domain.ValidationError{Field: field, Msg: fmt.Sprintf("%q is not an RFC 3339 time", *s)}
+	}
+	if t.Before(domain.MinTime) {
+		return time.Time{}, &domain.ValidationError{Field: field,
+			Msg: fmt.Sprintf("%s is before %s", *s, domain.MinTime.Format(time.RFC3339))}
 	}
 	return t, nil
 }

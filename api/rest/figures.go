@@ -36,7 +36,32 @@ const (
 // window parses ?from=&to= (dates, to exclusive; defaults: the last 30
 // days up to today).
 func (s *Server) window(c echo.Context) (pairstats.Window, error) {
-	return s.cfg.Figures.ParseWindow(c.QueryParam("from"), c.QueryParam("to"), s.cfg.Now())
+	now := s.cfg.Now()
+	for _, field := range []string{"from", "to"} {
+		if err := checkDay(field, c.QueryParam(field), now); err != nil {
+			return pairstats.Window{}, err
+		}
+	}
+	return s.cfg.Figures.ParseWindow(c.QueryParam("from"), c.QueryParam("to"), now)
+}
+
+// maxDaysAhead is how far after today a window's from or to may lie.
+const maxDaysAhead = 366
+
+// checkDay bounds a window date to the range of business times: from
+// 1970-01-01 (domain.MinTime) to maxDaysAhead days after today. Absent and
+// malformed dates are left to ParseWindow.
+func checkDay(field, v string, now time.Time) error {
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return nil
+	}
+	latest := now.UTC().AddDate(0, 0, maxDaysAhead)
+	if d.Before(domain.MinTime) || d.After(latest) {
+		return &domain.ValidationError{Field: field, Msg: fmt.Sprintf("%s is not between %s and %s",
+			v, domain.MinTime.Format(time.DateOnly), latest.Format(time.DateOnly))}
+	}
+	return nil
 }
 
 type windowJSON struct {

@@ -3,6 +3,7 @@ package rest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -147,6 +148,10 @@ func (s *Server) getHandoff(c echo.Context) error {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
 			return badRequest("as_of", "as_of must be an RFC 3339 time, got %q", v)
+		}
+		if latest := s.cfg.Now().Add(domain.MaxSkew); t.Before(domain.MinTime) || t.After(latest) {
+			return &domain.ValidationError{Field: "as_of", Msg: fmt.Sprintf("%s is not between %s and now plus %s",
+				v, domain.MinTime.Format(time.RFC3339), domain.MaxSkew)}
 		}
 		asOf = t
 	}
