@@ -5,7 +5,6 @@ package handoffindex
 
 import (
 	"errors"
-	"strconv"
 	"sync"
 	"time"
 
@@ -45,7 +44,8 @@ type Filter struct {
 	Cursor string
 }
 
-// ErrBadCursor is returned for a cursor List did not produce.
+// ErrBadCursor is returned for a cursor List did not produce: anything but
+// a next-page cursor it gave out, on this process or another.
 var ErrBadCursor = errors.New("invalid cursor")
 
 // Page limits.
@@ -130,9 +130,9 @@ func (x *Index) List(f Filter) ([]Summary, string, error) {
 	limit = min(limit, MaxLimit)
 	before := uint64(0) // 0: from the newest
 	if f.Cursor != "" {
-		n, err := strconv.ParseUint(f.Cursor, 36, 64)
-		if err != nil || n == 0 {
-			return nil, "", ErrBadCursor
+		n, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
 		}
 		before = n
 	}
@@ -148,7 +148,7 @@ func (x *Index) List(f Filter) ([]Summary, string, error) {
 			continue
 		}
 		if len(out) == limit {
-			return out, strconv.FormatUint(out[len(out)-1].Position, 36), nil
+			return out, encodeCursor(out[len(out)-1].Position), nil
 		}
 		out = append(out, *s)
 	}
