@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"reflect"
 	"slices"
 	"strconv"
@@ -30,6 +31,11 @@ import (
 // empty object. Every write endpoint decodes its body with it.
 func decode(c echo.Context, v any) error {
 	data, err := io.ReadAll(c.Request().Body)
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		// The server's read timeout passed before the body arrived.
+		return errBodyTimeout
+	}
 	if err != nil {
 		return err // a *http.MaxBytesError is a 413; anything else the client's connection
 	}

@@ -125,6 +125,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return errUnknownToken
 		}
 		c.Set(keyActor, a)
+		if err := s.limiter.allow(a.Name, time.Now()); err != nil {
+			return err
+		}
 		// What a token may read is nobody else's: keep it out of caches.
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return next(c)

@@ -72,6 +72,14 @@ type Config struct {
 	Observe func(route, method string, status int, d time.Duration)
 	// MetricsHandler serves /metrics, unauthenticated; nil answers 404.
 	MetricsHandler http.Handler
+	// RateLimit is how many API requests a second each token may send on
+	// average, in bursts of up to RateBurst; 0 is no limit. Only
+	// authenticated routes count: /healthz, /readyz, /metrics, the
+	// document and the page are never limited.
+	RateLimit float64
+	RateBurst int
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
 	// Web serves the web page at / and its files under /assets/,
 	// unauthenticated (the page holds no data; its script calls the API
 	// with the token the user gives it); nil serves no page.
@@ -80,9 +88,10 @@ type Config struct {
 
 // Server serves the API.
 type Server struct {
-	cfg  Config
-	log  *slog.Logger
-	echo *echo.Echo
+	cfg     Config
+	log     *slog.Logger
+	echo    *echo.Echo
+	limiter *limiter // nil: no rate limit
 }
 
 // New returns a Server with its routes.
@@ -99,7 +108,7 @@ func New(cfg Config) *Server {
 	if cfg.MinPositionWait <= 0 {
 		cfg.MinPositionWait = 5 * time.Second
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, echo: echo.New()}
+	s := &Server{cfg: cfg, log: cfg.Logger, echo: echo.New(), limiter: newLimiter(cfg.RateLimit, cfg.RateBurst)}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.Logger.SetOutput(io.Discard)

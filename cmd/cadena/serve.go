@@ -36,11 +36,14 @@ type serveConfig struct {
 	anonymityMin int
 	topPairs     int
 	logLevel     string
+	guard        guards
 }
 
 func (c *serveConfig) flags(fs interface {
 	StringVar(*string, string, string, string)
 	IntVar(*int, string, int, string)
+	DurationVar(*time.Duration, string, time.Duration, string)
+	Float64Var(*float64, string, float64, string)
 }) {
 	fs.StringVar(&c.data, "data", "", "directory of the embedded event store (created if missing)")
 	fs.StringVar(&c.store, "store", "", "use a KurrentDB / EventStoreDB cluster instead: esdb://host:2113?tls=false")
@@ -50,6 +53,7 @@ func (c *serveConfig) flags(fs interface {
 	fs.IntVar(&c.anonymityMin, "anonymity-min", 5, "fewest ratings a pair needs before its satisfaction figures are shown")
 	fs.IntVar(&c.topPairs, "metrics-top-pairs", 0, "export only the N busiest pairs to Prometheus and fold the rest into _other (0: all)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	c.guard.flags(fs)
 }
 
 // runServe handles "cadena serve".
@@ -92,6 +96,10 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 	if err != nil {
 		return nil, err
 	}
+	metricsToken, err := cfg.guard.metricsToken()
+	if err != nil {
+		return nil, err
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -121,6 +129,9 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 		Observe:        httpMetrics.Observe,
 		MetricsHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}),
 		Web:            web.Handler(),
+		RateLimit:      cfg.guard.rateLimit,
+		RateBurst:      cfg.guard.rateBurst,
+		MetricsToken:   metricsToken,
 	})
 	return &app{logger: logger, store: raw, runner: runner, handler: srv.Handler()}, nil
 }
@@ -147,6 +158,7 @@ func (a *app) run(ctx context.Context, cfg serveConfig, ready func(baseURL strin
 		return fmt.Errorf("listening on %s: %w", cfg.addr, err)
 	}
 	httpSrv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
+	cfg.guard.apply(httpSrv)
 
 	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
 	runnerDone := make(chan error, 1)

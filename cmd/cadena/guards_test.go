@@ -1,0 +1,53 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestStalledClientIsFreed: a client that announces a 60 KiB body, sends
+// 10 bytes and stalls gets a 408 once the read timeout passes, and its
+// connection is closed; nothing is appended.
+func TestStalledClientIsFreed(t *testing.T) {
+	dir := t.TempDir()
+	cfg := e2eConfig(dir)
+	cfg.guard.readTimeout = 300 * time.Millisecond
+	toks := writeTokensFile(t, cfg.tokens)
+	srv := startServer(t, cfg)
+
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.base, "http://"))
+	require.NoError(t, err)
+	defer conn.Close()
+	// A guard, not a measure: without a read timeout the server would hold
+	// the connection forever, and the test must end.
+	require.NoError(t, conn.SetDeadline(time.Now().Add(30*time.Second)))
+	_, err = io.WriteString(conn, "PUT /api/v1/departments/hr HTTP/1.1\r\nHost: cadena\r\n"+
+		"Authorization: Bearer "+toks.Admin+"\r\nContent-Type: application/json\r\nContent-Length: 61440\r\n\r\n"+
+		`{"name":"H`)
+	require.NoError(t, err)
+
+	br := bufio.NewReader(conn)
+	res, err := http.ReadResponse(br, nil)
+	require.NoError(t, err, "the server never answered the stalled request")
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, http.StatusRequestTimeout, res.StatusCode, "%s", body)
+	assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
+	_, err = br.ReadByte()
+	var netErr net.Error
+	assert.True(t, errors.Is(err, io.EOF) || (errors.As(err, &netErr) && !netErr.Timeout()),
+		"the connection is still open: %v", err)
+
+	// The server goes on, and the stalled request appended nothing.
+	r := srv.must(t, http.StatusOK, "GET", "/api/v1/departments", toks.Admin, nil)
+	assert.NotContains(t, string(r.body), `"hr"`)
+}
