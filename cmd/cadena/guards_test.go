@@ -2,10 +2,13 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -50,4 +53,27 @@ func TestStalledClientIsFreed(t *testing.T) {
 	// The server goes on, and the stalled request appended nothing.
 	r := srv.must(t, http.StatusOK, "GET", "/api/v1/departments", toks.Admin, nil)
 	assert.NotContains(t, string(r.body), `"hr"`)
+}
+
+// TestMetricsTokenFile: with --metrics-token-file, /metrics wants the
+// file's token; a file that holds no token is refused at start.
+func TestMetricsTokenFile(t *testing.T) {
+	dir := t.TempDir()
+	cfg := e2eConfig(dir)
+	cfg.guard.metricsTokenFile = filepath.Join(dir, "metrics-token")
+	writeTokensFile(t, cfg.tokens)
+	require.NoError(t, os.WriteFile(cfg.guard.metricsTokenFile, []byte("  \n"), 0o600))
+	err := serve(context.Background(), cfg, io.Discard, io.Discard, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "--metrics-token-file")
+
+	require.NoError(t, os.WriteFile(cfg.guard.metricsTokenFile, []byte("cdn_scrape-me\n"), 0o600))
+	srv := startServer(t, cfg)
+	r, err := call(http.DefaultClient, "GET", srv.base+"/metrics", "", nil)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusUnauthorized, r.status)
+	r, err = call(http.DefaultClient, "GET", srv.base+"/metrics", "cdn_scrape-me", nil)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, r.status)
+	assert.Contains(t, string(r.body), "cadena_http_requests_total")
 }

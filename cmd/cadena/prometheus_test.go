@@ -60,11 +60,17 @@ func TestPrometheusScrapesCadenaAndEvaluatesDashboardsAndAlerts(t *testing.T) {
 	}
 	deployDir := filepath.Join(root, "deploy")
 
-	// cadena on demo data, with live activity every 200ms.
-	base, adminToken := startDemoServer(t, deadline)
+	// cadena on demo data, with live activity every 200ms, and /metrics
+	// behind the token deploy/ gives both cadena and Prometheus.
+	metricsTokenFile := filepath.Join(deployDir, "prometheus", "metrics-token")
+	metricsToken, err := os.ReadFile(metricsTokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, adminToken := startDemoServer(t, deadline, metricsTokenFile)
 
 	t.Run("promtool check metrics", func(t *testing.T) {
-		body := httpGet(t, base+"/metrics")
+		body := httpGet(t, base+"/metrics", strings.TrimSpace(string(metricsToken)))
 		promtool(t, root, body, "check", "metrics")
 	})
 	t.Run("promtool check and test rules", func(t *testing.T) {
@@ -92,6 +98,9 @@ func TestPrometheusScrapesCadenaAndEvaluatesDashboardsAndAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(confDir, "alerts.yml"), rules, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(confDir, "metrics-token"), metricsToken, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("promtool check config", func(t *testing.T) {
@@ -247,7 +256,7 @@ func TestRewritePrometheusConfig(t *testing.T) {
 // startDemoServer seeds the demo organisation, serves it on a free loopback
 // port until the test ends, and records live activity against it. It
 // returns the base URL and the admin token.
-func startDemoServer(t *testing.T, deadline time.Time) (baseURL, adminToken string) {
+func startDemoServer(t *testing.T, deadline time.Time, metricsTokenFile string) (baseURL, adminToken string) {
 	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -262,7 +271,7 @@ func startDemoServer(t *testing.T, deadline time.Time) (baseURL, adminToken stri
 		t.Fatal(err)
 	}
 	cfg := serveConfig{data: dir, addr: "127.0.0.1:0", tokens: tokensPath, timezone: "UTC",
-		anonymityMin: 5, logLevel: "warn"}
+		anonymityMin: 5, logLevel: "warn", guard: guards{metricsTokenFile: metricsTokenFile}}
 	var logs syncBuffer
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
@@ -319,9 +328,14 @@ func apiPost(t *testing.T, u, token string, body []byte) *http.Response {
 	return resp
 }
 
-func httpGet(t *testing.T, u string) []byte {
+func httpGet(t *testing.T, u, token string) []byte {
 	t.Helper()
-	resp, err := http.Get(u)
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
