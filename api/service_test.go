@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore"
@@ -95,15 +98,18 @@ func TestLifecycleThroughTheService(t *testing.T) {
 			t.Fatalf("%s by %s: %v", step.cmd.Name(), step.who.Name, err)
 		}
 	}
-	// The supplier reads the hand-off but not the individual rating.
+	// The supplier reads the hand-off but neither the individual rating nor
+	// when it was given.
 	v, err := f.svc.Handoff(f.ctx, legalTeam, "h1", time.Time{})
-	if err != nil || v.Handoff.State != domain.StateDelivered || v.Handoff.Rating != nil {
-		t.Fatalf("supplier view: state=%s rating=%+v err=%v", v.Handoff.State, v.Handoff.Rating, err)
+	require.NoError(t, err)
+	assert.Equal(t, domain.StateDelivered, v.Handoff.State)
+	assert.Nil(t, v.Handoff.Rating)
+	require.Len(t, v.Timeline, 3)
+	for _, e := range v.Timeline {
+		assert.NotEqual(t, domain.TypeHandoffRated, e.Type, "the supplier sees when the rating was given")
 	}
-	last := v.Timeline[len(v.Timeline)-1].Event.(domain.HandoffRated)
-	if last.Score != 0 || last.Comment != "" {
-		t.Fatalf("supplier sees the rating in the timeline: %+v", last)
-	}
+	assert.Equal(t, v.Timeline[2].Position, v.Position)
+	assert.Equal(t, v.Timeline[2].Version, v.Handoff.Version)
 	v, _ = f.svc.Handoff(f.ctx, salesTeam, "h1", time.Time{})
 	if v.Handoff.Rating == nil || v.Handoff.Rating.Comment != "late and vague" || v.Timeline[3].Actor != "sales-team" {
 		t.Fatalf("customer view: rating=%+v timeline=%+v", v.Handoff.Rating, v.Timeline)
@@ -404,4 +410,29 @@ func TestMalformedIDsAreInvalidNotInternalErrors(t *testing.T) {
 	if f.head(t) != before {
 		t.Fatal("a rejected command appended events")
 	}
+}
+
+// TestSupplierCannotTellWhenARatingWasGiven: the supplier's view of a
+// delivered hand-off is the same before and after the customer rates it,
+// even for a rating recorded a little ahead of now, and the customer's own
+// view shows the rating.
+func TestSupplierCannotTellWhenARatingWasGiven(t *testing.T) {
+	f := setup(t)
+	f.request(t, "h1")
+	_, err := f.svc.Execute(f.ctx, legalTeam, none, "h1", domain.Deliver{At: now.Add(-2 * time.Hour)})
+	require.NoError(t, err)
+	before, err := f.svc.Handoff(f.ctx, legalTeam, "h1", time.Time{})
+	require.NoError(t, err)
+	_, err = f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.Rate{Score: 1, At: now.Add(2 * time.Minute)})
+	require.NoError(t, err)
+	after, err := f.svc.Handoff(f.ctx, legalTeam, "h1", time.Time{})
+	require.NoError(t, err)
+	assert.Equal(t, before, after)
+
+	own, err := f.svc.Handoff(f.ctx, salesTeam, "h1", time.Time{})
+	require.NoError(t, err)
+	require.Len(t, own.Timeline, 3)
+	assert.Equal(t, domain.TypeHandoffRated, own.Timeline[2].Type)
+	require.NotNil(t, own.Handoff.Rating)
+	assert.Equal(t, 1, own.Handoff.Rating.Score)
 }

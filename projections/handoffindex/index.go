@@ -25,7 +25,9 @@ type Summary struct {
 	Deliveries  int          `json:"deliveries"`
 	Returns     int          `json:"returns"`
 	RequestedAt time.Time    `json:"requested_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
+	// UpdatedAt is the business time of the latest event other than a
+	// rating.
+	UpdatedAt time.Time `json:"updated_at"`
 	// Position is the global position of the request; the list is ordered
 	// by it, newest first.
 	Position uint64 `json:"position"`
@@ -90,7 +92,11 @@ func (x *Index) Apply(env projections.Envelope) {
 	if !found {
 		return
 	}
-	s.UpdatedAt = env.Event.OccurredAt()
+	if _, rated := env.Event.(domain.HandoffRated); !rated {
+		// The list is read by both sides: a rating must not move it, or the
+		// supplier would see when it was given.
+		s.UpdatedAt = env.Event.OccurredAt()
+	}
 	switch e := env.Event.(type) {
 	case domain.HandoffAccepted, domain.HandoffResumed:
 		s.State = domain.StateAccepted

@@ -1,10 +1,12 @@
 package handoffindex_test
 
 import (
-	"errors"
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
@@ -38,14 +40,17 @@ func TestIndexStatesFiltersAndPages(t *testing.T) {
 	f.apply(domain.HandoffCancelled{HandoffID: "h6", At: at.Add(2 * time.Hour)})
 	f.apply(domain.HandoffPaused{HandoffID: "h1", At: at.Add(time.Hour)})
 
-	h3, _ := f.x.Get("h3")
-	if h3.State != domain.StateDelivered || h3.Deliveries != 2 || h3.Returns != 1 || !h3.UpdatedAt.Equal(at.Add(4*time.Hour)) {
-		t.Fatalf("h3 = %+v", h3)
-	}
-	h6, _ := f.x.Get("h6")
-	if h6.State != domain.StateCancelled || h6.Escalations != 1 {
-		t.Fatalf("h6 = %+v", h6)
-	}
+	h3, ok := f.x.Get("h3")
+	require.True(t, ok)
+	assert.Equal(t, domain.StateDelivered, h3.State)
+	assert.Equal(t, 2, h3.Deliveries)
+	assert.Equal(t, 1, h3.Returns)
+	// The rating at 4h does not move it: the supplier reads the list too.
+	assert.Equal(t, at.Add(3*time.Hour), h3.UpdatedAt)
+	h6, ok := f.x.Get("h6")
+	require.True(t, ok)
+	assert.Equal(t, domain.StateCancelled, h6.State)
+	assert.Equal(t, 1, h6.Escalations)
 
 	ids := func(ss []handoffindex.Summary) []string {
 		var out []string
@@ -66,9 +71,9 @@ func TestIndexStatesFiltersAndPages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, next, err := f.x.List(tt.f)
-		if err != nil || fmt.Sprint(ids(got)) != tt.want || next != "" {
-			t.Errorf("List(%+v) = %v %q %v, want %s", tt.f, ids(got), next, err, tt.want)
-		}
+		require.NoError(t, err, "List(%+v)", tt.f)
+		assert.Equal(t, tt.want, fmt.Sprint(ids(got)), "List(%+v)", tt.f)
+		assert.Empty(t, next, "List(%+v)", tt.f)
 	}
 
 	// Page through everything, four at a time.
@@ -76,19 +81,15 @@ func TestIndexStatesFiltersAndPages(t *testing.T) {
 	cursor := ""
 	for page := 0; ; page++ {
 		got, next, err := f.x.List(handoffindex.Filter{Limit: 4, Cursor: cursor})
-		if err != nil || page > 3 {
-			t.Fatalf("page %d: %v", page, err)
-		}
+		require.NoError(t, err, "page %d", page)
+		require.LessOrEqual(t, page, 3, "more pages than there are hand-offs")
 		all = append(all, ids(got)...)
 		if next == "" {
 			break
 		}
 		cursor = next
 	}
-	if fmt.Sprint(all) != "[h8 h7 h6 h5 h4 h3 h2 h1 h0]" {
-		t.Fatalf("paged = %v", all)
-	}
-	if _, _, err := f.x.List(handoffindex.Filter{Cursor: "!!"}); !errors.Is(err, handoffindex.ErrBadCursor) {
-		t.Fatalf("bad cursor: %v", err)
-	}
+	assert.Equal(t, "[h8 h7 h6 h5 h4 h3 h2 h1 h0]", fmt.Sprint(all))
+	_, _, err := f.x.List(handoffindex.Filter{Cursor: "!!"})
+	assert.ErrorIs(t, err, handoffindex.ErrBadCursor)
 }
