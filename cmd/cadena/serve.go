@@ -103,6 +103,7 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(newBuildInfo(readBuildVersion()))
 	raw, err := openStore(ctx, cfg, logger, metrics.NewCommits(reg))
 	if err != nil {
 		return nil, err
