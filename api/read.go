@@ -55,7 +55,7 @@ func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Tim
 	if asOf.IsZero() {
 		asOf = now
 		// Events may be recorded up to MaxSkew ahead: "now" shows them all.
-		if last := recs[len(recs)-1].Event.OccurredAt(); last.After(asOf) {
+		if last := domain.OccurredAt(recs[len(recs)-1].Event); last.After(asOf) {
 			asOf = last
 		}
 	}
@@ -66,7 +66,7 @@ func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Tim
 	showRatings := a.CanSeeRatings(first.Customer)
 	v := HandoffView{AsOf: asOf}
 	for _, r := range recs {
-		if r.Event.OccurredAt().After(asOf) {
+		if domain.OccurredAt(r.Event).After(asOf) {
 			break
 		}
 		v.Handoff = domain.EvolveHandoff(v.Handoff, r.Event)
@@ -76,8 +76,8 @@ func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Tim
 			rated.Score, rated.Comment = 0, ""
 			ev = rated
 		}
-		v.Timeline = append(v.Timeline, TimelineEntry{Type: ev.EventType(), Version: r.Version, Position: r.Position,
-			OccurredAt: ev.OccurredAt(), RecordedAt: r.RecordedAt, Actor: actorOf(r.Metadata), Event: ev})
+		v.Timeline = append(v.Timeline, TimelineEntry{Type: domain.EventType(ev), Version: r.Version, Position: r.Position,
+			OccurredAt: domain.OccurredAt(ev), RecordedAt: r.RecordedAt, Actor: actorOf(r.Metadata), Event: ev})
 	}
 	if !showRatings {
 		v.Handoff.Rating = nil

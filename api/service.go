@@ -174,10 +174,10 @@ func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domai
 		}
 	}
 	if !domain.ValidHandoffID(cmd.ID) {
-		_, err := domain.DecideHandoff(domain.Handoff{}, cmd, s.now())
+		_, err := domain.DecideRequest(domain.Handoff{}, cmd, s.now())
 		return HandoffResult{}, err
 	}
-	if err := a.mayIssue(cmd, cmd.Supplier, cmd.Customer); err != nil {
+	if err := a.mayIssue(domain.Request, cmd.Supplier, cmd.Customer); err != nil {
 		return HandoffResult{}, err
 	}
 	sup, cus, err := s.pair(ctx, cmd.Supplier, cmd.Customer)
@@ -201,7 +201,7 @@ func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domai
 				existing = true
 				return nil, nil
 			}
-			return domain.DecideHandoff(h, cmd, s.now())
+			return domain.DecideRequest(h, cmd, s.now())
 		})
 	if err != nil {
 		return HandoffResult{}, err
@@ -219,19 +219,22 @@ func sameRequest(h domain.Handoff, cmd domain.RequestHandoff) bool {
 
 // Execute runs a command on an existing hand-off.
 func (s *Service) Execute(ctx context.Context, a Actor, m Meta, id string, cmd domain.HandoffCommand) (HandoffResult, error) {
-	if _, ok := cmd.(domain.RequestHandoff); ok {
+	if cmd.Name == domain.Request {
 		return HandoffResult{}, &domain.ValidationError{Field: "command", Msg: "use RequestHandoff to open a hand-off"}
+	}
+	if _, ok := domain.LookupCommand(cmd.Name); !ok {
+		return HandoffResult{}, &domain.ValidationError{Field: "command", Msg: fmt.Sprintf("unknown command %q", cmd.Name)}
 	}
 	if !domain.ValidHandoffID(id) {
 		return HandoffResult{}, fmt.Errorf("hand-off %q: %w", id, domain.ErrNotFound)
 	}
-	m = m.withRequest("handoff."+cmd.Name()+"\x00"+id, cmd)
+	m = m.withRequest("handoff."+cmd.Name+"\x00"+id, cmd)
 	h, out, err := execute(ctx, s, a, m, domain.HandoffStream(id), domain.EvolveHandoff,
 		func(h domain.Handoff) ([]domain.Event, error) {
 			if !h.Exists() {
 				return nil, fmt.Errorf("hand-off %q: %w", id, domain.ErrNotFound)
 			}
-			if err := a.mayIssue(cmd, h.Supplier, h.Customer); err != nil {
+			if err := a.mayIssue(cmd.Name, h.Supplier, h.Customer); err != nil {
 				return nil, err
 			}
 			return domain.DecideHandoff(h, cmd, s.now())

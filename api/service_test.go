@@ -77,22 +77,22 @@ func TestLifecycleThroughTheService(t *testing.T) {
 	if !r.Created || r.Handoff.Agreement == nil || r.Handoff.Agreement.ResolveWithinS != 72*3600 || r.Position == 0 {
 		t.Fatalf("request = %+v, want created with the 72h agreement", r)
 	}
-	if _, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.Accept{}); !errors.Is(err, api.ErrForbidden) {
+	if _, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.HandoffCommand{Name: domain.Accept}); !errors.Is(err, api.ErrForbidden) {
 		t.Fatalf("customer accepting: %v, want ErrForbidden", err)
 	}
-	if _, err := f.svc.Execute(f.ctx, hrTeam, none, "h1", domain.Escalate{}); !errors.Is(err, api.ErrForbidden) {
+	if _, err := f.svc.Execute(f.ctx, hrTeam, none, "h1", domain.HandoffCommand{Name: domain.Escalate}); !errors.Is(err, api.ErrForbidden) {
 		t.Fatalf("outsider escalating: %v, want ErrForbidden", err)
 	}
 	for _, step := range []struct {
 		who api.Actor
 		cmd domain.HandoffCommand
 	}{
-		{legalTeam, domain.Accept{At: now.Add(-23 * time.Hour)}},
-		{legalTeam, domain.Deliver{At: now.Add(-2 * time.Hour)}},
-		{salesTeam, domain.Rate{Score: 2, Comment: "late and vague", At: now.Add(-time.Hour)}},
+		{legalTeam, domain.HandoffCommand{Name: domain.Accept, At: now.Add(-23 * time.Hour)}},
+		{legalTeam, domain.HandoffCommand{Name: domain.Deliver, At: now.Add(-2 * time.Hour)}},
+		{salesTeam, domain.HandoffCommand{Name: domain.Rate, Score: 2, Comment: "late and vague", At: now.Add(-time.Hour)}},
 	} {
 		if _, err := f.svc.Execute(f.ctx, step.who, none, "h1", step.cmd); err != nil {
-			t.Fatalf("%s by %s: %v", step.cmd.Name(), step.who.Name, err)
+			t.Fatalf("%s by %s: %v", step.cmd.Name, step.who.Name, err)
 		}
 	}
 	// The supplier reads the hand-off but not the individual rating.
@@ -142,12 +142,12 @@ func TestIdempotencyKey(t *testing.T) {
 	f := setup(t)
 	f.request(t, "h1")
 	key := api.Meta{IdempotencyKey: "esc-1"}
-	first, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.Escalate{Reason: "urgent"})
+	first, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.HandoffCommand{Name: domain.Escalate, Reason: "urgent"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := f.head(t)
-	again, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.Escalate{Reason: "urgent"})
+	again, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.HandoffCommand{Name: domain.Escalate, Reason: "urgent"})
 	if err != nil || !again.Replayed || again.Position != first.Position || again.Handoff.Escalations != 1 {
 		t.Fatalf("retry = %+v %v, want the first answer", again, err)
 	}
@@ -155,20 +155,20 @@ func TestIdempotencyKey(t *testing.T) {
 		t.Fatal("a retried command appended events")
 	}
 	// The same key for a different request on the same hand-off is a conflict.
-	if _, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.Escalate{Reason: "very urgent"}); !errors.Is(err, domain.ErrConflict) {
+	if _, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.HandoffCommand{Name: domain.Escalate, Reason: "very urgent"}); !errors.Is(err, domain.ErrConflict) {
 		t.Fatalf("key reused with another body: %v, want ErrConflict", err)
 	}
 	if f.head(t) != before {
 		t.Fatal("a conflicting retry appended events")
 	}
 	// The same key from another actor is another request.
-	if r, err := f.svc.Execute(f.ctx, admin, key, "h1", domain.Escalate{}); err != nil || r.Replayed || r.Handoff.Escalations != 2 {
+	if r, err := f.svc.Execute(f.ctx, admin, key, "h1", domain.HandoffCommand{Name: domain.Escalate}); err != nil || r.Replayed || r.Handoff.Escalations != 2 {
 		t.Fatalf("same key, other actor: %+v %v", r, err)
 	}
 	// The same key reused for a command on another hand-off is a conflict.
 	f.request(t, "h2")
 	before = f.head(t)
-	if _, err := f.svc.Execute(f.ctx, salesTeam, key, "h2", domain.Escalate{}); !errors.Is(err, domain.ErrConflict) {
+	if _, err := f.svc.Execute(f.ctx, salesTeam, key, "h2", domain.HandoffCommand{Name: domain.Escalate}); !errors.Is(err, domain.ErrConflict) {
 		t.Fatalf("key reuse: %v, want ErrConflict", err)
 	}
 	if f.head(t) != before {
@@ -214,15 +214,15 @@ func TestRejectedCommandsAppendNothing(t *testing.T) {
 		want error
 	}{
 		{"accept delivered? no: return a requested one", func() error {
-			_, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.Return{Reason: "x"})
+			_, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.HandoffCommand{Name: domain.Return, Reason: "x"})
 			return err
 		}, domain.ErrTransition},
 		{"unknown hand-off", func() error {
-			_, err := f.svc.Execute(f.ctx, admin, none, "nope", domain.Accept{})
+			_, err := f.svc.Execute(f.ctx, admin, none, "nope", domain.HandoffCommand{Name: domain.Accept})
 			return err
 		}, domain.ErrNotFound},
 		{"future occurred_at", func() error {
-			_, err := f.svc.Execute(f.ctx, legalTeam, none, "h1", domain.Accept{At: now.Add(time.Hour)})
+			_, err := f.svc.Execute(f.ctx, legalTeam, none, "h1", domain.HandoffCommand{Name: domain.Accept, At: now.Add(time.Hour)})
 			return err
 		}, domain.ErrInvalid},
 		{"retired customer", func() error {
@@ -261,12 +261,12 @@ func TestRacingCommandsAreNeverLost(t *testing.T) {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			_, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.Escalate{})
+			_, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.HandoffCommand{Name: domain.Escalate})
 			errs <- err
 		}()
 		go func() {
 			defer wg.Done()
-			_, err := f.svc.Execute(f.ctx, legalTeam, none, "h1", domain.Accept{})
+			_, err := f.svc.Execute(f.ctx, legalTeam, none, "h1", domain.HandoffCommand{Name: domain.Accept})
 			errs <- err
 		}()
 	}
@@ -369,7 +369,7 @@ func TestReadingShowsEventsRecordedSlightlyAhead(t *testing.T) {
 		ID: "soon", Supplier: "legal", Customer: "sales", Kind: "nda", Title: "T", At: now.Add(3 * time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := f.svc.Execute(f.ctx, legalTeam, none, "soon", domain.Accept{}) // defaults to the previous event's time
+	res, err := f.svc.Execute(f.ctx, legalTeam, none, "soon", domain.HandoffCommand{Name: domain.Accept}) // defaults to the previous event's time
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,7 +383,7 @@ func TestForbiddenAnswersDoNotNameTheParties(t *testing.T) {
 	f := setup(t)
 	f.request(t, "h1")
 	_, readErr := f.svc.Handoff(f.ctx, hrTeam, "h1", time.Time{})
-	_, cmdErr := f.svc.Execute(f.ctx, hrTeam, none, "h1", domain.Escalate{})
+	_, cmdErr := f.svc.Execute(f.ctx, hrTeam, none, "h1", domain.HandoffCommand{Name: domain.Escalate})
 	for _, err := range []error{readErr, cmdErr} {
 		if !errors.Is(err, api.ErrForbidden) || strings.Contains(err.Error(), "legal") || strings.Contains(err.Error(), "sales") {
 			t.Errorf("outsider got %v: want ErrForbidden naming neither party", err)

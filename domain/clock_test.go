@@ -12,8 +12,12 @@ func TestSupplierOwnedClock(t *testing.T) {
 	// requested 0, accepted 10, paused 20-50 (customer), delivered 70,
 	// returned 100 (customer reviewed 30 min), delivered again 130.
 	h := run(t, request("h1"),
-		domain.Accept{At: m(10)}, domain.Pause{Reason: "waiting", At: m(20)}, domain.Resume{At: m(50)},
-		domain.Deliver{At: m(70)}, domain.Return{Reason: "typo", At: m(100)}, domain.Deliver{At: m(130)})
+		domain.HandoffCommand{Name: domain.Accept, At: m(10)},
+		domain.HandoffCommand{Name: domain.Pause, Reason: "waiting", At: m(20)},
+		domain.HandoffCommand{Name: domain.Resume, At: m(50)},
+		domain.HandoffCommand{Name: domain.Deliver, At: m(70)},
+		domain.HandoffCommand{Name: domain.Return, Reason: "typo", At: m(100)},
+		domain.HandoffCommand{Name: domain.Deliver, At: m(130)})
 	tests := []struct {
 		asOf time.Time
 		want time.Duration
@@ -48,15 +52,16 @@ type halfCalendar struct{}
 func (halfCalendar) Between(from, to time.Time) time.Duration { return to.Sub(from) / 2 }
 
 func TestClockUsesCalendar(t *testing.T) {
-	h := run(t, request("h1"), domain.Deliver{At: t0.Add(4 * time.Hour)})
+	h := run(t, request("h1"), domain.HandoffCommand{Name: domain.Deliver, At: t0.Add(4 * time.Hour)})
 	if got, _ := h.ResolveElapsed(halfCalendar{}); got != 2*time.Hour {
 		t.Fatalf("ResolveElapsed with half calendar = %s, want 2h", got)
 	}
 }
 
 func TestRespondElapsedWithoutAcceptUsesDelivery(t *testing.T) {
-	h := run(t, request("h1"), domain.Deliver{At: t0.Add(3 * time.Hour)}, domain.Return{Reason: "x", At: t0.Add(4 * time.Hour)},
-		domain.Accept{At: t0.Add(5 * time.Hour)})
+	h := run(t, request("h1"), domain.HandoffCommand{Name: domain.Deliver, At: t0.Add(3 * time.Hour)},
+		domain.HandoffCommand{Name: domain.Return, Reason: "x", At: t0.Add(4 * time.Hour)},
+		domain.HandoffCommand{Name: domain.Accept, At: t0.Add(5 * time.Hour)})
 	if got, ok := h.RespondElapsed(nil); !ok || got != 3*time.Hour {
 		t.Fatalf("RespondElapsed = %s, want 3h (first delivery)", got)
 	}

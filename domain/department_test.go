@@ -16,7 +16,7 @@ func TestDepartmentLifecycle(t *testing.T) {
 		}
 	}
 	evs, err := domain.DecideRegister(d, domain.RegisterDepartment{ID: "legal", Name: "Legal"}, t0)
-	if err != nil || len(evs) != 1 || evs[0].EventType() != domain.TypeDepartmentRegistered {
+	if err != nil || len(evs) != 1 || domain.EventType(evs[0]) != domain.TypeDepartmentRegistered {
 		t.Fatalf("register: %v %v", evs, err)
 	}
 	fold(evs)
@@ -24,7 +24,7 @@ func TestDepartmentLifecycle(t *testing.T) {
 		t.Fatalf("re-register with the same name should append nothing, got %v", evs)
 	}
 	evs, _ = domain.DecideRegister(d, domain.RegisterDepartment{ID: "legal", Name: "Legal & Compliance"}, t0)
-	if len(evs) != 1 || evs[0].EventType() != domain.TypeDepartmentRenamed {
+	if len(evs) != 1 || domain.EventType(evs[0]) != domain.TypeDepartmentRenamed {
 		t.Fatalf("rename: %v", evs)
 	}
 	fold(evs)

@@ -18,6 +18,7 @@ func FuzzLifecycle(f *testing.F) {
 	f.Add([]byte{0, 4, 5, 1, 4, 8, 8, 5, 4, 7})
 	f.Add([]byte{0, 1, 2, 6, 3, 6, 4, 5, 2, 7})
 	f.Add([]byte{3, 3, 0, 0, 1, 1, 2, 2, 9, 200, 250})
+	commands := domain.Commands()
 	f.Fuzz(func(t *testing.T, program []byte) {
 		now := t0
 		var h domain.Handoff
@@ -28,32 +29,29 @@ func FuzzLifecycle(f *testing.F) {
 			if b&0x80 != 0 {
 				at = time.Time{} // default: now
 			}
-			var cmd domain.HandoffCommand
-			switch b % 10 {
-			case 0:
+			// Byte b picks a row of the lifecycle table (0 is the request;
+			// the last pick rates with an often invalid score and time).
+			var cmd any
+			switch n := int(b % 10); {
+			case n == 0:
 				r := request("f1")
 				r.At = at
 				cmd = r
-			case 1:
-				cmd = domain.Accept{At: at}
-			case 2:
-				cmd = domain.Pause{Reason: "wait", At: at}
-			case 3:
-				cmd = domain.Resume{At: at}
-			case 4:
-				cmd = domain.Deliver{At: at}
-			case 5:
-				cmd = domain.Return{Reason: "again", At: at}
-			case 6:
-				cmd = domain.Escalate{At: at}
-			case 7:
-				cmd = domain.Cancel{At: at}
-			case 8:
-				cmd = domain.Rate{Score: int(b%5) + 1, At: at}
-			case 9:
-				cmd = domain.Rate{Score: int(b % 7), At: at.Add(-time.Hour)} // often invalid
+			case n < len(commands):
+				c := domain.HandoffCommand{Name: commands[n].Name, At: at}
+				for _, f := range commands[n].Fields {
+					switch f {
+					case domain.FieldReason:
+						c.Reason = "because"
+					case domain.FieldScore:
+						c.Score = int(b%5) + 1
+					}
+				}
+				cmd = c
+			default:
+				cmd = domain.HandoffCommand{Name: domain.Rate, Score: int(b % 7), At: at.Add(-time.Hour)} // often invalid
 			}
-			evs, err := domain.DecideHandoff(h, cmd, now)
+			evs, err := decide(h, cmd, now)
 			if err != nil {
 				if len(evs) != 0 {
 					t.Fatalf("step %d: error %v with events %v", i, err, evs)
@@ -78,7 +76,7 @@ func FuzzLifecycle(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			back, err := domain.Decode(e.EventType(), data)
+			back, err := domain.Decode(domain.EventType(e), data)
 			if err != nil {
 				t.Fatal(err)
 			}

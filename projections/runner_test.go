@@ -34,7 +34,7 @@ func (l *fakeLog) append(t *testing.T, pos uint64, e domain.Event) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.appendRaw(pos, e.EventType(), data)
+	l.appendRaw(pos, domain.EventType(e), data)
 }
 
 func (l *fakeLog) appendRaw(pos uint64, typ string, data []byte) {

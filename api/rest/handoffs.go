@@ -62,12 +62,8 @@ func (s *Server) requestHandoff(c echo.Context) error {
 	return written(c, status, res.Position, s.handoffOf(a, res.Handoff, res.Position))
 }
 
-// commandNames lists the hand-off commands served at
-// POST /api/v1/handoffs/:id/<name>.
-var commandNames = []string{"accept", "pause", "resume", "deliver", "return", "escalate", "cancel", "rating"}
-
-// commandBody is the body of every hand-off command; decodeCommand rejects
-// the members a command does not take.
+// commandBody is the body of every hand-off command; command rejects the
+// members the command's row of the lifecycle table does not list.
 type commandBody struct {
 	OccurredAt *string `json:"occurred_at"`
 	Reason     *string `json:"reason"`
@@ -76,13 +72,15 @@ type commandBody struct {
 	Comment    *string `json:"comment"`
 }
 
-func (s *Server) handoffCommand(name string) echo.HandlerFunc {
+// handoffCommand serves POST /api/v1/handoffs/:id/<route> for one row of
+// the lifecycle table.
+func (s *Server) handoffCommand(spec domain.CommandSpec) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var body commandBody
 		if err := decode(c, &body); err != nil {
 			return err
 		}
-		cmd, err := body.command(name)
+		cmd, err := body.command(spec)
 		if err != nil {
 			return err
 		}
@@ -95,50 +93,35 @@ func (s *Server) handoffCommand(name string) echo.HandlerFunc {
 	}
 }
 
-func (b commandBody) command(name string) (domain.HandoffCommand, error) {
+func (b commandBody) command(spec domain.CommandSpec) (domain.HandoffCommand, error) {
 	at, err := parseTime("occurred_at", b.OccurredAt)
 	if err != nil {
-		return nil, err
+		return domain.HandoffCommand{}, err
 	}
-	takes := map[string][]string{
-		"pause": {"reason"}, "return": {"reason"}, "escalate": {"reason"}, "cancel": {"reason"},
-		"deliver": {"note"}, "rating": {"score", "comment"},
-	}[name]
-	for field, set := range map[string]bool{"reason": b.Reason != nil, "note": b.Note != nil,
-		"score": b.Score != nil, "comment": b.Comment != nil} {
-		if set && !slices.Contains(takes, field) {
-			return nil, badRequest(field, "unknown field %q: %s takes %v", field, name, append([]string{"occurred_at"}, takes...))
+	cmd := domain.HandoffCommand{Name: spec.Name, At: at}
+	takes := []string{"occurred_at"}
+	for _, f := range spec.Fields {
+		takes = append(takes, string(f))
+	}
+	for _, m := range []struct {
+		field domain.Field
+		set   bool
+		apply func()
+	}{
+		{domain.FieldReason, b.Reason != nil, func() { cmd.Reason = *b.Reason }},
+		{domain.FieldNote, b.Note != nil, func() { cmd.Note = *b.Note }},
+		{domain.FieldScore, b.Score != nil, func() { cmd.Score = *b.Score }},
+		{domain.FieldComment, b.Comment != nil, func() { cmd.Comment = *b.Comment }},
+	} {
+		if !m.set {
+			continue
 		}
-	}
-	str := func(p *string) string {
-		if p == nil {
-			return ""
+		if !spec.Takes(m.field) {
+			return domain.HandoffCommand{}, badRequest(string(m.field), "unknown field %q: %s takes %v", m.field, spec.RouteName(), takes)
 		}
-		return *p
+		m.apply()
 	}
-	switch name {
-	case "accept":
-		return domain.Accept{At: at}, nil
-	case "pause":
-		return domain.Pause{Reason: str(b.Reason), At: at}, nil
-	case "resume":
-		return domain.Resume{At: at}, nil
-	case "deliver":
-		return domain.Deliver{Note: str(b.Note), At: at}, nil
-	case "return":
-		return domain.Return{Reason: str(b.Reason), At: at}, nil
-	case "escalate":
-		return domain.Escalate{Reason: str(b.Reason), At: at}, nil
-	case "cancel":
-		return domain.Cancel{Reason: str(b.Reason), At: at}, nil
-	case "rating":
-		score := 0
-		if b.Score != nil {
-			score = *b.Score
-		}
-		return domain.Rate{Score: score, Comment: str(b.Comment), At: at}, nil
-	}
-	return nil, errors.New("unknown hand-off command " + name)
+	return cmd, nil
 }
 
 func (s *Server) getHandoff(c echo.Context) error {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
+	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
 )
 
@@ -145,8 +146,10 @@ func (s *Server) routes() {
 	v1.GET("/handoffs", s.listHandoffs, read...)
 	v1.POST("/handoffs", s.requestHandoff, write...)
 	v1.GET("/handoffs/:id", s.getHandoff, read...)
-	for _, name := range commandNames {
-		v1.POST("/handoffs/:id/"+name, s.handoffCommand(name), write...)
+	for _, spec := range domain.Commands() {
+		if spec.Name != domain.Request { // POST /handoffs above, with its own body
+			v1.POST("/handoffs/:id/"+spec.RouteName(), s.handoffCommand(spec), write...)
+		}
 	}
 
 	v1.GET("/pairs", s.listPairs, read...)

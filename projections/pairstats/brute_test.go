@@ -53,7 +53,7 @@ func brute(envs []projections.Envelope, opts pairstats.Options, w pairstats.Wind
 			if r, ok := e.(domain.HandoffRated); ok {
 				latestRating[r.Delivery] = r
 			}
-			if !in(e.OccurredAt()) {
+			if !in(domain.OccurredAt(e)) {
 				continue
 			}
 			switch e.(type) {
@@ -105,7 +105,7 @@ func brute(envs []projections.Envelope, opts pairstats.Options, w pairstats.Wind
 		// State as of the window's end: the events before it.
 		var then domain.Handoff
 		for _, e := range evs {
-			if !e.OccurredAt().Before(w.To) {
+			if !domain.OccurredAt(e).Before(w.To) {
 				break
 			}
 			then = domain.EvolveHandoff(then, e)

@@ -215,7 +215,7 @@ func (m *Model) apply(e domain.Event) {
 	}
 	prev := hs.h
 	hs.h = domain.EvolveHandoff(prev, e)
-	day := dayIndex(e.OccurredAt(), m.loc)
+	day := dayIndex(domain.OccurredAt(e), m.loc)
 	s := &hs.pair.s
 	if prev.FirstResponseAt.IsZero() && !hs.h.FirstResponseAt.IsZero() {
 		m.countResponse(hs, day)

@@ -91,23 +91,23 @@ func randomHistory(tb testing.TB, r *rand.Rand, start time.Time, n int) []projec
 		var cmd domain.HandoffCommand
 		switch r.IntN(9) {
 		case 0, 1:
-			cmd = domain.Accept{At: at}
+			cmd = domain.HandoffCommand{Name: domain.Accept, At: at}
 		case 2:
-			cmd = domain.Pause{Reason: "waiting", At: at}
+			cmd = domain.HandoffCommand{Name: domain.Pause, Reason: "waiting", At: at}
 		case 3:
-			cmd = domain.Resume{At: at}
+			cmd = domain.HandoffCommand{Name: domain.Resume, At: at}
 		case 4, 5:
-			cmd = domain.Deliver{At: at}
+			cmd = domain.HandoffCommand{Name: domain.Deliver, At: at}
 		case 6:
-			cmd = domain.Return{Reason: "wrong", At: at}
+			cmd = domain.HandoffCommand{Name: domain.Return, Reason: "wrong", At: at}
 		case 7:
 			if r.IntN(3) == 0 {
-				cmd = domain.Cancel{At: at}
+				cmd = domain.HandoffCommand{Name: domain.Cancel, At: at}
 			} else {
-				cmd = domain.Escalate{At: at}
+				cmd = domain.HandoffCommand{Name: domain.Escalate, At: at}
 			}
 		default:
-			cmd = domain.Rate{Score: 1 + r.IntN(5), At: at}
+			cmd = domain.HandoffCommand{Name: domain.Rate, Score: 1 + r.IntN(5), At: at}
 		}
 		if b.try(id, cmd) {
 			last[id] = at

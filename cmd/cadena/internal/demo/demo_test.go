@@ -42,14 +42,14 @@ func TestSeedBuildsARealisticOrganisation(t *testing.T) {
 		counts[ev.Type]++
 		if ev.Type != domain.TypeHandoffRequested && strings.HasPrefix(ev.Type, "handoff.") {
 			handoffEvents++
-			if now.Sub(e.OccurredAt()) < time.Hour {
+			if now.Sub(domain.OccurredAt(e)) < time.Hour {
 				recent++
 			}
 		}
-		if e.OccurredAt().After(now) {
-			t.Fatalf("%s occurred after now: %s", ev.Type, e.OccurredAt())
+		if domain.OccurredAt(e).After(now) {
+			t.Fatalf("%s occurred after now: %s", ev.Type, domain.OccurredAt(e))
 		}
-		last = e.OccurredAt()
+		last = domain.OccurredAt(e)
 	}
 	// History is spread over the ninety days, not piled up at "now".
 	if recent*20 > handoffEvents {

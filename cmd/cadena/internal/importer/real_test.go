@@ -88,9 +88,9 @@ func requestedByPair(t *testing.T, store *bolt.Store) (map[string]int, *pairstat
 		}
 		m.Apply(projections.Envelope{Position: ev.Position, Version: ev.Version, Event: e})
 		if first.IsZero() {
-			first = e.OccurredAt()
+			first = domain.OccurredAt(e)
 		}
-		last = e.OccurredAt()
+		last = domain.OccurredAt(e)
 		if r, ok := e.(domain.HandoffRequested); ok {
 			counts[r.Supplier+" <- "+r.Customer]++
 		}

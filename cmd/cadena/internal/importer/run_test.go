@@ -51,10 +51,10 @@ func TestRunSample(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e.OccurredAt().Before(last) {
-			t.Fatalf("%s at %s is before the previous event (%s): not in time order", ev.Type, e.OccurredAt(), last)
+		if domain.OccurredAt(e).Before(last) {
+			t.Fatalf("%s at %s is before the previous event (%s): not in time order", ev.Type, domain.OccurredAt(e), last)
 		}
-		last = e.OccurredAt()
+		last = domain.OccurredAt(e)
 		switch e := e.(type) {
 		case domain.HandoffRequested:
 			if e.Agreement == nil || e.Agreement.ResolveWithinS != 4*3600 || e.Kind != "permit" {
