@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/cadena-project/cadena/domain"
 )
 
@@ -31,19 +33,15 @@ func TestSupplierOwnedClock(t *testing.T) {
 		{m(500), 70 * time.Minute}, // delivered at 130: 40 + 30
 	}
 	for _, tt := range tests {
-		if got := h.SupplierOwned(nil, tt.asOf); got != tt.want {
-			t.Errorf("SupplierOwned(%s) = %s, want %s", tt.asOf.Sub(t0), got, tt.want)
-		}
+		assert.Equal(t, tt.want, h.SupplierOwned(nil, tt.asOf), "SupplierOwned(%s)", tt.asOf.Sub(t0))
 	}
-	if got, ok := h.ResolveElapsed(domain.WallClock{}); !ok || got != 70*time.Minute {
-		t.Errorf("ResolveElapsed = %s %v, want 70m", got, ok)
-	}
-	if got, ok := h.RespondElapsed(nil); !ok || got != 10*time.Minute {
-		t.Errorf("RespondElapsed = %s %v, want 10m", got, ok)
-	}
-	if h.ClockRunning() {
-		t.Error("clock runs after delivery")
-	}
+	got, ok := h.ResolveElapsed(domain.WallClock{})
+	assert.True(t, ok)
+	assert.Equal(t, 70*time.Minute, got, "ResolveElapsed")
+	got, ok = h.RespondElapsed(nil)
+	assert.True(t, ok)
+	assert.Equal(t, 10*time.Minute, got, "RespondElapsed")
+	assert.False(t, h.ClockRunning(), "clock runs after delivery")
 }
 
 // halfCalendar counts half of every span, to show the clock takes a calendar.
@@ -53,16 +51,15 @@ func (halfCalendar) Between(from, to time.Time) time.Duration { return to.Sub(fr
 
 func TestClockUsesCalendar(t *testing.T) {
 	h := run(t, request("h1"), domain.HandoffCommand{Name: domain.Deliver, At: t0.Add(4 * time.Hour)})
-	if got, _ := h.ResolveElapsed(halfCalendar{}); got != 2*time.Hour {
-		t.Fatalf("ResolveElapsed with half calendar = %s, want 2h", got)
-	}
+	got, _ := h.ResolveElapsed(halfCalendar{})
+	assert.Equal(t, 2*time.Hour, got, "ResolveElapsed with half calendar")
 }
 
 func TestRespondElapsedWithoutAcceptUsesDelivery(t *testing.T) {
 	h := run(t, request("h1"), domain.HandoffCommand{Name: domain.Deliver, At: t0.Add(3 * time.Hour)},
 		domain.HandoffCommand{Name: domain.Return, Reason: "x", At: t0.Add(4 * time.Hour)},
 		domain.HandoffCommand{Name: domain.Accept, At: t0.Add(5 * time.Hour)})
-	if got, ok := h.RespondElapsed(nil); !ok || got != 3*time.Hour {
-		t.Fatalf("RespondElapsed = %s, want 3h (first delivery)", got)
-	}
+	got, ok := h.RespondElapsed(nil)
+	assert.True(t, ok)
+	assert.Equal(t, 3*time.Hour, got, "RespondElapsed: the first delivery")
 }

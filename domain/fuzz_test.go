@@ -1,10 +1,10 @@
 package domain_test
 
 import (
-	"reflect"
-	"slices"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/domain"
 )
@@ -53,37 +53,26 @@ func FuzzLifecycle(f *testing.F) {
 			}
 			evs, err := decide(h, cmd, now)
 			if err != nil {
-				if len(evs) != 0 {
-					t.Fatalf("step %d: error %v with events %v", i, err, evs)
-				}
+				require.Empty(t, evs, "step %d: error %v with events", i, err)
 				continue
 			}
 			for _, e := range evs {
 				h = domain.EvolveHandoff(h, e)
 				log = append(log, e)
 			}
-			if !slices.Contains(domain.States, h.State) {
-				t.Fatalf("step %d: state %q is not a listed state", i, h.State)
-			}
+			require.Contains(t, domain.States, h.State, "step %d: a listed state", i)
 			owned := h.SupplierOwned(nil, now)
-			if owned < 0 || owned > now.Sub(h.RequestedAt) {
-				t.Fatalf("step %d: supplier-owned %s outside [0, %s]", i, owned, now.Sub(h.RequestedAt))
-			}
+			require.GreaterOrEqual(t, owned, time.Duration(0), "step %d: supplier-owned time", i)
+			require.LessOrEqual(t, owned, now.Sub(h.RequestedAt), "step %d: supplier-owned time", i)
 		}
 		var replay domain.Handoff
 		for _, e := range log {
 			data, err := domain.Encode(e)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			back, err := domain.Decode(domain.EventType(e), data)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			replay = domain.EvolveHandoff(replay, back)
 		}
-		if !reflect.DeepEqual(replay, h) {
-			t.Fatalf("replay differs from live state:\nlive   %+v\nreplay %+v", h, replay)
-		}
+		require.Equal(t, h, replay, "replay equals the live state")
 	})
 }
