@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/projections"
@@ -31,9 +33,7 @@ func newFakeLog() *fakeLog { return &fakeLog{changed: make(chan struct{})} }
 func (l *fakeLog) append(t *testing.T, pos uint64, e domain.Event) {
 	t.Helper()
 	data, err := domain.Encode(e)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	l.appendRaw(pos, domain.EventType(e), data)
 }
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections/pairstats"
 )
@@ -45,9 +47,7 @@ import (
 // 11:00 (3600s), rated 5, 5, 4, 1 at 12:00: four ratings, under anonymity.
 func scenario(t *testing.T) (*history, *time.Location) {
 	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	at := func(day, hour, min int) time.Time { return time.Date(2026, 2, day, hour, min, 0, 0, berlin) }
 	jan30 := time.Date(2026, 1, 30, 10, 0, 0, 0, berlin)
 	v1 := terms(1, 8*time.Hour, time.Hour)
