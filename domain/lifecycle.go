@@ -87,15 +87,25 @@ func Commands() []CommandSpec {
 	return out
 }
 
-// LookupCommand returns the row of the command called name.
+// LookupCommand returns the row of the command called name, a copy.
 func LookupCommand(name string) (CommandSpec, bool) {
-	i := slices.IndexFunc(lifecycle, func(c CommandSpec) bool { return c.Name == name })
-	if i < 0 {
+	c, ok := command(name)
+	if !ok {
 		return CommandSpec{}, false
 	}
-	c := lifecycle[i]
-	c.From, c.Fields = slices.Clone(c.From), slices.Clone(c.Fields)
-	return c, true
+	spec := *c
+	spec.From, spec.Fields = slices.Clone(c.From), slices.Clone(c.Fields)
+	return spec, true
+}
+
+// command returns the row of the command called name, shared.
+func command(name string) (*CommandSpec, bool) {
+	for i := range lifecycle {
+		if lifecycle[i].Name == name {
+			return &lifecycle[i], true
+		}
+	}
+	return nil, false
 }
 
 // Field is a member of a command's request body besides occurred_at.
@@ -127,7 +137,7 @@ type HandoffCommand struct {
 // idempotent requests with since the first release, so a retry of a
 // request whose key is stored in the log still matches it.
 func (c HandoffCommand) MarshalJSON() ([]byte, error) {
-	spec, known := LookupCommand(c.Name)
+	spec, known := command(c.Name)
 	takes := func(f Field) bool { return !known || spec.Takes(f) }
 	var v struct {
 		Name    *string `json:",omitempty"`
@@ -175,7 +185,7 @@ func (c HandoffCommand) set(f Field) bool {
 // names the field (ErrInvalid), the state (ErrTransition), or ErrNotFound.
 // Requests are decided by DecideRequest.
 func DecideHandoff(h Handoff, cmd HandoffCommand, now time.Time) ([]Event, error) {
-	spec, ok := LookupCommand(cmd.Name)
+	spec, ok := command(cmd.Name)
 	if !ok || spec.decide == nil {
 		return nil, invalid("command", "unknown command %q on an existing hand-off", cmd.Name)
 	}
