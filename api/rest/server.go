@@ -11,6 +11,7 @@ import (
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
+	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
 )
 
@@ -57,6 +58,11 @@ type Config struct {
 	Figures  Figures
 	Catalog  Catalog
 	Handoffs HandoffIndex
+	// Policy is the organisation's policy, the same value the read models
+	// are given: the default min_volume of the hotspots, and what
+	// GET /api/v1/me tells the web page. Zero fields take their defaults
+	// (domain.Policy.WithDefaults).
+	Policy domain.Policy
 	// Progress is nil when reads need not wait (every read is then ready).
 	Progress Progress
 	Tokens   TokenLookup
@@ -90,6 +96,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	cfg.Policy = cfg.Policy.WithDefaults()
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

@@ -18,7 +18,7 @@ func brute(envs []projections.Envelope, opts pairstats.Options, w pairstats.Wind
 	if cal == nil {
 		cal = domain.WallClock{}
 	}
-	anonMin := opts.AnonymityMin
+	anonMin := opts.Policy.AnonymityMin
 	if anonMin == 0 {
 		anonMin = 5
 	}

@@ -234,8 +234,8 @@ func TestMatchesBruteForce(t *testing.T) {
 		opts pairstats.Options
 	}{
 		{"utc", pairstats.Options{}},
-		{"berlin", pairstats.Options{Location: berlin, AnonymityMin: 2}},
-		{"new-york-office-hours", pairstats.Options{Location: newYork, Calendar: officeHours{}, AnonymityMin: 3}},
+		{"berlin", pairstats.Options{Policy: domain.Policy{Location: berlin, AnonymityMin: 2}}},
+		{"new-york-office-hours", pairstats.Options{Policy: domain.Policy{Location: newYork, AnonymityMin: 3}, Calendar: officeHours{}}},
 	}
 	seeds := 12
 	if testing.Short() {
@@ -248,7 +248,7 @@ func TestMatchesBruteForce(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/seed%d", tc.name, seed), func(t *testing.T) {
 				r := rand.New(rand.NewPCG(uint64(seed), 7))
 				envs := randomHistory(t, r, start, 15+r.IntN(40))
-				loc := tc.opts.Location
+				loc := tc.opts.Policy.Location
 				if loc == nil {
 					loc = time.UTC
 				}

@@ -116,7 +116,7 @@ func counts(t *testing.T, what string, got, want []int) {
 
 func TestScenario(t *testing.T) {
 	b, berlin := scenario(t)
-	m := pairstats.New(pairstats.Options{Location: berlin})
+	m := pairstats.New(pairstats.Options{Policy: domain.Policy{Location: berlin}})
 	for _, e := range b.envs {
 		m.Apply(e)
 	}
@@ -214,7 +214,7 @@ func TestScenario(t *testing.T) {
 		}
 	}
 	// With a threshold of 4 they show: mean 15/4, csat 3/4, dissatisfied 1/4.
-	m4 := pairstats.New(pairstats.Options{Location: berlin, AnonymityMin: 4})
+	m4 := pairstats.New(pairstats.Options{Policy: domain.Policy{Location: berlin, AnonymityMin: 4}})
 	for _, e := range b.envs {
 		m4.Apply(e)
 	}
@@ -261,7 +261,7 @@ func TestScenario(t *testing.T) {
 
 func TestScenarioBoundariesAndTimeTravel(t *testing.T) {
 	b, berlin := scenario(t)
-	m := pairstats.New(pairstats.Options{Location: berlin})
+	m := pairstats.New(pairstats.Options{Policy: domain.Policy{Location: berlin}})
 	for _, e := range b.envs {
 		m.Apply(e)
 	}
