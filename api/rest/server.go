@@ -139,7 +139,7 @@ func (s *Server) routes() {
 	v1 := e.Group("/api/v1")
 	read := []echo.MiddlewareFunc{s.authenticate, s.awaitPosition}
 	write := []echo.MiddlewareFunc{s.authenticate, s.guardWrite}
-	admin := []echo.MiddlewareFunc{s.authenticate, adminOnly, s.guardWrite}
+	admin := []echo.MiddlewareFunc{s.authenticate, mayManageDepartments, s.guardWrite}
 
 	v1.GET("/departments", s.listDepartments, read...)
 	v1.GET("/departments/:id", s.getDepartment, read...)
