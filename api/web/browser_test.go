@@ -22,7 +22,12 @@ import (
 	"github.com/cadena-project/cadena/api/web"
 )
 
-const fakeToken = "test+token/1"
+// The fake API knows two tokens: an admin's, and a finance member's
+// (GET /api/v1/me tells them apart; every other answer is the same).
+const (
+	fakeToken       = "test+token/1"
+	fakeMemberToken = "test+member/1"
+)
 
 // fakeAPI serves the embedded page and canned JSON for the endpoints the
 // page calls, refusing requests without the bearer token. It records the
@@ -67,11 +72,23 @@ func (f *fakeAPI) rate(w http.ResponseWriter, r *http.Request) {
 func newFakeAPI(t *testing.T) *fakeAPI {
 	t.Helper()
 	f := &fakeAPI{}
-	canned := func(file string) http.HandlerFunc {
+	// canned answers file, or memberFile (when given) to the member's token.
+	canned := func(file string, memberFile ...string) http.HandlerFunc {
 		body, err := os.ReadFile(filepath.Join("testdata", file))
 		require.NoError(t, err)
+		memberBody := body
+		if len(memberFile) > 0 {
+			memberBody, err = os.ReadFile(filepath.Join("testdata", memberFile[0]))
+			require.NoError(t, err)
+		}
 		return func(w http.ResponseWriter, r *http.Request) {
-			if r.Header.Get("Authorization") != "Bearer "+fakeToken {
+			auth := r.Header.Get("Authorization")
+			if auth == "Bearer "+fakeMemberToken {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write(memberBody)
+				return
+			}
+			if auth != "Bearer "+fakeToken {
 				w.Header().Set("Content-Type", "application/problem+json")
 				w.WriteHeader(http.StatusUnauthorized)
 				fmt.Fprint(w, `{"type":"urn:cadena:problem:unauthorized","title":"Unauthorized","status":401,"detail":"missing or unknown bearer token"}`)
@@ -111,7 +128,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 		_, _ = w.Write(body)
 	})
 	mux.HandleFunc("POST /api/v1/handoffs/{id}/rating", f.rate)
-	mux.Handle("GET /api/v1/me", canned("me.json"))
+	mux.Handle("GET /api/v1/me", canned("me.json", "me-member.json"))
 	mux.Handle("GET /api/v1/departments", canned("departments.json"))
 	mux.Handle("GET /api/v1/hotspots", canned("hotspots.json"))
 	mux.Handle("GET /api/v1/chain", canned("chain.json"))
@@ -252,6 +269,28 @@ func TestBrowserChain(t *testing.T) {
 			t.Errorf("chain lacks %q", want)
 		}
 	}
+}
+
+// The page knows who is signed in (GET /api/v1/me): it greets the token by
+// name and opens the scorecard and the ratings on the member's department,
+// while an admin, who has none, is asked to choose.
+func TestBrowserKnowsWhoIsSignedIn(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&view=scorecard")
+	assert.Contains(t, dom, `<span id="whoami" class="whoami">Signed in as finance-team (member, Finance)</span>`)
+	assert.Contains(t, dom, "As supplier: work Finance delivers")
+	assert.Contains(t, api.requests(), "/api/v1/departments/finance/scorecard?from="+
+		time.Now().UTC().AddDate(0, 0, -30).Format(time.DateOnly)+"&to="+time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly))
+
+	dom = dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&view=handoffs")
+	assert.NotContains(t, dom, "Choose your department", "the member is asked for the department the token names")
+	assert.Contains(t, api.requests(), "/api/v1/handoffs?customer=finance&state=delivered&limit=12",
+		"the member's deliveries are listed without a choice")
+
+	dom = dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&view=handoffs")
+	assert.Contains(t, dom, `<span id="whoami" class="whoami">Signed in as ops (admin)</span>`)
+	assert.Contains(t, dom, `<option value="" disabled="" selected="">Choose your department</option>`)
 }
 
 func TestBrowserWithoutToken(t *testing.T) {

@@ -229,6 +229,7 @@ func TestCannedDataMatchesOpenAPI(t *testing.T) {
 	require.NoError(t, err)
 	for file, schema := range map[string]string{
 		"me.json":          "Me",
+		"me-member.json":   "Me",
 		"departments.json": "DepartmentList",
 		"hotspots.json":    "HotspotList",
 		"chain.json":       "Chain",

@@ -66,6 +66,7 @@ function safeDecode(x) {
 function showSignIn(message) {
   $("app").hidden = true;
   $("signout").hidden = true;
+  $("whoami").hidden = true;
   $("signin").hidden = false;
   $("signin-msg").textContent = message || "";
   $("token").value = "";
@@ -91,11 +92,19 @@ async function loadSession() {
   const [me, data] = await Promise.all([call("me"), call("departments")]);
   ctx.me = me;
   ctx.policy = me.policy;
+  $("whoami").textContent = greeting(me);
+  $("whoami").hidden = false;
   ctx.departments = data.departments.filter((d) => !d.retired);
   ctx.departments.sort((a, b) => (a.name || a.id).localeCompare(b.name || b.id));
   ctx.names = new Map(data.departments.map((d) => [d.id, d.name || d.id]));
   if (!windowPicked) defaultWindow(me.policy.time_zone);
   loaded.departments = true;
+}
+
+// greeting names the token and, when it has one, its department.
+function greeting(me) {
+  const dept = me.department ? `, ${me.department_name || me.department}` : "";
+  return `Signed in as ${me.name} (${me.role}${dept})`;
 }
 
 // defaultWindow sets the 30 days ending today, today as a date in the

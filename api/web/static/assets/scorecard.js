@@ -31,10 +31,11 @@ export const myDepartment = {
 };
 
 // fillDepartments puts the departments in a select, keeping its choice (or
-// else choosing one's own department, unless any).
+// else choosing one's own department, unless any: the signed-in token's,
+// else, for an admin, the one last picked in this tab).
 // A prompt, when given, is a first empty choice shown while none is made.
 export function fillDepartments(sel, ctx, any = false, prompt = "") {
-  const keep = sel.value || (any ? "" : myDepartment.get());
+  const keep = sel.value || (any ? "" : (ctx.me && ctx.me.department) || myDepartment.get());
   sel.replaceChildren(
     any ? h("option", { value: "" }, "any") : null,
     prompt && !keep ? h("option", { value: "", disabled: true, selected: true }, prompt) : null,
