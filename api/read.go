@@ -30,6 +30,11 @@ type HandoffView struct {
 	SupplierOwned time.Duration
 	// Position is the global position of the latest event shown.
 	Position uint64
+	// RatingsShown reports whether the actor may see ratings and their
+	// comments. When false, Handoff.Rating is nil and every rating in the
+	// timeline has its score and comment cleared: a transport shows only
+	// which delivery was rated.
+	RatingsShown bool
 }
 
 // Handoff returns a hand-off as of asOf (zero: now), folding only the
@@ -64,7 +69,7 @@ func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Tim
 			"%s is before the hand-off was requested (%s)", asOf.Format(time.RFC3339), first.At.Format(time.RFC3339))}
 	}
 	showRatings := a.CanSeeRatings(first.Customer)
-	v := HandoffView{AsOf: asOf}
+	v := HandoffView{AsOf: asOf, RatingsShown: showRatings}
 	for _, r := range recs {
 		if domain.OccurredAt(r.Event).After(asOf) {
 			break
@@ -79,9 +84,7 @@ func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Tim
 		v.Timeline = append(v.Timeline, TimelineEntry{Type: domain.EventType(ev), Version: r.Version, Position: r.Position,
 			OccurredAt: domain.OccurredAt(ev), RecordedAt: r.RecordedAt, Actor: actorOf(r.Metadata), Event: ev})
 	}
-	if !showRatings {
-		v.Handoff.Rating = nil
-	}
+	v.Handoff = a.redact(v.Handoff)
 	v.SupplierOwned = v.Handoff.SupplierOwned(nil, asOf)
 	return v, nil
 }

@@ -48,7 +48,7 @@ type DepartmentResult struct {
 // PutDepartment registers a department or renames it (admins only).
 func (s *Service) PutDepartment(ctx context.Context, a Actor, m Meta, cmd domain.RegisterDepartment) (DepartmentResult, error) {
 	m = m.withRequest("department.put", cmd)
-	if err := a.mayManageDepartments(); err != nil {
+	if err := a.MayManageDepartments(); err != nil {
 		return DepartmentResult{}, err
 	}
 	if !domain.ValidSlug(cmd.ID) {
@@ -71,7 +71,7 @@ func (s *Service) PutDepartment(ctx context.Context, a Actor, m Meta, cmd domain
 // RetireDepartment retires a department (admins only).
 func (s *Service) RetireDepartment(ctx context.Context, a Actor, m Meta, cmd domain.RetireDepartment) (DepartmentResult, error) {
 	m = m.withRequest("department.retire", cmd)
-	if err := a.mayManageDepartments(); err != nil {
+	if err := a.MayManageDepartments(); err != nil {
 		return DepartmentResult{}, err
 	}
 	if !domain.ValidSlug(cmd.ID) {
@@ -153,7 +153,8 @@ func (s *Service) pair(ctx context.Context, supplier, customer string) (domain.D
 	return sup, cus, err
 }
 
-// HandoffResult is a hand-off after a command.
+// HandoffResult is a hand-off after a command, as the actor may see it:
+// without its rating unless the actor may see ratings.
 type HandoffResult struct {
 	Handoff  domain.Handoff
 	Created  bool // the command requested it
@@ -209,7 +210,7 @@ func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domai
 	if existing && !a.CanRead(h.Supplier, h.Customer) {
 		return HandoffResult{}, fmt.Errorf("%w: hand-off %s", ErrForbidden, h.ID)
 	}
-	return HandoffResult{Handoff: h, Created: out.Appended, Replayed: out.Replayed, Position: out.Position}, nil
+	return HandoffResult{Handoff: a.redact(h), Created: out.Appended, Replayed: out.Replayed, Position: out.Position}, nil
 }
 
 func sameRequest(h domain.Handoff, cmd domain.RequestHandoff) bool {
@@ -242,5 +243,5 @@ func (s *Service) Execute(ctx context.Context, a Actor, m Meta, id string, cmd d
 	if err != nil {
 		return HandoffResult{}, err
 	}
-	return HandoffResult{Handoff: h, Replayed: out.Replayed, Position: out.Position}, nil
+	return HandoffResult{Handoff: a.redact(h), Replayed: out.Replayed, Position: out.Position}, nil
 }

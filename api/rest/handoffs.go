@@ -21,14 +21,9 @@ type HandoffService interface {
 	Handoff(ctx context.Context, a api.Actor, id string, asOf time.Time) (api.HandoffView, error)
 }
 
-// HandoffIndex is the read model behind the list of hand-offs.
-type HandoffIndex interface {
-	// List returns one page of the hand-offs that match f, newest first,
-	// and the cursor of the next page ("" on the last).
-	List(f handoffindex.Filter) ([]handoffindex.Summary, string, error)
-}
-
-var _ HandoffIndex = (*handoffindex.Index)(nil)
+// HandoffIndex is the read model behind the list of hand-offs; the
+// application layer (api.ListHandoffs) decides what an actor may list.
+type HandoffIndex = api.HandoffIndex
 
 func (s *Server) requestHandoff(c echo.Context) error {
 	var body struct {
@@ -46,8 +41,7 @@ func (s *Server) requestHandoff(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a := actorOf(c)
-	res, err := s.cfg.Service.RequestHandoff(c.Request().Context(), a, meta(c), domain.RequestHandoff{
+	res, err := s.cfg.Service.RequestHandoff(c.Request().Context(), actorOf(c), meta(c), domain.RequestHandoff{
 		ID: body.ID, Supplier: body.Supplier, Customer: body.Customer, Kind: body.Kind, Title: body.Title, At: at})
 	if err != nil {
 		return err
@@ -59,7 +53,7 @@ func (s *Server) requestHandoff(c echo.Context) error {
 		status = http.StatusCreated
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/handoffs/"+res.Handoff.ID)
-	return written(c, status, res.Position, s.handoffOf(a, res.Handoff, res.Position))
+	return written(c, status, res.Position, s.handoffOf(res.Handoff, res.Position))
 }
 
 // commandBody is the body of every hand-off command; command rejects the
@@ -84,12 +78,11 @@ func (s *Server) handoffCommand(spec domain.CommandSpec) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		a := actorOf(c)
-		res, err := s.cfg.Service.Execute(c.Request().Context(), a, meta(c), c.Param("id"), cmd)
+		res, err := s.cfg.Service.Execute(c.Request().Context(), actorOf(c), meta(c), c.Param("id"), cmd)
 		if err != nil {
 			return err
 		}
-		return written(c, http.StatusOK, res.Position, s.handoffOf(a, res.Handoff, res.Position))
+		return written(c, http.StatusOK, res.Position, s.handoffOf(res.Handoff, res.Position))
 	}
 }
 
@@ -133,12 +126,11 @@ func (s *Server) getHandoff(c echo.Context) error {
 		}
 		asOf = t
 	}
-	a := actorOf(c)
-	v, err := s.cfg.Service.Handoff(c.Request().Context(), a, c.Param("id"), asOf)
+	v, err := s.cfg.Service.Handoff(c.Request().Context(), actorOf(c), c.Param("id"), asOf)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.viewOf(a, v))
+	return c.JSON(http.StatusOK, s.viewOf(v))
 }
 
 func (s *Server) listHandoffs(c echo.Context) error {
@@ -151,42 +143,19 @@ func (s *Server) listHandoffs(c echo.Context) error {
 	if f.State != "" && !slices.Contains(domain.States, f.State) {
 		return badRequest("state", "state must be one of %v, got %q", domain.States, f.State)
 	}
-	if a := actorOf(c); !a.IsAdmin() {
-		f.Involving = a.Department
-	}
-	page, next, err := s.cfg.Handoffs.List(f)
+	page, next, err := api.ListHandoffs(s.cfg.Handoffs, actorOf(c), f)
 	if errors.Is(err, handoffindex.ErrBadCursor) {
 		return badRequest("cursor", "cursor is not one this list gave out")
 	}
 	if err != nil {
 		return err
 	}
-	out := make([]summaryJSON, len(page))
-	for i, h := range page {
-		// Field by field: a summary never shows ratings or comments.
-		out[i] = summaryJSON{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer, Kind: h.Kind, Title: h.Title,
-			State: h.State, Deliveries: h.Deliveries, Returns: h.Returns, Escalations: h.Escalations,
-			RequestedAt: h.RequestedAt.UTC(), UpdatedAt: h.UpdatedAt.UTC(), Position: h.Position}
-	}
-	return c.JSON(http.StatusOK, listJSON{Handoffs: out, NextCursor: next})
+	// The read model's own type is the JSON: a summary never carries a
+	// rating or a comment.
+	return c.JSON(http.StatusOK, listJSON{Handoffs: page, NextCursor: next})
 }
 
 type listJSON struct {
-	Handoffs   []summaryJSON `json:"handoffs"`
-	NextCursor string        `json:"next_cursor,omitempty"`
-}
-
-type summaryJSON struct {
-	ID          string       `json:"id"`
-	Supplier    string       `json:"supplier"`
-	Customer    string       `json:"customer"`
-	Kind        string       `json:"kind"`
-	Title       string       `json:"title"`
-	State       domain.State `json:"state"`
-	Deliveries  int          `json:"deliveries"`
-	Returns     int          `json:"returns"`
-	Escalations int          `json:"escalations"`
-	RequestedAt time.Time    `json:"requested_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
-	Position    uint64       `json:"position"`
+	Handoffs   []handoffindex.Summary `json:"handoffs"`
+	NextCursor string                 `json:"next_cursor,omitempty"`
 }

@@ -58,6 +58,11 @@ type Config struct {
 	Figures  Figures
 	Catalog  Catalog
 	Handoffs HandoffIndex
+	// Policy is the organisation's policy, the same value the read models
+	// are given: the default min_volume of the hotspots, and what
+	// GET /api/v1/me tells the web page. Zero fields take their defaults
+	// (domain.Policy.WithDefaults).
+	Policy domain.Policy
 	// Progress is nil when reads need not wait (every read is then ready).
 	Progress Progress
 	Tokens   TokenLookup
@@ -91,6 +96,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	cfg.Policy = cfg.Policy.WithDefaults()
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -133,7 +139,7 @@ func (s *Server) routes() {
 	v1 := e.Group("/api/v1")
 	read := []echo.MiddlewareFunc{s.authenticate, s.awaitPosition}
 	write := []echo.MiddlewareFunc{s.authenticate, s.guardWrite}
-	admin := []echo.MiddlewareFunc{s.authenticate, adminOnly, s.guardWrite}
+	admin := []echo.MiddlewareFunc{s.authenticate, mayManageDepartments, s.guardWrite}
 
 	v1.GET("/departments", s.listDepartments, read...)
 	v1.GET("/departments/:id", s.getDepartment, read...)
@@ -157,4 +163,6 @@ func (s *Server) routes() {
 	v1.GET("/hotspots", s.listHotspots, read...)
 	v1.GET("/departments/:id/scorecard", s.getScorecard, read...)
 	v1.GET("/chain", s.getChain, read...)
+
+	v1.GET("/me", s.getMe, read...)
 }
