@@ -30,13 +30,19 @@ type HandoffView struct {
 	SupplierOwned time.Duration
 	// Position is the global position of the latest event shown.
 	Position uint64
+	// RatingsShown reports whether the actor may see ratings and their
+	// comments. When false, Handoff.Rating is nil and ratings are left out
+	// of the timeline altogether; Position, Handoff.Version and
+	// Handoff.LastAt are then those of the latest event shown, so that
+	// nothing in the view tells when a rating was given.
+	RatingsShown bool
 }
 
 // Handoff returns a hand-off as of asOf (zero: now), folding only the
 // events that occurred by then. For actors that may not see ratings (the
 // supplier's side), rated events are left out of the timeline altogether,
-// and the view's Position and Handoff.Version are those of the latest event
-// shown: nothing tells when a rating was given.
+// and the view's Position, Handoff.Version and default as_of are those of
+// the latest event shown: nothing tells when a rating was given.
 func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Time) (HandoffView, error) {
 	if !domain.ValidHandoffID(id) {
 		return HandoffView{}, fmt.Errorf("hand-off %q: %w", id, domain.ErrNotFound)
@@ -64,7 +70,7 @@ func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Tim
 		// Events may be recorded up to MaxSkew ahead: "now" shows them all.
 		for i := len(recs) - 1; i >= 0; i-- {
 			if e := recs[i].Event; !hidden(e) {
-				asOf = latest(asOf, e.OccurredAt())
+				asOf = latest(asOf, domain.OccurredAt(e))
 				break
 			}
 		}
@@ -73,13 +79,14 @@ func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Tim
 		return HandoffView{}, &domain.ValidationError{Field: "as_of", Msg: fmt.Sprintf(
 			"%s is before the hand-off was requested (%s)", asOf.Format(time.RFC3339), first.At.Format(time.RFC3339))}
 	}
-	v := HandoffView{AsOf: asOf}
+	v := HandoffView{AsOf: asOf, RatingsShown: showRatings}
 	var (
 		shownVersion uint64
 		shownAt      time.Time
 	)
 	for _, r := range recs {
-		if r.Event.OccurredAt().After(asOf) {
+		at := domain.OccurredAt(r.Event)
+		if at.After(asOf) {
 			break
 		}
 		v.Handoff = domain.EvolveHandoff(v.Handoff, r.Event)
@@ -88,13 +95,13 @@ func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Tim
 			// rating would give its score away.
 			continue
 		}
-		v.Position, shownVersion, shownAt = r.Position, r.Version, r.Event.OccurredAt()
-		v.Timeline = append(v.Timeline, TimelineEntry{Type: r.Event.EventType(), Version: r.Version, Position: r.Position,
-			OccurredAt: r.Event.OccurredAt(), RecordedAt: r.RecordedAt, Actor: actorOf(r.Metadata), Event: r.Event})
+		v.Position, shownVersion, shownAt = r.Position, r.Version, at
+		v.Timeline = append(v.Timeline, TimelineEntry{Type: domain.EventType(r.Event), Version: r.Version, Position: r.Position,
+			OccurredAt: at, RecordedAt: r.RecordedAt, Actor: actorOf(r.Metadata), Event: r.Event})
 	}
+	v.Handoff = a.redact(v.Handoff)
 	if !showRatings {
 		// Nothing in the view moves when a rating is given.
-		v.Handoff.Rating = nil
 		v.Handoff.Version, v.Handoff.LastAt = shownVersion, shownAt
 	}
 	v.SupplierOwned = v.Handoff.SupplierOwned(nil, asOf)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/domain"
 )
 
 // requestBody has the members of every write body: a command's, a
@@ -69,10 +71,10 @@ func FuzzDecode(f *testing.F) {
 			assert.True(t, reflect.DeepEqual(compact(t, v), compact(t, lenient)), "read differently: %+v and %+v", v, lenient)
 		}
 		// What follows decoding never fails on the server's side either.
-		for _, name := range commandNames {
-			if _, err := v.command(name); err != nil {
+		for _, spec := range domain.Commands() {
+			if _, err := v.command(spec); err != nil {
 				_, internal := problemFor(err)
-				assert.False(t, internal, "%s: %v", name, err)
+				assert.False(t, internal, "%s: %v", spec.Name, err)
 			}
 		}
 		for field, raw := range map[string]json.RawMessage{"resolve_within": v.ResolveWithin, "respond_within": v.RespondWithin} {

@@ -15,7 +15,7 @@ import (
 
 // Figures are the pair figures over a window of whole days; satisfied by
 // *pairstats.Model. Every role may read them: they are aggregates, and
-// satisfaction stays hidden below the model's anonymity minimum.
+// satisfaction stays hidden below the policy's anonymity minimum.
 type Figures interface {
 	ParseWindow(from, to string, now time.Time) (pairstats.Window, error)
 	Pairs(w pairstats.Window) []pairstats.Figures
@@ -105,7 +105,7 @@ func (s *Server) listHotspots(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	minVolume, err := queryInt(c, "min_volume", pairstats.DefaultMinVolume, 0, 1<<30)
+	minVolume, err := queryInt(c, "min_volume", s.cfg.Policy.MinVolume, 0, 1<<30)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
+	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
 )
 
@@ -57,6 +58,11 @@ type Config struct {
 	Figures  Figures
 	Catalog  Catalog
 	Handoffs HandoffIndex
+	// Policy is the organisation's policy, the same value the read models
+	// are given: the default min_volume of the hotspots, and what
+	// GET /api/v1/me tells the web page. Zero fields take their defaults
+	// (domain.Policy.WithDefaults).
+	Policy domain.Policy
 	// Progress is nil when reads need not wait (every read is then ready).
 	Progress Progress
 	Tokens   TokenLookup
@@ -99,6 +105,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	cfg.Policy = cfg.Policy.WithDefaults()
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -141,7 +148,7 @@ func (s *Server) routes() {
 	v1 := e.Group("/api/v1")
 	read := []echo.MiddlewareFunc{s.authenticate, s.awaitPosition}
 	write := []echo.MiddlewareFunc{s.authenticate, s.guardWrite}
-	admin := []echo.MiddlewareFunc{s.authenticate, adminOnly, s.guardWrite}
+	admin := []echo.MiddlewareFunc{s.authenticate, mayManageDepartments, s.guardWrite}
 
 	v1.GET("/departments", s.listDepartments, read...)
 	v1.GET("/departments/:id", s.getDepartment, read...)
@@ -154,8 +161,10 @@ func (s *Server) routes() {
 	v1.GET("/handoffs", s.listHandoffs, read...)
 	v1.POST("/handoffs", s.requestHandoff, write...)
 	v1.GET("/handoffs/:id", s.getHandoff, read...)
-	for _, name := range commandNames {
-		v1.POST("/handoffs/:id/"+name, s.handoffCommand(name), write...)
+	for _, spec := range domain.Commands() {
+		if spec.Name != domain.Request { // POST /handoffs above, with its own body
+			v1.POST("/handoffs/:id/"+spec.RouteName(), s.handoffCommand(spec), write...)
+		}
 	}
 
 	v1.GET("/pairs", s.listPairs, read...)
@@ -163,4 +172,6 @@ func (s *Server) routes() {
 	v1.GET("/hotspots", s.listHotspots, read...)
 	v1.GET("/departments/:id/scorecard", s.getScorecard, read...)
 	v1.GET("/chain", s.getChain, read...)
+
+	v1.GET("/me", s.getMe, read...)
 }

@@ -30,6 +30,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/cmd/cadena/internal/demo"
 )
 
@@ -260,35 +263,29 @@ func startDemoServer(t *testing.T, deadline time.Time, metricsTokenFile string) 
 	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	if _, err := seedDemo(ctx, dir, 1); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
+	t.Cleanup(cancel)
+	_, err := seedDemo(ctx, dir, 1)
+	require.NoError(t, err)
 	tokensPath := filepath.Join(dir, "tokens.json")
 	tokens, err := writeDemoTokens(tokensPath)
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cfg := serveConfig{data: dir, addr: "127.0.0.1:0", tokens: tokensPath, timezone: "UTC",
-		anonymityMin: 5, logLevel: "warn", guard: guards{metricsTokenFile: metricsTokenFile}}
+		anonymityMin: 5, minVolume: 5, logLevel: "warn", guard: guards{metricsTokenFile: metricsTokenFile}}
 	var logs syncBuffer
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, cfg, io.Discard, &logs, func(u string) { ready <- u }) }()
 	t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("cadena: %v", err)
-		}
+		assert.NoError(t, <-done, "cadena")
 	})
 	select {
 	case baseURL = <-ready:
 	case err := <-done:
 		done <- err
-		t.Fatalf("cadena stopped before it was ready: %v\n%s", err, logs.String())
+		require.FailNow(t, "cadena stopped before it was ready", "%v\n%s", err, logs.String())
 	case <-time.After(time.Until(deadline)):
-		t.Fatalf("cadena not ready in time\n%s", logs.String())
+		require.FailNow(t, "cadena not ready in time", logs.String())
 	}
 	go demo.Live(ctx, baseURL, tokens[0], 200*time.Millisecond, 1)
 	return baseURL, tokens[0]
