@@ -77,3 +77,30 @@ func TestMetricsTokenFile(t *testing.T) {
 	assert.Equal(t, http.StatusOK, r.status)
 	assert.Contains(t, string(r.body), "cadena_http_requests_total")
 }
+
+// TestMalformedHeadersGetGosPlainAnswer pins what README says of a header
+// holding a raw CR, NUL or DEL: Go's server answers 400 as text/plain and
+// closes the connection; the API never sees the request.
+func TestMalformedHeadersGetGosPlainAnswer(t *testing.T) {
+	dir := t.TempDir()
+	cfg := e2eConfig(dir)
+	toks := writeTokensFile(t, cfg.tokens)
+	srv := startServer(t, cfg)
+	for name, bad := range map[string]string{"CR": "a\rb", "NUL": "a\x00b", "DEL": "a\x7fb"} {
+		t.Run(name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", strings.TrimPrefix(srv.base, "http://"))
+			require.NoError(t, err)
+			defer conn.Close()
+			require.NoError(t, conn.SetDeadline(time.Now().Add(30*time.Second))) // a guard, not a measure
+			_, err = io.WriteString(conn, "GET /api/v1/departments HTTP/1.1\r\nHost: cadena\r\n"+
+				"Authorization: Bearer "+toks.Admin+"\r\nX-Request-Id: "+bad+"\r\n\r\n")
+			require.NoError(t, err)
+			res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			require.NoError(t, err)
+			res.Body.Close()
+			assert.Equal(t, http.StatusBadRequest, res.StatusCode)
+			assert.True(t, strings.HasPrefix(res.Header.Get("Content-Type"), "text/plain"), res.Header.Get("Content-Type"))
+			assert.True(t, res.Close, "the connection is closed")
+		})
+	}
+}
