@@ -16,10 +16,11 @@ var xesAttrs = map[string]bool{
 
 // ReadXES reads a log in XES, gzip-compressed or not, as a token stream.
 // The case ID is the trace's concept:name; each event needs a
-// time:timestamp, and its group is the event attribute groupAttr (NoGroup
-// when absent). Nested attributes, global attributes and classifiers are
+// time:timestamp (read as o says), and its group is the event attribute
+// o.Group (NoGroup when absent). Nested attributes, global attributes and classifiers are
 // ignored.
-func ReadXES(r io.Reader, groupAttr string) (*Log, error) {
+func ReadXES(r io.Reader, o ReadOptions) (*Log, error) {
+	o = o.withDefaults()
 	br := bufio.NewReaderSize(r, 64<<10)
 	var src io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -30,7 +31,7 @@ func ReadXES(r io.Reader, groupAttr string) (*Log, error) {
 		defer gz.Close()
 		src = gz
 	}
-	x := xesReader{dec: xml.NewDecoder(src), group: groupAttr}
+	x := xesReader{dec: xml.NewDecoder(src), group: o.Group, opts: o}
 	if err := x.read(); err != nil {
 		return nil, err
 	}
@@ -40,6 +41,7 @@ func ReadXES(r io.Reader, groupAttr string) (*Log, error) {
 type xesReader struct {
 	dec   *xml.Decoder
 	group string
+	opts  ReadOptions
 	b     builder
 
 	stack     []string // local names of the open elements
@@ -76,6 +78,9 @@ func (x *xesReader) read() error {
 			var se *xml.SyntaxError
 			if errors.As(err, &se) {
 				return x.fail(se.Line, "%s", se.Msg)
+			}
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return x.fail(x.line(), "the file ends early: truncated")
 			}
 			return fmt.Errorf("reading XES: %w", err)
 		}
@@ -132,9 +137,9 @@ func (x *xesReader) start(t xml.StartElement) error {
 		case AttrActivity:
 			x.ev.Activity = value
 		case AttrTime:
-			at, err := parseTime(value)
+			at, err := x.opts.parseTime(value)
 			if err != nil {
-				return x.fail(x.line(), "%s: %v", AttrTime, err)
+				return &SyntaxError{Line: x.line(), Trace: x.traceID, Column: AttrTime, Msg: err.Error()}
 			}
 			x.ev.At, x.evHasTime = at, true
 		case x.group:
