@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore"
@@ -32,7 +33,7 @@ type CommandResult struct {
 }
 
 // maxPending bounds the appends a batch holds before it writes them.
-const maxPending = 4096
+const maxPending = 16384
 
 // Batch runs cmds in order, as if each were called alone after the ones
 // before it, and answers each on its own: a command that fails leaves the
@@ -40,8 +41,11 @@ const maxPending = 4096
 // eventstore.AppendBatch (one transaction and one fsync for thousands on
 // the embedded store) rather than one durable append each. Each command
 // stays atomic, keeps its idempotency, and its events keep the order of
-// cmds in the global log. A command whose stream was written concurrently
-// is decided again on its own, as a lone command is.
+// cmds in the global log. A command that consults a stream holding events
+// of the batch not written yet (a request after its department's
+// registration) has its append depend on theirs (StreamAppend.After). A
+// command whose stream was written concurrently, or whose append depended
+// on a rejected one, is decided again on its own, as a lone command is.
 //
 // Batch returns an error, and no results, only when the store fails or
 // ctx ends; the commands before the failure may then be stored, and
@@ -49,13 +53,11 @@ const maxPending = 4096
 func (s *Service) Batch(ctx context.Context, a Actor, cmds []Command) ([]CommandResult, error) {
 	b := &batch{s: s, a: a, cmds: cmds, out: make([]CommandResult, len(cmds)), cache: map[string]*cachedStream{}}
 	for i, c := range cmds {
-		b.cur = i
+		b.cur, b.deps = i, nil
 		r, stream := s.prepare(ctx, b, a, c)
 		b.out[i] = r
 		b.target = append(b.target, stream)
-		if errors.Is(r.Err, errFlush) {
-			return nil, r.Err
-		}
+		b.after = append(b.after, b.deps)
 		if len(b.appends) >= maxPending {
 			if err := b.flush(ctx, i+1); err != nil {
 				return nil, err
@@ -106,7 +108,9 @@ type batch struct {
 	cmds   []Command
 	out    []CommandResult
 	target []string // the stream each command decided on
+	after  [][]int  // the appends held that each command consulted
 	cur    int      // the command being prepared
+	deps   []int    // the appends held that it consulted so far
 
 	cache   map[string]*cachedStream
 	appends []eventstore.StreamAppend
@@ -114,9 +118,12 @@ type batch struct {
 	from    int   // the first command not yet flushed
 }
 
+// maxCached bounds the streams a batch keeps in memory between writes.
+const maxCached = 1 << 16
+
 type cachedStream struct {
-	recs    []recorded
-	pending bool // holds events not written yet
+	recs []recorded
+	last int // the index of its latest append held, -1 for none
 }
 
 func (b *batch) load(ctx context.Context, stream string) ([]recorded, error) {
@@ -127,19 +134,16 @@ func (b *batch) load(ctx context.Context, stream string) ([]recorded, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.cache[stream] = &cachedStream{recs: recs}
+	b.cache[stream] = &cachedStream{recs: recs, last: -1}
 	return recs, nil
 }
 
-// peek writes what the batch holds before a command consults a stream with
-// events not written yet: the command's decision must not rest on an
-// append that may still be rejected.
+// peek reads a stream a command consults. When the stream holds events not
+// written yet, the command's append depends on theirs (StreamAppend.After):
+// its decision must not stand if theirs is rejected.
 func (b *batch) peek(ctx context.Context, stream string) ([]recorded, error) {
-	if c, ok := b.cache[stream]; ok && c.pending {
-		// The command being prepared has not appended yet.
-		if err := b.flush(ctx, b.cur); err != nil {
-			return nil, err
-		}
+	if c, ok := b.cache[stream]; ok && c.last >= 0 {
+		b.deps = append(b.deps, c.last)
 	}
 	return b.load(ctx, stream)
 }
@@ -150,8 +154,9 @@ func (b *batch) append(ctx context.Context, stream string, version uint64, event
 		c.recs = append(c.recs, recorded{ID: data[i].ID, Version: version + uint64(i) + 1,
 			Position: pendingPosition + uint64(len(b.appends)), Metadata: data[i].Metadata, Event: e})
 	}
-	c.pending = true
-	b.appends = append(b.appends, eventstore.StreamAppend{Stream: stream, Expected: eventstore.Exact(version), Events: data})
+	c.last = len(b.appends)
+	b.appends = append(b.appends, eventstore.StreamAppend{Stream: stream, Expected: eventstore.Exact(version), Events: data,
+		After: slices.Clone(b.deps)})
 	b.owner = append(b.owner, b.cur)
 	// The position is known once written: flush sets it.
 	return eventstore.AppendResult{Version: version + uint64(len(events))}, nil
@@ -167,9 +172,11 @@ func (b *batch) flush(ctx context.Context, upto int) error {
 			return fmt.Errorf("%w: %w", errFlush, err)
 		}
 		failedAt := map[string]int{} // stream -> first command whose append was rejected
+		failed := false
 		for i, r := range res {
 			k := b.owner[i]
 			if r.Err != nil {
+				failed = true
 				if _, seen := failedAt[b.appends[i].Stream]; !seen {
 					failedAt[b.appends[i].Stream] = k
 				}
@@ -183,14 +190,35 @@ func (b *batch) flush(ctx context.Context, upto int) error {
 			}
 		}
 		for k := b.from; k < upto; k++ {
-			if first, ok := failedAt[b.target[k]]; ok && k >= first {
+			first, ok := failedAt[b.target[k]]
+			if ok && k >= first || eventstore.DependsOnFailed(eventstore.StreamAppend{After: b.after[k]}, res) {
 				r, _ := b.s.prepare(ctx, direct{b.s}, b.a, b.cmds[k])
 				b.out[k] = r
 			}
 		}
+		if failed || len(b.cache) > maxCached {
+			clear(b.cache)
+		} else {
+			b.settle(res)
+		}
 	}
 	b.appends, b.owner = b.appends[:0], b.owner[:0]
-	clear(b.cache)
 	b.from = upto
 	return nil
+}
+
+// settle gives the events just written their positions in the streams
+// kept for the next commands (each event of an append the position of its
+// last one, all a command's outcome needs).
+func (b *batch) settle(res []eventstore.BatchResult) {
+	for _, a := range b.appends {
+		c := b.cache[a.Stream]
+		if c.last < 0 {
+			continue
+		}
+		for i := len(c.recs) - 1; i >= 0 && c.recs[i].Position >= pendingPosition; i-- {
+			c.recs[i].Position = res[c.recs[i].Position-pendingPosition].Position
+		}
+		c.last = -1
+	}
 }

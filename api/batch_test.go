@@ -158,3 +158,34 @@ func TestBatchDecidesAgainAfterAConcurrentWrite(t *testing.T) {
 	assert.Equal(t, []string{"handoff.requested.v1", "handoff.escalated.v1", "handoff.accepted.v1", "handoff.delivered.v1"}, types)
 	assert.Less(t, res[0].Position, res[1].Position)
 }
+
+func TestBatchDecidesAgainAfterARejectedDependency(t *testing.T) {
+	ctx := t.Context()
+	raw, err := bolt.Open(filepath.Join(t.TempDir(), "cadena.db"), bolt.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { raw.Close() })
+	direct := api.New(raw, api.Options{Now: func() time.Time { return now }})
+	at := now.Add(-time.Hour)
+	_, err = direct.PutDepartment(ctx, admin, none, domain.RegisterDepartment{ID: "sales", Name: "Sales", At: at})
+	require.NoError(t, err)
+	store := &racingStore{Store: raw, race: func() {
+		_, err := direct.PutDepartment(ctx, admin, none, domain.RegisterDepartment{ID: "it", Name: "IT", At: at})
+		require.NoError(t, err)
+	}}
+	svc := api.New(store, api.Options{Now: func() time.Time { return now }})
+	res, err := svc.Batch(ctx, admin, []api.Command{
+		{Department: &domain.RegisterDepartment{ID: "it", Name: "IT", At: at}},
+		{Meta: api.Meta{IdempotencyKey: "r"}, Request: &domain.RequestHandoff{ID: "h-1", Supplier: "it", Customer: "sales", Kind: "k", Title: "t", At: at}},
+	})
+	require.NoError(t, err)
+	require.NoError(t, res[0].Err)
+	require.NoError(t, res[1].Err)
+	assert.False(t, res[0].Created, "registered concurrently: the batch's registration is a no-op")
+	assert.True(t, res[1].Created)
+	var streams []string
+	for ev, err := range raw.ReadAll(ctx, 0) {
+		require.NoError(t, err)
+		streams = append(streams, ev.StreamID)
+	}
+	assert.Equal(t, []string{"department-sales", "department-it", "handoff-h-1"}, streams)
+}

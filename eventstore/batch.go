@@ -6,11 +6,15 @@ import (
 	"fmt"
 )
 
-// StreamAppend is one append of a batch: what Store.Append takes.
+// StreamAppend is one append of a batch: what Store.Append takes, and the
+// earlier appends of the batch it was decided upon.
 type StreamAppend struct {
 	Stream   string
 	Expected ExpectedVersion
 	Events   []EventData
+	// After lists indexes of earlier appends in the same batch that this
+	// one depends on: when one of them is rejected, so is this one.
+	After []int
 }
 
 // BatchResult is the outcome of one append of a batch: Err is what
@@ -22,7 +26,8 @@ type BatchResult struct {
 
 // ErrEarlierFailed is returned, wrapped with ErrWrongVersion, for an append
 // of a batch whose stream already had an append rejected earlier in the
-// same batch: it was prepared against a version the stream never reached.
+// same batch, or one of whose After appends was rejected: it was prepared
+// against a state that was never stored.
 var ErrEarlierFailed = fmt.Errorf("%w: an earlier append to the stream in this batch failed", ErrWrongVersion)
 
 // BatchAppender is implemented by stores that commit many appends at once.
@@ -31,7 +36,8 @@ var ErrEarlierFailed = fmt.Errorf("%w: an earlier append to the stream in this b
 // against the state the appends before it left: each one is atomic and
 // answered on its own (a rejected append does not fail the others), except
 // that once an append to a stream is rejected, every later append to that
-// stream in the batch fails with ErrEarlierFailed. The events of accepted
+// stream in the batch fails with ErrEarlierFailed, and so does every append
+// that lists a rejected one in its After. The events of accepted
 // appends get positions in the order of the batch. AppendBatch returns
 // once every accepted append is durable, with one result per append.
 //
@@ -58,8 +64,9 @@ func AppendBatch(ctx context.Context, s Appender, appends []StreamAppend) ([]Bat
 	out := make([]BatchResult, len(appends))
 	failed := map[string]bool{}
 	for i, a := range appends {
-		if failed[a.Stream] {
+		if failed[a.Stream] || DependsOnFailed(a, out) {
 			out[i].Err = ErrEarlierFailed
+			failed[a.Stream] = true
 			continue
 		}
 		res, err := s.Append(ctx, a.Stream, a.Expected, a.Events...)
@@ -72,4 +79,15 @@ func AppendBatch(ctx context.Context, s Appender, appends []StreamAppend) ([]Bat
 		}
 	}
 	return out, nil
+}
+
+// DependsOnFailed reports whether one of a's After appends has failed in
+// results, the results so far of its batch.
+func DependsOnFailed(a StreamAppend, results []BatchResult) bool {
+	for _, j := range a.After {
+		if j >= 0 && j < len(results) && results[j].Err != nil {
+			return true
+		}
+	}
+	return false
 }

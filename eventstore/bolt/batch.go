@@ -12,18 +12,31 @@ var _ eventstore.BatchAppender = (*Store)(nil)
 // batchState is shared by the appends of one AppendBatch; only the
 // committer goroutine touches it.
 type batchState struct {
-	failed map[string]bool // streams with a rejected append
+	failed    map[string]bool    // streams with a rejected append
+	rejected  map[int]bool       // indexes of the rejected appends
+	index     map[*request]int   // the index of each append in the batch
+	dependsOn map[*request][]int // StreamAppend.After
 }
 
 // apply settles one append of the batch: rejected when an earlier append
-// to its stream was.
+// to its stream was, or one it depends on.
 func (b *batchState) apply(w *writer, req *request) (eventstore.AppendResult, int, error) {
+	reject := func(err error) (eventstore.AppendResult, int, error) {
+		b.failed[req.stream] = true
+		b.rejected[b.index[req]] = true
+		return eventstore.AppendResult{}, 0, err
+	}
 	if b.failed[req.stream] {
-		return eventstore.AppendResult{}, 0, fmt.Errorf("bolt: append to %q: %w", req.stream, eventstore.ErrEarlierFailed)
+		return reject(fmt.Errorf("bolt: append to %q: %w", req.stream, eventstore.ErrEarlierFailed))
+	}
+	for _, j := range b.dependsOn[req] {
+		if b.rejected[j] {
+			return reject(fmt.Errorf("bolt: append to %q: %w", req.stream, eventstore.ErrEarlierFailed))
+		}
 	}
 	res, n, err := w.applyOne(req)
 	if err != nil {
-		b.failed[req.stream] = true
+		return reject(err)
 	}
 	return res, n, err
 }
@@ -41,17 +54,23 @@ func (s *Store) AppendBatch(ctx context.Context, appends []eventstore.StreamAppe
 		return nil, err
 	}
 	out := make([]eventstore.BatchResult, len(appends))
-	b := &batchState{failed: map[string]bool{}}
+	b := &batchState{failed: map[string]bool{}, rejected: map[int]bool{},
+		index: map[*request]int{}, dependsOn: map[*request][]int{}}
 	var reqs []*request
 	index := make([]int, 0, len(appends)) // out index of each request
 	for i, a := range appends {
 		if err := eventstore.ValidateAppend(a.Stream, a.Events); err != nil {
 			out[i].Err = fmt.Errorf("bolt: append to %q: %w", a.Stream, err)
 			b.failed[a.Stream] = true
+			b.rejected[i] = true
 			continue
 		}
 		req := newRequest(a.Stream, a.Expected, a.Events)
 		req.batch = b
+		b.index[req] = i
+		if len(a.After) > 0 {
+			b.dependsOn[req] = a.After
+		}
 		reqs = append(reqs, req)
 		index = append(index, i)
 	}

@@ -69,6 +69,26 @@ func testBatch(t *testing.T, h Harness) {
 		t.Fatalf("the batch again moved the head from %d to %d", mid, got)
 	}
 
+	// After: an append decided upon a rejected one is rejected too.
+	d, e, f := newStream("batch-d"), newStream("batch-e"), newStream("batch-f")
+	res, err = eventstore.AppendBatch(ctx, s, []eventstore.StreamAppend{
+		{Stream: d, Expected: eventstore.Exact(3), Events: newEvents(1)},                  // rejected
+		{Stream: e, Expected: eventstore.NoStream, Events: newEvents(1), After: []int{0}}, // depends on it
+		{Stream: f, Expected: eventstore.NoStream, Events: newEvents(1)},
+		{Stream: f, Expected: eventstore.Exact(1), Events: newEvents(1), After: []int{2}}, // depends on an accepted one
+		{Stream: e, Expected: eventstore.NoStream, Events: newEvents(1)},                  // after a rejected append to e
+	})
+	if err != nil {
+		t.Fatalf("AppendBatch with After: %v", err)
+	}
+	wantErr(t, "append with a wrong version", res[0].Err, eventstore.ErrWrongVersion)
+	wantErr(t, "append after a rejected one it depends on", res[1].Err, eventstore.ErrEarlierFailed)
+	wantErr(t, "append to a stream after its rejected append", res[4].Err, eventstore.ErrEarlierFailed)
+	if res[2].Err != nil || res[3].Err != nil || res[3].Version != 2 {
+		t.Fatalf("appends to f: %v, %v (version %d); want versions 1 and 2", res[2].Err, res[3].Err, res[3].Version)
+	}
+	checkStream(t, s, e, nil)
+
 	if res, err := eventstore.AppendBatch(ctx, s, nil); err != nil || len(res) != 0 {
 		t.Fatalf("an empty batch: %d results, error %v", len(res), err)
 	}
