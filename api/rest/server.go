@@ -20,6 +20,7 @@ type Service interface {
 	DepartmentService
 	AgreementService
 	HandoffService
+	BatchService
 }
 
 var _ Service = (*api.Service)(nil)
@@ -154,4 +155,6 @@ func (s *Server) routes() {
 	v1.GET("/hotspots", s.listHotspots, read...)
 	v1.GET("/departments/:id/scorecard", s.getScorecard, read...)
 	v1.GET("/chain", s.getChain, read...)
+
+	v1.POST("/batch", s.batch, s.authenticate, s.guardWriteUpTo(maxBatchBody))
 }
