@@ -79,7 +79,7 @@ func (s *Service) prepare(ctx context.Context, x session, a Actor, c Command) (C
 		return CommandResult{Position: r.Position, Created: r.Created, Err: err}, domain.DepartmentStream(c.Department.ID)
 	case c.Agreement != nil:
 		r, err := s.setAgreement(ctx, x, a, c.Meta, *c.Agreement)
-		return CommandResult{Position: r.Position, Err: err}, domain.AgreementStream(c.Agreement.Supplier, c.Agreement.Customer)
+		return CommandResult{Position: r.Position, Replayed: r.Replayed, Err: err}, domain.AgreementStream(c.Agreement.Supplier, c.Agreement.Customer)
 	case c.Request != nil:
 		r, err := s.requestHandoff(ctx, x, a, c.Meta, *c.Request)
 		return CommandResult{Position: r.Position, Created: r.Created || r.Replayed && r.Handoff.Version == 1,

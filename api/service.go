@@ -111,6 +111,7 @@ func (s *Service) Department(ctx context.Context, id string) (domain.Department,
 type AgreementResult struct {
 	Agreements domain.Agreements
 	Terms      domain.AgreementTerms // the terms just set
+	Replayed   bool                  // an idempotent retry, answered from the log
 	Position   uint64
 }
 
@@ -140,7 +141,7 @@ func (s *Service) setAgreement(ctx context.Context, x session, a Actor, m Meta, 
 	if err != nil {
 		return AgreementResult{}, err
 	}
-	return AgreementResult{Agreements: ag, Terms: ag.ByKind[cmd.Kind], Position: out.Position}, nil
+	return AgreementResult{Agreements: ag, Terms: ag.ByKind[cmd.Kind], Replayed: out.Replayed, Position: out.Position}, nil
 }
 
 // pair loads the two departments of a pair; a malformed ID loads as a

@@ -62,6 +62,7 @@ var batchTakes = map[string][]string{
 type batchResultJSON struct {
 	Status   int      `json:"status"`
 	Position uint64   `json:"position,omitempty"`
+	Replayed bool     `json:"replayed,omitempty"`
 	Problem  *problem `json:"problem,omitempty"`
 }
 
@@ -111,7 +112,7 @@ func (s *Server) batch(c echo.Context) error {
 			if r.Created {
 				status = http.StatusCreated
 			}
-			results[i] = batchResultJSON{Status: status, Position: r.Position}
+			results[i] = batchResultJSON{Status: status, Position: r.Position, Replayed: r.Replayed}
 			position = max(position, r.Position)
 		}
 	}

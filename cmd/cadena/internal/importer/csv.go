@@ -37,6 +37,7 @@ func ReadCSV(r io.Reader, o ReadOptions) (*Log, error) {
 	cr := csv.NewReader(br)
 	cr.Comma = delim
 	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1 // checked here, to name the case
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -62,6 +63,13 @@ func ReadCSV(r io.Reader, o ReadOptions) (*Log, error) {
 		idx[i] = c
 	}
 	var b builder
+	bad := func(e *SyntaxError) error {
+		if !o.SkipBad {
+			return e
+		}
+		b.skip(e)
+		return nil
+	}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -71,13 +79,29 @@ func ReadCSV(r io.Reader, o ReadOptions) (*Log, error) {
 			return nil, csvError(err)
 		}
 		line, _ := cr.FieldPos(0)
+		if len(rec) != len(header) {
+			e := &SyntaxError{Line: line, Msg: fmt.Sprintf("%d fields, the header has %d", len(rec), len(header))}
+			if idx[0] < len(rec) {
+				e.Trace = strings.Clone(rec[idx[0]])
+			}
+			if err := bad(e); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		caseID := rec[idx[0]]
 		if caseID == "" {
-			return nil, &SyntaxError{Line: line, Column: o.Case, Msg: "empty case ID"}
+			if err := bad(&SyntaxError{Line: line, Column: o.Case, Msg: "empty case ID"}); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		at, err := o.parseTime(rec[idx[2]])
 		if err != nil {
-			return nil, &SyntaxError{Line: line, Trace: caseID, Column: o.Time, Msg: err.Error()}
+			if err := bad(&SyntaxError{Line: line, Trace: strings.Clone(caseID), Column: o.Time, Msg: err.Error()}); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		group := rec[idx[3]]
 		if group == "" {
@@ -89,7 +113,7 @@ func ReadCSV(r io.Reader, o ReadOptions) (*Log, error) {
 		}
 		b.add(strings.Clone(caseID), Event{Activity: activity, Group: intern(&b, group), At: at, Line: line})
 	}
-	return &b.log, nil
+	return b.done(), nil
 }
 
 // sniffDelimiter picks the delimiter that occurs most often, outside

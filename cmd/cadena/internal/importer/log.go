@@ -3,6 +3,7 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -11,6 +12,9 @@ import (
 type Log struct {
 	Cases  []Case
 	Events int
+	// Skipped lists the bad rows read with ReadOptions.SkipBad; their
+	// cases are left out (Events does not count them).
+	Skipped []*SyntaxError
 }
 
 // Case is one case (an XES trace) and its events in file order.
@@ -61,6 +65,32 @@ type builder struct {
 	log    Log
 	index  map[string]int
 	groups map[string]string // interned group names
+	bad    map[string]bool   // cases with a skipped row
+}
+
+// skip records a bad row under SkipBad.
+func (b *builder) skip(e *SyntaxError) {
+	b.log.Skipped = append(b.log.Skipped, e)
+	if e.Trace != "" {
+		if b.bad == nil {
+			b.bad = map[string]bool{}
+		}
+		b.bad[e.Trace] = true
+	}
+}
+
+// done returns the log without the cases of skipped rows.
+func (b *builder) done() *Log {
+	if len(b.bad) > 0 {
+		b.log.Cases = slices.DeleteFunc(b.log.Cases, func(c Case) bool {
+			if b.bad[c.ID] {
+				b.log.Events -= len(c.Events)
+				return true
+			}
+			return false
+		})
+	}
+	return &b.log
 }
 
 // addCase returns the index of a case, adding it when new.
@@ -99,6 +129,11 @@ type ReadOptions struct {
 	Location *time.Location
 	// Delimiter separates CSV fields; 0 detects comma, semicolon or tab.
 	Delimiter rune
+	// SkipBad leaves out the case of a bad row (a bad timestamp, a wrong
+	// number of fields, an empty case ID: that row only) and goes on,
+	// listing the row in Log.Skipped. By default the first one is an
+	// error. A file that cannot be parsed further is always an error.
+	SkipBad bool
 }
 
 func (o ReadOptions) withDefaults() ReadOptions {

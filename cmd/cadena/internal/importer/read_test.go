@@ -29,7 +29,7 @@ func TestReadRejectsMalformedInput(t *testing.T) {
 			`line 1: no column "org:group" in the header; its columns are "case:concept:name", "concept:name", "time:timestamp"`},
 		{"csv bad time", "csv", header + "c1,a,G,2011-10-11 09:00:00+02:00\nc1,b,G,yesterday\n",
 			`line 3 (case "c1"), column "time:timestamp": "yesterday" is not a timestamp (want e.g. 2011-10-11 13:45:40.276+02:00, or give --time-format)`},
-		{"csv short row", "csv", header + "c1,a,G\n", "line 2: wrong number of fields"},
+		{"csv short row", "csv", header + "c1,a,G\n", `line 2 (case "c1"): 3 fields, the header has 4`},
 		{"csv bad quote", "csv", header + "c1,\"a,G,2011-10-11 09:00:00+02:00\n", "line 2: extraneous or missing \" in quoted-field"},
 		{"csv empty case", "csv", header + ",a,G,2011-10-11 09:00:00+02:00\n", `line 2, column "case:concept:name": empty case ID`},
 		{"xes not xml", "xes", "case,activity\n", "line 2: no <log> element: not an XES file"},

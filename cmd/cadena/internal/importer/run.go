@@ -52,6 +52,7 @@ type Summary struct {
 	Handoffs    int
 	Returns     int
 	Commands    int
+	Replayed    int    // commands answered from the log: imported before
 	Position    uint64 // global position after the last command
 	Elapsed     time.Duration
 }
@@ -128,6 +129,9 @@ func Run(ctx context.Context, cmds Commands, p *Plan, opts Options) (Summary, er
 				return sum, fmt.Errorf("%s at %s: %w", s.what(p), s.at.UTC().Format(time.RFC3339), r.Err)
 			}
 			sum.Commands++
+			if r.Replayed {
+				sum.Replayed++
+			}
 			sum.Position = max(sum.Position, r.Position)
 		}
 		if opts.Progress != nil {

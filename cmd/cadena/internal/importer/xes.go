@@ -35,7 +35,7 @@ func ReadXES(r io.Reader, o ReadOptions) (*Log, error) {
 	if err := x.read(); err != nil {
 		return nil, err
 	}
-	return &x.b.log, nil
+	return x.b.done(), nil
 }
 
 type xesReader struct {
@@ -51,6 +51,8 @@ type xesReader struct {
 	pending   []Event // the trace's events, added when it ends
 	ev        Event
 	evHasTime bool
+	badEvent  *SyntaxError // its bad timestamp, under SkipBad
+	badTrace  []*SyntaxError
 }
 
 func (x *xesReader) line() int {
@@ -114,9 +116,9 @@ func (x *xesReader) start(t xml.StartElement) error {
 	case parent == "":
 		return x.fail(x.line(), "root element is <%s>, want <log>: not an XES file", name)
 	case name == "trace" && parent == "log":
-		x.traceLine, x.traceID, x.pending = x.line(), "", x.pending[:0]
+		x.traceLine, x.traceID, x.pending, x.badTrace = x.line(), "", x.pending[:0], x.badTrace[:0]
 	case name == "event" && parent == "trace":
-		x.ev, x.evHasTime = Event{Line: x.line()}, false
+		x.ev, x.evHasTime, x.badEvent = Event{Line: x.line()}, false, nil
 	case xesAttrs[name] && (parent == "event" || parent == "trace"):
 		var key, value string
 		for _, a := range t.Attr {
@@ -139,7 +141,12 @@ func (x *xesReader) start(t xml.StartElement) error {
 		case AttrTime:
 			at, err := x.opts.parseTime(value)
 			if err != nil {
-				return &SyntaxError{Line: x.line(), Trace: x.traceID, Column: AttrTime, Msg: err.Error()}
+				e := &SyntaxError{Line: x.line(), Trace: x.traceID, Column: AttrTime, Msg: err.Error()}
+				if !x.opts.SkipBad {
+					return e
+				}
+				x.badEvent = e
+				return nil
 			}
 			x.ev.At, x.evHasTime = at, true
 		case x.group:
@@ -153,8 +160,17 @@ func (x *xesReader) end(name string) error {
 	parent := x.parent()
 	switch {
 	case name == "event" && parent == "trace":
+		if x.badEvent != nil {
+			x.badTrace = append(x.badTrace, x.badEvent)
+			return nil
+		}
 		if !x.evHasTime {
-			return x.fail(x.ev.Line, "event without %s", AttrTime)
+			e := &SyntaxError{Line: x.ev.Line, Trace: x.traceID, Msg: "event without " + AttrTime}
+			if !x.opts.SkipBad {
+				return e
+			}
+			x.badTrace = append(x.badTrace, e)
+			return nil
 		}
 		if x.ev.Group == "" {
 			x.ev.Group = NoGroup
@@ -163,6 +179,15 @@ func (x *xesReader) end(name string) error {
 	case name == "trace" && parent == "log":
 		if x.traceID == "" {
 			return &SyntaxError{Line: x.traceLine, Msg: "trace without " + AttrActivity}
+		}
+		if len(x.badTrace) > 0 {
+			// The trace's name may come after its events.
+			for _, e := range x.badTrace {
+				e.Trace = x.traceID
+				x.b.skip(e)
+			}
+			x.badTrace = x.badTrace[:0]
+			return nil
 		}
 		x.b.addCase(x.traceID)
 		for _, e := range x.pending {
