@@ -21,6 +21,7 @@ type Service interface {
 	DepartmentService
 	AgreementService
 	HandoffService
+	BatchService
 }
 
 var _ Service = (*api.Service)(nil)
@@ -174,4 +175,5 @@ func (s *Server) routes() {
 	v1.GET("/chain", s.getChain, read...)
 
 	v1.GET("/me", s.getMe, read...)
+	v1.POST("/batch", s.batch, s.authenticate, s.guardWriteUpTo(maxBatchBody))
 }
