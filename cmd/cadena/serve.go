@@ -226,6 +226,21 @@ func (r readiness) CaughtUp() bool {
 	return r.storeReady(ctx) == nil
 }
 
+// Ready says why the server is not ready: the projections behind, or the
+// store unreachable or unable to write (an error wrapping
+// eventstore.ErrUnavailable); nil when it is ready.
+func (r readiness) Ready(ctx context.Context) error {
+	if !r.Progress.CaughtUp() {
+		return errors.New("the projections have not caught up with the log")
+	}
+	if r.storeReady == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return r.storeReady(ctx)
+}
+
 func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {

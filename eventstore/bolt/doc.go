@@ -39,11 +39,16 @@
 // One process at a time can open a file: Open waits Options.LockTimeout
 // for the lock, then fails. Within a process, open a file once.
 //
-// If a commit fails (a write or sync error), the store stops taking
-// appends, which return that error, and subscriptions end with it: what
-// the process holds in memory may no longer match the file. Close the
-// store and open it again; bbolt then starts from the last commit that
-// reached the disk.
+// If a commit fails (a full disk, a write or sync error), its appends
+// return an error wrapping eventstore.ErrUnavailable and the store goes
+// on: reads and subscriptions are not affected, Store.Ready reports that
+// the store cannot write, and the next commit tries the disk again, so
+// appends succeed again once space is back. A failed commit leaves the
+// file as it was, except when only the sync of bbolt's meta page failed:
+// then its events are in the file and are kept (a retry of the append is
+// idempotent). Only if bbolt itself is left unusable and the file cannot
+// be opened again does the store stop taking appends and end its
+// subscriptions.
 //
 // If the ctx of an Append ends before the committer takes the append,
 // Append returns ctx.Err() and writes nothing; once taken, Append waits
