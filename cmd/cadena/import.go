@@ -70,10 +70,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	parsed := time.Since(start)
 
-	if err := os.MkdirAll(*data, 0o750); err != nil {
-		return fmt.Errorf("import: creating the data directory: %w", err)
-	}
-	store, err := bolt.Open(filepath.Join(*data, "cadena.db"), bolt.Options{})
+	store, err := openBoltStore(*data, bolt.Options{})
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}

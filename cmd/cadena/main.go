@@ -37,6 +37,7 @@ var commands = []command{
 	{"token", "make a new API token ('cadena token new --role R [--department D]')", runToken},
 	{"bench", "measure the bolt event store on this machine", runBench},
 	{"import", "import hand-offs from a process-mining log (CSV or XES)", runImport},
+	{"verify", "check an embedded store's file or a backup, changing nothing ('cadena verify --data DIR' or FILE)", runVerify},
 }
 
 func main() {

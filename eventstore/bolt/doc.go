@@ -62,6 +62,13 @@
 // to the ids bucket, and takes longer than the others. The file never
 // shrinks.
 //
+// Open refuses a damaged file (truncated, overwritten, not a bolt file)
+// with an error wrapping ErrDamaged and leaves it as it is; reads that
+// meet damage bbolt did not see at open return such an error too, where
+// bbolt itself would panic. Verify checks a file in full. If bbolt panics
+// inside its own Open, the lock it took on the file is held until the
+// process ends.
+//
 // The crash test kills a writing process; it shows that acknowledged
 // events are committed and the file stays consistent, not what a power
 // cut does to a disk that ignores fsync.

@@ -119,22 +119,11 @@ func Open(path string, opts Options) (*Store, error) {
 		done:       make(chan struct{}),
 		notify:     make(chan struct{}),
 	}
-	db, err := bbolt.Open(path, 0o600, s.bopts)
+	db, err := s.openFile()
 	if err != nil {
-		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+		return nil, err
 	}
-	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, name := range [][]byte{bucketLog, bucketHeads, bucketIDs, bucketMeta} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err == nil {
-		s.head, s.ids, err = s.load(db)
-	}
-	if err != nil {
+	if s.head, s.ids, err = s.load(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
@@ -153,7 +142,7 @@ func Open(path string, opts Options) (*Store, error) {
 func (s *Store) load(db *bbolt.DB) (uint64, *idIndex, error) {
 	var head uint64
 	ids := newIDIndex(s.recentIDs)
-	err := db.View(func(tx *bbolt.Tx) error {
+	err := guardedView(db, func(tx *bbolt.Tx) error {
 		if k, _ := tx.Bucket(bucketLog).Cursor().Last(); k != nil {
 			head = binary.BigEndian.Uint64(k)
 		}
@@ -244,7 +233,7 @@ func (s *Store) view(fn func(*bbolt.Tx) error) error {
 		return eventstore.ErrClosed
 	}
 	s.dbMu.RLock()
-	err := s.db.View(fn)
+	err := guardedView(s.db, fn)
 	s.dbMu.RUnlock()
 	if errors.Is(err, bolterrors.ErrDatabaseNotOpen) {
 		return eventstore.ErrClosed

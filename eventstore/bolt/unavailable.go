@@ -7,8 +7,6 @@ import (
 	"os"
 	"sync"
 
-	bbolt "go.etcd.io/bbolt"
-
 	"github.com/cadena-project/cadena/eventstore"
 )
 
@@ -74,9 +72,9 @@ func (s *Store) reopen() error {
 		defer func() { _ = recover() }()
 		_ = s.db.Close()
 	}()
-	db, err := bbolt.Open(s.path, 0o600, s.bopts)
+	db, err := s.openFile()
 	if err != nil {
-		return fmt.Errorf("open %s again: %w", s.path, err)
+		return err
 	}
 	head, ids, err := s.load(db)
 	if err != nil {
