@@ -27,7 +27,10 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	default:
 		return usageError{errors.New("give --data DIR or one FILE")}
 	}
-	rep, err := bolt.Verify(path, 0)
+	rep, err := bolt.Verify(path, lockTimeout)
+	if errors.Is(err, bolt.ErrLocked) {
+		return fmt.Errorf("verify: %w; stop it first, or verify a backup ('cadena backup --server')", storeFileError(err, filepath.Dir(path)))
+	}
 	if err != nil {
 		return fmt.Errorf("verify: %w", err)
 	}

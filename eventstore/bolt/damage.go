@@ -15,6 +15,9 @@ import (
 // Errors of Open, wrapped with the path and what is wrong; test them with
 // errors.Is.
 var (
+	// ErrLocked is returned when another process holds the file (or this
+	// one holds it through another Store) past the lock timeout.
+	ErrLocked = errors.New("the file is in use by another process")
 	// ErrDamaged is returned when the file is not a store cadena can
 	// read: truncated, overwritten, not a bolt file, or holding records
 	// cadena did not write. Open changes nothing in such a file; Verify
@@ -108,9 +111,11 @@ func openBolt(path string, opts *bbolt.Options) (*bbolt.DB, error) {
 			file.Close()
 		}
 		return nil, err
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("%w (waited %s for its lock)", ErrLocked, opts.Timeout)
 	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
 		return nil, fmt.Errorf("%w: not a bolt file, or both its meta pages are damaged (%w)", ErrDamaged, err)
-	case err != nil && !errors.Is(err, bolterrors.ErrTimeout) && !errors.As(err, new(*os.PathError)):
+	case err != nil && !errors.As(err, new(*os.PathError)):
 		// bbolt's other errors on open are about the file's contents
 		// ("file size too small", a bad page size).
 		return nil, fmt.Errorf("%w: %w", ErrDamaged, err)

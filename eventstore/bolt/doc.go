@@ -37,7 +37,7 @@
 // # Caveats
 //
 // One process at a time can open a file: Open waits Options.LockTimeout
-// for the lock, then fails. Within a process, open a file once.
+// for the lock, then fails with ErrLocked. Within a process, open a file once.
 //
 // If a commit fails (a full disk, a write or sync error), its appends
 // return an error wrapping eventstore.ErrUnavailable and the store goes
