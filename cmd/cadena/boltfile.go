@@ -38,6 +38,8 @@ func storeFileError(err error, dir string) error {
 	switch {
 	case errors.Is(err, bolt.ErrLocked):
 		return fmt.Errorf("the data directory %s is in use by another cadena process (%w)", dir, err)
+	case errors.Is(err, bolt.ErrEmpty):
+		return fmt.Errorf("%w: refusing to take it as a new store (give --init to do so)", err)
 	case errors.Is(err, bolt.ErrDamaged):
 		return fmt.Errorf("%w; the file was left as it is ('cadena verify --data %s' says more)", err, dir)
 	}

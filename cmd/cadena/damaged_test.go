@@ -83,3 +83,31 @@ func TestDamagedStoreFile(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Equal(t, "cadena verify: give --data DIR or one FILE (run 'cadena help verify')\n", errOut)
 }
+
+// TestEmptyStoreFile: an empty cadena.db is refused unless --init is given.
+func TestEmptyStoreFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, storeFileName)
+	require.NoError(t, os.WriteFile(path, nil, 0o600))
+	csv := filepath.Join(t.TempDir(), "log.csv")
+	require.NoError(t, os.WriteFile(csv, []byte("case:concept:name,concept:name,org:group,time:timestamp\n"+
+		"c1,Register,Front Office,2011-10-11 09:00:00+02:00\nc1,Review,Back Office,2011-10-11 10:00:00+02:00\n"), 0o600))
+	tokens := filepath.Join(t.TempDir(), "tokens.json")
+	writeTokensFile(t, tokens)
+	code, _, errOut := runCLI("serve", "--data", dir, "--tokens", tokens, "--addr", "127.0.0.1:0")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "the file exists but is empty: refusing to take it as a new store (give --init to do so)")
+	code, _, errOut = runCLI("import", "--data", dir, "--format", "receipt-csv", csv)
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "cadena: import: bolt: open "+path+": the file exists but is empty: refusing to take it as a new store (give --init to do so)\n", errOut)
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Zero(t, fi.Size(), "the file was changed")
+
+	code, out, errOut := runCLI("import", "--init", "--data", dir, "--format", "receipt-csv", csv)
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "1 hand-offs")
+	code, out, _ = runCLI("verify", path)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "sound")
+}

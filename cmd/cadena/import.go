@@ -33,6 +33,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	group := fs.String("group-attr", "", "event attribute that names the working group (default: org:group for receipt-csv, workgroup for xes)")
 	kind := fs.String("kind", importer.DefaultKind, "kind of the imported hand-offs (a slug)")
 	resolve := fs.Duration("resolve-within", 0, "set an agreement with this resolve target on every pair before importing (0: none)")
+	initEmpty := fs.Bool("init", false, "take an existing, empty cadena.db in --data as a new store (refused otherwise)")
 	openAtEnd := fs.Bool("open-at-end", false, "leave open the hand-off of the group holding a case at its last event (for logs of running cases); by default it is delivered there")
 	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return err
@@ -70,7 +71,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	parsed := time.Since(start)
 
-	store, err := openBoltStore(*data, bolt.Options{})
+	store, err := openBoltStore(*data, bolt.Options{InitEmpty: *initEmpty})
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}

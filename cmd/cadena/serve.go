@@ -36,6 +36,7 @@ type serveConfig struct {
 	anonymityMin int
 	topPairs     int
 	logLevel     string
+	init         bool // take an empty cadena.db as a new store
 }
 
 func (c *serveConfig) flags(fs interface {
@@ -57,6 +58,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var cfg serveConfig
 	fs := newFlagSet("serve", "--data DIR --addr HOST:PORT --tokens FILE [--timezone ZONE] [--store esdb://...]", stderr)
 	cfg.flags(fs)
+	fs.BoolVar(&cfg.init, "init", false, "take an existing, empty cadena.db in --data as a new store (refused otherwise)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

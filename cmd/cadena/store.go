@@ -60,7 +60,8 @@ func openStore(ctx context.Context, cfg serveConfig, logger *slog.Logger, commit
 		return kind.open(ctx, cfg.store, logger)
 	}
 	s, err := openBoltStore(cfg.data, bolt.Options{
-		OnCommit: func(s bolt.CommitStats) { commits.Observe(s.Events, s.Duration) },
+		InitEmpty: cfg.init,
+		OnCommit:  func(s bolt.CommitStats) { commits.Observe(s.Events, s.Duration) },
 	})
 	if err != nil {
 		return nil, err // not a nil *bolt.Store in a non-nil interface

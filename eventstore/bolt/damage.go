@@ -18,6 +18,9 @@ var (
 	// ErrLocked is returned when another process holds the file (or this
 	// one holds it through another Store) past the lock timeout.
 	ErrLocked = errors.New("the file is in use by another process")
+	// ErrEmpty is returned when the file exists but is empty, unless
+	// Options.InitEmpty is set.
+	ErrEmpty = errors.New("the file exists but is empty")
 	// ErrDamaged is returned when the file is not a store cadena can
 	// read: truncated, overwritten, not a bolt file, or holding records
 	// cadena did not write. Open changes nothing in such a file; Verify
@@ -50,6 +53,9 @@ func guardedView(db *bbolt.DB, fn func(*bbolt.Tx) error) error {
 // openFile opens the bbolt file of s and checks that it is whole, then
 // creates the buckets of a new file. A damaged file is only read.
 func (s *Store) openFile() (*bbolt.DB, error) {
+	if fi, err := os.Stat(s.path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 && !s.initEmpty {
+		return nil, fmt.Errorf("bolt: open %s: %w", s.path, ErrEmpty)
+	}
 	db, err := openBolt(s.path, s.bopts)
 	if err != nil {
 		return nil, fmt.Errorf("bolt: open %s: %w", s.path, err)

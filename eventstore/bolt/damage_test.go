@@ -94,3 +94,16 @@ func TestVerifySoundFile(t *testing.T) {
 	assert.Equal(t, uint64(500), rep.Events)
 	assert.Equal(t, 50, rep.Streams)
 }
+
+func TestOpenEmptyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cadena.db")
+	require.NoError(t, os.WriteFile(path, nil, 0o600))
+	_, err := bolt.Open(path, bolt.Options{})
+	assert.ErrorIs(t, err, bolt.ErrEmpty)
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Zero(t, fi.Size())
+	s := mustOpen(t, path, bolt.Options{InitEmpty: true})
+	_, err = s.Append(context.Background(), "x", eventstore.NoStream, event(`{}`))
+	assert.NoError(t, err)
+}

@@ -38,6 +38,12 @@ type Options struct {
 	// Zero means 32768. Fewer saves memory and time in Open; more saves
 	// page writes per commit.
 	RecentIDs int
+	// InitEmpty lets Open take an existing, empty file as a new store.
+	// Without it Open refuses such a file with ErrEmpty: where a store is
+	// expected, an empty file is more often a store lost (a failed copy, a
+	// restore gone wrong) than a new one. A missing file is always
+	// created.
+	InitEmpty bool
 	// CommitHook, for fault-injection tests, stands between the committer
 	// and bbolt: it is called with the function that commits (writes and
 	// syncs) each transaction and returns what the commit returned. Nil
@@ -68,6 +74,7 @@ type Store struct {
 	clock      func() time.Time
 	onCommit   func(CommitStats)
 	commitHook func(commit func() error) error
+	initEmpty  bool
 	maxBatch   int
 	ids        *idIndex // owned by the committer goroutine
 
@@ -113,6 +120,7 @@ func Open(path string, opts Options) (*Store, error) {
 		clock:      opts.Clock,
 		onCommit:   opts.OnCommit,
 		commitHook: opts.CommitHook,
+		initEmpty:  opts.InitEmpty,
 		maxBatch:   opts.MaxBatchBytes,
 		wake:       make(chan struct{}, 1),
 		stop:       make(chan struct{}),
