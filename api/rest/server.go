@@ -72,6 +72,9 @@ type Config struct {
 	Observe func(route, method string, status int, d time.Duration)
 	// MetricsHandler serves /metrics, unauthenticated; nil answers 404.
 	MetricsHandler http.Handler
+	// Backup, when set, serves GET /api/v1/admin/backup to admins; nil
+	// answers 501 there (a store with its own backup tools).
+	Backup BackupFunc
 	// Web serves the web page at / and its files under /assets/,
 	// unauthenticated (the page holds no data; its script calls the API
 	// with the token the user gives it); nil serves no page.
@@ -154,4 +157,6 @@ func (s *Server) routes() {
 	v1.GET("/hotspots", s.listHotspots, read...)
 	v1.GET("/departments/:id/scorecard", s.getScorecard, read...)
 	v1.GET("/chain", s.getChain, read...)
+
+	v1.GET("/admin/backup", s.backup, s.authenticate)
 }

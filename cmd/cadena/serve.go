@@ -123,6 +123,7 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 		Observe:        httpMetrics.Observe,
 		MetricsHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}),
 		Web:            web.Handler(),
+		Backup:         backupOf(raw),
 	})
 	return &app{logger: logger, store: raw, runner: runner, handler: srv.Handler()}, nil
 }

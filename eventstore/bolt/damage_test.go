@@ -3,9 +3,11 @@ package bolt_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -106,4 +108,52 @@ func TestOpenEmptyFile(t *testing.T) {
 	s := mustOpen(t, path, bolt.Options{InitEmpty: true})
 	_, err = s.Append(context.Background(), "x", eventstore.NoStream, event(`{}`))
 	assert.NoError(t, err)
+}
+
+// TestBackup copies a store while it takes appends: the copy is a sound
+// store holding a prefix of the log, and the copy of a closed file is whole.
+func TestBackup(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cadena.db")
+	s := mustOpen(t, path, bolt.Options{})
+	for i := range 300 {
+		_, err := s.Append(context.Background(), fmt.Sprintf("s%d", i%9), eventstore.Any, event(`{"a":1}`))
+		require.NoError(t, err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 200 {
+			if _, err := s.Append(context.Background(), "live", eventstore.Any, event(`{"b":2}`)); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	copyPath := filepath.Join(t.TempDir(), "backup.db")
+	f, err := os.Create(copyPath)
+	require.NoError(t, err)
+	var announced int64
+	n, err := s.Backup(context.Background(), f, func(size int64) { announced = size })
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	<-done
+	assert.Equal(t, announced, n)
+	rep, err := bolt.Verify(copyPath, 0)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Problems)
+	assert.GreaterOrEqual(t, rep.Events, uint64(300))
+	assert.LessOrEqual(t, rep.Events, uint64(500))
+
+	_, err = bolt.BackupFile(context.Background(), path, 10*time.Millisecond, io.Discard, nil)
+	assert.ErrorIs(t, err, bolt.ErrLocked, "BackupFile of a file in use")
+	require.NoError(t, s.Close())
+	f, err = os.Create(copyPath)
+	require.NoError(t, err)
+	_, err = bolt.BackupFile(context.Background(), path, 0, f, nil)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	rep, err = bolt.Verify(copyPath, 0)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Problems)
+	assert.Equal(t, uint64(500), rep.Events)
 }
