@@ -23,4 +23,8 @@ var (
 	ErrInvalidEvent = errors.New("invalid event")
 	// ErrClosed is returned by every call on a closed store.
 	ErrClosed = errors.New("event store closed")
+	// ErrUnavailable is returned when the store's server cannot be reached
+	// for now (connection refused or lost, server restarting). Nothing is
+	// known to be written; retrying later, with the same event IDs, is safe.
+	ErrUnavailable = errors.New("event store unavailable")
 )
