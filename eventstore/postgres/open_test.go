@@ -1,0 +1,106 @@
+package postgres_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/url"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/eventstore"
+	"github.com/cadena-project/cadena/eventstore/postgres"
+	"github.com/cadena-project/cadena/eventstore/postgres/pgtest"
+)
+
+// TestOpenTogether starts several stores on a new schema at once, as
+// replicas do: each migrates or finds the work done, and the migrations
+// are recorded once.
+func TestOpenTogether(t *testing.T) {
+	u := pgtest.URL(t)
+	schema := pgtest.Schema(t, u)
+	const replicas = 6
+	var wg sync.WaitGroup
+	stores := make([]*postgres.Store, replicas)
+	errs := make([]error, replicas)
+	start := make(chan struct{})
+	for i := range replicas {
+		wg.Go(func() {
+			<-start
+			stores[i], errs[i] = postgres.Open(context.Background(), pgtest.WithSchema(t, u, schema), postgres.Options{})
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i := range replicas {
+		require.NoError(t, errs[i], "replica %d", i)
+		defer stores[i].Close()
+		assert.Equal(t, schema, stores[i].Schema())
+	}
+	conn, err := pgx.Connect(t.Context(), u)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	var n, dup int
+	require.NoError(t, conn.QueryRow(t.Context(),
+		"SELECT count(*), count(*) - count(DISTINCT version) FROM "+schema+".schema_migrations").Scan(&n, &dup))
+	assert.Equal(t, 1, n, "migrations recorded")
+	assert.Zero(t, dup)
+
+	// Every replica appends to the one log.
+	for i, s := range stores {
+		_, err := s.Append(t.Context(), "together", eventstore.Exact(uint64(i)), eventstore.EventData{
+			ID: eventstore.NewID(), Type: "test.happened.v1", Data: []byte(`{}`)})
+		require.NoError(t, err)
+	}
+	head, err := stores[0].Head(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, uint64(replicas), head)
+}
+
+// TestNewerSchemaRefused: a schema migrated by a newer cadena is not
+// touched.
+func TestNewerSchemaRefused(t *testing.T) {
+	u := pgtest.URL(t)
+	schema := pgtest.Schema(t, u)
+	mustOpen(t, u, postgres.Options{Schema: schema}).Close()
+	conn, err := pgx.Connect(t.Context(), u)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(t.Context(), "INSERT INTO "+schema+".schema_migrations (version, name) VALUES (9999, 'future')")
+	require.NoError(t, err)
+	_, err = postgres.Open(t.Context(), u, postgres.Options{Schema: schema})
+	assert.ErrorContains(t, err, "newer than this cadena knows")
+}
+
+// TestPasswordNeverShown: errors and logs of a store never carry the
+// password of its URL.
+func TestPasswordNeverShown(t *testing.T) {
+	u, err := url.Parse(pgtest.URL(t))
+	require.NoError(t, err)
+	const secret = "s3cret-Password-42"
+	u.User = url.UserPassword(u.User.Username(), secret)
+	var logs bytes.Buffer
+	opts := postgres.Options{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+
+	_, err = postgres.Open(t.Context(), u.String(), opts)
+	require.Error(t, err, "a wrong password")
+	assert.NotContains(t, err.Error(), secret)
+
+	for _, bad := range []string{
+		"postgres://user:" + secret + "@127.0.0.1:notaport/db",
+		"postgres://user:" + secret + "@127.0.0.1:5432/db?pool_max_conns=many",
+		"postgres://user:" + secret + "@127.0.0.1:5432/db?connect_timeout=soon",
+	} {
+		_, err := postgres.Open(t.Context(), bad, opts)
+		if assert.Error(t, err) {
+			assert.NotContains(t, err.Error(), secret)
+		}
+	}
+	_, err = postgres.Open(t.Context(), pgtest.URL(t), postgres.Options{Schema: "Bad-Name"})
+	assert.ErrorContains(t, err, "schema")
+	assert.NotContains(t, logs.String(), secret)
+}
