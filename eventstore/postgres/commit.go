@@ -90,8 +90,41 @@ func (s *Store) commitLoop() {
 			}
 			return
 		}
-		for batch := s.take(); len(batch) > 0; batch = s.take() {
+		for batch := s.take(); len(batch) > 0; {
 			s.commit(batch)
+			s.linger(len(batch))
+			batch = s.take()
+		}
+	}
+}
+
+// linger waits, for at most Options.Linger, until the appends queued
+// number answered more than were queued when the last commit ended:
+// writers that append in a loop come back as soon as they are answered,
+// and waiting for them lets each commit carry all of them instead of the
+// half that arrived during the commit before.
+func (s *Store) linger(answered int) {
+	if s.lingerFor <= 0 || answered < 2 {
+		return
+	}
+	s.mu.Lock()
+	target := len(s.queue) + answered
+	s.mu.Unlock()
+	timer := time.NewTimer(s.lingerFor)
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		n := len(s.queue)
+		s.mu.Unlock()
+		if n >= target {
+			return
+		}
+		select {
+		case <-s.wake:
+		case <-timer.C:
+			return
+		case <-s.stop:
+			return
 		}
 	}
 }
@@ -150,24 +183,30 @@ func (s *Store) commit(batch []*request) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 	defer cancel()
 
-	w, err := s.begin(ctx, batch)
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		failAll(s.fail(ctx, "append", err))
 		return
 	}
-	defer w.tx.Rollback(context.Background())
+	// Released in any state: the pool drops a connection left in a
+	// transaction (after a failure), which rolls it back.
+	defer conn.Release()
+	w, err := s.begin(ctx, conn.Conn(), batch)
+	if err != nil {
+		failAll(s.fail(ctx, "append", err))
+		return
+	}
 	for i, req := range batch {
 		out[i].res, out[i].err = w.apply(req)
 	}
 	if len(w.ins.ids) == 0 {
 		// Nothing to write: retries and rejections only.
+		if _, err := conn.Exec(ctx, "ROLLBACK"); err != nil {
+			s.log.Warn("postgres: rollback of a commit that wrote nothing", "err", err)
+		}
 		return
 	}
-	if err := w.write(ctx, s.channel); err != nil {
-		failAll(s.commitError(ctx, err))
-		return
-	}
-	if err := w.tx.Commit(ctx); err != nil {
+	if err := w.commit(ctx, s.channel); err != nil {
 		failAll(s.commitError(ctx, err))
 		return
 	}
@@ -191,7 +230,7 @@ func (s *Store) commitError(ctx context.Context, err error) error {
 
 // writer decides and writes the appends of one transaction.
 type writer struct {
-	tx       pgx.Tx
+	conn     *pgx.Conn         // in the transaction
 	next     uint64            // position of the next event
 	at       time.Time         // recorded time of every event of the commit
 	versions map[string]uint64 // stream -> version, as the batch leaves it
@@ -207,8 +246,8 @@ type columns struct {
 }
 
 // begin opens the batch's transaction, takes the append lock and reads
-// what the batch's decisions depend on, in one round trip after BEGIN.
-func (s *Store) begin(ctx context.Context, batch []*request) (*writer, error) {
+// what the batch's decisions depend on, all in one round trip.
+func (s *Store) begin(ctx context.Context, conn *pgx.Conn, batch []*request) (*writer, error) {
 	var ids, streams []string
 	seen := map[string]bool{}
 	for _, req := range batch {
@@ -220,12 +259,9 @@ func (s *Store) begin(ctx context.Context, batch []*request) (*writer, error) {
 			streams = append(streams, req.stream)
 		}
 	}
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
-	if err != nil {
-		return nil, err
-	}
-	w := &writer{tx: tx, versions: map[string]uint64{}, ids: map[string]stored{}}
+	w := &writer{conn: conn, versions: map[string]uint64{}, ids: map[string]stored{}}
 	b := &pgx.Batch{}
+	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
 	// The lock is its own statement: in READ COMMITTED every later
 	// statement takes a new snapshot, so the head read below sees every
 	// transaction that held the lock before this one.
@@ -239,7 +275,9 @@ func (s *Store) begin(ctx context.Context, batch []*request) (*writer, error) {
 		w.at = w.at.UTC()
 		return nil
 	})
-	b.Queue("SELECT stream, max(version) FROM events WHERE stream = ANY($1) GROUP BY stream", streams).Query(func(rows pgx.Rows) error {
+	// One backward index probe per stream, whatever its length.
+	b.Queue(`SELECT s.stream, e.version FROM unnest($1::text[]) AS s(stream)
+		CROSS JOIN LATERAL (SELECT version FROM events WHERE stream = s.stream ORDER BY version DESC LIMIT 1) e`, streams).Query(func(rows pgx.Rows) error {
 		var stream string
 		var version int64
 		_, err := pgx.ForEachRow(rows, []any{&stream, &version}, func() error {
@@ -259,9 +297,12 @@ func (s *Store) begin(ctx context.Context, batch []*request) (*writer, error) {
 		})
 		return err
 	})
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		tx.Rollback(context.Background())
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return nil, err
+	}
+	if st := conn.PgConn().TxStatus(); st != 'T' {
+		// The lock must last until COMMIT: never write outside the transaction.
+		return nil, fmt.Errorf("append transaction not open after BEGIN (status %q)", st)
 	}
 	return w, nil
 }
@@ -323,9 +364,11 @@ func (w *writer) retried(req *request) (eventstore.AppendResult, bool, error) {
 		req.stream, eventstore.ErrDuplicateID, found, len(req.events))
 }
 
-// write inserts the accepted rows and queues the notification, which the
-// server delivers to listeners when the transaction commits.
-func (w *writer) write(ctx context.Context, channel string) error {
+// commit inserts the accepted rows, queues the notification (which the
+// server delivers to listeners when the transaction commits) and commits,
+// in one round trip. After an error the server skips the rest, and the
+// transaction is left aborted for the pool to drop.
+func (w *writer) commit(ctx context.Context, channel string) error {
 	b := &pgx.Batch{}
 	c := &w.ins
 	b.Queue(`INSERT INTO events (position, stream, version, id, type, data, metadata, recorded_at)
@@ -333,7 +376,8 @@ func (w *writer) write(ctx context.Context, channel string) error {
 		FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::bytea[], $7::bytea[]) AS u(p, s, v, i, t, d, m)`,
 		c.positions, c.streams, c.versions, c.ids, c.types, c.data, c.metadata, w.at)
 	b.Queue("SELECT pg_notify($1, $2)", channel, strconv.FormatUint(w.next-1, 10))
-	return w.tx.SendBatch(ctx, b).Close()
+	b.Queue("COMMIT")
+	return w.conn.SendBatch(ctx, b).Close()
 }
 
 func nonNil(b []byte) []byte {

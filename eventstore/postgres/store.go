@@ -42,6 +42,11 @@ type Options struct {
 	// beyond it wait for the next one. Zero means 4096. A single append
 	// larger than the cap is committed alone.
 	MaxBatchEvents int
+	// Linger is how long the committer may wait, after a commit of
+	// several appends, for those appends' writers to come back before it
+	// starts the next commit, so that a steady stream of writers fills
+	// each commit. Zero means 2ms; negative means never wait.
+	Linger time.Duration
 	// CommitTimeout bounds one commit transaction, so that appends waiting
 	// on an unreachable server fail instead of hanging. Zero means 30s.
 	CommitTimeout time.Duration
@@ -63,16 +68,17 @@ type CommitStats struct {
 // concurrent use, and several Stores, in several processes, may share one
 // schema.
 type Store struct {
-	pool     *pgxpool.Pool
-	schema   string
-	log      *slog.Logger
-	onCommit func(CommitStats)
-	poll     time.Duration
-	backoff  backoff
-	maxBatch int
-	timeout  time.Duration
-	lock     int64  // the append lock's key
-	channel  string // the NOTIFY channel
+	pool      *pgxpool.Pool
+	schema    string
+	log       *slog.Logger
+	onCommit  func(CommitStats)
+	poll      time.Duration
+	backoff   backoff
+	maxBatch  int
+	timeout   time.Duration
+	lingerFor time.Duration
+	lock      int64  // the append lock's key
+	channel   string // the NOTIFY channel
 
 	wake chan struct{} // one pending signal for the committer
 	stop chan struct{} // closed by Close: stops the committer once drained
@@ -129,20 +135,21 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	}
 
 	s := &Store{
-		pool:     pool,
-		schema:   schema,
-		log:      opts.Logger,
-		onCommit: opts.OnCommit,
-		poll:     opts.PollInterval,
-		backoff:  backoff{min: opts.MinBackoff, max: opts.MaxBackoff},
-		maxBatch: opts.MaxBatchEvents,
-		timeout:  opts.CommitTimeout,
-		lock:     lockKey("append", schema),
-		channel:  "cadena_events_" + schema,
-		wake:     make(chan struct{}, 1),
-		stop:     make(chan struct{}),
-		done:     make(chan struct{}),
-		notify:   make(chan struct{}),
+		pool:      pool,
+		schema:    schema,
+		log:       opts.Logger,
+		onCommit:  opts.OnCommit,
+		poll:      opts.PollInterval,
+		backoff:   backoff{min: opts.MinBackoff, max: opts.MaxBackoff},
+		maxBatch:  opts.MaxBatchEvents,
+		timeout:   opts.CommitTimeout,
+		lingerFor: opts.Linger,
+		lock:      lockKey("append", schema),
+		channel:   "cadena_events_" + schema,
+		wake:      make(chan struct{}, 1),
+		stop:      make(chan struct{}),
+		done:      make(chan struct{}),
+		notify:    make(chan struct{}),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -159,6 +166,9 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	s.backoff.max = max(s.backoff.max, s.backoff.min)
 	if s.maxBatch <= 0 {
 		s.maxBatch = 4096
+	}
+	if s.lingerFor == 0 {
+		s.lingerFor = 2 * time.Millisecond
 	}
 	if s.timeout <= 0 {
 		s.timeout = 30 * time.Second
