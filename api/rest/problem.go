@@ -96,6 +96,9 @@ func problemFor(err error) (problem, bool) {
 		return p(http.StatusConflict, "transition", err.Error()), false
 	case errors.Is(err, domain.ErrConflict):
 		return p(http.StatusConflict, "conflict", err.Error()), false
+	case errors.Is(err, eventstore.ErrUnavailable):
+		return p(http.StatusServiceUnavailable, "store-unavailable",
+			"the event store cannot be reached for now; retry later (a write with the same Idempotency-Key is recorded once)"), false
 	case errors.Is(err, eventstore.ErrWrongVersion):
 		return p(http.StatusConflict, "concurrent-update",
 			"the resource kept changing while the request was decided; retry it"), false

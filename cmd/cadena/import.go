@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
-	"github.com/cadena-project/cadena/eventstore/bolt"
 )
 
 // importFormats are the log formats "cadena import" reads, with the group
@@ -27,8 +27,9 @@ var importFormats = map[string]struct {
 // runImport handles "cadena import": hand-offs from a process-mining log
 // into the embedded store, through the application service.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("import", "--data DIR --format receipt-csv|xes [--group-attr A] [--kind K] [--resolve-within D] [--open-at-end] FILE", stderr)
+	fs := newFlagSet("import", "--data DIR|--store URL --format receipt-csv|xes [--group-attr A] [--kind K] [--resolve-within D] [--open-at-end] FILE", stderr)
 	data := fs.String("data", "", "directory of the embedded event store (created if missing)")
+	storeURL := fs.String("store", "", "import into a KurrentDB cluster (esdb://...) or a PostgreSQL database (postgres://...) instead, as 'cadena serve --store'")
 	format := fs.String("format", "", "format of FILE: receipt-csv (CSV with a header row) or xes (XES, gzip-compressed or not)")
 	group := fs.String("group-attr", "", "event attribute that names the working group (default: org:group for receipt-csv, workgroup for xes)")
 	kind := fs.String("kind", importer.DefaultKind, "kind of the imported hand-offs (a slug)")
@@ -44,8 +45,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	switch {
 	case !ok:
 		return fmt.Errorf("import: --format must be receipt-csv or xes, got %q", *format)
-	case *data == "":
-		return errors.New("import: --data is required")
+	case *data == "" && *storeURL == "":
+		return errors.New("import: --data is required (or --store URL)")
+	case *data != "" && *storeURL != "":
+		return errors.New("import: give --data or --store, not both")
 	case *resolve < 0 || *resolve%time.Second != 0:
 		return fmt.Errorf("import: --resolve-within must be whole seconds, got %s", *resolve)
 	}
@@ -70,10 +73,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	parsed := time.Since(start)
 
-	if err := os.MkdirAll(*data, 0o750); err != nil {
-		return fmt.Errorf("import: creating the data directory: %w", err)
-	}
-	store, err := bolt.Open(filepath.Join(*data, "cadena.db"), bolt.Options{})
+	store, err := openStore(ctx, serveConfig{data: *data, store: *storeURL}, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), nil)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}

@@ -28,7 +28,7 @@ c1,Close,Front Office,2011-10-11 12:00:00+02:00
 			"cadena import: flag provided but not defined: -bogus (run 'cadena help import')"},
 		{"bad format", []string{"import", "--data", data, "--format", "json", csv}, 1, "",
 			`cadena: import: --format must be receipt-csv or xes, got "json"`},
-		{"no data", []string{"import", "--format", "xes", csv}, 1, "", "cadena: import: --data is required"},
+		{"no data", []string{"import", "--format", "xes", csv}, 1, "", "cadena: import: --data is required (or --store URL)"},
 		{"malformed", []string{"import", "--data", data, "--format", "receipt-csv", bad}, 1, "",
 			`cadena: import: bad.csv: line 3 (case "c1"): time:timestamp: "later" is not a timestamp (want e.g. 2011-10-11 13:45:40.276+02:00)`},
 		{"not xes", []string{"import", "--data", data, "--format", "xes", csv}, 1, "",
