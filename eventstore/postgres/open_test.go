@@ -104,3 +104,18 @@ func TestPasswordNeverShown(t *testing.T) {
 	assert.ErrorContains(t, err, "schema")
 	assert.NotContains(t, logs.String(), secret)
 }
+
+// TestPasswordFromEnvironment: a URL without a password takes it from
+// PGPASSWORD, as docker-compose.yml passes it.
+func TestPasswordFromEnvironment(t *testing.T) {
+	u, err := url.Parse(pgtest.URL(t))
+	require.NoError(t, err)
+	pw, ok := u.User.Password()
+	if !ok {
+		t.Skip("the server's URL has no password")
+	}
+	u.User = url.User(u.User.Username())
+	t.Setenv("PGPASSWORD", pw)
+	s := mustOpen(t, u.String(), postgres.Options{Schema: pgtest.Schema(t, pgtest.URL(t))})
+	assert.NoError(t, s.Ready(t.Context()))
+}
