@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -206,11 +205,12 @@ func (s *Store) commit(batch []*request) {
 		}
 		return
 	}
-	if err := w.commit(ctx, s.channel); err != nil {
+	if err := w.commit(ctx); err != nil {
 		failAll(s.commitError(ctx, err))
 		return
 	}
 	s.broadcast()
+	s.announce(w.next - 1)
 	if s.onCommit != nil {
 		s.onCommit(CommitStats{Appends: len(batch), Events: len(w.ins.ids), Duration: time.Since(start)})
 	}
@@ -364,18 +364,16 @@ func (w *writer) retried(req *request) (eventstore.AppendResult, bool, error) {
 		req.stream, eventstore.ErrDuplicateID, found, len(req.events))
 }
 
-// commit inserts the accepted rows, queues the notification (which the
-// server delivers to listeners when the transaction commits) and commits,
-// in one round trip. After an error the server skips the rest, and the
-// transaction is left aborted for the pool to drop.
-func (w *writer) commit(ctx context.Context, channel string) error {
+// commit inserts the accepted rows and commits, in one round trip. After
+// an error the server skips the rest, and the transaction is left aborted
+// for the pool to drop.
+func (w *writer) commit(ctx context.Context) error {
 	b := &pgx.Batch{}
 	c := &w.ins
 	b.Queue(`INSERT INTO events (position, stream, version, id, type, data, metadata, recorded_at)
 		SELECT p, s, v, i, t, d, m, $8
 		FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::bytea[], $7::bytea[]) AS u(p, s, v, i, t, d, m)`,
 		c.positions, c.streams, c.versions, c.ids, c.types, c.data, c.metadata, w.at)
-	b.Queue("SELECT pg_notify($1, $2)", channel, strconv.FormatUint(w.next-1, 10))
 	b.Queue("COMMIT")
 	return w.conn.SendBatch(ctx, b).Close()
 }

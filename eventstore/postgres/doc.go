@@ -39,7 +39,9 @@
 // pays for it: each Store has one committer goroutine that writes the
 // appends queued meanwhile in one transaction (one lock, one round trip of
 // reads, one INSERT, one COMMIT and WAL flush), so many concurrent writers
-// cost few commits. Reading below pg_snapshot_xmin, the other correct
+// cost few commits; after a commit of several appends it lingers up to
+// Options.Linger for their writers to come back, so that each commit
+// carries them all. Reading below pg_snapshot_xmin, the other correct
 // technique, lets transactions write in parallel but makes every reader
 // wait for the slowest writer, and a position is still taken from a
 // sequence with gaps; for cadena's small events the lock is simpler and
@@ -54,10 +56,13 @@
 //
 // # Subscriptions and outages
 //
-// Subscribe reads the log page by page from a position, then waits: each
-// commit sends a NOTIFY on the schema's channel (delivered at commit), one
-// LISTEN connection per Store wakes the subscriptions, and they also poll
-// every Options.PollInterval in case the notification connection is down.
+// Subscribe reads the log page by page from a position, then waits: after
+// each commit the store sends a NOTIFY on the schema's channel (outside the
+// append transaction, which a NOTIFY would slow down: the server serialises
+// notifying commits), one LISTEN connection per Store wakes the
+// subscriptions, and they also poll every Options.PollInterval in case a
+// notification was lost or the notification connection is down. Commits
+// of the same Store wake its subscriptions directly.
 // When the server is unreachable, appends and reads fail with an error
 // wrapping eventstore.ErrUnavailable, Ready fails, and subscriptions retry
 // with backoff (Options.MinBackoff to MaxBackoff) rather than end; all

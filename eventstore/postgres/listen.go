@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,5 +54,37 @@ func (s *Store) listenOnce(ctx context.Context, connected func()) error {
 			return err
 		}
 		s.broadcast()
+	}
+}
+
+// announce tells the other stores on the schema that the log reached head,
+// through the notifier goroutine: the NOTIFY is sent after the commit, off
+// the appends' path (a NOTIFY inside the append transaction made every
+// commit wait for the server's notification queue lock). Announcements
+// waiting meanwhile are folded into one for the latest head. A lost
+// announcement costs the other stores' subscriptions one poll interval.
+func (s *Store) announce(head uint64) {
+	s.announced.Store(head)
+	select {
+	case s.announceWake <- struct{}{}:
+	default:
+	}
+}
+
+// notifier sends the NOTIFYs announce asks for until Close.
+func (s *Store) notifier() {
+	defer s.quit.Done()
+	for {
+		select {
+		case <-s.announceWake:
+		case <-s.done:
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		head := strconv.FormatUint(s.announced.Load(), 10)
+		if _, err := s.pool.Exec(ctx, "SELECT pg_notify($1, $2)", s.channel, head); err != nil && !s.isClosed() {
+			s.log.Debug("postgres: notify", "err", classify(err))
+		}
+		cancel()
 	}
 }

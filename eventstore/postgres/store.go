@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -81,9 +82,12 @@ type Store struct {
 	channel   string // the NOTIFY channel
 
 	wake chan struct{} // one pending signal for the committer
-	stop chan struct{} // closed by Close: stops the committer once drained
-	done chan struct{} // closed by Close: ends subscriptions and the listener
-	quit sync.WaitGroup
+
+	announced    atomic.Uint64 // the head the notifier is to announce
+	announceWake chan struct{} // one pending signal for the notifier
+	stop         chan struct{} // closed by Close: stops the committer once drained
+	done         chan struct{} // closed by Close: ends subscriptions and the listener
+	quit         sync.WaitGroup
 
 	mu     sync.Mutex
 	queue  []*request
@@ -135,21 +139,22 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	}
 
 	s := &Store{
-		pool:      pool,
-		schema:    schema,
-		log:       opts.Logger,
-		onCommit:  opts.OnCommit,
-		poll:      opts.PollInterval,
-		backoff:   backoff{min: opts.MinBackoff, max: opts.MaxBackoff},
-		maxBatch:  opts.MaxBatchEvents,
-		timeout:   opts.CommitTimeout,
-		lingerFor: opts.Linger,
-		lock:      lockKey("append", schema),
-		channel:   "cadena_events_" + schema,
-		wake:      make(chan struct{}, 1),
-		stop:      make(chan struct{}),
-		done:      make(chan struct{}),
-		notify:    make(chan struct{}),
+		pool:         pool,
+		schema:       schema,
+		log:          opts.Logger,
+		onCommit:     opts.OnCommit,
+		poll:         opts.PollInterval,
+		backoff:      backoff{min: opts.MinBackoff, max: opts.MaxBackoff},
+		maxBatch:     opts.MaxBatchEvents,
+		timeout:      opts.CommitTimeout,
+		lingerFor:    opts.Linger,
+		lock:         lockKey("append", schema),
+		channel:      "cadena_events_" + schema,
+		wake:         make(chan struct{}, 1),
+		announceWake: make(chan struct{}, 1),
+		stop:         make(chan struct{}),
+		done:         make(chan struct{}),
+		notify:       make(chan struct{}),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -173,9 +178,10 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if s.timeout <= 0 {
 		s.timeout = 30 * time.Second
 	}
-	s.quit.Add(2)
+	s.quit.Add(3)
 	go s.commitLoop()
 	go s.listen()
+	go s.notifier()
 	return s, nil
 }
 
