@@ -207,7 +207,7 @@ wait:
 }
 
 // readiness is ready when the projections caught up and, for a store that
-// can tell (KurrentDB), the store is reachable: a replica that lost its
+// can tell (KurrentDB, PostgreSQL), the store is reachable: a replica that lost its
 // cluster leaves the load balancer and comes back by itself.
 type readiness struct {
 	rest.Progress

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
@@ -118,4 +119,35 @@ func TestPasswordFromEnvironment(t *testing.T) {
 	t.Setenv("PGPASSWORD", pw)
 	s := mustOpen(t, u.String(), postgres.Options{Schema: pgtest.Schema(t, pgtest.URL(t))})
 	assert.NoError(t, s.Ready(t.Context()))
+}
+
+// TestNotificationWakesOtherStores: a subscription on one store follows
+// the appends of another through LISTEN/NOTIFY alone (its polling is set
+// to an hour).
+func TestNotificationWakesOtherStores(t *testing.T) {
+	u := pgtest.URL(t)
+	schema := pgtest.Schema(t, u)
+	writer := mustOpen(t, u, postgres.Options{Schema: schema})
+	reader := mustOpen(t, u, postgres.Options{Schema: schema, PollInterval: time.Hour})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	appendOne := func(version int) {
+		_, err := writer.Append(ctx, "notified", eventstore.Exact(uint64(version)), eventstore.EventData{
+			ID: eventstore.NewID(), Type: "test.happened.v1", Data: []byte(`{}`)})
+		require.NoError(t, err)
+	}
+	appendOne(0)
+	n := 0
+	for ev, err := range reader.Subscribe(ctx, 0) {
+		require.NoError(t, err)
+		n++
+		assert.Equal(t, uint64(n), ev.Version)
+		if n == 5 {
+			break
+		}
+		// The subscription has read all there is and waits: only a
+		// notification brings it the next event.
+		appendOne(n)
+	}
+	assert.Equal(t, 5, n)
 }

@@ -35,6 +35,19 @@ func TestServerRestart(t *testing.T) {
 		return nil
 	}
 
+	// Another store that only notifications wake: after the restart its
+	// listener must reconnect by itself.
+	other := mustOpen(t, c.URL, postgres.Options{MinBackoff: 10 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, PollInterval: time.Hour})
+	otherSeen := make(chan eventstore.RecordedEvent, 100)
+	go func() {
+		for ev, err := range other.Subscribe(ctx, 0) {
+			if err != nil {
+				return
+			}
+			otherSeen <- ev
+		}
+	}()
+
 	seen := make(chan eventstore.RecordedEvent, 100)
 	subErr := make(chan error, 1)
 	subCtx, stop := context.WithCancel(ctx)
@@ -51,6 +64,7 @@ func TestServerRestart(t *testing.T) {
 	require.NoError(t, appendN("restart", 0, 5))
 	for i := range 5 {
 		assert.Equal(t, uint64(i+1), (<-seen).Version)
+		assert.Equal(t, uint64(i+1), (<-otherSeen).Version)
 	}
 
 	c.Stop(t)
@@ -70,6 +84,7 @@ func TestServerRestart(t *testing.T) {
 	for i := 5; i < 10; i++ {
 		ev := <-seen
 		assert.Equal(t, uint64(i+1), ev.Version, "the subscription resumes where it was")
+		assert.Equal(t, uint64(i+1), (<-otherSeen).Version, "the other store's listener is back")
 	}
 	select {
 	case err := <-subErr:
