@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
@@ -138,4 +139,20 @@ func mustOpenInternal(t testing.TB, url string, opts Options) *Store {
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// TestSettingsFromURL: the pool and the timeouts come from the URL, and
+// the schema parameter is cadena's, not sent to the server.
+func TestSettingsFromURL(t *testing.T) {
+	u := pgtest.URL(t)
+	schema := pgtest.Schema(t, u)
+	s := mustOpenInternal(t, pgtest.WithSchema(t, u, schema)+"&pool_max_conns=3&connect_timeout=7&statement_timeout=4000", Options{})
+	cfg := s.pool.Config()
+	assert.Equal(t, int32(3), cfg.MaxConns)
+	assert.Equal(t, 7*time.Second, cfg.ConnConfig.ConnectTimeout)
+	assert.Equal(t, schema, s.Schema())
+	var timeout, path string
+	require.NoError(t, s.pool.QueryRow(t.Context(), "SELECT current_setting('statement_timeout'), current_setting('search_path')").Scan(&timeout, &path))
+	assert.Equal(t, "4s", timeout)
+	assert.Equal(t, schema, path)
 }
