@@ -71,7 +71,7 @@ func writeTokensFile(t testing.TB, path string) e2eTokens {
 // loopback port.
 func e2eConfig(dir string) serveConfig {
 	return serveConfig{data: dir, addr: "127.0.0.1:0", tokens: filepath.Join(dir, "tokens.json"),
-		timezone: "UTC", anonymityMin: 1, logLevel: "warn"}
+		timezone: "UTC", anonymityMin: 1, minVolume: 5, logLevel: "warn"}
 }
 
 // testServer is the real server, run in-process by serve.
@@ -84,7 +84,7 @@ type testServer struct {
 
 // startServer runs serve with cfg until stop is called or the test ends,
 // and returns once the server is ready.
-func startServer(t *testing.T, cfg serveConfig) *testServer {
+func startServer(t testing.TB, cfg serveConfig) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
@@ -104,7 +104,7 @@ func startServer(t *testing.T, cfg serveConfig) *testServer {
 
 // stop cancels the server's context and waits for serve to return; it
 // may be called more than once.
-func (s *testServer) stop(t *testing.T) {
+func (s *testServer) stop(t testing.TB) {
 	t.Helper()
 	s.cancel()
 	err, ok := <-s.done
