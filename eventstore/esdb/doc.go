@@ -119,6 +119,7 @@
 // is refused cannot pass (see Appends and retries), and its check that a
 // 1 MiB event is accepted needs KURRENTDB_MAX_APPEND_SIZE raised. The
 // other tests of this package need no server: they run the real client
-// against a stub gRPC server, and the store against an in-memory imitation
-// of KurrentDB.
+// against a stub gRPC server, and the store, the conformance suite
+// included (TestConformanceFake), against an in-memory imitation of
+// KurrentDB.
 package esdb

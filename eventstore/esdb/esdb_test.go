@@ -3,10 +3,33 @@ package esdb
 import (
 	"os"
 	"testing"
+	"time"
 
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/storetest"
 )
+
+// TestConformanceFake runs the shared suite against the in-memory imitation
+// of KurrentDB (fake_test.go), so the adapter's contract is checked by every
+// go test. Stores made by one harness share one imitated server, as they
+// would share a real one; Reopen gives a new client over it.
+func TestConformanceFake(t *testing.T) {
+	db := newMemDB(t)
+	open := func(t *testing.T) eventstore.Store {
+		f := &memFactory{db: db}
+		return newStore(f.newClient, Options{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}, discard)
+	}
+	storetest.Run(t, storetest.Harness{
+		New:          open,
+		IDsPerStream: true,
+		Reopen: func(t *testing.T, s eventstore.Store) eventstore.Store {
+			if err := s.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			return open(t)
+		},
+	})
+}
 
 // TestConformance runs the shared suite against a KurrentDB server.
 func TestConformance(t *testing.T) {
