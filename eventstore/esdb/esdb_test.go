@@ -20,8 +20,7 @@ func TestConformanceFake(t *testing.T) {
 		return newStore(f.newClient, Options{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}, discard)
 	}
 	storetest.Run(t, storetest.Harness{
-		New:          open,
-		IDsPerStream: true,
+		New: open,
 		Reopen: func(t *testing.T, s eventstore.Store) eventstore.Store {
 			if err := s.Close(); err != nil {
 				t.Fatalf("Close: %v", err)
@@ -49,8 +48,7 @@ func TestConformance(t *testing.T) {
 		return s
 	}
 	storetest.Run(t, storetest.Harness{
-		New:          open,
-		IDsPerStream: true,
+		New: open,
 		Reopen: func(t *testing.T, s eventstore.Store) eventstore.Store {
 			if err := s.Close(); err != nil {
 				t.Fatalf("Close: %v", err)

@@ -23,19 +23,22 @@ import (
 
 // stubServer is a gRPC server that speaks just enough of KurrentDB's
 // streams API for the real client to build its errors: every append fails
-// its version check, every stream is missing and $all is empty. It lets
+// its version check (except the store's reservations of event IDs, which
+// succeed), every stream is missing and $all is empty. It lets
 // the tests check error mapping against errors the client itself makes.
 type stubServer struct {
 	streams.UnimplementedStreamsServer
 
 	// What the client sent, for tests that check the wire.
 	mu       sync.Mutex
-	appends  []*streams.AppendReq // all messages of all appends
+	appends  []*streams.AppendReq // all messages of all appends but reservations
+	reserved []string             // the streams of the reservations
 	requests []*streams.ReadReq
 }
 
 func (st *stubServer) Append(srv streams.Streams_AppendServer) error {
 	var stream string
+	var msgs []*streams.AppendReq
 	for {
 		req, err := srv.Recv()
 		if errors.Is(err, io.EOF) {
@@ -43,13 +46,21 @@ func (st *stubServer) Append(srv streams.Streams_AppendServer) error {
 		} else if err != nil {
 			return err
 		}
-		st.mu.Lock()
-		st.appends = append(st.appends, req)
-		st.mu.Unlock()
+		msgs = append(msgs, req)
 		if o := req.GetOptions(); o != nil {
 			stream = string(o.GetStreamIdentifier().GetStreamName())
 		}
 	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if isReservationStream(stream) {
+		st.reserved = append(st.reserved, stream)
+		return srv.SendAndClose(&streams.AppendResp{Result: &streams.AppendResp_Success_{Success: &streams.AppendResp_Success{
+			CurrentRevisionOption: &streams.AppendResp_Success_CurrentRevision{CurrentRevision: 0},
+			PositionOption:        &streams.AppendResp_Success_Position{Position: &streams.AppendResp_Position{CommitPosition: 1, PreparePosition: 1}},
+		}}})
+	}
+	st.appends = append(st.appends, msgs...)
 	if stream == "too-large" { // as KurrentDB refuses an append over MaxAppendSize
 		return status.Error(codes.InvalidArgument, "Maximum Append Size of 1048576 Exceeded.")
 	}
@@ -335,5 +346,8 @@ func TestWireForms(t *testing.T) {
 	}
 	if sub.GetFilter() == nil || sub.GetFilter().GetEventType().GetRegex() != "^[^\\$].*" {
 		t.Errorf("subscription filter %v, want system events excluded", sub.GetFilterOption())
+	}
+	if len(st.reserved) == 0 || st.reserved[0] != reservationPrefix+ev.ID {
+		t.Errorf("reservations sent to %v, want %s first", st.reserved, reservationPrefix+ev.ID)
 	}
 }

@@ -32,8 +32,8 @@ type Options struct {
 
 	// RetryWindow is how many events, counted back from the end of a
 	// stream, Append searches for an earlier append of the same event IDs:
-	// before appending with Any or Exact(n), and after a version
-	// conflict. Zero means 1000. See the package documentation.
+	// before appending IDs proposed before with Any or Exact(n), and after
+	// a version conflict. Zero means 1000. See the package documentation.
 	RetryWindow int
 }
 
@@ -182,6 +182,9 @@ func checkStream(stream string) error {
 	}
 	if strings.HasPrefix(stream, "$") {
 		return fmt.Errorf("%w: %q: stream IDs starting with '$' are reserved by KurrentDB", eventstore.ErrInvalidStream, stream)
+	}
+	if isReservationStream(stream) {
+		return fmt.Errorf("%w: %q: stream IDs starting with %q hold this store's event ID reservations", eventstore.ErrInvalidStream, stream, reservationPrefix)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -395,21 +396,23 @@ func TestPositionsWhereNoRecordStarts(t *testing.T) {
 	}
 }
 
-// slowClient holds each append until released.
+// slowClient holds each append until released; entered is closed when the
+// first one arrives.
 type slowClient struct {
 	*memClient
+	once             *sync.Once
 	entered, release chan struct{}
 }
 
 func (c slowClient) AppendToStream(ctx context.Context, stream string, opts esdb.AppendToStreamOptions, events ...esdb.EventData) (*esdb.WriteResult, error) {
-	c.entered <- struct{}{}
+	c.once.Do(func() { close(c.entered) })
 	<-c.release
 	return c.memClient.AppendToStream(ctx, stream, opts, events...)
 }
 
 func TestCloseLetsAppendsFinish(t *testing.T) {
 	db := newMemDB(t)
-	sc := slowClient{memClient: &memClient{db: db}, entered: make(chan struct{}), release: make(chan struct{})}
+	sc := slowClient{memClient: &memClient{db: db}, once: new(sync.Once), entered: make(chan struct{}), release: make(chan struct{})}
 	s := newStore(func() (client, error) { return sc, nil }, Options{}, discard)
 	result := make(chan error)
 	go func() {
@@ -419,7 +422,7 @@ func TestCloseLetsAppendsFinish(t *testing.T) {
 	<-sc.entered
 	closed := make(chan error)
 	go func() { closed <- s.Close() }()
-	time.Sleep(10 * time.Millisecond)
+	<-s.done.Done() // Close has begun: it refuses new calls from here on
 	if _, err := s.Append(t.Context(), "s", eventstore.Any, event(`{}`)); !errors.Is(err, eventstore.ErrClosed) {
 		t.Errorf("Append while closing: %v, want ErrClosed", err)
 	}

@@ -152,10 +152,8 @@ func testIdempotentRetry(t *testing.T, h Harness) {
 	changed.Type = "storetest.other.v1"
 	_, err = s.Append(ctx, stream, eventstore.Any, changed)
 	wantErr(t, "same ID, different type", err, eventstore.ErrDuplicateID)
-	if !h.IDsPerStream {
-		_, err = s.Append(ctx, newStream("retry-other"), eventstore.Any, first...)
-		wantErr(t, "same IDs, another stream", err, eventstore.ErrDuplicateID)
-	}
+	_, err = s.Append(ctx, newStream("retry-other"), eventstore.Any, first...)
+	wantErr(t, "same IDs, another stream", err, eventstore.ErrDuplicateID)
 	_, err = s.Append(ctx, stream, eventstore.Any, first[0], newEvent(1))
 	wantErr(t, "a stored ID with a new one", err, eventstore.ErrDuplicateID)
 	_, err = s.Append(ctx, stream, eventstore.Any, first[1], first[0], first[2])

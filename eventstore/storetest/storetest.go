@@ -38,10 +38,6 @@ type Harness struct {
 	// Reopen closes s and opens the same underlying data again (a bolt
 	// file; a new client for a server). Nil when not supported.
 	Reopen func(t *testing.T, s eventstore.Store) eventstore.Store
-	// IDsPerStream is set for stores that detect a reused event ID only
-	// within one stream (KurrentDB keeps no index of IDs across streams);
-	// the suite then skips the cross-stream ErrDuplicateID check.
-	IDsPerStream bool
 }
 
 // Run runs the whole suite as subtests of t.
@@ -54,6 +50,8 @@ func Run(t *testing.T, h Harness) {
 		{"ConcurrentSameVersion", testConcurrentSameVersion},
 		{"AtomicAppend", testAtomicAppend},
 		{"IdempotentRetry", testIdempotentRetry},
+		{"IDInAnotherStream", testIDInAnotherStream},
+		{"IDRace", testIDRace},
 		{"Validation", testValidation},
 		{"ReadStream", testReadStream},
 		{"GlobalOrder", testGlobalOrder},
