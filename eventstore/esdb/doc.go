@@ -87,8 +87,10 @@
 // they are given, so when one drops, Subscribe opens a new one from the
 // last delivered position: no gap, no duplicate. It retries with a delay
 // doubling from Options.MinBackoff to Options.MaxBackoff, reset once
-// events flow again, and stops only when ctx ends, the store closes, or
-// the server refuses for good (authentication, permissions).
+// events flow again, and sleeps a random time between half that delay and
+// all of it, so replicas dropped by one outage do not resubscribe in step.
+// It stops only when ctx ends, the store closes, or the server refuses for
+// good (authentication, permissions).
 //
 // # Connection recovery
 //
@@ -96,6 +98,13 @@
 // returns ErrorCodeConnectionClosed). The store notices, discards that
 // client and creates a new one, retrying the refused call once; Ready thus
 // turns false while the server is unreachable and true again by itself.
+//
+// While the client discovers a node it holds calls, ignoring their
+// contexts. Every call therefore runs with a deadline (Options.CallTimeout,
+// 30 seconds by default; for reads and subscriptions it bounds the opening
+// only), and its caller returns at the deadline even if the client has not:
+// during an outage no request waits for ever, and a call left inside the
+// client ends with its deadline once the client lets it through.
 //
 // # Closing
 //

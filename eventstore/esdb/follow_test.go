@@ -253,3 +253,37 @@ func TestFollowConsumerBreakClosesSubscription(t *testing.T) {
 		t.Errorf("after break: %d open, %d opened", src.live, len(src.opens))
 	}
 }
+
+func TestFollowSleepsTheJitteredDelay(t *testing.T) {
+	src := &fakeSource{log: newLog(1), openErrs: []error{errDropped, errDropped, errDropped}}
+	var s sleeps
+	p := testPolicy(&s)
+	p.jitter = func(d time.Duration) time.Duration { return d / 4 }
+	_, err := collect(t, src, 0, p, 1)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+	ms := time.Millisecond
+	// The delay still doubles; what is slept is its jittered part.
+	want := []time.Duration{25 * ms, 50 * ms, 100 * ms}
+	if !reflect.DeepEqual(s.d, want) {
+		t.Errorf("delays = %v, want %v", s.d, want)
+	}
+}
+
+func TestEqualJitterStaysWithinTheDelay(t *testing.T) {
+	seen := map[time.Duration]bool{}
+	for range 200 {
+		d := equalJitter(time.Second)
+		if d < time.Second/2 || d > time.Second {
+			t.Fatalf("equalJitter(1s) = %v, want between 500ms and 1s", d)
+		}
+		seen[d] = true
+	}
+	if len(seen) < 2 {
+		t.Errorf("equalJitter(1s) returned %v every time: no jitter", seen)
+	}
+	if d := equalJitter(0); d != 0 {
+		t.Errorf("equalJitter(0) = %v", d)
+	}
+}
