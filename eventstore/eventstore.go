@@ -26,7 +26,11 @@
 // holds a lock between two yields of a subscription.
 //
 // Implementations live in sub-packages (eventstore/bolt, eventstore/esdb,
-// eventstore/memory) and all pass eventstore/storetest.
+// eventstore/memory) and all pass eventstore/storetest. Their constructors
+// share one shape: the location of the data, then the package's Options
+// (whose zero value is ready to use), returning the concrete *Store:
+// bolt.Open(path, opts) and, for a server, esdb.Open(ctx, url, opts);
+// memory.New(opts) has no location and cannot fail.
 package eventstore
 
 import (
