@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/eventstore"
 )
@@ -265,25 +267,26 @@ func TestSubscribeFollowsAcrossDrops(t *testing.T) {
 	}
 }
 
+// TestSubscribeEndsWithErrClosed closes the store while a subscription is
+// live: it has caught up with the log and waits for the next event.
 func TestSubscribeEndsWithErrClosed(t *testing.T) {
 	s, _, _ := newMemStore(t)
-	done := make(chan error, 1)
-	go func() {
-		for _, err := range s.Subscribe(context.Background(), 0) {
-			done <- err
-			return
+	e := event(`{}`)
+	_, err := s.Append(t.Context(), "s", eventstore.NoStream, e)
+	require.NoError(t, err)
+	var got []string
+	var errs []error
+	for ev, err := range s.Subscribe(context.Background(), 0) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
 		}
-	}()
-	time.Sleep(20 * time.Millisecond) // let it subscribe and wait
-	s.Close()
-	select {
-	case err := <-done:
-		if !errors.Is(err, eventstore.ErrClosed) {
-			t.Errorf("Subscribe after Close yielded %v, want ErrClosed", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Subscribe did not stop after Close")
+		got = append(got, ev.ID)
+		require.NoError(t, s.Close()) // the log holds nothing more: the subscription is live
 	}
+	assert.Equal(t, []string{e.ID}, got)
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], eventstore.ErrClosed)
 }
 
 func TestClosedStore(t *testing.T) {
