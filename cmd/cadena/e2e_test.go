@@ -19,6 +19,7 @@ import (
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
+	"github.com/cadena-project/cadena/cmd/cadena/internal/testkit"
 )
 
 // e2eTokens are the tokens of the end-to-end organisation: it supplies
@@ -75,46 +76,15 @@ func e2eConfig(dir string) serveConfig {
 }
 
 // testServer is the real server, run in-process by serve.
-type testServer struct {
-	base   string
-	cancel context.CancelFunc
-	done   chan error
-	logs   *syncBuffer
-}
+type testServer struct{ *testkit.Server }
 
-// startServer runs serve with cfg until stop is called or the test ends,
+// startServer runs serve with cfg until Stop is called or the test ends,
 // and returns once the server is ready.
 func startServer(t *testing.T, cfg serveConfig) *testServer {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &testServer{cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
-	ready := make(chan string, 1)
-	go func() { s.done <- serve(ctx, cfg, io.Discard, s.logs, func(u string) { ready <- u }) }()
-	t.Cleanup(func() { s.stop(t) })
-	select {
-	case s.base = <-ready:
-	case err := <-s.done:
-		s.done <- err
-		t.Fatalf("serve stopped before it was ready: %v\n%s", err, s.logs)
-	case <-time.After(20 * time.Second):
-		t.Fatalf("serve not ready\n%s", s.logs)
-	}
-	return s
-}
-
-// stop cancels the server's context and waits for serve to return; it
-// may be called more than once.
-func (s *testServer) stop(t *testing.T) {
-	t.Helper()
-	s.cancel()
-	err, ok := <-s.done
-	if !ok {
-		return
-	}
-	close(s.done)
-	if err != nil {
-		t.Errorf("serve: %v\n%s", err, s.logs)
-	}
+	return &testServer{testkit.Start(t, func(ctx context.Context, logs io.Writer, ready func(string)) error {
+		return serve(ctx, cfg, io.Discard, logs, ready)
+	})}
 }
 
 // apiResponse is an answer of the server.
@@ -178,7 +148,7 @@ func call(client *http.Client, method, url, token string, body any) (apiResponse
 // must sends a request and fails the test unless the status is want.
 func (s *testServer) must(t *testing.T, want int, method, path, token string, body any) apiResponse {
 	t.Helper()
-	r, err := call(http.DefaultClient, method, s.base+path, token, body)
+	r, err := call(http.DefaultClient, method, s.Base+path, token, body)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
@@ -299,7 +269,7 @@ func TestEndToEndLifecycleSurvivesRestart(t *testing.T) {
 		return out
 	}
 	before := snapshot()
-	s.stop(t)
+	s.Stop(t)
 	s = startServer(t, cfg)
 	after := snapshot()
 	for _, p := range paths {
@@ -330,7 +300,7 @@ func TestShutdownFinishesTheRequestInFlight(t *testing.T) {
 	s := startServer(t, cfg)
 	setUpOrganisation(t, s, toks)
 
-	addr := strings.TrimPrefix(s.base, "http://")
+	addr := strings.TrimPrefix(s.Base, "http://")
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -349,7 +319,7 @@ func TestShutdownFinishesTheRequestInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s.cancel()
+	s.Cancel()
 	// Shutdown closes the listener first; wait until it has.
 	for {
 		c, err := net.Dial("tcp", addr)
@@ -360,8 +330,8 @@ func TestShutdownFinishesTheRequestInFlight(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	select {
-	case err := <-s.done:
-		t.Fatalf("serve returned (%v) with a request in flight", err)
+	case <-s.Exited():
+		t.Fatal("serve returned with a request in flight")
 	default:
 	}
 	if _, err := io.WriteString(conn, body); err != nil {
@@ -376,7 +346,7 @@ func TestShutdownFinishesTheRequestInFlight(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("the request in flight: %s %s", resp.Status, b)
 	}
-	s.stop(t)
+	s.Stop(t)
 
 	s = startServer(t, cfg)
 	s.must(t, http.StatusOK, "GET", "/api/v1/handoffs/in-flight", toks.Sales, nil)
@@ -405,7 +375,7 @@ func TestShutdownUnderLoadKeepsEveryAcknowledgedWrite(t *testing.T) {
 		wg.Go(func() {
 			for i := 0; ; i++ {
 				id := fmt.Sprintf("load-%d-%d", w, i)
-				r, err := call(client, "POST", s.base+"/api/v1/handoffs", toks.Sales, map[string]any{
+				r, err := call(client, "POST", s.Base+"/api/v1/handoffs", toks.Sales, map[string]any{
 					"id": id, "supplier": "it", "customer": "sales", "kind": "laptop", "title": "Under load"})
 				if err != nil || r.status >= 300 {
 					return // the server has stopped
@@ -424,7 +394,7 @@ func TestShutdownUnderLoadKeepsEveryAcknowledgedWrite(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the writers did not get 40 acknowledgements")
 	}
-	s.stop(t)
+	s.Stop(t)
 	wg.Wait()
 
 	s = startServer(t, cfg)
@@ -443,7 +413,7 @@ func TestServerServesTheWebPage(t *testing.T) {
 	writeTokensFile(t, cfg.tokens)
 	s := startServer(t, cfg)
 	for _, path := range []string{"/", "/assets/app.css"} {
-		resp, err := http.Get(s.base + path)
+		resp, err := http.Get(s.Base + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -453,7 +423,7 @@ func TestServerServesTheWebPage(t *testing.T) {
 			t.Fatalf("GET %s: %d, %d bytes, CSP %q", path, resp.StatusCode, len(body), resp.Header.Get("Content-Security-Policy"))
 		}
 	}
-	resp, err := http.Get(s.base + "/api/v1/hotspots")
+	resp, err := http.Get(s.Base + "/api/v1/hotspots")
 	if err != nil {
 		t.Fatal(err)
 	}
