@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/storetest"
 )
@@ -22,9 +24,7 @@ func TestConformanceFake(t *testing.T) {
 	storetest.Run(t, storetest.Harness{
 		New: open,
 		Reopen: func(t *testing.T, s eventstore.Store) eventstore.Store {
-			if err := s.Close(); err != nil {
-				t.Fatalf("Close: %v", err)
-			}
+			require.NoError(t, s.Close(), "Close")
 			return open(t)
 		},
 	})
@@ -39,20 +39,14 @@ func TestConformance(t *testing.T) {
 	open := func(t *testing.T) eventstore.Store {
 		t.Helper()
 		s, err := Open(t.Context(), url, Options{})
-		if err != nil {
-			t.Fatalf("Open: %v", err)
-		}
-		if err := s.Ready(t.Context()); err != nil {
-			t.Fatalf("Ready: %v", err)
-		}
+		require.NoError(t, err, "Open")
+		require.NoError(t, s.Ready(t.Context()), "Ready")
 		return s
 	}
 	storetest.Run(t, storetest.Harness{
 		New: open,
 		Reopen: func(t *testing.T, s eventstore.Store) eventstore.Store {
-			if err := s.Close(); err != nil {
-				t.Fatalf("Close: %v", err)
-			}
+			require.NoError(t, s.Close(), "Close")
 			return open(t)
 		},
 	})
