@@ -2,9 +2,10 @@ package storetest
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/eventstore"
 )
@@ -45,9 +46,8 @@ func testIDInAnotherStream(t *testing.T, h Harness) {
 
 	// The stream the IDs belong to still takes their retry.
 	got, err := s.Append(ctx, stream, eventstore.Any, stored...)
-	if err != nil || got != orig {
-		t.Fatalf("retry after the refusals = %+v, %v; want %+v, nil", got, err, orig)
-	}
+	require.NoError(t, err, "retry after the refusals")
+	require.Equal(t, orig, got, "retry after the refusals")
 	checkStream(t, s, stream, stored)
 
 	if h.Reopen != nil {
@@ -81,17 +81,14 @@ func testIDRace(t *testing.T, h Harness) {
 	winner := -1
 	for w, err := range errs {
 		switch {
-		case err == nil && winner >= 0:
-			t.Fatalf("streams %d and %d both took event %s", winner, w, ev.ID)
 		case err == nil:
+			require.Negative(t, winner, "streams %d and %d both took event %s", winner, w, ev.ID)
 			winner = w
-		case !errors.Is(err, eventstore.ErrDuplicateID):
-			t.Fatalf("writer %d: %v, want ErrDuplicateID", w, err)
+		default:
+			require.ErrorIs(t, err, eventstore.ErrDuplicateID, "writer %d", w)
 		}
 	}
-	if winner < 0 {
-		t.Fatalf("no stream took event %s", ev.ID)
-	}
+	require.GreaterOrEqual(t, winner, 0, "no stream took event %s", ev.ID)
 	for w, stream := range streams {
 		if w == winner {
 			checkStream(t, s, stream, []eventstore.EventData{ev})
