@@ -23,7 +23,7 @@ type hangClient struct {
 
 func newHangClient(t *testing.T) *hangClient {
 	return &hangClient{memClient: memClient{db: newMemDB(t)}, release: make(chan struct{}),
-		entered: make(chan struct{}, 1), closes: make(chan struct{}, 10)}
+		entered: make(chan struct{}, 10), closes: make(chan struct{}, 10)}
 }
 
 func (c *hangClient) AppendToStream(ctx context.Context, stream string, opts esdb.AppendToStreamOptions, events ...esdb.EventData) (*esdb.WriteResult, error) {
@@ -94,12 +94,14 @@ func TestCallHasADeadline(t *testing.T) {
 	hc := newHangClient(t)
 	c := newConn(func() (client, error) { return hc, nil }, discard, 1) // 1ns: already past when the call starts
 	defer close(hc.release)
+	hasDeadline := make(chan bool, 1)
 	_, err := call(context.Background(), c, func(ctx context.Context, cl client) (*esdb.WriteResult, error) {
 		_, ok := ctx.Deadline()
-		assert.True(t, ok, "the call's context has no deadline")
+		hasDeadline <- ok
 		return appendAny(ctx, cl)
 	})
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.True(t, <-hasDeadline, "the call's context has no deadline")
 
 	_, _, err = open(context.Background(), c, func(ctx context.Context, cl client) (subscription, error) {
 		return cl.SubscribeToAll(ctx, esdb.SubscribeToAllOptions{})
