@@ -72,20 +72,28 @@ func writeTokensFile(t testing.TB, path string) e2eTokens {
 // loopback port.
 func e2eConfig(dir string) serveConfig {
 	return serveConfig{data: dir, addr: "127.0.0.1:0", tokens: filepath.Join(dir, "tokens.json"),
-		timezone: "UTC", anonymityMin: 1, logLevel: "warn"}
+		timezone: "UTC", anonymityMin: 1, minVolume: 5, logLevel: "warn"}
 }
 
 // testServer is the real server, run in-process by serve.
-type testServer struct{ *testkit.Server }
+type testServer struct {
+	*testkit.Server
+	base string // Server.Base
+}
 
 // startServer runs serve with cfg until Stop is called or the test ends,
 // and returns once the server is ready.
-func startServer(t *testing.T, cfg serveConfig) *testServer {
+func startServer(t testing.TB, cfg serveConfig) *testServer {
 	t.Helper()
-	return &testServer{testkit.Start(t, func(ctx context.Context, logs io.Writer, ready func(string)) error {
+	srv := testkit.Start(t, func(ctx context.Context, logs io.Writer, ready func(string)) error {
 		return serve(ctx, cfg, io.Discard, logs, ready)
-	})}
+	})
+	return &testServer{Server: srv, base: srv.Base}
 }
+
+// stop cancels the server's context and waits for serve to return; it
+// may be called more than once.
+func (s *testServer) stop(t testing.TB) { s.Stop(t) }
 
 // apiResponse is an answer of the server.
 type apiResponse struct {
@@ -148,7 +156,7 @@ func call(client *http.Client, method, url, token string, body any) (apiResponse
 // must sends a request and fails the test unless the status is want.
 func (s *testServer) must(t *testing.T, want int, method, path, token string, body any) apiResponse {
 	t.Helper()
-	r, err := call(http.DefaultClient, method, s.Base+path, token, body)
+	r, err := call(http.DefaultClient, method, s.base+path, token, body)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
@@ -269,7 +277,7 @@ func TestEndToEndLifecycleSurvivesRestart(t *testing.T) {
 		return out
 	}
 	before := snapshot()
-	s.Stop(t)
+	s.stop(t)
 	s = startServer(t, cfg)
 	after := snapshot()
 	for _, p := range paths {
@@ -300,7 +308,7 @@ func TestShutdownFinishesTheRequestInFlight(t *testing.T) {
 	s := startServer(t, cfg)
 	setUpOrganisation(t, s, toks)
 
-	addr := strings.TrimPrefix(s.Base, "http://")
+	addr := strings.TrimPrefix(s.base, "http://")
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -346,7 +354,7 @@ func TestShutdownFinishesTheRequestInFlight(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("the request in flight: %s %s", resp.Status, b)
 	}
-	s.Stop(t)
+	s.stop(t)
 
 	s = startServer(t, cfg)
 	s.must(t, http.StatusOK, "GET", "/api/v1/handoffs/in-flight", toks.Sales, nil)
@@ -375,7 +383,7 @@ func TestShutdownUnderLoadKeepsEveryAcknowledgedWrite(t *testing.T) {
 		wg.Go(func() {
 			for i := 0; ; i++ {
 				id := fmt.Sprintf("load-%d-%d", w, i)
-				r, err := call(client, "POST", s.Base+"/api/v1/handoffs", toks.Sales, map[string]any{
+				r, err := call(client, "POST", s.base+"/api/v1/handoffs", toks.Sales, map[string]any{
 					"id": id, "supplier": "it", "customer": "sales", "kind": "laptop", "title": "Under load"})
 				if err != nil || r.status >= 300 {
 					return // the server has stopped
@@ -394,7 +402,7 @@ func TestShutdownUnderLoadKeepsEveryAcknowledgedWrite(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the writers did not get 40 acknowledgements")
 	}
-	s.Stop(t)
+	s.stop(t)
 	wg.Wait()
 
 	s = startServer(t, cfg)
@@ -413,7 +421,7 @@ func TestServerServesTheWebPage(t *testing.T) {
 	writeTokensFile(t, cfg.tokens)
 	s := startServer(t, cfg)
 	for _, path := range []string{"/", "/assets/app.css"} {
-		resp, err := http.Get(s.Base + path)
+		resp, err := http.Get(s.base + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -423,7 +431,7 @@ func TestServerServesTheWebPage(t *testing.T) {
 			t.Fatalf("GET %s: %d, %d bytes, CSP %q", path, resp.StatusCode, len(body), resp.Header.Get("Content-Security-Policy"))
 		}
 	}
-	resp, err := http.Get(s.Base + "/api/v1/hotspots")
+	resp, err := http.Get(s.base + "/api/v1/hotspots")
 	if err != nil {
 		t.Fatal(err)
 	}

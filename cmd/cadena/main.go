@@ -37,6 +37,9 @@ var commands = []command{
 	{"token", "make a new API token ('cadena token new --role R [--department D]')", runToken},
 	{"bench", "measure the bolt event store on this machine", runBench},
 	{"import", "import hand-offs from a process-mining log (CSV or XES)", runImport},
+	{"version", "print the version and VCS revision of this build (also 'cadena --version')", runVersion},
+	{"backup", "copy the embedded store, live from a server or from a stopped data directory ('cadena backup --server URL --token-file F OUT')", runBackup},
+	{"verify", "check an embedded store's file or a backup, changing nothing ('cadena verify --data DIR' or FILE)", runVerify},
 }
 
 func main() {
@@ -54,6 +57,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name, args := args[0], args[1:]
+	if name == "--version" || name == "-version" {
+		name = "version"
+	}
 	if name == "help" || name == "-h" || name == "-help" || name == "--help" {
 		return help(ctx, args, stdout, stderr)
 	}

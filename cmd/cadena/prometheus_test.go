@@ -29,6 +29,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/cmd/cadena/internal/demo"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/testkit"
 )
@@ -60,11 +62,17 @@ func TestPrometheusScrapesCadenaAndEvaluatesDashboardsAndAlerts(t *testing.T) {
 	}
 	deployDir := filepath.Join(root, "deploy")
 
-	// cadena on demo data, with live activity every 200ms.
-	base, adminToken := startDemoServer(t)
+	// cadena on demo data, with live activity every 200ms, and /metrics
+	// behind the token deploy/ gives both cadena and Prometheus.
+	metricsTokenFile := filepath.Join(deployDir, "prometheus", "metrics-token")
+	metricsToken, err := os.ReadFile(metricsTokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, adminToken := startDemoServer(t, metricsTokenFile)
 
 	t.Run("promtool check metrics", func(t *testing.T) {
-		body := httpGet(t, base+"/metrics")
+		body := httpGet(t, base+"/metrics", strings.TrimSpace(string(metricsToken)))
 		promtool(t, root, body, "check", "metrics")
 	})
 	t.Run("promtool check and test rules", func(t *testing.T) {
@@ -92,6 +100,9 @@ func TestPrometheusScrapesCadenaAndEvaluatesDashboardsAndAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(confDir, "alerts.yml"), rules, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(confDir, "metrics-token"), metricsToken, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("promtool check config", func(t *testing.T) {
@@ -247,22 +258,18 @@ func TestRewritePrometheusConfig(t *testing.T) {
 // startDemoServer seeds the demo organisation, serves it on a free loopback
 // port until the test ends, and records live activity against it. It
 // returns the base URL and the admin token.
-func startDemoServer(t *testing.T) (baseURL, adminToken string) {
+func startDemoServer(t *testing.T, metricsTokenFile string) (baseURL, adminToken string) {
 	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	if _, err := seedDemo(ctx, dir, 1); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
+	t.Cleanup(cancel)
+	_, err := seedDemo(ctx, dir, 1)
+	require.NoError(t, err)
 	tokensPath := filepath.Join(dir, "tokens.json")
 	tokens, err := writeDemoTokens(tokensPath)
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cfg := serveConfig{data: dir, addr: "127.0.0.1:0", tokens: tokensPath, timezone: "UTC",
-		anonymityMin: 5, logLevel: "warn"}
+		anonymityMin: 5, minVolume: 5, logLevel: "warn", guard: guards{metricsTokenFile: metricsTokenFile}}
 	srv := testkit.Start(t, func(ctx context.Context, logs io.Writer, ready func(string)) error {
 		return serve(ctx, cfg, io.Discard, logs, ready)
 	})
@@ -306,9 +313,14 @@ func apiPost(t *testing.T, u, token string, body []byte) *http.Response {
 	return resp
 }
 
-func httpGet(t *testing.T, u string) []byte {
+func httpGet(t *testing.T, u, token string) []byte {
 	t.Helper()
-	resp, err := http.Get(u)
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

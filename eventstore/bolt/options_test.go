@@ -47,5 +47,7 @@ func TestOpenLockedFile(t *testing.T) {
 	if err == nil {
 		s.Close()
 	}
-	assert.Error(t, err, "a second Open of the same file")
+	assert.ErrorIs(t, err, bolt.ErrLocked, "a second Open of the same file")
+	_, err = bolt.Verify(path, 10*time.Millisecond)
+	assert.ErrorIs(t, err, bolt.ErrLocked, "Verify of a held file")
 }

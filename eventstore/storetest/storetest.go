@@ -55,6 +55,7 @@ func Run(t *testing.T, h Harness) {
 		{"IdempotentRetry", testIdempotentRetry},
 		{"IDInAnotherStream", testIDInAnotherStream},
 		{"IDRace", testIDRace},
+		{"Batch", testBatch},
 		{"Validation", testValidation},
 		{"ReadStream", testReadStream},
 		{"GlobalOrder", testGlobalOrder},
