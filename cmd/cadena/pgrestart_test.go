@@ -66,7 +66,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 					mu.Unlock()
 					okCount.Add(1)
 				case r.status == http.StatusServiceUnavailable:
-					assert.Equal(t, "1", r.header.Get("Retry-After"))
+					assert.Equal(t, "10", r.header.Get("Retry-After"))
 					unavail.Add(1)
 				default:
 					t.Errorf("POST %s: status %d: %s", id, r.status, r.body)
