@@ -29,6 +29,8 @@ func RecognitionStream(supplier, customer string) string {
 type Recognitions struct {
 	Count  int
 	LastAt time.Time
+	// Last is the latest recognition; zero when Count is 0.
+	Last PairRecognised
 }
 
 // Recognise thanks a supplier for its service to a customer.
@@ -64,7 +66,7 @@ func DecideRecognise(r Recognitions, supplier, customer Department, cmd Recognis
 func EvolveRecognitions(r Recognitions, e Event) Recognitions {
 	if p, ok := e.(PairRecognised); ok {
 		r.Count++
-		r.LastAt = p.At
+		r.LastAt, r.Last = p.At, p
 	}
 	return r
 }

@@ -61,9 +61,10 @@ func TestDecideRecognise(t *testing.T) {
 			if at.IsZero() {
 				at = t0
 			}
-			assert.Equal(t, domain.PairRecognised{From: "sales", To: "legal", Message: tc.cmd.Message, Author: "sales-head", At: at.UTC()}, evs[0])
+			want := domain.PairRecognised{From: "sales", To: "legal", Message: tc.cmd.Message, Author: "sales-head", At: at.UTC()}
+			assert.Equal(t, want, evs[0])
 			st := domain.EvolveRecognitions(tc.state, evs[0])
-			assert.Equal(t, domain.Recognitions{Count: tc.state.Count + 1, LastAt: at.UTC()}, st)
+			assert.Equal(t, domain.Recognitions{Count: tc.state.Count + 1, LastAt: at.UTC(), Last: want}, st)
 		})
 	}
 }
