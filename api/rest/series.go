@@ -11,8 +11,8 @@ import (
 // seriesJSON is the answer of the series endpoints.
 type seriesJSON struct {
 	windowJSON
-	Step    pairstats.Step     `json:"step"`
-	Buckets []pairstats.Bucket `json:"buckets"`
+	Step    pairstats.Step           `json:"step"`
+	Buckets []pairstats.SeriesBucket `json:"buckets"`
 }
 
 // seriesQuery parses ?from=&to=&step= (step default week).

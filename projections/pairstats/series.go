@@ -42,11 +42,11 @@ const (
 	SideCustomer Side = "customer"
 )
 
-// Bucket is one bucket of a series: the figures over [From, To), a window
+// SeriesBucket is one bucket of a series: the figures over [From, To), a window
 // of its own (levels as of To, the anonymity rule applied to the bucket's
 // ratings alone). The JSON is {"from", "to", ...the figures' fields}, with
 // dates as YYYY-MM-DD.
-type Bucket struct {
+type SeriesBucket struct {
 	From string `json:"from"`
 	To   string `json:"to"`
 	Figures
@@ -103,7 +103,7 @@ func (m *Model) Buckets(w Window, step Step) ([]Window, error) {
 // PairSeries returns the figures of one pair per bucket of w (see
 // Buckets): each bucket equals Pair over its own window. It reads the
 // pre-aggregated day and month buckets only.
-func (m *Model) PairSeries(supplier, customer string, w Window, step Step) ([]Bucket, error) {
+func (m *Model) PairSeries(supplier, customer string, w Window, step Step) ([]SeriesBucket, error) {
 	return m.series(w, step, supplier, customer, func(p *pair) bool {
 		return p.supplier == supplier && p.customer == customer
 	})
@@ -112,14 +112,14 @@ func (m *Model) PairSeries(supplier, customer string, w Window, step Step) ([]Bu
 // DepartmentSeries returns a department's figures on one side per bucket
 // of w: each bucket equals the side's figures of Scorecard over its own
 // window.
-func (m *Model) DepartmentSeries(department string, side Side, w Window, step Step) ([]Bucket, error) {
+func (m *Model) DepartmentSeries(department string, side Side, w Window, step Step) ([]SeriesBucket, error) {
 	if side == SideCustomer {
 		return m.series(w, step, "*", department, func(p *pair) bool { return p.customer == department })
 	}
 	return m.series(w, step, department, "*", func(p *pair) bool { return p.supplier == department })
 }
 
-func (m *Model) series(w Window, step Step, supplier, customer string, in func(*pair) bool) ([]Bucket, error) {
+func (m *Model) series(w Window, step Step, supplier, customer string, in func(*pair) bool) ([]SeriesBucket, error) {
 	d0, d1 := m.days(w)
 	sp, err := spans(d0, d1, step)
 	if err != nil {
@@ -141,14 +141,14 @@ func (m *Model) series(w Window, step Step, supplier, customer string, in func(*
 			}
 		}
 	}
-	out := make([]Bucket, len(sp))
+	out := make([]SeriesBucket, len(sp))
 	sl := &slab{}
 	for i, s := range sp {
 		a.reset()
 		for _, p := range ps {
 			m.accumulate(p, s[0], s[1], a)
 		}
-		out[i] = Bucket{From: formatDay(s[0]), To: formatDay(s[1]), Figures: m.figures(supplier, customer, a, sl)}
+		out[i] = SeriesBucket{From: formatDay(s[0]), To: formatDay(s[1]), Figures: m.figures(supplier, customer, a, sl)}
 	}
 	a.reset()
 	return out, nil
