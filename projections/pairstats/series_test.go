@@ -79,9 +79,12 @@ func TestParseStep(t *testing.T) {
 // TestSeriesMatchesBruteForce checks that every bucket of a series equals
 // the pair query (and the scorecard side) over that bucket's window, and
 // the brute-force recomputation from the raw events, in time zones with a
-// change to summer time inside the history.
+// change to summer time inside the history, after the whole log or a
+// prefix of it.
 func TestSeriesMatchesBruteForce(t *testing.T) {
 	berlin, err := time.LoadLocation("Europe/Berlin")
+	require.NoError(t, err)
+	newYork, err := time.LoadLocation("America/New_York")
 	require.NoError(t, err)
 	cases := []struct {
 		name string
@@ -89,6 +92,7 @@ func TestSeriesMatchesBruteForce(t *testing.T) {
 	}{
 		{"utc", pairstats.Options{}},
 		{"berlin-anonymity-2", pairstats.Options{Policy: domain.Policy{Location: berlin, AnonymityMin: 2}}},
+		{"new-york-office-hours", pairstats.Options{Policy: domain.Policy{Location: newYork, AnonymityMin: 3}, Calendar: officeHours{}}},
 	}
 	seeds := 6
 	if testing.Short() {
@@ -105,6 +109,10 @@ func TestSeriesMatchesBruteForce(t *testing.T) {
 					loc = time.UTC
 				}
 				m := pairstats.New(tc.opts)
+				// After a prefix of the log, so taken-back and predicted
+				// figures are checked midway too.
+				cut := len(envs) - r.IntN(len(envs)/3+1)
+				envs = envs[:cut]
 				for _, e := range envs {
 					m.Apply(e)
 				}
