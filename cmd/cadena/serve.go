@@ -25,6 +25,7 @@ import (
 	"github.com/cadena-project/cadena/projections/catalog"
 	"github.com/cadena-project/cadena/projections/handoffindex"
 	"github.com/cadena-project/cadena/projections/pairstats"
+	"github.com/cadena-project/cadena/projections/recognitions"
 )
 
 // serveConfig is what "cadena serve" and "cadena demo" run with.
@@ -118,7 +119,8 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 	pairs := pairstats.New(pairstats.Options{Policy: policy})
 	cat := catalog.New()
 	index := handoffindex.New()
-	runner := projections.NewRunner(store, logger, pairs, cat, index)
+	thanks := recognitions.New()
+	runner := projections.NewRunner(store, logger, pairs, cat, index, thanks)
 	metrics.RegisterProgress(reg, runner)
 	reg.MustRegister(metrics.NewBusiness(pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Policy: policy, Now: time.Now}))
 	httpMetrics := metrics.NewHTTP(reg)
@@ -129,6 +131,7 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 		Figures:        pairs,
 		Catalog:        cat,
 		Handoffs:       index,
+		Recognitions:   thanks,
 		Policy:         policy,
 		Progress:       readiness{runner, storeReady(raw)},
 		Tokens:         tokens,
