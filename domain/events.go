@@ -12,8 +12,8 @@ const (
 	TypeDepartmentRegistered = "department.registered.v1"
 	TypeDepartmentRenamed    = "department.renamed.v1"
 	TypeDepartmentRetired    = "department.retired.v1"
-	TypeAgreementSet         = "agreement.set.v1"
-	TypeHandoffRequested     = "handoff.requested.v1"
+	TypeAgreementSet         = "agreement.set.v2"
+	TypeHandoffRequested     = "handoff.requested.v2"
 	TypeHandoffAccepted      = "handoff.accepted.v1"
 	TypeHandoffPaused        = "handoff.paused.v1"
 	TypeHandoffResumed       = "handoff.resumed.v1"
@@ -60,6 +60,7 @@ type AgreementSet struct {
 	Kind           string    `json:"kind,omitempty"`
 	ResolveWithinS int64     `json:"resolve_within_s"`
 	RespondWithinS int64     `json:"respond_within_s,omitempty"`
+	Calendar       string    `json:"calendar,omitempty"`
 	At             time.Time `json:"occurred_at"`
 }
 
@@ -183,9 +184,11 @@ func Decode(eventType string, data []byte) (Event, error) {
 		e, err = decode[DepartmentRenamed](data)
 	case TypeDepartmentRetired:
 		e, err = decode[DepartmentRetired](data)
-	case TypeAgreementSet:
+	case TypeAgreementSet, TypeAgreementSetV1:
 		e, err = decode[AgreementSet](data)
-	case TypeHandoffRequested:
+	case TypeCalendarSet:
+		e, err = decode[CalendarSet](data)
+	case TypeHandoffRequested, TypeHandoffRequestedV1:
 		e, err = decode[HandoffRequested](data)
 	case TypeHandoffAccepted:
 		e, err = decode[HandoffAccepted](data)
@@ -216,7 +219,7 @@ func Decode(eventType string, data []byte) (Event, error) {
 func IsDomainType(eventType string) bool {
 	switch eventType {
 	case TypeDepartmentRegistered, TypeDepartmentRenamed, TypeDepartmentRetired,
-		TypeAgreementSet,
+		TypeAgreementSet, TypeAgreementSetV1, TypeCalendarSet, TypeHandoffRequestedV1,
 		TypeHandoffRequested, TypeHandoffAccepted, TypeHandoffPaused, TypeHandoffResumed,
 		TypeHandoffDelivered, TypeHandoffReturned, TypeHandoffEscalated, TypeHandoffCancelled,
 		TypeHandoffRated:
