@@ -24,6 +24,7 @@ type Service struct {
 	store      Store
 	now        func() time.Time
 	maxRetries int
+	cals       calendarCache
 }
 
 // New returns a Service that appends to store.
@@ -121,6 +122,13 @@ func (s *Service) SetAgreement(ctx context.Context, a Actor, m Meta, cmd domain.
 	if err != nil {
 		return AgreementResult{}, err
 	}
+	if domain.ValidSlug(cmd.Calendar) {
+		c, err := s.loadCalendar(ctx, cmd.Calendar)
+		if err != nil {
+			return AgreementResult{}, err
+		}
+		cmd.CalendarVersion = c.Version
+	}
 	if !domain.ValidSlug(cmd.Supplier) || !domain.ValidSlug(cmd.Customer) {
 		_, err := domain.DecideSetAgreement(domain.Agreements{}, sup, cus, cmd, s.now())
 		return AgreementResult{}, err
@@ -159,6 +167,8 @@ type HandoffResult struct {
 	Created  bool // the command requested it
 	Replayed bool // an idempotent retry, answered from the log
 	Position uint64
+	// Clock is the calendar the hand-off's clock counts in.
+	Clock domain.DeadlineCalendar
 }
 
 // RequestHandoff opens a hand-off. An empty cmd.ID gets a fresh one
@@ -209,7 +219,7 @@ func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domai
 	if existing && !a.CanRead(h.Supplier, h.Customer) {
 		return HandoffResult{}, fmt.Errorf("%w: hand-off %s", ErrForbidden, h.ID)
 	}
-	return HandoffResult{Handoff: h, Created: out.Appended, Replayed: out.Replayed, Position: out.Position}, nil
+	return s.withClock(ctx, HandoffResult{Handoff: h, Created: out.Appended, Replayed: out.Replayed, Position: out.Position})
 }
 
 func sameRequest(h domain.Handoff, cmd domain.RequestHandoff) bool {
@@ -239,5 +249,5 @@ func (s *Service) Execute(ctx context.Context, a Actor, m Meta, id string, cmd d
 	if err != nil {
 		return HandoffResult{}, err
 	}
-	return HandoffResult{Handoff: h, Replayed: out.Replayed, Position: out.Position}, nil
+	return s.withClock(ctx, HandoffResult{Handoff: h, Replayed: out.Replayed, Position: out.Position})
 }

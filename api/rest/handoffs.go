@@ -59,7 +59,7 @@ func (s *Server) requestHandoff(c echo.Context) error {
 		status = http.StatusCreated
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/handoffs/"+res.Handoff.ID)
-	return written(c, status, res.Position, s.handoffOf(a, res.Handoff, res.Position))
+	return written(c, status, res.Position, s.handoffOf(a, res))
 }
 
 // commandNames lists the hand-off commands served at
@@ -91,7 +91,7 @@ func (s *Server) handoffCommand(name string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return written(c, http.StatusOK, res.Position, s.handoffOf(a, res.Handoff, res.Position))
+		return written(c, http.StatusOK, res.Position, s.handoffOf(a, res))
 	}
 }
 

@@ -20,6 +20,7 @@ type Service interface {
 	DepartmentService
 	AgreementService
 	HandoffService
+	CalendarService
 }
 
 var _ Service = (*api.Service)(nil)
@@ -148,6 +149,8 @@ func (s *Server) routes() {
 	for _, name := range commandNames {
 		v1.POST("/handoffs/:id/"+name, s.handoffCommand(name), write...)
 	}
+
+	s.calendarRoutes(v1, read)
 
 	v1.GET("/pairs", s.listPairs, read...)
 	v1.GET("/pairs/:supplier/:customer", s.getPair, read...)

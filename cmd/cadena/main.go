@@ -37,6 +37,7 @@ var commands = []command{
 	{"token", "make a new API token ('cadena token new --role R [--department D]')", runToken},
 	{"bench", "measure the bolt event store on this machine", runBench},
 	{"import", "import hand-offs from a process-mining log (CSV or XES)", runImport},
+	{"calendar", "import holidays into a calendar ('cadena calendar import --server URL --token-file F --calendar ID FILE.ics')", runCalendar},
 }
 
 func main() {
