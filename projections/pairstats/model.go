@@ -26,8 +26,8 @@ type Options struct {
 	// AnonymityMin is the fewest ratings for which satisfaction figures are
 	// shown. Zero means DefaultAnonymityMin.
 	AnonymityMin int
-	// Calendar measures supplier-owned time for the SLA. Nil means
-	// domain.WallClock.
+	// Calendar measures supplier-owned time for the SLA of hand-offs whose
+	// agreement names no calendar. Nil means domain.WallClock.
 	Calendar domain.Calendar
 }
 
@@ -37,7 +37,7 @@ type Model struct {
 	loc     *time.Location
 	anonMin int
 	cal     domain.Calendar
-	wall    bool
+	cals    map[string]*domain.WorkCalendar // by calendar ID: the latest definition
 	mapping *mapping.LogarithmicMapping
 	minIdx  float64 // values at or below go to the zero count
 
@@ -124,7 +124,6 @@ func New(opts Options) *Model {
 	if m.cal == nil {
 		m.cal = domain.WallClock{}
 	}
-	_, m.wall = m.cal.(domain.WallClock)
 	mp, err := mapping.NewLogarithmicMapping(RelativeAccuracy)
 	if err != nil {
 		panic(err) // a constant accuracy cannot fail
@@ -189,6 +188,10 @@ func (m *Model) sketchIndex(d time.Duration) int32 {
 }
 
 func (m *Model) apply(e domain.Event) {
+	if e, ok := e.(domain.CalendarSet); ok {
+		m.setCalendar(e)
+		return
+	}
 	if e, ok := e.(domain.HandoffRequested); ok {
 		if _, ok := m.handoffs[e.HandoffID]; ok {
 			return
@@ -255,7 +258,7 @@ func (m *Model) countResponse(hs *handoff, day int32) {
 	idx := m.sketchIndex(rt)
 	sla := -1
 	if a := h.Agreement; a != nil && a.RespondWithinS > 0 {
-		el, _ := h.RespondElapsed(m.cal)
+		el, _ := h.RespondElapsed(m.clock(h))
 		sla = cRespBreached
 		if el <= a.RespondWithin() {
 			sla = cRespMet
@@ -280,7 +283,7 @@ func (m *Model) complete(hs *handoff, day int32) {
 	c := contribution{ok: true, day: day, lead: h.LatestDeliveryAt.Sub(h.RequestedAt), sla: -1}
 	c.idx = m.sketchIndex(c.lead)
 	if a := h.Agreement; a != nil {
-		el, _ := h.ResolveElapsed(m.cal)
+		el, _ := h.ResolveElapsed(m.clock(h))
 		c.sla = cSLABreached
 		if el <= a.ResolveWithin() {
 			c.sla = cSLAMet
