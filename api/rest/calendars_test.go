@@ -3,14 +3,23 @@ package rest_test
 import (
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/api/rest"
 )
 
 // The OpenAPI validator reads iCalendar uploads as text.
 func init() { openapi3filter.RegisterBodyDecoder("text/calendar", openapi3filter.PlainBodyDecoder) }
+
+// calendarHarness waits longer for the projections: each compiles a new
+// calendar definition, which takes milliseconds (more under -race).
+func calendarHarness(t *testing.T) *harness {
+	return newHarness(t, func(c *rest.Config) { c.MinPositionWait = 10 * time.Second })
+}
 
 func madridBody() map[string]any {
 	day := []string{"09:00-14:00", "15:00-18:00"}
@@ -22,7 +31,7 @@ func madridBody() map[string]any {
 }
 
 func TestPutCalendar(t *testing.T) {
-	h := newHarness(t)
+	h := calendarHarness(t)
 	put := func(body any, token string, want int) map[string]any {
 		return h.json(req{method: "PUT", path: "/api/v1/calendars/madrid", token: token, body: body}, want)
 	}
@@ -53,7 +62,7 @@ func TestPutCalendar(t *testing.T) {
 }
 
 func TestPutCalendarNamesTheField(t *testing.T) {
-	h := newHarness(t)
+	h := calendarHarness(t)
 	edit := func(f func(b map[string]any)) map[string]any {
 		b := madridBody()
 		f(b)
@@ -87,7 +96,7 @@ func TestPutCalendarNamesTheField(t *testing.T) {
 }
 
 func TestAgreementWithCalendar(t *testing.T) {
-	h := newHarness(t)
+	h := calendarHarness(t)
 	h.seed()
 	p := h.json(req{method: "PUT", path: "/api/v1/agreements/it/sales", token: tokAdmin,
 		body: map[string]any{"resolve_within": "16h", "calendar": "madrid"}}, 422)
@@ -122,7 +131,7 @@ func TestAgreementWithCalendar(t *testing.T) {
 }
 
 func TestImportHolidays(t *testing.T) {
-	h := newHarness(t)
+	h := calendarHarness(t)
 	h.json(req{method: "PUT", path: "/api/v1/calendars/madrid", token: tokAdmin, body: madridBody()}, 201)
 	ics := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" +
 		"BEGIN:VEVENT\r\nUID:reyes\r\nDTSTART;VALUE=DATE:" + itoa(uint64(now.Year())) + "0106\r\nSUMMARY:Reyes\r\nRRULE:FREQ=YEARLY\r\nEND:VEVENT\r\n" +

@@ -27,6 +27,13 @@ type Summary struct {
 	Returns     int          `json:"returns"`
 	RequestedAt time.Time    `json:"requested_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
+	// DueAt is when supplier-owned time reaches the resolve target if the
+	// clock keeps running (see domain.Handoff.ResolveDueAt); nil when it
+	// does not run or there is no agreement.
+	DueAt *time.Time `json:"due_at"`
+	// Calendar is the calendar of the agreement recorded; empty for the
+	// wall clock or no agreement.
+	Calendar string `json:"calendar,omitempty"`
 	// Position is the global position of the request; the list is ordered
 	// by it, newest first.
 	Position uint64 `json:"position"`
@@ -60,6 +67,8 @@ type Index struct {
 	position uint64
 	order    []*Summary // by request position, oldest first
 	byID     map[string]*Summary
+	clocks   map[*Summary]*clock
+	cals     map[string]*domain.WorkCalendar
 }
 
 // New returns an empty index.
@@ -75,11 +84,16 @@ func (x *Index) Apply(env projections.Envelope) {
 		return
 	}
 	x.position = env.Position
+	if e, ok := env.Event.(domain.CalendarSet); ok {
+		x.setCalendar(e)
+		return
+	}
 	if e, ok := env.Event.(domain.HandoffRequested); ok {
 		s := &Summary{ID: e.HandoffID, Supplier: e.Supplier, Customer: e.Customer, Kind: e.Kind, Title: e.Title,
 			State: domain.StateRequested, RequestedAt: e.At, UpdatedAt: e.At, Position: env.Position}
 		x.order = append(x.order, s)
 		x.byID[e.HandoffID] = s
+		x.track(s, e)
 		return
 	}
 	id, ok := domain.HandoffOf(env.Event)
@@ -91,6 +105,7 @@ func (x *Index) Apply(env projections.Envelope) {
 		return
 	}
 	s.UpdatedAt = env.Event.OccurredAt()
+	x.track(s, env.Event)
 	switch e := env.Event.(type) {
 	case domain.HandoffAccepted, domain.HandoffResumed:
 		s.State = domain.StateAccepted
