@@ -64,6 +64,14 @@ func Holidays(data []byte, now time.Time) ([]domain.CalendarException, error) {
 		consumed := len(data) - src.Len() - br.Buffered()
 		return nil, &LineError{Line: lineAt(data, consumed), Msg: "not iCalendar: " + err.Error()}
 	}
+	// The parser takes a file cut short for a whole one.
+	body := bytes.TrimSpace(data)
+	if len(body) == 0 {
+		return nil, &LineError{Msg: "the file is empty: want an iCalendar file (BEGIN:VCALENDAR ... END:VCALENDAR)"}
+	}
+	if !bytes.HasSuffix(bytes.ToUpper(body), []byte("END:VCALENDAR")) {
+		return nil, &LineError{Line: lineAt(data, len(body)), Msg: "the file ends before END:VCALENDAR"}
+	}
 	lines := newLocator(data)
 	y := now.UTC().Year()
 	from := time.Date(y-Horizon, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -48,6 +48,8 @@ func TestHolidaysNameTheLineAtFault(t *testing.T) {
 		{"malformed rule", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261208\r\nRRULE:FREQ=SOMETIMES\r\nEND:VEVENT\r\n"), 7},
 		{"malformed parameter", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=\"DATE:20261208\r\nEND:VEVENT\r\n"), 6},
 		{"not a calendar", []byte("hello\nworld\n"), 1},
+		{"empty", []byte(""), 0},
+		{"no end", []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
