@@ -237,6 +237,7 @@ func TestCannedDataMatchesOpenAPI(t *testing.T) {
 		"chain.json":       "Chain",
 		"scorecard.json":   "Scorecard",
 		"handoffs.json":    "HandoffList",
+		"agreements.json":  "AgreementList",
 	} {
 		ref, ok := doc.Components.Schemas[schema]
 		if !ok {

@@ -65,6 +65,26 @@ export async function renderScorecard(out, ctx) {
       side(`As customer: work ${ctx.name(id)} receives`, asCustomer, "supplier", "Supplier", ctx),
     ),
   );
+  out.append(await agreementsCard(id, ctx));
+}
+
+// agreementsCard lists the agreements the department is part of, with the
+// calendar each counts in; nothing when they cannot be read.
+async function agreementsCard(id, ctx) {
+  let data;
+  try {
+    data = await call("agreements");
+  } catch {
+    return "";
+  }
+  const mine = list(data, "agreements").filter((a) => a.supplier === id || a.customer === id);
+  if (!mine.length) return "";
+  return h("section", { class: "card agreements" }, h("h2", {}, "Agreements"),
+    h("ul", {}, mine.map((a) => h("li", {},
+      `${ctx.name(a.supplier)} → ${ctx.name(a.customer)}`, a.kind ? ` · ${a.kind}` : "",
+      ` · resolve within ${duration(a.resolve_within_s)}`,
+      a.respond_within_s ? ` · respond within ${duration(a.respond_within_s)}` : "",
+      " · ", a.calendar ? `calendar ${a.calendar} (working time)` : "wall clock"))));
 }
 
 function pick(data, ...keys) {
