@@ -47,6 +47,15 @@ func (a Actor) sides(supplier, customer string) domain.Side {
 	return s
 }
 
+// readScope returns the department whose hand-offs the actor may list;
+// "" for all (admins).
+func (a Actor) readScope() string {
+	if a.IsAdmin() {
+		return ""
+	}
+	return a.Department
+}
+
 // CanRead reports whether the actor may read a hand-off between supplier
 // and customer.
 func (a Actor) CanRead(supplier, customer string) bool {
@@ -59,15 +68,18 @@ func (a Actor) CanSeeRatings(customer string) bool {
 	return a.IsAdmin() || a.Department == customer
 }
 
-func (a Actor) mayIssue(cmd domain.HandoffCommand, supplier, customer string) error {
+// mayIssue checks the actor against the side of the hand-off the lifecycle
+// table lets issue the command.
+func (a Actor) mayIssue(command string, supplier, customer string) error {
 	if a.sides(supplier, customer) == 0 {
 		// Name neither party: an outsider may not learn who they are.
 		return fmt.Errorf("%w: %s %q may not %s a hand-off that does not involve %s",
-			ErrForbidden, a.Role, a.Name, cmd.Name(), a.Department)
+			ErrForbidden, a.Role, a.Name, command, a.Department)
 	}
-	if a.sides(supplier, customer)&cmd.Sides() == 0 {
+	spec, _ := domain.LookupCommand(command)
+	if a.sides(supplier, customer)&spec.Sides == 0 {
 		return fmt.Errorf("%w: %s %q may not %s a hand-off from %s to %s",
-			ErrForbidden, a.Role, a.Name, cmd.Name(), supplier, customer)
+			ErrForbidden, a.Role, a.Name, command, supplier, customer)
 	}
 	return nil
 }
@@ -79,9 +91,22 @@ func (a Actor) maySetAgreement(supplier string) error {
 	return fmt.Errorf("%w: only an admin or the head of %s may set its agreements", ErrForbidden, supplier)
 }
 
-func (a Actor) mayManageDepartments() error {
+// MayManageDepartments returns nil when the actor may register, rename
+// and retire departments (admins), and an ErrForbidden otherwise. The
+// department use cases check it; a transport may check it first too, to
+// refuse before it reads a request's body.
+func (a Actor) MayManageDepartments() error {
 	if a.IsAdmin() {
 		return nil
 	}
-	return fmt.Errorf("%w: only an admin may manage departments", ErrForbidden)
+	return fmt.Errorf("%w: only an admin may manage departments (%s %q)", ErrForbidden, a.Role, a.Name)
+}
+
+// redact returns h as the actor may see it: without its rating unless the
+// actor may see ratings.
+func (a Actor) redact(h domain.Handoff) domain.Handoff {
+	if !a.CanSeeRatings(h.Customer) {
+		h.Rating = nil
+	}
+	return h
 }

@@ -35,11 +35,19 @@ type HandoffView struct {
 	DueAt, RespondDueAt time.Time
 	// Position is the global position of the latest event shown.
 	Position uint64
+	// RatingsShown reports whether the actor may see ratings and their
+	// comments. When false, Handoff.Rating is nil and ratings are left out
+	// of the timeline altogether; Position, Handoff.Version and
+	// Handoff.LastAt are then those of the latest event shown, so that
+	// nothing in the view tells when a rating was given.
+	RatingsShown bool
 }
 
 // Handoff returns a hand-off as of asOf (zero: now), folding only the
-// events that occurred by then. Ratings and their comments are left out for
-// actors that may not see them.
+// events that occurred by then. For actors that may not see ratings (the
+// supplier's side), rated events are left out of the timeline altogether,
+// and the view's Position, Handoff.Version and default as_of are those of
+// the latest event shown: nothing tells when a rating was given.
 func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Time) (HandoffView, error) {
 	if !domain.ValidHandoffID(id) {
 		return HandoffView{}, fmt.Errorf("hand-off %q: %w", id, domain.ErrNotFound)
@@ -56,36 +64,50 @@ func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Tim
 		// Name neither party: the caller may not learn who they are.
 		return HandoffView{}, fmt.Errorf("%w: hand-off %s does not involve %s", ErrForbidden, id, a.Department)
 	}
+	showRatings := a.CanSeeRatings(first.Customer)
+	hidden := func(e domain.Event) bool {
+		_, rated := e.(domain.HandoffRated)
+		return rated && !showRatings
+	}
 	now := s.now().UTC()
 	if asOf.IsZero() {
 		asOf = now
 		// Events may be recorded up to MaxSkew ahead: "now" shows them all.
-		if last := recs[len(recs)-1].Event.OccurredAt(); last.After(asOf) {
-			asOf = last
+		for i := len(recs) - 1; i >= 0; i-- {
+			if e := recs[i].Event; !hidden(e) {
+				asOf = latest(asOf, domain.OccurredAt(e))
+				break
+			}
 		}
 	}
 	if asOf.Before(first.At) {
 		return HandoffView{}, &domain.ValidationError{Field: "as_of", Msg: fmt.Sprintf(
 			"%s is before the hand-off was requested (%s)", asOf.Format(time.RFC3339), first.At.Format(time.RFC3339))}
 	}
-	showRatings := a.CanSeeRatings(first.Customer)
-	v := HandoffView{AsOf: asOf}
+	v := HandoffView{AsOf: asOf, RatingsShown: showRatings}
+	var (
+		shownVersion uint64
+		shownAt      time.Time
+	)
 	for _, r := range recs {
-		if r.Event.OccurredAt().After(asOf) {
+		at := domain.OccurredAt(r.Event)
+		if at.After(asOf) {
 			break
 		}
 		v.Handoff = domain.EvolveHandoff(v.Handoff, r.Event)
-		v.Position = r.Position
-		ev := r.Event
-		if rated, ok := ev.(domain.HandoffRated); ok && !showRatings {
-			rated.Score, rated.Comment = 0, ""
-			ev = rated
+		if hidden(r.Event) {
+			// Not even when: with the pair's figures, the moment of one
+			// rating would give its score away.
+			continue
 		}
-		v.Timeline = append(v.Timeline, TimelineEntry{Type: ev.EventType(), Version: r.Version, Position: r.Position,
-			OccurredAt: ev.OccurredAt(), RecordedAt: r.RecordedAt, Actor: actorOf(r.Metadata), Event: ev})
+		v.Position, shownVersion, shownAt = r.Position, r.Version, at
+		v.Timeline = append(v.Timeline, TimelineEntry{Type: domain.EventType(r.Event), Version: r.Version, Position: r.Position,
+			OccurredAt: at, RecordedAt: r.RecordedAt, Actor: actorOf(r.Metadata), Event: r.Event})
 	}
+	v.Handoff = a.redact(v.Handoff)
 	if !showRatings {
-		v.Handoff.Rating = nil
+		// Nothing in the view moves when a rating is given.
+		v.Handoff.Version, v.Handoff.LastAt = shownVersion, shownAt
 	}
 	cal, err := s.ClockOf(ctx, v.Handoff)
 	if err != nil {
@@ -94,6 +116,13 @@ func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Tim
 	v.SupplierOwned = v.Handoff.SupplierOwned(cal, asOf)
 	v.DueAt, v.RespondDueAt = dueTimes(v.Handoff, cal)
 	return v, nil
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 func actorOf(meta []byte) string {

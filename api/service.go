@@ -49,7 +49,7 @@ type DepartmentResult struct {
 // PutDepartment registers a department or renames it (admins only).
 func (s *Service) PutDepartment(ctx context.Context, a Actor, m Meta, cmd domain.RegisterDepartment) (DepartmentResult, error) {
 	m = m.withRequest("department.put", cmd)
-	if err := a.mayManageDepartments(); err != nil {
+	if err := a.MayManageDepartments(); err != nil {
 		return DepartmentResult{}, err
 	}
 	if !domain.ValidSlug(cmd.ID) {
@@ -72,7 +72,7 @@ func (s *Service) PutDepartment(ctx context.Context, a Actor, m Meta, cmd domain
 // RetireDepartment retires a department (admins only).
 func (s *Service) RetireDepartment(ctx context.Context, a Actor, m Meta, cmd domain.RetireDepartment) (DepartmentResult, error) {
 	m = m.withRequest("department.retire", cmd)
-	if err := a.mayManageDepartments(); err != nil {
+	if err := a.MayManageDepartments(); err != nil {
 		return DepartmentResult{}, err
 	}
 	if !domain.ValidSlug(cmd.ID) {
@@ -161,7 +161,8 @@ func (s *Service) pair(ctx context.Context, supplier, customer string) (domain.D
 	return sup, cus, err
 }
 
-// HandoffResult is a hand-off after a command.
+// HandoffResult is a hand-off after a command, as the actor may see it:
+// without its rating unless the actor may see ratings.
 type HandoffResult struct {
 	Handoff  domain.Handoff
 	Created  bool // the command requested it
@@ -184,10 +185,10 @@ func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domai
 		}
 	}
 	if !domain.ValidHandoffID(cmd.ID) {
-		_, err := domain.DecideHandoff(domain.Handoff{}, cmd, s.now())
+		_, err := domain.DecideRequest(domain.Handoff{}, cmd, s.now())
 		return HandoffResult{}, err
 	}
-	if err := a.mayIssue(cmd, cmd.Supplier, cmd.Customer); err != nil {
+	if err := a.mayIssue(domain.Request, cmd.Supplier, cmd.Customer); err != nil {
 		return HandoffResult{}, err
 	}
 	sup, cus, err := s.pair(ctx, cmd.Supplier, cmd.Customer)
@@ -211,7 +212,7 @@ func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domai
 				existing = true
 				return nil, nil
 			}
-			return domain.DecideHandoff(h, cmd, s.now())
+			return domain.DecideRequest(h, cmd, s.now())
 		})
 	if err != nil {
 		return HandoffResult{}, err
@@ -219,7 +220,7 @@ func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domai
 	if existing && !a.CanRead(h.Supplier, h.Customer) {
 		return HandoffResult{}, fmt.Errorf("%w: hand-off %s", ErrForbidden, h.ID)
 	}
-	return s.withClock(ctx, HandoffResult{Handoff: h, Created: out.Appended, Replayed: out.Replayed, Position: out.Position})
+	return s.withClock(ctx, HandoffResult{Handoff: a.redact(h), Created: out.Appended, Replayed: out.Replayed, Position: out.Position})
 }
 
 func sameRequest(h domain.Handoff, cmd domain.RequestHandoff) bool {
@@ -229,19 +230,22 @@ func sameRequest(h domain.Handoff, cmd domain.RequestHandoff) bool {
 
 // Execute runs a command on an existing hand-off.
 func (s *Service) Execute(ctx context.Context, a Actor, m Meta, id string, cmd domain.HandoffCommand) (HandoffResult, error) {
-	if _, ok := cmd.(domain.RequestHandoff); ok {
+	if cmd.Name == domain.Request {
 		return HandoffResult{}, &domain.ValidationError{Field: "command", Msg: "use RequestHandoff to open a hand-off"}
+	}
+	if _, ok := domain.LookupCommand(cmd.Name); !ok {
+		return HandoffResult{}, &domain.ValidationError{Field: "command", Msg: fmt.Sprintf("unknown command %q", cmd.Name)}
 	}
 	if !domain.ValidHandoffID(id) {
 		return HandoffResult{}, fmt.Errorf("hand-off %q: %w", id, domain.ErrNotFound)
 	}
-	m = m.withRequest("handoff."+cmd.Name()+"\x00"+id, cmd)
+	m = m.withRequest("handoff."+cmd.Name+"\x00"+id, cmd)
 	h, out, err := execute(ctx, s, a, m, domain.HandoffStream(id), domain.EvolveHandoff,
 		func(h domain.Handoff) ([]domain.Event, error) {
 			if !h.Exists() {
 				return nil, fmt.Errorf("hand-off %q: %w", id, domain.ErrNotFound)
 			}
-			if err := a.mayIssue(cmd, h.Supplier, h.Customer); err != nil {
+			if err := a.mayIssue(cmd.Name, h.Supplier, h.Customer); err != nil {
 				return nil, err
 			}
 			return domain.DecideHandoff(h, cmd, s.now())
@@ -249,5 +253,5 @@ func (s *Service) Execute(ctx context.Context, a Actor, m Meta, id string, cmd d
 	if err != nil {
 		return HandoffResult{}, err
 	}
-	return s.withClock(ctx, HandoffResult{Handoff: h, Replayed: out.Replayed, Position: out.Position})
+	return s.withClock(ctx, HandoffResult{Handoff: a.redact(h), Replayed: out.Replayed, Position: out.Position})
 }

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore"
@@ -38,9 +41,8 @@ func setup(t *testing.T) *fixture {
 	t.Cleanup(func() { store.Close() })
 	f := &fixture{store: store, svc: api.New(store, api.Options{Now: func() time.Time { return now }}), ctx: context.Background()}
 	for _, id := range []string{"sales", "legal", "hr"} {
-		if _, err := f.svc.PutDepartment(f.ctx, admin, none, domain.RegisterDepartment{ID: id, Name: id, At: now.Add(-48 * time.Hour)}); err != nil {
-			t.Fatal(err)
-		}
+		_, err := f.svc.PutDepartment(f.ctx, admin, none, domain.RegisterDepartment{ID: id, Name: id, At: now.Add(-48 * time.Hour)})
+		require.NoError(t, err)
 	}
 	return f
 }
@@ -48,9 +50,7 @@ func setup(t *testing.T) *fixture {
 func (f *fixture) head(t *testing.T) uint64 {
 	t.Helper()
 	h, err := f.store.Head(f.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return h
 }
 
@@ -58,66 +58,93 @@ func (f *fixture) request(t *testing.T, id string) api.HandoffResult {
 	t.Helper()
 	r, err := f.svc.RequestHandoff(f.ctx, salesTeam, none, domain.RequestHandoff{
 		ID: id, Supplier: "legal", Customer: "sales", Kind: "contract-review", Title: "Review ACME", At: now.Add(-24 * time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return r
 }
 
 func TestLifecycleThroughTheService(t *testing.T) {
 	f := setup(t)
-	if _, err := f.svc.SetAgreement(f.ctx, salesHead, none, domain.SetAgreement{Supplier: "legal", Customer: "sales", ResolveWithin: 72 * time.Hour}); !errors.Is(err, api.ErrForbidden) {
-		t.Fatalf("sales head setting legal's agreement: %v, want ErrForbidden", err)
-	}
+	_, err := f.svc.SetAgreement(f.ctx, salesHead, none, domain.SetAgreement{Supplier: "legal", Customer: "sales", ResolveWithin: 72 * time.Hour})
+	assert.ErrorIs(t, err, api.ErrForbidden, "sales head setting legal's agreement")
 	ag, err := f.svc.SetAgreement(f.ctx, legalHead, none, domain.SetAgreement{Supplier: "legal", Customer: "sales", ResolveWithin: 72 * time.Hour, RespondWithin: 4 * time.Hour})
-	if err != nil || ag.Terms.Version != 1 {
-		t.Fatalf("legal head setting its agreement: %+v %v", ag, err)
-	}
+	require.NoError(t, err, "legal head setting its agreement")
+	assert.Equal(t, uint64(1), ag.Terms.Version)
 	r := f.request(t, "h1")
-	if !r.Created || r.Handoff.Agreement == nil || r.Handoff.Agreement.ResolveWithinS != 72*3600 || r.Position == 0 {
-		t.Fatalf("request = %+v, want created with the 72h agreement", r)
-	}
-	if _, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.Accept{}); !errors.Is(err, api.ErrForbidden) {
-		t.Fatalf("customer accepting: %v, want ErrForbidden", err)
-	}
-	if _, err := f.svc.Execute(f.ctx, hrTeam, none, "h1", domain.Escalate{}); !errors.Is(err, api.ErrForbidden) {
-		t.Fatalf("outsider escalating: %v, want ErrForbidden", err)
-	}
+	assert.True(t, r.Created)
+	assert.NotZero(t, r.Position)
+	require.NotNil(t, r.Handoff.Agreement, "the 72h agreement is recorded")
+	assert.Equal(t, int64(72*3600), r.Handoff.Agreement.ResolveWithinS)
+	_, err = f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.HandoffCommand{Name: domain.Accept})
+	assert.ErrorIs(t, err, api.ErrForbidden, "customer accepting")
+	_, err = f.svc.Execute(f.ctx, hrTeam, none, "h1", domain.HandoffCommand{Name: domain.Escalate})
+	assert.ErrorIs(t, err, api.ErrForbidden, "outsider escalating")
 	for _, step := range []struct {
 		who api.Actor
 		cmd domain.HandoffCommand
 	}{
-		{legalTeam, domain.Accept{At: now.Add(-23 * time.Hour)}},
-		{legalTeam, domain.Deliver{At: now.Add(-2 * time.Hour)}},
-		{salesTeam, domain.Rate{Score: 2, Comment: "late and vague", At: now.Add(-time.Hour)}},
+		{legalTeam, domain.HandoffCommand{Name: domain.Accept, At: now.Add(-23 * time.Hour)}},
+		{legalTeam, domain.HandoffCommand{Name: domain.Deliver, At: now.Add(-2 * time.Hour)}},
+		{salesTeam, domain.HandoffCommand{Name: domain.Rate, Score: 2, Comment: "late and vague", At: now.Add(-time.Hour)}},
 	} {
-		if _, err := f.svc.Execute(f.ctx, step.who, none, "h1", step.cmd); err != nil {
-			t.Fatalf("%s by %s: %v", step.cmd.Name(), step.who.Name, err)
+		_, err := f.svc.Execute(f.ctx, step.who, none, "h1", step.cmd)
+		require.NoError(t, err, "%s by %s", step.cmd.Name, step.who.Name)
+	}
+	// The supplier reads the hand-off but neither the individual rating nor
+	// when it was given.
+	v, err := f.svc.Handoff(f.ctx, legalTeam, "h1", time.Time{})
+	require.NoError(t, err, "supplier view")
+	assert.Equal(t, domain.StateDelivered, v.Handoff.State)
+	assert.Nil(t, v.Handoff.Rating, "the supplier sees no rating")
+	require.Len(t, v.Timeline, 3)
+	for _, e := range v.Timeline {
+		assert.NotEqual(t, domain.TypeHandoffRated, e.Type, "the supplier sees when the rating was given")
+	}
+	assert.Equal(t, v.Timeline[2].Position, v.Position)
+	assert.Equal(t, v.Timeline[2].Version, v.Handoff.Version)
+	v, err = f.svc.Handoff(f.ctx, salesTeam, "h1", time.Time{})
+	require.NoError(t, err, "customer view")
+	require.NotNil(t, v.Handoff.Rating)
+	assert.Equal(t, "late and vague", v.Handoff.Rating.Comment)
+	assert.Equal(t, "sales-team", v.Timeline[3].Actor)
+	assert.Equal(t, 22*time.Hour, v.SupplierOwned, "supplier-owned: request to delivery")
+	// As of before the delivery.
+	v, err = f.svc.Handoff(f.ctx, admin, "h1", now.Add(-12*time.Hour))
+	require.NoError(t, err, "as-of view")
+	assert.Equal(t, domain.StateAccepted, v.Handoff.State)
+	assert.Len(t, v.Timeline, 2)
+	assert.Equal(t, 12*time.Hour, v.SupplierOwned)
+	_, err = f.svc.Handoff(f.ctx, hrTeam, "h1", time.Time{})
+	assert.ErrorIs(t, err, api.ErrForbidden, "outsider reading")
+}
+
+// TestCommandsAreAuthorizedByTheTable issues every command of the lifecycle
+// table from each side of a fresh hand-off: the sides its row names may,
+// the other may not.
+func TestCommandsAreAuthorizedByTheTable(t *testing.T) {
+	f := setup(t)
+	for _, c := range domain.Commands() {
+		if c.Name == domain.Request {
+			continue
+		}
+		for _, side := range []struct {
+			who  api.Actor
+			side domain.Side
+		}{{legalTeam, domain.SideSupplier}, {salesTeam, domain.SideCustomer}} {
+			id := c.Name + "-by-" + side.who.Department
+			f.request(t, id)
+			_, err := f.svc.Execute(f.ctx, side.who, none, id, domain.HandoffCommand{Name: c.Name})
+			if c.Sides&side.side != 0 {
+				assert.NotErrorIs(t, err, api.ErrForbidden, "%s by the %s", c.Name, side.who.Department)
+			} else {
+				assert.ErrorIs(t, err, api.ErrForbidden, "%s by the %s", c.Name, side.who.Department)
+			}
 		}
 	}
-	// The supplier reads the hand-off but not the individual rating.
-	v, err := f.svc.Handoff(f.ctx, legalTeam, "h1", time.Time{})
-	if err != nil || v.Handoff.State != domain.StateDelivered || v.Handoff.Rating != nil {
-		t.Fatalf("supplier view: state=%s rating=%+v err=%v", v.Handoff.State, v.Handoff.Rating, err)
-	}
-	last := v.Timeline[len(v.Timeline)-1].Event.(domain.HandoffRated)
-	if last.Score != 0 || last.Comment != "" {
-		t.Fatalf("supplier sees the rating in the timeline: %+v", last)
-	}
-	v, _ = f.svc.Handoff(f.ctx, salesTeam, "h1", time.Time{})
-	if v.Handoff.Rating == nil || v.Handoff.Rating.Comment != "late and vague" || v.Timeline[3].Actor != "sales-team" {
-		t.Fatalf("customer view: rating=%+v timeline=%+v", v.Handoff.Rating, v.Timeline)
-	}
-	if v.SupplierOwned != 22*time.Hour {
-		t.Fatalf("supplier-owned = %s, want 22h (request to delivery)", v.SupplierOwned)
-	}
-	// As of before the delivery.
-	v, _ = f.svc.Handoff(f.ctx, admin, "h1", now.Add(-12*time.Hour))
-	if v.Handoff.State != domain.StateAccepted || len(v.Timeline) != 2 || v.SupplierOwned != 12*time.Hour {
-		t.Fatalf("as-of view: state=%s events=%d owned=%s", v.Handoff.State, len(v.Timeline), v.SupplierOwned)
-	}
-	if _, err := f.svc.Handoff(f.ctx, hrTeam, "h1", time.Time{}); !errors.Is(err, api.ErrForbidden) {
-		t.Fatalf("outsider reading: %v", err)
+	for _, name := range []string{domain.Request, "teleport"} {
+		before := f.head(t)
+		_, err := f.svc.Execute(f.ctx, admin, none, "accept-by-legal", domain.HandoffCommand{Name: name})
+		assert.ErrorIs(t, err, domain.ErrInvalid, "%s through Execute", name)
+		assert.Equal(t, before, f.head(t), "%s appended nothing", name)
 	}
 }
 
@@ -142,48 +169,39 @@ func TestIdempotencyKey(t *testing.T) {
 	f := setup(t)
 	f.request(t, "h1")
 	key := api.Meta{IdempotencyKey: "esc-1"}
-	first, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.Escalate{Reason: "urgent"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	first, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.HandoffCommand{Name: domain.Escalate, Reason: "urgent"})
+	require.NoError(t, err)
 	before := f.head(t)
-	again, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.Escalate{Reason: "urgent"})
-	if err != nil || !again.Replayed || again.Position != first.Position || again.Handoff.Escalations != 1 {
-		t.Fatalf("retry = %+v %v, want the first answer", again, err)
-	}
-	if f.head(t) != before {
-		t.Fatal("a retried command appended events")
-	}
+	again, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.HandoffCommand{Name: domain.Escalate, Reason: "urgent"})
+	require.NoError(t, err, "retry")
+	assert.True(t, again.Replayed, "the retry is answered from the log")
+	assert.Equal(t, first.Position, again.Position)
+	assert.Equal(t, 1, again.Handoff.Escalations)
+	assert.Equal(t, before, f.head(t), "a retried command appends nothing")
 	// The same key for a different request on the same hand-off is a conflict.
-	if _, err := f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.Escalate{Reason: "very urgent"}); !errors.Is(err, domain.ErrConflict) {
-		t.Fatalf("key reused with another body: %v, want ErrConflict", err)
-	}
-	if f.head(t) != before {
-		t.Fatal("a conflicting retry appended events")
-	}
+	_, err = f.svc.Execute(f.ctx, salesTeam, key, "h1", domain.HandoffCommand{Name: domain.Escalate, Reason: "very urgent"})
+	assert.ErrorIs(t, err, domain.ErrConflict, "key reused with another body")
+	assert.Equal(t, before, f.head(t), "a conflicting retry appends nothing")
 	// The same key from another actor is another request.
-	if r, err := f.svc.Execute(f.ctx, admin, key, "h1", domain.Escalate{}); err != nil || r.Replayed || r.Handoff.Escalations != 2 {
-		t.Fatalf("same key, other actor: %+v %v", r, err)
-	}
+	r, err := f.svc.Execute(f.ctx, admin, key, "h1", domain.HandoffCommand{Name: domain.Escalate})
+	require.NoError(t, err, "same key, other actor")
+	assert.False(t, r.Replayed, "same key, other actor")
+	assert.Equal(t, 2, r.Handoff.Escalations)
 	// The same key reused for a command on another hand-off is a conflict.
 	f.request(t, "h2")
 	before = f.head(t)
-	if _, err := f.svc.Execute(f.ctx, salesTeam, key, "h2", domain.Escalate{}); !errors.Is(err, domain.ErrConflict) {
-		t.Fatalf("key reuse: %v, want ErrConflict", err)
-	}
-	if f.head(t) != before {
-		t.Fatal("a rejected command appended events")
-	}
+	_, err = f.svc.Execute(f.ctx, salesTeam, key, "h2", domain.HandoffCommand{Name: domain.Escalate})
+	assert.ErrorIs(t, err, domain.ErrConflict, "key reuse")
+	assert.Equal(t, before, f.head(t), "a rejected command appends nothing")
 	// A keyed request without an ID gets the same hand-off on retry.
 	req := domain.RequestHandoff{Supplier: "legal", Customer: "sales", Kind: "nda", Title: "NDA"}
 	a, err := f.svc.RequestHandoff(f.ctx, salesTeam, api.Meta{IdempotencyKey: "req-1"}, req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	b, err := f.svc.RequestHandoff(f.ctx, salesTeam, api.Meta{IdempotencyKey: "req-1"}, req)
-	if err != nil || b.Handoff.ID != a.Handoff.ID || !b.Replayed || !a.Created {
-		t.Fatalf("keyed request retry: first %+v, second %+v %v", a, b, err)
-	}
+	require.NoError(t, err, "keyed request retry")
+	assert.True(t, a.Created)
+	assert.True(t, b.Replayed)
+	assert.Equal(t, a.Handoff.ID, b.Handoff.ID)
 }
 
 func TestClientChosenIDReuse(t *testing.T) {
@@ -204,9 +222,8 @@ func TestClientChosenIDReuse(t *testing.T) {
 func TestRejectedCommandsAppendNothing(t *testing.T) {
 	f := setup(t)
 	f.request(t, "h1")
-	if _, err := f.svc.RetireDepartment(f.ctx, admin, none, domain.RetireDepartment{ID: "hr"}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := f.svc.RetireDepartment(f.ctx, admin, none, domain.RetireDepartment{ID: "hr"})
+	require.NoError(t, err)
 	before := f.head(t)
 	bad := []struct {
 		name string
@@ -214,15 +231,15 @@ func TestRejectedCommandsAppendNothing(t *testing.T) {
 		want error
 	}{
 		{"accept delivered? no: return a requested one", func() error {
-			_, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.Return{Reason: "x"})
+			_, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.HandoffCommand{Name: domain.Return, Reason: "x"})
 			return err
 		}, domain.ErrTransition},
 		{"unknown hand-off", func() error {
-			_, err := f.svc.Execute(f.ctx, admin, none, "nope", domain.Accept{})
+			_, err := f.svc.Execute(f.ctx, admin, none, "nope", domain.HandoffCommand{Name: domain.Accept})
 			return err
 		}, domain.ErrNotFound},
 		{"future occurred_at", func() error {
-			_, err := f.svc.Execute(f.ctx, legalTeam, none, "h1", domain.Accept{At: now.Add(time.Hour)})
+			_, err := f.svc.Execute(f.ctx, legalTeam, none, "h1", domain.HandoffCommand{Name: domain.Accept, At: now.Add(time.Hour)})
 			return err
 		}, domain.ErrInvalid},
 		{"retired customer", func() error {
@@ -239,13 +256,9 @@ func TestRejectedCommandsAppendNothing(t *testing.T) {
 		}, api.ErrForbidden},
 	}
 	for _, tt := range bad {
-		if err := tt.run(); !errors.Is(err, tt.want) {
-			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
-		}
+		assert.ErrorIs(t, tt.run(), tt.want, tt.name)
 	}
-	if f.head(t) != before {
-		t.Fatalf("rejected commands appended: head %d -> %d", before, f.head(t))
-	}
+	assert.Equal(t, before, f.head(t), "rejected commands append nothing")
 }
 
 // TestRacingCommandsAreNeverLost runs commands concurrently on one
@@ -261,12 +274,12 @@ func TestRacingCommandsAreNeverLost(t *testing.T) {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			_, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.Escalate{})
+			_, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.HandoffCommand{Name: domain.Escalate})
 			errs <- err
 		}()
 		go func() {
 			defer wg.Done()
-			_, err := f.svc.Execute(f.ctx, legalTeam, none, "h1", domain.Accept{})
+			_, err := f.svc.Execute(f.ctx, legalTeam, none, "h1", domain.HandoffCommand{Name: domain.Accept})
 			errs <- err
 		}()
 	}
@@ -280,17 +293,15 @@ func TestRacingCommandsAreNeverLost(t *testing.T) {
 		case errors.Is(err, domain.ErrTransition):
 			transition++
 		default:
-			t.Errorf("unexpected error: %v", err)
+			assert.NoError(t, err, "only transition errors")
 		}
 	}
 	v, err := f.svc.Handoff(f.ctx, admin, "h1", time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v.Handoff.Escalations != n || ok != n+1 || transition != n-1 || v.Handoff.State != domain.StateAccepted {
-		t.Fatalf("escalations=%d ok=%d transition=%d state=%s; want %d escalations, %d successes, %d transitions",
-			v.Handoff.Escalations, ok, transition, v.Handoff.State, n, n+1, n-1)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, n, v.Handoff.Escalations, "every escalation is recorded")
+	assert.Equal(t, n+1, ok, "successes: every escalation and one accept")
+	assert.Equal(t, n-1, transition, "the other accepts fail against the new state")
+	assert.Equal(t, domain.StateAccepted, v.Handoff.State)
 }
 
 func TestDepartmentsCreatedThenUpdated(t *testing.T) {
@@ -365,29 +376,26 @@ func TestConcurrentRetriesWithOneKeyAnswerTheSame(t *testing.T) {
 // the command's own answer did.
 func TestReadingShowsEventsRecordedSlightlyAhead(t *testing.T) {
 	f := setup(t)
-	if _, err := f.svc.RequestHandoff(f.ctx, salesTeam, none, domain.RequestHandoff{
-		ID: "soon", Supplier: "legal", Customer: "sales", Kind: "nda", Title: "T", At: now.Add(3 * time.Minute)}); err != nil {
-		t.Fatal(err)
-	}
-	res, err := f.svc.Execute(f.ctx, legalTeam, none, "soon", domain.Accept{}) // defaults to the previous event's time
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, err := f.svc.RequestHandoff(f.ctx, salesTeam, none, domain.RequestHandoff{
+		ID: "soon", Supplier: "legal", Customer: "sales", Kind: "nda", Title: "T", At: now.Add(3 * time.Minute)})
+	require.NoError(t, err)
+	res, err := f.svc.Execute(f.ctx, legalTeam, none, "soon", domain.HandoffCommand{Name: domain.Accept}) // defaults to the previous event's time
+	require.NoError(t, err)
 	v, err := f.svc.Handoff(f.ctx, salesTeam, "soon", time.Time{})
-	if err != nil || v.Handoff.State != res.Handoff.State || v.Position != res.Position {
-		t.Fatalf("read: state %s position %d err %v; the command answered %s at %d", v.Handoff.State, v.Position, err, res.Handoff.State, res.Position)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, res.Handoff.State, v.Handoff.State, "the read shows what the command answered")
+	assert.Equal(t, res.Position, v.Position, "the read shows what the command answered")
 }
 
 func TestForbiddenAnswersDoNotNameTheParties(t *testing.T) {
 	f := setup(t)
 	f.request(t, "h1")
 	_, readErr := f.svc.Handoff(f.ctx, hrTeam, "h1", time.Time{})
-	_, cmdErr := f.svc.Execute(f.ctx, hrTeam, none, "h1", domain.Escalate{})
+	_, cmdErr := f.svc.Execute(f.ctx, hrTeam, none, "h1", domain.HandoffCommand{Name: domain.Escalate})
 	for _, err := range []error{readErr, cmdErr} {
-		if !errors.Is(err, api.ErrForbidden) || strings.Contains(err.Error(), "legal") || strings.Contains(err.Error(), "sales") {
-			t.Errorf("outsider got %v: want ErrForbidden naming neither party", err)
-		}
+		require.ErrorIs(t, err, api.ErrForbidden)
+		assert.NotContains(t, err.Error(), "legal", "an outsider's error names neither party")
+		assert.NotContains(t, err.Error(), "sales", "an outsider's error names neither party")
 	}
 }
 
@@ -404,4 +412,29 @@ func TestMalformedIDsAreInvalidNotInternalErrors(t *testing.T) {
 	if f.head(t) != before {
 		t.Fatal("a rejected command appended events")
 	}
+}
+
+// TestSupplierCannotTellWhenARatingWasGiven: the supplier's view of a
+// delivered hand-off is the same before and after the customer rates it,
+// even for a rating recorded a little ahead of now, and the customer's own
+// view shows the rating.
+func TestSupplierCannotTellWhenARatingWasGiven(t *testing.T) {
+	f := setup(t)
+	f.request(t, "h1")
+	_, err := f.svc.Execute(f.ctx, legalTeam, none, "h1", domain.HandoffCommand{Name: domain.Deliver, At: now.Add(-2 * time.Hour)})
+	require.NoError(t, err)
+	before, err := f.svc.Handoff(f.ctx, legalTeam, "h1", time.Time{})
+	require.NoError(t, err)
+	_, err = f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.HandoffCommand{Name: domain.Rate, Score: 1, At: now.Add(2 * time.Minute)})
+	require.NoError(t, err)
+	after, err := f.svc.Handoff(f.ctx, legalTeam, "h1", time.Time{})
+	require.NoError(t, err)
+	assert.Equal(t, before, after)
+
+	own, err := f.svc.Handoff(f.ctx, salesTeam, "h1", time.Time{})
+	require.NoError(t, err)
+	require.Len(t, own.Timeline, 3)
+	assert.Equal(t, domain.TypeHandoffRated, own.Timeline[2].Type)
+	require.NotNil(t, own.Handoff.Rating)
+	assert.Equal(t, 1, own.Handoff.Rating.Score)
 }

@@ -200,7 +200,7 @@ func (s *Service) encode(a Actor, m Meta, events []domain.Event) ([]eventstore.E
 		if m.IdempotencyKey != "" {
 			id = idempotentID(a, m.IdempotencyKey, i)
 		}
-		out[i] = eventstore.EventData{ID: id, Type: e.EventType(), Data: data, Metadata: meta}
+		out[i] = eventstore.EventData{ID: id, Type: domain.EventType(e), Data: data, Metadata: meta}
 	}
 	return out, nil
 }

@@ -64,12 +64,6 @@ type CalendarSet struct {
 	At time.Time `json:"occurred_at"`
 }
 
-// EventType returns TypeCalendarSet.
-func (CalendarSet) EventType() string { return TypeCalendarSet }
-
-// OccurredAt returns the business time of the change.
-func (e CalendarSet) OccurredAt() time.Time { return e.At }
-
 // CalendarState is the state of one calendar's stream. The zero value is a
 // calendar that does not exist yet.
 type CalendarState struct {
@@ -334,3 +328,15 @@ const (
 	TypeAgreementSetV1     = "agreement.set.v1"
 	TypeHandoffRequestedV1 = "handoff.requested.v1"
 )
+
+// current returns the type name that decodes an event stored under
+// eventType: the current version for an earlier one whose JSON it reads.
+func current(eventType string) string {
+	switch eventType {
+	case TypeAgreementSetV1:
+		return TypeAgreementSet
+	case TypeHandoffRequestedV1:
+		return TypeHandoffRequested
+	}
+	return eventType
+}

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/cadena-project/cadena/domain"
 )
 
@@ -12,8 +14,12 @@ func TestSupplierOwnedClock(t *testing.T) {
 	// requested 0, accepted 10, paused 20-50 (customer), delivered 70,
 	// returned 100 (customer reviewed 30 min), delivered again 130.
 	h := run(t, request("h1"),
-		domain.Accept{At: m(10)}, domain.Pause{Reason: "waiting", At: m(20)}, domain.Resume{At: m(50)},
-		domain.Deliver{At: m(70)}, domain.Return{Reason: "typo", At: m(100)}, domain.Deliver{At: m(130)})
+		domain.HandoffCommand{Name: domain.Accept, At: m(10)},
+		domain.HandoffCommand{Name: domain.Pause, Reason: "waiting", At: m(20)},
+		domain.HandoffCommand{Name: domain.Resume, At: m(50)},
+		domain.HandoffCommand{Name: domain.Deliver, At: m(70)},
+		domain.HandoffCommand{Name: domain.Return, Reason: "typo", At: m(100)},
+		domain.HandoffCommand{Name: domain.Deliver, At: m(130)})
 	tests := []struct {
 		asOf time.Time
 		want time.Duration
@@ -27,19 +33,15 @@ func TestSupplierOwnedClock(t *testing.T) {
 		{m(500), 70 * time.Minute}, // delivered at 130: 40 + 30
 	}
 	for _, tt := range tests {
-		if got := h.SupplierOwned(nil, tt.asOf); got != tt.want {
-			t.Errorf("SupplierOwned(%s) = %s, want %s", tt.asOf.Sub(t0), got, tt.want)
-		}
+		assert.Equal(t, tt.want, h.SupplierOwned(nil, tt.asOf), "SupplierOwned(%s)", tt.asOf.Sub(t0))
 	}
-	if got, ok := h.ResolveElapsed(domain.WallClock{}); !ok || got != 70*time.Minute {
-		t.Errorf("ResolveElapsed = %s %v, want 70m", got, ok)
-	}
-	if got, ok := h.RespondElapsed(nil); !ok || got != 10*time.Minute {
-		t.Errorf("RespondElapsed = %s %v, want 10m", got, ok)
-	}
-	if h.ClockRunning() {
-		t.Error("clock runs after delivery")
-	}
+	got, ok := h.ResolveElapsed(domain.WallClock{})
+	assert.True(t, ok)
+	assert.Equal(t, 70*time.Minute, got, "ResolveElapsed")
+	got, ok = h.RespondElapsed(nil)
+	assert.True(t, ok)
+	assert.Equal(t, 10*time.Minute, got, "RespondElapsed")
+	assert.False(t, h.ClockRunning(), "clock runs after delivery")
 }
 
 // halfCalendar counts half of every span, to show the clock takes a calendar.
@@ -48,16 +50,16 @@ type halfCalendar struct{}
 func (halfCalendar) Between(from, to time.Time) time.Duration { return to.Sub(from) / 2 }
 
 func TestClockUsesCalendar(t *testing.T) {
-	h := run(t, request("h1"), domain.Deliver{At: t0.Add(4 * time.Hour)})
-	if got, _ := h.ResolveElapsed(halfCalendar{}); got != 2*time.Hour {
-		t.Fatalf("ResolveElapsed with half calendar = %s, want 2h", got)
-	}
+	h := run(t, request("h1"), domain.HandoffCommand{Name: domain.Deliver, At: t0.Add(4 * time.Hour)})
+	got, _ := h.ResolveElapsed(halfCalendar{})
+	assert.Equal(t, 2*time.Hour, got, "ResolveElapsed with half calendar")
 }
 
 func TestRespondElapsedWithoutAcceptUsesDelivery(t *testing.T) {
-	h := run(t, request("h1"), domain.Deliver{At: t0.Add(3 * time.Hour)}, domain.Return{Reason: "x", At: t0.Add(4 * time.Hour)},
-		domain.Accept{At: t0.Add(5 * time.Hour)})
-	if got, ok := h.RespondElapsed(nil); !ok || got != 3*time.Hour {
-		t.Fatalf("RespondElapsed = %s, want 3h (first delivery)", got)
-	}
+	h := run(t, request("h1"), domain.HandoffCommand{Name: domain.Deliver, At: t0.Add(3 * time.Hour)},
+		domain.HandoffCommand{Name: domain.Return, Reason: "x", At: t0.Add(4 * time.Hour)},
+		domain.HandoffCommand{Name: domain.Accept, At: t0.Add(5 * time.Hour)})
+	got, ok := h.RespondElapsed(nil)
+	assert.True(t, ok)
+	assert.Equal(t, 3*time.Hour, got, "RespondElapsed: the first delivery")
 }

@@ -82,6 +82,6 @@ func EvolveDepartment(d Department, e Event) Department {
 		return d
 	}
 	d.Version++
-	d.LastAt = e.OccurredAt()
+	d.LastAt = OccurredAt(e)
 	return d
 }

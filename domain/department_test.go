@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/domain"
 )
 
@@ -16,33 +19,26 @@ func TestDepartmentLifecycle(t *testing.T) {
 		}
 	}
 	evs, err := domain.DecideRegister(d, domain.RegisterDepartment{ID: "legal", Name: "Legal"}, t0)
-	if err != nil || len(evs) != 1 || evs[0].EventType() != domain.TypeDepartmentRegistered {
-		t.Fatalf("register: %v %v", evs, err)
-	}
+	require.NoError(t, err, "register")
+	require.Len(t, evs, 1)
+	assert.Equal(t, domain.TypeDepartmentRegistered, domain.EventType(evs[0]))
 	fold(evs)
-	if evs, _ := domain.DecideRegister(d, domain.RegisterDepartment{ID: "legal", Name: "Legal"}, t0); len(evs) != 0 {
-		t.Fatalf("re-register with the same name should append nothing, got %v", evs)
-	}
+	evs, _ = domain.DecideRegister(d, domain.RegisterDepartment{ID: "legal", Name: "Legal"}, t0)
+	assert.Empty(t, evs, "re-registering with the same name appends nothing")
 	evs, _ = domain.DecideRegister(d, domain.RegisterDepartment{ID: "legal", Name: "Legal & Compliance"}, t0)
-	if len(evs) != 1 || evs[0].EventType() != domain.TypeDepartmentRenamed {
-		t.Fatalf("rename: %v", evs)
-	}
+	require.Len(t, evs, 1, "rename")
+	assert.Equal(t, domain.TypeDepartmentRenamed, domain.EventType(evs[0]))
 	fold(evs)
 	evs, _ = domain.DecideRetire(d, domain.RetireDepartment{ID: "legal"}, t0)
 	fold(evs)
-	if !d.Retired || d.Name != "Legal & Compliance" || d.Version != 3 {
-		t.Fatalf("department = %+v", d)
-	}
-	if evs, _ := domain.DecideRetire(d, domain.RetireDepartment{ID: "legal"}, t0); len(evs) != 0 {
-		t.Fatalf("retiring twice should append nothing, got %v", evs)
-	}
-	if _, err := domain.DecideRetire(domain.Department{}, domain.RetireDepartment{ID: "x"}, t0); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("retire unknown: %v", err)
-	}
+	assert.Equal(t, domain.Department{ID: "legal", Name: "Legal & Compliance", Retired: true, Version: 3, LastAt: t0}, d)
+	evs, _ = domain.DecideRetire(d, domain.RetireDepartment{ID: "legal"}, t0)
+	assert.Empty(t, evs, "retiring twice appends nothing")
+	_, err = domain.DecideRetire(domain.Department{}, domain.RetireDepartment{ID: "x"}, t0)
+	assert.ErrorIs(t, err, domain.ErrNotFound, "retire unknown")
 	for _, bad := range []domain.RegisterDepartment{{ID: "Legal", Name: "x"}, {ID: "", Name: "x"}, {ID: "legal", Name: ""}} {
-		if _, err := domain.DecideRegister(domain.Department{}, bad, t0); !errors.Is(err, domain.ErrInvalid) {
-			t.Errorf("DecideRegister(%+v) = %v, want ErrInvalid", bad, err)
-		}
+		_, err := domain.DecideRegister(domain.Department{}, bad, t0)
+		assert.ErrorIs(t, err, domain.ErrInvalid, "DecideRegister(%+v)", bad)
 	}
 }
 

@@ -14,6 +14,17 @@
 // a clock, a store or the network: the caller passes "now" as a value, loads
 // the state by folding the stream, and appends the events.
 //
+// The hand-off lifecycle is one table, Commands (lifecycle.go): each row
+// names a command, who may issue it, the states it is allowed from, the
+// members of its request body and its decide function. DecideHandoff looks a
+// HandoffCommand's row up by name; DecideRequest opens a hand-off. Callers
+// (the HTTP routes, authorization, the demo, the importer) read the table
+// rather than listing commands themselves.
+//
+// The events have one registry (registry.go): one row per type name with its
+// Go type, business time and hand-off ID, read by EventType, OccurredAt,
+// HandoffOf, Encode and Decode. An Event is a value of a registered type.
+//
 // Event type names are explicit, stable and versioned ("handoff.requested.v1");
 // their JSON is documented in the README and pinned by golden files in
 // testdata/, so a change to an event's JSON fails a test unless the version

@@ -1,10 +1,6 @@
 package domain
 
-import (
-	"encoding/json"
-	"fmt"
-	"time"
-)
+import "time"
 
 // Event type names. They are stored with every event and never change: a
 // change to an event's JSON gets a new version suffix.
@@ -24,13 +20,10 @@ const (
 	TypeHandoffRated         = "handoff.rated.v1"
 )
 
-// Event is a fact recorded by the domain.
-type Event interface {
-	// EventType returns the stable type name, such as "handoff.requested.v1".
-	EventType() string
-	// OccurredAt returns the business time of the fact.
-	OccurredAt() time.Time
-}
+// Event is a fact recorded by the domain: a value of one of the types of
+// the event registry (registry.go), which gives its type name, its business
+// time and the hand-off it belongs to.
+type Event any
 
 // DepartmentRegistered records a new department.
 type DepartmentRegistered struct {
@@ -134,106 +127,6 @@ type HandoffRated struct {
 	At        time.Time `json:"occurred_at"`
 }
 
-func (DepartmentRegistered) EventType() string { return TypeDepartmentRegistered }
-func (DepartmentRenamed) EventType() string    { return TypeDepartmentRenamed }
-func (DepartmentRetired) EventType() string    { return TypeDepartmentRetired }
-func (AgreementSet) EventType() string         { return TypeAgreementSet }
-func (HandoffRequested) EventType() string     { return TypeHandoffRequested }
-func (HandoffAccepted) EventType() string      { return TypeHandoffAccepted }
-func (HandoffPaused) EventType() string        { return TypeHandoffPaused }
-func (HandoffResumed) EventType() string       { return TypeHandoffResumed }
-func (HandoffDelivered) EventType() string     { return TypeHandoffDelivered }
-func (HandoffReturned) EventType() string      { return TypeHandoffReturned }
-func (HandoffEscalated) EventType() string     { return TypeHandoffEscalated }
-func (HandoffCancelled) EventType() string     { return TypeHandoffCancelled }
-func (HandoffRated) EventType() string         { return TypeHandoffRated }
-
-func (e DepartmentRegistered) OccurredAt() time.Time { return e.At }
-func (e DepartmentRenamed) OccurredAt() time.Time    { return e.At }
-func (e DepartmentRetired) OccurredAt() time.Time    { return e.At }
-func (e AgreementSet) OccurredAt() time.Time         { return e.At }
-func (e HandoffRequested) OccurredAt() time.Time     { return e.At }
-func (e HandoffAccepted) OccurredAt() time.Time      { return e.At }
-func (e HandoffPaused) OccurredAt() time.Time        { return e.At }
-func (e HandoffResumed) OccurredAt() time.Time       { return e.At }
-func (e HandoffDelivered) OccurredAt() time.Time     { return e.At }
-func (e HandoffReturned) OccurredAt() time.Time      { return e.At }
-func (e HandoffEscalated) OccurredAt() time.Time     { return e.At }
-func (e HandoffCancelled) OccurredAt() time.Time     { return e.At }
-func (e HandoffRated) OccurredAt() time.Time         { return e.At }
-
-// Encode returns the JSON of an event.
-func Encode(e Event) ([]byte, error) {
-	b, err := json.Marshal(e)
-	if err != nil {
-		return nil, fmt.Errorf("encoding %s: %w", e.EventType(), err)
-	}
-	return b, nil
-}
-
-// Decode parses the JSON of an event of the given type. It returns an error
-// for an unknown type; callers that fold a log of mixed streams skip those
-// with IsDomainType.
-func Decode(eventType string, data []byte) (Event, error) {
-	var e Event
-	var err error
-	switch eventType {
-	case TypeDepartmentRegistered:
-		e, err = decode[DepartmentRegistered](data)
-	case TypeDepartmentRenamed:
-		e, err = decode[DepartmentRenamed](data)
-	case TypeDepartmentRetired:
-		e, err = decode[DepartmentRetired](data)
-	case TypeAgreementSet, TypeAgreementSetV1:
-		e, err = decode[AgreementSet](data)
-	case TypeCalendarSet:
-		e, err = decode[CalendarSet](data)
-	case TypeHandoffRequested, TypeHandoffRequestedV1:
-		e, err = decode[HandoffRequested](data)
-	case TypeHandoffAccepted:
-		e, err = decode[HandoffAccepted](data)
-	case TypeHandoffPaused:
-		e, err = decode[HandoffPaused](data)
-	case TypeHandoffResumed:
-		e, err = decode[HandoffResumed](data)
-	case TypeHandoffDelivered:
-		e, err = decode[HandoffDelivered](data)
-	case TypeHandoffReturned:
-		e, err = decode[HandoffReturned](data)
-	case TypeHandoffEscalated:
-		e, err = decode[HandoffEscalated](data)
-	case TypeHandoffCancelled:
-		e, err = decode[HandoffCancelled](data)
-	case TypeHandoffRated:
-		e, err = decode[HandoffRated](data)
-	default:
-		return nil, fmt.Errorf("decoding event: unknown type %q", eventType)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("decoding %s: %w", eventType, err)
-	}
-	return e, nil
-}
-
-// IsDomainType reports whether Decode knows eventType.
-func IsDomainType(eventType string) bool {
-	switch eventType {
-	case TypeDepartmentRegistered, TypeDepartmentRenamed, TypeDepartmentRetired,
-		TypeAgreementSet, TypeAgreementSetV1, TypeCalendarSet, TypeHandoffRequestedV1,
-		TypeHandoffRequested, TypeHandoffAccepted, TypeHandoffPaused, TypeHandoffResumed,
-		TypeHandoffDelivered, TypeHandoffReturned, TypeHandoffEscalated, TypeHandoffCancelled,
-		TypeHandoffRated:
-		return true
-	}
-	return false
-}
-
-func decode[T Event](data []byte) (T, error) {
-	var v T
-	err := json.Unmarshal(data, &v)
-	return v, err
-}
-
 // Stream IDs.
 
 // DepartmentStream returns the stream of a department.
@@ -247,29 +140,3 @@ func AgreementStream(supplier, customer string) string {
 
 // HandoffStream returns the stream of a hand-off.
 func HandoffStream(id string) string { return "handoff-" + id }
-
-// HandoffOf returns the ID of the hand-off an event belongs to, and false
-// for events of other aggregates.
-func HandoffOf(e Event) (string, bool) {
-	switch e := e.(type) {
-	case HandoffRequested:
-		return e.HandoffID, true
-	case HandoffAccepted:
-		return e.HandoffID, true
-	case HandoffPaused:
-		return e.HandoffID, true
-	case HandoffResumed:
-		return e.HandoffID, true
-	case HandoffDelivered:
-		return e.HandoffID, true
-	case HandoffReturned:
-		return e.HandoffID, true
-	case HandoffEscalated:
-		return e.HandoffID, true
-	case HandoffCancelled:
-		return e.HandoffID, true
-	case HandoffRated:
-		return e.HandoffID, true
-	}
-	return "", false
-}

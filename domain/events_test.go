@@ -5,10 +5,12 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/domain"
 )
@@ -43,57 +45,57 @@ func sampleEvents() []domain.Event {
 // TestEventJSONIsStable fails when an event's JSON changes: give the event a
 // new version (".v2") instead, then run go test ./domain -run TestEventJSON -update.
 func TestEventJSONIsStable(t *testing.T) {
+	var sampled []string
 	for _, e := range sampleEvents() {
-		t.Run(e.EventType(), func(t *testing.T) {
+		typ := domain.EventType(e)
+		sampled = append(sampled, typ)
+		t.Run(typ, func(t *testing.T) {
 			got, err := domain.Encode(e)
-			if err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join("testdata", e.EventType()+".json")
+			require.NoError(t, err)
+			path := filepath.Join("testdata", typ+".json")
 			if *update {
-				if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, os.WriteFile(path, append(got, '\n'), 0o644))
 			}
 			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("no golden file for %s: %v", e.EventType(), err)
-			}
-			if !bytes.Equal(got, bytes.TrimSpace(want)) {
-				t.Fatalf("JSON of %s changed without a new version:\n got %s\nwant %s", e.EventType(), got, want)
-			}
-			back, err := domain.Decode(e.EventType(), want)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(back, e) {
-				t.Fatalf("decode(golden) = %#v, want %#v", back, e)
-			}
-			if !domain.IsDomainType(e.EventType()) {
-				t.Fatalf("IsDomainType(%q) = false", e.EventType())
-			}
+			require.NoError(t, err, "no golden file for %s", typ)
+			require.Equal(t, string(bytes.TrimSpace(want)), string(got), "JSON of %s changed without a new version", typ)
+			back, err := domain.Decode(typ, want)
+			require.NoError(t, err)
+			assert.Equal(t, e, back, "decode(golden)")
+			assert.True(t, domain.IsDomainType(typ))
 		})
+	}
+	assert.Equal(t, domain.EventTypes(), sampled, "one sample of every registered event type, in registry order")
+}
+
+func TestRegistryFacts(t *testing.T) {
+	for _, e := range sampleEvents() {
+		typ := domain.EventType(e)
+		assert.Equal(t, time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC), domain.OccurredAt(e), typ)
+		id, ok := domain.HandoffOf(e)
+		if strings.HasPrefix(typ, "handoff.") {
+			assert.True(t, ok, typ)
+			assert.Equal(t, "h-1", id, typ)
+		} else {
+			assert.False(t, ok, typ)
+			assert.Empty(t, id, typ)
+		}
+	}
+	// Values that are not events: pointers and foreign types.
+	for _, v := range []domain.Event{&domain.HandoffAccepted{HandoffID: "h-1"}, "handoff.accepted.v1", nil} {
+		assert.Empty(t, domain.EventType(v), "%T", v)
+		assert.True(t, domain.OccurredAt(v).IsZero(), "%T", v)
+		_, ok := domain.HandoffOf(v)
+		assert.False(t, ok, "%T", v)
+		_, err := domain.Encode(v)
+		assert.Error(t, err, "%T", v)
 	}
 }
 
 func TestDecodeRejectsUnknownType(t *testing.T) {
-	if _, err := domain.Decode("handoff.teleported.v1", []byte(`{}`)); err == nil {
-		t.Fatal("Decode accepted an unknown type")
-	}
-	if domain.IsDomainType("$stream.created") {
-		t.Fatal("IsDomainType accepted a system type")
-	}
-	if _, err := domain.Decode(domain.TypeHandoffRated, []byte(`{"score":"five"}`)); err == nil {
-		t.Fatal("Decode accepted a malformed payload")
-	}
-}
-
-func TestHandoffOf(t *testing.T) {
-	for _, e := range sampleEvents() {
-		id, ok := domain.HandoffOf(e)
-		isHandoff := strings.HasPrefix(e.EventType(), "handoff.")
-		if ok != isHandoff || isHandoff && id != "h-1" {
-			t.Errorf("HandoffOf(%s) = %q, %v", e.EventType(), id, ok)
-		}
-	}
+	_, err := domain.Decode("handoff.teleported.v1", []byte(`{}`))
+	assert.Error(t, err, "an unknown type")
+	assert.False(t, domain.IsDomainType("$stream.created"), "a system type")
+	_, err = domain.Decode(domain.TypeHandoffRated, []byte(`{"score":"five"}`))
+	assert.Error(t, err, "a malformed payload")
 }

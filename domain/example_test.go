@@ -21,17 +21,23 @@ func Example() {
 		}
 		for _, e := range events {
 			h = domain.EvolveHandoff(h, e)
-			fmt.Println(e.EventType())
+			fmt.Println(domain.EventType(e))
 		}
 	}
-	apply(domain.RequestHandoff{ID: "h-1", Supplier: "it", Customer: "finance", Kind: "account-opening",
-		Title: "Open the new ledger accounts", SupplierDept: it, CustomerDept: fin}, now)
-	apply(domain.Accept{}, now.Add(time.Hour))
-	apply(domain.Pause{Reason: "which cost centre?"}, now.Add(2*time.Hour))
-	apply(domain.Deliver{}, now.Add(3*time.Hour))
-	apply(domain.Resume{}, now.Add(4*time.Hour))
-	apply(domain.Deliver{}, now.Add(5*time.Hour))
-	apply(domain.Rate{Score: 5}, now.Add(6*time.Hour))
+	opened, err := domain.DecideRequest(h, domain.RequestHandoff{ID: "h-1", Supplier: "it", Customer: "finance",
+		Kind: "account-opening", Title: "Open the new ledger accounts", SupplierDept: it, CustomerDept: fin}, now)
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	h = domain.EvolveHandoff(h, opened[0])
+	fmt.Println(domain.EventType(opened[0]))
+	apply(domain.HandoffCommand{Name: domain.Accept}, now.Add(time.Hour))
+	apply(domain.HandoffCommand{Name: domain.Pause, Reason: "which cost centre?"}, now.Add(2*time.Hour))
+	apply(domain.HandoffCommand{Name: domain.Deliver}, now.Add(3*time.Hour))
+	apply(domain.HandoffCommand{Name: domain.Resume}, now.Add(4*time.Hour))
+	apply(domain.HandoffCommand{Name: domain.Deliver}, now.Add(5*time.Hour))
+	apply(domain.HandoffCommand{Name: domain.Rate, Score: 5}, now.Add(6*time.Hour))
 	elapsed, _ := h.ResolveElapsed(domain.WallClock{})
 	fmt.Println("state:", h.State)
 	fmt.Println("resolve-elapsed (supplier-owned):", elapsed)

@@ -78,15 +78,6 @@ const (
 	SideEither = SideSupplier | SideCustomer
 )
 
-// HandoffCommand is a command on one hand-off.
-type HandoffCommand interface {
-	// Name is the command's verb: "request", "accept", ...
-	Name() string
-	// Sides tells which side of the hand-off may issue the command.
-	Sides() Side
-	occurredAt() time.Time
-}
-
 // RequestHandoff opens a hand-off. The caller loads both departments and
 // the agreement in force for the pair and kind when the request is recorded.
 type RequestHandoff struct {
@@ -101,95 +92,6 @@ type RequestHandoff struct {
 	SupplierDept Department
 	CustomerDept Department
 }
-
-// Accept records that the supplier takes the work on.
-type Accept struct{ At time.Time }
-
-// Pause stops the supplier's clock while it waits on the customer.
-type Pause struct {
-	Reason string
-	At     time.Time
-}
-
-// Resume restarts the supplier's clock.
-type Resume struct{ At time.Time }
-
-// Deliver hands the work over to the customer.
-type Deliver struct {
-	Note string
-	At   time.Time
-}
-
-// Return sends a delivery back for rework; the reason is required.
-type Return struct {
-	Reason string
-	At     time.Time
-}
-
-// Escalate flags the hand-off; its state does not change.
-type Escalate struct {
-	Reason string
-	At     time.Time
-}
-
-// Cancel withdraws the request for good.
-type Cancel struct {
-	Reason string
-	At     time.Time
-}
-
-// Rate scores the latest delivery from 1 to 5; rating again replaces it.
-type Rate struct {
-	Score   int
-	Comment string
-	At      time.Time
-}
-
-func (RequestHandoff) Name() string { return "request" }
-func (Accept) Name() string         { return "accept" }
-func (Pause) Name() string          { return "pause" }
-func (Resume) Name() string         { return "resume" }
-func (Deliver) Name() string        { return "deliver" }
-func (Return) Name() string         { return "return" }
-func (Escalate) Name() string       { return "escalate" }
-func (Cancel) Name() string         { return "cancel" }
-func (Rate) Name() string           { return "rate" }
-
-func (RequestHandoff) Sides() Side { return SideEither }
-func (Accept) Sides() Side         { return SideSupplier }
-func (Pause) Sides() Side          { return SideSupplier }
-func (Resume) Sides() Side         { return SideEither }
-func (Deliver) Sides() Side        { return SideSupplier }
-func (Return) Sides() Side         { return SideCustomer }
-func (Escalate) Sides() Side       { return SideCustomer }
-func (Cancel) Sides() Side         { return SideCustomer }
-func (Rate) Sides() Side           { return SideCustomer }
-
-func (c RequestHandoff) occurredAt() time.Time { return c.At }
-func (c Accept) occurredAt() time.Time         { return c.At }
-func (c Pause) occurredAt() time.Time          { return c.At }
-func (c Resume) occurredAt() time.Time         { return c.At }
-func (c Deliver) occurredAt() time.Time        { return c.At }
-func (c Return) occurredAt() time.Time         { return c.At }
-func (c Escalate) occurredAt() time.Time       { return c.At }
-func (c Cancel) occurredAt() time.Time         { return c.At }
-func (c Rate) occurredAt() time.Time           { return c.At }
-
-// allowedFrom is the lifecycle table: the states each command may be issued in.
-var allowedFrom = map[string][]State{
-	"request":  {StateNone},
-	"accept":   {StateRequested, StateReturned},
-	"pause":    {StateAccepted},
-	"resume":   {StatePaused},
-	"deliver":  {StateRequested, StateAccepted, StateReturned},
-	"return":   {StateDelivered},
-	"escalate": {StateRequested, StateAccepted, StatePaused, StateReturned},
-	"cancel":   {StateRequested, StateAccepted, StatePaused, StateReturned},
-	"rate":     {StateDelivered},
-}
-
-// AllowedFrom returns the states in which a command (by Name) is allowed.
-func AllowedFrom(command string) []State { return slices.Clone(allowedFrom[command]) }
 
 // ValidHandoffID reports whether id can name a hand-off: 1 to 64 ASCII
 // letters, digits, dashes and underscores.
@@ -206,67 +108,9 @@ func ValidHandoffID(id string) bool {
 	return true
 }
 
-// DecideHandoff returns the events that record cmd on h, or an error that
-// names the field (ErrInvalid), the state (ErrTransition), or ErrNotFound /
-// ErrConflict.
-func DecideHandoff(h Handoff, cmd HandoffCommand, now time.Time) ([]Event, error) {
-	if req, ok := cmd.(RequestHandoff); ok {
-		return decideRequest(h, req, now)
-	}
-	if !h.Exists() {
-		return nil, notFound("hand-off", h.ID)
-	}
-	if !slices.Contains(allowedFrom[cmd.Name()], h.State) {
-		return nil, &TransitionError{Command: cmd.Name(), State: h.State}
-	}
-	at, err := occurredAt(cmd.occurredAt(), h.LastAt, now)
-	if err != nil {
-		return nil, err
-	}
-	id := h.ID
-	switch c := cmd.(type) {
-	case Accept:
-		return []Event{HandoffAccepted{HandoffID: id, At: at}}, nil
-	case Pause:
-		if err := checkText("reason", c.Reason, 0, MaxReasonLen); err != nil {
-			return nil, err
-		}
-		return []Event{HandoffPaused{HandoffID: id, Reason: c.Reason, At: at}}, nil
-	case Resume:
-		return []Event{HandoffResumed{HandoffID: id, At: at}}, nil
-	case Deliver:
-		if err := checkText("note", c.Note, 0, MaxReasonLen); err != nil {
-			return nil, err
-		}
-		return []Event{HandoffDelivered{HandoffID: id, Delivery: h.Deliveries + 1, Note: c.Note, At: at}}, nil
-	case Return:
-		if err := checkText("reason", c.Reason, 1, MaxReasonLen); err != nil {
-			return nil, err
-		}
-		return []Event{HandoffReturned{HandoffID: id, Reason: c.Reason, At: at}}, nil
-	case Escalate:
-		if err := checkText("reason", c.Reason, 0, MaxReasonLen); err != nil {
-			return nil, err
-		}
-		return []Event{HandoffEscalated{HandoffID: id, Reason: c.Reason, At: at}}, nil
-	case Cancel:
-		if err := checkText("reason", c.Reason, 0, MaxReasonLen); err != nil {
-			return nil, err
-		}
-		return []Event{HandoffCancelled{HandoffID: id, Reason: c.Reason, At: at}}, nil
-	case Rate:
-		if c.Score < 1 || c.Score > 5 {
-			return nil, invalid("score", "must be 1 to 5, got %d", c.Score)
-		}
-		if err := checkText("comment", c.Comment, 0, MaxCommentLen); err != nil {
-			return nil, err
-		}
-		return []Event{HandoffRated{HandoffID: id, Delivery: h.Deliveries, Score: c.Score, Comment: c.Comment, At: at}}, nil
-	}
-	return nil, invalid("command", "unknown command %q", cmd.Name())
-}
-
-func decideRequest(h Handoff, c RequestHandoff, now time.Time) ([]Event, error) {
+// DecideRequest returns the event that opens h, or an error that names the
+// field (ErrInvalid) or ErrConflict when h exists already.
+func DecideRequest(h Handoff, c RequestHandoff, now time.Time) ([]Event, error) {
 	if !ValidHandoffID(c.ID) {
 		return nil, invalid("id", "%q is not a hand-off ID (1 to 64 letters, digits, dashes and underscores)", c.ID)
 	}
@@ -310,7 +154,7 @@ func (e *conflictError) Is(target error) bool { return target == ErrConflict }
 // EvolveHandoff folds one event into h. Events of other aggregates leave it
 // unchanged.
 func EvolveHandoff(h Handoff, e Event) Handoff {
-	at := e.OccurredAt()
+	at := OccurredAt(e)
 	switch e := e.(type) {
 	case HandoffRequested:
 		h = Handoff{

@@ -2,12 +2,19 @@ package domain
 
 import (
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
 // MaxSkew is how far in the future an occurred_at may lie.
 const MaxSkew = 5 * time.Minute
+
+// MinTime is the earliest business time the service records or answers
+// for: 1970-01-01T00:00:00Z. With MaxSkew it bounds every business time, so
+// no duration between two of them comes near time.Duration's limits.
+var MinTime = time.Unix(0, 0).UTC()
 
 // Limits on free text.
 const (
@@ -39,9 +46,19 @@ func checkSlug(field, s string) error {
 	return nil
 }
 
+// isForbiddenControl reports whether r is a control character that free
+// text may not hold: every one (C0, DEL, C1) but tab and newline.
+func isForbiddenControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n'
+}
+
 func checkText(field, s string, min, max int) error {
 	if !utf8.ValidString(s) {
 		return invalid(field, "not valid UTF-8")
+	}
+	if i := strings.IndexFunc(s, isForbiddenControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return invalid(field, "holds the control character %U at byte %d: only tab and newline are allowed", r, i)
 	}
 	n := utf8.RuneCountInString(s)
 	if n < min || n > max {
@@ -54,8 +71,8 @@ func checkText(field, s string, min, max int) error {
 }
 
 // occurredAt resolves a command's business time: zero means now. It must not
-// be earlier than the previous event of the same aggregate (last, zero when
-// none) nor later than now plus MaxSkew.
+// be earlier than MinTime nor than the previous event of the same aggregate
+// (last, zero when none), nor later than now plus MaxSkew.
 func occurredAt(at, last, now time.Time) (time.Time, error) {
 	if at.IsZero() {
 		at = now
@@ -66,6 +83,9 @@ func occurredAt(at, last, now time.Time) (time.Time, error) {
 		}
 	}
 	at = at.UTC()
+	if at.Before(MinTime) {
+		return time.Time{}, invalid("occurred_at", "%s is before %s", at.Format(time.RFC3339), MinTime.Format(time.RFC3339))
+	}
 	if at.After(now.Add(MaxSkew)) {
 		return time.Time{}, invalid("occurred_at", "%s is more than %s after now", at.Format(time.RFC3339), MaxSkew)
 	}

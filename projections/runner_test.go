@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/projections"
@@ -31,10 +33,8 @@ func newFakeLog() *fakeLog { return &fakeLog{changed: make(chan struct{})} }
 func (l *fakeLog) append(t *testing.T, pos uint64, e domain.Event) {
 	t.Helper()
 	data, err := domain.Encode(e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.appendRaw(pos, e.EventType(), data)
+	require.NoError(t, err)
+	l.appendRaw(pos, domain.EventType(e), data)
 }
 
 func (l *fakeLog) appendRaw(pos uint64, typ string, data []byte) {

@@ -2,12 +2,14 @@ package metrics
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections/pairstats"
 )
 
@@ -27,9 +29,13 @@ type BusinessOptions struct {
 	// hand-offs requested (all time) and folds the rest into
 	// supplier="_other", customer="_other".
 	TopPairs int
-	// AnonymityMin is the fewest ratings a pair needs before its ratings
-	// are exported; default 5.
-	AnonymityMin int
+	// Policy is the organisation's policy, the same value the read models
+	// and the API are given: a pair's per-score rating counters are
+	// exported only once its ratings (the latest rating of each delivery,
+	// all time, as domain.Policy.ShowsSatisfaction counts them) reach the
+	// anonymity minimum, and the at_risk clock follows its at-risk share.
+	// Zero fields take their defaults (domain.Policy.WithDefaults).
+	Policy domain.Policy
 	// Now is the clock of the open-hand-off gauges and of the 30-day window;
 	// default time.Now.
 	Now func() time.Time
@@ -67,9 +73,7 @@ func NewBusiness(f Figures, opts BusinessOptions) *Business {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.AnonymityMin <= 0 {
-		opts.AnonymityMin = pairstats.DefaultAnonymityMin
-	}
+	opts.Policy = opts.Policy.WithDefaults()
 	b := &Business{figures: f, opts: opts, counters: map[string]*prometheus.Desc{}}
 	for _, what := range []string{"requested", "delivered", "returned", "escalated", "cancelled"} {
 		b.counters[what] = prometheus.NewDesc("cadena_handoffs_"+what+"_total",
@@ -79,7 +83,8 @@ func NewBusiness(f Figures, opts BusinessOptions) *Business {
 		"Deliveries of hand-offs with an agreement, by whether the supplier-owned time up to that delivery was within the resolve target.",
 		append(pairLabels, "outcome"), nil)
 	b.open = prometheus.NewDesc("cadena_handoffs_open",
-		"Open hand-offs now, by the state of their SLA clock: running or paused (these two add up to the open hand-offs), at_risk (at least 75% of the target) or breached.",
+		fmt.Sprintf("Open hand-offs now, by the state of their SLA clock: running or paused (these two add up to the open hand-offs), at_risk (at least %s%% of the target) or breached.",
+			strconv.FormatFloat(100*opts.Policy.AtRiskRatio, 'f', -1, 64)),
 		append(pairLabels, "clock"), nil)
 	b.leadTime = prometheus.NewDesc("cadena_handoff_lead_time_seconds",
 		"Wall-clock time from request to delivery, observed at every delivery (all time).", pairLabels, nil)
@@ -147,6 +152,9 @@ func (b *Business) Collect(ch chan<- prometheus.Metric) {
 		for i, r := range t.RatingEvents {
 			s.t.RatingEvents[i] += r
 		}
+		for i, r := range t.Ratings {
+			s.t.Ratings[i] += r
+		}
 		counts, sum, count := b.figures.LeadTimeHistogram(t.Supplier, t.Customer, LeadTimeBuckets)
 		for i, c := range counts {
 			s.buckets[i] += c
@@ -171,11 +179,16 @@ func (b *Business) Collect(ch chan<- prometheus.Metric) {
 			buckets[bound] = s.buckets[i]
 		}
 		ch <- prometheus.MustNewConstHistogram(b.leadTime, s.count, s.sum, buckets, k.supplier, k.customer)
+		// The threshold counts ratings as the figures do (the latest
+		// rating of each delivery), never rating events: one rating given
+		// five times is one rating. That count never goes down (a
+		// re-rating replaces a rating, a return keeps it), so a series,
+		// once exported, stays.
 		rated := 0
-		for _, r := range s.t.RatingEvents {
+		for _, r := range s.t.Ratings {
 			rated += r
 		}
-		if rated >= b.opts.AnonymityMin {
+		if b.opts.Policy.ShowsSatisfaction(rated) {
 			for i, r := range s.t.RatingEvents {
 				counter(b.ratings, r, strconv.Itoa(i+1))
 			}

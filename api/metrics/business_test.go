@@ -8,6 +8,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/api/metrics"
 	"github.com/cadena-project/cadena/domain"
@@ -41,8 +43,10 @@ func req(id, s, c string, at time.Time, t *domain.AgreementTerms) domain.Handoff
 // once, one open at risk (9h running), one open breached (12h running);
 // it -> hr: five deliveries rated 1 to 5, one of them after 30 hours, and
 // nothing open (its open-clock series are exported at 0).
-func scenario() *pairstats.Model {
-	f := &feed{m: pairstats.New(pairstats.Options{})}
+func scenario() *pairstats.Model { return scenarioUnder(domain.Policy{}) }
+
+func scenarioUnder(p domain.Policy) *pairstats.Model {
+	f := &feed{m: pairstats.New(pairstats.Options{Policy: p})}
 	day := now.Add(-48 * time.Hour)
 	f.apply(
 		req("l1", "legal", "sales", day, terms(10)),
@@ -207,18 +211,16 @@ func BenchmarkScrape(b *testing.B) {
 // TestCountersNeverGoDown scrapes before and after a return, a new delivery
 // and re-ratings: Prometheus reads any decrease of a counter as a reset.
 func TestCountersNeverGoDown(t *testing.T) {
-	f := &feed{m: pairstats.New(pairstats.Options{AnonymityMin: 1})}
+	f := &feed{m: pairstats.New(pairstats.Options{Policy: domain.Policy{AnonymityMin: 1}})}
 	day := now.Add(-72 * time.Hour)
 	f.apply(req("h1", "legal", "sales", day, terms(10)),
 		domain.HandoffDelivered{HandoffID: "h1", Delivery: 1, At: day.Add(2 * time.Hour)},
 		domain.HandoffRated{HandoffID: "h1", Delivery: 1, Score: 5, At: day.Add(3 * time.Hour)})
 	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(metrics.NewBusiness(f.m, metrics.BusinessOptions{AnonymityMin: 1, Now: func() time.Time { return now }}))
+	reg.MustRegister(metrics.NewBusiness(f.m, metrics.BusinessOptions{Policy: domain.Policy{AnonymityMin: 1}, Now: func() time.Time { return now }}))
 	values := func() map[string]float64 {
 		mfs, err := reg.Gather()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		out := map[string]float64{}
 		for _, mf := range mfs {
 			for _, m := range mf.GetMetric() {
@@ -246,11 +248,88 @@ func TestCountersNeverGoDown(t *testing.T) {
 		domain.HandoffRated{HandoffID: "h1", Delivery: 2, Score: 1, At: day.Add(22 * time.Hour)})
 	after := values()
 	for k, v := range before {
-		if after[k] < v {
-			t.Errorf("%s went down from %v to %v", k, v, after[k])
-		}
+		assert.GreaterOrEqual(t, after[k], v, "%s went down", k)
 	}
-	if got := after["cadena_handoff_sla_outcomes_total,customer=sales,outcome=breached,supplier=legal"]; got != 1 {
-		t.Errorf("breached outcomes = %v, want 1 (the second delivery, 18h > 10h)", got)
+	assert.Equal(t, 1.0, after["cadena_handoff_sla_outcomes_total,customer=sales,outcome=breached,supplier=legal"],
+		"breached outcomes: the second delivery, 18h > 10h")
+}
+
+// The anonymity minimum counts ratings as the figures do, the latest
+// rating of each delivery, never rating events: one delivery rated five
+// times is one rating and stays hidden under a minimum of 5 (and of 2).
+func TestRatingsFollowTheAnonymityMinimum(t *testing.T) {
+	day := now.Add(-72 * time.Hour)
+	ratings := func(events ...domain.Event) *pairstats.Model {
+		f := &feed{m: pairstats.New(pairstats.Options{})}
+		f.apply(events...)
+		return f.m
 	}
+	var rerated []domain.Event
+	rerated = append(rerated, req("h1", "legal", "sales", day, nil),
+		domain.HandoffDelivered{HandoffID: "h1", Delivery: 1, At: day.Add(time.Hour)})
+	for i := range 5 {
+		rerated = append(rerated, domain.HandoffRated{HandoffID: "h1", Delivery: 1, Score: 1 + i, At: day.Add(time.Duration(2+i) * time.Hour)})
+	}
+	var five []domain.Event
+	for i := range 5 {
+		id := fmt.Sprintf("h%d", i)
+		five = append(five, req(id, "legal", "sales", day, nil),
+			domain.HandoffDelivered{HandoffID: id, Delivery: 1, At: day.Add(time.Hour)},
+			domain.HandoffRated{HandoffID: id, Delivery: 1, Score: 4, At: day.Add(2 * time.Hour)})
+	}
+	tests := []struct {
+		name   string
+		model  *pairstats.Model
+		policy domain.Policy
+		want   int // series of cadena_handoff_ratings_total
+	}{
+		{"one rating given five times, minimum 5", ratings(rerated...), domain.Policy{AnonymityMin: 5}, 0},
+		{"one rating given five times, minimum 2", ratings(rerated...), domain.Policy{AnonymityMin: 2}, 0},
+		{"one rating given five times, minimum 1", ratings(rerated...), domain.Policy{AnonymityMin: 1}, 5},
+		{"five deliveries rated, minimum 5", ratings(five...), domain.Policy{AnonymityMin: 5}, 5},
+		{"five deliveries rated, minimum 6", ratings(five...), domain.Policy{AnonymityMin: 6}, 0},
+		{"five deliveries rated, the default minimum", ratings(five...), domain.Policy{}, 5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			reg := prometheus.NewPedanticRegistry()
+			reg.MustRegister(metrics.NewBusiness(tc.model, metrics.BusinessOptions{Policy: tc.policy, Now: func() time.Time { return now }}))
+			assert.Equal(t, tc.want, testutil.CollectAndCount(reg, "cadena_handoff_ratings_total"))
+		})
+	}
+	// Once shown, the counters count every rating event.
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(metrics.NewBusiness(ratings(rerated...), metrics.BusinessOptions{Policy: domain.Policy{AnonymityMin: 1}, Now: func() time.Time { return now }}))
+	want := `
+# HELP cadena_handoff_ratings_total Ratings by score, re-ratings included; exported for a pair once it has the anonymity minimum of ratings.
+# TYPE cadena_handoff_ratings_total counter
+cadena_handoff_ratings_total{customer="sales",score="1",supplier="legal"} 1
+cadena_handoff_ratings_total{customer="sales",score="2",supplier="legal"} 1
+cadena_handoff_ratings_total{customer="sales",score="3",supplier="legal"} 1
+cadena_handoff_ratings_total{customer="sales",score="4",supplier="legal"} 1
+cadena_handoff_ratings_total{customer="sales",score="5",supplier="legal"} 1
+`
+	assert.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(want), "cadena_handoff_ratings_total"))
+}
+
+// The at_risk clock and its description follow the policy's at-risk share.
+func TestOpenClockFollowsTheAtRiskRatio(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	// l2 has 9h of its 10h target: at risk from 75%, not from 95%; l3 is
+	// breached. The model and the collector are given the same policy.
+	p := domain.Policy{AtRiskRatio: 0.95}
+	reg.MustRegister(metrics.NewBusiness(scenarioUnder(p), metrics.BusinessOptions{Policy: p, Now: func() time.Time { return now }}))
+	want := `
+# HELP cadena_handoffs_open Open hand-offs now, by the state of their SLA clock: running or paused (these two add up to the open hand-offs), at_risk (at least 95% of the target) or breached.
+# TYPE cadena_handoffs_open gauge
+cadena_handoffs_open{clock="at_risk",customer="hr",supplier="it"} 0
+cadena_handoffs_open{clock="breached",customer="hr",supplier="it"} 0
+cadena_handoffs_open{clock="paused",customer="hr",supplier="it"} 0
+cadena_handoffs_open{clock="running",customer="hr",supplier="it"} 0
+cadena_handoffs_open{clock="at_risk",customer="sales",supplier="legal"} 0
+cadena_handoffs_open{clock="breached",customer="sales",supplier="legal"} 1
+cadena_handoffs_open{clock="paused",customer="sales",supplier="legal"} 0
+cadena_handoffs_open{clock="running",customer="sales",supplier="legal"} 2
+`
+	assert.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(want), "cadena_handoffs_open"))
 }

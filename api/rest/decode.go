@@ -7,80 +7,142 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/labstack/echo/v4"
 
 	"github.com/cadena-project/cadena/domain"
 )
 
 // decode reads the JSON body of a write into v, which must be a pointer
-// to a struct. Unknown members, malformed JSON and trailing data are 400s
-// that name what is wrong; an empty body is the empty object.
+// to a struct, with the strict semantics of encoding/json/v2: member names
+// match exactly (case included), a member given twice, an unknown member,
+// malformed JSON, a body that is not one JSON object (null included) and
+// trailing data are 400s; a string that is not valid UTF-8 (raw or as an
+// escaped lone surrogate) is a 422 naming its member. An empty body is the
+// empty object. Every write endpoint decodes its body with it.
 func decode(c echo.Context, v any) error {
 	data, err := io.ReadAll(c.Request().Body)
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		// The server's read timeout passed before the body arrived.
+		return errBodyTimeout
+	}
 	if err != nil {
 		return err // a *http.MaxBytesError is a 413; anything else the client's connection
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	return decodeJSON(data, v)
+}
+
+// decodeJSON is decode on bytes already read.
+func decodeJSON(data []byte, v any) error {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
 		data = []byte("{}")
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
+	if err := jsonv2.Unmarshal(data, v, jsonv2.RejectUnknownMembers(true)); err != nil {
+		return jsonError(data, err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return badRequest("", "the body holds more than one JSON value")
+	// Unmarshal takes null for the zero value; a body must be an object.
+	if data[0] != '{' {
+		return badRequest("", "the body must be a JSON object, not %s", data)
 	}
 	return nil
 }
 
-func jsonError(err error) error {
+func jsonError(data []byte, err error) error {
 	var (
-		syntax *json.SyntaxError
-		typ    *json.UnmarshalTypeError
+		syntax *jsontext.SyntacticError
+		sem    *jsonv2.SemanticError
 	)
 	switch {
 	case errors.As(err, &syntax):
-		return badRequest("", "malformed JSON at byte %d: %v", syntax.Offset, err)
-	case errors.As(err, &typ):
-		if typ.Field == "" {
-			return badRequest("", "the body must be a JSON object, not %s", typ.Value)
+		field := fieldOf(syntax.JSONPointer)
+		switch {
+		case !utf8.Valid(data) || strings.Contains(syntax.Err.Error(), "surrogate"):
+			return &domain.ValidationError{Field: field, Msg: "not valid UTF-8 (at byte " +
+				strconv.FormatInt(syntax.ByteOffset, 10) + ")"}
+		case errors.Is(syntax.Err, jsontext.ErrDuplicateName):
+			return badRequest(field, "%s is given more than once", field)
+		case errors.Is(syntax.Err, io.ErrUnexpectedEOF):
+			return badRequest("", "malformed JSON: the body ends too early")
 		}
-		return badRequest(typ.Field, "%s must be a JSON %s, not %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return badRequest("", "malformed JSON: the body ends too early")
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		name, _ = strconv.Unquote(name)
-		return badRequest(name, "unknown field %q", name)
+		return badRequest("", "malformed JSON at byte %d: %v", syntax.ByteOffset, syntax.Err)
+	case errors.As(err, &sem):
+		field := fieldOf(sem.JSONPointer)
+		if errors.Is(sem.Err, jsonv2.ErrUnknownName) {
+			return badRequest(field, "unknown field %q (names are case-sensitive)", field)
+		}
+		if field == "" {
+			return badRequest("", "the body must be a JSON object, not %s", jsonKindOf(sem.JSONKind))
+		}
+		return badRequest(field, "%s must be a JSON %s, not %s", field, jsonGoKind(sem.GoType), jsonKindOf(sem.JSONKind))
 	}
 	return badRequest("", "malformed JSON: %v", err)
 }
 
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
+// fieldOf names the member a JSON pointer points at: "title", or for
+// nested members their names joined by dots ("holidays.0.date").
+func fieldOf(p jsontext.Pointer) string {
+	return strings.Join(slices.Collect(p.Tokens()), ".")
+}
+
+func jsonKindOf(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "a string"
+	case '0':
+		return "a number"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	}
+	return "another value"
+}
+
+func jsonGoKind(t reflect.Type) string {
+	if t == nil {
+		return "value of another type"
+	}
+	switch t.Kind() {
+	case reflect.String:
 		return "string"
-	case "int", "int64", "uint64", "float64":
+	case reflect.Int, reflect.Int64, reflect.Uint64, reflect.Float64:
 		return "number"
-	case "bool":
+	case reflect.Bool:
 		return "boolean"
 	}
 	return "value of another type"
 }
 
-// parseTime parses an optional RFC 3339 time; nil is the zero time (now).
+// parseTime parses an optional RFC 3339 business time: absent (nil) is the
+// zero time, which the domain takes for now. A time given must lie at or
+// after domain.MinTime (the domain bounds it by now plus domain.MaxSkew), so
+// the zero time can never be given for "now".
 func parseTime(field string, s *string) (time.Time, error) {
-	if s == nil || *s == "" {
+	if s == nil {
 		return time.Time{}, nil
 	}
 	t, err := time.Parse(time.RFC3339, *s)
 	if err != nil {
 		return time.Time{}, &domain.ValidationError{Field: field, Msg: fmt.Sprintf("%q is not an RFC 3339 time", *s)}
+	}
+	if t.Before(domain.MinTime) {
+		return time.Time{}, &domain.ValidationError{Field: field,
+			Msg: fmt.Sprintf("%s is before %s", *s, domain.MinTime.Format(time.RFC3339))}
 	}
 	return t, nil
 }

@@ -15,7 +15,7 @@ import (
 
 // Figures are the pair figures over a window of whole days; satisfied by
 // *pairstats.Model. Every role may read them: they are aggregates, and
-// satisfaction stays hidden below the model's anonymity minimum.
+// satisfaction stays hidden below the policy's anonymity minimum.
 type Figures interface {
 	ParseWindow(from, to string, now time.Time) (pairstats.Window, error)
 	Pairs(w pairstats.Window) []pairstats.Figures
@@ -36,7 +36,32 @@ const (
 // window parses ?from=&to= (dates, to exclusive; defaults: the last 30
 // days up to today).
 func (s *Server) window(c echo.Context) (pairstats.Window, error) {
-	return s.cfg.Figures.ParseWindow(c.QueryParam("from"), c.QueryParam("to"), s.cfg.Now())
+	now := s.cfg.Now()
+	for _, field := range []string{"from", "to"} {
+		if err := checkDay(field, c.QueryParam(field), now); err != nil {
+			return pairstats.Window{}, err
+		}
+	}
+	return s.cfg.Figures.ParseWindow(c.QueryParam("from"), c.QueryParam("to"), now)
+}
+
+// maxDaysAhead is how far after today a window's from or to may lie.
+const maxDaysAhead = 366
+
+// checkDay bounds a window date to the range of business times: from
+// 1970-01-01 (domain.MinTime) to maxDaysAhead days after today. Absent and
+// malformed dates are left to ParseWindow.
+func checkDay(field, v string, now time.Time) error {
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return nil
+	}
+	latest := now.UTC().AddDate(0, 0, maxDaysAhead)
+	if d.Before(domain.MinTime) || d.After(latest) {
+		return &domain.ValidationError{Field: field, Msg: fmt.Sprintf("%s is not between %s and %s",
+			v, domain.MinTime.Format(time.DateOnly), latest.Format(time.DateOnly))}
+	}
+	return nil
 }
 
 type windowJSON struct {
@@ -80,7 +105,7 @@ func (s *Server) listHotspots(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	minVolume, err := queryInt(c, "min_volume", pairstats.DefaultMinVolume, 0, 1<<30)
+	minVolume, err := queryInt(c, "min_volume", s.cfg.Policy.MinVolume, 0, 1<<30)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package rest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -21,14 +22,9 @@ type HandoffService interface {
 	Handoff(ctx context.Context, a api.Actor, id string, asOf time.Time) (api.HandoffView, error)
 }
 
-// HandoffIndex is the read model behind the list of hand-offs.
-type HandoffIndex interface {
-	// List returns one page of the hand-offs that match f, newest first,
-	// and the cursor of the next page ("" on the last).
-	List(f handoffindex.Filter) ([]handoffindex.Summary, string, error)
-}
-
-var _ HandoffIndex = (*handoffindex.Index)(nil)
+// HandoffIndex is the read model behind the list of hand-offs; the
+// application layer (api.ListHandoffs) decides what an actor may list.
+type HandoffIndex = api.HandoffIndex
 
 func (s *Server) requestHandoff(c echo.Context) error {
 	var body struct {
@@ -46,8 +42,7 @@ func (s *Server) requestHandoff(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a := actorOf(c)
-	res, err := s.cfg.Service.RequestHandoff(c.Request().Context(), a, meta(c), domain.RequestHandoff{
+	res, err := s.cfg.Service.RequestHandoff(c.Request().Context(), actorOf(c), meta(c), domain.RequestHandoff{
 		ID: body.ID, Supplier: body.Supplier, Customer: body.Customer, Kind: body.Kind, Title: body.Title, At: at})
 	if err != nil {
 		return err
@@ -59,15 +54,11 @@ func (s *Server) requestHandoff(c echo.Context) error {
 		status = http.StatusCreated
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/handoffs/"+res.Handoff.ID)
-	return written(c, status, res.Position, s.handoffOf(a, res))
+	return written(c, status, res.Position, s.handoffOf(res))
 }
 
-// commandNames lists the hand-off commands served at
-// POST /api/v1/handoffs/:id/<name>.
-var commandNames = []string{"accept", "pause", "resume", "deliver", "return", "escalate", "cancel", "rating"}
-
-// commandBody is the body of every hand-off command; decodeCommand rejects
-// the members a command does not take.
+// commandBody is the body of every hand-off command; command rejects the
+// members the command's row of the lifecycle table does not list.
 type commandBody struct {
 	OccurredAt *string `json:"occurred_at"`
 	Reason     *string `json:"reason"`
@@ -76,69 +67,55 @@ type commandBody struct {
 	Comment    *string `json:"comment"`
 }
 
-func (s *Server) handoffCommand(name string) echo.HandlerFunc {
+// handoffCommand serves POST /api/v1/handoffs/:id/<route> for one row of
+// the lifecycle table.
+func (s *Server) handoffCommand(spec domain.CommandSpec) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var body commandBody
 		if err := decode(c, &body); err != nil {
 			return err
 		}
-		cmd, err := body.command(name)
+		cmd, err := body.command(spec)
 		if err != nil {
 			return err
 		}
-		a := actorOf(c)
-		res, err := s.cfg.Service.Execute(c.Request().Context(), a, meta(c), c.Param("id"), cmd)
+		res, err := s.cfg.Service.Execute(c.Request().Context(), actorOf(c), meta(c), c.Param("id"), cmd)
 		if err != nil {
 			return err
 		}
-		return written(c, http.StatusOK, res.Position, s.handoffOf(a, res))
+		return written(c, http.StatusOK, res.Position, s.handoffOf(res))
 	}
 }
 
-func (b commandBody) command(name string) (domain.HandoffCommand, error) {
+func (b commandBody) command(spec domain.CommandSpec) (domain.HandoffCommand, error) {
 	at, err := parseTime("occurred_at", b.OccurredAt)
 	if err != nil {
-		return nil, err
+		return domain.HandoffCommand{}, err
 	}
-	takes := map[string][]string{
-		"pause": {"reason"}, "return": {"reason"}, "escalate": {"reason"}, "cancel": {"reason"},
-		"deliver": {"note"}, "rating": {"score", "comment"},
-	}[name]
-	for field, set := range map[string]bool{"reason": b.Reason != nil, "note": b.Note != nil,
-		"score": b.Score != nil, "comment": b.Comment != nil} {
-		if set && !slices.Contains(takes, field) {
-			return nil, badRequest(field, "unknown field %q: %s takes %v", field, name, append([]string{"occurred_at"}, takes...))
+	cmd := domain.HandoffCommand{Name: spec.Name, At: at}
+	takes := []string{"occurred_at"}
+	for _, f := range spec.Fields {
+		takes = append(takes, string(f))
+	}
+	for _, m := range []struct {
+		field domain.Field
+		set   bool
+		apply func()
+	}{
+		{domain.FieldReason, b.Reason != nil, func() { cmd.Reason = *b.Reason }},
+		{domain.FieldNote, b.Note != nil, func() { cmd.Note = *b.Note }},
+		{domain.FieldScore, b.Score != nil, func() { cmd.Score = *b.Score }},
+		{domain.FieldComment, b.Comment != nil, func() { cmd.Comment = *b.Comment }},
+	} {
+		if !m.set {
+			continue
 		}
-	}
-	str := func(p *string) string {
-		if p == nil {
-			return ""
+		if !spec.Takes(m.field) {
+			return domain.HandoffCommand{}, badRequest(string(m.field), "unknown field %q: %s takes %v", m.field, spec.RouteName(), takes)
 		}
-		return *p
+		m.apply()
 	}
-	switch name {
-	case "accept":
-		return domain.Accept{At: at}, nil
-	case "pause":
-		return domain.Pause{Reason: str(b.Reason), At: at}, nil
-	case "resume":
-		return domain.Resume{At: at}, nil
-	case "deliver":
-		return domain.Deliver{Note: str(b.Note), At: at}, nil
-	case "return":
-		return domain.Return{Reason: str(b.Reason), At: at}, nil
-	case "escalate":
-		return domain.Escalate{Reason: str(b.Reason), At: at}, nil
-	case "cancel":
-		return domain.Cancel{Reason: str(b.Reason), At: at}, nil
-	case "rating":
-		score := 0
-		if b.Score != nil {
-			score = *b.Score
-		}
-		return domain.Rate{Score: score, Comment: str(b.Comment), At: at}, nil
-	}
-	return nil, errors.New("unknown hand-off command " + name)
+	return cmd, nil
 }
 
 func (s *Server) getHandoff(c echo.Context) error {
@@ -148,14 +125,17 @@ func (s *Server) getHandoff(c echo.Context) error {
 		if err != nil {
 			return badRequest("as_of", "as_of must be an RFC 3339 time, got %q", v)
 		}
+		if latest := s.cfg.Now().Add(domain.MaxSkew); t.Before(domain.MinTime) || t.After(latest) {
+			return &domain.ValidationError{Field: "as_of", Msg: fmt.Sprintf("%s is not between %s and now plus %s",
+				v, domain.MinTime.Format(time.RFC3339), domain.MaxSkew)}
+		}
 		asOf = t
 	}
-	a := actorOf(c)
-	v, err := s.cfg.Service.Handoff(c.Request().Context(), a, c.Param("id"), asOf)
+	v, err := s.cfg.Service.Handoff(c.Request().Context(), actorOf(c), c.Param("id"), asOf)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.viewOf(a, v))
+	return c.JSON(http.StatusOK, s.viewOf(v))
 }
 
 func (s *Server) listHandoffs(c echo.Context) error {
@@ -168,42 +148,19 @@ func (s *Server) listHandoffs(c echo.Context) error {
 	if f.State != "" && !slices.Contains(domain.States, f.State) {
 		return badRequest("state", "state must be one of %v, got %q", domain.States, f.State)
 	}
-	if a := actorOf(c); !a.IsAdmin() {
-		f.Involving = a.Department
-	}
-	page, next, err := s.cfg.Handoffs.List(f)
+	page, next, err := api.ListHandoffs(s.cfg.Handoffs, actorOf(c), f)
 	if errors.Is(err, handoffindex.ErrBadCursor) {
 		return badRequest("cursor", "cursor is not one this list gave out")
 	}
 	if err != nil {
 		return err
 	}
-	out := make([]summaryJSON, len(page))
-	for i, h := range page {
-		// Field by field: a summary never shows ratings or comments.
-		out[i] = summaryJSON{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer, Kind: h.Kind, Title: h.Title,
-			State: h.State, Deliveries: h.Deliveries, Returns: h.Returns, Escalations: h.Escalations,
-			RequestedAt: h.RequestedAt.UTC(), UpdatedAt: h.UpdatedAt.UTC(), Position: h.Position}
-	}
-	return c.JSON(http.StatusOK, listJSON{Handoffs: out, NextCursor: next})
+	// The read model's own type is the JSON: a summary never carries a
+	// rating or a comment.
+	return c.JSON(http.StatusOK, listJSON{Handoffs: page, NextCursor: next})
 }
 
 type listJSON struct {
-	Handoffs   []summaryJSON `json:"handoffs"`
-	NextCursor string        `json:"next_cursor,omitempty"`
-}
-
-type summaryJSON struct {
-	ID          string       `json:"id"`
-	Supplier    string       `json:"supplier"`
-	Customer    string       `json:"customer"`
-	Kind        string       `json:"kind"`
-	Title       string       `json:"title"`
-	State       domain.State `json:"state"`
-	Deliveries  int          `json:"deliveries"`
-	Returns     int          `json:"returns"`
-	Escalations int          `json:"escalations"`
-	RequestedAt time.Time    `json:"requested_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
-	Position    uint64       `json:"position"`
+	Handoffs   []handoffindex.Summary `json:"handoffs"`
+	NextCursor string                 `json:"next_cursor,omitempty"`
 }

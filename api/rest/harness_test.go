@@ -22,6 +22,7 @@ import (
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
 	"github.com/cadena-project/cadena/api/rest"
+	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/catalog"
 	"github.com/cadena-project/cadena/projections/handoffindex"
@@ -73,10 +74,14 @@ type harness struct {
 // fixed so that two answers about the same state are byte for byte equal.
 var now = time.Now().Add(time.Minute).UTC()
 
+// testPolicy is the policy of the test organisation: satisfaction from two
+// ratings, the other fields at their defaults.
+var testPolicy = domain.Policy{AnonymityMin: 2}.WithDefaults()
+
 func newHarness(t *testing.T, opts ...func(*rest.Config)) *harness {
 	t.Helper()
 	store := newStore(t)
-	pairs := pairstats.New(pairstats.Options{AnonymityMin: 2})
+	pairs := pairstats.New(pairstats.Options{Policy: testPolicy})
 	cat, index := catalog.New(), handoffindex.New()
 	runner := projections.NewRunner(store, nil, pairs, cat, index)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -98,6 +103,7 @@ func newHarness(t *testing.T, opts ...func(*rest.Config)) *harness {
 		Figures:         pairs,
 		Catalog:         cat,
 		Handoffs:        index,
+		Policy:          testPolicy,
 		Progress:        h.progress,
 		Tokens:          testTokens(t),
 		Logger:          slog.New(slog.NewJSONHandler(h.logs, nil)),

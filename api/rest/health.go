@@ -1,8 +1,10 @@
 package rest
 
 import (
+	"crypto/subtle"
 	_ "embed"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -31,6 +33,15 @@ func (s *Server) readyz(c echo.Context) error {
 func (s *Server) metrics(c echo.Context) error {
 	if s.cfg.MetricsHandler == nil {
 		return echo.ErrNotFound
+	}
+	if want := s.cfg.MetricsToken; want != "" {
+		scheme, got, ok := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return errUnauthenticated
+		}
+		if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(want)) != 1 {
+			return errUnknownToken
+		}
 	}
 	s.cfg.MetricsHandler.ServeHTTP(c.Response(), c.Request())
 	return nil

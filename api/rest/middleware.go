@@ -125,6 +125,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return errUnknownToken
 		}
 		c.Set(keyActor, a)
+		if err := s.limiter.allow(a.Name, time.Now()); err != nil {
+			return err
+		}
 		// What a token may read is nobody else's: keep it out of caches.
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return next(c)
@@ -138,11 +141,13 @@ func actorOf(c echo.Context) api.Actor {
 	return a
 }
 
-// adminOnly lets only admins through.
-func adminOnly(next echo.HandlerFunc) echo.HandlerFunc {
+// mayManageDepartments refuses, before the body is read, an actor the
+// application layer would refuse (api.Actor.MayManageDepartments), so a
+// non-admin learns nothing from how a body is checked.
+func mayManageDepartments(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if a := actorOf(c); !a.IsAdmin() {
-			return fmt.Errorf("%w: only an admin may manage departments (%s %q)", api.ErrForbidden, a.Role, a.Name)
+		if err := actorOf(c).MayManageDepartments(); err != nil {
+			return err
 		}
 		return next(c)
 	}

@@ -42,6 +42,8 @@ type requestError struct {
 	field  string
 	detail string
 	line   int
+	// retryAfter, when set, is the Retry-After header of the answer.
+	retryAfter string
 }
 
 func (e *requestError) Error() string { return e.detail }
@@ -55,6 +57,8 @@ var (
 		detail: "a bearer token is required: Authorization: Bearer <token>"}
 	errUnknownToken = &requestError{status: http.StatusUnauthorized, slug: "unauthenticated",
 		detail: "the bearer token is not known"}
+	errBodyTimeout = &requestError{status: http.StatusRequestTimeout, slug: "timeout",
+		detail: "the request body did not arrive within the server's read timeout"}
 	errNotReady = &requestError{status: http.StatusServiceUnavailable, slug: "not-ready",
 		detail: "the read models have not caught up with the event log yet"}
 )
@@ -134,6 +138,9 @@ func (s *Server) writeError(err error, c echo.Context) {
 		return
 	}
 	h := c.Response().Header()
+	if re := (*requestError)(nil); errors.As(err, &re) && re.retryAfter != "" {
+		h.Set("Retry-After", re.retryAfter)
+	}
 	switch pr.Status {
 	case http.StatusUnauthorized:
 		h.Set("WWW-Authenticate", `Bearer realm="cadena"`)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
+	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
 )
 
@@ -58,6 +59,11 @@ type Config struct {
 	Figures  Figures
 	Catalog  Catalog
 	Handoffs HandoffIndex
+	// Policy is the organisation's policy, the same value the read models
+	// are given: the default min_volume of the hotspots, and what
+	// GET /api/v1/me tells the web page. Zero fields take their defaults
+	// (domain.Policy.WithDefaults).
+	Policy domain.Policy
 	// Progress is nil when reads need not wait (every read is then ready).
 	Progress Progress
 	Tokens   TokenLookup
@@ -73,6 +79,14 @@ type Config struct {
 	Observe func(route, method string, status int, d time.Duration)
 	// MetricsHandler serves /metrics, unauthenticated; nil answers 404.
 	MetricsHandler http.Handler
+	// RateLimit is how many API requests a second each token may send on
+	// average, in bursts of up to RateBurst; 0 is no limit. Only
+	// authenticated routes count: /healthz, /readyz, /metrics, the
+	// document and the page are never limited.
+	RateLimit float64
+	RateBurst int
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
 	// Web serves the web page at / and its files under /assets/,
 	// unauthenticated (the page holds no data; its script calls the API
 	// with the token the user gives it); nil serves no page.
@@ -81,9 +95,10 @@ type Config struct {
 
 // Server serves the API.
 type Server struct {
-	cfg  Config
-	log  *slog.Logger
-	echo *echo.Echo
+	cfg     Config
+	log     *slog.Logger
+	echo    *echo.Echo
+	limiter *limiter // nil: no rate limit
 }
 
 // New returns a Server with its routes.
@@ -91,6 +106,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	cfg.Policy = cfg.Policy.WithDefaults()
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -100,7 +116,7 @@ func New(cfg Config) *Server {
 	if cfg.MinPositionWait <= 0 {
 		cfg.MinPositionWait = 5 * time.Second
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, echo: echo.New()}
+	s := &Server{cfg: cfg, log: cfg.Logger, echo: echo.New(), limiter: newLimiter(cfg.RateLimit, cfg.RateBurst)}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.Logger.SetOutput(io.Discard)
@@ -133,7 +149,7 @@ func (s *Server) routes() {
 	v1 := e.Group("/api/v1")
 	read := []echo.MiddlewareFunc{s.authenticate, s.awaitPosition}
 	write := []echo.MiddlewareFunc{s.authenticate, s.guardWrite}
-	admin := []echo.MiddlewareFunc{s.authenticate, adminOnly, s.guardWrite}
+	admin := []echo.MiddlewareFunc{s.authenticate, mayManageDepartments, s.guardWrite}
 
 	v1.GET("/departments", s.listDepartments, read...)
 	v1.GET("/departments/:id", s.getDepartment, read...)
@@ -146,8 +162,10 @@ func (s *Server) routes() {
 	v1.GET("/handoffs", s.listHandoffs, read...)
 	v1.POST("/handoffs", s.requestHandoff, write...)
 	v1.GET("/handoffs/:id", s.getHandoff, read...)
-	for _, name := range commandNames {
-		v1.POST("/handoffs/:id/"+name, s.handoffCommand(name), write...)
+	for _, spec := range domain.Commands() {
+		if spec.Name != domain.Request { // POST /handoffs above, with its own body
+			v1.POST("/handoffs/:id/"+spec.RouteName(), s.handoffCommand(spec), write...)
+		}
 	}
 
 	s.calendarRoutes(v1, read)
@@ -157,4 +175,6 @@ func (s *Server) routes() {
 	v1.GET("/hotspots", s.listHotspots, read...)
 	v1.GET("/departments/:id/scorecard", s.getScorecard, read...)
 	v1.GET("/chain", s.getChain, read...)
+
+	v1.GET("/me", s.getMe, read...)
 }

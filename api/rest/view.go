@@ -8,8 +8,9 @@ import (
 	"github.com/cadena-project/cadena/domain"
 )
 
-// handoffJSON is a hand-off as the API shows it. Rating is left out for
-// actors that may not see individual ratings.
+// handoffJSON is a hand-off as the API shows it. Rating is left out when
+// the application layer left it out (for actors that may not see
+// individual ratings).
 type handoffJSON struct {
 	ID               string              `json:"id"`
 	Supplier         string              `json:"supplier"`
@@ -62,32 +63,31 @@ type timelineEntryJSON struct {
 }
 
 // handoffOf shows a hand-off as a command left it, as of now.
-func (s *Server) handoffOf(a api.Actor, res api.HandoffResult) handoffJSON {
+func (s *Server) handoffOf(res api.HandoffResult) handoffJSON {
 	h := res.Handoff
 	now := s.cfg.Now().UTC()
 	if now.Before(h.LastAt) {
 		now = h.LastAt // recorded a little in the future
 	}
-	out := handoffBase(a, h, now, h.SupplierOwned(res.Clock, now))
+	out := handoffBase(h, now, h.SupplierOwned(res.Clock, now))
 	out.Position = res.Position
 	out.DueAt, out.RespondDueAt = dueOf(h, res.Clock)
 	return out
 }
 
-func (s *Server) viewOf(a api.Actor, v api.HandoffView) handoffJSON {
-	out := handoffBase(a, v.Handoff, v.AsOf.UTC(), v.SupplierOwned)
+func (s *Server) viewOf(v api.HandoffView) handoffJSON {
+	out := handoffBase(v.Handoff, v.AsOf.UTC(), v.SupplierOwned)
 	out.Position = v.Position
 	out.DueAt, out.RespondDueAt = timePtr(v.DueAt), timePtr(v.RespondDueAt)
-	showRatings := a.CanSeeRatings(v.Handoff.Customer)
 	out.Timeline = make([]timelineEntryJSON, len(v.Timeline))
 	for i, e := range v.Timeline {
 		out.Timeline[i] = timelineEntryJSON{Type: e.Type, Version: e.Version, Position: e.Position,
-			OccurredAt: e.OccurredAt.UTC(), RecordedAt: e.RecordedAt.UTC(), Actor: e.Actor, Data: eventData(e.Event, showRatings)}
+			OccurredAt: e.OccurredAt.UTC(), RecordedAt: e.RecordedAt.UTC(), Actor: e.Actor, Data: eventData(e.Event, v.RatingsShown)}
 	}
 	return out
 }
 
-func handoffBase(a api.Actor, h domain.Handoff, asOf time.Time, owned time.Duration) handoffJSON {
+func handoffBase(h domain.Handoff, asOf time.Time, owned time.Duration) handoffJSON {
 	out := handoffJSON{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer, Kind: h.Kind, Title: h.Title,
 		State: h.State, RequestedAt: h.RequestedAt.UTC(), FirstResponseAt: timePtr(h.FirstResponseAt),
 		LatestDeliveryAt: timePtr(h.LatestDeliveryAt), Deliveries: h.Deliveries, Returns: h.Returns,
@@ -96,7 +96,7 @@ func handoffBase(a api.Actor, h domain.Handoff, asOf time.Time, owned time.Durat
 	if t := h.Agreement; t != nil {
 		out.Agreement = &termsJSON{Version: t.Version, Kind: t.Kind, ResolveWithinS: t.ResolveWithinS, RespondWithinS: t.RespondWithinS, Calendar: t.Calendar}
 	}
-	if r := h.Rating; r != nil && a.CanSeeRatings(h.Customer) {
+	if r := h.Rating; r != nil {
 		out.Rating = &ratingJSON{Delivery: r.Delivery, Score: r.Score, Comment: r.Comment, RatedAt: r.At.UTC()}
 	}
 	return out

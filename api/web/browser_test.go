@@ -16,10 +16,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/api/web"
 )
 
-const fakeToken = "test+token/1"
+// The fake API knows two tokens: an admin's, and a finance member's
+// (GET /api/v1/me tells them apart; every other answer is the same).
+const (
+	fakeToken       = "test+token/1"
+	fakeMemberToken = "test+member/1"
+)
 
 // fakeAPI serves the embedded page and canned JSON for the endpoints the
 // page calls, refusing requests without the bearer token. It records the
@@ -64,13 +72,23 @@ func (f *fakeAPI) rate(w http.ResponseWriter, r *http.Request) {
 func newFakeAPI(t *testing.T) *fakeAPI {
 	t.Helper()
 	f := &fakeAPI{}
-	canned := func(file string) http.HandlerFunc {
+	// canned answers file, or memberFile (when given) to the member's token.
+	canned := func(file string, memberFile ...string) http.HandlerFunc {
 		body, err := os.ReadFile(filepath.Join("testdata", file))
-		if err != nil {
-			t.Fatal(err)
+		require.NoError(t, err)
+		memberBody := body
+		if len(memberFile) > 0 {
+			memberBody, err = os.ReadFile(filepath.Join("testdata", memberFile[0]))
+			require.NoError(t, err)
 		}
 		return func(w http.ResponseWriter, r *http.Request) {
-			if r.Header.Get("Authorization") != "Bearer "+fakeToken {
+			auth := r.Header.Get("Authorization")
+			if auth == "Bearer "+fakeMemberToken {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write(memberBody)
+				return
+			}
+			if auth != "Bearer "+fakeToken {
 				w.Header().Set("Content-Type", "application/problem+json")
 				w.WriteHeader(http.StatusUnauthorized)
 				fmt.Fprint(w, `{"type":"urn:cadena:problem:unauthorized","title":"Unauthorized","status":401,"detail":"missing or unknown bearer token"}`)
@@ -110,6 +128,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 		_, _ = w.Write(body)
 	})
 	mux.HandleFunc("POST /api/v1/handoffs/{id}/rating", f.rate)
+	mux.Handle("GET /api/v1/me", canned("me.json", "me-member.json"))
 	mux.Handle("GET /api/v1/departments", canned("departments.json"))
 	mux.Handle("GET /api/v1/hotspots", canned("hotspots.json"))
 	mux.Handle("GET /api/v1/chain", canned("chain.json"))
@@ -186,7 +205,9 @@ func TestBrowserHotspots(t *testing.T) {
 		`<span class="bar-num">12.0</span>`,
 		"SLA breaches",
 		`title="SLA breaches 36.2 + Rework 14.5 + Dissatisfaction 14.5 + Escalations 7.2"`,
-		"hidden (&lt;5&nbsp;ratings)",
+		"hidden (&lt;4&nbsp;ratings)", // the anonymity minimum of me.json's policy
+		`title="Share of ratings of 4 or 5; hidden below 4 ratings"`,
+		`(at least <span id="hotspots-min-volume">3</span> hand-offs requested)`,
 		"no ratings",
 		"80.0%",  // CSAT of it -> people
 		"58.3%",  // SLA compliance of legal -> sales
@@ -197,41 +218,31 @@ func TestBrowserHotspots(t *testing.T) {
 		"50 s",   // p90 of procurement -> finance
 		`<a href="#/hotspots" data-view="hotspots" aria-current="page">`,
 	} {
-		if !strings.Contains(dom, want) {
-			t.Errorf("hotspots page lacks %q", want)
-		}
+		assert.Contains(t, dom, want, "hotspots page")
 	}
-	if n := strings.Count(dom, `<tr class="pair">`); n != 4 {
-		t.Errorf("hotspots page has %d pair rows, want 4", n)
-	}
-	if i, j := strings.Index(dom, "72.4"), strings.Index(dom, "12.0"); i < 0 || j < 0 || i > j {
-		t.Errorf("rows out of the API's order")
-	}
-	if strings.Contains(dom, `id="signin" class="card narrow" aria-labelledby="signin-h">`) && !strings.Contains(dom, `id="app" hidden`) {
-		// Both visible would be a bug; the sign-in must be hidden.
-		t.Errorf("sign-in form shown while signed in")
-	}
+	assert.Equal(t, 4, strings.Count(dom, `<tr class="pair">`), "pair rows")
+	i, j := strings.Index(dom, "72.4"), strings.Index(dom, "12.0")
+	assert.True(t, i >= 0 && j >= 0 && i < j, "rows out of the API's order")
+	// Both visible would be a bug; the sign-in must be hidden.
+	assert.False(t, strings.Contains(dom, `id="signin" class="card narrow" aria-labelledby="signin-h">`) && !strings.Contains(dom, `id="app" hidden`),
+		"sign-in form shown while signed in")
 
 	var hotspots string
 	for _, u := range api.requests() {
-		if strings.Contains(u, "token") || strings.Contains(u, "test+token") {
-			t.Errorf("the token reached the server in a URL: %s", u)
-		}
+		assert.NotContains(t, u, "token", "the token reached the server in a URL")
+		assert.NotContains(t, u, "test+token", "the token reached the server in a URL")
 		if strings.HasPrefix(u, "/api/v1/hotspots?") {
 			hotspots = u
 		}
 	}
-	for _, want := range []string{"limit=20", "min_volume=5"} {
-		if !strings.Contains(hotspots, want) {
-			t.Errorf("hotspots request %q lacks %s", hotspots, want)
-		}
-	}
-	// The window: 30 whole days ending today, as dates, to exclusive.
+	// The minimum volume is the policy's, from GET /api/v1/me.
+	assert.Contains(t, hotspots, "limit=20")
+	assert.Contains(t, hotspots, "min_volume=3")
+	// The window: 30 whole days ending today (me.json's time zone is UTC),
+	// as dates, to exclusive.
 	today := time.Now().UTC()
-	wantWindow := fmt.Sprintf("from=%s", today.AddDate(0, 0, -30).Format(time.DateOnly))
-	if !strings.Contains(hotspots, wantWindow) || !strings.Contains(hotspots, "to="+today.AddDate(0, 0, 1).Format(time.DateOnly)) {
-		t.Errorf("hotspots request %q: want the window from %s to tomorrow", hotspots, wantWindow)
-	}
+	assert.Contains(t, hotspots, "from="+today.AddDate(0, 0, -30).Format(time.DateOnly))
+	assert.Contains(t, hotspots, "to="+today.AddDate(0, 0, 1).Format(time.DateOnly))
 }
 
 func TestBrowserChain(t *testing.T) {
@@ -259,6 +270,28 @@ func TestBrowserChain(t *testing.T) {
 			t.Errorf("chain lacks %q", want)
 		}
 	}
+}
+
+// The page knows who is signed in (GET /api/v1/me): it greets the token by
+// name and opens the scorecard and the ratings on the member's department,
+// while an admin, who has none, is asked to choose.
+func TestBrowserKnowsWhoIsSignedIn(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&view=scorecard")
+	assert.Contains(t, dom, `<span id="whoami" class="whoami">Signed in as finance-team (member, Finance)</span>`)
+	assert.Contains(t, dom, "As supplier: work Finance delivers")
+	assert.Contains(t, api.requests(), "/api/v1/departments/finance/scorecard?from="+
+		time.Now().UTC().AddDate(0, 0, -30).Format(time.DateOnly)+"&to="+time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly))
+
+	dom = dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&view=handoffs")
+	assert.NotContains(t, dom, "Choose your department", "the member is asked for the department the token names")
+	assert.Contains(t, api.requests(), "/api/v1/handoffs?customer=finance&state=delivered&limit=12",
+		"the member's deliveries are listed without a choice")
+
+	dom = dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&view=handoffs")
+	assert.Contains(t, dom, `<span id="whoami" class="whoami">Signed in as ops (admin)</span>`)
+	assert.Contains(t, dom, `<option value="" disabled="" selected="">Choose your department</option>`)
 }
 
 func TestBrowserWithoutToken(t *testing.T) {

@@ -71,7 +71,7 @@ func writeTokensFile(t testing.TB, path string) e2eTokens {
 // loopback port.
 func e2eConfig(dir string) serveConfig {
 	return serveConfig{data: dir, addr: "127.0.0.1:0", tokens: filepath.Join(dir, "tokens.json"),
-		timezone: "UTC", anonymityMin: 1, logLevel: "warn"}
+		timezone: "UTC", anonymityMin: 1, minVolume: 5, logLevel: "warn"}
 }
 
 // testServer is the real server, run in-process by serve.

@@ -38,6 +38,7 @@ var commands = []command{
 	{"bench", "measure the bolt event store on this machine", runBench},
 	{"import", "import hand-offs from a process-mining log (CSV or XES)", runImport},
 	{"calendar", "import holidays into a calendar ('cadena calendar import --server URL --token-file F --calendar ID FILE.ics')", runCalendar},
+	{"version", "print the version and VCS revision of this build (also 'cadena --version')", runVersion},
 }
 
 func main() {
@@ -55,6 +56,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name, args := args[0], args[1:]
+	if name == "--version" || name == "-version" {
+		name = "version"
+	}
 	if name == "help" || name == "-h" || name == "-help" || name == "--help" {
 		return help(ctx, args, stdout, stderr)
 	}

@@ -30,6 +30,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/cmd/cadena/internal/demo"
 )
 
@@ -60,11 +63,17 @@ func TestPrometheusScrapesCadenaAndEvaluatesDashboardsAndAlerts(t *testing.T) {
 	}
 	deployDir := filepath.Join(root, "deploy")
 
-	// cadena on demo data, with live activity every 200ms.
-	base, adminToken := startDemoServer(t, deadline)
+	// cadena on demo data, with live activity every 200ms, and /metrics
+	// behind the token deploy/ gives both cadena and Prometheus.
+	metricsTokenFile := filepath.Join(deployDir, "prometheus", "metrics-token")
+	metricsToken, err := os.ReadFile(metricsTokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, adminToken := startDemoServer(t, deadline, metricsTokenFile)
 
 	t.Run("promtool check metrics", func(t *testing.T) {
-		body := httpGet(t, base+"/metrics")
+		body := httpGet(t, base+"/metrics", strings.TrimSpace(string(metricsToken)))
 		promtool(t, root, body, "check", "metrics")
 	})
 	t.Run("promtool check and test rules", func(t *testing.T) {
@@ -92,6 +101,9 @@ func TestPrometheusScrapesCadenaAndEvaluatesDashboardsAndAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(confDir, "alerts.yml"), rules, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(confDir, "metrics-token"), metricsToken, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("promtool check config", func(t *testing.T) {
@@ -247,39 +259,33 @@ func TestRewritePrometheusConfig(t *testing.T) {
 // startDemoServer seeds the demo organisation, serves it on a free loopback
 // port until the test ends, and records live activity against it. It
 // returns the base URL and the admin token.
-func startDemoServer(t *testing.T, deadline time.Time) (baseURL, adminToken string) {
+func startDemoServer(t *testing.T, deadline time.Time, metricsTokenFile string) (baseURL, adminToken string) {
 	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	if _, err := seedDemo(ctx, dir, 1); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
+	t.Cleanup(cancel)
+	_, err := seedDemo(ctx, dir, 1)
+	require.NoError(t, err)
 	tokensPath := filepath.Join(dir, "tokens.json")
 	tokens, err := writeDemoTokens(tokensPath)
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cfg := serveConfig{data: dir, addr: "127.0.0.1:0", tokens: tokensPath, timezone: "UTC",
-		anonymityMin: 5, logLevel: "warn"}
+		anonymityMin: 5, minVolume: 5, logLevel: "warn", guard: guards{metricsTokenFile: metricsTokenFile}}
 	var logs syncBuffer
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, cfg, io.Discard, &logs, func(u string) { ready <- u }) }()
 	t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("cadena: %v", err)
-		}
+		assert.NoError(t, <-done, "cadena")
 	})
 	select {
 	case baseURL = <-ready:
 	case err := <-done:
 		done <- err
-		t.Fatalf("cadena stopped before it was ready: %v\n%s", err, logs.String())
+		require.FailNow(t, "cadena stopped before it was ready", "%v\n%s", err, logs.String())
 	case <-time.After(time.Until(deadline)):
-		t.Fatalf("cadena not ready in time\n%s", logs.String())
+		require.FailNow(t, "cadena not ready in time", logs.String())
 	}
 	go demo.Live(ctx, baseURL, tokens[0], 200*time.Millisecond, 1)
 	return baseURL, tokens[0]
@@ -319,9 +325,14 @@ func apiPost(t *testing.T, u, token string, body []byte) *http.Response {
 	return resp
 }
 
-func httpGet(t *testing.T, u string) []byte {
+func httpGet(t *testing.T, u, token string) []byte {
 	t.Helper()
-	resp, err := http.Get(u)
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/cadena-project/cadena/api/metrics"
 	"github.com/cadena-project/cadena/api/rest"
 	"github.com/cadena-project/cadena/api/web"
+	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/catalog"
@@ -34,13 +35,17 @@ type serveConfig struct {
 	tokens       string
 	timezone     string
 	anonymityMin int
+	minVolume    int
 	topPairs     int
 	logLevel     string
+	guard        guards
 }
 
 func (c *serveConfig) flags(fs interface {
 	StringVar(*string, string, string, string)
 	IntVar(*int, string, int, string)
+	DurationVar(*time.Duration, string, time.Duration, string)
+	Float64Var(*float64, string, float64, string)
 }) {
 	fs.StringVar(&c.data, "data", "", "directory of the embedded event store (created if missing)")
 	fs.StringVar(&c.store, "store", "", "use a KurrentDB / EventStoreDB cluster instead: esdb://host:2113?tls=false")
@@ -48,8 +53,10 @@ func (c *serveConfig) flags(fs interface {
 	fs.StringVar(&c.tokens, "tokens", "", "tokens file (JSON; see 'cadena token new')")
 	fs.StringVar(&c.timezone, "timezone", "UTC", "the organisation's time zone: figures are for whole days in it")
 	fs.IntVar(&c.anonymityMin, "anonymity-min", 5, "fewest ratings a pair needs before its satisfaction figures are shown")
+	fs.IntVar(&c.minVolume, "min-volume", 5, "fewest hand-offs requested in the window for a pair to be a hotspot (the default of ?min_volume=)")
 	fs.IntVar(&c.topPairs, "metrics-top-pairs", 0, "export only the N busiest pairs to Prometheus and fold the rest into _other (0: all)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	c.guard.flags(fs)
 }
 
 // runServe handles "cadena serve".
@@ -84,29 +91,34 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 	if err != nil {
 		return nil, err
 	}
-	loc, err := time.LoadLocation(cfg.timezone)
+	policy, err := cfg.policy()
 	if err != nil {
-		return nil, fmt.Errorf("--timezone %q: %w", cfg.timezone, err)
+		return nil, err
 	}
 	tokens, err := auth.Load(cfg.tokens)
+	if err != nil {
+		return nil, err
+	}
+	metricsToken, err := cfg.guard.metricsToken()
 	if err != nil {
 		return nil, err
 	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(newBuildInfo(readBuildVersion()))
 	raw, err := openStore(ctx, cfg, logger, metrics.NewCommits(reg))
 	if err != nil {
 		return nil, err
 	}
 	store := metrics.NewStore(raw, reg)
 
-	pairs := pairstats.New(pairstats.Options{Location: loc, AnonymityMin: cfg.anonymityMin})
+	pairs := pairstats.New(pairstats.Options{Policy: policy})
 	cat := catalog.New()
 	index := handoffindex.New()
 	runner := projections.NewRunner(store, logger, pairs, cat, index)
 	metrics.RegisterProgress(reg, runner)
-	reg.MustRegister(metrics.NewBusiness(pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Now: time.Now}))
+	reg.MustRegister(metrics.NewBusiness(pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Policy: policy, Now: time.Now}))
 	httpMetrics := metrics.NewHTTP(reg)
 
 	svc := api.New(store, api.Options{})
@@ -115,14 +127,37 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 		Figures:        pairs,
 		Catalog:        cat,
 		Handoffs:       index,
+		Policy:         policy,
 		Progress:       readiness{runner, storeReady(raw)},
 		Tokens:         tokens,
 		Logger:         logger,
 		Observe:        httpMetrics.Observe,
 		MetricsHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}),
 		Web:            web.Handler(),
+		RateLimit:      cfg.guard.rateLimit,
+		RateBurst:      cfg.guard.rateBurst,
+		MetricsToken:   metricsToken,
 	})
 	return &app{logger: logger, store: raw, runner: runner, handler: srv.Handler()}, nil
+}
+
+// policy builds the organisation's policy from the flags, once: every
+// consumer (the read models, the metrics, the API and the page through it)
+// is given this one value.
+func (c serveConfig) policy() (domain.Policy, error) {
+	loc, err := time.LoadLocation(c.timezone)
+	if err != nil {
+		return domain.Policy{}, fmt.Errorf("--timezone %q: %w", c.timezone, err)
+	}
+	p := domain.Policy{AnonymityMin: c.anonymityMin, MinVolume: c.minVolume,
+		AtRiskRatio: domain.DefaultAtRiskRatio, Location: loc}
+	if c.anonymityMin < 1 {
+		return p, fmt.Errorf("--anonymity-min %d: want at least 1 rating", c.anonymityMin)
+	}
+	if c.minVolume < 1 {
+		return p, fmt.Errorf("--min-volume %d: want at least 1 hand-off", c.minVolume)
+	}
+	return p, p.Validate()
 }
 
 func (a *app) close() error { return a.store.Close() }
@@ -147,6 +182,7 @@ func (a *app) run(ctx context.Context, cfg serveConfig, ready func(baseURL strin
 		return fmt.Errorf("listening on %s: %w", cfg.addr, err)
 	}
 	httpSrv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
+	cfg.guard.apply(httpSrv)
 
 	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
 	runnerDone := make(chan error, 1)

@@ -7,11 +7,6 @@ import "github.com/cadena-project/cadena/domain"
 // definition the index has folded; a calendar's new definition moves the
 // deadlines of the hand-offs that count in it.
 
-// clock is what the index keeps of a hand-off to tell its deadline.
-type clock struct {
-	h domain.Handoff // title dropped
-}
-
 func (x *Index) calendar(h *domain.Handoff) domain.DeadlineCalendar {
 	if a := h.Agreement; a != nil && a.Calendar != "" {
 		if c, ok := x.cals[a.Calendar]; ok {
@@ -21,34 +16,22 @@ func (x *Index) calendar(h *domain.Handoff) domain.DeadlineCalendar {
 	return domain.WallClock{}
 }
 
-// track folds e into the clock of s and updates its deadline.
-func (x *Index) track(s *Summary, e domain.Event) {
-	if x.clocks == nil {
-		x.clocks = map[*Summary]*clock{}
-	}
-	c, ok := x.clocks[s]
-	if !ok {
-		c = &clock{}
-		x.clocks[s] = c
-	}
-	c.h = domain.EvolveHandoff(c.h, e)
-	c.h.Title = ""
-	if a := c.h.Agreement; a != nil {
+// withDue returns the summary of e with its deadline and calendar; the
+// caller holds the lock.
+func (x *Index) withDue(e *entry) Summary {
+	s := e.summary()
+	if a := e.h.Agreement; a != nil {
 		s.Calendar = a.Calendar
 	}
-	x.due(s, c)
-}
-
-func (x *Index) due(s *Summary, c *clock) {
-	s.DueAt = nil
-	if t, ok := c.h.ResolveDueAt(x.calendar(&c.h)); ok {
+	if t, ok := e.h.ResolveDueAt(x.calendar(&e.h)); ok {
 		t = t.UTC()
 		s.DueAt = &t
 	}
+	return s
 }
 
-// setCalendar compiles a calendar's new definition and moves the deadlines
-// that count in it.
+// setCalendar compiles a calendar's new definition; the caller holds the
+// lock.
 func (x *Index) setCalendar(e domain.CalendarSet) {
 	cal, err := domain.CompileCalendar(e.CalendarSpec)
 	if err != nil {
@@ -58,9 +41,4 @@ func (x *Index) setCalendar(e domain.CalendarSet) {
 		x.cals = map[string]*domain.WorkCalendar{}
 	}
 	x.cals[e.CalendarID] = cal
-	for s, c := range x.clocks {
-		if s.Calendar == e.CalendarID && c.h.ClockRunning() {
-			x.due(s, c)
-		}
-	}
 }

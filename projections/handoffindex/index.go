@@ -5,7 +5,6 @@ package handoffindex
 
 import (
 	"errors"
-	"strconv"
 	"sync"
 	"time"
 
@@ -26,7 +25,9 @@ type Summary struct {
 	Deliveries  int          `json:"deliveries"`
 	Returns     int          `json:"returns"`
 	RequestedAt time.Time    `json:"requested_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
+	// UpdatedAt is the business time of the latest event other than a
+	// rating.
+	UpdatedAt time.Time `json:"updated_at"`
 	// DueAt is when supplier-owned time reaches the resolve target if the
 	// clock keeps running (see domain.Handoff.ResolveDueAt); nil when it
 	// does not run or there is no agreement.
@@ -52,7 +53,8 @@ type Filter struct {
 	Cursor string
 }
 
-// ErrBadCursor is returned for a cursor List did not produce.
+// ErrBadCursor is returned for a cursor List did not produce: anything but
+// a next-page cursor it gave out, on this process or another.
 var ErrBadCursor = errors.New("invalid cursor")
 
 // Page limits.
@@ -61,18 +63,36 @@ const (
 	MaxLimit     = 500
 )
 
-// Index folds hand-off events into summaries. Safe for concurrent use.
+// Index folds hand-off events with domain.EvolveHandoff and lists the
+// summaries of the states. Safe for concurrent use.
 type Index struct {
 	mu       sync.RWMutex
 	position uint64
-	order    []*Summary // by request position, oldest first
-	byID     map[string]*Summary
-	clocks   map[*Summary]*clock
-	cals     map[string]*domain.WorkCalendar
+	order    []*entry // by request position, oldest first
+	byID     map[string]*entry
+	cals     map[string]*domain.WorkCalendar // by calendar ID: the latest definition
+}
+
+// entry is one hand-off: its state, folded by the domain, and the position
+// of its request.
+type entry struct {
+	h        domain.Handoff
+	position uint64
+	// updatedAt is the business time of the latest event but ratings: the
+	// list is read by both sides, and a rating must not move it, or the
+	// supplier would see when it was given.
+	updatedAt time.Time
+}
+
+func (e *entry) summary() Summary {
+	h := &e.h
+	return Summary{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer, Kind: h.Kind, Title: h.Title,
+		State: h.State, Escalations: h.Escalations, Deliveries: h.Deliveries, Returns: h.Returns,
+		RequestedAt: h.RequestedAt, UpdatedAt: e.updatedAt, Position: e.position}
 }
 
 // New returns an empty index.
-func New() *Index { return &Index{byID: map[string]*Summary{}} }
+func New() *Index { return &Index{byID: map[string]*entry{}} }
 
 var _ projections.Handler = (*Index)(nil)
 
@@ -88,39 +108,22 @@ func (x *Index) Apply(env projections.Envelope) {
 		x.setCalendar(e)
 		return
 	}
-	if e, ok := env.Event.(domain.HandoffRequested); ok {
-		s := &Summary{ID: e.HandoffID, Supplier: e.Supplier, Customer: e.Customer, Kind: e.Kind, Title: e.Title,
-			State: domain.StateRequested, RequestedAt: e.At, UpdatedAt: e.At, Position: env.Position}
-		x.order = append(x.order, s)
-		x.byID[e.HandoffID] = s
-		x.track(s, e)
-		return
-	}
 	id, ok := domain.HandoffOf(env.Event)
 	if !ok {
 		return
 	}
-	s, found := x.byID[id]
-	if !found {
-		return
+	e, found := x.byID[id]
+	if _, opens := env.Event.(domain.HandoffRequested); opens {
+		e = &entry{position: env.Position}
+		x.order = append(x.order, e)
+		x.byID[id] = e
+	} else if !found {
+		return // its request was never seen
 	}
-	s.UpdatedAt = env.Event.OccurredAt()
-	x.track(s, env.Event)
-	switch e := env.Event.(type) {
-	case domain.HandoffAccepted, domain.HandoffResumed:
-		s.State = domain.StateAccepted
-	case domain.HandoffPaused:
-		s.State = domain.StatePaused
-	case domain.HandoffDelivered:
-		s.State = domain.StateDelivered
-		s.Deliveries = e.Delivery
-	case domain.HandoffReturned:
-		s.State = domain.StateReturned
-		s.Returns++
-	case domain.HandoffEscalated:
-		s.Escalations++
-	case domain.HandoffCancelled:
-		s.State = domain.StateCancelled
+	e.h = domain.EvolveHandoff(e.h, env.Event)
+	e.h.Rating = nil // a summary never shows ratings or comments: keep none
+	if _, rated := env.Event.(domain.HandoffRated); !rated {
+		e.updatedAt = domain.OccurredAt(env.Event)
 	}
 }
 
@@ -128,11 +131,11 @@ func (x *Index) Apply(env projections.Envelope) {
 func (x *Index) Get(id string) (Summary, bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	s, ok := x.byID[id]
+	e, ok := x.byID[id]
 	if !ok {
 		return Summary{}, false
 	}
-	return *s, true
+	return x.withDue(e), true
 }
 
 // List returns one page of hand-offs that match f, newest request first,
@@ -145,9 +148,9 @@ func (x *Index) List(f Filter) ([]Summary, string, error) {
 	limit = min(limit, MaxLimit)
 	before := uint64(0) // 0: from the newest
 	if f.Cursor != "" {
-		n, err := strconv.ParseUint(f.Cursor, 36, 64)
-		if err != nil || n == 0 {
-			return nil, "", ErrBadCursor
+		n, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
 		}
 		before = n
 	}
@@ -155,24 +158,24 @@ func (x *Index) List(f Filter) ([]Summary, string, error) {
 	defer x.mu.RUnlock()
 	out := make([]Summary, 0, min(limit, len(x.order)))
 	for i := len(x.order) - 1; i >= 0; i-- {
-		s := x.order[i]
-		if before != 0 && s.Position >= before {
+		e := x.order[i]
+		if before != 0 && e.position >= before {
 			continue
 		}
-		if !f.matches(s) {
+		if !f.matches(&e.h) {
 			continue
 		}
 		if len(out) == limit {
-			return out, strconv.FormatUint(out[len(out)-1].Position, 36), nil
+			return out, encodeCursor(out[len(out)-1].Position), nil
 		}
-		out = append(out, *s)
+		out = append(out, x.withDue(e))
 	}
 	return out, "", nil
 }
 
-func (f Filter) matches(s *Summary) bool {
-	return (f.Supplier == "" || s.Supplier == f.Supplier) &&
-		(f.Customer == "" || s.Customer == f.Customer) &&
-		(f.State == "" || s.State == f.State) &&
-		(f.Involving == "" || s.Supplier == f.Involving || s.Customer == f.Involving)
+func (f Filter) matches(h *domain.Handoff) bool {
+	return (f.Supplier == "" || h.Supplier == f.Supplier) &&
+		(f.Customer == "" || h.Customer == f.Customer) &&
+		(f.State == "" || h.State == f.State) &&
+		(f.Involving == "" || h.Supplier == f.Involving || h.Customer == f.Involving)
 }

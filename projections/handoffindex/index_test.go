@@ -1,10 +1,12 @@
 package handoffindex_test
 
 import (
-	"errors"
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
@@ -38,14 +40,14 @@ func TestIndexStatesFiltersAndPages(t *testing.T) {
 	f.apply(domain.HandoffCancelled{HandoffID: "h6", At: at.Add(2 * time.Hour)})
 	f.apply(domain.HandoffPaused{HandoffID: "h1", At: at.Add(time.Hour)})
 
-	h3, _ := f.x.Get("h3")
-	if h3.State != domain.StateDelivered || h3.Deliveries != 2 || h3.Returns != 1 || !h3.UpdatedAt.Equal(at.Add(4*time.Hour)) {
-		t.Fatalf("h3 = %+v", h3)
-	}
+	h3, ok := f.x.Get("h3")
+	require.True(t, ok)
+	assert.Equal(t, handoffindex.Summary{ID: "h3", Supplier: "it", Customer: "finance", Kind: "k", Title: "t",
+		State: domain.StateDelivered, Deliveries: 2, Returns: 1, RequestedAt: at, UpdatedAt: at.Add(3 * time.Hour), Position: 4}, h3,
+		"the rating at 4h does not move updated_at: the supplier reads the list too")
 	h6, _ := f.x.Get("h6")
-	if h6.State != domain.StateCancelled || h6.Escalations != 1 {
-		t.Fatalf("h6 = %+v", h6)
-	}
+	assert.Equal(t, domain.StateCancelled, h6.State)
+	assert.Equal(t, 1, h6.Escalations)
 
 	ids := func(ss []handoffindex.Summary) []string {
 		var out []string
@@ -66,29 +68,82 @@ func TestIndexStatesFiltersAndPages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, next, err := f.x.List(tt.f)
-		if err != nil || fmt.Sprint(ids(got)) != tt.want || next != "" {
-			t.Errorf("List(%+v) = %v %q %v, want %s", tt.f, ids(got), next, err, tt.want)
-		}
+		require.NoError(t, err, "List(%+v)", tt.f)
+		assert.Equal(t, tt.want, fmt.Sprint(ids(got)), "List(%+v)", tt.f)
+		assert.Empty(t, next, "List(%+v) has one page", tt.f)
 	}
 
 	// Page through everything, four at a time.
 	var all []string
 	cursor := ""
 	for page := 0; ; page++ {
+		require.Less(t, page, 4, "pages")
 		got, next, err := f.x.List(handoffindex.Filter{Limit: 4, Cursor: cursor})
-		if err != nil || page > 3 {
-			t.Fatalf("page %d: %v", page, err)
-		}
+		require.NoError(t, err, "page %d", page)
 		all = append(all, ids(got)...)
 		if next == "" {
 			break
 		}
 		cursor = next
 	}
-	if fmt.Sprint(all) != "[h8 h7 h6 h5 h4 h3 h2 h1 h0]" {
-		t.Fatalf("paged = %v", all)
+	assert.Equal(t, "[h8 h7 h6 h5 h4 h3 h2 h1 h0]", fmt.Sprint(all), "paged")
+	_, _, err := f.x.List(handoffindex.Filter{Cursor: "!!"})
+	assert.ErrorIs(t, err, handoffindex.ErrBadCursor)
+}
+
+// TestIndexFoldsTheDomain checks each summary against the state
+// domain.EvolveHandoff folds from the same events, through every command of
+// the lifecycle table, and that events of other aggregates, of hand-offs
+// never requested and at old positions change nothing.
+func TestIndexFoldsTheDomain(t *testing.T) {
+	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	events := []domain.Event{
+		domain.DepartmentRegistered{DepartmentID: "it", Name: "IT", At: at},
+		domain.HandoffRequested{HandoffID: "h1", Supplier: "it", Customer: "sales", Kind: "k", Title: "Laptop", At: at},
+		domain.HandoffAccepted{HandoffID: "h1", At: at.Add(1 * time.Hour)},
+		domain.HandoffPaused{HandoffID: "h1", Reason: "r", At: at.Add(2 * time.Hour)},
+		domain.HandoffAccepted{HandoffID: "ghost", At: at.Add(2 * time.Hour)},
+		domain.HandoffResumed{HandoffID: "h1", At: at.Add(3 * time.Hour)},
+		domain.HandoffEscalated{HandoffID: "h1", At: at.Add(4 * time.Hour)},
+		domain.HandoffDelivered{HandoffID: "h1", Delivery: 1, At: at.Add(5 * time.Hour)},
+		domain.HandoffReturned{HandoffID: "h1", Reason: "r", At: at.Add(6 * time.Hour)},
+		domain.HandoffDelivered{HandoffID: "h1", Delivery: 2, At: at.Add(7 * time.Hour)},
+		domain.HandoffRated{HandoffID: "h1", Delivery: 2, Score: 2, Comment: "secret", At: at.Add(8 * time.Hour)},
+		domain.HandoffRequested{HandoffID: "h2", Supplier: "it", Customer: "hr", Kind: "k", Title: "Badge", At: at.Add(9 * time.Hour)},
+		domain.HandoffCancelled{HandoffID: "h2", At: at.Add(10 * time.Hour)},
 	}
-	if _, _, err := f.x.List(handoffindex.Filter{Cursor: "!!"}); !errors.Is(err, handoffindex.ErrBadCursor) {
-		t.Fatalf("bad cursor: %v", err)
+	x := handoffindex.New()
+	states := map[string]domain.Handoff{}
+	requestedAt := map[string]uint64{}
+	updatedAt := map[string]time.Time{} // a rating does not move it
+	for i, e := range events {
+		pos := uint64(i + 1)
+		x.Apply(projections.Envelope{Position: pos, Event: e})
+		x.Apply(projections.Envelope{Position: pos, Event: domain.HandoffCancelled{HandoffID: "h1", At: at}}) // at the applied position: skipped
+		id, ok := domain.HandoffOf(e)
+		if !ok {
+			continue
+		}
+		if _, opens := e.(domain.HandoffRequested); opens {
+			requestedAt[id] = pos
+		}
+		if _, seen := requestedAt[id]; !seen {
+			continue
+		}
+		states[id] = domain.EvolveHandoff(states[id], e)
+		if _, rated := e.(domain.HandoffRated); !rated {
+			updatedAt[id] = domain.OccurredAt(e)
+		}
+		h := states[id]
+		got, ok := x.Get(id)
+		require.True(t, ok, "after %s", domain.EventType(e))
+		assert.Equal(t, handoffindex.Summary{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer, Kind: h.Kind, Title: h.Title,
+			State: h.State, Escalations: h.Escalations, Deliveries: h.Deliveries, Returns: h.Returns,
+			RequestedAt: h.RequestedAt, UpdatedAt: updatedAt[id], Position: requestedAt[id]}, got, "after %s", domain.EventType(e))
 	}
+	_, ok := x.Get("ghost")
+	assert.False(t, ok, "a hand-off whose request was never seen is not listed")
+	page, _, err := x.List(handoffindex.Filter{})
+	require.NoError(t, err)
+	assert.Len(t, page, 2)
 }

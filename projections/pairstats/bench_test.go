@@ -82,7 +82,7 @@ func BenchmarkFold(b *testing.B) {
 			start := time.Now()
 			n := 0
 			for b.Loop() {
-				m := New(Options{Location: loc})
+				m := New(Options{Policy: domain.Policy{Location: loc}})
 				for _, e := range envs {
 					m.Apply(e)
 				}

@@ -2,6 +2,7 @@ package pairstats_test
 
 import (
 	"math"
+	"math/big"
 	"slices"
 	"time"
 
@@ -19,9 +20,19 @@ func brute(envs []projections.Envelope, opts pairstats.Options, w pairstats.Wind
 		defaultCal = domain.WallClock{}
 	}
 	cals := calendarsOf(envs)
-	anonMin := opts.AnonymityMin
+	anonMin := opts.Policy.AnonymityMin
 	if anonMin == 0 {
 		anonMin = 5
+	}
+	ratio := opts.Policy.AtRiskRatio
+	if ratio == 0 {
+		ratio = 0.75
+	}
+	// atRisk: owned >= ratio x target, compared exactly as rationals.
+	exactRatio := new(big.Rat).SetFloat64(ratio)
+	atRisk := func(owned, target time.Duration) bool {
+		line := new(big.Rat).Mul(exactRatio, new(big.Rat).SetInt64(int64(target)))
+		return new(big.Rat).SetInt64(int64(owned)).Cmp(line) >= 0
 	}
 	in := func(t time.Time) bool { return !t.Before(w.From) && t.Before(w.To) }
 
@@ -58,7 +69,7 @@ func brute(envs []projections.Envelope, opts pairstats.Options, w pairstats.Wind
 			if r, ok := e.(domain.HandoffRated); ok {
 				latestRating[r.Delivery] = r
 			}
-			if !in(e.OccurredAt()) {
+			if !in(domain.OccurredAt(e)) {
 				continue
 			}
 			switch e.(type) {
@@ -110,7 +121,7 @@ func brute(envs []projections.Envelope, opts pairstats.Options, w pairstats.Wind
 		// State as of the window's end: the events before it.
 		var then domain.Handoff
 		for _, e := range evs {
-			if !e.OccurredAt().Before(w.To) {
+			if !domain.OccurredAt(e).Before(w.To) {
 				break
 			}
 			then = domain.EvolveHandoff(then, e)
@@ -121,7 +132,7 @@ func brute(envs []projections.Envelope, opts pairstats.Options, w pairstats.Wind
 				owned := then.SupplierOwned(cal, w.To)
 				if owned > a.ResolveWithin() {
 					f.SLA.OpenBreached++
-				} else if 4*owned >= 3*a.ResolveWithin() {
+				} else if atRisk(owned, a.ResolveWithin()) {
 					f.SLA.AtRisk++
 				}
 			}

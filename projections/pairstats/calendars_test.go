@@ -129,8 +129,8 @@ func TestMatchesBruteForceWithCalendars(t *testing.T) {
 		name string
 		opts pairstats.Options
 	}{
-		{"utc", pairstats.Options{AnonymityMin: 2}},
-		{"berlin", pairstats.Options{Location: berlin, AnonymityMin: 3}},
+		{"utc", pairstats.Options{Policy: domain.Policy{AnonymityMin: 2}}},
+		{"berlin", pairstats.Options{Policy: domain.Policy{Location: berlin, AnonymityMin: 3}}},
 	}
 	seeds := 8
 	if testing.Short() {
@@ -142,7 +142,7 @@ func TestMatchesBruteForceWithCalendars(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/seed%d", tc.name, seed), func(t *testing.T) {
 				r := rand.New(rand.NewPCG(uint64(seed), 13))
 				envs := withCalendars(t, r, randomHistory(t, r, start, 15+r.IntN(40)))
-				loc := tc.opts.Location
+				loc := tc.opts.Policy.Location
 				if loc == nil {
 					loc = time.UTC
 				}
@@ -178,12 +178,12 @@ func TestCalendarChange(t *testing.T) {
 	b := newHistory(t)
 	b.other(domain.CalendarSet{CalendarID: "office", CalendarSpec: office, At: at(1, 0)})
 	b.request("settled", "it", "legal", at(5, 16), terms)
-	b.do("settled", domain.Deliver{At: at(6, 15)}) // office: 1h Thursday + 6h Friday
+	b.do("settled", domain.HandoffCommand{Name: domain.Deliver, At: at(6, 15)}) // office: 1h Thursday + 6h Friday
 	for _, id := range []string{"running", "later"} {
 		b.request(id, "it", "legal", at(6, 16), terms)
 	}
 	b.other(domain.CalendarSet{CalendarID: "office", CalendarSpec: always, At: at(7, 12)})
-	b.do("later", domain.Deliver{At: at(9, 10)}) // always: 66h
+	b.do("later", domain.HandoffCommand{Name: domain.Deliver, At: at(9, 10)}) // always: 66h
 
 	live := pairstats.New(pairstats.Options{})
 	for _, env := range b.envs {

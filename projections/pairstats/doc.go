@@ -6,7 +6,7 @@
 // # Definitions
 //
 // Windows are whole days [from, to) in the organisation's time zone
-// (Options.Location); "as of the window's end" means at to 00:00. Per pair,
+// (Options.Policy.Location); "as of the window's end" means at to 00:00. Per pair,
 // each figure is attributed to the window by the business time
 // (occurred_at) of the event that produces it; an event at exactly to 00:00
 // is outside, one at from 00:00 inside.
@@ -38,7 +38,9 @@
 //     open_breached: hand-offs open as of the window's end whose
 //     supplier-owned time by then exceeds the target. at_risk: hand-offs
 //     open as of the window's end, not breached, whose supplier-owned time
-//     is at least 75% of the target. compliance = met / (met + breached +
+//     is at least the policy's at-risk share of the target
+//     (domain.Policy.AtRiskRatio, default 75%, rounded up to the
+//     nanosecond). compliance = met / (met + breached +
 //     open_breached), null when that sum is 0.
 //   - response_sla: for agreements with respond_within_s > 0, over
 //     hand-offs whose first response falls in the window: met / breached
@@ -52,8 +54,8 @@
 //     the rating's time: ratings (count), mean, csat (share of scores 4 and
 //     5), dissatisfied (share of 1 and 2), distribution (count per score).
 //     A re-rating of a delivery replaces its earlier rating, which leaves
-//     the window it fell in. When ratings < Options.AnonymityMin (default
-//     5) every figure but ratings is null.
+//     the window it fell in. When ratings < the policy's anonymity minimum
+//     (domain.Policy.AnonymityMin, default 5) every figure but ratings is null.
 //   - friction: the drivers are breach = 100 * 0.35 * (1 - compliance, 0
 //     when compliance is null), rework = 100 * 0.25 * rework_rate,
 //     dissatisfaction = 100 * 0.25 * dissatisfied (0 when hidden),
@@ -61,7 +63,8 @@
 //     (100 * the weighted sum); top_driver names the largest ("breach",
 //     "rework", "dissatisfaction", "escalation", the first of them on a
 //     tie), "none" when the score is 0. Nothing is rounded.
-//   - Hotspots: pairs with requested >= min_volume (default 5) in the
+//   - Hotspots: pairs with requested >= min_volume (default: the policy's
+//     MinVolume) in the
 //     window, by friction score (highest first), then supplier, then
 //     customer; limit caps the list.
 //   - Scorecard: the same figures over all pairs where the department is
@@ -88,7 +91,7 @@
 // Open, open_breached and at_risk are levels as of a midnight. For every
 // hand-off the model records the changes of these levels on the day before
 // the midnight they take effect, including the midnights at which a running
-// clock will reach 75% of the target and exceed it; the level as of a
+// clock will reach the at-risk share of the target and exceed it; the level as of a
 // window's end is the sum of the changes before it.
 //
 // # Caveats

@@ -1,5 +1,7 @@
 package pairstats
 
+import "github.com/cadena-project/cadena/domain"
+
 // Figures are the figures of one pair (or of a department's side, with "*"
 // for the other side) over one window. The JSON is served as is; field
 // names are fixed. Null marks a figure that is undefined (no data) or
@@ -63,7 +65,8 @@ type ResponseSLA struct {
 }
 
 // Satisfaction summarises ratings. Under anonymity (fewer ratings than
-// Options.AnonymityMin) every field but Ratings is nil.
+// the policy's anonymity minimum, domain.Policy.ShowsSatisfaction) every
+// field but Ratings is nil.
 type Satisfaction struct {
 	Ratings      int           `json:"ratings"`
 	Mean         *float64      `json:"mean"`
@@ -191,14 +194,14 @@ func (f *Figures) finish(sl *slab) {
 }
 
 // setRatings fills Satisfaction from counts per score (index 0 is score 1).
-func (f *Figures) setRatings(counts [5]int, anonMin int, sl *slab) {
+func (f *Figures) setRatings(counts [5]int, p domain.Policy, sl *slab) {
 	n, sum := 0, 0
 	for i, c := range counts {
 		n += c
 		sum += (i + 1) * c
 	}
 	f.Satisfaction = Satisfaction{Ratings: n}
-	if n == 0 || n < anonMin {
+	if !p.ShowsSatisfaction(n) {
 		return
 	}
 	f.Satisfaction.Mean = sl.ptr(float64(sum) / float64(n))

@@ -16,7 +16,8 @@ import (
 // After each event of a hand-off (on day e) its state holds until its next
 // event, so its levels for every midnight after e follow from the state
 // alone: whether it is open, and, while the clock runs, the midnights at
-// which supplier-owned time reaches 75% of the target and exceeds it. The
+// which supplier-owned time reaches the policy's at-risk share of the
+// target (domain.Policy.AtRiskFrom) and exceeds it. The
 // changes recorded on day e or later by the previous event are taken back
 // and the new ones recorded; the midnights up to e are never touched again
 // because later events of a hand-off never occur before earlier ones.
@@ -81,7 +82,7 @@ func (m *Model) future(h *domain.Handoff, e int32) (v [nLevels]int8, changes []l
 		return v, nil
 	}
 	target := a.ResolveWithin()
-	risk := (3*target + 3) / 4 // at risk from 75% of the target, rounded up to the nanosecond
+	risk := m.policy.AtRiskFrom(target)
 	if !h.ClockRunning() {
 		owned := h.SupplierOwned(m.clock(h), h.LastAt)
 		if owned > target {

@@ -15,17 +15,12 @@ import (
 // RelativeAccuracy is the relative accuracy of the quantile sketches.
 const RelativeAccuracy = 0.01
 
-// DefaultAnonymityMin is the default of Options.AnonymityMin.
-const DefaultAnonymityMin = 5
-
 // Options configure a Model.
 type Options struct {
-	// Location is the organisation's time zone: days start at its
-	// midnight. Nil means UTC.
-	Location *time.Location
-	// AnonymityMin is the fewest ratings for which satisfaction figures are
-	// shown. Zero means DefaultAnonymityMin.
-	AnonymityMin int
+	// Policy gives the organisation's time zone (days start at its
+	// midnight), the anonymity minimum of satisfaction and the at-risk
+	// rule; its zero fields take their defaults (domain.Policy.WithDefaults).
+	Policy domain.Policy
 	// Calendar measures supplier-owned time for the SLA of hand-offs whose
 	// agreement names no calendar. Nil means domain.WallClock.
 	Calendar domain.Calendar
@@ -34,8 +29,8 @@ type Options struct {
 // Model is the pair-statistics read model. It implements
 // projections.Handler; queries may run concurrently with Apply.
 type Model struct {
-	loc     *time.Location
-	anonMin int
+	policy  domain.Policy
+	loc     *time.Location // policy.Location
 	cal     domain.Calendar
 	cals    map[string]*domain.WorkCalendar // by calendar ID: the latest definition
 	mapping *mapping.LogarithmicMapping
@@ -111,15 +106,10 @@ const zeroBin = -1 << 31
 
 // New returns an empty model.
 func New(opts Options) *Model {
+	policy := opts.Policy.WithDefaults()
 	m := &Model{
-		loc: opts.Location, anonMin: opts.AnonymityMin, cal: opts.Calendar,
+		policy: policy, loc: policy.Location, cal: opts.Calendar,
 		pairs: map[pairKey]*pair{}, handoffs: map[string]*handoff{}, kinds: map[string]string{},
-	}
-	if m.loc == nil {
-		m.loc = time.UTC
-	}
-	if m.anonMin == 0 {
-		m.anonMin = DefaultAnonymityMin
 	}
 	if m.cal == nil {
 		m.cal = domain.WallClock{}
@@ -218,7 +208,7 @@ func (m *Model) apply(e domain.Event) {
 	}
 	prev := hs.h
 	hs.h = domain.EvolveHandoff(prev, e)
-	day := dayIndex(e.OccurredAt(), m.loc)
+	day := dayIndex(domain.OccurredAt(e), m.loc)
 	s := &hs.pair.s
 	if prev.FirstResponseAt.IsZero() && !hs.h.FirstResponseAt.IsZero() {
 		m.countResponse(hs, day)

@@ -9,6 +9,8 @@ import (
 	"time"
 	_ "time/tzdata"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/pairstats"
@@ -91,23 +93,23 @@ func randomHistory(tb testing.TB, r *rand.Rand, start time.Time, n int) []projec
 		var cmd domain.HandoffCommand
 		switch r.IntN(9) {
 		case 0, 1:
-			cmd = domain.Accept{At: at}
+			cmd = domain.HandoffCommand{Name: domain.Accept, At: at}
 		case 2:
-			cmd = domain.Pause{Reason: "waiting", At: at}
+			cmd = domain.HandoffCommand{Name: domain.Pause, Reason: "waiting", At: at}
 		case 3:
-			cmd = domain.Resume{At: at}
+			cmd = domain.HandoffCommand{Name: domain.Resume, At: at}
 		case 4, 5:
-			cmd = domain.Deliver{At: at}
+			cmd = domain.HandoffCommand{Name: domain.Deliver, At: at}
 		case 6:
-			cmd = domain.Return{Reason: "wrong", At: at}
+			cmd = domain.HandoffCommand{Name: domain.Return, Reason: "wrong", At: at}
 		case 7:
 			if r.IntN(3) == 0 {
-				cmd = domain.Cancel{At: at}
+				cmd = domain.HandoffCommand{Name: domain.Cancel, At: at}
 			} else {
-				cmd = domain.Escalate{At: at}
+				cmd = domain.HandoffCommand{Name: domain.Escalate, At: at}
 			}
 		default:
-			cmd = domain.Rate{Score: 1 + r.IntN(5), At: at}
+			cmd = domain.HandoffCommand{Name: domain.Rate, Score: 1 + r.IntN(5), At: at}
 		}
 		if b.try(id, cmd) {
 			last[id] = at
@@ -182,31 +184,23 @@ func checkModel(t *testing.T, m *pairstats.Model, envs []projections.Envelope, o
 				continue
 			}
 			f := brute(envs, opts, w, func(a, b string) bool { return a == s && b == c }, s, c)
-			if err := sameFigures(m.Pair(s, c, w), f); err != nil {
-				t.Fatalf("window %s..%s pair %s>%s: %v", w.From, w.To, s, c, err)
-			}
+			require.NoError(t, sameFigures(m.Pair(s, c, w), f), "window %s..%s pair %s>%s", w.From, w.To, s, c)
 			if !emptyFigures(f) {
 				want = append(want, f)
 			}
 		}
 	}
 	got := m.Pairs(w)
-	if len(got) != len(want) {
-		t.Fatalf("window %s..%s: Pairs lists %d pairs, want %d", w.From, w.To, len(got), len(want))
-	}
+	require.Len(t, got, len(want), "window %s..%s: Pairs", w.From, w.To)
 	for i := range got {
-		if err := sameFigures(got[i], want[i]); err != nil {
-			t.Fatalf("window %s..%s Pairs[%d]: %v", w.From, w.To, i, err)
-		}
+		require.NoError(t, sameFigures(got[i], want[i]), "window %s..%s Pairs[%d]", w.From, w.To, i)
 	}
 	for _, d := range depts {
 		sc := m.Scorecard(d, w)
-		if err := sameFigures(sc.AsSupplier, brute(envs, opts, w, func(s, _ string) bool { return s == d }, d, "*")); err != nil {
-			t.Fatalf("window %s..%s scorecard of %s as supplier: %v", w.From, w.To, d, err)
-		}
-		if err := sameFigures(sc.AsCustomer, brute(envs, opts, w, func(_, c string) bool { return c == d }, "*", d)); err != nil {
-			t.Fatalf("window %s..%s scorecard of %s as customer: %v", w.From, w.To, d, err)
-		}
+		require.NoError(t, sameFigures(sc.AsSupplier, brute(envs, opts, w, func(s, _ string) bool { return s == d }, d, "*")),
+			"window %s..%s scorecard of %s as supplier", w.From, w.To, d)
+		require.NoError(t, sameFigures(sc.AsCustomer, brute(envs, opts, w, func(_, c string) bool { return c == d }, "*", d)),
+			"window %s..%s scorecard of %s as customer", w.From, w.To, d)
 	}
 }
 
@@ -222,20 +216,18 @@ func emptyFigures(f pairstats.Figures) bool {
 // predicted figures are checked midway too).
 func TestMatchesBruteForce(t *testing.T) {
 	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	newYork, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cases := []struct {
 		name string
 		opts pairstats.Options
 	}{
 		{"utc", pairstats.Options{}},
-		{"berlin", pairstats.Options{Location: berlin, AnonymityMin: 2}},
-		{"new-york-office-hours", pairstats.Options{Location: newYork, Calendar: officeHours{}, AnonymityMin: 3}},
+		{"berlin", pairstats.Options{Policy: domain.Policy{Location: berlin, AnonymityMin: 2}}},
+		{"new-york-office-hours", pairstats.Options{Policy: domain.Policy{Location: newYork, AnonymityMin: 3}, Calendar: officeHours{}}},
+		{"berlin-at-risk-from-60%", pairstats.Options{Policy: domain.Policy{Location: berlin, AtRiskRatio: 0.6}}},
+		{"new-york-office-hours-at-risk-from-a-third", pairstats.Options{Policy: domain.Policy{Location: newYork, AtRiskRatio: 1.0 / 3}, Calendar: officeHours{}}},
 	}
 	seeds := 12
 	if testing.Short() {
@@ -248,7 +240,7 @@ func TestMatchesBruteForce(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/seed%d", tc.name, seed), func(t *testing.T) {
 				r := rand.New(rand.NewPCG(uint64(seed), 7))
 				envs := randomHistory(t, r, start, 15+r.IntN(40))
-				loc := tc.opts.Location
+				loc := tc.opts.Policy.Location
 				if loc == nil {
 					loc = time.UTC
 				}

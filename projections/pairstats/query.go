@@ -184,7 +184,7 @@ func (m *Model) figures(supplier, customer string, a *acc, sl *slab) Figures {
 	for s := range 5 {
 		ratings[s] = c(cRating1 + s)
 	}
-	f.setRatings(ratings, m.anonMin, sl)
+	f.setRatings(ratings, m.policy, sl)
 	f.finish(sl)
 	return f
 }
@@ -234,16 +234,13 @@ func (m *Model) Pair(supplier, customer string, w Window) Figures {
 	return f
 }
 
-// DefaultMinVolume is the usual minimum volume of a hotspot.
-const DefaultMinVolume = 5
-
 // Hotspots returns the pairs with at least minVolume hand-offs requested in
 // w, by friction score (highest first), then supplier, then customer; at
 // most limit of them (no cap when limit <= 0). A negative minVolume means
-// DefaultMinVolume.
+// the policy's (domain.Policy.MinVolume).
 func (m *Model) Hotspots(w Window, minVolume, limit int) []Figures {
 	if minVolume < 0 {
-		minVolume = DefaultMinVolume
+		minVolume = m.policy.MinVolume
 	}
 	all := m.Pairs(w)
 	out := all[:0]

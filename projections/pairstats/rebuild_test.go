@@ -2,11 +2,14 @@ package pairstats_test
 
 import (
 	"math/rand/v2"
-	"reflect"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections/pairstats"
 )
 
@@ -18,7 +21,7 @@ func TestLiveFoldEqualsRebuild(t *testing.T) {
 	r := rand.New(rand.NewPCG(42, 42))
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	envs := randomHistory(t, r, start, 60)
-	opts := pairstats.Options{AnonymityMin: 2}
+	opts := pairstats.Options{Policy: domain.Policy{AnonymityMin: 2}}
 
 	live := pairstats.New(opts)
 	var wg sync.WaitGroup
@@ -60,19 +63,11 @@ func TestLiveFoldEqualsRebuild(t *testing.T) {
 	for _, env := range envs {
 		rebuilt.Apply(env)
 	}
-	if live.Position() != rebuilt.Position() {
-		t.Fatalf("positions %d and %d", live.Position(), rebuilt.Position())
-	}
+	require.Equal(t, rebuilt.Position(), live.Position())
 	for range 50 {
 		w := randomWindow(r, time.UTC, start)
-		if a, b := live.Pairs(w), rebuilt.Pairs(w); !reflect.DeepEqual(a, b) {
-			t.Fatalf("window %v: live and rebuilt figures differ:\n%v\n%v", w, a, b)
-		}
-		if a, b := live.Chain(w), rebuilt.Chain(w); !reflect.DeepEqual(a, b) {
-			t.Fatalf("window %v: chains differ", w)
-		}
+		require.Equal(t, rebuilt.Pairs(w), live.Pairs(w), "window %v: live and rebuilt figures differ", w)
+		require.Equal(t, rebuilt.Chain(w), live.Chain(w), "window %v: chains differ", w)
 	}
-	if a, b := live.Totals(), rebuilt.Totals(); !reflect.DeepEqual(a, b) {
-		t.Fatalf("totals differ:\n%v\n%v", a, b)
-	}
+	assert.Equal(t, rebuilt.Totals(), live.Totals(), "totals differ")
 }

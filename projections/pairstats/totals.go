@@ -81,8 +81,8 @@ func (m *Model) LeadTimeHistogram(supplier, customer string, bounds []float64) (
 
 // OpenClock counts a pair's open hand-offs by the state of their clock.
 // Running and Paused split the open hand-offs; Breached (supplier-owned
-// time over the resolve target) and AtRisk (at least 75% of it, not
-// breached) count those with an agreement.
+// time over the resolve target) and AtRisk (at least the policy's
+// at-risk share of it, domain.Policy.AtRisk, not breached) count those with an agreement.
 type OpenClock struct {
 	Supplier string
 	Customer string
@@ -115,7 +115,7 @@ func (m *Model) OpenClocks(asOf time.Time) []OpenClock {
 				owned, target := h.SupplierOwned(m.clock(h), asOf), a.ResolveWithin()
 				if owned > target {
 					oc.Breached++
-				} else if owned >= (3*target+3)/4 {
+				} else if m.policy.AtRisk(owned, target) {
 					oc.AtRisk++
 				}
 			}

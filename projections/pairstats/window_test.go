@@ -1,19 +1,20 @@
 package pairstats_test
 
 import (
-	"errors"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections/pairstats"
 )
 
 func TestParseWindow(t *testing.T) {
 	tokyo, err := time.LoadLocation("Asia/Tokyo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := pairstats.New(pairstats.Options{Location: tokyo})
+	require.NoError(t, err)
+	m := pairstats.New(pairstats.Options{Policy: domain.Policy{Location: tokyo}})
 	now := time.Date(2026, 3, 10, 20, 0, 0, 0, time.UTC) // 11 Mar 05:00 in Tokyo
 	day := func(y int, mo time.Month, d int) time.Time { return time.Date(y, mo, d, 0, 0, 0, 0, tokyo) }
 	for _, c := range []struct {
@@ -26,8 +27,8 @@ func TestParseWindow(t *testing.T) {
 		{"2016-03-01", "2026-03-01", pairstats.Window{From: day(2016, 3, 1), To: day(2026, 3, 1)}}, // 3652 days
 	} {
 		w, err := m.ParseWindow(c.from, c.to, now)
-		if err != nil || !w.From.Equal(c.want.From) || !w.To.Equal(c.want.To) || w.From.Location() != tokyo {
-			t.Errorf("ParseWindow(%q, %q) = %v, %v; want %v", c.from, c.to, w, err, c.want)
+		if assert.NoError(t, err, "ParseWindow(%q, %q)", c.from, c.to) {
+			assert.Equal(t, c.want, w, "ParseWindow(%q, %q)", c.from, c.to)
 		}
 	}
 	for _, c := range []struct{ from, to, field string }{
@@ -39,9 +40,10 @@ func TestParseWindow(t *testing.T) {
 		{"2016-01-01", "2026-03-01", "to"},
 	} {
 		_, err := m.ParseWindow(c.from, c.to, now)
+		assert.ErrorIs(t, err, pairstats.ErrBadWindow, "ParseWindow(%q, %q)", c.from, c.to)
 		var we *pairstats.WindowError
-		if !errors.Is(err, pairstats.ErrBadWindow) || !errors.As(err, &we) || we.Field != c.field {
-			t.Errorf("ParseWindow(%q, %q) = %v; want a bad %s", c.from, c.to, err, c.field)
+		if assert.ErrorAs(t, err, &we, "ParseWindow(%q, %q)", c.from, c.to) {
+			assert.Equal(t, c.field, we.Field, "ParseWindow(%q, %q)", c.from, c.to)
 		}
 	}
 }
@@ -55,7 +57,7 @@ func TestEmptyWindow(t *testing.T) {
 	}
 	// To before From: nothing in it, levels as of To.
 	w := pairstats.Window{From: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)}
-	if f := m.Pair("it", "hr", w); f.Requested != 0 || f.Open != 1 {
-		t.Errorf("backwards window: %s", show(f))
-	}
+	f := m.Pair("it", "hr", w)
+	assert.Equal(t, 0, f.Requested, "backwards window: %s", show(f))
+	assert.Equal(t, 1, f.Open, "backwards window: %s", show(f))
 }

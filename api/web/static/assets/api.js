@@ -4,6 +4,7 @@
 // ENDPOINTS lists every call the page makes, as "METHOD /path" with {name}
 // placeholders. A Go test checks each against the OpenAPI document.
 export const ENDPOINTS = Object.freeze({
+  me: "GET /api/v1/me",
   departments: "GET /api/v1/departments",
   hotspots: "GET /api/v1/hotspots",
   chain: "GET /api/v1/chain",

@@ -1,7 +1,6 @@
 // The page: sign-in, the time window, the views and which one shows.
 
 import { call, token, setUnauthorizedHandler } from "./api.js";
-import { list } from "./format.js";
 import { renderHotspots } from "./hotspots.js";
 import { renderChain } from "./chain.js";
 import { initScorecard, renderScorecard } from "./scorecard.js";
@@ -12,10 +11,14 @@ const $ = (id) => document.getElementById(id);
 const VIEWS = ["hotspots", "chain", "scorecard", "handoffs"];
 const DAY = 86400000;
 
-// ctx is what views share: the window, department names, the loaders.
+// ctx is what views share: the window, department names, who is signed in
+// and the organisation's policy (both from the "me" endpoint, so the page
+// never hard-codes a threshold), the loaders.
 const ctx = {
   departments: [],
   names: new Map(),
+  me: null,
+  policy: null,
   // name returns a department's display name for an id.
   name(id) {
     return this.names.get(id) || id;
@@ -34,6 +37,7 @@ const ctx = {
 
 let current = "";
 let loaded = { departments: false };
+let windowPicked = false; // the user chose the window: keep it
 
 function bootstrapToken() {
   // A token may arrive in the fragment (#token=...&view=chain), which
@@ -62,6 +66,7 @@ function safeDecode(x) {
 function showSignIn(message) {
   $("app").hidden = true;
   $("signout").hidden = true;
+  $("whoami").hidden = true;
   $("signin").hidden = false;
   $("signin-msg").textContent = message || "";
   $("token").value = "";
@@ -73,23 +78,40 @@ function signOut() {
   sessionStorage.clear(); // the department picked too: nothing of the session stays
   ctx.departments = [];
   ctx.names = new Map();
+  ctx.me = null;
+  ctx.policy = null;
   loaded = { departments: false };
   current = "";
   for (const id of ["hotspots-out", "chain-out", "scorecard-out", "rate-out", "list-out"]) $(id).replaceChildren();
   showSignIn("Signed out.");
 }
 
-async function loadDepartments() {
-  const data = await call("departments");
-  ctx.departments = list(data, "departments").filter((d) => !d.retired);
+// loadSession reads who is signed in, the policy and the departments
+// (DepartmentList and Me in openapi.json).
+async function loadSession() {
+  const [me, data] = await Promise.all([call("me"), call("departments")]);
+  ctx.me = me;
+  ctx.policy = me.policy;
+  $("whoami").textContent = greeting(me);
+  $("whoami").hidden = false;
+  ctx.departments = data.departments.filter((d) => !d.retired);
   ctx.departments.sort((a, b) => (a.name || a.id).localeCompare(b.name || b.id));
-  ctx.names = new Map(list(data, "departments").map((d) => [d.id, d.name || d.id]));
+  ctx.names = new Map(data.departments.map((d) => [d.id, d.name || d.id]));
+  if (!windowPicked) defaultWindow(me.policy.time_zone);
   loaded.departments = true;
 }
 
-function defaultWindow() {
-  const now = new Date();
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+// greeting names the token and, when it has one, its department.
+function greeting(me) {
+  const dept = me.department ? `, ${me.department_name || me.department}` : "";
+  return `Signed in as ${me.name} (${me.role}${dept})`;
+}
+
+// defaultWindow sets the 30 days ending today, today as a date in the
+// organisation's time zone (its days are the figures' days).
+function defaultWindow(timeZone) {
+  const ymd = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  const today = Date.parse(`${ymd}T00:00:00Z`);
   $("to").valueAsDate = new Date(today);
   $("from").valueAsDate = new Date(today - 30 * DAY);
 }
@@ -116,7 +138,7 @@ async function show(view, force = false) {
   document.title = `${document.querySelector(`#view-${view} h1`).textContent} · Cadena`;
   if (!changed && !force) return;
   try {
-    if (!loaded.departments) await loadDepartments();
+    if (!loaded.departments) await loadSession();
   } catch (err) {
     if (err.status !== 401) showError(view, err);
     return;
@@ -138,7 +160,7 @@ function showError(view, err) {
 
 function init() {
   bootstrapToken();
-  defaultWindow();
+  defaultWindow("UTC"); // until the policy says otherwise
   setUnauthorizedHandler((err) => {
     token.clear();
     loaded = { departments: false };
@@ -159,6 +181,7 @@ function init() {
   $("signout").addEventListener("click", signOut);
   $("window").addEventListener("submit", (e) => {
     e.preventDefault();
+    windowPicked = true;
     if ($("from").value > $("to").value) {
       [$("from").value, $("to").value] = [$("to").value, $("from").value];
     }

@@ -2,7 +2,7 @@
 // customer pair, coloured by friction and as wide as its volume.
 
 import { call } from "./api.js";
-import { h, s, list, score, pct, int, level } from "./format.js";
+import { h, s, score, pct, int, level } from "./format.js";
 import { busy, failed, done } from "./view.js";
 
 const R = 210; // circle of nodes
@@ -17,22 +17,15 @@ export async function renderChain(out, ctx) {
   } catch (err) {
     return failed(out, err);
   }
-  const edges = list(data, "edges").filter((e) => e && e.supplier && e.customer);
-  const ids = [];
-  for (const n of list(data, "nodes", "departments")) {
-    const id = typeof n === "string" ? n : n.id;
-    if (id && !ids.includes(id)) ids.push(id);
-  }
-  for (const e of edges) for (const id of [e.supplier, e.customer]) if (!ids.includes(id)) ids.push(id);
+  // Chain in openapi.json: the nodes are every department of the edges.
+  const edges = data.edges;
+  const ids = data.nodes.map((n) => n.id);
   done(out);
   if (ids.length === 0) {
     out.replaceChildren(h("p", { class: "empty" }, "No hand-offs in this window."));
     return;
   }
-  const nodeName = (id) => {
-    const n = list(data, "nodes").find((x) => x && x.id === id);
-    return (n && n.name) || ctx.name(id);
-  };
+  const nodeName = (id) => ctx.name(id);
   out.replaceChildren(graph(ids, edges, nodeName), legend(), edgeTable(edges, nodeName));
 }
 
@@ -66,7 +59,7 @@ function graph(ids, edges, nodeName) {
     const p2 = pos.get(e.customer);
     if (!p1 || !p2 || e.supplier === e.customer) continue;
     const lvl = level(e.friction_score);
-    const width = 1.5 + 7 * Math.sqrt((e.volume || 0) / maxVol);
+    const width = 1.5 + 7 * Math.sqrt(e.volume / maxVol);
     const { line, head } = curve(p1, p2, width);
     g.append(
       s("g", { class: `edge lvl-${lvl}` },

@@ -102,12 +102,13 @@ export function level(x) {
   return "low";
 }
 
-// csat describes a pair's satisfaction, hiding what anonymity hides.
-export function csat(sat) {
+// csat describes a pair's satisfaction, hiding what anonymity hides; the
+// policy is the API's ("me" endpoint).
+export function csat(sat, policy) {
   if (!sat) return DASH;
   if (isNum(sat.csat)) return pct(sat.csat);
   if (!sat.ratings) return "no ratings";
-  return "hidden (<5\u00a0ratings)"; // break after "hidden", not inside
+  return `hidden (<${policy.anonymity_min}\u00a0ratings)`; // break after "hidden", not inside
 }
 
 // bar is a horizontal bar for a 0–100 score, with the number beside it.
@@ -117,12 +118,4 @@ export function bar(x) {
   const fill = h("span", { class: `bar-fill lvl-${level(x)}` });
   fill.style.width = `${isNum(x) ? Math.max(0, Math.min(100, x)) : 0}%`;
   return h("span", { class: "bar" }, h("span", { class: "bar-track", "aria-hidden": "true" }, fill), h("span", { class: "bar-num" }, score(x)));
-}
-
-// list returns the array in a response that may wrap it: [..] or
-// {key: [..]} for the first key present.
-export function list(data, ...keys) {
-  if (Array.isArray(data)) return data;
-  for (const k of keys) if (data && Array.isArray(data[k])) return data[k];
-  return [];
 }

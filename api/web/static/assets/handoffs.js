@@ -1,7 +1,7 @@
 // Hand-offs: rate what your department received, and a general list.
 
 import { call, newIdempotencyKey } from "./api.js";
-import { h, list, when, int } from "./format.js";
+import { h, when, int } from "./format.js";
 import { busy, failed, done, errorBox } from "./view.js";
 import { fillDepartments, myDepartment } from "./scorecard.js";
 
@@ -59,7 +59,7 @@ async function paged(out, wrapper, container, query, render) {
   }
   done(out);
   out.replaceChildren(wrapper);
-  const items = list(data, "handoffs", "items");
+  const items = data.handoffs; // HandoffList in openapi.json
   for (const it of items) container.append(render(it));
   more(out, container, query, render, data && data.next_cursor);
   return items.length;
@@ -81,7 +81,7 @@ function more(out, container, query, render, cursor) {
     }
     button.remove();
     note.remove();
-    for (const it of list(data, "handoffs", "items")) container.append(render(it));
+    for (const it of data.handoffs) container.append(render(it));
     more(out, container, query, render, data && data.next_cursor);
   });
   out.append(note, button);

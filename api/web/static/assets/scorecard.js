@@ -2,7 +2,7 @@
 // and as a customer (work it receives).
 
 import { call } from "./api.js";
-import { h, list, bar, driver, pct, csat, int, duration, score, DASH } from "./format.js";
+import { h, bar, driver, pct, csat, int, duration } from "./format.js";
 import { busy, failed, done } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -31,10 +31,11 @@ export const myDepartment = {
 };
 
 // fillDepartments puts the departments in a select, keeping its choice (or
-// else choosing one's own department, unless any).
+// else choosing one's own department, unless any: the signed-in token's,
+// else, for an admin, the one last picked in this tab).
 // A prompt, when given, is a first empty choice shown while none is made.
 export function fillDepartments(sel, ctx, any = false, prompt = "") {
-  const keep = sel.value || (any ? "" : myDepartment.get());
+  const keep = sel.value || (any ? "" : (ctx.me && ctx.me.department) || myDepartment.get());
   sel.replaceChildren(
     any ? h("option", { value: "" }, "any") : null,
     prompt && !keep ? h("option", { value: "", disabled: true, selected: true }, prompt) : null,
@@ -57,12 +58,11 @@ export async function renderScorecard(out, ctx) {
     return failed(out, err);
   }
   done(out);
-  const asSupplier = pick(data, "as_supplier", "supplier_side", "supplier");
-  const asCustomer = pick(data, "as_customer", "customer_side", "customer");
+  // Scorecard in openapi.json: one Figures per side.
   out.replaceChildren(
     h("div", { class: "sides" },
-      side(`As supplier: work ${ctx.name(id)} delivers`, asSupplier, "customer", "Customer", ctx),
-      side(`As customer: work ${ctx.name(id)} receives`, asCustomer, "supplier", "Supplier", ctx),
+      side(`As supplier: work ${ctx.name(id)} delivers`, data.as_supplier, ctx),
+      side(`As customer: work ${ctx.name(id)} receives`, data.as_customer, ctx),
     ),
   );
   out.append(await agreementsCard(id, ctx));
@@ -77,7 +77,8 @@ async function agreementsCard(id, ctx) {
   } catch {
     return "";
   }
-  const mine = list(data, "agreements").filter((a) => a.supplier === id || a.customer === id);
+  // AgreementList in openapi.json.
+  const mine = data.agreements.filter((a) => a.supplier === id || a.customer === id);
   if (!mine.length) return "";
   return h("section", { class: "card agreements" }, h("h2", {}, "Agreements"),
     h("ul", {}, mine.map((a) => h("li", {},
@@ -87,40 +88,22 @@ async function agreementsCard(id, ctx) {
       " · ", a.calendar ? `calendar ${a.calendar} (working time)` : "wall clock"))));
 }
 
-function pick(data, ...keys) {
-  for (const k of keys) if (data && data[k] && typeof data[k] === "object") return data[k];
-  return null;
-}
-
-// side renders one side: its totals, then its pairs when the API gives them.
-function side(title, v, other, otherLabel, ctx) {
+// side renders one side's figures, or says there was no activity.
+function side(title, f, ctx) {
   const sec = h("section", { class: "card side" }, h("h2", {}, title));
-  if (!v) {
-    sec.append(h("p", { class: "empty" }, "No figures."));
-    return sec;
-  }
-  let totals = null;
-  let pairs = [];
-  if (Array.isArray(v)) pairs = v;
-  else {
-    pairs = list(v, "pairs", "counterparts");
-    totals = v.totals || v.total || (v.requested !== undefined ? v : null);
-  }
-  if (totals && totals.requested === 0 && !totals.open && !totals.delivered) totals = null;
-  if (totals) sec.append(figures(totals));
-  if (pairs.length) sec.append(pairTable(pairs, other, otherLabel, ctx));
-  if (!totals && !pairs.length) sec.append(h("p", { class: "empty" }, "No hand-offs in this window."));
+  if (f.requested === 0 && !f.open && !f.delivered) sec.append(h("p", { class: "empty" }, "No hand-offs in this window."));
+  else sec.append(figures(f, ctx));
   return sec;
 }
 
 // figures lays out one figures object as labelled values.
-function figures(f) {
-  const lt = f.lead_time_s || {};
-  const rt = f.response_time_s || {};
-  const sla = f.sla || {};
-  const rsla = f.response_sla || {};
-  const sat = f.satisfaction || {};
-  const fr = f.friction || {};
+function figures(f, ctx) {
+  const lt = f.lead_time_s;
+  const rt = f.response_time_s;
+  const sla = f.sla;
+  const rsla = f.response_sla;
+  const sat = f.satisfaction;
+  const fr = f.friction;
   const item = (label, value, note) => h("div", { class: "fig" }, h("dt", {}, label), h("dd", {}, value, note ? h("span", { class: "note" }, note) : null));
   return h(
     "dl",
@@ -132,29 +115,6 @@ function figures(f) {
     item("First response", `p50 ${duration(rt.p50)}`, `p90 ${duration(rt.p90)} · on time ${pct(rsla.compliance)}`),
     item("Rework", pct(f.rework_rate), `${int(f.returned)} of ${int(f.delivered)} deliveries returned`),
     item("Escalated", pct(f.escalation_rate), `${int(f.escalated)} hand-offs`),
-    item("CSAT", csat(sat), sat.mean != null ? `mean ${sat.mean.toFixed(1)} / 5 from ${int(sat.ratings)} ratings` : `${int(sat.ratings ?? 0)} ratings`),
+    item("CSAT", csat(sat, ctx.policy), sat.mean != null ? `mean ${sat.mean.toFixed(1)} / 5 from ${int(sat.ratings)} ratings` : `${int(sat.ratings)} ratings`),
   );
-}
-
-function pairTable(pairs, other, otherLabel, ctx) {
-  const rows = [...pairs].sort((a, b) => (b.friction?.score ?? -1) - (a.friction?.score ?? -1));
-  return h("div", { class: "scroll" },
-    h("table", { class: "data compact" },
-      h("thead", {}, h("tr", {},
-        h("th", { scope: "col" }, otherLabel),
-        h("th", { scope: "col", class: "num" }, "Requested"),
-        h("th", { scope: "col", class: "num" }, "Friction"),
-        h("th", { scope: "col", class: "num" }, "SLA met"),
-        h("th", { scope: "col", class: "num" }, "CSAT"),
-        h("th", { scope: "col", class: "num" }, "p50"),
-      )),
-      h("tbody", {}, rows.map((p) => h("tr", {},
-        h("th", { scope: "row" }, ctx.name(p[other]) || DASH),
-        h("td", { class: "num" }, int(p.requested)),
-        h("td", { class: "num" }, score(p.friction?.score)),
-        h("td", { class: "num" }, pct(p.sla?.compliance)),
-        h("td", { class: "num csat" }, csat(p.satisfaction)),
-        h("td", { class: "num" }, duration(p.lead_time_s?.p50)),
-      ))),
-    ));
 }

@@ -134,7 +134,8 @@ func lifecycle(rng *rand.Rand, p profile, id string, requested, now time.Time) [
 		if t.After(now) {
 			return false
 		}
-		out = append(out, planned{t, command(id, at(cmd, t))})
+		cmd.At = t
+		out = append(out, planned{t, command(id, cmd)})
 		return true
 	}
 	respond := p.respond
@@ -142,73 +143,42 @@ func lifecycle(rng *rand.Rand, p profile, id string, requested, now time.Time) [
 		respond = 8 * time.Hour
 	}
 	lead := logNormal(rng, p.lead, p.spread)
-	if !next(logNormal(rng, respond/3, 0.8), domain.Accept{}) {
+	if !next(logNormal(rng, respond/3, 0.8), domain.HandoffCommand{Name: domain.Accept}) {
 		return out
 	}
 	if rng.Float64() < p.pCancel {
-		next(lead/3, domain.Cancel{Reason: "no longer needed"})
+		next(lead/3, domain.HandoffCommand{Name: domain.Cancel, Reason: "no longer needed"})
 		return out
 	}
 	if rng.Float64() < p.pEscalate {
-		if !next(lead/2, domain.Escalate{Reason: "blocking a customer commitment"}) {
+		if !next(lead/2, domain.HandoffCommand{Name: domain.Escalate, Reason: "blocking a customer commitment"}) {
 			return out
 		}
 	}
 	if rng.Float64() < p.pPause {
-		if !next(lead/4, domain.Pause{Reason: "waiting for details from the requester"}) {
+		if !next(lead/4, domain.HandoffCommand{Name: domain.Pause, Reason: "waiting for details from the requester"}) {
 			return out
 		}
-		if !next(logNormal(rng, 20*time.Hour, 0.7), domain.Resume{}) {
+		if !next(logNormal(rng, 20*time.Hour, 0.7), domain.HandoffCommand{Name: domain.Resume}) {
 			return out
 		}
 	}
-	if !next(lead/2, domain.Deliver{Note: "done"}) {
+	if !next(lead/2, domain.HandoffCommand{Name: domain.Deliver, Note: "done"}) {
 		return out
 	}
 	if rng.Float64() < p.pReturn {
-		if !next(logNormal(rng, 6*time.Hour, 0.5), domain.Return{Reason: "incomplete: see comments"}) {
+		if !next(logNormal(rng, 6*time.Hour, 0.5), domain.HandoffCommand{Name: domain.Return, Reason: "incomplete: see comments"}) {
 			return out
 		}
-		if !next(logNormal(rng, lead/3, 0.5), domain.Deliver{Note: "reworked"}) {
+		if !next(logNormal(rng, lead/3, 0.5), domain.HandoffCommand{Name: domain.Deliver, Note: "reworked"}) {
 			return out
 		}
 	}
 	if rng.Float64() < p.pRate {
 		score := int(math.Round(p.mood + rng.NormFloat64()*0.9))
-		next(logNormal(rng, 4*time.Hour, 0.6), domain.Rate{Score: min(5, max(1, score))})
+		next(logNormal(rng, 4*time.Hour, 0.6), domain.HandoffCommand{Name: domain.Rate, Score: min(5, max(1, score))})
 	}
 	return out
-}
-
-// at sets a command's business time.
-func at(cmd domain.HandoffCommand, t time.Time) domain.HandoffCommand {
-	switch c := cmd.(type) {
-	case domain.Accept:
-		c.At = t
-		return c
-	case domain.Pause:
-		c.At = t
-		return c
-	case domain.Resume:
-		c.At = t
-		return c
-	case domain.Deliver:
-		c.At = t
-		return c
-	case domain.Return:
-		c.At = t
-		return c
-	case domain.Escalate:
-		c.At = t
-		return c
-	case domain.Cancel:
-		c.At = t
-		return c
-	case domain.Rate:
-		c.At = t
-		return c
-	}
-	panic(fmt.Sprintf("demo: no business time for %T", cmd))
 }
 
 // logNormal draws a duration with the given median.

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/demo"
 	"github.com/cadena-project/cadena/domain"
@@ -19,56 +22,39 @@ func TestSeedBuildsARealisticOrganisation(t *testing.T) {
 		t.Cleanup(func() { store.Close() })
 		svc := api.New(store, api.Options{Now: func() time.Time { return now }})
 		sum, err := demo.Seed(context.Background(), svc, now, 7)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return sum, store
 	}
 	sum, store := seed()
-	if sum.Departments != 12 || sum.Handoffs < 250 || sum.Handoffs > 600 {
-		t.Fatalf("summary = %+v, want 12 departments and a few hundred hand-offs", sum)
-	}
+	assert.Equal(t, 12, sum.Departments)
+	assert.GreaterOrEqual(t, sum.Handoffs, 250, "a few hundred hand-offs")
+	assert.LessOrEqual(t, sum.Handoffs, 600, "a few hundred hand-offs")
 	counts := map[string]int{}
 	var last time.Time
 	var recent, handoffEvents int
 	for ev, err := range store.ReadAll(context.Background(), 0) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		e, err := domain.Decode(ev.Type, ev.Data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		counts[ev.Type]++
 		if ev.Type != domain.TypeHandoffRequested && strings.HasPrefix(ev.Type, "handoff.") {
 			handoffEvents++
-			if now.Sub(e.OccurredAt()) < time.Hour {
+			if now.Sub(domain.OccurredAt(e)) < time.Hour {
 				recent++
 			}
 		}
-		if e.OccurredAt().After(now) {
-			t.Fatalf("%s occurred after now: %s", ev.Type, e.OccurredAt())
-		}
-		last = e.OccurredAt()
+		require.False(t, domain.OccurredAt(e).After(now), "%s occurred after now: %s", ev.Type, domain.OccurredAt(e))
+		last = domain.OccurredAt(e)
 	}
 	// History is spread over the ninety days, not piled up at "now".
-	if recent*20 > handoffEvents {
-		t.Errorf("%d of %d hand-off events occurred in the last hour", recent, handoffEvents)
-	}
+	assert.LessOrEqual(t, recent*20, handoffEvents, "%d of %d hand-off events occurred in the last hour", recent, handoffEvents)
 	for _, typ := range []string{domain.TypeHandoffPaused, domain.TypeHandoffReturned, domain.TypeHandoffRated,
 		domain.TypeHandoffEscalated, domain.TypeHandoffCancelled} {
-		if counts[typ] < 5 {
-			t.Errorf("only %d %s events; the demo should show every part of the lifecycle", counts[typ], typ)
-		}
+		assert.GreaterOrEqual(t, counts[typ], 5, "%s events: the demo should show every part of the lifecycle", typ)
 	}
 	open := counts[domain.TypeHandoffRequested] - counts[domain.TypeHandoffDelivered] + counts[domain.TypeHandoffReturned] - counts[domain.TypeHandoffCancelled]
-	if open <= 0 {
-		t.Errorf("no hand-off is open; recent ones should be")
-	}
-	if now.Sub(last) > 3*24*time.Hour {
-		t.Errorf("latest event at %s: the history should reach the present", last)
-	}
-	if again, _ := seed(); again != sum {
-		t.Fatalf("the same seed gave %+v, then %+v", sum, again)
-	}
+	assert.Positive(t, open, "recent hand-offs are open")
+	assert.LessOrEqual(t, now.Sub(last), 3*24*time.Hour, "the history reaches the present")
+	again, _ := seed()
+	assert.Equal(t, sum, again, "the same seed gives the same organisation")
 }

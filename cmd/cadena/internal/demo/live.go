@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"time"
+
+	"github.com/cadena-project/cadena/domain"
 )
 
 // Live records a trickle of activity through the HTTP API at baseURL, one
@@ -36,13 +38,30 @@ type live struct {
 	client      *http.Client
 }
 
-// next maps a state to the command that moves a hand-off on.
-var next = map[string]struct{ action, body string }{
-	"requested": {"accept", `{}`},
-	"accepted":  {"deliver", `{"note":"done"}`},
-	"paused":    {"resume", `{}`},
-	"returned":  {"deliver", `{"note":"reworked"}`},
-	"delivered": {"rating", `{"score":%d}`},
+// forward lists the commands the trickle moves hand-offs on with, in order
+// of preference: in each state it issues the first that the lifecycle table
+// allows from it.
+var forward = []string{domain.Accept, domain.Resume, domain.Deliver, domain.Rate}
+
+// next returns the command that moves a hand-off in state s on.
+func next(s domain.State) (domain.CommandSpec, bool) {
+	for _, name := range forward {
+		if spec, ok := domain.LookupCommand(name); ok && spec.AllowedFrom(s) {
+			return spec, true
+		}
+	}
+	return domain.CommandSpec{}, false
+}
+
+// moving lists the states a hand-off can be moved on from.
+func moving() []domain.State {
+	var out []domain.State
+	for _, s := range domain.States {
+		if _, ok := next(s); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (l *live) step(ctx context.Context, n int) {
@@ -53,23 +72,29 @@ func (l *live) step(ctx context.Context, n int) {
 		l.post(ctx, "/api/v1/handoffs", body)
 		return
 	}
-	states := []string{"requested", "accepted", "paused", "returned", "delivered"}
+	states := moving()
 	state := states[l.rng.IntN(len(states))]
 	var page struct {
 		Handoffs []struct {
 			ID string `json:"id"`
 		} `json:"handoffs"`
 	}
-	if !l.get(ctx, "/api/v1/handoffs?limit=20&state="+state, &page) || len(page.Handoffs) == 0 {
+	if !l.get(ctx, "/api/v1/handoffs?limit=20&state="+string(state), &page) || len(page.Handoffs) == 0 {
 		return
 	}
 	h := page.Handoffs[l.rng.IntN(len(page.Handoffs))]
-	cmd := next[state]
-	body := cmd.body
-	if cmd.action == "rating" {
-		body = fmt.Sprintf(body, 3+l.rng.IntN(3))
+	spec, _ := next(state)
+	fields := map[domain.Field]any{}
+	for _, f := range spec.Fields {
+		switch f {
+		case domain.FieldNote:
+			fields[f] = "done"
+		case domain.FieldScore:
+			fields[f] = 3 + l.rng.IntN(3)
+		}
 	}
-	l.post(ctx, "/api/v1/handoffs/"+h.ID+"/"+cmd.action, []byte(body))
+	body, _ := json.Marshal(fields)
+	l.post(ctx, "/api/v1/handoffs/"+h.ID+"/"+spec.RouteName(), body)
 }
 
 func (l *live) get(ctx context.Context, path string, out any) bool {

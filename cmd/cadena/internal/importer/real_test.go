@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
 	"github.com/cadena-project/cadena/domain"
@@ -79,18 +81,14 @@ func requestedByPair(t *testing.T, store *bolt.Store) (map[string]int, *pairstat
 	counts := map[string]int{}
 	var first, last time.Time
 	for ev, err := range store.ReadAll(context.Background(), 0) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		e, err := domain.Decode(ev.Type, ev.Data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		m.Apply(projections.Envelope{Position: ev.Position, Version: ev.Version, Event: e})
 		if first.IsZero() {
-			first = e.OccurredAt()
+			first = domain.OccurredAt(e)
 		}
-		last = e.OccurredAt()
+		last = domain.OccurredAt(e)
 		if r, ok := e.(domain.HandoffRequested); ok {
 			counts[r.Supplier+" <- "+r.Customer]++
 		}

@@ -116,23 +116,22 @@ func Run(ctx context.Context, cmds Commands, p *Plan, opts Options) (Summary, er
 }
 
 func handoffStep(cmds Commands, kind string, h Handoff, s Step, m api.Meta) func(context.Context) (uint64, error) {
-	var cmd domain.HandoffCommand
-	switch s.Verb {
-	case Request:
+	if s.Verb == Request {
 		req := domain.RequestHandoff{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer,
 			Kind: kind, Title: h.Title, At: s.At}
 		return func(ctx context.Context) (uint64, error) {
 			r, err := cmds.RequestHandoff(ctx, Actor, m, req)
 			return r.Position, err
 		}
-	case Accept:
-		cmd = domain.Accept{At: s.At}
-	case Deliver:
-		cmd = domain.Deliver{At: s.At}
-	case Return:
-		cmd = domain.Return{Reason: "the case came back", At: s.At}
-	default:
+	}
+	// The verbs are the names of the lifecycle table's commands.
+	spec, ok := domain.LookupCommand(string(s.Verb))
+	if !ok {
 		panic("importer: unknown verb " + string(s.Verb))
+	}
+	cmd := domain.HandoffCommand{Name: spec.Name, At: s.At}
+	if spec.Name == domain.Return {
+		cmd.Reason = "the case came back"
 	}
 	return func(ctx context.Context) (uint64, error) {
 		r, err := cmds.Execute(ctx, Actor, m, h.ID, cmd)

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
 	"github.com/cadena-project/cadena/domain"
@@ -44,17 +46,12 @@ func TestRunSample(t *testing.T) {
 	var got []string
 	var last time.Time
 	for ev, err := range store.ReadAll(ctx, 0) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		e, err := domain.Decode(ev.Type, ev.Data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if e.OccurredAt().Before(last) {
-			t.Fatalf("%s at %s is before the previous event (%s): not in time order", ev.Type, e.OccurredAt(), last)
-		}
-		last = e.OccurredAt()
+		require.NoError(t, err)
+		require.False(t, domain.OccurredAt(e).Before(last), "%s at %s is before the previous event (%s): not in time order",
+			ev.Type, domain.OccurredAt(e), last)
+		last = domain.OccurredAt(e)
 		switch e := e.(type) {
 		case domain.HandoffRequested:
 			if e.Agreement == nil || e.Agreement.ResolveWithinS != 4*3600 || e.Kind != "permit" {

@@ -30,14 +30,31 @@ func ReadXES(r io.Reader, groupAttr string) (*Log, error) {
 		defer gz.Close()
 		src = gz
 	}
-	x := xesReader{dec: xml.NewDecoder(src), group: groupAttr}
+	x := xesReader{src: &sourceReader{r: src}, group: groupAttr}
+	x.dec = xml.NewDecoder(x.src)
 	if err := x.read(); err != nil {
 		return nil, err
 	}
 	return &x.b.log, nil
 }
 
+// sourceReader remembers the error of the reader under the XML decoder,
+// to tell a failing file (or gzip stream) from a malformed document.
+type sourceReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *sourceReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF {
+		s.err = err
+	}
+	return n, err
+}
+
 type xesReader struct {
+	src   *sourceReader
 	dec   *xml.Decoder
 	group string
 	b     builder
@@ -77,7 +94,12 @@ func (x *xesReader) read() error {
 			if errors.As(err, &se) {
 				return x.fail(se.Line, "%s", se.Msg)
 			}
-			return fmt.Errorf("reading XES: %w", err)
+			if x.src.err != nil {
+				return fmt.Errorf("reading XES: %w", err)
+			}
+			// The decoder's other complaints (an XML version or an encoding
+			// it does not read) are about the document too.
+			return x.fail(x.line(), "%v", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:

@@ -1,0 +1,101 @@
+package api_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/api"
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections/handoffindex"
+)
+
+// recordingIndex answers one summary and records the filter it was asked.
+type recordingIndex struct{ asked handoffindex.Filter }
+
+func (r *recordingIndex) List(f handoffindex.Filter) ([]handoffindex.Summary, string, error) {
+	r.asked = f
+	berlin := time.FixedZone("CEST", 2*3600)
+	return []handoffindex.Summary{{ID: "h1", RequestedAt: time.Date(2026, 6, 1, 12, 0, 0, 0, berlin),
+		UpdatedAt: time.Date(2026, 6, 1, 14, 0, 0, 0, berlin)}}, "next", nil
+}
+
+func TestListHandoffsKeepsActorsToTheirDepartment(t *testing.T) {
+	tests := []struct {
+		name          string
+		actor         api.Actor
+		asked         handoffindex.Filter
+		wantInvolving string
+	}{
+		{"admin sees every hand-off", admin, handoffindex.Filter{Supplier: "legal"}, ""},
+		{"member sees its department's", salesTeam, handoffindex.Filter{}, "sales"},
+		{"a member's filter cannot widen it", legalTeam, handoffindex.Filter{Supplier: "hr", Involving: ""}, "legal"},
+		{"a member cannot ask for another department", hrTeam, handoffindex.Filter{Involving: "sales"}, "hr"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			idx := &recordingIndex{}
+			page, next, err := api.ListHandoffs(idx, tc.actor, tc.asked)
+			require.NoError(t, err)
+			want := tc.asked
+			want.Involving = tc.wantInvolving
+			assert.Equal(t, want, idx.asked)
+			assert.Equal(t, "next", next)
+			require.Len(t, page, 1)
+			assert.Equal(t, time.UTC, page[0].RequestedAt.Location(), "times are in UTC")
+			assert.Equal(t, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC), page[0].UpdatedAt)
+		})
+	}
+}
+
+func TestOnlyAdminsManageDepartments(t *testing.T) {
+	assert.NoError(t, admin.MayManageDepartments())
+	for _, a := range []api.Actor{salesTeam, salesHead} {
+		err := a.MayManageDepartments()
+		assert.ErrorIs(t, err, api.ErrForbidden)
+		assert.EqualError(t, err, `forbidden: only an admin may manage departments (`+string(a.Role)+` "`+a.Name+`")`)
+	}
+	f := setup(t)
+	_, err := f.svc.PutDepartment(f.ctx, salesHead, none, domain.RegisterDepartment{ID: "it", Name: "IT"})
+	assert.ErrorIs(t, err, api.ErrForbidden)
+	_, err = f.svc.RetireDepartment(f.ctx, salesTeam, none, domain.RetireDepartment{ID: "hr"})
+	assert.ErrorIs(t, err, api.ErrForbidden)
+}
+
+// A command's result carries the rating only to those who may see it: the
+// customer department and admins, not the supplier that acts on it.
+func TestCommandResultsCarryRatingsOnlyToThoseWhoMaySeeThem(t *testing.T) {
+	f := setup(t)
+	f.request(t, "h1")
+	_, err := f.svc.Execute(f.ctx, legalTeam, none, "h1", domain.HandoffCommand{Name: domain.Deliver, Note: "done", At: now.Add(-20 * time.Hour)})
+	require.NoError(t, err)
+	rated, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.HandoffCommand{Name: domain.Rate, Score: 2, Comment: "late", At: now.Add(-19 * time.Hour)})
+	require.NoError(t, err)
+	require.NotNil(t, rated.Handoff.Rating, "the rating customer sees its rating")
+	assert.Equal(t, 2, rated.Handoff.Rating.Score)
+
+	returned, err := f.svc.Execute(f.ctx, salesTeam, none, "h1", domain.HandoffCommand{Name: domain.Return, Reason: "redo", At: now.Add(-18 * time.Hour)})
+	require.NoError(t, err)
+	assert.NotNil(t, returned.Handoff.Rating, "the customer still sees the rating of the earlier delivery")
+	accepted, err := f.svc.Execute(f.ctx, legalTeam, none, "h1", domain.HandoffCommand{Name: domain.Accept, At: now.Add(-17 * time.Hour)})
+	require.NoError(t, err)
+	assert.Nil(t, accepted.Handoff.Rating, "the supplier's result carries the customer's rating")
+
+	for _, tc := range []struct {
+		actor api.Actor
+		shown bool
+	}{{admin, true}, {salesTeam, true}, {legalTeam, false}} {
+		v, err := f.svc.Handoff(f.ctx, tc.actor, "h1", time.Time{})
+		require.NoError(t, err)
+		assert.Equal(t, tc.shown, v.RatingsShown, tc.actor.Name)
+		assert.Equal(t, tc.shown, v.Handoff.Rating != nil, tc.actor.Name)
+		for _, e := range v.Timeline {
+			if r, ok := e.Event.(domain.HandoffRated); ok {
+				assert.Equal(t, tc.shown, r.Score != 0, "%s: the timeline's score", tc.actor.Name)
+				assert.Equal(t, tc.shown, r.Comment != "", "%s: the timeline's comment", tc.actor.Name)
+			}
+		}
+	}
+}

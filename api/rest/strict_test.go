@@ -1,0 +1,70 @@
+package rest_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestStrictBodies sends bodies that encoding/json would have taken, with a
+// loss or a guess, and checks each is refused with the status and field
+// named, appending nothing.
+func TestStrictBodies(t *testing.T) {
+	tests := []struct {
+		name   string
+		r      req
+		status int
+		field  string
+	}{
+		{"invalid UTF-8 in a title", req{method: "POST", path: "/api/v1/handoffs", token: tokSales,
+			body: "{\"supplier\":\"it\",\"customer\":\"sales\",\"kind\":\"k\",\"title\":\"caf\xe9\"}"}, 422, "title"},
+		{"invalid UTF-8 in a department name", req{method: "PUT", path: "/api/v1/departments/hr", token: tokAdmin,
+			body: "{\"name\":\"\xff\xfe\"}"}, 422, "name"},
+		{"escaped lone surrogate in a comment", req{method: "POST", path: "/api/v1/handoffs/d/rating", token: tokSales,
+			body: `{"score":4,"comment":"\udc00"}`}, 422, "comment"},
+		{"NUL in a title", req{method: "POST", path: "/api/v1/handoffs", token: tokSales,
+			body: `{"supplier":"it","customer":"sales","kind":"k","title":"a\u0000b"}`}, 422, "title"},
+		{"escape sequence in a reason", req{method: "POST", path: "/api/v1/handoffs/d/return", token: tokSales,
+			body: `{"reason":"\u001b[2Jgone"}`}, 422, "reason"},
+		{"DEL in a note", req{method: "POST", path: "/api/v1/handoffs/h/deliver", token: tokIT,
+			body: "{\"note\":\"a\x7fb\"}"}, 422, "note"},
+		{"duplicate key", req{method: "POST", path: "/api/v1/handoffs/d/rating", token: tokSales,
+			body: `{"score":1,"score":5}`}, 400, "score"},
+		{"case-variant field name", req{method: "POST", path: "/api/v1/handoffs/d/rating", token: tokSales,
+			body: `{"SCORE":4}`}, 400, "SCORE"},
+		{"null body", req{method: "POST", path: "/api/v1/handoffs/h/accept", token: tokIT, body: `null`}, 400, ""},
+		{"null body where a member is required", req{method: "PUT", path: "/api/v1/departments/hr", token: tokAdmin, body: ` null `}, 400, ""},
+		{"a string body", req{method: "POST", path: "/api/v1/handoffs/h/accept", token: tokIT, body: `"accept"`}, 400, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.seed()
+			h.request("h")
+			h.request("d")
+			h.json(req{method: "POST", path: "/api/v1/handoffs/d/deliver", token: tokIT}, 200)
+			before := h.head()
+			rec := h.do(tt.r)
+			p := checkProblem(t, rec, tt.status)
+			assert.Equal(t, tt.field, p.Field, p.Detail)
+			assert.Equal(t, before, h.head(), "a rejected request appended events")
+		})
+	}
+}
+
+// TestFreeTextKeepsTabsAndNewlines: the two control characters free text
+// may hold go through and come back unchanged.
+func TestFreeTextKeepsTabsAndNewlines(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	h.request("d")
+	h.json(req{method: "POST", path: "/api/v1/handoffs/d/deliver", token: tokIT, body: `{"note":"one\n\ttwo"}`}, 200)
+	got := h.json(req{method: "GET", path: "/api/v1/handoffs/d", token: tokAdmin}, 200)
+	timeline, ok := got["timeline"].([]any)
+	require.True(t, ok, "timeline: %v", got["timeline"])
+	require.Len(t, timeline, 2)
+	data, ok := timeline[1].(map[string]any)["data"].(map[string]any)
+	require.True(t, ok)
+	assert.Equal(t, "one\n\ttwo", data["note"])
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+)
+
+// guards bound what one connection or one token may hold of the server,
+// and who may read /metrics: "cadena serve" and "cadena demo" flags. A zero
+// duration or rate disables its limit.
+type guards struct {
+	metricsTokenFile string
+	readTimeout      time.Duration
+	writeTimeout     time.Duration
+	idleTimeout      time.Duration
+	rateLimit        float64 // requests per second per token
+	rateBurst        int
+}
+
+// Defaults of the connection flags.
+const (
+	defaultReadTimeout  = 30 * time.Second
+	defaultWriteTimeout = 60 * time.Second
+	defaultIdleTimeout  = 120 * time.Second
+	defaultRateLimit    = 50
+	defaultRateBurst    = 100
+)
+
+func (c *guards) flags(fs interface {
+	StringVar(*string, string, string, string)
+	IntVar(*int, string, int, string)
+	DurationVar(*time.Duration, string, time.Duration, string)
+	Float64Var(*float64, string, float64, string)
+}) {
+	fs.StringVar(&c.metricsTokenFile, "metrics-token-file", "",
+		"file holding a bearer token that /metrics then requires (default: /metrics is open)")
+	fs.DurationVar(&c.readTimeout, "read-timeout", defaultReadTimeout,
+		"longest a client may take to send a whole request, body included (0: no limit)")
+	fs.DurationVar(&c.writeTimeout, "write-timeout", defaultWriteTimeout,
+		"longest from the end of a request's headers to the end of its answer (0: no limit)")
+	fs.DurationVar(&c.idleTimeout, "idle-timeout", defaultIdleTimeout,
+		"how long an idle keep-alive connection stays open (0: the read timeout)")
+	fs.Float64Var(&c.rateLimit, "rate-limit", defaultRateLimit,
+		"API requests per second allowed to each token, on average (0: no limit)")
+	fs.IntVar(&c.rateBurst, "rate-burst", defaultRateBurst,
+		"API requests a token may send at once above --rate-limit")
+}
+
+// metricsToken reads the token of --metrics-token-file: the file's
+// content without surrounding white space; "" without the flag.
+func (c guards) metricsToken() (string, error) {
+	if c.metricsTokenFile == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(c.metricsTokenFile)
+	if err != nil {
+		return "", fmt.Errorf("--metrics-token-file: %w", err)
+	}
+	tok := strings.TrimSpace(string(b))
+	if tok == "" || strings.ContainsAny(tok, " \t\r\n") {
+		return "", fmt.Errorf("--metrics-token-file %s: want one token on one line", c.metricsTokenFile)
+	}
+	return tok, nil
+}
+
+// apply sets the timeouts on srv.
+func (c guards) apply(srv *http.Server) {
+	srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout = c.readTimeout, c.writeTimeout, c.idleTimeout
+}
