@@ -29,7 +29,7 @@ func (s *Service) PutCalendar(ctx context.Context, a Actor, m Meta, cmd domain.S
 		return CalendarResult{}, err
 	}
 	existed := false
-	c, out, err := execute(ctx, s, a, m, domain.CalendarStream(cmd.ID), domain.EvolveCalendar,
+	c, out, err := execute(ctx, s, direct{s}, a, m, domain.CalendarStream(cmd.ID), domain.EvolveCalendar,
 		func(c domain.CalendarState) ([]domain.Event, error) {
 			existed = c.Exists()
 			return domain.DecideSetCalendar(c, cmd, s.now())
@@ -52,7 +52,7 @@ func (s *Service) AddHolidays(ctx context.Context, a Actor, m Meta, cmd domain.A
 		return CalendarResult{}, fmt.Errorf("calendar %q: %w", cmd.ID, domain.ErrNotFound)
 	}
 	before := 0
-	c, out, err := execute(ctx, s, a, m, domain.CalendarStream(cmd.ID), domain.EvolveCalendar,
+	c, out, err := execute(ctx, s, direct{s}, a, m, domain.CalendarStream(cmd.ID), domain.EvolveCalendar,
 		func(c domain.CalendarState) ([]domain.Event, error) {
 			before = len(c.Spec.Exceptions)
 			return domain.DecideAddHolidays(c, cmd, s.now())
@@ -69,7 +69,7 @@ func (s *Service) AddHolidays(ctx context.Context, a Actor, m Meta, cmd domain.A
 
 // Calendar returns the current definition of a calendar.
 func (s *Service) Calendar(ctx context.Context, id string) (domain.CalendarState, error) {
-	c, err := s.loadCalendar(ctx, id)
+	c, err := s.loadCalendar(ctx, direct{s}, id)
 	if err != nil {
 		return c, err
 	}
@@ -79,11 +79,12 @@ func (s *Service) Calendar(ctx context.Context, id string) (domain.CalendarState
 	return c, nil
 }
 
-func (s *Service) loadCalendar(ctx context.Context, id string) (domain.CalendarState, error) {
+// loadCalendar reads a calendar that a command consults.
+func (s *Service) loadCalendar(ctx context.Context, x session, id string) (domain.CalendarState, error) {
 	if !domain.ValidSlug(id) {
 		return domain.CalendarState{}, fmt.Errorf("calendar %q: %w", id, domain.ErrNotFound)
 	}
-	recs, err := s.load(ctx, domain.CalendarStream(id))
+	recs, err := x.peek(ctx, domain.CalendarStream(id))
 	if err != nil {
 		return domain.CalendarState{}, err
 	}
@@ -97,7 +98,7 @@ func (s *Service) ClockOf(ctx context.Context, h domain.Handoff) (domain.Deadlin
 	if h.Agreement == nil || h.Agreement.Calendar == "" {
 		return domain.WallClock{}, nil
 	}
-	c, err := s.loadCalendar(ctx, h.Agreement.Calendar)
+	c, err := s.loadCalendar(ctx, direct{s}, h.Agreement.Calendar)
 	if err != nil || !c.Exists() {
 		return domain.WallClock{}, err
 	}

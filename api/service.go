@@ -48,6 +48,10 @@ type DepartmentResult struct {
 
 // PutDepartment registers a department or renames it (admins only).
 func (s *Service) PutDepartment(ctx context.Context, a Actor, m Meta, cmd domain.RegisterDepartment) (DepartmentResult, error) {
+	return s.putDepartment(ctx, direct{s}, a, m, cmd)
+}
+
+func (s *Service) putDepartment(ctx context.Context, x session, a Actor, m Meta, cmd domain.RegisterDepartment) (DepartmentResult, error) {
 	m = m.withRequest("department.put", cmd)
 	if err := a.MayManageDepartments(); err != nil {
 		return DepartmentResult{}, err
@@ -57,7 +61,7 @@ func (s *Service) PutDepartment(ctx context.Context, a Actor, m Meta, cmd domain
 		return DepartmentResult{}, err
 	}
 	existed := false
-	d, out, err := execute(ctx, s, a, m, domain.DepartmentStream(cmd.ID), domain.EvolveDepartment,
+	d, out, err := execute(ctx, s, x, a, m, domain.DepartmentStream(cmd.ID), domain.EvolveDepartment,
 		func(d domain.Department) ([]domain.Event, error) {
 			existed = d.Exists()
 			return domain.DecideRegister(d, cmd, s.now())
@@ -78,7 +82,7 @@ func (s *Service) RetireDepartment(ctx context.Context, a Actor, m Meta, cmd dom
 	if !domain.ValidSlug(cmd.ID) {
 		return DepartmentResult{}, fmt.Errorf("department %q: %w", cmd.ID, domain.ErrNotFound)
 	}
-	d, out, err := execute(ctx, s, a, m, domain.DepartmentStream(cmd.ID), domain.EvolveDepartment,
+	d, out, err := execute(ctx, s, direct{s}, a, m, domain.DepartmentStream(cmd.ID), domain.EvolveDepartment,
 		func(d domain.Department) ([]domain.Event, error) {
 			return domain.DecideRetire(d, cmd, s.now())
 		})
@@ -108,22 +112,27 @@ func (s *Service) Department(ctx context.Context, id string) (domain.Department,
 type AgreementResult struct {
 	Agreements domain.Agreements
 	Terms      domain.AgreementTerms // the terms just set
+	Replayed   bool                  // an idempotent retry, answered from the log
 	Position   uint64
 }
 
 // SetAgreement sets the targets of a supplier -> customer pair (admins and
 // the supplier's head).
 func (s *Service) SetAgreement(ctx context.Context, a Actor, m Meta, cmd domain.SetAgreement) (AgreementResult, error) {
+	return s.setAgreement(ctx, direct{s}, a, m, cmd)
+}
+
+func (s *Service) setAgreement(ctx context.Context, x session, a Actor, m Meta, cmd domain.SetAgreement) (AgreementResult, error) {
 	m = m.withRequest("agreement.set", cmd)
 	if err := a.maySetAgreement(cmd.Supplier); err != nil {
 		return AgreementResult{}, err
 	}
-	sup, cus, err := s.pair(ctx, cmd.Supplier, cmd.Customer)
+	sup, cus, err := s.pair(ctx, x, cmd.Supplier, cmd.Customer)
 	if err != nil {
 		return AgreementResult{}, err
 	}
 	if domain.ValidSlug(cmd.Calendar) {
-		c, err := s.loadCalendar(ctx, cmd.Calendar)
+		c, err := s.loadCalendar(ctx, x, cmd.Calendar)
 		if err != nil {
 			return AgreementResult{}, err
 		}
@@ -133,24 +142,24 @@ func (s *Service) SetAgreement(ctx context.Context, a Actor, m Meta, cmd domain.
 		_, err := domain.DecideSetAgreement(domain.Agreements{}, sup, cus, cmd, s.now())
 		return AgreementResult{}, err
 	}
-	ag, out, err := execute(ctx, s, a, m, domain.AgreementStream(cmd.Supplier, cmd.Customer), domain.EvolveAgreements,
+	ag, out, err := execute(ctx, s, x, a, m, domain.AgreementStream(cmd.Supplier, cmd.Customer), domain.EvolveAgreements,
 		func(ag domain.Agreements) ([]domain.Event, error) {
 			return domain.DecideSetAgreement(ag, sup, cus, cmd, s.now())
 		})
 	if err != nil {
 		return AgreementResult{}, err
 	}
-	return AgreementResult{Agreements: ag, Terms: ag.ByKind[cmd.Kind], Position: out.Position}, nil
+	return AgreementResult{Agreements: ag, Terms: ag.ByKind[cmd.Kind], Replayed: out.Replayed, Position: out.Position}, nil
 }
 
 // pair loads the two departments of a pair; a malformed ID loads as a
 // department that does not exist, and the domain reports the field.
-func (s *Service) pair(ctx context.Context, supplier, customer string) (domain.Department, domain.Department, error) {
+func (s *Service) pair(ctx context.Context, x session, supplier, customer string) (domain.Department, domain.Department, error) {
 	load := func(id string) (domain.Department, error) {
 		if !domain.ValidSlug(id) {
 			return domain.Department{}, nil
 		}
-		recs, err := s.load(ctx, domain.DepartmentStream(id))
+		recs, err := x.peek(ctx, domain.DepartmentStream(id))
 		return fold(domain.EvolveDepartment, recs), err
 	}
 	sup, err := load(supplier)
@@ -177,6 +186,10 @@ type HandoffResult struct {
 // under an existing ID with the same supplier, customer, kind and title
 // returns the existing hand-off; with anything else it is a conflict.
 func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domain.RequestHandoff) (HandoffResult, error) {
+	return s.requestHandoff(ctx, direct{s}, a, m, cmd)
+}
+
+func (s *Service) requestHandoff(ctx context.Context, x session, a Actor, m Meta, cmd domain.RequestHandoff) (HandoffResult, error) {
 	m = m.withRequest("handoff.request", cmd)
 	if cmd.ID == "" {
 		cmd.ID = eventstore.NewID()
@@ -191,13 +204,13 @@ func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domai
 	if err := a.mayIssue(domain.Request, cmd.Supplier, cmd.Customer); err != nil {
 		return HandoffResult{}, err
 	}
-	sup, cus, err := s.pair(ctx, cmd.Supplier, cmd.Customer)
+	sup, cus, err := s.pair(ctx, x, cmd.Supplier, cmd.Customer)
 	if err != nil {
 		return HandoffResult{}, err
 	}
 	cmd.SupplierDept, cmd.CustomerDept = sup, cus
 	if domain.ValidSlug(cmd.Supplier) && domain.ValidSlug(cmd.Customer) && domain.ValidSlug(cmd.Kind) {
-		recs, err := s.load(ctx, domain.AgreementStream(cmd.Supplier, cmd.Customer))
+		recs, err := x.peek(ctx, domain.AgreementStream(cmd.Supplier, cmd.Customer))
 		if err != nil {
 			return HandoffResult{}, err
 		}
@@ -206,7 +219,7 @@ func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domai
 		}
 	}
 	existing := false
-	h, out, err := execute(ctx, s, a, m, domain.HandoffStream(cmd.ID), domain.EvolveHandoff,
+	h, out, err := execute(ctx, s, x, a, m, domain.HandoffStream(cmd.ID), domain.EvolveHandoff,
 		func(h domain.Handoff) ([]domain.Event, error) {
 			if h.Exists() && sameRequest(h, cmd) {
 				existing = true
@@ -230,6 +243,10 @@ func sameRequest(h domain.Handoff, cmd domain.RequestHandoff) bool {
 
 // Execute runs a command on an existing hand-off.
 func (s *Service) Execute(ctx context.Context, a Actor, m Meta, id string, cmd domain.HandoffCommand) (HandoffResult, error) {
+	return s.runCommand(ctx, direct{s}, a, m, id, cmd)
+}
+
+func (s *Service) runCommand(ctx context.Context, x session, a Actor, m Meta, id string, cmd domain.HandoffCommand) (HandoffResult, error) {
 	if cmd.Name == domain.Request {
 		return HandoffResult{}, &domain.ValidationError{Field: "command", Msg: "use RequestHandoff to open a hand-off"}
 	}
@@ -240,7 +257,7 @@ func (s *Service) Execute(ctx context.Context, a Actor, m Meta, id string, cmd d
 		return HandoffResult{}, fmt.Errorf("hand-off %q: %w", id, domain.ErrNotFound)
 	}
 	m = m.withRequest("handoff."+cmd.Name+"\x00"+id, cmd)
-	h, out, err := execute(ctx, s, a, m, domain.HandoffStream(id), domain.EvolveHandoff,
+	h, out, err := execute(ctx, s, x, a, m, domain.HandoffStream(id), domain.EvolveHandoff,
 		func(h domain.Handoff) ([]domain.Event, error) {
 			if !h.Exists() {
 				return nil, fmt.Errorf("hand-off %q: %w", id, domain.ErrNotFound)

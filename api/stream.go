@@ -101,13 +101,13 @@ type outcome struct {
 
 // execute runs one command against one stream: load, replay check, decide,
 // append; it retries on a concurrent write.
-func execute[S any](ctx context.Context, s *Service, a Actor, m Meta, stream string,
+func execute[S any](ctx context.Context, s *Service, x session, a Actor, m Meta, stream string,
 	evolve func(S, domain.Event) S, decide func(S) ([]domain.Event, error),
 ) (S, outcome, error) {
 	var zero S
 	dupRetried := false
 	for attempt := 0; ; attempt++ {
-		recs, err := s.load(ctx, stream)
+		recs, err := x.load(ctx, stream)
 		if err != nil {
 			return zero, outcome{}, err
 		}
@@ -136,7 +136,7 @@ func execute[S any](ctx context.Context, s *Service, a Actor, m Meta, stream str
 		if err != nil {
 			return zero, outcome{}, err
 		}
-		res, err := s.store.Append(ctx, stream, eventstore.Exact(version), data...)
+		res, err := x.append(ctx, stream, version, events, data)
 		switch {
 		case errors.Is(err, eventstore.ErrWrongVersion) && attempt < s.maxRetries:
 			continue // someone else wrote first: decide again on the new state

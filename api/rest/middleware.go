@@ -157,6 +157,17 @@ func mayManageDepartments(next echo.HandlerFunc) echo.HandlerFunc {
 // a JSON content type (or no body at all), a body of at most maxBody bytes,
 // and a well-formed Idempotency-Key if any.
 func (s *Server) guardWrite(next echo.HandlerFunc) echo.HandlerFunc {
+	return s.guardWriteUpTo(maxBody)(next)
+}
+
+// guardWriteUpTo is guardWrite with another body limit.
+func (s *Server) guardWriteUpTo(limit int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return guardBody(limit, next)
+	}
+}
+
+func guardBody(maxBody int64, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if ct := r.Header.Get(echo.HeaderContentType); ct != "" {

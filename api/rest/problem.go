@@ -88,7 +88,7 @@ func problemFor(err error) (problem, bool) {
 		return pr, false
 	case errors.As(err, &tooBig):
 		return p(http.StatusRequestEntityTooLarge, "too-large",
-			fmt.Sprintf("the request body is over %d bytes", maxBody)), false
+			fmt.Sprintf("the request body is over %d bytes", tooBig.Limit)), false
 	case errors.Is(err, api.ErrForbidden):
 		return p(http.StatusForbidden, "forbidden", err.Error()), false
 	case errors.As(err, &ve):

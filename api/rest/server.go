@@ -22,6 +22,7 @@ type Service interface {
 	AgreementService
 	HandoffService
 	CalendarService
+	BatchService
 }
 
 var _ Service = (*api.Service)(nil)
@@ -177,4 +178,5 @@ func (s *Server) routes() {
 	v1.GET("/chain", s.getChain, read...)
 
 	v1.GET("/me", s.getMe, read...)
+	v1.POST("/batch", s.batch, s.authenticate, s.guardWriteUpTo(maxBatchBody))
 }

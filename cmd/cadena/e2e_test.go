@@ -84,7 +84,7 @@ type testServer struct {
 
 // startServer runs serve with cfg until stop is called or the test ends,
 // and returns once the server is ready.
-func startServer(t *testing.T, cfg serveConfig) *testServer {
+func startServer(t testing.TB, cfg serveConfig) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
@@ -104,7 +104,7 @@ func startServer(t *testing.T, cfg serveConfig) *testServer {
 
 // stop cancels the server's context and waits for serve to return; it
 // may be called more than once.
-func (s *testServer) stop(t *testing.T) {
+func (s *testServer) stop(t testing.TB) {
 	t.Helper()
 	s.cancel()
 	err, ok := <-s.done

@@ -3,11 +3,18 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
+	"text/tabwriter"
 	"time"
+	"unicode/utf8"
+
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
@@ -15,85 +22,238 @@ import (
 )
 
 // importFormats are the log formats "cadena import" reads, with the group
-// attribute each uses by default.
+// attribute each uses by default. receipt-csv is the older name of csv.
 var importFormats = map[string]struct {
-	read  func(io.Reader, string) (*importer.Log, error)
+	read  func(io.Reader, importer.ReadOptions) (*importer.Log, error)
 	group string
 }{
-	"receipt-csv": {importer.ReadCSV, "org:group"},
+	"csv":         {importer.ReadCSV, importer.AttrGroup},
+	"receipt-csv": {importer.ReadCSV, importer.AttrGroup},
 	"xes":         {importer.ReadXES, "workgroup"},
 }
 
-// runImport handles "cadena import": hand-offs from a process-mining log
-// into the embedded store, through the application service.
-func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("import", "--data DIR --format receipt-csv|xes [--group-attr A] [--kind K] [--resolve-within D] [--open-at-end] FILE", stderr)
-	data := fs.String("data", "", "directory of the embedded event store (created if missing)")
-	format := fs.String("format", "", "format of FILE: receipt-csv (CSV with a header row) or xes (XES, gzip-compressed or not)")
-	group := fs.String("group-attr", "", "event attribute that names the working group (default: org:group for receipt-csv, workgroup for xes)")
-	kind := fs.String("kind", importer.DefaultKind, "kind of the imported hand-offs (a slug)")
-	resolve := fs.Duration("resolve-within", 0, "set an agreement with this resolve target on every pair before importing (0: none)")
-	openAtEnd := fs.Bool("open-at-end", false, "leave open the hand-off of the group holding a case at its last event (for logs of running cases); by default it is delivered there")
+// importConfig is the command line of "cadena import".
+type importConfig struct {
+	data, store, server, tokenFile    string
+	format, kind, timezone, delimiter string
+	read                              importer.ReadOptions
+	resolve                           time.Duration
+	openAtEnd, dryRun                 bool
+	path                              string
+}
+
+func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
+	var c importConfig
+	fs := newFlagSet("import", "--data DIR | --store URL | --server URL --token-file F | --dry-run; --format csv|xes [--case COL] [--activity COL] [--time COL] [--group COL] [--time-format LAYOUT] [--timezone ZONE] [--delimiter C] [--kind K] [--resolve-within D] [--open-at-end] [--skip-bad] FILE", stderr)
+	fs.StringVar(&c.data, "data", "", "directory of the embedded event store (created if missing); it must not be in use by a running server (use --server)")
+	fs.StringVar(&c.store, "store", "", "write into this store instead: "+storeSchemes()+" connection string")
+	fs.StringVar(&c.server, "server", "", "send the hand-offs to the running cadena at this URL (http://host:port) over POST /api/v1/batch")
+	fs.StringVar(&c.tokenFile, "token-file", "", "file holding an admin token for --server")
+	fs.BoolVar(&c.dryRun, "dry-run", false, "read and map the log, write nothing, and print the pairs (supplier, customer, hand-offs, returns, median time held) by volume")
+	fs.BoolVar(&c.read.SkipBad, "skip-bad", false, "skip the case of a bad row (bad timestamp, wrong number of fields) and go on; by default the first bad row stops the import before anything is written")
+	fs.StringVar(&c.format, "format", "", "format of FILE: csv (a header row names the columns; receipt-csv is the same) or xes (XES, gzip-compressed or not)")
+	fs.StringVar(&c.read.Case, "case", importer.AttrCase, "CSV column of the case ID")
+	fs.StringVar(&c.read.Activity, "activity", importer.AttrActivity, "CSV column of the activity (optional: hand-offs come from group changes; the activity only titles them)")
+	fs.StringVar(&c.read.Time, "time", importer.AttrTime, "CSV column of the timestamp")
+	fs.StringVar(&c.read.Group, "group", "", "CSV column or XES event attribute of the working group (default: org:group for csv, workgroup for xes)")
+	fs.Func("group-attr", "the same as --group (its older name)", func(s string) error { c.read.Group = s; return nil })
+	fs.StringVar(&c.read.TimeFormat, "time-format", "", "Go time layout of the timestamps, tried before RFC 3339, 2006-01-02 15:04:05[.ffffff][Z07:00] and 2006-01-02T15:04:05")
+	fs.StringVar(&c.timezone, "timezone", "UTC", "IANA time zone of timestamps that carry none")
+	fs.StringVar(&c.delimiter, "delimiter", "", "CSV field delimiter, one character or \\t (default: detected among comma, semicolon and tab)")
+	fs.StringVar(&c.kind, "kind", importer.DefaultKind, "kind of the imported hand-offs (a slug)")
+	fs.DurationVar(&c.resolve, "resolve-within", 0, "set an agreement with this resolve target on every pair before importing (0: none)")
+	fs.BoolVar(&c.openAtEnd, "open-at-end", false, "leave open the hand-off of the group holding a case at its last event (for logs of running cases); by default it is delivered there")
 	if err := parseFlagsAndArgs(fs, args); err != nil {
-		return err
+		return c, err
 	}
 	if fs.NArg() != 1 {
-		return usageError{errors.New("want exactly one FILE after the flags")}
+		return c, usageError{errors.New("want exactly one FILE after the flags")}
 	}
-	f, ok := importFormats[*format]
+	c.path = fs.Arg(0)
+	explicit := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
+	c.read.ActivityOptional = !explicit["activity"]
+	f, ok := importFormats[c.format]
 	switch {
 	case !ok:
-		return fmt.Errorf("import: --format must be receipt-csv or xes, got %q", *format)
-	case *data == "":
-		return errors.New("import: --data is required")
-	case *resolve < 0 || *resolve%time.Second != 0:
-		return fmt.Errorf("import: --resolve-within must be whole seconds, got %s", *resolve)
+		return c, fmt.Errorf("import: --format must be csv or xes, got %q", c.format)
+	case !c.dryRun && countSet(c.data, c.store, c.server) != 1:
+		return c, errors.New("import: give one of --data DIR, --store URL or --server URL (or --dry-run)")
+	case c.server != "" && c.tokenFile == "":
+		return c, errors.New("import: --server needs --token-file, a file holding an admin token")
+	case c.resolve < 0 || c.resolve%time.Second != 0:
+		return c, fmt.Errorf("import: --resolve-within must be whole seconds, got %s", c.resolve)
 	}
-	if *group == "" {
-		*group = f.group
+	if c.read.Group == "" {
+		c.read.Group = f.group
 	}
-	path := fs.Arg(0)
+	loc, err := time.LoadLocation(c.timezone)
+	if err != nil {
+		return c, fmt.Errorf("import: --timezone %q is not a time zone", c.timezone)
+	}
+	c.read.Location = loc
+	switch d := c.delimiter; {
+	case d == "":
+	case d == `\t`:
+		c.read.Delimiter = '\t'
+	case utf8.RuneCountInString(d) == 1 && d != "\"" && d != "\n" && d != "\r":
+		c.read.Delimiter, _ = utf8.DecodeRuneInString(d)
+	default:
+		return c, fmt.Errorf("import: --delimiter must be one character (or \\t), got %q", d)
+	}
+	return c, nil
+}
 
+func countSet(vals ...string) int {
+	n := 0
+	for _, v := range vals {
+		if v != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// importTarget is where an import writes: the commands, and the store's
+// head when it can tell (not over --server).
+type importTarget struct {
+	cmds  importer.Commands
+	head  func(context.Context) (uint64, error)
+	close func() error
+}
+
+// openImportTarget opens what cfg names: the embedded store, a --store URL
+// or a running server.
+func openImportTarget(ctx context.Context, cfg importConfig) (importTarget, error) {
+	switch {
+	case cfg.server != "":
+		tok, err := os.ReadFile(cfg.tokenFile)
+		if err != nil {
+			return importTarget{}, fmt.Errorf("reading the token: %w", err)
+		}
+		srv, err := importer.NewServer(cfg.server, strings.TrimSpace(string(tok)))
+		if err != nil {
+			return importTarget{}, err
+		}
+		return importTarget{cmds: srv, close: func() error { return nil }}, nil
+	case cfg.store != "":
+		kind, ok := lookupStoreKind(cfg.store)
+		if !ok {
+			return importTarget{}, fmt.Errorf("--store %q: want a %s connection string", cfg.store, storeSchemes())
+		}
+		store, err := kind.open(ctx, cfg.store, slog.New(slog.DiscardHandler))
+		if err != nil {
+			return importTarget{}, err
+		}
+		return importTarget{cmds: api.New(store, api.Options{}), head: store.Head, close: store.Close}, nil
+	}
+	if err := os.MkdirAll(cfg.data, 0o750); err != nil {
+		return importTarget{}, fmt.Errorf("creating the data directory: %w", err)
+	}
+	path := filepath.Join(cfg.data, "cadena.db")
+	store, err := bolt.Open(path, bolt.Options{LockTimeout: importLockWait})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return importTarget{}, fmt.Errorf("the embedded store %s is in use by another process, a running server most likely: import through it with --server URL --token-file FILE", path)
+	}
+	if err != nil {
+		return importTarget{}, err
+	}
+	return importTarget{cmds: api.New(store, api.Options{}), head: store.Head, close: store.Close}, nil
+}
+
+// importLockWait is how long --data waits for the store's file lock.
+const importLockWait = 200 * time.Millisecond
+
+// runImport handles "cadena import": hand-offs from a process-mining log
+// into the embedded store, another store, or a running server.
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseImportFlags(args, stderr)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	file, err := os.Open(path)
+	file, err := os.Open(cfg.path)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	log, err := f.read(file, *group)
+	fb := newFeedback(stderr)
+	log, err := importFormats[cfg.format].read(fb.reading(file), cfg.read)
 	file.Close()
 	if err != nil {
-		return fmt.Errorf("import: %s: %w", filepath.Base(path), err)
+		return fmt.Errorf("import: %s: %w", filepath.Base(cfg.path), err)
 	}
-	plan, err := importer.NewPlan(log, importer.PlanOptions{Kind: *kind, OpenAtEnd: *openAtEnd})
+	plan, err := importer.NewPlan(log, importer.PlanOptions{Kind: cfg.kind, OpenAtEnd: cfg.openAtEnd})
 	if err != nil {
-		return fmt.Errorf("import: %s: %w", filepath.Base(path), err)
+		return fmt.Errorf("import: %s: %w", filepath.Base(cfg.path), err)
 	}
 	parsed := time.Since(start)
+	fmt.Fprintf(stdout, "read %d events of %d cases in %.2fs; %d departments, %d pairs, %d hand-offs (%d returns)\n",
+		plan.Events, plan.Cases, parsed.Seconds(), len(plan.Departments), len(plan.Pairs), len(plan.Handoffs), plan.Returns)
+	printSkipped(stdout, log.Skipped)
+	if cfg.dryRun {
+		printPairs(stdout, plan.PairTable())
+		return nil
+	}
 
-	if err := os.MkdirAll(*data, 0o750); err != nil {
-		return fmt.Errorf("import: creating the data directory: %w", err)
-	}
-	store, err := bolt.Open(filepath.Join(*data, "cadena.db"), bolt.Options{})
+	target, err := openImportTarget(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	defer store.Close()
-	before, err := store.Head(ctx)
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
+	defer target.close()
+	var before uint64
+	if target.head != nil {
+		if before, err = target.head(ctx); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
 	}
-	sum, err := importer.Run(ctx, api.New(store, api.Options{}), plan, importer.Options{ResolveWithin: *resolve})
+	sum, err := importer.Run(ctx, target.cmds, plan, importer.Options{ResolveWithin: cfg.resolve, Progress: fb.progress})
+	fb.done()
 	if err != nil {
 		return fmt.Errorf("import: %w (%d commands done; importing again resumes)", err, sum.Commands)
 	}
-	after, err := store.Head(ctx)
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
 	secs := sum.Elapsed.Seconds()
-	fmt.Fprintf(stdout, "read %d events of %d cases in %.2fs; %d departments, %d pairs, %d hand-offs (%d returns), %d agreements\n",
-		sum.Events, sum.Cases, parsed.Seconds(), sum.Departments, sum.Pairs, sum.Handoffs, sum.Returns, sum.Agreements)
-	fmt.Fprintf(stdout, "issued %d commands in %.2fs (%.0f commands/s, %.0f log events/s); appended %d events\n",
-		sum.Commands, secs, float64(sum.Commands)/secs, float64(sum.Events)/secs, after-before)
+	fmt.Fprintf(stdout, "issued %d commands in %.2fs (%.0f commands/s, %.0f log events/s): %d new, %d imported before; %d agreements\n",
+		sum.Commands, secs, float64(sum.Commands)/secs, float64(sum.Events)/secs, sum.Commands-sum.Replayed, sum.Replayed, sum.Agreements)
+	if target.head != nil {
+		after, err := target.head(ctx)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		fmt.Fprintf(stdout, "appended %d events\n", after-before)
+	}
+	fmt.Fprintf(stdout, "done in %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// printSkipped reports the rows --skip-bad left out, the first few by line.
+func printSkipped(w io.Writer, skipped []*importer.SyntaxError) {
+	if len(skipped) == 0 {
+		return
+	}
+	cases := map[string]bool{}
+	for _, e := range skipped {
+		cases[e.Trace] = true
+	}
+	fmt.Fprintf(w, "skipped %d bad rows (%d cases):\n", len(skipped), len(cases))
+	for i, e := range skipped {
+		if i == 10 {
+			fmt.Fprintf(w, "  and %d more\n", len(skipped)-i)
+			break
+		}
+		fmt.Fprintf(w, "  %s\n", e)
+	}
+}
+
+// printPairs prints the pairs table of a dry run.
+func printPairs(w io.Writer, rows []importer.PairRow) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "supplier\tcustomer\thand-offs\treturns\tmedian held")
+	for _, r := range rows {
+		held := "-"
+		if r.MedianHeld >= 0 {
+			held = r.MedianHeld.Round(time.Second).String()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", r.Supplier, r.Customer, r.Handoffs, r.Returns, held)
+	}
+	tw.Flush()
 }

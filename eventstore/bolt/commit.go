@@ -20,6 +20,7 @@ type request struct {
 	ids      [][16]byte
 	records  [][]byte // encoded by the appending goroutine, patched on commit
 	size     int
+	batch    *batchState // nil for a lone Append
 	state    atomic.Int32
 	done     chan outcome // buffered: the committer never blocks on it
 }
@@ -233,6 +234,13 @@ type writer struct {
 // apply decides req and, if it is accepted, writes it. It returns the
 // number of events written, or -1 with the error when a write failed.
 func (w *writer) apply(req *request) (eventstore.AppendResult, int, error) {
+	if req.batch != nil {
+		return req.batch.apply(w, req)
+	}
+	return w.applyOne(req)
+}
+
+func (w *writer) applyOne(req *request) (eventstore.AppendResult, int, error) {
 	if res, retry, err := w.retried(req); err != nil || retry {
 		return res, 0, err
 	}

@@ -54,6 +54,7 @@ func Run(t *testing.T, h Harness) {
 		{"ConcurrentSameVersion", testConcurrentSameVersion},
 		{"AtomicAppend", testAtomicAppend},
 		{"IdempotentRetry", testIdempotentRetry},
+		{"Batch", testBatch},
 		{"Validation", testValidation},
 		{"ReadStream", testReadStream},
 		{"GlobalOrder", testGlobalOrder},

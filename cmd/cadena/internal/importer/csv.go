@@ -1,6 +1,8 @@
 package importer
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -13,14 +15,29 @@ const (
 	AttrCase     = "case:concept:name"
 	AttrActivity = "concept:name"
 	AttrTime     = "time:timestamp"
+	AttrGroup    = "org:group"
 )
 
-// ReadCSV reads a log exported as CSV with a header row that names the
-// columns case:concept:name, concept:name, time:timestamp and groupAttr
-// (other columns are ignored). An empty group cell counts as NoGroup.
-func ReadCSV(r io.Reader, groupAttr string) (*Log, error) {
-	cr := csv.NewReader(r)
+// ReadCSV reads a log exported as CSV with a header row. The columns named
+// by o.Case, o.Time and o.Group are required, o.Activity is required
+// unless o.ActivityOptional (other columns are ignored). The delimiter is
+// o.Delimiter, or detected from the header (comma, semicolon or tab); a
+// UTF-8 byte-order mark is skipped and quoted fields may hold newlines. An
+// empty group cell counts as NoGroup.
+func ReadCSV(r io.Reader, o ReadOptions) (*Log, error) {
+	o = o.withDefaults()
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
+		br.Discard(3)
+	}
+	delim := o.Delimiter
+	if delim == 0 {
+		delim = sniffDelimiter(br)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = delim
 	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1 // checked here, to name the case
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -30,20 +47,29 @@ func ReadCSV(r io.Reader, groupAttr string) (*Log, error) {
 	}
 	col := map[string]int{}
 	for i, name := range header {
-		name = strings.TrimPrefix(name, "\ufeff") // a byte-order mark before the first name
 		if _, dup := col[name]; !dup {
 			col[name] = i
 		}
 	}
-	var idx [4]int
-	for i, name := range []string{AttrCase, AttrActivity, AttrTime, groupAttr} {
+	idx := [4]int{-1, -1, -1, -1}
+	for i, name := range []string{o.Case, o.Activity, o.Time, o.Group} {
 		c, ok := col[name]
+		if !ok && i == 1 && o.ActivityOptional {
+			continue
+		}
 		if !ok {
-			return nil, &SyntaxError{Line: 1, Msg: fmt.Sprintf("no column %q in the header", name)}
+			return nil, &SyntaxError{Line: 1, Msg: fmt.Sprintf("no column %q in the header; its columns are %s", name, quoteAll(header))}
 		}
 		idx[i] = c
 	}
 	var b builder
+	bad := func(e *SyntaxError) error {
+		if !o.SkipBad {
+			return e
+		}
+		b.skip(e)
+		return nil
+	}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -53,23 +79,77 @@ func ReadCSV(r io.Reader, groupAttr string) (*Log, error) {
 			return nil, csvError(err)
 		}
 		line, _ := cr.FieldPos(0)
+		if len(rec) != len(header) {
+			e := &SyntaxError{Line: line, Msg: fmt.Sprintf("%d fields, the header has %d", len(rec), len(header))}
+			if idx[0] < len(rec) {
+				e.Trace = strings.Clone(rec[idx[0]])
+			}
+			if err := bad(e); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		caseID := rec[idx[0]]
 		if caseID == "" {
-			return nil, &SyntaxError{Line: line, Msg: "empty " + AttrCase}
+			if err := bad(&SyntaxError{Line: line, Column: o.Case, Msg: "empty case ID"}); err != nil {
+				return nil, err
+			}
+			continue
 		}
-		at, err := parseTime(rec[idx[2]])
+		at, err := o.parseTime(rec[idx[2]])
 		if err != nil {
-			return nil, &SyntaxError{Line: line, Trace: caseID, Msg: AttrTime + ": " + err.Error()}
+			if err := bad(&SyntaxError{Line: line, Trace: strings.Clone(caseID), Column: o.Time, Msg: err.Error()}); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		group := rec[idx[3]]
 		if group == "" {
 			group = NoGroup
 		}
-		b.add(strings.Clone(caseID), Event{
-			Activity: strings.Clone(rec[idx[1]]), Group: intern(&b, group), At: at, Line: line,
-		})
+		var activity string
+		if idx[1] >= 0 {
+			activity = strings.Clone(rec[idx[1]])
+		}
+		b.add(strings.Clone(caseID), Event{Activity: activity, Group: intern(&b, group), At: at, Line: line})
 	}
-	return &b.log, nil
+	return b.done(), nil
+}
+
+// sniffDelimiter picks the delimiter that occurs most often, outside
+// quotes, in the first line: comma, semicolon or tab (comma on a tie).
+func sniffDelimiter(br *bufio.Reader) rune {
+	head, _ := br.Peek(br.Size())
+	counts := map[byte]int{}
+	quoted := false
+	for _, c := range head {
+		if c == '"' {
+			quoted = !quoted
+			continue
+		}
+		if quoted {
+			continue
+		}
+		if c == '\n' {
+			break
+		}
+		counts[c]++
+	}
+	best := byte(',')
+	for _, c := range []byte{';', '\t'} {
+		if counts[c] > counts[best] {
+			best = c
+		}
+	}
+	return rune(best)
+}
+
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
 }
 
 // csvError turns an encoding/csv error into a *SyntaxError with its line.

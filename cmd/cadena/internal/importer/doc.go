@@ -5,9 +5,12 @@
 // A log is a set of cases; each case is a sequence of events, and every
 // event carries a time and the working group that recorded it (an attribute
 // such as org:group or workgroup). ReadCSV and ReadXES read a log as a
-// stream (no XES document tree is built); NewPlan maps it to departments and
-// hand-offs; Run issues the plan through the application service, in global
-// time order, so every event passes the domain's validation.
+// stream (no XES document tree is built), with the columns, delimiter and
+// timestamp layouts ReadOptions names; NewPlan maps it to departments and
+// hand-offs; Run issues the plan in global time order, in batches, through
+// Commands: the application service (api.Service.Batch) or a running
+// server (Server, over POST /api/v1/batch), so every event passes the
+// domain's validation.
 //
 // # Mapping
 //
@@ -53,4 +56,8 @@
 // a pair whose agreement stream already holds a later event fails the
 // domain's occurred_at rule: import older logs first, or without
 // Options.ResolveWithin.
+//
+// The whole log is held in memory before it is planned (events of one case
+// may be anywhere in the file, and commands go out in global time order),
+// so memory grows with the file.
 package importer

@@ -46,7 +46,7 @@ func FuzzReadCSV(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		l, err := importer.ReadCSV(bytes.NewReader(data), "org:group")
+		l, err := importer.ReadCSV(bytes.NewReader(data), importer.ReadOptions{Group: "org:group"})
 		if err != nil {
 			assert.ErrorIs(t, err, importer.ErrMalformed)
 			return
@@ -82,7 +82,7 @@ func FuzzReadXES(f *testing.F) {
 	_ = w.Close()
 	f.Add(gz.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
-		l, err := importer.ReadXES(bytes.NewReader(data), "org:group")
+		l, err := importer.ReadXES(bytes.NewReader(data), importer.ReadOptions{Group: "org:group"})
 		if err != nil {
 			assert.NotEmpty(t, err.Error())
 			if !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) && !strings.Contains(err.Error(), "gzip") {

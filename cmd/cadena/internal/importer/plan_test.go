@@ -93,8 +93,12 @@ func TestPlanSample(t *testing.T) {
 		name string
 		read func() (*importer.Log, error)
 	}{
-		{"csv", func() (*importer.Log, error) { return importer.ReadCSV(strings.NewReader(sampleCSV), "org:group") }},
-		{"xes", func() (*importer.Log, error) { return importer.ReadXES(strings.NewReader(sampleXES), "org:group") }},
+		{"csv", func() (*importer.Log, error) {
+			return importer.ReadCSV(strings.NewReader(sampleCSV), importer.ReadOptions{})
+		}},
+		{"xes", func() (*importer.Log, error) {
+			return importer.ReadXES(strings.NewReader(sampleXES), importer.ReadOptions{})
+		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			log, err := tt.read()

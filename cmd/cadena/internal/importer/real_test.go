@@ -52,9 +52,9 @@ func realLog(tb testing.TB, name string) []byte {
 }
 
 // importInto reads, plans and imports a log into a bolt store in dir.
-func importInto(tb testing.TB, dir string, data []byte, read func(io.Reader, string) (*importer.Log, error), group string, opts importer.Options) (*bolt.Store, *importer.Plan, importer.Summary) {
+func importInto(tb testing.TB, dir string, data []byte, read func(io.Reader, importer.ReadOptions) (*importer.Log, error), group string, opts importer.Options) (*bolt.Store, *importer.Plan, importer.Summary) {
 	tb.Helper()
-	log, err := read(bytes.NewReader(data), group)
+	log, err := read(bytes.NewReader(data), importer.ReadOptions{Group: group})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestImportReceipt(t *testing.T) {
 		t.Skip("skipping the real import (about 15,000 durable commands) in -short mode")
 	}
 	// The moves in the log, counted straight from the file.
-	log, err := importer.ReadCSV(bytes.NewReader(data), "org:group")
+	log, err := importer.ReadCSV(bytes.NewReader(data), importer.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func BenchmarkImportReceipt(b *testing.B) {
 func BenchmarkRead(b *testing.B) {
 	for _, bb := range []struct {
 		file  string
-		read  func(io.Reader, string) (*importer.Log, error)
+		read  func(io.Reader, importer.ReadOptions) (*importer.Log, error)
 		group string
 	}{
 		{"receipt.csv", importer.ReadCSV, "org:group"},
@@ -231,7 +231,7 @@ func BenchmarkRead(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			var events int
 			for b.Loop() {
-				log, err := bb.read(bytes.NewReader(data), bb.group)
+				log, err := bb.read(bytes.NewReader(data), importer.ReadOptions{Group: bb.group})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -244,7 +244,7 @@ func BenchmarkRead(b *testing.B) {
 
 // BenchmarkPlan measures the mapping alone.
 func BenchmarkPlan(b *testing.B) {
-	log, err := importer.ReadCSV(bytes.NewReader(realLog(b, "receipt.csv")), "org:group")
+	log, err := importer.ReadCSV(bytes.NewReader(realLog(b, "receipt.csv")), importer.ReadOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,24 +11,35 @@ import (
 	"github.com/cadena-project/cadena/domain"
 )
 
-// Commands is what an import needs of the application service.
+// Commands is what an import needs of the application: the service, or a
+// running server over its API.
 type Commands interface {
+	// Department returns a department, or an error wrapping
+	// domain.ErrNotFound.
 	Department(ctx context.Context, id string) (domain.Department, error)
-	PutDepartment(ctx context.Context, a api.Actor, m api.Meta, cmd domain.RegisterDepartment) (api.DepartmentResult, error)
-	SetAgreement(ctx context.Context, a api.Actor, m api.Meta, cmd domain.SetAgreement) (api.AgreementResult, error)
-	RequestHandoff(ctx context.Context, a api.Actor, m api.Meta, cmd domain.RequestHandoff) (api.HandoffResult, error)
-	Execute(ctx context.Context, a api.Actor, m api.Meta, id string, cmd domain.HandoffCommand) (api.HandoffResult, error)
+	// Batch runs commands in order and answers each (api.Service.Batch).
+	Batch(ctx context.Context, a api.Actor, cmds []api.Command) ([]api.CommandResult, error)
 }
+
+var _ Commands = (*api.Service)(nil)
 
 // Actor is the admin actor recorded on imported events. Idempotency keys
 // are scoped to it, so it must not change between imports.
 var Actor = api.Actor{Name: "importer", Role: api.RoleAdmin}
+
+// DefaultBatch is the number of commands Run sends in one batch.
+const DefaultBatch = 8192
 
 // Options tune Run.
 type Options struct {
 	// ResolveWithin, when positive, sets an agreement with this resolve
 	// target on every pair of the plan before its first hand-off.
 	ResolveWithin time.Duration
+	// Batch is the number of commands per batch; DefaultBatch when 0.
+	Batch int
+	// Progress, when set, is called after each batch with the commands
+	// done so far and the total.
+	Progress func(done, total int)
 }
 
 // Summary counts what Run issued.
@@ -42,87 +52,131 @@ type Summary struct {
 	Handoffs    int
 	Returns     int
 	Commands    int
+	Replayed    int    // commands answered from the log: imported before
 	Position    uint64 // global position after the last command
 	Elapsed     time.Duration
 }
 
-// step is one command of the import at its business time.
+// step is one command of the import at its business time: a department
+// (dept >= 0), an agreement (pair >= 0), or step i of hand-off h.
 type step struct {
-	at   time.Time
-	seq  int // tie-break: plan order
-	what string
-	run  func(ctx context.Context) (uint64, error)
+	at               time.Time
+	dept, pair, h, i int32
 }
 
-// Run issues the plan through cmds in global time order: departments at
-// their first sight (unless they exist), agreements (with opts.ResolveWithin) before any
-// request of their pair, then the hand-offs' steps. Each command carries an
-// idempotency key, so running the same plan again appends nothing.
+// Run issues the plan through cmds in global time order, in batches:
+// departments at their first sight (unless they exist), agreements (with
+// opts.ResolveWithin) before any request of their pair, then the
+// hand-offs' steps. Each command carries an idempotency key, so running
+// the same plan again appends nothing. Run stops at the first command that
+// fails, once its batch is answered.
 func Run(ctx context.Context, cmds Commands, p *Plan, opts Options) (Summary, error) {
 	start := time.Now()
 	sum := Summary{Cases: p.Cases, Events: p.Events, Departments: len(p.Departments),
 		Pairs: len(p.Pairs), Handoffs: len(p.Handoffs), Returns: p.Returns}
-	plan := make([]step, 0, len(p.Departments)+len(p.Pairs)+4*len(p.Handoffs))
-	add := func(at time.Time, what string, run func(ctx context.Context) (uint64, error)) {
-		plan = append(plan, step{at: at, seq: len(plan), what: what, run: run})
+	size := opts.Batch
+	if size <= 0 {
+		size = DefaultBatch
 	}
-	for _, d := range p.Departments {
-		cmd := domain.RegisterDepartment{ID: d.ID, Name: d.Name, At: d.At}
-		add(d.At, "registering department "+d.ID, func(ctx context.Context) (uint64, error) {
-			// A department that exists already is left as it is: it may
-			// have been renamed since, or come from a later log.
-			_, err := cmds.Department(ctx, cmd.ID)
-			if !errors.Is(err, domain.ErrNotFound) {
-				return 0, err
-			}
-			r, err := cmds.PutDepartment(ctx, Actor, api.Meta{}, cmd)
-			return r.Position, err
-		})
+	n := len(p.Departments) + len(p.Pairs)
+	for _, h := range p.Handoffs {
+		n += len(h.Steps)
+	}
+	plan := make([]step, 0, n)
+	for i, d := range p.Departments {
+		// A department that exists already is left as it is: it may
+		// have been renamed since, or come from a later log.
+		_, err := cmds.Department(ctx, d.ID)
+		switch {
+		case errors.Is(err, domain.ErrNotFound):
+			plan = append(plan, step{at: d.At, dept: int32(i), pair: -1, h: -1})
+		case err != nil:
+			return sum, fmt.Errorf("looking up department %s: %w", d.ID, err)
+		}
 	}
 	if opts.ResolveWithin > 0 {
-		for _, pr := range p.Pairs {
-			cmd := domain.SetAgreement{Supplier: pr.Supplier, Customer: pr.Customer,
-				ResolveWithin: opts.ResolveWithin, At: pr.At}
-			m := api.Meta{IdempotencyKey: fmt.Sprintf("import/agreement/%s/%s/%d",
-				pr.Supplier, pr.Customer, int64(opts.ResolveWithin/time.Second))}
-			add(pr.At, "setting the agreement "+pr.Supplier+" -> "+pr.Customer, func(ctx context.Context) (uint64, error) {
-				r, err := cmds.SetAgreement(ctx, Actor, m, cmd)
-				return r.Position, err
-			})
-			sum.Agreements++
+		for i, pr := range p.Pairs {
+			plan = append(plan, step{at: pr.At, dept: -1, pair: int32(i), h: -1})
+		}
+		sum.Agreements = len(p.Pairs)
+	}
+	for h, ho := range p.Handoffs {
+		for i, s := range ho.Steps {
+			plan = append(plan, step{at: s.At, dept: -1, pair: -1, h: int32(h), i: int32(i)})
 		}
 	}
-	for _, h := range p.Handoffs {
-		for i, s := range h.Steps {
-			m := api.Meta{IdempotencyKey: fmt.Sprintf("import/%s/%d", h.ID, i)}
-			what := fmt.Sprintf("case %q: %s of hand-off %s (%s -> %s)", h.Case, s.Verb, h.ID, h.Supplier, h.Customer)
-			add(s.At, what, handoffStep(cmds, p.Kind, h, s, m))
+	// Plan order breaks ties: departments, agreements, then hand-offs by
+	// case, run and step.
+	slices.SortStableFunc(plan, func(a, b step) int { return a.at.Compare(b.at) })
+	total := len(plan)
+	batch := make([]api.Command, 0, size)
+	for len(plan) > 0 {
+		chunk := plan[:min(size, len(plan))]
+		plan = plan[len(chunk):]
+		batch = batch[:0]
+		for _, s := range chunk {
+			batch = append(batch, s.command(p, opts))
 		}
-	}
-	slices.SortStableFunc(plan, func(a, b step) int {
-		return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.seq, b.seq))
-	})
-	for _, s := range plan {
-		pos, err := s.run(ctx)
+		res, err := cmds.Batch(ctx, Actor, batch)
 		if err != nil {
 			sum.Elapsed = time.Since(start)
-			return sum, fmt.Errorf("%s at %s: %w", s.what, s.at.UTC().Format(time.RFC3339), err)
+			return sum, err
 		}
-		sum.Commands++
-		sum.Position = max(sum.Position, pos)
+		for i, r := range res {
+			if r.Err != nil {
+				sum.Elapsed = time.Since(start)
+				s := chunk[i]
+				return sum, fmt.Errorf("%s at %s: %w", s.what(p), s.at.UTC().Format(time.RFC3339), r.Err)
+			}
+			sum.Commands++
+			if r.Replayed {
+				sum.Replayed++
+			}
+			sum.Position = max(sum.Position, r.Position)
+		}
+		if opts.Progress != nil {
+			opts.Progress(sum.Commands, total)
+		}
 	}
 	sum.Elapsed = time.Since(start)
 	return sum, nil
 }
 
-func handoffStep(cmds Commands, kind string, h Handoff, s Step, m api.Meta) func(context.Context) (uint64, error) {
-	if s.Verb == Request {
-		req := domain.RequestHandoff{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer,
-			Kind: kind, Title: h.Title, At: s.At}
-		return func(ctx context.Context) (uint64, error) {
-			r, err := cmds.RequestHandoff(ctx, Actor, m, req)
-			return r.Position, err
+func (s step) command(p *Plan, opts Options) api.Command {
+	switch {
+	case s.dept >= 0:
+		d := p.Departments[s.dept]
+		return api.Command{Department: &domain.RegisterDepartment{ID: d.ID, Name: d.Name, At: d.At}}
+	case s.pair >= 0:
+		pr := p.Pairs[s.pair]
+		return api.Command{
+			Meta: api.Meta{IdempotencyKey: fmt.Sprintf("import/agreement/%s/%s/%d",
+				pr.Supplier, pr.Customer, int64(opts.ResolveWithin/time.Second))},
+			Agreement: &domain.SetAgreement{Supplier: pr.Supplier, Customer: pr.Customer,
+				ResolveWithin: opts.ResolveWithin, At: pr.At},
 		}
+	}
+	h := p.Handoffs[s.h]
+	return handoffStep(p.Kind, h, h.Steps[s.i], api.Meta{IdempotencyKey: fmt.Sprintf("import/%s/%d", h.ID, s.i)})
+}
+
+// what names the command of s, for messages.
+func (s step) what(p *Plan) string {
+	switch {
+	case s.dept >= 0:
+		return "registering department " + p.Departments[s.dept].ID
+	case s.pair >= 0:
+		pr := p.Pairs[s.pair]
+		return "setting the agreement " + pr.Supplier + " -> " + pr.Customer
+	}
+	h := p.Handoffs[s.h]
+	return fmt.Sprintf("case %q: %s of hand-off %s (%s -> %s)", h.Case, h.Steps[s.i].Verb, h.ID, h.Supplier, h.Customer)
+}
+
+func handoffStep(kind string, h Handoff, s Step, m api.Meta) api.Command {
+	if s.Verb == Request {
+		return api.Command{Meta: m, Request: &domain.RequestHandoff{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer,
+			Kind: kind, Title: h.Title, At: s.At}}
 	}
 	// The verbs are the names of the lifecycle table's commands.
 	spec, ok := domain.LookupCommand(string(s.Verb))
@@ -133,8 +187,5 @@ func handoffStep(cmds Commands, kind string, h Handoff, s Step, m api.Meta) func
 	if spec.Name == domain.Return {
 		cmd.Reason = "the case came back"
 	}
-	return func(ctx context.Context) (uint64, error) {
-		r, err := cmds.Execute(ctx, Actor, m, h.ID, cmd)
-		return r.Position, err
-	}
+	return api.Command{Meta: m, HandoffID: h.ID, Handoff: cmd}
 }

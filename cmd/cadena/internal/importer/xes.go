@@ -16,10 +16,11 @@ var xesAttrs = map[string]bool{
 
 // ReadXES reads a log in XES, gzip-compressed or not, as a token stream.
 // The case ID is the trace's concept:name; each event needs a
-// time:timestamp, and its group is the event attribute groupAttr (NoGroup
-// when absent). Nested attributes, global attributes and classifiers are
+// time:timestamp (read as o says), and its group is the event attribute
+// o.Group (NoGroup when absent). Nested attributes, global attributes and classifiers are
 // ignored.
-func ReadXES(r io.Reader, groupAttr string) (*Log, error) {
+func ReadXES(r io.Reader, o ReadOptions) (*Log, error) {
+	o = o.withDefaults()
 	br := bufio.NewReaderSize(r, 64<<10)
 	var src io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -30,12 +31,12 @@ func ReadXES(r io.Reader, groupAttr string) (*Log, error) {
 		defer gz.Close()
 		src = gz
 	}
-	x := xesReader{src: &sourceReader{r: src}, group: groupAttr}
+	x := xesReader{src: &sourceReader{r: src}, group: o.Group, opts: o}
 	x.dec = xml.NewDecoder(x.src)
 	if err := x.read(); err != nil {
 		return nil, err
 	}
-	return &x.b.log, nil
+	return x.b.done(), nil
 }
 
 // sourceReader remembers the error of the reader under the XML decoder,
@@ -57,6 +58,7 @@ type xesReader struct {
 	src   *sourceReader
 	dec   *xml.Decoder
 	group string
+	opts  ReadOptions
 	b     builder
 
 	stack     []string // local names of the open elements
@@ -66,6 +68,8 @@ type xesReader struct {
 	pending   []Event // the trace's events, added when it ends
 	ev        Event
 	evHasTime bool
+	badEvent  *SyntaxError // its bad timestamp, under SkipBad
+	badTrace  []*SyntaxError
 }
 
 func (x *xesReader) line() int {
@@ -93,6 +97,9 @@ func (x *xesReader) read() error {
 			var se *xml.SyntaxError
 			if errors.As(err, &se) {
 				return x.fail(se.Line, "%s", se.Msg)
+			}
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return x.fail(x.line(), "the file ends early: truncated")
 			}
 			if x.src.err != nil {
 				return fmt.Errorf("reading XES: %w", err)
@@ -131,9 +138,9 @@ func (x *xesReader) start(t xml.StartElement) error {
 	case parent == "":
 		return x.fail(x.line(), "root element is <%s>, want <log>: not an XES file", name)
 	case name == "trace" && parent == "log":
-		x.traceLine, x.traceID, x.pending = x.line(), "", x.pending[:0]
+		x.traceLine, x.traceID, x.pending, x.badTrace = x.line(), "", x.pending[:0], x.badTrace[:0]
 	case name == "event" && parent == "trace":
-		x.ev, x.evHasTime = Event{Line: x.line()}, false
+		x.ev, x.evHasTime, x.badEvent = Event{Line: x.line()}, false, nil
 	case xesAttrs[name] && (parent == "event" || parent == "trace"):
 		var key, value string
 		for _, a := range t.Attr {
@@ -154,9 +161,14 @@ func (x *xesReader) start(t xml.StartElement) error {
 		case AttrActivity:
 			x.ev.Activity = value
 		case AttrTime:
-			at, err := parseTime(value)
+			at, err := x.opts.parseTime(value)
 			if err != nil {
-				return x.fail(x.line(), "%s: %v", AttrTime, err)
+				e := &SyntaxError{Line: x.line(), Trace: x.traceID, Column: AttrTime, Msg: err.Error()}
+				if !x.opts.SkipBad {
+					return e
+				}
+				x.badEvent = e
+				return nil
 			}
 			x.ev.At, x.evHasTime = at, true
 		case x.group:
@@ -170,8 +182,17 @@ func (x *xesReader) end(name string) error {
 	parent := x.parent()
 	switch {
 	case name == "event" && parent == "trace":
+		if x.badEvent != nil {
+			x.badTrace = append(x.badTrace, x.badEvent)
+			return nil
+		}
 		if !x.evHasTime {
-			return x.fail(x.ev.Line, "event without %s", AttrTime)
+			e := &SyntaxError{Line: x.ev.Line, Trace: x.traceID, Msg: "event without " + AttrTime}
+			if !x.opts.SkipBad {
+				return e
+			}
+			x.badTrace = append(x.badTrace, e)
+			return nil
 		}
 		if x.ev.Group == "" {
 			x.ev.Group = NoGroup
@@ -180,6 +201,15 @@ func (x *xesReader) end(name string) error {
 	case name == "trace" && parent == "log":
 		if x.traceID == "" {
 			return &SyntaxError{Line: x.traceLine, Msg: "trace without " + AttrActivity}
+		}
+		if len(x.badTrace) > 0 {
+			// The trace's name may come after its events.
+			for _, e := range x.badTrace {
+				e.Trace = x.traceID
+				x.b.skip(e)
+			}
+			x.badTrace = x.badTrace[:0]
+			return nil
 		}
 		x.b.addCase(x.traceID)
 		for _, e := range x.pending {

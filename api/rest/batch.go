@@ -1,0 +1,191 @@
+package rest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cadena-project/cadena/api"
+	"github.com/cadena-project/cadena/domain"
+)
+
+// BatchService runs many commands in one call.
+type BatchService interface {
+	Batch(ctx context.Context, a api.Actor, cmds []api.Command) ([]api.CommandResult, error)
+}
+
+// Limits of POST /api/v1/batch.
+const (
+	// MaxBatchCommands is the most commands one batch may hold.
+	MaxBatchCommands = 1000
+	// maxBatchBody is the largest batch body accepted, in bytes.
+	maxBatchBody = 4 << 20
+)
+
+// batchCommandJSON is one command of a batch: "command" names it, and the
+// members are those of the command's own endpoint, with the path
+// parameters ("id", "supplier", "customer") and the Idempotency-Key header
+// ("idempotency_key") as members.
+type batchCommandJSON struct {
+	Command        string          `json:"command"`
+	IdempotencyKey *string         `json:"idempotency_key"`
+	ID             *string         `json:"id"`
+	Name           *string         `json:"name"`
+	Supplier       *string         `json:"supplier"`
+	Customer       *string         `json:"customer"`
+	Kind           *string         `json:"kind"`
+	Title          *string         `json:"title"`
+	ResolveWithin  json.RawMessage `json:"resolve_within"`
+	RespondWithin  json.RawMessage `json:"respond_within"`
+	OccurredAt     *string         `json:"occurred_at"`
+	Reason         *string         `json:"reason"`
+	Note           *string         `json:"note"`
+	Score          *int            `json:"score"`
+	Comment        *string         `json:"comment"`
+}
+
+// batchTakes lists the members each batch command takes besides command,
+// idempotency_key and occurred_at.
+var batchTakes = map[string][]string{
+	"department": {"id", "name"},
+	"agreement":  {"supplier", "customer", "kind", "resolve_within", "respond_within"},
+	"request":    {"id", "supplier", "customer", "kind", "title"},
+	"accept":     {"id"}, "resume": {"id"},
+	"pause": {"id", "reason"}, "return": {"id", "reason"}, "escalate": {"id", "reason"}, "cancel": {"id", "reason"},
+	"deliver": {"id", "note"}, "rating": {"id", "score", "comment"},
+}
+
+type batchResultJSON struct {
+	Status   int      `json:"status"`
+	Position uint64   `json:"position,omitempty"`
+	Replayed bool     `json:"replayed,omitempty"`
+	Problem  *problem `json:"problem,omitempty"`
+}
+
+func (s *Server) batch(c echo.Context) error {
+	if a := actorOf(c); !a.IsAdmin() {
+		return fmt.Errorf("%w: only an admin may send a batch (%s %q)", api.ErrForbidden, a.Role, a.Name)
+	}
+	var body struct {
+		Commands []batchCommandJSON `json:"commands"`
+	}
+	if err := decode(c, &body); err != nil {
+		return err
+	}
+	if n := len(body.Commands); n == 0 || n > MaxBatchCommands {
+		return badRequest("commands", "commands must hold 1 to %d commands, got %d", MaxBatchCommands, n)
+	}
+	results := make([]batchResultJSON, len(body.Commands))
+	cmds := make([]api.Command, 0, len(body.Commands))
+	index := make([]int, 0, len(body.Commands)) // result of each command sent
+	for i, bc := range body.Commands {
+		cmd, err := bc.command(requestID(c), i)
+		if err != nil {
+			pr, _ := problemFor(err)
+			results[i] = batchResultJSON{Status: pr.Status, Problem: &pr}
+			continue
+		}
+		cmds = append(cmds, cmd)
+		index = append(index, i)
+	}
+	var position uint64
+	if len(cmds) > 0 {
+		res, err := s.cfg.Service.Batch(c.Request().Context(), actorOf(c), cmds)
+		if err != nil {
+			return err
+		}
+		for k, r := range res {
+			i := index[k]
+			if r.Err != nil {
+				pr, internal := problemFor(r.Err)
+				if internal {
+					c.Set(keyError, r.Err) // logged with the request's line
+				}
+				results[i] = batchResultJSON{Status: pr.Status, Problem: &pr}
+				continue
+			}
+			status := http.StatusOK
+			if r.Created {
+				status = http.StatusCreated
+			}
+			results[i] = batchResultJSON{Status: status, Position: r.Position, Replayed: r.Replayed}
+			position = max(position, r.Position)
+		}
+	}
+	return written(c, http.StatusOK, position, struct {
+		Results  []batchResultJSON `json:"results"`
+		Position uint64            `json:"position"`
+	}{results, position})
+}
+
+// command turns one batch member into an application command; its
+// problems name the member as "commands[i].field".
+func (b batchCommandJSON) command(correlation string, i int) (api.Command, error) {
+	field := func(name string) string { return fmt.Sprintf("commands[%d].%s", i, name) }
+	takes, ok := batchTakes[b.Command]
+	if !ok {
+		names := make([]string, 0, len(batchTakes))
+		for n := range batchTakes {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		return api.Command{}, badRequest(field("command"), "command must be one of %v, got %q", names, b.Command)
+	}
+	for name, set := range map[string]bool{"id": b.ID != nil, "name": b.Name != nil, "supplier": b.Supplier != nil,
+		"customer": b.Customer != nil, "kind": b.Kind != nil, "title": b.Title != nil,
+		"resolve_within": b.ResolveWithin != nil, "respond_within": b.RespondWithin != nil, "reason": b.Reason != nil,
+		"note": b.Note != nil, "score": b.Score != nil, "comment": b.Comment != nil} {
+		if set && !slices.Contains(takes, name) {
+			return api.Command{}, badRequest(field(name), "unknown field %q: %s takes %v", name, b.Command,
+				append([]string{"idempotency_key", "occurred_at"}, takes...))
+		}
+	}
+	m := api.Meta{CorrelationID: correlation}
+	if b.IdempotencyKey != nil {
+		if !printableASCII(*b.IdempotencyKey, 200) {
+			return api.Command{}, badRequest(field("idempotency_key"), "an idempotency key is 1 to 200 printable ASCII characters")
+		}
+		m.IdempotencyKey = *b.IdempotencyKey
+	}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	at, err := parseTime(field("occurred_at"), b.OccurredAt)
+	if err != nil {
+		return api.Command{}, err
+	}
+	switch b.Command {
+	case "department":
+		return api.Command{Meta: m, Department: &domain.RegisterDepartment{ID: str(b.ID), Name: str(b.Name), At: at}}, nil
+	case "agreement":
+		resolve, err := parseDuration(field("resolve_within"), b.ResolveWithin)
+		if err != nil {
+			return api.Command{}, err
+		}
+		respond, err := parseDuration(field("respond_within"), b.RespondWithin)
+		if err != nil {
+			return api.Command{}, err
+		}
+		return api.Command{Meta: m, Agreement: &domain.SetAgreement{Supplier: str(b.Supplier), Customer: str(b.Customer),
+			Kind: str(b.Kind), ResolveWithin: resolve, RespondWithin: respond, At: at}}, nil
+	case "request":
+		return api.Command{Meta: m, Request: &domain.RequestHandoff{ID: str(b.ID), Supplier: str(b.Supplier),
+			Customer: str(b.Customer), Kind: str(b.Kind), Title: str(b.Title), At: at}}, nil
+	}
+	spec, ok := domain.LookupCommand(b.Command)
+	if !ok || spec.Name == domain.Request {
+		return api.Command{}, &domain.ValidationError{Field: field("command"), Msg: fmt.Sprintf("unknown command %q", b.Command)}
+	}
+	cmd, err := commandBody{OccurredAt: b.OccurredAt, Reason: b.Reason, Note: b.Note, Score: b.Score, Comment: b.Comment}.command(spec)
+	if err != nil {
+		return api.Command{}, err
+	}
+	return api.Command{Meta: m, HandoffID: str(b.ID), Handoff: cmd}, nil
+}

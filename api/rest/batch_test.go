@@ -1,0 +1,119 @@
+package rest_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type batchAnswer struct {
+	Results []struct {
+		Status   int    `json:"status"`
+		Position uint64 `json:"position"`
+		Problem  *struct {
+			Status int    `json:"status"`
+			Detail string `json:"detail"`
+			Field  string `json:"field"`
+		} `json:"problem"`
+	} `json:"results"`
+	Position uint64 `json:"position"`
+}
+
+func (h *harness) batch(token string, body any, want int) batchAnswer {
+	h.t.Helper()
+	rec := h.do(req{method: "POST", path: "/api/v1/batch", token: token, body: body})
+	require.Equal(h.t, want, rec.Code, "POST /api/v1/batch: %s", rec.Body)
+	var out batchAnswer
+	if want == 200 {
+		require.NoError(h.t, json.Unmarshal(rec.Body.Bytes(), &out))
+		assert.Equal(h.t, fmt.Sprint(out.Position), rec.Header().Get("Cadena-Position"))
+	}
+	return out
+}
+
+func TestBatchPartlyInvalid(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	before := h.head()
+	at := "2026-01-05T09:00:00Z"
+	cmds := []map[string]any{
+		{"command": "department", "id": "finance", "name": "Finance", "occurred_at": "2026-01-01T00:00:00Z"},
+		{"command": "request", "idempotency_key": "r1", "id": "b-1", "supplier": "it", "customer": "sales", "kind": "laptop", "title": "A laptop", "occurred_at": at},
+		{"command": "accept", "idempotency_key": "a1", "id": "b-1", "occurred_at": at},
+		{"command": "deliver", "idempotency_key": "d1", "id": "b-1", "note": "done", "reason": "not taken", "occurred_at": at},
+		{"command": "return", "idempotency_key": "x1", "id": "b-1", "reason": "not delivered yet", "occurred_at": at},
+		{"command": "accept", "idempotency_key": "x2", "id": "nope", "occurred_at": at},
+		{"command": "agreement", "supplier": "it", "customer": "finance", "resolve_within": "soon"},
+		{"command": "fly", "id": "b-1"},
+		{"command": "request", "idempotency_key": "r2", "supplier": "finance", "customer": "it", "kind": "budget", "title": "Budget", "occurred_at": at},
+	}
+	got := h.batch(tokAdmin, map[string]any{"commands": cmds}, 200)
+	require.Len(t, got.Results, len(cmds))
+	var statuses []int
+	for _, r := range got.Results {
+		statuses = append(statuses, r.Status)
+	}
+	assert.Equal(t, []int{201, 201, 200, 400, 409, 404, 422, 400, 201}, statuses)
+	assert.Equal(t, "commands[3].reason", got.Results[3].Problem.Field)
+	assert.Equal(t, "commands[6].resolve_within", got.Results[6].Problem.Field)
+	assert.Equal(t, "commands[7].command", got.Results[7].Problem.Field)
+	assert.Contains(t, got.Results[4].Problem.Detail, "return")
+	// Four commands wrote one event each; the invalid ones wrote nothing.
+	assert.Equal(t, before+4, h.head())
+	assert.Equal(t, h.head(), got.Position)
+	for _, i := range []int{3, 4, 5, 6, 7} {
+		assert.Zero(t, got.Results[i].Position, "command %d", i)
+	}
+	v := h.json(req{method: "GET", path: "/api/v1/handoffs/b-1?min_position=" + fmt.Sprint(got.Position), token: tokAdmin}, 200)
+	assert.Equal(t, "accepted", v["state"])
+
+	// The same batch again: the same answers, nothing appended; the
+	// department, sent without a key, now exists (200).
+	again := h.batch(tokAdmin, map[string]any{"commands": cmds}, 200)
+	got.Results[0].Status = 200
+	for i, r := range again.Results {
+		assert.Equal(t, got.Results[i].Status, r.Status, "command %d", i)
+		if i > 0 {
+			assert.Equal(t, got.Results[i].Position, r.Position, "command %d", i)
+		}
+	}
+	assert.Equal(t, before+4, h.head())
+}
+
+func TestBatchLimits(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	before := h.head()
+	one := map[string]any{"command": "department", "id": "finance", "name": "Finance"}
+	many := make([]map[string]any, 1001)
+	for i := range many {
+		many[i] = one
+	}
+	tests := []struct {
+		name   string
+		token  string
+		body   any
+		status int
+		detail string
+	}{
+		{"not an admin", tokSales, map[string]any{"commands": []any{one}}, 403, `only an admin may send a batch (member "sales-team")`},
+		{"no commands", tokAdmin, map[string]any{"commands": []any{}}, 400, "commands must hold 1 to 1000 commands, got 0"},
+		{"too many commands", tokAdmin, map[string]any{"commands": many}, 400, "commands must hold 1 to 1000 commands, got 1001"},
+		{"unknown member", tokAdmin, map[string]any{"commands": []any{map[string]any{"command": "accept", "id": "x", "color": "red"}}}, 400, `unknown field "commands.0.color"`},
+		{"body too large", tokAdmin, `{"commands":[{"command":"department","id":"x","name":"` + strings.Repeat("n", 4<<20) + `"}]}`, 413, "the request body is over 4194304 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := h.do(req{method: "POST", path: "/api/v1/batch", token: tt.token, body: tt.body})
+			require.Equal(t, tt.status, rec.Code, "%s", rec.Body)
+			var pr struct{ Detail string }
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &pr))
+			assert.Contains(t, pr.Detail, tt.detail)
+		})
+	}
+	assert.Equal(t, before, h.head(), "a rejected batch appends nothing")
+}

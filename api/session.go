@@ -1,0 +1,36 @@
+package api
+
+import (
+	"context"
+
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/eventstore"
+)
+
+// session is where a command reads streams and appends its events: the
+// store itself (direct), or a batch being prepared.
+type session interface {
+	// load reads the stream a command decides on.
+	load(ctx context.Context, stream string) ([]recorded, error)
+	// peek reads a stream a command only consults (a department, an
+	// agreement).
+	peek(ctx context.Context, stream string) ([]recorded, error)
+	// append appends a command's events, decided against version.
+	append(ctx context.Context, stream string, version uint64, events []domain.Event, data []eventstore.EventData) (eventstore.AppendResult, error)
+}
+
+// direct is the session of a lone command: reads and appends go straight
+// to the store, and an append is durable when it returns.
+type direct struct{ s *Service }
+
+func (d direct) load(ctx context.Context, stream string) ([]recorded, error) {
+	return d.s.load(ctx, stream)
+}
+
+func (d direct) peek(ctx context.Context, stream string) ([]recorded, error) {
+	return d.s.load(ctx, stream)
+}
+
+func (d direct) append(ctx context.Context, stream string, version uint64, _ []domain.Event, data []eventstore.EventData) (eventstore.AppendResult, error) {
+	return d.s.store.Append(ctx, stream, eventstore.Exact(version), data...)
+}

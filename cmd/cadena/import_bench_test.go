@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
+)
+
+// BenchmarkImportServer imports a generated log end to end (read, map,
+// send over HTTP to a real server on 127.0.0.1, durable) into a fresh
+// server per iteration. The target is 1M (run it with -benchtime 1x).
+func BenchmarkImportServer(b *testing.B) {
+	for _, bb := range []struct {
+		name           string
+		events, groups int
+	}{{"1M", 1_000_000, 1000}, {"100k", 100_000, 1000}} {
+		b.Run(bb.name, func(b *testing.B) {
+			var buf bytes.Buffer
+			importer.GenerateLog(&buf, bb.events, bb.groups, 1)
+			b.SetBytes(int64(buf.Len()))
+			var commands int
+			for b.Loop() {
+				b.StopTimer()
+				dir := b.TempDir()
+				toks := writeTokensFile(b, filepath.Join(dir, "tokens.json"))
+				srv := startServer(b, e2eConfig(dir))
+				b.StartTimer()
+				log, err := importer.ReadCSV(bytes.NewReader(buf.Bytes()), importer.ReadOptions{})
+				require.NoError(b, err)
+				p, err := importer.NewPlan(log, importer.PlanOptions{})
+				require.NoError(b, err)
+				client, err := importer.NewServer(srv.base, toks.Admin)
+				require.NoError(b, err)
+				sum, err := importer.Run(context.Background(), client, p, importer.Options{})
+				require.NoError(b, err)
+				commands += sum.Commands
+				b.StopTimer()
+				srv.stop(b)
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(bb.events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+			b.ReportMetric(float64(commands)/b.Elapsed().Seconds(), "commands/s")
+		})
+	}
+}

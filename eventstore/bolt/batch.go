@@ -1,0 +1,126 @@
+package bolt
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cadena-project/cadena/eventstore"
+)
+
+var _ eventstore.BatchAppender = (*Store)(nil)
+
+// batchState is shared by the appends of one AppendBatch; only the
+// committer goroutine touches it.
+type batchState struct {
+	failed    map[string]bool    // streams with a rejected append
+	rejected  map[int]bool       // indexes of the rejected appends
+	index     map[*request]int   // the index of each append in the batch
+	dependsOn map[*request][]int // StreamAppend.After
+}
+
+// apply settles one append of the batch: rejected when an earlier append
+// to its stream was, or one it depends on.
+func (b *batchState) apply(w *writer, req *request) (eventstore.AppendResult, int, error) {
+	reject := func(err error) (eventstore.AppendResult, int, error) {
+		b.failed[req.stream] = true
+		b.rejected[b.index[req]] = true
+		return eventstore.AppendResult{}, 0, err
+	}
+	if b.failed[req.stream] {
+		return reject(fmt.Errorf("bolt: append to %q: %w", req.stream, eventstore.ErrEarlierFailed))
+	}
+	for _, j := range b.dependsOn[req] {
+		if b.rejected[j] {
+			return reject(fmt.Errorf("bolt: append to %q: %w", req.stream, eventstore.ErrEarlierFailed))
+		}
+	}
+	res, n, err := w.applyOne(req)
+	if err != nil {
+		return reject(err)
+	}
+	return res, n, err
+}
+
+// AppendBatch appends a batch as eventstore.BatchAppender says. The appends
+// join the queue together, in order, so the committer settles them in as
+// few transactions as MaxBatchBytes allows (one for a batch under it), with
+// one fsync each, alongside concurrent Appends.
+//
+// If ctx ends before the committer takes every append, the ones not yet
+// taken are dropped and AppendBatch returns ctx.Err() once those taken are
+// settled.
+func (s *Store) AppendBatch(ctx context.Context, appends []eventstore.StreamAppend) ([]eventstore.BatchResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]eventstore.BatchResult, len(appends))
+	b := &batchState{failed: map[string]bool{}, rejected: map[int]bool{},
+		index: map[*request]int{}, dependsOn: map[*request][]int{}}
+	var reqs []*request
+	index := make([]int, 0, len(appends)) // out index of each request
+	for i, a := range appends {
+		if err := eventstore.ValidateAppend(a.Stream, a.Events); err != nil {
+			out[i].Err = fmt.Errorf("bolt: append to %q: %w", a.Stream, err)
+			b.failed[a.Stream] = true
+			b.rejected[i] = true
+			continue
+		}
+		req := newRequest(a.Stream, a.Expected, a.Events)
+		req.batch = b
+		b.index[req] = i
+		if len(a.After) > 0 {
+			b.dependsOn[req] = a.After
+		}
+		reqs = append(reqs, req)
+		index = append(index, i)
+	}
+	if len(reqs) == 0 {
+		return out, nil
+	}
+
+	s.mu.Lock()
+	switch {
+	case s.closed:
+		s.mu.Unlock()
+		return nil, eventstore.ErrClosed
+	case s.failed != nil:
+		err := s.failed
+		s.mu.Unlock()
+		return nil, err
+	}
+	s.queue = append(s.queue, reqs...)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+
+	var cancelled error
+	for k, req := range reqs {
+		select {
+		case o := <-req.done:
+			out[index[k]] = eventstore.BatchResult{AppendResult: o.res, Err: o.err}
+			continue
+		case <-ctx.Done():
+		}
+		// Drop every append not taken yet, under the lock take holds, so
+		// the committer settles a prefix of the batch and nothing after a
+		// gap; then wait for the ones it took.
+		s.mu.Lock()
+		for _, r := range reqs[k:] {
+			r.state.CompareAndSwap(statePending, stateCancelled)
+		}
+		s.mu.Unlock()
+		cancelled = ctx.Err()
+		for _, r := range reqs[k:] {
+			if r.state.Load() == stateTaken {
+				<-r.done
+			}
+		}
+		break
+	}
+	if cancelled != nil {
+		return nil, cancelled
+	}
+	return out, nil
+}
