@@ -124,6 +124,12 @@ func TestAgreementWithCalendar(t *testing.T) {
 	assert.Nil(t, d["due_at"], "no due date once delivered")
 	assert.Nil(t, d["respond_due_at"], "answered")
 
+	batch := h.json(req{method: "POST", path: "/api/v1/batch", token: tokAdmin, body: map[string]any{"commands": []map[string]any{
+		{"command": "agreement", "supplier": "it", "customer": "sales", "resolve_within": "16h", "calendar": "nowhere"}}}}, 200)
+	res := batch["results"].([]any)[0].(map[string]any)
+	assert.Equal(t, 422.0, res["status"])
+	assert.Equal(t, "calendar", res["problem"].(map[string]any)["field"])
+
 	list := h.json(req{method: "GET", path: "/api/v1/agreements?min_position=" + itoa(h.head()), token: tokSales}, 200)
 	as, _ := list["agreements"].([]any)
 	require.Len(t, as, 1)
