@@ -110,6 +110,7 @@ func newHarness(t *testing.T, opts ...func(*rest.Config)) *harness {
 		MinPositionWait: 100 * time.Millisecond,
 		Observe:         h.observed.add,
 		Now:             func() time.Time { return now },
+		Backup:          store.Backup,
 	}
 	for _, o := range opts {
 		o(&cfg)

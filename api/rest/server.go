@@ -88,6 +88,9 @@ type Config struct {
 	RateBurst int
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
+	// Backup, when set, serves GET /api/v1/admin/backup to admins; nil
+	// answers 501 there (a store with its own backup tools).
+	Backup BackupFunc
 	// Web serves the web page at / and its files under /assets/,
 	// unauthenticated (the page holds no data; its script calls the API
 	// with the token the user gives it); nil serves no page.
@@ -179,4 +182,5 @@ func (s *Server) routes() {
 
 	v1.GET("/me", s.getMe, read...)
 	v1.POST("/batch", s.batch, s.authenticate, s.guardWriteUpTo(maxBatchBody))
+	v1.GET("/admin/backup", s.backup, s.authenticate)
 }

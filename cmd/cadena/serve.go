@@ -39,6 +39,7 @@ type serveConfig struct {
 	topPairs     int
 	logLevel     string
 	guard        guards
+	init         bool // take an empty cadena.db as a new store
 }
 
 func (c *serveConfig) flags(fs interface {
@@ -64,6 +65,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var cfg serveConfig
 	fs := newFlagSet("serve", "--data DIR --addr HOST:PORT --tokens FILE [--timezone ZONE] [--store esdb://...]", stderr)
 	cfg.flags(fs)
+	fs.BoolVar(&cfg.init, "init", false, "take an existing, empty cadena.db in --data as a new store (refused otherwise)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -137,6 +139,7 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 		RateLimit:      cfg.guard.rateLimit,
 		RateBurst:      cfg.guard.rateBurst,
 		MetricsToken:   metricsToken,
+		Backup:         backupOf(raw),
 	})
 	return &app{logger: logger, store: raw, runner: runner, handler: srv.Handler()}, nil
 }
@@ -260,6 +263,21 @@ func (r readiness) CaughtUp() bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	return r.storeReady(ctx) == nil
+}
+
+// Ready says why the server is not ready: the projections behind, or the
+// store unreachable or unable to write (an error wrapping
+// eventstore.ErrUnavailable); nil when it is ready.
+func (r readiness) Ready(ctx context.Context) error {
+	if !r.Progress.CaughtUp() {
+		return errors.New("the projections have not caught up with the log")
+	}
+	if r.storeReady == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return r.storeReady(ctx)
 }
 
 func newLogger(level string, w io.Writer) (*slog.Logger, error) {

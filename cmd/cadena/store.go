@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -60,12 +59,14 @@ func openStore(ctx context.Context, cfg serveConfig, logger *slog.Logger, commit
 		}
 		return kind.open(ctx, cfg.store, logger)
 	}
-	if err := os.MkdirAll(cfg.data, 0o750); err != nil {
-		return nil, fmt.Errorf("creating the data directory: %w", err)
-	}
-	return bolt.Open(filepath.Join(cfg.data, "cadena.db"), bolt.Options{
-		OnCommit: func(s bolt.CommitStats) { commits.Observe(s.Events, s.Duration) },
+	s, err := openBoltStore(cfg.data, bolt.Options{
+		InitEmpty: cfg.init,
+		OnCommit:  func(s bolt.CommitStats) { commits.Observe(s.Events, s.Duration) },
 	})
+	if err != nil {
+		return nil, err // not a nil *bolt.Store in a non-nil interface
+	}
+	return s, nil
 }
 
 // storeName says which store cfg names, for the log; never a password.

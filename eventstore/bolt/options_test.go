@@ -44,8 +44,15 @@ func TestAppendWithEndedContext(t *testing.T) {
 func TestOpenLockedFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "events.db")
 	mustOpen(t, path, bolt.Options{})
-	if s, err := bolt.Open(path, bolt.Options{LockTimeout: 10 * time.Millisecond}); err == nil {
+	s, err := bolt.Open(path, bolt.Options{LockTimeout: 10 * time.Millisecond})
+	if err == nil {
 		s.Close()
 		t.Fatal("a second Open of the same file succeeded")
+	}
+	if !errors.Is(err, bolt.ErrLocked) {
+		t.Fatalf("second Open: %v, want ErrLocked", err)
+	}
+	if _, err := bolt.Verify(path, 10*time.Millisecond); !errors.Is(err, bolt.ErrLocked) {
+		t.Fatalf("Verify of a held file: %v, want ErrLocked", err)
 	}
 }
