@@ -25,8 +25,8 @@
 // before ctx is cancelled for prompt release of resources; a store never
 // holds a lock between two yields of a subscription.
 //
-// Implementations live in sub-packages (eventstore/bolt, eventstore/esdb,
-// eventstore/memory) and all pass eventstore/storetest.
+// Implementations live in sub-packages (eventstore/bolt, eventstore/postgres,
+// eventstore/esdb, eventstore/memory) and all pass eventstore/storetest.
 package eventstore
 
 import (

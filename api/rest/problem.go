@@ -114,10 +114,10 @@ func problemFor(err error) (problem, bool) {
 	case errors.Is(err, domain.ErrConflict):
 		return p(http.StatusConflict, "conflict", err.Error()), false
 	case errors.Is(err, eventstore.ErrUnavailable):
-		// The cause (a full disk, a failed sync) is the operator's
-		// business: it is logged, not shown.
+		// The cause (a full disk, a failed sync, a database that cannot be
+		// reached) is the operator's business: it is logged, not shown.
 		return p(http.StatusServiceUnavailable, slugCannotWrite,
-			"the event store cannot write now (the disk may be full or failing); the write was not acknowledged: retry it later, with the same Idempotency-Key to make the retry safe"), false
+			"the event store cannot write or be reached now (the disk may be full or failing, or its database down); nothing was acknowledged: retry later, with the same Idempotency-Key to make a write's retry safe"), false
 	case errors.Is(err, eventstore.ErrWrongVersion):
 		return p(http.StatusConflict, "concurrent-update",
 			"the resource kept changing while the request was decided; retry it"), false

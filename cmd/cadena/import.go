@@ -138,9 +138,9 @@ func openImportTarget(ctx context.Context, cfg importConfig) (importTarget, erro
 	case cfg.store != "":
 		kind, ok := lookupStoreKind(cfg.store)
 		if !ok {
-			return importTarget{}, fmt.Errorf("--store %q: want a %s connection string", cfg.store, storeSchemes())
+			return importTarget{}, fmt.Errorf("--store %q: want a %s connection string", redactURL(cfg.store), storeSchemes())
 		}
-		store, err := kind.open(ctx, cfg.store, slog.New(slog.DiscardHandler))
+		store, err := kind.open(ctx, cfg.store, slog.New(slog.DiscardHandler), nil)
 		if err != nil {
 			return importTarget{}, err
 		}

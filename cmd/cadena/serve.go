@@ -30,7 +30,7 @@ import (
 // serveConfig is what "cadena serve" and "cadena demo" run with.
 type serveConfig struct {
 	data         string // directory of the embedded store
-	store        string // "" for the embedded store, or an esdb:// URL
+	store        string // "" for the embedded store, or an esdb:// or postgres:// URL
 	addr         string
 	tokens       string
 	timezone     string
@@ -49,7 +49,7 @@ func (c *serveConfig) flags(fs interface {
 	Float64Var(*float64, string, float64, string)
 }) {
 	fs.StringVar(&c.data, "data", "", "directory of the embedded event store (created if missing)")
-	fs.StringVar(&c.store, "store", "", "use a KurrentDB / EventStoreDB cluster instead: esdb://host:2113?tls=false")
+	fs.StringVar(&c.store, "store", "", "use a KurrentDB / EventStoreDB cluster (esdb://host:2113?tls=false) or a PostgreSQL database (postgres://user@host:5432/db) instead")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
 	fs.StringVar(&c.tokens, "tokens", "", "tokens file (JSON; see 'cadena token new')")
 	fs.StringVar(&c.timezone, "timezone", "UTC", "the organisation's time zone: figures are for whole days in it")
@@ -63,7 +63,7 @@ func (c *serveConfig) flags(fs interface {
 // runServe handles "cadena serve".
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg serveConfig
-	fs := newFlagSet("serve", "--data DIR --addr HOST:PORT --tokens FILE [--timezone ZONE] [--store esdb://...]", stderr)
+	fs := newFlagSet("serve", "--data DIR --addr HOST:PORT --tokens FILE [--timezone ZONE] [--store esdb://...|postgres://...]", stderr)
 	cfg.flags(fs)
 	fs.BoolVar(&cfg.init, "init", false, "take an existing, empty cadena.db in --data as a new store (refused otherwise)")
 	if err := parseFlags(fs, args); err != nil {
@@ -73,7 +73,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errors.New("serve: --tokens is required (create one with 'cadena token new')")
 	}
 	if cfg.data == "" && cfg.store == "" {
-		return errors.New("serve: give --data DIR for the embedded store, or --store esdb://...")
+		return errors.New("serve: give --data DIR for the embedded store, or --store esdb://... or postgres://...")
 	}
 	return serve(ctx, cfg, stdout, stderr, nil)
 }
@@ -246,7 +246,7 @@ wait:
 }
 
 // readiness is ready when the projections caught up and, for a store that
-// can tell (KurrentDB), the store is reachable: a replica that lost its
+// can tell (KurrentDB, PostgreSQL), the store is reachable: a replica that lost its
 // cluster leaves the load balancer and comes back by itself.
 type readiness struct {
 	rest.Progress
