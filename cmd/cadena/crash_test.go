@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cadena-project/cadena/cmd/cadena/internal/testkit"
 )
 
 // serveCrashDirEnv switches the test binary into the child of
@@ -203,7 +205,7 @@ func crashLoad(t *testing.T, client *http.Client, child *crashChild, toks e2eTok
 type crashChild struct {
 	cmd    *exec.Cmd
 	base   string
-	stderr *syncBuffer
+	stderr *testkit.SyncBuffer
 	once   sync.Once
 }
 
@@ -212,7 +214,7 @@ type crashChild struct {
 // need be.
 func startCrashChild(t *testing.T, dir, store string) *crashChild {
 	t.Helper()
-	c := &crashChild{stderr: &syncBuffer{}}
+	c := &crashChild{stderr: &testkit.SyncBuffer{}}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^TestServeCrashChild$", "-test.count=1")
 	c.cmd.Env = append(os.Environ(), serveCrashDirEnv+"="+dir, serveCrashStoreEnv+"="+store)
 	c.cmd.Stderr = c.stderr

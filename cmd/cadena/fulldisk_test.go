@@ -71,9 +71,8 @@ func TestServeSurvivesAFullDisk(t *testing.T) {
 	last := acked[len(acked)-1]
 	s.must(t, http.StatusOK, "GET", "/api/v1/handoffs/"+last, toks.Sales, nil)
 	select {
-	case err := <-s.done:
-		s.done <- err
-		t.Fatalf("serve stopped: %v", err)
+	case <-s.Exited():
+		t.Fatal("serve stopped")
 	default:
 	}
 

@@ -73,7 +73,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errors.New("serve: --tokens is required (create one with 'cadena token new')")
 	}
 	if cfg.data == "" && cfg.store == "" {
-		return errors.New("serve: give --data DIR for the embedded store, or --store esdb://... or postgres://...")
+		return errors.New("serve: give --data DIR for the embedded store, or --store URL for a server (esdb://HOST:PORT or postgres://USER@HOST:PORT/DB)")
 	}
 	return serve(ctx, cfg, stdout, stderr, nil)
 }
