@@ -86,10 +86,10 @@ func TestBatch(t *testing.T) {
 			}
 			assert.Equal(t, []string{
 				"department-it department.registered.v1",
-				"handoff-h-1 handoff.requested.v1",
+				"handoff-h-1 handoff.requested.v2",
 				"handoff-h-1 handoff.accepted.v1",
 				"handoff-h-1 handoff.delivered.v1",
-				"handoff-h-2 handoff.requested.v1",
+				"handoff-h-2 handoff.requested.v2",
 			}, types)
 			head, err := store.Head(ctx)
 			require.NoError(t, err)
@@ -155,7 +155,7 @@ func TestBatchDecidesAgainAfterAConcurrentWrite(t *testing.T) {
 		require.NoError(t, err)
 		types = append(types, ev.Type)
 	}
-	assert.Equal(t, []string{"handoff.requested.v1", "handoff.escalated.v1", "handoff.accepted.v1", "handoff.delivered.v1"}, types)
+	assert.Equal(t, []string{"handoff.requested.v2", "handoff.escalated.v1", "handoff.accepted.v1", "handoff.delivered.v1"}, types)
 	assert.Less(t, res[0].Position, res[1].Position)
 }
 

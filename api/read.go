@@ -26,8 +26,13 @@ type HandoffView struct {
 	Timeline []TimelineEntry
 	// AsOf is the instant the view describes.
 	AsOf time.Time
-	// SupplierOwned is the supplier-owned time from the request to AsOf.
+	// SupplierOwned is the supplier-owned time from the request to AsOf,
+	// in the working time of the hand-off's calendar when it has one.
 	SupplierOwned time.Duration
+	// DueAt is when the supplier-owned time reaches the resolve target if
+	// the clock keeps running, RespondDueAt when the first response is
+	// due; zero when there is none (see domain.Handoff.ResolveDueAt).
+	DueAt, RespondDueAt time.Time
 	// Position is the global position of the latest event shown.
 	Position uint64
 	// RatingsShown reports whether the actor may see ratings and their
@@ -104,7 +109,12 @@ func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Tim
 		// Nothing in the view moves when a rating is given.
 		v.Handoff.Version, v.Handoff.LastAt = shownVersion, shownAt
 	}
-	v.SupplierOwned = v.Handoff.SupplierOwned(nil, asOf)
+	cal, err := s.ClockOf(ctx, v.Handoff)
+	if err != nil {
+		return HandoffView{}, err
+	}
+	v.SupplierOwned = v.Handoff.SupplierOwned(cal, asOf)
+	v.DueAt, v.RespondDueAt = dueTimes(v.Handoff, cal)
 	return v, nil
 }
 

@@ -24,6 +24,7 @@ type Service struct {
 	store      Store
 	now        func() time.Time
 	maxRetries int
+	cals       calendarCache
 }
 
 // New returns a Service that appends to store.
@@ -130,6 +131,13 @@ func (s *Service) setAgreement(ctx context.Context, x session, a Actor, m Meta, 
 	if err != nil {
 		return AgreementResult{}, err
 	}
+	if domain.ValidSlug(cmd.Calendar) {
+		c, err := s.loadCalendar(ctx, x, cmd.Calendar)
+		if err != nil {
+			return AgreementResult{}, err
+		}
+		cmd.CalendarVersion = c.Version
+	}
 	if !domain.ValidSlug(cmd.Supplier) || !domain.ValidSlug(cmd.Customer) {
 		_, err := domain.DecideSetAgreement(domain.Agreements{}, sup, cus, cmd, s.now())
 		return AgreementResult{}, err
@@ -169,6 +177,8 @@ type HandoffResult struct {
 	Created  bool // the command requested it
 	Replayed bool // an idempotent retry, answered from the log
 	Position uint64
+	// Clock is the calendar the hand-off's clock counts in.
+	Clock domain.DeadlineCalendar
 }
 
 // RequestHandoff opens a hand-off. An empty cmd.ID gets a fresh one
@@ -223,7 +233,7 @@ func (s *Service) requestHandoff(ctx context.Context, x session, a Actor, m Meta
 	if existing && !a.CanRead(h.Supplier, h.Customer) {
 		return HandoffResult{}, fmt.Errorf("%w: hand-off %s", ErrForbidden, h.ID)
 	}
-	return HandoffResult{Handoff: a.redact(h), Created: out.Appended, Replayed: out.Replayed, Position: out.Position}, nil
+	return s.withClock(ctx, HandoffResult{Handoff: a.redact(h), Created: out.Appended, Replayed: out.Replayed, Position: out.Position})
 }
 
 func sameRequest(h domain.Handoff, cmd domain.RequestHandoff) bool {
@@ -260,5 +270,5 @@ func (s *Service) runCommand(ctx context.Context, x session, a Actor, m Meta, id
 	if err != nil {
 		return HandoffResult{}, err
 	}
-	return HandoffResult{Handoff: a.redact(h), Replayed: out.Replayed, Position: out.Position}, nil
+	return s.withClock(ctx, HandoffResult{Handoff: a.redact(h), Replayed: out.Replayed, Position: out.Position})
 }

@@ -11,6 +11,9 @@ type AgreementTerms struct {
 	Kind           string `json:"kind,omitempty"`
 	ResolveWithinS int64  `json:"resolve_within_s"`
 	RespondWithinS int64  `json:"respond_within_s,omitempty"`
+	// Calendar is the ID of the business-hours calendar the clock counts
+	// in; empty for the wall clock.
+	Calendar string `json:"calendar,omitempty"`
 }
 
 // ResolveWithin is the target for supplier-owned time to final delivery.
@@ -50,7 +53,12 @@ type SetAgreement struct {
 	Kind          string
 	ResolveWithin time.Duration
 	RespondWithin time.Duration
-	At            time.Time
+	// Calendar names the business-hours calendar the clock counts in;
+	// empty for the wall clock. CalendarVersion is the version of its
+	// stream, loaded by the caller: 0 when it does not exist.
+	Calendar        string
+	CalendarVersion uint64
+	At              time.Time
 }
 
 // MaxTarget bounds agreement targets.
@@ -79,11 +87,14 @@ func DecideSetAgreement(a Agreements, supplier, customer Department, cmd SetAgre
 	if cmd.RespondWithin%time.Second != 0 || cmd.ResolveWithin%time.Second != 0 {
 		return nil, invalid("resolve_within", "targets are whole seconds")
 	}
+	if err := checkAgreementCalendar(cmd); err != nil {
+		return nil, err
+	}
 	at, err := occurredAt(cmd.At, a.LastAt, now)
 	if err != nil {
 		return nil, err
 	}
-	return []Event{AgreementSet{
+	return []Event{AgreementSet{Calendar: cmd.Calendar,
 		Supplier: cmd.Supplier, Customer: cmd.Customer, Kind: cmd.Kind,
 		ResolveWithinS: int64(cmd.ResolveWithin / time.Second),
 		RespondWithinS: int64(cmd.RespondWithin / time.Second),
@@ -105,7 +116,7 @@ func EvolveAgreements(a Agreements, e Event) Agreements {
 	}
 	byKind[set.Kind] = AgreementTerms{
 		Version: a.Version, Kind: set.Kind,
-		ResolveWithinS: set.ResolveWithinS, RespondWithinS: set.RespondWithinS,
+		ResolveWithinS: set.ResolveWithinS, RespondWithinS: set.RespondWithinS, Calendar: set.Calendar,
 	}
 	a.ByKind = byKind
 	return a

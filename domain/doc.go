@@ -33,8 +33,10 @@
 // # Streams
 //
 //   - department-<id>: department.registered.v1, .renamed.v1, .retired.v1
-//   - agreement-<supplier>.<customer>: agreement.set.v1 (all kinds of the pair)
-//   - handoff-<id>: handoff.requested.v1 ... handoff.rated.v1
+//   - agreement-<supplier>.<customer>: agreement.set.v2 (all kinds of the pair;
+//     agreement.set.v1, without a calendar, still decodes)
+//   - calendar-<id>: calendar.set.v1 (a business-hours calendar, whole)
+//   - handoff-<id>: handoff.requested.v2 (v1 still decodes) ... handoff.rated.v1
 //
 // # Errors
 //

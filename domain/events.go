@@ -8,8 +8,8 @@ const (
 	TypeDepartmentRegistered = "department.registered.v1"
 	TypeDepartmentRenamed    = "department.renamed.v1"
 	TypeDepartmentRetired    = "department.retired.v1"
-	TypeAgreementSet         = "agreement.set.v1"
-	TypeHandoffRequested     = "handoff.requested.v1"
+	TypeAgreementSet         = "agreement.set.v2"
+	TypeHandoffRequested     = "handoff.requested.v2"
 	TypeHandoffAccepted      = "handoff.accepted.v1"
 	TypeHandoffPaused        = "handoff.paused.v1"
 	TypeHandoffResumed       = "handoff.resumed.v1"
@@ -53,6 +53,7 @@ type AgreementSet struct {
 	Kind           string    `json:"kind,omitempty"`
 	ResolveWithinS int64     `json:"resolve_within_s"`
 	RespondWithinS int64     `json:"respond_within_s,omitempty"`
+	Calendar       string    `json:"calendar,omitempty"`
 	At             time.Time `json:"occurred_at"`
 }
 

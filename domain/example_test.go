@@ -42,7 +42,7 @@ func Example() {
 	fmt.Println("state:", h.State)
 	fmt.Println("resolve-elapsed (supplier-owned):", elapsed)
 	// Output:
-	// handoff.requested.v1
+	// handoff.requested.v2
 	// handoff.accepted.v1
 	// handoff.paused.v1
 	// error: cannot deliver a hand-off that is paused

@@ -38,10 +38,10 @@ type Policy struct {
 	// in it. Nil means UTC.
 	Location *time.Location
 
-	// Calendars: the organisation's business calendars (which hours count
-	// as supplier-owned time) belong here, next to the time zone they are
-	// read in, once they exist. Until then supplier-owned time is measured
-	// with the wall clock (WallClock).
+	// Calendars: business-hours calendars are not policy but events
+	// (calendar.set, calendar.go), each in its own IANA zone, named by the
+	// agreements whose clocks count in their working time; an agreement
+	// without one counts with the wall clock (WallClock).
 }
 
 // DefaultPolicy returns the policy of an organisation that set nothing:

@@ -17,6 +17,7 @@ var registry = []eventType{
 	event(TypeDepartmentRenamed, func(e DepartmentRenamed) facts { return facts{at: e.At} }),
 	event(TypeDepartmentRetired, func(e DepartmentRetired) facts { return facts{at: e.At} }),
 	event(TypeAgreementSet, func(e AgreementSet) facts { return facts{at: e.At} }),
+	event(TypeCalendarSet, func(e CalendarSet) facts { return facts{at: e.At} }),
 	event(TypeHandoffRequested, func(e HandoffRequested) facts { return facts{e.At, e.HandoffID} }),
 	event(TypeHandoffAccepted, func(e HandoffAccepted) facts { return facts{e.At, e.HandoffID} }),
 	event(TypeHandoffPaused, func(e HandoffPaused) facts { return facts{e.At, e.HandoffID} }),
@@ -131,7 +132,7 @@ func Encode(e Event) ([]byte, error) {
 // for an unknown type; callers that fold a log of mixed streams skip those
 // with IsDomainType.
 func Decode(eventType string, data []byte) (Event, error) {
-	t, ok := byName[eventType]
+	t, ok := byName[current(eventType)]
 	if !ok {
 		return nil, fmt.Errorf("decoding event: unknown type %q", eventType)
 	}
@@ -144,6 +145,6 @@ func Decode(eventType string, data []byte) (Event, error) {
 
 // IsDomainType reports whether Decode knows eventType.
 func IsDomainType(eventType string) bool {
-	_, ok := byName[eventType]
+	_, ok := byName[current(eventType)]
 	return ok
 }

@@ -24,6 +24,7 @@ type agreementJSON struct {
 	Version        uint64     `json:"version"`
 	ResolveWithinS int64      `json:"resolve_within_s"`
 	RespondWithinS int64      `json:"respond_within_s"`
+	Calendar       string     `json:"calendar,omitempty"`
 	SetAt          *time.Time `json:"set_at,omitempty"`
 	Position       uint64     `json:"position,omitempty"`
 }
@@ -33,6 +34,7 @@ func (s *Server) putAgreement(c echo.Context) error {
 		Kind          string          `json:"kind"`
 		ResolveWithin json.RawMessage `json:"resolve_within"`
 		RespondWithin json.RawMessage `json:"respond_within"`
+		Calendar      string          `json:"calendar"`
 		OccurredAt    *string         `json:"occurred_at"`
 	}
 	if err := decode(c, &body); err != nil {
@@ -51,7 +53,7 @@ func (s *Server) putAgreement(c echo.Context) error {
 		return err
 	}
 	cmd := domain.SetAgreement{Supplier: c.Param("supplier"), Customer: c.Param("customer"), Kind: body.Kind,
-		ResolveWithin: resolve, RespondWithin: respond, At: at}
+		ResolveWithin: resolve, RespondWithin: respond, Calendar: body.Calendar, At: at}
 	res, err := s.cfg.Service.SetAgreement(c.Request().Context(), actorOf(c), meta(c), cmd)
 	if err != nil {
 		return err
@@ -59,7 +61,7 @@ func (s *Server) putAgreement(c echo.Context) error {
 	t := res.Terms
 	return written(c, http.StatusOK, res.Position, agreementJSON{
 		Supplier: res.Agreements.Supplier, Customer: res.Agreements.Customer, Kind: t.Kind, Version: t.Version,
-		ResolveWithinS: t.ResolveWithinS, RespondWithinS: t.RespondWithinS,
+		ResolveWithinS: t.ResolveWithinS, RespondWithinS: t.RespondWithinS, Calendar: t.Calendar,
 		SetAt: timePtr(res.Agreements.LastAt), Position: res.Position,
 	})
 }
@@ -69,7 +71,7 @@ func (s *Server) listAgreements(c echo.Context) error {
 	out := make([]agreementJSON, len(as))
 	for i, a := range as {
 		out[i] = agreementJSON{Supplier: a.Supplier, Customer: a.Customer, Kind: a.Kind, Version: a.Version,
-			ResolveWithinS: a.ResolveWithinS, RespondWithinS: a.RespondWithinS, SetAt: timePtr(a.SetAt)}
+			ResolveWithinS: a.ResolveWithinS, RespondWithinS: a.RespondWithinS, Calendar: a.Calendar, SetAt: timePtr(a.SetAt)}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"agreements": out})
 }

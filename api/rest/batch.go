@@ -41,6 +41,7 @@ type batchCommandJSON struct {
 	Title          *string         `json:"title"`
 	ResolveWithin  json.RawMessage `json:"resolve_within"`
 	RespondWithin  json.RawMessage `json:"respond_within"`
+	Calendar       *string         `json:"calendar"`
 	OccurredAt     *string         `json:"occurred_at"`
 	Reason         *string         `json:"reason"`
 	Note           *string         `json:"note"`
@@ -52,7 +53,7 @@ type batchCommandJSON struct {
 // idempotency_key and occurred_at.
 var batchTakes = map[string][]string{
 	"department": {"id", "name"},
-	"agreement":  {"supplier", "customer", "kind", "resolve_within", "respond_within"},
+	"agreement":  {"supplier", "customer", "kind", "resolve_within", "respond_within", "calendar"},
 	"request":    {"id", "supplier", "customer", "kind", "title"},
 	"accept":     {"id"}, "resume": {"id"},
 	"pause": {"id", "reason"}, "return": {"id", "reason"}, "escalate": {"id", "reason"}, "cancel": {"id", "reason"},
@@ -174,7 +175,7 @@ func (b batchCommandJSON) command(correlation string, i int) (api.Command, error
 			return api.Command{}, err
 		}
 		return api.Command{Meta: m, Agreement: &domain.SetAgreement{Supplier: str(b.Supplier), Customer: str(b.Customer),
-			Kind: str(b.Kind), ResolveWithin: resolve, RespondWithin: respond, At: at}}, nil
+			Kind: str(b.Kind), ResolveWithin: resolve, RespondWithin: respond, Calendar: str(b.Calendar), At: at}}, nil
 	case "request":
 		return api.Command{Meta: m, Request: &domain.RequestHandoff{ID: str(b.ID), Supplier: str(b.Supplier),
 			Customer: str(b.Customer), Kind: str(b.Kind), Title: str(b.Title), At: at}}, nil

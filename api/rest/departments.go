@@ -23,6 +23,7 @@ type DepartmentService interface {
 type Catalog interface {
 	Departments() []catalog.Department
 	Agreements() []catalog.Agreement
+	CalendarCatalog
 }
 
 var _ Catalog = (*catalog.Catalog)(nil)

@@ -54,7 +54,7 @@ func (s *Server) requestHandoff(c echo.Context) error {
 		status = http.StatusCreated
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/handoffs/"+res.Handoff.ID)
-	return written(c, status, res.Position, s.handoffOf(res.Handoff, res.Position))
+	return written(c, status, res.Position, s.handoffOf(res))
 }
 
 // commandBody is the body of every hand-off command; command rejects the
@@ -83,7 +83,7 @@ func (s *Server) handoffCommand(spec domain.CommandSpec) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return written(c, http.StatusOK, res.Position, s.handoffOf(res.Handoff, res.Position))
+		return written(c, http.StatusOK, res.Position, s.handoffOf(res))
 	}
 }
 

@@ -24,6 +24,8 @@ type problem struct {
 	// Field names the request field at fault: a JSON member, a query
 	// parameter or a header.
 	Field string `json:"field,omitempty"`
+	// Line is the line at fault of an uploaded file (an iCalendar import).
+	Line int `json:"line,omitempty"`
 }
 
 // Problem types: "urn:cadena:problem:" and a slug.
@@ -47,6 +49,7 @@ type requestError struct {
 	slug   string
 	field  string
 	detail string
+	line   int
 	// retryAfter, when set, is the Retry-After header of the answer.
 	retryAfter string
 }
@@ -87,7 +90,7 @@ func problemFor(err error) (problem, bool) {
 	switch {
 	case errors.As(err, &re):
 		pr := p(re.status, re.slug, re.detail)
-		pr.Field = re.field
+		pr.Field, pr.Line = re.field, re.line
 		return pr, false
 	case errors.As(err, &window):
 		pr := p(http.StatusBadRequest, "bad-request", window.Error())

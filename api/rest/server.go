@@ -22,6 +22,7 @@ type Service interface {
 	DepartmentService
 	AgreementService
 	HandoffService
+	CalendarService
 	BatchService
 	RecognitionService
 }
@@ -178,6 +179,8 @@ func (s *Server) routes() {
 			v1.POST("/handoffs/:id/"+spec.RouteName(), s.handoffCommand(spec), write...)
 		}
 	}
+
+	s.calendarRoutes(v1, read)
 
 	v1.GET("/pairs", s.listPairs, read...)
 	v1.GET("/pairs/:supplier/:customer", s.getPair, read...)

@@ -27,6 +27,8 @@ type handoffJSON struct {
 	Escalations      int                 `json:"escalations"`
 	Rating           *ratingJSON         `json:"rating,omitempty"`
 	SupplierOwnedS   float64             `json:"supplier_owned_s"`
+	DueAt            *time.Time          `json:"due_at"`
+	RespondDueAt     *time.Time          `json:"respond_due_at"`
 	ClockRunning     bool                `json:"clock_running"`
 	AsOf             time.Time           `json:"as_of"`
 	Version          uint64              `json:"version"`
@@ -40,6 +42,7 @@ type termsJSON struct {
 	Kind           string `json:"kind,omitempty"`
 	ResolveWithinS int64  `json:"resolve_within_s"`
 	RespondWithinS int64  `json:"respond_within_s"`
+	Calendar       string `json:"calendar,omitempty"`
 }
 
 type ratingJSON struct {
@@ -60,19 +63,22 @@ type timelineEntryJSON struct {
 }
 
 // handoffOf shows a hand-off as a command left it, as of now.
-func (s *Server) handoffOf(h domain.Handoff, position uint64) handoffJSON {
+func (s *Server) handoffOf(res api.HandoffResult) handoffJSON {
+	h := res.Handoff
 	now := s.cfg.Now().UTC()
 	if now.Before(h.LastAt) {
 		now = h.LastAt // recorded a little in the future
 	}
-	out := handoffBase(h, now, h.SupplierOwned(nil, now))
-	out.Position = position
+	out := handoffBase(h, now, h.SupplierOwned(res.Clock, now))
+	out.Position = res.Position
+	out.DueAt, out.RespondDueAt = dueOf(h, res.Clock)
 	return out
 }
 
 func (s *Server) viewOf(v api.HandoffView) handoffJSON {
 	out := handoffBase(v.Handoff, v.AsOf.UTC(), v.SupplierOwned)
 	out.Position = v.Position
+	out.DueAt, out.RespondDueAt = timePtr(v.DueAt), timePtr(v.RespondDueAt)
 	out.Timeline = make([]timelineEntryJSON, len(v.Timeline))
 	for i, e := range v.Timeline {
 		out.Timeline[i] = timelineEntryJSON{Type: e.Type, Version: e.Version, Position: e.Position,
@@ -88,7 +94,7 @@ func handoffBase(h domain.Handoff, asOf time.Time, owned time.Duration) handoffJ
 		Escalations: h.Escalations, SupplierOwnedS: seconds(owned), ClockRunning: h.ClockRunning(),
 		AsOf: asOf, Version: h.Version}
 	if t := h.Agreement; t != nil {
-		out.Agreement = &termsJSON{Version: t.Version, Kind: t.Kind, ResolveWithinS: t.ResolveWithinS, RespondWithinS: t.RespondWithinS}
+		out.Agreement = &termsJSON{Version: t.Version, Kind: t.Kind, ResolveWithinS: t.ResolveWithinS, RespondWithinS: t.RespondWithinS, Calendar: t.Calendar}
 	}
 	if r := h.Rating; r != nil {
 		out.Rating = &ratingJSON{Delivery: r.Delivery, Score: r.Score, Comment: r.Comment, RatedAt: r.At.UTC()}

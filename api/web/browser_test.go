@@ -134,6 +134,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	mux.Handle("GET /api/v1/chain", canned("chain.json"))
 	mux.Handle("GET /api/v1/departments/{id}/scorecard", canned("scorecard.json"))
 	mux.Handle("GET /api/v1/handoffs", canned("handoffs.json"))
+	mux.Handle("GET /api/v1/agreements", canned("agreements.json"))
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.seen = append(f.seen, r.URL.String())

@@ -1,5 +1,6 @@
-// Package catalog is the read model of departments and agreements: who
-// exists, under which name, and which targets are in force for each pair.
+// Package catalog is the read model of departments, agreements and
+// calendars: who exists, under which name, which targets are in force for
+// each pair, and the business-hours calendars their clocks count in.
 package catalog
 
 import (
@@ -28,6 +29,7 @@ type Agreement struct {
 	Version        uint64    `json:"version"`
 	ResolveWithinS int64     `json:"resolve_within_s"`
 	RespondWithinS int64     `json:"respond_within_s,omitempty"`
+	Calendar       string    `json:"calendar,omitempty"`
 	SetAt          time.Time `json:"set_at"`
 }
 
@@ -40,6 +42,7 @@ type Catalog struct {
 	position   uint64
 	depts      map[string]Department
 	agreements map[agreementKey]Agreement
+	calendars  map[string]Calendar
 }
 
 // New returns an empty catalog.
@@ -71,8 +74,10 @@ func (c *Catalog) Apply(env projections.Envelope) {
 	case domain.AgreementSet:
 		c.agreements[agreementKey{e.Supplier, e.Customer, e.Kind}] = Agreement{
 			Supplier: e.Supplier, Customer: e.Customer, Kind: e.Kind, Version: env.Version,
-			ResolveWithinS: e.ResolveWithinS, RespondWithinS: e.RespondWithinS, SetAt: e.At,
+			ResolveWithinS: e.ResolveWithinS, RespondWithinS: e.RespondWithinS, Calendar: e.Calendar, SetAt: e.At,
 		}
+	case domain.CalendarSet:
+		c.applyCalendar(env.Version, e)
 	}
 }
 

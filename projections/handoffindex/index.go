@@ -28,6 +28,13 @@ type Summary struct {
 	// UpdatedAt is the business time of the latest event other than a
 	// rating.
 	UpdatedAt time.Time `json:"updated_at"`
+	// DueAt is when supplier-owned time reaches the resolve target if the
+	// clock keeps running (see domain.Handoff.ResolveDueAt); nil when it
+	// does not run or there is no agreement.
+	DueAt *time.Time `json:"due_at"`
+	// Calendar is the calendar of the agreement recorded; empty for the
+	// wall clock or no agreement.
+	Calendar string `json:"calendar,omitempty"`
 	// Position is the global position of the request; the list is ordered
 	// by it, newest first.
 	Position uint64 `json:"position"`
@@ -63,6 +70,7 @@ type Index struct {
 	position uint64
 	order    []*entry // by request position, oldest first
 	byID     map[string]*entry
+	cals     map[string]*domain.WorkCalendar // by calendar ID: the latest definition
 }
 
 // entry is one hand-off: its state, folded by the domain, and the position
@@ -96,6 +104,10 @@ func (x *Index) Apply(env projections.Envelope) {
 		return
 	}
 	x.position = env.Position
+	if e, ok := env.Event.(domain.CalendarSet); ok {
+		x.setCalendar(e)
+		return
+	}
 	id, ok := domain.HandoffOf(env.Event)
 	if !ok {
 		return
@@ -123,7 +135,7 @@ func (x *Index) Get(id string) (Summary, bool) {
 	if !ok {
 		return Summary{}, false
 	}
-	return e.summary(), true
+	return x.withDue(e), true
 }
 
 // List returns one page of hand-offs that match f, newest request first,
@@ -156,7 +168,7 @@ func (x *Index) List(f Filter) ([]Summary, string, error) {
 		if len(out) == limit {
 			return out, encodeCursor(out[len(out)-1].Position), nil
 		}
-		out = append(out, e.summary())
+		out = append(out, x.withDue(e))
 	}
 	return out, "", nil
 }

@@ -15,10 +15,11 @@ import (
 // the events, following the definitions of the package documentation.
 func brute(envs []projections.Envelope, opts pairstats.Options, w pairstats.Window,
 	match func(supplier, customer string) bool, supplier, customer string) pairstats.Figures {
-	cal := opts.Calendar
-	if cal == nil {
-		cal = domain.WallClock{}
+	defaultCal := opts.Calendar
+	if defaultCal == nil {
+		defaultCal = domain.WallClock{}
 	}
+	cals := calendarsOf(envs)
 	anonMin := opts.Policy.AnonymityMin
 	if anonMin == 0 {
 		anonMin = 5
@@ -57,6 +58,10 @@ func brute(envs []projections.Envelope, opts pairstats.Options, w pairstats.Wind
 		req := evs[0].(domain.HandoffRequested)
 		if !match(req.Supplier, req.Customer) {
 			continue
+		}
+		cal := defaultCal
+		if a := req.Agreement; a != nil && cals[a.Calendar] != nil {
+			cal = cals[a.Calendar]
 		}
 		// Facts attributed by their own time.
 		latestRating := map[int]domain.HandoffRated{}

@@ -32,7 +32,9 @@
 //     hand-offs without an agreement are not evaluated. met / breached:
 //     completed hand-offs whose resolve-elapsed time (supplier-owned time
 //     up to the latest delivery, domain.Handoff.ResolveElapsed, measured
-//     with Options.Calendar) is within (<=) / over the target.
+//     in the working time of the calendar recorded with the agreement, or
+//     with Options.Calendar when it names none) is within (<=) / over the
+//     target. Lead and response times stay wall-clock seconds.
 //     open_breached: hand-offs open as of the window's end whose
 //     supplier-owned time by then exceeds the target. at_risk: hand-offs
 //     open as of the window's end, not breached, whose supplier-owned time
@@ -96,7 +98,10 @@
 //
 // Apply skips events at or below the position already applied. Queries
 // take a read lock and may run concurrently with Apply. Counters per day
-// and per pair are 32-bit. With a Calendar other than domain.WallClock, the
-// midnight at which a threshold is crossed is searched up to 4096 days
-// after the hand-off's latest event; beyond that it counts as never.
+// and per pair are 32-bit. A business-hours calendar (domain.WorkCalendar)
+// tells the instant a threshold is crossed directly; with another Calendar
+// than domain.WallClock the midnight is searched up to 4096 days after the
+// hand-off's latest event, and beyond that it counts as never. A calendar's
+// new definition (calendar.set) re-evaluates the open hand-offs that count
+// in it from the day of the change on; what was settled before stays.
 package pairstats

@@ -84,7 +84,7 @@ func (m *Model) future(h *domain.Handoff, e int32) (v [nLevels]int8, changes []l
 	target := a.ResolveWithin()
 	risk := m.policy.AtRiskFrom(target)
 	if !h.ClockRunning() {
-		owned := h.SupplierOwned(m.cal, h.LastAt)
+		owned := h.SupplierOwned(m.clock(h), h.LastAt)
 		if owned > target {
 			v[lvBreached] = 1
 		} else if owned >= risk {
@@ -116,9 +116,10 @@ func (m *Model) future(h *domain.Handoff, e int32) (v [nLevels]int8, changes []l
 // supplier-owned time of h, whose clock runs, is at least risk (mr) and
 // exceeds target (mb); noDay when never.
 func (m *Model) crossings(h *domain.Handoff, first int32, risk, target time.Duration) (mr, mb int32) {
-	if m.wall {
+	cal := m.clock(h)
+	if _, wall := cal.(domain.WallClock); wall {
 		start := h.Owned[len(h.Owned)-1].From
-		base := h.SupplierOwned(m.cal, start)
+		base := h.SupplierOwned(cal, start)
 		// owned(t) = base + (t - start): it exceeds target after tb and
 		// reaches risk at tr.
 		tb := start.Add(target - base)
@@ -130,7 +131,10 @@ func (m *Model) crossings(h *domain.Handoff, first int32, risk, target time.Dura
 		}
 		return max(mr, first), mb
 	}
-	owned := func(d int32) time.Duration { return h.SupplierOwned(m.cal, midnight(d, m.loc)) }
+	if dc, ok := cal.(domain.DeadlineCalendar); ok {
+		return m.deadlineCrossings(h, dc, first, risk, target)
+	}
+	owned := func(d int32) time.Duration { return h.SupplierOwned(cal, midnight(d, m.loc)) }
 	search := func(ok func(time.Duration) bool) int32 {
 		lo, hi := first, first+searchDays
 		if !ok(owned(hi - 1)) {

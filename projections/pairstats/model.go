@@ -21,8 +21,8 @@ type Options struct {
 	// midnight), the anonymity minimum of satisfaction and the at-risk
 	// rule; its zero fields take their defaults (domain.Policy.WithDefaults).
 	Policy domain.Policy
-	// Calendar measures supplier-owned time for the SLA. Nil means
-	// domain.WallClock.
+	// Calendar measures supplier-owned time for the SLA of hand-offs whose
+	// agreement names no calendar. Nil means domain.WallClock.
 	Calendar domain.Calendar
 }
 
@@ -32,7 +32,7 @@ type Model struct {
 	policy  domain.Policy
 	loc     *time.Location // policy.Location
 	cal     domain.Calendar
-	wall    bool
+	cals    map[string]*domain.WorkCalendar // by calendar ID: the latest definition
 	mapping *mapping.LogarithmicMapping
 	minIdx  float64 // values at or below go to the zero count
 
@@ -114,7 +114,6 @@ func New(opts Options) *Model {
 	if m.cal == nil {
 		m.cal = domain.WallClock{}
 	}
-	_, m.wall = m.cal.(domain.WallClock)
 	mp, err := mapping.NewLogarithmicMapping(RelativeAccuracy)
 	if err != nil {
 		panic(err) // a constant accuracy cannot fail
@@ -179,6 +178,10 @@ func (m *Model) sketchIndex(d time.Duration) int32 {
 }
 
 func (m *Model) apply(e domain.Event) {
+	if e, ok := e.(domain.CalendarSet); ok {
+		m.setCalendar(e)
+		return
+	}
 	if e, ok := e.(domain.HandoffRequested); ok {
 		if _, ok := m.handoffs[e.HandoffID]; ok {
 			return
@@ -245,7 +248,7 @@ func (m *Model) countResponse(hs *handoff, day int32) {
 	idx := m.sketchIndex(rt)
 	sla := -1
 	if a := h.Agreement; a != nil && a.RespondWithinS > 0 {
-		el, _ := h.RespondElapsed(m.cal)
+		el, _ := h.RespondElapsed(m.clock(h))
 		sla = cRespBreached
 		if el <= a.RespondWithin() {
 			sla = cRespMet
@@ -270,7 +273,7 @@ func (m *Model) complete(hs *handoff, day int32) {
 	c := contribution{ok: true, day: day, lead: h.LatestDeliveryAt.Sub(h.RequestedAt), sla: -1}
 	c.idx = m.sketchIndex(c.lead)
 	if a := h.Agreement; a != nil {
-		el, _ := h.ResolveElapsed(m.cal)
+		el, _ := h.ResolveElapsed(m.clock(h))
 		c.sla = cSLABreached
 		if el <= a.ResolveWithin() {
 			c.sla = cSLAMet

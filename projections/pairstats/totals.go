@@ -112,7 +112,7 @@ func (m *Model) OpenClocks(asOf time.Time) []OpenClock {
 				oc.Paused++
 			}
 			if a := h.Agreement; a != nil {
-				owned, target := h.SupplierOwned(m.cal, asOf), a.ResolveWithin()
+				owned, target := h.SupplierOwned(m.clock(h), asOf), a.ResolveWithin()
 				if owned > target {
 					oc.Breached++
 				} else if m.policy.AtRisk(owned, target) {

@@ -11,6 +11,7 @@ export const ENDPOINTS = Object.freeze({
   scorecard: "GET /api/v1/departments/{id}/scorecard",
   handoffs: "GET /api/v1/handoffs",
   rate: "POST /api/v1/handoffs/{id}/rating",
+  agreements: "GET /api/v1/agreements",
 });
 
 const TOKEN_KEY = "cadena.token";

@@ -109,6 +109,7 @@ async function renderList(out, ctx) {
         h("th", { scope: "col" }, "State"),
         h("th", { scope: "col" }, "Requested"),
         h("th", { scope: "col" }, "Updated"),
+        h("th", { scope: "col", title: "When the resolve target is reached if the clock keeps running (your local time)" }, "Due"),
         h("th", { scope: "col", class: "num", title: "Deliveries, returns, escalations" }, "Del. / ret. / esc."),
       )),
       tbody));
@@ -121,6 +122,8 @@ async function renderList(out, ctx) {
       h("td", { "data-label": "State" }, h("span", { class: `state st-${it.state}` }, it.state)),
       h("td", { class: "nowrap", "data-label": "Requested" }, when(it.requested_at)),
       h("td", { class: "nowrap", "data-label": "Updated" }, when(it.updated_at)),
+      h("td", { class: "nowrap", "data-label": "Due" }, when(it.due_at),
+        it.calendar ? h("span", { class: "id", title: "Counted in the working time of this calendar" }, ` ${it.calendar}`) : ""),
       h("td", { class: "num", "data-label": "Deliveries / returns / escalations" }, `${int(it.deliveries)} / ${int(it.returns)} / ${int(it.escalations)}`),
     ));
   if (n === 0) out.replaceChildren(h("p", { class: "empty" }, "No hand-offs match."));

@@ -65,6 +65,27 @@ export async function renderScorecard(out, ctx) {
       side(`As customer: work ${ctx.name(id)} receives`, data.as_customer, ctx),
     ),
   );
+  out.append(await agreementsCard(id, ctx));
+}
+
+// agreementsCard lists the agreements the department is part of, with the
+// calendar each counts in; nothing when they cannot be read.
+async function agreementsCard(id, ctx) {
+  let data;
+  try {
+    data = await call("agreements");
+  } catch {
+    return "";
+  }
+  // AgreementList in openapi.json.
+  const mine = data.agreements.filter((a) => a.supplier === id || a.customer === id);
+  if (!mine.length) return "";
+  return h("section", { class: "card agreements" }, h("h2", {}, "Agreements"),
+    h("ul", {}, mine.map((a) => h("li", {},
+      `${ctx.name(a.supplier)} → ${ctx.name(a.customer)}`, a.kind ? ` · ${a.kind}` : "",
+      ` · resolve within ${duration(a.resolve_within_s)}`,
+      a.respond_within_s ? ` · respond within ${duration(a.respond_within_s)}` : "",
+      " · ", a.calendar ? `calendar ${a.calendar} (working time)` : "wall clock"))));
 }
 
 // side renders one side's figures, or says there was no activity.

@@ -63,11 +63,11 @@ func TestRunSample(t *testing.T) {
 		}
 	}
 	want := []string{
-		"handoff.requested.v1 group-2<-group-1@2m0s",
-		"handoff.requested.v1 group-1<-group-2@4m0s",
+		"handoff.requested.v2 group-2<-group-1@2m0s",
+		"handoff.requested.v2 group-1<-group-2@4m0s",
 		"handoff.returned.v1 c1-1@6m0.5s",
-		"handoff.requested.v1 group-3<-group-2@7m0s",
-		"handoff.requested.v1 empty<-group-3@10m0s",
+		"handoff.requested.v2 group-3<-group-2@7m0s",
+		"handoff.requested.v2 empty<-group-3@10m0s",
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("requests and returns:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -1,0 +1,62 @@
+package ical_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/api/ical"
+	"github.com/cadena-project/cadena/domain"
+)
+
+var now = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+
+func feed(events ...string) []byte {
+	return []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + strings.Join(events, "") + "END:VCALENDAR\r\n")
+}
+
+func TestHolidays(t *testing.T) {
+	data := feed(
+		"BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261208\r\nSUMMARY:Inmaculada Concepci\\,ón\r\nRRULE:FREQ=YEARLY\r\nEXDATE;VALUE=DATE:20281208\r\nEND:VEVENT\r\n",
+		"BEGIN:VEVENT\r\nUID:2\r\nDTSTART;VALUE=DATE:20261224\r\nDTEND;VALUE=DATE:20261226\r\nSUMMARY:Navidad\r\nEND:VEVENT\r\n",
+		"BEGIN:VEVENT\r\nUID:3\r\nDTSTART:20261210T090000Z\r\nSUMMARY:Meeting\r\nEND:VEVENT\r\n",
+	)
+	got, err := ical.Holidays(data, now)
+	require.NoError(t, err)
+	var dates []string
+	for _, h := range got {
+		dates = append(dates, h.Date)
+	}
+	// Dec 8 from 2026 to 2031 (the rule starts in 2026; 2028 excluded),
+	// and the two days of Christmas.
+	assert.Equal(t, []string{"2026-12-08", "2026-12-24", "2026-12-25", "2027-12-08", "2029-12-08", "2030-12-08", "2031-12-08"}, dates)
+	assert.Equal(t, domain.CalendarException{Date: "2026-12-08", Name: "Inmaculada Concepci,ón"}, got[0])
+}
+
+func TestHolidaysNameTheLineAtFault(t *testing.T) {
+	tests := []struct {
+		name string
+		data []byte
+		line int
+	}{
+		{"bad date", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:2026-12-08\r\nEND:VEVENT\r\n"), 6},
+		{"weekly rule", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261208\r\nSUMMARY:x\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\n"), 8},
+		{"malformed rule", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261208\r\nRRULE:FREQ=SOMETIMES\r\nEND:VEVENT\r\n"), 7},
+		{"malformed parameter", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=\"DATE:20261208\r\nEND:VEVENT\r\n"), 6},
+		{"not a calendar", []byte("hello\nworld\n"), 1},
+		{"empty", []byte(""), 0},
+		{"no end", []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ical.Holidays(tt.data, now)
+			var le *ical.LineError
+			require.True(t, errors.As(err, &le), "error %v", err)
+			assert.Equal(t, tt.line, le.Line, "%v", err)
+		})
+	}
+}

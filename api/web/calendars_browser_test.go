@@ -1,0 +1,22 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestBrowserShowsCalendars: the scorecard lists the department's
+// agreements with the calendar each counts in, and the hand-off list has
+// a deadline column.
+func TestBrowserShowsCalendars(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&view=scorecard")
+	want := "<li>Finance → Sales · resolve within 16 h · respond within 4 h · calendar madrid (working time)</li>"
+	assert.True(t, strings.Contains(dom, want), "the scorecard of Finance lacks %q", want)
+
+	dom = dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&view=handoffs")
+	assert.True(t, strings.Contains(dom, `data-label="Due"`), "the hand-off list has no Due column")
+}

@@ -1,0 +1,44 @@
+package handoffindex
+
+import "github.com/cadena-project/cadena/domain"
+
+// Deadlines: every summary shows its resolve deadline (due_at), counted in
+// the working time of the calendar its agreement names, in the latest
+// definition the index has folded; a calendar's new definition moves the
+// deadlines of the hand-offs that count in it.
+
+func (x *Index) calendar(h *domain.Handoff) domain.DeadlineCalendar {
+	if a := h.Agreement; a != nil && a.Calendar != "" {
+		if c, ok := x.cals[a.Calendar]; ok {
+			return c
+		}
+	}
+	return domain.WallClock{}
+}
+
+// withDue returns the summary of e with its deadline and calendar; the
+// caller holds the lock.
+func (x *Index) withDue(e *entry) Summary {
+	s := e.summary()
+	if a := e.h.Agreement; a != nil {
+		s.Calendar = a.Calendar
+	}
+	if t, ok := e.h.ResolveDueAt(x.calendar(&e.h)); ok {
+		t = t.UTC()
+		s.DueAt = &t
+	}
+	return s
+}
+
+// setCalendar compiles a calendar's new definition; the caller holds the
+// lock.
+func (x *Index) setCalendar(e domain.CalendarSet) {
+	cal, err := domain.CompileCalendar(e.CalendarSpec)
+	if err != nil {
+		return // validated before it was recorded
+	}
+	if x.cals == nil {
+		x.cals = map[string]*domain.WorkCalendar{}
+	}
+	x.cals[e.CalendarID] = cal
+}
