@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -218,4 +219,21 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	assert.Empty(t, it.actions("#handoff-out"))
 	assert.Len(t, evalIn[[]string](it, timeline), 5, "the rating is left out for the supplier")
 	assert.NotContains(t, evalIn[string](it, `document.querySelector("#handoff-out .facts").textContent`), "4 of 5")
+
+	// The API stays the authority: a hand-off cancelled after the list was
+	// read cannot be accepted, and the page shows the 409's detail.
+	second := s.must(t, http.StatusCreated, "POST", "/api/v1/handoffs", toks.Sales,
+		map[string]any{"supplier": "it", "customer": "sales", "kind": "laptop", "title": "A second laptop"}).json(t)["id"].(string)
+	stale := fmt.Sprintf(`#work-todo [data-handoff=%q]`, second)
+	it.do("list the second request",
+		chromedp.Click(chromedp.CSS(`.tabs a[data-view=work]`)),
+		chromedp.WaitVisible(chromedp.CSS(stale)),
+	)
+	s.must(t, http.StatusOK, "POST", "/api/v1/handoffs/"+second+"/cancel", toks.Sales, map[string]any{"reason": "no longer needed"})
+	it.do("accept a cancelled hand-off",
+		chromedp.Click(chromedp.CSS(stale+` [data-action=accept]`)),
+		chromedp.WaitVisible(chromedp.CSS(stale+` .act-msg .error`)),
+	)
+	assert.Contains(t, evalIn[string](it, fmt.Sprintf(`document.querySelector(%q).textContent`, stale+" .act-msg .error")), "(409)")
+	it.shot("work-refused")
 }

@@ -3,7 +3,7 @@
 // do to it.
 
 import { call } from "./api.js";
-import { h, when, duration, DASH } from "./format.js";
+import { h, when, duration } from "./format.js";
 import { busy, failed, done } from "./view.js";
 import { actionBar, clock } from "./actions.js";
 
@@ -74,5 +74,5 @@ function detail(e) {
   if (d.note) parts.push(`Note: ${d.note}`);
   if (d.score) parts.push(`Score ${d.score} of 5${d.comment ? `: “${d.comment}”` : ""}`);
   if (d.title && e.type === "handoff.requested.v1") parts.push(d.title);
-  return parts.length ? h("span", { class: "note" }, parts.join(" · ")) : h("span", { class: "note" }, DASH);
+  return parts.length ? h("span", { class: "note" }, parts.join(" · ")) : null;
 }

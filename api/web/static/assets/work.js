@@ -62,7 +62,7 @@ async function renderWork(out, ctx) {
     ctx.wrote(hd.position);
     renderWork(out, ctx);
   };
-  out.replaceChildren(...LISTS.map((l, i) =>
+  out.replaceChildren(h("p", { class: "lede" }, `The work of ${ctx.name(dept)}, soonest due first.`), ...LISTS.map((l, i) =>
     h("section", { class: "worklist", id: `work-${l.key}`, "aria-labelledby": `work-${l.key}-h` },
       h("h2", { id: `work-${l.key}-h` }, `${l.title} `, h("span", { class: "count" }, `(${lists[i].items.length}${lists[i].more ? "+" : ""})`)),
       h("p", { class: "lede" }, l.lede),
