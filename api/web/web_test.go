@@ -235,6 +235,7 @@ func TestCannedDataMatchesOpenAPI(t *testing.T) {
 		"chain.json":       "Chain",
 		"scorecard.json":   "Scorecard",
 		"handoffs.json":    "HandoffList",
+		"handoff.json":     "Handoff",
 	} {
 		ref, ok := doc.Components.Schemas[schema]
 		if !assert.True(t, ok, "%s: no schema %s in api/rest/openapi.json", file, schema) {

@@ -63,7 +63,9 @@ function bootstrapToken() {
   const t = (f.get("token") || "").trim();
   if (t) token.set(t);
   const view = VIEWS.includes(f.get("view")) ? f.get("view") : "hotspots";
-  history.replaceState(null, "", `${location.pathname}${location.search}#/${view}`);
+  // &handoff=<id> opens one hand-off.
+  const to = f.get("handoff") ? `handoffs/${encodeURIComponent(f.get("handoff"))}` : view;
+  history.replaceState(null, "", `${location.pathname}${location.search}#/${to}`);
 }
 
 function safeDecode(x) {
