@@ -236,4 +236,21 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	)
 	assert.Contains(t, evalIn[string](it, fmt.Sprintf(`document.querySelector(%q).textContent`, stale+" .act-msg .error")), "(409)")
 	it.shot("work-refused")
+
+	// Long lists show ten hand-offs at a time.
+	for i := range 11 {
+		s.must(t, http.StatusCreated, "POST", "/api/v1/handoffs", toks.Sales,
+			map[string]any{"supplier": "it", "customer": "sales", "kind": "laptop", "title": fmt.Sprintf("Laptop %d", i+1)})
+	}
+	cards := `document.querySelectorAll("#work-todo [data-handoff]").length`
+	it.do("list eleven",
+		chromedp.Click(chromedp.CSS(`#work-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#work-todo .more`)),
+	)
+	assert.Equal(t, 10, evalIn[int](it, cards))
+	it.do("show more",
+		chromedp.Click(chromedp.CSS(`#work-todo .more`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#work-todo .more`)),
+	)
+	assert.Equal(t, 11, evalIn[int](it, cards))
 }

@@ -4,12 +4,13 @@
 
 import { call } from "./api.js";
 import { h, when } from "./format.js";
-import { busy, failed, done } from "./view.js";
+import { busy, failed, done, errorBox } from "./view.js";
 import { fillDepartments } from "./scorecard.js";
 import { actionBar, clock } from "./actions.js";
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 50; // hand-offs per state and list
+const CARDS = 10; // hand-offs shown at a time (each costs one more read)
 let wired = false;
 
 // LISTS: the side the department plays and the states each list holds.
@@ -62,27 +63,64 @@ async function renderWork(out, ctx) {
     ctx.wrote(hd.position);
     renderWork(out, ctx);
   };
-  out.replaceChildren(h("p", { class: "lede" }, `The work of ${ctx.name(dept)}, soonest due first.`), ...LISTS.map((l, i) =>
-    h("section", { class: "worklist", id: `work-${l.key}`, "aria-labelledby": `work-${l.key}-h` },
-      h("h2", { id: `work-${l.key}-h` }, `${l.title} `, h("span", { class: "count" }, `(${lists[i].items.length}${lists[i].more ? "+" : ""})`)),
+  out.replaceChildren(h("p", { class: "lede" }, `The work of ${ctx.name(dept)}, oldest requests first.`), ...LISTS.map((l, i) => {
+    const { summaries, first, more } = lists[i];
+    const ul = h("ul", { class: "cards" }, first.map((hd) => workCard(hd, l, ctx, refresh)));
+    const sec = h("section", { class: "worklist", id: `work-${l.key}`, "aria-labelledby": `work-${l.key}-h` },
+      h("h2", { id: `work-${l.key}-h` }, `${l.title} `, h("span", { class: "count" }, `(${summaries.length}${more ? "+" : ""})`)),
       h("p", { class: "lede" }, l.lede),
-      lists[i].items.length
-        ? h("ul", { class: "cards" }, lists[i].items.map((hd) => workCard(hd, l, ctx, refresh)))
-        : h("p", { class: "empty" }, l.empty),
-      lists[i].more ? h("p", { class: "note" }, `Showing the first ${PAGE} of each state; the list under "Hand-offs & ratings" pages through all.`) : null,
-    )));
+      summaries.length ? ul : h("p", { class: "empty" }, l.empty));
+    showMore(sec, ul, summaries, first.length, l, ctx, refresh);
+    if (more) sec.append(h("p", { class: "note" }, `Only the oldest ${PAGE} of each state are listed; "Hand-offs & ratings" pages through all.`));
+    return sec;
+  }));
 }
 
-// load fetches a list's hand-offs (HandoffList, one call per state) and
-// then each one's Handoff for its clock, soonest due first.
+// load fetches a list's hand-offs (HandoffList, one call per state),
+// oldest request first, and the Handoff of the first CARDS of them.
 async function load(l, dept, ctx) {
   const min = ctx.position || undefined;
   const pages = await Promise.all(l.states.map((state) =>
     call("handoffs", { query: { [l.side]: dept, state, limit: PAGE, min_position: min } })));
   const summaries = pages.flatMap((p) => p.handoffs);
-  const items = await Promise.all(summaries.map((s) => call("handoff", { params: { id: s.id }, query: { min_position: min } })));
-  items.sort((a, b) => remaining(a) - remaining(b) || b.requested_at.localeCompare(a.requested_at));
-  return { items, more: pages.some((p) => p.next_cursor) };
+  summaries.sort((a, b) => a.requested_at.localeCompare(b.requested_at));
+  const first = await details(summaries.slice(0, CARDS), ctx);
+  return { summaries, first, more: pages.some((p) => p.next_cursor) };
+}
+
+// details reads each hand-off's Handoff (its clock and agreement), a few
+// at a time so a long list stays within the token's rate limit; a page is
+// shown soonest due first.
+async function details(summaries, ctx) {
+  const out = [];
+  for (let i = 0; i < summaries.length; i += 4) {
+    out.push(...await Promise.all(summaries.slice(i, i + 4).map((s) =>
+      call("handoff", { params: { id: s.id }, query: { min_position: ctx.position || undefined } }))));
+  }
+  return out.sort((a, b) => remaining(a) - remaining(b));
+}
+
+// showMore adds a button that shows the next CARDS hand-offs of a list.
+function showMore(sec, ul, summaries, shown, l, ctx, refresh) {
+  if (shown >= summaries.length) return;
+  const note = h("div", { class: "more-msg" });
+  const button = h("button", { type: "button", class: "more secondary" }, `Show more (${summaries.length - shown} left)`);
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    let next;
+    try {
+      next = await details(summaries.slice(shown, shown + CARDS), ctx);
+    } catch (err) {
+      note.replaceChildren(errorBox(err));
+      button.disabled = false;
+      return;
+    }
+    button.remove();
+    note.remove();
+    ul.append(...next.map((hd) => workCard(hd, l, ctx, refresh)));
+    showMore(sec, ul, summaries, shown + next.length, l, ctx, refresh);
+  });
+  ul.after(note, button);
 }
 
 // remaining is the time left before the deadline, in seconds (Infinity
