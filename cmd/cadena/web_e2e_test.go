@@ -43,10 +43,11 @@ func evalIn[T any](b tab, expr string) T {
 	return v
 }
 
-// actions lists the action buttons under a CSS selector.
-func (b tab) actions(under string) []string {
+// actions lists the action buttons in the first element a CSS selector
+// matches.
+func (b tab) actions(in string) []string {
 	b.t.Helper()
-	return evalIn[[]string](b, fmt.Sprintf(`[...document.querySelectorAll(%q)].map((e) => e.dataset.action)`, under+" [data-action]"))
+	return evalIn[[]string](b, fmt.Sprintf(`[...document.querySelector(%q).querySelectorAll("[data-action]")].map((e) => e.dataset.action)`, in))
 }
 
 // shot saves the page at desktop size and at 390x844 (a phone) and logs
@@ -253,4 +254,20 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 		chromedp.WaitNotPresent(chromedp.CSS(`#work-todo .more`)),
 	)
 	assert.Equal(t, 11, evalIn[int](it, cards))
+
+	// An admin chooses the department, and may act for both sides.
+	adminCtx, cancelAdmin := chromedp.NewContext(browser)
+	defer cancelAdmin()
+	require.NoError(t, chromedp.Do(adminCtx))
+	admin := tab{t, adminCtx, shots}
+	admin.do("sign in as the admin",
+		chromedp.Navigate(s.base+"/#token="+toks.Admin+"&view=work"),
+		chromedp.WaitVisible(chromedp.ID("work-dept")),
+		chromedp.WaitReady(chromedp.CSS(`#work-dept option[value="it"]`)),
+		chromedp.SetValue(chromedp.ID("work-dept"), "it"),
+	)
+	evalIn[bool](admin, `document.getElementById("work-dept").dispatchEvent(new Event("change"))`)
+	admin.do("it's work", chromedp.WaitVisible(chromedp.CSS(`#work-todo [data-handoff][data-state="requested"]`)))
+	assert.Equal(t, []string{"accept", "deliver", "escalate", "cancel"}, admin.actions(`#work-todo [data-handoff][data-state="requested"]`))
+	admin.shot("work-admin")
 }

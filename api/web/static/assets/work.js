@@ -97,7 +97,9 @@ async function details(summaries, ctx) {
     out.push(...await Promise.all(summaries.slice(i, i + 4).map((s) =>
       call("handoff", { params: { id: s.id }, query: { min_position: ctx.position || undefined } }))));
   }
-  return out.sort((a, b) => remaining(a) - remaining(b));
+  // Deadlines within the same minute keep the order of the requests.
+  const minute = (hd) => Math.floor(remaining(hd) / 60);
+  return out.sort((a, b) => minute(a) - minute(b) || a.requested_at.localeCompare(b.requested_at));
 }
 
 // showMore adds a button that shows the next CARDS hand-offs of a list.
