@@ -122,6 +122,8 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	assert.Contains(t, evalIn[string](sales, `document.getElementById("req-agreement").textContent`), "resolve within 3 d")
 	assert.Contains(t, evalIn[string](sales, `document.getElementById("whoami").textContent`), "sales-team")
 	assert.True(t, evalIn[bool](sales, `document.getElementById("req-customer-label").hidden`), "a member requests for its own department")
+	assert.Equal(t, []string{"", "it", "legal"}, evalIn[[]string](sales, `[...document.getElementById("req-supplier").options].map((o) => o.value)`),
+		"the supplier is another department, none chosen at first")
 	sales.shot("request")
 	sales.do("send the request",
 		chromedp.Click(chromedp.CSS(`#request-form button[type=submit]`)),

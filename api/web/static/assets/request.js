@@ -17,8 +17,12 @@ export async function showRequest(ctx) {
   const admin = ctx.me && ctx.me.role === "admin";
   fillDepartments($("req-customer"), ctx, false, "Choose the customer");
   $("req-customer-label").hidden = !admin && !!(ctx.me && ctx.me.department);
-  fillDepartments($("req-supplier"), ctx, false, "Choose the supplier");
-  if (!$("req-supplier").value || $("req-supplier").value === customer(ctx)) $("req-supplier").value = "";
+  // Suppliers: every other department, none chosen until the user picks.
+  const sup = $("req-supplier");
+  const keep = sup.value;
+  sup.replaceChildren(h("option", { value: "", disabled: true, selected: true }, "Choose the supplier"),
+    ...ctx.departments.filter((d) => d.id !== customer(ctx)).map((d) => h("option", { value: d.id }, d.name || d.id)));
+  if (keep && [...sup.options].some((o) => o.value === keep)) sup.value = keep;
   if (!wired) {
     wired = true;
     for (const id of ["req-supplier", "req-customer"]) $(id).addEventListener("change", () => preview(ctx, true));
