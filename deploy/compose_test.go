@@ -3,20 +3,27 @@ package deploy_test
 // Checks that the deployment files in this folder and the top-level
 // docker-compose.yml fit together: every file the stack mounts or builds from
 // exists, Prometheus finds its rule files inside its container, and every
-// rule carries the annotations an on-call person needs.
+// rule carries the annotations an on-call person needs. docker-compose.yml is
+// read by the compose specification's own loader (compose-go), the other
+// files by a YAML decoder into the fields the checks need.
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
 )
 
 // repoRoot is where docker-compose.yml lives; go test runs in this folder.
@@ -25,136 +32,116 @@ const repoRoot = ".."
 // mount is one file or folder the compose file takes from the host.
 type mount struct {
 	Service string
-	Source  string // host path, relative to the compose file's folder unless absolute
+	Source  string // host path, relative to the compose file's folder
 	Target  string // path inside the container ("" for a build file)
 	Kind    string // "bind", "build" (a Dockerfile or build context), "file" (env_file, configs, secrets)
 }
 
-// composeHostPaths lists every host path that the compose document refers to:
-// bind mounts (short and long volume syntax), build contexts and their
-// Dockerfiles, env_files, and top-level configs/secrets files. It also reports
-// named volumes used by a service but not declared at the top level.
-func composeHostPaths(doc any) ([]mount, error) {
-	top, ok := doc.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("compose file is not a mapping")
+// loadComposeText loads a compose document the way docker compose does,
+// with every profile enabled, relative to dir. The loader refuses what
+// compose would (a named volume not declared at the top level, say).
+func loadComposeText(text, dir string) (*types.Project, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
 	}
-	services, ok := top["services"].(map[string]any)
-	if !ok || len(services) == 0 {
-		return nil, fmt.Errorf("compose file has no services")
-	}
-	declared := map[string]bool{}
-	if vols, ok := top["volumes"].(map[string]any); ok {
-		for name := range vols {
-			declared[name] = true
+	return loader.LoadWithContext(context.Background(), types.ConfigDetails{
+		WorkingDir:  abs,
+		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(abs, "docker-compose.yml"), Content: []byte(text)}},
+		Environment: types.Mapping{},
+	}, func(o *loader.Options) {
+		o.SetProjectName("cadena", true)
+		o.Profiles = []string{"*"}
+	})
+}
+
+// hostPaths lists every host path the project refers to: bind mounts,
+// build contexts and their Dockerfiles, env_files, and top-level
+// configs/secrets files, relative to the project's folder.
+func hostPaths(p *types.Project) ([]mount, error) {
+	rel := func(abs string) (string, error) {
+		if !filepath.IsAbs(abs) {
+			return abs, nil
 		}
+		return filepath.Rel(p.WorkingDir, abs)
 	}
 	var out []mount
-	names := make([]string, 0, len(services))
-	for name := range services {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		svc, ok := services[name].(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("service %s is not a mapping", name)
+	add := func(service, abs, target, kind string) error {
+		r, err := rel(abs)
+		if err != nil {
+			return err
 		}
-		switch b := svc["build"].(type) {
-		case nil:
-		case string:
-			out = append(out, mount{name, b, "", "build"},
-				mount{name, filepath.Join(b, "Dockerfile"), "", "build"})
-		case map[string]any:
-			ctx, _ := b["context"].(string)
-			if ctx == "" {
-				ctx = "."
+		out = append(out, mount{service, r, target, kind})
+		return nil
+	}
+	names := slices.Sorted(func(yield func(string) bool) {
+		for name := range p.Services {
+			if !yield(name) {
+				return
 			}
-			df, _ := b["dockerfile"].(string)
+		}
+	})
+	for _, name := range names {
+		svc := p.Services[name]
+		if b := svc.Build; b != nil {
+			df := b.Dockerfile
 			if df == "" {
 				df = "Dockerfile"
 			}
-			out = append(out, mount{name, ctx, "", "build"},
-				mount{name, filepath.Join(ctx, df), "", "build"})
-		default:
-			return nil, fmt.Errorf("service %s: build has an unexpected form", name)
-		}
-		switch ef := svc["env_file"].(type) {
-		case nil:
-		case string:
-			out = append(out, mount{name, ef, "", "file"})
-		case []any:
-			for _, e := range ef {
-				s, _ := e.(string)
-				out = append(out, mount{name, s, "", "file"})
+			if !filepath.IsAbs(df) {
+				df = filepath.Join(b.Context, df)
+			}
+			if err := add(name, b.Context, "", "build"); err != nil {
+				return nil, err
+			}
+			if err := add(name, df, "", "build"); err != nil {
+				return nil, err
 			}
 		}
-		vols, _ := svc["volumes"].([]any)
-		for _, v := range vols {
-			switch v := v.(type) {
-			case string:
-				parts := strings.Split(v, ":")
-				if len(parts) < 2 {
-					continue // anonymous volume
+		for _, ef := range svc.EnvFiles {
+			if err := add(name, ef.Path, "", "file"); err != nil {
+				return nil, err
+			}
+		}
+		for _, v := range svc.Volumes {
+			if v.Type == types.VolumeTypeBind {
+				if err := add(name, v.Source, v.Target, "bind"); err != nil {
+					return nil, err
 				}
-				src, dst := parts[0], parts[1]
-				if isHostPath(src) {
-					out = append(out, mount{name, src, dst, "bind"})
-				} else if !declared[src] {
-					return nil, fmt.Errorf("service %s: named volume %q is not declared under top-level volumes", name, src)
-				}
-			case map[string]any:
-				typ, _ := v["type"].(string)
-				src, _ := v["source"].(string)
-				dst, _ := v["target"].(string)
-				switch typ {
-				case "bind":
-					out = append(out, mount{name, src, dst, "bind"})
-				case "volume":
-					if src != "" && !declared[src] {
-						return nil, fmt.Errorf("service %s: named volume %q is not declared under top-level volumes", name, src)
-					}
-				}
-			default:
-				return nil, fmt.Errorf("service %s: volume entry has an unexpected form", name)
 			}
 		}
 	}
-	for _, section := range []string{"configs", "secrets"} {
-		entries, _ := top[section].(map[string]any)
-		for key, e := range entries {
-			if m, ok := e.(map[string]any); ok {
-				if f, ok := m["file"].(string); ok {
-					out = append(out, mount{section + "." + key, f, "", "file"})
-				}
+	for key, c := range p.Configs {
+		if c.File != "" {
+			if err := add("configs."+key, c.File, "", "file"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for key, s := range p.Secrets {
+		if s.File != "" {
+			if err := add("secrets."+key, s.File, "", "file"); err != nil {
+				return nil, err
 			}
 		}
 	}
 	return out, nil
 }
 
-func isHostPath(src string) bool {
-	return strings.HasPrefix(src, ".") || strings.HasPrefix(src, "/") || strings.HasPrefix(src, "~")
-}
-
-// missingHostPaths parses compose text and returns the host paths it refers
+// missingHostPaths loads compose text and returns the host paths it refers
 // to that do not exist under baseDir.
 func missingHostPaths(composeText, baseDir string) ([]string, error) {
-	doc, err := parseYAML(composeText)
+	p, err := loadComposeText(composeText, baseDir)
 	if err != nil {
 		return nil, err
 	}
-	mounts, err := composeHostPaths(doc)
+	mounts, err := hostPaths(p)
 	if err != nil {
 		return nil, err
 	}
 	var missing []string
 	for _, m := range mounts {
-		p := m.Source
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(baseDir, p)
-		}
-		if _, err := os.Stat(p); err != nil {
+		if _, err := os.Stat(filepath.Join(baseDir, m.Source)); err != nil {
 			missing = append(missing, m.Source)
 		}
 	}
@@ -164,73 +151,85 @@ func missingHostPaths(composeText, baseDir string) ([]string, error) {
 func readFile(t *testing.T, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return string(b)
 }
 
-func loadYAML(t *testing.T, name string) any {
+// loadYAML decodes a YAML file into v, a struct naming the fields the
+// check reads.
+func loadYAML(t *testing.T, name string, v any) {
 	t.Helper()
-	doc, err := parseYAML(readFile(t, name))
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return doc
+	require.NoError(t, yaml.Unmarshal([]byte(readFile(t, name)), v), name)
 }
 
-func loadCompose(t *testing.T) (any, []mount) {
+func loadCompose(t *testing.T) (*types.Project, []mount) {
 	t.Helper()
-	doc := loadYAML(t, filepath.Join(repoRoot, "docker-compose.yml"))
-	mounts, err := composeHostPaths(doc)
-	if err != nil {
-		t.Fatalf("docker-compose.yml: %v", err)
-	}
-	return doc, mounts
+	p, err := loadComposeText(readFile(t, filepath.Join(repoRoot, "docker-compose.yml")), repoRoot)
+	require.NoError(t, err, "docker-compose.yml")
+	mounts, err := hostPaths(p)
+	require.NoError(t, err, "docker-compose.yml")
+	return p, mounts
 }
 
 func TestComposeHostPathsExist(t *testing.T) {
 	missing, err := missingHostPaths(readFile(t, filepath.Join(repoRoot, "docker-compose.yml")), repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range missing {
-		t.Errorf("docker-compose.yml refers to %s, which does not exist", m)
-	}
+	require.NoError(t, err)
+	assert.Empty(t, missing, "docker-compose.yml refers to host paths that do not exist")
 }
 
 func TestComposeBuildsCadenaFromDeployDockerfile(t *testing.T) {
 	_, mounts := loadCompose(t)
-	found := false
+	var dockerfiles []string
 	for _, m := range mounts {
 		if m.Service == "cadena" && m.Kind == "build" && filepath.Base(m.Source) == "Dockerfile" {
-			found = true
-			if _, err := os.Stat(filepath.Join(repoRoot, m.Source)); err != nil {
-				t.Errorf("cadena is built from %s: %v", m.Source, err)
-			}
-			if filepath.Clean(m.Source) != filepath.Join("deploy", "Dockerfile") {
-				t.Errorf("cadena is built from %s, want deploy/Dockerfile", m.Source)
-			}
+			dockerfiles = append(dockerfiles, filepath.Clean(m.Source))
 		}
 	}
-	if !found {
-		t.Error("docker-compose.yml does not build the cadena service")
-	}
+	assert.Equal(t, []string{filepath.Join("deploy", "Dockerfile")}, dockerfiles, "the cadena service's Dockerfile")
+}
+
+// composeServices is what docker-compose.yml must hold: one row per
+// service. A service the table does not name fails TestComposeServices, so
+// a new service comes with its row.
+var composeServices = []struct {
+	name     string
+	profiles []string          // nil: started by a plain `docker compose up`
+	image    string            // the image it runs or the one it builds
+	env      map[string]string // environment entries that must have these values
+}{
+	{name: "kurrentdb", image: "docker.kurrent.io/kurrent-latest/kurrentdb:latest",
+		env: map[string]string{"KURRENTDB_MAX_APPEND_SIZE": "4194304"}},
+	{name: "cadena", image: "cadena:local"},
+	{name: "cadena-replica-1", profiles: []string{"replicas"}, image: "cadena:local"},
+	{name: "cadena-replica-2", profiles: []string{"replicas"}, image: "cadena:local"},
+	{name: "postgres", profiles: []string{"postgres"}, image: "postgres:17"},
+	{name: "cadena-postgres-1", profiles: []string{"postgres"}, image: "cadena:local"},
+	{name: "cadena-postgres-2", profiles: []string{"postgres"}, image: "cadena:local"},
+	{name: "prometheus", image: "prom/prometheus:v3.5.0"},
+	{name: "alertmanager", image: "prom/alertmanager:v0.28.1"},
+	{name: "grafana", image: "grafana/grafana:11.6.0",
+		env: map[string]string{"GF_AUTH_ANONYMOUS_ENABLED": "false", "GF_SECURITY_ADMIN_PASSWORD": "admin"}},
 }
 
 func TestComposeServices(t *testing.T) {
-	doc, _ := loadCompose(t)
-	services := doc.(map[string]any)["services"].(map[string]any)
-	for _, name := range []string{"kurrentdb", "cadena", "prometheus", "grafana"} {
-		if _, ok := services[name]; !ok {
-			t.Errorf("service %s missing", name)
-		}
+	p, _ := loadCompose(t)
+	var want []string
+	for _, tc := range composeServices {
+		want = append(want, tc.name)
+		t.Run(tc.name, func(t *testing.T) {
+			svc, ok := p.Services[tc.name]
+			require.True(t, ok, "service %s missing from docker-compose.yml", tc.name)
+			assert.Equal(t, tc.profiles, svc.Profiles, "profiles")
+			assert.Equal(t, tc.image, svc.Image, "image")
+			for k, v := range tc.env {
+				got := svc.Environment[k]
+				if assert.NotNil(t, got, "environment %s", k) {
+					assert.Equal(t, v, *got, "environment %s", k)
+				}
+			}
+		})
 	}
-	grafana, _ := services["grafana"].(map[string]any)
-	env, _ := grafana["environment"].(map[string]any)
-	if env["GF_AUTH_ANONYMOUS_ENABLED"] != "false" {
-		t.Errorf("grafana GF_AUTH_ANONYMOUS_ENABLED = %v, want \"false\"", env["GF_AUTH_ANONYMOUS_ENABLED"])
-	}
+	assert.ElementsMatch(t, want, p.ServiceNames(), "services: add a row to composeServices for a new one")
 }
 
 // containerFile maps a path inside a service's container back to the host
@@ -254,108 +253,93 @@ func TestPrometheusRuleFiles(t *testing.T) {
 	_, mounts := loadCompose(t)
 	const containerConfig = "/etc/prometheus/prometheus.yml"
 	hostConfig, ok := containerFile(mounts, "prometheus", containerConfig)
-	if !ok {
-		t.Fatalf("prometheus service mounts nothing at %s", containerConfig)
+	require.True(t, ok, "prometheus service mounts nothing at %s", containerConfig)
+	var cfg struct {
+		RuleFiles     []string `yaml:"rule_files"`
+		ScrapeConfigs []struct {
+			JobName string `yaml:"job_name"`
+		} `yaml:"scrape_configs"`
 	}
-	cfg, ok := loadYAML(t, filepath.Join(repoRoot, hostConfig)).(map[string]any)
-	if !ok {
-		t.Fatal("prometheus.yml is not a mapping")
-	}
-	rules, _ := cfg["rule_files"].([]any)
-	if len(rules) == 0 {
-		t.Fatal("prometheus.yml has no rule_files")
-	}
-	for _, r := range rules {
-		rf, _ := r.(string)
+	loadYAML(t, filepath.Join(repoRoot, hostConfig), &cfg)
+	require.NotEmpty(t, cfg.RuleFiles, "prometheus.yml has no rule_files")
+	for _, rf := range cfg.RuleFiles {
 		// On the host, relative to prometheus.yml (as promtool resolves it).
-		hostRule := filepath.Join(repoRoot, filepath.Dir(hostConfig), rf)
-		if _, err := os.Stat(hostRule); err != nil {
-			t.Errorf("rule file %s: %v", rf, err)
-		}
+		hostRule := filepath.Join(filepath.Dir(hostConfig), rf)
+		_, err := os.Stat(filepath.Join(repoRoot, hostRule))
+		assert.NoError(t, err, "rule file %s", rf)
 		// In the container, relative to the config file, and mounted there.
 		inContainer := rf
 		if !path.IsAbs(rf) {
 			inContainer = path.Join(path.Dir(containerConfig), rf)
 		}
 		src, ok := containerFile(mounts, "prometheus", inContainer)
-		if !ok {
-			t.Errorf("rule file %s is not mounted into the prometheus container at %s", rf, inContainer)
+		if !assert.True(t, ok, "rule file %s is not mounted into the prometheus container at %s", rf, inContainer) {
 			continue
 		}
-		if filepath.Clean(src) != filepath.Clean(filepath.Join(filepath.Dir(hostConfig), rf)) {
-			t.Errorf("container path %s is mounted from %s, but prometheus.yml next to it points at %s",
-				inContainer, src, filepath.Join(filepath.Dir(hostConfig), rf))
-		}
+		assert.Equal(t, filepath.Clean(hostRule), filepath.Clean(src),
+			"container path %s is mounted from another file than the one prometheus.yml next to it points at", inContainer)
 	}
-	jobs := map[string]bool{}
-	scrapes, _ := cfg["scrape_configs"].([]any)
-	for _, s := range scrapes {
-		m, _ := s.(map[string]any)
-		if j, _ := m["job_name"].(string); j != "" {
-			jobs[j] = true
-		}
+	var jobs []string
+	for _, s := range cfg.ScrapeConfigs {
+		jobs = append(jobs, s.JobName)
 	}
-	if !jobs["cadena"] {
-		t.Error(`prometheus.yml has no scrape job "cadena" (the alerts and dashboards use up{job="cadena"})`)
-	}
+	assert.Contains(t, jobs, "cadena", `prometheus.yml has no scrape job "cadena" (the alerts and dashboards use up{job="cadena"})`)
 }
 
 func TestGrafanaProvisioningPaths(t *testing.T) {
 	_, mounts := loadCompose(t)
-	prov := loadYAML(t, filepath.Join("grafana", "provisioning", "dashboards", "cadena.yml")).(map[string]any)
-	providers, _ := prov["providers"].([]any)
-	if len(providers) == 0 {
-		t.Fatal("no dashboard providers")
+	var prov struct {
+		Providers []struct {
+			Options struct {
+				Path string `yaml:"path"`
+			} `yaml:"options"`
+		} `yaml:"providers"`
 	}
-	for _, p := range providers {
-		opts, _ := p.(map[string]any)["options"].(map[string]any)
-		dir, _ := opts["path"].(string)
+	loadYAML(t, filepath.Join("grafana", "provisioning", "dashboards", "cadena.yml"), &prov)
+	require.NotEmpty(t, prov.Providers, "no dashboard providers")
+	for _, p := range prov.Providers {
+		dir := p.Options.Path
 		src, ok := containerFile(mounts, "grafana", dir)
-		if !ok {
-			t.Errorf("dashboard provider path %s is not mounted into the grafana container", dir)
+		if !assert.True(t, ok, "dashboard provider path %s is not mounted into the grafana container", dir) {
 			continue
 		}
-		if filepath.Clean(src) != filepath.Join("deploy", "grafana", "dashboards") {
-			t.Errorf("dashboard provider path %s is mounted from %s, want deploy/grafana/dashboards", dir, src)
-		}
+		assert.Equal(t, filepath.Join("deploy", "grafana", "dashboards"), filepath.Clean(src), "dashboard provider path %s is mounted from", dir)
 	}
-	ds := loadYAML(t, filepath.Join("grafana", "provisioning", "datasources", "prometheus.yml")).(map[string]any)
-	list, _ := ds["datasources"].([]any)
-	if len(list) != 1 || list[0].(map[string]any)["uid"] != "prometheus" {
-		t.Errorf("want exactly one datasource with uid prometheus, got %v", list)
+	var ds struct {
+		Datasources []struct {
+			UID string `yaml:"uid"`
+		} `yaml:"datasources"`
 	}
+	loadYAML(t, filepath.Join("grafana", "provisioning", "datasources", "prometheus.yml"), &ds)
+	require.Len(t, ds.Datasources, 1, "want exactly one datasource")
+	assert.Equal(t, "prometheus", ds.Datasources[0].UID, "the datasource's uid")
 }
 
 func TestAlertRules(t *testing.T) {
-	doc, ok := loadYAML(t, filepath.Join("prometheus", "alerts.yml")).(map[string]any)
-	if !ok {
-		t.Fatal("alerts.yml is not a mapping")
+	var doc struct {
+		Groups []struct {
+			Rules []struct {
+				Alert       string            `yaml:"alert"`
+				Expr        string            `yaml:"expr"`
+				Annotations map[string]string `yaml:"annotations"`
+			} `yaml:"rules"`
+		} `yaml:"groups"`
 	}
-	groups, _ := doc["groups"].([]any)
+	loadYAML(t, filepath.Join("prometheus", "alerts.yml"), &doc)
 	n := 0
-	for _, g := range groups {
-		rules, _ := g.(map[string]any)["rules"].([]any)
-		for _, r := range rules {
-			rule, _ := r.(map[string]any)
-			name, _ := rule["alert"].(string)
-			if name == "" {
+	for _, g := range doc.Groups {
+		for _, rule := range g.Rules {
+			if rule.Alert == "" {
 				continue // a recording rule
 			}
 			n++
-			if expr, _ := rule["expr"].(string); strings.TrimSpace(expr) == "" {
-				t.Errorf("%s: empty expr", name)
-			}
-			ann, _ := rule["annotations"].(map[string]any)
+			assert.NotEmpty(t, strings.TrimSpace(rule.Expr), "%s: empty expr", rule.Alert)
 			for _, key := range []string{"summary", "description", "runbook"} {
-				if s, _ := ann[key].(string); strings.TrimSpace(s) == "" {
-					t.Errorf("%s: annotations.%s missing", name, key)
-				}
+				assert.NotEmpty(t, strings.TrimSpace(rule.Annotations[key]), "%s: annotations.%s missing", rule.Alert, key)
 			}
 		}
 	}
-	if n < 5 {
-		t.Errorf("found %d alerts, want at least 5", n)
-	}
+	assert.GreaterOrEqual(t, n, 5, "alerts in alerts.yml")
 }
 
 // devToken is the token documented in deploy/README.md; the example tokens
@@ -370,20 +354,12 @@ func TestExampleTokensFile(t *testing.T) {
 			Role   string `json:"role"`
 		} `json:"tokens"`
 	}
-	if err := json.Unmarshal([]byte(readFile(t, filepath.Join("cadena", "tokens.example.json"))), &f); err != nil {
-		t.Fatal(err)
-	}
-	if len(f.Tokens) == 0 {
-		t.Fatal("no tokens")
-	}
+	require.NoError(t, json.Unmarshal([]byte(readFile(t, filepath.Join("cadena", "tokens.example.json"))), &f))
+	require.NotEmpty(t, f.Tokens, "no tokens")
 	sum := sha256.Sum256([]byte(devToken))
-	if got, want := f.Tokens[0].SHA256, hex.EncodeToString(sum[:]); got != want {
-		t.Errorf("sha256 = %s, want sha256(%q) = %s", got, devToken, want)
-	}
+	assert.Equal(t, hex.EncodeToString(sum[:]), f.Tokens[0].SHA256, "sha256(%q)", devToken)
 	for _, tok := range f.Tokens {
-		if tok.Name == "" || tok.Role == "" {
-			t.Errorf("token %+v lacks a name or a role", tok)
-		}
+		assert.True(t, tok.Name != "" && tok.Role != "", "token %+v lacks a name or a role", tok)
 	}
 }
 
@@ -391,15 +367,12 @@ func TestExampleTokensFile(t *testing.T) {
 
 func TestMissingHostPathsReportsMissingFiles(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "present.yml"), []byte("x: 1\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM scratch\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "present.yml"), []byte("x: 1\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM scratch\n"), 0o644))
 	compose := `
 services:
   app:
+    image: app
     build:
       context: .
       dockerfile: missing/Dockerfile   # not there
@@ -411,69 +384,19 @@ services:
         source: ./absent-dir
         target: /srv
   other:
+    image: other
     build: .
     volumes: ["./present.yml:/x:ro"]
 volumes:
   data:
 `
 	got, err := missingHostPaths(compose, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"missing/Dockerfile", "./absent.yml", "./absent-dir"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("missing = %q, want %q", got, want)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, []string{"missing/Dockerfile", "absent.yml", "absent-dir"}, got)
 
-	undeclared := "services:\n  app:\n    volumes:\n      - nope:/data\n"
-	if _, err := missingHostPaths(undeclared, dir); err == nil || !strings.Contains(err.Error(), "nope") {
-		t.Errorf("undeclared named volume: err = %v", err)
-	}
-}
-
-func TestParseYAML(t *testing.T) {
-	src := `# comment
-a: 1
-b: "two # not a comment"   # a comment
-c:
-  - x
-  - 'it''s'
-  - k: v
-    l:
-      - [p, "q r", 's']
-d:
-- same-indent
-e:
-f: http://host:9090/path
-g: ./a:/b:ro
-`
-	got, err := parseYAML(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]any{
-		"a": "1",
-		"b": "two # not a comment",
-		"c": []any{"x", "it's", map[string]any{"k": "v", "l": []any{[]any{"p", "q r", "s"}}}},
-		"d": []any{"same-indent"},
-		"e": nil,
-		"f": "http://host:9090/path",
-		"g": "./a:/b:ro",
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got  %#v\nwant %#v", got, want)
-	}
-	for _, bad := range []string{
-		"a: &x 1\nb: *x\n",
-		"a: |\n  text\n",
-		"a: {b: 1}\n",
-		"a: 1\n  b: 2\n",
-		"a: 1\na: 2\n",
-		"---\na: 1\n",
-		"a:\n\t- 1\n",
-	} {
-		if _, err := parseYAML(bad); err == nil {
-			t.Errorf("parseYAML(%q) accepted unsupported or invalid YAML", bad)
-		}
+	undeclared := "services:\n  app:\n    image: app\n    volumes:\n      - nope:/data\n"
+	_, err = missingHostPaths(undeclared, dir)
+	if assert.Error(t, err, "undeclared named volume") {
+		assert.Contains(t, err.Error(), "nope")
 	}
 }

@@ -14,6 +14,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const datasourceUID = "prometheus"
@@ -129,13 +132,9 @@ func checkDashboard(data []byte) (exprs []string, problems []string) {
 func dashboardFiles(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("grafana", "dashboards", "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, want := range []string{"overview.json", "department.json"} {
-		if !slices.Contains(files, filepath.Join("grafana", "dashboards", want)) {
-			t.Errorf("dashboard %s missing", want)
-		}
+		assert.Contains(t, files, filepath.Join("grafana", "dashboards", want), "dashboard missing")
 	}
 	return files
 }
@@ -144,31 +143,21 @@ func TestDashboards(t *testing.T) {
 	for _, f := range dashboardFiles(t) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			exprs, problems := checkDashboard(data)
-			for _, p := range problems {
-				t.Error(p)
-			}
-			if len(exprs) == 0 {
-				t.Error("no queries")
-			}
+			assert.Empty(t, problems)
+			assert.NotEmpty(t, exprs, "no queries")
 		})
 	}
 }
 
 func TestDepartmentDashboardFiltersBothSides(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("grafana", "dashboards", "department.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var d dashboardFile
-	if err := json.Unmarshal(data, &d); err != nil {
-		t.Fatal(err)
-	}
-	if len(d.Templating.List) != 1 || d.Templating.List[0].Name != "department" {
-		t.Errorf("want one template variable, department; got %+v", d.Templating.List)
+	require.NoError(t, json.Unmarshal(data, &d))
+	if assert.Len(t, d.Templating.List, 1, "template variables") {
+		assert.Equal(t, "department", d.Templating.List[0].Name, "the template variable")
 	}
 	exprs, _ := checkDashboard(data)
 	var asSupplier, asCustomer int
@@ -179,12 +168,11 @@ func TestDepartmentDashboardFiltersBothSides(t *testing.T) {
 		case strings.Contains(e, `customer="$department"`):
 			asCustomer++
 		default:
-			t.Errorf("query not filtered by department: %s", e)
+			assert.Fail(t, "query not filtered by department", e)
 		}
 	}
-	if asSupplier == 0 || asCustomer == 0 {
-		t.Errorf("queries filtered as supplier: %d, as customer: %d; want both", asSupplier, asCustomer)
-	}
+	assert.NotZero(t, asSupplier, "queries filtered as supplier")
+	assert.NotZero(t, asCustomer, "queries filtered as customer")
 }
 
 func TestCheckDashboardFindsProblems(t *testing.T) {
@@ -219,11 +207,8 @@ func TestCheckDashboardFindsProblems(t *testing.T) {
 				found = true
 			}
 		}
-		if !found {
-			t.Errorf("problem %q not reported; got %q", want, problems)
-		}
+		assert.True(t, found, "problem %q not reported; got %q", want, problems)
 	}
-	if _, problems := checkDashboard([]byte(`{"panels": [`)); len(problems) == 0 {
-		t.Error("invalid JSON not reported")
-	}
+	_, problems = checkDashboard([]byte(`{"panels": [`))
+	assert.NotEmpty(t, problems, "invalid JSON not reported")
 }

@@ -15,24 +15,29 @@ import (
 // the stack requires a token on /metrics, and Prometheus scrapes cadena
 // with the same file, mounted where prometheus.yml points.
 func TestMetricsTokenIsSharedByCadenaAndPrometheus(t *testing.T) {
-	doc, mounts := loadCompose(t)
+	project, mounts := loadCompose(t)
 	const containerConfig = "/etc/prometheus/prometheus.yml"
 	hostConfig, ok := containerFile(mounts, "prometheus", containerConfig)
 	require.True(t, ok, "prometheus mounts nothing at %s", containerConfig)
-	cfg, ok := loadYAML(t, filepath.Join(repoRoot, hostConfig)).(map[string]any)
-	require.True(t, ok)
+	var cfg struct {
+		ScrapeConfigs []struct {
+			JobName       string `yaml:"job_name"`
+			Authorization *struct {
+				Type            string `yaml:"type"`
+				CredentialsFile string `yaml:"credentials_file"`
+			} `yaml:"authorization"`
+		} `yaml:"scrape_configs"`
+	}
+	loadYAML(t, filepath.Join(repoRoot, hostConfig), &cfg)
 
 	var credentials string
-	scrapes, _ := cfg["scrape_configs"].([]any)
-	for _, s := range scrapes {
-		job, _ := s.(map[string]any)
-		if job["job_name"] != "cadena" {
+	for _, job := range cfg.ScrapeConfigs {
+		if job.JobName != "cadena" {
 			continue
 		}
-		auth, _ := job["authorization"].(map[string]any)
-		require.NotNil(t, auth, "the cadena scrape job has no authorization")
-		assert.Equal(t, "Bearer", auth["type"])
-		credentials, _ = auth["credentials_file"].(string)
+		require.NotNil(t, job.Authorization, "the cadena scrape job has no authorization")
+		assert.Equal(t, "Bearer", job.Authorization.Type)
+		credentials = job.Authorization.CredentialsFile
 	}
 	require.NotEmpty(t, credentials, "the cadena scrape job has no authorization credentials_file")
 	inContainer := credentials
@@ -47,18 +52,16 @@ func TestMetricsTokenIsSharedByCadenaAndPrometheus(t *testing.T) {
 	assert.NotEmpty(t, token)
 	assert.NotContains(t, token, "\n", "one token on one line")
 
-	services := doc.(map[string]any)["services"].(map[string]any)
 	servers := 0
-	for name, s := range services {
-		svc, _ := s.(map[string]any)
-		cmd, _ := svc["command"].([]any)
-		if !slices.Contains(cmd, any("serve")) {
+	for name, svc := range project.Services {
+		cmd := []string(svc.Command)
+		if !slices.Contains(cmd, "serve") {
 			continue
 		}
 		servers++
-		i := slices.Index(cmd, any("--metrics-token-file"))
+		i := slices.Index(cmd, "--metrics-token-file")
 		require.True(t, i >= 0 && i+1 < len(cmd), "%s serves without --metrics-token-file", name)
-		file, _ := cmd[i+1].(string)
+		file := cmd[i+1]
 		src, ok := containerFile(mounts, name, file)
 		require.True(t, ok, "%s: %s is not mounted", name, file)
 		assert.Equal(t, filepath.Clean(promSource), filepath.Clean(src), "%s reads another token than Prometheus sends", name)

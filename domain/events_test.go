@@ -35,6 +35,7 @@ func sampleEvents() []domain.Event {
 		domain.HandoffEscalated{HandoffID: "h-1", Reason: "deal closes Friday", At: at},
 		domain.HandoffCancelled{HandoffID: "h-1", Reason: "deal lost", At: at},
 		domain.HandoffRated{HandoffID: "h-1", Delivery: 2, Score: 4, Comment: "quick and clear", At: at},
+		domain.PairRecognised{From: "sales", To: "legal", Message: "the ACME review saved the deal", Author: "sales-head", At: at},
 	}
 }
 

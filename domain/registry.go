@@ -26,6 +26,7 @@ var registry = []eventType{
 	event(TypeHandoffEscalated, func(e HandoffEscalated) facts { return facts{e.At, e.HandoffID} }),
 	event(TypeHandoffCancelled, func(e HandoffCancelled) facts { return facts{e.At, e.HandoffID} }),
 	event(TypeHandoffRated, func(e HandoffRated) facts { return facts{e.At, e.HandoffID} }),
+	event(TypePairRecognised, func(e PairRecognised) facts { return facts{at: e.At} }),
 }
 
 // facts is what every event tells beyond its own fields.

@@ -23,4 +23,11 @@ var (
 	ErrInvalidEvent = errors.New("invalid event")
 	// ErrClosed is returned by every call on a closed store.
 	ErrClosed = errors.New("event store closed")
+	// ErrUnavailable is returned when the store cannot serve a call now:
+	// the disk is full, a write or sync failed, or the store's server
+	// cannot be reached (connection refused or lost, server restarting).
+	// An append that failed so may or may not have been stored; appending
+	// the same events again is safe (see Store.Append) and succeeds once the
+	// store can write.
+	ErrUnavailable = errors.New("event store unavailable")
 )

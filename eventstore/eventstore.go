@@ -25,8 +25,13 @@
 // before ctx is cancelled for prompt release of resources; a store never
 // holds a lock between two yields of a subscription.
 //
-// Implementations live in sub-packages (eventstore/bolt, eventstore/esdb,
-// eventstore/memory) and all pass eventstore/storetest.
+// Implementations live in sub-packages (eventstore/bolt, eventstore/postgres,
+// eventstore/esdb, eventstore/memory) and all pass eventstore/storetest.
+// Their constructors share one shape: the location of the data, then the
+// package's Options (whose zero value is ready to use), returning the
+// concrete *Store: bolt.Open(path, opts) and, for a server,
+// postgres.Open(ctx, url, opts) and esdb.Open(ctx, url, opts); memory.New(opts)
+// has no location and cannot fail.
 package eventstore
 
 import (
@@ -93,6 +98,15 @@ type Store interface {
 	// appends nothing and returns the result of the original append,
 	// whatever expected is. An ID that is stored with a different payload, or
 	// in another stream, returns ErrDuplicateID.
+	//
+	// An event ID belongs to one stream for good, on every backend: an
+	// append proposing to another stream an ID already stored returns
+	// ErrDuplicateID, whatever expected is, alone or with new IDs, and
+	// appends nothing; of appends racing to put one new ID in different
+	// streams exactly one succeeds (the conformance suite's
+	// IDInAnotherStream and IDRace). A backend may also keep the IDs of an
+	// append that failed for its stream (eventstore/esdb reserves IDs before
+	// appending), so reuse an ID only to retry the same append.
 	Append(ctx context.Context, stream string, expected ExpectedVersion, events ...EventData) (AppendResult, error)
 
 	// ReadStream yields the events of one stream with a version greater than

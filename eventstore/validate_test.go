@@ -1,9 +1,11 @@
 package eventstore_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/eventstore"
 )
@@ -33,8 +35,10 @@ func TestValidateAppend(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := eventstore.ValidateAppend(tt.stream, tt.events)
-			if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
-				t.Fatalf("ValidateAppend = %v, want %v", err, tt.want)
+			if tt.want == nil {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, tt.want)
 			}
 		})
 	}
@@ -44,12 +48,8 @@ func TestNewIDIsCanonicalAndUnique(t *testing.T) {
 	seen := map[string]bool{}
 	for i := 0; i < 1000; i++ {
 		id := eventstore.NewID()
-		if !eventstore.IsUUID(id) || id[14] != '4' {
-			t.Fatalf("NewID() = %q, not a canonical v4 UUID", id)
-		}
-		if seen[id] {
-			t.Fatalf("NewID() repeated %q", id)
-		}
+		require.True(t, eventstore.IsUUID(id) && id[14] == '4', "NewID() = %q, not a canonical v4 UUID", id)
+		require.False(t, seen[id], "NewID() repeated %q", id)
 		seen[id] = true
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/pairstats"
@@ -17,19 +20,14 @@ func TestReadYourWrites(t *testing.T) {
 	r := projections.NewRunner(log, nil, m)
 	start(t, r)
 	ctx := wait(t)
-	if err := r.WaitCaughtUp(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, r.WaitCaughtUp(ctx))
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	log.append(t, 7, domain.HandoffRequested{HandoffID: "h1", Supplier: "it", Customer: "hr", Kind: "k", At: now})
-	if err := r.WaitFor(ctx, 7); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, r.WaitFor(ctx, 7))
 	w, err := m.ParseWindow("", "", now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f := m.Pair("it", "hr", w); f.Requested != 1 || f.Open != 1 || m.Position() != 7 {
-		t.Fatalf("after WaitFor: requested %d, open %d, position %d", f.Requested, f.Open, m.Position())
-	}
+	require.NoError(t, err)
+	f := m.Pair("it", "hr", w)
+	assert.Equal(t, 1, f.Requested, "requested after WaitFor")
+	assert.Equal(t, 1, f.Open, "open after WaitFor")
+	assert.Equal(t, uint64(7), m.Position(), "position after WaitFor")
 }

@@ -1,11 +1,13 @@
 package auth_test
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
@@ -18,24 +20,18 @@ func TestLoadAndLookup(t *testing.T) {
 		{"name":"ops","sha256":"` + opsHash + `","role":"admin"},
 		{"name":"sales-team","sha256":"` + strings.ToUpper(salesHash) + `","role":"member","department":"sales"}]}`
 	path := filepath.Join(t.TempDir(), "tokens.json")
-	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte(file), 0o600))
 	toks, err := auth.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a, ok := toks.Lookup(opsTok); !ok || a != (api.Actor{Name: "ops", Role: api.RoleAdmin}) {
-		t.Errorf("Lookup(ops) = %+v, %v", a, ok)
-	}
-	want := api.Actor{Name: "sales-team", Role: api.RoleMember, Department: "sales"}
-	if a, ok := toks.Lookup(salesTok); !ok || a != want {
-		t.Errorf("Lookup(sales) = %+v, %v", a, ok)
-	}
+	require.NoError(t, err)
+	a, ok := toks.Lookup(opsTok)
+	assert.True(t, ok, "Lookup(ops)")
+	assert.Equal(t, api.Actor{Name: "ops", Role: api.RoleAdmin}, a, "Lookup(ops)")
+	a, ok = toks.Lookup(salesTok)
+	assert.True(t, ok, "Lookup(sales): the file's hash is upper case")
+	assert.Equal(t, api.Actor{Name: "sales-team", Role: api.RoleMember, Department: "sales"}, a, "Lookup(sales)")
 	for _, bad := range []string{"", "cdn_nope", opsHash, opsTok + " "} {
-		if a, ok := toks.Lookup(bad); ok {
-			t.Errorf("Lookup(%q) = %+v, want unknown", bad, a)
-		}
+		a, ok := toks.Lookup(bad)
+		assert.False(t, ok, "Lookup(%q) = %+v, want unknown", bad, a)
 	}
 }
 
@@ -58,46 +54,34 @@ func TestParseRejects(t *testing.T) {
 	for name, file := range tests {
 		t.Run(name, func(t *testing.T) {
 			_, err := auth.Parse([]byte(file))
-			if !errors.Is(err, auth.ErrInvalidFile) {
-				t.Fatalf("Parse = %v, want ErrInvalidFile", err)
-			}
+			assert.ErrorIs(t, err, auth.ErrInvalidFile)
 		})
 	}
-	if _, err := auth.Load(filepath.Join(t.TempDir(), "missing.json")); err == nil {
-		t.Error("Load(missing) succeeded")
-	}
+	_, err := auth.Load(filepath.Join(t.TempDir(), "missing.json"))
+	assert.Error(t, err, "Load(missing) succeeded")
 }
 
 func TestNewToken(t *testing.T) {
 	tok, hash := auth.NewToken()
-	if !strings.HasPrefix(tok, auth.TokenPrefix) || len(tok) != len(auth.TokenPrefix)+43 {
-		t.Errorf("token %q: want %s and 43 base64url characters", tok, auth.TokenPrefix)
-	}
-	if hash != auth.Hash(tok) || len(hash) != 64 {
-		t.Errorf("hash %q does not match the token", hash)
-	}
-	if tok2, _ := auth.NewToken(); tok2 == tok {
-		t.Error("NewToken repeated a token")
-	}
+	assert.True(t, strings.HasPrefix(tok, auth.TokenPrefix), "token %q: want %s and 43 base64url characters", tok, auth.TokenPrefix)
+	assert.Len(t, tok, len(auth.TokenPrefix)+43, "token %q: want %s and 43 base64url characters", tok, auth.TokenPrefix)
+	assert.Equal(t, auth.Hash(tok), hash, "hash does not match the token")
+	assert.Len(t, hash, 64, "hash")
+	tok2, _ := auth.NewToken()
+	assert.NotEqual(t, tok, tok2, "NewToken repeated a token")
 }
 
 func TestNewEntryJSONLineRoundTrips(t *testing.T) {
 	tok, e, err := auth.NewEntry("sales-head", api.RoleHead, "sales")
-	if err != nil {
-		t.Fatal(err)
-	}
-	line := e.JSONLine()
-	if strings.Contains(string(line), tok) || !strings.HasSuffix(string(line), "}\n") {
-		t.Fatalf("JSONLine = %s: want one line without the token", line)
-	}
-	toks, err := auth.Parse([]byte(`{"tokens":[` + strings.TrimSpace(string(line)) + `]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a, ok := toks.Lookup(tok); !ok || a.Role != api.RoleHead || a.Department != "sales" {
-		t.Errorf("Lookup = %+v, %v", a, ok)
-	}
-	if _, _, err := auth.NewEntry("x", api.RoleMember, ""); err == nil {
-		t.Error("NewEntry(member without department) succeeded")
-	}
+	require.NoError(t, err)
+	line := string(e.JSONLine())
+	assert.NotContains(t, line, tok, "JSONLine: want one line without the token")
+	assert.True(t, strings.HasSuffix(line, "}\n"), "JSONLine = %s: want one line without the token", line)
+	toks, err := auth.Parse([]byte(`{"tokens":[` + strings.TrimSpace(line) + `]}`))
+	require.NoError(t, err)
+	a, ok := toks.Lookup(tok)
+	assert.True(t, ok, "Lookup")
+	assert.Equal(t, api.Actor{Name: "sales-head", Role: api.RoleHead, Department: "sales"}, a, "Lookup")
+	_, _, err = auth.NewEntry("x", api.RoleMember, "")
+	assert.Error(t, err, "NewEntry(member without department) succeeded")
 }

@@ -71,8 +71,10 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	return res, err
 }
 
-// Commits records how many events each commit of the embedded store
-// carried and how long it took; plug Observe into bolt.Options.OnCommit.
+// Commits records how many events each commit of the embedded or the
+// PostgreSQL store carried and how long it took; plug Observe into
+// bolt.Options.OnCommit or postgres.Options.OnCommit. A nil *Commits
+// records nothing.
 type Commits struct {
 	events   prometheus.Histogram
 	duration prometheus.Histogram
@@ -83,12 +85,12 @@ func NewCommits(reg prometheus.Registerer) *Commits {
 	c := &Commits{
 		events: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "cadena_eventstore_commit_events",
-			Help:    "Events written by one commit (one transaction and one fsync) of the embedded store.",
+			Help:    "Events written by one commit (one transaction and one fsync) of the embedded or PostgreSQL store.",
 			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512},
 		}),
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "cadena_eventstore_commit_duration_seconds",
-			Help:    "Time of one commit of the embedded store, fsync included.",
+			Help:    "Time of one commit of the embedded or PostgreSQL store, fsync included.",
 			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25},
 		}),
 	}
@@ -98,6 +100,9 @@ func NewCommits(reg prometheus.Registerer) *Commits {
 
 // Observe records one commit.
 func (c *Commits) Observe(events int, d time.Duration) {
+	if c == nil {
+		return // a command that exports no metrics
+	}
 	c.events.Observe(float64(events))
 	c.duration.Observe(d.Seconds())
 }

@@ -2,13 +2,14 @@ package metrics_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/api/metrics"
 	"github.com/cadena-project/cadena/eventstore"
@@ -27,12 +28,9 @@ func TestHTTPMetricsUseRouteTemplates(t *testing.T) {
 cadena_http_requests_total{code="200",method="GET",route="/api/v1/handoffs/:id"} 2
 cadena_http_requests_total{code="404",method="GET",route="/api/v1/handoffs/:id"} 1
 `
-	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "cadena_http_requests_total"); err != nil {
-		t.Fatal(err)
-	}
-	if n := testutil.CollectAndCount(reg, "cadena_http_request_duration_seconds"); n != 1 {
-		t.Fatalf("duration series = %d, want 1 (route and method only)", n)
-	}
+	assert.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(want), "cadena_http_requests_total"))
+	assert.Equal(t, 1, testutil.CollectAndCount(reg, "cadena_http_request_duration_seconds"),
+		"duration series: want 1 (route and method only)")
 }
 
 func TestStoreRecordsAppendLatencyByResult(t *testing.T) {
@@ -41,26 +39,20 @@ func TestStoreRecordsAppendLatencyByResult(t *testing.T) {
 	defer mem.Close()
 	s := metrics.NewStore(mem, reg)
 	ev := eventstore.EventData{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}
-	if _, err := s.Append(context.Background(), "s", eventstore.NoStream, ev); err != nil {
-		t.Fatal(err)
-	}
+	_, err := s.Append(context.Background(), "s", eventstore.NoStream, ev)
+	require.NoError(t, err)
 	ev.ID = eventstore.NewID()
-	if _, err := s.Append(context.Background(), "s", eventstore.NoStream, ev); !errors.Is(err, eventstore.ErrWrongVersion) {
-		t.Fatalf("second append: %v", err)
-	}
+	_, err = s.Append(context.Background(), "s", eventstore.NoStream, ev)
+	require.ErrorIs(t, err, eventstore.ErrWrongVersion, "second append")
 	out, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	counts := map[string]uint64{}
 	for _, mf := range out {
 		for _, m := range mf.GetMetric() {
 			counts[m.GetLabel()[0].GetValue()] = m.GetHistogram().GetSampleCount()
 		}
 	}
-	if counts["ok"] != 1 || counts["error"] != 1 {
-		t.Fatalf("append observations by result = %v, want one ok and one error", counts)
-	}
+	assert.Equal(t, map[string]uint64{"ok": 1, "error": 1}, counts, "append observations by result: want one ok and one error")
 }
 
 type progress struct {
@@ -82,9 +74,7 @@ cadena_projection_lag_events 3
 # TYPE cadena_projection_position gauge
 cadena_projection_position 42
 `
-	if err := testutil.GatherAndCompare(reg, strings.NewReader(want)); err != nil {
-		t.Fatal(err)
-	}
+	assert.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(want)))
 }
 
 func TestCommitsHistogram(t *testing.T) {
@@ -92,16 +82,14 @@ func TestCommitsHistogram(t *testing.T) {
 	c := metrics.NewCommits(reg)
 	c.Observe(32, time.Millisecond)
 	c.Observe(1, time.Millisecond)
-	if n := testutil.CollectAndCount(reg, "cadena_eventstore_commit_events"); n != 1 {
-		t.Fatalf("series = %d", n)
-	}
-	out, _ := reg.Gather()
+	require.Equal(t, 1, testutil.CollectAndCount(reg, "cadena_eventstore_commit_events"), "series")
+	out, err := reg.Gather()
+	require.NoError(t, err)
 	for _, mf := range out {
 		if mf.GetName() == "cadena_eventstore_commit_events" {
 			h := mf.GetMetric()[0].GetHistogram()
-			if h.GetSampleCount() != 2 || h.GetSampleSum() != 33 {
-				t.Fatalf("commit events: count %d sum %v, want 2 and 33", h.GetSampleCount(), h.GetSampleSum())
-			}
+			assert.Equal(t, uint64(2), h.GetSampleCount(), "commit events count")
+			assert.Equal(t, 33.0, h.GetSampleSum(), "commit events sum")
 		}
 	}
 }

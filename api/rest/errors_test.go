@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/rest"
 )
@@ -79,25 +82,15 @@ func TestErrors(t *testing.T) {
 			before := h.head()
 			rec := h.do(tt.r)
 			p := checkProblem(t, rec, tt.status)
-			if p.Field != tt.field {
-				t.Errorf("field %q, want %q (%s)", p.Field, tt.field, p.Detail)
-			}
-			if h.head() != before {
-				t.Errorf("a rejected request appended %d events", h.head()-before)
-			}
+			assert.Equal(t, tt.field, p.Field, "field (%s)", p.Detail)
+			assert.Equal(t, before, h.head(), "a rejected request appended")
 			switch tt.status {
 			case 401:
-				if rec.Header().Get("WWW-Authenticate") == "" {
-					t.Error("401 without WWW-Authenticate")
-				}
+				assert.NotEmpty(t, rec.Header().Get("WWW-Authenticate"), "401 without WWW-Authenticate")
 			case 405:
-				if rec.Header().Get("Allow") == "" {
-					t.Error("405 without Allow")
-				}
+				assert.NotEmpty(t, rec.Header().Get("Allow"), "405 without Allow")
 			case 503:
-				if rec.Header().Get("Retry-After") == "" {
-					t.Error("503 without Retry-After")
-				}
+				assert.NotEmpty(t, rec.Header().Get("Retry-After"), "503 without Retry-After")
 			}
 		})
 	}
@@ -114,18 +107,12 @@ type problemDoc struct {
 func checkProblem(t *testing.T, rec *httptest.ResponseRecorder, status int) problemDoc {
 	t.Helper()
 	var p problemDoc
-	if rec.Code != status {
-		t.Fatalf("status %d, want %d: %s", rec.Code, status, rec.Body)
-	}
-	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
-		t.Errorf("content type %q", ct)
-	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
-		t.Fatal(err)
-	}
-	if p.Status != status || p.Type == "" || p.Title == "" {
-		t.Errorf("problem %+v", p)
-	}
+	require.Equal(t, status, rec.Code, "status: %s", rec.Body)
+	assert.Equal(t, "application/problem+json", rec.Header().Get("Content-Type"), "content type")
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &p), rec.Body.String())
+	assert.Equal(t, status, p.Status, "problem %+v", p)
+	assert.NotEmpty(t, p.Type, "problem %+v", p)
+	assert.NotEmpty(t, p.Title, "problem %+v", p)
 	return p
 }
 
@@ -139,9 +126,7 @@ func TestBodyOfUnknownLengthIsLimited(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.handler.ServeHTTP(rec, r)
 	checkProblem(t, rec, http.StatusRequestEntityTooLarge)
-	if h.head() != 0 {
-		t.Error("appended")
-	}
+	assert.Zero(t, h.head(), "appended")
 }
 
 func TestInternalErrorsSayNothing(t *testing.T) {
@@ -149,12 +134,10 @@ func TestInternalErrorsSayNothing(t *testing.T) {
 	h.store.failReads(errors.New("disk on fire"))
 	rec := h.do(req{method: "GET", path: "/api/v1/handoffs/h", token: tokAdmin, header: map[string]string{"X-Request-Id": "req-500"}})
 	p := checkProblem(t, rec, http.StatusInternalServerError)
-	if strings.Contains(rec.Body.String(), "fire") {
-		t.Errorf("500 leaks its cause: %+v", p)
-	}
-	if logs := h.logs.String(); !strings.Contains(logs, "disk on fire") || !strings.Contains(logs, "req-500") {
-		t.Errorf("the cause is not logged with the request ID:\n%s", logs)
-	}
+	assert.NotContains(t, rec.Body.String(), "fire", "500 leaks its cause: %+v", p)
+	logs := h.logs.String()
+	assert.Contains(t, logs, "disk on fire", "the cause is not logged")
+	assert.Contains(t, logs, "req-500", "the cause is not logged with the request ID")
 }
 
 // panicky is a service whose hand-off view panics.
@@ -168,9 +151,8 @@ func TestPanicsAreInternalErrors(t *testing.T) {
 	h := newHarness(t, func(c *rest.Config) { c.Service = panicky{c.Service} })
 	rec := h.do(req{method: "GET", path: "/api/v1/handoffs/h", token: tokAdmin})
 	checkProblem(t, rec, http.StatusInternalServerError)
-	if strings.Contains(rec.Body.String(), "nil map") || !strings.Contains(h.logs.String(), "nil map somewhere") {
-		t.Errorf("body %s\nlogs %s", rec.Body, h.logs)
-	}
+	assert.NotContains(t, rec.Body.String(), "nil map", "the body tells the panic")
+	assert.Contains(t, h.logs.String(), "nil map somewhere", "the panic is not logged")
 	// The server goes on.
 	h.json(req{method: "GET", path: "/healthz"}, 200)
 }

@@ -15,8 +15,9 @@ import (
 // test removes, with reads that can be made to fail.
 type testStore struct {
 	*bolt.Store
-	mu   sync.Mutex
-	fail error
+	mu         sync.Mutex
+	fail       error
+	failAppend error
 }
 
 // newStore opens a store in t's temporary directory and closes it when
@@ -39,6 +40,23 @@ func (s *testStore) failReads(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fail = err
+}
+
+// failAppends makes every append return err (nil: append again).
+func (s *testStore) failAppends(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failAppend = err
+}
+
+func (s *testStore) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	s.mu.Lock()
+	fail := s.failAppend
+	s.mu.Unlock()
+	if fail != nil {
+		return eventstore.AppendResult{}, fail
+	}
+	return s.Store.Append(ctx, stream, expected, events...)
 }
 
 func (s *testStore) ReadStream(ctx context.Context, stream string, after uint64) iter.Seq2[eventstore.RecordedEvent, error] {

@@ -23,6 +23,9 @@ type Figures interface {
 	Hotspots(w pairstats.Window, minVolume, limit int) []pairstats.Figures
 	Scorecard(department string, w pairstats.Window) pairstats.Scorecard
 	Chain(w pairstats.Window) pairstats.Chain
+	PairSeries(supplier, customer string, w pairstats.Window, step pairstats.Step) ([]pairstats.SeriesBucket, error)
+	DepartmentSeries(department string, side pairstats.Side, w pairstats.Window, step pairstats.Step) ([]pairstats.SeriesBucket, error)
+	BrightSpots(w pairstats.Window, minVolume, limit int) pairstats.BrightSpots
 }
 
 var _ Figures = (*pairstats.Model)(nil)

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestFigures(t *testing.T) {
@@ -24,39 +27,31 @@ func TestFigures(t *testing.T) {
 
 	for _, tok := range []string{tokAdmin, tokSales, tokITHead, tokLegal} {
 		pairs := h.json(req{method: "GET", path: "/api/v1/pairs?" + pos, token: tok}, 200)
-		if ps, _ := pairs["pairs"].([]any); len(ps) != 2 {
-			t.Fatalf("pairs: %v", pairs)
-		}
+		ps, _ := pairs["pairs"].([]any)
+		require.Len(t, ps, 2, "pairs: %v", pairs)
 	}
 	pair := h.json(req{method: "GET", path: "/api/v1/pairs/it/sales?" + pos, token: tokLegal}, 200)
-	if pair["requested"] != 3.0 || pair["delivered"] != 3.0 || pair["returned"] != 1.0 {
-		t.Errorf("pair it -> sales: %v", pair)
-	}
-	if sat := pair["satisfaction"].(map[string]any); sat["ratings"] != 3.0 {
-		t.Errorf("satisfaction: %v", sat)
-	}
+	assert.Equal(t, []any{3.0, 3.0, 1.0}, []any{pair["requested"], pair["delivered"], pair["returned"]},
+		"pair it -> sales (requested, delivered, returned): %v", pair)
+	sat := pair["satisfaction"].(map[string]any)
+	assert.Equal(t, 3.0, sat["ratings"], "satisfaction: %v", sat)
 	hot := h.json(req{method: "GET", path: "/api/v1/hotspots?min_volume=2&limit=5&" + pos, token: tokSales}, 200)
-	if hs := hot["hotspots"].([]any); len(hs) != 1 || hs[0].(map[string]any)["supplier"] != "it" {
-		t.Errorf("hotspots: %v", hot)
+	if hs := hot["hotspots"].([]any); assert.Len(t, hs, 1, "hotspots: %v", hot) {
+		assert.Equal(t, "it", hs[0].(map[string]any)["supplier"], "hotspots: %v", hot)
 	}
 	card := h.json(req{method: "GET", path: "/api/v1/departments/it/scorecard?" + pos, token: tokSales}, 200)
-	if card["department"] != "it" || card["as_supplier"].(map[string]any)["requested"] != 3.0 ||
-		card["as_customer"].(map[string]any)["requested"] != 1.0 {
-		t.Errorf("scorecard: %v", card)
-	}
+	assert.Equal(t, "it", card["department"], "scorecard: %v", card)
+	assert.Equal(t, 3.0, card["as_supplier"].(map[string]any)["requested"], "scorecard as supplier: %v", card)
+	assert.Equal(t, 1.0, card["as_customer"].(map[string]any)["requested"], "scorecard as customer: %v", card)
 	chain := h.json(req{method: "GET", path: "/api/v1/chain?" + pos, token: tokIT}, 200)
-	if len(chain["nodes"].([]any)) != 3 || len(chain["edges"].([]any)) != 2 {
-		t.Errorf("chain: %v", chain)
-	}
+	assert.Len(t, chain["nodes"].([]any), 3, "chain nodes: %v", chain)
+	assert.Len(t, chain["edges"].([]any), 2, "chain edges: %v", chain)
 	day := now.Format(time.DateOnly)
 	win := h.json(req{method: "GET", path: "/api/v1/pairs?from=" + day + "&" + pos, token: tokIT}, 200)
-	if win["from"] != day || len(win["pairs"].([]any)) != 2 {
-		t.Errorf("window from today: %v", win)
-	}
+	assert.Equal(t, day, win["from"], "window from today: %v", win)
+	assert.Len(t, win["pairs"].([]any), 2, "window from today: %v", win)
 	empty := h.json(req{method: "GET", path: "/api/v1/hotspots?to=2020-01-01", token: tokIT}, 200)
-	if hs, ok := empty["hotspots"].([]any); !ok || len(hs) != 0 {
-		t.Errorf("hotspots of 2019: %v", empty)
-	}
+	assert.Equal(t, []any{}, empty["hotspots"], "hotspots of 2019: an empty list")
 
 	for _, tt := range []struct {
 		path   string
@@ -77,8 +72,6 @@ func TestFigures(t *testing.T) {
 			tok = ""
 		}
 		p := checkProblem(t, h.do(req{method: "GET", path: tt.path, token: tok}), tt.status)
-		if p.Field != tt.field {
-			t.Errorf("%s: field %q, want %q", tt.path, p.Field, tt.field)
-		}
+		assert.Equal(t, tt.field, p.Field, "%s: field", tt.path)
 	}
 }

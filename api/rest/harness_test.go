@@ -27,6 +27,7 @@ import (
 	"github.com/cadena-project/cadena/projections/catalog"
 	"github.com/cadena-project/cadena/projections/handoffindex"
 	"github.com/cadena-project/cadena/projections/pairstats"
+	"github.com/cadena-project/cadena/projections/recognitions"
 )
 
 // Tokens of the test organisation: sales and it trade hand-offs; legal
@@ -82,8 +83,8 @@ func newHarness(t *testing.T, opts ...func(*rest.Config)) *harness {
 	t.Helper()
 	store := newStore(t)
 	pairs := pairstats.New(pairstats.Options{Policy: testPolicy})
-	cat, index := catalog.New(), handoffindex.New()
-	runner := projections.NewRunner(store, nil, pairs, cat, index)
+	cat, index, thanks := catalog.New(), handoffindex.New(), recognitions.New()
+	runner := projections.NewRunner(store, nil, pairs, cat, index, thanks)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- runner.Run(ctx) }()
@@ -103,6 +104,7 @@ func newHarness(t *testing.T, opts ...func(*rest.Config)) *harness {
 		Figures:         pairs,
 		Catalog:         cat,
 		Handoffs:        index,
+		Recognitions:    thanks,
 		Policy:          testPolicy,
 		Progress:        h.progress,
 		Tokens:          testTokens(t),
@@ -110,6 +112,7 @@ func newHarness(t *testing.T, opts ...func(*rest.Config)) *harness {
 		MinPositionWait: 100 * time.Millisecond,
 		Observe:         h.observed.add,
 		Now:             func() time.Time { return now },
+		Backup:          store.Backup,
 	}
 	for _, o := range opts {
 		o(&cfg)

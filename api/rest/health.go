@@ -1,12 +1,16 @@
 package rest
 
 import (
+	"context"
 	"crypto/subtle"
 	_ "embed"
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/cadena-project/cadena/eventstore"
 )
 
 //go:embed openapi.json
@@ -23,8 +27,23 @@ func (s *Server) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "up"})
 }
 
+// readyChecker is a Progress that can also tell why the server is not
+// ready: an error wrapping eventstore.ErrUnavailable when the event store
+// cannot write.
+type readyChecker interface {
+	Ready(ctx context.Context) error
+}
+
 func (s *Server) readyz(c echo.Context) error {
-	if s.cfg.Progress != nil && !s.cfg.Progress.CaughtUp() {
+	if rc, ok := s.cfg.Progress.(readyChecker); ok {
+		if err := rc.Ready(c.Request().Context()); err != nil {
+			c.Set(keyError, err) // the cause is logged, not shown
+			if errors.Is(err, eventstore.ErrUnavailable) {
+				return errCannotWrite
+			}
+			return errNotReady
+		}
+	} else if s.cfg.Progress != nil && !s.cfg.Progress.CaughtUp() {
 		return errNotReady
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})

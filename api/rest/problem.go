@@ -29,6 +29,14 @@ type problem struct {
 // Problem types: "urn:cadena:problem:" and a slug.
 const problemPrefix = "urn:cadena:problem:"
 
+// slugCannotWrite is the problem of a write the event store could not
+// make durable; retryCannotWrite is its Retry-After, in seconds: a full
+// disk is not freed in a second.
+const (
+	slugCannotWrite  = "store-unavailable"
+	retryCannotWrite = "10"
+)
+
 // statusClientClosed is logged for a request whose client went away.
 const statusClientClosed = 499
 
@@ -58,6 +66,8 @@ var (
 		detail: "the request body did not arrive within the server's read timeout"}
 	errNotReady = &requestError{status: http.StatusServiceUnavailable, slug: "not-ready",
 		detail: "the read models have not caught up with the event log yet"}
+	errCannotWrite = &requestError{status: http.StatusServiceUnavailable, slug: slugCannotWrite,
+		detail: "the event store cannot write (the disk may be full or failing): writes answer 503 until it can; reads go on"}
 )
 
 // problemFor maps an error to its problem: the one place where error kinds
@@ -100,6 +110,11 @@ func problemFor(err error) (problem, bool) {
 		return p(http.StatusConflict, "transition", err.Error()), false
 	case errors.Is(err, domain.ErrConflict):
 		return p(http.StatusConflict, "conflict", err.Error()), false
+	case errors.Is(err, eventstore.ErrUnavailable):
+		// The cause (a full disk, a failed sync, a database that cannot be
+		// reached) is the operator's business: it is logged, not shown.
+		return p(http.StatusServiceUnavailable, slugCannotWrite,
+			"the event store cannot write or be reached now (the disk may be full or failing, or its database down); nothing was acknowledged: retry later, with the same Idempotency-Key to make a write's retry safe"), false
 	case errors.Is(err, eventstore.ErrWrongVersion):
 		return p(http.StatusConflict, "concurrent-update",
 			"the resource kept changing while the request was decided; retry it"), false
@@ -128,7 +143,7 @@ func problemFor(err error) (problem, bool) {
 // writeError writes err as a problem; it is also Echo's error handler.
 func (s *Server) writeError(err error, c echo.Context) {
 	pr, internal := problemFor(err)
-	if internal {
+	if internal || pr.Type == problemPrefix+slugCannotWrite {
 		c.Set(keyError, err) // logged with the request's line
 	}
 	if c.Response().Committed {
@@ -142,7 +157,11 @@ func (s *Server) writeError(err error, c echo.Context) {
 	case http.StatusUnauthorized:
 		h.Set("WWW-Authenticate", `Bearer realm="cadena"`)
 	case http.StatusServiceUnavailable:
-		h.Set("Retry-After", "1")
+		retry := "1"
+		if pr.Type == problemPrefix+slugCannotWrite {
+			retry = retryCannotWrite
+		}
+		h.Set("Retry-After", retry)
 	}
 	h.Set(echo.HeaderContentType, "application/problem+json")
 	c.Response().WriteHeader(pr.Status)

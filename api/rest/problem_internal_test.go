@@ -39,6 +39,8 @@ func TestProblemFor(t *testing.T) {
 		{wrap(&domain.ValidationError{Field: "title", Msg: "empty"}), 422, "title", false},
 		{wrap(domain.ErrInvalid), 422, "", false},
 		{errNotReady, 503, "", false},
+		{wrap(eventstore.ErrUnavailable), 503, "", false},
+		{errCannotWrite, 503, "", false},
 		{wrap(context.Canceled), statusClientClosed, "", false},
 		{wrap(eventstore.ErrClosed), 500, "", true},
 		{errors.New("boom"), 500, "", true},

@@ -1,13 +1,14 @@
 package rest_test
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestIdempotencyKeyRetries(t *testing.T) {
@@ -18,22 +19,15 @@ func TestIdempotencyKeyRetries(t *testing.T) {
 		body: map[string]any{"supplier": "it", "customer": "sales", "kind": "laptop", "title": "New laptop"}}
 
 	first := h.do(create)
-	if first.Code != http.StatusCreated {
-		t.Fatalf("first: %d %s", first.Code, first.Body)
-	}
+	require.Equal(t, http.StatusCreated, first.Code, "first: %s", first.Body)
 	head := h.head()
 	again := h.do(create)
-	if again.Code != first.Code || !bytes.Equal(again.Body.Bytes(), first.Body.Bytes()) {
-		t.Errorf("retry answered %d %s\nfirst %d %s", again.Code, again.Body, first.Code, first.Body)
-	}
+	assert.Equal(t, first.Code, again.Code, "retry")
+	assert.Equal(t, first.Body.String(), again.Body.String(), "retry")
 	for _, hdr := range []string{"Location", "Cadena-Position"} {
-		if again.Header().Get(hdr) != first.Header().Get(hdr) {
-			t.Errorf("%s: retry %q, first %q", hdr, again.Header().Get(hdr), first.Header().Get(hdr))
-		}
+		assert.Equal(t, first.Header().Get(hdr), again.Header().Get(hdr), "%s: retry against first", hdr)
 	}
-	if h.head() != head {
-		t.Errorf("the retry appended %d events", h.head()-head)
-	}
+	assert.Equal(t, head, h.head(), "the retry appended")
 
 	// A command retried with its key, after something else happened.
 	loc := first.Header().Get("Location")
@@ -42,12 +36,10 @@ func TestIdempotencyKeyRetries(t *testing.T) {
 	h.json(req{method: "POST", path: loc + "/escalate", token: tokSales}, 200)
 	head = h.head()
 	a2 := h.do(accept)
-	if a1.Code != 200 || a2.Code != 200 || !bytes.Equal(a1.Body.Bytes(), a2.Body.Bytes()) {
-		t.Errorf("accept retry: %d %s\nfirst %d %s", a2.Code, a2.Body, a1.Code, a1.Body)
-	}
-	if h.head() != head {
-		t.Error("the accept retry appended")
-	}
+	assert.Equal(t, 200, a1.Code, "first accept: %s", a1.Body)
+	assert.Equal(t, 200, a2.Code, "accept retry: %s", a2.Body)
+	assert.Equal(t, a1.Body.String(), a2.Body.String(), "accept retry")
+	assert.Equal(t, head, h.head(), "the accept retry appended")
 
 	// The same key from the same caller for another hand-off is a conflict.
 	other := h.request("other")
@@ -60,22 +52,17 @@ func TestClientChosenID(t *testing.T) {
 	h.seed()
 	body := map[string]any{"id": "PO-2026-0001", "supplier": "it", "customer": "sales", "kind": "laptop", "title": "New laptop"}
 	first := h.do(req{method: "POST", path: "/api/v1/handoffs", token: tokSales, body: body})
-	if first.Code != 201 {
-		t.Fatalf("first: %d %s", first.Code, first.Body)
-	}
+	require.Equal(t, 201, first.Code, "first: %s", first.Body)
 	head := h.head()
 	again := h.do(req{method: "POST", path: "/api/v1/handoffs", token: tokSales, body: body})
-	if again.Code != 200 || !bytes.Equal(again.Body.Bytes(), first.Body.Bytes()) {
-		t.Errorf("same id, same body: %d %s", again.Code, again.Body)
-	}
+	assert.Equal(t, 200, again.Code, "same id, same body: %s", again.Body)
+	assert.Equal(t, first.Body.String(), again.Body.String(), "same id, same body")
 	body["title"] = "Two laptops"
 	checkProblem(t, h.do(req{method: "POST", path: "/api/v1/handoffs", token: tokSales, body: body}), 409)
 	// A bystander learns nothing of a hand-off under a taken id.
 	body["title"] = "New laptop"
 	checkProblem(t, h.do(req{method: "POST", path: "/api/v1/handoffs", token: tokLegal, body: body}), 403)
-	if h.head() != head {
-		t.Errorf("re-requests appended %d events", h.head()-head)
-	}
+	assert.Equal(t, head, h.head(), "re-requests appended")
 }
 
 // TestConcurrentCommands races accepts and escalations on one hand-off:
@@ -108,22 +95,15 @@ func TestConcurrentCommands(t *testing.T) {
 	ok := 0
 	for cmd, byCode := range codes {
 		for code, n := range byCode {
-			if code != 200 && code != 409 {
-				t.Errorf("%s: %d answers with status %d", cmd, n, code)
-			}
+			assert.Contains(t, []int{200, 409}, code, "%s: %d answers with status %d", cmd, n, code)
 		}
 		ok += byCode[200]
 	}
-	if codes["accept"][200] != 1 {
-		t.Errorf("%d accepts succeeded, want exactly 1", codes["accept"][200])
-	}
-	if got := h.head() - head; got != uint64(ok) {
-		t.Errorf("%d commands succeeded but %d events were appended", ok, got)
-	}
+	assert.Equal(t, 1, codes["accept"][200], "accepts that succeeded")
+	assert.Equal(t, uint64(ok), h.head()-head, "events appended, against commands that succeeded")
 	view := h.json(req{method: "GET", path: "/api/v1/handoffs/race", token: tokAdmin}, 200)
-	if view["escalations"] != float64(codes["escalate"][200]) || view["state"] != "accepted" {
-		t.Errorf("escalations %v state %v, want %d accepted", view["escalations"], view["state"], codes["escalate"][200])
-	}
+	assert.Equal(t, float64(codes["escalate"][200]), view["escalations"], "escalations")
+	assert.Equal(t, "accepted", view["state"])
 }
 
 func TestReadYourWrites(t *testing.T) {
@@ -132,23 +112,21 @@ func TestReadYourWrites(t *testing.T) {
 	rec := h.do(req{method: "POST", path: "/api/v1/handoffs", token: tokSales,
 		body: map[string]any{"id": "fresh", "supplier": "it", "customer": "sales", "kind": "laptop", "title": "New laptop"}})
 	pos := rec.Header().Get("Cadena-Position")
-	if rec.Code != 201 || pos != strconv.FormatUint(h.head(), 10) {
-		t.Fatalf("POST: %d position %q, head %d", rec.Code, pos, h.head())
-	}
+	require.Equal(t, 201, rec.Code, "POST: %s", rec.Body)
+	head := h.head()
+	require.Equal(t, strconv.FormatUint(head, 10), pos, "POST: Cadena-Position, against the head")
 	list := h.json(req{method: "GET", path: "/api/v1/handoffs?min_position=" + pos, token: tokIT}, 200)
-	if hs, _ := list["handoffs"].([]any); len(hs) != 1 || hs[0].(map[string]any)["id"] != "fresh" {
-		t.Errorf("the list does not show the hand-off just requested: %v", list)
+	hs, _ := list["handoffs"].([]any)
+	if assert.Len(t, hs, 1, "the list does not show the hand-off just requested: %v", list) {
+		assert.Equal(t, "fresh", hs[0].(map[string]any)["id"], "the list does not show the hand-off just requested: %v", list)
 	}
-	if got := h.progress.waits(); len(got) != 1 || strconv.FormatUint(got[0], 10) != pos {
-		t.Errorf("waited for %v, want [%s]", got, pos)
-	}
+	assert.Equal(t, []uint64{head}, h.progress.waits(), "the positions the read waited for")
 	// Projections held back: the read waits, then answers 503.
 	h.progress.held.Store(true)
 	next := h.json(req{method: "POST", path: "/api/v1/handoffs/fresh/accept", token: tokIT}, 200)["position"].(float64)
 	p := checkProblem(t, h.do(req{method: "GET", path: fmt.Sprintf("/api/v1/handoffs?min_position=%d", int(next)+1), token: tokSales}), 503)
-	if p.Field != "min_position" || !strings.Contains(p.Detail, fmt.Sprintf("position %d", int(next)+1)) {
-		t.Errorf("problem %+v", p)
-	}
+	assert.Equal(t, "min_position", p.Field, "problem %+v", p)
+	assert.Contains(t, p.Detail, fmt.Sprintf("position %d", int(next)+1), "problem %+v", p)
 	// Without min_position a read does not wait.
 	h.json(req{method: "GET", path: "/api/v1/agreements", token: tokSales}, 200)
 }

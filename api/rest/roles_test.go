@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestRoles tries each route with each kind of caller: admin, the supplier
@@ -74,11 +76,9 @@ func TestRoles(t *testing.T) {
 				}
 				before := h.head()
 				rec := h.do(req{method: tt.method, path: tt.path, token: tok, body: tt.body})
-				if rec.Code != want {
-					t.Fatalf("status %d, want %d: %s", rec.Code, want, rec.Body)
-				}
-				if want == http.StatusForbidden && h.head() != before {
-					t.Errorf("a forbidden request appended %d events", h.head()-before)
+				require.Equal(t, want, rec.Code, "status: %s", rec.Body)
+				if want == http.StatusForbidden {
+					assert.Equal(t, before, h.head(), "a forbidden request appended")
 				}
 			})
 		}
@@ -97,11 +97,11 @@ func TestMembersListOnlyTheirDepartment(t *testing.T) {
 	h.json(req{method: "POST", path: "/api/v1/handoffs/it-sales/rating", token: tokSales, body: map[string]any{"score": 1, "comment": "secret grumble"}}, 200)
 	list := func(tok, query string) []string {
 		rec := h.do(req{method: "GET", path: fmt.Sprintf("/api/v1/handoffs?min_position=%d&%s", h.head(), query), token: tok})
-		if rec.Code != 200 || strings.Contains(rec.Body.String(), "grumble") || strings.Contains(rec.Body.String(), "score") {
-			t.Fatalf("list: %d %s", rec.Code, rec.Body)
-		}
+		require.Equal(t, 200, rec.Code, "list: %s", rec.Body)
+		assert.NotContains(t, rec.Body.String(), "grumble", "the list leaks a rating comment")
+		assert.NotContains(t, rec.Body.String(), "score", "the list leaks a rating")
 		var body struct{ Handoffs []struct{ ID string } }
-		json.Unmarshal(rec.Body.Bytes(), &body)
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body), rec.Body.String())
 		var ids []string
 		for _, x := range body.Handoffs {
 			ids = append(ids, x.ID)
@@ -118,9 +118,7 @@ func TestMembersListOnlyTheirDepartment(t *testing.T) {
 		{tokAdmin, "state=requested&limit=1", "[legal-it]"},
 	}
 	for _, tt := range tests {
-		if got := fmt.Sprint(list(tt.tok, tt.query)); got != tt.want {
-			t.Errorf("%s ?%s: %s, want %s", tt.tok, tt.query, got, tt.want)
-		}
+		assert.Equal(t, tt.want, fmt.Sprint(list(tt.tok, tt.query)), "%s ?%s", tt.tok, tt.query)
 	}
 }
 
@@ -141,12 +139,8 @@ func TestListPages(t *testing.T) {
 		if next == "" {
 			break
 		}
-		if pages > 5 {
-			t.Fatal("paging does not end")
-		}
+		require.LessOrEqual(t, pages, 5, "paging does not end")
 		cursor = next
 	}
-	if got := fmt.Sprint(ids); got != "[h4 h3 h2 h1 h0]" {
-		t.Errorf("pages gave %s", got)
-	}
+	assert.Equal(t, []string{"h4", "h3", "h2", "h1", "h0"}, ids, "pages")
 }

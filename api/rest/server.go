@@ -13,6 +13,7 @@ import (
 	"github.com/cadena-project/cadena/api/auth"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
+	"github.com/cadena-project/cadena/projections/recognitions"
 )
 
 // Service is the application service: commands and the hand-off view. It
@@ -22,6 +23,7 @@ type Service interface {
 	AgreementService
 	HandoffService
 	BatchService
+	RecognitionService
 }
 
 var _ Service = (*api.Service)(nil)
@@ -59,6 +61,9 @@ type Config struct {
 	Figures  Figures
 	Catalog  Catalog
 	Handoffs HandoffIndex
+	// Recognitions lists the recognitions of pairs and suppliers; nil
+	// lists none (the recognitions are still recorded).
+	Recognitions Recognitions
 	// Policy is the organisation's policy, the same value the read models
 	// are given: the default min_volume of the hotspots, and what
 	// GET /api/v1/me tells the web page. Zero fields take their defaults
@@ -87,6 +92,9 @@ type Config struct {
 	RateBurst int
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
+	// Backup, when set, serves GET /api/v1/admin/backup to admins; nil
+	// answers 501 there (a store with its own backup tools).
+	Backup BackupFunc
 	// Web serves the web page at / and its files under /assets/,
 	// unauthenticated (the page holds no data; its script calls the API
 	// with the token the user gives it); nil serves no page.
@@ -112,6 +120,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Tokens == nil {
 		cfg.Tokens = noTokens{}
+	}
+	if cfg.Recognitions == nil {
+		cfg.Recognitions = recognitions.New()
 	}
 	if cfg.MinPositionWait <= 0 {
 		cfg.MinPositionWait = 5 * time.Second
@@ -173,7 +184,14 @@ func (s *Server) routes() {
 	v1.GET("/hotspots", s.listHotspots, read...)
 	v1.GET("/departments/:id/scorecard", s.getScorecard, read...)
 	v1.GET("/chain", s.getChain, read...)
+	v1.GET("/pairs/:supplier/:customer/series", s.getPairSeries, read...)
+	v1.GET("/departments/:id/series", s.getDepartmentSeries, read...)
+	v1.GET("/brightspots", s.listBrightSpots, read...)
+	v1.GET("/pairs/:supplier/:customer/recognitions", s.listPairRecognitions, read...)
+	v1.POST("/pairs/:supplier/:customer/recognitions", s.recognise, write...)
+	v1.GET("/departments/:id/recognitions", s.listDepartmentRecognitions, read...)
 
 	v1.GET("/me", s.getMe, read...)
 	v1.POST("/batch", s.batch, s.authenticate, s.guardWriteUpTo(maxBatchBody))
+	v1.GET("/admin/backup", s.backup, s.authenticate)
 }

@@ -15,11 +15,17 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cadena-project/cadena/cmd/cadena/internal/testkit"
 )
 
 // serveCrashDirEnv switches the test binary into the child of
-// TestServeCrash: a server on the data directory it names.
-const serveCrashDirEnv = "CADENA_SERVE_CRASH_DIR"
+// TestServeCrash: a server on the data directory it names, or on the
+// store named by serveCrashStoreEnv when that is set.
+const (
+	serveCrashDirEnv   = "CADENA_SERVE_CRASH_DIR"
+	serveCrashStoreEnv = "CADENA_SERVE_CRASH_STORE"
+)
 
 // crashSteps are the writes made to each hand-off under load, in order,
 // with the state each leaves it in; the hand-off's version after step i
@@ -44,6 +50,12 @@ func TestServeCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs child processes")
 	}
+	testServeCrash(t, "")
+}
+
+// testServeCrash is TestServeCrash on the embedded store (store "") or on
+// the store the URL names.
+func testServeCrash(t *testing.T, store string) {
 	dir := t.TempDir()
 	toks := writeTokensFile(t, filepath.Join(dir, "tokens.json"))
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}, Timeout: 20 * time.Second}
@@ -52,7 +64,7 @@ func TestServeCrash(t *testing.T) {
 	acked := map[string]int{} // hand-off ID -> the last step answered 2xx
 	var attempted []string
 	for round := range 4 {
-		child := startCrashChild(t, dir)
+		child := startCrashChild(t, dir, store)
 		if round == 0 {
 			for _, d := range []string{"it", "sales"} {
 				mustCall(t, client, http.StatusCreated, "PUT", child.base+"/api/v1/departments/"+d, toks.Admin, map[string]any{"name": d})
@@ -193,17 +205,18 @@ func crashLoad(t *testing.T, client *http.Client, child *crashChild, toks e2eTok
 type crashChild struct {
 	cmd    *exec.Cmd
 	base   string
-	stderr *syncBuffer
+	stderr *testkit.SyncBuffer
 	once   sync.Once
 }
 
-// startCrashChild runs the server on dir in a child process and waits
-// until it is ready; the test kills it at the end if need be.
-func startCrashChild(t *testing.T, dir string) *crashChild {
+// startCrashChild runs the server on dir (or store, if not "") in a child
+// process and waits until it is ready; the test kills it at the end if
+// need be.
+func startCrashChild(t *testing.T, dir, store string) *crashChild {
 	t.Helper()
-	c := &crashChild{stderr: &syncBuffer{}}
+	c := &crashChild{stderr: &testkit.SyncBuffer{}}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^TestServeCrashChild$", "-test.count=1")
-	c.cmd.Env = append(os.Environ(), serveCrashDirEnv+"="+dir)
+	c.cmd.Env = append(os.Environ(), serveCrashDirEnv+"="+dir, serveCrashStoreEnv+"="+store)
 	c.cmd.Stderr = c.stderr
 	out, err := c.cmd.StdoutPipe()
 	if err != nil {
@@ -254,7 +267,11 @@ func TestServeCrashChild(t *testing.T) {
 	if dir == "" {
 		t.Skip("only runs as the child of TestServeCrash")
 	}
-	err := serve(context.Background(), e2eConfig(dir), io.Discard, os.Stderr, func(u string) {
+	cfg := e2eConfig(dir)
+	if store := os.Getenv(serveCrashStoreEnv); store != "" {
+		cfg = postgresConfig(dir, store)
+	}
+	err := serve(context.Background(), cfg, io.Discard, os.Stderr, func(u string) {
 		fmt.Printf("ready %s\n", u)
 	})
 	t.Fatalf("serve returned: %v", err)

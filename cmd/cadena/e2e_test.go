@@ -19,6 +19,7 @@ import (
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
+	"github.com/cadena-project/cadena/cmd/cadena/internal/testkit"
 )
 
 // e2eTokens are the tokens of the end-to-end organisation: it supplies
@@ -76,46 +77,23 @@ func e2eConfig(dir string) serveConfig {
 
 // testServer is the real server, run in-process by serve.
 type testServer struct {
-	base   string
-	cancel context.CancelFunc
-	done   chan error
-	logs   *syncBuffer
+	*testkit.Server
+	base string // Server.Base
 }
 
-// startServer runs serve with cfg until stop is called or the test ends,
+// startServer runs serve with cfg until Stop is called or the test ends,
 // and returns once the server is ready.
 func startServer(t testing.TB, cfg serveConfig) *testServer {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &testServer{cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
-	ready := make(chan string, 1)
-	go func() { s.done <- serve(ctx, cfg, io.Discard, s.logs, func(u string) { ready <- u }) }()
-	t.Cleanup(func() { s.stop(t) })
-	select {
-	case s.base = <-ready:
-	case err := <-s.done:
-		s.done <- err
-		t.Fatalf("serve stopped before it was ready: %v\n%s", err, s.logs)
-	case <-time.After(20 * time.Second):
-		t.Fatalf("serve not ready\n%s", s.logs)
-	}
-	return s
+	srv := testkit.Start(t, func(ctx context.Context, logs io.Writer, ready func(string)) error {
+		return serve(ctx, cfg, io.Discard, logs, ready)
+	})
+	return &testServer{Server: srv, base: srv.Base}
 }
 
 // stop cancels the server's context and waits for serve to return; it
 // may be called more than once.
-func (s *testServer) stop(t testing.TB) {
-	t.Helper()
-	s.cancel()
-	err, ok := <-s.done
-	if !ok {
-		return
-	}
-	close(s.done)
-	if err != nil {
-		t.Errorf("serve: %v\n%s", err, s.logs)
-	}
-}
+func (s *testServer) stop(t testing.TB) { s.Stop(t) }
 
 // apiResponse is an answer of the server.
 type apiResponse struct {
@@ -349,7 +327,7 @@ func TestShutdownFinishesTheRequestInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s.cancel()
+	s.Cancel()
 	// Shutdown closes the listener first; wait until it has.
 	for {
 		c, err := net.Dial("tcp", addr)
@@ -360,8 +338,8 @@ func TestShutdownFinishesTheRequestInFlight(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	select {
-	case err := <-s.done:
-		t.Fatalf("serve returned (%v) with a request in flight", err)
+	case <-s.Exited():
+		t.Fatal("serve returned with a request in flight")
 	default:
 	}
 	if _, err := io.WriteString(conn, body); err != nil {

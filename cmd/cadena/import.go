@@ -14,8 +14,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	bolterrors "go.etcd.io/bbolt/errors"
-
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
 	"github.com/cadena-project/cadena/eventstore/bolt"
@@ -38,7 +36,7 @@ type importConfig struct {
 	format, kind, timezone, delimiter string
 	read                              importer.ReadOptions
 	resolve                           time.Duration
-	openAtEnd, dryRun                 bool
+	openAtEnd, dryRun, initEmpty      bool
 	path                              string
 }
 
@@ -62,6 +60,7 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 	fs.StringVar(&c.delimiter, "delimiter", "", "CSV field delimiter, one character or \\t (default: detected among comma, semicolon and tab)")
 	fs.StringVar(&c.kind, "kind", importer.DefaultKind, "kind of the imported hand-offs (a slug)")
 	fs.DurationVar(&c.resolve, "resolve-within", 0, "set an agreement with this resolve target on every pair before importing (0: none)")
+	fs.BoolVar(&c.initEmpty, "init", false, "take an existing, empty cadena.db in --data as a new store (refused otherwise)")
 	fs.BoolVar(&c.openAtEnd, "open-at-end", false, "leave open the hand-off of the group holding a case at its last event (for logs of running cases); by default it is delivered there")
 	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return c, err
@@ -139,21 +138,17 @@ func openImportTarget(ctx context.Context, cfg importConfig) (importTarget, erro
 	case cfg.store != "":
 		kind, ok := lookupStoreKind(cfg.store)
 		if !ok {
-			return importTarget{}, fmt.Errorf("--store %q: want a %s connection string", cfg.store, storeSchemes())
+			return importTarget{}, fmt.Errorf("--store %q: want a %s connection string", redactURL(cfg.store), storeSchemes())
 		}
-		store, err := kind.open(ctx, cfg.store, slog.New(slog.DiscardHandler))
+		store, err := kind.open(ctx, cfg.store, slog.New(slog.DiscardHandler), nil)
 		if err != nil {
 			return importTarget{}, err
 		}
 		return importTarget{cmds: api.New(store, api.Options{}), head: store.Head, close: store.Close}, nil
 	}
-	if err := os.MkdirAll(cfg.data, 0o750); err != nil {
-		return importTarget{}, fmt.Errorf("creating the data directory: %w", err)
-	}
-	path := filepath.Join(cfg.data, "cadena.db")
-	store, err := bolt.Open(path, bolt.Options{LockTimeout: importLockWait})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return importTarget{}, fmt.Errorf("the embedded store %s is in use by another process, a running server most likely: import through it with --server URL --token-file FILE", path)
+	store, err := openBoltStore(cfg.data, bolt.Options{LockTimeout: importLockWait, InitEmpty: cfg.initEmpty})
+	if errors.Is(err, bolt.ErrLocked) {
+		return importTarget{}, fmt.Errorf("the data directory %s is in use by another cadena process, a running server most likely: import through it with --server URL --token-file FILE", cfg.data)
 	}
 	if err != nil {
 		return importTarget{}, err

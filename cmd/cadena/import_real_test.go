@@ -96,8 +96,8 @@ func TestImportIntoARunningServer(t *testing.T) {
 	// --server.
 	_, errOut, code := runImportCLI(t, append(append([]string{"--data", dir}, mappedReceipt...), path)...)
 	assert.Equal(t, 1, code)
-	assert.Equal(t, "cadena: import: the embedded store "+filepath.Join(dir, "cadena.db")+
-		" is in use by another process, a running server most likely: import through it with --server URL --token-file FILE\n", errOut)
+	assert.Equal(t, "cadena: import: the data directory "+dir+
+		" is in use by another cadena process, a running server most likely: import through it with --server URL --token-file FILE\n", errOut)
 
 	args := append(append([]string{"--server", srv.base, "--token-file", tokenFile}, mappedReceipt...), path)
 	out, errOut, code := runImportCLI(t, args...)

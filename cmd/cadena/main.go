@@ -38,6 +38,8 @@ var commands = []command{
 	{"bench", "measure the bolt event store on this machine", runBench},
 	{"import", "import hand-offs from a process-mining log (CSV or XES)", runImport},
 	{"version", "print the version and VCS revision of this build (also 'cadena --version')", runVersion},
+	{"backup", "copy the embedded store, live from a server or from a stopped data directory ('cadena backup --server URL --token-file F OUT')", runBackup},
+	{"verify", "check an embedded store's file or a backup, changing nothing ('cadena verify --data DIR' or FILE)", runVerify},
 }
 
 func main() {

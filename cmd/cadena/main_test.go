@@ -24,7 +24,7 @@ func TestRun(t *testing.T) {
 		{"stray argument", []string{"bench", "extra"}, 2, "", `cadena bench: unexpected argument "extra" (run 'cadena help bench')`},
 		{"serve bad flag", []string{"serve", "--bogus"}, 2, "", "cadena serve: flag provided but not defined: -bogus (run 'cadena help serve')"},
 		{"serve without tokens", []string{"serve"}, 1, "", "cadena: serve: --tokens is required (create one with 'cadena token new')"},
-		{"serve without data", []string{"serve", "--tokens", "t.json"}, 1, "", "cadena: serve: give --data DIR for the embedded store, or --store esdb://..."},
+		{"serve without data", []string{"serve", "--tokens", "t.json"}, 1, "", "cadena: serve: give --data DIR for the embedded store, or --store URL for a server (esdb://HOST:PORT or postgres://USER@HOST:PORT/DB)"},
 		{"help serve", []string{"help", "serve"}, 0, "--tokens", ""},
 		{"help token", []string{"help", "token"}, 0, "--role", ""},
 		{"token without new", []string{"token"}, 2, "", "cadena token: the only subcommand is 'new': cadena token new --role R [--department D] (run 'cadena help token')"},

@@ -26,14 +26,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/cmd/cadena/internal/demo"
+	"github.com/cadena-project/cadena/cmd/cadena/internal/testkit"
 )
 
 // promDepartment replaces $department in the department dashboard: a
@@ -70,7 +69,7 @@ func TestPrometheusScrapesCadenaAndEvaluatesDashboardsAndAlerts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, adminToken := startDemoServer(t, deadline, metricsTokenFile)
+	base, adminToken := startDemoServer(t, metricsTokenFile)
 
 	t.Run("promtool check metrics", func(t *testing.T) {
 		body := httpGet(t, base+"/metrics", strings.TrimSpace(string(metricsToken)))
@@ -259,7 +258,7 @@ func TestRewritePrometheusConfig(t *testing.T) {
 // startDemoServer seeds the demo organisation, serves it on a free loopback
 // port until the test ends, and records live activity against it. It
 // returns the base URL and the admin token.
-func startDemoServer(t *testing.T, deadline time.Time, metricsTokenFile string) (baseURL, adminToken string) {
+func startDemoServer(t *testing.T, metricsTokenFile string) (baseURL, adminToken string) {
 	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -271,22 +270,11 @@ func startDemoServer(t *testing.T, deadline time.Time, metricsTokenFile string) 
 	require.NoError(t, err)
 	cfg := serveConfig{data: dir, addr: "127.0.0.1:0", tokens: tokensPath, timezone: "UTC",
 		anonymityMin: 5, minVolume: 5, logLevel: "warn", guard: guards{metricsTokenFile: metricsTokenFile}}
-	var logs syncBuffer
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, io.Discard, &logs, func(u string) { ready <- u }) }()
-	t.Cleanup(func() {
-		cancel()
-		assert.NoError(t, <-done, "cadena")
+	srv := testkit.Start(t, func(ctx context.Context, logs io.Writer, ready func(string)) error {
+		return serve(ctx, cfg, io.Discard, logs, ready)
 	})
-	select {
-	case baseURL = <-ready:
-	case err := <-done:
-		done <- err
-		require.FailNow(t, "cadena stopped before it was ready", "%v\n%s", err, logs.String())
-	case <-time.After(time.Until(deadline)):
-		require.FailNow(t, "cadena not ready in time", logs.String())
-	}
+	t.Cleanup(cancel) // the live activity stops before the server (cleanups run last first)
+	baseURL = srv.Base
 	go demo.Live(ctx, baseURL, tokens[0], 200*time.Millisecond, 1)
 	return baseURL, tokens[0]
 }
@@ -492,13 +480,13 @@ func dashboardQueries(t *testing.T, dir string) (queries []dashboardQuery, varia
 // prometheusProcess is a Prometheus server started by the test.
 type prometheusProcess struct {
 	base string
-	logs *syncBuffer
+	logs *testkit.SyncBuffer
 	done chan struct{}
 }
 
 func startPrometheus(t *testing.T, cfgPath, dataDir, addr string) *prometheusProcess {
 	t.Helper()
-	p := &prometheusProcess{base: "http://" + addr, logs: &syncBuffer{}, done: make(chan struct{})}
+	p := &prometheusProcess{base: "http://" + addr, logs: &testkit.SyncBuffer{}, done: make(chan struct{})}
 	cmd := exec.Command("prometheus",
 		"--config.file="+cfgPath,
 		"--storage.tsdb.path="+dataDir,
@@ -638,22 +626,4 @@ func (p *prometheusProcess) checkPanelQuery(expr string) string {
 		}
 	}
 	return fmt.Sprintf("no finite value in %v", values)
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -3,7 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/cadena-project/cadena/eventstore"
 )
 
 type progress struct{ caughtUp bool }
@@ -30,4 +35,15 @@ func TestReadinessNeedsProjectionsAndAReachableStore(t *testing.T) {
 			t.Errorf("%s: ready = %v, want %v", tt.name, got, tt.want)
 		}
 	}
+}
+
+// TestReadinessSaysWhy: Ready tells the projections behind from a store
+// that cannot write.
+func TestReadinessSaysWhy(t *testing.T) {
+	full := func(context.Context) error {
+		return fmt.Errorf("bolt: %w: trial write: no space", eventstore.ErrUnavailable)
+	}
+	assert.NoError(t, readiness{progress{true}, nil}.Ready(context.Background()))
+	assert.Error(t, readiness{progress{false}, nil}.Ready(context.Background()))
+	assert.ErrorIs(t, readiness{progress{true}, full}.Ready(context.Background()), eventstore.ErrUnavailable)
 }

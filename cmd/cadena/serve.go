@@ -25,12 +25,13 @@ import (
 	"github.com/cadena-project/cadena/projections/catalog"
 	"github.com/cadena-project/cadena/projections/handoffindex"
 	"github.com/cadena-project/cadena/projections/pairstats"
+	"github.com/cadena-project/cadena/projections/recognitions"
 )
 
 // serveConfig is what "cadena serve" and "cadena demo" run with.
 type serveConfig struct {
 	data         string // directory of the embedded store
-	store        string // "" for the embedded store, or an esdb:// URL
+	store        string // "" for the embedded store, or an esdb:// or postgres:// URL
 	addr         string
 	tokens       string
 	timezone     string
@@ -39,6 +40,7 @@ type serveConfig struct {
 	topPairs     int
 	logLevel     string
 	guard        guards
+	init         bool // take an empty cadena.db as a new store
 }
 
 func (c *serveConfig) flags(fs interface {
@@ -48,7 +50,7 @@ func (c *serveConfig) flags(fs interface {
 	Float64Var(*float64, string, float64, string)
 }) {
 	fs.StringVar(&c.data, "data", "", "directory of the embedded event store (created if missing)")
-	fs.StringVar(&c.store, "store", "", "use a KurrentDB / EventStoreDB cluster instead: esdb://host:2113?tls=false")
+	fs.StringVar(&c.store, "store", "", "use a KurrentDB / EventStoreDB cluster (esdb://host:2113?tls=false) or a PostgreSQL database (postgres://user@host:5432/db) instead")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
 	fs.StringVar(&c.tokens, "tokens", "", "tokens file (JSON; see 'cadena token new')")
 	fs.StringVar(&c.timezone, "timezone", "UTC", "the organisation's time zone: figures are for whole days in it")
@@ -62,8 +64,9 @@ func (c *serveConfig) flags(fs interface {
 // runServe handles "cadena serve".
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg serveConfig
-	fs := newFlagSet("serve", "--data DIR --addr HOST:PORT --tokens FILE [--timezone ZONE] [--store esdb://...]", stderr)
+	fs := newFlagSet("serve", "--data DIR --addr HOST:PORT --tokens FILE [--timezone ZONE] [--store esdb://...|postgres://...]", stderr)
 	cfg.flags(fs)
+	fs.BoolVar(&cfg.init, "init", false, "take an existing, empty cadena.db in --data as a new store (refused otherwise)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -71,7 +74,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errors.New("serve: --tokens is required (create one with 'cadena token new')")
 	}
 	if cfg.data == "" && cfg.store == "" {
-		return errors.New("serve: give --data DIR for the embedded store, or --store esdb://...")
+		return errors.New("serve: give --data DIR for the embedded store, or --store URL for a server (esdb://HOST:PORT or postgres://USER@HOST:PORT/DB)")
 	}
 	return serve(ctx, cfg, stdout, stderr, nil)
 }
@@ -116,7 +119,8 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 	pairs := pairstats.New(pairstats.Options{Policy: policy})
 	cat := catalog.New()
 	index := handoffindex.New()
-	runner := projections.NewRunner(store, logger, pairs, cat, index)
+	thanks := recognitions.New()
+	runner := projections.NewRunner(store, logger, pairs, cat, index, thanks)
 	metrics.RegisterProgress(reg, runner)
 	reg.MustRegister(metrics.NewBusiness(pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Policy: policy, Now: time.Now}))
 	httpMetrics := metrics.NewHTTP(reg)
@@ -127,6 +131,7 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 		Figures:        pairs,
 		Catalog:        cat,
 		Handoffs:       index,
+		Recognitions:   thanks,
 		Policy:         policy,
 		Progress:       readiness{runner, storeReady(raw)},
 		Tokens:         tokens,
@@ -137,6 +142,7 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 		RateLimit:      cfg.guard.rateLimit,
 		RateBurst:      cfg.guard.rateBurst,
 		MetricsToken:   metricsToken,
+		Backup:         backupOf(raw),
 	})
 	return &app{logger: logger, store: raw, runner: runner, handler: srv.Handler()}, nil
 }
@@ -243,7 +249,7 @@ wait:
 }
 
 // readiness is ready when the projections caught up and, for a store that
-// can tell (KurrentDB), the store is reachable: a replica that lost its
+// can tell (KurrentDB, PostgreSQL), the store is reachable: a replica that lost its
 // cluster leaves the load balancer and comes back by itself.
 type readiness struct {
 	rest.Progress
@@ -260,6 +266,21 @@ func (r readiness) CaughtUp() bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	return r.storeReady(ctx) == nil
+}
+
+// Ready says why the server is not ready: the projections behind, or the
+// store unreachable or unable to write (an error wrapping
+// eventstore.ErrUnavailable); nil when it is ready.
+func (r readiness) Ready(ctx context.Context) error {
+	if !r.Progress.CaughtUp() {
+		return errors.New("the projections have not caught up with the log")
+	}
+	if r.storeReady == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return r.storeReady(ctx)
 }
 
 func newLogger(level string, w io.Writer) (*slog.Logger, error) {

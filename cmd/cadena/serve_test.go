@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cadena-project/cadena/cmd/cadena/internal/testkit"
 )
 
 // TestServeReturnsWhenTheStoreCannotBeRead checks that serve gives up with
@@ -23,7 +25,7 @@ func TestServeReturnsWhenTheStoreCannotBeRead(t *testing.T) {
 	cfg.logLevel = "error"
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- serve(ctx, cfg, logs, logs, func(string) { t.Error("ready with an unreachable store") })

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
+	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -12,6 +12,7 @@ import (
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/bolt"
 	"github.com/cadena-project/cadena/eventstore/esdb"
+	"github.com/cadena-project/cadena/eventstore/postgres"
 )
 
 // storeKind is one backend that --store can name, recognised by the
@@ -19,15 +20,22 @@ import (
 type storeKind struct {
 	name    string
 	schemes []string
-	open    func(ctx context.Context, url string, logger *slog.Logger) (eventstore.Store, error)
+	open    func(ctx context.Context, url string, logger *slog.Logger, commits *metrics.Commits) (eventstore.Store, error)
 }
 
 // storeKinds lists the backends --store accepts; the embedded store is
 // --data instead.
 var storeKinds = []storeKind{
 	{name: "esdb", schemes: []string{"esdb://", "esdb+discover://", "kurrentdb://"},
-		open: func(ctx context.Context, url string, logger *slog.Logger) (eventstore.Store, error) {
+		open: func(ctx context.Context, url string, logger *slog.Logger, _ *metrics.Commits) (eventstore.Store, error) {
 			return esdb.Open(ctx, url, esdb.Options{Logger: logger.With("component", "esdb")})
+		}},
+	{name: "postgres", schemes: []string{"postgres://", "postgresql://"},
+		open: func(ctx context.Context, url string, logger *slog.Logger, commits *metrics.Commits) (eventstore.Store, error) {
+			return postgres.Open(ctx, url, postgres.Options{
+				Logger:   logger.With("component", "postgres"),
+				OnCommit: func(s postgres.CommitStats) { commits.Observe(s.Events, s.Duration) },
+			})
 		}},
 }
 
@@ -56,16 +64,29 @@ func openStore(ctx context.Context, cfg serveConfig, logger *slog.Logger, commit
 	if cfg.store != "" {
 		kind, ok := lookupStoreKind(cfg.store)
 		if !ok {
-			return nil, fmt.Errorf("--store %q: want a %s connection string", cfg.store, storeSchemes())
+			return nil, fmt.Errorf("--store %q: want a %s connection string", redactURL(cfg.store), storeSchemes())
 		}
-		return kind.open(ctx, cfg.store, logger)
+		return kind.open(ctx, cfg.store, logger, commits)
 	}
-	if err := os.MkdirAll(cfg.data, 0o750); err != nil {
-		return nil, fmt.Errorf("creating the data directory: %w", err)
-	}
-	return bolt.Open(filepath.Join(cfg.data, "cadena.db"), bolt.Options{
-		OnCommit: func(s bolt.CommitStats) { commits.Observe(s.Events, s.Duration) },
+	s, err := openBoltStore(cfg.data, bolt.Options{
+		InitEmpty: cfg.init,
+		OnCommit:  func(s bolt.CommitStats) { commits.Observe(s.Events, s.Duration) },
 	})
+	if err != nil {
+		return nil, err // not a nil *bolt.Store in a non-nil interface
+	}
+	return s, nil
+}
+
+// redactURL returns u with its password, if any, replaced by "xxxxx", or
+// only its scheme when it does not parse: for messages about a URL.
+func redactURL(u string) string {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		scheme, _, _ := strings.Cut(u, ":")
+		return scheme + "://..."
+	}
+	return parsed.Redacted()
 }
 
 // storeName says which store cfg names, for the log; never a password.

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"time"
 
@@ -42,7 +41,8 @@ const (
 	recordFixedLen  = 24 // the part the committer fills in
 )
 
-var errCorrupt = errors.New("corrupt record")
+// errCorrupt is a record or index entry that cannot be what cadena wrote.
+var errCorrupt = fmt.Errorf("%w: corrupt record", ErrDamaged)
 
 func encodeRecord(id [16]byte, stream string, e eventstore.EventData) []byte {
 	n := recordHeaderLen + 3*binary.MaxVarintLen32 + len(stream) + len(e.Type) + len(e.Data) + len(e.Metadata)

@@ -3,14 +3,14 @@ package bolt
 import (
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/eventstore"
 )
 
 func TestParseID(t *testing.T) {
 	for range 100 {
 		id := eventstore.NewID()
-		if got := eventstore.FormatUUID(parseID(id)); got != id {
-			t.Fatalf("parseID(%s) formats as %s", id, got)
-		}
+		require.Equal(t, id, eventstore.FormatUUID(parseID(id)), "parseID(%s) formatted", id)
 	}
 }

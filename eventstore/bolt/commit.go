@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -61,6 +62,8 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		s.mu.Unlock()
 		return eventstore.AppendResult{}, err
 	}
+	// After a failed commit (s.writeErr) appends are still taken: each
+	// commit tries the disk again.
 	s.queue = append(s.queue, req)
 	s.mu.Unlock()
 	select {
@@ -142,35 +145,71 @@ func (s *Store) take() []*request {
 // commit settles a batch in one read-write transaction. Each append is
 // decided against the state left by the ones before it and then written in
 // full, or not at all, so a rejected append never fails the others.
+//
+// A commit that fails to write or sync answers every append of the batch
+// with an error wrapping eventstore.ErrUnavailable and leaves the store
+// taking appends: the next batch tries again (see cannotWrite).
 func (s *Store) commit(batch []*request) {
 	start := time.Now()
-	answer := func(out []outcome) {
-		for i, req := range batch {
-			req.done <- out[i]
-		}
-	}
-	failAll := func(err error) {
-		out := make([]outcome, len(batch))
-		for i := range out {
-			out[i].err = err
-		}
-		answer(out)
-	}
-
 	s.mu.Lock()
 	failed := s.failed
 	head := s.head
 	s.mu.Unlock()
 	if failed != nil {
-		failAll(failed)
+		answerAll(batch, failed)
 		return
 	}
+	out, events, next, err := s.write(batch, head)
+	var ce commitError
+	switch {
+	case errors.As(err, &ce):
+		size := 0
+		for _, req := range batch {
+			size += req.size
+		}
+		answerAll(batch, s.cannotWrite(ce.err, size))
+		return
+	case err != nil:
+		answerAll(batch, err)
+		return
+	}
+	if events > 0 {
+		s.ids.committed()
+		s.wrote()
+		s.publish(next - 1)
+		if s.onCommit != nil {
+			s.onCommit(CommitStats{Appends: len(batch), Events: events, Duration: time.Since(start)})
+		}
+	}
+	for i, req := range batch {
+		req.done <- out[i]
+	}
+}
 
+// commitError is a failed bbolt commit: a write or sync error.
+type commitError struct{ err error }
+
+func (e commitError) Error() string { return e.err.Error() }
+
+// answerAll answers every append of batch with err.
+func answerAll(batch []*request, err error) {
+	for _, req := range batch {
+		req.done <- outcome{err: err}
+	}
+}
+
+// write decides the batch and commits what it accepts, holding the file
+// for reading so that it is not opened again meanwhile. It returns the
+// outcome of each append, the number of events written and the position
+// after the last one; an error fails the whole batch, and a commitError
+// says the transaction could not be made durable.
+func (s *Store) write(batch []*request, head uint64) ([]outcome, int, uint64, error) {
+	s.dbMu.RLock()
+	defer s.dbMu.RUnlock()
 	tx, err := s.db.Begin(true)
 	if err != nil {
 		s.fail(err)
-		failAll(fmt.Errorf("bolt: begin commit: %w", err))
-		return
+		return nil, 0, 0, fmt.Errorf("bolt: begin commit: %w", err)
 	}
 	w := writer{
 		log:       tx.Bucket(bucketLog),
@@ -182,13 +221,12 @@ func (s *Store) commit(batch []*request) {
 	}
 	w.log.FillPercent = 1.0
 	rollback := func() {
-		tx.Rollback()
+		_ = tx.Rollback() // ErrTxClosed when bbolt already rolled back a failed commit
 		s.ids.rolledBack()
 	}
 	if err := s.ids.begin(tx, head); err != nil {
 		rollback()
-		failAll(fmt.Errorf("bolt: write ID index: %w", err))
-		return
+		return nil, 0, 0, fmt.Errorf("bolt: write ID index: %w", err)
 	}
 	out := make([]outcome, len(batch))
 	events := 0
@@ -198,8 +236,7 @@ func (s *Store) commit(batch []*request) {
 			// A write failed: drop the whole transaction, which leaves
 			// the store as it was, and report the error to every append.
 			rollback()
-			failAll(fmt.Errorf("bolt: append to %q: %w", req.stream, err))
-			return
+			return nil, 0, 0, fmt.Errorf("bolt: append to %q: %w", req.stream, err)
 		}
 		out[i] = outcome{res, err}
 		events += n
@@ -207,20 +244,17 @@ func (s *Store) commit(batch []*request) {
 	if events == 0 {
 		// Nothing written: no need for a commit or an fsync.
 		rollback()
-		answer(out)
-		return
+		return out, 0, 0, nil
 	}
-	if err := tx.Commit(); err != nil {
-		s.fail(err)
-		failAll(fmt.Errorf("bolt: commit: %w", err))
-		return
+	commit := tx.Commit
+	if s.commitHook != nil {
+		commit = func() error { return s.commitHook(tx.Commit) }
 	}
-	s.ids.committed()
-	s.publish(w.next - 1)
-	if s.onCommit != nil {
-		s.onCommit(CommitStats{Appends: len(batch), Events: events, Duration: time.Since(start)})
+	if err := commit(); err != nil {
+		rollback()
+		return nil, 0, 0, commitError{err}
 	}
-	answer(out)
+	return out, events, w.next, nil
 }
 
 // writer decides and writes appends inside one transaction.

@@ -2,9 +2,11 @@ package bolt
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/eventstore"
 )
@@ -15,9 +17,7 @@ import (
 func TestCommitDecidesInOrder(t *testing.T) {
 	var stats []CommitStats
 	s, err := Open(filepath.Join(t.TempDir(), "events.db"), Options{OnCommit: func(c CommitStats) { stats = append(stats, c) }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer s.Close()
 	ev := func(data string) eventstore.EventData {
 		return eventstore.EventData{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(data)}
@@ -47,16 +47,19 @@ func TestCommitDecidesInOrder(t *testing.T) {
 	}
 	for i, req := range batch {
 		got := <-req.done
-		if got.res != want[i].res || !errors.Is(got.err, want[i].err) || (want[i].err == nil) != (got.err == nil) {
-			t.Errorf("append %d = %+v, %v; want %+v, %v", i, got.res, got.err, want[i].res, want[i].err)
+		assert.Equal(t, want[i].res, got.res, "append %d", i)
+		if want[i].err == nil {
+			assert.NoError(t, got.err, "append %d", i)
+		} else {
+			assert.ErrorIs(t, got.err, want[i].err, "append %d", i)
 		}
 	}
-	if len(stats) != 1 || stats[0].Appends != 6 || stats[0].Events != 4 {
-		t.Fatalf("OnCommit got %+v, want one commit of 6 appends and 4 events", stats)
-	}
-	if h, _ := s.Head(context.Background()); h != 4 {
-		t.Fatalf("Head = %d, want 4", h)
-	}
+	require.Len(t, stats, 1, "OnCommit calls: want one commit")
+	assert.Equal(t, 6, stats[0].Appends, "appends in the commit")
+	assert.Equal(t, 4, stats[0].Events, "events in the commit")
+	h, err := s.Head(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, uint64(4), h, "Head")
 }
 
 // TestCommitWithNothingToWrite does not sync when every append of a batch
@@ -64,26 +67,19 @@ func TestCommitDecidesInOrder(t *testing.T) {
 func TestCommitWithNothingToWrite(t *testing.T) {
 	commits := 0
 	s, err := Open(filepath.Join(t.TempDir(), "events.db"), Options{OnCommit: func(CommitStats) { commits++ }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer s.Close()
 	e := eventstore.EventData{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}
-	if _, err := s.Append(context.Background(), "x", eventstore.NoStream, e); err != nil {
-		t.Fatal(err)
-	}
+	_, err = s.Append(context.Background(), "x", eventstore.NoStream, e)
+	require.NoError(t, err)
 	batch := []*request{
 		newRequest("x", eventstore.NoStream, []eventstore.EventData{e}),
 		newRequest("x", eventstore.Exact(5), []eventstore.EventData{{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}}),
 	}
 	s.commit(batch)
-	if o := <-batch[0].done; o.err != nil || o.res.Position != 1 {
-		t.Fatalf("retry = %+v", o)
-	}
-	if o := <-batch[1].done; !errors.Is(o.err, eventstore.ErrWrongVersion) {
-		t.Fatalf("wrong version = %+v", o)
-	}
-	if commits != 1 {
-		t.Fatalf("%d commits, want 1 (the first append only)", commits)
-	}
+	retry := <-batch[0].done
+	require.NoError(t, retry.err, "retry")
+	assert.Equal(t, eventstore.AppendResult{Version: 1, Position: 1}, retry.res, "retry")
+	assert.ErrorIs(t, (<-batch[1].done).err, eventstore.ErrWrongVersion)
+	assert.Equal(t, 1, commits, "commits: want the first append's only")
 }

@@ -14,6 +14,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/bolt"
 )
@@ -47,9 +50,7 @@ func TestCrash(t *testing.T) {
 	for round := range 5 {
 		acks := crashChild(t, path, 20+rand.IntN(400))
 		for _, a := range acks {
-			if a.pos <= head {
-				t.Fatalf("round %d: acknowledged position %d, but the previous round ended at %d", round, a.pos, head)
-			}
+			require.Greater(t, a.pos, head, "round %d: an acknowledged position at or before the previous round's end", round)
 			acked[a.pos] = a
 		}
 		prev := head
@@ -75,12 +76,8 @@ func crashChild(t *testing.T, path string, killAfter int) []ack {
 	cmd.Env = append(os.Environ(), crashFileEnv+"="+path)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
 	killed := false
 	defer func() {
 		if !killed {
@@ -95,29 +92,22 @@ func crashChild(t *testing.T, path string, killAfter int) []ack {
 		if err == io.EOF {
 			break // a line cut short by the kill is not an acknowledgement
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		f := strings.Fields(line)
 		if len(f) != 5 || f[0] != "ack" {
 			continue // the test framework's own output
 		}
 		pos, err1 := strconv.ParseUint(f[1], 10, 64)
 		version, err2 := strconv.ParseUint(f[2], 10, 64)
-		if err1 != nil || err2 != nil {
-			t.Fatalf("child printed %q", line)
-		}
+		require.NoError(t, err1, "child printed %q", line)
+		require.NoError(t, err2, "child printed %q", line)
 		acks = append(acks, ack{pos, version, f[3], f[4]})
 		if len(acks) == killAfter {
-			if err := cmd.Process.Kill(); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, cmd.Process.Kill())
 			killed = true
 		}
 	}
-	if !killed {
-		t.Fatalf("child exited after %d acknowledgements: %v", len(acks), cmd.Wait())
-	}
+	require.True(t, killed, "child exited after %d acknowledgements: %v", len(acks), cmd.Wait())
 	cmd.Wait()
 	return acks
 }
@@ -127,54 +117,34 @@ func crashChild(t *testing.T, path string, killAfter int) []ack {
 func checkCrashFile(t *testing.T, path string, acked map[uint64]ack) uint64 {
 	t.Helper()
 	s, err := bolt.Open(path, crashOptions)
-	if err != nil {
-		t.Fatalf("open after crash: %v", err)
-	}
+	require.NoError(t, err, "open after crash")
 	defer s.Close()
 	ctx := context.Background()
 	head, err := s.Head(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var n uint64
 	for ev, err := range s.ReadAll(ctx, 0) {
-		if err != nil {
-			t.Fatalf("read after crash: %v", err)
-		}
+		require.NoError(t, err, "read after crash")
 		n++
-		if ev.Position != n {
-			t.Fatalf("after crash: position %d where %d was expected", ev.Position, n)
-		}
-		if string(ev.Data) != string(crashData(ev.ID)) {
-			t.Fatalf("after crash: event %s at %d holds %s", ev.ID, ev.Position, ev.Data)
-		}
-		if a, ok := acked[ev.Position]; ok && (a.id != ev.ID || a.stream != ev.StreamID || a.version != ev.Version) {
-			t.Fatalf("after crash: position %d holds %s %s/%d, acknowledged %s %s/%d",
-				ev.Position, ev.ID, ev.StreamID, ev.Version, a.id, a.stream, a.version)
+		require.Equal(t, n, ev.Position, "after crash: positions are dense")
+		require.Equal(t, string(crashData(ev.ID)), string(ev.Data), "after crash: event %s at %d", ev.ID, ev.Position)
+		if a, ok := acked[ev.Position]; ok {
+			require.Equal(t, ack{ev.Position, ev.Version, ev.StreamID, ev.ID}, a, "after crash: position %d holds another event than the one acknowledged", ev.Position)
 		}
 	}
-	if n != head {
-		t.Fatalf("after crash: Head %d, the log holds %d events", head, n)
-	}
+	require.Equal(t, n, head, "after crash: Head, against the events the log holds")
 	for pos := range acked {
-		if pos > head {
-			t.Fatalf("after crash: acknowledged position %d is past the head %d", pos, head)
-		}
+		require.LessOrEqual(t, pos, head, "after crash: an acknowledged position is past the head")
 	}
 	id := eventstore.NewID()
 	res, err := s.Append(ctx, "crash-check", eventstore.Any, eventstore.EventData{ID: id, Type: "crash.checked.v1", Data: crashData(id)})
-	if err != nil {
-		t.Fatalf("append after crash: %v", err)
-	}
-	if res.Position != head+1 {
-		t.Fatalf("append after crash at position %d, want %d", res.Position, head+1)
-	}
+	require.NoError(t, err, "append after crash")
+	require.Equal(t, head+1, res.Position, "append after crash")
 	// Every acknowledged ID is still known: appending it again is a retry.
 	for _, a := range acked {
 		retry, err := s.Append(ctx, a.stream, eventstore.NoStream, eventstore.EventData{ID: a.id, Type: "crash.appended.v1", Data: crashData(a.id)})
-		if err != nil || retry.Position != a.pos || retry.Version != a.version {
-			t.Fatalf("after crash: appending acknowledged event %s again = %+v, %v", a.id, retry, err)
-		}
+		require.NoError(t, err, "after crash: appending acknowledged event %s again", a.id)
+		require.Equal(t, eventstore.AppendResult{Version: a.version, Position: a.pos}, retry, "after crash: appending acknowledged event %s again", a.id)
 	}
 	return res.Position
 }
@@ -187,9 +157,7 @@ func TestCrashChild(t *testing.T) {
 		t.Skip("only runs as the child of TestCrash")
 	}
 	s, err := bolt.Open(path, crashOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var mu sync.Mutex // one write per acknowledged append
 	var wg sync.WaitGroup
 	for w := range 8 {
@@ -202,8 +170,7 @@ func TestCrashChild(t *testing.T) {
 					evs[j] = eventstore.EventData{ID: id, Type: "crash.appended.v1", Data: crashData(id)}
 				}
 				res, err := s.Append(context.Background(), stream, eventstore.Any, evs...)
-				if err != nil {
-					t.Error(err)
+				if !assert.NoError(t, err) {
 					return
 				}
 				var b strings.Builder

@@ -37,13 +37,18 @@
 // # Caveats
 //
 // One process at a time can open a file: Open waits Options.LockTimeout
-// for the lock, then fails. Within a process, open a file once.
+// for the lock, then fails with ErrLocked. Within a process, open a file once.
 //
-// If a commit fails (a write or sync error), the store stops taking
-// appends, which return that error, and subscriptions end with it: what
-// the process holds in memory may no longer match the file. Close the
-// store and open it again; bbolt then starts from the last commit that
-// reached the disk.
+// If a commit fails (a full disk, a write or sync error), its appends
+// return an error wrapping eventstore.ErrUnavailable and the store goes
+// on: reads and subscriptions are not affected, Store.Ready reports that
+// the store cannot write, and the next commit tries the disk again, so
+// appends succeed again once space is back. A failed commit leaves the
+// file as it was, except when only the sync of bbolt's meta page failed:
+// then its events are in the file and are kept (a retry of the append is
+// idempotent). Only if bbolt itself is left unusable and the file cannot
+// be opened again does the store stop taking appends and end its
+// subscriptions.
 //
 // If the ctx of an Append ends before the committer takes the append,
 // Append returns ctx.Err() and writes nothing; once taken, Append waits
@@ -56,6 +61,13 @@
 // Every Options.RecentIDs events, one commit also writes the recent IDs
 // to the ids bucket, and takes longer than the others. The file never
 // shrinks.
+//
+// Open refuses a damaged file (truncated, overwritten, not a bolt file)
+// with an error wrapping ErrDamaged and leaves it as it is; reads that
+// meet damage bbolt did not see at open return such an error too, where
+// bbolt itself would panic. Verify checks a file in full. If bbolt panics
+// inside its own Open, the lock it took on the file is held until the
+// process ends.
 //
 // The crash test kills a writing process; it shows that acknowledged
 // events are committed and the file stays consistent, not what a power

@@ -2,10 +2,12 @@ package bolt_test
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/bolt"
@@ -15,17 +17,15 @@ func TestClock(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("CET", 3600))
 	s := mustOpen(t, filepath.Join(t.TempDir(), "events.db"), bolt.Options{Clock: func() time.Time { return at }})
 	e := eventstore.EventData{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}
-	if _, err := s.Append(context.Background(), "x", eventstore.NoStream, e); err != nil {
-		t.Fatal(err)
-	}
+	_, err := s.Append(context.Background(), "x", eventstore.NoStream, e)
+	require.NoError(t, err)
+	n := 0
 	for ev, err := range s.ReadStream(context.Background(), "x", 0) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !ev.RecordedAt.Equal(at) || ev.RecordedAt.Location() != time.UTC {
-			t.Fatalf("RecordedAt = %v, want %v in UTC", ev.RecordedAt, at)
-		}
+		require.NoError(t, err)
+		n++
+		assert.Equal(t, at.UTC(), ev.RecordedAt, "RecordedAt: the clock's time, in UTC")
 	}
+	assert.Equal(t, 1, n, "events read")
 }
 
 func TestAppendWithEndedContext(t *testing.T) {
@@ -33,19 +33,21 @@ func TestAppendWithEndedContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	e := eventstore.EventData{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}
-	if _, err := s.Append(ctx, "x", eventstore.NoStream, e); !errors.Is(err, context.Canceled) {
-		t.Fatalf("Append = %v, want context.Canceled", err)
-	}
-	if h, _ := s.Head(context.Background()); h != 0 {
-		t.Fatalf("Head = %d, want 0", h)
-	}
+	_, err := s.Append(ctx, "x", eventstore.NoStream, e)
+	require.ErrorIs(t, err, context.Canceled)
+	h, err := s.Head(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, uint64(0), h, "Head")
 }
 
 func TestOpenLockedFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "events.db")
 	mustOpen(t, path, bolt.Options{})
-	if s, err := bolt.Open(path, bolt.Options{LockTimeout: 10 * time.Millisecond}); err == nil {
+	s, err := bolt.Open(path, bolt.Options{LockTimeout: 10 * time.Millisecond})
+	if err == nil {
 		s.Close()
-		t.Fatal("a second Open of the same file succeeded")
 	}
+	assert.ErrorIs(t, err, bolt.ErrLocked, "a second Open of the same file")
+	_, err = bolt.Verify(path, 10*time.Millisecond)
+	assert.ErrorIs(t, err, bolt.ErrLocked, "Verify of a held file")
 }

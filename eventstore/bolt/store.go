@@ -38,6 +38,20 @@ type Options struct {
 	// Zero means 32768. Fewer saves memory and time in Open; more saves
 	// page writes per commit.
 	RecentIDs int
+	// InitEmpty lets Open take an existing, empty file as a new store.
+	// Without it Open refuses such a file with ErrEmpty: where a store is
+	// expected, an empty file is more often a store lost (a failed copy, a
+	// restore gone wrong) than a new one. A missing file is always
+	// created.
+	InitEmpty bool
+	// CommitHook, for fault-injection tests, stands between the committer
+	// and bbolt: it is called with the function that commits (writes and
+	// syncs) each transaction and returns what the commit returned. Nil
+	// commits directly. Returning an error without calling commit acts as
+	// a failed write, which leaves nothing in the file; returning one after
+	// a commit that succeeded acts as a failed sync of bbolt's meta page,
+	// which leaves the transaction in the file without knowing it durable.
+	CommitHook func(commit func() error) error
 }
 
 // CommitStats describes one commit: one bbolt transaction and one fsync.
@@ -54,11 +68,20 @@ type CommitStats struct {
 
 // Store is an event store in one bbolt file. It is safe for concurrent use.
 type Store struct {
-	db       *bbolt.DB
-	clock    func() time.Time
-	onCommit func(CommitStats)
-	maxBatch int
-	ids      *idIndex // owned by the committer goroutine
+	path       string
+	bopts      *bbolt.Options
+	recentIDs  int
+	clock      func() time.Time
+	onCommit   func(CommitStats)
+	commitHook func(commit func() error) error
+	initEmpty  bool
+	maxBatch   int
+	ids        *idIndex // owned by the committer goroutine
+
+	// dbMu guards db, which the committer replaces when it has to open
+	// the file again after a failed commit.
+	dbMu sync.RWMutex
+	db   *bbolt.DB
 
 	wake chan struct{} // one pending signal for the committer
 	stop chan struct{} // closed by Close
@@ -69,7 +92,14 @@ type Store struct {
 	head   uint64        // last committed position
 	notify chan struct{} // closed and replaced on each commit and on Close
 	closed bool
-	failed error // set when a commit failed; the store accepts no more appends
+	// writeErr is the error of the last commit when it failed, nil once
+	// one succeeds; it makes Ready check the file system.
+	writeErr    error
+	failedBytes int // size of the events of the last failed commit
+	// failed is set when the store lost its file (a failed commit left
+	// bbolt unusable and the file could not be opened again): it accepts
+	// no more appends, and subscriptions end with it.
+	failed error
 }
 
 // Open opens the store in the file at path, creating it if needed. Only one
@@ -79,43 +109,33 @@ func Open(path string, opts Options) (*Store, error) {
 	if timeout == 0 {
 		timeout = time.Second
 	}
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: timeout})
-	if err != nil {
-		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
-	}
-	var head uint64
 	recent := opts.RecentIDs
 	if recent <= 0 {
 		recent = idsFlushAt
 	}
-	ids := newIDIndex(recent)
-	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, name := range [][]byte{bucketLog, bucketHeads, bucketIDs, bucketMeta} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		if k, _ := tx.Bucket(bucketLog).Cursor().Last(); k != nil {
-			head = binary.BigEndian.Uint64(k)
-		}
-		return ids.load(tx)
-	})
+	s := &Store{
+		path:       path,
+		bopts:      &bbolt.Options{Timeout: timeout},
+		recentIDs:  recent,
+		clock:      opts.Clock,
+		onCommit:   opts.OnCommit,
+		commitHook: opts.CommitHook,
+		initEmpty:  opts.InitEmpty,
+		maxBatch:   opts.MaxBatchBytes,
+		wake:       make(chan struct{}, 1),
+		stop:       make(chan struct{}),
+		done:       make(chan struct{}),
+		notify:     make(chan struct{}),
+	}
+	db, err := s.openFile()
 	if err != nil {
+		return nil, err
+	}
+	if s.head, s.ids, err = s.load(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
-	s := &Store{
-		db:       db,
-		clock:    opts.Clock,
-		onCommit: opts.OnCommit,
-		maxBatch: opts.MaxBatchBytes,
-		ids:      ids,
-		wake:     make(chan struct{}, 1),
-		stop:     make(chan struct{}),
-		done:     make(chan struct{}),
-		head:     head,
-		notify:   make(chan struct{}),
-	}
+	s.db = db
 	if s.clock == nil {
 		s.clock = time.Now
 	}
@@ -124,6 +144,19 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	go s.commitLoop()
 	return s, nil
+}
+
+// load reads the head of the log and the recent event IDs from db.
+func (s *Store) load(db *bbolt.DB) (uint64, *idIndex, error) {
+	var head uint64
+	ids := newIDIndex(s.recentIDs)
+	err := guardedView(db, func(tx *bbolt.Tx) error {
+		if k, _ := tx.Bucket(bucketLog).Cursor().Last(); k != nil {
+			head = binary.BigEndian.Uint64(k)
+		}
+		return ids.load(tx)
+	})
+	return head, ids, err
 }
 
 // Head returns the position of the last committed event, 0 when the log is
@@ -152,6 +185,8 @@ func (s *Store) Close() error {
 
 	close(s.stop)
 	<-s.done
+	s.dbMu.Lock()
+	defer s.dbMu.Unlock()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("bolt: close: %w", err)
 	}
@@ -184,12 +219,11 @@ func (s *Store) publish(head uint64) {
 	s.mu.Unlock()
 }
 
-// fail stops the store accepting appends after a failed commit: what bbolt
-// holds in memory may no longer match the file.
+// fail stops the store accepting appends after it lost its file.
 func (s *Store) fail(err error) {
 	s.mu.Lock()
 	if s.failed == nil {
-		s.failed = fmt.Errorf("bolt: store failed: %w", err)
+		s.failed = fmt.Errorf("bolt: store failed, restart to open the file again: %w", err)
 		if !s.closed {
 			close(s.notify)
 			s.notify = make(chan struct{})
@@ -206,7 +240,9 @@ func (s *Store) view(fn func(*bbolt.Tx) error) error {
 	if closed {
 		return eventstore.ErrClosed
 	}
-	err := s.db.View(fn)
+	s.dbMu.RLock()
+	err := guardedView(s.db, fn)
+	s.dbMu.RUnlock()
 	if errors.Is(err, bolterrors.ErrDatabaseNotOpen) {
 		return eventstore.ErrClosed
 	}
@@ -214,4 +250,4 @@ func (s *Store) view(fn func(*bbolt.Tx) error) error {
 }
 
 // Path returns the path of the store's file.
-func (s *Store) Path() string { return s.db.Path() }
+func (s *Store) Path() string { return s.path }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/bolt"
 	"github.com/cadena-project/cadena/eventstore/storetest"
@@ -21,9 +23,7 @@ func TestConformance(t *testing.T) {
 				},
 				Reopen: func(t *testing.T, s eventstore.Store) eventstore.Store {
 					path := s.(*bolt.Store).Path()
-					if err := s.Close(); err != nil {
-						t.Fatalf("Close: %v", err)
-					}
+					require.NoError(t, s.Close())
 					return mustOpen(t, path, opts)
 				},
 			})
@@ -35,9 +35,7 @@ func TestConformance(t *testing.T) {
 func mustOpen(t testing.TB, path string, opts bolt.Options) *bolt.Store {
 	t.Helper()
 	s, err := bolt.Open(path, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s
 }

@@ -33,7 +33,13 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		}
 	}
 
-	if expected != eventstore.NoStream {
+	// Claim the IDs first: an ID of another stream is refused here, and
+	// IDs never proposed before cannot be a retry.
+	fresh, err := s.reserve(ctx, stream, events)
+	if err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	if !fresh && expected != eventstore.NoStream {
 		// KurrentDB recognises a retry only when its expected revision
 		// precedes the retried events: it writes the events again when a
 		// retry comes with the stream's current version, and sometimes

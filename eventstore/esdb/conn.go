@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 
@@ -108,6 +109,7 @@ func (r realClient) Close() error { return r.c.Close() }
 type conn struct {
 	newClient newClientFunc
 	log       *slog.Logger
+	timeout   time.Duration // bounds each call (see call and open)
 
 	mu     sync.Mutex
 	cur    *handle
@@ -121,8 +123,8 @@ type handle struct {
 	retired bool // no new users; close the client when users reaches 0
 }
 
-func newConn(f newClientFunc, log *slog.Logger) *conn {
-	return &conn{newClient: f, log: log}
+func newConn(f newClientFunc, log *slog.Logger, timeout time.Duration) *conn {
+	return &conn{newClient: f, log: log, timeout: timeout}
 }
 
 // acquire returns the current client, creating one if needed, and counts
@@ -183,11 +185,16 @@ func (c *conn) close() {
 	}
 }
 
-// call runs fn with the current client. It returns when fn does or when ctx
-// ends, whichever is first. If the client turns out to be closed for good,
-// call retries once with a new client: the refusal happens before anything
-// is sent, so the retry cannot duplicate work.
+// call runs fn with the current client, giving it a context that ends at
+// c.timeout at the latest. It returns when fn does or when that context
+// ends, whichever is first: during an outage a call left inside the client
+// ends with its deadline instead of holding the client for ever. If the
+// client turns out to be closed for good, call retries once with a new
+// client: the refusal happens before anything is sent, so the retry cannot
+// duplicate work.
 func call[T any](ctx context.Context, c *conn, fn func(context.Context, client) (T, error)) (T, error) {
+	ctx, cancel := c.bound(ctx)
+	defer cancel()
 	var zero T
 	for attempt := 0; ; attempt++ {
 		h, err := c.acquire()
@@ -216,10 +223,20 @@ func call[T any](ctx context.Context, c *conn, fn func(context.Context, client) 
 	}
 }
 
+// bound returns ctx with the deadline of one call.
+func (c *conn) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if c.timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, c.timeout)
+}
+
 // open is call for a stream that stays open after fn returns: the client
 // stays in use until the caller calls the returned release function, once,
 // with the stream's final error (or nil). closeStream closes a stream the
-// caller gave up waiting for.
+// caller gave up waiting for. The caller waits for the stream to open until
+// ctx ends or for c.timeout at most; the stream itself lives until ctx
+// ends or it is released.
 func open[T any](ctx context.Context, c *conn, fn func(context.Context, client) (T, error), closeStream func(T)) (T, func(error), error) {
 	var zero T
 	for attempt := 0; ; attempt++ {
@@ -231,10 +248,11 @@ func open[T any](ctx context.Context, c *conn, fn func(context.Context, client) 
 			v   T
 			err error
 		}
-		done := make(chan result) // unbuffered: either the caller takes the stream or the goroutine closes it
+		sctx, cancel := context.WithCancel(ctx) // the stream's; ended when it is released or abandoned
+		done := make(chan result)               // unbuffered: either the caller takes the stream or the goroutine closes it
 		abandoned := make(chan struct{})
 		go func() {
-			v, err := fn(ctx, h.c)
+			v, err := fn(sctx, h.c)
 			if err != nil {
 				c.release(h, err)
 			}
@@ -247,19 +265,32 @@ func open[T any](ctx context.Context, c *conn, fn func(context.Context, client) 
 				}
 			}
 		}()
+		wait, stop := c.bound(ctx)
 		select {
 		case r := <-done:
+			stop()
 			if r.err != nil {
+				cancel()
 				if isClientClosed(r.err) && attempt == 0 {
 					continue
 				}
 				return zero, nil, r.err
 			}
 			var once sync.Once
-			return r.v, func(err error) { once.Do(func() { c.release(h, err) }) }, nil
-		case <-ctx.Done():
+			return r.v, func(err error) {
+				once.Do(func() {
+					c.release(h, err)
+					cancel()
+				})
+			}, nil
+		case <-wait.Done():
+			stop()
 			close(abandoned)
-			return zero, nil, ctx.Err()
+			cancel()
+			if err := ctx.Err(); err != nil {
+				return zero, nil, err
+			}
+			return zero, nil, fmt.Errorf("esdb: the server did not answer within %v: %w", c.timeout, context.DeadlineExceeded)
 		}
 	}
 }

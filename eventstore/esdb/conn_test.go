@@ -2,21 +2,28 @@ package esdb
 
 import (
 	"context"
-	"errors"
 	"testing"
-	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/eventstore"
 )
 
 // hangClient blocks every call until release is closed, as the real client
 // does while it discovers a node (or forever after a failed discovery).
+// Every close, of the client or of a stream, is signalled on closes.
 type hangClient struct {
 	memClient
 	release chan struct{}
 	entered chan struct{}
+	closes  chan struct{}
+}
+
+func newHangClient(t *testing.T) *hangClient {
+	return &hangClient{memClient: memClient{db: newMemDB(t)}, release: make(chan struct{}),
+		entered: make(chan struct{}, 10), closes: make(chan struct{}, 10)}
 }
 
 func (c *hangClient) AppendToStream(ctx context.Context, stream string, opts esdb.AppendToStreamOptions, events ...esdb.EventData) (*esdb.WriteResult, error) {
@@ -31,57 +38,80 @@ func (c *hangClient) SubscribeToAll(ctx context.Context, opts esdb.SubscribeToAl
 	return &countingSub{c: c}, nil
 }
 
+func (c *hangClient) Close() error {
+	err := c.memClient.Close()
+	c.closes <- struct{}{}
+	return err
+}
+
+// waitCloses waits until the close count reaches want.
+func (c *hangClient) waitCloses(want int) {
+	for c.closeCount() < want {
+		<-c.closes
+	}
+}
+
 type countingSub struct{ c *hangClient }
 
 func (s *countingSub) Recv() *esdb.SubscriptionEvent { return nil }
 func (s *countingSub) Close() error {
 	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
 	s.c.closed += 100 // distinguishes a closed subscription from a closed client
+	s.c.mu.Unlock()
+	s.c.closes <- struct{}{}
 	return nil
 }
 
-func TestCallReturnsWhenCtxEndsAndDefersClose(t *testing.T) {
-	db := newMemDB(t)
-	hc := &hangClient{memClient: memClient{db: db}, release: make(chan struct{}), entered: make(chan struct{}, 1)}
-	c := newConn(func() (client, error) { return hc, nil }, discard)
+func appendAny(ctx context.Context, cl client) (*esdb.WriteResult, error) {
+	return cl.AppendToStream(ctx, "s", esdb.AppendToStreamOptions{ExpectedRevision: esdb.Any{}}, esdb.EventData{EventType: "t", Data: []byte(`{}`)})
+}
 
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := call(ctx, c, func(ctx context.Context, cl client) (*esdb.WriteResult, error) {
-		return cl.AppendToStream(ctx, "s", esdb.AppendToStreamOptions{ExpectedRevision: esdb.Any{}}, esdb.EventData{EventType: "t", Data: []byte(`{}`)})
-	})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want DeadlineExceeded", err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("call took %v after its deadline", d)
-	}
-	<-hc.entered
+func TestCallReturnsWhenCtxEndsAndDefersClose(t *testing.T) {
+	hc := newHangClient(t)
+	c := newConn(func() (client, error) { return hc, nil }, discard, 0)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() {
+		<-hc.entered
+		cancel()
+	}()
+	_, err := call(ctx, c, appendAny)
+	require.ErrorIs(t, err, context.Canceled)
 
 	// Closing now must not close the client under the hung call.
 	c.close()
-	if n := hc.closeCount(); n != 0 {
-		t.Fatalf("client closed while a call was inside it (%d)", n)
-	}
-	if _, err := c.acquire(); !errors.Is(err, eventstore.ErrClosed) {
-		t.Errorf("acquire after close: %v", err)
-	}
+	assert.Equal(t, 0, hc.closeCount(), "client closed while a call was inside it")
+	_, err = c.acquire()
+	assert.ErrorIs(t, err, eventstore.ErrClosed, "acquire after close")
 	close(hc.release)
-	deadline := time.Now().Add(5 * time.Second)
-	for hc.closeCount() != 1 {
-		if time.Now().After(deadline) {
-			t.Fatalf("client not closed once the call returned (%d)", hc.closeCount())
-		}
-		time.Sleep(time.Millisecond)
-	}
+	hc.waitCloses(1) // closed once the call returned
+	assert.Equal(t, 1, hc.closeCount())
+}
+
+// TestCallHasADeadline: a call made with a context that never ends gets
+// the connection's deadline, and returns with it while the client hangs.
+func TestCallHasADeadline(t *testing.T) {
+	hc := newHangClient(t)
+	c := newConn(func() (client, error) { return hc, nil }, discard, 1) // 1ns: already past when the call starts
+	defer close(hc.release)
+	hasDeadline := make(chan bool, 1)
+	_, err := call(context.Background(), c, func(ctx context.Context, cl client) (*esdb.WriteResult, error) {
+		_, ok := ctx.Deadline()
+		hasDeadline <- ok
+		return appendAny(ctx, cl)
+	})
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.True(t, <-hasDeadline, "the call's context has no deadline")
+
+	_, _, err = open(context.Background(), c, func(ctx context.Context, cl client) (subscription, error) {
+		return cl.SubscribeToAll(ctx, esdb.SubscribeToAllOptions{})
+	}, func(s subscription) { _ = s.Close() })
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "opening a stream")
 }
 
 func TestOpenClosesAbandonedStream(t *testing.T) {
-	db := newMemDB(t)
-	hc := &hangClient{memClient: memClient{db: db}, release: make(chan struct{}), entered: make(chan struct{}, 1)}
-	c := newConn(func() (client, error) { return hc, nil }, discard)
+	hc := newHangClient(t)
+	c := newConn(func() (client, error) { return hc, nil }, discard, 0)
 
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() {
@@ -91,42 +121,26 @@ func TestOpenClosesAbandonedStream(t *testing.T) {
 	_, _, err := open(ctx, c, func(ctx context.Context, cl client) (subscription, error) {
 		return cl.SubscribeToAll(ctx, esdb.SubscribeToAllOptions{})
 	}, func(s subscription) { _ = s.Close() })
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want Canceled", err)
-	}
+	require.ErrorIs(t, err, context.Canceled)
 	c.close()
 	close(hc.release) // the subscription arrives after the caller left
-	deadline := time.Now().Add(5 * time.Second)
-	for hc.closeCount() != 101 {
-		if time.Now().After(deadline) {
-			t.Fatalf("close count %d, want the stream closed and then the client (101)", hc.closeCount())
-		}
-		time.Sleep(time.Millisecond)
-	}
+	hc.waitCloses(101)
+	assert.Equal(t, 101, hc.closeCount(), "want the stream closed and then the client")
 }
 
 func TestCallRetriesOnceWithANewClient(t *testing.T) {
 	db := newMemDB(t)
 	f := &memFactory{db: db, queue: []*memClient{{db: db, dead: true}, {db: db, dead: true}}}
-	c := newConn(f.newClient, discard)
-	_, err := call(t.Context(), c, func(ctx context.Context, cl client) (*esdb.WriteResult, error) {
-		return cl.AppendToStream(ctx, "s", esdb.AppendToStreamOptions{ExpectedRevision: esdb.Any{}}, esdb.EventData{EventType: "t", Data: []byte(`{}`)})
-	})
-	if !isClientClosed(err) {
-		t.Fatalf("two dead clients in a row: err = %v, want the client's ErrorCodeConnectionClosed", err)
-	}
-	if len(f.created) != 2 {
-		t.Errorf("created %d clients, want 2 (one retry)", len(f.created))
-	}
+	c := newConn(f.newClient, discard, 0)
+	_, err := call(t.Context(), c, appendAny)
+	assert.True(t, isClientClosed(err), "two dead clients in a row: err = %v, want the client's ErrorCodeConnectionClosed", err)
+	assert.Len(t, f.created, 2, "clients created: want one retry")
 	// The next call gets a third, working client.
-	if _, err := call(t.Context(), c, func(ctx context.Context, cl client) (reader, error) {
+	_, err = call(t.Context(), c, func(ctx context.Context, cl client) (reader, error) {
 		return cl.ReadAll(ctx, esdb.ReadAllOptions{}, 1)
-	}); err != nil {
-		t.Errorf("third client: %v", err)
-	}
+	})
+	assert.NoError(t, err, "third client")
 	for i, cl := range f.created[:2] {
-		if n := cl.closeCount(); n != 1 {
-			t.Errorf("dead client %d closed %d times, want 1", i, n)
-		}
+		assert.Equal(t, 1, cl.closeCount(), "dead client %d closed", i)
 	}
 }

@@ -32,13 +32,24 @@
 //
 // # Appends and retries
 //
-// One Append is one AppendToStream call, atomic on the server. Event IDs
-// are sent as KurrentDB event IDs, so the server's idempotency check
-// applies, but it recognises a retry only when the expected revision
-// precedes the retried events; a retry sent with the stream's current
-// version would be written again. So, before an append with Any or
-// Exact(n), the store searches the last Options.RetryWindow events of the
-// stream for the proposed IDs: stored in order with the same payloads, the
+// KurrentDB keeps no index of event IDs across streams, so the store keeps
+// one: before appending, it claims each proposed ID by appending one event
+// to a stream of its own, "esdb-eventid-<ID>", with NoStream. The first
+// claim succeeds; a later one conflicts, and the reservation names the
+// stream the ID was claimed for. An ID claimed for another stream is
+// ErrDuplicateID. Reservation events have the system type
+// "$cadena-eventid", so ReadAll, Head and Subscribe skip them; contract
+// streams may not start with "esdb-eventid-". An ID stays claimed even when
+// the append that claimed it fails.
+//
+// One Append of the events themselves is one AppendToStream call, atomic
+// on the server. Event IDs are sent as KurrentDB event IDs, so the
+// server's idempotency check applies, but it recognises a retry only when
+// the expected revision precedes the retried events; a retry sent with the
+// stream's current version would be written again. So, when some IDs were
+// claimed before for this stream and the append uses Any or Exact(n), the
+// store searches the last Options.RetryWindow events of the stream for the
+// proposed IDs: stored in order with the same payloads, the
 // append is a retry and their original result is returned; stored
 // otherwise, it is ErrDuplicateID. (With NoStream the server itself
 // compares the stream's first events.) After a successful append the
@@ -47,14 +58,16 @@
 // with a different payload or order (ErrDuplicateID). After a version
 // conflict it searches again, as a concurrent retry may have won.
 //
-// An append therefore costs two or three round trips, and one of them
-// reads up to RetryWindow events; cadena's streams are short.
+// An append of new IDs therefore costs one round trip per event (the
+// claims), the append and the read-back of its events; only a retry, or
+// a reuse of IDs, also reads up to RetryWindow events.
 //
 // The limits, which come from KurrentDB having no index of event IDs:
 //
-//   - An ID already used in another stream is not detected: KurrentDB
-//     stores it again. (The conformance suite's "same IDs, another stream"
-//     check fails for this reason.)
+//   - Events appended before the store claimed IDs (by an older cadena)
+//     have no reservations: their IDs are not protected from reuse in
+//     another stream, and a retry of such an append with Any or Exact(n)
+//     is written again.
 //   - A retry whose events lie further back than RetryWindow events is
 //     written again (Any, Exact) or reported as ErrWrongVersion.
 //   - Two retries of the same append racing each other can both pass the
@@ -74,8 +87,10 @@
 // they are given, so when one drops, Subscribe opens a new one from the
 // last delivered position: no gap, no duplicate. It retries with a delay
 // doubling from Options.MinBackoff to Options.MaxBackoff, reset once
-// events flow again, and stops only when ctx ends, the store closes, or
-// the server refuses for good (authentication, permissions).
+// events flow again, and sleeps a random time between half that delay and
+// all of it, so replicas dropped by one outage do not resubscribe in step.
+// It stops only when ctx ends, the store closes, or the server refuses for
+// good (authentication, permissions).
 //
 // # Connection recovery
 //
@@ -83,6 +98,13 @@
 // returns ErrorCodeConnectionClosed). The store notices, discards that
 // client and creates a new one, retrying the refused call once; Ready thus
 // turns false while the server is unreachable and true again by itself.
+//
+// While the client discovers a node it holds calls, ignoring their
+// contexts. Every call therefore runs with a deadline (Options.CallTimeout,
+// 30 seconds by default; for reads and subscriptions it bounds the opening
+// only), and its caller returns at the deadline even if the client has not:
+// during an outage no request waits for ever, and a call left inside the
+// client ends with its deadline once the client lets it through.
 //
 // # Closing
 //
@@ -115,10 +137,10 @@
 //	CADENA_ESDB_URL='esdb://localhost:2113?tls=false' go test ./eventstore/esdb/
 //
 // The suite shares the server between its tests and may be run against a
-// server holding other data. Its check that an ID reused in another stream
-// is refused cannot pass (see Appends and retries), and its check that a
-// 1 MiB event is accepted needs KURRENTDB_MAX_APPEND_SIZE raised. The
+// server holding other data. Its check that a 1 MiB event is accepted
+// needs KURRENTDB_MAX_APPEND_SIZE raised. The
 // other tests of this package need no server: they run the real client
-// against a stub gRPC server, and the store against an in-memory imitation
-// of KurrentDB.
+// against a stub gRPC server, and the store, the conformance suite
+// included (TestConformanceFake), against an in-memory imitation of
+// KurrentDB.
 package esdb

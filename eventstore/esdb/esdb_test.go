@@ -3,10 +3,32 @@ package esdb
 import (
 	"os"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/storetest"
 )
+
+// TestConformanceFake runs the shared suite against the in-memory imitation
+// of KurrentDB (fake_test.go), so the adapter's contract is checked by every
+// go test. Stores made by one harness share one imitated server, as they
+// would share a real one; Reopen gives a new client over it.
+func TestConformanceFake(t *testing.T) {
+	db := newMemDB(t)
+	open := func(t *testing.T) eventstore.Store {
+		f := &memFactory{db: db}
+		return newStore(f.newClient, Options{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}, discard)
+	}
+	storetest.Run(t, storetest.Harness{
+		New: open,
+		Reopen: func(t *testing.T, s eventstore.Store) eventstore.Store {
+			require.NoError(t, s.Close(), "Close")
+			return open(t)
+		},
+	})
+}
 
 // TestConformance runs the shared suite against a KurrentDB server.
 func TestConformance(t *testing.T) {
@@ -17,21 +39,14 @@ func TestConformance(t *testing.T) {
 	open := func(t *testing.T) eventstore.Store {
 		t.Helper()
 		s, err := Open(t.Context(), url, Options{})
-		if err != nil {
-			t.Fatalf("Open: %v", err)
-		}
-		if err := s.Ready(t.Context()); err != nil {
-			t.Fatalf("Ready: %v", err)
-		}
+		require.NoError(t, err, "Open")
+		require.NoError(t, s.Ready(t.Context()), "Ready")
 		return s
 	}
 	storetest.Run(t, storetest.Harness{
-		New:          open,
-		IDsPerStream: true,
+		New: open,
 		Reopen: func(t *testing.T, s eventstore.Store) eventstore.Store {
-			if err := s.Close(); err != nil {
-				t.Fatalf("Close: %v", err)
-			}
+			require.NoError(t, s.Close(), "Close")
 			return open(t)
 		},
 	})

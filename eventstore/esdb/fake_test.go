@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // memDB is an in-memory imitation of the parts of KurrentDB the store
@@ -153,8 +155,8 @@ func (db *memDB) readStream(stream string, opts esdb.ReadStreamOptions, count ui
 }
 
 // errInvalidPosition is what the server answers for a $all position where
-// no record starts.
-var errInvalidPosition = errors.New("rpc error: code = InvalidArgument desc = Trying to read from an invalid position.")
+// no record starts (the server's message ends with a full stop).
+var errInvalidPosition = status.Error(codes.InvalidArgument, "Trying to read from an invalid position.")
 
 // validPosition reports whether a record starts at p (or p is past the end).
 func (db *memDB) validPosition(p uint64) bool {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"iter"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/cadena-project/cadena/eventstore"
@@ -31,6 +32,24 @@ type retryPolicy struct {
 	min, max time.Duration
 	// sleep waits d or until ctx ends, reporting whether it waited fully.
 	sleep func(ctx context.Context, d time.Duration) bool
+	// jitter turns a delay into the one slept, so that the subscriptions
+	// of many replicas dropped by one outage do not come back in step.
+	// Nil sleeps the delay itself.
+	jitter func(d time.Duration) time.Duration
+}
+
+// equalJitter returns a random delay between d/2 and d.
+func equalJitter(d time.Duration) time.Duration {
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+// wait sleeps the jittered delay d.
+func (p retryPolicy) wait(ctx context.Context, d time.Duration) bool {
+	if p.jitter != nil {
+		d = p.jitter(d)
+	}
+	return p.sleep(ctx, d)
 }
 
 func (p retryPolicy) next(d time.Duration) time.Duration {
@@ -60,7 +79,8 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 // that repeats itself cannot cause a duplicate.
 //
 // It retries with a delay that doubles from p.min up to p.max and goes back
-// to p.min once a subscription has delivered an event. It stops, yielding
+// to p.min once a subscription has delivered an event; it sleeps a random
+// part of that delay (see retryPolicy.jitter). It stops, yielding
 // the error once, when ctx ends or an error cannot be cured by retrying
 // (see isPermanent, and eventstore.ErrClosed).
 func follow(ctx context.Context, src subscriptionSource, after uint64, p retryPolicy, log *slog.Logger) iter.Seq2[eventstore.RecordedEvent, error] {
@@ -94,7 +114,7 @@ func follow(ctx context.Context, src subscriptionSource, after uint64, p retryPo
 				return
 			}
 			log.Warn("esdb: subscription to $all lost; resubscribing", "after", last, "delay", delay, "err", err)
-			if !p.sleep(ctx, delay) {
+			if !p.wait(ctx, delay) {
 				fail(ctx.Err())
 				return
 			}

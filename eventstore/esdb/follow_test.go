@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"reflect"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/eventstore"
 )
@@ -121,7 +123,7 @@ func collect(t *testing.T, src subscriptionSource, after uint64, p retryPolicy, 
 			cancel()
 		}
 	}
-	t.Fatal("follow stopped without an error")
+	require.Fail(t, "follow stopped without an error")
 	return nil, nil
 }
 
@@ -137,49 +139,30 @@ func TestFollowResubscribesWithoutGapOrDuplicate(t *testing.T) {
 	src := &fakeSource{log: newLog(10), dropAfter: 3}
 	var s sleeps
 	got, err := collect(t, src, 0, testPolicy(&s), 10)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("final error = %v, want context.Canceled", err)
-	}
-	if want := positions(src.log); !reflect.DeepEqual(positions(got), want) {
-		t.Fatalf("positions = %v, want %v", positions(got), want)
-	}
+	require.ErrorIs(t, err, context.Canceled, "final error")
+	require.Equal(t, positions(src.log), positions(got), "positions")
 	// Each resubscription starts from the last delivered position.
-	if want := []uint64{0, 300, 600, 900}; !reflect.DeepEqual(src.opens, want) {
-		t.Errorf("opened from %v, want %v", src.opens, want)
-	}
+	assert.Equal(t, []uint64{0, 300, 600, 900}, src.opens, "opened from")
 	// Every drop came after progress, so the delay stayed at the minimum.
 	for _, d := range s.d {
-		if d != 100*time.Millisecond {
-			t.Errorf("delays = %v, want all 100ms", s.d)
-			break
-		}
+		assert.Equal(t, 100*time.Millisecond, d, "delays %v: want all the minimum", s.d)
 	}
-	if src.live != 0 {
-		t.Errorf("%d subscriptions left open", src.live)
-	}
+	assert.Zero(t, src.live, "subscriptions left open")
 }
 
 func TestFollowStartsAfterPosition(t *testing.T) {
 	src := &fakeSource{log: newLog(5)}
 	got, err := collect(t, src, 300, testPolicy(&sleeps{}), 2)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatal(err)
-	}
-	if want := []uint64{400, 500}; !reflect.DeepEqual(positions(got), want) {
-		t.Errorf("positions = %v, want %v", positions(got), want)
-	}
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, []uint64{400, 500}, positions(got), "positions")
 }
 
 func TestFollowSkipsRepeatedEvents(t *testing.T) {
 	// A source that starts each subscription two events early.
 	src := &fakeSource{log: newLog(8), dropAfter: 4, replay: 2}
 	got, err := collect(t, src, 0, testPolicy(&sleeps{}), 8)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatal(err)
-	}
-	if want := positions(src.log); !reflect.DeepEqual(positions(got), want) {
-		t.Errorf("positions = %v, want %v", positions(got), want)
-	}
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, positions(src.log), positions(got), "positions")
 }
 
 func TestFollowBackoffCapsAndResets(t *testing.T) {
@@ -189,19 +172,13 @@ func TestFollowBackoffCapsAndResets(t *testing.T) {
 	}
 	var s sleeps
 	got, err := collect(t, src, 0, testPolicy(&s), 4)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatal(err)
-	}
-	if len(got) != 4 {
-		t.Fatalf("got %d events, want 4", len(got))
-	}
+	require.ErrorIs(t, err, context.Canceled)
+	require.Len(t, got, 4, "events")
 	ms := time.Millisecond
 	// Six failed opens double the delay up to the cap; the drop after the
 	// first two events resets it.
 	want := []time.Duration{100 * ms, 200 * ms, 400 * ms, 800 * ms, time.Second, time.Second, 100 * ms}
-	if !reflect.DeepEqual(s.d, want) {
-		t.Errorf("delays = %v, want %v", s.d, want)
-	}
+	assert.Equal(t, want, s.d, "delays")
 }
 
 func TestFollowStopsWhenCtxEndsDuringBackoff(t *testing.T) {
@@ -215,12 +192,10 @@ func TestFollowStopsWhenCtxEndsDuringBackoff(t *testing.T) {
 	for _, err := range follow(ctx, src, 0, p, discard) {
 		errs = append(errs, err)
 	}
-	if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
-		t.Errorf("yielded %v, want one context.Canceled", errs)
+	if assert.Len(t, errs, 1, "errors yielded") {
+		assert.ErrorIs(t, errs[0], context.Canceled)
 	}
-	if len(src.opens) != 1 {
-		t.Errorf("opened %d times, want 1", len(src.opens))
-	}
+	assert.Len(t, src.opens, 1, "subscriptions opened")
 }
 
 func TestFollowStopsOnPermanentError(t *testing.T) {
@@ -230,26 +205,46 @@ func TestFollowStopsOnPermanentError(t *testing.T) {
 	for _, err := range follow(t.Context(), src, 0, testPolicy(&s), discard) {
 		errs = append(errs, err)
 	}
-	if len(errs) != 1 || !errors.Is(errs[0], eventstore.ErrClosed) {
-		t.Errorf("yielded %v, want one ErrClosed", errs)
+	if assert.Len(t, errs, 1, "errors yielded") {
+		assert.ErrorIs(t, errs[0], eventstore.ErrClosed)
 	}
-	if len(s.d) != 0 {
-		t.Errorf("slept %v before giving up", s.d)
-	}
+	assert.Empty(t, s.d, "slept before giving up")
 }
 
 func TestFollowConsumerBreakClosesSubscription(t *testing.T) {
 	src := &fakeSource{log: newLog(5)}
 	n := 0
 	for _, err := range follow(t.Context(), src, 0, testPolicy(&sleeps{}), discard) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if n++; n == 2 {
 			break
 		}
 	}
-	if src.live != 0 || len(src.opens) != 1 {
-		t.Errorf("after break: %d open, %d opened", src.live, len(src.opens))
+	assert.Zero(t, src.live, "subscriptions open after break")
+	assert.Len(t, src.opens, 1, "subscriptions opened")
+}
+
+func TestFollowSleepsTheJitteredDelay(t *testing.T) {
+	src := &fakeSource{log: newLog(1), openErrs: []error{errDropped, errDropped, errDropped}}
+	var s sleeps
+	p := testPolicy(&s)
+	p.jitter = func(d time.Duration) time.Duration { return d / 4 }
+	_, err := collect(t, src, 0, p, 1)
+	require.ErrorIs(t, err, context.Canceled)
+	ms := time.Millisecond
+	// The delay still doubles; what is slept is its jittered part.
+	want := []time.Duration{25 * ms, 50 * ms, 100 * ms}
+	assert.Equal(t, want, s.d, "delays")
+}
+
+func TestEqualJitterStaysWithinTheDelay(t *testing.T) {
+	seen := map[time.Duration]bool{}
+	for range 200 {
+		d := equalJitter(time.Second)
+		require.GreaterOrEqual(t, d, time.Second/2, "equalJitter(1s)")
+		require.LessOrEqual(t, d, time.Second, "equalJitter(1s)")
+		seen[d] = true
 	}
+	assert.Greater(t, len(seen), 1, "equalJitter(1s) returned %v every time: no jitter", seen)
+	assert.Zero(t, equalJitter(0), "equalJitter(0)")
 }

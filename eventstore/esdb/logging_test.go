@@ -4,8 +4,10 @@ import (
 	"log"
 	"log/slog"
 	"os"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 )
@@ -17,16 +19,12 @@ func TestClientLogsGoToSlog(t *testing.T) {
 	log(esdb.LogInfo, "discovery attempt %v/%v", 1, 10)
 	log(esdb.LogError, "subscription has dropped. Reason: %v", "EOF")
 	out := buf.String()
-	if strings.Contains(out, "hidden") {
-		t.Errorf("debug line logged at info level:\n%s", out)
-	}
+	assert.NotContains(t, out, "hidden", "debug line logged at info level")
 	for _, want := range []string{
 		`level=INFO msg="esdb client: discovery attempt 1/10"`,
 		`level=WARN msg="esdb client: subscription has dropped. Reason: EOF"`,
 	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("log lacks %s:\n%s", want, out)
-		}
+		assert.Contains(t, out, want)
 	}
 }
 
@@ -40,21 +38,12 @@ func TestOpenSilencesTheClient(t *testing.T) {
 
 	var routed syncBuffer
 	s, err := Open(t.Context(), connString("127.0.0.1:1"), Options{Logger: slog.New(slog.NewTextHandler(&routed, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer s.Close()
-	if err := s.Ready(t.Context()); err == nil {
-		t.Fatal("Ready with no server: nil")
-	}
-	if std.String() != "" {
-		t.Errorf("the client wrote to the standard logger:\n%s", std.String())
-	}
-	if !strings.Contains(routed.String(), "esdb client: ") {
-		t.Errorf("nothing routed to the slog logger:\n%s", routed.String())
-	}
+	require.Error(t, s.Ready(t.Context()), "Ready with no server")
+	assert.Empty(t, std.String(), "the client wrote to the standard logger")
+	assert.Contains(t, routed.String(), "esdb client: ", "nothing routed to the slog logger")
 
-	if _, err := Open(t.Context(), "not a url ::", Options{}); err == nil {
-		t.Error("Open with a bad connection string: nil error")
-	}
+	_, err = Open(t.Context(), "not a url ::", Options{})
+	assert.Error(t, err, "Open with a bad connection string")
 }

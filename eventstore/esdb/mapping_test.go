@@ -3,9 +3,11 @@ package esdb
 import (
 	"errors"
 	"fmt"
-	"reflect"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 	"github.com/google/uuid"
@@ -26,52 +28,31 @@ func TestExpectedRevision(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := expectedRevision(tt.in)
-		if err != nil {
-			t.Fatalf("expectedRevision(%d): %v", tt.in, err)
-		}
+		require.NoError(t, err, "expectedRevision(%d)", tt.in)
 		// Values, never pointers: the client ignores *esdb.StreamRevision.
-		if !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("expectedRevision(%d) = %#v, want %#v", tt.in, got, tt.want)
-		}
+		assert.Equal(t, tt.want, got, "expectedRevision(%d)", tt.in)
 	}
-	if _, err := expectedRevision(-2); err == nil {
-		t.Error("expectedRevision(-2): no error")
-	}
+	_, err := expectedRevision(-2)
+	assert.Error(t, err, "expectedRevision(-2)")
 }
 
 func TestVersionsAndPositions(t *testing.T) {
-	if got := versionOf(0); got != 1 {
-		t.Errorf("versionOf(0) = %d, want 1", got)
-	}
-	if got := fromVersion(0); got != (esdb.Start{}) {
-		t.Errorf("fromVersion(0) = %#v, want Start", got)
-	}
+	assert.Equal(t, uint64(1), versionOf(0), "versionOf(0)")
+	assert.Equal(t, esdb.StreamPosition(esdb.Start{}), fromVersion(0), "fromVersion(0)")
 	// Versions above 3 are revisions 3 and up.
-	if got := fromVersion(3); got != esdb.Revision(3) {
-		t.Errorf("fromVersion(3) = %#v, want Revision(3)", got)
-	}
-	if got := allPosition(0); got != (esdb.Start{}) {
-		t.Errorf("allPosition(0) = %#v, want Start", got)
-	}
-	if got := allPosition(1234); got != (esdb.Position{Commit: 1234, Prepare: 1234}) {
-		t.Errorf("allPosition(1234) = %#v", got)
-	}
+	assert.Equal(t, esdb.StreamPosition(esdb.Revision(3)), fromVersion(3), "fromVersion(3)")
+	assert.Equal(t, esdb.AllPosition(esdb.Start{}), allPosition(0), "allPosition(0)")
+	assert.Equal(t, esdb.AllPosition(esdb.Position{Commit: 1234, Prepare: 1234}), allPosition(1234), "allPosition(1234)")
 }
 
 func TestToEventData(t *testing.T) {
 	id := eventstore.NewID()
 	got, err := toEventData(eventstore.EventData{ID: id, Type: "handoff.requested.v1", Data: []byte(`{}`), Metadata: []byte(`{"m":1}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.EventID.String() != id || got.EventType != "handoff.requested.v1" || got.ContentType != esdb.ContentTypeJson ||
-		string(got.Data) != `{}` || string(got.Metadata) != `{"m":1}` {
-		t.Errorf("toEventData = %+v", got)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, esdb.EventData{EventID: uuid.MustParse(id), EventType: "handoff.requested.v1", ContentType: esdb.ContentTypeJson,
+		Data: []byte(`{}`), Metadata: []byte(`{"m":1}`)}, got)
 	_, err = toEventData(eventstore.EventData{ID: id, Type: "$metadata", Data: []byte(`{}`)})
-	if !errors.Is(err, eventstore.ErrInvalidEvent) {
-		t.Errorf("system type: err = %v, want ErrInvalidEvent", err)
-	}
+	assert.ErrorIs(t, err, eventstore.ErrInvalidEvent, "system type")
 }
 
 func TestToRecorded(t *testing.T) {
@@ -83,23 +64,16 @@ func TestToRecorded(t *testing.T) {
 		Data: []byte(`{"a":1}`), UserMetadata: []byte{},
 	}
 	got, err := toRecorded(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := eventstore.RecordedEvent{
 		ID: id.String(), Type: "t.v1", StreamID: "s", Version: 5, Position: 900,
 		RecordedAt: created.UTC(), Data: []byte(`{"a":1}`),
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("toRecorded = %+v, want %+v", got, want)
-	}
-	if got.RecordedAt.Location() != time.UTC {
-		t.Error("RecordedAt not in UTC")
-	}
+	assert.Equal(t, want, got)
+	assert.Equal(t, time.UTC, got.RecordedAt.Location(), "RecordedAt's location")
 	in.Position = esdb.Position{Commit: unknownPosition, Prepare: unknownPosition}
-	if _, err := toRecorded(in); err == nil {
-		t.Error("unknown position: no error")
-	}
+	_, err = toRecorded(in)
+	assert.Error(t, err, "unknown position")
 }
 
 func TestIsSystemEvent(t *testing.T) {
@@ -107,9 +81,7 @@ func TestIsSystemEvent(t *testing.T) {
 		"$statsCollected": true, "$>": true, "$metadata": true, "$epoch-information": true,
 		"handoff.requested.v1": false, "a$b": false,
 	} {
-		if got := isSystemEvent(typ); got != want {
-			t.Errorf("isSystemEvent(%q) = %v", typ, got)
-		}
+		assert.Equal(t, want, isSystemEvent(typ), "isSystemEvent(%q)", typ)
 	}
 }
 
@@ -118,39 +90,25 @@ func TestIsSystemEvent(t *testing.T) {
 func closedClientError(t *testing.T) error {
 	t.Helper()
 	cfg, err := esdb.ParseConnectionString("esdb://127.0.0.1:1?tls=false")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cfg.Logger = esdb.NoopLogging()
 	c, err := esdb.NewClient(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c.Close()
 	_, err = c.AppendToStream(t.Context(), "s", esdb.AppendToStreamOptions{})
-	if err == nil {
-		t.Fatal("append on a closed client succeeded")
-	}
+	require.Error(t, err, "append on a closed client")
 	return err
 }
 
 func TestErrorMapping(t *testing.T) {
 	closed := closedClientError(t)
-	if !isClientClosed(closed) {
-		t.Fatalf("isClientClosed(%v) = false", closed)
-	}
+	require.True(t, isClientClosed(closed), "isClientClosed(%v)", closed)
 	// The client wraps its errors with %w; so does the store.
 	wrapped := fmt.Errorf("could not construct append operation. Reason: %w", closed)
-	if !isClientClosed(wrapped) || !isClientClosed(fmt.Errorf("esdb: %w", wrapped)) {
-		t.Error("isClientClosed does not unwrap")
-	}
-	if isNotFound(closed) || isPermanent(closed) || hasCode(closed, esdb.ErrorCodeWrongExpectedVersion) {
-		t.Error("closed-client error classified as something else")
-	}
-	if isClientClosed(errors.New("plain")) || isPermanent(errors.New("plain")) {
-		t.Error("plain error classified as a client error")
-	}
-	if _, ok := errorCode(nil); ok {
-		t.Error("errorCode(nil) reported a code")
-	}
+	assert.True(t, isClientClosed(wrapped) && isClientClosed(fmt.Errorf("esdb: %w", wrapped)), "isClientClosed does not unwrap")
+	assert.False(t, isNotFound(closed) || isPermanent(closed) || hasCode(closed, esdb.ErrorCodeWrongExpectedVersion),
+		"closed-client error classified as something else")
+	assert.False(t, isClientClosed(errors.New("plain")) || isPermanent(errors.New("plain")), "plain error classified as a client error")
+	_, ok := errorCode(nil)
+	assert.False(t, ok, "errorCode(nil) reported a code")
 }

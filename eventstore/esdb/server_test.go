@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/shared"
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/streams"
@@ -23,19 +26,22 @@ import (
 
 // stubServer is a gRPC server that speaks just enough of KurrentDB's
 // streams API for the real client to build its errors: every append fails
-// its version check, every stream is missing and $all is empty. It lets
+// its version check (except the store's reservations of event IDs, which
+// succeed), every stream is missing and $all is empty. It lets
 // the tests check error mapping against errors the client itself makes.
 type stubServer struct {
 	streams.UnimplementedStreamsServer
 
 	// What the client sent, for tests that check the wire.
 	mu       sync.Mutex
-	appends  []*streams.AppendReq // all messages of all appends
+	appends  []*streams.AppendReq // all messages of all appends but reservations
+	reserved []string             // the streams of the reservations
 	requests []*streams.ReadReq
 }
 
 func (st *stubServer) Append(srv streams.Streams_AppendServer) error {
 	var stream string
+	var msgs []*streams.AppendReq
 	for {
 		req, err := srv.Recv()
 		if errors.Is(err, io.EOF) {
@@ -43,13 +49,21 @@ func (st *stubServer) Append(srv streams.Streams_AppendServer) error {
 		} else if err != nil {
 			return err
 		}
-		st.mu.Lock()
-		st.appends = append(st.appends, req)
-		st.mu.Unlock()
+		msgs = append(msgs, req)
 		if o := req.GetOptions(); o != nil {
 			stream = string(o.GetStreamIdentifier().GetStreamName())
 		}
 	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if isReservationStream(stream) {
+		st.reserved = append(st.reserved, stream)
+		return srv.SendAndClose(&streams.AppendResp{Result: &streams.AppendResp_Success_{Success: &streams.AppendResp_Success{
+			CurrentRevisionOption: &streams.AppendResp_Success_CurrentRevision{CurrentRevision: 0},
+			PositionOption:        &streams.AppendResp_Success_Position{Position: &streams.AppendResp_Position{CommitPosition: 1, PreparePosition: 1}},
+		}}})
+	}
+	st.appends = append(st.appends, msgs...)
 	if stream == "too-large" { // as KurrentDB refuses an append over MaxAppendSize
 		return status.Error(codes.InvalidArgument, "Maximum Append Size of 1048576 Exceeded.")
 	}
@@ -90,9 +104,7 @@ func connString(addr string) string {
 func startStub(t *testing.T) (string, *stubServer) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return l.Addr().String(), serveStub(t, l)
 }
 
@@ -129,9 +141,7 @@ func clientErrors(t *testing.T) (wrongVersion, notFound error) {
 		defer rs.Close()
 		_, notFoundErr = rs.Recv()
 	})
-	if errs != nil {
-		t.Fatal(errs)
-	}
+	require.NoError(t, errs)
 	return wrongVersionErr, notFoundErr
 }
 
@@ -150,15 +160,9 @@ func startStubForever() string {
 
 func TestClientErrorsAreClassified(t *testing.T) {
 	wrong, notFound := clientErrors(t)
-	if !hasCode(wrong, esdb.ErrorCodeWrongExpectedVersion) {
-		t.Errorf("append error %v: not ErrorCodeWrongExpectedVersion", wrong)
-	}
-	if !isNotFound(notFound) {
-		t.Errorf("read error %v: not ErrorCodeResourceNotFound", notFound)
-	}
-	if isNotFound(wrong) || hasCode(notFound, esdb.ErrorCodeWrongExpectedVersion) {
-		t.Error("errors confused")
-	}
+	assert.True(t, hasCode(wrong, esdb.ErrorCodeWrongExpectedVersion), "append error %v: not ErrorCodeWrongExpectedVersion", wrong)
+	assert.True(t, isNotFound(notFound), "read error %v: not ErrorCodeResourceNotFound", notFound)
+	assert.False(t, isNotFound(wrong) || hasCode(notFound, esdb.ErrorCodeWrongExpectedVersion), "errors confused")
 	// esdb.FromError reports false for every *esdb.Error (its boolean is
 	// inverted): the reason the store uses errors.As.
 	if _, ok := esdb.FromError(wrong); ok {
@@ -169,30 +173,23 @@ func TestClientErrorsAreClassified(t *testing.T) {
 func TestStoreAgainstStubServer(t *testing.T) {
 	addr, _ := startStub(t)
 	s, err := Open(t.Context(), connString(addr), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer s.Close()
 	ctx := t.Context()
-	if err := s.Ready(ctx); err != nil {
-		t.Fatalf("Ready: %v", err)
-	}
+	require.NoError(t, s.Ready(ctx), "Ready")
 	ev := eventstore.EventData{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}
-	if _, err := s.Append(ctx, "s-1", eventstore.Exact(3), ev); !errors.Is(err, eventstore.ErrWrongVersion) {
-		t.Errorf("Append: err = %v, want ErrWrongVersion", err)
-	}
-	if _, err := s.Append(ctx, "too-large", eventstore.Any, ev); !errors.Is(err, eventstore.ErrEventTooLarge) {
-		t.Errorf("Append over the server's size limit: err = %v, want ErrEventTooLarge", err)
-	}
+	_, err = s.Append(ctx, "s-1", eventstore.Exact(3), ev)
+	assert.ErrorIs(t, err, eventstore.ErrWrongVersion, "Append")
+	_, err = s.Append(ctx, "too-large", eventstore.Any, ev)
+	assert.ErrorIs(t, err, eventstore.ErrEventTooLarge, "Append over the server's size limit")
 	for _, err := range s.ReadStream(ctx, "s-1", 0) {
-		t.Errorf("ReadStream of a missing stream yielded %v", err)
+		assert.Fail(t, "ReadStream of a missing stream yielded something", "%v", err)
 	}
 	head, err := s.Head(ctx)
-	if err != nil || head != 0 {
-		t.Errorf("Head = %d, %v; want 0, nil", head, err)
-	}
+	require.NoError(t, err, "Head")
+	assert.Zero(t, head, "Head")
 	for _, err := range s.ReadAll(ctx, 0) {
-		t.Errorf("ReadAll of an empty log yielded %v", err)
+		assert.Fail(t, "ReadAll of an empty log yielded something", "%v", err)
 	}
 }
 
@@ -202,22 +199,16 @@ func TestStoreAgainstStubServer(t *testing.T) {
 // itself.
 func TestReadyRecoversAfterFailedDiscovery(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	addr := l.Addr().String()
 	l.Close()
 
 	var logs syncBuffer
 	s, err := Open(t.Context(), connString(addr), Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer s.Close()
 	for range 3 {
-		if err := s.Ready(t.Context()); err == nil {
-			t.Fatal("Ready with no server: nil")
-		}
+		require.Error(t, s.Ready(t.Context()), "Ready with no server")
 	}
 
 	l, err = net.Listen("tcp", addr)
@@ -232,16 +223,12 @@ func TestReadyRecoversAfterFailedDiscovery(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("Ready still failing: %v", err)
+			require.NoError(t, err, "Ready still failing")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if !strings.Contains(logs.String(), "client closed itself") {
-		t.Errorf("no client replacement logged:\n%s", logs.String())
-	}
-	if !strings.Contains(logs.String(), "esdb client: ") {
-		t.Errorf("client log lines not routed to the logger:\n%s", logs.String())
-	}
+	assert.Contains(t, logs.String(), "client closed itself", "no client replacement logged")
+	assert.Contains(t, logs.String(), "esdb client: ", "client log lines not routed to the logger")
 }
 
 type syncBuffer struct {
@@ -267,9 +254,7 @@ func (b *syncBuffer) String() string {
 func TestWireForms(t *testing.T) {
 	addr, st := startStub(t)
 	s, err := Open(t.Context(), connString(addr), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer s.Close()
 	ctx := t.Context()
 
@@ -286,33 +271,19 @@ func TestWireForms(t *testing.T) {
 		}
 		if p := m.GetProposedMessage(); p != nil {
 			id, err := esdb.ParseUUIDFromInt64(p.GetId().GetStructured().GetMostSignificantBits(), p.GetId().GetStructured().GetLeastSignificantBits())
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			ids = append(ids, id.String())
-			if p.GetMetadata()["type"] != "t.v1" || p.GetMetadata()["content-type"] != "application/json" || string(p.GetData()) != `{"a":1}` {
-				t.Errorf("proposed message %v", p)
-			}
+			assert.Equal(t, map[string]string{"type": "t.v1", "content-type": "application/json"}, p.GetMetadata(), "proposed message's metadata")
+			assert.JSONEq(t, `{"a":1}`, string(p.GetData()), "proposed message's data")
 		}
 	}
 	st.mu.Unlock()
-	if len(opts) != 3 {
-		t.Fatalf("%d appends sent, want 3", len(opts))
-	}
-	if _, ok := opts[0].GetExpectedStreamRevision().(*streams.AppendReq_Options_Revision); !ok || opts[0].GetRevision() != 2 {
-		t.Errorf("Exact(3) sent as %v, want revision 2", opts[0].GetExpectedStreamRevision())
-	}
-	if opts[1].GetNoStream() == nil {
-		t.Errorf("NoStream sent as %v", opts[1].GetExpectedStreamRevision())
-	}
-	if opts[2].GetAny() == nil {
-		t.Errorf("Any sent as %v", opts[2].GetExpectedStreamRevision())
-	}
-	for _, id := range ids {
-		if id != ev.ID {
-			t.Errorf("event ID sent as %s, want %s", id, ev.ID)
-		}
-	}
+	require.Len(t, opts, 3, "appends sent")
+	_, ok := opts[0].GetExpectedStreamRevision().(*streams.AppendReq_Options_Revision)
+	assert.True(t, ok && opts[0].GetRevision() == 2, "Exact(3) sent as %v, want revision 2", opts[0].GetExpectedStreamRevision())
+	assert.NotNil(t, opts[1].GetNoStream(), "NoStream sent as %v", opts[1].GetExpectedStreamRevision())
+	assert.NotNil(t, opts[2].GetAny(), "Any sent as %v", opts[2].GetExpectedStreamRevision())
+	assert.Equal(t, []string{ev.ID, ev.ID, ev.ID}, ids, "event IDs sent")
 
 	sctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	defer cancel()
@@ -327,13 +298,11 @@ func TestWireForms(t *testing.T) {
 			break
 		}
 	}
-	if sub == nil {
-		t.Fatal("no subscription request sent")
-	}
-	if p := sub.GetAll().GetPosition(); p.GetCommitPosition() != 4242 || p.GetPreparePosition() != 4242 {
-		t.Errorf("subscription from %v, want commit and prepare 4242", sub.GetAll().GetAllOption())
-	}
-	if sub.GetFilter() == nil || sub.GetFilter().GetEventType().GetRegex() != "^[^\\$].*" {
-		t.Errorf("subscription filter %v, want system events excluded", sub.GetFilterOption())
+	require.NotNil(t, sub, "no subscription request sent")
+	p := sub.GetAll().GetPosition()
+	assert.Equal(t, [2]uint64{4242, 4242}, [2]uint64{p.GetCommitPosition(), p.GetPreparePosition()}, "subscription's commit and prepare positions")
+	assert.Equal(t, "^[^\\$].*", sub.GetFilter().GetEventType().GetRegex(), "subscription filter: want system events excluded")
+	if assert.NotEmpty(t, st.reserved, "reservations sent") {
+		assert.Equal(t, reservationPrefix+ev.ID, st.reserved[0], "the first reservation")
 	}
 }

@@ -27,13 +27,21 @@ type Options struct {
 
 	// MinBackoff and MaxBackoff bound the delay before a dropped
 	// subscription is opened again; it doubles from MinBackoff after each
-	// failed attempt. Zero means 100ms and 10s.
+	// failed attempt, and the store waits a random time between half the
+	// delay and the delay. Zero means 100ms and 10s.
 	MinBackoff, MaxBackoff time.Duration
+
+	// CallTimeout bounds each call to the server: an append, a
+	// reservation, a readiness probe, and the opening of a read or a
+	// subscription (not the reading itself). The call's context gets that
+	// deadline, and the caller stops waiting then even if the client
+	// ignores it. Zero means 30s.
+	CallTimeout time.Duration
 
 	// RetryWindow is how many events, counted back from the end of a
 	// stream, Append searches for an earlier append of the same event IDs:
-	// before appending with Any or Exact(n), and after a version
-	// conflict. Zero means 1000. See the package documentation.
+	// before appending IDs proposed before with Any or Exact(n), and after
+	// a version conflict. Zero means 1000. See the package documentation.
 	RetryWindow int
 }
 
@@ -94,7 +102,7 @@ func Open(ctx context.Context, connString string, opts Options) (*Store, error) 
 }
 
 func newStore(f newClientFunc, opts Options, log *slog.Logger) *Store {
-	p := retryPolicy{min: opts.MinBackoff, max: opts.MaxBackoff, sleep: sleepCtx}
+	p := retryPolicy{min: opts.MinBackoff, max: opts.MaxBackoff, sleep: sleepCtx, jitter: equalJitter}
 	if p.min <= 0 {
 		p.min = 100 * time.Millisecond
 	}
@@ -104,13 +112,17 @@ func newStore(f newClientFunc, opts Options, log *slog.Logger) *Store {
 	if p.max < p.min {
 		p.max = p.min
 	}
+	timeout := opts.CallTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
 	window := opts.RetryWindow
 	if window <= 0 {
 		window = 1000
 	}
 	done, shutdown := context.WithCancel(context.Background())
 	return &Store{
-		conn:     newConn(f, log),
+		conn:     newConn(f, log, timeout),
 		log:      log,
 		retry:    p,
 		window:   window,
@@ -182,6 +194,9 @@ func checkStream(stream string) error {
 	}
 	if strings.HasPrefix(stream, "$") {
 		return fmt.Errorf("%w: %q: stream IDs starting with '$' are reserved by KurrentDB", eventstore.ErrInvalidStream, stream)
+	}
+	if isReservationStream(stream) {
+		return fmt.Errorf("%w: %q: stream IDs starting with %q hold this store's event ID reservations", eventstore.ErrInvalidStream, stream, reservationPrefix)
 	}
 	return nil
 }

@@ -2,12 +2,13 @@ package esdb
 
 import (
 	"context"
-	"errors"
-	"reflect"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/eventstore"
 )
@@ -29,9 +30,7 @@ func readStream(t *testing.T, s *Store, stream string, after uint64) []eventstor
 	t.Helper()
 	var out []eventstore.RecordedEvent
 	for ev, err := range s.ReadStream(t.Context(), stream, after) {
-		if err != nil {
-			t.Fatalf("ReadStream: %v", err)
-		}
+		require.NoError(t, err, "ReadStream")
 		out = append(out, ev)
 	}
 	return out
@@ -41,10 +40,17 @@ func readAll(t *testing.T, s *Store, after uint64) []eventstore.RecordedEvent {
 	t.Helper()
 	var out []eventstore.RecordedEvent
 	for ev, err := range s.ReadAll(t.Context(), after) {
-		if err != nil {
-			t.Fatalf("ReadAll: %v", err)
-		}
+		require.NoError(t, err, "ReadAll")
 		out = append(out, ev)
+	}
+	return out
+}
+
+// ids returns the IDs of events, in order.
+func ids(evs []eventstore.RecordedEvent) []string {
+	out := make([]string, len(evs))
+	for i, e := range evs {
+		out[i] = e.ID
 	}
 	return out
 }
@@ -54,44 +60,27 @@ func TestAppendAndRead(t *testing.T) {
 	ctx := t.Context()
 	a, b, c := event(`{"n":1}`), event(`{"n":2}`), event(`{"n":3}`)
 	r1, err := s.Append(ctx, "s-1", eventstore.NoStream, a, b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	db.system("$statsCollected")
 	r2, err := s.Append(ctx, "s-1", eventstore.Exact(2), c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r1.Version != 2 || r2.Version != 3 || r2.Position <= r1.Position {
-		t.Fatalf("results %+v, %+v", r1, r2)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, uint64(2), r1.Version, "first append's version")
+	assert.Equal(t, uint64(3), r2.Version, "second append's version")
+	assert.Greater(t, r2.Position, r1.Position, "positions increase")
 	got := readStream(t, s, "s-1", 0)
-	if len(got) != 3 || got[0].ID != a.ID || got[2].ID != c.ID || got[0].Version != 1 || got[2].Version != 3 {
-		t.Fatalf("ReadStream = %+v", got)
-	}
-	if got[1].Position != r1.Position || got[2].Position != r2.Position {
-		t.Errorf("AppendResult positions %d, %d; stored %d, %d", r1.Position, r2.Position, got[1].Position, got[2].Position)
-	}
-	if after := readStream(t, s, "s-1", 2); len(after) != 1 || after[0].ID != c.ID {
-		t.Errorf("ReadStream(after 2) = %+v", after)
-	}
-	if missing := readStream(t, s, "nope", 0); len(missing) != 0 {
-		t.Errorf("missing stream yielded %+v", missing)
-	}
+	require.Len(t, got, 3)
+	assert.Equal(t, []string{a.ID, b.ID, c.ID}, ids(got))
+	assert.Equal(t, []uint64{1, 2, 3}, []uint64{got[0].Version, got[1].Version, got[2].Version}, "versions")
+	assert.Equal(t, []uint64{r1.Position, r2.Position}, []uint64{got[1].Position, got[2].Position}, "AppendResult positions against the stored ones")
+	assert.Equal(t, []string{c.ID}, ids(readStream(t, s, "s-1", 2)), "ReadStream(after 2)")
+	assert.Empty(t, readStream(t, s, "nope", 0), "a missing stream")
 	// ReadAll skips the system event and starts after its argument.
-	all := readAll(t, s, 0)
-	if !reflect.DeepEqual(all, got) {
-		t.Errorf("ReadAll = %+v, want %+v", all, got)
-	}
-	if rest := readAll(t, s, got[0].Position); !reflect.DeepEqual(rest, got[1:]) {
-		t.Errorf("ReadAll(after first) = %+v", rest)
-	}
-	if _, err := s.Append(ctx, "s-1", eventstore.Exact(2), event(`{}`)); !errors.Is(err, eventstore.ErrWrongVersion) {
-		t.Errorf("stale Exact: err = %v, want ErrWrongVersion", err)
-	}
-	if _, err := s.Append(ctx, "s-2", eventstore.Exact(1), event(`{}`)); !errors.Is(err, eventstore.ErrWrongVersion) {
-		t.Errorf("Exact on a missing stream: err = %v, want ErrWrongVersion", err)
-	}
+	assert.Equal(t, got, readAll(t, s, 0), "ReadAll")
+	assert.Equal(t, got[1:], readAll(t, s, got[0].Position), "ReadAll(after first)")
+	_, err = s.Append(ctx, "s-1", eventstore.Exact(2), event(`{}`))
+	assert.ErrorIs(t, err, eventstore.ErrWrongVersion, "stale Exact")
+	_, err = s.Append(ctx, "s-2", eventstore.Exact(1), event(`{}`))
+	assert.ErrorIs(t, err, eventstore.ErrWrongVersion, "Exact on a missing stream")
 }
 
 func TestAppendRetries(t *testing.T) {
@@ -99,118 +88,97 @@ func TestAppendRetries(t *testing.T) {
 	ctx := t.Context()
 	a, b := event(`{"n":1}`), event(`{"n":2}`)
 	orig, err := s.Append(ctx, "s-1", eventstore.NoStream, a, b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	changed := a
 	changed.Data = []byte(`{"n":"changed"}`)
 	for _, exp := range []eventstore.ExpectedVersion{eventstore.NoStream, eventstore.Any, eventstore.Exact(2), eventstore.Exact(7)} {
 		res, err := s.Append(ctx, "s-1", exp, a, b)
-		if err != nil || res != orig {
-			t.Errorf("retry with expected %d: %+v, %v; want %+v", exp, res, err, orig)
+		if assert.NoError(t, err, "retry with expected %d", exp) {
+			assert.Equal(t, orig, res, "retry with expected %d", exp)
 		}
-		if _, err := s.Append(ctx, "s-1", exp, changed, b); !errors.Is(err, eventstore.ErrDuplicateID) {
-			t.Errorf("changed payload with expected %d: err = %v, want ErrDuplicateID", exp, err)
-		}
+		_, err = s.Append(ctx, "s-1", exp, changed, b)
+		assert.ErrorIs(t, err, eventstore.ErrDuplicateID, "changed payload with expected %d", exp)
 	}
 	// The retry of an append that is no longer the latest, with an
 	// expected version the server recognises or that conflicts.
 	c := event(`{"n":3}`)
-	if _, err := s.Append(ctx, "s-1", eventstore.Exact(2), c); err != nil {
-		t.Fatal(err)
-	}
+	_, err = s.Append(ctx, "s-1", eventstore.Exact(2), c)
+	require.NoError(t, err)
 	// Exact(3), the current version, is the case the server would write
 	// again.
 	for _, exp := range []eventstore.ExpectedVersion{eventstore.NoStream, eventstore.Any, eventstore.Exact(2), eventstore.Exact(3), eventstore.Exact(9)} {
 		res, err := s.Append(ctx, "s-1", exp, a, b)
-		if err != nil || res != orig {
-			t.Errorf("late retry with expected %d: %+v, %v; want %+v", exp, res, err, orig)
+		if assert.NoError(t, err, "late retry with expected %d", exp) {
+			assert.Equal(t, orig, res, "late retry with expected %d", exp)
 		}
 	}
-	if n := len(readStream(t, s, "s-1", 0)); n != 3 {
-		t.Errorf("stream holds %d events, want 3", n)
-	}
+	assert.Len(t, readStream(t, s, "s-1", 0), 3, "events in the stream")
 
 	for _, exp := range []eventstore.ExpectedVersion{eventstore.NoStream, eventstore.Any, eventstore.Exact(3), eventstore.Exact(9)} {
-		if _, err := s.Append(ctx, "s-1", exp, changed, b); !errors.Is(err, eventstore.ErrDuplicateID) {
-			t.Errorf("changed payload with expected %d: err = %v, want ErrDuplicateID", exp, err)
-		}
+		_, err := s.Append(ctx, "s-1", exp, changed, b)
+		assert.ErrorIs(t, err, eventstore.ErrDuplicateID, "changed payload with expected %d", exp)
 	}
 	for _, exp := range []eventstore.ExpectedVersion{eventstore.NoStream, eventstore.Any, eventstore.Exact(3)} {
-		if _, err := s.Append(ctx, "s-1", exp, b, a); !errors.Is(err, eventstore.ErrDuplicateID) {
-			t.Errorf("reordered retry with expected %d: err = %v, want ErrDuplicateID", exp, err)
-		}
+		_, err := s.Append(ctx, "s-1", exp, b, a)
+		assert.ErrorIs(t, err, eventstore.ErrDuplicateID, "reordered retry with expected %d", exp)
 	}
-	if _, err := s.Append(ctx, "s-1", eventstore.Exact(9), b, a); !errors.Is(err, eventstore.ErrDuplicateID) {
-		t.Errorf("reordered retry: err = %v, want ErrDuplicateID", err)
-	}
-	if _, err := s.Append(ctx, "s-1", eventstore.Exact(9), event(`{}`), b); !errors.Is(err, eventstore.ErrDuplicateID) {
-		t.Errorf("partly stored IDs: err = %v, want ErrDuplicateID", err)
-	}
+	_, err = s.Append(ctx, "s-1", eventstore.Exact(9), b, a)
+	assert.ErrorIs(t, err, eventstore.ErrDuplicateID, "reordered retry")
+	_, err = s.Append(ctx, "s-1", eventstore.Exact(9), event(`{}`), b)
+	assert.ErrorIs(t, err, eventstore.ErrDuplicateID, "partly stored IDs")
 }
 
 func TestAppendRefusesWhatKurrentDBReserves(t *testing.T) {
 	s, _, _ := newMemStore(t)
-	if _, err := s.Append(t.Context(), "$all", eventstore.Any, event(`{}`)); !errors.Is(err, eventstore.ErrInvalidStream) {
-		t.Errorf("stream $all: err = %v", err)
-	}
+	_, err := s.Append(t.Context(), "$all", eventstore.Any, event(`{}`))
+	assert.ErrorIs(t, err, eventstore.ErrInvalidStream, "stream $all")
+	_, err = s.Append(t.Context(), reservationPrefix+eventstore.NewID(), eventstore.Any, event(`{}`))
+	assert.ErrorIs(t, err, eventstore.ErrInvalidStream, "a reservation stream")
 	e := event(`{}`)
 	e.Type = "$metadata"
-	if _, err := s.Append(t.Context(), "s", eventstore.Any, e); !errors.Is(err, eventstore.ErrInvalidEvent) {
-		t.Errorf("type $metadata: err = %v", err)
-	}
-	if _, err := s.Append(t.Context(), "s", eventstore.Any); !errors.Is(err, eventstore.ErrEmptyAppend) {
-		t.Errorf("no events: err = %v", err)
-	}
+	_, err = s.Append(t.Context(), "s", eventstore.Any, e)
+	assert.ErrorIs(t, err, eventstore.ErrInvalidEvent, "type $metadata")
+	_, err = s.Append(t.Context(), "s", eventstore.Any)
+	assert.ErrorIs(t, err, eventstore.ErrEmptyAppend, "no events")
 	for _, err := range s.ReadStream(t.Context(), "$stats-x", 0) {
-		if !errors.Is(err, eventstore.ErrInvalidStream) {
-			t.Errorf("ReadStream($stats-x): err = %v", err)
-		}
+		assert.ErrorIs(t, err, eventstore.ErrInvalidStream, "ReadStream($stats-x)")
 	}
 }
 
 func TestHeadSkipsSystemEvents(t *testing.T) {
 	s, db, _ := newMemStore(t)
 	ctx := t.Context()
-	if h, err := s.Head(ctx); err != nil || h != 0 {
-		t.Fatalf("Head of an empty log = %d, %v", h, err)
-	}
+	h, err := s.Head(ctx)
+	require.NoError(t, err)
+	require.Zero(t, h, "Head of an empty log")
 	db.system("$epoch-information")
-	if h, err := s.Head(ctx); err != nil || h != 0 {
-		t.Fatalf("Head with only system events = %d, %v", h, err)
-	}
-	r, err := s.Append(ctx, "s", eventstore.Any, event(`{}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, err = s.Head(ctx)
+	require.NoError(t, err)
+	require.Zero(t, h, "Head with only system events")
+	r, err := s.Append(ctx, "s", eventstore.Any, event(`{}`)) // reservations are system events too
+	require.NoError(t, err)
 	db.system("$statsCollected")
 	db.system("$statsCollected")
-	if h, err := s.Head(ctx); err != nil || h != r.Position {
-		t.Errorf("Head = %d, %v; want %d", h, err, r.Position)
-	}
+	h, err = s.Head(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, r.Position, h, "Head")
 }
 
 func TestReadAllStopsAtTheEndWhenItStarted(t *testing.T) {
 	s, _, _ := newMemStore(t)
 	ctx := t.Context()
 	for range 3 {
-		if _, err := s.Append(ctx, "s", eventstore.Any, event(`{}`)); err != nil {
-			t.Fatal(err)
-		}
+		_, err := s.Append(ctx, "s", eventstore.Any, event(`{}`))
+		require.NoError(t, err)
 	}
 	n := 0
 	for _, err := range s.ReadAll(ctx, 0) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		n++
-		if _, err := s.Append(ctx, "s", eventstore.Any, event(`{}`)); err != nil {
-			t.Fatal(err)
-		}
+		_, err := s.Append(ctx, "s", eventstore.Any, event(`{}`))
+		require.NoError(t, err)
 	}
-	if n != 3 {
-		t.Errorf("ReadAll yielded %d events, want the 3 present when it started", n)
-	}
+	assert.Equal(t, 3, n, "ReadAll yields the events present when it started")
 }
 
 func TestSubscribeFollowsAcrossDrops(t *testing.T) {
@@ -221,9 +189,8 @@ func TestSubscribeFollowsAcrossDrops(t *testing.T) {
 	add := func() {
 		t.Helper()
 		e := event(`{}`)
-		if _, err := s.Append(t.Context(), "s", eventstore.Any, e); err != nil {
-			t.Fatal(err)
-		}
+		_, err := s.Append(t.Context(), "s", eventstore.Any, e)
+		require.NoError(t, err)
 		want = append(want, e.ID)
 	}
 	add()
@@ -234,14 +201,10 @@ func TestSubscribeFollowsAcrossDrops(t *testing.T) {
 	var last uint64
 	for ev, err := range s.Subscribe(ctx, 0) {
 		if err != nil {
-			if !errors.Is(err, context.Canceled) {
-				t.Fatalf("Subscribe: %v", err)
-			}
+			require.ErrorIs(t, err, context.Canceled, "Subscribe")
 			break
 		}
-		if ev.Position <= last {
-			t.Fatalf("position %d after %d", ev.Position, last)
-		}
+		require.Greater(t, ev.Position, last, "positions increase")
 		last = ev.Position
 		got = append(got, ev.ID)
 		switch len(got) {
@@ -256,92 +219,61 @@ func TestSubscribeFollowsAcrossDrops(t *testing.T) {
 			cancel()
 		}
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("Subscribe delivered %v, want %v", got, want)
-	}
-	if db.opens < 2 {
-		t.Errorf("subscribed %d times, want a resubscription", db.opens)
-	}
+	assert.Equal(t, want, got, "Subscribe delivered")
+	assert.GreaterOrEqual(t, db.opens, 2, "subscriptions opened: want a resubscription")
 }
 
+// TestSubscribeEndsWithErrClosed closes the store while a subscription is
+// live: it has caught up with the log and waits for the next event.
 func TestSubscribeEndsWithErrClosed(t *testing.T) {
 	s, _, _ := newMemStore(t)
-	done := make(chan error, 1)
-	go func() {
-		for _, err := range s.Subscribe(context.Background(), 0) {
-			done <- err
-			return
+	e := event(`{}`)
+	_, err := s.Append(t.Context(), "s", eventstore.NoStream, e)
+	require.NoError(t, err)
+	var got []string
+	var errs []error
+	for ev, err := range s.Subscribe(context.Background(), 0) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
 		}
-	}()
-	time.Sleep(20 * time.Millisecond) // let it subscribe and wait
-	s.Close()
-	select {
-	case err := <-done:
-		if !errors.Is(err, eventstore.ErrClosed) {
-			t.Errorf("Subscribe after Close yielded %v, want ErrClosed", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Subscribe did not stop after Close")
+		got = append(got, ev.ID)
+		require.NoError(t, s.Close()) // the log holds nothing more: the subscription is live
 	}
+	assert.Equal(t, []string{e.ID}, got)
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], eventstore.ErrClosed)
 }
 
 func TestClosedStore(t *testing.T) {
 	s, _, f := newMemStore(t)
 	ctx := t.Context()
-	if _, err := s.Append(ctx, "s", eventstore.Any, event(`{}`)); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Append(ctx, "s", eventstore.Any, event(`{}`)); !errors.Is(err, eventstore.ErrClosed) {
-		t.Errorf("Append: %v", err)
-	}
+	require.NoError(t, errOf(s.Append(ctx, "s", eventstore.Any, event(`{}`))))
+	require.NoError(t, s.Close())
+	assert.ErrorIs(t, errOf(s.Append(ctx, "s", eventstore.Any, event(`{}`))), eventstore.ErrClosed, "Append")
 	for _, err := range s.ReadStream(ctx, "s", 0) {
-		if !errors.Is(err, eventstore.ErrClosed) {
-			t.Errorf("ReadStream: %v", err)
-		}
+		assert.ErrorIs(t, err, eventstore.ErrClosed, "ReadStream")
 	}
 	for _, err := range s.ReadAll(ctx, 0) {
-		if !errors.Is(err, eventstore.ErrClosed) {
-			t.Errorf("ReadAll: %v", err)
-		}
+		assert.ErrorIs(t, err, eventstore.ErrClosed, "ReadAll")
 	}
 	for _, err := range s.Subscribe(ctx, 0) {
-		if !errors.Is(err, eventstore.ErrClosed) {
-			t.Errorf("Subscribe: %v", err)
-		}
+		assert.ErrorIs(t, err, eventstore.ErrClosed, "Subscribe")
 	}
-	if _, err := s.Head(ctx); !errors.Is(err, eventstore.ErrClosed) {
-		t.Errorf("Head: %v", err)
-	}
-	if err := s.Ready(ctx); !errors.Is(err, eventstore.ErrClosed) {
-		t.Errorf("Ready: %v", err)
-	}
-	if err := s.Close(); !errors.Is(err, eventstore.ErrClosed) {
-		t.Errorf("second Close: %v, want ErrClosed", err)
-	}
-	if n := f.created[0].closeCount(); n != 1 {
-		t.Errorf("client closed %d times, want 1", n)
-	}
+	assert.ErrorIs(t, errOf(s.Head(ctx)), eventstore.ErrClosed, "Head")
+	assert.ErrorIs(t, s.Ready(ctx), eventstore.ErrClosed, "Ready")
+	assert.ErrorIs(t, s.Close(), eventstore.ErrClosed, "second Close")
+	assert.Equal(t, 1, f.created[0].closeCount(), "client closes")
 }
 
 func TestStoreReplacesClosedClient(t *testing.T) {
 	s, db, f := newMemStore(t)
 	dead := &memClient{db: db, dead: true}
 	f.queue = []*memClient{dead}
-	if _, err := s.Append(t.Context(), "s", eventstore.NoStream, event(`{}`)); err != nil {
-		t.Fatalf("Append through a dead client: %v", err)
-	}
-	if len(f.created) != 2 {
-		t.Errorf("created %d clients, want 2", len(f.created))
-	}
-	if n := dead.closeCount(); n != 1 {
-		t.Errorf("dead client closed %d times, want 1", n)
-	}
-	if err := s.Ready(t.Context()); err != nil {
-		t.Errorf("Ready: %v", err)
-	}
+	require.NoError(t, errOf(s.Append(t.Context(), "s", eventstore.NoStream, event(`{}`))), "Append through a dead client")
+	assert.Len(t, f.created, 2, "clients created")
+	assert.Equal(t, 1, dead.closeCount(), "dead client closes")
+	assert.NoError(t, s.Ready(t.Context()), "Ready")
 }
 
 func TestConfirmSeesAnotherArrangement(t *testing.T) {
@@ -349,45 +281,35 @@ func TestConfirmSeesAnotherArrangement(t *testing.T) {
 	ctx := t.Context()
 	a, b := event(`{"n":1}`), event(`{"n":2}`)
 	res, err := s.Append(ctx, "s", eventstore.NoStream, a, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, err := s.confirm(ctx, "s", 1, []eventstore.EventData{a, b}); err != nil || got != res {
-		t.Errorf("confirm of the stored order = %+v, %v; want %+v", got, err, res)
-	}
+	require.NoError(t, err)
+	got, err := s.confirm(ctx, "s", 1, []eventstore.EventData{a, b})
+	require.NoError(t, err, "confirm of the stored order")
+	assert.Equal(t, res, got, "confirm of the stored order")
 	// A server that reports success for IDs it holds in another order.
-	if _, err := s.confirm(ctx, "s", 1, []eventstore.EventData{b, a}); !errors.Is(err, eventstore.ErrDuplicateID) {
-		t.Errorf("confirm of another order: err = %v, want ErrDuplicateID", err)
-	}
+	assert.ErrorIs(t, errOf(s.confirm(ctx, "s", 1, []eventstore.EventData{b, a})), eventstore.ErrDuplicateID, "confirm of another order")
 }
 
 func TestPositionsWhereNoRecordStarts(t *testing.T) {
 	s, db, _ := newMemStore(t)
 	ctx := t.Context()
 	first, err := s.Append(ctx, "s", eventstore.Any, event(`{}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	db.system("$statsCollected")
 	second, err := s.Append(ctx, "s", eventstore.Any, event(`{}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, after := range []uint64{first.Position - 1, first.Position + 1, second.Position - 1} {
 		want := second.Position
 		if after < first.Position {
 			want = first.Position
 		}
 		all := readAll(t, s, after)
-		if len(all) == 0 || all[0].Position != want {
-			t.Errorf("ReadAll(%d) = %+v, want it to start at %d", after, all, want)
+		if assert.NotEmpty(t, all, "ReadAll(%d)", after) {
+			assert.Equal(t, want, all[0].Position, "ReadAll(%d) starts at", after)
 		}
 		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		for ev, err := range s.Subscribe(ctx, after) {
-			if err != nil {
-				t.Errorf("Subscribe(%d): %v", after, err)
-			} else if ev.Position != want {
-				t.Errorf("Subscribe(%d) starts at %d, want %d", after, ev.Position, want)
+			if assert.NoError(t, err, "Subscribe(%d)", after) {
+				assert.Equal(t, want, ev.Position, "Subscribe(%d) starts at", after)
 			}
 			break
 		}
@@ -395,21 +317,23 @@ func TestPositionsWhereNoRecordStarts(t *testing.T) {
 	}
 }
 
-// slowClient holds each append until released.
+// slowClient holds each append until released; entered is closed when the
+// first one arrives.
 type slowClient struct {
 	*memClient
+	once             *sync.Once
 	entered, release chan struct{}
 }
 
 func (c slowClient) AppendToStream(ctx context.Context, stream string, opts esdb.AppendToStreamOptions, events ...esdb.EventData) (*esdb.WriteResult, error) {
-	c.entered <- struct{}{}
+	c.once.Do(func() { close(c.entered) })
 	<-c.release
 	return c.memClient.AppendToStream(ctx, stream, opts, events...)
 }
 
 func TestCloseLetsAppendsFinish(t *testing.T) {
 	db := newMemDB(t)
-	sc := slowClient{memClient: &memClient{db: db}, entered: make(chan struct{}), release: make(chan struct{})}
+	sc := slowClient{memClient: &memClient{db: db}, once: new(sync.Once), entered: make(chan struct{}), release: make(chan struct{})}
 	s := newStore(func() (client, error) { return sc, nil }, Options{}, discard)
 	result := make(chan error)
 	go func() {
@@ -419,38 +343,24 @@ func TestCloseLetsAppendsFinish(t *testing.T) {
 	<-sc.entered
 	closed := make(chan error)
 	go func() { closed <- s.Close() }()
-	time.Sleep(10 * time.Millisecond)
-	if _, err := s.Append(t.Context(), "s", eventstore.Any, event(`{}`)); !errors.Is(err, eventstore.ErrClosed) {
-		t.Errorf("Append while closing: %v, want ErrClosed", err)
-	}
+	<-s.done.Done() // Close has begun: it refuses new calls from here on
+	assert.ErrorIs(t, errOf(s.Append(t.Context(), "s", eventstore.Any, event(`{}`))), eventstore.ErrClosed, "Append while closing")
 	for _, err := range s.ReadStream(t.Context(), "s", 0) {
-		if !errors.Is(err, eventstore.ErrClosed) {
-			t.Errorf("ReadStream while closing: %v, want ErrClosed", err)
-		}
+		assert.ErrorIs(t, err, eventstore.ErrClosed, "ReadStream while closing")
 	}
 	close(sc.release)
-	if err := <-result; err != nil {
-		t.Errorf("Append in progress at Close: %v", err)
-	}
-	if err := <-closed; err != nil {
-		t.Errorf("Close: %v", err)
-	}
-	if sc.closeCount() != 1 {
-		t.Errorf("client closed %d times, want 1", sc.closeCount())
-	}
+	assert.NoError(t, <-result, "Append in progress at Close")
+	assert.NoError(t, <-closed, "Close")
+	assert.Equal(t, 1, sc.closeCount(), "client closes")
 }
 
 func TestSubscribeRetriesWhileTheServerIsAway(t *testing.T) {
 	s, db, f := newMemStore(t)
 	ctx := t.Context()
 	first, err := s.Append(ctx, "s", eventstore.Any, event(`{}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	second := event(`{}`)
-	if _, err := s.Append(ctx, "s", eventstore.Any, second); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, errOf(s.Append(ctx, "s", eventstore.Any, second)))
 	// The current client dies, and so do the next four: the first
 	// attempts to subscribe fail, then one succeeds.
 	f.mu.Lock()
@@ -463,14 +373,13 @@ func TestSubscribeRetriesWhileTheServerIsAway(t *testing.T) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	for ev, err := range s.Subscribe(ctx, first.Position-1) {
-		if err != nil {
-			t.Fatalf("Subscribe: %v", err)
-		}
+		require.NoError(t, err, "Subscribe")
 		if ev.ID == second.ID {
 			break
 		}
 	}
-	if len(f.created) < 6 {
-		t.Errorf("created %d clients, want at least 6", len(f.created))
-	}
+	assert.GreaterOrEqual(t, len(f.created), 6, "clients created")
 }
+
+// errOf returns the error of a call that also returns a result.
+func errOf[T any](_ T, err error) error { return err }

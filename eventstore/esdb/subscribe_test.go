@@ -1,11 +1,12 @@
 package esdb
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // scriptedSub returns its events in turn, then drops.
@@ -39,14 +40,11 @@ func TestAllStreamDeliversOnlyContractEvents(t *testing.T) {
 	var released []error
 	a := &allStream{sub: sub, release: func(err error) { released = append(released, err) }}
 	ev, err := a.Recv()
-	if err != nil || ev.Type != "handoff.requested.v1" || ev.Position != 30 {
-		t.Fatalf("Recv = %+v, %v; want the contract event at 30", ev, err)
-	}
-	if _, err := a.Recv(); !errors.Is(err, errDropped) {
-		t.Fatalf("Recv after the script = %v, want the drop", err)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "handoff.requested.v1", ev.Type, "want the contract event")
+	assert.Equal(t, uint64(30), ev.Position, "want the contract event")
+	_, err = a.Recv()
+	require.ErrorIs(t, err, errDropped, "Recv after the script")
 	a.Close()
-	if len(released) != 1 || !errors.Is(released[0], errDropped) {
-		t.Errorf("released with %v, want the drop once", released)
-	}
+	assert.Equal(t, []error{errDropped}, released, "released with the drop once")
 }

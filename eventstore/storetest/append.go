@@ -2,10 +2,11 @@ package storetest
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/eventstore"
 )
@@ -20,9 +21,7 @@ func testExpectedVersion(t *testing.T, h Harness) {
 		evs := newEvents(n)
 		res := mustAppend(t, s, stream, expected, evs...)
 		stored = append(stored, evs...)
-		if res.Version != uint64(len(stored)) {
-			t.Fatalf("Append(%d) version = %d, want %d", expected, res.Version, len(stored))
-		}
+		require.Equal(t, uint64(len(stored)), res.Version, "Append(%d) version", expected)
 	}
 	appendWrong := func(expected eventstore.ExpectedVersion) {
 		t.Helper()
@@ -42,12 +41,10 @@ func testExpectedVersion(t *testing.T, h Harness) {
 	checkStream(t, s, stream, stored)
 
 	other := newStream("version-any")
-	if res := mustAppend(t, s, other, eventstore.Any, newEvent(0)); res.Version != 1 {
-		t.Fatalf("Append(Any) to a new stream: version %d, want 1", res.Version)
-	}
-	if res := mustAppend(t, s, newStream("version-exact0"), eventstore.Exact(0), newEvent(0)); res.Version != 1 {
-		t.Fatalf("Append(Exact(0)) to a new stream: version %d, want 1", res.Version)
-	}
+	res := mustAppend(t, s, other, eventstore.Any, newEvent(0))
+	require.Equal(t, uint64(1), res.Version, "Append(Any) to a new stream: version")
+	res = mustAppend(t, s, newStream("version-exact0"), eventstore.Exact(0), newEvent(0))
+	require.Equal(t, uint64(1), res.Version, "Append(Exact(0)) to a new stream: version")
 }
 
 // testConcurrentSameVersion races appends with the same expected version:
@@ -75,17 +72,14 @@ func testConcurrentSameVersion(t *testing.T, h Harness) {
 		winner := -1
 		for w, err := range errs {
 			switch {
-			case err == nil && winner >= 0:
-				t.Fatalf("round %d: writers %d and %d both appended at version %d", round, winner, w, expected)
 			case err == nil:
+				require.Negative(t, winner, "round %d: writers %d and %d both appended at version %d", round, winner, w, expected)
 				winner = w
-			case !errors.Is(err, eventstore.ErrWrongVersion):
-				t.Fatalf("round %d: writer %d: %v, want ErrWrongVersion", round, w, err)
+			default:
+				require.ErrorIs(t, err, eventstore.ErrWrongVersion, "round %d: writer %d", round, w)
 			}
 		}
-		if winner < 0 {
-			t.Fatalf("round %d: no writer appended at version %d", round, expected)
-		}
+		require.GreaterOrEqual(t, winner, 0, "round %d: no writer appended at version %d", round, expected)
 		want = append(want, batches[winner]...)
 	}
 	checkStream(t, s, stream, want)
@@ -97,9 +91,7 @@ func testAtomicAppend(t *testing.T, h Harness) {
 	evs := newEvents(5)
 	res := mustAppend(t, s, stream, eventstore.NoStream, evs...)
 	got := checkStream(t, s, stream, evs)
-	if res.Version != 5 || res.Position != got[4].Position {
-		t.Fatalf("Append result %+v, want version 5 and position %d", res, got[4].Position)
-	}
+	require.Equal(t, eventstore.AppendResult{Version: 5, Position: got[4].Position}, res, "Append result")
 
 	// A rejected multi-event append writes none of its events.
 	bad := newEvents(3)
@@ -130,19 +122,15 @@ func testIdempotentRetry(t *testing.T, h Harness) {
 	// original result and append nothing.
 	for _, expected := range []eventstore.ExpectedVersion{eventstore.NoStream, eventstore.Exact(3), eventstore.Exact(4), eventstore.Any, eventstore.Exact(100)} {
 		got, err := s.Append(ctx, stream, expected, first...)
-		if err != nil || got != res {
-			t.Fatalf("retry with expected %d = %+v, %v; want %+v, nil", expected, got, err, res)
-		}
+		require.NoError(t, err, "retry with expected %d", expected)
+		require.Equal(t, res, got, "retry with expected %d", expected)
 	}
 	// A single-event append retried alone.
 	got, err := s.Append(ctx, stream, eventstore.NoStream, later)
-	if err != nil || got.Version != 4 {
-		t.Fatalf("retry of the single event = %+v, %v; want version 4", got, err)
-	}
+	require.NoError(t, err, "retry of the single event")
+	require.Equal(t, uint64(4), got.Version, "retry of the single event: version")
 	checkStream(t, s, stream, all)
-	if h := head(t, s); h < before {
-		t.Fatalf("Head went back from %d to %d", before, h)
-	}
+	require.GreaterOrEqual(t, head(t, s), before, "Head went back")
 
 	changed := first[1]
 	changed.Data = []byte(`{"changed":true}`)
@@ -152,10 +140,8 @@ func testIdempotentRetry(t *testing.T, h Harness) {
 	changed.Type = "storetest.other.v1"
 	_, err = s.Append(ctx, stream, eventstore.Any, changed)
 	wantErr(t, "same ID, different type", err, eventstore.ErrDuplicateID)
-	if !h.IDsPerStream {
-		_, err = s.Append(ctx, newStream("retry-other"), eventstore.Any, first...)
-		wantErr(t, "same IDs, another stream", err, eventstore.ErrDuplicateID)
-	}
+	_, err = s.Append(ctx, newStream("retry-other"), eventstore.Any, first...)
+	wantErr(t, "same IDs, another stream", err, eventstore.ErrDuplicateID)
 	_, err = s.Append(ctx, stream, eventstore.Any, first[0], newEvent(1))
 	wantErr(t, "a stored ID with a new one", err, eventstore.ErrDuplicateID)
 	_, err = s.Append(ctx, stream, eventstore.Any, first[1], first[0], first[2])

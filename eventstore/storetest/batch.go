@@ -3,6 +3,8 @@ package storetest
 import (
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/eventstore"
 )
 
@@ -24,22 +26,17 @@ func testBatch(t *testing.T, h Harness) {
 	}
 	before := head(t, s)
 	res, err := eventstore.AppendBatch(ctx, s, batch)
-	if err != nil {
-		t.Fatalf("AppendBatch: %v", err)
-	}
-	if len(res) != len(batch) {
-		t.Fatalf("AppendBatch gave %d results for %d appends", len(res), len(batch))
-	}
+	require.NoError(t, err, "AppendBatch")
+	require.Len(t, res, len(batch), "AppendBatch results: one per append")
 	wantVersion := []uint64{2, 1, 3, 0, 0, 4, 0}
 	for i, r := range res {
 		if wantVersion[i] == 0 {
 			continue
 		}
-		if r.Err != nil || r.Version != wantVersion[i] {
-			t.Fatalf("append %d: version %d, error %v; want version %d", i, r.Version, r.Err, wantVersion[i])
-		}
-		if i > 0 && res[i-1].Err == nil && r.Position <= res[i-1].Position {
-			t.Fatalf("append %d at position %d, after %d: not in batch order", i, r.Position, res[i-1].Position)
+		require.NoError(t, r.Err, "append %d", i)
+		require.Equal(t, wantVersion[i], r.Version, "append %d: version", i)
+		if i > 0 && res[i-1].Err == nil {
+			require.Greater(t, r.Position, res[i-1].Position, "append %d's position: in batch order", i)
 		}
 	}
 	wantErr(t, "append with a wrong version", res[3].Err, eventstore.ErrWrongVersion)
@@ -50,24 +47,19 @@ func testBatch(t *testing.T, h Harness) {
 	checkStream(t, s, b, append(append([]eventstore.EventData{}, b1...), b2...))
 	checkStream(t, s, c, nil)
 	own := readOwn(t, s, before, map[string]bool{a: true, b: true, c: true})
-	if len(own) != 7 || own[0].StreamID != a || own[2].StreamID != b || own[3].StreamID != a || own[4].StreamID != b {
-		t.Fatalf("global log holds %d events of the batch, not in its order", len(own))
-	}
+	require.Len(t, own, 7, "events of the batch in the global log")
+	require.Equal(t, []string{a, b, a, b}, []string{own[0].StreamID, own[2].StreamID, own[3].StreamID, own[4].StreamID},
+		"the global log holds the batch's events in its order")
 
 	// The same batch again is an idempotent retry of every accepted append.
 	mid := head(t, s)
 	again, err := eventstore.AppendBatch(ctx, s, batch)
-	if err != nil {
-		t.Fatalf("AppendBatch again: %v", err)
-	}
+	require.NoError(t, err, "AppendBatch again")
 	for _, i := range []int{0, 1, 2, 5} {
-		if again[i].Err != nil || again[i].AppendResult != res[i].AppendResult {
-			t.Fatalf("append %d again: %+v, error %v; want the first result %+v", i, again[i].AppendResult, again[i].Err, res[i].AppendResult)
-		}
+		require.NoError(t, again[i].Err, "append %d again", i)
+		require.Equal(t, res[i].AppendResult, again[i].AppendResult, "append %d again: want the first result", i)
 	}
-	if got := head(t, s); got != mid {
-		t.Fatalf("the batch again moved the head from %d to %d", mid, got)
-	}
+	require.Equal(t, mid, head(t, s), "the batch again moved the head")
 
 	// After: an append decided upon a rejected one is rejected too.
 	d, e, f := newStream("batch-d"), newStream("batch-e"), newStream("batch-f")
@@ -78,18 +70,16 @@ func testBatch(t *testing.T, h Harness) {
 		{Stream: f, Expected: eventstore.Exact(1), Events: newEvents(1), After: []int{2}}, // depends on an accepted one
 		{Stream: e, Expected: eventstore.NoStream, Events: newEvents(1)},                  // after a rejected append to e
 	})
-	if err != nil {
-		t.Fatalf("AppendBatch with After: %v", err)
-	}
+	require.NoError(t, err, "AppendBatch with After")
 	wantErr(t, "append with a wrong version", res[0].Err, eventstore.ErrWrongVersion)
 	wantErr(t, "append after a rejected one it depends on", res[1].Err, eventstore.ErrEarlierFailed)
 	wantErr(t, "append to a stream after its rejected append", res[4].Err, eventstore.ErrEarlierFailed)
-	if res[2].Err != nil || res[3].Err != nil || res[3].Version != 2 {
-		t.Fatalf("appends to f: %v, %v (version %d); want versions 1 and 2", res[2].Err, res[3].Err, res[3].Version)
-	}
+	require.NoError(t, res[2].Err, "first append to f")
+	require.NoError(t, res[3].Err, "second append to f")
+	require.Equal(t, uint64(2), res[3].Version, "second append to f: version")
 	checkStream(t, s, e, nil)
 
-	if res, err := eventstore.AppendBatch(ctx, s, nil); err != nil || len(res) != 0 {
-		t.Fatalf("an empty batch: %d results, error %v", len(res), err)
-	}
+	res, err = eventstore.AppendBatch(ctx, s, nil)
+	require.NoError(t, err, "an empty batch")
+	require.Empty(t, res, "an empty batch's results")
 }

@@ -1,8 +1,9 @@
 package storetest
 
 import (
-	"errors"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/eventstore"
 )
@@ -27,31 +28,23 @@ func testReopen(t *testing.T, h Harness) {
 	for range 2 {
 		s = h.Reopen(t, s)
 		after := readOwn(t, s, start, mine)
-		if len(after) != len(before) {
-			t.Fatalf("after reopen the log holds %d of our events, want %d", len(after), len(before))
-		}
+		require.Len(t, after, len(before), "our events in the log after reopen")
 		for i, ev := range after {
 			want := before[i]
-			if ev.ID != want.ID || ev.Position != want.Position || !ev.RecordedAt.Equal(want.RecordedAt) {
-				t.Fatalf("after reopen event %d = %s at %d recorded %v, want %s at %d recorded %v",
-					i, ev.ID, ev.Position, ev.RecordedAt, want.ID, want.Position, want.RecordedAt)
-			}
+			require.Equal(t, want.ID, ev.ID, "after reopen event %d", i)
+			require.Equal(t, want.Position, ev.Position, "after reopen event %d's position", i)
+			require.True(t, ev.RecordedAt.Equal(want.RecordedAt), "after reopen event %d recorded %v, want %v", i, ev.RecordedAt, want.RecordedAt)
 			checkEvent(t, ev, eventstore.EventData{ID: want.ID, Type: want.Type, Data: want.Data, Metadata: want.Metadata}, want.StreamID, want.Version)
 		}
-		if h := head(t, s); h < lastPos {
-			t.Fatalf("after reopen Head = %d, want at least %d", h, lastPos)
-		}
-		if got, err := s.Append(t.Context(), streams[0], eventstore.NoStream, first...); err != nil || got != res {
-			t.Fatalf("retry after reopen = %+v, %v; want %+v, nil", got, err, res)
-		}
+		require.GreaterOrEqual(t, head(t, s), lastPos, "Head after reopen")
+		got, err := s.Append(t.Context(), streams[0], eventstore.NoStream, first...)
+		require.NoError(t, err, "retry after reopen")
+		require.Equal(t, res, got, "retry after reopen")
 	}
 	next := mustAppend(t, s, streams[0], eventstore.Exact(4), newEvent(4))
-	if next.Version != 5 || next.Position <= lastPos {
-		t.Fatalf("append after reopen = %+v, want version 5 and a position after %d", next, lastPos)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
+	require.Equal(t, uint64(5), next.Version, "append after reopen: version")
+	require.Greater(t, next.Position, lastPos, "append after reopen: position")
+	require.NoError(t, s.Close(), "Close")
 }
 
 // testClosed checks that every call on a closed store returns ErrClosed.
@@ -59,9 +52,7 @@ func testClosed(t *testing.T, h Harness) {
 	s := newStore(t, h)
 	stream := newStream("closed")
 	mustAppend(t, s, stream, eventstore.NoStream, newEvent(0))
-	if err := s.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
+	require.NoError(t, s.Close(), "Close")
 	ctx := t.Context()
 	_, err := s.Append(ctx, stream, eventstore.Any, newEvent(1))
 	wantErr(t, "Append after Close", err, eventstore.ErrClosed)
@@ -75,9 +66,7 @@ func testClosed(t *testing.T, h Harness) {
 	}
 	for name, read := range reads {
 		errs := read()
-		if len(errs) != 1 || !errors.Is(errs[0], eventstore.ErrClosed) {
-			t.Fatalf("%s after Close yielded %v, want one ErrClosed and nothing else", name, errs)
-		}
+		oneErr(t, errs, eventstore.ErrClosed, "%s after Close", name)
 	}
 }
 
@@ -110,10 +99,7 @@ func testCloseStopsSubscription(t *testing.T, h Harness) {
 		done <- errs
 	}()
 	<-live
-	if err := s.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-	if errs := <-done; len(errs) != 1 || !errors.Is(errs[0], eventstore.ErrClosed) {
-		t.Fatalf("Subscribe during Close yielded errors %v, want ErrClosed once", errs)
-	}
+	require.NoError(t, s.Close(), "Close")
+	errs := <-done
+	oneErr(t, errs, eventstore.ErrClosed, "Subscribe during Close")
 }

@@ -17,11 +17,14 @@
 package storetest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/eventstore"
 )
@@ -38,10 +41,6 @@ type Harness struct {
 	// Reopen closes s and opens the same underlying data again (a bolt
 	// file; a new client for a server). Nil when not supported.
 	Reopen func(t *testing.T, s eventstore.Store) eventstore.Store
-	// IDsPerStream is set for stores that detect a reused event ID only
-	// within one stream (KurrentDB keeps no index of IDs across streams);
-	// the suite then skips the cross-stream ErrDuplicateID check.
-	IDsPerStream bool
 }
 
 // Run runs the whole suite as subtests of t.
@@ -54,6 +53,8 @@ func Run(t *testing.T, h Harness) {
 		{"ConcurrentSameVersion", testConcurrentSameVersion},
 		{"AtomicAppend", testAtomicAppend},
 		{"IdempotentRetry", testIdempotentRetry},
+		{"IDInAnotherStream", testIDInAnotherStream},
+		{"IDRace", testIDRace},
 		{"Batch", testBatch},
 		{"Validation", testValidation},
 		{"ReadStream", testReadStream},
@@ -76,8 +77,8 @@ func newStore(t *testing.T, h Harness) eventstore.Store {
 	t.Helper()
 	s := h.New(t)
 	t.Cleanup(func() {
-		if err := s.Close(); err != nil && !errors.Is(err, eventstore.ErrClosed) {
-			t.Errorf("Close: %v", err)
+		if err := s.Close(); !errors.Is(err, eventstore.ErrClosed) {
+			assert.NoError(t, err, "Close")
 		}
 	})
 	return s
@@ -108,9 +109,7 @@ func newEvents(n int) []eventstore.EventData {
 func mustAppend(t testing.TB, s eventstore.Store, stream string, expected eventstore.ExpectedVersion, evs ...eventstore.EventData) eventstore.AppendResult {
 	t.Helper()
 	res, err := s.Append(context.Background(), stream, expected, evs...)
-	if err != nil {
-		t.Fatalf("Append(%q, %d, %d events): %v", stream, expected, len(evs), err)
-	}
+	require.NoError(t, err, "Append(%q, %d, %d events)", stream, expected, len(evs))
 	return res
 }
 
@@ -118,9 +117,7 @@ func readStream(t testing.TB, s eventstore.Store, stream string, after uint64) [
 	t.Helper()
 	var out []eventstore.RecordedEvent
 	for ev, err := range s.ReadStream(context.Background(), stream, after) {
-		if err != nil {
-			t.Fatalf("ReadStream(%q, %d): %v", stream, after, err)
-		}
+		require.NoError(t, err, "ReadStream(%q, %d)", stream, after)
 		out = append(out, ev)
 	}
 	return out
@@ -132,9 +129,7 @@ func readOwn(t testing.TB, s eventstore.Store, after uint64, streams map[string]
 	t.Helper()
 	var out []eventstore.RecordedEvent
 	for ev, err := range s.ReadAll(context.Background(), after) {
-		if err != nil {
-			t.Fatalf("ReadAll(%d): %v", after, err)
-		}
+		require.NoError(t, err, "ReadAll(%d)", after)
 		if streams[ev.StreamID] {
 			out = append(out, ev)
 		}
@@ -145,48 +140,56 @@ func readOwn(t testing.TB, s eventstore.Store, after uint64, streams map[string]
 func head(t testing.TB, s eventstore.Store) uint64 {
 	t.Helper()
 	h, err := s.Head(context.Background())
-	if err != nil {
-		t.Fatalf("Head: %v", err)
-	}
+	require.NoError(t, err, "Head")
 	return h
+}
+
+// oneErr fails unless errs is exactly one error wrapping want. what may be
+// a format with args.
+func oneErr(t testing.TB, errs []error, want error, what string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(what, args...)
+	require.Len(t, errs, 1, "%s: errors yielded %v, want one", msg, errs)
+	require.ErrorIs(t, errs[0], want, msg)
 }
 
 // wantErr fails unless err wraps want.
 func wantErr(t testing.TB, what string, err, want error) {
 	t.Helper()
-	if !errors.Is(err, want) {
-		t.Fatalf("%s: error %v, want %v", what, err, want)
-	}
+	require.ErrorIs(t, err, want, what)
 }
 
 // checkEvent fails unless got records want at the given stream and version.
 func checkEvent(t testing.TB, got eventstore.RecordedEvent, want eventstore.EventData, stream string, version uint64) {
 	t.Helper()
-	if got.ID != want.ID || got.Type != want.Type || got.StreamID != stream || got.Version != version ||
-		!bytes.Equal(got.Data, want.Data) || !bytes.Equal(got.Metadata, want.Metadata) {
-		t.Fatalf("event %s/%d = {ID:%s Type:%s Stream:%s Version:%d Data:%s Metadata:%s}, want {ID:%s Type:%s Data:%s Metadata:%s}",
-			stream, version, got.ID, got.Type, got.StreamID, got.Version, got.Data, got.Metadata,
-			want.ID, want.Type, want.Data, want.Metadata)
+	require.NotZero(t, got.Position, "event %s/%d has position 0", stream, version)
+	require.False(t, got.RecordedAt.IsZero(), "event %s/%d has no recording time", stream, version)
+	require.Equal(t, "UTC", got.RecordedAt.Location().String(), "event %s/%d's recording time zone", stream, version)
+	// The rest of the event is what was appended, where it was appended.
+	// (Empty and nil data are the same.)
+	stored := got
+	stored.Position, stored.RecordedAt = 0, time.Time{}
+	stored.Data, stored.Metadata = nilIfEmpty(stored.Data), nilIfEmpty(stored.Metadata)
+	require.Equal(t, eventstore.RecordedEvent{ID: want.ID, Type: want.Type, StreamID: stream, Version: version,
+		Data: nilIfEmpty(want.Data), Metadata: nilIfEmpty(want.Metadata)}, stored, "event %s/%d", stream, version)
+}
+
+func nilIfEmpty(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
 	}
-	if got.Position == 0 {
-		t.Fatalf("event %s/%d has position 0", stream, version)
-	}
-	if got.RecordedAt.IsZero() || got.RecordedAt.Location().String() != "UTC" {
-		t.Fatalf("event %s/%d recorded at %v, want a UTC time", stream, version, got.RecordedAt)
-	}
+	return b
 }
 
 // checkStream fails unless stream holds exactly want, in order.
 func checkStream(t testing.TB, s eventstore.Store, stream string, want []eventstore.EventData) []eventstore.RecordedEvent {
 	t.Helper()
 	got := readStream(t, s, stream, 0)
-	if len(got) != len(want) {
-		t.Fatalf("stream %s holds %d events, want %d", stream, len(got), len(want))
-	}
+	require.Len(t, got, len(want), "events in stream %s", stream)
 	for i := range got {
 		checkEvent(t, got[i], want[i], stream, uint64(i+1))
-		if i > 0 && got[i].Position <= got[i-1].Position {
-			t.Fatalf("stream %s: position %d after %d", stream, got[i].Position, got[i-1].Position)
+		if i > 0 {
+			require.Greater(t, got[i].Position, got[i-1].Position, "stream %s: positions increase", stream)
 		}
 	}
 	return got

@@ -2,9 +2,11 @@ package storetest
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/eventstore"
 )
@@ -38,8 +40,7 @@ func testSubscribe(t *testing.T, h Harness) {
 					phase1.Done()
 					<-received
 				}
-				if _, err := s.Append(context.Background(), streams[w], eventstore.Exact(uint64(i)), newEvent(i)); err != nil {
-					t.Errorf("Append: %v", err)
+				if _, err := s.Append(context.Background(), streams[w], eventstore.Exact(uint64(i)), newEvent(i)); !assert.NoError(t, err, "Append") {
 				}
 			}
 		})
@@ -48,8 +49,7 @@ func testSubscribe(t *testing.T, h Harness) {
 	go func() {
 		wg.Wait()
 		// Written last, so the subscriber knows it has seen everything.
-		if _, err := s.Append(context.Background(), end, eventstore.NoStream, newEvent(0)); err != nil {
-			t.Errorf("Append: %v", err)
+		if _, err := s.Append(context.Background(), end, eventstore.NoStream, newEvent(0)); !assert.NoError(t, err, "Append") {
 		}
 	}()
 
@@ -64,20 +64,14 @@ func testSubscribe(t *testing.T, h Harness) {
 			errs = append(errs, err)
 			continue
 		}
-		if ev.Position <= last {
-			t.Fatalf("Subscribe: position %d after %d", ev.Position, last)
-		}
+		require.Greater(t, ev.Position, last, "Subscribe: positions increase")
 		last = ev.Position
 		if !mine[ev.StreamID] {
 			continue
 		}
-		if seen[ev.ID] {
-			t.Fatalf("Subscribe: event %s twice", ev.ID)
-		}
+		require.False(t, seen[ev.ID], "Subscribe: event %s twice", ev.ID)
 		seen[ev.ID] = true
-		if ev.Version != versions[ev.StreamID]+1 {
-			t.Fatalf("Subscribe: stream %s version %d after %d", ev.StreamID, ev.Version, versions[ev.StreamID])
-		}
+		require.Equal(t, versions[ev.StreamID]+1, ev.Version, "Subscribe: stream %s's next version", ev.StreamID)
 		versions[ev.StreamID] = ev.Version
 		if len(seen) == 1 {
 			close(received)
@@ -87,16 +81,10 @@ func testSubscribe(t *testing.T, h Harness) {
 			cancel()
 		}
 	}
-	if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
-		t.Fatalf("Subscribe after cancel yielded errors %v, want context.Canceled once", errs)
-	}
-	if len(seen) != writers*perWriter+1 {
-		t.Fatalf("Subscribe yielded %d of our events, want %d", len(seen), writers*perWriter+1)
-	}
+	oneErr(t, errs, context.Canceled, "Subscribe after cancel")
+	require.Len(t, seen, writers*perWriter+1, "our events Subscribe yielded")
 	for _, stream := range streams {
-		if versions[stream] != perWriter {
-			t.Fatalf("Subscribe yielded stream %s up to version %d, want %d", stream, versions[stream], perWriter)
-		}
+		require.Equal(t, uint64(perWriter), versions[stream], "Subscribe yielded stream %s up to version", stream)
 	}
 }
 
@@ -110,24 +98,18 @@ func testSubscribeCallsAppend(t *testing.T, h Harness) {
 	mustAppend(t, s, stream, eventstore.NoStream, newEvent(0))
 	n := 0
 	for ev, err := range s.Subscribe(t.Context(), start) {
-		if err != nil {
-			t.Fatalf("Subscribe: %v", err)
-		}
+		require.NoError(t, err, "Subscribe")
 		if ev.StreamID != stream {
 			continue
 		}
 		n++
-		if ev.Version != uint64(n) {
-			t.Fatalf("Subscribe: version %d, want %d", ev.Version, n)
-		}
+		require.Equal(t, uint64(n), ev.Version, "Subscribe: version")
 		if n == rounds {
 			break
 		}
 		mustAppend(t, s, stream, eventstore.Exact(uint64(n)), newEvent(n))
 	}
-	if n != rounds {
-		t.Fatalf("Subscribe stopped after %d events, want %d", n, rounds)
-	}
+	require.Equal(t, rounds, n, "events before Subscribe stopped")
 }
 
 // testSubscribeCancel ends a live subscription, and one whose ctx has
@@ -150,9 +132,7 @@ func testSubscribeCancel(t *testing.T, h Harness) {
 			go cancel() // while the subscription waits for more
 		}
 	}
-	if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
-		t.Fatalf("live Subscribe after cancel yielded errors %v, want context.Canceled once", errs)
-	}
+	oneErr(t, errs, context.Canceled, "live Subscribe after cancel")
 
 	errs = nil
 	for _, err := range s.Subscribe(ctx, start) {
@@ -160,7 +140,5 @@ func testSubscribeCancel(t *testing.T, h Harness) {
 			errs = append(errs, err)
 		}
 	}
-	if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
-		t.Fatalf("Subscribe with an ended ctx yielded errors %v, want context.Canceled once", errs)
-	}
+	oneErr(t, errs, context.Canceled, "Subscribe with an ended ctx")
 }

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/catalog"
@@ -27,21 +29,14 @@ func TestCatalogFoldsDepartmentsAndAgreements(t *testing.T) {
 	// A redelivered event (same position) changes nothing.
 	c.Apply(projections.Envelope{Position: pos, Version: 3, Event: domain.DepartmentRenamed{DepartmentID: "sales", Name: "Oops"}})
 
-	depts := c.Departments()
-	if len(depts) != 2 || depts[0].ID != "legal" || depts[0].Name != "Legal & Compliance" || depts[1].Name != "Sales" || !depts[1].Retired {
-		t.Fatalf("departments = %+v", depts)
-	}
-	ags := c.Agreements()
-	if len(ags) != 2 {
-		t.Fatalf("agreements = %+v, want the general one and the nda one", ags)
-	}
-	if g := ags[0]; g.Kind != "" || g.Version != 3 || g.ResolveWithinS != 48*3600 || g.RespondWithinS != 3600 {
-		t.Fatalf("general agreement = %+v, want version 3 with 48h/1h", g)
-	}
-	if n := ags[1]; n.Kind != "nda" || n.Version != 2 || n.ResolveWithinS != 8*3600 {
-		t.Fatalf("nda agreement = %+v", n)
-	}
-	if _, ok := c.Department("hr"); ok {
-		t.Fatal("unknown department found")
-	}
+	assert.Equal(t, []catalog.Department{
+		{ID: "legal", Name: "Legal & Compliance", RegisteredAt: at},
+		{ID: "sales", Name: "Sales", Retired: true, RegisteredAt: at},
+	}, c.Departments(), "the redelivered rename is skipped")
+	assert.Equal(t, []catalog.Agreement{
+		{Supplier: "legal", Customer: "sales", Version: 3, ResolveWithinS: 48 * 3600, RespondWithinS: 3600, SetAt: at},
+		{Supplier: "legal", Customer: "sales", Kind: "nda", Version: 2, ResolveWithinS: 8 * 3600, SetAt: at},
+	}, c.Agreements(), "want the general one (version 3 with 48h/1h) and the nda one")
+	_, ok := c.Department("hr")
+	assert.False(t, ok, "unknown department found")
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/DataDog/sketches-go/ddsketch"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestQuantilesMatchDDSketch checks that quantiles read from merged sparse
@@ -15,9 +17,7 @@ func TestQuantilesMatchDDSketch(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for round := range 20 {
 		sk, err := ddsketch.LogUnboundedDenseDDSketch(RelativeAccuracy)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var d dense
 		d.reset()
 		zero := int64(0)
@@ -27,9 +27,7 @@ func TestQuantilesMatchDDSketch(t *testing.T) {
 			if r.IntN(10) > 0 {
 				v = time.Duration(r.ExpFloat64() * float64(time.Duration(1+round)*time.Hour))
 			}
-			if err := sk.Add(v.Seconds()); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, sk.Add(v.Seconds()))
 			if idx := m.sketchIndex(v); idx == zeroBin {
 				zero++
 			} else {
@@ -39,17 +37,14 @@ func TestQuantilesMatchDDSketch(t *testing.T) {
 		qs := []float64{0, 0.5, 0.9, 0.95, 0.99, 1}
 		all := make([]float64, len(qs))
 		m.quantiles(&d, zero, qs, all)
+		want := make([]float64, len(qs))
+		one := make([]float64, len(qs))
 		for i, q := range qs {
-			want, err := sk.GetValueAtQuantile(q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := m.quantile(&d, zero, q); got != want {
-				t.Fatalf("round %d q %v: got %v, DDSketch says %v", round, q, got, want)
-			}
-			if all[i] != want {
-				t.Fatalf("round %d q %v: quantiles gives %v, DDSketch says %v", round, q, all[i], want)
-			}
+			want[i], err = sk.GetValueAtQuantile(q)
+			require.NoError(t, err)
+			one[i] = m.quantile(&d, zero, q)
 		}
+		assert.Equal(t, want, one, "round %d: quantile at %v, against DDSketch", round, qs)
+		assert.Equal(t, want, all, "round %d: quantiles at %v, against DDSketch", round, qs)
 	}
 }

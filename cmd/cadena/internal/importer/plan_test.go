@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
 )
 
@@ -102,46 +105,35 @@ func TestPlanSample(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			log, err := tt.read()
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			p, err := importer.NewPlan(log, importer.PlanOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := describe(p); !slices.Equal(got, wantSample) {
-				t.Fatalf("hand-offs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantSample, "\n"))
-			}
+			require.NoError(t, err)
+			assert.Equal(t, wantSample, describe(p), "hand-offs")
 			open, err := importer.NewPlan(log, importer.PlanOptions{OpenAtEnd: true})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			wantOpen := slices.Clone(wantSample)
 			for _, i := range []int{2, 3} {
 				wantOpen[i] = wantOpen[i][:strings.LastIndex(wantOpen[i], " deliver@")]
 			}
-			if got := describe(open); !slices.Equal(got, wantOpen) {
-				t.Fatalf("hand-offs with OpenAtEnd:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantOpen, "\n"))
+			assert.Equal(t, wantOpen, describe(open), "hand-offs with OpenAtEnd")
+			type counts struct {
+				Cases, Events, Returns int
+				Kind                   string
 			}
-			if p.Cases != 3 || p.Events != 12 || p.Returns != 1 || p.Kind != importer.DefaultKind {
-				t.Fatalf("plan counts: %d cases, %d events, %d returns, kind %q", p.Cases, p.Events, p.Returns, p.Kind)
-			}
+			assert.Equal(t, counts{Cases: 3, Events: 12, Returns: 1, Kind: importer.DefaultKind},
+				counts{Cases: p.Cases, Events: p.Events, Returns: p.Returns, Kind: p.Kind}, "plan counts")
 			var depts []string
 			for _, d := range p.Departments {
 				depts = append(depts, fmt.Sprintf("%s=%s@%s", d.ID, d.Name, d.At.Sub(t0)))
 			}
 			wantDepts := []string{"group-1=Group 1@0s", "group-2=Group 2@2m0s", "group-3=Group 3@5m0s", "empty=EMPTY@10m0s"}
-			if !slices.Equal(depts, wantDepts) {
-				t.Fatalf("departments %v, want %v", depts, wantDepts)
-			}
+			assert.Equal(t, wantDepts, depts, "departments")
 			var pairs []string
 			for _, pr := range p.Pairs {
 				pairs = append(pairs, fmt.Sprintf("%s<-%s@%s×%d", pr.Supplier, pr.Customer, pr.At.Sub(t0), pr.Handoffs))
 			}
 			wantPairs := []string{"empty<-group-3@10m0s×1", "group-1<-group-2@2m0s×1", "group-2<-group-1@2m0s×1", "group-3<-group-2@5m0s×1"}
-			if !slices.Equal(pairs, wantPairs) {
-				t.Fatalf("pairs %v, want %v", pairs, wantPairs)
-			}
+			assert.Equal(t, wantPairs, pairs, "pairs")
 		})
 	}
 }
@@ -151,9 +143,7 @@ func TestSlug(t *testing.T) {
 		"Group 3": "group-3", "EMPTY": "empty", "(none)": "none", "  Back--Office / EU ": "back-office-eu",
 		"Value 1": "value-1", "äöü": "group-bc329dbf", strings.Repeat("ab ", 40): strings.TrimRight(strings.Repeat("ab-", 22)[:64], "-"),
 	} {
-		if got := importer.Slug(in); got != want {
-			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
-		}
+		assert.Equal(t, want, importer.Slug(in), "Slug(%q)", in)
 	}
 }
 
@@ -161,10 +151,8 @@ func TestPlanRejectsCollidingGroups(t *testing.T) {
 	log := &importer.Log{Cases: []importer.Case{{ID: "c", Events: []importer.Event{
 		{Group: "Group 1", At: t0, Line: 2}, {Group: "group-1", At: t0.Add(time.Minute), Line: 3},
 	}}}}
-	if _, err := importer.NewPlan(log, importer.PlanOptions{}); err == nil || !strings.Contains(err.Error(), `"Group 1" and "group-1" both make department "group-1"`) {
-		t.Fatalf("NewPlan = %v, want a collision", err)
-	}
-	if _, err := importer.NewPlan(log, importer.PlanOptions{Kind: "Bad Kind"}); err == nil {
-		t.Fatal("NewPlan accepted a kind that is not a slug")
-	}
+	_, err := importer.NewPlan(log, importer.PlanOptions{})
+	assert.ErrorContains(t, err, `"Group 1" and "group-1" both make department "group-1"`, "NewPlan: want a collision")
+	_, err = importer.NewPlan(log, importer.PlanOptions{Kind: "Bad Kind"})
+	assert.Error(t, err, "NewPlan accepted a kind that is not a slug")
 }

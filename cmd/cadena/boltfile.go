@@ -1,0 +1,47 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cadena-project/cadena/eventstore/bolt"
+)
+
+// storeFileName is the embedded store's file in a data directory.
+const storeFileName = "cadena.db"
+
+// lockTimeout is how long the commands wait for another process to
+// release the store's file: long enough for a restart, short enough to
+// say at once that a second server was started on the same directory.
+const lockTimeout = 500 * time.Millisecond
+
+// openBoltStore opens the embedded store in the data directory dir,
+// creating the directory if needed, with errors that tell the operator
+// what to do.
+func openBoltStore(dir string, opts bolt.Options) (*bolt.Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("creating the data directory: %w", err)
+	}
+	if opts.LockTimeout == 0 {
+		opts.LockTimeout = lockTimeout
+	}
+	s, err := bolt.Open(filepath.Join(dir, storeFileName), opts)
+	return s, storeFileError(err, dir)
+}
+
+// storeFileError adds to an error of the embedded store in dir what the
+// operator can do about it.
+func storeFileError(err error, dir string) error {
+	switch {
+	case errors.Is(err, bolt.ErrLocked):
+		return fmt.Errorf("the data directory %s is in use by another cadena process (%w)", dir, err)
+	case errors.Is(err, bolt.ErrEmpty):
+		return fmt.Errorf("%w: refusing to take it as a new store (give --init to do so)", err)
+	case errors.Is(err, bolt.ErrDamaged):
+		return fmt.Errorf("%w; the file was left as it is ('cadena verify --data %s' says more)", err, dir)
+	}
+	return err
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/eventstore"
+	"github.com/cadena-project/cadena/eventstore/bolt"
+)
+
+// storeDir returns a data directory whose store holds n events.
+func storeDir(t *testing.T, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := bolt.Open(filepath.Join(dir, storeFileName), bolt.Options{})
+	require.NoError(t, err)
+	for i := range n {
+		_, err := s.Append(context.Background(), fmt.Sprintf("s-%d", i%7), eventstore.Any,
+			eventstore.EventData{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{"pad":"` + strings.Repeat("x", 200) + `"}`)})
+		require.NoError(t, err)
+	}
+	require.NoError(t, s.Close())
+	return dir
+}
+
+// runCLI runs a command line and returns its exit code, stdout and stderr.
+func runCLI(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// TestDamagedStoreFile: serve and import refuse a truncated store file on
+// one line naming it and pointing at verify, without changing it; verify
+// reports what is wrong, and a sound file as sound.
+func TestDamagedStoreFile(t *testing.T) {
+	dir := storeDir(t, 2000)
+	path := filepath.Join(dir, storeFileName)
+
+	code, out, errOut := runCLI("verify", "--data", dir)
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "sound: 2000 events in 7 streams")
+
+	whole, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, whole[:len(whole)/2], 0o600))
+	tokens := filepath.Join(t.TempDir(), "tokens.json")
+	writeTokensFile(t, tokens)
+	csv := filepath.Join(t.TempDir(), "log.csv")
+	require.NoError(t, os.WriteFile(csv, []byte("case:concept:name,concept:name,org:group,time:timestamp\n"+
+		"c1,Register,Front Office,2011-10-11 09:00:00+02:00\nc1,Review,Back Office,2011-10-11 10:00:00+02:00\n"), 0o600))
+	for _, args := range [][]string{
+		{"serve", "--data", dir, "--tokens", tokens, "--addr", "127.0.0.1:0"},
+		{"import", "--data", dir, "--format", "receipt-csv", csv},
+	} {
+		code, _, errOut := runCLI(args...)
+		assert.Equal(t, 1, code)
+		assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %s", errOut)
+		assert.Contains(t, errOut, path)
+		assert.Contains(t, errOut, "truncated")
+		assert.Contains(t, errOut, "cadena verify --data "+dir)
+		assert.NotContains(t, errOut, "goroutine")
+	}
+	after, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, whole[:len(whole)/2], after, "the file was changed")
+
+	code, out, errOut = runCLI("verify", path)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "verify: ")
+	assert.Contains(t, out+errOut, "truncated")
+	assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %s", errOut)
+
+	code, _, errOut = runCLI("verify")
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "cadena verify: give --data DIR or one FILE (run 'cadena help verify')\n", errOut)
+}
+
+// TestEmptyStoreFile: an empty cadena.db is refused unless --init is given.
+func TestEmptyStoreFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, storeFileName)
+	require.NoError(t, os.WriteFile(path, nil, 0o600))
+	csv := filepath.Join(t.TempDir(), "log.csv")
+	require.NoError(t, os.WriteFile(csv, []byte("case:concept:name,concept:name,org:group,time:timestamp\n"+
+		"c1,Register,Front Office,2011-10-11 09:00:00+02:00\nc1,Review,Back Office,2011-10-11 10:00:00+02:00\n"), 0o600))
+	tokens := filepath.Join(t.TempDir(), "tokens.json")
+	writeTokensFile(t, tokens)
+	code, _, errOut := runCLI("serve", "--data", dir, "--tokens", tokens, "--addr", "127.0.0.1:0")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "the file exists but is empty: refusing to take it as a new store (give --init to do so)")
+	code, _, errOut = runCLI("import", "--data", dir, "--format", "receipt-csv", csv)
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "cadena: import: bolt: open "+path+": the file exists but is empty: refusing to take it as a new store (give --init to do so)\n", errOut)
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Zero(t, fi.Size(), "the file was changed")
+
+	code, out, errOut := runCLI("import", "--init", "--data", dir, "--format", "receipt-csv", csv)
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "1 hand-offs")
+	code, out, _ = runCLI("verify", path)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "sound")
+}

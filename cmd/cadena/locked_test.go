@@ -1,0 +1,37 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/eventstore/bolt"
+)
+
+// TestDataDirectoryInUse: serve, import and verify on a directory whose
+// store another process holds say so on one line.
+func TestDataDirectoryInUse(t *testing.T) {
+	dir := t.TempDir()
+	held, err := bolt.Open(filepath.Join(dir, storeFileName), bolt.Options{})
+	require.NoError(t, err)
+	defer held.Close()
+	tokens := filepath.Join(t.TempDir(), "tokens.json")
+	writeTokensFile(t, tokens)
+	csv := filepath.Join(t.TempDir(), "log.csv")
+	require.NoError(t, os.WriteFile(csv, []byte("case:concept:name,concept:name,org:group,time:timestamp\n"+
+		"c1,Register,Front Office,2011-10-11 09:00:00+02:00\nc1,Review,Back Office,2011-10-11 10:00:00+02:00\n"), 0o600))
+	want := "the data directory " + dir + " is in use by another cadena process"
+	for _, args := range [][]string{
+		{"serve", "--data", dir, "--tokens", tokens, "--addr", "127.0.0.1:0"},
+		{"import", "--data", dir, "--format", "receipt-csv", csv},
+		{"verify", "--data", dir},
+	} {
+		code, _, errOut := runCLI(args...)
+		assert.Equal(t, 1, code, args[0])
+		assert.Contains(t, errOut, want, args[0])
+		assert.NotContains(t, errOut, "timeout", args[0])
+	}
+}

@@ -1,0 +1,153 @@
+package postgres_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/eventstore"
+	"github.com/cadena-project/cadena/eventstore/postgres"
+	"github.com/cadena-project/cadena/eventstore/postgres/pgtest"
+)
+
+// TestOpenTogether starts several stores on a new schema at once, as
+// replicas do: each migrates or finds the work done, and the migrations
+// are recorded once.
+func TestOpenTogether(t *testing.T) {
+	u := pgtest.URL(t)
+	schema := pgtest.Schema(t, u)
+	const replicas = 6
+	var wg sync.WaitGroup
+	stores := make([]*postgres.Store, replicas)
+	errs := make([]error, replicas)
+	start := make(chan struct{})
+	for i := range replicas {
+		wg.Go(func() {
+			<-start
+			stores[i], errs[i] = postgres.Open(context.Background(), pgtest.WithSchema(t, u, schema), postgres.Options{})
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i := range replicas {
+		require.NoError(t, errs[i], "replica %d", i)
+		defer stores[i].Close()
+		assert.Equal(t, schema, stores[i].Schema())
+	}
+	conn, err := pgx.Connect(t.Context(), u)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	var n, dup int
+	require.NoError(t, conn.QueryRow(t.Context(),
+		"SELECT count(*), count(*) - count(DISTINCT version) FROM "+schema+".schema_migrations").Scan(&n, &dup))
+	assert.Equal(t, 1, n, "migrations recorded")
+	assert.Zero(t, dup)
+
+	// Every replica appends to the one log.
+	for i, s := range stores {
+		_, err := s.Append(t.Context(), "together", eventstore.Exact(uint64(i)), eventstore.EventData{
+			ID: eventstore.NewID(), Type: "test.happened.v1", Data: []byte(`{}`)})
+		require.NoError(t, err)
+	}
+	head, err := stores[0].Head(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, uint64(replicas), head)
+}
+
+// TestNewerSchemaRefused: a schema migrated by a newer cadena is not
+// touched.
+func TestNewerSchemaRefused(t *testing.T) {
+	u := pgtest.URL(t)
+	schema := pgtest.Schema(t, u)
+	mustOpen(t, u, postgres.Options{Schema: schema}).Close()
+	conn, err := pgx.Connect(t.Context(), u)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(t.Context(), "INSERT INTO "+schema+".schema_migrations (version, name) VALUES (9999, 'future')")
+	require.NoError(t, err)
+	_, err = postgres.Open(t.Context(), u, postgres.Options{Schema: schema})
+	assert.ErrorContains(t, err, "newer than this cadena knows")
+}
+
+// TestPasswordNeverShown: errors and logs of a store never carry the
+// password of its URL.
+func TestPasswordNeverShown(t *testing.T) {
+	u, err := url.Parse(pgtest.URL(t))
+	require.NoError(t, err)
+	const secret = "s3cret-Password-42"
+	u.User = url.UserPassword(u.User.Username(), secret)
+	var logs bytes.Buffer
+	opts := postgres.Options{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+
+	_, err = postgres.Open(t.Context(), u.String(), opts)
+	require.Error(t, err, "a wrong password")
+	assert.NotContains(t, err.Error(), secret)
+
+	for _, bad := range []string{
+		"postgres://user:" + secret + "@127.0.0.1:notaport/db",
+		"postgres://user:" + secret + "@127.0.0.1:5432/db?pool_max_conns=many",
+		"postgres://user:" + secret + "@127.0.0.1:5432/db?connect_timeout=soon",
+	} {
+		_, err := postgres.Open(t.Context(), bad, opts)
+		if assert.Error(t, err) {
+			assert.NotContains(t, err.Error(), secret)
+		}
+	}
+	_, err = postgres.Open(t.Context(), pgtest.URL(t), postgres.Options{Schema: "Bad-Name"})
+	assert.ErrorContains(t, err, "schema")
+	assert.NotContains(t, logs.String(), secret)
+}
+
+// TestPasswordFromEnvironment: a URL without a password takes it from
+// PGPASSWORD, as docker-compose.yml passes it.
+func TestPasswordFromEnvironment(t *testing.T) {
+	u, err := url.Parse(pgtest.URL(t))
+	require.NoError(t, err)
+	pw, ok := u.User.Password()
+	if !ok {
+		t.Skip("the server's URL has no password")
+	}
+	u.User = url.User(u.User.Username())
+	t.Setenv("PGPASSWORD", pw)
+	s := mustOpen(t, u.String(), postgres.Options{Schema: pgtest.Schema(t, pgtest.URL(t))})
+	assert.NoError(t, s.Ready(t.Context()))
+}
+
+// TestNotificationWakesOtherStores: a subscription on one store follows
+// the appends of another through LISTEN/NOTIFY alone (its polling is set
+// to an hour).
+func TestNotificationWakesOtherStores(t *testing.T) {
+	u := pgtest.URL(t)
+	schema := pgtest.Schema(t, u)
+	writer := mustOpen(t, u, postgres.Options{Schema: schema})
+	reader := mustOpen(t, u, postgres.Options{Schema: schema, PollInterval: time.Hour})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	appendOne := func(version int) {
+		_, err := writer.Append(ctx, "notified", eventstore.Exact(uint64(version)), eventstore.EventData{
+			ID: eventstore.NewID(), Type: "test.happened.v1", Data: []byte(`{}`)})
+		require.NoError(t, err)
+	}
+	appendOne(0)
+	n := 0
+	for ev, err := range reader.Subscribe(ctx, 0) {
+		require.NoError(t, err)
+		n++
+		assert.Equal(t, uint64(n), ev.Version)
+		if n == 5 {
+			break
+		}
+		// The subscription has read all there is and waits: only a
+		// notification brings it the next event.
+		appendOne(n)
+	}
+	assert.Equal(t, 5, n)
+}
