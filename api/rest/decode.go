@@ -144,7 +144,9 @@ func parseTime(field string, s *string) (time.Time, error) {
 		return time.Time{}, &domain.ValidationError{Field: field,
 			Msg: fmt.Sprintf("%s is before %s", *s, domain.MinTime.Format(time.RFC3339))}
 	}
-	return t, nil
+	// In UTC, so that a retry naming the same instant with another offset
+	// is the same request.
+	return t.UTC(), nil
 }
 
 // parseDuration parses a duration given as a number of seconds or as a Go
