@@ -93,7 +93,7 @@ func Seed(ctx context.Context, cmds Commands, now time.Time, seed uint64) (Summa
 		n := int(math.Round(p.perWeek * Days / 7))
 		for i := 0; i < n; i++ {
 			// Requests arrive during the supplier's working time.
-			requested, ok := clock.Add(start.Add(time.Duration(rng.Int64N(int64(Days*24*time.Hour)))), time.Minute+time.Duration(rng.Int64N(int64(time.Hour))))
+			requested, ok := clock.Add(start.Add(time.Duration(rng.Int64N(Days*24*3600))*time.Second), time.Duration(60+rng.Int64N(3600))*time.Second)
 			if !ok || requested.After(now) {
 				continue
 			}
@@ -110,7 +110,7 @@ func Seed(ctx context.Context, cmds Commands, now time.Time, seed uint64) (Summa
 	madrid := clocks[calMadrid]
 	for _, r := range recognitions {
 		day := now.AddDate(0, 0, -r.daysAgo).Truncate(24 * time.Hour)
-		at, ok := madrid.Add(day, 2*time.Hour+time.Duration(rng.Int64N(int64(4*time.Hour))))
+		at, ok := madrid.Add(day, time.Duration(2*3600+rng.Int64N(4*3600))*time.Second)
 		if !ok || at.After(now) {
 			continue
 		}
@@ -201,11 +201,14 @@ func lifecycle(rng *rand.Rand, p profile, clock domain.DeadlineCalendar, id stri
 		out = append(out, planned{t, api.Command{HandoffID: id, Handoff: cmd}})
 		return true
 	}
+	// Business times are whole seconds, as people and exports record them.
 	work := func(d time.Duration, cmd domain.HandoffCommand) bool {
-		at, ok := clock.Add(t, d)
+		at, ok := clock.Add(t, d.Round(time.Second))
 		return step(at, ok, cmd)
 	}
-	wall := func(d time.Duration, cmd domain.HandoffCommand) bool { return step(t.Add(d), true, cmd) }
+	wall := func(d time.Duration, cmd domain.HandoffCommand) bool {
+		return step(t.Add(d.Round(time.Second)), true, cmd)
+	}
 	respond := p.respond
 	if respond == 0 {
 		respond = 4 * time.Hour
@@ -249,7 +252,7 @@ func lifecycle(rng *rand.Rand, p profile, clock domain.DeadlineCalendar, id stri
 	return out
 }
 
-// logNormal draws a duration with the given median.
+// logNormal draws a duration with the given median, in whole seconds.
 func logNormal(rng *rand.Rand, median time.Duration, sigma float64) time.Duration {
-	return time.Duration(float64(median) * math.Exp(rng.NormFloat64()*sigma))
+	return time.Duration(float64(median) * math.Exp(rng.NormFloat64()*sigma)).Round(time.Second)
 }
