@@ -41,9 +41,11 @@ func calendars(now time.Time) []domain.SetCalendar {
 }
 
 // madridExceptions gives Spain's national public holidays, the Community
-// and the city of Madrid's, short days on Christmas and New Year's Eve,
-// and the summer hours of July and August (jornada intensiva), on their
-// usual dates (regions move some of them from year to year).
+// and the city of Madrid's, and short days on Christmas and New Year's
+// Eve, on their usual dates (regions move some of them from year to year).
+// Summer hours (jornada intensiva) are left out: as some forty exceptions
+// a year they would make every command that reads the calendar slower,
+// and seeding with them.
 func madridExceptions(years []int) []domain.CalendarException {
 	var out []domain.CalendarException
 	for _, y := range years {
@@ -71,8 +73,6 @@ func madridExceptions(years []int) []domain.CalendarException {
 				out = append(out, domain.CalendarException{Date: d.Format(time.DateOnly), Name: name})
 			case short[d] != "" && weekday(d):
 				out = append(out, domain.CalendarException{Date: d.Format(time.DateOnly), Name: short[d], Hours: []string{"09:00-13:00"}})
-			case (d.Month() == time.July || d.Month() == time.August) && weekday(d):
-				out = append(out, domain.CalendarException{Date: d.Format(time.DateOnly), Name: "Jornada intensiva", Hours: []string{"08:00-15:00"}})
 			}
 		}
 	}
