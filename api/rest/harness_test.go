@@ -186,6 +186,20 @@ func (h *harness) json(r req, want int) map[string]any {
 	return out
 }
 
+// list is json for an answer that is a JSON array.
+func (h *harness) list(r req, want int) []any {
+	h.t.Helper()
+	rec := h.do(r)
+	if rec.Code != want {
+		h.t.Fatalf("%s %s: status %d, want %d: %s", r.method, r.path, rec.Code, want, rec.Body)
+	}
+	var out []any
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		h.t.Fatalf("%s %s: %v: %s", r.method, r.path, err, rec.Body)
+	}
+	return out
+}
+
 func (h *harness) head() uint64 {
 	n, _ := h.store.Head(context.Background())
 	return n
