@@ -7,6 +7,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/bolt"
 )
@@ -25,14 +28,8 @@ type testStore struct {
 func newStore(t *testing.T) *testStore {
 	t.Helper()
 	s, err := bolt.Open(filepath.Join(t.TempDir(), "cadena.db"), bolt.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("closing the store: %v", err)
-		}
-	})
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, s.Close(), "closing the store") })
 	return &testStore{Store: s}
 }
 
