@@ -67,12 +67,11 @@ func (s *testStore) ReadStream(ctx context.Context, stream string, after uint64)
 }
 
 // events returns the whole log.
-func (s *testStore) events() []eventstore.RecordedEvent {
+func (s *testStore) events(t testing.TB) []eventstore.RecordedEvent {
+	t.Helper()
 	var out []eventstore.RecordedEvent
 	for e, err := range s.ReadAll(context.Background(), 0) {
-		if err != nil {
-			panic(err)
-		}
+		require.NoError(t, err, "reading the log")
 		out = append(out, e)
 	}
 	return out
