@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -109,6 +110,7 @@ func (s *Server) batch(c echo.Context) error {
 		cmd, err := bc.command(requestID(c), i)
 		if err != nil {
 			pr, _ := problemFor(err)
+			pr = inCommand(pr, i)
 			results[i] = batchResultJSON{Status: pr.Status, Problem: &pr}
 			continue
 		}
@@ -128,6 +130,7 @@ func (s *Server) batch(c echo.Context) error {
 				if internal {
 					c.Set(keyError, r.Err) // logged with the request's line
 				}
+				pr = inCommand(pr, i)
 				results[i] = batchResultJSON{Status: pr.Status, Problem: &pr}
 				continue
 			}
@@ -143,6 +146,21 @@ func (s *Server) batch(c echo.Context) error {
 		Results  []batchResultJSON `json:"results"`
 		Position uint64            `json:"position"`
 	}{results, position})
+}
+
+// inCommand names the member at fault in pr, which the domain names as in
+// its own endpoint ("title"), as the member of the i-th command
+// ("commands[i].title"), in field and detail.
+func inCommand(pr problem, i int) problem {
+	if pr.Field == "" || strings.HasPrefix(pr.Field, "commands[") {
+		return pr
+	}
+	field := fmt.Sprintf("commands[%d].%s", i, pr.Field)
+	if rest, ok := strings.CutPrefix(pr.Detail, pr.Field+": "); ok {
+		pr.Detail = field + ": " + rest
+	}
+	pr.Field = field
+	return pr
 }
 
 // command turns one batch member into an application command; its

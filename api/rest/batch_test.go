@@ -164,3 +164,29 @@ func TestBatchEveryLifecycleCommand(t *testing.T) {
 	v = h.json(req{method: "GET", path: "/api/v1/handoffs/bh-2?min_position=" + fmt.Sprint(got.Position), token: tokAdmin}, 200)
 	assert.Equal(t, "cancelled", v["state"])
 }
+
+// TestBatchDomainFieldsNamed checks that a command the domain rejects
+// names its member as "commands[i].<member>", in field and detail.
+func TestBatchDomainFieldsNamed(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	cmds := []map[string]any{
+		{"command": "request", "id": "bf-1", "supplier": "it", "customer": "sales", "kind": "laptop", "title": "a\u0000b"},
+		{"command": "request", "id": "bf-2", "supplier": "it", "customer": "sales", "kind": "laptop", "title": "A laptop"},
+		{"command": "deliver", "id": "bf-2", "note": "done"},
+		{"command": "return", "id": "bf-2", "reason": ""},
+	}
+	got := h.batch(tokAdmin, map[string]any{"commands": cmds}, 200)
+	require.Len(t, got.Results, len(cmds))
+	for _, tt := range []struct {
+		i     int
+		field string
+	}{{0, "commands[0].title"}, {3, "commands[3].reason"}} {
+		r := got.Results[tt.i]
+		assert.Equal(t, 422, r.Status, "command %d", tt.i)
+		require.NotNil(t, r.Problem, "command %d", tt.i)
+		assert.Equal(t, tt.field, r.Problem.Field, "command %d", tt.i)
+		assert.True(t, strings.HasPrefix(r.Problem.Detail, tt.field+": "), "command %d: %s", tt.i, r.Problem.Detail)
+	}
+	assert.Equal(t, []int{201, 200}, []int{got.Results[1].Status, got.Results[2].Status})
+}
