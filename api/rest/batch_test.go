@@ -105,7 +105,7 @@ func TestBatchLimits(t *testing.T) {
 		{"not an admin", tokSales, map[string]any{"commands": []any{one}}, 403, `only an admin may send a batch (member "sales-team")`},
 		{"no commands", tokAdmin, map[string]any{"commands": []any{}}, 400, "commands must hold 1 to 1000 commands, got 0"},
 		{"too many commands", tokAdmin, map[string]any{"commands": many}, 400, "commands must hold 1 to 1000 commands, got 1001"},
-		{"unknown member", tokAdmin, map[string]any{"commands": []any{map[string]any{"command": "accept", "id": "x", "color": "red"}}}, 400, `unknown field "commands.0.color"`},
+		{"unknown member", tokAdmin, map[string]any{"commands": []any{map[string]any{"command": "accept", "id": "x", "color": "red"}}}, 400, `unknown field "commands[0].color"`},
 		{"body too large", tokAdmin, `{"commands":[{"command":"department","id":"x","name":"` + strings.Repeat("n", 4<<20) + `"}]}`, 413, "the request body is over 4194304 bytes"},
 	}
 	for _, tt := range tests {
