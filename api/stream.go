@@ -29,6 +29,8 @@ type Meta struct {
 
 	// requestHash fingerprints the command a key was first used for.
 	requestHash string
+	// firstID is idempotentID(actor, IdempotencyKey, 0), once computed.
+	firstID string
 }
 
 // withRequest fingerprints the command for the idempotency check: a key
@@ -112,7 +114,10 @@ func execute[S any](ctx context.Context, s *Service, x session, a Actor, m Meta,
 			return zero, outcome{}, err
 		}
 		if m.IdempotencyKey != "" {
-			if st, out, hash, ok := replay(evolve, recs, idempotentID(a, m.IdempotencyKey, 0)); ok {
+			if m.firstID == "" {
+				m.firstID = idempotentID(a, m.IdempotencyKey, 0) // once, not per attempt and again in encode
+			}
+			if st, out, hash, ok := replay(evolve, recs, m.firstID); ok {
 				if hash != m.requestHash {
 					return zero, outcome{}, fmt.Errorf("%w: idempotency key %q was already used for a different request",
 						domain.ErrConflict, m.IdempotencyKey)
@@ -196,8 +201,13 @@ func (s *Service) encode(a Actor, m Meta, events []domain.Event) ([]eventstore.E
 		if err != nil {
 			return nil, err
 		}
-		id := eventstore.NewID()
-		if m.IdempotencyKey != "" {
+		var id string
+		switch {
+		case m.IdempotencyKey == "":
+			id = eventstore.NewID()
+		case i == 0 && m.firstID != "":
+			id = m.firstID
+		default:
 			id = idempotentID(a, m.IdempotencyKey, i)
 		}
 		out[i] = eventstore.EventData{ID: id, Type: domain.EventType(e), Data: data, Metadata: meta}
