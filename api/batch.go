@@ -70,6 +70,11 @@ func (s *Service) Batch(ctx context.Context, a Actor, cmds []Command) ([]Command
 			}
 			i = redo
 		}
+		if i >= b.fetched {
+			if err := b.prefetch(ctx, i, min(i+maxPending, len(cmds))); err != nil {
+				return nil, err
+			}
+		}
 		b.cur, b.deps = i, nil
 		r, stream := s.prepare(ctx, b, a, cmds[i])
 		b.out[i], b.target[i], b.after[i] = r, stream, b.deps
@@ -139,6 +144,7 @@ type batch struct {
 	base    int                       // the batch-wide index of appends[0]
 	from    int                       // the first command whose appends are held
 
+	fetched int                      // the commands whose streams were prefetched
 	flight  *part                    // the part being written, if any
 	results []eventstore.BatchResult // of the parts written, batch-wide
 }
@@ -287,6 +293,7 @@ func (b *batch) settle(ctx context.Context) (bool, error) {
 	}
 	if failed || len(b.cache) > maxCached && len(b.appends) == 0 {
 		clear(b.cache)
+		b.fetched = 0 // prefetch again from the next command prepared
 		return failed, nil
 	}
 	// The events just written get their positions in the streams kept for
@@ -314,4 +321,85 @@ func (b *batch) abandon() {
 	if b.flight != nil {
 		<-b.flight.done
 	}
+}
+
+// streamsReader is what a store may offer to read many short streams in one
+// go (bolt.Store.ReadStreams): ok[i] is false for a stream it left to
+// ReadStream.
+type streamsReader interface {
+	ReadStreams(ctx context.Context, streams []string, max int) (out [][]eventstore.RecordedEvent, ok []bool, err error)
+}
+
+// prefetchMax is the most events a prefetched stream holds; longer streams
+// are read on their own when a command needs them.
+const prefetchMax = 64
+
+// prefetch reads into the cache, in one go when the store can, the streams
+// that commands from to upto decide on or consult and the cache does not
+// hold: most are new (a hand-off a request creates) or short.
+func (b *batch) prefetch(ctx context.Context, from, upto int) error {
+	b.fetched = upto
+	r, ok := b.s.store.(streamsReader)
+	if !ok {
+		return nil
+	}
+	var streams []string
+	seen := map[string]bool{}
+	add := func(stream string) {
+		if _, cached := b.cache[stream]; !cached && !seen[stream] {
+			seen[stream] = true
+			streams = append(streams, stream)
+		}
+	}
+	dept := func(id string) {
+		if domain.ValidSlug(id) {
+			add(domain.DepartmentStream(id))
+		}
+	}
+	pair := func(supplier, customer string) {
+		dept(supplier)
+		dept(customer)
+		if domain.ValidSlug(supplier) && domain.ValidSlug(customer) {
+			add(domain.AgreementStream(supplier, customer))
+		}
+	}
+	for _, c := range b.cmds[from:upto] {
+		switch {
+		case c.Department != nil:
+			dept(c.Department.ID)
+		case c.Agreement != nil:
+			pair(c.Agreement.Supplier, c.Agreement.Customer)
+		case c.Request != nil:
+			pair(c.Request.Supplier, c.Request.Customer)
+			if domain.ValidHandoffID(c.Request.ID) {
+				add(domain.HandoffStream(c.Request.ID))
+			}
+		case c.HandoffID != "":
+			if domain.ValidHandoffID(c.HandoffID) {
+				add(domain.HandoffStream(c.HandoffID))
+			}
+		}
+	}
+	if len(streams) == 0 || len(b.cache)+len(streams) > maxCached {
+		return nil
+	}
+	out, read, err := r.ReadStreams(ctx, streams, prefetchMax)
+	if err != nil {
+		return err
+	}
+	for i, stream := range streams {
+		if !read[i] {
+			continue
+		}
+		recs := make([]recorded, 0, len(out[i]))
+		for _, ev := range out[i] {
+			rec, err := decodeRecorded(stream, ev)
+			if err != nil {
+				return err
+			}
+			recs = append(recs, rec)
+		}
+		b.cache[stream] = &cachedStream{recs: recs, last: -1}
+	}
+	return nil
 }

@@ -75,14 +75,23 @@ func (s *Service) load(ctx context.Context, stream string) ([]recorded, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", stream, err)
 		}
-		e, err := domain.Decode(ev.Type, ev.Data)
+		r, err := decodeRecorded(stream, ev)
 		if err != nil {
-			return nil, fmt.Errorf("reading %s at version %d: %w", stream, ev.Version, err)
+			return nil, err
 		}
-		out = append(out, recorded{ID: ev.ID, Version: ev.Version, Position: ev.Position,
-			RecordedAt: ev.RecordedAt, Metadata: ev.Metadata, Event: e})
+		out = append(out, r)
 	}
 	return out, nil
+}
+
+// decodeRecorded decodes a stored event of stream.
+func decodeRecorded(stream string, ev eventstore.RecordedEvent) (recorded, error) {
+	e, err := domain.Decode(ev.Type, ev.Data)
+	if err != nil {
+		return recorded{}, fmt.Errorf("reading %s at version %d: %w", stream, ev.Version, err)
+	}
+	return recorded{ID: ev.ID, Version: ev.Version, Position: ev.Position,
+		RecordedAt: ev.RecordedAt, Metadata: ev.Metadata, Event: e}, nil
 }
 
 func fold[S any](evolve func(S, domain.Event) S, recs []recorded) S {
