@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore"
@@ -33,7 +32,7 @@ type CommandResult struct {
 }
 
 // maxPending bounds the appends a batch holds before it writes them.
-const maxPending = 16384
+var maxPending = 8192
 
 // Batch runs cmds in order, as if each were called alone after the ones
 // before it, and answers each on its own: a command that fails leaves the
@@ -47,25 +46,52 @@ const maxPending = 16384
 // command whose stream was written concurrently, or whose append depended
 // on a rejected one, is decided again on its own, as a lone command is.
 //
+// A batch of more than maxPending appends is written in parts, and the
+// next part is prepared while the one before is written (pipelined). When
+// a part is answered with a rejected append, the part prepared meanwhile
+// is dropped unwritten and prepared again, after the rejected commands are
+// decided again.
+//
 // Batch returns an error, and no results, only when the store fails or
 // ctx ends; the commands before the failure may then be stored, and
 // running the batch again replays them.
 func (s *Service) Batch(ctx context.Context, a Actor, cmds []Command) ([]CommandResult, error) {
-	b := &batch{s: s, a: a, cmds: cmds, out: make([]CommandResult, len(cmds)), cache: map[string]*cachedStream{}}
-	for i, c := range cmds {
-		b.cur, b.deps = i, nil
-		r, stream := s.prepare(ctx, b, a, c)
-		b.out[i] = r
-		b.target = append(b.target, stream)
-		b.after = append(b.after, b.deps)
-		if len(b.appends) >= maxPending {
-			if err := b.flush(ctx, i+1); err != nil {
+	b := &batch{s: s, a: a, cmds: cmds, out: make([]CommandResult, len(cmds)),
+		target: make([]string, len(cmds)), after: make([][]int, len(cmds)), cache: map[string]*cachedStream{}}
+	defer b.abandon()
+	for i := 0; ; i++ {
+		if i == len(cmds) {
+			redo, err := b.write(ctx, i, true)
+			if err != nil {
+				return nil, err
+			}
+			if redo < 0 {
+				break
+			}
+			i = redo
+		}
+		if i >= b.fetched {
+			if err := b.prefetch(ctx, i, min(i+maxPending, len(cmds))); err != nil {
 				return nil, err
 			}
 		}
+		b.cur, b.deps = i, nil
+		r, stream := s.prepare(ctx, b, a, cmds[i])
+		b.out[i], b.target[i], b.after[i] = r, stream, b.deps
+		if len(b.appends) >= maxPending {
+			redo, err := b.write(ctx, i+1, false)
+			if err != nil {
+				return nil, err
+			}
+			if redo >= 0 {
+				i = redo - 1
+			}
+		}
 	}
-	if err := b.flush(ctx, len(cmds)); err != nil {
-		return nil, err
+	for k := range b.out {
+		if p := b.out[k].Position; p >= pendingPosition && p-pendingPosition < uint64(len(b.results)) {
+			b.out[k].Position = b.results[p-pendingPosition].Position
+		}
 	}
 	return b.out, nil
 }
@@ -91,7 +117,7 @@ func (s *Service) prepare(ctx context.Context, x session, a Actor, c Command) (C
 	return CommandResult{Err: &domain.ValidationError{Field: "command", Msg: "a batch command names no command"}}, ""
 }
 
-// pendingPosition + i stands for the position of the i-th append held by a
+// pendingPosition + i stands for the position of the i-th append of a
 // batch until it is written: a command answered from events not written
 // yet (an idempotent replay, a no-op) gets the position they reach.
 const pendingPosition = 1 << 62
@@ -101,21 +127,36 @@ var errFlush = errors.New("batch write failed")
 
 // batch is the session of Batch: it reads each stream once, keeps the
 // events decided so far in memory so later commands see them, and holds
-// the appends until flush writes them together.
+// the appends until they are written together, a part at a time.
 type batch struct {
 	s      *Service
 	a      Actor
 	cmds   []Command
 	out    []CommandResult
 	target []string // the stream each command decided on
-	after  [][]int  // the appends held that each command consulted
+	after  [][]int  // the appends (batch-wide indexes) that each command consulted
 	cur    int      // the command being prepared
-	deps   []int    // the appends held that it consulted so far
+	deps   []int    // the appends that it consulted so far
 
 	cache   map[string]*cachedStream
-	appends []eventstore.StreamAppend
-	owner   []int // the command of each append
-	from    int   // the first command not yet flushed
+	appends []eventstore.StreamAppend // held, not written yet
+	owner   []int                     // the command of each append held
+	base    int                       // the batch-wide index of appends[0]
+	from    int                       // the first command whose appends are held
+
+	fetched int                      // the commands whose streams were prefetched
+	flight  *part                    // the part being written, if any
+	results []eventstore.BatchResult // of the parts written, batch-wide
+}
+
+// part is a run of appends being written by a goroutine of its own.
+type part struct {
+	appends  []eventstore.StreamAppend
+	owner    []int
+	from, to int // its commands
+	done     chan struct{}
+	res      []eventstore.BatchResult
+	err      error
 }
 
 // maxCached bounds the streams a batch keeps in memory between writes.
@@ -123,7 +164,7 @@ const maxCached = 1 << 16
 
 type cachedStream struct {
 	recs []recorded
-	last int // the index of its latest append held, -1 for none
+	last int // the batch-wide index of its latest append not settled, -1 for none
 }
 
 func (b *batch) load(ctx context.Context, stream string) ([]recorded, error) {
@@ -150,75 +191,215 @@ func (b *batch) peek(ctx context.Context, stream string) ([]recorded, error) {
 
 func (b *batch) append(ctx context.Context, stream string, version uint64, events []domain.Event, data []eventstore.EventData) (eventstore.AppendResult, error) {
 	c := b.cache[stream] // loaded by the command deciding on it
+	idx := b.base + len(b.appends)
 	for i, e := range events {
 		c.recs = append(c.recs, recorded{ID: data[i].ID, Version: version + uint64(i) + 1,
-			Position: pendingPosition + uint64(len(b.appends)), Metadata: data[i].Metadata, Event: e})
+			Position: pendingPosition + uint64(idx), Metadata: data[i].Metadata, Event: e})
 	}
-	c.last = len(b.appends)
+	c.last = idx
+	// Dependencies on a part written before are not expressed: when one of
+	// its appends is rejected, the appends held are prepared again.
+	var after []int
+	for _, j := range b.deps {
+		if j >= b.base {
+			after = append(after, j-b.base)
+		}
+	}
 	b.appends = append(b.appends, eventstore.StreamAppend{Stream: stream, Expected: eventstore.Exact(version), Events: data,
-		After: slices.Clone(b.deps)})
+		After: after})
 	b.owner = append(b.owner, b.cur)
-	// The position is known once written: flush sets it.
+	// The position is known once written: Batch sets it.
 	return eventstore.AppendResult{Version: version + uint64(len(events))}, nil
 }
 
-// flush writes the appends held, fills in the positions, and decides again,
-// one by one, the commands on a stream where an append was rejected. The
-// commands before upto are prepared.
-func (b *batch) flush(ctx context.Context, upto int) error {
-	if len(b.appends) > 0 {
-		res, err := eventstore.AppendBatch(ctx, b.s.store, b.appends)
-		if err != nil {
-			return fmt.Errorf("%w: %w", errFlush, err)
-		}
-		failedAt := map[string]int{} // stream -> first command whose append was rejected
-		failed := false
-		for i, r := range res {
-			k := b.owner[i]
-			if r.Err != nil {
-				failed = true
-				if _, seen := failedAt[b.appends[i].Stream]; !seen {
-					failedAt[b.appends[i].Stream] = k
+// write settles the part in flight, then starts writing the appends held
+// (the commands before upto are prepared), and with last waits for them
+// too. It returns the first command to prepare again, or -1: when the part
+// in flight had an append rejected, the appends held are dropped and their
+// commands must be prepared again.
+func (b *batch) write(ctx context.Context, upto int, last bool) (int, error) {
+	for {
+		if b.flight != nil {
+			failed, err := b.settle(ctx)
+			if err != nil {
+				return -1, err
+			}
+			if failed {
+				redo := b.from
+				b.appends, b.owner = nil, nil
+				b.from = redo
+				if redo == upto && last {
+					return -1, nil
 				}
-				continue
-			}
-			b.out[k].Position = r.Position
-		}
-		for k := b.from; k < upto; k++ {
-			if p := b.out[k].Position; p >= pendingPosition && p-pendingPosition < uint64(len(res)) {
-				b.out[k].Position = res[p-pendingPosition].Position
+				return redo, nil
 			}
 		}
-		for k := b.from; k < upto; k++ {
-			first, ok := failedAt[b.target[k]]
-			if ok && k >= first || eventstore.DependsOnFailed(eventstore.StreamAppend{After: b.after[k]}, res) {
-				r, _ := b.s.prepare(ctx, direct{b.s}, b.a, b.cmds[k])
-				b.out[k] = r
-			}
+		if len(b.appends) > 0 {
+			p := &part{appends: b.appends, owner: b.owner, from: b.from, to: upto, done: make(chan struct{})}
+			go func() {
+				defer close(p.done)
+				p.res, p.err = eventstore.AppendBatch(ctx, b.s.store, p.appends)
+			}()
+			b.flight = p
+			b.base += len(b.appends)
+			b.appends, b.owner = nil, nil
 		}
-		if failed || len(b.cache) > maxCached {
-			clear(b.cache)
-		} else {
-			b.settle(res)
+		b.from = upto
+		// Keep going until nothing is in flight when this is the last
+		// part, or when the cache must be emptied (nothing may be held
+		// then: held decisions rest on it).
+		if b.flight == nil || !last && len(b.cache) <= maxCached {
+			return -1, nil
 		}
 	}
-	b.appends, b.owner = b.appends[:0], b.owner[:0]
-	b.from = upto
-	return nil
 }
 
-// settle gives the events just written their positions in the streams
-// kept for the next commands (each event of an append the position of its
-// last one, all a command's outcome needs).
-func (b *batch) settle(res []eventstore.BatchResult) {
-	for _, a := range b.appends {
+// settle waits for the part in flight and applies its results: positions,
+// the commands decided again on their own, the streams kept. It reports
+// whether an append was rejected.
+func (b *batch) settle(ctx context.Context) (bool, error) {
+	p := b.flight
+	<-p.done
+	b.flight = nil
+	if p.err != nil {
+		return false, fmt.Errorf("%w: %w", errFlush, p.err)
+	}
+	base := len(b.results)
+	b.results = append(b.results, p.res...)
+	failedAt := map[string]int{} // stream -> first command whose append was rejected
+	for i, r := range p.res {
+		k := p.owner[i]
+		if r.Err != nil {
+			if _, seen := failedAt[p.appends[i].Stream]; !seen {
+				failedAt[p.appends[i].Stream] = k
+			}
+			continue
+		}
+		b.out[k].Position = r.Position
+	}
+	for k := p.from; k < p.to; k++ {
+		if pos := b.out[k].Position; pos >= pendingPosition && pos-pendingPosition < uint64(len(b.results)) {
+			b.out[k].Position = b.results[pos-pendingPosition].Position
+		}
+	}
+	failed := len(failedAt) > 0
+	for k := p.from; k < p.to; k++ {
+		first, ok := failedAt[b.target[k]]
+		if ok && k >= first || eventstore.DependsOnFailed(eventstore.StreamAppend{After: b.after[k]}, b.results) {
+			failed = true
+			r, _ := b.s.prepare(ctx, direct{b.s}, b.a, b.cmds[k])
+			b.out[k] = r
+		}
+	}
+	if failed || len(b.cache) > maxCached && len(b.appends) == 0 {
+		clear(b.cache)
+		b.fetched = 0 // prefetch again from the next command prepared
+		return failed, nil
+	}
+	// The events just written get their positions in the streams kept for
+	// the next commands (each event of an append the position of its last
+	// one, all a command's outcome needs).
+	for _, a := range p.appends {
 		c := b.cache[a.Stream]
 		if c.last < 0 {
 			continue
 		}
 		for i := len(c.recs) - 1; i >= 0 && c.recs[i].Position >= pendingPosition; i-- {
-			c.recs[i].Position = res[c.recs[i].Position-pendingPosition].Position
+			if j := c.recs[i].Position - pendingPosition; j < uint64(len(b.results)) {
+				c.recs[i].Position = b.results[j].Position
+			}
 		}
-		c.last = -1
+		if c.last < base+len(p.res) {
+			c.last = -1
+		}
 	}
+	return false, nil
+}
+
+// abandon waits for a part still in flight when Batch returns early.
+func (b *batch) abandon() {
+	if b.flight != nil {
+		<-b.flight.done
+	}
+}
+
+// streamsReader is what a store may offer to read many short streams in one
+// go (bolt.Store.ReadStreams): ok[i] is false for a stream it left to
+// ReadStream.
+type streamsReader interface {
+	ReadStreams(ctx context.Context, streams []string, max int) (out [][]eventstore.RecordedEvent, ok []bool, err error)
+}
+
+// prefetchMax is the most events a prefetched stream holds; longer streams
+// are read on their own when a command needs them.
+const prefetchMax = 64
+
+// prefetch reads into the cache, in one go when the store can, the streams
+// that commands from to upto decide on or consult and the cache does not
+// hold: most are new (a hand-off a request creates) or short.
+func (b *batch) prefetch(ctx context.Context, from, upto int) error {
+	b.fetched = upto
+	r, ok := b.s.store.(streamsReader)
+	if !ok {
+		return nil
+	}
+	var streams []string
+	seen := map[string]bool{}
+	add := func(stream string) {
+		if _, cached := b.cache[stream]; !cached && !seen[stream] {
+			seen[stream] = true
+			streams = append(streams, stream)
+		}
+	}
+	dept := func(id string) {
+		if domain.ValidSlug(id) {
+			add(domain.DepartmentStream(id))
+		}
+	}
+	pair := func(supplier, customer string) {
+		dept(supplier)
+		dept(customer)
+		if domain.ValidSlug(supplier) && domain.ValidSlug(customer) {
+			add(domain.AgreementStream(supplier, customer))
+		}
+	}
+	for _, c := range b.cmds[from:upto] {
+		switch {
+		case c.Department != nil:
+			dept(c.Department.ID)
+		case c.Agreement != nil:
+			pair(c.Agreement.Supplier, c.Agreement.Customer)
+		case c.Request != nil:
+			pair(c.Request.Supplier, c.Request.Customer)
+			if domain.ValidHandoffID(c.Request.ID) {
+				add(domain.HandoffStream(c.Request.ID))
+			}
+		case c.HandoffID != "":
+			if domain.ValidHandoffID(c.HandoffID) {
+				add(domain.HandoffStream(c.HandoffID))
+			}
+		}
+	}
+	if len(streams) == 0 || len(b.cache)+len(streams) > maxCached {
+		return nil
+	}
+	out, read, err := r.ReadStreams(ctx, streams, prefetchMax)
+	if err != nil {
+		return err
+	}
+	for i, stream := range streams {
+		if !read[i] {
+			continue
+		}
+		recs := make([]recorded, 0, len(out[i]))
+		for _, ev := range out[i] {
+			rec, err := decodeRecorded(stream, ev)
+			if err != nil {
+				return err
+			}
+			recs = append(recs, rec)
+		}
+		b.cache[stream] = &cachedStream{recs: recs, last: -1}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -52,7 +53,7 @@ func TestBatch(t *testing.T) {
 		},
 	}
 	for name, open := range stores {
-		t.Run(name, func(t *testing.T) {
+		forParts(t, name, func(t *testing.T) {
 			ctx := t.Context()
 			store := open(t)
 			svc := api.New(store, api.Options{Now: func() time.Time { return now }})
@@ -112,6 +113,19 @@ func TestBatch(t *testing.T) {
 	}
 }
 
+// forParts runs test as name with the default limit of appends held and
+// again with batches written in parts of one and two appends (pipelined).
+func forParts(t *testing.T, name string, test func(t *testing.T)) {
+	for _, pending := range []int{0, 1, 2} {
+		t.Run(fmt.Sprintf("%s, parts of %d", name, pending), func(t *testing.T) {
+			if pending > 0 {
+				t.Cleanup(api.SetMaxPending(pending))
+			}
+			test(t)
+		})
+	}
+}
+
 // racingStore appends a foreign event to a stream just before the first
 // batch is written, as a concurrent request would.
 type racingStore struct {
@@ -126,66 +140,70 @@ func (r *racingStore) AppendBatch(ctx context.Context, appends []eventstore.Stre
 }
 
 func TestBatchDecidesAgainAfterAConcurrentWrite(t *testing.T) {
-	ctx := t.Context()
-	raw, err := bolt.Open(filepath.Join(t.TempDir(), "cadena.db"), bolt.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { raw.Close() })
-	direct := api.New(raw, api.Options{Now: func() time.Time { return now }})
-	at := now.Add(-time.Hour)
-	for _, id := range []string{"sales", "legal"} {
-		_, err := direct.PutDepartment(ctx, admin, none, domain.RegisterDepartment{ID: id, Name: id, At: now.Add(-48 * time.Hour)})
+	forParts(t, "bolt", func(t *testing.T) {
+		ctx := t.Context()
+		raw, err := bolt.Open(filepath.Join(t.TempDir(), "cadena.db"), bolt.Options{})
 		require.NoError(t, err)
-	}
-	_, err = direct.RequestHandoff(ctx, admin, none, domain.RequestHandoff{ID: "h-1", Supplier: "legal", Customer: "sales", Kind: "k", Title: "t", At: at})
-	require.NoError(t, err)
-	store := &racingStore{Store: raw, race: func() {
-		_, err := direct.Execute(ctx, admin, none, "h-1", domain.HandoffCommand{Name: domain.Escalate, Reason: "urgent", At: at})
+		t.Cleanup(func() { raw.Close() })
+		direct := api.New(raw, api.Options{Now: func() time.Time { return now }})
+		at := now.Add(-time.Hour)
+		for _, id := range []string{"sales", "legal"} {
+			_, err := direct.PutDepartment(ctx, admin, none, domain.RegisterDepartment{ID: id, Name: id, At: now.Add(-48 * time.Hour)})
+			require.NoError(t, err)
+		}
+		_, err = direct.RequestHandoff(ctx, admin, none, domain.RequestHandoff{ID: "h-1", Supplier: "legal", Customer: "sales", Kind: "k", Title: "t", At: at})
 		require.NoError(t, err)
-	}}
-	svc := api.New(store, api.Options{Now: func() time.Time { return now }})
-	res, err := svc.Batch(ctx, admin, []api.Command{
-		{Meta: api.Meta{IdempotencyKey: "a"}, HandoffID: "h-1", Handoff: domain.HandoffCommand{Name: domain.Accept, At: at}},
-		{Meta: api.Meta{IdempotencyKey: "d"}, HandoffID: "h-1", Handoff: domain.HandoffCommand{Name: domain.Deliver, At: at}},
+		store := &racingStore{Store: raw, race: func() {
+			_, err := direct.Execute(ctx, admin, none, "h-1", domain.HandoffCommand{Name: domain.Escalate, Reason: "urgent", At: at})
+			assert.NoError(t, err) // on the goroutine writing the batch
+		}}
+		svc := api.New(store, api.Options{Now: func() time.Time { return now }})
+		res, err := svc.Batch(ctx, admin, []api.Command{
+			{Meta: api.Meta{IdempotencyKey: "a"}, HandoffID: "h-1", Handoff: domain.HandoffCommand{Name: domain.Accept, At: at}},
+			{Meta: api.Meta{IdempotencyKey: "d"}, HandoffID: "h-1", Handoff: domain.HandoffCommand{Name: domain.Deliver, At: at}},
+		})
+		require.NoError(t, err)
+		require.NoError(t, res[0].Err)
+		require.NoError(t, res[1].Err)
+		var types []string
+		for ev, err := range raw.ReadStream(ctx, "handoff-h-1", 0) {
+			require.NoError(t, err)
+			types = append(types, ev.Type)
+		}
+		assert.Equal(t, []string{"handoff.requested.v2", "handoff.escalated.v1", "handoff.accepted.v1", "handoff.delivered.v1"}, types)
+		assert.Less(t, res[0].Position, res[1].Position)
 	})
-	require.NoError(t, err)
-	require.NoError(t, res[0].Err)
-	require.NoError(t, res[1].Err)
-	var types []string
-	for ev, err := range raw.ReadStream(ctx, "handoff-h-1", 0) {
-		require.NoError(t, err)
-		types = append(types, ev.Type)
-	}
-	assert.Equal(t, []string{"handoff.requested.v2", "handoff.escalated.v1", "handoff.accepted.v1", "handoff.delivered.v1"}, types)
-	assert.Less(t, res[0].Position, res[1].Position)
 }
 
 func TestBatchDecidesAgainAfterARejectedDependency(t *testing.T) {
-	ctx := t.Context()
-	raw, err := bolt.Open(filepath.Join(t.TempDir(), "cadena.db"), bolt.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { raw.Close() })
-	direct := api.New(raw, api.Options{Now: func() time.Time { return now }})
-	at := now.Add(-time.Hour)
-	_, err = direct.PutDepartment(ctx, admin, none, domain.RegisterDepartment{ID: "sales", Name: "Sales", At: at})
-	require.NoError(t, err)
-	store := &racingStore{Store: raw, race: func() {
-		_, err := direct.PutDepartment(ctx, admin, none, domain.RegisterDepartment{ID: "it", Name: "IT", At: at})
+	forParts(t, "bolt", func(t *testing.T) {
+		ctx := t.Context()
+		raw, err := bolt.Open(filepath.Join(t.TempDir(), "cadena.db"), bolt.Options{})
 		require.NoError(t, err)
-	}}
-	svc := api.New(store, api.Options{Now: func() time.Time { return now }})
-	res, err := svc.Batch(ctx, admin, []api.Command{
-		{Department: &domain.RegisterDepartment{ID: "it", Name: "IT", At: at}},
-		{Meta: api.Meta{IdempotencyKey: "r"}, Request: &domain.RequestHandoff{ID: "h-1", Supplier: "it", Customer: "sales", Kind: "k", Title: "t", At: at}},
+		t.Cleanup(func() { raw.Close() })
+		direct := api.New(raw, api.Options{Now: func() time.Time { return now }})
+		at := now.Add(-time.Hour)
+		_, err = direct.PutDepartment(ctx, admin, none, domain.RegisterDepartment{ID: "sales", Name: "Sales", At: at})
+		require.NoError(t, err)
+		store := &racingStore{Store: raw, race: func() {
+			_, err := direct.PutDepartment(ctx, admin, none, domain.RegisterDepartment{ID: "it", Name: "IT", At: at})
+			assert.NoError(t, err) // on the goroutine writing the batch
+		}}
+		svc := api.New(store, api.Options{Now: func() time.Time { return now }})
+		res, err := svc.Batch(ctx, admin, []api.Command{
+			{Department: &domain.RegisterDepartment{ID: "it", Name: "IT", At: at}},
+			{Meta: api.Meta{IdempotencyKey: "r"}, Request: &domain.RequestHandoff{ID: "h-1", Supplier: "it", Customer: "sales", Kind: "k", Title: "t", At: at}},
+		})
+		require.NoError(t, err)
+		require.NoError(t, res[0].Err)
+		require.NoError(t, res[1].Err)
+		assert.False(t, res[0].Created, "registered concurrently: the batch's registration is a no-op")
+		assert.True(t, res[1].Created)
+		var streams []string
+		for ev, err := range raw.ReadAll(ctx, 0) {
+			require.NoError(t, err)
+			streams = append(streams, ev.StreamID)
+		}
+		assert.Equal(t, []string{"department-sales", "department-it", "handoff-h-1"}, streams)
 	})
-	require.NoError(t, err)
-	require.NoError(t, res[0].Err)
-	require.NoError(t, res[1].Err)
-	assert.False(t, res[0].Created, "registered concurrently: the batch's registration is a no-op")
-	assert.True(t, res[1].Created)
-	var streams []string
-	for ev, err := range raw.ReadAll(ctx, 0) {
-		require.NoError(t, err)
-		streams = append(streams, ev.StreamID)
-	}
-	assert.Equal(t, []string{"department-sales", "department-it", "handoff-h-1"}, streams)
 }

@@ -195,6 +195,7 @@ func (s *Service) requestHandoff(ctx context.Context, x session, a Actor, m Meta
 		cmd.ID = eventstore.NewID()
 		if m.IdempotencyKey != "" {
 			cmd.ID = idempotentID(a, m.IdempotencyKey, 0)
+			m.firstID = cmd.ID
 		}
 	}
 	if !domain.ValidHandoffID(cmd.ID) {

@@ -29,6 +29,8 @@ type Meta struct {
 
 	// requestHash fingerprints the command a key was first used for.
 	requestHash string
+	// firstID is idempotentID(actor, IdempotencyKey, 0), once computed.
+	firstID string
 }
 
 // withRequest fingerprints the command for the idempotency check: a key
@@ -73,14 +75,23 @@ func (s *Service) load(ctx context.Context, stream string) ([]recorded, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", stream, err)
 		}
-		e, err := domain.Decode(ev.Type, ev.Data)
+		r, err := decodeRecorded(stream, ev)
 		if err != nil {
-			return nil, fmt.Errorf("reading %s at version %d: %w", stream, ev.Version, err)
+			return nil, err
 		}
-		out = append(out, recorded{ID: ev.ID, Version: ev.Version, Position: ev.Position,
-			RecordedAt: ev.RecordedAt, Metadata: ev.Metadata, Event: e})
+		out = append(out, r)
 	}
 	return out, nil
+}
+
+// decodeRecorded decodes a stored event of stream.
+func decodeRecorded(stream string, ev eventstore.RecordedEvent) (recorded, error) {
+	e, err := domain.Decode(ev.Type, ev.Data)
+	if err != nil {
+		return recorded{}, fmt.Errorf("reading %s at version %d: %w", stream, ev.Version, err)
+	}
+	return recorded{ID: ev.ID, Version: ev.Version, Position: ev.Position,
+		RecordedAt: ev.RecordedAt, Metadata: ev.Metadata, Event: e}, nil
 }
 
 func fold[S any](evolve func(S, domain.Event) S, recs []recorded) S {
@@ -112,7 +123,10 @@ func execute[S any](ctx context.Context, s *Service, x session, a Actor, m Meta,
 			return zero, outcome{}, err
 		}
 		if m.IdempotencyKey != "" {
-			if st, out, hash, ok := replay(evolve, recs, idempotentID(a, m.IdempotencyKey, 0)); ok {
+			if m.firstID == "" {
+				m.firstID = idempotentID(a, m.IdempotencyKey, 0) // once, not per attempt and again in encode
+			}
+			if st, out, hash, ok := replay(evolve, recs, m.firstID); ok {
 				if hash != m.requestHash {
 					return zero, outcome{}, fmt.Errorf("%w: idempotency key %q was already used for a different request",
 						domain.ErrConflict, m.IdempotencyKey)
@@ -196,8 +210,13 @@ func (s *Service) encode(a Actor, m Meta, events []domain.Event) ([]eventstore.E
 		if err != nil {
 			return nil, err
 		}
-		id := eventstore.NewID()
-		if m.IdempotencyKey != "" {
+		var id string
+		switch {
+		case m.IdempotencyKey == "":
+			id = eventstore.NewID()
+		case i == 0 && m.firstID != "":
+			id = m.firstID
+		default:
 			id = idempotentID(a, m.IdempotencyKey, i)
 		}
 		out[i] = eventstore.EventData{ID: id, Type: domain.EventType(e), Data: data, Metadata: meta}

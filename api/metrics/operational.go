@@ -150,3 +150,15 @@ func (s *Store) AppendBatch(ctx context.Context, appends []eventstore.StreamAppe
 }
 
 var _ eventstore.BatchAppender = (*Store)(nil)
+
+// ReadStreams reads many short streams in one go through the wrapped store
+// when it can (bolt.Store.ReadStreams); otherwise it reads none and leaves
+// each to ReadStream (every ok false).
+func (s *Store) ReadStreams(ctx context.Context, streams []string, max int) ([][]eventstore.RecordedEvent, []bool, error) {
+	if r, ok := s.Store.(interface {
+		ReadStreams(ctx context.Context, streams []string, max int) ([][]eventstore.RecordedEvent, []bool, error)
+	}); ok {
+		return r.ReadStreams(ctx, streams, max)
+	}
+	return make([][]eventstore.RecordedEvent, len(streams)), make([]bool, len(streams)), nil
+}

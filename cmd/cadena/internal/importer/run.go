@@ -28,7 +28,7 @@ var _ Commands = (*api.Service)(nil)
 var Actor = api.Actor{Name: "importer", Role: api.RoleAdmin}
 
 // DefaultBatch is the number of commands Run sends in one batch.
-const DefaultBatch = 8192
+const DefaultBatch = 65536
 
 // Options tune Run.
 type Options struct {

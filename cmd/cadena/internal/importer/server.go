@@ -3,13 +3,15 @@ package importer
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain"
@@ -64,14 +66,10 @@ func (e *RemoteError) Is(target error) bool {
 		e.Status == http.StatusConflict && target == domain.ErrConflict
 }
 
-func (s *Server) do(ctx context.Context, method, path string, body, out any) error {
+func (s *Server) do(ctx context.Context, method, path string, body []byte, out any) error {
 	var r io.Reader
 	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return err
-		}
-		r = bytes.NewReader(b)
+		r = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, s.base+path, r)
 	if err != nil {
@@ -170,21 +168,57 @@ func wireCommand(c api.Command) (batchCommand, error) {
 	return b, nil
 }
 
-// Batch sends cmds to the server, ServerBatch at a time, in order.
-func (s *Server) Batch(ctx context.Context, _ api.Actor, cmds []api.Command) ([]api.CommandResult, error) {
-	out := make([]api.CommandResult, 0, len(cmds))
-	for len(cmds) > 0 {
-		chunk := cmds[:min(ServerBatch, len(cmds))]
-		cmds = cmds[len(chunk):]
-		body := struct {
-			Commands []batchCommand `json:"commands"`
-		}{make([]batchCommand, len(chunk))}
-		for i, c := range chunk {
-			b, err := wireCommand(c)
-			if err != nil {
-				return nil, err
+// body is one request of Batch, encoded.
+type body struct {
+	n    int // its commands
+	data []byte
+	err  error
+}
+
+// encodeBodies encodes cmds into bodies of ServerBatch commands, in order,
+// one ahead of the request being sent, until ctx ends.
+func encodeBodies(ctx context.Context, cmds []api.Command) <-chan body {
+	ch := make(chan body, 1)
+	go func() {
+		defer close(ch)
+		for len(cmds) > 0 {
+			chunk := cmds[:min(ServerBatch, len(cmds))]
+			cmds = cmds[len(chunk):]
+			req := struct {
+				Commands []batchCommand `json:"commands"`
+			}{make([]batchCommand, len(chunk))}
+			var b body
+			for i, c := range chunk {
+				if req.Commands[i], b.err = wireCommand(c); b.err != nil {
+					break
+				}
 			}
-			body.Commands[i] = b
+			if b.err == nil {
+				b.n = len(chunk)
+				b.data, b.err = json.Marshal(req, jsontext.AllowInvalidUTF8(true))
+			}
+			select {
+			case ch <- b:
+			case <-ctx.Done():
+				return
+			}
+			if b.err != nil {
+				return
+			}
+		}
+	}()
+	return ch
+}
+
+// Batch sends cmds to the server, ServerBatch at a time, in order; the
+// next request is encoded while the server answers one.
+func (s *Server) Batch(ctx context.Context, _ api.Actor, cmds []api.Command) ([]api.CommandResult, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	out := make([]api.CommandResult, 0, len(cmds))
+	for b := range encodeBodies(ctx, cmds) {
+		if b.err != nil {
+			return nil, b.err
 		}
 		var answer struct {
 			Results []struct {
@@ -194,11 +228,11 @@ func (s *Server) Batch(ctx context.Context, _ api.Actor, cmds []api.Command) ([]
 				Problem  *problemJSON `json:"problem"`
 			} `json:"results"`
 		}
-		if err := s.do(ctx, http.MethodPost, "/api/v1/batch", body, &answer); err != nil {
+		if err := s.do(ctx, http.MethodPost, "/api/v1/batch", b.data, &answer); err != nil {
 			return nil, err
 		}
-		if len(answer.Results) != len(chunk) {
-			return nil, fmt.Errorf("the server answered %d results for %d commands", len(answer.Results), len(chunk))
+		if len(answer.Results) != b.n {
+			return nil, fmt.Errorf("the server answered %d results for %d commands", len(answer.Results), b.n)
 		}
 		for _, r := range answer.Results {
 			res := api.CommandResult{Position: r.Position, Created: r.Status == http.StatusCreated, Replayed: r.Replayed}
@@ -207,6 +241,9 @@ func (s *Server) Batch(ctx context.Context, _ api.Actor, cmds []api.Command) ([]
 			}
 			out = append(out, res)
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
