@@ -484,14 +484,14 @@ type prometheusProcess struct {
 	done chan struct{}
 }
 
-func startPrometheus(t *testing.T, cfgPath, dataDir, addr string) *prometheusProcess {
+func startPrometheus(t *testing.T, cfgPath, dataDir, addr string, flags ...string) *prometheusProcess {
 	t.Helper()
 	p := &prometheusProcess{base: "http://" + addr, logs: &testkit.SyncBuffer{}, done: make(chan struct{})}
-	cmd := exec.Command("prometheus",
-		"--config.file="+cfgPath,
-		"--storage.tsdb.path="+dataDir,
-		"--web.listen-address="+addr,
-	)
+	cmd := exec.Command("prometheus", append([]string{
+		"--config.file=" + cfgPath,
+		"--storage.tsdb.path=" + dataDir,
+		"--web.listen-address=" + addr,
+	}, flags...)...)
 	cmd.Stdout, cmd.Stderr = p.logs, p.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting prometheus: %v", err)
