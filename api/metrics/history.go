@@ -36,6 +36,9 @@ type HistoryOptions struct {
 	// (BusinessOptions): the same value /metrics is given.
 	TopPairs int
 	Policy   domain.Policy
+	// Labels are added to every series: the job and instance labels a
+	// scrape would add, so back-filled and scraped samples form one series.
+	Labels map[string]string
 }
 
 // ErrBadHistoryRange is returned by WriteHistory for a Step that is not
@@ -63,7 +66,7 @@ func WriteHistory(w io.Writer, events []projections.Envelope, state Folder, opts
 
 	var now time.Time
 	reg := prometheus.NewPedanticRegistry()
-	if err := reg.Register(NewBusiness(state, BusinessOptions{TopPairs: opts.TopPairs, Policy: opts.Policy,
+	if err := prometheus.WrapRegistererWith(opts.Labels, reg).Register(NewBusiness(state, BusinessOptions{TopPairs: opts.TopPairs, Policy: opts.Policy,
 		Now: func() time.Time { return now }})); err != nil {
 		return err
 	}

@@ -244,3 +244,15 @@ func TestWriteHistoryRejectsABadRange(t *testing.T) {
 		assert.Zero(t, out.Len())
 	}
 }
+
+func TestWriteHistoryAddsLabels(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, metrics.WriteHistory(&out, historyLog(), pairstats.New(pairstats.Options{}), metrics.HistoryOptions{
+		From: now.Add(-2 * time.Hour), To: now, Step: time.Hour, Labels: map[string]string{"job": "cadena", "instance": "cadena:8080"}}))
+	samples, _ := parseOpenMetrics(t, out.Bytes())
+	require.NotEmpty(t, samples)
+	for _, s := range samples {
+		assert.Contains(t, s.series, "instance=cadena:8080")
+		assert.Contains(t, s.series, "job=cadena")
+	}
+}

@@ -48,7 +48,7 @@ func TestExportOpenMetricsBackfillsPrometheus(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "history.om")
 	var stdout, stderr bytes.Buffer
 	code := run(ctx, []string{"export", "openmetrics", "--from", from.Format(time.RFC3339), "--to", to.Format(time.RFC3339),
-		"--step", step.String(), "--metrics-top-pairs", "2", "--data", dir, "--out", file}, &stdout, &stderr)
+		"--step", step.String(), "--metrics-top-pairs", "2", "--label", "job=cadena", "--data", dir, "--out", file}, &stdout, &stderr)
 	require.Equal(t, 0, code, "cadena export: %s", stderr.String())
 
 	st, _ := os.Stat(file)
@@ -100,7 +100,7 @@ func TestExportOpenMetricsBackfillsPrometheus(t *testing.T) {
 			} `json:"result"`
 		}
 		p.api(t, "/api/v1/query_range?"+url.Values{
-			"query": {"sum(cadena_handoffs_" + family + "_total)"},
+			"query": {"sum(cadena_handoffs_" + family + `_total{job="cadena"})`},
 			"start": {strconv.FormatInt(from.Unix(), 10)}, "end": {strconv.FormatInt(to.Unix(), 10)}, "step": {strconv.Itoa(int(step.Seconds()))},
 		}.Encode(), &data)
 		result := data.Result
@@ -134,6 +134,8 @@ func TestExportUsageErrors(t *testing.T) {
 		{[]string{"export", "openmetrics", "--from", "2026-01-01", "--to", "2026-01-02", "--step", "0s", "--data", dir}, "--step 0s: want a positive duration"},
 		{[]string{"export", "openmetrics", "--from", "2020-01-01", "--to", "2026-01-02", "--step", "1s", "--data", dir}, "take a longer step"},
 		{[]string{"export", "openmetrics", "--from", "2026-01-01", "--to", "2026-01-02"}, "give --data DIR or --store URL"},
+		{[]string{"export", "openmetrics", "--label", "supplier=x"}, "supplier is a label of the business families"},
+		{[]string{"export", "openmetrics", "--label", "job"}, `"job": want NAME=VALUE`},
 	} {
 		var stdout, stderr bytes.Buffer
 		assert.Equal(t, 2, run(context.Background(), tc.args, &stdout, &stderr), tc.args)

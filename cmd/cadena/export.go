@@ -8,6 +8,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -41,6 +44,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	to := fs.String("to", "", "last instant sampled, included: YYYY-MM-DD or RFC 3339 (required)")
 	step := fs.Duration("step", time.Hour, "time between samples")
 	out := fs.String("out", "", "file to write (default: standard output)")
+	labels := exportLabels{}
+	fs.Var(labels, "label", "NAME=VALUE added to every series, such as the job and instance labels Prometheus gives the scraped ones (repeatable)")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -49,7 +54,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usageError{err}
 	}
-	opts := metrics.HistoryOptions{Step: *step, TopPairs: cfg.topPairs, Policy: policy}
+	opts := metrics.HistoryOptions{Step: *step, TopPairs: cfg.topPairs, Policy: policy, Labels: labels}
 	if opts.From, err = parseExportTime("--from", *from, policy.Location); err != nil {
 		return usageError{err}
 	}
@@ -78,24 +83,45 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	w := stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
+	state := pairstats.New(pairstats.Options{Policy: policy})
+	if *out == "" {
+		if err := metrics.WriteHistory(stdout, events, state, opts); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
-		defer f.Close()
-		w = f
+		return nil
 	}
-	state := pairstats.New(pairstats.Options{Policy: policy})
-	if err := metrics.WriteHistory(w, events, state, opts); err != nil {
+	f, err := os.Create(*out)
+	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if f, ok := w.(*os.File); ok && *out != "" {
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
+	err = metrics.WriteHistory(f, events, state, opts)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}
+
+// exportLabels is the --label flag: NAME=VALUE, repeatable.
+type exportLabels map[string]string
+
+var labelName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+
+func (l exportLabels) String() string { return fmt.Sprint(map[string]string(l)) }
+
+func (l exportLabels) Set(s string) error {
+	name, value, ok := strings.Cut(s, "=")
+	switch {
+	case !ok || !labelName.MatchString(name) || strings.HasPrefix(name, "__"):
+		return fmt.Errorf("%q: want NAME=VALUE with a Prometheus label name", s)
+	case slices.Contains([]string{"supplier", "customer", "outcome", "clock", "score", "le"}, name):
+		return fmt.Errorf("%q: %s is a label of the business families", s, name)
+	case l[name] != "":
+		return fmt.Errorf("%q: %s given twice", s, name)
+	}
+	l[name] = value
 	return nil
 }
 
