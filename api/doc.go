@@ -14,11 +14,13 @@
 // # Idempotency
 //
 // A command carrying an idempotency key gets deterministic event IDs derived
-// from the actor and the key. A retry finds its own events in the stream and
+// from the caller's scope and the key: each token's own, while admins share
+// one scope (an import sent through any admin token, or written directly by
+// the importer, is the same commands). A retry finds its own events in the stream and
 // answers as the first call did, appending nothing; the event store's own
 // idempotency covers the race of two identical retries. Because the IDs live
 // in the log, keys survive restarts and never expire. The same key reused by
-// the same actor for a different command is a conflict.
+// the same scope for a different command is a conflict.
 //
 // # Authorization
 //

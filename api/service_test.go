@@ -187,6 +187,22 @@ func TestIdempotencyKey(t *testing.T) {
 	require.NoError(t, err, "same key, other actor")
 	assert.False(t, r.Replayed, "same key, other actor")
 	assert.Equal(t, 2, r.Handoff.Escalations)
+	// Admin tokens share their keys: another admin token retrying an
+	// admin's command (an import sent again) is answered from the log.
+	before = f.head(t)
+	other := api.Actor{Name: "importer", Role: api.RoleAdmin}
+	r2, err := f.svc.Execute(f.ctx, other, key, "h1", domain.HandoffCommand{Name: domain.Escalate})
+	require.NoError(t, err, "same key, another admin")
+	assert.True(t, r2.Replayed, "admins share keys")
+	assert.Equal(t, r.Position, r2.Position)
+	assert.Equal(t, before, f.head(t), "another admin's retry appends nothing")
+	// A member's key stays the member's: another member token with the same
+	// key is another request.
+	support := api.Actor{Name: "sales-other", Role: api.RoleMember, Department: "sales"}
+	r3, err := f.svc.Execute(f.ctx, support, key, "h1", domain.HandoffCommand{Name: domain.Escalate, Reason: "urgent"})
+	require.NoError(t, err, "same key, another member")
+	assert.False(t, r3.Replayed, "members do not share keys")
+	assert.Equal(t, 3, r3.Handoff.Escalations)
 	// The same key reused for a command on another hand-off is a conflict.
 	f.request(t, "h2")
 	before = f.head(t)

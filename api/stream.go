@@ -205,11 +205,22 @@ func (s *Service) encode(a Actor, m Meta, events []domain.Event) ([]eventstore.E
 	return out, nil
 }
 
+// idempotencyScope is whose keys a key is among: each token's own, except
+// that admins share one scope, so that an import (an admin's work) sent
+// again through another admin token or written directly into the store by
+// 'cadena import' is recognised as the same commands, not done twice.
+func idempotencyScope(a Actor) string {
+	if a.Role == RoleAdmin {
+		return "role:admin"
+	}
+	return "token:" + a.Name
+}
+
 // idempotentID derives the ID of the i-th event of a command from the actor
 // and its idempotency key: a name-based UUID (version 8, SHA-256). The first
 // 23 characters depend only on the actor and key, the rest on i too.
 func idempotentID(a Actor, key string, i int) string {
-	prefix := sha256.Sum256([]byte("cadena-idempotency\x00" + a.Name + "\x00" + key))
+	prefix := sha256.Sum256([]byte("cadena-idempotency\x00" + idempotencyScope(a) + "\x00" + key))
 	suffix := sha256.Sum256(append(prefix[:], byte(i), byte(i>>8)))
 	var b [16]byte
 	copy(b[:10], prefix[:10])

@@ -11,14 +11,21 @@ import (
 
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections/pairstats"
+	"github.com/cadena-project/cadena/projections/tallies"
 )
 
-// Figures is what the business collector reads of the pair statistics;
-// *pairstats.Model satisfies it.
-type Figures interface {
-	Totals() []pairstats.PairTotals
-	OpenClocks(asOf time.Time) []pairstats.OpenClock
+// Tallies is what the business collector reads of the all-time tallies
+// (counters, the lead-time histogram, the open clocks); *tallies.Model
+// satisfies it.
+type Tallies interface {
+	Totals() []tallies.PairTotals
+	OpenClocks(asOf time.Time) []tallies.OpenClock
 	LeadTimeHistogram(supplier, customer string, bounds []float64) (counts []uint64, sum float64, count uint64)
+}
+
+// Figures is what the business collector reads of the pair statistics (the
+// 30-day gauges); *pairstats.Model satisfies it.
+type Figures interface {
 	ParseWindow(from, to string, now time.Time) (pairstats.Window, error)
 	Pairs(w pairstats.Window) []pairstats.Figures
 }
@@ -56,6 +63,7 @@ var pairLabels = []string{"supplier", "customer"}
 // Business is a prometheus.Collector that computes the business figures
 // from the projections at scrape time.
 type Business struct {
+	tallies Tallies
 	figures Figures
 	opts    BusinessOptions
 
@@ -68,13 +76,15 @@ type Business struct {
 	compliance  *prometheus.Desc
 }
 
-// NewBusiness returns the collector; register it with a prometheus.Registerer.
-func NewBusiness(f Figures, opts BusinessOptions) *Business {
+// NewBusiness returns the collector of the tallies t and the figures f;
+// register it with a prometheus.Registerer. Give both read models the
+// policy of opts, fed by the same runner.
+func NewBusiness(t Tallies, f Figures, opts BusinessOptions) *Business {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	opts.Policy = opts.Policy.WithDefaults()
-	b := &Business{figures: f, opts: opts, counters: map[string]*prometheus.Desc{}}
+	b := &Business{tallies: t, figures: f, opts: opts, counters: map[string]*prometheus.Desc{}}
 	for _, what := range []string{"requested", "delivered", "returned", "escalated", "cancelled"} {
 		b.counters[what] = prometheus.NewDesc("cadena_handoffs_"+what+"_total",
 			"Hand-offs "+what+" (events in the log, all time), by supplier and customer department.", pairLabels, nil)
@@ -115,7 +125,7 @@ type pairKey struct{ supplier, customer string }
 // Collect computes the figures and sends them as const metrics.
 func (b *Business) Collect(ch chan<- prometheus.Metric) {
 	now := b.opts.Now()
-	totals := b.figures.Totals()
+	totals := b.tallies.Totals()
 	keep := b.kept(totals)
 	label := func(supplier, customer string) pairKey {
 		k := pairKey{supplier, customer}
@@ -127,7 +137,7 @@ func (b *Business) Collect(ch chan<- prometheus.Metric) {
 
 	// Counters, folded.
 	type sums struct {
-		t       pairstats.PairTotals
+		t       tallies.PairTotals
 		buckets []uint64
 		sum     float64
 		count   uint64
@@ -155,7 +165,7 @@ func (b *Business) Collect(ch chan<- prometheus.Metric) {
 		for i, r := range t.Ratings {
 			s.t.Ratings[i] += r
 		}
-		counts, sum, count := b.figures.LeadTimeHistogram(t.Supplier, t.Customer, LeadTimeBuckets)
+		counts, sum, count := b.tallies.LeadTimeHistogram(t.Supplier, t.Customer, LeadTimeBuckets)
 		for i, c := range counts {
 			s.buckets[i] += c
 		}
@@ -199,16 +209,16 @@ func (b *Business) Collect(ch chan<- prometheus.Metric) {
 	// series, at 0 when nothing is open: a series that vanished when the
 	// pair's last open hand-off closed would show "No data" on a dashboard
 	// and hide a rise from 0 from delta() in the alert rules.
-	open := map[pairKey]*pairstats.OpenClock{}
+	open := map[pairKey]*tallies.OpenClock{}
 	openOrder := slices.Clone(order)
 	for _, k := range order {
-		open[k] = &pairstats.OpenClock{}
+		open[k] = &tallies.OpenClock{}
 	}
-	for _, c := range b.figures.OpenClocks(now) {
+	for _, c := range b.tallies.OpenClocks(now) {
 		k := label(c.Supplier, c.Customer)
 		o, ok := open[k]
 		if !ok {
-			o = &pairstats.OpenClock{}
+			o = &tallies.OpenClock{}
 			open[k] = o
 			openOrder = append(openOrder, k)
 		}
@@ -241,12 +251,12 @@ func (b *Business) Collect(ch chan<- prometheus.Metric) {
 }
 
 // kept returns the pairs exported under their own labels, nil for all.
-func (b *Business) kept(totals []pairstats.PairTotals) map[pairKey]bool {
+func (b *Business) kept(totals []tallies.PairTotals) map[pairKey]bool {
 	if b.opts.TopPairs <= 0 || len(totals) <= b.opts.TopPairs {
 		return nil
 	}
 	ranked := slices.Clone(totals)
-	slices.SortStableFunc(ranked, func(x, y pairstats.PairTotals) int {
+	slices.SortStableFunc(ranked, func(x, y tallies.PairTotals) int {
 		return cmp.Or(cmp.Compare(y.Requested, x.Requested), cmp.Compare(x.Supplier, y.Supplier), cmp.Compare(x.Customer, y.Customer))
 	})
 	keep := make(map[pairKey]bool, b.opts.TopPairs)

@@ -15,20 +15,35 @@ import (
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/pairstats"
+	"github.com/cadena-project/cadena/projections/tallies"
 )
 
 var now = time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)
 
+// feed folds events into the two read models the business collector
+// reads, under one policy, as the runner does.
 type feed struct {
 	m   *pairstats.Model
+	t   *tallies.Model
 	pos uint64
+}
+
+func newFeed(p domain.Policy) *feed {
+	return &feed{m: pairstats.New(pairstats.Options{Policy: p}), t: tallies.New(tallies.Options{Policy: p})}
 }
 
 func (f *feed) apply(events ...domain.Event) {
 	for _, e := range events {
 		f.pos++
-		f.m.Apply(projections.Envelope{Position: f.pos, Event: e})
+		env := projections.Envelope{Position: f.pos, Event: e}
+		f.m.Apply(env)
+		f.t.Apply(env)
 	}
+}
+
+// business returns the collector of the feed's read models.
+func (f *feed) business(opts metrics.BusinessOptions) *metrics.Business {
+	return metrics.NewBusiness(f.t, f.m, opts)
 }
 
 func terms(hours int64) *domain.AgreementTerms {
@@ -43,10 +58,10 @@ func req(id, s, c string, at time.Time, t *domain.AgreementTerms) domain.Handoff
 // once, one open at risk (9h running), one open breached (12h running);
 // it -> hr: five deliveries rated 1 to 5, one of them after 30 hours, and
 // nothing open (its open-clock series are exported at 0).
-func scenario() *pairstats.Model { return scenarioUnder(domain.Policy{}) }
+func scenario() *feed { return scenarioUnder(domain.Policy{}) }
 
-func scenarioUnder(p domain.Policy) *pairstats.Model {
-	f := &feed{m: pairstats.New(pairstats.Options{Policy: p})}
+func scenarioUnder(p domain.Policy) *feed {
+	f := newFeed(p)
 	day := now.Add(-48 * time.Hour)
 	f.apply(
 		req("l1", "legal", "sales", day, terms(10)),
@@ -66,12 +81,12 @@ func scenarioUnder(p domain.Policy) *pairstats.Model {
 			domain.HandoffDelivered{HandoffID: id, Delivery: 1, At: day.Add(lead)},
 			domain.HandoffRated{HandoffID: id, Delivery: 1, Score: i, At: day.Add(lead + time.Minute)})
 	}
-	return f.m
+	return f
 }
 
 func TestBusinessCollector(t *testing.T) {
 	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(metrics.NewBusiness(scenario(), metrics.BusinessOptions{Now: func() time.Time { return now }}))
+	reg.MustRegister(scenario().business(metrics.BusinessOptions{Now: func() time.Time { return now }}))
 	want := `
 # HELP cadena_handoffs_open Open hand-offs now, by the state of their SLA clock: running or paused (these two add up to the open hand-offs), at_risk (at least 75% of the target) or breached.
 # TYPE cadena_handoffs_open gauge
@@ -153,7 +168,7 @@ cadena_handoff_ratings_total{customer="hr",score="5",supplier="it"} 1
 
 func TestTopPairsFoldsTheRestIntoOther(t *testing.T) {
 	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(metrics.NewBusiness(scenario(), metrics.BusinessOptions{TopPairs: 1, Now: func() time.Time { return now }}))
+	reg.MustRegister(scenario().business(metrics.BusinessOptions{TopPairs: 1, Now: func() time.Time { return now }}))
 	want := `
 # HELP cadena_handoffs_requested_total Hand-offs requested (events in the log, all time), by supplier and customer department.
 # TYPE cadena_handoffs_requested_total counter
@@ -171,8 +186,8 @@ cadena_handoffs_requested_total{customer="hr",supplier="it"} 5
 
 // orgOfPairs folds hand-offs for n pairs among n/10 departments over the
 // last 30 days.
-func orgOfPairs(n int) *pairstats.Model {
-	f := &feed{m: pairstats.New(pairstats.Options{})}
+func orgOfPairs(n int) *feed {
+	f := newFeed(domain.Policy{})
 	depts := n / 10
 	for p := 0; p < n; p++ {
 		s, c := fmt.Sprintf("d%04d", p%depts), fmt.Sprintf("d%04d", (p/depts+1+p%depts)%depts)
@@ -185,14 +200,14 @@ func orgOfPairs(n int) *pairstats.Model {
 			}
 		}
 	}
-	return f.m
+	return f
 }
 
 // BenchmarkScrape gathers the metrics of 1,000 departments and 10,000
 // active pairs, as Prometheus would.
 func BenchmarkScrape(b *testing.B) {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(metrics.NewBusiness(orgOfPairs(10000), metrics.BusinessOptions{Now: func() time.Time { return now }}))
+	reg.MustRegister(orgOfPairs(10000).business(metrics.BusinessOptions{Now: func() time.Time { return now }}))
 	b.ResetTimer()
 	series := 0
 	for i := 0; i < b.N; i++ {
@@ -211,13 +226,13 @@ func BenchmarkScrape(b *testing.B) {
 // TestCountersNeverGoDown scrapes before and after a return, a new delivery
 // and re-ratings: Prometheus reads any decrease of a counter as a reset.
 func TestCountersNeverGoDown(t *testing.T) {
-	f := &feed{m: pairstats.New(pairstats.Options{Policy: domain.Policy{AnonymityMin: 1}})}
+	f := newFeed(domain.Policy{AnonymityMin: 1})
 	day := now.Add(-72 * time.Hour)
 	f.apply(req("h1", "legal", "sales", day, terms(10)),
 		domain.HandoffDelivered{HandoffID: "h1", Delivery: 1, At: day.Add(2 * time.Hour)},
 		domain.HandoffRated{HandoffID: "h1", Delivery: 1, Score: 5, At: day.Add(3 * time.Hour)})
 	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(metrics.NewBusiness(f.m, metrics.BusinessOptions{Policy: domain.Policy{AnonymityMin: 1}, Now: func() time.Time { return now }}))
+	reg.MustRegister(f.business(metrics.BusinessOptions{Policy: domain.Policy{AnonymityMin: 1}, Now: func() time.Time { return now }}))
 	values := func() map[string]float64 {
 		mfs, err := reg.Gather()
 		require.NoError(t, err)
@@ -259,10 +274,10 @@ func TestCountersNeverGoDown(t *testing.T) {
 // times is one rating and stays hidden under a minimum of 5 (and of 2).
 func TestRatingsFollowTheAnonymityMinimum(t *testing.T) {
 	day := now.Add(-72 * time.Hour)
-	ratings := func(events ...domain.Event) *pairstats.Model {
-		f := &feed{m: pairstats.New(pairstats.Options{})}
+	ratings := func(events ...domain.Event) *feed {
+		f := newFeed(domain.Policy{})
 		f.apply(events...)
-		return f.m
+		return f
 	}
 	var rerated []domain.Event
 	rerated = append(rerated, req("h1", "legal", "sales", day, nil),
@@ -279,7 +294,7 @@ func TestRatingsFollowTheAnonymityMinimum(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		model  *pairstats.Model
+		model  *feed
 		policy domain.Policy
 		want   int // series of cadena_handoff_ratings_total
 	}{
@@ -293,13 +308,13 @@ func TestRatingsFollowTheAnonymityMinimum(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			reg := prometheus.NewPedanticRegistry()
-			reg.MustRegister(metrics.NewBusiness(tc.model, metrics.BusinessOptions{Policy: tc.policy, Now: func() time.Time { return now }}))
+			reg.MustRegister(tc.model.business(metrics.BusinessOptions{Policy: tc.policy, Now: func() time.Time { return now }}))
 			assert.Equal(t, tc.want, testutil.CollectAndCount(reg, "cadena_handoff_ratings_total"))
 		})
 	}
 	// Once shown, the counters count every rating event.
 	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(metrics.NewBusiness(ratings(rerated...), metrics.BusinessOptions{Policy: domain.Policy{AnonymityMin: 1}, Now: func() time.Time { return now }}))
+	reg.MustRegister(ratings(rerated...).business(metrics.BusinessOptions{Policy: domain.Policy{AnonymityMin: 1}, Now: func() time.Time { return now }}))
 	want := `
 # HELP cadena_handoff_ratings_total Ratings by score, re-ratings included; exported for a pair once it has the anonymity minimum of ratings.
 # TYPE cadena_handoff_ratings_total counter
@@ -318,7 +333,7 @@ func TestOpenClockFollowsTheAtRiskRatio(t *testing.T) {
 	// l2 has 9h of its 10h target: at risk from 75%, not from 95%; l3 is
 	// breached. The model and the collector are given the same policy.
 	p := domain.Policy{AtRiskRatio: 0.95}
-	reg.MustRegister(metrics.NewBusiness(scenarioUnder(p), metrics.BusinessOptions{Policy: p, Now: func() time.Time { return now }}))
+	reg.MustRegister(scenarioUnder(p).business(metrics.BusinessOptions{Policy: p, Now: func() time.Time { return now }}))
 	want := `
 # HELP cadena_handoffs_open Open hand-offs now, by the state of their SLA clock: running or paused (these two add up to the open hand-offs), at_risk (at least 95% of the target) or breached.
 # TYPE cadena_handoffs_open gauge

@@ -11,13 +11,12 @@ import (
 
 	"github.com/cadena-project/cadena/api/metrics"
 	"github.com/cadena-project/cadena/domain"
-	"github.com/cadena-project/cadena/projections/pairstats"
 )
 
 // orgOfPairsWithCalendars is orgOfPairs with every agreement counting in a
 // business-hours calendar.
-func orgOfPairsWithCalendars(n int) *pairstats.Model {
-	f := &feed{m: pairstats.New(pairstats.Options{})}
+func orgOfPairsWithCalendars(n int) *feed {
+	f := newFeed(domain.Policy{})
 	day := []string{"09:00-14:00", "15:00-18:00"}
 	f.apply(domain.CalendarSet{CalendarID: "office", CalendarSpec: domain.CalendarSpec{Name: "office", TimeZone: "Europe/Madrid",
 		Week: domain.Week{Mon: day, Tue: day, Wed: day, Thu: day, Fri: day}}, At: now.Add(-60 * 24 * time.Hour)})
@@ -35,14 +34,14 @@ func orgOfPairsWithCalendars(n int) *pairstats.Model {
 			}
 		}
 	}
-	return f.m
+	return f
 }
 
 // BenchmarkScrapeCalendars is BenchmarkScrape with a business-hours
 // calendar on every agreement: the clock gauges count working time.
 func BenchmarkScrapeCalendars(b *testing.B) {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(metrics.NewBusiness(orgOfPairsWithCalendars(10000), metrics.BusinessOptions{Now: func() time.Time { return now }}))
+	reg.MustRegister(orgOfPairsWithCalendars(10000).business(metrics.BusinessOptions{Now: func() time.Time { return now }}))
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := reg.Gather(); err != nil {
@@ -59,12 +58,12 @@ func TestClockGaugesCountWorkingTime(t *testing.T) {
 	spec := domain.CalendarSpec{Name: "office", TimeZone: "UTC", Week: domain.Week{Mon: day, Tue: day, Wed: day, Thu: day, Fri: day}}
 	friday := time.Date(2026, 6, 5, 16, 0, 0, 0, time.UTC)
 	monday := time.Date(2026, 6, 8, 12, 0, 0, 0, time.UTC) // 1h + 3h of working time
-	f := &feed{m: pairstats.New(pairstats.Options{})}
+	f := newFeed(domain.Policy{})
 	f.apply(domain.CalendarSet{CalendarID: "office", CalendarSpec: spec, At: friday.Add(-time.Hour)})
 	worked := terms(8)
 	worked.Calendar = "office"
 	f.apply(req("h1", "legal", "sales", friday, worked), req("h2", "legal", "sales", friday, terms(8)))
-	clocks := f.m.OpenClocks(monday)
+	clocks := f.t.OpenClocks(monday)
 	require.Len(t, clocks, 1)
 	assert.Equal(t, 2, clocks[0].Running)
 	assert.Equal(t, 1, clocks[0].Breached, "the wall clock's hand-off only")

@@ -18,12 +18,14 @@ import (
 	"github.com/cadena-project/cadena/projections"
 )
 
-// Folder is the projection a history export folds the log through: it
-// applies events and gives the figures the business collector reads
-// (*pairstats.Model is one).
-type Folder interface {
-	Figures
-	Apply(projections.Envelope)
+// HistoryState is the fresh read models a history export folds the log
+// through, as serve wires them for the business collector: the tallies and
+// the figures it reads, and every handler to feed (those read models, or
+// what feeds them).
+type HistoryState struct {
+	Tallies  Tallies
+	Figures  Figures
+	Handlers []projections.Handler
 }
 
 // HistoryOptions say which instants a history export samples and how.
@@ -50,7 +52,7 @@ var ErrBadHistoryRange = errors.New("want a positive step and from at or before 
 // opts.From to opts.To, each sample stamped with its instant: the input of
 // "promtool tsdb create-blocks-from openmetrics".
 //
-// events are the log in commit order and state a fresh projection. The
+// events are the log in commit order and state fresh read models. The
 // events are folded once, in business time order (an event with no
 // business time keeps its place after the event before it in the log), and
 // the collector samples the state at each step with that step as its now:
@@ -58,7 +60,7 @@ var ErrBadHistoryRange = errors.New("want a positive step and from at or before 
 // the 30-day window ends at it. Families come one after the other, each
 // series' samples in time order, as OpenMetrics and the TSDB want them;
 // all samples are held in memory until the end.
-func WriteHistory(w io.Writer, events []projections.Envelope, state Folder, opts HistoryOptions) error {
+func WriteHistory(w io.Writer, events []projections.Envelope, state HistoryState, opts HistoryOptions) error {
 	if opts.Step <= 0 || opts.To.Before(opts.From) {
 		return ErrBadHistoryRange
 	}
@@ -66,7 +68,7 @@ func WriteHistory(w io.Writer, events []projections.Envelope, state Folder, opts
 
 	var now time.Time
 	reg := prometheus.NewPedanticRegistry()
-	if err := prometheus.WrapRegistererWith(opts.Labels, reg).Register(NewBusiness(state, BusinessOptions{TopPairs: opts.TopPairs, Policy: opts.Policy,
+	if err := prometheus.WrapRegistererWith(opts.Labels, reg).Register(NewBusiness(state.Tallies, state.Figures, BusinessOptions{TopPairs: opts.TopPairs, Policy: opts.Policy,
 		Now: func() time.Time { return now }})); err != nil {
 		return err
 	}
@@ -76,7 +78,9 @@ func WriteHistory(w io.Writer, events []projections.Envelope, state Folder, opts
 		for ; next < len(ordered) && !ordered[next].at.After(now); next++ {
 			env := ordered[next].env
 			env.Position = uint64(next + 1) // the fold's own order
-			state.Apply(env)
+			for _, h := range state.Handlers {
+				h.Apply(env)
+			}
 		}
 		fams, err := reg.Gather()
 		if err != nil {

@@ -20,7 +20,6 @@ import (
 	"github.com/cadena-project/cadena/api/metrics"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
-	"github.com/cadena-project/cadena/projections/pairstats"
 )
 
 // historyLog is the scenario's events in log order: legal -> sales first,
@@ -48,6 +47,12 @@ func historyLog() []projections.Envelope {
 		envs[i] = projections.Envelope{Position: uint64(i + 1), Event: e}
 	}
 	return envs
+}
+
+// freshState is the two read models of the business collector, empty.
+func freshState(p domain.Policy) metrics.HistoryState {
+	f := newFeed(p)
+	return metrics.HistoryState{Tallies: f.t, Figures: f.m, Handlers: []projections.Handler{f.t, f.m}}
 }
 
 // sample is one parsed OpenMetrics sample.
@@ -177,8 +182,7 @@ func TestWriteHistory(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
-			state := pairstats.New(pairstats.Options{Policy: tc.policy})
-			require.NoError(t, metrics.WriteHistory(&out, historyLog(), state, metrics.HistoryOptions{
+			require.NoError(t, metrics.WriteHistory(&out, historyLog(), freshState(tc.policy), metrics.HistoryOptions{
 				From: from, To: to, Step: time.Hour, TopPairs: tc.topPairs, Policy: tc.policy}))
 			samples, types := parseOpenMetrics(t, out.Bytes())
 			require.NotEmpty(t, samples)
@@ -203,13 +207,13 @@ func TestWriteHistory(t *testing.T) {
 			steps := 0
 			for at := from; !at.After(to); at = at.Add(time.Hour) {
 				steps++
-				m := pairstats.New(pairstats.Options{Policy: tc.policy})
+				f := newFeed(tc.policy)
 				for _, env := range historyLog() {
 					if !domain.OccurredAt(env.Event).After(at) {
-						m.Apply(env)
+						f.apply(env.Event)
 					}
 				}
-				want := collected(t, metrics.NewBusiness(m, metrics.BusinessOptions{TopPairs: tc.topPairs, Policy: tc.policy,
+				want := collected(t, f.business(metrics.BusinessOptions{TopPairs: tc.topPairs, Policy: tc.policy,
 					Now: func() time.Time { return at }}))
 				got := map[string]float64{}
 				for _, s := range samples {
@@ -234,7 +238,7 @@ func TestWriteHistory(t *testing.T) {
 }
 
 func TestWriteHistoryRejectsABadRange(t *testing.T) {
-	state := pairstats.New(pairstats.Options{})
+	state := freshState(domain.Policy{})
 	for _, opts := range []metrics.HistoryOptions{
 		{From: now, To: now, Step: 0},
 		{From: now, To: now.Add(-time.Hour), Step: time.Hour},
@@ -247,7 +251,7 @@ func TestWriteHistoryRejectsABadRange(t *testing.T) {
 
 func TestWriteHistoryAddsLabels(t *testing.T) {
 	var out bytes.Buffer
-	require.NoError(t, metrics.WriteHistory(&out, historyLog(), pairstats.New(pairstats.Options{}), metrics.HistoryOptions{
+	require.NoError(t, metrics.WriteHistory(&out, historyLog(), freshState(domain.Policy{}), metrics.HistoryOptions{
 		From: now.Add(-2 * time.Hour), To: now, Step: time.Hour, Labels: map[string]string{"job": "cadena", "instance": "cadena:8080"}}))
 	samples, _ := parseOpenMetrics(t, out.Bytes())
 	require.NotEmpty(t, samples)

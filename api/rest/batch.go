@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -50,14 +51,36 @@ type batchCommandJSON struct {
 }
 
 // batchTakes lists the members each batch command takes besides command,
-// idempotency_key and occurred_at.
-var batchTakes = map[string][]string{
-	"department": {"id", "name"},
-	"agreement":  {"supplier", "customer", "kind", "resolve_within", "respond_within", "calendar"},
-	"request":    {"id", "supplier", "customer", "kind", "title"},
-	"accept":     {"id"}, "resume": {"id"},
-	"pause": {"id", "reason"}, "return": {"id", "reason"}, "escalate": {"id", "reason"}, "cancel": {"id", "reason"},
-	"deliver": {"id", "note"}, "rating": {"id", "score", "comment"},
+// idempotency_key and occurred_at. A hand-off command is named by its route
+// ("rating", as POST /api/v1/handoffs/{id}/rating), one per row of the
+// lifecycle table.
+var batchTakes = func() map[string][]string {
+	takes := map[string][]string{
+		"department": {"id", "name"},
+		"agreement":  {"supplier", "customer", "kind", "resolve_within", "respond_within", "calendar"},
+		"request":    {"id", "supplier", "customer", "kind", "title"},
+	}
+	for _, spec := range domain.Commands() {
+		if spec.Name == domain.Request {
+			continue
+		}
+		members := []string{"id"}
+		for _, f := range spec.Fields {
+			members = append(members, string(f))
+		}
+		takes[spec.RouteName()] = members
+	}
+	return takes
+}()
+
+// routeCommand returns the row of the lifecycle table served at route.
+func routeCommand(route string) (domain.CommandSpec, bool) {
+	for _, spec := range domain.Commands() {
+		if spec.RouteName() == route {
+			return spec, true
+		}
+	}
+	return domain.CommandSpec{}, false
 }
 
 type batchResultJSON struct {
@@ -87,6 +110,7 @@ func (s *Server) batch(c echo.Context) error {
 		cmd, err := bc.command(requestID(c), i)
 		if err != nil {
 			pr, _ := problemFor(err)
+			pr = inCommand(pr, i)
 			results[i] = batchResultJSON{Status: pr.Status, Problem: &pr}
 			continue
 		}
@@ -106,6 +130,7 @@ func (s *Server) batch(c echo.Context) error {
 				if internal {
 					c.Set(keyError, r.Err) // logged with the request's line
 				}
+				pr = inCommand(pr, i)
 				results[i] = batchResultJSON{Status: pr.Status, Problem: &pr}
 				continue
 			}
@@ -121,6 +146,21 @@ func (s *Server) batch(c echo.Context) error {
 		Results  []batchResultJSON `json:"results"`
 		Position uint64            `json:"position"`
 	}{results, position})
+}
+
+// inCommand names the member at fault in pr, which the domain names as in
+// its own endpoint ("title"), as the member of the i-th command
+// ("commands[i].title"), in field and detail.
+func inCommand(pr problem, i int) problem {
+	if pr.Field == "" || strings.HasPrefix(pr.Field, "commands[") {
+		return pr
+	}
+	field := fmt.Sprintf("commands[%d].%s", i, pr.Field)
+	if rest, ok := strings.CutPrefix(pr.Detail, pr.Field+": "); ok {
+		pr.Detail = field + ": " + rest
+	}
+	pr.Field = field
+	return pr
 }
 
 // command turns one batch member into an application command; its
@@ -180,7 +220,7 @@ func (b batchCommandJSON) command(correlation string, i int) (api.Command, error
 		return api.Command{Meta: m, Request: &domain.RequestHandoff{ID: str(b.ID), Supplier: str(b.Supplier),
 			Customer: str(b.Customer), Kind: str(b.Kind), Title: str(b.Title), At: at}}, nil
 	}
-	spec, ok := domain.LookupCommand(b.Command)
+	spec, ok := routeCommand(b.Command)
 	if !ok || spec.Name == domain.Request {
 		return api.Command{}, &domain.ValidationError{Field: field("command"), Msg: fmt.Sprintf("unknown command %q", b.Command)}
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cadena-project/cadena/domain"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -103,7 +105,7 @@ func TestBatchLimits(t *testing.T) {
 		{"not an admin", tokSales, map[string]any{"commands": []any{one}}, 403, `only an admin may send a batch (member "sales-team")`},
 		{"no commands", tokAdmin, map[string]any{"commands": []any{}}, 400, "commands must hold 1 to 1000 commands, got 0"},
 		{"too many commands", tokAdmin, map[string]any{"commands": many}, 400, "commands must hold 1 to 1000 commands, got 1001"},
-		{"unknown member", tokAdmin, map[string]any{"commands": []any{map[string]any{"command": "accept", "id": "x", "color": "red"}}}, 400, `unknown field "commands.0.color"`},
+		{"unknown member", tokAdmin, map[string]any{"commands": []any{map[string]any{"command": "accept", "id": "x", "color": "red"}}}, 400, `unknown field "commands[0].color"`},
 		{"body too large", tokAdmin, `{"commands":[{"command":"department","id":"x","name":"` + strings.Repeat("n", 4<<20) + `"}]}`, 413, "the request body is over 4194304 bytes"},
 	}
 	for _, tt := range tests {
@@ -116,4 +118,75 @@ func TestBatchLimits(t *testing.T) {
 		})
 	}
 	assert.Equal(t, before, h.head(), "a rejected batch appends nothing")
+}
+
+// TestBatchEveryLifecycleCommand sends every route of the lifecycle table
+// as a batch command, named as its endpoint is: each answers as its own
+// endpoint does.
+func TestBatchEveryLifecycleCommand(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	before := h.head()
+	cmds := []map[string]any{
+		{"command": "request", "id": "bh-1", "supplier": "it", "customer": "sales", "kind": "laptop", "title": "A laptop"},
+		{"command": "accept", "id": "bh-1"},
+		{"command": "pause", "id": "bh-1", "reason": "waiting for parts"},
+		{"command": "resume", "id": "bh-1"},
+		{"command": "deliver", "id": "bh-1", "note": "on the desk"},
+		{"command": "return", "id": "bh-1", "reason": "wrong keyboard"},
+		{"command": "deliver", "id": "bh-1", "note": "keyboard swapped"},
+		{"command": "rating", "id": "bh-1", "score": 4, "comment": "quick"},
+		{"command": "request", "id": "bh-2", "supplier": "it", "customer": "sales", "kind": "laptop", "title": "Another"},
+		{"command": "escalate", "id": "bh-2", "reason": "too slow"},
+		{"command": "cancel", "id": "bh-2", "reason": "not needed"},
+	}
+	sent := map[string]bool{}
+	for _, c := range cmds {
+		sent[c["command"].(string)] = true
+	}
+	for _, spec := range domain.Commands() {
+		require.True(t, sent[spec.RouteName()], "the batch sends %q", spec.RouteName())
+	}
+	got := h.batch(tokAdmin, map[string]any{"commands": cmds}, 200)
+	require.Len(t, got.Results, len(cmds))
+	for i, r := range got.Results {
+		want := 200
+		if cmds[i]["command"] == "request" {
+			want = 201
+		}
+		assert.Equal(t, want, r.Status, "command %d (%s): %+v", i, cmds[i]["command"], r.Problem)
+	}
+	assert.Equal(t, before+uint64(len(cmds)), h.head())
+	v := h.json(req{method: "GET", path: "/api/v1/handoffs/bh-1?min_position=" + fmt.Sprint(got.Position), token: tokAdmin}, 200)
+	assert.Equal(t, "delivered", v["state"])
+	require.NotNil(t, v["rating"])
+	assert.EqualValues(t, 4, v["rating"].(map[string]any)["score"])
+	v = h.json(req{method: "GET", path: "/api/v1/handoffs/bh-2?min_position=" + fmt.Sprint(got.Position), token: tokAdmin}, 200)
+	assert.Equal(t, "cancelled", v["state"])
+}
+
+// TestBatchDomainFieldsNamed checks that a command the domain rejects
+// names its member as "commands[i].<member>", in field and detail.
+func TestBatchDomainFieldsNamed(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	cmds := []map[string]any{
+		{"command": "request", "id": "bf-1", "supplier": "it", "customer": "sales", "kind": "laptop", "title": "a\u0000b"},
+		{"command": "request", "id": "bf-2", "supplier": "it", "customer": "sales", "kind": "laptop", "title": "A laptop"},
+		{"command": "deliver", "id": "bf-2", "note": "done"},
+		{"command": "return", "id": "bf-2", "reason": ""},
+	}
+	got := h.batch(tokAdmin, map[string]any{"commands": cmds}, 200)
+	require.Len(t, got.Results, len(cmds))
+	for _, tt := range []struct {
+		i     int
+		field string
+	}{{0, "commands[0].title"}, {3, "commands[3].reason"}} {
+		r := got.Results[tt.i]
+		assert.Equal(t, 422, r.Status, "command %d", tt.i)
+		require.NotNil(t, r.Problem, "command %d", tt.i)
+		assert.Equal(t, tt.field, r.Problem.Field, "command %d", tt.i)
+		assert.True(t, strings.HasPrefix(r.Problem.Detail, tt.field+": "), "command %d: %s", tt.i, r.Problem.Detail)
+	}
+	assert.Equal(t, []int{201, 200}, []int{got.Results[1].Status, got.Results[2].Status})
 }

@@ -128,7 +128,7 @@ func TestAgreementWithCalendar(t *testing.T) {
 		{"command": "agreement", "supplier": "it", "customer": "sales", "resolve_within": "16h", "calendar": "nowhere"}}}}, 200)
 	res := batch["results"].([]any)[0].(map[string]any)
 	assert.Equal(t, 422.0, res["status"])
-	assert.Equal(t, "calendar", res["problem"].(map[string]any)["field"])
+	assert.Equal(t, "commands[0].calendar", res["problem"].(map[string]any)["field"])
 
 	list := h.json(req{method: "GET", path: "/api/v1/agreements?min_position=" + itoa(h.head()), token: tokSales}, 200)
 	as, _ := list["agreements"].([]any)

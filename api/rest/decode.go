@@ -90,9 +90,37 @@ func jsonError(data []byte, err error) error {
 }
 
 // fieldOf names the member a JSON pointer points at: "title", or for
-// nested members their names joined by dots ("holidays.0.date").
+// nested members their path, names joined by dots and array indices in
+// brackets ("exceptions[0].date", "week.tue[1]"), as the domain names
+// them. A token of digits under the top level is an index: no body of
+// cadena has an object whose member names are numbers.
 func fieldOf(p jsontext.Pointer) string {
-	return strings.Join(slices.Collect(p.Tokens()), ".")
+	var b strings.Builder
+	for i, tok := range slices.Collect(p.Tokens()) {
+		switch {
+		case i > 0 && isIndex(tok):
+			b.WriteString("[" + tok + "]")
+		case i > 0:
+			b.WriteString("." + tok)
+		default:
+			b.WriteString(tok)
+		}
+	}
+	return b.String()
+}
+
+// isIndex reports whether a JSON pointer token is an array index: "0", or
+// digits not starting with 0.
+func isIndex(tok string) bool {
+	if tok == "" || len(tok) > 1 && tok[0] == '0' {
+		return false
+	}
+	for _, r := range tok {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func jsonKindOf(k jsontext.Kind) string {
@@ -144,7 +172,9 @@ func parseTime(field string, s *string) (time.Time, error) {
 		return time.Time{}, &domain.ValidationError{Field: field,
 			Msg: fmt.Sprintf("%s is before %s", *s, domain.MinTime.Format(time.RFC3339))}
 	}
-	return t, nil
+	// In UTC, so that a retry naming the same instant with another offset
+	// is the same request.
+	return t.UTC(), nil
 }
 
 // parseDuration parses a duration given as a number of seconds or as a Go

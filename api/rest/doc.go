@@ -36,7 +36,8 @@
 // A write may carry an Idempotency-Key header (1 to 200 printable ASCII
 // characters). Retrying it with the same key answers as the first call did
 // (same status, same body, same position) and records nothing new. A key
-// names one command of one caller for good: reused for a different request
+// names one command of one caller (every admin token counting as one) for
+// good: reused for a different request
 // (another body, or another hand-off, department or agreement) it is a 409.
 // A hand-off may also be
 // requested under a client-chosen id: requesting it again with the same

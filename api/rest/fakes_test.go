@@ -7,6 +7,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/bolt"
 )
@@ -25,14 +28,8 @@ type testStore struct {
 func newStore(t *testing.T) *testStore {
 	t.Helper()
 	s, err := bolt.Open(filepath.Join(t.TempDir(), "cadena.db"), bolt.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("closing the store: %v", err)
-		}
-	})
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, s.Close(), "closing the store") })
 	return &testStore{Store: s}
 }
 
@@ -70,12 +67,11 @@ func (s *testStore) ReadStream(ctx context.Context, stream string, after uint64)
 }
 
 // events returns the whole log.
-func (s *testStore) events() []eventstore.RecordedEvent {
+func (s *testStore) events(t testing.TB) []eventstore.RecordedEvent {
+	t.Helper()
 	var out []eventstore.RecordedEvent
 	for e, err := range s.ReadAll(context.Background(), 0) {
-		if err != nil {
-			panic(err)
-		}
+		require.NoError(t, err, "reading the log")
 		out = append(out, e)
 	}
 	return out

@@ -18,6 +18,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
@@ -54,9 +56,7 @@ func testTokens(t *testing.T) *auth.Tokens {
 		entry(tokITHead, "it-head", api.RoleHead, "it"),
 		entry(tokLegal, "legal-team", api.RoleMember, "legal"),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return toks
 }
 
@@ -90,13 +90,9 @@ func newHarness(t *testing.T, opts ...func(*rest.Config)) *harness {
 	go func() { done <- runner.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("projections: %v", err)
-		}
+		assert.NoError(t, <-done, "projections")
 	})
-	if err := runner.WaitCaughtUp(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, runner.WaitCaughtUp(ctx))
 	h := &harness{t: t, store: store, runner: runner, progress: &heldProgress{Runner: runner},
 		logs: &syncBuffer{}, observed: &observations{}}
 	cfg := rest.Config{
@@ -142,9 +138,7 @@ func (h *harness) do(r req) *httptest.ResponseRecorder {
 		raw = []byte(b)
 	default:
 		j, err := json.Marshal(b)
-		if err != nil {
-			h.t.Fatal(err)
-		}
+		require.NoError(h.t, err)
 		raw = j
 	}
 	if r.body != nil {
@@ -176,10 +170,20 @@ func (h *harness) do(r req) *httptest.ResponseRecorder {
 func (h *harness) json(r req, want int) map[string]any {
 	h.t.Helper()
 	rec := h.do(r)
+	require.Equal(h.t, want, rec.Code, "%s %s: status: %s", r.method, r.path, rec.Body)
+	var out map[string]any
+	require.NoError(h.t, json.Unmarshal(rec.Body.Bytes(), &out), "%s %s: %s", r.method, r.path, rec.Body)
+	return out
+}
+
+// list is json for an answer that is a JSON array.
+func (h *harness) list(r req, want int) []any {
+	h.t.Helper()
+	rec := h.do(r)
 	if rec.Code != want {
 		h.t.Fatalf("%s %s: status %d, want %d: %s", r.method, r.path, rec.Code, want, rec.Body)
 	}
-	var out map[string]any
+	var out []any
 	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
 		h.t.Fatalf("%s %s: %v: %s", r.method, r.path, err, rec.Body)
 	}
@@ -228,9 +232,7 @@ func loadDoc(t *testing.T) (*openapi3.T, routers.Router) {
 		}
 		router, docErr = legacy.NewRouter(doc)
 	})
-	if docErr != nil {
-		t.Fatalf("openapi.json: %v", docErr)
-	}
+	require.NoError(t, docErr, "openapi.json")
 	return doc, router
 }
 
@@ -243,17 +245,12 @@ func validateResponse(t *testing.T, r *http.Request, rec *httptest.ResponseRecor
 	doc, router := loadDoc(t)
 	route, params, err := router.FindRoute(r)
 	if err != nil {
-		if rec.Code != http.StatusNotFound && rec.Code != http.StatusMethodNotAllowed && rec.Code != http.StatusUnauthorized {
-			t.Errorf("%s %s: no route in openapi.json, but status %d", r.Method, r.URL, rec.Code)
-		}
-		if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
-			t.Errorf("%s %s: content type %q, want a problem", r.Method, r.URL, ct)
-		}
+		assert.Contains(t, []int{http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusUnauthorized}, rec.Code,
+			"%s %s: no route in openapi.json, but this status", r.Method, r.URL)
+		assert.Equal(t, "application/problem+json", rec.Header().Get("Content-Type"), "%s %s: content type, want a problem", r.Method, r.URL)
 		var v any
-		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
-			t.Errorf("%s %s: %v", r.Method, r.URL, err)
-		} else if err := doc.Components.Schemas["Problem"].Value.VisitJSON(v); err != nil {
-			t.Errorf("%s %s: not a problem: %v", r.Method, r.URL, err)
+		if assert.NoError(t, json.Unmarshal(rec.Body.Bytes(), &v), "%s %s", r.Method, r.URL) {
+			assert.NoError(t, doc.Components.Schemas["Problem"].Value.VisitJSON(v), "%s %s: not a problem", r.Method, r.URL)
 		}
 		return
 	}
@@ -264,14 +261,12 @@ func validateResponse(t *testing.T, r *http.Request, rec *httptest.ResponseRecor
 		Body:                   io.NopCloser(bytes.NewReader(rec.Body.Bytes())),
 		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
 	}
-	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
-		t.Errorf("%s %s: response %d does not match openapi.json: %v\n%s", r.Method, r.URL, rec.Code, err, rec.Body)
-	}
+	assert.NoError(t, openapi3filter.ValidateResponse(context.Background(), in),
+		"%s %s: response %d does not match openapi.json\n%s", r.Method, r.URL, rec.Code, rec.Body)
 	if rec.Code < 300 {
 		in.RequestValidationInput.Options = &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
-		if err := openapi3filter.ValidateRequest(context.Background(), in.RequestValidationInput); err != nil {
-			t.Errorf("%s %s succeeded, but openapi.json does not allow the request: %v", r.Method, r.URL, err)
-		}
+		assert.NoError(t, openapi3filter.ValidateRequest(context.Background(), in.RequestValidationInput),
+			"%s %s succeeded, but openapi.json does not allow the request", r.Method, r.URL)
 	}
 }
 

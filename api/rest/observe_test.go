@@ -46,7 +46,7 @@ func TestRequestIDAndLogging(t *testing.T) {
 	assert.Len(t, rec.Header().Get("X-Request-Id"), 32, "generated request ID")
 
 	// The request ID is the events' correlation ID.
-	events := h.store.events()
+	events := h.store.events(t)
 	require.GreaterOrEqual(t, len(events), 3, "events")
 	assert.Contains(t, string(events[len(events)-3].Metadata), `"correlation_id":"abc-123"`, "metadata of the request")
 

@@ -70,7 +70,7 @@ var (
 	errNotReady = &requestError{status: http.StatusServiceUnavailable, slug: "not-ready",
 		detail: "the read models have not caught up with the event log yet"}
 	errCannotWrite = &requestError{status: http.StatusServiceUnavailable, slug: slugCannotWrite,
-		detail: "the event store cannot write (the disk may be full or failing): writes answer 503 until it can; reads go on"}
+		detail: "the event store cannot write or be reached (the disk may be full or failing, or the database cannot be reached): writes answer 503 until it can; reads go on"}
 )
 
 // problemFor maps an error to its problem: the one place where error kinds

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+	"github.com/stretchr/testify/assert"
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain"
@@ -48,11 +49,12 @@ func TestProblemFor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		p, internal := problemFor(tt.err)
-		if p.Status != tt.status || p.Field != tt.field || internal != tt.internal || p.Title == "" || p.Type == "" {
-			t.Errorf("problemFor(%v) = %+v, %v; want status %d field %q internal %v", tt.err, p, internal, tt.status, tt.field, tt.internal)
-		}
-		if internal && p.Detail != "the server failed; the request ID is in the logs" {
-			t.Errorf("problemFor(%v) shows %q", tt.err, p.Detail)
+		assert.Equal(t, []any{tt.status, tt.field, tt.internal}, []any{p.Status, p.Field, internal},
+			"problemFor(%v) = %+v: status, field, internal", tt.err, p)
+		assert.NotEmpty(t, p.Title, "problemFor(%v): title", tt.err)
+		assert.NotEmpty(t, p.Type, "problemFor(%v): type", tt.err)
+		if internal {
+			assert.Equal(t, "the server failed; the request ID is in the logs", p.Detail, "problemFor(%v) shows the detail", tt.err)
 		}
 	}
 }

@@ -8,20 +8,16 @@ import (
 	"github.com/cadena-project/cadena/projections/pairstats"
 )
 
-// seriesJSON is the answer of the series endpoints.
-type seriesJSON struct {
-	windowJSON
-	Step    pairstats.Step           `json:"step"`
-	Buckets []pairstats.SeriesBucket `json:"buckets"`
-}
-
 // seriesQuery parses ?from=&to=&step= (step default week).
 func (s *Server) seriesQuery(c echo.Context) (pairstats.Window, pairstats.Step, error) {
-	w, err := s.window(c)
+	step, err := pairstats.ParseStep(c.QueryParam("step"))
 	if err != nil {
 		return pairstats.Window{}, "", err
 	}
-	step, err := pairstats.ParseStep(c.QueryParam("step"))
+	if err := pairstats.CheckSeriesSpan(c.QueryParam("from"), c.QueryParam("to"), step); err != nil {
+		return pairstats.Window{}, "", err
+	}
+	w, err := s.window(c)
 	return w, step, err
 }
 
@@ -38,7 +34,7 @@ func (s *Server) getPairSeries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, seriesJSON{windowOf(w), step, nonNil(bs)})
+	return c.JSON(http.StatusOK, nonNil(bs))
 }
 
 func (s *Server) getDepartmentSeries(c echo.Context) error {
@@ -62,11 +58,7 @@ func (s *Server) getDepartmentSeries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, struct {
-		Department string         `json:"department"`
-		Side       pairstats.Side `json:"side"`
-		seriesJSON
-	}{id, side, seriesJSON{windowOf(w), step, nonNil(bs)}})
+	return c.JSON(http.StatusOK, nonNil(bs))
 }
 
 func (s *Server) listBrightSpots(c echo.Context) error {

@@ -74,6 +74,15 @@ func TestReadyzWhileStoreCannotWrite(t *testing.T) {
 	p := checkProblem(t, rec, http.StatusServiceUnavailable)
 	assert.Equal(t, "urn:cadena:problem:store-unavailable", p.Type)
 	require.NotEmpty(t, rec.Header().Get("Retry-After"))
+	assert.Contains(t, p.Detail, "the disk may be full or failing")
+
+	// A database that cannot be reached (PostgreSQL down) is the same
+	// problem, and its detail names that cause too.
+	wp.set(fmt.Errorf("postgres: %w: dial tcp 127.0.0.1:5432: %w", eventstore.ErrUnavailable, syscall.ECONNREFUSED))
+	p = checkProblem(t, h.do(req{method: "GET", path: "/readyz"}), http.StatusServiceUnavailable)
+	assert.Equal(t, "urn:cadena:problem:store-unavailable", p.Type)
+	assert.Contains(t, p.Detail, "the disk may be full or failing")
+	assert.Contains(t, p.Detail, "the database cannot be reached")
 
 	wp.set(errors.New("the projections have not caught up with the log"))
 	p = checkProblem(t, h.do(req{method: "GET", path: "/readyz"}), http.StatusServiceUnavailable)

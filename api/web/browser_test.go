@@ -135,6 +135,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	mux.Handle("GET /api/v1/departments/{id}/scorecard", canned("scorecard.json"))
 	mux.Handle("GET /api/v1/handoffs", canned("handoffs.json"))
 	mux.Handle("GET /api/v1/agreements", canned("agreements.json"))
+	mux.Handle("GET /api/v1/handoffs/{id}", canned("handoff.json"))
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.seen = append(f.seen, r.URL.String())
@@ -387,4 +388,30 @@ func TestScreenshots(t *testing.T) {
 				"--screenshot="+file, api.URL+"/#token="+fakeToken+"&view="+view)
 		}
 	}
+}
+
+// One hand-off's page shows the deadline when the response has due_at, the
+// clock's badge, the timeline's actors, and only the actions the viewer's
+// side may take: an admin acts for both sides, a finance member for
+// neither.
+func TestBrowserOneHandoff(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&handoff=h-0001")
+	for _, want := range []string{
+		`<h2 class="handoff-title">Review the ACME master services agreement</h2>`,
+		`<span class="badge b-risk">at risk</span>`,
+		`<span class="owned">2.7 d supplier-owned</span>`,
+		`<span class="due"> · due 5 Nov 2026, 09:15</span>`,
+		`<span class="by"> by sales-team</span>`,
+		`<span class="by"> by legal-team</span>`,
+		`data-action="deliver"`, `data-action="pause"`, `data-action="escalate"`, `data-action="cancel"`,
+	} {
+		assert.Contains(t, dom, want, "the hand-off page as an admin")
+	}
+	assert.NotContains(t, dom, `data-action="accept"`, "accept is not allowed from accepted")
+
+	member := dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&handoff=h-0001")
+	assert.Contains(t, member, `<h2 class="handoff-title">`)
+	assert.NotContains(t, member, `data-action=`, "finance is neither side of legal -> sales")
 }

@@ -233,6 +233,7 @@ func TestCannedDataMatchesOpenAPI(t *testing.T) {
 		"scorecard.json":   "Scorecard",
 		"handoffs.json":    "HandoffList",
 		"agreements.json":  "AgreementList",
+		"handoff.json":     "Handoff",
 	} {
 		ref, ok := doc.Components.Schemas[schema]
 		if !assert.True(t, ok, "%s: no schema %s in api/rest/openapi.json", file, schema) {

@@ -60,9 +60,12 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		n, err = backupFromServer(ctx, *server, *tokenFile, f)
 	} else {
 		n, err = bolt.BackupFile(ctx, filepath.Join(*data, storeFileName), lockTimeout, f, nil)
-		if errors.Is(err, bolt.ErrLocked) {
+		switch {
+		case errors.Is(err, bolt.ErrLocked):
 			err = fmt.Errorf("%w; back up a running server with --server", storeFileError(err, *data))
-		} else {
+		case errors.Is(err, bolt.ErrEmpty):
+			err = fmt.Errorf("%w: not a store yet, nothing to back up; the file was left as it is", err)
+		default:
 			err = storeFileError(err, *data)
 		}
 	}

@@ -113,3 +113,21 @@ func TestEndToEndWorkingTime(t *testing.T) {
 	got = s.must(t, http.StatusOK, "GET", "/api/v1/calendars/madrid", toks.Sales, nil).json(t)
 	assert.Equal(t, 2.0, got["version"], "a malformed file adds nothing")
 }
+
+// TestCalendarImportUsage: a bad command line of calendar import is a
+// usage error, exit status 2 on one line, as for every subcommand.
+func TestCalendarImportUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"calendar"},
+		{"calendar", "import", "--server", "http://127.0.0.1:1", "--token-file", "t", "--calendar", "madrid"},
+		{"calendar", "import", "--token-file", "t", "--calendar", "madrid", "f.ics"},
+		{"calendar", "import", "--server", "http://127.0.0.1:1", "--calendar", "madrid", "f.ics"},
+		{"calendar", "import", "--server", "http://127.0.0.1:1", "--token-file", "t", "f.ics"},
+	} {
+		code, out, errOut := runCLI(args...)
+		assert.Equal(t, 2, code, "%v: %s", args, errOut)
+		assert.Empty(t, out, "%v", args)
+		assert.Equal(t, 1, strings.Count(errOut, "\n"), "%v: one line: %s", args, errOut)
+		assert.True(t, strings.HasPrefix(errOut, "cadena calendar: "), "%v: %s", args, errOut)
+	}
+}

@@ -16,6 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/cmd/cadena/internal/testkit"
 )
 
@@ -97,28 +100,22 @@ func checkAfterCrash(t *testing.T, client *http.Client, base string, toks e2eTok
 	present := map[string]bool{}
 	for _, id := range attempted {
 		r, err := call(client, "GET", base+"/api/v1/handoffs/"+id, toks.Sales, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		step, wasAcked := acked[id]
 		if r.status == http.StatusNotFound && !wasAcked {
 			continue
 		}
-		if r.status != http.StatusOK {
-			t.Fatalf("hand-off %s (acknowledged: %v): status %d: %s", id, wasAcked, r.status, r.body)
-		}
+		require.Equal(t, http.StatusOK, r.status, "hand-off %s (acknowledged: %v): status: %s", id, wasAcked, r.body)
 		present[id] = true
 		v := r.json(t)
 		version := int(v["version"].(float64))
 		timeline, _ := v["timeline"].([]any)
-		switch {
-		case version < 1 || version > len(crashSteps):
-			t.Fatalf("hand-off %s at version %d", id, version)
-		case wasAcked && version < step+1:
-			t.Fatalf("hand-off %s at version %d, but step %d (%s) was acknowledged", id, version, step, crashSteps[step].state)
-		case v["state"] != crashSteps[version-1].state || len(timeline) != version:
-			t.Fatalf("hand-off %s is half-written: version %d, state %v, %d timeline entries", id, version, v["state"], len(timeline))
+		require.True(t, version >= 1 && version <= len(crashSteps), "hand-off %s at version %d", id, version)
+		if wasAcked {
+			require.GreaterOrEqual(t, version, step+1, "hand-off %s: step %d (%s) was acknowledged", id, step, crashSteps[step].state)
 		}
+		require.Equal(t, []any{crashSteps[version-1].state, version}, []any{v["state"], len(timeline)},
+			"hand-off %s at version %d is half-written: state, timeline entries", id, version)
 	}
 	// The list (a projection rebuilt from the log) shows the same hand-offs.
 	listed := map[string]bool{}
@@ -134,14 +131,7 @@ func checkAfterCrash(t *testing.T, client *http.Client, base string, toks e2eTok
 		}
 		cursor = next
 	}
-	for id := range present {
-		if !listed[id] {
-			t.Errorf("hand-off %s is not listed after the crash", id)
-		}
-	}
-	if len(listed) != len(present) {
-		t.Errorf("%d hand-offs listed, %d found", len(listed), len(present))
-	}
+	assert.Equal(t, present, listed, "the hand-offs listed after the crash are those found")
 }
 
 // crashLoad writes from eight clients, each requesting hand-offs and
@@ -177,8 +167,7 @@ func crashLoad(t *testing.T, client *http.Client, child *crashChild, toks e2eTok
 					if err != nil {
 						return // killed
 					}
-					if r.status/100 != 2 {
-						t.Errorf("%s %s: status %d: %s", id, s.command, r.status, r.body)
+					if !assert.Equal(t, 2, r.status/100, "%s %s: status %d: %s", id, s.command, r.status, r.body) {
 						return
 					}
 					mu.Lock()
@@ -194,7 +183,7 @@ func crashLoad(t *testing.T, client *http.Client, child *crashChild, toks e2eTok
 	select {
 	case <-enough:
 	case <-time.After(30 * time.Second):
-		t.Errorf("%d writes acknowledged in 30s, want %d", n, killAfter)
+		assert.Failf(t, "too few writes acknowledged", "%d writes acknowledged in 30s, want %d", n, killAfter)
 	}
 	child.kill()
 	wg.Wait()
@@ -219,12 +208,8 @@ func startCrashChild(t *testing.T, dir, store string) *crashChild {
 	c.cmd.Env = append(os.Environ(), serveCrashDirEnv+"="+dir, serveCrashStoreEnv+"="+store)
 	c.cmd.Stderr = c.stderr
 	out, err := c.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, c.cmd.Start())
 	t.Cleanup(c.kill)
 	ready := make(chan string, 1)
 	go func() {
@@ -240,12 +225,10 @@ func startCrashChild(t *testing.T, dir, store string) *crashChild {
 	}()
 	select {
 	case u, ok := <-ready:
-		if !ok {
-			t.Fatalf("the server exited before it was ready: %s", c.stderr)
-		}
+		require.True(t, ok, "the server exited before it was ready: %s", c.stderr)
 		c.base = u
 	case <-time.After(30 * time.Second):
-		t.Fatalf("the server was not ready in 30s: %s", c.stderr)
+		require.FailNow(t, "the server was not ready in 30s", "%s", c.stderr)
 	}
 	// It said it is ready; so must /readyz.
 	mustCall(t, http.DefaultClient, http.StatusOK, "GET", c.base+"/readyz", "", nil)
@@ -274,18 +257,14 @@ func TestServeCrashChild(t *testing.T) {
 	err := serve(context.Background(), cfg, io.Discard, os.Stderr, func(u string) {
 		fmt.Printf("ready %s\n", u)
 	})
-	t.Fatalf("serve returned: %v", err)
+	require.FailNow(t, "serve returned", "%v", err)
 }
 
 // mustCall sends a request and fails the test unless the status is want.
 func mustCall(t *testing.T, client *http.Client, want int, method, u, token string, body any) apiResponse {
 	t.Helper()
 	r, err := call(client, method, u, token, body)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, u, err)
-	}
-	if r.status != want {
-		t.Fatalf("%s %s: status %d, want %d: %s", method, u, r.status, want, r.body)
-	}
+	require.NoError(t, err, "%s %s", method, u)
+	require.Equal(t, want, r.status, "%s %s: status: %s", method, u, r.body)
 	return r
 }

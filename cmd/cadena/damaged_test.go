@@ -104,6 +104,23 @@ func TestEmptyStoreFile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, fi.Size(), "the file was changed")
 
+	backup := filepath.Join(t.TempDir(), "copy.db")
+	for _, args := range [][]string{{"verify", "--data", dir}, {"verify", path}, {"backup", "--data", dir, backup}} {
+		code, out, errOut := runCLI(args...)
+		assert.Equal(t, 1, code, "%v", args)
+		assert.Empty(t, out, "%v", args)
+		assert.Equal(t, 1, strings.Count(errOut, "\n"), "%v: one line: %s", args, errOut)
+		assert.Contains(t, errOut, path+": the file exists but is empty", "%v", args)
+		assert.Contains(t, errOut, "the file was left as it is", "%v", args)
+		assert.NotContains(t, errOut, "--init", "%v", args)
+		assert.NotContains(t, errOut, "bad file descriptor", "%v", args)
+	}
+	assert.NoFileExists(t, backup)
+	assert.NoFileExists(t, backup+".partial")
+	fi, err = os.Stat(path)
+	require.NoError(t, err)
+	assert.Zero(t, fi.Size(), "the file was changed")
+
 	code, out, errOut := runCLI("import", "--init", "--data", dir, "--format", "receipt-csv", csv)
 	assert.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "1 hand-offs")

@@ -50,8 +50,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if sum.Commands > 0 {
-		fmt.Fprintf(stdout, "seeded %d departments, %d agreements and %d hand-offs (%d commands) in %s\n",
-			sum.Departments, sum.Agreements, sum.Handoffs, sum.Commands, cfg.data)
+		fmt.Fprintf(stdout, "seeded %d departments, %d calendars, %d agreements, %d hand-offs and %d recognitions (%d commands) in %s\n",
+			sum.Departments, sum.Calendars, sum.Agreements, sum.Handoffs, sum.Recognitions, sum.Commands, cfg.data)
 	} else {
 		fmt.Fprintf(stdout, "reusing the demo data in %s\n", cfg.data)
 	}

@@ -17,6 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/testkit"
@@ -52,19 +55,13 @@ func writeTokensFile(t testing.TB, path string) e2eTokens {
 	}
 	for _, s := range specs {
 		tok, entry, err := auth.NewEntry(s.name, s.role, s.dept)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		*s.tok = tok
 		file.Tokens = append(file.Tokens, entry)
 	}
 	b, err := json.Marshal(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, b, 0o600))
 	return toks
 }
 
@@ -106,18 +103,14 @@ type apiResponse struct {
 func (r apiResponse) position(t *testing.T) uint64 {
 	t.Helper()
 	p, err := strconv.ParseUint(r.header.Get("Cadena-Position"), 10, 64)
-	if err != nil {
-		t.Fatalf("Cadena-Position %q: %v", r.header.Get("Cadena-Position"), err)
-	}
+	require.NoError(t, err, "Cadena-Position %q", r.header.Get("Cadena-Position"))
 	return p
 }
 
 func (r apiResponse) json(t *testing.T) map[string]any {
 	t.Helper()
 	var m map[string]any
-	if err := json.Unmarshal(r.body, &m); err != nil {
-		t.Fatalf("%v: %s", err, r.body)
-	}
+	require.NoError(t, json.Unmarshal(r.body, &m), "%s", r.body)
 	return m
 }
 
@@ -157,12 +150,8 @@ func call(client *http.Client, method, url, token string, body any) (apiResponse
 func (s *testServer) must(t *testing.T, want int, method, path, token string, body any) apiResponse {
 	t.Helper()
 	r, err := call(http.DefaultClient, method, s.base+path, token, body)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	if r.status != want {
-		t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.status, want, r.body)
-	}
+	require.NoError(t, err, "%s %s", method, path)
+	require.Equal(t, want, r.status, "%s %s: status: %s", method, path, r.body)
 	return r
 }
 
@@ -191,9 +180,7 @@ func TestEndToEndLifecycleSurvivesRestart(t *testing.T) {
 	at := func(minutes int) string { return t0.Add(time.Duration(minutes) * time.Minute).Format(time.RFC3339) }
 	r := s.must(t, http.StatusCreated, "POST", "/api/v1/handoffs", toks.Sales, map[string]any{
 		"id": "laptop-1", "supplier": "it", "customer": "sales", "kind": "laptop", "title": "New laptop", "occurred_at": at(0)})
-	if loc := r.header.Get("Location"); loc != "/api/v1/handoffs/laptop-1" {
-		t.Errorf("Location %q", loc)
-	}
+	assert.Equal(t, "/api/v1/handoffs/laptop-1", r.header.Get("Location"), "Location")
 	steps := []struct {
 		token, command string
 		body           map[string]any
@@ -214,33 +201,24 @@ func TestEndToEndLifecycleSurvivesRestart(t *testing.T) {
 			body[k] = v
 		}
 		r := s.must(t, http.StatusOK, "POST", "/api/v1/handoffs/laptop-1/"+step.command, step.token, body)
-		if got := r.json(t)["state"]; got != step.state {
-			t.Fatalf("%s: state %v, want %s", step.command, got, step.state)
-		}
-		if p := r.position(t); p <= last {
-			t.Fatalf("%s: position %d, not after %d", step.command, p, last)
-		} else {
-			last = p
-		}
+		require.Equal(t, step.state, r.json(t)["state"], "%s: state", step.command)
+		p := r.position(t)
+		require.Greater(t, p, last, "%s: position not after the previous one", step.command)
+		last = p
 	}
 	// A member of the supplier may not return, and legal may not read.
 	s.must(t, http.StatusForbidden, "POST", "/api/v1/handoffs/laptop-1/return", toks.IT, map[string]any{})
 	s.must(t, http.StatusForbidden, "GET", "/api/v1/handoffs/laptop-1", toks.Legal, nil)
 
 	view := s.must(t, http.StatusOK, "GET", "/api/v1/handoffs/laptop-1", toks.Sales, nil).json(t)
-	if view["deliveries"] != 2.0 || view["returns"] != 1.0 || view["state"] != "delivered" {
-		t.Errorf("view: %v", view)
-	}
-	if tl, _ := view["timeline"].([]any); len(tl) != 8 {
-		t.Errorf("timeline has %d entries, want 8", len(tl))
-	}
-	if rating, _ := view["rating"].(map[string]any); rating == nil || rating["score"] != 4.0 {
-		t.Errorf("the customer sees rating %v", view["rating"])
+	assert.Equal(t, []any{2.0, 1.0, "delivered"}, []any{view["deliveries"], view["returns"], view["state"]},
+		"view: deliveries, returns, state: %v", view)
+	assert.Len(t, view["timeline"], 8, "timeline entries")
+	if assert.IsType(t, map[string]any{}, view["rating"], "the customer sees a rating") {
+		assert.Equal(t, 4.0, view["rating"].(map[string]any)["score"], "the customer sees rating %v", view["rating"])
 	}
 	early := s.must(t, http.StatusOK, "GET", "/api/v1/handoffs/laptop-1?as_of="+at(15), toks.Admin, nil).json(t)
-	if early["state"] != "accepted" || early["version"] != 2.0 {
-		t.Errorf("as of the acceptance: state %v, version %v", early["state"], early["version"])
-	}
+	assert.Equal(t, []any{"accepted", 2.0}, []any{early["state"], early["version"]}, "as of the acceptance: state, version")
 
 	// Read your writes: the figures reflect the last write once they have
 	// reached its position.
@@ -248,12 +226,10 @@ func TestEndToEndLifecycleSurvivesRestart(t *testing.T) {
 	window := "from=" + day(-1) + "&to=" + day(2)
 	pair := s.must(t, http.StatusOK, "GET", fmt.Sprintf("/api/v1/pairs/it/sales?%s&min_position=%d", window, last), toks.Sales, nil).json(t)
 	sat, _ := pair["satisfaction"].(map[string]any)
-	if pair["requested"] != 1.0 || pair["returned"] != 1.0 || sat["ratings"] != 1.0 || sat["mean"] != 4.0 {
-		t.Errorf("pair figures do not reflect the hand-off: %v", pair)
-	}
-	if lead, _ := pair["lead_time_s"].(map[string]any); lead["count"] != 1.0 {
-		t.Errorf("lead time: %v", pair["lead_time_s"])
-	}
+	assert.Equal(t, []any{1.0, 1.0, 1.0, 4.0}, []any{pair["requested"], pair["returned"], sat["ratings"], sat["mean"]},
+		"pair figures do not reflect the hand-off (requested, returned, ratings, mean): %v", pair)
+	lead, _ := pair["lead_time_s"].(map[string]any)
+	assert.Equal(t, 1.0, lead["count"], "lead time: %v", pair["lead_time_s"])
 
 	// What the server shows before a restart, it shows after it.
 	paths := []string{
@@ -281,21 +257,15 @@ func TestEndToEndLifecycleSurvivesRestart(t *testing.T) {
 	s = startServer(t, cfg)
 	after := snapshot()
 	for _, p := range paths {
-		if !bytes.Equal(before[p], after[p]) {
-			t.Errorf("GET %s differs after a restart:\nbefore %s\nafter  %s", p, before[p], after[p])
-		}
+		assert.Equal(t, string(before[p]), string(after[p]), "GET %s differs after a restart", p)
 	}
 
 	// And it goes on taking writes where it left off.
 	r = s.must(t, http.StatusCreated, "POST", "/api/v1/handoffs", toks.Sales, map[string]any{
 		"id": "laptop-2", "supplier": "it", "customer": "sales", "kind": "laptop", "title": "Second laptop"})
-	if p := r.position(t); p != last+1 {
-		t.Errorf("first write after the restart at position %d, want %d", p, last+1)
-	}
+	assert.Equal(t, last+1, r.position(t), "position of the first write after the restart")
 	pair = s.must(t, http.StatusOK, "GET", fmt.Sprintf("/api/v1/pairs/it/sales?%s&min_position=%d", window, r.position(t)), toks.Sales, nil).json(t)
-	if pair["requested"] != 2.0 || pair["open"] != 1.0 {
-		t.Errorf("pair after the restart: requested %v, open %v", pair["requested"], pair["open"])
-	}
+	assert.Equal(t, []any{2.0, 1.0}, []any{pair["requested"], pair["open"]}, "pair after the restart: requested, open")
 }
 
 // TestShutdownFinishesTheRequestInFlight cancels the server's context while
@@ -310,9 +280,7 @@ func TestShutdownFinishesTheRequestInFlight(t *testing.T) {
 
 	addr := strings.TrimPrefix(s.base, "http://")
 	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer conn.Close()
 	body := `{"id":"in-flight","supplier":"it","customer":"sales","kind":"laptop","title":"Sent during shutdown"}`
 	fmt.Fprintf(conn, "POST /api/v1/handoffs HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"+
@@ -320,12 +288,11 @@ func TestShutdownFinishesTheRequestInFlight(t *testing.T) {
 	// The server answers 100 Continue once the handler reads the body: the
 	// request is then in flight.
 	br := bufio.NewReader(conn)
-	if line, err := br.ReadString('\n'); err != nil || !strings.HasPrefix(line, "HTTP/1.1 100") {
-		t.Fatalf("waiting for 100 Continue: %q, %v", line, err)
-	}
-	if _, err := br.ReadString('\n'); err != nil {
-		t.Fatal(err)
-	}
+	line, err := br.ReadString('\n')
+	require.NoError(t, err, "waiting for 100 Continue")
+	require.True(t, strings.HasPrefix(line, "HTTP/1.1 100"), "waiting for 100 Continue: %q", line)
+	_, err = br.ReadString('\n')
+	require.NoError(t, err)
 
 	s.Cancel()
 	// Shutdown closes the listener first; wait until it has.
@@ -339,21 +306,16 @@ func TestShutdownFinishesTheRequestInFlight(t *testing.T) {
 	}
 	select {
 	case <-s.Exited():
-		t.Fatal("serve returned with a request in flight")
+		require.FailNow(t, "serve returned with a request in flight")
 	default:
 	}
-	if _, err := io.WriteString(conn, body); err != nil {
-		t.Fatal(err)
-	}
+	_, err = io.WriteString(conn, body)
+	require.NoError(t, err)
 	resp, err := http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatalf("the request in flight got no answer: %v", err)
-	}
+	require.NoError(t, err, "the request in flight got no answer")
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("the request in flight: %s %s", resp.Status, b)
-	}
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "the request in flight: %s", b)
 	s.stop(t)
 
 	s = startServer(t, cfg)
@@ -400,7 +362,7 @@ func TestShutdownUnderLoadKeepsEveryAcknowledgedWrite(t *testing.T) {
 	select {
 	case <-enough:
 	case <-time.After(20 * time.Second):
-		t.Fatal("the writers did not get 40 acknowledgements")
+		require.FailNow(t, "the writers did not get 40 acknowledgements")
 	}
 	s.stop(t)
 	wg.Wait()
@@ -422,21 +384,16 @@ func TestServerServesTheWebPage(t *testing.T) {
 	s := startServer(t, cfg)
 	for _, path := range []string{"/", "/assets/app.css"} {
 		resp, err := http.Get(s.base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		body, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != 200 || len(body) == 0 || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'self'") {
-			t.Fatalf("GET %s: %d, %d bytes, CSP %q", path, resp.StatusCode, len(body), resp.Header.Get("Content-Security-Policy"))
-		}
+		require.NoError(t, err, "GET %s: body", path)
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "GET %s: status", path)
+		assert.NotEmpty(t, body, "GET %s: body", path)
+		assert.Contains(t, resp.Header.Get("Content-Security-Policy"), "default-src 'self'", "GET %s: CSP", path)
 	}
 	resp, err := http.Get(s.base + "/api/v1/hotspots")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("API without a token: %d, want 401", resp.StatusCode)
-	}
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "API without a token")
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/pairstats"
+	"github.com/cadena-project/cadena/projections/tallies"
 )
 
 // maxExportSamples bounds the instants of one export (a year of minutes):
@@ -83,7 +84,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	state := pairstats.New(pairstats.Options{Policy: policy})
+	tally := tallies.New(tallies.Options{Policy: policy})
+	pairs := pairstats.New(pairstats.Options{Policy: policy})
+	state := metrics.HistoryState{Tallies: tally, Figures: pairs, Handlers: []projections.Handler{tally, pairs}}
 	if *out == "" {
 		if err := metrics.WriteHistory(stdout, events, state, opts); err != nil {
 			return fmt.Errorf("export: %w", err)

@@ -115,12 +115,18 @@ func TestImportIntoARunningServer(t *testing.T) {
 	assert.Equal(t, "cadena: import: looking up department group-1: the server answered 401 Unauthorized: the bearer token is not known (0 commands done; importing again resumes)\n", errOut)
 
 	srv.stop(t)
+	// The same file again, the other way: written directly into the store
+	// the server wrote, it is recognised command by command.
+	out, errOut, code = runImportCLI(t, append(append([]string{"--data", dir}, mappedReceipt...), path)...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "appended 0 events")
+
 	store, err := bolt.Open(filepath.Join(dir, "cadena.db"), bolt.Options{})
 	require.NoError(t, err)
 	defer store.Close()
 	head, err := store.Head(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, uint64(16105), head, "one event per command, none doubled")
+	assert.Equal(t, uint64(16105), head, "one event per command, none doubled, whichever way it was imported")
 }
 
 func TestImportSkipBad(t *testing.T) {

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
 )
@@ -40,24 +43,18 @@ func TestBenchStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var stdout, stderr bytes.Buffer
-	if code := run(ctx, []string{"bench", "--data", t.TempDir(), "--events", "100"}, &stdout, &stderr); code != 1 {
-		t.Fatalf("exit code %d, want 1", code)
-	}
-	if !strings.Contains(stderr.String(), "context canceled") {
-		t.Fatalf("stderr %q, want a cancellation", stderr.String())
-	}
+	code := run(ctx, []string{"bench", "--data", t.TempDir(), "--events", "100"}, &stdout, &stderr)
+	assert.Equal(t, 1, code, "exit code")
+	assert.Contains(t, stderr.String(), "context canceled", "stderr, want a cancellation")
 }
 
 // TestTokenNew checks that "cadena token new" prints a token and a tokens
 // file entry that authenticates it.
 func TestTokenNew(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), []string{"token", "new", "--role", "member", "--department", "sales"}, &stdout, &stderr); code != 0 {
-		t.Fatalf("exit code %d: %s", code, stderr.String())
-	}
-	if stderr.Len() != 0 {
-		t.Errorf("stderr %q", stderr.String())
-	}
+	code := run(context.Background(), []string{"token", "new", "--role", "member", "--department", "sales"}, &stdout, &stderr)
+	require.Equal(t, 0, code, "exit code: %s", stderr.String())
+	assert.Empty(t, stderr.String(), "stderr")
 	var token string
 	var entry auth.Entry
 	for line := range strings.Lines(stdout.String()) {
@@ -66,43 +63,33 @@ func TestTokenNew(t *testing.T) {
 		case strings.HasPrefix(line, auth.TokenPrefix):
 			token = line
 		case strings.HasPrefix(line, "{"):
-			if err := json.Unmarshal([]byte(line), &entry); err != nil {
-				t.Fatalf("entry %q: %v", line, err)
-			}
+			require.NoError(t, json.Unmarshal([]byte(line), &entry), "entry %q", line)
 		}
 	}
-	if token == "" || entry.SHA256 == "" {
-		t.Fatalf("no token or no entry in %q", stdout.String())
-	}
-	if entry.SHA256 != auth.Hash(token) {
-		t.Errorf("entry sha256 %s, the token hashes to %s", entry.SHA256, auth.Hash(token))
-	}
-	if entry.Role != api.RoleMember || entry.Department != "sales" || entry.Name != "sales-member" {
-		t.Errorf("entry %+v", entry)
-	}
+	require.NotEmpty(t, token, "no token in %q", stdout.String())
+	require.NotEmpty(t, entry.SHA256, "no entry in %q", stdout.String())
+	assert.Equal(t, auth.Entry{Name: "sales-member", SHA256: auth.Hash(token), Role: api.RoleMember, Department: "sales"}, entry,
+		"the entry: its sha256 is the token's hash")
 	toks, err := auth.New([]auth.Entry{entry})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a, ok := toks.Lookup(token); !ok || a.Department != "sales" || a.Role != api.RoleMember {
-		t.Errorf("the token authenticates as %+v, %v", a, ok)
-	}
+	require.NoError(t, err)
+	a, ok := toks.Lookup(token)
+	require.True(t, ok, "the token does not authenticate")
+	assert.Equal(t, "sales", a.Department, "the token authenticates as %+v", a)
+	assert.Equal(t, api.RoleMember, a.Role, "the token authenticates as %+v", a)
 }
 
 func TestDemoNeverOverwritesATokensFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "tokens.json")
 	const real = `{"tokens":[]}`
-	if err := os.WriteFile(path, []byte(real), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte(real), 0o600))
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"demo", "--data", t.TempDir(), "--tokens", path}, &stdout, &stderr)
-	if code != 1 || strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), "exists") {
-		t.Fatalf("exit %d, stderr %q: want 1 and one line saying the file exists", code, stderr.String())
-	}
-	if b, _ := os.ReadFile(path); string(b) != real {
-		t.Fatalf("tokens file changed to %s", b)
-	}
+	assert.Equal(t, 1, code, "exit code")
+	assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "stderr %q: want one line", stderr.String())
+	assert.Contains(t, stderr.String(), "exists", "stderr: want a line saying the file exists")
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, real, string(b), "the tokens file changed")
 }
 
 // cliCase is one command line and what it must answer.
@@ -121,14 +108,10 @@ func runCLICases(t *testing.T, tests []cliCase) {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), tt.args, &stdout, &stderr)
-			if code != tt.code {
-				t.Fatalf("exit code %d, want %d; stderr: %s", code, tt.code, stderr.String())
-			}
-			if !strings.Contains(stdout.String(), tt.stdout) {
-				t.Fatalf("stdout %q does not contain %q", stdout.String(), tt.stdout)
-			}
-			if tt.stderrLine != "" && stderr.String() != tt.stderrLine+"\n" {
-				t.Fatalf("stderr %q, want the line %q", stderr.String(), tt.stderrLine)
+			require.Equal(t, tt.code, code, "exit code; stderr: %s", stderr.String())
+			assert.Contains(t, stdout.String(), tt.stdout, "stdout")
+			if tt.stderrLine != "" {
+				assert.Equal(t, tt.stderrLine+"\n", stderr.String(), "stderr, want the one line")
 			}
 		})
 	}

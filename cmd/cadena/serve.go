@@ -26,6 +26,7 @@ import (
 	"github.com/cadena-project/cadena/projections/handoffindex"
 	"github.com/cadena-project/cadena/projections/pairstats"
 	"github.com/cadena-project/cadena/projections/recognitions"
+	"github.com/cadena-project/cadena/projections/tallies"
 )
 
 // serveConfig is what "cadena serve" and "cadena demo" run with.
@@ -120,9 +121,10 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 	cat := catalog.New()
 	index := handoffindex.New()
 	thanks := recognitions.New()
-	runner := projections.NewRunner(store, logger, pairs, cat, index, thanks)
+	tally := tallies.New(tallies.Options{Policy: policy})
+	runner := projections.NewRunner(store, logger, pairs, cat, index, thanks, tally)
 	metrics.RegisterProgress(reg, runner)
-	reg.MustRegister(metrics.NewBusiness(pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Policy: policy, Now: time.Now}))
+	reg.MustRegister(metrics.NewBusiness(tally, pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Policy: policy, Now: time.Now}))
 	httpMetrics := metrics.NewHTTP(reg)
 
 	svc := api.New(store, api.Options{})

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/cmd/cadena/internal/testkit"
 )
@@ -28,14 +30,13 @@ func TestServeReturnsWhenTheStoreCannotBeRead(t *testing.T) {
 	logs := &testkit.SyncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, cfg, logs, logs, func(string) { t.Error("ready with an unreachable store") })
+		done <- serve(ctx, cfg, logs, logs, func(string) { assert.Fail(t, "ready with an unreachable store") })
 	}()
 	select {
 	case err := <-done:
-		if err == nil || !strings.Contains(err.Error(), "projections stopped") {
-			t.Fatalf("serve returned %v, want the projections' error", err)
-		}
+		require.Error(t, err, "serve returned no error, want the projections' error")
+		assert.Contains(t, err.Error(), "projections stopped", "serve returned another error than the projections'")
 	case <-time.After(60 * time.Second):
-		t.Fatalf("serve did not return though its projections cannot read the store\n%s", logs)
+		require.FailNow(t, "serve did not return though its projections cannot read the store", "%s", logs)
 	}
 }

@@ -31,6 +31,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if errors.Is(err, bolt.ErrLocked) {
 		return fmt.Errorf("verify: %w; stop it first, or verify a backup ('cadena backup --server')", storeFileError(err, filepath.Dir(path)))
 	}
+	if errors.Is(err, bolt.ErrEmpty) {
+		return fmt.Errorf("verify: %w: not a store yet, nothing to verify; the file was left as it is", err)
+	}
 	if err != nil {
 		return fmt.Errorf("verify: %w", err)
 	}

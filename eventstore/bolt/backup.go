@@ -28,7 +28,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, size func(int64)) (int6
 // BackupFile writes a consistent copy of the store file at path, which no
 // process may be writing (it waits lockTimeout, zero meaning one second,
 // for the lock, then fails with ErrLocked), to w. It opens the file
-// read-only.
+// read-only; an empty file is ErrEmpty.
 func BackupFile(ctx context.Context, path string, lockTimeout time.Duration, w io.Writer, size func(int64)) (int64, error) {
 	if lockTimeout <= 0 {
 		lockTimeout = time.Second

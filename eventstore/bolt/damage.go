@@ -93,8 +93,12 @@ func (s *Store) openFile() (*bbolt.DB, error) {
 
 // openBolt opens a bbolt file, with its errors and panics on a damaged
 // file wrapping ErrDamaged. After a panic it closes the file itself, which
-// releases the lock bbolt took.
+// releases the lock bbolt took. Opened read-only, an empty file is
+// ErrEmpty: bbolt would try to write a new file's pages into it and fail.
 func openBolt(path string, opts *bbolt.Options) (*bbolt.DB, error) {
+	if fi, err := os.Stat(path); opts.ReadOnly && err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+		return nil, ErrEmpty
+	}
 	if err := checkMeta(path); err != nil {
 		return nil, err
 	}

@@ -119,6 +119,22 @@ func TestOpenEmptyFile(t *testing.T) {
 	assert.NoError(t, err)
 }
 
+// TestVerifyAndBackupEmptyFile: Verify and BackupFile refuse an empty
+// file with ErrEmpty, leaving it empty.
+func TestVerifyAndBackupEmptyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cadena.db")
+	require.NoError(t, os.WriteFile(path, nil, 0o600))
+	_, err := bolt.Verify(path, 0)
+	assert.ErrorIs(t, err, bolt.ErrEmpty)
+	var out bytes.Buffer
+	_, err = bolt.BackupFile(context.Background(), path, 0, &out, nil)
+	assert.ErrorIs(t, err, bolt.ErrEmpty)
+	assert.Zero(t, out.Len())
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Zero(t, fi.Size(), "the file was changed")
+}
+
 // TestBackup copies a store while it takes appends: the copy is a sound
 // store holding a prefix of the log, and the copy of a closed file is whole.
 func TestBackup(t *testing.T) {

@@ -34,7 +34,8 @@ func (r *Report) problem(format string, args ...any) bool {
 // from 1, every record decodes, every stream's chain of events matches its
 // head, every indexed ID points at its event. It opens the file read-only
 // and waits lockTimeout (zero: one second) for a process that holds it; the error is about
-// opening the file (ErrDamaged when bbolt cannot read it at all), the
+// opening the file (ErrDamaged when bbolt cannot read it at all, ErrEmpty
+// when it is empty), the
 // Report about its contents.
 func Verify(path string, lockTimeout time.Duration) (Report, error) {
 	var r Report

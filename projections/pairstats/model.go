@@ -52,20 +52,6 @@ type pair struct {
 	pairKey
 	s    series
 	open map[*handoff]struct{} // hand-offs open now
-	obs  observations          // monotonic tallies for Prometheus counters
-}
-
-// observations are a pair's all-time tallies that only grow: every
-// delivery observes its lead time and SLA outcome, every rating its score.
-// Prometheus counters and histograms need them; the figures above follow
-// the current state instead, which a return or a re-rating changes.
-type observations struct {
-	slaMet, slaBreached int
-	ratings             [5]int
-	leadCount           uint64
-	leadSum             durSum
-	leadZero            uint64
-	leadBins            []bin
 }
 
 // handoff is what the model keeps of one hand-off: its folded state and the
@@ -236,7 +222,6 @@ func (m *Model) apply(e domain.Event) {
 		}
 		hs.rating = ratingRef{ok: true, day: day, delivery: e.Delivery, score: e.Score}
 		s.bump(day, cRating1+e.Score-1, 1)
-		hs.pair.obs.ratings[e.Score-1]++
 		return // no change of state or clock
 	}
 	m.relevel(hs, day)
@@ -281,20 +266,6 @@ func (m *Model) complete(hs *handoff, day int32) {
 	}
 	hs.completion = c
 	m.addCompletion(hs.pair, &c, 1)
-	o := &hs.pair.obs
-	o.leadCount++
-	o.leadSum.add(c.lead, 1)
-	if c.idx == zeroBin {
-		o.leadZero++
-	} else {
-		o.leadBins = addBin(o.leadBins, c.idx, 1)
-	}
-	switch c.sla {
-	case cSLAMet:
-		o.slaMet++
-	case cSLABreached:
-		o.slaBreached++
-	}
 }
 
 func (m *Model) uncomplete(hs *handoff) {

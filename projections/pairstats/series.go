@@ -84,6 +84,21 @@ func spans(d0, d1 int32, step Step) ([][2]int32, error) {
 	return out, nil
 }
 
+// CheckSeriesSpan reports the error of spans for a window given as dates
+// (YYYY-MM-DD), before any other bound of a window applies: a series of
+// more than MaxSeriesBuckets is refused naming "step", however long its
+// window. Dates that do not parse or are out of order are left to
+// ParseWindow.
+func CheckSeriesSpan(from, to string, step Step) error {
+	d0, err0 := parseDay(from)
+	d1, err1 := parseDay(to)
+	if err0 != nil || err1 != nil || d0 >= d1 {
+		return nil
+	}
+	_, err := spans(d0, d1, step)
+	return err
+}
+
 // Buckets returns the windows of a series over w: cut at the step's
 // boundaries, the first and last clipped to w. Its error is that of
 // spans.

@@ -12,6 +12,15 @@ export const ENDPOINTS = Object.freeze({
   handoffs: "GET /api/v1/handoffs",
   rate: "POST /api/v1/handoffs/{id}/rating",
   agreements: "GET /api/v1/agreements",
+  handoff: "GET /api/v1/handoffs/{id}",
+  request: "POST /api/v1/handoffs",
+  accept: "POST /api/v1/handoffs/{id}/accept",
+  pause: "POST /api/v1/handoffs/{id}/pause",
+  resume: "POST /api/v1/handoffs/{id}/resume",
+  deliver: "POST /api/v1/handoffs/{id}/deliver",
+  return: "POST /api/v1/handoffs/{id}/return",
+  escalate: "POST /api/v1/handoffs/{id}/escalate",
+  cancel: "POST /api/v1/handoffs/{id}/cancel",
 });
 
 const TOKEN_KEY = "cadena.token";

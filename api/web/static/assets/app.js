@@ -6,9 +6,14 @@ import { renderChain } from "./chain.js";
 import { initScorecard, renderScorecard } from "./scorecard.js";
 import { showHandoffs } from "./handoffs.js";
 import { errorBox } from "./view.js";
+import { showWork } from "./work.js";
+import { showRequest } from "./request.js";
+import { renderHandoff } from "./handoff.js";
 
 const $ = (id) => document.getElementById(id);
-const VIEWS = ["hotspots", "chain", "scorecard", "handoffs"];
+const VIEWS = ["work", "request", "hotspots", "chain", "scorecard", "handoffs", "handoff"];
+// FRESH views read again each time they are shown (they hold work to do).
+const FRESH = ["work", "request", "handoff"];
 const DAY = 86400000;
 
 // ctx is what views share: the window, department names, who is signed in
@@ -19,6 +24,12 @@ const ctx = {
   names: new Map(),
   me: null,
   policy: null,
+  // position is the global position of this tab's latest write: reads pass
+  // it as min_position, so they show the write at once.
+  position: 0,
+  wrote(p) {
+    if (typeof p === "number" && p > this.position) this.position = p;
+  },
   // name returns a department's display name for an id.
   name(id) {
     return this.names.get(id) || id;
@@ -52,7 +63,9 @@ function bootstrapToken() {
   const t = (f.get("token") || "").trim();
   if (t) token.set(t);
   const view = VIEWS.includes(f.get("view")) ? f.get("view") : "hotspots";
-  history.replaceState(null, "", `${location.pathname}${location.search}#/${view}`);
+  // &handoff=<id> opens one hand-off.
+  const to = f.get("handoff") ? `handoffs/${encodeURIComponent(f.get("handoff"))}` : view;
+  history.replaceState(null, "", `${location.pathname}${location.search}#/${to}`);
 }
 
 function safeDecode(x) {
@@ -80,9 +93,10 @@ function signOut() {
   ctx.names = new Map();
   ctx.me = null;
   ctx.policy = null;
+  ctx.position = 0;
   loaded = { departments: false };
   current = "";
-  for (const id of ["hotspots-out", "chain-out", "scorecard-out", "rate-out", "list-out"]) $(id).replaceChildren();
+  for (const id of ["hotspots-out", "chain-out", "scorecard-out", "rate-out", "list-out", "work-out", "handoff-out", "req-msg", "req-agreement"]) $(id).replaceChildren();
   showSignIn("Signed out.");
 }
 
@@ -116,10 +130,17 @@ function defaultWindow(timeZone) {
   $("from").valueAsDate = new Date(today - 30 * DAY);
 }
 
+let handoffID = ""; // the hand-off #/handoffs/{id} shows
+
 function route() {
+  const one = /^#\/handoffs\/(.+)$/.exec(location.hash);
+  if (one) {
+    handoffID = safeDecode(one[1]);
+    return show("handoff", true);
+  }
   const m = /^#\/(\w+)/.exec(location.hash);
-  const view = m && VIEWS.includes(m[1]) ? m[1] : "hotspots";
-  show(view);
+  const view = m && VIEWS.includes(m[1]) && m[1] !== "handoff" ? m[1] : "hotspots";
+  show(view, FRESH.includes(view));
 }
 
 async function show(view, force = false) {
@@ -132,7 +153,7 @@ async function show(view, force = false) {
     if (a.dataset.view === view) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
-  $("window").hidden = view === "handoffs";
+  $("window").hidden = view === "handoffs" || FRESH.includes(view);
   const changed = view !== current;
   current = view;
   document.title = `${document.querySelector(`#view-${view} h1`).textContent} · Cadena`;
@@ -150,11 +171,14 @@ async function show(view, force = false) {
     renderScorecard($("scorecard-out"), ctx);
   }
   if (view === "handoffs") showHandoffs(ctx);
+  if (view === "work") showWork(ctx);
+  if (view === "request") showRequest(ctx);
+  if (view === "handoff") renderHandoff($("handoff-out"), handoffID, ctx);
 }
 
 // showError shows why a view could not load, in the view's first output.
 function showError(view, err) {
-  const out = $(view === "handoffs" ? "rate-out" : `${view}-out`);
+  const out = $(view === "handoffs" ? "rate-out" : view === "request" ? "req-msg" : `${view}-out`);
   out.replaceChildren(errorBox(err));
 }
 

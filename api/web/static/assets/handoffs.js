@@ -116,7 +116,7 @@ async function renderList(out, ctx) {
   const query = { state: $("list-state").value, supplier: $("list-supplier").value, customer: $("list-customer").value };
   const n = await paged(out, table, tbody, query, (it) =>
     h("tr", {},
-      h("th", { scope: "row" }, h("span", { class: "title" }, it.title || it.id), h("span", { class: "id" }, it.id)),
+      h("th", { scope: "row" }, h("a", { class: "title", href: `#/handoffs/${encodeURIComponent(it.id)}` }, it.title || it.id), h("span", { class: "id" }, it.id)),
       h("td", { "data-label": "Supplier → customer" }, `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`),
       h("td", { class: "nowrap", "data-label": "Kind" }, it.kind),
       h("td", { "data-label": "State" }, h("span", { class: `state st-${it.state}` }, it.state)),
@@ -176,7 +176,7 @@ function ratingCard(it, ctx) {
     }
   });
   return h("li", { class: "card handoff" },
-    h("h3", { id: `${fid}-title` }, it.title || it.id),
+    h("h3", { id: `${fid}-title` }, h("a", { href: `#/handoffs/${encodeURIComponent(it.id)}` }, it.title || it.id)),
     h("p", { class: "meta" },
       `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`, " · ", it.kind, " · ", h("span", { class: "id" }, it.id), " · requested ", when(it.requested_at),
       it.deliveries > 1 ? ` · delivered ${it.deliveries} times` : ""),

@@ -13,8 +13,9 @@ import (
 )
 
 // Live records a trickle of activity through the HTTP API at baseURL, one
-// command every interval, until ctx ends: new requests in the demo's pairs,
-// and open hand-offs moving on (accepted, delivered, rated). It drives the
+// command every interval, until ctx ends: new requests in the demo's pairs
+// (each counting in its agreement's calendar), open hand-offs moving on
+// (accepted, delivered, rated), and now and then a recognition. It drives the
 // real API, so dashboards and metrics move as they would in production.
 // Failures are ignored: the next tick tries something else.
 func Live(ctx context.Context, baseURL, token string, every time.Duration, seed uint64) {
@@ -64,7 +65,27 @@ func moving() []domain.State {
 	return out
 }
 
+// thanks are the messages of the trickle's recognitions.
+var thanks = []string{
+	"Thanks for the quick turnaround today.",
+	"Spot on, and ahead of the deadline: thank you.",
+	"Exactly what we needed, first time.",
+}
+
 func (l *live) step(ctx context.Context, n int) {
+	if n%10 == 9 {
+		// Now and then a customer thanks a supplier that serves it well.
+		var good []profile
+		for _, p := range pairs {
+			if p.mood >= 4 {
+				good = append(good, p)
+			}
+		}
+		p := good[l.rng.IntN(len(good))]
+		body, _ := json.Marshal(map[string]string{"message": thanks[l.rng.IntN(len(thanks))]})
+		l.post(ctx, "/api/v1/pairs/"+p.supplier+"/"+p.customer+"/recognitions", body)
+		return
+	}
 	if n%3 == 0 {
 		p := pairs[l.rng.IntN(len(pairs))]
 		title := fmt.Sprintf(p.titles[l.rng.IntN(len(p.titles))], subjects[l.rng.IntN(len(subjects))])

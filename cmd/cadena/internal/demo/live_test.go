@@ -32,7 +32,8 @@ func TestLiveMovesHandoffsOnByTheTable(t *testing.T) {
 	const want = 40
 	commands := make(chan posted, want)
 	var mu sync.Mutex
-	var requests int
+	var requests, recognised int
+	servedWell := []string{"it/finance", "security/it", "logistics/customer-support", "facilities/hr"}
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		assert.Equal(t, "Bearer tok", r.Header.Get("Authorization"))
 		switch {
@@ -41,6 +42,16 @@ func TestLiveMovesHandoffsOnByTheTable(t *testing.T) {
 		case r.Method == http.MethodPost && r.URL.Path == "/api/v1/handoffs":
 			mu.Lock()
 			requests++
+			mu.Unlock()
+			w.WriteHeader(http.StatusCreated)
+		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/api/v1/pairs/"):
+			var body map[string]string
+			assert.NoError(t, json.NewDecoder(r.Body).Decode(&body), "a recognition sends a JSON body")
+			assert.NotEmpty(t, body["message"])
+			pair := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/v1/pairs/"), "/recognitions")
+			assert.Contains(t, servedWell, pair, "recognitions thank suppliers that serve well")
+			mu.Lock()
+			recognised++
 			mu.Unlock()
 			w.WriteHeader(http.StatusCreated)
 		case r.Method == http.MethodPost:
@@ -95,4 +106,5 @@ func TestLiveMovesHandoffsOnByTheTable(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Positive(t, requests, "new hand-offs are requested too")
+	assert.Positive(t, recognised, "suppliers are thanked too")
 }

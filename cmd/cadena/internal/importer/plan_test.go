@@ -153,6 +153,16 @@ func TestPlanRejectsCollidingGroups(t *testing.T) {
 	}}}}
 	_, err := importer.NewPlan(log, importer.PlanOptions{})
 	assert.ErrorContains(t, err, `"Group 1" and "group-1" both make department "group-1"`, "NewPlan: want a collision")
+}
+
+// TestPlanRejectsABadKind runs on a log whose groups do not collide, so only
+// the kind can be at fault.
+func TestPlanRejectsABadKind(t *testing.T) {
+	log := &importer.Log{Cases: []importer.Case{{ID: "c", Events: []importer.Event{
+		{Group: "Group 1", At: t0, Line: 2}, {Group: "Group 2", At: t0.Add(time.Minute), Line: 3},
+	}}}}
+	_, err := importer.NewPlan(log, importer.PlanOptions{})
+	require.NoError(t, err, "NewPlan: the log itself is valid")
 	_, err = importer.NewPlan(log, importer.PlanOptions{Kind: "Bad Kind"})
-	assert.Error(t, err, "NewPlan accepted a kind that is not a slug")
+	assert.ErrorContains(t, err, `kind "Bad Kind" is not a slug`, "NewPlan accepted a kind that is not a slug")
 }

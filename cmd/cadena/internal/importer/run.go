@@ -146,14 +146,14 @@ func (s step) command(p *Plan, opts Options) api.Command {
 	switch {
 	case s.dept >= 0:
 		d := p.Departments[s.dept]
-		return api.Command{Department: &domain.RegisterDepartment{ID: d.ID, Name: d.Name, At: d.At}}
+		return api.Command{Department: &domain.RegisterDepartment{ID: d.ID, Name: d.Name, At: d.At.UTC()}}
 	case s.pair >= 0:
 		pr := p.Pairs[s.pair]
 		return api.Command{
 			Meta: api.Meta{IdempotencyKey: fmt.Sprintf("import/agreement/%s/%s/%d",
 				pr.Supplier, pr.Customer, int64(opts.ResolveWithin/time.Second))},
 			Agreement: &domain.SetAgreement{Supplier: pr.Supplier, Customer: pr.Customer,
-				ResolveWithin: opts.ResolveWithin, At: pr.At},
+				ResolveWithin: opts.ResolveWithin, At: pr.At.UTC()},
 		}
 	}
 	h := p.Handoffs[s.h]
@@ -176,14 +176,14 @@ func (s step) what(p *Plan) string {
 func handoffStep(kind string, h Handoff, s Step, m api.Meta) api.Command {
 	if s.Verb == Request {
 		return api.Command{Meta: m, Request: &domain.RequestHandoff{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer,
-			Kind: kind, Title: h.Title, At: s.At}}
+			Kind: kind, Title: h.Title, At: s.At.UTC()}}
 	}
 	// The verbs are the names of the lifecycle table's commands.
 	spec, ok := domain.LookupCommand(string(s.Verb))
 	if !ok {
 		panic("importer: unknown verb " + string(s.Verb))
 	}
-	cmd := domain.HandoffCommand{Name: spec.Name, At: s.At}
+	cmd := domain.HandoffCommand{Name: spec.Name, At: s.At.UTC()}
 	if spec.Name == domain.Return {
 		cmd.Reason = "the case came back"
 	}

@@ -1,24 +1,20 @@
-package pairstats
+package tallies
 
 import "time"
 
-// PairTotals are the all-time counts of one pair, for metrics. Completed,
-// SLAMet, SLABreached and Ratings follow the current state: a return takes a
-// hand-off out of them and a re-rating moves a rating, so they may go down.
-// Outcomes and RatingEvents only grow, as Prometheus counters must: every
-// delivery of a hand-off with an agreement counts one outcome, every rating
-// one event.
+// PairTotals are the all-time counts of one pair. Requested, Delivered,
+// Returned, Escalated, Cancelled, OutcomesMet, OutcomesBreached and
+// RatingEvents only grow, as Prometheus counters must: every delivery of a
+// hand-off with an agreement counts one outcome, every rating one event.
+// Ratings follows the current state: a re-rating moves a rating.
 type PairTotals struct {
-	Supplier    string
-	Customer    string
-	Requested   int
-	Delivered   int
-	Returned    int
-	Escalated   int
-	Cancelled   int
-	Completed   int
-	SLAMet      int
-	SLABreached int
+	Supplier  string
+	Customer  string
+	Requested int
+	Delivered int
+	Returned  int
+	Escalated int
+	Cancelled int
 	// Ratings counts the latest rating of every delivery per score; index
 	// 0 is score 1.
 	Ratings [5]int
@@ -35,16 +31,7 @@ func (m *Model) Totals() []PairTotals {
 	defer m.mu.RUnlock()
 	out := make([]PairTotals, 0, len(m.sorted))
 	for _, p := range m.sorted {
-		c := &p.s.total.c
-		t := PairTotals{Supplier: p.supplier, Customer: p.customer,
-			Requested: int(c[cRequested]), Delivered: int(c[cDelivered]), Returned: int(c[cReturned]),
-			Escalated: int(c[cEscalated]), Cancelled: int(c[cCancelled]), Completed: int(c[cCompleted]),
-			SLAMet: int(c[cSLAMet]), SLABreached: int(c[cSLABreached])}
-		for s := range 5 {
-			t.Ratings[s] = int(c[cRating1+s])
-		}
-		t.OutcomesMet, t.OutcomesBreached, t.RatingEvents = p.obs.slaMet, p.obs.slaBreached, p.obs.ratings
-		out = append(out, t)
+		out = append(out, p.t)
 	}
 	return out
 }
@@ -64,25 +51,25 @@ func (m *Model) LeadTimeHistogram(supplier, customer string, bounds []float64) (
 	if !ok {
 		return counts, 0, 0
 	}
-	o := &p.obs
 	for i, b := range bounds {
 		if b >= 0 {
-			counts[i] = o.leadZero
+			counts[i] = p.leadZero
 		}
-		for _, bn := range o.leadBins {
+		for _, bn := range p.leadBins {
 			if m.mapping.Value(int(bn.idx)) > b {
 				break
 			}
-			counts[i] += uint64(bn.n)
+			counts[i] += bn.n
 		}
 	}
-	return counts, o.leadSum.seconds(), o.leadCount
+	return counts, p.leadSum.seconds(), p.leadCount
 }
 
 // OpenClock counts a pair's open hand-offs by the state of their clock.
 // Running and Paused split the open hand-offs; Breached (supplier-owned
-// time over the resolve target) and AtRisk (at least the policy's
-// at-risk share of it, domain.Policy.AtRisk, not breached) count those with an agreement.
+// time over the resolve target) and AtRisk (at least the policy's at-risk
+// share of it, domain.Policy.AtRisk, not breached) count those with an
+// agreement.
 type OpenClock struct {
 	Supplier string
 	Customer string

@@ -1,0 +1,151 @@
+// What a viewer may do to a hand-off, and the buttons that do it. The
+// rules mirror the lifecycle table (README "The lifecycle table"): the API
+// stays the authority, and a refusal's detail is shown next to the button.
+
+import { call, newIdempotencyKey } from "./api.js";
+import { h, duration, when } from "./format.js";
+import { errorBox } from "./view.js";
+
+// ACTIONS: the side that may issue each command, the states it is allowed
+// from, and the text field its body carries (ReasonCommand,
+// DeliverCommand and RatingCommand in openapi.json).
+const ACTIONS = [
+  { name: "accept", label: "Accept", side: "supplier", from: ["requested", "returned"] },
+  { name: "deliver", label: "Deliver", side: "supplier", from: ["requested", "accepted", "returned"], field: "note", fieldLabel: "Delivery note (optional)", optional: true },
+  { name: "pause", label: "Pause", side: "supplier", from: ["accepted"], field: "reason", fieldLabel: "Why pause (waiting on the customer)" },
+  { name: "resume", label: "Resume", side: "either", from: ["paused"] },
+  { name: "rate", label: "Rate", side: "customer", from: ["delivered"], rating: true },
+  { name: "return", label: "Return for rework", side: "customer", from: ["delivered"], field: "reason", fieldLabel: "What needs rework" },
+  { name: "escalate", label: "Escalate", side: "customer", from: ["requested", "accepted", "paused", "returned"], field: "reason", fieldLabel: "Why escalate" },
+  { name: "cancel", label: "Cancel", side: "customer", from: ["requested", "accepted", "paused", "returned"], field: "reason", fieldLabel: "Why cancel" },
+];
+
+// sides returns whether the signed-in token acts for the supplier and for
+// the customer of a hand-off (an admin for both).
+export function sides(it, me) {
+  if (me && me.role === "admin") return { supplier: true, customer: true };
+  const d = me && me.department;
+  return { supplier: !!d && d === it.supplier, customer: !!d && d === it.customer };
+}
+
+// allowed lists the actions the viewer may take on a hand-off now.
+export function allowed(it, me) {
+  const s = sides(it, me);
+  return ACTIONS.filter((a) => a.from.includes(it.state) &&
+    (a.side === "either" ? s.supplier || s.customer : s[a.side]));
+}
+
+// clock describes a hand-off's SLA clock (a Handoff of openapi.json):
+// supplier-owned time against the resolve target, the deadline when the
+// response has one (due_at), and a badge: on time, at risk, breached,
+// paused.
+export function clock(hd, policy) {
+  const target = hd.agreement ? hd.agreement.resolve_within_s : 0;
+  const owned = hd.supplier_owned_s;
+  let badge = "none";
+  let label = "no target";
+  if (target > 0) {
+    const ratio = (policy && policy.at_risk_ratio) || 0.75;
+    if (owned > target) [badge, label] = ["breached", "breached"];
+    else if (hd.state === "paused") [badge, label] = ["paused", "paused"];
+    else if (owned >= target * ratio) [badge, label] = ["risk", "at risk"];
+    else [badge, label] = ["ok", "on time"];
+  } else if (hd.state === "paused") [badge, label] = ["paused", "paused"];
+  const done = hd.state === "delivered" || hd.state === "cancelled";
+  return h("span", { class: "clock" },
+    h("span", { class: `badge b-${badge}` }, done && badge !== "breached" ? (badge === "none" ? "closed" : "met") : label),
+    " ",
+    h("span", { class: "owned" }, `${duration(owned)} supplier-owned`),
+    target > 0 ? h("span", { class: "target" }, ` of ${duration(target)}`) : null,
+    hd.due_at ? h("span", { class: "due" }, ` · due ${when(hd.due_at)}`) : null,
+  );
+}
+
+// actionBar returns the buttons for what the viewer may do to hd; a
+// command with a field opens a small form first. After a write, onDone is
+// called with the Handoff the API returned (its position is the write's).
+export function actionBar(hd, me, onDone) {
+  const acts = allowed(hd, me);
+  if (acts.length === 0) return null;
+  const panel = h("div", { class: "act-panel" });
+  const msg = h("div", { class: "act-msg", role: "status", "aria-live": "polite" });
+  const bar = h("div", { class: "act-buttons" }, acts.map((a) =>
+    h("button", { type: "button", class: a.name === "accept" || a.name === "deliver" || a.name === "rate" ? "" : "secondary", "data-action": a.name,
+      onclick: () => open(a) }, a.label)));
+  const wrap = h("div", { class: "actions-bar" }, bar, panel, msg);
+
+  function open(a) {
+    msg.replaceChildren();
+    if (!a.field && !a.rating) {
+      send(a, {}, bar.querySelector(`[data-action=${a.name}]`));
+      return;
+    }
+    panel.replaceChildren(a.rating ? ratingForm(a) : fieldForm(a));
+    const first = panel.querySelector("textarea, input");
+    if (first) first.focus();
+  }
+
+  function fieldForm(a) {
+    const id = `${a.name}-${hd.id}`.replace(/[^\w-]/g, "_");
+    const text = h("textarea", { id, name: a.field, rows: "2", maxlength: "2000", required: !a.optional });
+    const submit = h("button", { type: "submit", "data-confirm": a.name }, `Confirm: ${a.label.toLowerCase()}`);
+    const form = h("form", { class: "act-form" },
+      h("label", { for: id }, a.fieldLabel), text,
+      h("div", { class: "act-buttons" }, submit,
+        h("button", { type: "button", class: "secondary", onclick: () => panel.replaceChildren() }, "Back")));
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const v = text.value.trim();
+      send(a, v ? { [a.field]: v } : {}, submit);
+    });
+    return form;
+  }
+
+  function ratingForm(a) {
+    const id = `rate-${hd.id}`.replace(/[^\w-]/g, "_");
+    const comment = h("textarea", { id: `${id}-comment`, name: "comment", rows: "2", maxlength: "2000" });
+    const submit = h("button", { type: "submit", "data-confirm": a.name }, "Send rating");
+    const form = h("form", { class: "rating act-form" },
+      h("fieldset", {}, h("legend", {}, "Your rating"),
+        h("div", { class: "stars" }, [1, 2, 3, 4, 5].map((n) =>
+          h("label", { class: "star" },
+            h("input", { type: "radio", name: "score", value: String(n), required: n === 1 }),
+            h("span", {}, String(n)))))),
+      h("label", { for: `${id}-comment` }, "Comment (optional)"), comment,
+      h("div", { class: "act-buttons" }, submit,
+        h("button", { type: "button", class: "secondary", onclick: () => panel.replaceChildren() }, "Back")));
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const picked = form.querySelector("input[name=score]:checked");
+      if (!picked) {
+        msg.replaceChildren(h("p", { class: "error" }, "Pick a score from 1 to 5."));
+        return;
+      }
+      const body = { score: Number(picked.value) };
+      if (comment.value.trim()) body.comment = comment.value.trim();
+      send(a, body, submit);
+    });
+    return form;
+  }
+
+  // One key per submission, reused when the same submission is retried
+  // after a network or server error, so it is recorded at most once.
+  let pending = null; // {key, body}
+  async function send(a, body, button) {
+    const json = a.name + JSON.stringify(body);
+    if (!pending || pending.body !== json) pending = { key: newIdempotencyKey(), body: json };
+    if (button) button.disabled = true;
+    msg.replaceChildren(h("p", { class: "loading" }, "Sending…"));
+    try {
+      const res = await call(a.name, { params: { id: hd.id }, body, headers: { "Idempotency-Key": pending.key } });
+      pending = null;
+      msg.replaceChildren(h("p", { class: "ok" }, "Recorded."));
+      onDone(res);
+    } catch (err) {
+      if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;
+      msg.replaceChildren(errorBox(err));
+      if (button) button.disabled = false;
+    }
+  }
+  return wrap;
+}

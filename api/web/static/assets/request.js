@@ -1,0 +1,102 @@
+// Request a hand-off: the supplier, the kind (suggested from the pair's
+// agreement), the title; the agreement that will apply is shown before
+// sending, and the new hand-off opens once it is recorded.
+
+import { call, newIdempotencyKey } from "./api.js";
+import { h, duration } from "./format.js";
+import { errorBox } from "./view.js";
+import { fillDepartments } from "./scorecard.js";
+
+const $ = (id) => document.getElementById(id);
+let wired = false;
+let agreements = null; // AgreementList.agreements, read once per showing
+let pending = null; // {key, body}: one key per submission, reused on retry
+
+// showRequest fills the pickers and reads the agreements.
+export async function showRequest(ctx) {
+  const admin = ctx.me && ctx.me.role === "admin";
+  fillDepartments($("req-customer"), ctx, false, "Choose the customer");
+  $("req-customer-label").hidden = !admin && !!(ctx.me && ctx.me.department);
+  // Suppliers: every other department, none chosen until the user picks.
+  const sup = $("req-supplier");
+  const keep = sup.value;
+  sup.replaceChildren(h("option", { value: "", disabled: true, selected: true }, "Choose the supplier"),
+    ...ctx.departments.filter((d) => d.id !== customer(ctx)).map((d) => h("option", { value: d.id }, d.name || d.id)));
+  if (keep && [...sup.options].some((o) => o.value === keep)) sup.value = keep;
+  if (!wired) {
+    wired = true;
+    for (const id of ["req-supplier", "req-customer"]) $(id).addEventListener("change", () => preview(ctx, true));
+    $("req-kind").addEventListener("input", () => preview(ctx, false));
+    $("request-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      send(ctx);
+    });
+  }
+  agreements = null;
+  try {
+    agreements = (await call("agreements", { query: { min_position: ctx.position || undefined } })).agreements;
+  } catch (err) {
+    $("req-agreement").replaceChildren(errorBox(err));
+    return;
+  }
+  preview(ctx, true);
+}
+
+function customer(ctx) {
+  return (ctx.me && ctx.me.role !== "admin" && ctx.me.department) || $("req-customer").value;
+}
+
+// preview shows the agreement of the chosen pair and, when suggest is set
+// and the kind is empty, takes the agreement's kind.
+function preview(ctx, suggest) {
+  const out = $("req-agreement");
+  const sup = $("req-supplier").value;
+  const cus = customer(ctx);
+  const kinds = $("req-kinds");
+  if (!sup || !cus || !agreements) {
+    out.replaceChildren(h("p", { class: "muted" }, "Choose the supplier to see the agreement that will apply."));
+    kinds.replaceChildren();
+    return;
+  }
+  const ag = agreements.find((a) => a.supplier === sup && a.customer === cus);
+  kinds.replaceChildren(...(ag && ag.kind ? [h("option", { value: ag.kind })] : []));
+  if (suggest && ag && ag.kind && !$("req-kind").value) $("req-kind").value = ag.kind;
+  if (!ag) {
+    out.replaceChildren(h("p", { class: "agreement none" },
+      `${ctx.name(sup)} has no agreement with ${ctx.name(cus)}: the hand-off will have no SLA target.`));
+    return;
+  }
+  out.replaceChildren(h("p", { class: "agreement" },
+    h("strong", {}, `Agreement v${ag.version} applies: `),
+    `resolve within ${duration(ag.resolve_within_s)}`,
+    ag.respond_within_s ? `, first response within ${duration(ag.respond_within_s)}` : ", no response target",
+    ag.kind ? ` (kind ${ag.kind})` : ""));
+}
+
+async function send(ctx) {
+  const msg = $("req-msg");
+  const body = {
+    supplier: $("req-supplier").value,
+    customer: customer(ctx),
+    kind: $("req-kind").value.trim(),
+    title: $("req-title").value.trim(),
+  };
+  const json = JSON.stringify(body);
+  if (!pending || pending.body !== json) pending = { key: newIdempotencyKey(), body: json };
+  const submit = $("request-form").querySelector("button[type=submit]");
+  submit.disabled = true;
+  msg.replaceChildren(h("p", { class: "loading" }, "Sending…"));
+  try {
+    const hd = await call("request", { body, headers: { "Idempotency-Key": pending.key } });
+    pending = null;
+    ctx.wrote(hd.position);
+    msg.replaceChildren();
+    $("req-title").value = "";
+    location.hash = `#/handoffs/${encodeURIComponent(hd.id)}`;
+  } catch (err) {
+    if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;
+    msg.replaceChildren(errorBox(err));
+  } finally {
+    submit.disabled = false;
+  }
+}

@@ -1,0 +1,275 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// tab is one browser tab (its own sessionStorage, so its own sign-in).
+type tab struct {
+	t     *testing.T
+	ctx   context.Context
+	shots string
+}
+
+// step bounds every browser step: a hung page fails the test instead of
+// hanging it. Steps wait on conditions of the page, never on time.
+const step = 30 * time.Second
+
+func (b tab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, step)
+	defer cancel()
+	require.NoError(b.t, chromedp.Do(ctx, actions...), what)
+}
+
+func evalIn[T any](b tab, expr string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, step)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	require.NoError(b.t, err, expr)
+	return v
+}
+
+// actions lists the action buttons in the first element a CSS selector
+// matches.
+func (b tab) actions(in string) []string {
+	b.t.Helper()
+	return evalIn[[]string](b, fmt.Sprintf(`[...document.querySelector(%q).querySelectorAll("[data-action]")].map((e) => e.dataset.action)`, in))
+}
+
+// shot saves the page at desktop size and at 390x844 (a phone) and logs
+// the files' paths.
+func (b tab) shot(name string) {
+	b.t.Helper()
+	for _, size := range [][2]int64{{1280, 900}, {390, 844}} {
+		b.do("resize", chromedp.EmulateViewport(size[0], size[1]))
+		ctx, cancel := context.WithTimeout(b.ctx, step)
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		cancel()
+		require.NoError(b.t, err)
+		p := filepath.Join(b.shots, fmt.Sprintf("%s-%dx%d.png", name, size[0], size[1]))
+		require.NoError(b.t, os.WriteFile(p, png, 0o644))
+		b.t.Logf("screenshot: %s", p)
+	}
+	b.do("resize", chromedp.EmulateViewport(1280, 900))
+}
+
+// The web page as two teams use it, in Chromium against the real server:
+// sales requests a laptop from it, it accepts and delivers, sales returns
+// it, it delivers again, sales rates it 4; the hand-off page shows all six
+// events with their actors, and each side sees only its actions.
+func TestWebPageWorkspaceInChromium(t *testing.T) {
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not on PATH; install it (Debian: apt-get install chromium) to run the web page's end-to-end test")
+	}
+	dir := t.TempDir()
+	toks := writeTokensFile(t, filepath.Join(dir, "tokens.json"))
+	s := startServer(t, e2eConfig(dir))
+	setUpOrganisation(t, s, toks)
+	shots, err := os.MkdirTemp("", "cadena-web-screenshots-")
+	require.NoError(t, err)
+	t.Logf("screenshots in %s", shots)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.WindowSize(1280, 900), chromedp.UserDataDir(t.TempDir()))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	defer cancelBrowser()
+	require.NoError(t, chromedp.Do(browser)) // starts the browser
+	salesCtx, cancelSales := chromedp.NewContext(browser)
+	defer cancelSales()
+	itCtx, cancelIT := chromedp.NewContext(browser)
+	defer cancelIT()
+	// A tab lives as long as the context of its first call: open both
+	// without a deadline.
+	require.NoError(t, chromedp.Do(salesCtx))
+	require.NoError(t, chromedp.Do(itCtx))
+	sales := tab{t, salesCtx, shots}
+	it := tab{t, itCtx, shots}
+
+	// Sales signs in by typing its token and requests a laptop; the form
+	// suggests the kind and shows the agreement before sending.
+	sales.do("sign in as sales",
+		chromedp.Navigate(s.base+"/#/request"),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), toks.Sales),
+		chromedp.Click(chromedp.CSS(`#token-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("request-form")),
+		chromedp.WaitReady(chromedp.CSS(`#req-supplier option[value="it"]`)),
+		chromedp.SetValue(chromedp.ID("req-supplier"), "it"),
+	)
+	evalIn[bool](sales, `document.getElementById("req-supplier").dispatchEvent(new Event("change"))`)
+	sales.do("fill the request",
+		chromedp.WaitVisible(chromedp.CSS(`#req-agreement .agreement`)),
+		chromedp.SendKeys(chromedp.ID("req-title"), "A laptop for the new hire"),
+	)
+	assert.Equal(t, "laptop", evalIn[string](sales, `document.getElementById("req-kind").value`), "kind suggested from the agreement")
+	assert.Contains(t, evalIn[string](sales, `document.getElementById("req-agreement").textContent`), "resolve within 3 d")
+	assert.Contains(t, evalIn[string](sales, `document.getElementById("whoami").textContent`), "sales-team")
+	assert.True(t, evalIn[bool](sales, `document.getElementById("req-customer-label").hidden`), "a member requests for its own department")
+	assert.Equal(t, []string{"", "it", "legal"}, evalIn[[]string](sales, `[...document.getElementById("req-supplier").options].map((o) => o.value)`),
+		"the supplier is another department, none chosen at first")
+	sales.shot("request")
+	sales.do("send the request",
+		chromedp.Click(chromedp.CSS(`#request-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#handoff-out .one-handoff[data-state="requested"]`)),
+	)
+	hash := evalIn[string](sales, `location.hash`)
+	require.True(t, strings.HasPrefix(hash, "#/handoffs/"), hash)
+	id := strings.TrimPrefix(hash, "#/handoffs/")
+	card := func(list string) string { return fmt.Sprintf(`#work-%s [data-handoff=%q]`, list, id) }
+	// The customer may escalate or cancel, never act for the supplier.
+	assert.Equal(t, []string{"escalate", "cancel"}, sales.actions("#handoff-out"))
+	sales.shot("handoff-requested")
+
+	// IT (the supplier's member) accepts and delivers from My work.
+	it.do("sign in as it",
+		chromedp.Navigate(s.base+"/#token="+toks.IT+"&view=work"),
+		chromedp.WaitVisible(chromedp.CSS(card("todo")+`[data-state="requested"]`)),
+	)
+	assert.NotContains(t, evalIn[string](it, `location.href`), toks.IT, "the token leaves the address")
+	assert.Equal(t, []string{"accept", "deliver"}, it.actions(card("todo")), "the supplier may not cancel, escalate or rate")
+	it.shot("work-supplier")
+	it.do("accept",
+		chromedp.Click(chromedp.CSS(card("todo")+` [data-action=accept]`)),
+		chromedp.WaitVisible(chromedp.CSS(card("todo")+`[data-state="accepted"]`)),
+	)
+	assert.Equal(t, []string{"deliver", "pause"}, it.actions(card("todo")))
+	it.do("deliver",
+		chromedp.Click(chromedp.CSS(card("todo")+` [data-action=deliver]`)),
+		chromedp.SendKeys(chromedp.CSS(card("todo")+` textarea`), "Set up with the usual tools"),
+		chromedp.Click(chromedp.CSS(card("todo")+` [data-confirm=deliver]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(card("todo"))),
+	)
+
+	// Sales returns it for rework from To rate.
+	sales.do("return",
+		chromedp.Click(chromedp.CSS(`.tabs a[data-view=work]`)),
+		chromedp.WaitVisible(chromedp.CSS(card("rate"))),
+	)
+	assert.Equal(t, []string{"rate", "return"}, sales.actions(card("rate")))
+	sales.do("return",
+		chromedp.Click(chromedp.CSS(card("rate")+` [data-action=return]`)),
+		chromedp.SendKeys(chromedp.CSS(card("rate")+` textarea`), "The keyboard layout is wrong"),
+		chromedp.Click(chromedp.CSS(card("rate")+` [data-confirm=return]`)),
+		chromedp.WaitVisible(chromedp.CSS(card("waiting")+`[data-state="returned"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(card("rate"))),
+	)
+	assert.Equal(t, []string{"escalate", "cancel"}, sales.actions(card("waiting")))
+	sales.shot("work-customer")
+
+	// IT delivers again.
+	it.do("deliver again",
+		chromedp.Click(chromedp.CSS(`#work-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(card("todo")+`[data-state="returned"]`)),
+		chromedp.Click(chromedp.CSS(card("todo")+` [data-action=deliver]`)),
+		chromedp.SendKeys(chromedp.CSS(card("todo")+` textarea`), "Keyboard swapped"),
+		chromedp.Click(chromedp.CSS(card("todo")+` [data-confirm=deliver]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(card("todo"))),
+	)
+
+	// Sales rates it 4.
+	sales.do("rate",
+		chromedp.Click(chromedp.CSS(`#work-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(card("rate"))),
+		chromedp.Click(chromedp.CSS(card("rate")+` [data-action=rate]`)),
+		chromedp.Click(chromedp.CSS(card("rate")+` input[name=score][value="4"]`)),
+		chromedp.SendKeys(chromedp.CSS(card("rate")+` textarea`), "Fine in the end"),
+	)
+	sales.shot("rate")
+	sales.do("rate",
+		chromedp.Click(chromedp.CSS(card("rate")+` [data-confirm=rate]`)),
+		chromedp.WaitVisible(chromedp.CSS(card("rate")+` .rated`)),
+	)
+	assert.Contains(t, evalIn[string](sales, fmt.Sprintf(`document.querySelector(%q).textContent`, card("rate")+" .rated")), "Rated 4 of 5")
+
+	// The title opens the hand-off: six events with their actors, the
+	// rating; a reload keeps the view.
+	sales.do("open the hand-off",
+		chromedp.Click(chromedp.CSS(card("rate")+` h3 a`)),
+		chromedp.WaitVisible(chromedp.CSS(`#handoff-out .one-handoff[data-state="delivered"]`)),
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`#handoff-out .one-handoff[data-state="delivered"]`)),
+	)
+	timeline := `[...document.querySelectorAll("#handoff-out .timeline li")].map((li) => li.dataset.type.split(".")[1] + " " + li.querySelector(".by").textContent.trim())`
+	assert.Equal(t, []string{"requested by sales-team", "accepted by it-team", "delivered by it-team",
+		"returned by sales-team", "delivered by it-team", "rated by sales-team"}, evalIn[[]string](sales, timeline))
+	assert.Contains(t, evalIn[string](sales, `document.querySelector("#handoff-out .facts").textContent`), "4 of 5")
+	assert.Equal(t, "#/handoffs/"+id, evalIn[string](sales, `location.hash`))
+	sales.shot("handoff")
+
+	// The supplier's side sees no action on a delivered hand-off, nor the
+	// rating.
+	it.do("open the hand-off as it",
+		chromedp.Evaluate[chromedp.Void](`void (location.hash = "#/handoffs/`+id+`")`),
+		chromedp.WaitVisible(chromedp.CSS(`#handoff-out .one-handoff[data-state="delivered"]`)),
+	)
+	assert.Empty(t, it.actions("#handoff-out"))
+	assert.Len(t, evalIn[[]string](it, timeline), 5, "the rating is left out for the supplier")
+	assert.NotContains(t, evalIn[string](it, `document.querySelector("#handoff-out .facts").textContent`), "4 of 5")
+
+	// The API stays the authority: a hand-off cancelled after the list was
+	// read cannot be accepted, and the page shows the 409's detail.
+	second := s.must(t, http.StatusCreated, "POST", "/api/v1/handoffs", toks.Sales,
+		map[string]any{"supplier": "it", "customer": "sales", "kind": "laptop", "title": "A second laptop"}).json(t)["id"].(string)
+	stale := fmt.Sprintf(`#work-todo [data-handoff=%q]`, second)
+	it.do("list the second request",
+		chromedp.Click(chromedp.CSS(`.tabs a[data-view=work]`)),
+		chromedp.WaitVisible(chromedp.CSS(stale)),
+	)
+	s.must(t, http.StatusOK, "POST", "/api/v1/handoffs/"+second+"/cancel", toks.Sales, map[string]any{"reason": "no longer needed"})
+	it.do("accept a cancelled hand-off",
+		chromedp.Click(chromedp.CSS(stale+` [data-action=accept]`)),
+		chromedp.WaitVisible(chromedp.CSS(stale+` .act-msg .error`)),
+	)
+	assert.Contains(t, evalIn[string](it, fmt.Sprintf(`document.querySelector(%q).textContent`, stale+" .act-msg .error")), "(409)")
+	it.shot("work-refused")
+
+	// Long lists show ten hand-offs at a time.
+	for i := range 11 {
+		s.must(t, http.StatusCreated, "POST", "/api/v1/handoffs", toks.Sales,
+			map[string]any{"supplier": "it", "customer": "sales", "kind": "laptop", "title": fmt.Sprintf("Laptop %d", i+1)})
+	}
+	cards := `document.querySelectorAll("#work-todo [data-handoff]").length`
+	it.do("list eleven",
+		chromedp.Click(chromedp.CSS(`#work-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#work-todo .more`)),
+	)
+	assert.Equal(t, 10, evalIn[int](it, cards))
+	it.do("show more",
+		chromedp.Click(chromedp.CSS(`#work-todo .more`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#work-todo .more`)),
+	)
+	assert.Equal(t, 11, evalIn[int](it, cards))
+
+	// An admin chooses the department, and may act for both sides.
+	adminCtx, cancelAdmin := chromedp.NewContext(browser)
+	defer cancelAdmin()
+	require.NoError(t, chromedp.Do(adminCtx))
+	admin := tab{t, adminCtx, shots}
+	admin.do("sign in as the admin",
+		chromedp.Navigate(s.base+"/#token="+toks.Admin+"&view=work"),
+		chromedp.WaitVisible(chromedp.ID("work-dept")),
+		chromedp.WaitReady(chromedp.CSS(`#work-dept option[value="it"]`)),
+		chromedp.SetValue(chromedp.ID("work-dept"), "it"),
+	)
+	evalIn[bool](admin, `document.getElementById("work-dept").dispatchEvent(new Event("change"))`)
+	admin.do("it's work", chromedp.WaitVisible(chromedp.CSS(`#work-todo [data-handoff][data-state="requested"]`)))
+	assert.Equal(t, []string{"accept", "deliver", "escalate", "cancel"}, admin.actions(`#work-todo [data-handoff][data-state="requested"]`))
+	admin.shot("work-admin")
+}

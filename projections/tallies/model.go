@@ -1,0 +1,210 @@
+package tallies
+
+import (
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/DataDog/sketches-go/ddsketch/mapping"
+
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections"
+)
+
+// RelativeAccuracy is the relative accuracy of the lead-time bins.
+const RelativeAccuracy = 0.01
+
+// Options configure a Model.
+type Options struct {
+	// Policy gives the at-risk rule of the open clocks; its zero fields
+	// take their defaults (domain.Policy.WithDefaults).
+	Policy domain.Policy
+	// Calendar measures supplier-owned time for hand-offs whose agreement
+	// names no calendar. Nil means domain.WallClock.
+	Calendar domain.Calendar
+}
+
+// Model is the tallies read model. It implements projections.Handler;
+// queries may run concurrently with Apply.
+type Model struct {
+	policy  domain.Policy
+	cal     domain.Calendar
+	cals    map[string]*domain.WorkCalendar // by calendar ID: the latest definition
+	mapping *mapping.LogarithmicMapping
+	minIdx  float64 // lead times at or below go to the zero count
+
+	mu       sync.RWMutex
+	pos      uint64
+	pairs    map[pairKey]*pair
+	sorted   []*pair // by supplier, customer
+	handoffs map[string]*handoff
+	kinds    map[string]string
+}
+
+var _ projections.Handler = (*Model)(nil)
+
+type pairKey struct{ supplier, customer string }
+
+type pair struct {
+	pairKey
+	t    PairTotals
+	open map[*handoff]struct{} // hand-offs open now
+
+	leadCount uint64
+	leadSum   durSum
+	leadZero  uint64
+	leadBins  []bin
+}
+
+// handoff is what the model keeps of one hand-off: its folded state and
+// the latest rating of its latest delivery, which a re-rating replaces.
+type handoff struct {
+	h      domain.Handoff
+	pair   *pair
+	rating ratingRef
+}
+
+type ratingRef struct {
+	ok       bool
+	delivery int
+	score    int
+}
+
+// New returns an empty model.
+func New(opts Options) *Model {
+	m := &Model{
+		policy: opts.Policy.WithDefaults(), cal: opts.Calendar,
+		pairs: map[pairKey]*pair{}, handoffs: map[string]*handoff{}, kinds: map[string]string{},
+	}
+	if m.cal == nil {
+		m.cal = domain.WallClock{}
+	}
+	mp, err := mapping.NewLogarithmicMapping(RelativeAccuracy)
+	if err != nil {
+		panic(err) // a constant accuracy cannot fail
+	}
+	m.mapping = mp
+	m.minIdx = mp.MinIndexableValue()
+	return m
+}
+
+// Position returns the position of the last event applied.
+func (m *Model) Position() uint64 {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.pos
+}
+
+// Apply folds one event. Events at or below the position already applied
+// are skipped (positions start at 1, so an envelope with Position 0 is
+// never applied); events other than hand-off and calendar events, and
+// events of a hand-off whose request was not seen, are ignored.
+func (m *Model) Apply(env projections.Envelope) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if env.Position <= m.pos {
+		return
+	}
+	m.pos = env.Position
+	m.apply(env.Event)
+}
+
+func (m *Model) pair(supplier, customer string) *pair {
+	k := pairKey{supplier, customer}
+	if p, ok := m.pairs[k]; ok {
+		return p
+	}
+	p := &pair{pairKey: k, open: map[*handoff]struct{}{}}
+	p.t.Supplier, p.t.Customer = supplier, customer
+	m.pairs[k] = p
+	i, _ := slices.BinarySearchFunc(m.sorted, k, func(p *pair, k pairKey) int {
+		if c := strings.Compare(p.supplier, k.supplier); c != 0 {
+			return c
+		}
+		return strings.Compare(p.customer, k.customer)
+	})
+	m.sorted = slices.Insert(m.sorted, i, p)
+	return p
+}
+
+func (m *Model) intern(s string) string {
+	if v, ok := m.kinds[s]; ok {
+		return v
+	}
+	m.kinds[s] = s
+	return s
+}
+
+func (m *Model) apply(e domain.Event) {
+	if e, ok := e.(domain.CalendarSet); ok {
+		m.setCalendar(e)
+		return
+	}
+	if e, ok := e.(domain.HandoffRequested); ok {
+		if _, ok := m.handoffs[e.HandoffID]; ok {
+			return
+		}
+		hs := &handoff{pair: m.pair(e.Supplier, e.Customer)}
+		hs.h = domain.EvolveHandoff(domain.Handoff{}, e)
+		// Share the strings every hand-off of the pair holds; drop the title.
+		hs.h.Supplier, hs.h.Customer, hs.h.Title = hs.pair.supplier, hs.pair.customer, ""
+		hs.h.Kind = m.intern(e.Kind)
+		m.handoffs[e.HandoffID] = hs
+		hs.pair.t.Requested++
+		hs.pair.open[hs] = struct{}{}
+		return
+	}
+	id, ok := domain.HandoffOf(e)
+	if !ok {
+		return
+	}
+	hs, ok := m.handoffs[id]
+	if !ok {
+		return // its request was never seen
+	}
+	hs.h = domain.EvolveHandoff(hs.h, e)
+	t := &hs.pair.t
+	switch e := e.(type) {
+	case domain.HandoffDelivered:
+		t.Delivered++
+		m.observeDelivery(hs)
+		hs.rating = ratingRef{} // the previous delivery's rating stays as it is
+		delete(hs.pair.open, hs)
+	case domain.HandoffReturned:
+		t.Returned++
+		hs.pair.open[hs] = struct{}{}
+	case domain.HandoffEscalated:
+		t.Escalated++
+	case domain.HandoffCancelled:
+		t.Cancelled++
+		delete(hs.pair.open, hs)
+	case domain.HandoffRated:
+		if r := hs.rating; r.ok && r.delivery == e.Delivery {
+			t.Ratings[r.score-1]--
+		}
+		hs.rating = ratingRef{ok: true, delivery: e.Delivery, score: e.Score}
+		t.Ratings[e.Score-1]++
+		t.RatingEvents[e.Score-1]++
+	}
+}
+
+// observeDelivery tallies the lead time and, under an agreement, the SLA
+// outcome of the delivery just folded into hs.
+func (m *Model) observeDelivery(hs *handoff) {
+	h, p := &hs.h, hs.pair
+	lead := h.LatestDeliveryAt.Sub(h.RequestedAt)
+	p.leadCount++
+	p.leadSum.add(lead)
+	if v := lead.Seconds(); v <= m.minIdx {
+		p.leadZero++
+	} else {
+		p.leadBins = addBin(p.leadBins, int32(m.mapping.Index(v)))
+	}
+	if a := h.Agreement; a != nil {
+		if el, _ := h.ResolveElapsed(m.clock(h)); el <= a.ResolveWithin() {
+			p.t.OutcomesMet++
+		} else {
+			p.t.OutcomesBreached++
+		}
+	}
+}
