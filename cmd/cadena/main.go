@@ -41,6 +41,7 @@ var commands = []command{
 	{"version", "print the version and VCS revision of this build (also 'cadena --version')", runVersion},
 	{"backup", "copy the embedded store, live from a server or from a stopped data directory ('cadena backup --server URL --token-file F OUT')", runBackup},
 	{"verify", "check an embedded store's file or a backup, changing nothing ('cadena verify --data DIR' or FILE)", runVerify},
+	{"export", "write the business metrics of past instants as OpenMetrics, to back-fill Prometheus ('cadena export openmetrics --from D --to D --step 1h --data DIR')", runExport},
 }
 
 func main() {

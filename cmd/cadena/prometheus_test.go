@@ -40,6 +40,10 @@ import (
 // in the demo, with a pair at the ratings anonymity minimum on each side.
 const promDepartment = "it"
 
+// promCustomerOnly is a demo department that is only ever a customer
+// (of legal, marketing and finance): the department variable must list it.
+const promCustomerOnly = "sales"
+
 // promTemplateVars are the Grafana variables the dashboards may use and
 // their values for an instant query, as deploy/grafana/README.md documents.
 var promTemplateVars = map[string]string{
@@ -182,15 +186,15 @@ func TestPrometheusScrapesCadenaAndEvaluatesDashboardsAndAlerts(t *testing.T) {
 
 	t.Run("department variable", func(t *testing.T) {
 		for _, v := range variables {
-			m := regexp.MustCompile(`^label_values\(\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*,\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\)$`).FindStringSubmatch(v.definition)
-			if m == nil {
-				t.Errorf("%s: variable %s: definition %q is not label_values(metric, label)", v.file, v.name, v.definition)
+			values, err := p.variableValues(v)
+			if err != nil {
+				t.Errorf("%s: variable %s: %v", v.file, v.name, err)
 				continue
 			}
-			var values []string
-			p.api(t, "/api/v1/label/"+m[2]+"/values?"+url.Values{"match[]": {m[1]}}.Encode(), &values)
-			if want := promTemplateVars[v.name]; !slices.Contains(values, want) {
-				t.Errorf("%s: variable %s lists %v, without %q", v.file, v.name, values, want)
+			for _, want := range []string{promTemplateVars[v.name], promCustomerOnly} {
+				if !slices.Contains(values, want) {
+					t.Errorf("%s: variable %s lists %v, without %q", v.file, v.name, values, want)
+				}
 			}
 		}
 	})
@@ -405,11 +409,53 @@ func freeLoopbackAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// variableValues evaluates a dashboard variable's query as Grafana does:
+// label_values(metric, label) through the label values API, or
+// query_result(expr) as an instant query whose samples, written
+// {label="value",...} value, the variable's /regex/ picks the value from.
+func (p *prometheusProcess) variableValues(v dashboardVariable) ([]string, error) {
+	if m := regexp.MustCompile(`^label_values\(\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*,\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\)$`).FindStringSubmatch(v.definition); m != nil {
+		var values []string
+		err := p.get("/api/v1/label/"+m[2]+"/values?"+url.Values{"match[]": {m[1]}}.Encode(), &values)
+		return values, err
+	}
+	expr, ok := strings.CutPrefix(v.definition, "query_result(")
+	if !ok || !strings.HasSuffix(expr, ")") {
+		return nil, fmt.Errorf("definition %q is neither label_values(metric, label) nor query_result(expr)", v.definition)
+	}
+	re, err := regexp.Compile(strings.TrimSuffix(strings.TrimPrefix(v.regex, "/"), "/"))
+	if err != nil || re.NumSubexp() != 1 {
+		return nil, fmt.Errorf("regex %q: want /.../ with one group (%v)", v.regex, err)
+	}
+	var data struct {
+		Result []struct {
+			Metric map[string]string `json:"metric"`
+			Value  [2]any            `json:"value"`
+		} `json:"result"`
+	}
+	if err := p.get("/api/v1/query?"+url.Values{"query": {strings.TrimSuffix(expr, ")")}}.Encode(), &data); err != nil {
+		return nil, err
+	}
+	var values []string
+	for _, r := range data.Result {
+		var labels []string
+		for k, v := range r.Metric {
+			labels = append(labels, fmt.Sprintf("%s=%q", k, v))
+		}
+		slices.Sort(labels)
+		line := fmt.Sprintf("{%s} %v", strings.Join(labels, ","), r.Value[1])
+		if m := re.FindStringSubmatch(line); m != nil {
+			values = append(values, m[1])
+		}
+	}
+	return values, nil
+}
+
 // dashboardQuery is one target expr, with the variables substituted.
 type dashboardQuery struct{ where, expr string }
 
 // dashboardVariable is one template variable of a dashboard.
-type dashboardVariable struct{ file, name, definition string }
+type dashboardVariable struct{ file, name, definition, regex string }
 
 // dashboardQueries reads every target expr of every dashboard in dir,
 // panels inside collapsed rows included, and substitutes the template
@@ -441,6 +487,7 @@ func dashboardQueries(t *testing.T, dir string) (queries []dashboardQuery, varia
 				List []struct {
 					Name       string `json:"name"`
 					Definition string `json:"definition"`
+					Regex      string `json:"regex"`
 				} `json:"list"`
 			} `json:"templating"`
 		}
@@ -449,7 +496,7 @@ func dashboardQueries(t *testing.T, dir string) (queries []dashboardQuery, varia
 		}
 		name := filepath.Base(f)
 		for _, v := range d.Templating.List {
-			variables = append(variables, dashboardVariable{name, v.Name, v.Definition})
+			variables = append(variables, dashboardVariable{name, v.Name, v.Definition, v.Regex})
 		}
 		var walk func([]json.RawMessage)
 		walk = func(raw []json.RawMessage) {
@@ -484,14 +531,14 @@ type prometheusProcess struct {
 	done chan struct{}
 }
 
-func startPrometheus(t *testing.T, cfgPath, dataDir, addr string) *prometheusProcess {
+func startPrometheus(t *testing.T, cfgPath, dataDir, addr string, flags ...string) *prometheusProcess {
 	t.Helper()
 	p := &prometheusProcess{base: "http://" + addr, logs: &testkit.SyncBuffer{}, done: make(chan struct{})}
-	cmd := exec.Command("prometheus",
-		"--config.file="+cfgPath,
-		"--storage.tsdb.path="+dataDir,
-		"--web.listen-address="+addr,
-	)
+	cmd := exec.Command("prometheus", append([]string{
+		"--config.file=" + cfgPath,
+		"--storage.tsdb.path=" + dataDir,
+		"--web.listen-address=" + addr,
+	}, flags...)...)
 	cmd.Stdout, cmd.Stderr = p.logs, p.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting prometheus: %v", err)
