@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/cadena-project/cadena/domain"
@@ -79,10 +78,16 @@ func (s *Service) Calendar(ctx context.Context, id string) (domain.CalendarState
 	return c, nil
 }
 
-// loadCalendar reads a calendar that a command consults.
+// loadCalendar reads a calendar that a command consults. A lone command
+// reads it through the cache; a batch reads the stream itself, so that a
+// definition it has not written yet counts and the dependency is recorded.
 func (s *Service) loadCalendar(ctx context.Context, x session, id string) (domain.CalendarState, error) {
 	if !domain.ValidSlug(id) {
 		return domain.CalendarState{}, fmt.Errorf("calendar %q: %w", id, domain.ErrNotFound)
+	}
+	if _, lone := x.(direct); lone {
+		c, _, err := s.cals.current(ctx, s, id)
+		return c, err
 	}
 	recs, err := x.peek(ctx, domain.CalendarStream(id))
 	if err != nil {
@@ -93,48 +98,15 @@ func (s *Service) loadCalendar(ctx context.Context, x session, id string) (domai
 
 // ClockOf returns the calendar a hand-off's clock counts in: the current
 // definition of the calendar recorded with its agreement, or the wall
-// clock when there is none.
+// clock when there is none. The compiled calendar comes from a cache that
+// asks the store only whether the calendar's stream moved.
 func (s *Service) ClockOf(ctx context.Context, h domain.Handoff) (domain.DeadlineCalendar, error) {
-	if h.Agreement == nil || h.Agreement.Calendar == "" {
+	if h.Agreement == nil || h.Agreement.Calendar == "" || !domain.ValidSlug(h.Agreement.Calendar) {
 		return domain.WallClock{}, nil
 	}
-	c, err := s.loadCalendar(ctx, direct{s}, h.Agreement.Calendar)
-	if err != nil || !c.Exists() {
+	_, cal, err := s.cals.current(ctx, s, h.Agreement.Calendar)
+	if err != nil || cal == nil {
 		return domain.WallClock{}, err
-	}
-	return s.cals.get(c)
-}
-
-// calendarCache keeps the compiled form of the latest version of each
-// calendar read: compiling takes milliseconds, reading the stream does not.
-type calendarCache struct {
-	mu   sync.Mutex
-	byID map[string]compiledCalendar
-}
-
-type compiledCalendar struct {
-	version uint64
-	cal     *domain.WorkCalendar
-}
-
-func (cc *calendarCache) get(c domain.CalendarState) (*domain.WorkCalendar, error) {
-	cc.mu.Lock()
-	if got, ok := cc.byID[c.ID]; ok && got.version == c.Version {
-		cc.mu.Unlock()
-		return got.cal, nil
-	}
-	cc.mu.Unlock()
-	cal, err := domain.CompileCalendar(c.Spec)
-	if err != nil {
-		return nil, fmt.Errorf("compiling calendar %s version %d: %w", c.ID, c.Version, err)
-	}
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
-	if cc.byID == nil {
-		cc.byID = map[string]compiledCalendar{}
-	}
-	if got, ok := cc.byID[c.ID]; !ok || got.version < c.Version {
-		cc.byID[c.ID] = compiledCalendar{version: c.Version, cal: cal}
 	}
 	return cal, nil
 }

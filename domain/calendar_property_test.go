@@ -200,3 +200,54 @@ func BenchmarkCompileCalendar(b *testing.B) {
 		compile(b, office())
 	}
 }
+
+// TestWorkCalendarAcrossYears checks the counts that span UTC years (each
+// year's intervals are built on demand): additivity over every year of
+// the span, Add round trips over years, and nothing outside the span.
+func TestWorkCalendarAcrossYears(t *testing.T) {
+	for seed, zone := range zones {
+		r := rand.New(rand.NewPCG(uint64(seed), 29))
+		spec := randomCalendar(r)
+		spec.TimeZone = zone
+		t.Run(zone, func(t *testing.T) {
+			cal := compile(t, spec)
+			var sum time.Duration
+			for y := domain.MinCalendarYear; y <= domain.MaxCalendarYear; y++ {
+				sum += cal.Between(time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC))
+			}
+			all := cal.Between(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2110, 1, 1, 0, 0, 0, 0, time.UTC))
+			assert.Equal(t, sum, all, "the whole span is the sum of its years")
+			assert.Zero(t, cal.Between(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)))
+			_, ok := cal.Add(time.Date(2099, 12, 1, 0, 0, 0, 0, time.UTC), all)
+			assert.False(t, ok, "due after the span")
+
+			from := time.Date(2026, 12, 31, 20, 0, 0, 0, time.UTC)
+			for _, years := range []int{0, 1, 3, 30} {
+				to := from.AddDate(years, 0, 2)
+				w := cal.Between(from, to)
+				due, ok := cal.Add(from, w)
+				require.True(t, ok)
+				assert.Equal(t, w, cal.Between(from, due), "Add round trip over %d years", years)
+				assert.False(t, due.After(to))
+				if w > 0 {
+					assert.Less(t, cal.Between(from, due.Add(-time.Nanosecond)), w, "Add is not the earliest instant")
+				}
+			}
+		})
+	}
+}
+
+// TestWorkCalendarConcurrentUse counts from several goroutines on a
+// calendar whose years are not built yet. Run it with -race.
+func TestWorkCalendarConcurrentUse(t *testing.T) {
+	cal := compile(t, office())
+	from := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	want := compile(t, office()).Between(from, from.AddDate(5, 0, 0))
+	got := make(chan time.Duration, 4)
+	for range 4 {
+		go func() { got <- cal.Between(from, from.AddDate(5, 0, 0)) }()
+	}
+	for range 4 {
+		assert.Equal(t, want, <-got)
+	}
+}

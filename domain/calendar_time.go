@@ -3,6 +3,7 @@ package domain
 import (
 	"math"
 	"sort"
+	"sync/atomic"
 	"time"
 )
 
@@ -38,68 +39,97 @@ var (
 
 const dayNs = int64(24 * time.Hour)
 
-// WorkCalendar counts the working time of a business-hours calendar. Its
-// working intervals are precomputed as instants, with the working seconds
-// before each, so Between and Add cost a few array reads whatever the
-// distance between the instants. It is immutable and safe for concurrent
-// use; build it with CompileCalendar.
+// calendarYears is the number of years a WorkCalendar covers.
+const calendarYears = MaxCalendarYear - MinCalendarYear + 1
+
+// WorkCalendar counts the working time of a business-hours calendar. The
+// working intervals of each UTC year are precomputed as instants, with the
+// working seconds before each, the first time an instant of that year is
+// asked about; so Between and Add cost a few array reads per year they
+// span, and compiling costs nothing until then. It is safe for concurrent
+// use (a year built twice at once is built the same); build it with
+// CompileCalendar.
 type WorkCalendar struct {
-	loc *time.Location
-	// Working intervals [start[i], end[i]) in seconds after workBase,
-	// increasing, disjoint and not adjacent; cum[i] is the working
+	loc    *time.Location
+	week   [7][]span        // by time.Weekday
+	except map[int64][]span // by local date, days since 1970-01-01
+	years  [calendarYears]atomic.Pointer[workYear]
+}
+
+// workYear holds the working intervals of one UTC year.
+type workYear struct {
+	// Working intervals [start[i], end[i]) in seconds after the year's
+	// start, increasing, disjoint and not adjacent; cum[i] is the working
 	// seconds before start[i].
 	start, end, cum []uint32
-	total           int64 // working nanoseconds in the whole span
+	total           int64 // working nanoseconds in the year
 	// first[d] is the first interval that ends after the start of the
-	// d-th UTC day after workBase.
+	// d-th UTC day of the year.
 	first []uint32
 }
 
-// CompileCalendar validates spec and precomputes its working intervals
-// over the years MinCalendarYear to MaxCalendarYear. It takes a few
-// milliseconds; compile a calendar once per version.
+// CompileCalendar validates spec and prepares it for counting working time
+// over the years MinCalendarYear to MaxCalendarYear (each year's intervals
+// are built when first needed, in tens of microseconds).
 func CompileCalendar(spec CalendarSpec) (*WorkCalendar, error) {
 	spec, err := ValidateCalendar(spec)
 	if err != nil {
 		return nil, err
 	}
 	loc, _ := loadZone(spec.TimeZone)
-	var week [7][]span
+	c := &WorkCalendar{loc: loc, except: make(map[int64][]span, len(spec.Exceptions))}
 	for i, d := range weekDays {
-		week[d.wd], _ = parseHours("", *spec.Week.day(i))
+		c.week[d.wd], _ = parseHours("", *spec.Week.day(i))
 	}
-	except := make(map[int64][]span, len(spec.Exceptions))
 	for _, x := range spec.Exceptions {
 		d, _ := time.Parse(time.DateOnly, x.Date)
-		except[d.Unix()/86400], _ = parseHours("", x.Hours)
+		c.except[d.Unix()/86400], _ = parseHours("", x.Hours)
 	}
-	c := &WorkCalendar{loc: loc}
-	base, limit := workBase.Unix(), workEnd.Unix()
+	return c, nil
+}
+
+// year returns the intervals of the i-th year of the span, building them
+// the first time.
+func (c *WorkCalendar) year(i int) *workYear {
+	if y := c.years[i].Load(); y != nil {
+		return y
+	}
+	c.years[i].CompareAndSwap(nil, c.buildYear(i))
+	return c.years[i].Load()
+}
+
+func (c *WorkCalendar) buildYear(i int) *workYear {
+	y := &workYear{}
+	base := time.Date(MinCalendarYear+i, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	limit := time.Date(MinCalendarYear+i+1, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
 	add := func(from, to int64) {
 		from, to = max(from, base), min(to, limit)
-		if n := len(c.end); n > 0 {
-			last := int64(c.end[n-1]) + base
+		if n := len(y.end); n > 0 {
+			last := int64(y.end[n-1]) + base
 			from = max(from, last) // never go back, whatever a zone's folds do
 			if from == last && to > from {
-				c.end[n-1] = uint32(to - base)
+				y.end[n-1] = uint32(to - base)
 				return
 			}
 		}
 		if to <= from {
 			return
 		}
-		c.start = append(c.start, uint32(from-base))
-		c.end = append(c.end, uint32(to-base))
+		y.start = append(y.start, uint32(from-base))
+		y.end = append(y.end, uint32(to-base))
 	}
-	// Local dates (days since 1970-01-01) from the day before the span to
-	// its last day: a zone east or west of UTC reaches into both. Within
-	// one zone offset a local day is 24 hours and its instants follow by
-	// arithmetic; only the days the offset changes ask the time package.
-	first := time.Date(MinCalendarYear-1, 12, 31, 0, 0, 0, 0, time.UTC).Unix() / 86400
-	last := time.Date(MaxCalendarYear, 12, 31, 0, 0, 0, 0, time.UTC).Unix() / 86400
+	// Local dates (days since 1970-01-01) from the day before the year to
+	// the day after it (a zone east or west of UTC reaches into both), but
+	// no date past MaxCalendarYear. Within one zone offset a local day is
+	// 24 hours and its instants follow by arithmetic; only the days the
+	// offset changes ask the time package.
+	first, last := base/86400-1, limit/86400
+	if i == calendarYears-1 {
+		last--
+	}
 	var off, zoneFrom, zoneTo int64
 	zoneAt := func(at int64) {
-		t := time.Unix(at, 0).In(loc)
+		t := time.Unix(at, 0).In(c.loc)
 		_, o := t.Zone()
 		zs, ze := t.ZoneBounds()
 		off, zoneFrom, zoneTo = int64(o), math.MinInt64, math.MaxInt64
@@ -112,9 +142,9 @@ func CompileCalendar(spec CalendarSpec) (*WorkCalendar, error) {
 	}
 	zoneAt(first*86400 - 14*3600)
 	for day := first; day <= last; day++ {
-		spans, ok := except[day]
+		spans, ok := c.except[day]
 		if !ok {
-			spans = week[(day+4)%7] // 1970-01-01 was a Thursday
+			spans = c.week[(day+4)%7] // 1970-01-01 was a Thursday
 		}
 		mid := day*86400 - off
 		if mid >= zoneFrom && mid+86400 < zoneTo {
@@ -124,31 +154,31 @@ func CompileCalendar(spec CalendarSpec) (*WorkCalendar, error) {
 			continue
 		}
 		d := time.Unix(day*86400, 0).UTC()
-		midnight := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-		next := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc)
+		midnight := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, c.loc)
+		next := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, c.loc)
 		for _, s := range spans {
 			add(c.localAt(midnight, next, s.from), c.localAt(midnight, next, s.to))
 		}
 		zoneAt(next.Unix())
 	}
-	c.cum = make([]uint32, len(c.start))
+	y.cum = make([]uint32, len(y.start))
 	var sum int64
-	for i := range c.start {
-		c.cum[i] = uint32(sum)
-		sum += int64(c.end[i] - c.start[i])
+	for i := range y.start {
+		y.cum[i] = uint32(sum)
+		sum += int64(y.end[i] - y.start[i])
 	}
-	c.total = sum * int64(time.Second)
+	y.total = sum * int64(time.Second)
 	days := int((limit - base) / 86400)
-	c.first = make([]uint32, days+1)
-	i := 0
-	for d := range c.first {
+	y.first = make([]uint32, days+1)
+	k := 0
+	for d := range y.first {
 		at := uint32(d * 86400)
-		for i < len(c.end) && c.end[i] <= at {
-			i++
+		for k < len(y.end) && y.end[k] <= at {
+			k++
 		}
-		c.first[d] = uint32(i)
+		y.first[d] = uint32(k)
 	}
-	return c, nil
+	return y
 }
 
 // localAt returns the instant of minute m of the local day that starts at
@@ -163,27 +193,44 @@ func (c *WorkCalendar) localAt(day, next time.Time, m int) int64 {
 // Location returns the calendar's time zone.
 func (c *WorkCalendar) Location() *time.Location { return c.loc }
 
-// worked returns the working nanoseconds from the start of the span to t.
-func (c *WorkCalendar) worked(t time.Time) int64 {
+// position returns the year of t (calendarYears past the span) and its
+// offset in nanoseconds from the start of that year; instants before the
+// span are at its start.
+func position(t time.Time) (int, int64) {
 	if !t.After(workBase) {
-		return 0
+		return 0, 0
 	}
 	if !t.Before(workEnd) {
-		return c.total
+		return calendarYears, 0
 	}
-	off := t.Sub(workBase).Nanoseconds() // under 2^63 ns: the span is 100 years
-	i := int(c.first[off/dayNs])
-	for i < len(c.end) && int64(c.end[i])*int64(time.Second) <= off {
+	i := t.UTC().Year() - MinCalendarYear
+	start := time.Date(MinCalendarYear+i, 1, 1, 0, 0, 0, 0, time.UTC)
+	return i, t.Sub(start).Nanoseconds()
+}
+
+// worked returns the working nanoseconds of y before offset off.
+func (y *workYear) worked(off int64) int64 {
+	i := int(y.first[off/dayNs])
+	for i < len(y.end) && int64(y.end[i])*int64(time.Second) <= off {
 		i++
 	}
-	if i == len(c.end) {
-		return c.total
+	if i == len(y.end) {
+		return y.total
 	}
-	w := int64(c.cum[i]) * int64(time.Second)
-	if s := int64(c.start[i]) * int64(time.Second); off > s {
+	w := int64(y.cum[i]) * int64(time.Second)
+	if s := int64(y.start[i]) * int64(time.Second); off > s {
 		w += off - s
 	}
 	return w
+}
+
+// workedIn returns the working nanoseconds of year i before offset off
+// (none past the span).
+func (c *WorkCalendar) workedIn(i int, off int64) int64 {
+	if i == calendarYears {
+		return 0
+	}
+	return c.year(i).worked(off)
 }
 
 // Between returns the working time in [from, to): the real duration of its
@@ -192,7 +239,13 @@ func (c *WorkCalendar) Between(from, to time.Time) time.Duration {
 	if !to.After(from) {
 		return 0
 	}
-	return time.Duration(c.worked(to) - c.worked(from))
+	i, a := position(from)
+	j, b := position(to)
+	w := c.workedIn(j, b) - c.workedIn(i, a)
+	for ; i < j; i++ {
+		w += c.year(i).total
+	}
+	return time.Duration(w)
 }
 
 // Add returns the earliest instant at which d of working time has passed
@@ -202,14 +255,25 @@ func (c *WorkCalendar) Add(from time.Time, d time.Duration) (time.Time, bool) {
 	if d <= 0 {
 		return from, true
 	}
-	target := c.worked(from) + int64(d)
-	if target > c.total {
+	i, off := position(from)
+	if i == calendarYears {
 		return time.Time{}, false
 	}
-	// The first interval whose end has reached target.
-	i := sort.Search(len(c.start), func(i int) bool {
-		return int64(c.cum[i]+(c.end[i]-c.start[i]))*int64(time.Second) >= target
-	})
-	at := int64(c.start[i])*int64(time.Second) + target - int64(c.cum[i])*int64(time.Second)
-	return workBase.Add(time.Duration(at)), true
+	target := c.workedIn(i, off) + int64(d)
+	for {
+		y := c.year(i)
+		if target <= y.total {
+			// The first interval whose end has reached target.
+			k := sort.Search(len(y.start), func(k int) bool {
+				return int64(y.cum[k]+(y.end[k]-y.start[k]))*int64(time.Second) >= target
+			})
+			at := int64(y.start[k])*int64(time.Second) + target - int64(y.cum[k])*int64(time.Second)
+			start := time.Date(MinCalendarYear+i, 1, 1, 0, 0, 0, 0, time.UTC)
+			return start.Add(time.Duration(at)), true
+		}
+		target -= y.total
+		if i++; i == calendarYears {
+			return time.Time{}, false
+		}
+	}
 }
