@@ -272,4 +272,49 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	admin.do("it's work", chromedp.WaitVisible(chromedp.CSS(`#work-todo [data-handoff][data-state="requested"]`)))
 	assert.Equal(t, []string{"accept", "deliver", "escalate", "cancel"}, admin.actions(`#work-todo [data-handoff][data-state="requested"]`))
 	admin.shot("work-admin")
+
+	// IT's head sets the agreement with sales: a bad duration is shown next
+	// to its field, a good one is saved. A member sees the agreement only.
+	headCtx, cancelHead := chromedp.NewContext(browser)
+	defer cancelHead()
+	require.NoError(t, chromedp.Do(headCtx))
+	head := tab{t, headCtx, shots}
+	head.do("sign in as it's head",
+		chromedp.Navigate(s.base+"/#token="+toks.ITHead+"&view=agreements"),
+		chromedp.WaitReady(chromedp.CSS(`#ag-customer option[value="sales"]`)),
+		chromedp.SetValue(chromedp.ID("ag-customer"), "sales"),
+	)
+	evalIn[bool](head, `document.getElementById("ag-customer").dispatchEvent(new Event("change"))`)
+	head.do("the pair's agreement", chromedp.WaitVisible(chromedp.ID("ag-fields")))
+	assert.Equal(t, "it", evalIn[string](head, `document.getElementById("ag-supplier").value`), "a head starts on its own department")
+	assert.Equal(t, "72h", evalIn[string](head, `document.getElementById("ag-resolve").value`), "the form holds the agreement in force")
+	head.do("a bad duration",
+		chromedp.SetValue(chromedp.ID("ag-resolve"), "abc"),
+		chromedp.Click(chromedp.CSS(`#agreement-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ag-resolve_within-error .error`)),
+	)
+	assert.Contains(t, evalIn[string](head, `document.getElementById("ag-resolve_within-error").textContent`), "not a duration")
+	assert.Equal(t, "true", evalIn[string](head, `document.getElementById("ag-resolve").getAttribute("aria-invalid")`))
+	head.shot("agreement-error")
+	head.do("a good duration",
+		chromedp.SetValue(chromedp.ID("ag-resolve"), "48h"),
+		chromedp.Click(chromedp.CSS(`#agreement-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ag-msg .saved`)),
+	)
+	assert.Empty(t, evalIn[string](head, `document.getElementById("ag-resolve_within-error").textContent`))
+	assert.Contains(t, evalIn[string](head, `document.getElementById("ag-current").textContent`), "resolve within 2 d")
+	head.shot("agreement-saved")
+	ag := s.must(t, http.StatusOK, "GET", "/api/v1/agreements", toks.Admin, nil).json(t)["agreements"].([]any)[0].(map[string]any)
+	assert.Equal(t, 48*3600.0, ag["resolve_within_s"], "the API holds the new target")
+
+	it.do("a member reads the agreement",
+		chromedp.Evaluate[chromedp.Void](`void (location.hash = "#/agreements")`),
+		chromedp.WaitReady(chromedp.CSS(`#ag-customer option[value="sales"]`)),
+		chromedp.SetValue(chromedp.ID("ag-supplier"), "it"),
+		chromedp.SetValue(chromedp.ID("ag-customer"), "sales"),
+	)
+	evalIn[bool](it, `document.getElementById("ag-customer").dispatchEvent(new Event("change"))`)
+	it.do("the member's view", chromedp.WaitVisible(chromedp.CSS(`#ag-current .agreement`)))
+	assert.True(t, evalIn[bool](it, `document.getElementById("ag-fields").hidden`), "a member does not see the form")
+	it.shot("agreement-member")
 }

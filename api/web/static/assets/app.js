@@ -9,11 +9,12 @@ import { errorBox } from "./view.js";
 import { showWork } from "./work.js";
 import { showRequest } from "./request.js";
 import { renderHandoff } from "./handoff.js";
+import { showAgreements } from "./agreements.js";
 
 const $ = (id) => document.getElementById(id);
-const VIEWS = ["work", "request", "hotspots", "chain", "scorecard", "handoffs", "handoff"];
+const VIEWS = ["work", "request", "hotspots", "chain", "scorecard", "handoffs", "handoff", "agreements"];
 // FRESH views read again each time they are shown (they hold work to do).
-const FRESH = ["work", "request", "handoff"];
+const FRESH = ["work", "request", "handoff", "agreements"];
 const DAY = 86400000;
 
 // ctx is what views share: the window, department names, who is signed in
@@ -96,7 +97,7 @@ function signOut() {
   ctx.position = 0;
   loaded = { departments: false };
   current = "";
-  for (const id of ["hotspots-out", "chain-out", "scorecard-out", "rate-out", "list-out", "work-out", "handoff-out", "req-msg", "req-agreement"]) $(id).replaceChildren();
+  for (const id of ["hotspots-out", "chain-out", "scorecard-out", "rate-out", "list-out", "work-out", "handoff-out", "req-msg", "req-agreement", "ag-current", "ag-msg"]) $(id).replaceChildren();
   showSignIn("Signed out.");
 }
 
@@ -174,11 +175,12 @@ async function show(view, force = false) {
   if (view === "work") showWork(ctx);
   if (view === "request") showRequest(ctx);
   if (view === "handoff") renderHandoff($("handoff-out"), handoffID, ctx);
+  if (view === "agreements") showAgreements(ctx);
 }
 
 // showError shows why a view could not load, in the view's first output.
 function showError(view, err) {
-  const out = $(view === "handoffs" ? "rate-out" : view === "request" ? "req-msg" : `${view}-out`);
+  const out = $(view === "handoffs" ? "rate-out" : view === "request" ? "req-msg" : view === "agreements" ? "ag-msg" : `${view}-out`);
   out.replaceChildren(errorBox(err));
 }
 
