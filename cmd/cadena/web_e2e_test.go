@@ -273,6 +273,26 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	assert.Equal(t, []string{"accept", "deliver", "escalate", "cancel"}, admin.actions(`#work-todo [data-handoff][data-state="requested"]`))
 	admin.shot("work-admin")
 
+	// The scorecard opens on the user's own department and keeps the one
+	// shown in the address, across a reload.
+	sales.do("open the scorecard",
+		chromedp.Click(chromedp.CSS(`.tabs a[data-view=scorecard]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#scorecard-out h2`)),
+	)
+	assert.Equal(t, "#/scorecard/sales", evalIn[string](sales, `location.hash`), "opens on one's own department")
+	assert.Equal(t, "sales", evalIn[string](sales, `document.getElementById("scorecard-dept").value`))
+	sales.do("another department's scorecard",
+		chromedp.SetValue(chromedp.ID("scorecard-dept"), "it"),
+	)
+	evalIn[bool](sales, `document.getElementById("scorecard-dept").dispatchEvent(new Event("change"))`)
+	assert.Equal(t, "#/scorecard/it", evalIn[string](sales, `location.hash`), "the address follows the choice")
+	sales.do("reload the scorecard",
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`#scorecard-out h2`)),
+	)
+	assert.Equal(t, "it", evalIn[string](sales, `document.getElementById("scorecard-dept").value`), "a reload keeps the department")
+	sales.shot("scorecard")
+
 	// IT's head sets the agreement with sales: a bad duration is shown next
 	// to its field, a good one is saved. A member sees the agreement only.
 	headCtx, cancelHead := chromedp.NewContext(browser)

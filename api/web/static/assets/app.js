@@ -139,9 +139,11 @@ function route() {
     handoffID = safeDecode(one[1]);
     return show("handoff", true);
   }
+  const sc = /^#\/scorecard\/(.+)$/.exec(location.hash);
+  if (sc) ctx.scorecard = safeDecode(sc[1]); // the department to open on
   const m = /^#\/(\w+)/.exec(location.hash);
   const view = m && VIEWS.includes(m[1]) && m[1] !== "handoff" ? m[1] : "hotspots";
-  show(view, FRESH.includes(view));
+  show(view, FRESH.includes(view) || view === "scorecard"); // the address may name another department
 }
 
 async function show(view, force = false) {
