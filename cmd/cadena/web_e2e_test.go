@@ -80,17 +80,7 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	toks := writeTokensFile(t, filepath.Join(dir, "tokens.json"))
 	s := startServer(t, e2eConfig(dir))
 	setUpOrganisation(t, s, toks)
-	shots, err := os.MkdirTemp("", "cadena-web-screenshots-")
-	require.NoError(t, err)
-	t.Logf("screenshots in %s", shots)
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.WindowSize(1280, 900), chromedp.UserDataDir(t.TempDir()))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
-	require.NoError(t, chromedp.Do(browser)) // starts the browser
+	browser, shots := startChromium(t, bin)
 	salesCtx, cancelSales := chromedp.NewContext(browser)
 	defer cancelSales()
 	itCtx, cancelIT := chromedp.NewContext(browser)

@@ -23,6 +23,7 @@ export const ENDPOINTS = Object.freeze({
   cancel: "POST /api/v1/handoffs/{id}/cancel",
   setAgreement: "PUT /api/v1/agreements/{supplier}/{customer}",
   calendars: "GET /api/v1/calendars",
+  range: "GET /api/v1/range",
 });
 
 const TOKEN_KEY = "cadena.token";

@@ -10,6 +10,7 @@ import { showWork } from "./work.js";
 import { showRequest } from "./request.js";
 import { renderHandoff } from "./handoff.js";
 import { showAgreements } from "./agreements.js";
+import { hintRange } from "./range.js";
 
 const $ = (id) => document.getElementById(id);
 const VIEWS = ["work", "request", "hotspots", "chain", "scorecard", "handoffs", "handoff", "agreements"];
@@ -167,6 +168,8 @@ async function show(view, force = false) {
     if (err.status !== 401) showError(view, err);
     return;
   }
+  if (["hotspots", "chain", "scorecard"].includes(view)) hintRange(ctx);
+  else $("window-hint").hidden = true;
   if (view === "hotspots") renderHotspots($("hotspots-out"), ctx);
   if (view === "chain") renderChain($("chain-out"), ctx);
   if (view === "scorecard") {
