@@ -26,6 +26,7 @@ type Figures interface {
 	PairSeries(supplier, customer string, w pairstats.Window, step pairstats.Step) ([]pairstats.SeriesBucket, error)
 	DepartmentSeries(department string, side pairstats.Side, w pairstats.Window, step pairstats.Step) ([]pairstats.SeriesBucket, error)
 	BrightSpots(w pairstats.Window, minVolume, limit int) pairstats.BrightSpots
+	Span() pairstats.Span
 }
 
 var _ Figures = (*pairstats.Model)(nil)

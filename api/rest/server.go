@@ -187,6 +187,7 @@ func (s *Server) routes() {
 	v1.GET("/hotspots", s.listHotspots, read...)
 	v1.GET("/departments/:id/scorecard", s.getScorecard, read...)
 	v1.GET("/chain", s.getChain, read...)
+	v1.GET("/range", s.getRange, read...)
 	v1.GET("/pairs/:supplier/:customer/series", s.getPairSeries, read...)
 	v1.GET("/departments/:id/series", s.getDepartmentSeries, read...)
 	v1.GET("/brightspots", s.listBrightSpots, read...)

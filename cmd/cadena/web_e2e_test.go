@@ -80,17 +80,7 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	toks := writeTokensFile(t, filepath.Join(dir, "tokens.json"))
 	s := startServer(t, e2eConfig(dir))
 	setUpOrganisation(t, s, toks)
-	shots, err := os.MkdirTemp("", "cadena-web-screenshots-")
-	require.NoError(t, err)
-	t.Logf("screenshots in %s", shots)
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.WindowSize(1280, 900), chromedp.UserDataDir(t.TempDir()))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
-	require.NoError(t, chromedp.Do(browser)) // starts the browser
+	browser, shots := startChromium(t, bin)
 	salesCtx, cancelSales := chromedp.NewContext(browser)
 	defer cancelSales()
 	itCtx, cancelIT := chromedp.NewContext(browser)
@@ -272,4 +262,69 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	admin.do("it's work", chromedp.WaitVisible(chromedp.CSS(`#work-todo [data-handoff][data-state="requested"]`)))
 	assert.Equal(t, []string{"accept", "deliver", "escalate", "cancel"}, admin.actions(`#work-todo [data-handoff][data-state="requested"]`))
 	admin.shot("work-admin")
+
+	// The scorecard opens on the user's own department and keeps the one
+	// shown in the address, across a reload.
+	sales.do("open the scorecard",
+		chromedp.Click(chromedp.CSS(`.tabs a[data-view=scorecard]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#scorecard-out h2`)),
+	)
+	assert.Equal(t, "#/scorecard/sales", evalIn[string](sales, `location.hash`), "opens on one's own department")
+	assert.Equal(t, "sales", evalIn[string](sales, `document.getElementById("scorecard-dept").value`))
+	sales.do("another department's scorecard",
+		chromedp.SetValue(chromedp.ID("scorecard-dept"), "it"),
+	)
+	evalIn[bool](sales, `document.getElementById("scorecard-dept").dispatchEvent(new Event("change"))`)
+	assert.Equal(t, "#/scorecard/it", evalIn[string](sales, `location.hash`), "the address follows the choice")
+	sales.do("reload the scorecard",
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`#scorecard-out h2`)),
+	)
+	assert.Equal(t, "it", evalIn[string](sales, `document.getElementById("scorecard-dept").value`), "a reload keeps the department")
+	sales.shot("scorecard")
+
+	// IT's head sets the agreement with sales: a bad duration is shown next
+	// to its field, a good one is saved. A member sees the agreement only.
+	headCtx, cancelHead := chromedp.NewContext(browser)
+	defer cancelHead()
+	require.NoError(t, chromedp.Do(headCtx))
+	head := tab{t, headCtx, shots}
+	head.do("sign in as it's head",
+		chromedp.Navigate(s.base+"/#token="+toks.ITHead+"&view=agreements"),
+		chromedp.WaitReady(chromedp.CSS(`#ag-customer option[value="sales"]`)),
+		chromedp.SetValue(chromedp.ID("ag-customer"), "sales"),
+	)
+	evalIn[bool](head, `document.getElementById("ag-customer").dispatchEvent(new Event("change"))`)
+	head.do("the pair's agreement", chromedp.WaitVisible(chromedp.ID("ag-fields")))
+	assert.Equal(t, "it", evalIn[string](head, `document.getElementById("ag-supplier").value`), "a head starts on its own department")
+	assert.Equal(t, "72h", evalIn[string](head, `document.getElementById("ag-resolve").value`), "the form holds the agreement in force")
+	head.do("a bad duration",
+		chromedp.SetValue(chromedp.ID("ag-resolve"), "abc"),
+		chromedp.Click(chromedp.CSS(`#agreement-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ag-resolve_within-error .error`)),
+	)
+	assert.Contains(t, evalIn[string](head, `document.getElementById("ag-resolve_within-error").textContent`), "not a duration")
+	assert.Equal(t, "true", evalIn[string](head, `document.getElementById("ag-resolve").getAttribute("aria-invalid")`))
+	head.shot("agreement-error")
+	head.do("a good duration",
+		chromedp.SetValue(chromedp.ID("ag-resolve"), "48h"),
+		chromedp.Click(chromedp.CSS(`#agreement-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ag-msg .saved`)),
+	)
+	assert.Empty(t, evalIn[string](head, `document.getElementById("ag-resolve_within-error").textContent`))
+	assert.Contains(t, evalIn[string](head, `document.getElementById("ag-current").textContent`), "resolve within 2 d")
+	head.shot("agreement-saved")
+	ag := s.must(t, http.StatusOK, "GET", "/api/v1/agreements", toks.Admin, nil).json(t)["agreements"].([]any)[0].(map[string]any)
+	assert.Equal(t, 48*3600.0, ag["resolve_within_s"], "the API holds the new target")
+
+	it.do("a member reads the agreement",
+		chromedp.Evaluate[chromedp.Void](`void (location.hash = "#/agreements")`),
+		chromedp.WaitReady(chromedp.CSS(`#ag-customer option[value="sales"]`)),
+		chromedp.SetValue(chromedp.ID("ag-supplier"), "it"),
+		chromedp.SetValue(chromedp.ID("ag-customer"), "sales"),
+	)
+	evalIn[bool](it, `document.getElementById("ag-customer").dispatchEvent(new Event("change"))`)
+	it.do("the member's view", chromedp.WaitVisible(chromedp.CSS(`#ag-current .agreement`)))
+	assert.True(t, evalIn[bool](it, `document.getElementById("ag-fields").hidden`), "a member does not see the form")
+	it.shot("agreement-member")
 }

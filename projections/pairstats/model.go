@@ -42,6 +42,8 @@ type Model struct {
 	sorted   []*pair // by supplier, customer
 	handoffs map[string]*handoff
 	kinds    map[string]string
+	// first and last business time of the hand-off events counted (Span).
+	first, last time.Time
 }
 
 var _ projections.Handler = (*Model)(nil)
@@ -178,6 +180,7 @@ func (m *Model) apply(e domain.Event) {
 		hs.h.Supplier, hs.h.Customer, hs.h.Title = hs.pair.supplier, hs.pair.customer, ""
 		hs.h.Kind = m.intern(e.Kind)
 		m.handoffs[e.HandoffID] = hs
+		m.note(e.At)
 		day := dayIndex(e.At, m.loc)
 		hs.pair.s.bump(day, cRequested, 1)
 		hs.pair.open[hs] = struct{}{}
@@ -194,6 +197,7 @@ func (m *Model) apply(e domain.Event) {
 	}
 	prev := hs.h
 	hs.h = domain.EvolveHandoff(prev, e)
+	m.note(domain.OccurredAt(e))
 	day := dayIndex(domain.OccurredAt(e), m.loc)
 	s := &hs.pair.s
 	if prev.FirstResponseAt.IsZero() && !hs.h.FirstResponseAt.IsZero() {

@@ -21,6 +21,9 @@ export const ENDPOINTS = Object.freeze({
   return: "POST /api/v1/handoffs/{id}/return",
   escalate: "POST /api/v1/handoffs/{id}/escalate",
   cancel: "POST /api/v1/handoffs/{id}/cancel",
+  setAgreement: "PUT /api/v1/agreements/{supplier}/{customer}",
+  calendars: "GET /api/v1/calendars",
+  range: "GET /api/v1/range",
 });
 
 const TOKEN_KEY = "cadena.token";

@@ -9,11 +9,13 @@ import { errorBox } from "./view.js";
 import { showWork } from "./work.js";
 import { showRequest } from "./request.js";
 import { renderHandoff } from "./handoff.js";
+import { showAgreements } from "./agreements.js";
+import { hintRange } from "./range.js";
 
 const $ = (id) => document.getElementById(id);
-const VIEWS = ["work", "request", "hotspots", "chain", "scorecard", "handoffs", "handoff"];
+const VIEWS = ["work", "request", "hotspots", "chain", "scorecard", "handoffs", "handoff", "agreements"];
 // FRESH views read again each time they are shown (they hold work to do).
-const FRESH = ["work", "request", "handoff"];
+const FRESH = ["work", "request", "handoff", "agreements"];
 const DAY = 86400000;
 
 // ctx is what views share: the window, department names, who is signed in
@@ -96,7 +98,7 @@ function signOut() {
   ctx.position = 0;
   loaded = { departments: false };
   current = "";
-  for (const id of ["hotspots-out", "chain-out", "scorecard-out", "rate-out", "list-out", "work-out", "handoff-out", "req-msg", "req-agreement"]) $(id).replaceChildren();
+  for (const id of ["hotspots-out", "chain-out", "scorecard-out", "rate-out", "list-out", "work-out", "handoff-out", "req-msg", "req-agreement", "ag-current", "ag-msg"]) $(id).replaceChildren();
   showSignIn("Signed out.");
 }
 
@@ -138,9 +140,11 @@ function route() {
     handoffID = safeDecode(one[1]);
     return show("handoff", true);
   }
+  const sc = /^#\/scorecard\/(.+)$/.exec(location.hash);
+  if (sc) ctx.scorecard = safeDecode(sc[1]); // the department to open on
   const m = /^#\/(\w+)/.exec(location.hash);
   const view = m && VIEWS.includes(m[1]) && m[1] !== "handoff" ? m[1] : "hotspots";
-  show(view, FRESH.includes(view));
+  show(view, FRESH.includes(view) || view === "scorecard"); // the address may name another department
 }
 
 async function show(view, force = false) {
@@ -164,6 +168,8 @@ async function show(view, force = false) {
     if (err.status !== 401) showError(view, err);
     return;
   }
+  if (["hotspots", "chain", "scorecard"].includes(view)) hintRange(ctx);
+  else $("window-hint").hidden = true;
   if (view === "hotspots") renderHotspots($("hotspots-out"), ctx);
   if (view === "chain") renderChain($("chain-out"), ctx);
   if (view === "scorecard") {
@@ -174,11 +180,12 @@ async function show(view, force = false) {
   if (view === "work") showWork(ctx);
   if (view === "request") showRequest(ctx);
   if (view === "handoff") renderHandoff($("handoff-out"), handoffID, ctx);
+  if (view === "agreements") showAgreements(ctx);
 }
 
 // showError shows why a view could not load, in the view's first output.
 function showError(view, err) {
-  const out = $(view === "handoffs" ? "rate-out" : view === "request" ? "req-msg" : `${view}-out`);
+  const out = $(view === "handoffs" ? "rate-out" : view === "request" ? "req-msg" : view === "agreements" ? "ag-msg" : `${view}-out`);
   out.replaceChildren(errorBox(err));
 }
 

@@ -9,16 +9,35 @@ const $ = (id) => document.getElementById(id);
 let wired = false;
 
 // initScorecard fills the department picker and wires it, once per sign-in.
+// The address names the department shown (#/scorecard/{id}), so a reload
+// or a shared link opens on it; without one it opens on one's own.
 export function initScorecard(ctx) {
   const sel = $("scorecard-dept");
   fillDepartments(sel, ctx);
+  if (ctx.scorecard && [...sel.options].some((o) => o.value === ctx.scorecard)) sel.value = ctx.scorecard;
+  ctx.scorecard = "";
+  address(sel.value, false);
   if (wired) return;
   wired = true;
   $("scorecard-form").addEventListener("submit", (e) => {
     e.preventDefault();
     renderScorecard($("scorecard-out"), ctx);
   });
-  sel.addEventListener("change", () => renderScorecard($("scorecard-out"), ctx));
+  sel.addEventListener("change", () => {
+    address(sel.value, true);
+    renderScorecard($("scorecard-out"), ctx);
+  });
+}
+
+// address puts the department in the address bar: a new history entry
+// when the user picks another, else in place.
+function address(id, push) {
+  if (!id) return;
+  const to = `#/scorecard/${encodeURIComponent(id)}`;
+  if (location.hash === to) return;
+  const url = `${location.pathname}${location.search}${to}`;
+  if (push) history.pushState(null, "", url);
+  else history.replaceState(null, "", url);
 }
 
 const MINE = "cadena.department";

@@ -1,0 +1,143 @@
+// Agreements: the targets of a supplier -> customer pair. Heads of the
+// supplier and admins set them here; the API's validation errors show next
+// to the field at fault. Members read the agreement only.
+
+import { call, newIdempotencyKey } from "./api.js";
+import { h, duration } from "./format.js";
+import { errorBox } from "./view.js";
+
+const $ = (id) => document.getElementById(id);
+// INPUT maps a request field (a problem's "field") to its input.
+const INPUT = { kind: "ag-kind", resolve_within: "ag-resolve", respond_within: "ag-respond", calendar: "ag-calendar" };
+const FIELDS = Object.keys(INPUT);
+let wired = false;
+let agreements = [];
+let pending = null; // {key, body}: one key per submission, reused on retry
+
+// mayEdit: the API lets admins and the supplier's head set an agreement.
+function mayEdit(ctx, supplier) {
+  const me = ctx.me || {};
+  return me.role === "admin" || (me.role === "head" && me.department === supplier);
+}
+
+// showAgreements fills the pickers and reads agreements and calendars.
+export async function showAgreements(ctx) {
+  const me = ctx.me || {};
+  const sup = $("ag-supplier");
+  const cus = $("ag-customer");
+  const keep = [sup.value, cus.value];
+  const opts = (first) => [h("option", { value: "", disabled: true, selected: true }, first),
+    ...ctx.departments.map((d) => h("option", { value: d.id }, d.name || d.id))];
+  sup.replaceChildren(...opts("Choose the supplier"));
+  cus.replaceChildren(...opts("Choose the customer"));
+  if (keep[0]) sup.value = keep[0];
+  else if (me.role === "head" && me.department) sup.value = me.department;
+  if (keep[1]) cus.value = keep[1];
+  if (!wired) {
+    wired = true;
+    for (const id of ["ag-supplier", "ag-customer"]) $(id).addEventListener("change", () => pick(ctx));
+    $("agreement-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      save(ctx);
+    });
+  }
+  try {
+    const q = { query: { min_position: ctx.position || undefined } };
+    const [ag, cals] = await Promise.all([call("agreements", q), call("calendars", q)]);
+    agreements = ag.agreements;
+    $("ag-calendar").replaceChildren(h("option", { value: "" }, "none (around the clock)"),
+      ...cals.calendars.map((c) => h("option", { value: c.id }, c.name || c.id)));
+  } catch (err) {
+    $("ag-current").replaceChildren(errorBox(err));
+    return;
+  }
+  pick(ctx);
+}
+
+// pick shows the chosen pair's agreement and, to those who may, the form
+// filled with it.
+function pick(ctx) {
+  const sup = $("ag-supplier").value;
+  const cus = $("ag-customer").value;
+  const out = $("ag-current");
+  const fields = $("ag-fields");
+  clearErrors();
+  $("ag-msg").replaceChildren();
+  if (!sup || !cus) {
+    out.replaceChildren(h("p", { class: "muted" }, "Choose a supplier and a customer to see their agreement."));
+    fields.hidden = true;
+    return;
+  }
+  const ag = agreements.find((a) => a.supplier === sup && a.customer === cus);
+  out.replaceChildren(describe(ctx, sup, cus, ag));
+  const edit = mayEdit(ctx, sup);
+  fields.hidden = !edit;
+  if (!edit) {
+    out.append(h("p", { class: "muted" }, `Only the head of ${ctx.name(sup)} or an admin may set this agreement.`));
+    return;
+  }
+  $("ag-kind").value = ag?.kind || "";
+  $("ag-resolve").value = ag ? goDuration(ag.resolve_within_s) : "";
+  $("ag-respond").value = ag && ag.respond_within_s ? goDuration(ag.respond_within_s) : "";
+  $("ag-calendar").value = ag?.calendar || "";
+}
+
+function describe(ctx, sup, cus, ag) {
+  if (!ag) return h("p", { class: "agreement none" }, `${ctx.name(sup)} has no agreement with ${ctx.name(cus)} yet.`);
+  return h("p", { class: "agreement" },
+    h("strong", {}, `Agreement v${ag.version}: `),
+    `resolve within ${duration(ag.resolve_within_s)}`,
+    ag.respond_within_s ? `, first response within ${duration(ag.respond_within_s)}` : ", no response target",
+    ag.kind ? `, kind ${ag.kind}` : ", any kind",
+    ag.calendar ? `, calendar ${ag.calendar}` : ", around the clock");
+}
+
+// goDuration writes seconds as the API reads them back ("72h", "90m").
+function goDuration(sec) {
+  if (sec % 3600 === 0) return `${sec / 3600}h`;
+  if (sec % 60 === 0) return `${sec / 60}m`;
+  return `${sec}s`;
+}
+
+function clearErrors() {
+  for (const f of FIELDS) {
+    $(`ag-${f}-error`).replaceChildren();
+    $(INPUT[f]).removeAttribute("aria-invalid");
+  }
+}
+
+async function save(ctx) {
+  const sup = $("ag-supplier").value;
+  const cus = $("ag-customer").value;
+  const msg = $("ag-msg");
+  clearErrors();
+  const body = { kind: $("ag-kind").value.trim(), resolve_within: $("ag-resolve").value.trim() };
+  const respond = $("ag-respond").value.trim();
+  if (respond) body.respond_within = respond;
+  if ($("ag-calendar").value) body.calendar = $("ag-calendar").value;
+  const json = JSON.stringify([sup, cus, body]);
+  if (!pending || pending.body !== json) pending = { key: newIdempotencyKey(), body: json };
+  const submit = $("agreement-form").querySelector("button[type=submit]");
+  submit.disabled = true;
+  msg.replaceChildren(h("p", { class: "loading" }, "Saving…"));
+  try {
+    const ag = await call("setAgreement", { params: { supplier: sup, customer: cus }, body, headers: { "Idempotency-Key": pending.key } });
+    pending = null;
+    ctx.wrote(ag.position);
+    agreements = agreements.filter((a) => !(a.supplier === sup && a.customer === cus)).concat([ag]);
+    $("ag-current").replaceChildren(describe(ctx, sup, cus, ag));
+    msg.replaceChildren(h("p", { class: "saved", role: "status" }, `Saved: version ${ag.version} applies to hand-offs requested from now on.`));
+  } catch (err) {
+    if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;
+    const field = err.problem && err.problem.field;
+    if (field && INPUT[field]) {
+      $(INPUT[field]).setAttribute("aria-invalid", "true");
+      $(`ag-${field}-error`).replaceChildren(errorBox(err));
+      msg.replaceChildren();
+    } else {
+      msg.replaceChildren(errorBox(err));
+    }
+  } finally {
+    submit.disabled = false;
+  }
+}

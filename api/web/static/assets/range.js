@@ -1,0 +1,39 @@
+// The history's range: when the window holds none of the log (say an
+// imported log from 2011), a hint names the log's dates and offers to set
+// the window to them.
+
+import { call } from "./api.js";
+import { h } from "./format.js";
+
+const $ = (id) => document.getElementById(id);
+const DAY = 86400000;
+
+// hintRange reads the range of the history and shows or hides the hint under the
+// window form.
+export async function hintRange(ctx) {
+  const out = $("window-hint");
+  let r;
+  try {
+    r = await call("range", { query: { min_position: ctx.position || undefined } });
+  } catch {
+    out.hidden = true; // the view itself shows what failed
+    return;
+  }
+  const w = ctx.window();
+  if (!r.window || !w.from || !w.to || (r.window.from < w.to && r.window.to > w.from)) {
+    out.hidden = true;
+    out.replaceChildren();
+    return;
+  }
+  // The page's "to" is inclusive: the day before the API's exclusive end.
+  const last = new Date(Date.parse(`${r.window.to}T00:00:00Z`) - DAY).toISOString().slice(0, 10);
+  const set = h("button", { type: "button", class: "link" }, `Show ${r.window.from} to ${last}`);
+  set.addEventListener("click", () => {
+    $("from").value = r.window.from;
+    $("to").value = last;
+    out.hidden = true;
+    $("window").requestSubmit();
+  });
+  out.replaceChildren(`No hand-off in this window: the history runs from ${r.window.from} to ${last}. `, set);
+  out.hidden = false;
+}

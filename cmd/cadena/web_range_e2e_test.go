@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A log imported from 2011 lies outside the default window: the page says
+// where the history is and one click sets the window to it.
+func TestWebPageFindsAnOldLogInChromium(t *testing.T) {
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not on PATH; install it (Debian: apt-get install chromium) to run the web page's end-to-end test")
+	}
+	dir := t.TempDir()
+	toks := writeTokensFile(t, filepath.Join(dir, "tokens.json"))
+	s := startServer(t, e2eConfig(dir))
+	setUpOrganisation(t, s, toks)
+	s.must(t, http.StatusCreated, "POST", "/api/v1/handoffs", toks.Sales, map[string]any{"id": "old", "supplier": "it",
+		"customer": "sales", "kind": "laptop", "title": "A laptop in 2011", "occurred_at": "2011-05-03T08:00:00Z"})
+	s.must(t, http.StatusOK, "POST", "/api/v1/handoffs/old/deliver", toks.IT, map[string]any{"occurred_at": "2011-06-20T10:00:00Z"})
+	browser, shots := startChromium(t, bin)
+	admin := tab{t, browser, shots}
+
+	admin.do("open the hotspots",
+		chromedp.Navigate(s.base+"/#token="+toks.Admin+"&view=hotspots"),
+		chromedp.WaitVisible(chromedp.CSS(`#window-hint button`)),
+	)
+	assert.Contains(t, evalIn[string](admin, `document.getElementById("window-hint").textContent`), "from 2011-05-03 to 2011-06-20")
+	admin.shot("window-hint")
+	admin.do("set the window to the history",
+		chromedp.Click(chromedp.CSS(`#window-hint button`)),
+		chromedp.WaitNotVisible(chromedp.ID("window-hint")),
+	)
+	assert.Equal(t, []string{"2011-05-03", "2011-06-20"},
+		evalIn[[]string](admin, `[document.getElementById("from").value, document.getElementById("to").value]`))
+	admin.do("the chain of 2011",
+		chromedp.Click(chromedp.CSS(`.tabs a[data-view=chain]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#chain-out svg`)),
+	)
+	assert.True(t, evalIn[bool](admin, `document.getElementById("window-hint").hidden`), "the window now holds the history")
+	assert.Contains(t, evalIn[string](admin, `document.getElementById("chain-out").textContent`), "The 1 pairs", "the chain of 2011 has its pair")
+	admin.shot("window-2011")
+}
+
+// startChromium starts a headless Chromium for the test (closed at its
+// end) and makes the directory its screenshots go to.
+func startChromium(t *testing.T, bin string) (browser context.Context, shots string) {
+	t.Helper()
+	shots, err := os.MkdirTemp("", "cadena-web-screenshots-")
+	require.NoError(t, err)
+	t.Logf("screenshots in %s", shots)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.WindowSize(1280, 900), chromedp.UserDataDir(t.TempDir()))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	t.Cleanup(cancelBrowser)
+	require.NoError(t, chromedp.Do(browser)) // starts the browser
+	return browser, shots
+}
