@@ -21,6 +21,11 @@ export const ENDPOINTS = Object.freeze({
   return: "POST /api/v1/handoffs/{id}/return",
   escalate: "POST /api/v1/handoffs/{id}/escalate",
   cancel: "POST /api/v1/handoffs/{id}/cancel",
+  pair: "GET /api/v1/pairs/{supplier}/{customer}",
+  series: "GET /api/v1/pairs/{supplier}/{customer}/series",
+  recognitions: "GET /api/v1/pairs/{supplier}/{customer}/recognitions",
+  recognise: "POST /api/v1/pairs/{supplier}/{customer}/recognitions",
+  brightspots: "GET /api/v1/brightspots",
 });
 
 const TOKEN_KEY = "cadena.token";

@@ -9,9 +9,11 @@ import { errorBox } from "./view.js";
 import { showWork } from "./work.js";
 import { showRequest } from "./request.js";
 import { renderHandoff } from "./handoff.js";
+import { renderPair } from "./pair.js";
+import { renderBrightSpots } from "./brightspots.js";
 
 const $ = (id) => document.getElementById(id);
-const VIEWS = ["work", "request", "hotspots", "chain", "scorecard", "handoffs", "handoff"];
+const VIEWS = ["work", "request", "hotspots", "chain", "scorecard", "handoffs", "handoff", "pair"];
 // FRESH views read again each time they are shown (they hold work to do).
 const FRESH = ["work", "request", "handoff"];
 const DAY = 86400000;
@@ -96,7 +98,7 @@ function signOut() {
   ctx.position = 0;
   loaded = { departments: false };
   current = "";
-  for (const id of ["hotspots-out", "chain-out", "scorecard-out", "rate-out", "list-out", "work-out", "handoff-out", "req-msg", "req-agreement"]) $(id).replaceChildren();
+  for (const id of ["hotspots-out", "chain-out", "scorecard-out", "rate-out", "list-out", "work-out", "handoff-out", "req-msg", "req-agreement", "pair-out", "brightspots-out"]) $(id).replaceChildren();
   showSignIn("Signed out.");
 }
 
@@ -131,15 +133,21 @@ function defaultWindow(timeZone) {
 }
 
 let handoffID = ""; // the hand-off #/handoffs/{id} shows
+let pairIDs = []; // the supplier and customer #/pairs/{s}/{c} shows
 
 function route() {
+  const pair = /^#\/pairs\/([^/]+)\/([^/]+)$/.exec(location.hash);
+  if (pair) {
+    pairIDs = [safeDecode(pair[1]), safeDecode(pair[2])];
+    return show("pair", true);
+  }
   const one = /^#\/handoffs\/(.+)$/.exec(location.hash);
   if (one) {
     handoffID = safeDecode(one[1]);
     return show("handoff", true);
   }
   const m = /^#\/(\w+)/.exec(location.hash);
-  const view = m && VIEWS.includes(m[1]) && m[1] !== "handoff" ? m[1] : "hotspots";
+  const view = m && VIEWS.includes(m[1]) && m[1] !== "handoff" && m[1] !== "pair" ? m[1] : "hotspots";
   show(view, FRESH.includes(view));
 }
 
@@ -165,6 +173,8 @@ async function show(view, force = false) {
     return;
   }
   if (view === "hotspots") renderHotspots($("hotspots-out"), ctx);
+  if (view === "hotspots") renderBrightSpots($("brightspots-out"), ctx);
+  if (view === "pair") renderPair($("pair-out"), pairIDs[0], pairIDs[1], ctx);
   if (view === "chain") renderChain($("chain-out"), ctx);
   if (view === "scorecard") {
     initScorecard(ctx);
