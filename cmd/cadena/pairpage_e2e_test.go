@@ -88,7 +88,7 @@ func TestWebPairPageInChromium(t *testing.T) {
 	}
 	assert.Equal(t, len(series), count("volume"), "volume bars: one per bucket")
 	assert.Equal(t, withSLA, count("sla"), "SLA points: one per bucket with a compliance")
-	sales.shot("pair")
+	shotRedrawn(sales, "pair")
 
 	message := "Thank you for the laptops, all three on time."
 	sales.do("send a recognition",
@@ -98,11 +98,31 @@ func TestWebPairPageInChromium(t *testing.T) {
 	)
 	got := evalIn[string](sales, `document.querySelector("#pair-recs li blockquote").textContent`)
 	assert.Equal(t, message, got, "the recognition on the pair page")
-	sales.shot("pair-recognised")
+	shotRedrawn(sales, "pair-recognised")
 
 	sales.do("open the hotspots with the bright spots",
 		chromedp.Evaluate[chromedp.Void](`void (location.hash = "#/hotspots")`),
 		chromedp.WaitVisible(chromedp.CSS(`#brightspots-out .bright`)),
 	)
 	sales.shot("hotspots")
+}
+
+// shotRedrawn is shot with the view drawn again at each size (Apply), as
+// the page draws its charts for the screen's width.
+func shotRedrawn(b tab, name string) {
+	b.t.Helper()
+	for _, size := range [][2]int64{{1280, 900}, {390, 844}} {
+		b.do("resize and redraw", chromedp.EmulateViewport(size[0], size[1]),
+			chromedp.Evaluate[chromedp.Void](`void document.getElementById("pair-out").replaceChildren()`),
+			chromedp.Click(chromedp.CSS(`#window button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#pair-out .charts`)))
+		ctx, cancel := context.WithTimeout(b.ctx, step)
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		cancel()
+		require.NoError(b.t, err)
+		p := filepath.Join(b.shots, fmt.Sprintf("%s-%dx%d.png", name, size[0], size[1]))
+		require.NoError(b.t, os.WriteFile(p, png, 0o644))
+		b.t.Logf("screenshot: %s", p)
+	}
+	b.do("resize", chromedp.EmulateViewport(1280, 900))
 }

@@ -35,7 +35,12 @@ export async function renderBrightSpots(out, ctx) {
       h("section", { class: "card", id: "bright-best" }, h("h3", {}, "Serving best"),
         best.length ? h("ol", {}, best) : h("p", { class: "empty" }, "No pair with enough volume.")),
       h("section", { class: "card", id: "bright-improved" }, h("h3", {}, "Improved most"),
-        h("p", { class: "hint" }, `Against ${data.previous_from} – ${data.previous_to}.`),
+        h("p", { class: "hint" }, `Against ${data.previous_from} – ${dayBefore(data.previous_to)}, the previous window.`),
         improved.length ? h("ol", {}, improved) : h("p", { class: "empty" }, "No pair's friction fell."))),
   );
+}
+
+// dayBefore turns the API's exclusive end date into the last day included.
+function dayBefore(ymd) {
+  return new Date(Date.parse(`${ymd}T00:00:00Z`) - 86400000).toISOString().slice(0, 10);
 }

@@ -7,7 +7,9 @@ import { h, s } from "./format.js";
 
 export const COLOURS = { blue: "#0072B2", orange: "#E69F00", green: "#009E73", vermillion: "#D55E00", purple: "#CC79A7", sky: "#56B4E9" };
 
-const W = 560;
+// The drawing is as wide as a phone's screen on phones, so its text keeps
+// its size instead of shrinking with the chart.
+const width = () => (window.innerWidth < 640 ? 340 : 560);
 const H = 220;
 const M = { top: 12, right: 16, bottom: 40, left: 56 };
 const isNum = (x) => typeof x === "number" && Number.isFinite(x);
@@ -16,7 +18,7 @@ const isNum = (x) => typeof x === "number" && Number.isFinite(x);
 // bucket with a value. opts: title, unit (axis label), max (y top, else
 // from the data), fmt (value -> text), series [{name, colour, dash, value(bucket)}].
 export function lineChart(buckets, opts) {
-  const { x, plot, ymax } = frame(buckets, opts, opts.series.flatMap((se) => buckets.map(se.value)));
+  const { x, plot, ymax, W } = frame(buckets, opts, opts.series.flatMap((se) => buckets.map(se.value)));
   const y = (v) => M.top + plot.h - (v / ymax) * plot.h;
   const lines = opts.series.map((se) => {
     const pts = buckets.map((b, i) => [i, se.value(b)]).filter(([, v]) => isNum(v));
@@ -36,12 +38,13 @@ export function lineChart(buckets, opts) {
           s("title", {}, `${span(buckets[i])}: ${se.name} ${opts.fmt(v)}`))),
     );
   });
-  return figure(opts, buckets, x, y, ymax, lines);
+  const empty = lines.every((g) => g.querySelector("circle") === null) && opts.empty;
+  return figure(opts, buckets, x, y, ymax, W, lines, empty ? s("text", { class: "note", x: M.left + 8, y: M.top + 20 }, opts.empty) : null);
 }
 
 // barChart draws one bar per bucket.
 export function barChart(buckets, opts) {
-  const { x, plot, ymax, step } = frame(buckets, opts, buckets.map(opts.value));
+  const { x, plot, ymax, step, W } = frame(buckets, opts, buckets.map(opts.value));
   const y = (v) => M.top + plot.h - (v / ymax) * plot.h;
   const bw = Math.max(2, Math.min(28, step * 0.7));
   const bars = s(
@@ -54,29 +57,32 @@ export function barChart(buckets, opts) {
         s("title", {}, `${span(b)}: ${opts.name} ${opts.fmt(v)}`));
     }),
   );
-  return figure(opts, buckets, x, y, ymax, [bars]);
+  return figure(opts, buckets, x, y, ymax, W, [bars]);
 }
 
 function frame(buckets, opts, values) {
+  const W = width();
   const plot = { w: W - M.left - M.right, h: H - M.top - M.bottom };
   const n = Math.max(1, buckets.length);
   const step = plot.w / n;
   const x = (i) => M.left + step * (i + 0.5);
   const top = Math.max(0, ...values.filter(isNum));
-  const ymax = opts.max || nice(top || 1);
-  return { x, plot, ymax, step };
+  // Counts get a top of at least 4, so the four tick steps are whole.
+  const ymax = opts.max || (opts.whole ? Math.max(4, Math.ceil(nice(top || 1) / 4) * 4) : nice(top || 1));
+  return { x, plot, ymax, step, W };
 }
 
-// nice rounds a maximum up to 1, 2 or 5 times a power of ten.
+// nice rounds a maximum up to 1, 2, 4 or 8 times a power of ten, so
+// its quarters (the ticks) are short numbers.
 function nice(v) {
   const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 5, 10]) if (v <= m * p) return m * p;
+  for (const m of [1, 2, 4, 8, 10]) if (v <= m * p) return m * p;
   return 10 * p;
 }
 
-function figure(opts, buckets, x, y, ymax, marks) {
+function figure(opts, buckets, x, y, ymax, W, ...marks) {
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * ymax);
-  const every = Math.max(1, Math.ceil(buckets.length / 6));
+  const every = Math.max(1, Math.ceil(buckets.length / (W < 400 ? 4 : 6)));
   const svg = s(
     "svg",
     { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": `${opts.title}, ${buckets.length} ${buckets.length === 1 ? "bucket" : "buckets"}` },

@@ -66,27 +66,31 @@ function summary(p, ctx) {
 }
 
 function charts(buckets, step) {
+  // Lead times in days when the slowest is over three days, else in hours.
+  const slowest = Math.max(0, ...buckets.map((b) => b.lead_time_s.p90).filter((v) => typeof v === "number"));
+  const [per, unit, sym] = slowest > 3 * 86400 ? [86400, "days", "d"] : [3600, "hours", "h"];
+  const inUnit = (sec) => (typeof sec === "number" ? sec / per : sec);
   if (buckets.length === 0) return h("p", { class: "empty" }, "No buckets in this window.");
   const xunit = step === "month" ? "month starting" : "week starting (Monday)";
   const pctf = (v) => `${Math.round(v * 100)}%`;
   return h(
     "div",
     { class: "charts", "data-buckets": buckets.length },
-    lineChart(buckets, { id: "sla", title: "SLA compliance", unit: "% met", xunit, max: 1, fmt: pctf, series: [{ name: "SLA met", colour: COLOURS.blue, value: (b) => b.sla.compliance }] }),
+    lineChart(buckets, { id: "sla", title: "SLA compliance", unit: "% met", xunit, max: 1, fmt: pctf, empty: "No hand-off completed.", series: [{ name: "SLA met", colour: COLOURS.blue, value: (b) => b.sla.compliance }] }),
     lineChart(buckets, {
-      id: "lead", title: "Lead time", unit: "hours", xunit, fmt: (v) => `${trimH(v / 3600)} h`,
+      id: "lead", title: "Lead time", unit, xunit, fmt: (v) => `${trim1(v)} ${sym}`, empty: "No hand-off completed.",
       series: [
-        { name: "p50", colour: COLOURS.blue, value: (b) => b.lead_time_s.p50 },
-        { name: "p90", colour: COLOURS.orange, dash: "6 4", value: (b) => b.lead_time_s.p90 },
+        { name: "p50", colour: COLOURS.blue, value: (b) => inUnit(b.lead_time_s.p50) },
+        { name: "p90", colour: COLOURS.orange, dash: "6 4", value: (b) => inUnit(b.lead_time_s.p90) },
       ],
     }),
-    lineChart(buckets, { id: "csat", title: "CSAT (share of ratings of 4 or 5)", unit: "% satisfied", xunit, max: 1, fmt: pctf, series: [{ name: "CSAT", colour: COLOURS.green, value: (b) => b.satisfaction.csat }] }),
+    lineChart(buckets, { id: "csat", title: "CSAT (share of ratings of 4 or 5)", unit: "% satisfied", xunit, max: 1, fmt: pctf, empty: "No ratings shown (too few, or none).", series: [{ name: "CSAT", colour: COLOURS.green, value: (b) => b.satisfaction.csat }] }),
     lineChart(buckets, { id: "friction", title: "Friction score", unit: "score 0–100", xunit, max: 100, fmt: (v) => String(Math.round(v)), series: [{ name: "Friction", colour: COLOURS.vermillion, value: (b) => b.friction.score }] }),
-    barChart(buckets, { id: "volume", title: "Volume", unit: "hand-offs requested", xunit, name: "Requested", colour: COLOURS.sky, fmt: (v) => String(Math.round(v)), value: (b) => b.requested }),
+    barChart(buckets, { id: "volume", title: "Volume", unit: "hand-offs requested", xunit, name: "Requested", whole: true, colour: COLOURS.sky, fmt: (v) => String(Math.round(v)), value: (b) => b.requested }),
   );
 }
 
-function trimH(x) {
+function trim1(x) {
   return x >= 10 ? String(Math.round(x)) : x.toFixed(1).replace(/\.0$/, "");
 }
 
