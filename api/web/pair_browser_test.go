@@ -68,6 +68,10 @@ func TestBrowserPairPage(t *testing.T) {
 	for chart, want := range map[string]int{"sla": len(buckets), "lead": 2 * len(buckets), "csat": withCSAT, "friction": len(buckets), "volume": len(buckets)} {
 		assert.Equal(t, want, points(t, dom, chart), "points of chart %s", chart)
 	}
+	// The same figures as a table: one row per bucket.
+	at := strings.Index(dom, `class="series-table"`)
+	require.GreaterOrEqual(t, at, 0, "no figures table")
+	assert.Equal(t, len(buckets), strings.Count(dom[at:], `<tr><th scope="row">`), "rows of the figures table")
 	assert.Contains(t, dom, "Thanks for turning the contract round in a day.")
 	assert.Contains(t, dom, `<h1 id="pair-h">Legal → Sales</h1>`)
 	assert.Contains(t, dom, `id="rec-form"`, "an admin may send a recognition")

@@ -35,7 +35,7 @@ export function lineChart(buckets, opts) {
       s("path", { d, fill: "none", stroke: se.colour, "stroke-width": 2, "stroke-dasharray": se.dash || null }),
       pts.map(([i, v]) =>
         s("circle", { class: "pt", cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 4, fill: se.colour, "data-value": v },
-          s("title", {}, `${span(buckets[i])}: ${se.name} ${opts.fmt(v)}`))),
+          s("title", {}, `${span(buckets[i])}: ${se.name} ${opts.fmt(v)}${se.more ? se.more(buckets[i]) : ""}`))),
     );
   });
   const empty = lines.every((g) => g.querySelector("circle") === null) && opts.empty;
@@ -117,7 +117,7 @@ function short(ymd) {
 }
 
 // span names a bucket's days: "3 Nov – 9 Nov" (to is exclusive).
-function span(b) {
+export function span(b) {
   const last = new Date(Date.parse(`${b.to}T00:00:00Z`) - 86400000).toISOString().slice(0, 10);
   return last === b.from ? short(b.from) : `${short(b.from)} – ${short(last)}`;
 }

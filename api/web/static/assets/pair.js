@@ -5,7 +5,7 @@
 import { call, newIdempotencyKey } from "./api.js";
 import { h, pct, csat, int, duration, score, driver, drivers, when } from "./format.js";
 import { busy, failed, done, errorBox } from "./view.js";
-import { lineChart, barChart, COLOURS } from "./charts.js";
+import { lineChart, barChart, span, COLOURS } from "./charts.js";
 
 const DAY = 86400000;
 
@@ -42,6 +42,7 @@ export async function renderPair(out, supplier, customer, ctx) {
     summary(pair, ctx),
     h("h2", {}, step === "month" ? "Month by month" : "Week by week"),
     charts(series, step),
+    series.length ? table(series, step, ctx) : null,
     h("h2", {}, "Recognitions"),
     recognitions(recs.recognitions, ctx),
     canRecognise(ctx.me, customer) ? recogniseForm(supplier, customer, ctx, out) : null,
@@ -85,9 +86,27 @@ function charts(buckets, step) {
       ],
     }),
     lineChart(buckets, { id: "csat", title: "CSAT (share of ratings of 4 or 5)", unit: "% satisfied", xunit, max: 1, fmt: pctf, empty: "No ratings shown (too few, or none).", series: [{ name: "CSAT", colour: COLOURS.green, value: (b) => b.satisfaction.csat }] }),
-    lineChart(buckets, { id: "friction", title: "Friction score", unit: "score 0–100", xunit, max: 100, fmt: (v) => String(Math.round(v)), series: [{ name: "Friction", colour: COLOURS.vermillion, value: (b) => b.friction.score }] }),
+    lineChart(buckets, { id: "friction", title: "Friction score", unit: "score 0–100", xunit, max: 100, fmt: (v) => String(Math.round(v)), series: [{ name: "Friction", colour: COLOURS.vermillion, value: (b) => b.friction.score, more: (b) => (drivers(b.friction) ? ` (${drivers(b.friction)})` : "") }] }),
     barChart(buckets, { id: "volume", title: "Volume", unit: "hand-offs requested", xunit, name: "Requested", whole: true, colour: COLOURS.sky, fmt: (v) => String(Math.round(v)), value: (b) => b.requested }),
   );
+}
+
+// table gives the charts' figures as text, for keyboards and screen readers.
+function table(buckets, step, ctx) {
+  const cols = [
+    ["SLA met", (b) => pct(b.sla.compliance)],
+    ["Lead time p50", (b) => duration(b.lead_time_s.p50)],
+    ["Lead time p90", (b) => duration(b.lead_time_s.p90)],
+    ["CSAT", (b) => csat(b.satisfaction, ctx.policy)],
+    ["Friction", (b) => score(b.friction.score)],
+    ["Requested", (b) => int(b.requested)],
+  ];
+  return h("details", { class: "series-table" },
+    h("summary", {}, step === "month" ? "The figures per month as a table" : "The figures per week as a table"),
+    h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": "Figures per bucket" },
+      h("table", { class: "data" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, step === "month" ? "Month" : "Week"), cols.map(([c]) => h("th", { scope: "col", class: "num" }, c)))),
+        h("tbody", {}, buckets.map((b) => h("tr", {}, h("th", { scope: "row" }, span(b)), cols.map(([, f]) => h("td", { class: "num" }, f(b)))))))));
 }
 
 function trim1(x) {
