@@ -13,11 +13,22 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestCannedSeriesMatchesOpenAPI: the canned series is an array of
-// SeriesBucket, as the series endpoint answers.
-func TestCannedSeriesMatchesOpenAPI(t *testing.T) {
+// TestCannedPairDataMatchesOpenAPI: the pair page's canned answers have the
+// documented shapes; the series is an array of SeriesBucket.
+func TestCannedPairDataMatchesOpenAPI(t *testing.T) {
 	doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join("..", "rest", "openapi.json"))
 	require.NoError(t, err)
+	for file, schema := range map[string]string{
+		"pair.json":         "Figures",
+		"brightspots.json":  "BrightSpots",
+		"recognitions.json": "RecognitionList",
+	} {
+		ref, ok := doc.Components.Schemas[schema]
+		require.True(t, ok, "%s: no schema %s in api/rest/openapi.json", file, schema)
+		var v any
+		require.NoError(t, json.Unmarshal(readTestdata(t, file), &v), file)
+		assert.NoError(t, ref.Value.VisitJSON(v), "%s is not a %s", file, schema)
+	}
 	ref, ok := doc.Components.Schemas["SeriesBucket"]
 	require.True(t, ok, "no schema SeriesBucket in api/rest/openapi.json")
 	var buckets []any
