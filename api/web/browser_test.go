@@ -136,6 +136,10 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	mux.Handle("GET /api/v1/handoffs", canned("handoffs.json"))
 	mux.Handle("GET /api/v1/agreements", canned("agreements.json"))
 	mux.Handle("GET /api/v1/handoffs/{id}", canned("handoff.json"))
+	mux.Handle("GET /api/v1/pairs/{supplier}/{customer}", canned("pair.json"))
+	mux.Handle("GET /api/v1/pairs/{supplier}/{customer}/series", canned("series.json"))
+	mux.Handle("GET /api/v1/pairs/{supplier}/{customer}/recognitions", canned("recognitions.json"))
+	mux.Handle("GET /api/v1/brightspots", canned("brightspots.json"))
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.seen = append(f.seen, r.URL.String())

@@ -24,6 +24,11 @@ export const ENDPOINTS = Object.freeze({
   setAgreement: "PUT /api/v1/agreements/{supplier}/{customer}",
   calendars: "GET /api/v1/calendars",
   range: "GET /api/v1/range",
+  pair: "GET /api/v1/pairs/{supplier}/{customer}",
+  series: "GET /api/v1/pairs/{supplier}/{customer}/series",
+  recognitions: "GET /api/v1/pairs/{supplier}/{customer}/recognitions",
+  recognise: "POST /api/v1/pairs/{supplier}/{customer}/recognitions",
+  brightspots: "GET /api/v1/brightspots",
 });
 
 const TOKEN_KEY = "cadena.token";

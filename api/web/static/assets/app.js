@@ -11,9 +11,11 @@ import { showRequest } from "./request.js";
 import { renderHandoff } from "./handoff.js";
 import { showAgreements } from "./agreements.js";
 import { hintRange } from "./range.js";
+import { renderPair } from "./pair.js";
+import { renderBrightSpots } from "./brightspots.js";
 
 const $ = (id) => document.getElementById(id);
-const VIEWS = ["work", "request", "hotspots", "chain", "scorecard", "handoffs", "handoff", "agreements"];
+const VIEWS = ["work", "request", "hotspots", "chain", "scorecard", "handoffs", "handoff", "agreements", "pair"];
 // FRESH views read again each time they are shown (they hold work to do).
 const FRESH = ["work", "request", "handoff", "agreements"];
 const DAY = 86400000;
@@ -98,7 +100,7 @@ function signOut() {
   ctx.position = 0;
   loaded = { departments: false };
   current = "";
-  for (const id of ["hotspots-out", "chain-out", "scorecard-out", "rate-out", "list-out", "work-out", "handoff-out", "req-msg", "req-agreement", "ag-current", "ag-msg"]) $(id).replaceChildren();
+  for (const id of ["hotspots-out", "chain-out", "scorecard-out", "rate-out", "list-out", "work-out", "handoff-out", "req-msg", "req-agreement", "ag-current", "ag-msg", "pair-out", "brightspots-out"]) $(id).replaceChildren();
   showSignIn("Signed out.");
 }
 
@@ -133,8 +135,14 @@ function defaultWindow(timeZone) {
 }
 
 let handoffID = ""; // the hand-off #/handoffs/{id} shows
+let pairIDs = []; // the supplier and customer #/pairs/{s}/{c} shows
 
 function route() {
+  const pair = /^#\/pairs\/([^/]+)\/([^/]+)$/.exec(location.hash);
+  if (pair) {
+    pairIDs = [safeDecode(pair[1]), safeDecode(pair[2])];
+    return show("pair", true);
+  }
   const one = /^#\/handoffs\/(.+)$/.exec(location.hash);
   if (one) {
     handoffID = safeDecode(one[1]);
@@ -143,7 +151,7 @@ function route() {
   const sc = /^#\/scorecard\/(.+)$/.exec(location.hash);
   if (sc) ctx.scorecard = safeDecode(sc[1]); // the department to open on
   const m = /^#\/(\w+)/.exec(location.hash);
-  const view = m && VIEWS.includes(m[1]) && m[1] !== "handoff" ? m[1] : "hotspots";
+  const view = m && VIEWS.includes(m[1]) && m[1] !== "handoff" && m[1] !== "pair" ? m[1] : "hotspots";
   show(view, FRESH.includes(view) || view === "scorecard"); // the address may name another department
 }
 
@@ -171,6 +179,8 @@ async function show(view, force = false) {
   if (["hotspots", "chain", "scorecard"].includes(view)) hintRange(ctx);
   else $("window-hint").hidden = true;
   if (view === "hotspots") renderHotspots($("hotspots-out"), ctx);
+  if (view === "hotspots") renderBrightSpots($("brightspots-out"), ctx);
+  if (view === "pair") renderPair($("pair-out"), pairIDs[0], pairIDs[1], ctx);
   if (view === "chain") renderChain($("chain-out"), ctx);
   if (view === "scorecard") {
     initScorecard(ctx);

@@ -3,6 +3,7 @@
 import { call } from "./api.js";
 import { h, bar, driver, drivers, pct, csat, int, duration } from "./format.js";
 import { busy, failed, done } from "./view.js";
+import { pairLink } from "./brightspots.js";
 
 // renderHotspots lists the pairs with at least the policy's minimum volume
 // ("me" endpoint), in the API's order (HotspotList in openapi.json).
@@ -48,13 +49,7 @@ export async function renderHotspots(out, ctx) {
         return h(
           "tr",
           { class: "pair" },
-          h(
-            "th",
-            { scope: "row", class: "pair-name" },
-            h("span", { class: "supplier" }, ctx.name(p.supplier)),
-            h("span", { class: "arrow", "aria-label": "serves" }, " → "),
-            h("span", { class: "customer" }, ctx.name(p.customer)),
-          ),
+          h("th", { scope: "row", class: "pair-name" }, pairLink(ctx, p.supplier, p.customer)),
           h("td", { class: "friction", "data-label": "Friction", title: drivers(f) }, bar(f.score)),
           h("td", { "data-label": "Top driver" }, driver(f.top_driver)),
           h("td", { class: "num", "data-label": "SLA met" }, pct(p.sla.compliance)),
