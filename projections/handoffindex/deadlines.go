@@ -8,10 +8,8 @@ import "github.com/cadena-project/cadena/domain"
 // deadlines of the hand-offs that count in it.
 
 func (x *Index) calendar(h *domain.Handoff) domain.DeadlineCalendar {
-	if a := h.Agreement; a != nil && a.Calendar != "" {
-		if c, ok := x.cals[a.Calendar]; ok {
-			return c
-		}
+	if c, ok := x.cals.Of(h); ok {
+		return c
 	}
 	return domain.WallClock{}
 }
@@ -33,12 +31,5 @@ func (x *Index) withDue(e *entry) Summary {
 // setCalendar compiles a calendar's new definition; the caller holds the
 // lock.
 func (x *Index) setCalendar(e domain.CalendarSet) {
-	cal, err := domain.CompileCalendar(e.CalendarSpec)
-	if err != nil {
-		return // validated before it was recorded
-	}
-	if x.cals == nil {
-		x.cals = map[string]*domain.WorkCalendar{}
-	}
-	x.cals[e.CalendarID] = cal
+	x.cals.Record(e)
 }

@@ -70,7 +70,7 @@ type Index struct {
 	position uint64
 	order    []*entry // by request position, oldest first
 	byID     map[string]*entry
-	cals     map[string]*domain.WorkCalendar // by calendar ID: the latest definition
+	cals     domain.Calendars // the latest definition of each calendar
 }
 
 // entry is one hand-off: its state, folded by the domain, and the position

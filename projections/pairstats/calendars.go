@@ -19,10 +19,8 @@ import (
 // calendar, or Options.Calendar when it has none (or the model has not
 // seen its definition).
 func (m *Model) clock(h *domain.Handoff) domain.Calendar {
-	if a := h.Agreement; a != nil && a.Calendar != "" {
-		if c, ok := m.cals[a.Calendar]; ok {
-			return c
-		}
+	if c, ok := m.cals.Of(h); ok {
+		return c
 	}
 	return m.cal
 }
@@ -30,14 +28,7 @@ func (m *Model) clock(h *domain.Handoff) domain.Calendar {
 // setCalendar compiles a calendar's new definition and re-evaluates the
 // open hand-offs that count in it from the day of the change on.
 func (m *Model) setCalendar(e domain.CalendarSet) {
-	c, err := domain.CompileCalendar(e.CalendarSpec)
-	if err != nil {
-		return // the domain validated it before recording; an invalid one counts as unknown
-	}
-	if m.cals == nil {
-		m.cals = map[string]*domain.WorkCalendar{}
-	}
-	m.cals[e.CalendarID] = c
+	m.cals.Record(e)
 	day := dayIndex(e.At, m.loc)
 	for _, p := range m.sorted {
 		for hs := range p.open {

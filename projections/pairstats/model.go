@@ -32,7 +32,7 @@ type Model struct {
 	policy  domain.Policy
 	loc     *time.Location // policy.Location
 	cal     domain.Calendar
-	cals    map[string]*domain.WorkCalendar // by calendar ID: the latest definition
+	cals    domain.Calendars // the latest definition of each calendar
 	mapping *mapping.LogarithmicMapping
 	minIdx  float64 // values at or below go to the zero count
 

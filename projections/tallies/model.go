@@ -29,7 +29,7 @@ type Options struct {
 type Model struct {
 	policy  domain.Policy
 	cal     domain.Calendar
-	cals    map[string]*domain.WorkCalendar // by calendar ID: the latest definition
+	cals    domain.Calendars // the latest definition of each calendar
 	mapping *mapping.LogarithmicMapping
 	minIdx  float64 // lead times at or below go to the zero count
 
