@@ -404,6 +404,8 @@ func TestBrowserOneHandoff(t *testing.T) {
 	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&handoff=h-0001")
 	for _, want := range []string{
 		`<h2 class="handoff-title">Review the ACME master services agreement</h2>`,
+		"<p class=\"details\">Clause 7 (liability) changed.\nPlease check it first.</p>",
+		`<span class="ev">Requested</span>`,
 		`<span class="badge b-risk">at risk</span>`,
 		`<span class="owned">2.7 d supplier-owned</span>`,
 		`<span class="due"> · due 5 Nov 2026, 09:15</span>`,
