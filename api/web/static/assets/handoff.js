@@ -46,7 +46,8 @@ export async function renderHandoff(out, id, ctx) {
         item("Kind", hd.kind),
         item("State", h("span", { class: `state st-${hd.state}` }, hd.state)),
         item("Agreement", ag ? `v${ag.version}: resolve within ${duration(ag.resolve_within_s)}` +
-          (ag.respond_within_s ? `, respond within ${duration(ag.respond_within_s)}` : "") : "none recorded"),
+          (ag.respond_within_s ? `, respond within ${duration(ag.respond_within_s)}` : "") +
+          (ag.calendar ? `, in working time of calendar ${ag.calendar}` : "") : "none recorded"),
         item("Clock", clock(hd, ctx.policy), h("span", { class: "note" }, hd.clock_running ? "running" : "stopped")),
         item("Requested", when(hd.requested_at)),
         item("First response", when(hd.first_response_at)),
