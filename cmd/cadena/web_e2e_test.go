@@ -357,10 +357,14 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#handoff-out .one-handoff[data-handoff="`+office+`"]`)),
 	)
 	facts := evalIn[string](sales, `document.querySelector("#handoff-out .facts").textContent`)
-	assert.Contains(t, facts, "in working time of calendar office")
+	assert.Contains(t, facts, "resolve within 48 working h, respond within 4 working h, in working time of calendar office",
+		"targets in working hours: 48 of them are six office days, not two")
+	assert.Contains(t, facts, "working h supplier-owned of 48 working h", "the clock in working hours too")
 	assert.Contains(t, evalIn[string](sales, `document.querySelector("#handoff-out .due").textContent`), "due "+due.Format("2 Jan 2006, 15:04"),
 		"the deadline in the office's working time")
 	assert.NotContains(t, facts, asked.AddDate(0, 0, 2).Format("2 Jan 2006, 15:04"), "not on the wall clock")
+	assert.Contains(t, facts, "Respond by"+asked.Add(20*time.Hour).Format("2 Jan 2006, 15:04")+" overdue",
+		"four working hours: one that day, three the next morning, long past")
 	sales.shot("handoff-working-time")
 
 	it.do("a member reads the agreement",

@@ -3,9 +3,9 @@
 // do to it.
 
 import { call } from "./api.js";
-import { h, when, duration } from "./format.js";
+import { h, when } from "./format.js";
 import { busy, failed, done } from "./view.js";
-import { actionBar, clock } from "./actions.js";
+import { actionBar, clock, span } from "./actions.js";
 
 // EVENTS names the events by the middle of their type, whatever its
 // version ("handoff.requested.v2" is a request).
@@ -45,12 +45,14 @@ export async function renderHandoff(out, id, ctx) {
         item("Customer", ctx.name(hd.customer)),
         item("Kind", hd.kind),
         item("State", h("span", { class: `state st-${hd.state}` }, hd.state)),
-        item("Agreement", ag ? `v${ag.version}: resolve within ${duration(ag.resolve_within_s)}` +
-          (ag.respond_within_s ? `, respond within ${duration(ag.respond_within_s)}` : "") +
+        item("Agreement", ag ? `v${ag.version}: resolve within ${span(ag.resolve_within_s, ag)}` +
+          (ag.respond_within_s ? `, respond within ${span(ag.respond_within_s, ag)}` : "") +
           (ag.calendar ? `, in working time of calendar ${ag.calendar}` : "") : "none recorded"),
         item("Clock", clock(hd, ctx.policy), h("span", { class: "note" }, hd.clock_running ? "running" : "stopped")),
         item("Requested", when(hd.requested_at)),
         item("First response", when(hd.first_response_at)),
+        hd.respond_due_at ? item("Respond by", when(hd.respond_due_at), " ", new Date(hd.respond_due_at) < new Date(hd.as_of)
+          ? h("span", { class: "badge b-breached" }, "overdue") : h("span", { class: "badge b-ok" }, "on time")) : null,
         item("Deliveries / returns / escalations", `${hd.deliveries} / ${hd.returns} / ${hd.escalations}`),
         hd.rating ? item("Rating", `${hd.rating.score} of 5`, h("span", { class: "note" },
           `${hd.rating.comment ? `“${hd.rating.comment}” · ` : ""}delivery ${hd.rating.delivery}, ${when(hd.rating.rated_at)}`)) : null,
