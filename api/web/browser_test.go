@@ -391,6 +391,10 @@ func TestScreenshots(t *testing.T) {
 			runChromium(t, bin, "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size="+size,
 				"--screenshot="+file, api.URL+"/#token="+fakeToken+"&view="+view)
 		}
+		// The member's chain has fourteen departments (chain-crowded.json).
+		runChromium(t, bin, "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size="+size,
+			"--screenshot="+filepath.Join(dir, "chain-crowded-"+strings.Split(size, ",")[0]+".png"),
+			api.URL+"/#token="+fakeMemberToken+"&view=chain")
 	}
 }
 
