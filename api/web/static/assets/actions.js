@@ -35,6 +35,14 @@ export function allowed(it, me) {
     (a.side === "either" ? s.supplier || s.customer : s[a.side]));
 }
 
+// span is a target or a supplier-owned time: in working hours when the
+// agreement counts in a calendar (48 working hours are not two days).
+export function span(sec, ag) {
+  if (!ag || !ag.calendar || !(sec >= 3600)) return duration(sec);
+  const hours = sec / 3600;
+  return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} working h`;
+}
+
 // clock describes a hand-off's SLA clock (a Handoff of openapi.json):
 // supplier-owned time against the resolve target, the deadline when the
 // response has one (due_at), and a badge: on time, at risk, breached,
@@ -55,8 +63,8 @@ export function clock(hd, policy) {
   return h("span", { class: "clock" },
     h("span", { class: `badge b-${badge}` }, done && badge !== "breached" ? (badge === "none" ? "closed" : "met") : label),
     " ",
-    h("span", { class: "owned" }, `${duration(owned)} supplier-owned`),
-    target > 0 ? h("span", { class: "target" }, ` of ${duration(target)}`) : null,
+    h("span", { class: "owned" }, `${span(owned, hd.agreement)} supplier-owned`),
+    target > 0 ? h("span", { class: "target" }, ` of ${span(target, hd.agreement)}`) : null,
     hd.due_at ? h("span", { class: "due" }, ` · due ${when(hd.due_at)}`) : null,
   );
 }

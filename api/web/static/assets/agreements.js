@@ -12,6 +12,7 @@ const INPUT = { kind: "ag-kind", resolve_within: "ag-resolve", respond_within: "
 const FIELDS = Object.keys(INPUT);
 let wired = false;
 let agreements = [];
+let calendarNames = new Map(); // calendar ID -> its name
 let pending = null; // {key, body}: one key per submission, reused on retry
 
 // mayEdit: the API lets admins and the supplier's head set an agreement.
@@ -45,6 +46,7 @@ export async function showAgreements(ctx) {
     const q = { query: { min_position: ctx.position || undefined } };
     const [ag, cals] = await Promise.all([call("agreements", q), call("calendars", q)]);
     agreements = ag.agreements;
+    calendarNames = new Map(cals.calendars.map((c) => [c.id, c.name || c.id]));
     $("ag-calendar").replaceChildren(h("option", { value: "" }, "none (around the clock)"),
       ...cals.calendars.map((c) => h("option", { value: c.id }, c.name || c.id)));
   } catch (err) {
@@ -89,7 +91,7 @@ function describe(ctx, sup, cus, ag) {
     `resolve within ${duration(ag.resolve_within_s)}`,
     ag.respond_within_s ? `, first response within ${duration(ag.respond_within_s)}` : ", no response target",
     ag.kind ? `, kind ${ag.kind}` : ", any kind",
-    ag.calendar ? `, calendar ${ag.calendar}` : ", around the clock");
+    ag.calendar ? `, calendar ${calendarNames.get(ag.calendar) || ag.calendar}` : ", around the clock");
 }
 
 // goDuration writes seconds as the API reads them back ("72h", "90m").
