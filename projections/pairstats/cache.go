@@ -22,6 +22,7 @@ const (
 	qHotspots
 	qChain
 	qScorecard
+	qScores
 )
 
 // queryKey names one question: its kind, its days and its arguments.

@@ -77,6 +77,11 @@ func TestRankingMatchesPairs(t *testing.T) {
 						}
 					}
 					assert.Equal(t, referenceChain(m, w), m.Chain(w), "chain over %v", w)
+					var scores []pairstats.Score
+					for _, f := range m.Pairs(w) {
+						scores = append(scores, pairstats.Score{Supplier: f.Supplier, Customer: f.Customer, Friction: f.Friction.Score, Compliance: f.SLA.Compliance})
+					}
+					assert.Equal(t, scores, nilIfEmpty(m.Scores(w)), "scores over %v", w)
 				}
 			}
 		})
@@ -98,11 +103,12 @@ func TestCachedAnswersFollowTheLog(t *testing.T) {
 		Hotspots  []pairstats.Figures
 		Chain     pairstats.Chain
 		Scorecard []pairstats.Scorecard
+		Scores    []pairstats.Score
 	}
 	ask := func(m *pairstats.Model) answers {
 		js, err := m.PairsJSON(w)
 		require.NoError(t, err)
-		a := answers{Pairs: m.Pairs(w), PairsJSON: string(js), Hotspots: m.Hotspots(w, 1, 3), Chain: m.Chain(w)}
+		a := answers{Pairs: m.Pairs(w), PairsJSON: string(js), Hotspots: m.Hotspots(w, 1, 3), Chain: m.Chain(w), Scores: m.Scores(w)}
 		for _, d := range depts {
 			a.Scorecard = append(a.Scorecard, m.Scorecard(d, w))
 		}
@@ -182,4 +188,11 @@ func apply(m *pairstats.Model, envs []projections.Envelope) {
 	for _, e := range envs {
 		m.Apply(e)
 	}
+}
+
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }

@@ -136,3 +136,31 @@ func (m *Model) chain(d0, d1 int32) Chain {
 	slices.SortFunc(ch.Nodes, func(a, b Node) int { return cmp.Compare(a.ID, b.ID) })
 	return ch
 }
+
+// Score is a pair's friction score and SLA compliance over a window: the
+// Friction.Score and SLA.Compliance of its Figures.
+type Score struct {
+	Supplier, Customer string
+	Friction           float64
+	Compliance         *float64
+}
+
+// Scores returns the score of every pair Pairs returns for w, in the same
+// order, computed from counters alone.
+func (m *Model) Scores(w Window) []Score {
+	d0, d1 := m.days(w)
+	return slices.Clone(m.cached(queryKey{kind: qScores, d0: d0, d1: d1}, func() any { return m.scores(d0, d1) }).([]Score))
+}
+
+func (m *Model) scores(d0, d1 int32) []Score {
+	out := make([]Score, 0, len(m.sorted))
+	sl := &slab{}
+	for _, p := range m.sorted {
+		var c [nCounters]int64
+		m.counts(p, d0, d1, &c)
+		if f := m.countFigures(p.supplier, p.customer, &c, sl); !f.zero() {
+			out = append(out, Score{Supplier: p.supplier, Customer: p.customer, Friction: f.Friction.Score, Compliance: f.SLA.Compliance})
+		}
+	}
+	return out
+}
