@@ -140,7 +140,7 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 		Tokens:         tokens,
 		Logger:         logger,
 		Observe:        httpMetrics.Observe,
-		MetricsHandler: promhttp.HandlerFor(metrics.WithBusiness(reg, business), promhttp.HandlerOpts{Registry: reg}),
+		MetricsHandler: metrics.NewHandler(reg, business, promhttp.HandlerOpts{Registry: reg}),
 		Web:            web.Handler(),
 		RateLimit:      cfg.guard.rateLimit,
 		RateBurst:      cfg.guard.rateBurst,
