@@ -2,6 +2,7 @@ package pairstats
 
 import (
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -52,4 +53,30 @@ func TestDurSumReadsTheSameWhateverItsForm(t *testing.T) {
 		b := durSum{sec: sec + 1, nsec: -700_000_000}
 		assert.Equal(t, a.seconds(), b.seconds(), "sec %d", sec)
 	}
+}
+
+// TestQueryCacheBounds: the cache drops what it keeps when it holds too
+// many answers or too large ones, and never answers for another position.
+func TestQueryCacheBounds(t *testing.T) {
+	var c queryCache
+	calls := 0
+	answer := func(v any) func() any { return func() any { calls++; return v } }
+	big := make([]Figures, maxWeight)
+	c.do(1, queryKey{kind: qPairs}, answer(big))
+	c.do(1, queryKey{kind: qPairs}, answer(big))
+	assert.Equal(t, 1, calls, "asked twice at one position")
+	c.do(1, queryKey{kind: qChain}, answer(Chain{}))
+	c.do(1, queryKey{kind: qPairs}, answer(big))
+	assert.Equal(t, 3, calls, "dropped once over the weight")
+	for i := range maxCached + 1 {
+		c.do(1, queryKey{kind: qScorecard, department: strconv.Itoa(i)}, answer(Scorecard{}))
+	}
+	calls = 0
+	c.do(1, queryKey{kind: qScorecard, department: "0"}, answer(Scorecard{}))
+	assert.Equal(t, 1, calls, "dropped once over the count")
+	c.do(2, queryKey{kind: qScorecard, department: "0"}, answer(Scorecard{}))
+	assert.Equal(t, 2, calls, "a new position")
+	c.do(1, queryKey{kind: qScorecard, department: "0"}, answer(Scorecard{}))
+	c.do(1, queryKey{kind: qScorecard, department: "0"}, answer(Scorecard{}))
+	assert.Equal(t, 4, calls, "an older position is never cached")
 }

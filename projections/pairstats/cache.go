@@ -11,8 +11,28 @@ import (
 // another event. Concurrent callers asking the same question at the same
 // position share one computation.
 
-// maxCached bounds the answers kept for one position.
-const maxCached = 256
+// maxCached bounds the answers kept for one position, and maxWeight their
+// size, in figures (a pair's Figures, about 1 KB of JSON): when either is
+// reached, the answers kept are dropped.
+const (
+	maxCached = 256
+	maxWeight = 32_000
+)
+
+// weight is the size of an answer, in figures.
+func weight(v any) int {
+	switch v := v.(type) {
+	case []Figures:
+		return len(v)
+	case encoded:
+		return len(v.b) / 1024
+	case Chain:
+		return len(v.Edges) / 4
+	case []Score:
+		return len(v) / 8
+	}
+	return 1
+}
 
 type queryKind uint8
 
@@ -40,9 +60,10 @@ type flight struct {
 }
 
 type queryCache struct {
-	mu  sync.Mutex
-	pos uint64
-	m   map[queryKey]*flight
+	mu     sync.Mutex
+	pos    uint64
+	m      map[queryKey]*flight
+	weight int // of the answers in m
 }
 
 // do returns the answer to k at position pos: the one computed already,
@@ -54,19 +75,24 @@ func (c *queryCache) do(pos uint64, k queryKey, compute func() any) any {
 		c.mu.Unlock()
 		return compute()
 	}
-	if pos > c.pos || c.m == nil || len(c.m) >= maxCached {
-		c.pos, c.m = pos, map[queryKey]*flight{}
-	}
-	if f, ok := c.m[k]; ok {
+	if f, ok := c.m[k]; ok && pos == c.pos {
 		c.mu.Unlock()
 		<-f.done
 		return f.v
+	}
+	if pos > c.pos || c.m == nil || len(c.m) >= maxCached || c.weight >= maxWeight {
+		c.pos, c.m, c.weight = pos, map[queryKey]*flight{}, 0
 	}
 	f := &flight{done: make(chan struct{})}
 	c.m[k] = f
 	c.mu.Unlock()
 	defer close(f.done)
 	f.v = compute()
+	c.mu.Lock()
+	if c.m[k] == f {
+		c.weight += weight(f.v)
+	}
+	c.mu.Unlock()
 	return f.v
 }
 
