@@ -107,10 +107,11 @@ type snapshot struct {
 	// group of families (counters, open clocks, window gauges) and whether
 	// a series of the group was made again; the label pairs sorted; the
 	// family of each index.
-	groups [nGroups]group
-	keys   []pairKey
-	pms    []*pairMetrics
-	byFam  [nFamilies]*dto.MetricFamily
+	groups  [nGroups]group
+	changed [nFamilies]bool // a series of the family was made again
+	keys    []pairKey
+	pms     []*pairMetrics
+	byFam   [nFamilies]*dto.MetricFamily
 }
 
 // Groups of families, made from the same figures.
@@ -122,8 +123,7 @@ const (
 )
 
 type group struct {
-	keys    []pairKey
-	changed bool
+	keys []pairKey
 }
 
 func groupOf(f int) int {
@@ -235,8 +235,7 @@ func (b *Business) build(now time.Time, prev *snapshot) *snapshot {
 			pm := get(k)
 			pm.inCounters = true
 			if s := folded[k]; !pm.hasSums || !pm.sums.equal(s) {
-				b.makeCounters(pm, k, s)
-				snap.groups[gCounters].changed = true
+				b.makeCounters(pm, k, s, &snap.changed)
 			}
 		}
 		snap.groups[gCounters].keys = snap.order
@@ -270,7 +269,7 @@ func (b *Business) build(now time.Time, prev *snapshot) *snapshot {
 		pm.inOpen = true
 		if o := *open[k]; !pm.hasClock || pm.clock != o {
 			pm.clock, pm.hasClock = o, true
-			snap.groups[gOpen].changed = true
+			snap.changed[fOpen] = true
 			vs := [4]int{o.AtRisk, o.Breached, o.Paused, o.Running} // in the order of the clock values
 			pm.series[fOpen] = make([]*dto.Metric, 4)
 			for i, v := range vs {
@@ -298,7 +297,7 @@ func (b *Business) build(now time.Time, prev *snapshot) *snapshot {
 				continue
 			}
 			pm.score, pm.compl, pm.hasCompl, pm.hasScore = sc.Friction, compl, hasCompl, true
-			snap.groups[gScores].changed = true
+			snap.changed[fFriction], snap.changed[fCompliance] = true, true
 			pm.series[fFriction] = []*dto.Metric{b.metric(fFriction, sc.Friction, k.supplier, k.customer)}
 			pm.series[fCompliance] = []*dto.Metric{nil}
 			if hasCompl {
@@ -319,35 +318,54 @@ func (s *snapshot) label(supplier, customer string) pairKey {
 	return k
 }
 
-// makeCounters makes the all-time series of a label pair from its sums.
-func (b *Business) makeCounters(pm *pairMetrics, k pairKey, s *sums) {
+// makeCounters makes the all-time series of a label pair from its sums,
+// those whose values differ from the sums they were made from, and marks
+// their families in changed.
+func (b *Business) makeCounters(pm *pairMetrics, k pairKey, s *sums, changed *[nFamilies]bool) {
+	old, had := pm.sums, pm.hasSums
 	pm.sums, pm.hasSums = *s, true
 	counter := func(f int, v int, extra ...string) *dto.Metric {
 		return b.metric(f, float64(v), append([]string{k.supplier, k.customer}, extra...)...)
 	}
-	for i, v := range []int{s.t.Requested, s.t.Delivered, s.t.Returned, s.t.Escalated, s.t.Cancelled} {
-		pm.series[fRequested+i] = []*dto.Metric{counter(fRequested+i, v)}
+	for i, v := range [5][2]int{{s.t.Requested, old.t.Requested}, {s.t.Delivered, old.t.Delivered},
+		{s.t.Returned, old.t.Returned}, {s.t.Escalated, old.t.Escalated}, {s.t.Cancelled, old.t.Cancelled}} {
+		if !had || v[0] != v[1] {
+			pm.series[fRequested+i] = []*dto.Metric{counter(fRequested+i, v[0])}
+			changed[fRequested+i] = true
+		}
 	}
-	pm.series[fOutcomes] = []*dto.Metric{counter(fOutcomes, s.t.OutcomesBreached, "breached"), counter(fOutcomes, s.t.OutcomesMet, "met")}
-	buckets := make(map[float64]uint64, len(LeadTimeBuckets))
-	for i, bound := range LeadTimeBuckets {
-		buckets[bound] = s.buckets[i]
+	if !had || s.t.OutcomesBreached != old.t.OutcomesBreached || s.t.OutcomesMet != old.t.OutcomesMet {
+		pm.series[fOutcomes] = []*dto.Metric{counter(fOutcomes, s.t.OutcomesBreached, "breached"), counter(fOutcomes, s.t.OutcomesMet, "met")}
+		changed[fOutcomes] = true
 	}
-	pm.series[fLeadTime] = []*dto.Metric{write(prometheus.MustNewConstHistogram(b.fams[fLeadTime].desc, s.count, s.sum, buckets, k.supplier, k.customer))}
+	if !had || !slices.Equal(s.buckets, old.buckets) || s.sum != old.sum || s.count != old.count {
+		buckets := make(map[float64]uint64, len(LeadTimeBuckets))
+		for i, bound := range LeadTimeBuckets {
+			buckets[bound] = s.buckets[i]
+		}
+		pm.series[fLeadTime] = []*dto.Metric{write(prometheus.MustNewConstHistogram(b.fams[fLeadTime].desc, s.count, s.sum, buckets, k.supplier, k.customer))}
+		changed[fLeadTime] = true
+	}
 	// The threshold counts ratings as the figures do (the latest rating of
 	// each delivery), never rating events: one rating given five times is
 	// one rating. That count never goes down (a re-rating replaces a
 	// rating, a return keeps it), so a series, once exported, stays.
-	rated := 0
-	for _, r := range s.t.Ratings {
-		rated += r
-	}
-	pm.series[fRatings] = nil
-	if b.opts.Policy.ShowsSatisfaction(rated) {
-		pm.series[fRatings] = make([]*dto.Metric, 5)
-		for i, r := range s.t.RatingEvents {
-			pm.series[fRatings][i] = counter(fRatings, r, strconv.Itoa(i+1))
+	shows := func(t *tallies.PairTotals) bool {
+		rated := 0
+		for _, r := range t.Ratings {
+			rated += r
 		}
+		return b.opts.Policy.ShowsSatisfaction(rated)
+	}
+	if show := shows(&s.t); !had || show != shows(&old.t) || s.t.RatingEvents != old.t.RatingEvents {
+		pm.series[fRatings] = nil
+		if show {
+			pm.series[fRatings] = make([]*dto.Metric, 5)
+			for i, r := range s.t.RatingEvents {
+				pm.series[fRatings][i] = counter(fRatings, r, strconv.Itoa(i+1))
+			}
+		}
+		changed[fRatings] = true
 	}
 }
 
@@ -373,13 +391,13 @@ func write(m prometheus.Metric) *dto.Metric {
 // by name) without sorting them: label pairs are walked by customer, then
 // supplier, and an extra label's values either outside (clock, which sorts
 // before customer) or within each customer (outcome, score). A family
-// whose group has the label pairs it had in prev, none of its series made
-// again, is prev's.
+// whose group has the label pairs it had in prev and none of whose series
+// was made again is prev's.
 func (b *Business) assemble(snap, prev *snapshot) {
-	var same [nGroups]bool
+	var sameKeysOf [nGroups]bool
 	if prev != nil {
 		for g := range nGroups {
-			same[g] = !snap.groups[g].changed && slices.Equal(snap.groups[g].keys, prev.groups[g].keys)
+			sameKeysOf[g] = slices.Equal(snap.groups[g].keys, prev.groups[g].keys)
 		}
 	}
 	if prev != nil && len(prev.keys) == len(snap.pairs) && sameKeys(prev.keys, snap.pairs) {
@@ -399,7 +417,7 @@ func (b *Business) assemble(snap, prev *snapshot) {
 	}
 	keys, pms := snap.keys, snap.pms
 	for _, f := range b.byName {
-		if same[groupOf(f)] {
+		if sameKeysOf[groupOf(f)] && !snap.changed[f] {
 			if mf := prev.byFam[f]; mf != nil {
 				snap.byFam[f] = mf
 				snap.fams = append(snap.fams, mf)
