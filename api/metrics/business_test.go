@@ -203,26 +203,6 @@ func orgOfPairs(n int) *feed {
 	return f
 }
 
-// BenchmarkScrape gathers the metrics of 1,000 departments and 10,000
-// active pairs, as Prometheus would.
-func BenchmarkScrape(b *testing.B) {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(orgOfPairs(10000).business(metrics.BusinessOptions{Now: func() time.Time { return now }}))
-	b.ResetTimer()
-	series := 0
-	for i := 0; i < b.N; i++ {
-		mfs, err := reg.Gather()
-		if err != nil {
-			b.Fatal(err)
-		}
-		series = 0
-		for _, mf := range mfs {
-			series += len(mf.GetMetric())
-		}
-	}
-	b.ReportMetric(float64(series), "series")
-}
-
 // TestCountersNeverGoDown scrapes before and after a return, a new delivery
 // and re-ratings: Prometheus reads any decrease of a counter as a reset.
 func TestCountersNeverGoDown(t *testing.T) {

@@ -3,6 +3,15 @@
 // all-time totals of the log and survive restarts), and the operational
 // figures of the HTTP server, the event store and the projection runner.
 //
+// # Scrapes
+//
+// The business series are kept between scrapes with the figures they were
+// made from, and made again only when those change (the open clocks are
+// evaluated as of now at every scrape); concurrent scrapes share one
+// computation. Handler serves them beside a registry with each series
+// written in the text format once and each family compressed once, so a
+// scrape encodes only the registry's own families.
+//
 // # Cardinality
 //
 // Business series carry only supplier and customer labels (plus a small,

@@ -82,6 +82,9 @@ func (s *Server) listPairs(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if done, err := s.writePairs(c, w); done {
+		return err
+	}
 	return c.JSON(http.StatusOK, struct {
 		windowJSON
 		Pairs []pairstats.Figures `json:"pairs"`

@@ -124,7 +124,8 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 	tally := tallies.New(tallies.Options{Policy: policy})
 	runner := projections.NewRunner(store, logger, pairs, cat, index, thanks, tally)
 	metrics.RegisterProgress(reg, runner)
-	reg.MustRegister(metrics.NewBusiness(tally, pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Policy: policy, Now: time.Now}))
+	// Served beside reg, not registered with it: its series are kept between scrapes.
+	business := metrics.NewBusiness(tally, pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Policy: policy, Now: time.Now})
 	httpMetrics := metrics.NewHTTP(reg)
 
 	svc := api.New(store, api.Options{})
@@ -139,7 +140,7 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 		Tokens:         tokens,
 		Logger:         logger,
 		Observe:        httpMetrics.Observe,
-		MetricsHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}),
+		MetricsHandler: metrics.NewHandler(reg, business, promhttp.HandlerOpts{Registry: reg}),
 		Web:            web.Handler(),
 		RateLimit:      cfg.guard.rateLimit,
 		RateBurst:      cfg.guard.rateBurst,

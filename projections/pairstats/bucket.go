@@ -66,7 +66,16 @@ func (s durSum) seconds() float64 {
 	if s.sec < maxSec && s.sec > -maxSec {
 		return (time.Duration(s.sec)*time.Second + time.Duration(s.nsec)).Seconds()
 	}
-	return float64(s.sec) + float64(s.nsec)/1e9
+	// The same value may be held as (s, -n) or (s-1, 1e9-n): read it in
+	// the form with both parts of one sign, so that it does not depend on
+	// the order the sum was made in.
+	sec, nsec := s.sec, s.nsec
+	if sec > 0 && nsec < 0 {
+		sec, nsec = sec-1, nsec+1e9
+	} else if sec < 0 && nsec > 0 {
+		sec, nsec = sec+1, nsec-1e9
+	}
+	return float64(sec) + float64(nsec)/1e9
 }
 
 // bin is one bin of a sparse DDSketch store: the index of the mapping and

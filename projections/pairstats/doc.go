@@ -97,7 +97,12 @@
 // # Caveats
 //
 // Apply skips events at or below the position already applied. Queries
-// take a read lock and may run concurrently with Apply. Counters per day
+// take a read lock and may run concurrently with Apply. The answers of
+// Pairs, Hotspots, Chain, Scorecard, Scores and PairsJSON are kept for the
+// position they were computed at and dropped when the next event is
+// applied; concurrent callers of one question share one computation.
+// Hotspots, Chain and Scores read counters only (no sketch bins), and the
+// hotspots' full figures are computed for the pairs they return. Counters per day
 // and per pair are 32-bit. A business-hours calendar (domain.WorkCalendar)
 // tells the instant a threshold is crossed directly; with another Calendar
 // than domain.WallClock the midnight is searched up to 4096 days after the

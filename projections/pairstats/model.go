@@ -44,6 +44,8 @@ type Model struct {
 	kinds    map[string]string
 	// first and last business time of the hand-off events counted (Span).
 	first, last time.Time
+
+	queries queryCache // answers at pos (cache.go)
 }
 
 var _ projections.Handler = (*Model)(nil)

@@ -1,7 +1,6 @@
 package pairstats
 
 import (
-	"cmp"
 	"slices"
 	"sync"
 )
@@ -21,7 +20,10 @@ func (d *dense) reset() {
 	d.lo, d.hi, d.total = 1<<31-1, -1<<31, 0
 }
 
-func (d *dense) add(bins []bin) {
+func (d *dense) add(bins []bin) { d.addSigned(bins, 1) }
+
+// addSigned adds the counts of bins times sign (1 or -1).
+func (d *dense) addSigned(bins []bin, sign int64) {
 	if len(bins) == 0 {
 		return
 	}
@@ -30,8 +32,8 @@ func (d *dense) add(bins []bin) {
 		d.grow(first, last)
 	}
 	for _, b := range bins {
-		d.n[b.idx-d.off] += int64(b.n)
-		d.total += int64(b.n)
+		d.n[b.idx-d.off] += sign * int64(b.n)
+		d.total += sign * int64(b.n)
 	}
 	d.lo, d.hi = min(d.lo, first), max(d.hi, last)
 }
@@ -130,21 +132,70 @@ func (a *acc) addFacts(b *bucket) {
 
 var accPool = sync.Pool{New: func() any { a := new(acc); a.reset(); return a }}
 
+// subFacts takes the facts of b out of a.
+func (a *acc) subFacts(b *bucket) {
+	for i := range cOpen {
+		a.c[i] -= int64(b.c[i])
+	}
+	a.lead.merge(durSum{-b.lead.sec, -b.lead.nsec})
+	a.resp.merge(durSum{-b.resp.sec, -b.resp.nsec})
+	a.leadBins.addSigned(b.leadBins, -1)
+	a.respBins.addSigned(b.respBins, -1)
+}
+
 // accumulate adds the figures of p over days [d0, d1) to a, and its levels
-// as of midnight d1.
+// as of midnight d1. The facts are the sum of the buckets covering the
+// window, or, when that reads fewer sketch bins (a window holding most of
+// the pair's history), the all-time bucket minus the buckets before and
+// after the window: the same counts either way, so the same figures.
 func (m *Model) accumulate(p *pair, d0, d1 int32, a *acc) {
-	head, months, tail := p.s.span(d0, d1, false)
-	for _, bs := range [3][]bucket{head, months, tail} {
+	inside, outside := m.facts(p, d0, d1, a)
+	if cost(inside[:]...) <= binCost(&p.s.total)+cost(outside[:]...) {
+		addAll(a, inside[:])
+	} else {
+		subtractFromTotal(a, &p.s.total, outside[:])
+	}
+}
+
+// facts adds the levels of p as of midnight d1 to a and returns the
+// buckets covering days [d0, d1) (inside) and those covering every other
+// day of p (outside).
+func (m *Model) facts(p *pair, d0, d1 int32, a *acc) (inside [3][]bucket, outside [5][]bucket) {
+	inside[0], inside[1], inside[2] = p.s.span(d0, d1, false)
+	outside[3], outside[4], _ = p.s.span(d1, 0, true)
+	m.addLevels(p, outside[3], outside[4], &a.c)
+	if len(p.s.dayKeys) > 0 && p.s.dayKeys[0] < d0 {
+		outside[0], outside[1], outside[2] = p.s.span(p.s.dayKeys[0], d0, false)
+	}
+	return inside, outside
+}
+
+func addAll(a *acc, lists [][]bucket) {
+	for _, bs := range lists {
 		for i := range bs {
 			a.addFacts(&bs[i])
 		}
 	}
+}
+
+func subtractFromTotal(a *acc, total *bucket, outside [][]bucket) {
+	a.addFacts(total)
+	for _, bs := range outside {
+		for i := range bs {
+			a.subFacts(&bs[i])
+		}
+	}
+}
+
+// addLevels adds to c the levels of p as of midnight d1, given the
+// buckets from d1 on (after, afterMonths): the all-time sum of the level
+// changes less those on d1 and later.
+func (m *Model) addLevels(p *pair, after, afterMonths []bucket, c *[nCounters]int64) {
 	var lv [nLevels]int64
 	for k := range nLevels {
 		lv[k] = int64(p.s.total.c[cOpen+k])
 	}
-	head, months, _ = p.s.span(d1, 0, true)
-	for _, bs := range [2][]bucket{head, months} {
+	for _, bs := range [2][]bucket{after, afterMonths} {
 		for i := range bs {
 			for k := range nLevels {
 				lv[k] -= int64(bs[i].c[cOpen+k])
@@ -152,8 +203,21 @@ func (m *Model) accumulate(p *pair, d0, d1 int32, a *acc) {
 		}
 	}
 	for k := range nLevels {
-		a.c[cOpen+k] += lv[k]
+		c[cOpen+k] += lv[k]
 	}
+}
+
+// binCost is what adding b to an accumulator costs, in sketch bins read.
+func binCost(b *bucket) int { return 4 + len(b.leadBins) + len(b.respBins) }
+
+func cost(lists ...[]bucket) int {
+	n := 0
+	for _, bs := range lists {
+		for i := range bs {
+			n += binCost(&bs[i])
+		}
+	}
+	return n
 }
 
 // figures turns an accumulator into figures.
@@ -200,10 +264,14 @@ func (m *Model) days(w Window) (d0, d1 int32) {
 // figure but the rates non-zero), sorted by supplier, then customer.
 func (m *Model) Pairs(w Window) []Figures {
 	d0, d1 := m.days(w)
+	fs := m.cached(queryKey{kind: qPairs, d0: d0, d1: d1}, func() any { return m.allPairs(d0, d1) }).([]Figures)
+	return slices.Clone(fs)
+}
+
+// allPairs is Pairs over days [d0, d1), with m.mu held.
+func (m *Model) allPairs(d0, d1 int32) []Figures {
 	a := accPool.Get().(*acc)
 	defer accPool.Put(a)
-	m.mu.RLock()
-	defer m.mu.RUnlock()
 	out := make([]Figures, 0, len(m.sorted))
 	sl := &slab{}
 	for _, p := range m.sorted {
@@ -242,26 +310,9 @@ func (m *Model) Hotspots(w Window, minVolume, limit int) []Figures {
 	if minVolume < 0 {
 		minVolume = m.policy.MinVolume
 	}
-	all := m.Pairs(w)
-	out := all[:0]
-	for _, f := range all {
-		if f.Requested >= minVolume {
-			out = append(out, f)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b Figures) int {
-		if c := cmp.Compare(b.Friction.Score, a.Friction.Score); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.Supplier, b.Supplier); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Customer, b.Customer)
-	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return out
+	d0, d1 := m.days(w)
+	k := queryKey{kind: qHotspots, d0: d0, d1: d1, minVolume: minVolume, limit: max(limit, 0)}
+	return slices.Clone(m.cached(k, func() any { return m.hotspots(d0, d1, minVolume, limit) }).([]Figures))
 }
 
 // Scorecard is a department's figures as a supplier (customer "*") and as
@@ -278,12 +329,17 @@ type Scorecard struct {
 // and friction are computed from the sums.
 func (m *Model) Scorecard(department string, w Window) Scorecard {
 	d0, d1 := m.days(w)
+	k := queryKey{kind: qScorecard, d0: d0, d1: d1, department: department}
+	return m.cached(k, func() any { return m.scorecard(department, d0, d1) }).(Scorecard)
+}
+
+// scorecard is Scorecard over days [d0, d1), with m.mu held.
+func (m *Model) scorecard(department string, d0, d1 int32) Scorecard {
 	sup, cus := accPool.Get().(*acc), accPool.Get().(*acc)
 	defer accPool.Put(sup)
 	defer accPool.Put(cus)
 	sup.reset()
 	cus.reset()
-	m.mu.RLock()
 	for _, p := range m.sorted {
 		if p.supplier == department {
 			m.accumulate(p, d0, d1, sup)
@@ -292,7 +348,6 @@ func (m *Model) Scorecard(department string, w Window) Scorecard {
 			m.accumulate(p, d0, d1, cus)
 		}
 	}
-	m.mu.RUnlock()
 	sc := Scorecard{Department: department,
 		AsSupplier: m.figures(department, "*", sup, nil), AsCustomer: m.figures("*", department, cus, nil)}
 	sup.reset()
@@ -324,18 +379,7 @@ type Edge struct {
 // ID, and one edge per such pair (in Pairs order) with its volume
 // (requested in w), friction score and compliance.
 func (m *Model) Chain(w Window) Chain {
-	ch := Chain{Nodes: []Node{}, Edges: []Edge{}}
-	seen := map[string]bool{}
-	for _, f := range m.Pairs(w) {
-		ch.Edges = append(ch.Edges, Edge{Supplier: f.Supplier, Customer: f.Customer, Volume: f.Requested,
-			FrictionScore: f.Friction.Score, Compliance: f.SLA.Compliance})
-		for _, d := range []string{f.Supplier, f.Customer} {
-			if !seen[d] {
-				seen[d] = true
-				ch.Nodes = append(ch.Nodes, Node{ID: d})
-			}
-		}
-	}
-	slices.SortFunc(ch.Nodes, func(a, b Node) int { return cmp.Compare(a.ID, b.ID) })
-	return ch
+	d0, d1 := m.days(w)
+	ch := m.cached(queryKey{kind: qChain, d0: d0, d1: d1}, func() any { return m.chain(d0, d1) }).(Chain)
+	return Chain{Nodes: slices.Clone(ch.Nodes), Edges: slices.Clone(ch.Edges)}
 }
