@@ -32,5 +32,6 @@ func (d direct) peek(ctx context.Context, stream string) ([]recorded, error) {
 }
 
 func (d direct) append(ctx context.Context, stream string, version uint64, _ []domain.Event, data []eventstore.EventData) (eventstore.AppendResult, error) {
+	defer d.s.refs.writing(stream)()
 	return d.s.store.Append(ctx, stream, eventstore.Exact(version), data...)
 }

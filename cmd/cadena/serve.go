@@ -127,7 +127,10 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 	reg.MustRegister(metrics.NewBusiness(tally, pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Policy: policy, Now: time.Now}))
 	httpMetrics := metrics.NewHTTP(reg)
 
-	svc := api.New(store, api.Options{})
+	// The embedded store is opened by one process at a time and written
+	// only through svc: the departments and agreements commands consult are
+	// then served from memory.
+	svc := api.New(store, api.Options{SoleWriter: cfg.store == ""})
 	srv := rest.New(rest.Config{
 		Service:        svc,
 		Figures:        pairs,
