@@ -236,7 +236,11 @@ func (s *Service) requestHandoff(ctx context.Context, x session, a Actor, m Meta
 		}
 	}
 	existing := false
-	h, out, err := execute(ctx, s, x, a, m, domain.HandoffStream(cmd.ID), domain.EvolveHandoff,
+	stream := domain.HandoffStream(cmd.ID)
+	if d, lone := x.(direct); lone && m.IdempotencyKey == "" {
+		x = &presumedNew{direct: d, stream: stream}
+	}
+	h, out, err := execute(ctx, s, x, a, m, stream, domain.EvolveHandoff,
 		func(h domain.Handoff) ([]domain.Event, error) {
 			if h.Exists() && sameRequest(h, cmd) {
 				existing = true

@@ -35,3 +35,23 @@ func (d direct) append(ctx context.Context, stream string, version uint64, _ []d
 	defer d.s.refs.writing(stream)()
 	return d.s.store.Append(ctx, stream, eventstore.Exact(version), data...)
 }
+
+// presumedNew is the session of a lone request without an idempotency key:
+// the hand-off it opens is almost always new, so its first decision is made
+// on the empty stream without reading it, and its append expects the
+// stream not to exist. When it does exist, the append fails with
+// eventstore.ErrWrongVersion, appending nothing, and execute reads the
+// stream and decides again, as after any concurrent write.
+type presumedNew struct {
+	direct
+	stream string
+	read   bool // the stream was presumed empty once already
+}
+
+func (p *presumedNew) load(ctx context.Context, stream string) ([]recorded, error) {
+	if stream == p.stream && !p.read {
+		p.read = true
+		return nil, nil
+	}
+	return p.direct.load(ctx, stream)
+}
