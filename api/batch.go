@@ -146,7 +146,7 @@ type batch struct {
 	base    int                       // the batch-wide index of appends[0]
 	from    int                       // the first command whose appends are held
 
-	writing map[string]func() // the cached streams it appends to, and how to end the write
+	writing map[string]func() // the cached streams it appends to, and how to end the write (refCache, decisionCache)
 
 	fetched int                      // the commands whose streams were prefetched
 	flight  *part                    // the part being written, if any
@@ -196,7 +196,11 @@ func (b *batch) peek(ctx context.Context, stream string) ([]recorded, error) {
 func (b *batch) append(ctx context.Context, stream string, version uint64, events []domain.Event, data []eventstore.EventData) (eventstore.AppendResult, error) {
 	c := b.cache[stream] // loaded by the command deciding on it
 	if _, ok := b.writing[stream]; !ok {
-		b.writing[stream] = b.s.refs.writing(stream)
+		end := b.s.refs.writing(stream)
+		if dc := b.s.decisions; dc.keeps(stream) {
+			end = func() { dc.drop(stream) } // what a lone command cached is stale now
+		}
+		b.writing[stream] = end
 	}
 	idx := b.base + len(b.appends)
 	for i, e := range events {

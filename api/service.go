@@ -34,6 +34,7 @@ type Service struct {
 	maxRetries int
 	cals       calendarCache
 	refs       refs
+	decisions  *decisionCache // nil unless the Service is the store's sole writer
 }
 
 // New returns a Service that appends to store.
@@ -41,6 +42,9 @@ func New(store Store, opts Options) *Service {
 	s := &Service{store: store, now: opts.Now, maxRetries: opts.MaxRetries, refs: newRefs(opts.SoleWriter)}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if opts.SoleWriter {
+		s.decisions = newDecisionCache()
 	}
 	if s.maxRetries <= 0 {
 		s.maxRetries = 32

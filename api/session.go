@@ -47,11 +47,3 @@ type presumedNew struct {
 	stream string
 	read   bool // the stream was presumed empty once already
 }
-
-func (p *presumedNew) load(ctx context.Context, stream string) ([]recorded, error) {
-	if stream == p.stream && !p.read {
-		p.read = true
-		return nil, nil
-	}
-	return p.direct.load(ctx, stream)
-}
