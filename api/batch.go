@@ -57,7 +57,9 @@ var maxPending = 8192
 // running the batch again replays them.
 func (s *Service) Batch(ctx context.Context, a Actor, cmds []Command) ([]CommandResult, error) {
 	b := &batch{s: s, a: a, cmds: cmds, out: make([]CommandResult, len(cmds)),
-		target: make([]string, len(cmds)), after: make([][]int, len(cmds)), cache: map[string]*cachedStream{}}
+		target: make([]string, len(cmds)), after: make([][]int, len(cmds)), cache: map[string]*cachedStream{},
+		writing: map[string]func(){}}
+	defer b.endWrites() // after abandon: no append of the batch is under way then
 	defer b.abandon()
 	for i := 0; ; i++ {
 		if i == len(cmds) {
@@ -144,6 +146,8 @@ type batch struct {
 	base    int                       // the batch-wide index of appends[0]
 	from    int                       // the first command whose appends are held
 
+	writing map[string]func() // the cached streams it appends to, and how to end the write (refCache, decisionCache)
+
 	fetched int                      // the commands whose streams were prefetched
 	flight  *part                    // the part being written, if any
 	results []eventstore.BatchResult // of the parts written, batch-wide
@@ -191,6 +195,13 @@ func (b *batch) peek(ctx context.Context, stream string) ([]recorded, error) {
 
 func (b *batch) append(ctx context.Context, stream string, version uint64, events []domain.Event, data []eventstore.EventData) (eventstore.AppendResult, error) {
 	c := b.cache[stream] // loaded by the command deciding on it
+	if _, ok := b.writing[stream]; !ok {
+		end := b.s.refs.writing(stream)
+		if dc := b.s.decisions; dc.keeps(stream) {
+			end = func() { dc.drop(stream) } // what a lone command cached is stale now
+		}
+		b.writing[stream] = end
+	}
 	idx := b.base + len(b.appends)
 	for i, e := range events {
 		c.recs = append(c.recs, recorded{ID: data[i].ID, Version: version + uint64(i) + 1,
@@ -314,6 +325,14 @@ func (b *batch) settle(ctx context.Context) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// endWrites ends the writes of the streams the caches keep (refCache):
+// the batch's appends to them are settled.
+func (b *batch) endWrites() {
+	for _, end := range b.writing {
+		end()
+	}
 }
 
 // abandon waits for a part still in flight when Batch returns early.

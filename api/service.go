@@ -17,6 +17,14 @@ type Options struct {
 	// concurrent write to its stream; default 32. Each retry means another
 	// command on the same stream succeeded, so this bounds a burst of writers.
 	MaxRetries int
+	// SoleWriter says that nothing but this Service writes the store (the
+	// embedded store: one process opens it at a time). The departments and
+	// agreements that commands consult are then served from memory, kept
+	// current by the Service's own appends, instead of read from the store
+	// at every command. Leave it false when other processes (replicas,
+	// tools) write the store: each command then asks the store only for
+	// what changed since it last read the stream.
+	SoleWriter bool
 }
 
 // Service runs commands against the event log.
@@ -25,13 +33,18 @@ type Service struct {
 	now        func() time.Time
 	maxRetries int
 	cals       calendarCache
+	refs       refs
+	decisions  *decisionCache // nil unless the Service is the store's sole writer
 }
 
 // New returns a Service that appends to store.
 func New(store Store, opts Options) *Service {
-	s := &Service{store: store, now: opts.Now, maxRetries: opts.MaxRetries}
+	s := &Service{store: store, now: opts.Now, maxRetries: opts.MaxRetries, refs: newRefs(opts.SoleWriter)}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if opts.SoleWriter {
+		s.decisions = newDecisionCache()
 	}
 	if s.maxRetries <= 0 {
 		s.maxRetries = 32
@@ -153,11 +166,18 @@ func (s *Service) setAgreement(ctx context.Context, x session, a Actor, m Meta, 
 }
 
 // pair loads the two departments of a pair; a malformed ID loads as a
-// department that does not exist, and the domain reports the field.
+// department that does not exist, and the domain reports the field. A lone
+// command reads them through the cache (refCache); a batch reads the
+// streams itself, so that a registration it has not written yet counts and
+// the dependency is recorded.
 func (s *Service) pair(ctx context.Context, x session, supplier, customer string) (domain.Department, domain.Department, error) {
+	_, lone := x.(direct)
 	load := func(id string) (domain.Department, error) {
 		if !domain.ValidSlug(id) {
 			return domain.Department{}, nil
+		}
+		if lone {
+			return s.refs.departments.current(ctx, s, domain.DepartmentStream(id))
 		}
 		recs, err := x.peek(ctx, domain.DepartmentStream(id))
 		return fold(domain.EvolveDepartment, recs), err
@@ -212,16 +232,20 @@ func (s *Service) requestHandoff(ctx context.Context, x session, a Actor, m Meta
 	}
 	cmd.SupplierDept, cmd.CustomerDept = sup, cus
 	if domain.ValidSlug(cmd.Supplier) && domain.ValidSlug(cmd.Customer) && domain.ValidSlug(cmd.Kind) {
-		recs, err := x.peek(ctx, domain.AgreementStream(cmd.Supplier, cmd.Customer))
+		ag, err := s.agreements(ctx, x, cmd.Supplier, cmd.Customer)
 		if err != nil {
 			return HandoffResult{}, err
 		}
-		if terms, ok := fold(domain.EvolveAgreements, recs).InForce(cmd.Kind); ok {
+		if terms, ok := ag.InForce(cmd.Kind); ok {
 			cmd.Agreement = &terms
 		}
 	}
 	existing := false
-	h, out, err := execute(ctx, s, x, a, m, domain.HandoffStream(cmd.ID), domain.EvolveHandoff,
+	stream := domain.HandoffStream(cmd.ID)
+	if d, lone := x.(direct); lone && m.IdempotencyKey == "" {
+		x = &presumedNew{direct: d, stream: stream}
+	}
+	h, out, err := execute(ctx, s, x, a, m, stream, domain.EvolveHandoff,
 		func(h domain.Handoff) ([]domain.Event, error) {
 			if h.Exists() && sameRequest(h, cmd) {
 				existing = true
@@ -236,6 +260,20 @@ func (s *Service) requestHandoff(ctx context.Context, x session, a Actor, m Meta
 		return HandoffResult{}, fmt.Errorf("%w: hand-off %s", ErrForbidden, h.ID)
 	}
 	return s.withClock(ctx, HandoffResult{Handoff: a.redact(h), Created: out.Appended, Replayed: out.Replayed, Position: out.Position})
+}
+
+// agreements loads the agreements of a pair a command consults, as pair
+// loads its departments.
+func (s *Service) agreements(ctx context.Context, x session, supplier, customer string) (domain.Agreements, error) {
+	stream := domain.AgreementStream(supplier, customer)
+	if _, lone := x.(direct); lone {
+		return s.refs.agreements.current(ctx, s, stream)
+	}
+	recs, err := x.peek(ctx, stream)
+	if err != nil {
+		return domain.Agreements{}, err
+	}
+	return fold(domain.EvolveAgreements, recs), nil
 }
 
 func sameRequest(h domain.Handoff, cmd domain.RequestHandoff) bool {

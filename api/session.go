@@ -32,5 +32,18 @@ func (d direct) peek(ctx context.Context, stream string) ([]recorded, error) {
 }
 
 func (d direct) append(ctx context.Context, stream string, version uint64, _ []domain.Event, data []eventstore.EventData) (eventstore.AppendResult, error) {
+	defer d.s.refs.writing(stream)()
 	return d.s.store.Append(ctx, stream, eventstore.Exact(version), data...)
+}
+
+// presumedNew is the session of a lone request without an idempotency key:
+// the hand-off it opens is almost always new, so its first decision is made
+// on the empty stream without reading it, and its append expects the
+// stream not to exist. When it does exist, the append fails with
+// eventstore.ErrWrongVersion, appending nothing, and execute reads the
+// stream and decides again, as after any concurrent write.
+type presumedNew struct {
+	direct
+	stream string
+	read   bool // the stream was presumed empty once already
 }

@@ -117,11 +117,13 @@ func execute[S any](ctx context.Context, s *Service, x session, a Actor, m Meta,
 ) (S, outcome, error) {
 	var zero S
 	dupRetried := false
+	fromStore := false // after a retry, or when cached records refuse: read the store
 	for attempt := 0; ; attempt++ {
-		recs, err := x.load(ctx, stream)
+		recs, cached, err := loadFor(ctx, x, stream, fromStore)
 		if err != nil {
 			return zero, outcome{}, err
 		}
+		fromStore = true
 		if m.IdempotencyKey != "" {
 			if m.firstID == "" {
 				m.firstID = idempotentID(a, m.IdempotencyKey, 0) // once, not per attempt and again in encode
@@ -136,6 +138,10 @@ func execute[S any](ctx context.Context, s *Service, x session, a Actor, m Meta,
 		}
 		st := fold(evolve, recs)
 		events, err := decide(st)
+		if cached && (err != nil || len(events) == 0) {
+			attempt--
+			continue // decided on records that may be stale: decide again on the store's
+		}
 		if err != nil {
 			return zero, outcome{}, err
 		}
@@ -162,6 +168,9 @@ func execute[S any](ctx context.Context, s *Service, x session, a Actor, m Meta,
 				domain.ErrConflict, m.IdempotencyKey)
 		case err != nil:
 			return zero, outcome{}, fmt.Errorf("appending to %s: %w", stream, err)
+		}
+		if d, ok := x.(decider); ok {
+			d.appended(stream, recs, events, data, res)
 		}
 		for _, e := range events {
 			st = evolve(st, e)

@@ -61,13 +61,9 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			if status >= 500 {
 				level = slog.LevelError
 			}
-			attrs := []slog.Attr{slog.String("route", route), slog.String("method", c.Request().Method),
-				slog.Int("status", status), slog.Duration("duration", d),
-				slog.String("request_id", id), slog.String("actor", actorOf(c).Name)}
-			if err, ok := c.Get(keyError).(error); ok {
-				attrs = append(attrs, slog.Any("error", err))
+			if ctx := c.Request().Context(); s.log.Enabled(ctx, level) {
+				s.logRequest(ctx, level, c, route, status, d, id)
 			}
-			s.log.LogAttrs(c.Request().Context(), level, "http request", attrs...)
 			if s.cfg.Observe != nil {
 				s.cfg.Observe(route, c.Request().Method, status, d)
 			}
@@ -77,6 +73,20 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return nil
 	}
+}
+
+// logRequest writes the request's log line: route, method, status,
+// duration, request ID, actor (a name, never a token) and the cause of a
+// 500.
+func (s *Server) logRequest(ctx context.Context, level slog.Level, c echo.Context, route string, status int, d time.Duration, id string) {
+	var buf [7]slog.Attr // on the stack: one line costs no slice
+	attrs := append(buf[:0], slog.String("route", route), slog.String("method", c.Request().Method),
+		slog.Int("status", status), slog.Duration("duration", d),
+		slog.String("request_id", id), slog.String("actor", actorOf(c).Name))
+	if err, ok := c.Get(keyError).(error); ok {
+		attrs = append(attrs, slog.Any("error", err))
+	}
+	s.log.LogAttrs(ctx, level, "http request", attrs...)
 }
 
 // routeOf returns the route template of the request, bounded in number

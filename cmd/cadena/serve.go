@@ -42,6 +42,7 @@ type serveConfig struct {
 	logLevel     string
 	guard        guards
 	init         bool // take an empty cadena.db as a new store
+	gc           gcTuning
 }
 
 func (c *serveConfig) flags(fs interface {
@@ -60,6 +61,7 @@ func (c *serveConfig) flags(fs interface {
 	fs.IntVar(&c.topPairs, "metrics-top-pairs", 0, "export only the N busiest pairs to Prometheus and fold the rest into _other (0: all)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	c.guard.flags(fs)
+	c.gc.flags(fs)
 }
 
 // runServe handles "cadena serve".
@@ -86,15 +88,29 @@ type app struct {
 	store   eventstore.Store // closed by close
 	runner  *projections.Runner
 	handler http.Handler
+	logOut  *logWriter // closed by close, after the store
+	gcAttrs []any      // the collector's settings, for the log
 }
 
 // buildApp opens the store and wires the projections, the application
 // layer and the HTTP transport; nothing runs yet.
-func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, error) {
-	logger, err := newLogger(cfg.logLevel, stderr)
+func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (_ *app, err error) {
+	// The log is written by a goroutine of its own, off the request path.
+	logOut := newLogWriter(stderr)
+	defer func() {
+		if err != nil {
+			logOut.Close()
+		}
+	}()
+	logger, err := newLogger(cfg.logLevel, logOut)
 	if err != nil {
 		return nil, err
 	}
+	gcPercent, memLimit, err := cfg.gc.apply()
+	if err != nil {
+		return nil, err
+	}
+	gcAttrs := []any{"gc_percent", gcPercent, "memory_limit", memLimit} // logged once serving
 	policy, err := cfg.policy()
 	if err != nil {
 		return nil, err
@@ -128,7 +144,10 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 	business := metrics.NewBusiness(tally, pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Policy: policy, Now: time.Now})
 	httpMetrics := metrics.NewHTTP(reg)
 
-	svc := api.New(store, api.Options{})
+	// The embedded store is opened by one process at a time and written
+	// only through svc: the departments and agreements commands consult are
+	// then served from memory.
+	svc := api.New(store, api.Options{SoleWriter: cfg.store == ""})
 	srv := rest.New(rest.Config{
 		Service:        svc,
 		Figures:        pairs,
@@ -147,7 +166,7 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 		MetricsToken:   metricsToken,
 		Backup:         backupOf(raw),
 	})
-	return &app{logger: logger, store: raw, runner: runner, handler: srv.Handler()}, nil
+	return &app{logger: logger, logOut: logOut, gcAttrs: gcAttrs, store: raw, runner: runner, handler: srv.Handler()}, nil
 }
 
 // policy builds the organisation's policy from the flags, once: every
@@ -169,7 +188,11 @@ func (c serveConfig) policy() (domain.Policy, error) {
 	return p, p.Validate()
 }
 
-func (a *app) close() error { return a.store.Close() }
+func (a *app) close() error {
+	err := a.store.Close()
+	a.logOut.Close()
+	return err
+}
 
 // serve runs the server until ctx ends. ready, if not nil, is called with
 // the server's base URL once it listens and its projections caught up.
@@ -201,6 +224,7 @@ func (a *app) run(ctx context.Context, cfg serveConfig, ready func(baseURL strin
 
 	baseURL := "http://" + ln.Addr().String()
 	logger.Info("listening", "url", baseURL, "store", storeName(cfg))
+	logger.Info("garbage collector", a.gcAttrs...)
 	start := time.Now()
 	caughtUp := make(chan error, 1)
 	waitCtx, stopWaiting := context.WithCancel(ctx)

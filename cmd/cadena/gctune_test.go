@@ -1,0 +1,52 @@
+package main
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestGCTuningSettings(t *testing.T) {
+	env := func(kv map[string]string) func(string) string {
+		return func(k string) string { return kv[k] }
+	}
+	mem := func() (int64, bool) { return 8 << 30, true }
+	noMem := func() (int64, bool) { return 0, false }
+	tests := []struct {
+		name string
+		g    gcTuning
+		env  map[string]string
+		mem  func() (int64, bool)
+		want gcSettings
+	}{
+		{"defaults", gcTuning{}, nil, mem, gcSettings{true, defaultGCPercent, true, 4 << 30}},
+		{"memory unknown", gcTuning{}, nil, noMem, gcSettings{setPercent: true, percent: defaultGCPercent}},
+		{"the environment wins over the defaults", gcTuning{}, map[string]string{"GOGC": "150", "GOMEMLIMIT": "1GiB"}, mem, gcSettings{}},
+		{"flags win over the environment", gcTuning{percent: "200", limit: "512MiB"}, map[string]string{"GOGC": "150", "GOMEMLIMIT": "1GiB"}, mem,
+			gcSettings{true, 200, true, 512 << 20}},
+		{"no limit", gcTuning{limit: "0"}, nil, mem, gcSettings{true, defaultGCPercent, true, math.MaxInt64}},
+		{"bytes", gcTuning{limit: "1000000"}, nil, mem, gcSettings{true, defaultGCPercent, true, 1000000}},
+		{"off with a limit", gcTuning{percent: "off", limit: "2GiB"}, nil, mem, gcSettings{true, -1, true, 2 << 30}},
+	}
+	for _, tt := range tests {
+		got, err := tt.g.settings(env(tt.env), tt.mem)
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, tt.want, got, tt.name)
+	}
+	for _, bad := range []gcTuning{{percent: "0"}, {percent: "lots"}, {limit: "4GB"}, {limit: "-1"}, {percent: "off", limit: "0"}} {
+		_, err := bad.settings(env(nil), mem)
+		assert.Error(t, err, "%+v", bad)
+	}
+	_, err := gcTuning{percent: "off"}.settings(env(nil), noMem)
+	assert.Error(t, err, "off with no limit known")
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"0": 0, "1B": 1, "4KiB": 4 << 10, "3MiB": 3 << 20, "2GiB": 2 << 30, "1TiB": 1 << 40, "123": 123} {
+		got, err := parseSize(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+}
