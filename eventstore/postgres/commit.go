@@ -17,6 +17,7 @@ type request struct {
 	stream   string
 	expected eventstore.ExpectedVersion
 	events   []eventstore.EventData
+	batch    *batchState // nil for a lone Append
 	state    atomic.Int32
 	done     chan outcome // buffered: the committer never blocks on it
 }
@@ -175,8 +176,11 @@ func (s *Store) commit(batch []*request) {
 		}
 	}()
 	failAll := func(err error) {
-		for i := range out {
+		for i, req := range batch {
 			out[i] = outcome{err: err}
+			if req.batch != nil {
+				req.batch.reject(req, err)
+			}
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
@@ -316,6 +320,14 @@ func (s *Store) begin(ctx context.Context, conn *pgx.Conn, batch []*request) (*w
 
 // apply decides req and, if it is accepted, adds its rows to the insert.
 func (w *writer) apply(req *request) (eventstore.AppendResult, error) {
+	if req.batch != nil {
+		return req.batch.apply(w, req)
+	}
+	return w.applyOne(req)
+}
+
+// applyOne decides req on its own.
+func (w *writer) applyOne(req *request) (eventstore.AppendResult, error) {
 	if res, retry, err := w.retried(req); err != nil || retry {
 		return res, err
 	}
