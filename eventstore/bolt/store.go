@@ -12,6 +12,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/cadena-project/cadena/eventstore"
+	"github.com/cadena-project/cadena/eventstore/internal/groupcommit"
 )
 
 var _ eventstore.Store = (*Store)(nil)
@@ -83,12 +84,10 @@ type Store struct {
 	dbMu sync.RWMutex
 	db   *bbolt.DB
 
-	wake chan struct{} // one pending signal for the committer
-	stop chan struct{} // closed by Close
-	done chan struct{} // closed when the committer has returned
+	queue *groupcommit.Queue[outcome, *request] // the committer's
+	done  chan struct{}                         // closed when the committer has returned
 
 	mu     sync.Mutex
-	queue  []*request
 	head   uint64        // last committed position
 	notify chan struct{} // closed and replaced on each commit and on Close
 	closed bool
@@ -122,8 +121,6 @@ func Open(path string, opts Options) (*Store, error) {
 		commitHook: opts.CommitHook,
 		initEmpty:  opts.InitEmpty,
 		maxBatch:   opts.MaxBatchBytes,
-		wake:       make(chan struct{}, 1),
-		stop:       make(chan struct{}),
 		done:       make(chan struct{}),
 		notify:     make(chan struct{}),
 	}
@@ -142,7 +139,11 @@ func Open(path string, opts Options) (*Store, error) {
 	if s.maxBatch <= 0 {
 		s.maxBatch = 8 << 20
 	}
-	go s.commitLoop()
+	s.queue = newQueue(s.maxBatch)
+	go func() {
+		defer close(s.done)
+		s.queue.Run(s.commit)
+	}()
 	return s, nil
 }
 
@@ -183,7 +184,7 @@ func (s *Store) Close() error {
 	close(s.notify)
 	s.mu.Unlock()
 
-	close(s.stop)
+	s.queue.Stop(eventstore.ErrClosed) // the committer drains the queue, then stops
 	<-s.done
 	s.dbMu.Lock()
 	defer s.dbMu.Unlock()
@@ -225,6 +226,7 @@ func (s *Store) fail(err error) {
 	if s.failed == nil {
 		s.failed = fmt.Errorf("bolt: store failed, restart to open the file again: %w", err)
 		if !s.closed {
+			s.queue.Refuse(s.failed)
 			close(s.notify)
 			s.notify = make(chan struct{})
 		}

@@ -71,7 +71,7 @@ func (s *Store) AppendBatch(ctx context.Context, appends []eventstore.StreamAppe
 			b.rejected[i] = true
 			continue
 		}
-		req := &request{stream: a.Stream, expected: a.Expected, events: a.Events, batch: b, done: make(chan outcome, 1)}
+		req := &request{stream: a.Stream, expected: a.Expected, events: a.Events, batch: b}
 		b.index[req] = i
 		if len(a.After) > 0 {
 			b.dependsOn[req] = a.After
@@ -83,39 +83,15 @@ func (s *Store) AppendBatch(ctx context.Context, appends []eventstore.StreamAppe
 		return out, nil
 	}
 
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil, eventstore.ErrClosed
+	if err := s.queue.Put(reqs...); err != nil {
+		return nil, err
 	}
-	s.queue = append(s.queue, reqs...)
-	s.mu.Unlock()
-	select {
-	case s.wake <- struct{}{}:
-	default:
+	answers, err := s.queue.WaitAll(ctx, reqs)
+	if err != nil {
+		return nil, err
 	}
-
-	for k, req := range reqs {
-		select {
-		case o := <-req.done:
-			out[index[k]] = eventstore.BatchResult{AppendResult: o.res, Err: o.err}
-			continue
-		case <-ctx.Done():
-		}
-		// Drop every append not taken yet, under the lock take holds, so
-		// the committer settles a prefix of the batch and nothing after a
-		// gap; then wait for the ones it took.
-		s.mu.Lock()
-		for _, r := range reqs[k:] {
-			r.state.CompareAndSwap(statePending, stateCancelled)
-		}
-		s.mu.Unlock()
-		for _, r := range reqs[k:] {
-			if r.state.Load() == stateTaken {
-				<-r.done
-			}
-		}
-		return nil, ctx.Err()
+	for k, o := range answers {
+		out[index[k]] = eventstore.BatchResult{AppendResult: o.res, Err: o.err}
 	}
 	return out, nil
 }
