@@ -162,7 +162,7 @@ func (s *Store) write(batch []*request, head uint64) ([]outcome, int, uint64, er
 		_ = tx.Rollback() // ErrTxClosed when bbolt already rolled back a failed commit
 		s.ids.rolledBack()
 	}
-	if err := s.ids.begin(tx, head); err != nil {
+	if err := s.ids.begin(tx); err != nil {
 		rollback()
 		return nil, 0, 0, fmt.Errorf("bolt: write ID index: %w", err)
 	}

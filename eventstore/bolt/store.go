@@ -35,9 +35,9 @@ type Options struct {
 	// append larger than the cap is committed alone.
 	MaxBatchBytes int
 	// RecentIDs is how many IDs of recent events the committer keeps in
-	// memory before it writes them to the on-disk ID index in one commit.
-	// Zero means 32768. Fewer saves memory and time in Open; more saves
-	// page writes per commit.
+	// memory before it writes the oldest of them to the on-disk ID index,
+	// RecentIDs/32 at a time, in an ordinary commit. Zero means 32768.
+	// Fewer saves memory and time in Open; more saves page writes.
 	RecentIDs int
 	// InitEmpty lets Open take an existing, empty file as a new store.
 	// Without it Open refuses such a file with ErrEmpty: where a store is
