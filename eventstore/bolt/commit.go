@@ -59,9 +59,9 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 }
 
 // newQueue returns the committer's queue: batches of at most maxBatch
-// bytes of events.
-func newQueue(maxBatch int) *groupcommit.Queue[outcome, *request] {
-	return groupcommit.New[outcome](groupcommit.Options{MaxBatch: maxBatch}, func(r *request) int { return r.size })
+// bytes of events, lingering as Options.Linger says.
+func newQueue(maxBatch int, linger time.Duration) *groupcommit.Queue[outcome, *request] {
+	return groupcommit.New[outcome](groupcommit.Options{MaxBatch: maxBatch, Linger: linger}, func(r *request) int { return r.size })
 }
 
 // newRequest encodes a validated append for the committer.

@@ -87,7 +87,7 @@ func TestCommitWithNothingToWrite(t *testing.T) {
 // and returns the answers.
 func commitDirectly(t *testing.T, s *Store, batch []*request) []outcome {
 	t.Helper()
-	q := newQueue(0)
+	q := newQueue(0, 0)
 	require.NoError(t, q.Put(batch...))
 	taken := q.Take()
 	require.Len(t, taken, len(batch), "one batch")

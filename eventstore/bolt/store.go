@@ -39,6 +39,12 @@ type Options struct {
 	// RecentIDs/32 at a time, in an ordinary commit. Zero means 32768.
 	// Fewer saves memory and time in Open; more saves page writes.
 	RecentIDs int
+	// Linger is how long the committer may wait, after a commit of
+	// several appends, for as many new appends before it starts the next
+	// commit, so that writers busy between their appends (an HTTP server's
+	// handlers) fill each commit and fsync. A lone writer never waits.
+	// Zero or negative means never wait.
+	Linger time.Duration
 	// InitEmpty lets Open take an existing, empty file as a new store.
 	// Without it Open refuses such a file with ErrEmpty: where a store is
 	// expected, an empty file is more often a store lost (a failed copy, a
@@ -77,6 +83,7 @@ type Store struct {
 	commitHook func(commit func() error) error
 	initEmpty  bool
 	maxBatch   int
+	linger     time.Duration
 	ids        *idIndex // owned by the committer goroutine
 
 	// dbMu guards db, which the committer replaces when it has to open
@@ -121,6 +128,7 @@ func Open(path string, opts Options) (*Store, error) {
 		commitHook: opts.CommitHook,
 		initEmpty:  opts.InitEmpty,
 		maxBatch:   opts.MaxBatchBytes,
+		linger:     opts.Linger,
 		done:       make(chan struct{}),
 		notify:     make(chan struct{}),
 	}
@@ -139,7 +147,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if s.maxBatch <= 0 {
 		s.maxBatch = 8 << 20
 	}
-	s.queue = newQueue(s.maxBatch)
+	s.queue = newQueue(s.maxBatch, s.linger)
 	go func() {
 		defer close(s.done)
 		s.queue.Run(s.commit)
