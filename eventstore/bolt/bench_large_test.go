@@ -16,13 +16,13 @@ import (
 	"github.com/cadena-project/cadena/eventstore/bolt"
 )
 
-// BenchmarkAppendLargeStore measures durable appends by 64 writers to a
+// BenchmarkLargeStore measures durable appends by 64 writers to a
 // store that already holds 0 or 1M events (written by AppendBatch, with
 // IDs from eventstore.NewID), and the 50th, 99th and 99.9th percentile
 // and the longest of the commits: a store's size must not slow its writers, nor
 // make one commit stall the others (the ID index flush, every
 // Options.RecentIDs events, is the commit to watch).
-func BenchmarkAppendLargeStore(b *testing.B) {
+func BenchmarkLargeStore(b *testing.B) {
 	for _, size := range []int{0, 1_000_000} {
 		path := filepath.Join(b.TempDir(), fmt.Sprintf("large-%d.db", size))
 		prefill(b, path, size)

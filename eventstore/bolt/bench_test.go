@@ -96,12 +96,12 @@ func BenchmarkReadAll(b *testing.B) {
 
 func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
 
-// BenchmarkAppendBusyWriters measures 64 writers that each spend about
+// BenchmarkBusyWriters measures 64 writers that each spend about
 // 150 µs of CPU between two appends, as an HTTP server's handlers do
 // around each append on two cores, with the committer lingering or not
 // after a commit of several appends: events per fsync, throughput, and
 // the 99th percentile of an append's latency.
-func BenchmarkAppendBusyWriters(b *testing.B) {
+func BenchmarkBusyWriters(b *testing.B) {
 	for _, linger := range []time.Duration{0, 500 * time.Microsecond, 2 * time.Millisecond} {
 		b.Run(fmt.Sprintf("linger=%s", linger), func(b *testing.B) {
 			var commits atomic.Int64
