@@ -1,8 +1,10 @@
 package eventstore_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -44,12 +46,24 @@ func TestValidateAppend(t *testing.T) {
 	}
 }
 
-func TestNewIDIsCanonicalAndUnique(t *testing.T) {
-	seen := map[string]bool{}
-	for i := 0; i < 1000; i++ {
+func TestNewIDIsCanonicalAndIncreasing(t *testing.T) {
+	last := ""
+	for i := 0; i < 10000; i++ { // more than one millisecond's sequence
 		id := eventstore.NewID()
-		require.True(t, eventstore.IsUUID(id) && id[14] == '4', "NewID() = %q, not a canonical v4 UUID", id)
-		require.False(t, seen[id], "NewID() repeated %q", id)
-		seen[id] = true
+		require.True(t, eventstore.IsUUID(id) && id[14] == '7' && strings.ContainsRune("89ab", rune(id[19])),
+			"NewID() = %q, not a canonical v7 UUID", id)
+		require.Greater(t, id, last, "NewID() after %q", last)
+		last = id
 	}
+}
+
+func TestNewIDCarriesTheTime(t *testing.T) {
+	before := time.Now().UnixMilli()
+	id := eventstore.NewID()
+	after := time.Now().UnixMilli()
+	ms, err := strconv.ParseInt(strings.ReplaceAll(id[:13], "-", ""), 16, 64)
+	require.NoError(t, err)
+	// A sequence run out borrows milliseconds from the future: a few, after
+	// the thousands of IDs of the test above.
+	assert.True(t, before <= ms && ms <= after+1000, "NewID() at %d..%d = %q, time %d", before, after, id, ms)
 }

@@ -80,49 +80,15 @@ func (s *Store) AppendBatch(ctx context.Context, appends []eventstore.StreamAppe
 		return out, nil
 	}
 
-	s.mu.Lock()
-	switch {
-	case s.closed:
-		s.mu.Unlock()
-		return nil, eventstore.ErrClosed
-	case s.failed != nil:
-		err := s.failed
-		s.mu.Unlock()
+	if err := s.queue.Put(reqs...); err != nil {
 		return nil, err
 	}
-	s.queue = append(s.queue, reqs...)
-	s.mu.Unlock()
-	select {
-	case s.wake <- struct{}{}:
-	default:
+	answers, err := s.queue.WaitAll(ctx, reqs)
+	if err != nil {
+		return nil, err
 	}
-
-	var cancelled error
-	for k, req := range reqs {
-		select {
-		case o := <-req.done:
-			out[index[k]] = eventstore.BatchResult{AppendResult: o.res, Err: o.err}
-			continue
-		case <-ctx.Done():
-		}
-		// Drop every append not taken yet, under the lock take holds, so
-		// the committer settles a prefix of the batch and nothing after a
-		// gap; then wait for the ones it took.
-		s.mu.Lock()
-		for _, r := range reqs[k:] {
-			r.state.CompareAndSwap(statePending, stateCancelled)
-		}
-		s.mu.Unlock()
-		cancelled = ctx.Err()
-		for _, r := range reqs[k:] {
-			if r.state.Load() == stateTaken {
-				<-r.done
-			}
-		}
-		break
-	}
-	if cancelled != nil {
-		return nil, cancelled
+	for k, o := range answers {
+		out[index[k]] = eventstore.BatchResult{AppendResult: o.res, Err: o.err}
 	}
 	return out, nil
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -93,3 +95,56 @@ func BenchmarkReadAll(b *testing.B) {
 }
 
 func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
+
+// BenchmarkBusyWriters measures 64 writers that each spend about
+// 150 µs of CPU between two appends, as an HTTP server's handlers do
+// around each append on two cores, with the committer lingering or not
+// after a commit of several appends: events per fsync, throughput, and
+// the 99th percentile of an append's latency.
+func BenchmarkBusyWriters(b *testing.B) {
+	for _, linger := range []time.Duration{0, 500 * time.Microsecond, 2 * time.Millisecond} {
+		b.Run(fmt.Sprintf("linger=%s", linger), func(b *testing.B) {
+			var commits atomic.Int64
+			s := mustOpen(b, filepath.Join(b.TempDir(), "bench.db"), bolt.Options{
+				Linger:   linger,
+				OnCommit: func(bolt.CommitStats) { commits.Add(1) },
+			})
+			var mu sync.Mutex
+			var latencies []time.Duration
+			var stream atomic.Int64
+			b.SetParallelism(max(1, 64/runtimeProcs()))
+			b.ResetTimer()
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				id := fmt.Sprintf("busy-%d", stream.Add(1))
+				var mine []time.Duration
+				for pb.Next() {
+					busy(150 * time.Microsecond)
+					t0 := time.Now()
+					if _, err := s.Append(context.Background(), id, eventstore.Any, benchEvent()); err != nil {
+						b.Error(err)
+						return
+					}
+					mine = append(mine, time.Since(t0))
+				}
+				mu.Lock()
+				latencies = append(latencies, mine...)
+				mu.Unlock()
+			})
+			elapsed := time.Since(start)
+			b.StopTimer()
+			slices.Sort(latencies)
+			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+			b.ReportMetric(float64(b.N)/float64(max(1, commits.Load())), "events/fsync")
+			if len(latencies) > 0 {
+				b.ReportMetric(float64(latencies[len(latencies)*99/100])/1e6, "ms-p99/append")
+			}
+		})
+	}
+}
+
+// busy spends about d of CPU.
+func busy(d time.Duration) {
+	for t0 := time.Now(); time.Since(t0) < d; {
+	}
+}

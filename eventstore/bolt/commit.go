@@ -6,31 +6,24 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
 
 	"github.com/cadena-project/cadena/eventstore"
+	"github.com/cadena-project/cadena/eventstore/internal/groupcommit"
 )
 
 // request is one Append waiting for the committer.
 type request struct {
+	groupcommit.Call[outcome]
 	stream   string
 	expected eventstore.ExpectedVersion
 	ids      [][16]byte
 	records  [][]byte // encoded by the appending goroutine, patched on commit
 	size     int
 	batch    *batchState // nil for a lone Append
-	state    atomic.Int32
-	done     chan outcome // buffered: the committer never blocks on it
 }
-
-const (
-	statePending   int32 = iota
-	stateTaken           // the committer owns it and will answer on done
-	stateCancelled       // the caller gave up before the committer took it
-)
 
 type outcome struct {
 	res eventstore.AppendResult
@@ -52,35 +45,23 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	}
 	req := newRequest(stream, expected, events)
 
-	s.mu.Lock()
-	switch {
-	case s.closed:
-		s.mu.Unlock()
-		return eventstore.AppendResult{}, eventstore.ErrClosed
-	case s.failed != nil:
-		err := s.failed
-		s.mu.Unlock()
+	// After a failed commit (s.writeErr) appends are still taken: each
+	// commit tries the disk again. Once the store failed (s.failed) or
+	// closed, the queue refuses them.
+	if err := s.queue.Put(req); err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	// After a failed commit (s.writeErr) appends are still taken: each
-	// commit tries the disk again.
-	s.queue = append(s.queue, req)
-	s.mu.Unlock()
-	select {
-	case s.wake <- struct{}{}:
-	default:
+	o, err := s.queue.Wait(ctx, req)
+	if err != nil {
+		return eventstore.AppendResult{}, err
 	}
+	return o.res, o.err
+}
 
-	select {
-	case o := <-req.done:
-		return o.res, o.err
-	case <-ctx.Done():
-		if req.state.CompareAndSwap(statePending, stateCancelled) {
-			return eventstore.AppendResult{}, ctx.Err()
-		}
-		o := <-req.done
-		return o.res, o.err
-	}
+// newQueue returns the committer's queue: batches of at most maxBatch
+// bytes of events, lingering as Options.Linger says.
+func newQueue(maxBatch int, linger time.Duration) *groupcommit.Queue[outcome, *request] {
+	return groupcommit.New[outcome](groupcommit.Options{MaxBatch: maxBatch, Linger: linger}, func(r *request) int { return r.size })
 }
 
 // newRequest encodes a validated append for the committer.
@@ -90,7 +71,6 @@ func newRequest(stream string, expected eventstore.ExpectedVersion, events []eve
 		expected: expected,
 		ids:      make([][16]byte, len(events)),
 		records:  make([][]byte, len(events)),
-		done:     make(chan outcome, 1),
 	}
 	for i, e := range events {
 		req.ids[i] = parseID(e.ID)
@@ -98,48 +78,6 @@ func newRequest(stream string, expected eventstore.ExpectedVersion, events []eve
 		req.size += len(req.records[i])
 	}
 	return req
-}
-
-// commitLoop is the single committer: it drains the queue into one
-// transaction at a time until Close.
-func (s *Store) commitLoop() {
-	defer close(s.done)
-	for {
-		select {
-		case <-s.wake:
-		case <-s.stop:
-			// Close refuses new appends first, so this drains the last ones.
-			for batch := s.take(); len(batch) > 0; batch = s.take() {
-				s.commit(batch)
-			}
-			return
-		}
-		for batch := s.take(); len(batch) > 0; batch = s.take() {
-			s.commit(batch)
-		}
-	}
-}
-
-// take removes the next batch from the queue, skipping cancelled appends.
-func (s *Store) take() []*request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var batch []*request
-	size, n := 0, 0
-	for _, req := range s.queue {
-		if len(batch) > 0 && size+req.size > s.maxBatch {
-			break
-		}
-		n++
-		if req.state.CompareAndSwap(statePending, stateTaken) {
-			batch = append(batch, req)
-			size += req.size
-		}
-	}
-	rest := copy(s.queue, s.queue[n:])
-	clear(s.queue[rest:])
-	s.queue = s.queue[:rest]
-	return batch
 }
 
 // commit settles a batch in one read-write transaction. Each append is
@@ -182,7 +120,7 @@ func (s *Store) commit(batch []*request) {
 		}
 	}
 	for i, req := range batch {
-		req.done <- out[i]
+		req.Answer(out[i])
 	}
 }
 
@@ -194,7 +132,7 @@ func (e commitError) Error() string { return e.err.Error() }
 // answerAll answers every append of batch with err.
 func answerAll(batch []*request, err error) {
 	for _, req := range batch {
-		req.done <- outcome{err: err}
+		req.Answer(outcome{err: err})
 	}
 }
 
@@ -224,7 +162,7 @@ func (s *Store) write(batch []*request, head uint64) ([]outcome, int, uint64, er
 		_ = tx.Rollback() // ErrTxClosed when bbolt already rolled back a failed commit
 		s.ids.rolledBack()
 	}
-	if err := s.ids.begin(tx, head); err != nil {
+	if err := s.ids.begin(tx); err != nil {
 		rollback()
 		return nil, 0, 0, fmt.Errorf("bolt: write ID index: %w", err)
 	}

@@ -33,7 +33,7 @@ func TestCommitDecidesInOrder(t *testing.T) {
 		newRequest("y", eventstore.Any, []eventstore.EventData{changed}),      // a, another payload
 		newRequest("y", eventstore.Any, []eventstore.EventData{ev(`5`)}),      // ok: y at 1
 	}
-	s.commit(batch)
+	answers := commitDirectly(t, s, batch)
 	want := []struct {
 		res eventstore.AppendResult
 		err error
@@ -45,8 +45,7 @@ func TestCommitDecidesInOrder(t *testing.T) {
 		{eventstore.AppendResult{}, eventstore.ErrDuplicateID},
 		{eventstore.AppendResult{Version: 1, Position: 4}, nil},
 	}
-	for i, req := range batch {
-		got := <-req.done
+	for i, got := range answers {
 		assert.Equal(t, want[i].res, got.res, "append %d", i)
 		if want[i].err == nil {
 			assert.NoError(t, got.err, "append %d", i)
@@ -76,10 +75,24 @@ func TestCommitWithNothingToWrite(t *testing.T) {
 		newRequest("x", eventstore.NoStream, []eventstore.EventData{e}),
 		newRequest("x", eventstore.Exact(5), []eventstore.EventData{{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}}),
 	}
-	s.commit(batch)
-	retry := <-batch[0].done
+	answers := commitDirectly(t, s, batch)
+	retry := answers[0]
 	require.NoError(t, retry.err, "retry")
 	assert.Equal(t, eventstore.AppendResult{Version: 1, Position: 1}, retry.res, "retry")
-	assert.ErrorIs(t, (<-batch[1].done).err, eventstore.ErrWrongVersion)
+	assert.ErrorIs(t, answers[1].err, eventstore.ErrWrongVersion)
 	assert.Equal(t, 1, commits, "commits: want the first append's only")
+}
+
+// commitDirectly hands batch to s's commit function, as its queue would,
+// and returns the answers.
+func commitDirectly(t *testing.T, s *Store, batch []*request) []outcome {
+	t.Helper()
+	q := newQueue(0, 0)
+	require.NoError(t, q.Put(batch...))
+	taken := q.Take()
+	require.Len(t, taken, len(batch), "one batch")
+	s.commit(taken)
+	answers, err := q.WaitAll(context.Background(), batch)
+	require.NoError(t, err)
+	return answers
 }

@@ -58,9 +58,12 @@
 // for byte. A retry of part of an earlier append (consecutive events, in
 // order) returns the version and position of its last event.
 //
-// Every Options.RecentIDs events, one commit also writes the recent IDs
-// to the ids bucket, and takes longer than the others. The file never
-// shrinks.
+// Once Options.RecentIDs IDs are in memory, every RecentIDs/32 events one
+// commit also writes the oldest of them to the ids bucket, and takes a
+// little longer than the others. IDs from eventstore.NewID are
+// time-ordered and land at the end of the bucket, so those commits stay
+// small however large the store; random IDs (from elsewhere) land all
+// over it and make them slower in a large store. The file never shrinks.
 //
 // Open refuses a damaged file (truncated, overwritten, not a bolt file)
 // with an error wrapping ErrDamaged and leaves it as it is; reads that

@@ -11,22 +11,34 @@ import (
 // idIndex finds the position of a stored event ID. Only the committer
 // uses it.
 //
-// Event IDs are random, so writing each to a B-tree as it is committed
-// would dirty a page at a random place of the ids bucket per event, and
-// the commit would write and fsync that page. Instead the IDs of recent
-// events are kept in memory and written to the bucket in bulk, once
-// flushAt of them have gathered, inside an ordinary commit. The meta
+// Writing each ID to the B-tree of the ids bucket as it is committed would
+// dirty a page of the bucket per commit or more, and the commit would
+// write and fsync those pages. Instead the IDs of recent events are kept
+// in memory and written to the bucket in bulk, in key order, inside
+// ordinary commits: once flushAt of them have gathered, a commit writes
+// the oldest ones, flushStep of them or more, so that the commit doing it
+// stays small (a flush of every recent ID at once made that commit stall
+// the writers for as long as rewriting the pages it touched takes). IDs
+// from eventstore.NewID are time-ordered, so a flush appends them at the
+// right edge of the tree; random IDs land on pages all over it. The meta
 // bucket records up to which position the bucket is complete; Open reads
 // the IDs of the events after it back from the log.
 type idIndex struct {
-	recent  map[[16]byte]uint64 // committed, not yet in the bucket
-	fresh   map[[16]byte]uint64 // written by the transaction in progress
-	flushAt int
-	flushed bool // the transaction in progress wrote recent to the bucket
+	recent   map[[16]byte]uint64 // committed, not yet in the bucket
+	order    []idEntry           // recent, by position
+	fresh    map[[16]byte]uint64 // written by the transaction in progress
+	freshIDs []idEntry           // fresh, by position
+	flushAt  int
+	flushed  int // how many of order the transaction in progress wrote to the bucket
+}
+
+type idEntry struct {
+	id  [16]byte
+	pos uint64
 }
 
 // idsFlushAt is the default number of recent IDs kept in memory: about
-// 3 MiB of map.
+// 4 MiB of map and list.
 const idsFlushAt = 1 << 15
 
 func newIDIndex(flushAt int) *idIndex {
@@ -36,6 +48,10 @@ func newIDIndex(flushAt int) *idIndex {
 		flushAt: flushAt,
 	}
 }
+
+// flushStep is how many IDs below flushAt a flush leaves in memory: a
+// flush happens every flushStep events or so, and writes that many IDs.
+func (x *idIndex) flushStep() int { return max(1, x.flushAt/32) }
 
 // load fills recent from the log after the position the bucket is
 // complete up to.
@@ -49,35 +65,38 @@ func (x *idIndex) load(tx *bbolt.Tx) error {
 		if len(v) < recordHeaderLen {
 			return errCorrupt
 		}
-		x.recent[[16]byte(v[recordFixedLen:recordHeaderLen])] = binary.BigEndian.Uint64(k)
+		e := idEntry{id: [16]byte(v[recordFixedLen:recordHeaderLen]), pos: binary.BigEndian.Uint64(k)}
+		x.recent[e.id] = e.pos
+		x.order = append(x.order, e)
 	}
 	return nil
 }
 
-// begin starts a transaction that will commit the events up to head and
-// more. If enough IDs have gathered, it writes them to the bucket.
-func (x *idIndex) begin(tx *bbolt.Tx, head uint64) error {
+// begin starts a transaction. If enough IDs have gathered, it writes the
+// oldest ones to the bucket, down to flushAt-flushStep left in memory.
+func (x *idIndex) begin(tx *bbolt.Tx) error {
 	clear(x.fresh)
-	x.flushed = false
-	if len(x.recent) < x.flushAt {
+	x.freshIDs = x.freshIDs[:0]
+	x.flushed = 0
+	if len(x.order) < x.flushAt {
 		return nil
 	}
-	keys := make([][16]byte, 0, len(x.recent))
-	for id := range x.recent {
-		keys = append(keys, id)
-	}
+	n := len(x.order) - x.flushAt + x.flushStep()
+	keys := slices.Clone(x.order[:n])
 	// In key order, each page of the bucket is visited once.
-	slices.SortFunc(keys, func(a, b [16]byte) int { return bytes.Compare(a[:], b[:]) })
+	slices.SortFunc(keys, func(a, b idEntry) int { return bytes.Compare(a.id[:], b.id[:]) })
 	ids := tx.Bucket(bucketIDs)
-	for _, id := range keys {
-		if err := ids.Put(bytes.Clone(id[:]), u64(x.recent[id])); err != nil {
+	for _, e := range keys {
+		if err := ids.Put(bytes.Clone(e.id[:]), u64(e.pos)); err != nil {
 			return err
 		}
 	}
-	if err := tx.Bucket(bucketMeta).Put(keyIndexed, u64(head)); err != nil {
+	// Every event up to the newest one written is in the bucket: the
+	// list is in position order and positions are dense.
+	if err := tx.Bucket(bucketMeta).Put(keyIndexed, u64(x.order[n-1].pos)); err != nil {
 		return err
 	}
-	x.flushed = true
+	x.flushed = n
 	return nil
 }
 
@@ -97,22 +116,27 @@ func (x *idIndex) lookup(ids *bbolt.Bucket, id [16]byte) uint64 {
 }
 
 // add records an ID written by the transaction in progress.
-func (x *idIndex) add(id [16]byte, pos uint64) { x.fresh[id] = pos }
+func (x *idIndex) add(id [16]byte, pos uint64) {
+	x.fresh[id] = pos
+	x.freshIDs = append(x.freshIDs, idEntry{id, pos})
+}
 
 // committed takes in the transaction once it is durable.
 func (x *idIndex) committed() {
-	if x.flushed {
-		clear(x.recent)
+	for _, e := range x.order[:x.flushed] {
+		delete(x.recent, e.id)
 	}
-	for id, pos := range x.fresh {
-		x.recent[id] = pos
+	x.order = append(x.order[:0], x.order[x.flushed:]...)
+	for _, e := range x.freshIDs {
+		x.recent[e.id] = e.pos
 	}
-	clear(x.fresh)
-	x.flushed = false
+	x.order = append(x.order, x.freshIDs...)
+	x.rolledBack()
 }
 
 // rolledBack forgets the transaction in progress.
 func (x *idIndex) rolledBack() {
 	clear(x.fresh)
-	x.flushed = false
+	x.freshIDs = x.freshIDs[:0]
+	x.flushed = 0
 }

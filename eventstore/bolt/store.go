@@ -12,6 +12,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/cadena-project/cadena/eventstore"
+	"github.com/cadena-project/cadena/eventstore/internal/groupcommit"
 )
 
 var _ eventstore.Store = (*Store)(nil)
@@ -34,10 +35,16 @@ type Options struct {
 	// append larger than the cap is committed alone.
 	MaxBatchBytes int
 	// RecentIDs is how many IDs of recent events the committer keeps in
-	// memory before it writes them to the on-disk ID index in one commit.
-	// Zero means 32768. Fewer saves memory and time in Open; more saves
-	// page writes per commit.
+	// memory before it writes the oldest of them to the on-disk ID index,
+	// RecentIDs/32 at a time, in an ordinary commit. Zero means 32768.
+	// Fewer saves memory and time in Open; more saves page writes.
 	RecentIDs int
+	// Linger is how long the committer may wait, after a commit of
+	// several appends, for as many new appends before it starts the next
+	// commit, so that writers busy between their appends (an HTTP server's
+	// handlers) fill each commit and fsync. A lone writer never waits.
+	// Zero or negative means never wait.
+	Linger time.Duration
 	// InitEmpty lets Open take an existing, empty file as a new store.
 	// Without it Open refuses such a file with ErrEmpty: where a store is
 	// expected, an empty file is more often a store lost (a failed copy, a
@@ -76,6 +83,7 @@ type Store struct {
 	commitHook func(commit func() error) error
 	initEmpty  bool
 	maxBatch   int
+	linger     time.Duration
 	ids        *idIndex // owned by the committer goroutine
 
 	// dbMu guards db, which the committer replaces when it has to open
@@ -83,12 +91,10 @@ type Store struct {
 	dbMu sync.RWMutex
 	db   *bbolt.DB
 
-	wake chan struct{} // one pending signal for the committer
-	stop chan struct{} // closed by Close
-	done chan struct{} // closed when the committer has returned
+	queue *groupcommit.Queue[outcome, *request] // the committer's
+	done  chan struct{}                         // closed when the committer has returned
 
 	mu     sync.Mutex
-	queue  []*request
 	head   uint64        // last committed position
 	notify chan struct{} // closed and replaced on each commit and on Close
 	closed bool
@@ -122,8 +128,7 @@ func Open(path string, opts Options) (*Store, error) {
 		commitHook: opts.CommitHook,
 		initEmpty:  opts.InitEmpty,
 		maxBatch:   opts.MaxBatchBytes,
-		wake:       make(chan struct{}, 1),
-		stop:       make(chan struct{}),
+		linger:     opts.Linger,
 		done:       make(chan struct{}),
 		notify:     make(chan struct{}),
 	}
@@ -142,7 +147,11 @@ func Open(path string, opts Options) (*Store, error) {
 	if s.maxBatch <= 0 {
 		s.maxBatch = 8 << 20
 	}
-	go s.commitLoop()
+	s.queue = newQueue(s.maxBatch, s.linger)
+	go func() {
+		defer close(s.done)
+		s.queue.Run(s.commit)
+	}()
 	return s, nil
 }
 
@@ -183,7 +192,7 @@ func (s *Store) Close() error {
 	close(s.notify)
 	s.mu.Unlock()
 
-	close(s.stop)
+	s.queue.Stop(eventstore.ErrClosed) // the committer drains the queue, then stops
 	<-s.done
 	s.dbMu.Lock()
 	defer s.dbMu.Unlock()
@@ -225,6 +234,7 @@ func (s *Store) fail(err error) {
 	if s.failed == nil {
 		s.failed = fmt.Errorf("bolt: store failed, restart to open the file again: %w", err)
 		if !s.closed {
+			s.queue.Refuse(s.failed)
 			close(s.notify)
 			s.notify = make(chan struct{})
 		}

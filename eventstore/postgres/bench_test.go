@@ -95,3 +95,43 @@ func BenchmarkReadAll(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
 }
+
+// BenchmarkAppendBatch measures a batch of 8,000 events, 4 each to 2,000
+// new streams, as an import sends it: through the store's AppendBatch
+// ("batch") and through one Append after the other ("appends", the
+// fallback of eventstore.AppendBatch). One op is one batch.
+func BenchmarkAppendBatch(b *testing.B) {
+	const streams, perStream = 2000, 4
+	u := pgtest.URL(b)
+	s := mustOpen(b, u, postgres.Options{Schema: pgtest.Schema(b, u)})
+	var round atomic.Int64 // new streams at every run of the function
+	for _, mode := range []struct {
+		name string
+		to   eventstore.Appender
+	}{{"batch", s}, {"appends", appendsOnly{s}}} {
+		b.Run(mode.name, func(b *testing.B) {
+			for range b.N {
+				n := round.Add(1)
+				b.StopTimer()
+				batch := make([]eventstore.StreamAppend, streams)
+				for i := range batch {
+					evs := make([]eventstore.EventData, perStream)
+					for j := range evs {
+						evs[j] = benchEvent()
+					}
+					batch[i] = eventstore.StreamAppend{Stream: fmt.Sprintf("batch-%d-%d", n, i), Expected: eventstore.NoStream, Events: evs}
+				}
+				b.StartTimer()
+				res, err := eventstore.AppendBatch(context.Background(), mode.to, batch)
+				require.NoError(b, err)
+				for _, r := range res {
+					require.NoError(b, r.Err)
+				}
+			}
+			b.ReportMetric(float64(b.N*streams*perStream)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+// appendsOnly hides a store's AppendBatch.
+type appendsOnly struct{ eventstore.Appender }

@@ -47,6 +47,12 @@
 // sequence with gaps; for cadena's small events the lock is simpler and
 // fast enough.
 //
+// AppendBatch queues a whole batch at once, so thousands of appends to as
+// many streams share a transaction. The look-ups of a commit run with
+// enable_seqscan off: a connection keeps the plans the server made when
+// the table was new and small, and a sequential scan for the batch's IDs
+// would make every commit as slow as the log is long.
+//
 // Optimistic concurrency is decided under the lock against the streams'
 // versions; the unique constraint on (stream, version) backs it (a writer
 // bypassing the lock gets eventstore.ErrWrongVersion). Event IDs are unique

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cadena-project/cadena/eventstore"
+	"github.com/cadena-project/cadena/eventstore/internal/groupcommit"
 )
 
 var _ eventstore.Store = (*Store)(nil)
@@ -69,28 +70,25 @@ type CommitStats struct {
 // concurrent use, and several Stores, in several processes, may share one
 // schema.
 type Store struct {
-	pool      *pgxpool.Pool
-	schema    string
-	log       *slog.Logger
-	onCommit  func(CommitStats)
-	poll      time.Duration
-	backoff   backoff
-	maxBatch  int
-	timeout   time.Duration
-	lingerFor time.Duration
-	lock      int64  // the append lock's key
-	channel   string // the NOTIFY channel
+	pool     *pgxpool.Pool
+	schema   string
+	log      *slog.Logger
+	onCommit func(CommitStats)
+	poll     time.Duration
+	backoff  backoff
+	maxBatch int
+	timeout  time.Duration
+	lock     int64  // the append lock's key
+	channel  string // the NOTIFY channel
 
-	wake chan struct{} // one pending signal for the committer
+	queue *groupcommit.Queue[outcome, *request] // the committer's
 
 	announced    atomic.Uint64 // the head the notifier is to announce
 	announceWake chan struct{} // one pending signal for the notifier
-	stop         chan struct{} // closed by Close: stops the committer once drained
 	done         chan struct{} // closed by Close: ends subscriptions and the listener
 	quit         sync.WaitGroup
 
 	mu     sync.Mutex
-	queue  []*request
 	notify chan struct{} // closed and replaced when the log may have grown
 	closed bool
 }
@@ -147,12 +145,9 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		backoff:      backoff{min: opts.MinBackoff, max: opts.MaxBackoff},
 		maxBatch:     opts.MaxBatchEvents,
 		timeout:      opts.CommitTimeout,
-		lingerFor:    opts.Linger,
 		lock:         lockKey("append", schema),
 		channel:      "cadena_events_" + schema,
-		wake:         make(chan struct{}, 1),
 		announceWake: make(chan struct{}, 1),
-		stop:         make(chan struct{}),
 		done:         make(chan struct{}),
 		notify:       make(chan struct{}),
 	}
@@ -172,14 +167,19 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if s.maxBatch <= 0 {
 		s.maxBatch = 4096
 	}
-	if s.lingerFor == 0 {
-		s.lingerFor = 2 * time.Millisecond
+	linger := opts.Linger
+	if linger == 0 {
+		linger = 2 * time.Millisecond
 	}
+	s.queue = newQueue(s.maxBatch, linger)
 	if s.timeout <= 0 {
 		s.timeout = 30 * time.Second
 	}
 	s.quit.Add(3)
-	go s.commitLoop()
+	go func() {
+		defer s.quit.Done()
+		s.queue.Run(s.commit)
+	}()
 	go s.listen()
 	go s.notifier()
 	return s, nil
@@ -234,7 +234,7 @@ func (s *Store) Close() error {
 	close(s.notify)
 	s.mu.Unlock()
 
-	close(s.stop)
+	s.queue.Stop(eventstore.ErrClosed) // the committer drains the queue, then stops
 	close(s.done)
 	s.quit.Wait()
 	s.pool.Close()

@@ -1,0 +1,68 @@
+package bolt
+
+import (
+	"context"
+	"encoding/binary"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/cadena-project/cadena/eventstore"
+)
+
+// TestIDIndexFlushesTheOldestInSteps: past RecentIDs, commits write the
+// oldest IDs to the ids bucket a step at a time, so the bucket holds
+// exactly the IDs up to the position the meta bucket records, and the
+// rest are read back from the log at Open.
+func TestIDIndexFlushesTheOldestInSteps(t *testing.T) {
+	const recent, total = 64, 300
+	path := filepath.Join(t.TempDir(), "events.db")
+	s, err := Open(path, Options{RecentIDs: recent})
+	require.NoError(t, err)
+	ctx := context.Background()
+	var events []eventstore.EventData
+	for len(events) < total {
+		batch := make([]eventstore.EventData, 1+len(events)%5)
+		for i := range batch {
+			batch[i] = eventstore.EventData{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}
+		}
+		_, err := s.Append(ctx, "x", eventstore.Any, batch...)
+		require.NoError(t, err)
+		events = append(events, batch...)
+	}
+	require.NoError(t, s.Close())
+
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true})
+	require.NoError(t, err)
+	var indexed uint64
+	inBucket := map[uint64]bool{}
+	require.NoError(t, db.View(func(tx *bbolt.Tx) error {
+		indexed = binary.BigEndian.Uint64(tx.Bucket(bucketMeta).Get(keyIndexed))
+		return tx.Bucket(bucketIDs).ForEach(func(k, v []byte) error {
+			pos := binary.BigEndian.Uint64(v)
+			assert.Equal(t, parseID(events[pos-1].ID), [16]byte(k), "ids bucket: position %d", pos)
+			inBucket[pos] = true
+			return nil
+		})
+	}))
+	require.NoError(t, db.Close())
+	assert.Len(t, inBucket, int(indexed), "the bucket holds the IDs up to the indexed position, no more")
+	for pos := uint64(1); pos <= indexed; pos++ {
+		assert.True(t, inBucket[pos], "ID of position %d in the bucket", pos)
+	}
+	assert.GreaterOrEqual(t, len(events)-int(indexed), recent-recent/32, "IDs left in memory")
+	assert.Less(t, len(events)-int(indexed), recent+5, "IDs left in memory")
+
+	// Every ID is found again, from the bucket or from the log's tail.
+	s, err = Open(path, Options{RecentIDs: recent})
+	require.NoError(t, err)
+	defer s.Close()
+	for _, pos := range []uint64{1, indexed, indexed + 1, total} {
+		e := events[pos-1]
+		_, err := s.Append(ctx, "y", eventstore.Any, e)
+		assert.ErrorIs(t, err, eventstore.ErrDuplicateID, "the ID of position %d in another stream", pos)
+	}
+}
