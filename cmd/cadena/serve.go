@@ -22,11 +22,6 @@ import (
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/projections"
-	"github.com/cadena-project/cadena/projections/catalog"
-	"github.com/cadena-project/cadena/projections/handoffindex"
-	"github.com/cadena-project/cadena/projections/pairstats"
-	"github.com/cadena-project/cadena/projections/recognitions"
-	"github.com/cadena-project/cadena/projections/tallies"
 )
 
 // serveConfig is what "cadena serve" and "cadena demo" run with.
@@ -117,12 +112,8 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 	}
 	store := metrics.NewStore(raw, reg)
 
-	pairs := pairstats.New(pairstats.Options{Policy: policy})
-	cat := catalog.New()
-	index := handoffindex.New()
-	thanks := recognitions.New()
-	tally := tallies.New(tallies.Options{Policy: policy})
-	runner := projections.NewRunner(store, logger, pairs, cat, index, thanks, tally)
+	rm := newReadModels(store, logger, policy)
+	pairs, cat, index, thanks, tally, runner := rm.pairs, rm.cat, rm.index, rm.thanks, rm.tally, rm.runner
 	metrics.RegisterProgress(reg, runner)
 	reg.MustRegister(metrics.NewBusiness(tally, pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Policy: policy, Now: time.Now}))
 	httpMetrics := metrics.NewHTTP(reg)

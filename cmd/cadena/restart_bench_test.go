@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/eventstore/bolt"
+)
+
+// synthStores caches the generated stores of a test binary by size: a
+// benchmark function runs several times, the store is made once.
+var synthStores struct {
+	sync.Mutex
+	dir   string
+	paths map[int]string
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if synthStores.dir != "" {
+		os.RemoveAll(synthStores.dir)
+	}
+	os.Exit(code)
+}
+
+// synthStore returns the directory of a bolt store of about n generated
+// events, made on first use and removed when the test binary ends.
+func synthStore(b *testing.B, n int) string {
+	synthStores.Lock()
+	defer synthStores.Unlock()
+	if p, ok := synthStores.paths[n]; ok {
+		return p
+	}
+	if synthStores.dir == "" {
+		dir, err := os.MkdirTemp("", "cadena-restart-")
+		require.NoError(b, err)
+		synthStores.dir, synthStores.paths = dir, map[int]string{}
+	}
+	dir := filepath.Join(synthStores.dir, strconv.Itoa(n))
+	s, err := openBoltStore(dir, bolt.Options{})
+	require.NoError(b, err)
+	require.NoError(b, synthLog(context.Background(), s, n, 1))
+	require.NoError(b, s.Close())
+	synthStores.paths[n] = dir
+	return dir
+}
+
+// restartSizes are the log sizes BenchmarkRestart measures;
+// CADENA_RESTART_EVENTS (a number of events) replaces them, for 10M.
+func restartSizes() []int {
+	if v := os.Getenv("CADENA_RESTART_EVENTS"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			return []int{n}
+		}
+	}
+	return []int{100_000, 1_000_000}
+}
+
+// BenchmarkRestart measures the start of the read models on a bolt store
+// of generated events (synthLog): from opening the store to the
+// projections caught up. It reports seconds to ready, the peak of the
+// heap and of the resident set during the start, and the live heap once
+// ready.
+func BenchmarkRestart(b *testing.B) {
+	for _, n := range restartSizes() {
+		b.Run(sizeName(n), func(b *testing.B) {
+			dir := synthStore(b, n)
+			policy := domain.Policy{}.WithDefaults()
+			var total time.Duration
+			var peakHeap, peakRSS, live uint64
+			for b.Loop() {
+				b.StopTimer()
+				runtime.GC()
+				debug.FreeOSMemory()
+				resetPeakRSS()
+				stopSampling, heapPeak := sampleHeap()
+				b.StartTimer()
+
+				t0 := time.Now()
+				s, err := openBoltStore(dir, bolt.Options{})
+				require.NoError(b, err)
+				rm := newReadModels(s, nil, policy)
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan error, 1)
+				go func() { done <- rm.runner.Run(ctx) }()
+				require.NoError(b, rm.runner.WaitCaughtUp(ctx))
+				total += time.Since(t0)
+
+				b.StopTimer()
+				stopSampling()
+				peakHeap = max(peakHeap, *heapPeak)
+				peakRSS = max(peakRSS, readPeakRSS())
+				runtime.GC()
+				live = max(live, heapObjects())
+				cancel()
+				require.NoError(b, <-done)
+				require.NoError(b, s.Close())
+				runtime.KeepAlive(rm)
+				b.StartTimer()
+			}
+			b.ReportMetric(total.Seconds()/float64(b.N), "s/ready")
+			b.ReportMetric(float64(peakHeap)/(1<<20), "MB-peak-heap")
+			b.ReportMetric(float64(peakRSS)/(1<<20), "MB-peak-rss")
+			b.ReportMetric(float64(live)/(1<<20), "MB-live-heap")
+		})
+	}
+}
+
+func sizeName(n int) string {
+	switch {
+	case n%1_000_000 == 0:
+		return fmt.Sprintf("%dM", n/1_000_000)
+	case n%1000 == 0:
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return strconv.Itoa(n)
+}
+
+func heapObjects() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// sampleHeap samples the heap every 10 ms until stop is called; *peak is
+// the largest sample, valid after stop.
+func sampleHeap() (stop func(), peak *uint64) {
+	peak = new(uint64)
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			*peak = max(*peak, heapObjects())
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(quit); <-done }, peak
+}
+
+// resetPeakRSS resets the kernel's high-water mark of the resident set
+// (Linux; elsewhere the peak covers the whole process).
+func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// readPeakRSS returns VmHWM of /proc/self/status in bytes, 0 when unknown.
+func readPeakRSS() uint64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
