@@ -59,6 +59,8 @@ type Runner struct {
 	target   uint64 // the head when the first Run started
 	started  bool
 	caughtUp chan struct{} // closed once pos >= target after start
+
+	snaps snapshotState // the runner's goroutine only
 }
 
 // NewRunner returns a runner that feeds handlers from src. A nil log
@@ -81,6 +83,10 @@ func (r *Runner) Run(ctx context.Context) error {
 		return ErrRunning
 	}
 	defer r.running.Store(false)
+	if r.snaps.cfg != nil {
+		r.loadSnapshot(ctx)
+		defer r.finalSnapshot()
+	}
 
 	head, err := r.src.Head(ctx)
 	if err != nil {
@@ -116,6 +122,7 @@ func (r *Runner) handle(rec eventstore.RecordedEvent) {
 	if rec.Position <= r.pos.Load() {
 		return
 	}
+	r.snaps.seen(rec)
 	if domain.IsDomainType(rec.Type) {
 		ev, err := domain.Decode(rec.Type, rec.Data)
 		if err != nil {
@@ -132,6 +139,7 @@ func (r *Runner) handle(rec eventstore.RecordedEvent) {
 		}
 	}
 	r.advance(rec.Position)
+	r.maybeSnapshot()
 }
 
 func (r *Runner) advance(pos uint64) {

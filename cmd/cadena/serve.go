@@ -37,6 +37,7 @@ type serveConfig struct {
 	logLevel     string
 	guard        guards
 	init         bool // take an empty cadena.db as a new store
+	snapshots    snapshotFlags
 }
 
 func (c *serveConfig) flags(fs interface {
@@ -55,6 +56,7 @@ func (c *serveConfig) flags(fs interface {
 	fs.IntVar(&c.topPairs, "metrics-top-pairs", 0, "export only the N busiest pairs to Prometheus and fold the rest into _other (0: all)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	c.guard.flags(fs)
+	c.snapshots.flags(fs)
 }
 
 // runServe handles "cadena serve".
@@ -114,6 +116,10 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (*app, err
 
 	rm := newReadModels(store, logger, policy)
 	pairs, cat, index, thanks, tally, runner := rm.pairs, rm.cat, rm.index, rm.thanks, rm.tally, rm.runner
+	if err := cfg.enableSnapshots(rm, policy, logger); err != nil {
+		raw.Close()
+		return nil, err
+	}
 	metrics.RegisterProgress(reg, runner)
 	reg.MustRegister(metrics.NewBusiness(tally, pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Policy: policy, Now: time.Now}))
 	httpMetrics := metrics.NewHTTP(reg)

@@ -25,6 +25,18 @@ func synthLog(ctx context.Context, s eventstore.Store, n int, seed uint64) error
 	for i := range nDepts {
 		w.add(ctx, domain.DepartmentStream(dept(i)), domain.DepartmentRegistered{DepartmentID: dept(i), Name: fmt.Sprintf("Department %d", i), At: start})
 	}
+	office := []string{"09:00-13:00", "14:00-18:00"}
+	calSpec := func(name string, fri []string) domain.CalendarSpec {
+		return domain.CalendarSpec{Name: name, TimeZone: "Europe/Madrid",
+			Week: domain.Week{Mon: office, Tue: office, Wed: office, Thu: office, Fri: fri}}
+	}
+	calendarSets := []domain.CalendarSet{
+		{CalendarID: "office", CalendarSpec: calSpec("Office", office), At: start},
+		{CalendarID: "short-fridays", CalendarSpec: calSpec("Short Fridays", []string{"08:00-15:00"}), At: start},
+	}
+	for _, c := range calendarSets {
+		w.add(ctx, domain.CalendarStream(c.CalendarID), c)
+	}
 	type pairT struct {
 		s, c  string
 		terms *domain.AgreementTerms
@@ -40,7 +52,10 @@ func synthLog(ctx context.Context, s eventstore.Store, n int, seed uint64) error
 		p := pairT{s: dept(sup), c: dept(cus)}
 		if r.IntN(5) != 0 {
 			set := domain.AgreementSet{Supplier: p.s, Customer: p.c, ResolveWithinS: int64(8+r.IntN(72)) * 3600, RespondWithinS: int64(1+r.IntN(4)) * 3600, At: start}
-			p.terms = &domain.AgreementTerms{Version: 1, ResolveWithinS: set.ResolveWithinS, RespondWithinS: set.RespondWithinS}
+			if r.IntN(5) == 0 {
+				set.Calendar = calendarSets[r.IntN(len(calendarSets))].CalendarID
+			}
+			p.terms = &domain.AgreementTerms{Version: 1, ResolveWithinS: set.ResolveWithinS, RespondWithinS: set.RespondWithinS, Calendar: set.Calendar}
 			w.add(ctx, domain.AgreementStream(p.s, p.c), set)
 		}
 		pairs[i] = p
@@ -59,6 +74,17 @@ func synthLog(ctx context.Context, s eventstore.Store, n int, seed uint64) error
 			w.add(ctx, e.stream, e.ev)
 		}
 		p := pairs[r.IntN(nPairs)]
+		switch {
+		case h == handoffs/2: // a calendar redefined, a department renamed and one retired
+			c := calendarSets[0]
+			c.Week.Fri, c.At = []string{"09:00-14:00"}, t
+			w.add(ctx, domain.CalendarStream(c.CalendarID), c)
+			w.add(ctx, domain.DepartmentStream(dept(1)), domain.DepartmentRenamed{DepartmentID: dept(1), Name: "Renamed", At: t})
+			w.add(ctx, domain.DepartmentStream(dept(2)), domain.DepartmentRetired{DepartmentID: dept(2), At: t})
+		case h%500 == 499:
+			w.add(ctx, domain.RecognitionStream(p.s, p.c), domain.PairRecognised{From: p.c, To: p.s,
+				Message: "thank you for the help", Author: "someone", At: t})
+		}
 		id := fmt.Sprintf("h%08d", h)
 		stream := domain.HandoffStream(id)
 		w.add(ctx, stream, domain.HandoffRequested{HandoffID: id, Supplier: p.s, Customer: p.c,
