@@ -19,6 +19,7 @@ import (
 
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore/bolt"
+	"github.com/cadena-project/cadena/projections"
 )
 
 // synthStores caches the generated stores of a test binary by size: a
@@ -72,52 +73,84 @@ func restartSizes() []int {
 
 // BenchmarkRestart measures the start of the read models on a bolt store
 // of generated events (synthLog): from opening the store to the
-// projections caught up. It reports seconds to ready, the peak of the
-// heap and of the resident set during the start, and the live heap once
-// ready.
+// projections caught up, replaying the whole log (full) or loading a
+// snapshot taken at its end (snapshot). It reports seconds to ready, the
+// peak of the heap and of the resident set during the start, and the live
+// heap once ready.
 func BenchmarkRestart(b *testing.B) {
 	for _, n := range restartSizes() {
-		b.Run(sizeName(n), func(b *testing.B) {
-			dir := synthStore(b, n)
-			policy := domain.Policy{}.WithDefaults()
-			var total time.Duration
-			var peakHeap, peakRSS, live uint64
-			for b.Loop() {
-				b.StopTimer()
-				runtime.GC()
-				debug.FreeOSMemory()
-				resetPeakRSS()
-				stopSampling, heapPeak := sampleHeap()
-				b.StartTimer()
-
-				t0 := time.Now()
-				s, err := openBoltStore(dir, bolt.Options{})
-				require.NoError(b, err)
-				rm := newReadModels(s, nil, policy)
-				ctx, cancel := context.WithCancel(context.Background())
-				done := make(chan error, 1)
-				go func() { done <- rm.runner.Run(ctx) }()
-				require.NoError(b, rm.runner.WaitCaughtUp(ctx))
-				total += time.Since(t0)
-
-				b.StopTimer()
-				stopSampling()
-				peakHeap = max(peakHeap, *heapPeak)
-				peakRSS = max(peakRSS, readPeakRSS())
-				runtime.GC()
-				live = max(live, heapObjects())
-				cancel()
-				require.NoError(b, <-done)
-				require.NoError(b, s.Close())
-				runtime.KeepAlive(rm)
-				b.StartTimer()
-			}
-			b.ReportMetric(total.Seconds()/float64(b.N), "s/ready")
-			b.ReportMetric(float64(peakHeap)/(1<<20), "MB-peak-heap")
-			b.ReportMetric(float64(peakRSS)/(1<<20), "MB-peak-rss")
-			b.ReportMetric(float64(live)/(1<<20), "MB-live-heap")
-		})
+		for _, mode := range []string{"full", "snapshot"} {
+			b.Run(sizeName(n)+"/"+mode, func(b *testing.B) { benchRestart(b, n, mode == "snapshot") })
+		}
 	}
+}
+
+func benchRestart(b *testing.B, n int, snapshot bool) {
+	dir := synthStore(b, n)
+	policy := domain.Policy{}.WithDefaults()
+	snapPath := ""
+	if snapshot {
+		snapPath = filepath.Join(b.TempDir(), snapshotFileName)
+		writeBenchSnapshot(b, dir, snapPath, policy)
+		if st, err := os.Stat(snapPath); err == nil {
+			b.ReportMetric(float64(st.Size())/(1<<20), "MB-snapshot")
+		}
+	}
+	var total time.Duration
+	var peakHeap, peakRSS, live uint64
+	for b.Loop() {
+		b.StopTimer()
+		runtime.GC()
+		debug.FreeOSMemory()
+		resetPeakRSS()
+		stopSampling, heapPeak := sampleHeap()
+		b.StartTimer()
+
+		t0 := time.Now()
+		s, err := openBoltStore(dir, bolt.Options{})
+		require.NoError(b, err)
+		rm := newReadModels(s, nil, policy)
+		if snapshot {
+			require.NoError(b, rm.runner.EnableSnapshots(projections.SnapshotConfig{Path: snapPath, Fingerprint: "bench", Every: 1 << 40}))
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- rm.runner.Run(ctx) }()
+		require.NoError(b, rm.runner.WaitCaughtUp(ctx))
+		total += time.Since(t0)
+
+		b.StopTimer()
+		stopSampling()
+		peakHeap = max(peakHeap, *heapPeak)
+		peakRSS = max(peakRSS, readPeakRSS())
+		runtime.GC()
+		live = max(live, heapObjects())
+		cancel()
+		require.NoError(b, <-done)
+		require.NoError(b, s.Close())
+		runtime.KeepAlive(rm)
+		b.StartTimer()
+	}
+	b.ReportMetric(total.Seconds()/float64(b.N), "s/ready")
+	b.ReportMetric(float64(peakHeap)/(1<<20), "MB-peak-heap")
+	b.ReportMetric(float64(peakRSS)/(1<<20), "MB-peak-rss")
+	b.ReportMetric(float64(live)/(1<<20), "MB-live-heap")
+}
+
+// writeBenchSnapshot replays the store in dir once and writes the
+// snapshot of its end to path.
+func writeBenchSnapshot(b *testing.B, dir, path string, policy domain.Policy) {
+	s, err := openBoltStore(dir, bolt.Options{})
+	require.NoError(b, err)
+	defer s.Close()
+	rm := newReadModels(s, nil, policy)
+	require.NoError(b, rm.runner.EnableSnapshots(projections.SnapshotConfig{Path: path, Fingerprint: "bench", Every: 1 << 40}))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- rm.runner.Run(ctx) }()
+	require.NoError(b, rm.runner.WaitCaughtUp(ctx))
+	cancel()
+	require.NoError(b, <-done)
 }
 
 func sizeName(n int) string {
