@@ -153,12 +153,14 @@ var errCorrupt = errors.New("corrupt snapshot data")
 // Decoder reads what an Encoder wrote. Errors are sticky: after the first,
 // reads return zero values and Err returns it.
 type Decoder struct {
-	r      *bufio.Reader
-	syms   []string
-	terms  map[domain.AgreementTerms]*domain.AgreementTerms
-	zones  map[zoneKey]*time.Location
-	strBuf []byte
-	err    error
+	r     io.Reader
+	buf   []byte // buf[i:] is read and not yet decoded
+	i     int
+	eof   bool
+	syms  []string
+	terms map[domain.AgreementTerms]*domain.AgreementTerms
+	zones map[zoneKey]*time.Location
+	err   error
 }
 
 type zoneKey struct {
@@ -166,8 +168,10 @@ type zoneKey struct {
 	off  int
 }
 
+const decodeBuffer = 1 << 20
+
 func newDecoder(r io.Reader) *Decoder {
-	return &Decoder{r: bufio.NewReaderSize(r, 1<<20),
+	return &Decoder{r: r, buf: make([]byte, 0, decodeBuffer),
 		terms: map[domain.AgreementTerms]*domain.AgreementTerms{}, zones: map[zoneKey]*time.Location{}}
 }
 
@@ -183,28 +187,68 @@ func (d *Decoder) fail(err error) {
 	}
 }
 
+// fill makes at least n bytes available unless the input ends first.
+func (d *Decoder) fill(n int) {
+	if len(d.buf)-d.i >= n || d.eof {
+		return
+	}
+	rest := copy(d.buf[:cap(d.buf)], d.buf[d.i:])
+	d.buf, d.i = d.buf[:rest], 0
+	if n > cap(d.buf) {
+		d.buf = append(d.buf, make([]byte, n-rest)...)[:rest]
+	}
+	for len(d.buf) < n && !d.eof {
+		m, err := d.r.Read(d.buf[len(d.buf):cap(d.buf)])
+		d.buf = d.buf[:len(d.buf)+m]
+		if err == io.EOF {
+			d.eof = true
+		} else if err != nil {
+			d.fail(err)
+			d.eof = true
+		}
+	}
+}
+
+// raw returns the next n bytes, valid until the next read.
+func (d *Decoder) raw(n int) []byte {
+	if d.err != nil {
+		return nil
+	}
+	d.fill(n)
+	if len(d.buf)-d.i < n {
+		d.fail(io.ErrUnexpectedEOF)
+		return nil
+	}
+	b := d.buf[d.i : d.i+n]
+	d.i += n
+	return b
+}
+
 // Uint reads an unsigned number.
 func (d *Decoder) Uint() uint64 {
 	if d.err != nil {
 		return 0
 	}
-	v, err := binary.ReadUvarint(d.r)
-	if err != nil {
-		d.fail(err)
+	if len(d.buf)-d.i < binary.MaxVarintLen64 {
+		d.fill(binary.MaxVarintLen64)
 	}
+	v, n := binary.Uvarint(d.buf[d.i:])
+	if n <= 0 {
+		d.fail(fmt.Errorf("%w: a number", errCorrupt))
+		return 0
+	}
+	d.i += n
 	return v
 }
 
 // Int reads a signed number.
 func (d *Decoder) Int() int64 {
-	if d.err != nil {
-		return 0
+	u := d.Uint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
 	}
-	v, err := binary.ReadVarint(d.r)
-	if err != nil {
-		d.fail(err)
-	}
-	return v
+	return x
 }
 
 // Len reads a length of at most limit.
@@ -226,18 +270,10 @@ const maxString = 1 << 24
 // String reads a string.
 func (d *Decoder) String() string {
 	n := d.Len(maxString)
-	if n == 0 || d.err != nil {
+	if n == 0 {
 		return ""
 	}
-	if cap(d.strBuf) < n {
-		d.strBuf = make([]byte, n)
-	}
-	b := d.strBuf[:n]
-	if _, err := io.ReadFull(d.r, b); err != nil {
-		d.fail(err)
-		return ""
-	}
-	return string(b)
+	return string(d.raw(n))
 }
 
 // Symbol reads a string written with Encoder.Symbol.

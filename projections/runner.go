@@ -103,14 +103,14 @@ func (r *Runner) Run(ctx context.Context) error {
 	}
 	r.mu.Unlock()
 
-	for rec, err := range r.src.Subscribe(ctx, r.pos.Load()) {
+	for d, err := range r.subscribeDecoded(ctx, r.pos.Load()) {
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
 			return fmt.Errorf("projections: subscription: %w", err)
 		}
-		r.handle(rec)
+		r.handle(d)
 	}
 	if ctx.Err() != nil {
 		return nil
@@ -118,13 +118,14 @@ func (r *Runner) Run(ctx context.Context) error {
 	return errors.New("projections: subscription ended")
 }
 
-func (r *Runner) handle(rec eventstore.RecordedEvent) {
+func (r *Runner) handle(d decoded) {
+	rec := &d.rec
 	if rec.Position <= r.pos.Load() {
 		return
 	}
-	r.snaps.seen(rec)
-	if domain.IsDomainType(rec.Type) {
-		ev, err := domain.Decode(rec.Type, rec.Data)
+	r.snaps.seen(rec.ID)
+	if d.domain {
+		ev, err := d.ev, d.err
 		if err != nil {
 			r.decodeErr.Add(1)
 			r.log.Error("projections: skipping an event that does not decode",

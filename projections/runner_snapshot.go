@@ -22,14 +22,14 @@ type snapshotState struct {
 	inflight chan struct{} // closed when the background commit ends; nil if none
 }
 
-func (s *snapshotState) seen(rec eventstore.RecordedEvent) {
+func (s *snapshotState) seen(id string) {
 	if s.cfg == nil {
 		return
 	}
 	if s.firstID == "" {
-		s.firstID = rec.ID
+		s.firstID = id
 	}
-	s.lastID = rec.ID
+	s.lastID = id
 	s.since++
 }
 

@@ -177,8 +177,7 @@ func readSnapshot(ctx context.Context, path, fingerprint string, handlers []Snap
 		return h, err
 	}
 	d := newDecoder(f)
-	magic := make([]byte, len(snapshotMagic))
-	if _, err := io.ReadFull(d.r, magic); err != nil || string(magic) != snapshotMagic {
+	if magic := d.raw(len(snapshotMagic)); string(magic) != snapshotMagic {
 		return h, fmt.Errorf("%w: not a snapshot file", errIgnored)
 	}
 	h.format = d.Uint()
