@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -97,7 +98,7 @@ func benchRestart(b *testing.B, n int, snapshot bool) {
 			b.ReportMetric(float64(st.Size())/(1<<20), "MB-snapshot")
 		}
 	}
-	var total time.Duration
+	var total, cpu time.Duration
 	var peakHeap, peakRSS, live uint64
 	for b.Loop() {
 		b.StopTimer()
@@ -107,7 +108,7 @@ func benchRestart(b *testing.B, n int, snapshot bool) {
 		stopSampling, heapPeak := sampleHeap()
 		b.StartTimer()
 
-		t0 := time.Now()
+		t0, c0 := time.Now(), cpuTime()
 		s, err := openBoltStore(dir, bolt.Options{})
 		require.NoError(b, err)
 		rm := newReadModels(s, nil, policy)
@@ -119,6 +120,7 @@ func benchRestart(b *testing.B, n int, snapshot bool) {
 		go func() { done <- rm.runner.Run(ctx) }()
 		require.NoError(b, rm.runner.WaitCaughtUp(ctx))
 		total += time.Since(t0)
+		cpu += cpuTime() - c0
 
 		b.StopTimer()
 		stopSampling()
@@ -126,6 +128,7 @@ func benchRestart(b *testing.B, n int, snapshot bool) {
 		peakRSS = max(peakRSS, readPeakRSS())
 		runtime.GC()
 		live = max(live, heapObjects())
+		writeHeapProfile(b)
 		cancel()
 		require.NoError(b, <-done)
 		require.NoError(b, s.Close())
@@ -133,6 +136,7 @@ func benchRestart(b *testing.B, n int, snapshot bool) {
 		b.StartTimer()
 	}
 	b.ReportMetric(total.Seconds()/float64(b.N), "s/ready")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/ready")
 	b.ReportMetric(float64(peakHeap)/(1<<20), "MB-peak-heap")
 	b.ReportMetric(float64(peakRSS)/(1<<20), "MB-peak-rss")
 	b.ReportMetric(float64(live)/(1<<20), "MB-live-heap")
@@ -162,6 +166,19 @@ func sizeName(n int) string {
 		return fmt.Sprintf("%dk", n/1000)
 	}
 	return strconv.Itoa(n)
+}
+
+// writeHeapProfile writes the live heap to the file CADENA_RESTART_HEAPPROFILE
+// names, if any: what the read models hold once ready.
+func writeHeapProfile(b *testing.B) {
+	path := os.Getenv("CADENA_RESTART_HEAPPROFILE")
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	require.NoError(b, err)
+	defer f.Close()
+	require.NoError(b, pprof.WriteHeapProfile(f))
 }
 
 // cpuTime returns the CPU time (user and system) of the process so far: on

@@ -197,6 +197,7 @@ func (m *Model) apply(e domain.Event) {
 	}
 	prev := hs.h
 	hs.h = domain.EvolveHandoff(prev, e)
+	hs.h.Rating = nil // the rating that counts is in hs.rating: keep no copy
 	m.note(domain.OccurredAt(e))
 	day := dayIndex(domain.OccurredAt(e), m.loc)
 	s := &hs.pair.s

@@ -163,6 +163,7 @@ func (m *Model) apply(e domain.Event) {
 		return // its request was never seen
 	}
 	hs.h = domain.EvolveHandoff(hs.h, e)
+	hs.h.Rating = nil // the rating that counts is in hs.rating: keep no copy
 	t := &hs.pair.t
 	switch e := e.(type) {
 	case domain.HandoffDelivered:
