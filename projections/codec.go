@@ -17,6 +17,7 @@ import (
 type Encoder struct {
 	w    *bufio.Writer
 	syms map[string]uint64
+	refs map[*domain.Handoff]uint64
 	buf  [binary.MaxVarintLen64]byte
 	err  error
 }
@@ -160,6 +161,8 @@ type Decoder struct {
 	syms  []string
 	terms map[domain.AgreementTerms]*domain.AgreementTerms
 	zones map[zoneKey]*time.Location
+	refs  []*domain.Handoff
+	slab  []domain.Handoff // states are allocated in blocks
 	err   error
 }
 
@@ -393,3 +396,42 @@ func (d *Decoder) Calendars() domain.Calendars {
 // Fail records err as the decoder's error, if it has none: for a handler
 // that finds its data inconsistent.
 func (d *Decoder) Fail(err error) { d.fail(fmt.Errorf("%w: %w", errCorrupt, err)) }
+
+// HandoffRef writes a state that several read models may share: in full
+// the first time, then as a reference; Decoder.HandoffRef returns one
+// pointer for all its occurrences.
+func (e *Encoder) HandoffRef(h *domain.Handoff) {
+	if n, ok := e.refs[h]; ok {
+		e.Uint(n + 1)
+		return
+	}
+	if e.refs == nil {
+		e.refs = map[*domain.Handoff]uint64{}
+	}
+	e.refs[h] = uint64(len(e.refs))
+	e.Uint(0)
+	e.Handoff(h)
+}
+
+// HandoffRef reads a state written by Encoder.HandoffRef.
+func (d *Decoder) HandoffRef() *domain.Handoff {
+	n := d.Uint()
+	if d.err != nil {
+		return &domain.Handoff{}
+	}
+	if n == 0 {
+		if len(d.slab) == 0 {
+			d.slab = make([]domain.Handoff, 4096)
+		}
+		h := &d.slab[0]
+		d.slab = d.slab[1:]
+		*h = d.Handoff()
+		d.refs = append(d.refs, h)
+		return h
+	}
+	if n > uint64(len(d.refs)) {
+		d.fail(fmt.Errorf("%w: hand-off %d of %d", errCorrupt, n, len(d.refs)))
+		return &domain.Handoff{}
+	}
+	return d.refs[n-1]
+}

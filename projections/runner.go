@@ -22,6 +22,12 @@ type Envelope struct {
 	RecordedAt time.Time
 	Event      domain.Event
 	Metadata   []byte
+	// Handoff is the state of the event's hand-off after it, folded once
+	// by the runner for every handler, which may keep it and must never
+	// modify it. It is nil for events of other aggregates, for a hand-off
+	// whose request was not seen or was requested twice, and in envelopes
+	// made without a runner: the handler then folds its own (NextHandoff).
+	Handoff *domain.Handoff
 }
 
 // Handler is a read model fed by a Runner. Apply is called from the runner's
@@ -60,7 +66,8 @@ type Runner struct {
 	started  bool
 	caughtUp chan struct{} // closed once pos >= target after start
 
-	snaps snapshotState // the runner's goroutine only
+	snaps  snapshotState // the runner's goroutine only
+	states handoffStates // the runner's goroutine only
 }
 
 // NewRunner returns a runner that feeds handlers from src. A nil log
@@ -72,6 +79,7 @@ func NewRunner(src Source, log *slog.Logger, handlers ...Handler) *Runner {
 	return &Runner{
 		src: src, log: log, handlers: handlers,
 		changed: make(chan struct{}), caughtUp: make(chan struct{}),
+		states: newHandoffStates(),
 	}
 }
 
@@ -133,7 +141,7 @@ func (r *Runner) handle(d decoded) {
 				"type", rec.Type, "error", err)
 		} else {
 			env := Envelope{Position: rec.Position, StreamID: rec.StreamID, Version: rec.Version,
-				RecordedAt: rec.RecordedAt, Event: ev, Metadata: rec.Metadata}
+				RecordedAt: rec.RecordedAt, Event: ev, Metadata: rec.Metadata, Handoff: r.states.next(ev)}
 			for _, h := range r.handlers {
 				h.Apply(env)
 			}

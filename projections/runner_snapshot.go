@@ -62,7 +62,7 @@ func (r *Runner) loadSnapshot(ctx context.Context) {
 	s.tried = true
 	s.lastAt = time.Now()
 	start := time.Now()
-	h, err := readSnapshot(ctx, s.cfg.Path, s.cfg.Fingerprint, s.handlers, r.identity)
+	h, err := readSnapshot(ctx, s.cfg.Path, s.cfg.Fingerprint, &r.states, s.handlers, r.identity)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		r.log.Info("no snapshot of the read models: replaying the whole log", "path", s.cfg.Path)
@@ -155,7 +155,7 @@ func (r *Runner) saveSnapshot(wait bool) {
 	start := time.Now()
 	s.since, s.lastAt = 0, start
 	commit, err := writeSnapshot(s.cfg.Path, snapshotHeader{fingerprint: s.cfg.Fingerprint,
-		position: pos, lastID: s.lastID, firstID: s.firstID}, s.handlers)
+		position: pos, lastID: s.lastID, firstID: s.firstID}, &r.states, s.handlers)
 	if err != nil {
 		r.log.Warn("snapshot of the read models not written", "path", s.cfg.Path, "error", err)
 		return

@@ -20,6 +20,7 @@ import (
 //
 //	magic "cadena-snapshot\n", format version, fingerprint,
 //	position, ID of the event at that position, ID of the first event,
+//	the hand-off states the runner shares with the handlers,
 //	number of handlers, then for each: its name and its state,
 //	CRC-32C (Castagnoli) of everything before, 4 bytes big-endian.
 //
@@ -62,7 +63,7 @@ type SnapshotConfig struct {
 }
 
 // snapshotFormat is the version of the file layout and of the codec.
-const snapshotFormat = 1
+const snapshotFormat = 2
 
 const snapshotMagic = "cadena-snapshot\n"
 
@@ -83,7 +84,7 @@ var errIgnored = errors.New("snapshot ignored")
 
 // writeSnapshot encodes the handlers' states at h.position into a new
 // temporary file beside path; the caller syncs and renames it (commit).
-func writeSnapshot(path string, h snapshotHeader, handlers []Snapshotter) (commit func() error, err error) {
+func writeSnapshot(path string, h snapshotHeader, states *handoffStates, handlers []Snapshotter) (commit func() error, err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return nil, fmt.Errorf("creating the snapshot: %w", err)
@@ -101,6 +102,7 @@ func writeSnapshot(path string, h snapshotHeader, handlers []Snapshotter) (commi
 	e.Uint(h.position)
 	e.String(h.lastID)
 	e.String(h.firstID)
+	states.save(e)
 	e.Uint(uint64(len(handlers)))
 	for _, s := range handlers {
 		e.String(s.SnapshotName())
@@ -166,7 +168,7 @@ type identity func(ctx context.Context, pos uint64) (firstID, idAt string, err e
 // log (check). It returns the header of the snapshot loaded; an error
 // wrapping errIgnored says why a snapshot was not, any other that it could
 // not be read.
-func readSnapshot(ctx context.Context, path, fingerprint string, handlers []Snapshotter, check identity) (snapshotHeader, error) {
+func readSnapshot(ctx context.Context, path, fingerprint string, states *handoffStates, handlers []Snapshotter, check identity) (snapshotHeader, error) {
 	var h snapshotHeader
 	f, err := os.Open(path)
 	if err != nil {
@@ -189,12 +191,8 @@ func readSnapshot(ctx context.Context, path, fingerprint string, handlers []Snap
 		return h, fmt.Errorf("%w: written by %q, this is %q", errIgnored, h.fingerprint, fingerprint)
 	}
 	h.position, h.lastID, h.firstID = d.Uint(), d.String(), d.String()
-	n := d.Len(len(handlers) + 1)
 	if d.err != nil {
 		return h, fmt.Errorf("%w: %w", errIgnored, d.err)
-	}
-	if n != len(handlers) {
-		return h, fmt.Errorf("%w: %d read models, want %d", errIgnored, n, len(handlers))
 	}
 	firstID, idAt, err := check(ctx, h.position)
 	if err != nil {
@@ -202,6 +200,14 @@ func readSnapshot(ctx context.Context, path, fingerprint string, handlers []Snap
 	}
 	if firstID != h.firstID || idAt != h.lastID {
 		return h, fmt.Errorf("%w: written for another log (its first event or the event at position %d differ)", errIgnored, h.position)
+	}
+	shared := states.load(d)
+	n := d.Len(len(handlers) + 1)
+	if d.err != nil {
+		return h, fmt.Errorf("%w: %w", errIgnored, d.err)
+	}
+	if n != len(handlers) {
+		return h, fmt.Errorf("%w: %d read models, want %d", errIgnored, n, len(handlers))
 	}
 	installs := make([]func(), len(handlers))
 	for i, s := range handlers {
@@ -218,5 +224,6 @@ func readSnapshot(ctx context.Context, path, fingerprint string, handlers []Snap
 	for _, install := range installs {
 		install()
 	}
+	*states = shared
 	return h, nil
 }

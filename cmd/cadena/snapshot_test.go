@@ -157,7 +157,8 @@ func TestSnapshotIgnored(t *testing.T) {
 // assertSameModels compares every query of two sets of read models.
 func assertSameModels(t *testing.T, want, got *readModels, cut uint64) {
 	t.Helper()
-	assert.Equal(t, want.runner.Position(), got.runner.Position(), "cut %d", cut)
+	assert.Equal(t, want.pairs.Position(), got.pairs.Position(), "cut %d", cut)
+	assert.Equal(t, want.tally.Position(), got.tally.Position(), "cut %d", cut)
 	now := time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)
 	var windows []pairstats.Window
 	for _, w := range [][2]string{{"2025-01-01", "2026-01-01"}, {"2025-03-01", "2025-04-01"}, {"2025-06-10", "2025-06-17"}, {"2025-12-20", ""}} {
@@ -211,4 +212,42 @@ func allHandoffs(t *testing.T, x *handoffindex.Index) []handoffindex.Summary {
 		}
 		cursor = next
 	}
+}
+
+// TestSharedHandoffStatesEqualOwnFolds feeds one set of read models
+// through the runner, which folds every hand-off's state once for all of
+// them, and another with envelopes that carry no state, so that each
+// model folds its own: every query answers the same.
+func TestSharedHandoffStatesEqualOwnFolds(t *testing.T) {
+	s := testLog(t, 6000, 10)
+	policy := testPolicy(t)
+	// A hand-off requested twice: the read models fold it each their own way.
+	ev := domain.HandoffRequested{HandoffID: "h00000001", Supplier: "dept-005", Customer: "dept-006", Kind: "again",
+		Title: "twice", At: time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)}
+	data, err := domain.Encode(ev)
+	require.NoError(t, err)
+	_, err = s.Append(t.Context(), domain.HandoffStream(ev.HandoffID), eventstore.Any,
+		eventstore.EventData{ID: eventstore.NewID(), Type: domain.TypeHandoffRequested, Data: data})
+	require.NoError(t, err)
+	shared, _ := startModels(t, s, policy, "", "")
+
+	own := newReadModels(s, nil, policy)
+	handlers := []projections.Handler{own.pairs, own.cat, own.index, own.thanks, own.tally}
+	n := 0
+	for rec, err := range s.ReadAll(t.Context(), 0) {
+		require.NoError(t, err)
+		if !domain.IsDomainType(rec.Type) {
+			continue
+		}
+		ev, err := domain.Decode(rec.Type, rec.Data)
+		require.NoError(t, err)
+		env := projections.Envelope{Position: rec.Position, StreamID: rec.StreamID, Version: rec.Version,
+			RecordedAt: rec.RecordedAt, Event: ev, Metadata: rec.Metadata}
+		for _, h := range handlers {
+			h.Apply(env)
+		}
+		n++
+	}
+	require.Positive(t, n)
+	assertSameModels(t, shared, own, 0)
 }

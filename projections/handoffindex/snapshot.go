@@ -5,7 +5,7 @@ import "github.com/cadena-project/cadena/projections"
 var _ projections.Snapshotter = (*Index)(nil)
 
 // SnapshotName names the index's snapshot encoding.
-func (x *Index) SnapshotName() string { return "handoffindex/1" }
+func (x *Index) SnapshotName() string { return "handoffindex/2" }
 
 // SaveSnapshot writes the index's state: the entries in request order
 // (the map by ID follows from it: a request seen twice replaces the
@@ -18,7 +18,7 @@ func (x *Index) SaveSnapshot(e *projections.Encoder) {
 	for _, en := range x.order {
 		e.Uint(en.position)
 		e.Time(en.updatedAt)
-		e.Handoff(&en.h)
+		e.HandoffRef(en.h)
 	}
 }
 
@@ -31,7 +31,10 @@ func (x *Index) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 	entries := make([]entry, n) // one allocation for all
 	for i := range n {
 		en := &entries[i]
-		en.position, en.updatedAt, en.h = d.Uint(), d.Time(), d.Handoff()
+		if d.Err() != nil {
+			break
+		}
+		en.position, en.updatedAt, en.h = d.Uint(), d.Time(), d.HandoffRef()
 		order = append(order, en)
 		byID[en.h.ID] = en
 	}

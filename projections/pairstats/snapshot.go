@@ -9,7 +9,7 @@ import (
 var _ projections.Snapshotter = (*Model)(nil)
 
 // SnapshotName names the model's snapshot encoding.
-func (m *Model) SnapshotName() string { return "pairstats/1" }
+func (m *Model) SnapshotName() string { return "pairstats/2" }
 
 // SaveSnapshot writes the model's state: the pairs in order with their
 // buckets, then every hand-off with the number of its pair, whether it is
@@ -55,7 +55,7 @@ func (m *Model) SaveSnapshot(e *projections.Encoder) {
 			e.Int(int64(lc.level))
 			e.Int(int64(lc.d))
 		}
-		e.Handoff(&hs.h)
+		e.HandoffRef(hs.h)
 	}
 }
 
@@ -125,7 +125,7 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 				hs.pending[j] = levelChange{day: int32(d.Int()), level: int8(d.Int()), d: int8(d.Int())}
 			}
 		}
-		hs.h = d.Handoff()
+		hs.h = d.HandoffRef()
 		if open {
 			hs.pair.open[hs] = struct{}{}
 		}

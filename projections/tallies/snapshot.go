@@ -9,7 +9,7 @@ import (
 var _ projections.Snapshotter = (*Model)(nil)
 
 // SnapshotName names the model's snapshot encoding.
-func (m *Model) SnapshotName() string { return "tallies/1" }
+func (m *Model) SnapshotName() string { return "tallies/2" }
 
 // SaveSnapshot writes the model's state: the pairs in order, then every
 // hand-off with the number of its pair and whether it is open.
@@ -49,7 +49,7 @@ func (m *Model) SaveSnapshot(e *projections.Encoder) {
 		e.Bool(hs.rating.ok)
 		e.Int(int64(hs.rating.delivery))
 		e.Int(int64(hs.rating.score))
-		e.Handoff(&hs.h)
+		e.HandoffRef(hs.h)
 	}
 }
 
@@ -94,7 +94,7 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		hs.pair = sorted[pi]
 		open := d.Bool()
 		hs.rating = ratingRef{ok: d.Bool(), delivery: int(d.Int()), score: int(d.Int())}
-		hs.h = d.Handoff()
+		hs.h = d.HandoffRef()
 		if open {
 			hs.pair.open[hs] = struct{}{}
 		}
