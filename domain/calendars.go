@@ -5,6 +5,7 @@ package domain
 // use; it is not safe for concurrent use (its read model's lock guards it).
 type Calendars struct {
 	byID map[string]*WorkCalendar
+	sets map[string]CalendarSet // the definitions recorded, for Definitions
 }
 
 // Record compiles the definition e records; clocks evaluated from now on
@@ -17,8 +18,21 @@ func (c *Calendars) Record(e CalendarSet) {
 	}
 	if c.byID == nil {
 		c.byID = map[string]*WorkCalendar{}
+		c.sets = map[string]CalendarSet{}
 	}
 	c.byID[e.CalendarID] = wc
+	c.sets[e.CalendarID] = e
+}
+
+// Definitions returns the definitions recorded, one per calendar in no
+// particular order: recording them into an empty Calendars gives the same
+// calendars (a read model's snapshot keeps them so).
+func (c *Calendars) Definitions() []CalendarSet {
+	out := make([]CalendarSet, 0, len(c.sets))
+	for _, e := range c.sets {
+		out = append(out, e)
+	}
+	return out
 }
 
 // Of returns the calendar the clock of h counts in: the one recorded with

@@ -41,7 +41,10 @@ type eventType struct {
 	name   string
 	goType reflect.Type
 	decode func(data []byte) (Event, error)
-	facts  func(Event) facts
+	// fast is the fast path of decode (fastdecode.go), nil for types
+	// without one; it declines what it does not know for sure.
+	fast  func(data []byte) (Event, bool)
+	facts func(Event) facts
 }
 
 func event[T any](name string, f func(T) facts) eventType {
@@ -69,6 +72,7 @@ func init() {
 			panic("domain: event type registered twice: " + t.name)
 		}
 		byName[t.name], byGoType[t.goType] = t, t
+		t.fast = fastDecoders[t.name]
 	}
 }
 
@@ -135,6 +139,11 @@ func Decode(eventType string, data []byte) (Event, error) {
 	t, ok := byName[current(eventType)]
 	if !ok {
 		return nil, fmt.Errorf("decoding event: unknown type %q", eventType)
+	}
+	if t.fast != nil {
+		if e, ok := t.fast(data); ok {
+			return e, nil
+		}
 	}
 	e, err := t.decode(data)
 	if err != nil {

@@ -14,6 +14,22 @@
 // runner has dealt with the head of the log as it was when Run started, which
 // is the readiness signal.
 //
+// # Shared hand-off states
+//
+// The runner folds the state of every hand-off once (domain.EvolveHandoff)
+// and hands it to every handler in Envelope.Handoff; handlers keep that
+// pointer instead of a copy each, and never modify it (the next event
+// makes a new state). Envelopes built without a runner carry none, and
+// handlers then fold their own (NextHandoff), with the same result.
+//
+// # Snapshots
+//
+// With EnableSnapshots, the runner saves every handler's state (each a
+// Snapshotter) and the shared hand-off states at one position into one
+// checksummed file, and loads it at its first Run, so that only the tail
+// of the log is replayed. snapshot.go describes the file and what makes a
+// snapshot be ignored.
+//
 // # Skipping
 //
 //   - Events at or below the position already dealt with are skipped, so a

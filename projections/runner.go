@@ -22,6 +22,12 @@ type Envelope struct {
 	RecordedAt time.Time
 	Event      domain.Event
 	Metadata   []byte
+	// Handoff is the state of the event's hand-off after it, folded once
+	// by the runner for every handler, which may keep it and must never
+	// modify it. It is nil for events of other aggregates, for a hand-off
+	// whose request was not seen or was requested twice, and in envelopes
+	// made without a runner: the handler then folds its own (NextHandoff).
+	Handoff *domain.Handoff
 }
 
 // Handler is a read model fed by a Runner. Apply is called from the runner's
@@ -59,6 +65,9 @@ type Runner struct {
 	target   uint64 // the head when the first Run started
 	started  bool
 	caughtUp chan struct{} // closed once pos >= target after start
+
+	snaps  snapshotState // the runner's goroutine only
+	states handoffStates // the runner's goroutine only
 }
 
 // NewRunner returns a runner that feeds handlers from src. A nil log
@@ -70,6 +79,7 @@ func NewRunner(src Source, log *slog.Logger, handlers ...Handler) *Runner {
 	return &Runner{
 		src: src, log: log, handlers: handlers,
 		changed: make(chan struct{}), caughtUp: make(chan struct{}),
+		states: newHandoffStates(),
 	}
 }
 
@@ -81,6 +91,10 @@ func (r *Runner) Run(ctx context.Context) error {
 		return ErrRunning
 	}
 	defer r.running.Store(false)
+	if r.snaps.cfg != nil {
+		r.loadSnapshot(ctx)
+		defer r.finalSnapshot()
+	}
 
 	head, err := r.src.Head(ctx)
 	if err != nil {
@@ -97,14 +111,14 @@ func (r *Runner) Run(ctx context.Context) error {
 	}
 	r.mu.Unlock()
 
-	for rec, err := range r.src.Subscribe(ctx, r.pos.Load()) {
+	for d, err := range r.subscribeDecoded(ctx, r.pos.Load()) {
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
 			return fmt.Errorf("projections: subscription: %w", err)
 		}
-		r.handle(rec)
+		r.handle(d)
 	}
 	if ctx.Err() != nil {
 		return nil
@@ -112,12 +126,14 @@ func (r *Runner) Run(ctx context.Context) error {
 	return errors.New("projections: subscription ended")
 }
 
-func (r *Runner) handle(rec eventstore.RecordedEvent) {
+func (r *Runner) handle(d decoded) {
+	rec := &d.rec
 	if rec.Position <= r.pos.Load() {
 		return
 	}
-	if domain.IsDomainType(rec.Type) {
-		ev, err := domain.Decode(rec.Type, rec.Data)
+	r.snaps.seen(rec.ID)
+	if d.domain {
+		ev, err := d.ev, d.err
 		if err != nil {
 			r.decodeErr.Add(1)
 			r.log.Error("projections: skipping an event that does not decode",
@@ -125,13 +141,14 @@ func (r *Runner) handle(rec eventstore.RecordedEvent) {
 				"type", rec.Type, "error", err)
 		} else {
 			env := Envelope{Position: rec.Position, StreamID: rec.StreamID, Version: rec.Version,
-				RecordedAt: rec.RecordedAt, Event: ev, Metadata: rec.Metadata}
+				RecordedAt: rec.RecordedAt, Event: ev, Metadata: rec.Metadata, Handoff: r.states.next(ev)}
 			for _, h := range r.handlers {
 				h.Apply(env)
 			}
 		}
 	}
 	r.advance(rec.Position)
+	r.maybeSnapshot()
 }
 
 func (r *Runner) advance(pos uint64) {

@@ -22,11 +22,6 @@ import (
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/projections"
-	"github.com/cadena-project/cadena/projections/catalog"
-	"github.com/cadena-project/cadena/projections/handoffindex"
-	"github.com/cadena-project/cadena/projections/pairstats"
-	"github.com/cadena-project/cadena/projections/recognitions"
-	"github.com/cadena-project/cadena/projections/tallies"
 )
 
 // serveConfig is what "cadena serve" and "cadena demo" run with.
@@ -43,6 +38,7 @@ type serveConfig struct {
 	guard        guards
 	init         bool // take an empty cadena.db as a new store
 	gc           gcTuning
+	snapshots    snapshotFlags
 }
 
 func (c *serveConfig) flags(fs interface {
@@ -62,6 +58,7 @@ func (c *serveConfig) flags(fs interface {
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	c.guard.flags(fs)
 	c.gc.flags(fs)
+	c.snapshots.flags(fs)
 }
 
 // runServe handles "cadena serve".
@@ -133,12 +130,12 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (_ *app, e
 	}
 	store := metrics.NewStore(raw, reg)
 
-	pairs := pairstats.New(pairstats.Options{Policy: policy})
-	cat := catalog.New()
-	index := handoffindex.New()
-	thanks := recognitions.New()
-	tally := tallies.New(tallies.Options{Policy: policy})
-	runner := projections.NewRunner(store, logger, pairs, cat, index, thanks, tally)
+	rm := newReadModels(store, logger, policy)
+	pairs, cat, index, thanks, tally, runner := rm.pairs, rm.cat, rm.index, rm.thanks, rm.tally, rm.runner
+	if err := cfg.enableSnapshots(rm, policy, logger); err != nil {
+		raw.Close()
+		return nil, err
+	}
 	metrics.RegisterProgress(reg, runner)
 	// Served beside reg, not registered with it: its series are kept between scrapes.
 	business := metrics.NewBusiness(tally, pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Policy: policy, Now: time.Now})

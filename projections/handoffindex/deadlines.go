@@ -21,7 +21,7 @@ func (x *Index) withDue(e *entry) Summary {
 	if a := e.h.Agreement; a != nil {
 		s.Calendar = a.Calendar
 	}
-	if t, ok := e.h.ResolveDueAt(x.calendar(&e.h)); ok {
+	if t, ok := e.h.ResolveDueAt(x.calendar(e.h)); ok {
 		t = t.UTC()
 		s.DueAt = &t
 	}

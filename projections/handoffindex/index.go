@@ -76,7 +76,7 @@ type Index struct {
 // entry is one hand-off: its state, folded by the domain, and the position
 // of its request.
 type entry struct {
-	h        domain.Handoff
+	h        *domain.Handoff // shared with the other read models: never modified
 	position uint64
 	// updatedAt is the business time of the latest event but ratings: the
 	// list is read by both sides, and a rating must not move it, or the
@@ -85,7 +85,7 @@ type entry struct {
 }
 
 func (e *entry) summary() Summary {
-	h := &e.h
+	h := e.h
 	return Summary{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer, Kind: h.Kind, Title: h.Title,
 		State: h.State, Escalations: h.Escalations, Deliveries: h.Deliveries, Returns: h.Returns,
 		RequestedAt: h.RequestedAt, UpdatedAt: e.updatedAt, Position: e.position}
@@ -120,8 +120,17 @@ func (x *Index) Apply(env projections.Envelope) {
 	} else if !found {
 		return // its request was never seen
 	}
-	e.h = domain.EvolveHandoff(e.h, env.Event)
-	e.h.Rating = nil // a summary never shows ratings or comments: keep none
+	if env.Handoff != nil {
+		e.h = env.Handoff // shared with the other read models
+	} else {
+		var h domain.Handoff
+		if e.h != nil {
+			h = *e.h
+		}
+		h = domain.EvolveHandoff(h, env.Event)
+		h.Rating = nil // a summary never shows ratings or comments: keep none
+		e.h = &h
+	}
 	if _, rated := env.Event.(domain.HandoffRated); !rated {
 		e.updatedAt = domain.OccurredAt(env.Event)
 	}
@@ -162,7 +171,7 @@ func (x *Index) List(f Filter) ([]Summary, string, error) {
 		if before != 0 && e.position >= before {
 			continue
 		}
-		if !f.matches(&e.h) {
+		if !f.matches(e.h) {
 			continue
 		}
 		if len(out) == limit {

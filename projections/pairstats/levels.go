@@ -47,7 +47,7 @@ func (m *Model) relevel(hs *handoff, e int32) {
 	}
 	var buf [6]levelChange
 	next := buf[:0]
-	v, changes := m.future(&hs.h, e)
+	v, changes := m.future(hs.h, e)
 	for k := range nLevels {
 		if d := v[k] - base[k]; d != 0 {
 			next = append(next, levelChange{day: e, level: int8(k), d: d})

@@ -61,7 +61,7 @@ type pair struct {
 // handoff is what the model keeps of one hand-off: its folded state and the
 // contributions it made that a later event may take back.
 type handoff struct {
-	h    domain.Handoff
+	h    *domain.Handoff // shared with the other read models: never modified
 	pair *pair
 
 	completion contribution // counted while the state is delivered (ok)
@@ -131,7 +131,7 @@ func (m *Model) Apply(env projections.Envelope) {
 		return
 	}
 	m.pos = env.Position
-	m.apply(env.Event)
+	m.apply(env.Event, env.Handoff)
 }
 
 func (m *Model) pair(supplier, customer string) *pair {
@@ -167,7 +167,9 @@ func (m *Model) sketchIndex(d time.Duration) int32 {
 	return int32(m.mapping.Index(v))
 }
 
-func (m *Model) apply(e domain.Event) {
+// apply folds e; shared is the state of its hand-off after it, when the
+// runner folded it (projections.Envelope.Handoff).
+func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 	if e, ok := e.(domain.CalendarSet); ok {
 		m.setCalendar(e)
 		return
@@ -177,10 +179,13 @@ func (m *Model) apply(e domain.Event) {
 			return
 		}
 		hs := &handoff{pair: m.pair(e.Supplier, e.Customer)}
-		hs.h = domain.EvolveHandoff(domain.Handoff{}, e)
-		// Share the strings every hand-off of the pair holds; drop the title.
-		hs.h.Supplier, hs.h.Customer, hs.h.Title = hs.pair.supplier, hs.pair.customer, ""
-		hs.h.Kind = m.intern(e.Kind)
+		kind := m.intern(e.Kind)
+		if hs.h = shared; hs.h == nil {
+			h := domain.EvolveHandoff(domain.Handoff{}, e)
+			// Share the strings every hand-off of the pair holds; drop the title.
+			h.Supplier, h.Customer, h.Title, h.Kind = hs.pair.supplier, hs.pair.customer, "", kind
+			hs.h = &h
+		}
 		m.handoffs[e.HandoffID] = hs
 		m.note(e.At)
 		day := dayIndex(e.At, m.loc)
@@ -198,7 +203,11 @@ func (m *Model) apply(e domain.Event) {
 		return // its request was never seen
 	}
 	prev := hs.h
-	hs.h = domain.EvolveHandoff(prev, e)
+	if hs.h = shared; hs.h == nil {
+		h := domain.EvolveHandoff(*prev, e)
+		h.Rating = nil // the rating that counts is in hs.rating: keep no copy
+		hs.h = &h
+	}
 	m.note(domain.OccurredAt(e))
 	day := dayIndex(domain.OccurredAt(e), m.loc)
 	s := &hs.pair.s
@@ -234,7 +243,7 @@ func (m *Model) apply(e domain.Event) {
 }
 
 func (m *Model) countResponse(hs *handoff, day int32) {
-	h := &hs.h
+	h := hs.h
 	rt := h.FirstResponseAt.Sub(h.RequestedAt)
 	idx := m.sketchIndex(rt)
 	sla := -1
@@ -260,7 +269,7 @@ func (m *Model) countResponse(hs *handoff, day int32) {
 }
 
 func (m *Model) complete(hs *handoff, day int32) {
-	h := &hs.h
+	h := hs.h
 	c := contribution{ok: true, day: day, lead: h.LatestDeliveryAt.Sub(h.RequestedAt), sla: -1}
 	c.idx = m.sketchIndex(c.lead)
 	if a := h.Agreement; a != nil {

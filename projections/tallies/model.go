@@ -59,7 +59,7 @@ type pair struct {
 // handoff is what the model keeps of one hand-off: its folded state and
 // the latest rating of its latest delivery, which a re-rating replaces.
 type handoff struct {
-	h      domain.Handoff
+	h      *domain.Handoff // shared with the other read models: never modified
 	pair   *pair
 	rating ratingRef
 }
@@ -106,7 +106,7 @@ func (m *Model) Apply(env projections.Envelope) {
 		return
 	}
 	m.pos = env.Position
-	m.apply(env.Event)
+	m.apply(env.Event, env.Handoff)
 }
 
 func (m *Model) pair(supplier, customer string) *pair {
@@ -135,7 +135,9 @@ func (m *Model) intern(s string) string {
 	return s
 }
 
-func (m *Model) apply(e domain.Event) {
+// apply folds e; shared is the state of its hand-off after it, when the
+// runner folded it (projections.Envelope.Handoff).
+func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 	if e, ok := e.(domain.CalendarSet); ok {
 		m.setCalendar(e)
 		return
@@ -145,10 +147,13 @@ func (m *Model) apply(e domain.Event) {
 			return
 		}
 		hs := &handoff{pair: m.pair(e.Supplier, e.Customer)}
-		hs.h = domain.EvolveHandoff(domain.Handoff{}, e)
-		// Share the strings every hand-off of the pair holds; drop the title.
-		hs.h.Supplier, hs.h.Customer, hs.h.Title = hs.pair.supplier, hs.pair.customer, ""
-		hs.h.Kind = m.intern(e.Kind)
+		kind := m.intern(e.Kind)
+		if hs.h = shared; hs.h == nil {
+			h := domain.EvolveHandoff(domain.Handoff{}, e)
+			// Share the strings every hand-off of the pair holds; drop the title.
+			h.Supplier, h.Customer, h.Title, h.Kind = hs.pair.supplier, hs.pair.customer, "", kind
+			hs.h = &h
+		}
 		m.handoffs[e.HandoffID] = hs
 		hs.pair.t.Requested++
 		hs.pair.open[hs] = struct{}{}
@@ -162,7 +167,13 @@ func (m *Model) apply(e domain.Event) {
 	if !ok {
 		return // its request was never seen
 	}
-	hs.h = domain.EvolveHandoff(hs.h, e)
+	if next := shared; next != nil {
+		hs.h = next
+	} else {
+		h := domain.EvolveHandoff(*hs.h, e)
+		h.Rating = nil // the rating that counts is in hs.rating: keep no copy
+		hs.h = &h
+	}
 	t := &hs.pair.t
 	switch e := e.(type) {
 	case domain.HandoffDelivered:
@@ -191,7 +202,7 @@ func (m *Model) apply(e domain.Event) {
 // observeDelivery tallies the lead time and, under an agreement, the SLA
 // outcome of the delivery just folded into hs.
 func (m *Model) observeDelivery(hs *handoff) {
-	h, p := &hs.h, hs.pair
+	h, p := hs.h, hs.pair
 	lead := h.LatestDeliveryAt.Sub(h.RequestedAt)
 	p.leadCount++
 	p.leadSum.add(lead)

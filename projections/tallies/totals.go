@@ -92,7 +92,7 @@ func (m *Model) OpenClocks(asOf time.Time) []OpenClock {
 		}
 		oc := OpenClock{Supplier: p.supplier, Customer: p.customer}
 		for hs := range p.open {
-			h := &hs.h
+			h := hs.h
 			if h.ClockRunning() {
 				oc.Running++
 			} else {

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"iter"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/eventstore"
+	"github.com/cadena-project/cadena/eventstore/memory"
+	"github.com/cadena-project/cadena/projections"
+	"github.com/cadena-project/cadena/projections/handoffindex"
+	"github.com/cadena-project/cadena/projections/pairstats"
+)
+
+// upTo is a source that ends at position max: the log as it was then.
+type upTo struct {
+	projections.Source
+	max uint64
+}
+
+func (u upTo) Head(ctx context.Context) (uint64, error) {
+	h, err := u.Source.Head(ctx)
+	return min(h, u.max), err
+}
+
+func (u upTo) Subscribe(ctx context.Context, after uint64) iter.Seq2[eventstore.RecordedEvent, error] {
+	return func(yield func(eventstore.RecordedEvent, error) bool) {
+		for rec, err := range u.Source.Subscribe(ctx, after) {
+			if err == nil && rec.Position > u.max {
+				<-ctx.Done()
+				yield(eventstore.RecordedEvent{}, ctx.Err())
+				return
+			}
+			if !yield(rec, err) {
+				return
+			}
+		}
+	}
+}
+
+// startModels runs read models on src (with snapshots at path when it is
+// not "") until they caught up, then stops them (which writes the final
+// snapshot); it returns them and their log.
+func startModels(t *testing.T, src projections.Source, policy domain.Policy, path, fingerprint string) (*readModels, string) {
+	t.Helper()
+	var log bytes.Buffer
+	rm := newReadModels(src, slog.New(slog.NewTextHandler(&log, nil)), policy)
+	if path != "" {
+		require.NoError(t, rm.runner.EnableSnapshots(projections.SnapshotConfig{Path: path, Fingerprint: fingerprint, Every: 1 << 40}))
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- rm.runner.Run(ctx) }()
+	require.NoError(t, rm.runner.WaitCaughtUp(ctx))
+	cancel()
+	require.NoError(t, <-done)
+	return rm, log.String()
+}
+
+func testLog(t *testing.T, events int, seed uint64) *memory.Store {
+	t.Helper()
+	s := memory.New(memory.Options{})
+	t.Cleanup(func() { s.Close() })
+	require.NoError(t, synthLog(t.Context(), s, events, seed))
+	return s
+}
+
+func testPolicy(t *testing.T) domain.Policy {
+	t.Helper()
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	require.NoError(t, err)
+	return domain.Policy{Location: madrid}.WithDefaults()
+}
+
+// TestSnapshotPlusTailEqualsFullRebuild cuts the log at random positions:
+// read models fed up to the cut write their snapshot, fresh ones load it
+// and replay the tail, and every query answers as after a full rebuild.
+func TestSnapshotPlusTailEqualsFullRebuild(t *testing.T) {
+	s := testLog(t, 6000, 7)
+	policy := testPolicy(t)
+	head, err := s.Head(t.Context())
+	require.NoError(t, err)
+	full, _ := startModels(t, s, policy, "", "")
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	cuts := []uint64{1, head - 1, head}
+	for range 5 {
+		cuts = append(cuts, 1+r.Uint64N(head))
+	}
+	for _, cut := range cuts {
+		path := filepath.Join(t.TempDir(), snapshotFileName)
+		_, log := startModels(t, upTo{s, cut}, policy, path, "test")
+		require.Contains(t, log, "snapshot of the read models written", "cut %d", cut)
+		restarted, log := startModels(t, s, policy, path, "test")
+		require.Contains(t, log, "snapshot of the read models loaded", "cut %d", cut)
+		assertSameModels(t, full, restarted, cut)
+	}
+}
+
+// TestSnapshotIgnored checks that a snapshot that does not fit is ignored
+// with a log line and the whole log replayed.
+func TestSnapshotIgnored(t *testing.T) {
+	s := testLog(t, 3000, 8)
+	policy := testPolicy(t)
+	full, _ := startModels(t, s, policy, "", "")
+	head, err := s.Head(t.Context())
+	require.NoError(t, err)
+	cut := head / 2
+	cases := []struct {
+		name        string
+		spoil       func(t *testing.T, path string)
+		fingerprint string
+		src         projections.Source
+		reason      string
+	}{
+		{"corrupt", func(t *testing.T, path string) {
+			b, err := os.ReadFile(path)
+			require.NoError(t, err)
+			b[len(b)/2] ^= 0x40
+			require.NoError(t, os.WriteFile(path, b, 0o600))
+		}, "test", s, "checksum mismatch"},
+		{"truncated", func(t *testing.T, path string) {
+			b, err := os.ReadFile(path)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(path, b[:len(b)-100], 0o600))
+		}, "test", s, "checksum mismatch"},
+		{"another build", func(*testing.T, string) {}, "another", s, "written by"},
+		{"another store", func(*testing.T, string) {}, "test", testLog(t, 3000, 9), "another log"},
+		{"a shorter log", func(*testing.T, string) {}, "test", upTo{s, cut - 1}, "the log ends"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), snapshotFileName)
+			_, log := startModels(t, upTo{s, cut}, policy, path, "test")
+			require.Contains(t, log, "snapshot of the read models written")
+			c.spoil(t, path)
+			restarted, log := startModels(t, c.src, policy, path, c.fingerprint)
+			assert.Contains(t, log, "snapshot of the read models not loaded")
+			assert.Contains(t, log, c.reason)
+			assert.NotContains(t, log, "snapshot of the read models loaded")
+			if c.src == projections.Source(s) {
+				assertSameModels(t, full, restarted, cut)
+			}
+		})
+	}
+}
+
+// assertSameModels compares every query of two sets of read models.
+func assertSameModels(t *testing.T, want, got *readModels, cut uint64) {
+	t.Helper()
+	assert.Equal(t, want.pairs.Position(), got.pairs.Position(), "cut %d", cut)
+	assert.Equal(t, want.tally.Position(), got.tally.Position(), "cut %d", cut)
+	now := time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)
+	var windows []pairstats.Window
+	for _, w := range [][2]string{{"2025-01-01", "2026-01-01"}, {"2025-03-01", "2025-04-01"}, {"2025-06-10", "2025-06-17"}, {"2025-12-20", ""}} {
+		win, err := want.pairs.ParseWindow(w[0], w[1], now)
+		require.NoError(t, err)
+		windows = append(windows, win)
+	}
+	for _, w := range windows {
+		assert.Equal(t, want.pairs.Pairs(w), got.pairs.Pairs(w), "pairs, cut %d", cut)
+		assert.Equal(t, want.pairs.Hotspots(w, 1, 50), got.pairs.Hotspots(w, 1, 50), "hotspots, cut %d", cut)
+		assert.Equal(t, want.pairs.Chain(w), got.pairs.Chain(w), "chain, cut %d", cut)
+		assert.Equal(t, want.pairs.BrightSpots(w, 1, 20), got.pairs.BrightSpots(w, 1, 20), "bright spots, cut %d", cut)
+		for _, d := range []string{"dept-000", "dept-001", "dept-150"} {
+			assert.Equal(t, want.pairs.Scorecard(d, w), got.pairs.Scorecard(d, w), "scorecard, cut %d", cut)
+			ws, err := want.pairs.DepartmentSeries(d, pairstats.SideSupplier, w, pairstats.StepWeek)
+			require.NoError(t, err)
+			gs, err := got.pairs.DepartmentSeries(d, pairstats.SideSupplier, w, pairstats.StepWeek)
+			require.NoError(t, err)
+			assert.Equal(t, ws, gs, "series, cut %d", cut)
+		}
+	}
+	assert.Equal(t, want.pairs.Span(), got.pairs.Span(), "span, cut %d", cut)
+	assert.Equal(t, allHandoffs(t, want.index), allHandoffs(t, got.index), "hand-offs, cut %d", cut)
+	assert.Equal(t, want.cat.Departments(), got.cat.Departments(), "departments, cut %d", cut)
+	assert.Equal(t, want.cat.Agreements(), got.cat.Agreements(), "agreements, cut %d", cut)
+	assert.Equal(t, want.cat.Calendars(), got.cat.Calendars(), "calendars, cut %d", cut)
+	year0, year1 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, d := range []string{"dept-000", "dept-001", "dept-299"} {
+		assert.Equal(t, want.thanks.ForSupplier(d, year0, year1, 0), got.thanks.ForSupplier(d, year0, year1, 0), "recognitions, cut %d", cut)
+	}
+	assert.Equal(t, want.tally.Totals(), got.tally.Totals(), "totals, cut %d", cut)
+	assert.Equal(t, want.tally.OpenClocks(now), got.tally.OpenClocks(now), "open clocks, cut %d", cut)
+	for _, p := range want.tally.Totals()[:5] {
+		bounds := []float64{60, 3600, 86400, 7 * 86400}
+		wc, ws, wn := want.tally.LeadTimeHistogram(p.Supplier, p.Customer, bounds)
+		gc, gs, gn := got.tally.LeadTimeHistogram(p.Supplier, p.Customer, bounds)
+		assert.Equal(t, []any{wc, ws, wn}, []any{gc, gs, gn}, "histogram, cut %d", cut)
+	}
+}
+
+func allHandoffs(t *testing.T, x *handoffindex.Index) []handoffindex.Summary {
+	t.Helper()
+	var out []handoffindex.Summary
+	cursor := ""
+	for {
+		page, next, err := x.List(handoffindex.Filter{Limit: handoffindex.MaxLimit, Cursor: cursor})
+		require.NoError(t, err)
+		out = append(out, page...)
+		if next == "" {
+			return out
+		}
+		cursor = next
+	}
+}
+
+// TestSharedHandoffStatesEqualOwnFolds feeds one set of read models
+// through the runner, which folds every hand-off's state once for all of
+// them, and another with envelopes that carry no state, so that each
+// model folds its own: every query answers the same.
+func TestSharedHandoffStatesEqualOwnFolds(t *testing.T) {
+	s := testLog(t, 6000, 10)
+	policy := testPolicy(t)
+	// A hand-off requested twice: the read models fold it each their own way.
+	ev := domain.HandoffRequested{HandoffID: "h00000001", Supplier: "dept-005", Customer: "dept-006", Kind: "again",
+		Title: "twice", At: time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)}
+	data, err := domain.Encode(ev)
+	require.NoError(t, err)
+	_, err = s.Append(t.Context(), domain.HandoffStream(ev.HandoffID), eventstore.Any,
+		eventstore.EventData{ID: eventstore.NewID(), Type: domain.TypeHandoffRequested, Data: data})
+	require.NoError(t, err)
+	shared, _ := startModels(t, s, policy, "", "")
+
+	own := newReadModels(s, nil, policy)
+	handlers := []projections.Handler{own.pairs, own.cat, own.index, own.thanks, own.tally}
+	n := 0
+	for rec, err := range s.ReadAll(t.Context(), 0) {
+		require.NoError(t, err)
+		if !domain.IsDomainType(rec.Type) {
+			continue
+		}
+		ev, err := domain.Decode(rec.Type, rec.Data)
+		require.NoError(t, err)
+		env := projections.Envelope{Position: rec.Position, StreamID: rec.StreamID, Version: rec.Version,
+			RecordedAt: rec.RecordedAt, Event: ev, Metadata: rec.Metadata}
+		for _, h := range handlers {
+			h.Apply(env)
+		}
+		n++
+	}
+	require.Positive(t, n)
+	assertSameModels(t, shared, own, 0)
+}

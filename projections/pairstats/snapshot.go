@@ -1,0 +1,176 @@
+package pairstats
+
+import (
+	"fmt"
+
+	"github.com/cadena-project/cadena/projections"
+)
+
+var _ projections.Snapshotter = (*Model)(nil)
+
+// SnapshotName names the model's snapshot encoding.
+func (m *Model) SnapshotName() string { return "pairstats/2" }
+
+// SaveSnapshot writes the model's state: the pairs in order with their
+// buckets, then every hand-off with the number of its pair, whether it is
+// open and the contributions it may take back.
+func (m *Model) SaveSnapshot(e *projections.Encoder) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	e.Calendars(&m.cals)
+	e.Time(m.first)
+	e.Time(m.last)
+	num := make(map[*pair]uint64, len(m.sorted))
+	e.Uint(uint64(len(m.sorted)))
+	for i, p := range m.sorted {
+		num[p] = uint64(i)
+		e.Symbol(p.supplier)
+		e.Symbol(p.customer)
+		saveBuckets(e, p.s.dayKeys, p.s.days)
+		saveBuckets(e, p.s.monthKeys, p.s.months)
+		saveBucket(e, &p.s.total)
+	}
+	e.Uint(uint64(len(m.handoffs)))
+	for _, hs := range m.handoffs {
+		_, open := hs.pair.open[hs]
+		e.Uint(num[hs.pair])
+		e.Bool(open)
+		c := &hs.completion
+		e.Bool(c.ok)
+		e.Int(int64(c.day))
+		e.Duration(c.lead)
+		e.Int(int64(c.idx))
+		e.Int(int64(c.sla))
+		r := &hs.rating
+		e.Bool(r.ok)
+		e.Int(int64(r.day))
+		e.Int(int64(r.delivery))
+		e.Int(int64(r.score))
+		for _, b := range hs.base {
+			e.Int(int64(b))
+		}
+		e.Uint(uint64(len(hs.pending)))
+		for _, lc := range hs.pending {
+			e.Int(int64(lc.day))
+			e.Int(int64(lc.level))
+			e.Int(int64(lc.d))
+		}
+		e.HandoffRef(hs.h)
+	}
+}
+
+func saveBuckets(e *projections.Encoder, keys []int32, bs []bucket) {
+	e.Uint(uint64(len(keys)))
+	for i, k := range keys {
+		e.Int(int64(k))
+		saveBucket(e, &bs[i])
+	}
+}
+
+func saveBucket(e *projections.Encoder, b *bucket) {
+	for _, c := range b.c {
+		e.Int(int64(c))
+	}
+	e.Int(b.lead.sec)
+	e.Int(b.lead.nsec)
+	e.Int(b.resp.sec)
+	e.Int(b.resp.nsec)
+	saveBins(e, b.leadBins)
+	saveBins(e, b.respBins)
+}
+
+func saveBins(e *projections.Encoder, bins []bin) {
+	e.Uint(uint64(len(bins)))
+	for _, b := range bins {
+		e.Int(int64(b.idx))
+		e.Int(int64(b.n))
+	}
+}
+
+// LoadSnapshot reads a state SaveSnapshot wrote.
+func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
+	cals := d.Calendars()
+	first, last := d.Time(), d.Time()
+	sorted := make([]*pair, d.Len(1<<30))
+	pairs := make(map[pairKey]*pair, len(sorted))
+	for i := range sorted {
+		k := pairKey{d.Symbol(), d.Symbol()}
+		p := &pair{pairKey: k, open: map[*handoff]struct{}{}}
+		p.s.dayKeys, p.s.days = loadBuckets(d)
+		p.s.monthKeys, p.s.months = loadBuckets(d)
+		loadBucket(d, &p.s.total)
+		sorted[i], pairs[k] = p, p
+	}
+	n := d.Len(1 << 32)
+	handoffs := make(map[string]*handoff, n)
+	kinds := map[string]string{}
+	slab := make([]handoff, n)
+	for i := range n {
+		hs := &slab[i]
+		pi := d.Len(len(sorted))
+		if d.Err() != nil || pi >= len(sorted) {
+			d.Fail(fmt.Errorf("pairstats: a hand-off of pair %d of %d", pi, len(sorted)))
+			break
+		}
+		hs.pair = sorted[pi]
+		open := d.Bool()
+		hs.completion = contribution{ok: d.Bool(), day: int32(d.Int()), lead: d.Duration(), idx: int32(d.Int()), sla: int(d.Int())}
+		hs.rating = ratingRef{ok: d.Bool(), day: int32(d.Int()), delivery: int(d.Int()), score: int(d.Int())}
+		for k := range hs.base {
+			hs.base[k] = int8(d.Int())
+		}
+		if np := d.Len(1 << 20); np > 0 {
+			hs.pending = make([]levelChange, np)
+			for j := range hs.pending {
+				hs.pending[j] = levelChange{day: int32(d.Int()), level: int8(d.Int()), d: int8(d.Int())}
+			}
+		}
+		hs.h = d.HandoffRef()
+		if open {
+			hs.pair.open[hs] = struct{}{}
+		}
+		kinds[hs.h.Kind] = hs.h.Kind
+		handoffs[hs.h.ID] = hs
+	}
+	return func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.pos, m.cals, m.first, m.last = pos, cals, first, last
+		m.pairs, m.sorted, m.handoffs, m.kinds = pairs, sorted, handoffs, kinds
+	}
+}
+
+func loadBuckets(d *projections.Decoder) ([]int32, []bucket) {
+	n := d.Len(1 << 24)
+	if n == 0 {
+		return nil, nil
+	}
+	keys, bs := make([]int32, n), make([]bucket, n)
+	for i := range keys {
+		keys[i] = int32(d.Int())
+		loadBucket(d, &bs[i])
+	}
+	return keys, bs
+}
+
+func loadBucket(d *projections.Decoder, b *bucket) {
+	for i := range b.c {
+		b.c[i] = int32(d.Int())
+	}
+	b.lead = durSum{d.Int(), d.Int()}
+	b.resp = durSum{d.Int(), d.Int()}
+	b.leadBins = loadBins(d)
+	b.respBins = loadBins(d)
+}
+
+func loadBins(d *projections.Decoder) []bin {
+	n := d.Len(1 << 24)
+	if n == 0 {
+		return nil
+	}
+	bins := make([]bin, n)
+	for i := range bins {
+		bins[i] = bin{idx: int32(d.Int()), n: int32(d.Int())}
+	}
+	return bins
+}

@@ -1,0 +1,109 @@
+package tallies
+
+import (
+	"fmt"
+
+	"github.com/cadena-project/cadena/projections"
+)
+
+var _ projections.Snapshotter = (*Model)(nil)
+
+// SnapshotName names the model's snapshot encoding.
+func (m *Model) SnapshotName() string { return "tallies/2" }
+
+// SaveSnapshot writes the model's state: the pairs in order, then every
+// hand-off with the number of its pair and whether it is open.
+func (m *Model) SaveSnapshot(e *projections.Encoder) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	e.Calendars(&m.cals)
+	num := make(map[*pair]uint64, len(m.sorted))
+	e.Uint(uint64(len(m.sorted)))
+	for i, p := range m.sorted {
+		num[p] = uint64(i)
+		t := &p.t
+		e.Symbol(p.supplier)
+		e.Symbol(p.customer)
+		for _, v := range []int{t.Requested, t.Delivered, t.Returned, t.Escalated, t.Cancelled, t.OutcomesMet, t.OutcomesBreached} {
+			e.Int(int64(v))
+		}
+		for i := range t.Ratings {
+			e.Int(int64(t.Ratings[i]))
+			e.Int(int64(t.RatingEvents[i]))
+		}
+		e.Uint(p.leadCount)
+		e.Int(p.leadSum.sec)
+		e.Int(p.leadSum.nsec)
+		e.Uint(p.leadZero)
+		e.Uint(uint64(len(p.leadBins)))
+		for _, b := range p.leadBins {
+			e.Int(int64(b.idx))
+			e.Uint(b.n)
+		}
+	}
+	e.Uint(uint64(len(m.handoffs)))
+	for _, hs := range m.handoffs {
+		_, open := hs.pair.open[hs]
+		e.Uint(num[hs.pair])
+		e.Bool(open)
+		e.Bool(hs.rating.ok)
+		e.Int(int64(hs.rating.delivery))
+		e.Int(int64(hs.rating.score))
+		e.HandoffRef(hs.h)
+	}
+}
+
+// LoadSnapshot reads a state SaveSnapshot wrote.
+func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
+	cals := d.Calendars()
+	sorted := make([]*pair, d.Len(1<<30))
+	pairs := make(map[pairKey]*pair, len(sorted))
+	for i := range sorted {
+		k := pairKey{d.Symbol(), d.Symbol()}
+		p := &pair{pairKey: k, open: map[*handoff]struct{}{}}
+		t := &p.t
+		t.Supplier, t.Customer = k.supplier, k.customer
+		for _, v := range []*int{&t.Requested, &t.Delivered, &t.Returned, &t.Escalated, &t.Cancelled, &t.OutcomesMet, &t.OutcomesBreached} {
+			*v = int(d.Int())
+		}
+		for i := range t.Ratings {
+			t.Ratings[i], t.RatingEvents[i] = int(d.Int()), int(d.Int())
+		}
+		p.leadCount = d.Uint()
+		p.leadSum = durSum{d.Int(), d.Int()}
+		p.leadZero = d.Uint()
+		if n := d.Len(1 << 30); n > 0 {
+			p.leadBins = make([]bin, n)
+			for i := range p.leadBins {
+				p.leadBins[i] = bin{idx: int32(d.Int()), n: d.Uint()}
+			}
+		}
+		sorted[i], pairs[k] = p, p
+	}
+	n := d.Len(1 << 32)
+	handoffs := make(map[string]*handoff, n)
+	kinds := map[string]string{}
+	slab := make([]handoff, n)
+	for i := range n {
+		hs := &slab[i]
+		pi := d.Len(len(sorted))
+		if d.Err() != nil || pi >= len(sorted) {
+			d.Fail(fmt.Errorf("tallies: a hand-off of pair %d of %d", pi, len(sorted)))
+			break
+		}
+		hs.pair = sorted[pi]
+		open := d.Bool()
+		hs.rating = ratingRef{ok: d.Bool(), delivery: int(d.Int()), score: int(d.Int())}
+		hs.h = d.HandoffRef()
+		if open {
+			hs.pair.open[hs] = struct{}{}
+		}
+		kinds[hs.h.Kind] = hs.h.Kind
+		handoffs[hs.h.ID] = hs
+	}
+	return func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.pos, m.cals, m.pairs, m.sorted, m.handoffs, m.kinds = pos, cals, pairs, sorted, handoffs, kinds
+	}
+}
