@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,20 +26,25 @@ func TestBackupRestoreServesIdenticalFigures(t *testing.T) {
 	setUpOrganisation(t, s, toks)
 	t0 := time.Now().Add(-2 * time.Hour).UTC().Truncate(time.Second)
 	at := func(m int) string { return t0.Add(time.Duration(m) * time.Minute).Format(time.RFC3339) }
+	var last uint64 // the position of the last write, for reads that must see it
 	for i := range 6 {
 		id := fmt.Sprintf("laptop-%d", i)
 		s.must(t, http.StatusCreated, "POST", "/api/v1/handoffs", toks.Sales, map[string]any{
 			"id": id, "supplier": "it", "customer": "sales", "kind": "laptop", "title": "New laptop", "occurred_at": at(i)})
 		s.must(t, http.StatusOK, "POST", "/api/v1/handoffs/"+id+"/accept", toks.IT, map[string]any{"occurred_at": at(i + 5)})
 		s.must(t, http.StatusOK, "POST", "/api/v1/handoffs/"+id+"/deliver", toks.IT, map[string]any{"occurred_at": at(i + 30 + 7*i)})
-		s.must(t, http.StatusOK, "POST", "/api/v1/handoffs/"+id+"/rating", toks.Sales, map[string]any{"score": 1 + i%5, "occurred_at": at(i + 90)})
+		last = s.must(t, http.StatusOK, "POST", "/api/v1/handoffs/"+id+"/rating", toks.Sales, map[string]any{"score": 1 + i%5, "occurred_at": at(i + 90)}).position(t)
 	}
 	window := "?from=" + t0.Add(-24*time.Hour).Format("2006-01-02") + "&to=" + t0.Add(24*time.Hour).Format("2006-01-02")
 	paths := []string{"/api/v1/pairs" + window, "/api/v1/pairs/it/sales" + window, "/api/v1/hotspots" + window,
 		"/api/v1/departments/it/scorecard" + window, "/api/v1/handoffs?limit=50"}
 	before := map[string]string{}
 	for _, p := range paths {
-		before[p] = string(s.must(t, http.StatusOK, "GET", p, toks.Admin, nil).body)
+		sep := "&"
+		if !strings.Contains(p, "?") {
+			sep = "?"
+		}
+		before[p] = string(s.must(t, http.StatusOK, "GET", p+sep+"min_position="+strconv.FormatUint(last, 10), toks.Admin, nil).body)
 	}
 
 	adminFile, salesFile := filepath.Join(dir, "admin.token"), filepath.Join(dir, "sales.token")
