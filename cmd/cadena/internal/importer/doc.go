@@ -31,7 +31,8 @@
 //     delivered again when the case next leaves Y. So A, B, A, B is two
 //     hand-offs (B for A, then A for B) and one return (of B for A).
 //
-// Departments are slugs of the group names ("Group 3" -> "group-3",
+// Departments are slugs of the group names (domain.Slug: "Group 3" ->
+// "group-3", "Soporte Técnico" -> "soporte-tecnico",
 // "EMPTY" -> "empty"; an event without the attribute counts as group
 // "(none)"), registered at the first event that names them; one that
 // exists already is left as it is (an older log may share it). Hand-off IDs
