@@ -14,7 +14,8 @@ import (
 )
 
 // benchmarkGenerated imports a generated log end to end (read, map,
-// append, durable) into a fresh bolt store per iteration.
+// append, durable) into a fresh bolt store per iteration, streamed as
+// cadena import does.
 func benchmarkGenerated(b *testing.B, events, groups int) {
 	var buf bytes.Buffer
 	importer.GenerateLog(&buf, events, groups, 1)
@@ -24,11 +25,8 @@ func benchmarkGenerated(b *testing.B, events, groups int) {
 		store, err := bolt.Open(filepath.Join(b.TempDir(), "cadena.db"), bolt.Options{
 			OnCommit: func(bolt.CommitStats) { commits++ }})
 		require.NoError(b, err)
-		log, err := importer.ReadCSV(bytes.NewReader(buf.Bytes()), importer.ReadOptions{})
-		require.NoError(b, err)
-		p, err := importer.NewPlan(log, importer.PlanOptions{})
-		require.NoError(b, err)
-		sum, err := importer.Run(context.Background(), api.New(store, api.Options{}), p, importer.Options{})
+		sum, err := importer.ImportCSV(context.Background(), api.New(store, api.Options{}), bytes.NewReader(buf.Bytes()),
+			importer.ReadOptions{}, importer.StreamOptions{})
 		require.NoError(b, err)
 		require.NoError(b, store.Close())
 		commands += sum.Commands

@@ -23,7 +23,7 @@ type Plan struct {
 	Kind        string
 	Cases       int
 	Events      int
-	Departments []Department // in order of first sight
+	Departments []Department // by first event, then ID
 	Pairs       []Pair       // sorted by supplier, then customer
 	Handoffs    []Handoff    // by case, then run
 	Returns     int
@@ -153,7 +153,7 @@ func departments(log *Log) (deptIndex, error) {
 			ix.byID[id], ix.byName[e.Group] = d, d
 		}
 	}
-	slices.SortStableFunc(ix.list, func(a, b *Department) int { return a.At.Compare(b.At) })
+	slices.SortFunc(ix.list, func(a, b *Department) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID)) })
 	return ix, nil
 }
 
