@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 	"unicode/utf8"
@@ -253,8 +254,10 @@ func streamImport(ctx context.Context, cfg importConfig, r io.Reader, fb *feedba
 	return printSummary(ctx, stdout, lazy.t, sum, lazy.before, start)
 }
 
-// lazyTarget is importer.Commands on a target opened at the first call.
+// lazyTarget is importer.Commands on a target opened at the first call;
+// it is safe for concurrent use.
 type lazyTarget struct {
+	mu     sync.Mutex
 	open   func() (importTarget, error)
 	t      importTarget
 	opened bool
@@ -263,6 +266,8 @@ type lazyTarget struct {
 }
 
 func (l *lazyTarget) get() (importer.Commands, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if !l.opened {
 		l.opened = true
 		l.t, l.err = l.open()

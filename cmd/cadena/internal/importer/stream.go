@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/cadena-project/cadena/api"
+	"github.com/cadena-project/cadena/domain"
 )
 
 // Defaults of StreamOptions.
@@ -101,6 +103,13 @@ func ImportCSV(ctx context.Context, cmds Commands, r io.Reader, ro ReadOptions, 
 		if sendErr != nil {
 			continue // drain: the reader stops at its next batch
 		}
+		if b, sendErr = existing(ctx, cmds, b); sendErr != nil {
+			cancel()
+			continue
+		}
+		if len(b) == 0 {
+			continue
+		}
 		batch = batch[:0]
 		for i := range b {
 			batch = append(batch, b[i].cmd)
@@ -123,6 +132,59 @@ func ImportCSV(ctx context.Context, cmds Commands, r io.Reader, ro ReadOptions, 
 		so.Stats(pl.stats)
 	}
 	return sum, nil
+}
+
+// lookups is how many departments existing looks up at once.
+const lookups = 8
+
+// existing drops from b the registrations of departments that exist
+// already (they are left as they are: they may have been renamed since,
+// or come from a later log), looked up lookups at a time.
+func existing(ctx context.Context, cmds Commands, b []planned) ([]planned, error) {
+	var depts []int
+	for i := range b {
+		if b[i].cmd.Department != nil {
+			depts = append(depts, i)
+		}
+	}
+	if len(depts) == 0 {
+		return b, nil
+	}
+	exists := make([]bool, len(b))
+	errs := make([]error, len(depts))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(lookups, len(depts)) {
+		wg.Go(func() {
+			for k := range next {
+				id := b[depts[k]].cmd.Department.ID
+				_, err := cmds.Department(ctx, id)
+				switch {
+				case err == nil:
+					exists[depts[k]] = true
+				case !errors.Is(err, domain.ErrNotFound):
+					errs[k] = fmt.Errorf("looking up department %s: %w", id, err)
+				}
+			}
+		})
+	}
+	for k := range depts {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := b[:0]
+	for i := range b {
+		if !exists[i] {
+			out = append(out, b[i])
+		}
+	}
+	return out, nil
 }
 
 // planned is one command of a streamed import with its place in the

@@ -2,7 +2,6 @@ package importer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -247,7 +246,7 @@ func (p *streamPlanner) push(c *openCase, j int, cmd api.Command, at time.Time) 
 }
 
 // department returns the department of e's group, registering it at its
-// first sight unless it exists.
+// first sight.
 func (p *streamPlanner) department(c *openCase, e Event) (string, error) {
 	if id, ok := p.depts[e.Group]; ok {
 		return id, nil
@@ -259,14 +258,9 @@ func (p *streamPlanner) department(c *openCase, e Event) (string, error) {
 	}
 	p.depts[e.Group], p.deptIDs[id], p.deptAt[id] = id, e.Group, e.At
 	p.counts.Departments++
-	_, err := p.cmds.Department(p.ctx, id)
-	switch {
-	case errors.Is(err, domain.ErrNotFound):
-		p.enqueue(planned{at: e.At, kind: 0, cmd: api.Command{
-			Department: &domain.RegisterDepartment{ID: id, Name: truncate(e.Group, domain.MaxNameLen), At: e.At.UTC()}}})
-	case err != nil:
-		return "", fmt.Errorf("looking up department %s: %w", id, err)
-	}
+	// Whether it exists is looked up when its batch goes out (existing).
+	p.enqueue(planned{at: e.At, kind: 0, cmd: api.Command{
+		Department: &domain.RegisterDepartment{ID: id, Name: truncate(e.Group, domain.MaxNameLen), At: e.At.UTC()}}})
 	return id, nil
 }
 
