@@ -77,7 +77,10 @@ func ImportCSV(ctx context.Context, cmds Commands, r io.Reader, ro ReadOptions, 
 	if err != nil {
 		return Summary{}, err
 	}
-	batches := make(chan []planned, 1)
+	// One batch is built while the one before is written; the batches
+	// written come back to be filled again.
+	batches := make(chan []planned)
+	pl.free = make(chan []planned, 1)
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(batches)
@@ -117,6 +120,12 @@ func ImportCSV(ctx context.Context, cmds Commands, r io.Reader, ro ReadOptions, 
 		sendErr = sd.send(ctx, batch, func(i int) string { return b[i].what() })
 		if sendErr != nil {
 			cancel()
+			continue
+		}
+		clear(b[:cap(b)])
+		select {
+		case pl.free <- b[:0]:
+		default:
 		}
 	}
 	err = <-readErr

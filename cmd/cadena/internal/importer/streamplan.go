@@ -59,7 +59,8 @@ type streamPlanner struct {
 	now     time.Time // the time of the last event planned
 	emitted time.Time // the time of the last command handed on
 	started bool
-	batch   []planned
+	batch   []planned      // being filled
+	free    chan []planned // batches written, to fill again
 	stats   StreamStats
 	counts  Summary
 	skipped []*SyntaxError
@@ -83,7 +84,7 @@ func newStreamPlanner(ctx context.Context, cmds Commands, so StreamOptions) (*st
 	if size <= 0 {
 		size = DefaultBatch
 	}
-	p := &streamPlanner{ctx: ctx, cmds: cmds, opts: so, kind: kind, size: size,
+	p := &streamPlanner{ctx: ctx, cmds: cmds, opts: so, kind: kind, size: size, batch: make([]planned, 0, min(size, 1<<12)),
 		cases: map[string]*openCase{}, depts: map[string]string{}, deptIDs: map[string]string{},
 		deptAt: map[string]time.Time{}, pairs: map[[2]string]bool{}}
 	p.queue.less = (*planned).less
@@ -341,7 +342,11 @@ func (p *streamPlanner) flush(all bool) error {
 
 func (p *streamPlanner) send() error {
 	b := p.batch
-	p.batch = make([]planned, 0, p.size)
+	select {
+	case p.batch = <-p.free:
+	default:
+		p.batch = make([]planned, 0, cap(b))
+	}
 	if !p.out(b) {
 		return p.ctx.Err()
 	}
