@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,12 +38,7 @@ func (m Meta) withRequest(what string, cmd any) Meta {
 	if m.IdempotencyKey == "" {
 		return m
 	}
-	b, err := json.Marshal(cmd)
-	if err != nil {
-		b = []byte(fmt.Sprintf("%#v", cmd))
-	}
-	sum := sha256.Sum256(append([]byte(what+"\x00"), b...))
-	m.requestHash = hex.EncodeToString(sum[:16])
+	m.requestHash = fingerprint(what, cmd)
 	return m
 }
 

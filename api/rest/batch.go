@@ -21,10 +21,13 @@ type BatchService interface {
 
 // Limits of POST /api/v1/batch.
 const (
-	// MaxBatchCommands is the most commands one batch may hold.
-	MaxBatchCommands = 1000
-	// maxBatchBody is the largest batch body accepted, in bytes.
-	maxBatchBody = 4 << 20
+	// MaxBatchCommands is the most commands one batch may hold: enough
+	// for an import to write thousands of hand-offs per commit, few enough
+	// that one request is answered in seconds.
+	MaxBatchCommands = 10_000
+	// maxBatchBody is the largest batch body accepted, in bytes: 16 MiB,
+	// 10,000 commands of about 1.6 KB each (long titles included).
+	maxBatchBody = 16 << 20
 )
 
 // batchCommandJSON is one command of a batch: "command" names it, and the

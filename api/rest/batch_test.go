@@ -91,7 +91,7 @@ func TestBatchLimits(t *testing.T) {
 	h.seed()
 	before := h.head()
 	one := map[string]any{"command": "department", "id": "finance", "name": "Finance"}
-	many := make([]map[string]any, 1001)
+	many := make([]map[string]any, 10_001)
 	for i := range many {
 		many[i] = one
 	}
@@ -103,10 +103,10 @@ func TestBatchLimits(t *testing.T) {
 		detail string
 	}{
 		{"not an admin", tokSales, map[string]any{"commands": []any{one}}, 403, `only an admin may send a batch (member "sales-team")`},
-		{"no commands", tokAdmin, map[string]any{"commands": []any{}}, 400, "commands must hold 1 to 1000 commands, got 0"},
-		{"too many commands", tokAdmin, map[string]any{"commands": many}, 400, "commands must hold 1 to 1000 commands, got 1001"},
+		{"no commands", tokAdmin, map[string]any{"commands": []any{}}, 400, "commands must hold 1 to 10000 commands, got 0"},
+		{"too many commands", tokAdmin, map[string]any{"commands": many}, 400, "commands must hold 1 to 10000 commands, got 10001"},
 		{"unknown member", tokAdmin, map[string]any{"commands": []any{map[string]any{"command": "accept", "id": "x", "color": "red"}}}, 400, `unknown field "commands[0].color"`},
-		{"body too large", tokAdmin, `{"commands":[{"command":"department","id":"x","name":"` + strings.Repeat("n", 4<<20) + `"}]}`, 413, "the request body is over 4194304 bytes"},
+		{"body too large", tokAdmin, `{"commands":[{"command":"department","id":"x","name":"` + strings.Repeat("n", 16<<20) + `"}]}`, 413, "the request body is over 16777216 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,6 +15,7 @@ type feedback struct {
 	w        io.Writer
 	terminal bool
 	bar      *progressbar.ProgressBar
+	readBar  *progressbar.ProgressBar // bytes read, while a streamed import reads
 	start    time.Time
 	last     time.Time
 }
@@ -44,6 +45,7 @@ func (f *feedback) reading(file *os.File) io.Reader {
 	}
 	bar := progressbar.NewOptions64(size, progressbar.OptionSetWriter(f.w), progressbar.OptionSetDescription("reading"),
 		progressbar.OptionShowBytes(true), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+	f.readBar = bar
 	return &barReader{r: file, bar: bar}
 }
 
@@ -61,8 +63,20 @@ func (b *barReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// progress is importer.Options.Progress.
+// progress is importer.Options.Progress. A total of 0 is not known yet (a
+// streamed import): the bar of the bytes read says the commands done.
 func (f *feedback) progress(done, total int) {
+	if total <= 0 {
+		if f.terminal && f.readBar != nil {
+			f.readBar.Describe(fmt.Sprintf("importing (%d commands)", done))
+			return
+		}
+		if now := time.Now(); !f.terminal && now.Sub(f.last) >= plainEvery {
+			f.last = now
+			fmt.Fprintf(f.w, "import: %d commands, %.0f commands/s\n", done, float64(done)/now.Sub(f.start).Seconds())
+		}
+		return
+	}
 	if f.terminal {
 		if f.bar == nil {
 			f.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(f.w), progressbar.OptionSetDescription("importing"),

@@ -10,12 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 	"unicode/utf8"
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
+	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore/bolt"
 )
 
@@ -35,14 +37,15 @@ type importConfig struct {
 	data, store, server, tokenFile    string
 	format, kind, timezone, delimiter string
 	read                              importer.ReadOptions
-	resolve                           time.Duration
+	resolve, horizon                  time.Duration
+	window                            int
 	openAtEnd, dryRun, initEmpty      bool
 	path                              string
 }
 
 func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 	var c importConfig
-	fs := newFlagSet("import", "--data DIR | --store URL | --server URL --token-file F | --dry-run; --format csv|xes [--case COL] [--activity COL] [--time COL] [--group COL] [--time-format LAYOUT] [--timezone ZONE] [--delimiter C] [--kind K] [--resolve-within D] [--open-at-end] [--skip-bad] FILE", stderr)
+	fs := newFlagSet("import", "--data DIR | --store URL | --server URL --token-file F | --dry-run; --format csv|xes [--case COL] [--activity COL] [--time COL] [--group COL] [--time-format LAYOUT] [--timezone ZONE] [--delimiter C] [--kind K] [--resolve-within D] [--open-at-end] [--skip-bad] [--window N] [--horizon D] FILE", stderr)
 	fs.StringVar(&c.data, "data", "", "directory of the embedded event store (created if missing); it must not be in use by a running server (use --server)")
 	fs.StringVar(&c.store, "store", "", "write into this store instead: "+storeSchemes()+" connection string")
 	fs.StringVar(&c.server, "server", "", "send the hand-offs to the running cadena at this URL (http://host:port) over POST /api/v1/batch")
@@ -61,6 +64,8 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 	fs.StringVar(&c.kind, "kind", importer.DefaultKind, "kind of the imported hand-offs (a slug)")
 	fs.DurationVar(&c.resolve, "resolve-within", 0, "set an agreement with this resolve target on every pair before importing (0: none)")
 	fs.BoolVar(&c.initEmpty, "init", false, "take an existing, empty cadena.db in --data as a new store (refused otherwise)")
+	fs.IntVar(&c.window, "window", importer.DefaultWindow, "csv: events held to put the log in time order; a log of more events must be out of time order by fewer than this")
+	fs.DurationVar(&c.horizon, "horizon", importer.DefaultHorizon, "csv: how long, in log time, a case may go without an event before it is taken as ended")
 	fs.BoolVar(&c.openAtEnd, "open-at-end", false, "leave open the hand-off of the group holding a case at its last event (for logs of running cases); by default it is delivered there")
 	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return c, err
@@ -82,6 +87,10 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 		return c, errors.New("import: --server needs --token-file, a file holding an admin token")
 	case c.resolve < 0 || c.resolve%time.Second != 0:
 		return c, fmt.Errorf("import: --resolve-within must be whole seconds, got %s", c.resolve)
+	case c.window < 1:
+		return c, fmt.Errorf("import: --window must be at least 1, got %d", c.window)
+	case c.horizon <= 0:
+		return c, fmt.Errorf("import: --horizon must be positive, got %s", c.horizon)
 	}
 	if c.read.Group == "" {
 		c.read.Group = f.group
@@ -172,6 +181,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("import: %w", err)
 	}
 	fb := newFeedback(stderr)
+	if cfg.format != "xes" && !cfg.dryRun {
+		defer file.Close()
+		return streamImport(ctx, cfg, fb.reading(file), fb, start, stdout)
+	}
 	log, err := importFormats[cfg.format].read(fb.reading(file), cfg.read)
 	file.Close()
 	if err != nil {
@@ -206,6 +219,92 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("import: %w (%d commands done; importing again resumes)", err, sum.Commands)
 	}
+	return printSummary(ctx, stdout, target, sum, before, start)
+}
+
+// streamImport imports a CSV log as a stream (importer.ImportCSV): memory
+// follows the open cases, not the file.
+func streamImport(ctx context.Context, cfg importConfig, r io.Reader, fb *feedback, start time.Time, stdout io.Writer) error {
+	// The target is opened when the first command is ready: a log that
+	// fails before then leaves no store behind.
+	lazy := &lazyTarget{open: func() (importTarget, error) { return openImportTarget(ctx, cfg) }}
+	defer lazy.close()
+	sum, err := importer.ImportCSV(ctx, lazy, r, cfg.read, importer.StreamOptions{
+		PlanOptions: importer.PlanOptions{Kind: cfg.kind, OpenAtEnd: cfg.openAtEnd},
+		Options:     importer.Options{ResolveWithin: cfg.resolve, Progress: fb.progress},
+		Window:      cfg.window, Horizon: cfg.horizon})
+	fb.done()
+	var syntax *importer.SyntaxError
+	switch {
+	case lazy.err != nil:
+		return fmt.Errorf("import: %w", lazy.err)
+	case errors.As(err, &syntax) && sum.Commands == 0:
+		return fmt.Errorf("import: %s: %w", filepath.Base(cfg.path), err)
+	case errors.As(err, &syntax):
+		return fmt.Errorf("import: %s: %w (%d commands done, for the cases before it)", filepath.Base(cfg.path), err, sum.Commands)
+	case err != nil:
+		return fmt.Errorf("import: %w (%d commands done; importing again resumes)", err, sum.Commands)
+	}
+	fmt.Fprintf(stdout, "read %d events of %d cases; %d departments, %d pairs, %d hand-offs (%d returns)\n",
+		sum.Events, sum.Cases, sum.Departments, sum.Pairs, sum.Handoffs, sum.Returns)
+	printSkipped(stdout, sum.Skipped)
+	if _, err := lazy.get(); err != nil { // an empty log: the store is made all the same
+		return fmt.Errorf("import: %w", err)
+	}
+	return printSummary(ctx, stdout, lazy.t, sum, lazy.before, start)
+}
+
+// lazyTarget is importer.Commands on a target opened at the first call;
+// it is safe for concurrent use.
+type lazyTarget struct {
+	mu     sync.Mutex
+	open   func() (importTarget, error)
+	t      importTarget
+	opened bool
+	before uint64 // the store's head when opened
+	err    error
+}
+
+func (l *lazyTarget) get() (importer.Commands, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.opened {
+		l.opened = true
+		l.t, l.err = l.open()
+		if l.err == nil && l.t.head != nil {
+			l.before, l.err = l.t.head(context.Background())
+		}
+	}
+	if l.err != nil {
+		return nil, l.err
+	}
+	return l.t.cmds, nil
+}
+
+func (l *lazyTarget) close() {
+	if l.opened && l.t.close != nil {
+		l.t.close()
+	}
+}
+
+func (l *lazyTarget) Department(ctx context.Context, id string) (domain.Department, error) {
+	c, err := l.get()
+	if err != nil {
+		return domain.Department{}, err
+	}
+	return c.Department(ctx, id)
+}
+
+func (l *lazyTarget) Batch(ctx context.Context, a api.Actor, cmds []api.Command) ([]api.CommandResult, error) {
+	c, err := l.get()
+	if err != nil {
+		return nil, err
+	}
+	return c.Batch(ctx, a, cmds)
+}
+
+// printSummary prints what an import issued and appended.
+func printSummary(ctx context.Context, stdout io.Writer, target importTarget, sum importer.Summary, before uint64, start time.Time) error {
 	secs := sum.Elapsed.Seconds()
 	fmt.Fprintf(stdout, "issued %d commands in %.2fs (%.0f commands/s, %.0f log events/s): %d new, %d imported before; %d agreements\n",
 		sum.Commands, secs, float64(sum.Commands)/secs, float64(sum.Events)/secs, sum.Commands-sum.Replayed, sum.Replayed, sum.Agreements)

@@ -30,13 +30,10 @@ func BenchmarkImportServer(b *testing.B) {
 				toks := writeTokensFile(b, filepath.Join(dir, "tokens.json"))
 				srv := startServer(b, e2eConfig(dir))
 				b.StartTimer()
-				log, err := importer.ReadCSV(bytes.NewReader(buf.Bytes()), importer.ReadOptions{})
-				require.NoError(b, err)
-				p, err := importer.NewPlan(log, importer.PlanOptions{})
-				require.NoError(b, err)
 				client, err := importer.NewServer(srv.base, toks.Admin)
 				require.NoError(b, err)
-				sum, err := importer.Run(context.Background(), client, p, importer.Options{})
+				sum, err := importer.ImportCSV(context.Background(), client, bytes.NewReader(buf.Bytes()),
+					importer.ReadOptions{}, importer.StreamOptions{})
 				require.NoError(b, err)
 				commands += sum.Commands
 				b.StopTimer()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,21 +15,24 @@ import (
 )
 
 // benchmarkGenerated imports a generated log end to end (read, map,
-// append, durable) into a fresh bolt store per iteration.
+// append, durable) into a fresh bolt store per iteration, streamed as
+// cadena import does.
 func benchmarkGenerated(b *testing.B, events, groups int) {
 	var buf bytes.Buffer
 	importer.GenerateLog(&buf, events, groups, 1)
 	b.SetBytes(int64(buf.Len()))
 	var commands, commits int
+	var ms runtime.MemStats
+	var peak uint64 // heap in use, sampled after each batch (the log itself included)
 	for b.Loop() {
 		store, err := bolt.Open(filepath.Join(b.TempDir(), "cadena.db"), bolt.Options{
 			OnCommit: func(bolt.CommitStats) { commits++ }})
 		require.NoError(b, err)
-		log, err := importer.ReadCSV(bytes.NewReader(buf.Bytes()), importer.ReadOptions{})
-		require.NoError(b, err)
-		p, err := importer.NewPlan(log, importer.PlanOptions{})
-		require.NoError(b, err)
-		sum, err := importer.Run(context.Background(), api.New(store, api.Options{}), p, importer.Options{})
+		sum, err := importer.ImportCSV(context.Background(), api.New(store, api.Options{}), bytes.NewReader(buf.Bytes()),
+			importer.ReadOptions{}, importer.StreamOptions{Options: importer.Options{Progress: func(int, int) {
+				runtime.ReadMemStats(&ms)
+				peak = max(peak, ms.HeapInuse)
+			}}})
 		require.NoError(b, err)
 		require.NoError(b, store.Close())
 		commands += sum.Commands
@@ -36,6 +40,7 @@ func benchmarkGenerated(b *testing.B, events, groups int) {
 	b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(commands)/b.Elapsed().Seconds(), "commands/s")
 	b.ReportMetric(float64(commits)/float64(b.N), "commits/op")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 }
 
 // BenchmarkImportGenerated is the import target: 1,000,000 events over

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -25,6 +26,21 @@ const (
 // UTF-8 byte-order mark is skipped and quoted fields may hold newlines. An
 // empty group cell counts as NoGroup.
 func ReadCSV(r io.Reader, o ReadOptions) (*Log, error) {
+	var b builder
+	err := scanCSV(r, o, func(caseID string, e Event) error {
+		b.add(strings.Clone(caseID), e)
+		return nil
+	}, b.skip)
+	if err != nil {
+		return nil, err
+	}
+	return b.done(), nil
+}
+
+// scanCSV reads a CSV log as ReadCSV does and hands each event to add in
+// file order; caseID is valid only during the call (clone it to keep it),
+// the event's strings stay valid. A bad row goes to skip under o.SkipBad.
+func scanCSV(r io.Reader, o ReadOptions, add func(caseID string, e Event) error, skip func(*SyntaxError)) error {
 	o = o.withDefaults()
 	br := bufio.NewReaderSize(r, 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
@@ -41,10 +57,11 @@ func ReadCSV(r io.Reader, o ReadOptions) (*Log, error) {
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, &SyntaxError{Line: 1, Msg: "empty file: want a header row"}
+			return &SyntaxError{Line: 1, Msg: "empty file: want a header row"}
 		}
-		return nil, csvError(err)
+		return csvError(err)
 	}
+	header = slices.Clone(header)
 	col := map[string]int{}
 	for i, name := range header {
 		if _, dup := col[name]; !dup {
@@ -58,25 +75,26 @@ func ReadCSV(r io.Reader, o ReadOptions) (*Log, error) {
 			continue
 		}
 		if !ok {
-			return nil, &SyntaxError{Line: 1, Msg: fmt.Sprintf("no column %q in the header; its columns are %s", name, quoteAll(header))}
+			return &SyntaxError{Line: 1, Msg: fmt.Sprintf("no column %q in the header; its columns are %s", name, quoteAll(header))}
 		}
 		idx[i] = c
 	}
-	var b builder
 	bad := func(e *SyntaxError) error {
 		if !o.SkipBad {
 			return e
 		}
-		b.skip(e)
+		skip(e)
 		return nil
 	}
+	groups := map[string]string{} // interned: logs have few groups and many events
+	activities := map[string]string{}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		if err != nil {
-			return nil, csvError(err)
+			return csvError(err)
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != len(header) {
@@ -85,21 +103,21 @@ func ReadCSV(r io.Reader, o ReadOptions) (*Log, error) {
 				e.Trace = strings.Clone(rec[idx[0]])
 			}
 			if err := bad(e); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
 		caseID := rec[idx[0]]
 		if caseID == "" {
 			if err := bad(&SyntaxError{Line: line, Column: o.Case, Msg: "empty case ID"}); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
 		at, err := o.parseTime(rec[idx[2]])
 		if err != nil {
 			if err := bad(&SyntaxError{Line: line, Trace: strings.Clone(caseID), Column: o.Time, Msg: err.Error()}); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
@@ -109,11 +127,12 @@ func ReadCSV(r io.Reader, o ReadOptions) (*Log, error) {
 		}
 		var activity string
 		if idx[1] >= 0 {
-			activity = strings.Clone(rec[idx[1]])
+			activity = intern(activities, rec[idx[1]])
 		}
-		b.add(strings.Clone(caseID), Event{Activity: activity, Group: intern(&b, group), At: at, Line: line})
+		if err := add(caseID, Event{Activity: activity, Group: intern(groups, group), At: at, Line: line}); err != nil {
+			return err
+		}
 	}
-	return b.done(), nil
 }
 
 // sniffDelimiter picks the delimiter that occurs most often, outside
@@ -161,16 +180,16 @@ func csvError(err error) error {
 	return fmt.Errorf("reading CSV: %w", err)
 }
 
-// intern returns one shared copy of each group name: logs have few groups
-// and many events.
-func intern(b *builder, s string) string {
-	if b.groups == nil {
-		b.groups = make(map[string]string)
-	}
-	if g, ok := b.groups[s]; ok {
+// intern returns one shared copy of each string of m: logs have few groups
+// and activities and many events. Past 1<<16 distinct values it stops
+// sharing, so a column of unique values does not fill memory.
+func intern(m map[string]string, s string) string {
+	if g, ok := m[s]; ok {
 		return g
 	}
 	g := strings.Clone(s)
-	b.groups[g] = g
+	if len(m) < 1<<16 {
+		m[g] = g
+	}
 	return g
 }

@@ -31,7 +31,8 @@
 //     delivered again when the case next leaves Y. So A, B, A, B is two
 //     hand-offs (B for A, then A for B) and one return (of B for A).
 //
-// Departments are slugs of the group names ("Group 3" -> "group-3",
+// Departments are slugs of the group names (domain.Slug: "Group 3" ->
+// "group-3", "Soporte Técnico" -> "soporte-tecnico",
 // "EMPTY" -> "empty"; an event without the attribute counts as group
 // "(none)"), registered at the first event that names them; one that
 // exists already is left as it is (an older log may share it). Hand-off IDs
@@ -57,7 +58,11 @@
 // domain's occurred_at rule: import older logs first, or without
 // Options.ResolveWithin.
 //
-// The whole log is held in memory before it is planned (events of one case
-// may be anywhere in the file, and commands go out in global time order),
-// so memory grows with the file.
+// NewPlan needs the whole log in memory (events of one case may be
+// anywhere in the file, and commands go out in global time order), so its
+// memory grows with the file. ImportCSV streams a CSV log instead: events
+// are held only to put them in time order (a window of events), a case's
+// state only while it is open (until a horizon of log time passes without
+// an event of it), and commands only until every open case is past them,
+// so memory follows the open cases.
 package importer

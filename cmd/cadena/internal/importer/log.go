@@ -44,6 +44,7 @@ type SyntaxError struct {
 	Trace  string // the case, when known
 	Column string // the column or attribute at fault, when known
 	Msg    string
+	kind   error // another sentinel it matches, besides ErrMalformed
 }
 
 func (e *SyntaxError) Error() string {
@@ -57,8 +58,11 @@ func (e *SyntaxError) Error() string {
 	return s + ": " + e.Msg
 }
 
-// Is makes errors.Is(err, ErrMalformed) true.
-func (e *SyntaxError) Is(target error) bool { return target == ErrMalformed }
+// Is makes errors.Is(err, ErrMalformed) true, and errors.Is(err,
+// ErrUnsorted) for a log out of time order.
+func (e *SyntaxError) Is(target error) bool {
+	return target == ErrMalformed || e.kind != nil && target == e.kind
+}
 
 // builder collects events into cases.
 type builder struct {
@@ -66,6 +70,14 @@ type builder struct {
 	index  map[string]int
 	groups map[string]string // interned group names
 	bad    map[string]bool   // cases with a skipped row
+}
+
+// group returns the shared copy of a group name.
+func (b *builder) group(s string) string {
+	if b.groups == nil {
+		b.groups = make(map[string]string)
+	}
+	return intern(b.groups, s)
 }
 
 // skip records a bad row under SkipBad.

@@ -23,7 +23,7 @@ type Plan struct {
 	Kind        string
 	Cases       int
 	Events      int
-	Departments []Department // in order of first sight
+	Departments []Department // by first event, then ID
 	Pairs       []Pair       // sorted by supplier, then customer
 	Handoffs    []Handoff    // by case, then run
 	Returns     int
@@ -153,7 +153,7 @@ func departments(log *Log) (deptIndex, error) {
 			ix.byID[id], ix.byName[e.Group] = d, d
 		}
 	}
-	slices.SortStableFunc(ix.list, func(a, b *Department) int { return a.At.Compare(b.At) })
+	slices.SortFunc(ix.list, func(a, b *Department) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID)) })
 	return ix, nil
 }
 
@@ -211,32 +211,14 @@ func planCase(c Case, depts deptIndex, openAtEnd bool, returns *int) []Handoff {
 	return out
 }
 
-// Slug makes a department ID of a group name: lower-case ASCII letters and
-// digits, other runs of characters as one dash ("Group 3" -> "group-3").
-// A name with no letters or digits gets "group-" and a hash of the name.
+// Slug makes a department ID of a group name with domain.Slug ("Soporte
+// Técnico" -> "soporte-tecnico"). A name with no Latin letter or digit
+// gets "group-" and a hash of the name.
 func Slug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		switch {
-		case 'a' <= r && r <= 'z' || '0' <= r && r <= '9':
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-		default:
-			dash = true
-		}
+	if s := domain.Slug(name); s != "" {
+		return s
 	}
-	s := b.String()
-	if len(s) > 64 {
-		s = strings.TrimRight(s[:64], "-")
-	}
-	if s == "" {
-		s = "group-" + shortHash(name)
-	}
-	return s
+	return "group-" + shortHash(name)
 }
 
 // caseKey makes the hand-off ID prefix of a case: the case ID when it is

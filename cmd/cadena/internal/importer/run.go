@@ -55,6 +55,9 @@ type Summary struct {
 	Replayed    int    // commands answered from the log: imported before
 	Position    uint64 // global position after the last command
 	Elapsed     time.Duration
+	// Skipped lists the bad rows ImportCSV left out under
+	// ReadOptions.SkipBad (Run reports none: they are in Log.Skipped).
+	Skipped []*SyntaxError
 }
 
 // step is one command of the import at its business time: a department
@@ -109,6 +112,7 @@ func Run(ctx context.Context, cmds Commands, p *Plan, opts Options) (Summary, er
 	// case, run and step.
 	slices.SortStableFunc(plan, func(a, b step) int { return a.at.Compare(b.at) })
 	total := len(plan)
+	sd := sender{cmds: cmds, sum: &sum, total: total, progress: opts.Progress}
 	batch := make([]api.Command, 0, size)
 	for len(plan) > 0 {
 		chunk := plan[:min(size, len(plan))]
@@ -117,29 +121,47 @@ func Run(ctx context.Context, cmds Commands, p *Plan, opts Options) (Summary, er
 		for _, s := range chunk {
 			batch = append(batch, s.command(p, opts))
 		}
-		res, err := cmds.Batch(ctx, Actor, batch)
+		err := sd.send(ctx, batch, func(i int) string {
+			return chunk[i].what(p) + " at " + chunk[i].at.UTC().Format(time.RFC3339)
+		})
 		if err != nil {
 			sum.Elapsed = time.Since(start)
 			return sum, err
 		}
-		for i, r := range res {
-			if r.Err != nil {
-				sum.Elapsed = time.Since(start)
-				s := chunk[i]
-				return sum, fmt.Errorf("%s at %s: %w", s.what(p), s.at.UTC().Format(time.RFC3339), r.Err)
-			}
-			sum.Commands++
-			if r.Replayed {
-				sum.Replayed++
-			}
-			sum.Position = max(sum.Position, r.Position)
-		}
-		if opts.Progress != nil {
-			opts.Progress(sum.Commands, total)
-		}
 	}
 	sum.Elapsed = time.Since(start)
 	return sum, nil
+}
+
+// sender sends batches of commands and counts what they did.
+type sender struct {
+	cmds     Commands
+	sum      *Summary
+	total    int // commands in all, 0 when not known yet
+	progress func(done, total int)
+}
+
+// send runs one batch; the first command that failed is reported as
+// "what(i): its error".
+func (sd *sender) send(ctx context.Context, batch []api.Command, what func(i int) string) error {
+	res, err := sd.cmds.Batch(ctx, Actor, batch)
+	if err != nil {
+		return err
+	}
+	for i, r := range res {
+		if r.Err != nil {
+			return fmt.Errorf("%s: %w", what(i), r.Err)
+		}
+		sd.sum.Commands++
+		if r.Replayed {
+			sd.sum.Replayed++
+		}
+		sd.sum.Position = max(sd.sum.Position, r.Position)
+	}
+	if sd.progress != nil {
+		sd.progress(sd.sum.Commands, sd.total)
+	}
+	return nil
 }
 
 func (s step) command(p *Plan, opts Options) api.Command {

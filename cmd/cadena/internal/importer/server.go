@@ -17,9 +17,13 @@ import (
 	"github.com/cadena-project/cadena/domain"
 )
 
-// ServerBatch is the most commands Server sends in one request (the
-// limit of POST /api/v1/batch).
-const ServerBatch = 1000
+// ServerBatch is the most commands Server sends in one request, and
+// ServerBatchBytes the largest body (the limits of POST /api/v1/batch): a
+// request whose body would be larger is sent in halves.
+const (
+	ServerBatch      = 10_000
+	ServerBatchBytes = 16 << 20
+)
 
 // Server is Commands over the HTTP API of a running cadena: departments
 // are read with GET /api/v1/departments/{id} and commands are sent to
@@ -175,28 +179,23 @@ type body struct {
 	err  error
 }
 
-// encodeBodies encodes cmds into bodies of ServerBatch commands, in order,
-// one ahead of the request being sent, until ctx ends.
+// encodeBodies encodes cmds into bodies of at most ServerBatch commands
+// and ServerBatchBytes, in order, one ahead of the request being sent,
+// until ctx ends.
 func encodeBodies(ctx context.Context, cmds []api.Command) <-chan body {
 	ch := make(chan body, 1)
 	go func() {
 		defer close(ch)
+		wire := make([]batchCommand, 0, min(ServerBatch, len(cmds)))
+		n := ServerBatch
 		for len(cmds) > 0 {
-			chunk := cmds[:min(ServerBatch, len(cmds))]
+			chunk := cmds[:min(n, len(cmds))]
+			b := encodeBody(chunk, wire)
+			if b.err == nil && len(b.data) > ServerBatchBytes && len(chunk) > 1 {
+				n = len(chunk) / 2 // long titles: send fewer at a time
+				continue
+			}
 			cmds = cmds[len(chunk):]
-			req := struct {
-				Commands []batchCommand `json:"commands"`
-			}{make([]batchCommand, len(chunk))}
-			var b body
-			for i, c := range chunk {
-				if req.Commands[i], b.err = wireCommand(c); b.err != nil {
-					break
-				}
-			}
-			if b.err == nil {
-				b.n = len(chunk)
-				b.data, b.err = json.Marshal(req, jsontext.AllowInvalidUTF8(true))
-			}
 			select {
 			case ch <- b:
 			case <-ctx.Done():
@@ -208,6 +207,22 @@ func encodeBodies(ctx context.Context, cmds []api.Command) <-chan body {
 		}
 	}()
 	return ch
+}
+
+// encodeBody encodes one request, reusing wire.
+func encodeBody(chunk []api.Command, wire []batchCommand) body {
+	req := struct {
+		Commands []batchCommand `json:"commands"`
+	}{wire[:0]}
+	for _, c := range chunk {
+		w, err := wireCommand(c)
+		if err != nil {
+			return body{err: err}
+		}
+		req.Commands = append(req.Commands, w)
+	}
+	data, err := json.Marshal(req, jsontext.AllowInvalidUTF8(true))
+	return body{n: len(chunk), data: data, err: err}
 }
 
 // Batch sends cmds to the server, ServerBatch at a time, in order; the

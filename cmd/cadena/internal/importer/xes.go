@@ -172,7 +172,7 @@ func (x *xesReader) start(t xml.StartElement) error {
 			}
 			x.ev.At, x.evHasTime = at, true
 		case x.group:
-			x.ev.Group = intern(&x.b, value)
+			x.ev.Group = x.b.group(value)
 		}
 	}
 	return nil

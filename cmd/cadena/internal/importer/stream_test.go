@@ -1,0 +1,243 @@
+package importer_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/api"
+	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
+	"github.com/cadena-project/cadena/domain"
+)
+
+// recorder is importer.Commands that answers every command as done and
+// keeps one line per command, in the order received.
+type recorder struct {
+	lines []string
+	keep  bool
+	n     uint64
+}
+
+func (r *recorder) Department(context.Context, string) (domain.Department, error) {
+	return domain.Department{}, domain.ErrNotFound
+}
+
+func (r *recorder) Batch(_ context.Context, _ api.Actor, cmds []api.Command) ([]api.CommandResult, error) {
+	out := make([]api.CommandResult, len(cmds))
+	for i, c := range cmds {
+		r.n++
+		out[i] = api.CommandResult{Position: r.n}
+		if !r.keep {
+			continue
+		}
+		var line string
+		switch {
+		case c.Department != nil:
+			line = fmt.Sprintf("department %s %q %s", c.Department.ID, c.Department.Name, c.Department.At)
+		case c.Agreement != nil:
+			line = fmt.Sprintf("agreement %s<-%s %s %s", c.Agreement.Supplier, c.Agreement.Customer, c.Agreement.ResolveWithin, c.Agreement.At)
+		case c.Request != nil:
+			q := c.Request
+			line = fmt.Sprintf("request %s %s<-%s %s %q %s", q.ID, q.Supplier, q.Customer, q.Kind, q.Title, q.At)
+		default:
+			line = fmt.Sprintf("%s %s %q %s", c.Handoff.Name, c.HandoffID, c.Handoff.Reason, c.Handoff.At)
+		}
+		r.lines = append(r.lines, c.Meta.IdempotencyKey+" "+line)
+	}
+	return out, nil
+}
+
+// inMemory imports data as NewPlan and Run do.
+func inMemory(t *testing.T, data []byte, po importer.PlanOptions, opts importer.Options) ([]string, importer.Summary) {
+	log, err := importer.ReadCSV(bytes.NewReader(data), importer.ReadOptions{})
+	require.NoError(t, err, "ReadCSV")
+	p, err := importer.NewPlan(log, po)
+	require.NoError(t, err, "NewPlan")
+	rec := &recorder{keep: true}
+	sum, err := importer.Run(context.Background(), rec, p, opts)
+	require.NoError(t, err, "Run")
+	return rec.lines, sum
+}
+
+// TestImportCSVMatchesRun checks that the streaming import issues the
+// same commands, in the same order, as the in-memory plan, whether the
+// whole log fits in the window or the log is streamed through a small one
+// and cases end at a horizon.
+func TestImportCSVMatchesRun(t *testing.T) {
+	var gen bytes.Buffer
+	importer.GenerateLog(&gen, 20_000, 50, 7)
+	for _, tc := range []struct {
+		name  string
+		data  []byte
+		po    importer.PlanOptions
+		opts  importer.Options
+		so    importer.StreamOptions
+		agree bool // agreements are dated as in memory (their pairs' first requests come soon enough)
+	}{
+		{name: "sample in the window", data: []byte(sampleCSV), po: importer.PlanOptions{Kind: "permit"},
+			opts: importer.Options{ResolveWithin: 4 * time.Hour}, agree: true},
+		{name: "sample open at end", data: []byte(sampleCSV), po: importer.PlanOptions{OpenAtEnd: true}},
+		{name: "generated in the window", data: gen.Bytes(),
+			opts: importer.Options{ResolveWithin: time.Hour}},
+		{name: "generated streamed", data: gen.Bytes(), so: importer.StreamOptions{Window: 3000, Horizon: 24 * time.Hour}},
+		{name: "generated streamed in small batches", data: gen.Bytes(), opts: importer.Options{Batch: 777},
+			so: importer.StreamOptions{Window: 3000, Horizon: 24 * time.Hour}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, wantSum := inMemory(t, tc.data, tc.po, tc.opts)
+			so := tc.so
+			so.PlanOptions, so.Options = tc.po, tc.opts
+			var stats importer.StreamStats
+			so.Stats = func(s importer.StreamStats) { stats = s }
+			rec := &recorder{keep: true}
+			sum, err := importer.ImportCSV(context.Background(), rec, bytes.NewReader(tc.data), importer.ReadOptions{}, so)
+			require.NoError(t, err, "ImportCSV")
+			require.Equal(t, len(want), len(rec.lines), "commands issued")
+			// Agreements go out just before their pair's first request,
+			// all else in the same order.
+			others := func(lines []string) (rest, agreements []string) {
+				for _, l := range lines {
+					if strings.HasPrefix(l, "import/agreement/") {
+						agreements = append(agreements, l)
+					} else {
+						rest = append(rest, l)
+					}
+				}
+				return rest, agreements
+			}
+			wantRest, wantAgreements := others(want)
+			gotRest, gotAgreements := others(rec.lines)
+			assert.Equal(t, firstDiff(wantRest, gotRest), "", "commands and their order")
+			if tc.agree {
+				assert.ElementsMatch(t, wantAgreements, gotAgreements, "agreements, dated as in memory")
+			}
+			keys := func(lines []string) []string {
+				out := make([]string, len(lines))
+				for i, l := range lines {
+					out[i], _, _ = strings.Cut(l, " ")
+				}
+				return out
+			}
+			assert.ElementsMatch(t, keys(wantAgreements), keys(gotAgreements), "agreements")
+			wantSum.Elapsed, sum.Elapsed = 0, 0
+			assert.Equal(t, wantSum, sum, "summary")
+			if tc.so.Window > 0 {
+				assert.LessOrEqual(t, stats.Events, tc.so.Window+1, "events held")
+			}
+		})
+	}
+}
+
+// firstDiff describes the first line where got differs from want, "" when
+// none does.
+func firstDiff(want, got []string) string {
+	for i := range min(len(want), len(got)) {
+		if want[i] != got[i] {
+			return fmt.Sprintf("line %d: want %s, got %s", i, want[i], got[i])
+		}
+	}
+	if len(want) != len(got) {
+		return fmt.Sprintf("%d lines, want %d", len(got), len(want))
+	}
+	return ""
+}
+
+func TestImportCSVRefusesALogOutOfTimeOrder(t *testing.T) {
+	// Case-grouped: c2 starts before c1 ends, two events later.
+	log := `case:concept:name,concept:name,org:group,time:timestamp
+c1,a,G1,2024-01-01 10:00:00
+c1,b,G2,2024-01-01 12:00:00
+c1,c,G1,2024-01-01 13:00:00
+c1,d,G2,2024-01-01 14:00:00
+c2,a,G1,2024-01-01 11:00:00
+`
+	_, err := importer.ImportCSV(context.Background(), &recorder{}, strings.NewReader(log), importer.ReadOptions{},
+		importer.StreamOptions{Window: 2})
+	require.ErrorIs(t, err, importer.ErrUnsorted, "a log out of order by more than the window")
+	assert.EqualError(t, err, `line 6 (case "c2"): log out of time order: the event at 2024-01-01T11:00:00Z is older than one at 2024-01-01T12:00:00Z already planned, more than 2 events before it; sort the log by time`)
+
+	_, err = importer.ImportCSV(context.Background(), &recorder{}, strings.NewReader(log), importer.ReadOptions{},
+		importer.StreamOptions{Window: 3})
+	assert.NoError(t, err, "the same log within a window of 3")
+}
+
+// TestImportCSVMemoryIsBoundedByOpenCases streams generated logs of
+// growing size with the same number of open cases at a time: what the
+// planner holds at most, and the heap's high-water mark, stay the same.
+func TestImportCSVMemoryIsBoundedByOpenCases(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 400,000 events")
+	}
+	small := streamedPeak(t, 50_000)
+	large := streamedPeak(t, 400_000)
+	t.Logf("50k events: %+v, heap %d KiB; 400k events: %+v, heap %d KiB", small.StreamStats, small.heap>>10, large.StreamStats, large.heap>>10)
+	assert.Less(t, float64(large.Cases), 1.25*float64(small.Cases), "open cases held")
+	assert.Less(t, float64(large.Commands), 1.25*float64(small.Commands), "commands held")
+	assert.Less(t, float64(large.heap), 1.5*float64(small.heap), "heap high-water mark, eight times the file")
+}
+
+type peak struct {
+	importer.StreamStats
+	heap uint64
+}
+
+// streamedPeak imports a generated log of events events through a small
+// window and reports the live heap's high-water mark, sampled after each
+// batch.
+func streamedPeak(t testing.TB, events int) peak {
+	// From a file, so the log is not on the heap.
+	path := filepath.Join(t.TempDir(), "log.csv")
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	w := bufio.NewWriter(f)
+	importer.GenerateLog(w, events, 100, 3)
+	require.NoError(t, w.Flush())
+	_, err = f.Seek(0, io.SeekStart)
+	require.NoError(t, err)
+	defer f.Close()
+	runtime.GC()
+	var p peak
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	so := importer.StreamOptions{Window: 20_000, Horizon: 48 * time.Hour,
+		Options: importer.Options{Batch: 2000, Progress: func(int, int) {
+			runtime.GC() // the live heap, not the garbage the collector lets pile up
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > base {
+				p.heap = max(p.heap, ms.HeapAlloc-base)
+			}
+		}},
+		Stats: func(s importer.StreamStats) { p.StreamStats = s }}
+	_, err = importer.ImportCSV(context.Background(), &recorder{}, f, importer.ReadOptions{}, so)
+	require.NoError(t, err, "ImportCSV")
+	return p
+}
+
+// BenchmarkStreamMemory reports the heap's high-water mark of a streamed
+// import (the planner alone: commands are answered in memory) for logs of
+// 100,000 and 1,000,000 events with the same open cases.
+func BenchmarkStreamMemory(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			var p peak
+			for b.Loop() {
+				p = streamedPeak(b, n)
+			}
+			b.ReportMetric(float64(p.heap)/(1<<20), "peak-heap-MiB")
+			b.ReportMetric(float64(p.Cases), "open-cases")
+			b.ReportMetric(float64(p.Commands), "commands-held")
+		})
+	}
+}
