@@ -227,17 +227,28 @@ func startCPU(s *benchServer) cpuMeter {
 	return m
 }
 
+// minCPU is the least CPU time a figure per operation is computed from:
+// /proc counts in ticks of 10 ms, so less would be off by more than 10%.
+const minCPU = 100 * time.Millisecond
+
 // perOp returns the server's and this process's CPU time per operation
-// since the meter started, in microseconds; nil where unknown.
+// since the meter started, in microseconds; nil where unknown or too
+// little to tell (under minCPU).
 func (m cpuMeter) perOp(ops int) (server, client *float64) {
 	if ops == 0 {
 		return nil, nil
 	}
+	per := func(d time.Duration) *float64 {
+		if d < minCPU {
+			return nil
+		}
+		return ptr(float64(d.Microseconds()) / float64(ops))
+	}
 	if now, ok := m.s.cpu(); ok && m.serverOK {
-		server = ptr(float64((now - m.server).Microseconds()) / float64(ops))
+		server = per(now - m.server)
 	}
 	if now, ok := procCPU("self"); ok && m.selfOK {
-		client = ptr(float64((now - m.self).Microseconds()) / float64(ops))
+		client = per(now - m.self)
 	}
 	return server, client
 }
