@@ -258,3 +258,17 @@ func BenchmarkWriteBolt(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "events/s")
 }
+
+// BenchmarkWriteMemory writes a generated log into the memory store: the
+// generator's own cost, with no fsync and no on-disk index.
+func BenchmarkWriteMemory(b *testing.B) {
+	n := 1_000_000
+	if testing.Short() {
+		n = 20_000
+	}
+	for b.Loop() {
+		_, err := synth.Write(context.Background(), memory.New(memory.Options{}), synth.Options{Events: n, Start: start})
+		require.NoError(b, err)
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "events/s")
+}
