@@ -6,119 +6,163 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"runtime"
+	"slices"
+	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"text/tabwriter"
 	"time"
 
 	"github.com/cadena-project/cadena/eventstore"
-	"github.com/cadena-project/cadena/eventstore/bolt"
 )
 
-// runBench measures the bolt store in a fresh file: durable single-event
-// appends from concurrent writers, then one read of the whole log.
+// benchSections are the sections of "cadena bench", in the order they run.
+var benchSections = []string{"store", "http", "restart", "query", "scrape"}
+
+// benchConfig is what "cadena bench" runs with.
+type benchConfig struct {
+	dir         string
+	only        []string
+	writers     []int
+	size        int
+	duration    time.Duration
+	connections int
+	requests    int
+	events      int
+	postgres    string
+	json        bool
+}
+
+func (c benchConfig) has(section string) bool { return slices.Contains(c.only, section) }
+
+// runBench measures, on a fresh temporary directory, the figures of the
+// Performance section that need no outside peer: the bolt store's appends,
+// HTTP ingest and lifecycle commands against a real server on loopback,
+// restart time and memory on a generated log, query and scrape latencies.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", "[--data DIR] [--writers 64] [--events N] [--size BYTES]", stderr)
-	dir := fs.String("data", "", "directory for the store's file, removed afterwards (default: a temporary directory)")
-	writers := fs.Int("writers", 64, "concurrent writers")
-	events := fs.Int("events", 100_000, "events to append")
-	size := fs.Int("size", 200, "bytes of JSON data per event")
+	fs := newFlagSet("bench", "[--only store,http,restart,query,scrape] [--writers 1,16,64,256] [--events N] [--duration 5s] [--json] [--postgres URL]", stderr)
+	dir := fs.String("data", "", "directory for the stores' files, removed afterwards (default: a temporary directory)")
+	only := fs.String("only", strings.Join(benchSections, ","), "sections to run, comma-separated: "+strings.Join(benchSections, ", "))
+	writers := fs.String("writers", "1,16,64,256", "concurrent writers of the store rows, comma-separated")
+	size := fs.Int("size", 200, "bytes of JSON data per event of the store rows")
+	duration := fs.Duration("duration", 5*time.Second, "how long each throughput row (store, HTTP, PostgreSQL) runs")
+	conns := fs.Int("connections", 64, "HTTP connections of the ingest and lifecycle rows (and PostgreSQL writers)")
+	requests := fs.Int("requests", 200, "requests per latency row (query, scrape), each row also bounded by --duration")
+	events := fs.Int("events", 1_000_000, "events of the generated log the restart, query and scrape rows run on (10000000 for the 10M figures)")
+	pg := fs.String("postgres", "", "also measure a plain PostgreSQL event table written by pgx at this URL (a temporary schema, dropped afterwards)")
+	asJSON := fs.Bool("json", false, "print the results as JSON instead of a table")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	cfg := benchConfig{dir: *dir, size: *size, duration: *duration, connections: *conns, requests: *requests,
+		events: *events, postgres: *pg, json: *asJSON}
+	var err error
+	if cfg.only, err = benchOnly(*only); err != nil {
+		return err
+	}
+	if cfg.writers, err = benchWriters(*writers); err != nil {
+		return err
+	}
 	switch {
-	case *writers < 1:
-		return errors.New("bench: --writers must be at least 1")
-	case *events < 1:
-		return errors.New("bench: --events must be at least 1")
-	case *size < 0 || *size > eventstore.MaxEventSize:
+	case cfg.size < 0 || cfg.size > eventstore.MaxEventSize:
 		return fmt.Errorf("bench: --size must be 0 to %d", eventstore.MaxEventSize)
+	case cfg.duration <= 0:
+		return errors.New("bench: --duration must be positive")
+	case cfg.connections < 1 || cfg.connections > 4096:
+		return errors.New("bench: --connections must be 1 to 4096")
+	case cfg.requests < 1:
+		return errors.New("bench: --requests must be at least 1")
+	case cfg.events < 1000:
+		return errors.New("bench: --events must be at least 1000")
+	case cfg.postgres != "" && !strings.HasPrefix(cfg.postgres, "postgres://") && !strings.HasPrefix(cfg.postgres, "postgresql://"):
+		return errors.New("bench: --postgres must be a postgres:// URL")
 	}
 
-	if *dir == "" {
+	if cfg.dir == "" {
 		tmp, err := os.MkdirTemp("", "cadena-bench-")
 		if err != nil {
 			return fmt.Errorf("bench: %w", err)
 		}
 		defer os.RemoveAll(tmp)
-		*dir = tmp
+		cfg.dir = tmp
 	}
-	path := filepath.Join(*dir, "bench-"+eventstore.NewID()+".db")
-	defer os.Remove(path)
-
-	var commits atomic.Int64
-	var commitTime atomic.Int64
-	s, err := bolt.Open(path, bolt.Options{OnCommit: func(c bolt.CommitStats) {
-		commits.Add(1)
-		commitTime.Add(int64(c.Duration))
-	}})
-	if err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	defer s.Close()
-
-	appendTime, err := benchAppend(ctx, s, *writers, *events, *size)
-	if err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	runtime.GC() // so the read does not pay for the appends' garbage
-	readTime, read, err := benchRead(ctx, s)
-	if err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	if read != *events {
-		return fmt.Errorf("bench: read %d events, appended %d", read, *events)
-	}
-
-	n, c := float64(*events), float64(max(1, commits.Load()))
-	fmt.Fprintf(stdout, "bolt store in %s: %d writers, %d events of %d bytes\n\n", *dir, *writers, *events, *size)
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "phase\tevents\tseconds\tevents/s\tevents/fsync\tcommit ms\t\n")
-	fmt.Fprintf(tw, "append\t%d\t%.2f\t%.0f\t%.1f\t%.3f\t\n", *events, appendTime.Seconds(), n/appendTime.Seconds(),
-		n/c, time.Duration(commitTime.Load()).Seconds()*1000/c)
-	fmt.Fprintf(tw, "read\t%d\t%.2f\t%.0f\t\t\t\n", read, readTime.Seconds(), float64(read)/readTime.Seconds())
-	tw.Flush()
-	return s.Close()
-}
-
-// benchAppend appends events single-event appends, spread over writers
-// goroutines, each with a stream of its own.
-func benchAppend(ctx context.Context, s *bolt.Store, writers, events, size int) (time.Duration, error) {
-	pad := strings.Repeat("x", max(0, size-len(`{"pad":""}`)))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, writers)
-	start := time.Now()
-	for w := range writers {
-		wg.Go(func() {
-			stream := fmt.Sprintf("bench-%d", w)
-			for next.Add(1) <= int64(events) {
-				e := eventstore.EventData{ID: eventstore.NewID(), Type: "bench.appended.v1", Data: []byte(`{"pad":"` + pad + `"}`)}
-				if _, err := s.Append(ctx, stream, eventstore.Any, e); err != nil {
-					errs <- err
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	close(errs)
-	return elapsed, <-errs
-}
-
-// benchRead reads the whole log once.
-func benchRead(ctx context.Context, s *bolt.Store) (time.Duration, int, error) {
-	n := 0
-	start := time.Now()
-	for _, err := range s.ReadAll(ctx, 0) {
-		if err != nil {
-			return 0, n, err
+	r := &benchReport{Machine: machineNow()}
+	progress := func(format string, a ...any) {
+		if !cfg.json {
+			fmt.Fprintf(stderr, "bench: "+format+"\n", a...)
 		}
-		n++
 	}
-	return time.Since(start), n, nil
+	if err := runBenchSections(ctx, cfg, r, progress); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	r.Machine.LoadEnd = loadAverage()
+	if cfg.json {
+		return r.writeJSON(stdout)
+	}
+	r.writeTable(stdout)
+	return nil
+}
+
+func runBenchSections(ctx context.Context, cfg benchConfig, r *benchReport, progress func(string, ...any)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if cfg.has("store") {
+		progress("store appends (%d rows of %s)", len(cfg.writers), cfg.duration)
+		rows, err := benchStore(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		r.add(rows...)
+	}
+	if cfg.has("http") {
+		progress("HTTP ingest and lifecycle on a fresh server")
+		rows, err := benchHTTP(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		r.add(rows...)
+	}
+	if cfg.postgres != "" {
+		progress("PostgreSQL event table, %d writers", cfg.connections)
+		row, err := benchPostgres(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		r.add(row)
+	}
+	if cfg.has("restart") || cfg.has("query") || cfg.has("scrape") {
+		rows, err := benchOnLog(ctx, cfg, progress)
+		if err != nil {
+			return err
+		}
+		r.add(rows...)
+	}
+	return nil
+}
+
+// benchOnly parses --only.
+func benchOnly(s string) ([]string, error) {
+	var out []string
+	for _, name := range strings.Split(s, ",") {
+		name = strings.TrimSpace(name)
+		if !slices.Contains(benchSections, name) {
+			return nil, fmt.Errorf("bench: --only: unknown section %q (want some of %s)", name, strings.Join(benchSections, ", "))
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
+
+// benchWriters parses --writers.
+func benchWriters(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 4096 {
+			return nil, fmt.Errorf("bench: --writers: %q is not a number of writers from 1 to 4096", strings.TrimSpace(f))
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

@@ -35,7 +35,7 @@ var commands = []command{
 	{"demo", "run the server with a realistic demo organisation (start here)", runDemo},
 	{"serve", "run the server", runServe},
 	{"token", "make a new API token ('cadena token new --role R [--department D]')", runToken},
-	{"bench", "measure the bolt event store on this machine", runBench},
+	{"bench", "measure the store, HTTP ingest, restart, queries and scrapes on this machine", runBench},
 	{"import", "import hand-offs from a process-mining log (CSV or XES)", runImport},
 	{"calendar", "import holidays into a calendar ('cadena calendar import --server URL --token-file F --calendar ID FILE.ics')", runCalendar},
 	{"version", "print the version and VCS revision of this build (also 'cadena --version')", runVersion},

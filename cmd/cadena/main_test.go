@@ -23,7 +23,7 @@ func TestRun(t *testing.T) {
 		{"help bench", []string{"help", "bench"}, 0, "--writers", ""},
 		{"unknown", []string{"nope"}, 2, "", `cadena: unknown command "nope" (run 'cadena help')`},
 		{"bad flag", []string{"bench", "--bogus"}, 2, "", "cadena bench: flag provided but not defined: -bogus (run 'cadena help bench')"},
-		{"bad flag value", []string{"bench", "--writers", "many"}, 2, "", `cadena bench: invalid value "many" for flag -writers: parse error (run 'cadena help bench')`},
+		{"bad flag value", []string{"bench", "--duration", "soon"}, 2, "", `cadena bench: invalid value "soon" for flag -duration: parse error (run 'cadena help bench')`},
 		{"stray argument", []string{"bench", "extra"}, 2, "", `cadena bench: unexpected argument "extra" (run 'cadena help bench')`},
 		{"serve bad flag", []string{"serve", "--bogus"}, 2, "", "cadena serve: flag provided but not defined: -bogus (run 'cadena help serve')"},
 		{"serve without tokens", []string{"serve"}, 1, "", "cadena: serve: --tokens is required (create one with 'cadena token new')"},
@@ -33,8 +33,8 @@ func TestRun(t *testing.T) {
 		{"token without new", []string{"token"}, 2, "", "cadena token: the only subcommand is 'new': cadena token new --role R [--department D] (run 'cadena help token')"},
 		{"token bad flag", []string{"token", "new", "--rol", "admin"}, 2, "", "cadena token: flag provided but not defined: -rol (run 'cadena help token')"},
 		{"token bad role", []string{"token", "new", "--role", "boss"}, 1, "", `cadena: token new: boss: unknown role "boss" (admin, head or member)`},
-		{"failure", []string{"bench", "--writers", "0"}, 1, "", "cadena: bench: --writers must be at least 1"},
-		{"bench", []string{"bench", "--data", t.TempDir(), "--writers", "4", "--events", "200", "--size", "50"}, 0, "append", ""},
+		{"failure", []string{"bench", "--writers", "0"}, 1, "", `cadena: bench: --writers: "0" is not a number of writers from 1 to 4096`},
+		{"bench", []string{"bench", "--data", t.TempDir(), "--only", "store", "--writers", "4", "--duration", "100ms", "--size", "50"}, 0, "append", ""},
 	}
 	runCLICases(t, tests)
 }
@@ -43,7 +43,7 @@ func TestBenchStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var stdout, stderr bytes.Buffer
-	code := run(ctx, []string{"bench", "--data", t.TempDir(), "--events", "100"}, &stdout, &stderr)
+	code := run(ctx, []string{"bench", "--data", t.TempDir(), "--only", "store"}, &stdout, &stderr)
 	assert.Equal(t, 1, code, "exit code")
 	assert.Contains(t, stderr.String(), "context canceled", "stderr, want a cancellation")
 }

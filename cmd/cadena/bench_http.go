@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+
+	"github.com/cadena-project/cadena/cmd/cadena/internal/loadgen"
+)
+
+// benchHTTP starts a server on a fresh store, registers departments and
+// agreements, then measures new hand-offs with unique IDs and the
+// lifecycle commands (accept, deliver, rate) on the hand-offs it made.
+func benchHTTP(ctx context.Context, cfg benchConfig) ([]benchRow, error) {
+	dir := filepath.Join(cfg.dir, "http")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	s, err := startBenchServer(ctx, dir, filepath.Join(dir, "data"))
+	if err != nil {
+		return nil, err
+	}
+	defer s.stop()
+	if _, err := s.waitReady(ctx); err != nil {
+		return nil, err
+	}
+	pairs, err := benchSetup(ctx, s, 40, 120)
+	if err != nil {
+		return nil, err
+	}
+	ingest, ids := benchIngest(ctx, s, cfg, pairs, "bench", "ingest: new hand-offs")
+	lifecycle := benchLifecycle(ctx, s, cfg, ids)
+	return []benchRow{ingest, lifecycle}, s.stop()
+}
+
+// benchSetup registers departments and sets an agreement on pairs of them
+// through the API, and returns the pairs.
+func benchSetup(ctx context.Context, s *benchServer, departments, pairs int) ([][2]string, error) {
+	var reqs []*http.Request
+	dept := func(i int) string { return fmt.Sprintf("bench-dept-%02d", i%departments) }
+	for i := range departments {
+		reqs = append(reqs, s.request(http.MethodPut, "/api/v1/departments/"+dept(i), fmt.Sprintf(`{"name":"Bench department %d"}`, i)))
+	}
+	var out [][2]string
+	for i := range pairs {
+		p := [2]string{dept(i), dept(i + 1 + i/departments)}
+		out = append(out, p)
+		reqs = append(reqs, s.request(http.MethodPut, "/api/v1/agreements/"+p[0]+"/"+p[1], `{"resolve_within":"72h","respond_within":"4h"}`))
+	}
+	// Departments first: an agreement needs both of its departments.
+	for _, part := range [][]*http.Request{reqs[:departments], reqs[departments:]} {
+		res := loadgen.Run(ctx, loadgen.NewClient(8), loadgen.Options{Connections: 8}, func(conn, i int) (*http.Request, bool) {
+			k := i*8 + conn
+			if k >= len(part) {
+				return nil, false
+			}
+			return part[k], true
+		})
+		if res.Failures > 0 {
+			return nil, fmt.Errorf("setting up the organisation: %w", res.FirstFailure)
+		}
+	}
+	return out, nil
+}
+
+// request returns an authenticated request to the server with a JSON body
+// (none when body is "").
+func (s *benchServer) request(method, path, body string) *http.Request {
+	var req *http.Request
+	if body == "" {
+		req, _ = http.NewRequest(method, s.base+path, nil)
+	} else {
+		req, _ = http.NewRequest(method, s.base+path, bytes.NewReader([]byte(body)))
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	return req
+}
+
+// benchIngest requests new hand-offs with unique IDs over cfg.connections
+// for cfg.duration; it returns the row and, per connection, the IDs of the
+// hand-offs requested.
+func benchIngest(ctx context.Context, s *benchServer, cfg benchConfig, pairs [][2]string, prefix, name string) (benchRow, [][]string) {
+	ids := make([][]string, cfg.connections)
+	cpu := startCPU(s)
+	res := loadgen.Run(ctx, loadgen.NewClient(cfg.connections), loadgen.Options{Connections: cfg.connections, Duration: cfg.duration},
+		func(conn, i int) (*http.Request, bool) {
+			id := fmt.Sprintf("%s-%d-%d", prefix, conn, i)
+			p := pairs[(conn*7919+i)%len(pairs)]
+			ids[conn] = append(ids[conn], id)
+			return s.request(http.MethodPost, "/api/v1/handoffs", fmt.Sprintf(
+				`{"id":%q,"supplier":%q,"customer":%q,"kind":"bench-request","title":"Bench hand-off %d of connection %d"}`,
+				id, p[0], p[1], i, conn)), true
+		})
+	return httpRow(name, cfg, res, cpu), ids
+}
+
+// benchLifecycle accepts, delivers and rates the hand-offs of ids, each
+// connection its own in turn, for cfg.duration.
+func benchLifecycle(ctx context.Context, s *benchServer, cfg benchConfig, ids [][]string) benchRow {
+	steps := []struct{ route, body string }{{"accept", `{}`}, {"deliver", `{"note":"done"}`}, {"rating", `{"score":4}`}}
+	cpu := startCPU(s)
+	res := loadgen.Run(ctx, loadgen.NewClient(cfg.connections), loadgen.Options{Connections: cfg.connections, Duration: cfg.duration},
+		func(conn, i int) (*http.Request, bool) {
+			h := i / len(steps)
+			if h >= len(ids[conn]) {
+				return nil, false
+			}
+			st := steps[i%len(steps)]
+			return s.request(http.MethodPost, "/api/v1/handoffs/"+ids[conn][h]+"/"+st.route, st.body), true
+		})
+	return httpRow("lifecycle: accept, deliver, rate", cfg, res, cpu)
+}
+
+// httpRow makes the row of a load generator run.
+func httpRow(name string, cfg benchConfig, res loadgen.Result, cpu cpuMeter) benchRow {
+	server, client := cpu.perOp(res.Requests)
+	row := benchRow{Section: "http", Name: fmt.Sprintf("%s, %d connections", name, cfg.connections), Unit: "requests",
+		Ops: res.Requests, Failures: res.Failures, Seconds: res.Elapsed.Seconds(), PerSecond: res.PerSecond(),
+		P50Ms: ms(res.Quantile(0.5)), P99Ms: ms(res.Quantile(0.99)), ServerCPUUs: server, ClientCPUUs: client}
+	if res.FirstFailure != nil {
+		row.Note = "first failure: " + oneLine(res.FirstFailure)
+	}
+	return row
+}
+
+// latencyRow measures GET path with conns concurrent clients, up to
+// cfg.requests requests and cfg.duration.
+func latencyRow(ctx context.Context, s *benchServer, cfg benchConfig, section, name, path string, conns int) benchRow {
+	cpu := startCPU(s)
+	res := loadgen.Run(ctx, loadgen.NewClient(conns), loadgen.Options{Connections: conns, Duration: cfg.duration, MaxRequests: cfg.requests},
+		func(conn, i int) (*http.Request, bool) { return s.request(http.MethodGet, path, ""), true })
+	row := httpRow(name, benchConfig{connections: conns}, res, cpu)
+	row.Section = section
+	if conns == 1 {
+		row.Name = name + ", 1 client"
+	} else {
+		row.Name = fmt.Sprintf("%s, %d concurrent", name, conns)
+	}
+	return row
+}

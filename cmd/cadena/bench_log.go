@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cadena-project/cadena/cmd/cadena/internal/synth"
+	"github.com/cadena-project/cadena/eventstore/bolt"
+)
+
+// benchOnLog generates a log of cfg.events events into a fresh data
+// directory, starts the server on it and measures the time until it is
+// ready and its memory (restart), the queries (query), /metrics (scrape)
+// and, with the http section, ingest with the log behind it.
+func benchOnLog(ctx context.Context, cfg benchConfig, progress func(string, ...any)) ([]benchRow, error) {
+	dir := filepath.Join(cfg.dir, "log")
+	data := filepath.Join(dir, "data")
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+
+	progress("generating a log of %d events", cfg.events)
+	store, err := bolt.Open(filepath.Join(data, storeFileName), bolt.Options{})
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now().UTC().AddDate(0, 0, -365).Truncate(24 * time.Hour)
+	t0 := time.Now()
+	sum, err := synth.Write(ctx, store, synth.Options{Events: cfg.events, Start: start})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	gen := time.Since(t0)
+	if err := store.Close(); err != nil {
+		return nil, err
+	}
+	var size int64
+	if fi, err := os.Stat(filepath.Join(data, storeFileName)); err == nil {
+		size = fi.Size()
+	}
+	var rows []benchRow
+	if cfg.has("restart") {
+		rows = append(rows, benchRow{Section: "restart", Name: "generate the log (synth, batches into bolt)", Unit: "events",
+			Ops: sum.Events, Seconds: gen.Seconds(), PerSecond: float64(sum.Events) / gen.Seconds(),
+			Note: fmt.Sprintf("%d hand-offs, %d departments, %d pairs; a %s file", sum.Handoffs, sum.Departments, sum.Pairs, mib(size))})
+	}
+
+	progress("starting the server on it")
+	s, err := startBenchServer(ctx, dir, data)
+	if err != nil {
+		return nil, err
+	}
+	defer s.stop()
+	ready, err := s.waitReady(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.has("restart") {
+		row := benchRow{Section: "restart", Name: "serve: ready (projections caught up)", Unit: "events", Ops: sum.Events,
+			Seconds: ready.Seconds(), PerSecond: float64(sum.Events) / ready.Seconds(), Note: "until /readyz answers 200; the page cache warm"}
+		if rss, peak, ok := s.memory(); ok {
+			row.PeakRSSBytes, row.RSSBytes = &peak, &rss
+		}
+		rows = append(rows, row)
+	}
+
+	w := url.Values{"from": {start.Format(time.DateOnly)}, "to": {start.AddDate(0, 0, 365).Format(time.DateOnly)}}.Encode()
+	if cfg.has("query") {
+		progress("queries over 365 days")
+		for _, q := range []struct{ name, path string }{
+			{"hotspots", "/api/v1/hotspots?" + w},
+			{"chain", "/api/v1/chain?" + w},
+			{"scorecard of " + sum.Supplier, "/api/v1/departments/" + sum.Supplier + "/scorecard?" + w},
+			{fmt.Sprintf("pairs (all %d)", sum.Pairs), "/api/v1/pairs?" + w},
+		} {
+			for _, conns := range []int{1, 16} {
+				rows = append(rows, latencyRow(ctx, s, cfg, "query", q.name, q.path, conns))
+			}
+		}
+	}
+	if cfg.has("scrape") {
+		progress("scrapes of /metrics")
+		for _, conns := range []int{1, 16} {
+			rows = append(rows, latencyRow(ctx, s, cfg, "scrape", "/metrics", "/metrics", conns))
+		}
+	}
+	if cfg.has("http") {
+		progress("HTTP ingest with the log behind it")
+		var pairs [][2]string
+		ids := sum.DepartmentIDs
+		for i := range 120 {
+			if a, b := ids[i%len(ids)], ids[(i*7+1)%len(ids)]; a != b {
+				pairs = append(pairs, [2]string{a, b})
+			}
+		}
+		pairs = append(pairs, [2]string{sum.Supplier, sum.Customer})
+		row, _ := benchIngest(ctx, s, cfg, pairs, "bench", fmt.Sprintf("ingest on the %d-event log", sum.Events))
+		rows = append(rows, row)
+	}
+	if cfg.has("restart") {
+		if rss, peak, ok := s.memory(); ok {
+			rows = append(rows, benchRow{Section: "restart", Name: "serve: memory at the end of the run", Unit: "events", Ops: sum.Events,
+				PeakRSSBytes: &peak, RSSBytes: &rss})
+		}
+	}
+	return rows, s.stop()
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cadena-project/cadena/eventstore"
+)
+
+// benchPostgres measures the baseline the HTTP ingest row compares with: a
+// plain PostgreSQL event table (a global position, a unique stream and
+// version, a unique event ID, JSONB data and metadata) written by pgx from
+// cfg.connections writers, one event per transaction, each writer with a
+// stream of its own, for cfg.duration. The table lives in a temporary
+// schema, dropped afterwards.
+func benchPostgres(ctx context.Context, cfg benchConfig) (benchRow, error) {
+	pcfg, err := pgxpool.ParseConfig(cfg.postgres)
+	if err != nil {
+		return benchRow{}, fmt.Errorf("--postgres: %w", err)
+	}
+	pcfg.MaxConns = int32(cfg.connections)
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	if err != nil {
+		return benchRow{}, fmt.Errorf("postgres: %w", err)
+	}
+	defer pool.Close()
+	schema := "cadena_bench_" + eventstore.NewID()[:8]
+	table := schema + ".events"
+	if _, err := pool.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		return benchRow{}, fmt.Errorf("postgres: creating schema %s: %w", schema, err)
+	}
+	defer pool.Exec(context.WithoutCancel(ctx), "DROP SCHEMA "+schema+" CASCADE")
+	if _, err := pool.Exec(ctx, `CREATE TABLE `+table+` (
+		position bigserial PRIMARY KEY,
+		id uuid NOT NULL UNIQUE,
+		stream text NOT NULL,
+		version bigint NOT NULL,
+		type text NOT NULL,
+		data jsonb NOT NULL,
+		metadata jsonb NOT NULL,
+		recorded_at timestamptz NOT NULL DEFAULT now(),
+		UNIQUE (stream, version))`); err != nil {
+		return benchRow{}, fmt.Errorf("postgres: creating %s: %w", table, err)
+	}
+
+	insert := "INSERT INTO " + table + " (id, stream, version, type, data, metadata) VALUES ($1, $2, $3, $4, $5, $6)"
+	meta := []byte(`{"actor":"bench","role":"admin"}`)
+	runCtx, cancel := context.WithTimeout(ctx, cfg.duration)
+	defer cancel()
+	lats := make([][]time.Duration, cfg.connections)
+	errs := make(chan error, cfg.connections)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range cfg.connections {
+		wg.Go(func() {
+			stream := fmt.Sprintf("handoff-bench-%d", w)
+			for v := 1; runCtx.Err() == nil; v++ {
+				data := fmt.Sprintf(`{"handoff_id":"bench-%d-%d","supplier":"bench-dept-01","customer":"bench-dept-02","kind":"bench-request",`+
+					`"title":"Bench hand-off %d of connection %d","agreement":null,"occurred_at":%q}`, w, v, v, w, time.Now().UTC().Format(time.RFC3339Nano))
+				t0 := time.Now()
+				if _, err := pool.Exec(context.WithoutCancel(runCtx), insert, eventstore.NewID(), stream, v, "handoff.requested.v2", data, meta); err != nil {
+					errs <- err
+					return
+				}
+				lats[w] = append(lats[w], time.Since(t0))
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(errs)
+	if err := <-errs; err != nil {
+		return benchRow{}, fmt.Errorf("postgres: inserting: %w", err)
+	}
+	var all []time.Duration
+	for _, l := range lats {
+		all = append(all, l...)
+	}
+	slices.Sort(all)
+	return benchRow{Section: "postgres", Name: fmt.Sprintf("plain event table written by pgx, %d writers", cfg.connections), Unit: "events",
+		Ops: len(all), Seconds: elapsed.Seconds(), PerSecond: float64(len(all)) / elapsed.Seconds(),
+		P50Ms: ms(quantile(all, 0.5)), P99Ms: ms(quantile(all, 0.99)), Note: "one INSERT per transaction; the baseline of the ingest row"}, nil
+}

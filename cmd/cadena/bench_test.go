@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// benchChildEnv makes the test binary run as cadena, for the server
+// "cadena bench" starts as a child process.
+const benchChildEnv = "CADENA_BENCH_CHILD"
+
+// TestBenchChildServer is not a test: run by a bench test as a child
+// process, it runs the cadena command given after "--".
+func TestBenchChildServer(t *testing.T) {
+	if os.Getenv(benchChildEnv) != "1" {
+		t.Skip("runs only as the child process of a bench test")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, flag.Args(), os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// useTestBinaryAsCadena makes bench start its servers with the test binary.
+func useTestBinaryAsCadena(t *testing.T) {
+	saved := benchCommand
+	t.Cleanup(func() { benchCommand = saved })
+	benchCommand = func(args ...string) (*exec.Cmd, error) {
+		cmd := exec.Command(os.Args[0], append([]string{"-test.run=^TestBenchChildServer$", "--"}, args...)...)
+		cmd.Env = append(os.Environ(), benchChildEnv+"=1")
+		return cmd, nil
+	}
+}
+
+func TestBenchRunsEverySection(t *testing.T) {
+	useTestBinaryAsCadena(t)
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"bench", "--data", t.TempDir(), "--json", "--writers", "1,4",
+		"--duration", "150ms", "--connections", "4", "--requests", "4", "--events", "3000"}, &stdout, &stderr)
+	require.Equal(t, 0, code, "exit code; stderr: %s", stderr.String())
+
+	var r benchReport
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &r), stdout.String())
+	assert.Positive(t, r.Machine.Cores)
+	assert.NotEmpty(t, r.Machine.GoVersion)
+	names := map[string][]string{}
+	for _, row := range r.Rows {
+		names[row.Section] = append(names[row.Section], row.Name)
+		assert.Zero(t, row.Failures, "%s: %s", row.Name, row.Note)
+		assert.Positive(t, row.Ops, row.Name)
+	}
+	assert.Equal(t, []string{"append, 1 writer", "append, 4 writers", "read the whole log"}, names["store"])
+	assert.Equal(t, []string{"ingest: new hand-offs, 4 connections", "lifecycle: accept, deliver, rate, 4 connections",
+		"ingest on the 3000-event log, 4 connections"}, names["http"])
+	assert.Len(t, names["restart"], 3)
+	assert.Len(t, names["query"], 8)
+	assert.Equal(t, []string{"/metrics, 1 client", "/metrics, 16 concurrent"}, names["scrape"])
+	for _, row := range r.Rows {
+		if row.Name == "serve: ready (projections caught up)" {
+			assert.Positive(t, row.Seconds)
+			assert.Equal(t, 3000, row.Ops)
+		}
+	}
+}
+
+func TestBenchPrintsOneTable(t *testing.T) {
+	useTestBinaryAsCadena(t)
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"bench", "--data", t.TempDir(), "--only", "http,store", "--writers", "2",
+		"--duration", "100ms", "--connections", "2"}, &stdout, &stderr)
+	require.Equal(t, 0, code, "exit code; stderr: %s", stderr.String())
+	out := stdout.String()
+	assert.Contains(t, out, "cores")
+	assert.Contains(t, out, "section  figure")
+	assert.Contains(t, out, "append, 2 writers")
+	assert.Contains(t, out, "ingest: new hand-offs, 2 connections")
+	assert.NotContains(t, out, "restart")
+}
+
+func TestBenchRejectsBadFlags(t *testing.T) {
+	runCLICases(t, []cliCase{
+		{"unknown section", []string{"bench", "--only", "store,disk"}, 1, "", `cadena: bench: --only: unknown section "disk" (want some of store, http, restart, query, scrape)`},
+		{"writers", []string{"bench", "--writers", "1,,4"}, 1, "", `cadena: bench: --writers: "" is not a number of writers from 1 to 4096`},
+		{"duration", []string{"bench", "--duration", "0s"}, 1, "", "cadena: bench: --duration must be positive"},
+		{"connections", []string{"bench", "--connections", "0"}, 1, "", "cadena: bench: --connections must be 1 to 4096"},
+		{"requests", []string{"bench", "--requests", "0"}, 1, "", "cadena: bench: --requests must be at least 1"},
+		{"events", []string{"bench", "--events", "10"}, 1, "", "cadena: bench: --events must be at least 1000"},
+		{"size", []string{"bench", "--size", "-1"}, 1, "", "cadena: bench: --size must be 0 to 1048576"},
+		{"postgres", []string{"bench", "--postgres", "mysql://x"}, 1, "", "cadena: bench: --postgres must be a postgres:// URL"},
+	})
+}
