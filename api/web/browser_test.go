@@ -140,6 +140,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	mux.Handle("GET /api/v1/pairs/{supplier}/{customer}/series", canned("series.json"))
 	mux.Handle("GET /api/v1/pairs/{supplier}/{customer}/recognitions", canned("recognitions.json"))
 	mux.Handle("GET /api/v1/brightspots", canned("brightspots.json"))
+	mux.Handle("GET /api/v1/departments/{id}/recognitions", canned("department-recognitions.json"))
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.seen = append(f.seen, r.URL.String())
@@ -212,7 +213,7 @@ func TestBrowserHotspots(t *testing.T) {
 		`title="SLA breaches 36.2 + Rework 14.5 + Dissatisfaction 14.5 + Escalations 7.2"`,
 		"hidden (&lt;4&nbsp;ratings)", // the anonymity minimum of me.json's policy
 		`title="Share of ratings of 4 or 5; hidden below 4 ratings"`,
-		`(at least <span id="hotspots-min-volume">3</span> hand-offs requested)`,
+		`(at least 3 hand-offs requested)`,
 		"no ratings",
 		"80.0%",  // CSAT of it -> people
 		"58.3%",  // SLA compliance of legal -> sales
@@ -221,7 +222,7 @@ func TestBrowserHotspots(t *testing.T) {
 		"1.5 h",  // p50 of it -> people
 		"40 min", // p50 of procurement -> finance
 		"50 s",   // p90 of procurement -> finance
-		`<a href="#/hotspots" data-view="hotspots" aria-current="page">`,
+		`<a href="#/hotspots" data-view="hotspots" data-i18n="hotspots.title" aria-current="page">`,
 	} {
 		assert.Contains(t, dom, want, "hotspots page")
 	}

@@ -3,25 +3,28 @@
 // do to it.
 
 import { call } from "./api.js";
-import { h, when, duration } from "./format.js";
+import { h, when, duration, state } from "./format.js";
+import { t } from "./i18n.js";
 import { busy, failed, done } from "./view.js";
 import { actionBar, clock } from "./actions.js";
 
+// EVENTS: the timeline's event types; their names are the catalogue's
+// event.{name}.
 const EVENTS = {
-  "handoff.requested.v1": "Requested",
-  "handoff.accepted.v1": "Accepted",
-  "handoff.paused.v1": "Paused",
-  "handoff.resumed.v1": "Resumed",
-  "handoff.delivered.v1": "Delivered",
-  "handoff.returned.v1": "Returned for rework",
-  "handoff.escalated.v1": "Escalated",
-  "handoff.cancelled.v1": "Cancelled",
-  "handoff.rated.v1": "Rated",
+  "handoff.requested.v1": "requested",
+  "handoff.accepted.v1": "accepted",
+  "handoff.paused.v1": "paused",
+  "handoff.resumed.v1": "resumed",
+  "handoff.delivered.v1": "delivered",
+  "handoff.returned.v1": "returned",
+  "handoff.escalated.v1": "escalated",
+  "handoff.cancelled.v1": "cancelled",
+  "handoff.rated.v1": "rated",
 };
 
 // renderHandoff shows the hand-off id in out (a Handoff of openapi.json).
 export async function renderHandoff(out, id, ctx) {
-  busy(out, "Loading the hand-off…");
+  busy(out, t("handoff.loading"));
   let hd;
   try {
     hd = await call("handoff", { params: { id }, query: { min_position: ctx.position || undefined } });
@@ -37,29 +40,29 @@ export async function renderHandoff(out, id, ctx) {
       h("h2", { class: "handoff-title" }, hd.title || hd.id),
       h("p", { class: "meta" }, h("span", { class: "id" }, hd.id)),
       h("dl", { class: "facts" },
-        item("Supplier", ctx.name(hd.supplier)),
-        item("Customer", ctx.name(hd.customer)),
-        item("Kind", hd.kind),
-        item("State", h("span", { class: `state st-${hd.state}` }, hd.state)),
-        item("Agreement", ag ? `v${ag.version}: resolve within ${duration(ag.resolve_within_s)}` +
-          (ag.respond_within_s ? `, respond within ${duration(ag.respond_within_s)}` : "") : "none recorded"),
-        item("Clock", clock(hd, ctx.policy), h("span", { class: "note" }, hd.clock_running ? "running" : "stopped")),
-        item("Requested", when(hd.requested_at)),
-        item("First response", when(hd.first_response_at)),
-        item("Deliveries / returns / escalations", `${hd.deliveries} / ${hd.returns} / ${hd.escalations}`),
-        hd.rating ? item("Rating", `${hd.rating.score} of 5`, h("span", { class: "note" },
-          `${hd.rating.comment ? `“${hd.rating.comment}” · ` : ""}delivery ${hd.rating.delivery}, ${when(hd.rating.rated_at)}`)) : null,
+        item(t("common.supplier"), ctx.name(hd.supplier)),
+        item(t("common.customer"), ctx.name(hd.customer)),
+        item(t("common.kind"), hd.kind),
+        item(t("common.state"), h("span", { class: `state st-${hd.state}` }, state(hd.state))),
+        item(t("handoff.agreement"), ag ? `v${ag.version}: ${t("agreement.resolve", { d: duration(ag.resolve_within_s) })}` +
+          (ag.respond_within_s ? `, ${t("agreement.respond", { d: duration(ag.respond_within_s) })}` : "") : t("handoff.noAgreement")),
+        item(t("handoff.clock"), clock(hd, ctx.policy), h("span", { class: "note" }, hd.clock_running ? t("handoff.running") : t("handoff.stopped"))),
+        item(t("common.requested"), when(hd.requested_at)),
+        item(t("common.firstResponse"), when(hd.first_response_at)),
+        item(t("handoff.counts"), `${hd.deliveries} / ${hd.returns} / ${hd.escalations}`),
+        hd.rating ? item(t("handoff.rating"), t("common.of5", { score: hd.rating.score }), h("span", { class: "note" },
+          `${hd.rating.comment ? `“${hd.rating.comment}” · ` : ""}${t("handoff.ratedDelivery", { n: hd.rating.delivery, when: when(hd.rating.rated_at) })}`)) : null,
       ),
       actionBar(hd, ctx.me, (res) => {
         ctx.wrote(res.position);
         renderHandoff(out, id, ctx);
       }),
     ),
-    h("h2", {}, "Timeline"),
+    h("h2", {}, t("handoff.timeline")),
     h("ol", { class: "timeline" }, (hd.timeline || []).map((e) =>
       h("li", { "data-type": e.type },
-        h("span", { class: "ev" }, EVENTS[e.type] || e.type),
-        h("span", { class: "by" }, e.actor ? ` by ${e.actor}` : ""),
+        h("span", { class: "ev" }, EVENTS[e.type] ? t(`event.${EVENTS[e.type]}`) : e.type),
+        h("span", { class: "by" }, e.actor ? ` ${t("handoff.by", { actor: e.actor })}` : ""),
         h("time", { datetime: e.occurred_at }, when(e.occurred_at)),
         detail(e),
       ))),
@@ -70,9 +73,9 @@ export async function renderHandoff(out, id, ctx) {
 function detail(e) {
   const d = e.data || {};
   const parts = [];
-  if (d.reason) parts.push(`Reason: ${d.reason}`);
-  if (d.note) parts.push(`Note: ${d.note}`);
-  if (d.score) parts.push(`Score ${d.score} of 5${d.comment ? `: “${d.comment}”` : ""}`);
+  if (d.reason) parts.push(t("handoff.reason", { reason: d.reason }));
+  if (d.note) parts.push(t("common.note", { note: d.note }));
+  if (d.score) parts.push(`${t("handoff.score", { score: d.score })}${d.comment ? `: “${d.comment}”` : ""}`);
   if (d.title && e.type === "handoff.requested.v1") parts.push(d.title);
   return parts.length ? h("span", { class: "note" }, parts.join(" · ")) : null;
 }
