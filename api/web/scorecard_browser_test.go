@@ -64,5 +64,5 @@ func TestBrowserSpeaksSpanish(t *testing.T) {
 		assert.Contains(t, dom, want, "the hotspots in Spanish")
 	}
 	assert.NotContains(t, dom, "Friction hotspots</h1>")
-	assert.Regexp(t, regexp.MustCompile(`Frente al \d{1,2} [a-z]{3,4} 2026`), dom, "dates with Spanish month names")
+	assert.Regexp(t, regexp.MustCompile(`Frente al periodo anterior, del \d{1,2} [a-z]{3,4} 2026 al \d{1,2} [a-z]{3,4} 2026`), dom, "dates with Spanish month names")
 }

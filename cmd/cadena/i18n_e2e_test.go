@@ -120,7 +120,7 @@ func TestWebSpanishAndPairPageOnTheDemoInChromium(t *testing.T) {
 	assert.Equal(t, sla, values("sla"), "one SLA point per week with a compliance, the series' values")
 	assert.Equal(t, friction, values("friction"), "one friction total per week, the series' scores")
 	assert.Positive(t, evalIn[int](b, `document.querySelectorAll('#pair-out [data-chart=friction] .seg').length`), "the drivers are stacked")
-	assert.Equal(t, 4, evalIn[int](b, `document.querySelectorAll('#pair-out [data-chart=friction] .legend li').length`), "a legend entry per driver")
+	assert.Equal(t, 4, evalIn[int](b, `document.querySelectorAll('#pair-out [data-chart=friction] .legend li[data-driver]').length`), "a legend entry per driver")
 	screenshots(b, "pair", true)
 
 	message := "Gracias por revisar los contratos tan rápido."
@@ -176,6 +176,21 @@ func TestWebSpanishAndPairPageOnTheDemoInChromium(t *testing.T) {
 	)
 	assert.Equal(t, "Buenas prácticas", evalIn[string](b, `document.getElementById("brightspots-h").textContent`))
 	screenshots(b, "hotspots-es", false)
+
+	b.do("the chain, in Spanish",
+		chromedp.Evaluate[chromedp.Void](`void (location.hash = "#/chain")`),
+		chromedp.WaitVisible(chromedp.CSS(`#chain-out svg.chain`)),
+	)
+	assert.Equal(t, evalIn[int](b, `document.querySelectorAll("svg.chain g.edge").length`),
+		evalIn[int](b, `document.querySelectorAll("svg.chain a.edge-link > g.edge").length`), "every edge is a link")
+	screenshots(b, "chain-es", false)
+	edge := evalIn[string](b, `document.querySelector("svg.chain a.edge-link").getAttribute("href")`)
+	require.Regexp(t, `^#/pairs/[^/]+/[^/]+$`, edge)
+	b.do("open a pair from the chain",
+		chromedp.Evaluate[chromedp.Void](`void document.querySelector("svg.chain a.edge-link").dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }))`),
+		chromedp.WaitVisible(chromedp.CSS(`#pair-out .charts`)),
+	)
+	assert.Equal(t, edge, evalIn[string](b, `location.hash`), "the edge opened its pair")
 }
 
 // weeks counts the buckets of a weekly series over a window "from=&to=":

@@ -107,7 +107,9 @@ export function stackChart(buckets, opts) {
   fig.append(h("ul", { class: "legend" }, opts.parts.map((p) => h("li", { "data-driver": p.key },
     s("svg", { width: 16, height: 12, "aria-hidden": "true", class: "key" }, s("defs", {}, pattern(id(p, "-key"), p)),
       s("rect", { x: 0.5, y: 0.5, width: 15, height: 11, fill: `url(#${id(p, "-key")})`, stroke: "#1b1f24", "stroke-width": 0.5 })),
-    p.name))));
+    p.name)),
+  h("li", { "data-total": "" }, s("svg", { width: 16, height: 12, "aria-hidden": "true", class: "key" },
+    s("rect", { x: 0, y: 4.5, width: 16, height: 3, fill: "#1b1f24" })), opts.totalLegend || opts.total)));
   return fig;
 }
 

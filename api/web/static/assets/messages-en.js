@@ -233,7 +233,7 @@ export default {
  "bright.improved": "Improved most",
  "bright.improvedEmpty": "No pair's friction fell.",
  "bright.improvedLine": "friction {before} → {after} (−{drop})",
- "bright.against": "Against {from} – {to}, the previous window.",
+ "bright.against": "Against the previous window, {from} – {to}.",
  "chain.title": "Service chain",
  "chain.lede": "Who serves whom. Each arrow runs from supplier to customer; its width shows how many hand-offs were requested and its colour the pair's friction. Click an arrow to open its pair.",
  "chain.loading": "Loading the service chain…",
@@ -347,6 +347,7 @@ export default {
  "chart.csatUnit": "% satisfied",
  "chart.noRatings": "No ratings shown (too few, or none).",
  "chart.friction": "Friction score and its drivers",
+ "chart.frictionTotal": "Friction score (the total)",
  "chart.frictionUnit": "score 0–100",
  "chart.volume": "Volume",
  "chart.volumeUnit": "hand-offs requested"

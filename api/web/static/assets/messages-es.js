@@ -232,7 +232,7 @@ export default {
  "bright.improved": "Los que más mejoraron",
  "bright.improvedEmpty": "La fricción no bajó en ningún par.",
  "bright.improvedLine": "fricción {before} → {after} (−{drop})",
- "bright.against": "Frente al {from} – {to}, el periodo anterior.",
+ "bright.against": "Frente al periodo anterior, del {from} al {to}.",
  "chain.title": "Cadena de servicio",
  "chain.lede": "Quién sirve a quién. Cada flecha va del proveedor al cliente interno; su grosor indica cuántos traspasos se solicitaron y su color, la fricción del par. Pulsa una flecha para abrir su par.",
  "chain.loading": "Cargando la cadena de servicio…",
@@ -346,6 +346,7 @@ export default {
  "chart.csatUnit": "% satisfechos",
  "chart.noRatings": "No se muestran valoraciones (muy pocas o ninguna).",
  "chart.friction": "Puntuación de fricción y sus causas",
+ "chart.frictionTotal": "Puntuación de fricción (el total)",
  "chart.frictionUnit": "puntuación 0–100",
  "chart.volume": "Volumen",
  "chart.volumeUnit": "traspasos solicitados"

@@ -88,7 +88,7 @@ function charts(buckets, step) {
     }),
     lineChart(buckets, { id: "csat", title: t("chart.csat"), unit: t("chart.csatUnit"), xunit, max: 1, fmt: pct0, empty: t("chart.noRatings"), series: [{ name: t("fig.csat"), colour: COLOURS.green, value: (b) => b.satisfaction.csat }] }),
     stackChart(buckets, {
-      id: "friction", title: t("chart.friction"), unit: t("chart.frictionUnit"), xunit, max: 100, fmt: wholes, total: t("fig.friction"),
+      id: "friction", title: t("chart.friction"), unit: t("chart.frictionUnit"), xunit, max: 100, fmt: wholes, total: t("fig.friction"), totalLegend: t("chart.frictionTotal"),
       value: (b) => b.friction.score, valueText: score,
       parts: DRIVER_KEYS.map((k) => ({ key: k, name: t(`driver.${k}`), ...DRIVER_STYLE[k], value: (b) => b.friction.drivers && b.friction.drivers[k] })),
     }),

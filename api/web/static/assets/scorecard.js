@@ -108,15 +108,15 @@ function pairRows(edges, other, ctx) {
   if (!edges.length) return null;
   const rows = [...edges].sort((a, b) => (b.volume || 0) - (a.volume || 0));
   return h("div", { class: "scroll" },
-    h("table", { class: "data pairs", "data-side": other === "customer" ? "supplier" : "customer" },
+    h("table", { class: "data pairs stack", "data-side": other === "customer" ? "supplier" : "customer" },
       h("caption", {}, other === "customer" ? t("scorecard.customers") : t("scorecard.suppliers")),
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("common.pair")), h("th", { scope: "col", class: "num" }, t("common.requested")),
         h("th", { scope: "col", class: "num" }, t("fig.friction")), h("th", { scope: "col", class: "num" }, t("fig.slaMet")))),
       h("tbody", {}, rows.map((e) => h("tr", {},
         h("th", { scope: "row" }, pairLink(ctx, e.supplier, e.customer)),
-        h("td", { class: "num" }, int(e.volume)),
-        h("td", { class: "num" }, score(e.friction_score)),
-        h("td", { class: "num" }, pct(e.compliance)))))));
+        h("td", { class: "num", "data-label": t("common.requested") }, int(e.volume)),
+        h("td", { class: "num", "data-label": t("fig.friction") }, score(e.friction_score)),
+        h("td", { class: "num", "data-label": t("fig.slaMet") }, pct(e.compliance)))))));
 }
 
 // recognitionsCard lists the thanks the department received as a
