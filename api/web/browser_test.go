@@ -386,11 +386,14 @@ func TestScreenshots(t *testing.T) {
 	}
 	bin := chromium(t)
 	api := newFakeAPI(t)
-	for _, size := range []string{"1280,900", "390,844"} {
-		for _, view := range []string{"hotspots", "chain", "scorecard", "handoffs"} {
-			file := filepath.Join(dir, fmt.Sprintf("%s-%s.png", view, strings.Split(size, ",")[0]))
-			runChromium(t, bin, "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size="+size,
-				"--screenshot="+file, api.URL+"/#token="+fakeToken+"&view="+view)
+	for _, lang := range []string{"en", "es"} {
+		for _, size := range []string{"1280,900", "390,844"} {
+			for _, view := range []string{"hotspots", "chain", "scorecard", "handoffs", "work", "request", "agreements"} {
+				file := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.png", view, lang, strings.Split(size, ",")[0]))
+				runChromium(t, bin, "--lang="+lang, "--accept-lang="+lang, "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size="+size,
+					"--screenshot="+file, api.URL+"/#token="+fakeToken+"&view="+view)
+				t.Log(file)
+			}
 		}
 	}
 }

@@ -47,7 +47,7 @@ export async function renderHandoff(out, id, ctx) {
         item(t("handoff.agreement"), ag ? `v${ag.version}: ${t("agreement.resolve", { d: duration(ag.resolve_within_s) })}` +
           (ag.respond_within_s ? `, ${t("agreement.respond", { d: duration(ag.respond_within_s) })}` : "") : t("handoff.noAgreement")),
         item(t("handoff.clock"), clock(hd, ctx.policy), h("span", { class: "note" }, hd.clock_running ? t("handoff.running") : t("handoff.stopped"))),
-        item(t("common.requested"), when(hd.requested_at)),
+        item(t("common.requestedOn"), when(hd.requested_at)),
         item(t("common.firstResponse"), when(hd.first_response_at)),
         item(t("handoff.counts"), `${hd.deliveries} / ${hd.returns} / ${hd.escalations}`),
         hd.rating ? item(t("handoff.rating"), t("common.of5", { score: hd.rating.score }), h("span", { class: "note" },

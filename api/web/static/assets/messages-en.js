@@ -46,6 +46,7 @@ export default {
  "common.state": "State",
  "common.pair": "Supplier → customer",
  "common.requested": "Requested",
+ "common.requestedOn": "Requested",
  "common.firstResponse": "First response",
  "common.legend": "Legend",
  "common.noHandoffs": "No hand-offs in this window.",

@@ -45,6 +45,7 @@ export default {
  "common.state": "Estado",
  "common.pair": "Proveedor → cliente interno",
  "common.requested": "Solicitados",
+ "common.requestedOn": "Solicitado",
  "common.firstResponse": "Primera respuesta",
  "common.legend": "Leyenda",
  "common.noHandoffs": "No hay traspasos en este periodo.",
