@@ -410,13 +410,14 @@ func TestBrowserOneHandoff(t *testing.T) {
 		`<h2 class="handoff-title">Review the ACME master services agreement</h2>`,
 		`<span class="badge b-risk">at risk</span>`,
 		`<span class="owned">2.7 d supplier-owned</span>`,
-		`<span class="due"> · due 5 Nov 2026, 09:15</span>`,
 		`<span class="by"> by sales-team</span>`,
 		`<span class="by"> by legal-team</span>`,
 		`data-action="deliver"`, `data-action="pause"`, `data-action="escalate"`, `data-action="cancel"`,
 	} {
 		assert.Contains(t, dom, want, "the hand-off page as an admin")
 	}
+	// The deadline, with how far it is from now in words (Intl.RelativeTimeFormat).
+	assert.Regexp(t, `<span class="due" title="(in \d+ \w+|\d+ \w+ ago|last \w+|next \w+|yesterday|tomorrow)"> · due 5 Nov 2026, 09:15</span>`, dom)
 	assert.NotContains(t, dom, `data-action="accept"`, "accept is not allowed from accepted")
 
 	member := dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&handoff=h-0001")

@@ -25,7 +25,7 @@ func TestBrowserScorecardLinksPairsAndShowsRecognitions(t *testing.T) {
 	first := strings.Index(recs, "The quotes came back the same day all month.")
 	second := strings.Index(recs, "Payroll questions answered before lunch, every time.")
 	assert.True(t, first >= 0 && second > first, "the recognitions, newest first")
-	assert.Contains(t, recs, `sales-head, Sales · <time datetime="2026-11-21T09:30:00Z">21 Nov 2026, 09:30</time>`)
+	assert.Regexp(t, `sales-head, Sales · <time datetime="2026-11-21T09:30:00Z" title="[^"]+">21 Nov 2026, 09:30</time>`, recs)
 	assert.Contains(t, api.requests(), "/api/v1/departments/finance/recognitions?from="+windowQuery(t, api))
 }
 

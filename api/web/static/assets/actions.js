@@ -3,7 +3,7 @@
 // stays the authority, and a refusal's detail is shown next to the button.
 
 import { call, newIdempotencyKey } from "./api.js";
-import { h, duration, when } from "./format.js";
+import { h, duration, when, relative } from "./format.js";
 import { errorBox } from "./view.js";
 import { t } from "./i18n.js";
 
@@ -59,7 +59,7 @@ export function clock(hd, policy) {
     " ",
     h("span", { class: "owned" }, t("clock.owned", { d: duration(owned) })),
     target > 0 ? h("span", { class: "target" }, ` ${t("clock.of", { d: duration(target) })}`) : null,
-    hd.due_at ? h("span", { class: "due" }, ` · ${t("clock.due", { when: when(hd.due_at) })}`) : null,
+    hd.due_at ? h("span", { class: "due", title: relative(hd.due_at) }, ` · ${t("clock.due", { when: when(hd.due_at) })}`) : null,
   );
 }
 

@@ -97,6 +97,24 @@ export function when(iso) {
   return df({ year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }).format(d);
 }
 
+// relative says how far an RFC 3339 instant is from now, in the locale's
+// words ("in 3 hours", "hace 2 días"), for a tooltip beside the date.
+export function relative(iso, now = Date.now()) {
+  const ms = Date.parse(iso);
+  if (!iso || Number.isNaN(ms)) return null;
+  const sec = (ms - now) / 1000;
+  const k = `r${locale()}`;
+  if (!formatters.has(k)) formatters.set(k, new Intl.RelativeTimeFormat(locale(), { numeric: "auto" }));
+  const rtf = formatters.get(k);
+  const abs = Math.abs(sec);
+  if (abs < 60) return rtf.format(Math.round(sec), "second");
+  if (abs < 3600) return rtf.format(Math.round(sec / 60), "minute");
+  if (abs < 86400) return rtf.format(Math.round(sec / 3600), "hour");
+  if (abs < 30 * 86400) return rtf.format(Math.round(sec / 86400), "day");
+  if (abs < 365 * 86400) return rtf.format(Math.round(sec / (30 * 86400)), "month");
+  return rtf.format(Math.round(sec / (365 * 86400)), "year");
+}
+
 // day formats a YYYY-MM-DD date as a date ("3 Nov 2026"); with short,
 // without the year ("3 Nov").
 export function day(ymd, short = false) {

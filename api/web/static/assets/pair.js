@@ -3,7 +3,7 @@
 // recognitions the customer sent the supplier.
 
 import { call, newIdempotencyKey } from "./api.js";
-import { h, pct, pct0, csat, int, duration, score, driver, drivers, when, num, DRIVER_KEYS } from "./format.js";
+import { h, pct, pct0, csat, int, duration, score, driver, drivers, when, relative, num, DRIVER_KEYS } from "./format.js";
 import { t } from "./i18n.js";
 import { busy, failed, done, errorBox } from "./view.js";
 import { lineChart, barChart, stackChart, span, COLOURS, DRIVER_STYLE } from "./charts.js";
@@ -119,7 +119,7 @@ function recognitions(list, ctx) {
   if (list.length === 0) return h("p", { class: "empty", id: "pair-recs" }, t("pair.noRecognitions"));
   return h("ul", { class: "recognitions", id: "pair-recs" }, list.map((r) =>
     h("li", {}, h("blockquote", {}, r.message), h("p", { class: "muted" },
-      t("recognition.by", { author: r.author, department: ctx.name(r.from) }), " · ", h("time", { datetime: r.occurred_at }, when(r.occurred_at))))));
+      t("recognition.by", { author: r.author, department: ctx.name(r.from) }), " · ", h("time", { datetime: r.occurred_at, title: relative(r.occurred_at) }, when(r.occurred_at))))));
 }
 
 // canRecognise: the customer's members and heads, and admins, may thank

@@ -4,7 +4,7 @@
 // and its agreements.
 
 import { call } from "./api.js";
-import { h, bar, driver, pct, csat, int, duration, score, when, num } from "./format.js";
+import { h, bar, driver, pct, csat, int, duration, score, when, relative, num } from "./format.js";
 import { t } from "./i18n.js";
 import { pairLink } from "./brightspots.js";
 import { busy, failed, done } from "./view.js";
@@ -127,7 +127,7 @@ function recognitionsCard(list, ctx) {
       h("ul", { class: "recognitions", id: "scorecard-recs" }, list.map((r) => h("li", {},
         h("blockquote", {}, r.message),
         h("p", { class: "muted" }, t("recognition.by", { author: r.author, department: ctx.name(r.from) }), " · ",
-          h("time", { datetime: r.occurred_at }, when(r.occurred_at)), " · ", pairLink(ctx, r.to, r.from))))));
+          h("time", { datetime: r.occurred_at, title: relative(r.occurred_at) }, when(r.occurred_at)), " · ", pairLink(ctx, r.to, r.from))))));
 }
 
 // agreementsCard lists the agreements the department is part of, with the
