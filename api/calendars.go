@@ -59,10 +59,23 @@ func (s *Service) AddHolidays(ctx context.Context, a Actor, m Meta, cmd domain.A
 	if err != nil {
 		return CalendarResult{}, err
 	}
-	added := len(c.Spec.Exceptions) - before
 	if out.Replayed {
-		added = 0 // the first call added them
+		// Answer as the first call did: c is the calendar just after its
+		// event; count what that event added to the version before it.
+		recs, err := s.load(ctx, domain.CalendarStream(cmd.ID))
+		if err != nil {
+			return CalendarResult{}, err
+		}
+		var prev domain.CalendarState
+		for _, r := range recs {
+			if r.Version >= out.Version {
+				break
+			}
+			prev = domain.EvolveCalendar(prev, r.Event)
+		}
+		before = len(prev.Spec.Exceptions)
 	}
+	added := len(c.Spec.Exceptions) - before
 	return CalendarResult{Calendar: c, Added: added, Position: out.Position}, nil
 }
 

@@ -183,8 +183,9 @@ type HandoffResult struct {
 
 // RequestHandoff opens a hand-off. An empty cmd.ID gets a fresh one
 // (derived from the idempotency key when there is one). Requesting again
-// under an existing ID with the same supplier, customer, kind and title
-// returns the existing hand-off; with anything else it is a conflict.
+// under an existing ID with the same supplier, customer, kind, title and
+// details returns the existing hand-off; with anything else it is a
+// conflict.
 func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domain.RequestHandoff) (HandoffResult, error) {
 	return s.requestHandoff(ctx, direct{s}, a, m, cmd)
 }
@@ -239,7 +240,7 @@ func (s *Service) requestHandoff(ctx context.Context, x session, a Actor, m Meta
 
 func sameRequest(h domain.Handoff, cmd domain.RequestHandoff) bool {
 	return h.Supplier == cmd.Supplier && h.Customer == cmd.Customer && h.Kind == cmd.Kind &&
-		h.Title == cmd.Title && (cmd.At.IsZero() || cmd.At.Equal(h.RequestedAt))
+		h.Title == cmd.Title && h.Details == cmd.Details && (cmd.At.IsZero() || cmd.At.Equal(h.RequestedAt))
 }
 
 // Execute runs a command on an existing hand-off.

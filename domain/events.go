@@ -58,13 +58,16 @@ type AgreementSet struct {
 }
 
 // HandoffRequested opens a hand-off. Agreement is the agreement in force
-// when the request was recorded, nil when the pair has none.
+// when the request was recorded, nil when the pair has none. Details is
+// optional (left out when empty; events recorded before it existed have
+// none).
 type HandoffRequested struct {
 	HandoffID string          `json:"handoff_id"`
 	Supplier  string          `json:"supplier"`
 	Customer  string          `json:"customer"`
 	Kind      string          `json:"kind"`
 	Title     string          `json:"title"`
+	Details   string          `json:"details,omitempty"`
 	Agreement *AgreementTerms `json:"agreement"`
 	At        time.Time       `json:"occurred_at"`
 }

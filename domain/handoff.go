@@ -35,6 +35,8 @@ type Handoff struct {
 	// Agreement is the agreement in force when the hand-off was requested;
 	// nil when the pair had none.
 	Agreement *AgreementTerms
+	// Details is the request's optional free text; empty when none.
+	Details string
 
 	RequestedAt      time.Time
 	FirstResponseAt  time.Time // first accepted or delivered; zero before
@@ -91,6 +93,10 @@ type RequestHandoff struct {
 	// SupplierDept and CustomerDept are the departments' current states.
 	SupplierDept Department
 	CustomerDept Department
+	// Details is optional free text, at most MaxDetailsLen characters.
+	// Left out of the JSON when empty, so the idempotency fingerprint of a
+	// request without details is the one it had before details existed.
+	Details string `json:",omitempty"`
 }
 
 // ValidHandoffID reports whether id can name a hand-off: 1 to 64 ASCII
@@ -126,6 +132,9 @@ func DecideRequest(h Handoff, c RequestHandoff, now time.Time) ([]Event, error) 
 	if err := checkText("title", c.Title, 1, MaxTitleLen); err != nil {
 		return nil, err
 	}
+	if err := checkText("details", c.Details, 0, MaxDetailsLen); err != nil {
+		return nil, err
+	}
 	if err := checkDepartments(c.SupplierDept, c.CustomerDept, c.Supplier, c.Customer); err != nil {
 		return nil, err
 	}
@@ -140,7 +149,7 @@ func DecideRequest(h Handoff, c RequestHandoff, now time.Time) ([]Event, error) 
 	}
 	return []Event{HandoffRequested{
 		HandoffID: c.ID, Supplier: c.Supplier, Customer: c.Customer,
-		Kind: c.Kind, Title: c.Title, Agreement: terms, At: at,
+		Kind: c.Kind, Title: c.Title, Details: c.Details, Agreement: terms, At: at,
 	}}, nil
 }
 
@@ -159,7 +168,7 @@ func EvolveHandoff(h Handoff, e Event) Handoff {
 	case HandoffRequested:
 		h = Handoff{
 			ID: e.HandoffID, Supplier: e.Supplier, Customer: e.Customer,
-			Kind: e.Kind, Title: e.Title, Agreement: e.Agreement,
+			Kind: e.Kind, Title: e.Title, Details: e.Details, Agreement: e.Agreement,
 			State: StateRequested, RequestedAt: at,
 		}
 		h.startClock(at)

@@ -287,6 +287,8 @@ func TestValidation(t *testing.T) {
 		{"request as a command", accepted, domain.HandoffCommand{Name: domain.Request}, "command", domain.ErrInvalid},
 		{"before 1970", domain.Handoff{}, withReq(func(r *domain.RequestHandoff) { r.At = time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC) }), "occurred_at", domain.ErrInvalid},
 		{"NUL in title", domain.Handoff{}, withReq(func(r *domain.RequestHandoff) { r.Title = "a\x00b" }), "title", domain.ErrInvalid},
+		{"long details", domain.Handoff{}, withReq(func(r *domain.RequestHandoff) { r.Details = strings.Repeat("é", domain.MaxDetailsLen+1) }), "details", domain.ErrInvalid},
+		{"escape in details", domain.Handoff{}, withReq(func(r *domain.RequestHandoff) { r.Details = "\x1b[2J" }), "details", domain.ErrInvalid},
 		{"escape in comment", delivered, domain.HandoffCommand{Name: domain.Rate, Score: 3, Comment: "\x1b[31mred"}, "comment", domain.ErrInvalid},
 		{"carriage return in reason", delivered, domain.HandoffCommand{Name: domain.Return, Reason: "a\rb"}, "reason", domain.ErrInvalid},
 		{"DEL in note", accepted, domain.HandoffCommand{Name: domain.Deliver, Note: "a\x7f"}, "note", domain.ErrInvalid},

@@ -26,8 +26,10 @@ const (
 // command is one row here plus its decide function.
 var lifecycle = []CommandSpec{
 	// Request opens the hand-off. It takes a RequestHandoff (DecideRequest),
-	// served at POST /api/v1/handoffs, so it has no decide function here.
-	{Name: Request, Sides: SideEither, From: []State{StateNone}},
+	// served at POST /api/v1/handoffs, so it has no decide function here;
+	// its Fields are the optional members beside id, supplier, customer,
+	// kind and title.
+	{Name: Request, Sides: SideEither, From: []State{StateNone}, Fields: []Field{FieldDetails}},
 	{Name: Accept, Sides: SideSupplier, From: []State{StateRequested, StateReturned}, decide: decideAccept},
 	{Name: Pause, Sides: SideSupplier, From: []State{StateAccepted}, Fields: []Field{FieldReason}, decide: decidePause},
 	{Name: Resume, Sides: SideEither, From: []State{StatePaused}, decide: decideResume},
@@ -117,6 +119,8 @@ const (
 	FieldNote    Field = "note"
 	FieldScore   Field = "score"
 	FieldComment Field = "comment"
+	// FieldDetails is the request's optional free text beside its title.
+	FieldDetails Field = "details"
 )
 
 // HandoffCommand is a command on an existing hand-off: a row of the

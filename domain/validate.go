@@ -22,6 +22,8 @@ const (
 	MaxNameLen    = 200
 	MaxCommentLen = 2000
 	MaxReasonLen  = 2000
+	// MaxDetailsLen bounds a request's optional details, in characters.
+	MaxDetailsLen = 4000
 )
 
 // ValidSlug reports whether s is a slug: 1 to 64 lower-case letters, digits

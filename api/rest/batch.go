@@ -40,6 +40,7 @@ type batchCommandJSON struct {
 	Customer       *string         `json:"customer"`
 	Kind           *string         `json:"kind"`
 	Title          *string         `json:"title"`
+	Details        *string         `json:"details"`
 	ResolveWithin  json.RawMessage `json:"resolve_within"`
 	RespondWithin  json.RawMessage `json:"respond_within"`
 	Calendar       *string         `json:"calendar"`
@@ -58,7 +59,7 @@ var batchTakes = func() map[string][]string {
 	takes := map[string][]string{
 		"department": {"id", "name"},
 		"agreement":  {"supplier", "customer", "kind", "resolve_within", "respond_within", "calendar"},
-		"request":    {"id", "supplier", "customer", "kind", "title"},
+		"request":    {"id", "supplier", "customer", "kind", "title", "details"},
 	}
 	for _, spec := range domain.Commands() {
 		if spec.Name == domain.Request {
@@ -177,7 +178,7 @@ func (b batchCommandJSON) command(correlation string, i int) (api.Command, error
 		return api.Command{}, badRequest(field("command"), "command must be one of %v, got %q", names, b.Command)
 	}
 	for name, set := range map[string]bool{"id": b.ID != nil, "name": b.Name != nil, "supplier": b.Supplier != nil,
-		"customer": b.Customer != nil, "kind": b.Kind != nil, "title": b.Title != nil,
+		"customer": b.Customer != nil, "kind": b.Kind != nil, "title": b.Title != nil, "details": b.Details != nil,
 		"resolve_within": b.ResolveWithin != nil, "respond_within": b.RespondWithin != nil, "reason": b.Reason != nil,
 		"note": b.Note != nil, "score": b.Score != nil, "comment": b.Comment != nil} {
 		if set && !slices.Contains(takes, name) {
@@ -218,7 +219,7 @@ func (b batchCommandJSON) command(correlation string, i int) (api.Command, error
 			Kind: str(b.Kind), ResolveWithin: resolve, RespondWithin: respond, Calendar: str(b.Calendar), At: at}}, nil
 	case "request":
 		return api.Command{Meta: m, Request: &domain.RequestHandoff{ID: str(b.ID), Supplier: str(b.Supplier),
-			Customer: str(b.Customer), Kind: str(b.Kind), Title: str(b.Title), At: at}}, nil
+			Customer: str(b.Customer), Kind: str(b.Kind), Title: str(b.Title), Details: str(b.Details), At: at}}, nil
 	}
 	spec, ok := routeCommand(b.Command)
 	if !ok || spec.Name == domain.Request {

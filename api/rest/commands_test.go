@@ -21,7 +21,7 @@ func commandRoutes() map[string][]string {
 	out := map[string][]string{}
 	for _, c := range domain.Commands() {
 		if c.Name == domain.Request {
-			out["/api/v1/handoffs"] = []string{"customer", "id", "kind", "occurred_at", "supplier", "title"}
+			out["/api/v1/handoffs"] = []string{"customer", "details", "id", "kind", "occurred_at", "supplier", "title"}
 			continue
 		}
 		members := []string{"occurred_at"}

@@ -33,6 +33,7 @@ func (s *Server) requestHandoff(c echo.Context) error {
 		Customer   string  `json:"customer"`
 		Kind       string  `json:"kind"`
 		Title      string  `json:"title"`
+		Details    string  `json:"details"`
 		OccurredAt *string `json:"occurred_at"`
 	}
 	if err := decode(c, &body); err != nil {
@@ -43,7 +44,7 @@ func (s *Server) requestHandoff(c echo.Context) error {
 		return err
 	}
 	res, err := s.cfg.Service.RequestHandoff(c.Request().Context(), actorOf(c), meta(c), domain.RequestHandoff{
-		ID: body.ID, Supplier: body.Supplier, Customer: body.Customer, Kind: body.Kind, Title: body.Title, At: at})
+		ID: body.ID, Supplier: body.Supplier, Customer: body.Customer, Kind: body.Kind, Title: body.Title, Details: body.Details, At: at})
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ type handoffJSON struct {
 	Customer         string              `json:"customer"`
 	Kind             string              `json:"kind"`
 	Title            string              `json:"title"`
+	Details          string              `json:"details,omitempty"`
 	State            domain.State        `json:"state"`
 	Agreement        *termsJSON          `json:"agreement"`
 	RequestedAt      time.Time           `json:"requested_at"`
@@ -88,7 +89,7 @@ func (s *Server) viewOf(v api.HandoffView) handoffJSON {
 }
 
 func handoffBase(h domain.Handoff, asOf time.Time, owned time.Duration) handoffJSON {
-	out := handoffJSON{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer, Kind: h.Kind, Title: h.Title,
+	out := handoffJSON{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer, Kind: h.Kind, Title: h.Title, Details: h.Details,
 		State: h.State, RequestedAt: h.RequestedAt.UTC(), FirstResponseAt: timePtr(h.FirstResponseAt),
 		LatestDeliveryAt: timePtr(h.LatestDeliveryAt), Deliveries: h.Deliveries, Returns: h.Returns,
 		Escalations: h.Escalations, SupplierOwnedS: seconds(owned), ClockRunning: h.ClockRunning(),

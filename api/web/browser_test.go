@@ -131,7 +131,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	mux.Handle("GET /api/v1/me", canned("me.json", "me-member.json"))
 	mux.Handle("GET /api/v1/departments", canned("departments.json"))
 	mux.Handle("GET /api/v1/hotspots", canned("hotspots.json"))
-	mux.Handle("GET /api/v1/chain", canned("chain.json"))
+	mux.Handle("GET /api/v1/chain", canned("chain.json", "chain-crowded.json"))
 	mux.Handle("GET /api/v1/departments/{id}/scorecard", canned("scorecard.json"))
 	mux.Handle("GET /api/v1/handoffs", canned("handoffs.json"))
 	mux.Handle("GET /api/v1/agreements", canned("agreements.json"))
@@ -262,13 +262,13 @@ func TestBrowserChain(t *testing.T) {
 	if n := strings.Count(dom, `<g class="edge `); n != 7 {
 		t.Errorf("chain has %d edges, want 7", n)
 	}
-	if n := strings.Count(dom, `<g class="node">`); n != 6 {
+	if n := strings.Count(dom, `<g class="node" `); n != 6 {
 		t.Errorf("chain has %d nodes, want 6", n)
 	}
 	for _, want := range []string{
-		`<g class="edge lvl-high">`,
-		`<g class="edge lvl-medium">`,
-		`<g class="edge lvl-low">`,
+		`<g class="edge lvl-high" `,
+		`<g class="edge lvl-medium" `,
+		`<g class="edge lvl-low" `,
 		"<title>Legal → Sales: 48 requested, friction 72.4, SLA met 58.3%</title>",
 		`>People &amp; Culture</text>`,
 	} {
@@ -408,6 +408,8 @@ func TestBrowserOneHandoff(t *testing.T) {
 	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&handoff=h-0001")
 	for _, want := range []string{
 		`<h2 class="handoff-title">Review the ACME master services agreement</h2>`,
+		"<p class=\"details\">Clause 7 (liability) changed.\nPlease check it first.</p>",
+		`<span class="ev">Requested</span>`,
 		`<span class="badge b-risk">at risk</span>`,
 		`<span class="owned">2.7 d supplier-owned</span>`,
 		`<span class="by"> by sales-team</span>`,

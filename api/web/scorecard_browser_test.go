@@ -16,7 +16,8 @@ import (
 func TestBrowserScorecardLinksPairsAndShowsRecognitions(t *testing.T) {
 	bin := chromium(t)
 	api := newFakeAPI(t)
-	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&view=scorecard")
+	dom := dumpDOM(t, bin, api.URL+"/?driver=scorecard_driver#token="+fakeToken)
+	require.Contains(t, dom, `data-driver="done"`, "the driver did not reach the scorecard of finance")
 	require.Contains(t, dom, `id="scorecard-recs"`)
 	// chain.json: finance supplies sales and is supplied by procurement.
 	assert.Regexp(t, `data-side="supplier"[\s\S]*href="#/pairs/finance/sales"`, dom, "a customer row links to its pair")

@@ -45,3 +45,13 @@ func storeFileError(err error, dir string) error {
 	}
 	return err
 }
+
+// storeReadError adds to an error met while reading the embedded store of
+// cfg (damage bbolt did not see at open, found by a replay) the file and
+// what the operator can do; errors of other stores pass unchanged.
+func storeReadError(err error, cfg serveConfig) error {
+	if cfg.store != "" || !errors.Is(err, bolt.ErrDamaged) {
+		return err
+	}
+	return storeFileError(fmt.Errorf("reading %s: %w", filepath.Join(cfg.data, storeFileName), err), cfg.data)
+}

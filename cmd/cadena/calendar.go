@@ -31,6 +31,7 @@ func runCalendarImport(ctx context.Context, args []string, stdout, stderr io.Wri
 	server := fs.String("server", "", "base URL of the cadena server, such as http://127.0.0.1:8080")
 	tokenFile := fs.String("token-file", "", "file holding an admin's API token")
 	id := fs.String("calendar", "", "ID of the calendar that gets the holidays (it must exist)")
+	key := fs.String("idempotency-key", "", "sent as Idempotency-Key: a retry with the same key answers as the first import did")
 	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return err
 	}
@@ -60,6 +61,9 @@ func runCalendarImport(ctx context.Context, args []string, stdout, stderr io.Wri
 		return fmt.Errorf("calendar import: %w", err)
 	}
 	req.Header.Set("Content-Type", "text/calendar")
+	if *key != "" {
+		req.Header.Set("Idempotency-Key", *key)
+	}
 	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

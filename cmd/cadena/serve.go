@@ -228,7 +228,7 @@ wait:
 			break wait
 		case err := <-runnerDone:
 			runnerStopped = true
-			serveErr = fmt.Errorf("projections stopped: %w", err)
+			serveErr = storeReadError(fmt.Errorf("projections stopped: %w", err), cfg)
 			break wait
 		}
 	}

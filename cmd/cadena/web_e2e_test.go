@@ -14,6 +14,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/domain"
 )
 
 // tab is one browser tab (its own sessionStorage, so its own sign-in).
@@ -114,11 +116,23 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	assert.True(t, evalIn[bool](sales, `document.getElementById("req-customer-label").hidden`), "a member requests for its own department")
 	assert.Equal(t, []string{"", "it", "legal"}, evalIn[[]string](sales, `[...document.getElementById("req-supplier").options].map((o) => o.value)`),
 		"the supplier is another department, none chosen at first")
-	sales.shot("request")
+	// Details over the limit: the API's 422 shows next to the field, and
+	// nothing is recorded.
+	evalIn[bool](sales, fmt.Sprintf(`(document.getElementById("req-details").value = "x".repeat(%d)) !== ""`, domain.MaxDetailsLen+1))
+	sales.do("too long details",
+		chromedp.Click(chromedp.CSS(`#request-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#req-details-error .error`)),
+	)
+	assert.Contains(t, evalIn[string](sales, `document.getElementById("req-details-error").textContent`), "at most 4000 characters")
+	assert.Equal(t, "true", evalIn[string](sales, `document.getElementById("req-details").getAttribute("aria-invalid")`))
+	sales.shot("request-details-error")
+	evalIn[bool](sales, `(document.getElementById("req-details").value = "") === ""`)
 	sales.do("send the request",
+		chromedp.SendKeys(chromedp.ID("req-details"), "A US keyboard, please."),
 		chromedp.Click(chromedp.CSS(`#request-form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#handoff-out .one-handoff[data-state="requested"]`)),
 	)
+	assert.Equal(t, "A US keyboard, please.", evalIn[string](sales, `document.querySelector("#handoff-out .details").textContent`))
 	hash := evalIn[string](sales, `location.hash`)
 	require.True(t, strings.HasPrefix(hash, "#/handoffs/"), hash)
 	id := strings.TrimPrefix(hash, "#/handoffs/")
@@ -199,6 +213,10 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	timeline := `[...document.querySelectorAll("#handoff-out .timeline li")].map((li) => li.dataset.type.split(".")[1] + " " + li.querySelector(".by").textContent.trim())`
 	assert.Equal(t, []string{"requested by sales-team", "accepted by it-team", "delivered by it-team",
 		"returned by sales-team", "delivered by it-team", "rated by sales-team"}, evalIn[[]string](sales, timeline))
+	assert.Equal(t, []string{"Requested", "Accepted", "Delivered", "Returned for rework", "Delivered", "Rated"},
+		evalIn[[]string](sales, `[...document.querySelectorAll("#handoff-out .timeline .ev")].map((e) => e.textContent)`),
+		"every event named, whatever its type's version")
+	assert.Contains(t, evalIn[string](sales, `document.querySelector("#handoff-out .timeline").textContent`), "Reason: The keyboard layout is wrong")
 	assert.Contains(t, evalIn[string](sales, `document.querySelector("#handoff-out .facts").textContent`), "4 of 5")
 	assert.Equal(t, "#/handoffs/"+id, evalIn[string](sales, `location.hash`))
 	sales.shot("handoff")
@@ -284,7 +302,12 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	sales.shot("scorecard")
 
 	// IT's head sets the agreement with sales: a bad duration is shown next
-	// to its field, a good one is saved. A member sees the agreement only.
+	// to its field, a good one with the office's calendar is saved. A
+	// member sees the agreement only. The office works 09:00-17:00 UTC
+	// every day, so the deadline does not hang on the day the test runs.
+	day := []string{"09:00-17:00"}
+	s.must(t, http.StatusCreated, "PUT", "/api/v1/calendars/office", toks.Admin, map[string]any{"name": "Office hours", "time_zone": "UTC",
+		"week": map[string]any{"mon": day, "tue": day, "wed": day, "thu": day, "fri": day, "sat": day, "sun": day}})
 	headCtx, cancelHead := chromedp.NewContext(browser)
 	defer cancelHead()
 	require.NoError(t, chromedp.Do(headCtx))
@@ -306,16 +329,43 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	assert.Contains(t, evalIn[string](head, `document.getElementById("ag-resolve_within-error").textContent`), "not a duration")
 	assert.Equal(t, "true", evalIn[string](head, `document.getElementById("ag-resolve").getAttribute("aria-invalid")`))
 	head.shot("agreement-error")
-	head.do("a good duration",
+	assert.Equal(t, []string{"", "office"}, evalIn[[]string](head, `[...document.getElementById("ag-calendar").options].map((o) => o.value)`),
+		"the calendars to choose from, or none")
+	head.do("a good duration, in the office's working time",
 		chromedp.SetValue(chromedp.ID("ag-resolve"), "48h"),
+		chromedp.SetValue(chromedp.ID("ag-calendar"), "office"),
 		chromedp.Click(chromedp.CSS(`#agreement-form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#ag-msg .saved`)),
 	)
 	assert.Empty(t, evalIn[string](head, `document.getElementById("ag-resolve_within-error").textContent`))
 	assert.Contains(t, evalIn[string](head, `document.getElementById("ag-current").textContent`), "resolve within 2 d")
+	assert.Contains(t, evalIn[string](head, `document.getElementById("ag-current").textContent`), "calendar office")
 	head.shot("agreement-saved")
 	ag := s.must(t, http.StatusOK, "GET", "/api/v1/agreements", toks.Admin, nil).json(t)["agreements"].([]any)[0].(map[string]any)
 	assert.Equal(t, 48*3600.0, ag["resolve_within_s"], "the API holds the new target")
+	assert.Equal(t, "office", ag["calendar"], "and the calendar")
+
+	// A hand-off requested under it three days ago at 16:00 counts 48
+	// working hours: one that day, eight on each of the next five, seven on
+	// the sixth day: due then at 16:00, not two days after (wall clock).
+	asked := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -3).Add(16 * time.Hour)
+	office := s.must(t, http.StatusCreated, "POST", "/api/v1/handoffs", toks.Sales, map[string]any{"supplier": "it", "customer": "sales",
+		"kind": "laptop", "title": "A laptop in office hours", "occurred_at": asked.Format(time.RFC3339)}).json(t)["id"].(string)
+	due := asked.AddDate(0, 0, 6)
+	sales.do("open the hand-off in working time",
+		chromedp.Evaluate[chromedp.Void](`void (location.hash = "#/handoffs/`+office+`")`),
+		chromedp.WaitVisible(chromedp.CSS(`#handoff-out .one-handoff[data-handoff="`+office+`"]`)),
+	)
+	facts := evalIn[string](sales, `document.querySelector("#handoff-out .facts").textContent`)
+	assert.Contains(t, facts, "resolve within 48 working h, respond within 4 working h, in working time of calendar office",
+		"targets in working hours: 48 of them are six office days, not two")
+	assert.Contains(t, facts, "working h supplier-owned of 48 working h", "the clock in working hours too")
+	assert.Contains(t, evalIn[string](sales, `document.querySelector("#handoff-out .due").textContent`), "due "+due.Format("2 Jan 2006, 15:04"),
+		"the deadline in the office's working time")
+	assert.NotContains(t, facts, asked.AddDate(0, 0, 2).Format("2 Jan 2006, 15:04"), "not on the wall clock")
+	assert.Contains(t, facts, "Respond by"+asked.Add(20*time.Hour).Format("2 Jan 2006, 15:04")+" overdue",
+		"four working hours: one that day, three the next morning, long past")
+	sales.shot("handoff-working-time")
 
 	it.do("a member reads the agreement",
 		chromedp.Evaluate[chromedp.Void](`void (location.hash = "#/agreements")`),

@@ -58,8 +58,9 @@ func startChromium(t *testing.T, bin string) (browser context.Context, shots str
 	shots, err := os.MkdirTemp("", "cadena-web-screenshots-")
 	require.NoError(t, err)
 	t.Logf("screenshots in %s", shots)
+	// TZ: the page shows times in the browser's zone; UTC, as the server's.
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.WindowSize(1280, 900), chromedp.UserDataDir(t.TempDir()))
+		chromedp.DisableGPU, chromedp.WindowSize(1280, 900), chromedp.UserDataDir(t.TempDir()), chromedp.Env("TZ=UTC"))
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelAlloc)
 	browser, cancelBrowser := chromedp.NewContext(alloc)

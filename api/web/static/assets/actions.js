@@ -37,6 +37,13 @@ export function allowed(it, me) {
     (a.side === "either" ? s.supplier || s.customer : s[a.side]));
 }
 
+// span is a target or a supplier-owned time: in working hours when the
+// agreement counts in a calendar (48 working hours are not two days).
+export function span(sec, ag) {
+  if (!ag || !ag.calendar || !(sec >= 3600)) return duration(sec);
+  return t("unit.workingH", { n: sec / 3600 });
+}
+
 // clock describes a hand-off's SLA clock (a Handoff of openapi.json):
 // supplier-owned time against the resolve target, the deadline when the
 // response has one (due_at), and a badge: on time, at risk, breached,
@@ -57,8 +64,8 @@ export function clock(hd, policy) {
   return h("span", { class: "clock" },
     h("span", { class: `badge b-${badge}` }, t(`badge.${label}`)),
     " ",
-    h("span", { class: "owned" }, t("clock.owned", { d: duration(owned) })),
-    target > 0 ? h("span", { class: "target" }, ` ${t("clock.of", { d: duration(target) })}`) : null,
+    h("span", { class: "owned" }, t("clock.owned", { d: span(owned, hd.agreement) })),
+    target > 0 ? h("span", { class: "target" }, ` ${t("clock.of", { d: span(target, hd.agreement) })}`) : null,
     hd.due_at ? h("span", { class: "due", title: relative(hd.due_at) }, ` · ${t("clock.due", { when: when(hd.due_at) })}`) : null,
   );
 }

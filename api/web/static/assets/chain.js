@@ -1,11 +1,13 @@
 // The service chain: departments on a circle, an arrow per supplier →
-// customer pair, coloured by friction and as wide as its volume.
+// customer pair, coloured by friction and as wide as its volume, routed
+// around the nodes it does not join (route.js).
 
 import { call } from "./api.js";
 import { h, s, score, pct, int, level } from "./format.js";
 import { busy, failed, done } from "./view.js";
 import { t } from "./i18n.js";
 import { pairLink, pairHref } from "./brightspots.js";
+import { box as nodeBox, route } from "./route.js";
 
 const R = 210; // circle of nodes
 const FONT = 14; // label size, as in the stylesheet
@@ -62,10 +64,11 @@ function graph(ids, edges, nodeName) {
     if (!p1 || !p2 || e.supplier === e.customer) continue;
     const lvl = level(e.friction_score);
     const width = 1.5 + 7 * Math.sqrt(e.volume / maxVol);
-    const { line, head } = curve(p1, p2, width);
+    const others = ids.filter((id) => id !== e.supplier && id !== e.customer).map((id) => nodeBox(pos.get(id), NODE));
+    const { line, head } = route(p1, p2, NODE, width, others);
     g.append(
       // Each edge opens its pair's page.
-      s("a", { href: pairHref(e.supplier, e.customer), class: "edge-link" }, s("g", { class: `edge lvl-${lvl}` },
+      s("a", { href: pairHref(e.supplier, e.customer), class: "edge-link" }, s("g", { class: `edge lvl-${lvl}`, "data-supplier": e.supplier, "data-customer": e.customer },
         s("title", {}, t("chain.edgeTitle", { pair: `${nodeName(e.supplier)} → ${nodeName(e.customer)}`, count: e.volume, friction: score(e.friction_score), sla: pct(e.compliance) })),
         s("path", { class: "line", d: line, "stroke-width": width.toFixed(2) }),
         s("path", { class: "head", d: head }))),
@@ -88,7 +91,7 @@ function graph(ids, edges, nodeName) {
     box.y0 = Math.min(box.y0, ly - 1.3 * FONT);
     box.y1 = Math.max(box.y1, ly + 1.3 * FONT);
     nodes.append(
-      s("g", { class: "node" },
+      s("g", { class: "node", "data-id": id },
         s("title", {}, t("chain.nodeTitle", { department: nodeName(id), out: int(out), count: inn })),
         s("circle", { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: NODE }),
         s("text", { x: lx.toFixed(1), y: ly.toFixed(1), dy, "text-anchor": anchor }, nodeName(id)),
@@ -99,34 +102,6 @@ function graph(ids, edges, nodeName) {
   const pad = 8;
   svg.setAttribute("viewBox", [box.x0 - pad, box.y0 - pad, box.x1 - box.x0 + 2 * pad, box.y1 - box.y0 + 2 * pad].map((n) => n.toFixed(0)).join(" "));
   return h("figure", { class: "chain-fig" }, svg);
-}
-
-// curve bends each edge to its right, so A → B and B → A stay apart, stops
-// it at the nodes' rims and returns it with an arrowhead sized to its width.
-function curve(p1, p2, width) {
-  const dx = p2.x - p1.x;
-  const dy = p2.y - p1.y;
-  const d = Math.hypot(dx, dy) || 1;
-  const bend = 0.18 * d;
-  const q = { x: (p1.x + p2.x) / 2 + (-dy / d) * bend, y: (p1.y + p2.y) / 2 + (dx / d) * bend };
-  const len = 7 + 1.6 * width; // arrowhead length
-  const a = toward(p1, q, NODE + 1);
-  const tip = toward(p2, q, NODE + 2);
-  const base = toward(tip, q, len);
-  const ux = (tip.x - base.x) / len;
-  const uy = (tip.y - base.y) / len;
-  const half = 0.45 * len + 0.2 * width;
-  const f = (n) => n.toFixed(1);
-  const end = toward(tip, q, len * 0.8); // under the head, no gap
-  return {
-    line: `M${f(a.x)},${f(a.y)} Q${f(q.x)},${f(q.y)} ${f(end.x)},${f(end.y)}`,
-    head: `M${f(tip.x)},${f(tip.y)} L${f(base.x - uy * half)},${f(base.y + ux * half)} L${f(base.x + uy * half)},${f(base.y - ux * half)} Z`,
-  };
-}
-
-function toward(p, q, r) {
-  const d = Math.hypot(q.x - p.x, q.y - p.y) || 1;
-  return { x: p.x + ((q.x - p.x) / d) * r, y: p.y + ((q.y - p.y) / d) * r };
 }
 
 function legend() {

@@ -351,5 +351,10 @@ export default {
  "chart.frictionTotal": "Friction score (the total)",
  "chart.frictionUnit": "score 0–100",
  "chart.volume": "Volume",
- "chart.volumeUnit": "hand-offs requested"
+ "chart.volumeUnit": "hand-offs requested",
+ "unit.workingH": "{n} working h",
+ "handoff.workingTimeOf": "in working time of calendar {calendar}",
+ "handoff.respondBy": "Respond by",
+ "handoff.overdue": "overdue",
+ "request.details": "Details (optional)"
 };

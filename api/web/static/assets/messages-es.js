@@ -350,5 +350,10 @@ export default {
  "chart.frictionTotal": "Puntuación de fricción (el total)",
  "chart.frictionUnit": "puntuación 0–100",
  "chart.volume": "Volumen",
- "chart.volumeUnit": "traspasos solicitados"
+ "chart.volumeUnit": "traspasos solicitados",
+ "unit.workingH": "{n} h laborables",
+ "handoff.workingTimeOf": "en horario laboral del calendario {calendar}",
+ "handoff.respondBy": "Plazo de respuesta",
+ "handoff.overdue": "vencido",
+ "request.details": "Detalles (opcional)"
 };

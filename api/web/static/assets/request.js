@@ -1,6 +1,7 @@
 // Request a hand-off: the supplier, the kind (suggested from the pair's
-// agreement), the title; the agreement that will apply is shown before
-// sending, and the new hand-off opens once it is recorded.
+// agreement), the title and optional details; the agreement that will
+// apply is shown before sending, and the new hand-off opens once it is
+// recorded. A refusal naming the title or the details shows next to it.
 
 import { call, newIdempotencyKey } from "./api.js";
 import { h, duration } from "./format.js";
@@ -12,6 +13,8 @@ const $ = (id) => document.getElementById(id);
 let wired = false;
 let agreements = null; // AgreementList.agreements, read once per showing
 let pending = null; // {key, body}: one key per submission, reused on retry
+// INPUT maps a request field (a problem's "field") shown next to its input.
+const INPUT = { title: "req-title", details: "req-details" };
 
 // showRequest fills the pickers and reads the agreements.
 export async function showRequest(ctx) {
@@ -82,6 +85,12 @@ async function send(ctx) {
     kind: $("req-kind").value.trim(),
     title: $("req-title").value.trim(),
   };
+  const details = $("req-details").value.trim();
+  if (details) body.details = details;
+  for (const [f, id] of Object.entries(INPUT)) {
+    $(`req-${f}-error`).replaceChildren();
+    $(id).removeAttribute("aria-invalid");
+  }
   const json = JSON.stringify(body);
   if (!pending || pending.body !== json) pending = { key: newIdempotencyKey(), body: json };
   const submit = $("request-form").querySelector("button[type=submit]");
@@ -93,10 +102,18 @@ async function send(ctx) {
     ctx.wrote(hd.position);
     msg.replaceChildren();
     $("req-title").value = "";
+    $("req-details").value = "";
     location.hash = `#/handoffs/${encodeURIComponent(hd.id)}`;
   } catch (err) {
     if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;
-    msg.replaceChildren(errorBox(err));
+    const field = err.problem && err.problem.field;
+    if (field && INPUT[field]) {
+      $(INPUT[field]).setAttribute("aria-invalid", "true");
+      $(`req-${field}-error`).replaceChildren(errorBox(err));
+      msg.replaceChildren();
+    } else {
+      msg.replaceChildren(errorBox(err));
+    }
   } finally {
     submit.disabled = false;
   }
