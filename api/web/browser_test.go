@@ -388,10 +388,14 @@ func TestScreenshots(t *testing.T) {
 	api := newFakeAPI(t)
 	for _, lang := range []string{"en", "es"} {
 		for _, size := range []string{"1280,900", "390,844"} {
-			for _, view := range []string{"hotspots", "chain", "scorecard", "handoffs", "work", "request", "agreements"} {
+			for _, view := range []string{"hotspots", "chain", "scorecard", "handoffs", "work", "request", "agreements", "handoff"} {
 				file := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.png", view, lang, strings.Split(size, ",")[0]))
+				open := "&view=" + view
+				if view == "handoff" {
+					open = "&handoff=h-0001"
+				}
 				runChromium(t, bin, "--lang="+lang, "--accept-lang="+lang, "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size="+size,
-					"--screenshot="+file, api.URL+"/#token="+fakeToken+"&view="+view)
+					"--screenshot="+file, api.URL+"/#token="+fakeToken+open)
 				t.Log(file)
 			}
 		}
