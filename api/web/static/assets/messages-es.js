@@ -43,7 +43,7 @@ export default {
  "common.department": "Departamento",
  "common.kind": "Tipo",
  "common.state": "Estado",
- "common.pair": "Proveedor → cliente interno",
+ "common.pair": "Proveedor → cliente",
  "common.requested": "Solicitados",
  "common.requestedOn": "Solicitado",
  "common.firstResponse": "Primera respuesta",
