@@ -33,17 +33,28 @@ import (
 )
 
 // LineError is returned for a malformed file: Line is the 1-based line at
-// fault (0 when the file as a whole is).
+// fault (0 when the file as a whole is), Event names the VEVENT it is in
+// as its author would know it ("the event \"Christmas\"", by SUMMARY, else
+// UID, else the line it starts at; empty outside an event), and Msg says
+// what is wrong in the file's own terms, never the parser's.
 type LineError struct {
-	Line int
-	Msg  string
+	Line  int
+	Event string
+	Msg   string
 }
 
 func (e *LineError) Error() string {
-	if e.Line == 0 {
-		return e.Msg
+	msg := e.Msg
+	if e.Event != "" {
+		msg = "in " + e.Event + ": " + msg
 	}
-	return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
+	switch {
+	case e.Line == 0:
+		return msg
+	case e.Event == "":
+		return fmt.Sprintf("line %d: %s", e.Line, msg)
+	}
+	return fmt.Sprintf("line %d, %s", e.Line, msg)
 }
 
 // Horizon is how far before and after now yearly rules are expanded.
@@ -59,32 +70,47 @@ func Holidays(data []byte, now time.Time) ([]domain.CalendarException, error) {
 	// it), so where it stopped tells the line it failed on.
 	src := bytes.NewReader(data)
 	br := bufio.NewReaderSize(src, 4096)
-	cal, err := ics.ParseCalendar(br)
-	if err != nil {
-		consumed := len(data) - src.Len() - br.Buffered()
-		return nil, &LineError{Line: lineAt(data, consumed), Msg: "not iCalendar: " + err.Error()}
-	}
-	// The parser takes a file cut short for a whole one.
 	body := bytes.TrimSpace(data)
 	if len(body) == 0 {
 		return nil, &LineError{Msg: "the file is empty: want an iCalendar file (BEGIN:VCALENDAR ... END:VCALENDAR)"}
 	}
+	lines := newLocator(data)
+	if first := firstLine(body); !strings.EqualFold(first, "BEGIN:VCALENDAR") {
+		return nil, &LineError{Line: lineAt(data, len(data)-len(bytes.TrimLeft(data, " \t\r\n"))+1),
+			Msg: fmt.Sprintf("an iCalendar file starts with BEGIN:VCALENDAR, this one with %s", quote(first))}
+	}
+	cal, err := ics.ParseCalendar(br)
+	if err != nil {
+		// The parser's message names its own internals: say instead which
+		// line of the file it could not read, and in which event.
+		consumed := len(data) - src.Len() - br.Buffered()
+		n := lineAt(data, consumed)
+		return nil, &LineError{Line: n, Event: lines.around(n),
+			Msg: fmt.Sprintf("%s is not an iCalendar line (NAME:VALUE, or NAME;PARAMETER=VALUE:VALUE)", quote(lines.text(n)))}
+	}
+	// The parser takes a file cut short for a whole one.
 	if !bytes.HasSuffix(bytes.ToUpper(body), []byte("END:VCALENDAR")) {
 		return nil, &LineError{Line: lineAt(data, len(body)), Msg: "the file ends before END:VCALENDAR"}
 	}
-	lines := newLocator(data)
 	y := now.UTC().Year()
 	from := time.Date(y-Horizon, 1, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(y+Horizon+1, 1, 1, 0, 0, 0, 0, time.UTC)
 	byDate := map[string]domain.CalendarException{}
 	for k, ev := range cal.Events() {
+		fault := func(prop string, err error) *LineError {
+			line := lines.event(k)
+			if prop != "" {
+				line = lines.prop(k, prop)
+			}
+			return &LineError{Line: line, Event: lines.name(k), Msg: err.Error()}
+		}
 		start := ev.GetProperty(ics.ComponentPropertyDtStart)
 		if start == nil {
-			return nil, &LineError{Line: lines.event(k), Msg: "VEVENT without DTSTART"}
+			return nil, fault("", fmt.Errorf("the event has no DTSTART (its date)"))
 		}
 		day, allDay, err := date(start)
 		if err != nil {
-			return nil, &LineError{Line: lines.prop(k, "DTSTART"), Msg: err.Error()}
+			return nil, fault("DTSTART", err)
 		}
 		if !allDay {
 			continue
@@ -93,8 +119,7 @@ func Holidays(data []byte, now time.Time) ([]domain.CalendarException, error) {
 		if end := ev.GetProperty(ics.ComponentPropertyDtEnd); end != nil {
 			last, _, err := date(end)
 			if err != nil || !last.After(day) || last.Sub(day) > maxDays*24*time.Hour {
-				return nil, &LineError{Line: lines.prop(k, "DTEND"), Msg: fmt.Sprintf(
-					"DTEND %q is not a date after DTSTART within %d days", end.Value, maxDays)}
+				return nil, fault("DTEND", fmt.Errorf("DTEND %s is not a date after DTSTART within %d days", quote(end.Value), maxDays))
 			}
 			days = int(last.Sub(day) / (24 * time.Hour))
 		}
@@ -109,13 +134,13 @@ func Holidays(data []byte, now time.Time) ([]domain.CalendarException, error) {
 		if rule := ev.GetProperty(ics.ComponentPropertyRrule); rule != nil {
 			starts, err = expand(day, rule.Value, from, to)
 			if err != nil {
-				return nil, &LineError{Line: lines.prop(k, "RRULE"), Msg: err.Error()}
+				return nil, fault("RRULE", err)
 			}
 			for _, ex := range ev.GetProperties(ics.ComponentPropertyExdate) {
 				for _, v := range strings.Split(ex.Value, ",") {
 					d, _, err := date(&ics.IANAProperty{BaseProperty: ics.BaseProperty{Value: v}})
 					if err != nil {
-						return nil, &LineError{Line: lines.prop(k, "EXDATE"), Msg: err.Error()}
+						return nil, fault("EXDATE", err)
 					}
 					starts = slices.DeleteFunc(starts, func(t time.Time) bool { return t.Equal(d) })
 				}
@@ -147,30 +172,32 @@ func date(p *ics.IANAProperty) (time.Time, bool, error) {
 	v := p.Value
 	if vt := p.ICalParameters["VALUE"]; len(vt) == 1 && strings.EqualFold(vt[0], "DATE-TIME") || len(v) > 8 {
 		if _, err := time.Parse("20060102T150405", strings.TrimSuffix(v, "Z")); err != nil {
-			return time.Time{}, false, fmt.Errorf("%q is not an iCalendar date or date-time", v)
+			return time.Time{}, false, fmt.Errorf("%s is not an iCalendar date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS)", quote(v))
 		}
 		return time.Time{}, false, nil
 	}
 	d, err := time.Parse("20060102", v)
 	if err != nil {
-		return time.Time{}, false, fmt.Errorf("%q is not an iCalendar date (YYYYMMDD)", v)
+		return time.Time{}, false, fmt.Errorf("%s is not an iCalendar date (YYYYMMDD)", quote(v))
 	}
 	return d, true, nil
 }
 
 // expand returns the dates of a yearly rule starting at day within [from, to).
 func expand(day time.Time, rule string, from, to time.Time) ([]time.Time, error) {
+	// The rule library's messages are its own: say what the file holds.
+	unreadable := fmt.Errorf("RRULE %s is not a recurrence rule that can be read (RFC 5545, such as FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=25)", quote(rule))
 	opt, err := rrule.StrToROption(rule)
 	if err != nil {
-		return nil, fmt.Errorf("RRULE %q: %v", rule, err)
+		return nil, unreadable
 	}
 	if opt.Freq != rrule.YEARLY {
-		return nil, fmt.Errorf("RRULE %q: only yearly rules (FREQ=YEARLY) make holidays", rule)
+		return nil, fmt.Errorf("RRULE %s repeats other than yearly: only yearly rules (FREQ=YEARLY) make holidays", quote(rule))
 	}
 	opt.Dtstart = day
 	r, err := rrule.NewRRule(*opt)
 	if err != nil {
-		return nil, fmt.Errorf("RRULE %q: %v", rule, err)
+		return nil, unreadable
 	}
 	return r.Between(from, to, true), nil
 }
@@ -224,4 +251,80 @@ func (l locator) prop(k int, name string) int {
 		}
 	}
 	return begin
+}
+
+// quote quotes a value of the file for a message, cut to 60 characters.
+func quote(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:60]) + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// firstLine returns the first line of b, without its line break.
+func firstLine(b []byte) string {
+	line, _, _ := bytes.Cut(bytes.TrimPrefix(b, []byte("\ufeff")), []byte("\n"))
+	return strings.TrimSpace(string(line))
+}
+
+// text returns line n (from 1) without its line break, or "".
+func (l locator) text(n int) string {
+	if n < 1 || n > len(l.lines) {
+		return ""
+	}
+	return strings.TrimRight(l.lines[n-1], "\r")
+}
+
+// name names the k-th VEVENT (from 0) as its author would know it.
+func (l locator) name(k int) string {
+	return l.describe(l.event(k))
+}
+
+// around names the VEVENT that line n is in, or "" outside one.
+func (l locator) around(n int) string {
+	for i := min(n, len(l.lines)) - 1; i >= 0; i-- {
+		line := strings.ToUpper(strings.TrimSpace(l.lines[i]))
+		switch {
+		case line == "BEGIN:VEVENT":
+			return l.describe(i + 1)
+		case line == "END:VEVENT" && i+1 != n:
+			return ""
+		}
+	}
+	return ""
+}
+
+// describe names the VEVENT that begins at line begin: by its SUMMARY,
+// else its UID, else that line.
+func (l locator) describe(begin int) string {
+	if begin == 0 {
+		return ""
+	}
+	var uid string
+	for i := begin; i < len(l.lines); i++ {
+		line := strings.TrimRight(l.lines[i], "\r")
+		upper := strings.ToUpper(line)
+		if strings.HasPrefix(upper, "END:VEVENT") || strings.HasPrefix(upper, "BEGIN:") {
+			break
+		}
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		name, _, _ = strings.Cut(strings.ToUpper(name), ";")
+		switch name {
+		case "SUMMARY":
+			if v := strings.TrimSpace(unescape(value)); v != "" {
+				return "the event " + quote(v)
+			}
+		case "UID":
+			if uid == "" {
+				uid = strings.TrimSpace(value)
+			}
+		}
+	}
+	if uid != "" {
+		return "the event with UID " + quote(uid)
+	}
+	return fmt.Sprintf("the event that begins at line %d", begin)
 }

@@ -42,14 +42,28 @@ func TestHolidaysNameTheLineAtFault(t *testing.T) {
 		name string
 		data []byte
 		line int
+		says string // the whole message, in the file's terms
 	}{
-		{"bad date", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:2026-12-08\r\nEND:VEVENT\r\n"), 6},
-		{"weekly rule", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261208\r\nSUMMARY:x\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\n"), 8},
-		{"malformed rule", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261208\r\nRRULE:FREQ=SOMETIMES\r\nEND:VEVENT\r\n"), 7},
-		{"malformed parameter", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=\"DATE:20261208\r\nEND:VEVENT\r\n"), 6},
-		{"not a calendar", []byte("hello\nworld\n"), 1},
-		{"empty", []byte(""), 0},
-		{"no end", []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), 2},
+		{"bad date", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:2026-12-08\r\nEND:VEVENT\r\n"), 6,
+			`line 6, in the event with UID "1": "2026-12-08" is not an iCalendar date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS)`},
+		{"weekly rule", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261208\r\nSUMMARY:x\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\n"), 8,
+			`line 8, in the event "x": RRULE "FREQ=WEEKLY" repeats other than yearly: only yearly rules (FREQ=YEARLY) make holidays`},
+		{"malformed rule", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261208\r\nRRULE:FREQ=SOMETIMES\r\nEND:VEVENT\r\n"), 7,
+			`line 7, in the event with UID "1": RRULE "FREQ=SOMETIMES" is not a recurrence rule that can be read (RFC 5545, such as FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=25)`},
+		{"rule out of range", feed("BEGIN:VEVENT\r\nSUMMARY:Día 13\r\nDTSTART;VALUE=DATE:20261208\r\nRRULE:FREQ=YEARLY;BYMONTH=13\r\nEND:VEVENT\r\n"), 7,
+			`line 7, in the event "Día 13": RRULE "FREQ=YEARLY;BYMONTH=13" is not a recurrence rule that can be read (RFC 5545, such as FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=25)`},
+		{"malformed parameter", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=\"DATE:20261208\r\nEND:VEVENT\r\n"), 6,
+			`line 6, in the event with UID "1": "DTSTART;VALUE=\"DATE:20261208" is not an iCalendar line (NAME:VALUE, or NAME;PARAMETER=VALUE:VALUE)`},
+		{"second event unnamed", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261208\r\nEND:VEVENT\r\n",
+			"BEGIN:VEVENT\r\nDTSTART\r\nEND:VEVENT\r\n"), 9,
+			`line 9, in the event that begins at line 8: "DTSTART" is not an iCalendar line (NAME:VALUE, or NAME;PARAMETER=VALUE:VALUE)`},
+		{"no start", feed("BEGIN:VEVENT\r\nUID:1\r\nSUMMARY:Fiesta\r\nEND:VEVENT\r\n"), 4,
+			`line 4, in the event "Fiesta": the event has no DTSTART (its date)`},
+		{"bad exdate", feed("BEGIN:VEVENT\r\nSUMMARY:Navidad\r\nDTSTART;VALUE=DATE:20261225\r\nRRULE:FREQ=YEARLY\r\nEXDATE:2027-12-25\r\nEND:VEVENT\r\n"), 8,
+			`line 8, in the event "Navidad": "2027-12-25" is not an iCalendar date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS)`},
+		{"not a calendar", []byte("hello\nworld\n"), 1, `line 1: an iCalendar file starts with BEGIN:VCALENDAR, this one with "hello"`},
+		{"empty", []byte(""), 0, "the file is empty: want an iCalendar file (BEGIN:VCALENDAR ... END:VCALENDAR)"},
+		{"no end", []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), 2, "line 2: the file ends before END:VCALENDAR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,6 +71,10 @@ func TestHolidaysNameTheLineAtFault(t *testing.T) {
 			var le *ical.LineError
 			require.True(t, errors.As(err, &le), "error %v", err)
 			assert.Equal(t, tt.line, le.Line, "%v", err)
+			assert.Equal(t, tt.says, err.Error())
+			for _, internal := range []string{"parsing", "component", "property 1", "undefined", "bymonth must", "failed to"} {
+				assert.NotContains(t, err.Error(), internal, "the parser's own words")
+			}
 		})
 	}
 }

@@ -40,3 +40,16 @@ func TestImportHolidaysRetried(t *testing.T) {
 	assert.Equal(t, 2.0, again["version"])
 	post(other, "import-1", 409)
 }
+
+// A malformed file's 422 names the line and the event in the file's own
+// terms (its SUMMARY), not the parser's.
+func TestImportHolidaysNamesTheEvent(t *testing.T) {
+	h := calendarHarness(t)
+	h.json(req{method: "PUT", path: "/api/v1/calendars/madrid", token: tokAdmin, body: madridBody()}, 201)
+	bad := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:Reyes\r\nDTSTART;VALUE=DATE:2027-01-06\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	p := h.json(req{method: "POST", path: "/api/v1/calendars/madrid/holidays", token: tokAdmin, body: bad,
+		header: map[string]string{"Content-Type": "text/calendar"}}, 422)
+	assert.Equal(t, 6.0, p["line"])
+	assert.Equal(t, "body", p["field"])
+	assert.Equal(t, `iCalendar line 6, in the event "Reyes": "2027-01-06" is not an iCalendar date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS)`, p["detail"])
+}

@@ -399,6 +399,10 @@ func TestScreenshots(t *testing.T) {
 				t.Log(file)
 			}
 		}
+		// The member's chain has fourteen departments (chain-crowded.json).
+		runChromium(t, bin, "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size="+size,
+			"--screenshot="+filepath.Join(dir, "chain-crowded-"+strings.Split(size, ",")[0]+".png"),
+			api.URL+"/#token="+fakeMemberToken+"&view=chain")
 	}
 }
 

@@ -3,8 +3,6 @@ package web_test
 import (
 	"encoding/json"
 	"html"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
@@ -39,29 +37,6 @@ func TestBrowserChainEdgesGoAroundNodes(t *testing.T) {
 			require.NoError(t, json.Unmarshal([]byte(attr(t, dom, "data-through")), &through))
 			assert.Empty(t, through, "edges drawn through a node they do not touch")
 		})
-	}
-}
-
-// TestChainScreenshots writes the six- and the fourteen-department chains
-// at desktop and phone widths to the directory in CADENA_WEB_SCREENSHOTS,
-// for looking at by eye.
-func TestChainScreenshots(t *testing.T) {
-	dir := os.Getenv("CADENA_WEB_SCREENSHOTS")
-	if dir == "" {
-		t.Skip("set CADENA_WEB_SCREENSHOTS to a directory to take screenshots")
-	}
-	bin := chromium(t)
-	api := newFakeAPI(t)
-	for _, size := range []string{"1280,900", "390,844"} {
-		for name, token := range map[string]string{"chain": fakeToken, "chain-crowded": fakeMemberToken} {
-			file := filepath.Join(dir, name+"-"+regexp.MustCompile(`,.*`).ReplaceAllString(size, "")+".png")
-			runChromium(t, bin, "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size="+size,
-				"--screenshot="+file, api.URL+"/#token="+token+"&view=chain")
-			info, err := os.Stat(file)
-			require.NoError(t, err)
-			assert.Positive(t, info.Size())
-			t.Logf("screenshot: %s", file)
-		}
 	}
 }
 

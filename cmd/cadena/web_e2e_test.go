@@ -58,8 +58,13 @@ func (b tab) shot(name string) {
 	b.t.Helper()
 	for _, size := range [][2]int64{{1280, 900}, {390, 844}} {
 		b.do("resize", chromedp.EmulateViewport(size[0], size[1]))
+		// Chromium's full-page capture left parts below the fold unpainted
+		// (a rating form's buttons at 390 wide): lay the page out at this
+		// width, then capture a viewport as tall as the page.
+		height := max(size[1], int64(evalIn[float64](b, `document.documentElement.scrollHeight`)))
+		b.do("resize", chromedp.EmulateViewport(size[0], height))
 		ctx, cancel := context.WithTimeout(b.ctx, step)
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		cancel()
 		require.NoError(b.t, err)
 		p := filepath.Join(b.shots, fmt.Sprintf("%s-%dx%d.png", name, size[0], size[1]))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
+	"github.com/cadena-project/cadena/projections/internal/logtest"
 	"github.com/cadena-project/cadena/projections/pairstats"
 )
 
@@ -175,18 +176,18 @@ func TestCalendarChange(t *testing.T) {
 	at := func(day, hour int) time.Time { return time.Date(2026, 3, day, hour, 0, 0, 0, time.UTC) } // 6 March 2026 is a Friday
 	terms := &domain.AgreementTerms{Version: 1, ResolveWithinS: 8 * 3600, Calendar: "office"}
 
-	b := newHistory(t)
-	b.other(domain.CalendarSet{CalendarID: "office", CalendarSpec: office, At: at(1, 0)})
-	b.request("settled", "it", "legal", at(5, 16), terms)
-	b.do("settled", domain.HandoffCommand{Name: domain.Deliver, At: at(6, 15)}) // office: 1h Thursday + 6h Friday
+	b := logtest.New(t)
+	b.Other(domain.CalendarSet{CalendarID: "office", CalendarSpec: office, At: at(1, 0)})
+	b.Request("settled", "it", "legal", at(5, 16), terms)
+	b.Do("settled", domain.HandoffCommand{Name: domain.Deliver, At: at(6, 15)}) // office: 1h Thursday + 6h Friday
 	for _, id := range []string{"running", "later"} {
-		b.request(id, "it", "legal", at(6, 16), terms)
+		b.Request(id, "it", "legal", at(6, 16), terms)
 	}
-	b.other(domain.CalendarSet{CalendarID: "office", CalendarSpec: always, At: at(7, 12)})
-	b.do("later", domain.HandoffCommand{Name: domain.Deliver, At: at(9, 10)}) // always: 66h
+	b.Other(domain.CalendarSet{CalendarID: "office", CalendarSpec: always, At: at(7, 12)})
+	b.Do("later", domain.HandoffCommand{Name: domain.Deliver, At: at(9, 10)}) // always: 66h
 
 	live := pairstats.New(pairstats.Options{})
-	for _, env := range b.envs {
+	for _, env := range b.Envs {
 		live.Apply(env)
 	}
 	week := pairstats.Window{From: at(2, 0), To: at(16, 0)}
@@ -203,7 +204,7 @@ func TestCalendarChange(t *testing.T) {
 	assert.Equal(t, 2, after.SLA.OpenBreached, "as of the midnight after the change: 32h")
 
 	rebuilt := pairstats.New(pairstats.Options{})
-	for _, env := range b.envs {
+	for _, env := range b.Envs {
 		rebuilt.Apply(env)
 	}
 	assert.True(t, reflect.DeepEqual(live.Pairs(week), rebuilt.Pairs(week)))

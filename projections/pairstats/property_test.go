@@ -13,6 +13,7 @@ import (
 
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
+	"github.com/cadena-project/cadena/projections/internal/logtest"
 	"github.com/cadena-project/cadena/projections/pairstats"
 )
 
@@ -52,9 +53,9 @@ var depts = []string{"finance", "hr", "it", "legal"} // sorted
 // of one hand-off never go back in time, but the log interleaves hand-offs
 // so business time is not in log order.
 func randomHistory(tb testing.TB, r *rand.Rand, start time.Time, n int) []projections.Envelope {
-	b := newHistory(tb)
-	agreements := []*domain.AgreementTerms{nil, terms(1, 4*time.Hour, 30*time.Minute), terms(2, 36*time.Hour, 0),
-		terms(3, 5*24*time.Hour, 8*time.Hour), terms(4, 2*time.Second, time.Second)}
+	b := logtest.New(tb)
+	agreements := []*domain.AgreementTerms{nil, logtest.Terms(1, 4*time.Hour, 30*time.Minute), logtest.Terms(2, 36*time.Hour, 0),
+		logtest.Terms(3, 5*24*time.Hour, 8*time.Hour), logtest.Terms(4, 2*time.Second, time.Second)}
 	last := map[string]time.Time{}
 	var ids []string
 	step := func(prev time.Time) time.Time {
@@ -83,7 +84,7 @@ func randomHistory(tb testing.TB, r *rand.Rand, start time.Time, n int) []projec
 			s := r.IntN(len(depts))
 			c := (s + 1 + r.IntN(len(depts)-1)) % len(depts)
 			at := step(start.Add(time.Duration(r.Int64N(int64(40 * 24 * time.Hour)))))
-			b.request(id, depts[s], depts[c], at, agreements[r.IntN(len(agreements))])
+			b.Request(id, depts[s], depts[c], at, agreements[r.IntN(len(agreements))])
 			ids = append(ids, id)
 			last[id] = at
 			continue
@@ -111,11 +112,11 @@ func randomHistory(tb testing.TB, r *rand.Rand, start time.Time, n int) []projec
 		default:
 			cmd = domain.HandoffCommand{Name: domain.Rate, Score: 1 + r.IntN(5), At: at}
 		}
-		if b.try(id, cmd) {
+		if b.Try(id, cmd) {
 			last[id] = at
 		}
 	}
-	return b.envs
+	return b.Envs
 }
 
 func randomWindow(r *rand.Rand, loc *time.Location, start time.Time) pairstats.Window {

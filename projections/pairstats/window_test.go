@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections/internal/logtest"
 	"github.com/cadena-project/cadena/projections/pairstats"
 )
 
@@ -50,9 +51,9 @@ func TestParseWindow(t *testing.T) {
 
 func TestEmptyWindow(t *testing.T) {
 	m := pairstats.New(pairstats.Options{})
-	b := newHistory(t)
-	b.request("h1", "it", "hr", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), nil)
-	for _, e := range b.envs {
+	b := logtest.New(t)
+	b.Request("h1", "it", "hr", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), nil)
+	for _, e := range b.Envs {
 		m.Apply(e)
 	}
 	// To before From: nothing in it, levels as of To.

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections/internal/logtest"
 	"github.com/cadena-project/cadena/projections/tallies"
 )
 
@@ -23,24 +24,24 @@ func TestCalendarChange(t *testing.T) {
 	at := func(day, hour int) time.Time { return time.Date(2026, 3, day, hour, 0, 0, 0, time.UTC) } // 6 March 2026 is a Friday
 	terms := &domain.AgreementTerms{Version: 1, ResolveWithinS: 8 * 3600, Calendar: "office"}
 
-	b := newHistory(t)
-	b.other(domain.CalendarSet{CalendarID: "office", CalendarSpec: office, At: at(1, 0)})
-	b.request("settled", "it", "legal", at(5, 16), terms)
-	b.do("settled", domain.HandoffCommand{Name: domain.Deliver, At: at(6, 15)}) // office: 1h Thursday + 6h Friday
+	b := logtest.New(t)
+	b.Other(domain.CalendarSet{CalendarID: "office", CalendarSpec: office, At: at(1, 0)})
+	b.Request("settled", "it", "legal", at(5, 16), terms)
+	b.Do("settled", domain.HandoffCommand{Name: domain.Deliver, At: at(6, 15)}) // office: 1h Thursday + 6h Friday
 	for _, id := range []string{"running", "later"} {
-		b.request(id, "it", "legal", at(6, 16), terms)
+		b.Request(id, "it", "legal", at(6, 16), terms)
 	}
 	// Before the change, on Monday 9 at 10:00 the running clock has 1h
 	// Friday + 1h Monday of office time: neither at risk nor breached.
-	before := newHistory(t)
-	before.envs = b.envs
+	before := logtest.New(t)
+	before.Envs = b.Envs
 	require.Equal(t, []tallies.OpenClock{{Supplier: "it", Customer: "legal", Running: 2}},
-		before.fold(tallies.Options{}).OpenClocks(at(9, 10)), "office time before the change")
+		fold(before, tallies.Options{}).OpenClocks(at(9, 10)), "office time before the change")
 
-	b.other(domain.CalendarSet{CalendarID: "office", CalendarSpec: always, At: at(7, 12)})
-	b.do("later", domain.HandoffCommand{Name: domain.Deliver, At: at(9, 10)}) // always: 66h
+	b.Other(domain.CalendarSet{CalendarID: "office", CalendarSpec: always, At: at(7, 12)})
+	b.Do("later", domain.HandoffCommand{Name: domain.Deliver, At: at(9, 10)}) // always: 66h
 
-	live := b.fold(tallies.Options{})
+	live := fold(b, tallies.Options{})
 	tot := live.Totals()
 	require.Len(t, tot, 1)
 	assert.Equal(t, 1, tot[0].OutcomesMet, "settled under the office calendar, it stays met")
@@ -48,7 +49,7 @@ func TestCalendarChange(t *testing.T) {
 	assert.Equal(t, []tallies.OpenClock{{Supplier: "it", Customer: "legal", Running: 1, Breached: 1}},
 		live.OpenClocks(at(12, 0)), "the running clock counts all day since the change")
 
-	rebuilt := b.fold(tallies.Options{})
+	rebuilt := fold(b, tallies.Options{})
 	assert.Equal(t, live.Totals(), rebuilt.Totals())
 	assert.Equal(t, live.OpenClocks(at(12, 0)), rebuilt.OpenClocks(at(12, 0)))
 }
@@ -62,10 +63,10 @@ func TestDefaultCalendar(t *testing.T) {
 	require.NoError(t, err)
 	friday := time.Date(2026, 6, 5, 16, 0, 0, 0, time.UTC)
 	monday := time.Date(2026, 6, 8, 12, 0, 0, 0, time.UTC) // 1h + 3h of working time, 68h of wall-clock time
-	b := newHistory(t)
-	b.request("h1", "legal", "sales", friday, &domain.AgreementTerms{Version: 1, ResolveWithinS: 8 * 3600})
+	b := logtest.New(t)
+	b.Request("h1", "legal", "sales", friday, &domain.AgreementTerms{Version: 1, ResolveWithinS: 8 * 3600})
 	assert.Equal(t, []tallies.OpenClock{{Supplier: "legal", Customer: "sales", Running: 1, Breached: 1}},
-		b.fold(tallies.Options{}).OpenClocks(monday), "wall clock")
+		fold(b, tallies.Options{}).OpenClocks(monday), "wall clock")
 	assert.Equal(t, []tallies.OpenClock{{Supplier: "legal", Customer: "sales", Running: 1}},
-		b.fold(tallies.Options{Calendar: cal}).OpenClocks(monday), "working time")
+		fold(b, tallies.Options{Calendar: cal}).OpenClocks(monday), "working time")
 }

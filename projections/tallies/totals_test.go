@@ -9,12 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections/internal/logtest"
 	"github.com/cadena-project/cadena/projections/tallies"
 )
 
 func TestTotalsAndClocks(t *testing.T) {
-	b, berlin := scenario(t)
-	m := b.fold(tallies.Options{Policy: domain.Policy{Location: berlin}})
+	b, berlin := logtest.Scenario(t)
+	m := fold(b, tallies.Options{Policy: domain.Policy{Location: berlin}})
 	tot := m.Totals()
 	require.Len(t, tot, 2)
 	// hr -> finance: four delivered without an agreement, rated 5, 5, 4, 1.
@@ -50,14 +51,14 @@ func TestTotalsAndClocks(t *testing.T) {
 // The at-risk share of the open clocks comes from the policy.
 func TestAtRiskFollowsThePolicy(t *testing.T) {
 	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
-	b := newHistory(t)
+	b := logtest.New(t)
 	// 40h target; at the next midnight 24h owned = 60% of it.
-	b.request("h1", "it", "hr", day, &domain.AgreementTerms{Version: 1, ResolveWithinS: 40 * 3600})
+	b.Request("h1", "it", "hr", day, &domain.AgreementTerms{Version: 1, ResolveWithinS: 40 * 3600})
 	for _, tc := range []struct {
 		ratio  float64
 		atRisk int
 	}{{0, 0}, {0.75, 0}, {0.6, 1}, {0.5, 1}, {0.61, 0}} {
-		m := b.fold(tallies.Options{Policy: domain.Policy{AtRiskRatio: tc.ratio}})
+		m := fold(b, tallies.Options{Policy: domain.Policy{AtRiskRatio: tc.ratio}})
 		assert.Equal(t, []tallies.OpenClock{{Supplier: "it", Customer: "hr", Running: 1, AtRisk: tc.atRisk}},
 			m.OpenClocks(day.Add(24*time.Hour)), "ratio %v: open clocks", tc.ratio)
 	}
@@ -67,7 +68,7 @@ func TestAtRiskFollowsThePolicy(t *testing.T) {
 // goroutines query, applies events a second time (the runner may
 // redeliver), and compares with a model rebuilt from the log in one go.
 func TestLiveFoldEqualsRebuild(t *testing.T) {
-	b, berlin := scenario(t)
+	b, berlin := logtest.Scenario(t)
 	asOf := time.Date(2026, 2, 12, 12, 0, 0, 0, berlin)
 	live := tallies.New(tallies.Options{})
 	var wg sync.WaitGroup
@@ -88,17 +89,17 @@ func TestLiveFoldEqualsRebuild(t *testing.T) {
 			}
 		}()
 	}
-	for i, env := range b.envs {
+	for i, env := range b.Envs {
 		live.Apply(env)
 		if i > 0 && i%7 == 0 {
-			live.Apply(b.envs[i-1]) // at or below the position: skipped
+			live.Apply(b.Envs[i-1]) // at or below the position: skipped
 			live.Apply(env)
 		}
 	}
 	close(stop)
 	wg.Wait()
 
-	rebuilt := b.fold(tallies.Options{})
+	rebuilt := fold(b, tallies.Options{})
 	require.Equal(t, rebuilt.Position(), live.Position())
 	assert.Equal(t, rebuilt.Totals(), live.Totals(), "totals differ")
 	assert.Equal(t, rebuilt.OpenClocks(asOf), live.OpenClocks(asOf), "open clocks differ")
