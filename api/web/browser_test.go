@@ -398,11 +398,11 @@ func TestScreenshots(t *testing.T) {
 					"--screenshot="+file, api.URL+"/#token="+fakeToken+open)
 				t.Log(file)
 			}
+			// The member's chain has fourteen departments (chain-crowded.json).
+			runChromium(t, bin, "--lang="+lang, "--accept-lang="+lang, "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size="+size,
+				"--screenshot="+filepath.Join(dir, "chain-crowded-"+lang+"-"+strings.Split(size, ",")[0]+".png"),
+				api.URL+"/#token="+fakeMemberToken+"&view=chain")
 		}
-		// The member's chain has fourteen departments (chain-crowded.json).
-		runChromium(t, bin, "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size="+size,
-			"--screenshot="+filepath.Join(dir, "chain-crowded-"+strings.Split(size, ",")[0]+".png"),
-			api.URL+"/#token="+fakeMemberToken+"&view=chain")
 	}
 }
 

@@ -226,8 +226,13 @@ func screenshots(b tab, name string, redraw bool) {
 				chromedp.WaitVisible(chromedp.CSS(`#pair-out .charts`)),
 				chromedp.WaitVisible(chromedp.CSS(`#pair-recs`)))
 		}
+		// As tab.shot does: lay the page out at this width, then capture a
+		// viewport as tall as the page (the full-page capture may leave
+		// parts below the fold unpainted).
+		height := max(size[1], int64(evalIn[float64](b, `document.documentElement.scrollHeight`)))
+		b.do("resize to the page's height", chromedp.EmulateViewport(size[0], height))
 		ctx, cancel := context.WithTimeout(b.ctx, step)
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		cancel()
 		require.NoError(b.t, err)
 		p := filepath.Join(b.shots, fmt.Sprintf("%s-%dx%d.png", name, size[0], size[1]))
