@@ -344,7 +344,7 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	)
 	assert.Empty(t, evalIn[string](head, `document.getElementById("ag-resolve_within-error").textContent`))
 	assert.Contains(t, evalIn[string](head, `document.getElementById("ag-current").textContent`), "resolve within 2 d")
-	assert.Contains(t, evalIn[string](head, `document.getElementById("ag-current").textContent`), "calendar office")
+	assert.Contains(t, evalIn[string](head, `document.getElementById("ag-current").textContent`), "calendar Office hours", "named as the calendar is")
 	head.shot("agreement-saved")
 	ag := s.must(t, http.StatusOK, "GET", "/api/v1/agreements", toks.Admin, nil).json(t)["agreements"].([]any)[0].(map[string]any)
 	assert.Equal(t, 48*3600.0, ag["resolve_within_s"], "the API holds the new target")

@@ -13,6 +13,7 @@ const INPUT = { kind: "ag-kind", resolve_within: "ag-resolve", respond_within: "
 const FIELDS = Object.keys(INPUT);
 let wired = false;
 let agreements = [];
+let calendarNames = new Map(); // calendar ID -> its name
 let pending = null; // {key, body}: one key per submission, reused on retry
 
 // mayEdit: the API lets admins and the supplier's head set an agreement.
@@ -46,6 +47,7 @@ export async function showAgreements(ctx) {
     const q = { query: { min_position: ctx.position || undefined } };
     const [ag, cals] = await Promise.all([call("agreements", q), call("calendars", q)]);
     agreements = ag.agreements;
+    calendarNames = new Map(cals.calendars.map((c) => [c.id, c.name || c.id]));
     $("ag-calendar").replaceChildren(h("option", { value: "" }, t("agreements.noCalendar")),
       ...cals.calendars.map((c) => h("option", { value: c.id }, c.name || c.id)));
   } catch (err) {
@@ -90,7 +92,7 @@ function describe(ctx, sup, cus, ag) {
     t("agreement.resolve", { d: duration(ag.resolve_within_s) }),
     ag.respond_within_s ? `, ${t("agreement.respond", { d: duration(ag.respond_within_s) })}` : `, ${t("agreement.noRespond")}`,
     ag.kind ? `, ${t("agreement.kind", { kind: ag.kind })}` : `, ${t("agreement.anyKind")}`,
-    ag.calendar ? `, ${t("agreement.calendar", { calendar: ag.calendar })}` : `, ${t("agreement.aroundTheClock")}`);
+    ag.calendar ? `, ${t("agreement.calendar", { calendar: calendarNames.get(ag.calendar) || ag.calendar })}` : `, ${t("agreement.aroundTheClock")}`);
 }
 
 // goDuration writes seconds as the API reads them back ("72h", "90m").
