@@ -140,6 +140,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	mux.Handle("GET /api/v1/pairs/{supplier}/{customer}/series", canned("series.json"))
 	mux.Handle("GET /api/v1/pairs/{supplier}/{customer}/recognitions", canned("recognitions.json"))
 	mux.Handle("GET /api/v1/brightspots", canned("brightspots.json"))
+	mux.Handle("GET /api/v1/departments/{id}/recognitions", canned("department-recognitions.json"))
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.seen = append(f.seen, r.URL.String())
@@ -212,7 +213,7 @@ func TestBrowserHotspots(t *testing.T) {
 		`title="SLA breaches 36.2 + Rework 14.5 + Dissatisfaction 14.5 + Escalations 7.2"`,
 		"hidden (&lt;4&nbsp;ratings)", // the anonymity minimum of me.json's policy
 		`title="Share of ratings of 4 or 5; hidden below 4 ratings"`,
-		`(at least <span id="hotspots-min-volume">3</span> hand-offs requested)`,
+		`(at least 3 hand-offs requested)`,
 		"no ratings",
 		"80.0%",  // CSAT of it -> people
 		"58.3%",  // SLA compliance of legal -> sales
@@ -221,7 +222,7 @@ func TestBrowserHotspots(t *testing.T) {
 		"1.5 h",  // p50 of it -> people
 		"40 min", // p50 of procurement -> finance
 		"50 s",   // p90 of procurement -> finance
-		`<a href="#/hotspots" data-view="hotspots" aria-current="page">`,
+		`<a href="#/hotspots" data-view="hotspots" data-i18n="hotspots.title" aria-current="page">`,
 	} {
 		assert.Contains(t, dom, want, "hotspots page")
 	}
@@ -385,16 +386,23 @@ func TestScreenshots(t *testing.T) {
 	}
 	bin := chromium(t)
 	api := newFakeAPI(t)
-	for _, size := range []string{"1280,900", "390,844"} {
-		for _, view := range []string{"hotspots", "chain", "scorecard", "handoffs"} {
-			file := filepath.Join(dir, fmt.Sprintf("%s-%s.png", view, strings.Split(size, ",")[0]))
-			runChromium(t, bin, "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size="+size,
-				"--screenshot="+file, api.URL+"/#token="+fakeToken+"&view="+view)
+	for _, lang := range []string{"en", "es"} {
+		for _, size := range []string{"1280,900", "390,844"} {
+			for _, view := range []string{"hotspots", "chain", "scorecard", "handoffs", "work", "request", "agreements", "handoff"} {
+				file := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.png", view, lang, strings.Split(size, ",")[0]))
+				open := "&view=" + view
+				if view == "handoff" {
+					open = "&handoff=h-0001"
+				}
+				runChromium(t, bin, "--lang="+lang, "--accept-lang="+lang, "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size="+size,
+					"--screenshot="+file, api.URL+"/#token="+fakeToken+open)
+				t.Log(file)
+			}
+			// The member's chain has fourteen departments (chain-crowded.json).
+			runChromium(t, bin, "--lang="+lang, "--accept-lang="+lang, "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size="+size,
+				"--screenshot="+filepath.Join(dir, "chain-crowded-"+lang+"-"+strings.Split(size, ",")[0]+".png"),
+				api.URL+"/#token="+fakeMemberToken+"&view=chain")
 		}
-		// The member's chain has fourteen departments (chain-crowded.json).
-		runChromium(t, bin, "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size="+size,
-			"--screenshot="+filepath.Join(dir, "chain-crowded-"+strings.Split(size, ",")[0]+".png"),
-			api.URL+"/#token="+fakeMemberToken+"&view=chain")
 	}
 }
 
@@ -412,13 +420,14 @@ func TestBrowserOneHandoff(t *testing.T) {
 		`<span class="ev">Requested</span>`,
 		`<span class="badge b-risk">at risk</span>`,
 		`<span class="owned">2.7 d supplier-owned</span>`,
-		`<span class="due"> · due 5 Nov 2026, 09:15</span>`,
 		`<span class="by"> by sales-team</span>`,
 		`<span class="by"> by legal-team</span>`,
 		`data-action="deliver"`, `data-action="pause"`, `data-action="escalate"`, `data-action="cancel"`,
 	} {
 		assert.Contains(t, dom, want, "the hand-off page as an admin")
 	}
+	// The deadline, with how far it is from now in words (Intl.RelativeTimeFormat).
+	assert.Regexp(t, `<span class="due" title="(in \d+ \w+|\d+ \w+ ago|last \w+|next \w+|yesterday|tomorrow)"> · due 5 Nov 2026, 09:15</span>`, dom)
 	assert.NotContains(t, dom, `data-action="accept"`, "accept is not allowed from accepted")
 
 	member := dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&handoff=h-0001")

@@ -14,7 +14,7 @@ func TestBrowserShowsCalendars(t *testing.T) {
 	bin := chromium(t)
 	api := newFakeAPI(t)
 	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&view=scorecard")
-	want := "<li>Finance → Sales · resolve within 16 h · respond within 4 h · calendar madrid (working time)</li>"
+	want := `<li><a href="#/pairs/finance/sales" class="pair-link"><span class="supplier">Finance</span><span class="arrow" aria-label="serves"> → </span><span class="customer">Sales</span></a> · resolve within 16 h · respond within 4 h · calendar madrid (working time)</li>`
 	assert.True(t, strings.Contains(dom, want), "the scorecard of Finance lacks %q", want)
 
 	dom = dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&view=handoffs")

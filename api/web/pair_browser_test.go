@@ -19,9 +19,10 @@ func TestCannedPairDataMatchesOpenAPI(t *testing.T) {
 	doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join("..", "rest", "openapi.json"))
 	require.NoError(t, err)
 	for file, schema := range map[string]string{
-		"pair.json":         "Figures",
-		"brightspots.json":  "BrightSpots",
-		"recognitions.json": "RecognitionList",
+		"pair.json":                    "Figures",
+		"brightspots.json":             "BrightSpots",
+		"recognitions.json":            "RecognitionList",
+		"department-recognitions.json": "DepartmentRecognitionList",
 	} {
 		ref, ok := doc.Components.Schemas[schema]
 		require.True(t, ok, "%s: no schema %s in api/rest/openapi.json", file, schema)
@@ -84,7 +85,7 @@ func TestBrowserPairPage(t *testing.T) {
 	require.GreaterOrEqual(t, at, 0, "no figures table")
 	assert.Equal(t, len(buckets), strings.Count(dom[at:], `<tr><th scope="row">`), "rows of the figures table")
 	assert.Contains(t, dom, "Thanks for turning the contract round in a day.")
-	assert.Contains(t, dom, `<h1 id="pair-h">Legal → Sales</h1>`)
+	assert.Contains(t, dom, `<h1 id="pair-h" data-i18n="pair.title">Legal → Sales</h1>`)
 	assert.Contains(t, dom, `id="rec-form"`, "an admin may send a recognition")
 }
 

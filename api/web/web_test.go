@@ -88,6 +88,11 @@ func TestNoInlineScriptOrStyle(t *testing.T) {
 			return err
 		}
 		for _, bad := range []string{"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", `setAttribute("style"`, "localStorage", "console.log"} {
+			// The language preference, nothing secret, is the one thing
+			// kept beyond the tab; the token never is.
+			if bad == "localStorage" && p == "i18n.js" {
+				continue
+			}
 			if strings.Contains(string(src), bad) {
 				t.Errorf("%s uses %s", p, bad)
 			}

@@ -34,7 +34,7 @@ func TestWebPageFindsAnOldLogInChromium(t *testing.T) {
 		chromedp.Navigate(s.base+"/#token="+toks.Admin+"&view=hotspots"),
 		chromedp.WaitVisible(chromedp.CSS(`#window-hint button`)),
 	)
-	assert.Contains(t, evalIn[string](admin, `document.getElementById("window-hint").textContent`), "from 2011-05-03 to 2011-06-20")
+	assert.Contains(t, evalIn[string](admin, `document.getElementById("window-hint").textContent`), "from 3 May 2011 to 20 Jun 2011")
 	admin.shot("window-hint")
 	admin.do("set the window to the history",
 		chromedp.Click(chromedp.CSS(`#window-hint button`)),
@@ -47,7 +47,7 @@ func TestWebPageFindsAnOldLogInChromium(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#chain-out svg`)),
 	)
 	assert.True(t, evalIn[bool](admin, `document.getElementById("window-hint").hidden`), "the window now holds the history")
-	assert.Contains(t, evalIn[string](admin, `document.getElementById("chain-out").textContent`), "The 1 pairs", "the chain of 2011 has its pair")
+	assert.Contains(t, evalIn[string](admin, `document.getElementById("chain-out").textContent`), "The 1 pair as a table", "the chain of 2011 has its pair")
 	admin.shot("window-2011")
 }
 

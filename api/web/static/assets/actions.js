@@ -3,21 +3,23 @@
 // stays the authority, and a refusal's detail is shown next to the button.
 
 import { call, newIdempotencyKey } from "./api.js";
-import { h, duration, when } from "./format.js";
+import { h, duration, when, relative } from "./format.js";
 import { errorBox } from "./view.js";
+import { t } from "./i18n.js";
 
 // ACTIONS: the side that may issue each command, the states it is allowed
 // from, and the text field its body carries (ReasonCommand,
-// DeliverCommand and RatingCommand in openapi.json).
+// DeliverCommand and RatingCommand in openapi.json). The button's label
+// is the catalogue's action.{name}, the field's action.{name}.field.
 const ACTIONS = [
-  { name: "accept", label: "Accept", side: "supplier", from: ["requested", "returned"] },
-  { name: "deliver", label: "Deliver", side: "supplier", from: ["requested", "accepted", "returned"], field: "note", fieldLabel: "Delivery note (optional)", optional: true },
-  { name: "pause", label: "Pause", side: "supplier", from: ["accepted"], field: "reason", fieldLabel: "Why pause (waiting on the customer)" },
-  { name: "resume", label: "Resume", side: "either", from: ["paused"] },
-  { name: "rate", label: "Rate", side: "customer", from: ["delivered"], rating: true },
-  { name: "return", label: "Return for rework", side: "customer", from: ["delivered"], field: "reason", fieldLabel: "What needs rework" },
-  { name: "escalate", label: "Escalate", side: "customer", from: ["requested", "accepted", "paused", "returned"], field: "reason", fieldLabel: "Why escalate" },
-  { name: "cancel", label: "Cancel", side: "customer", from: ["requested", "accepted", "paused", "returned"], field: "reason", fieldLabel: "Why cancel" },
+  { name: "accept", side: "supplier", from: ["requested", "returned"] },
+  { name: "deliver", side: "supplier", from: ["requested", "accepted", "returned"], field: "note", optional: true },
+  { name: "pause", side: "supplier", from: ["accepted"], field: "reason" },
+  { name: "resume", side: "either", from: ["paused"] },
+  { name: "rate", side: "customer", from: ["delivered"], rating: true },
+  { name: "return", side: "customer", from: ["delivered"], field: "reason" },
+  { name: "escalate", side: "customer", from: ["requested", "accepted", "paused", "returned"], field: "reason" },
+  { name: "cancel", side: "customer", from: ["requested", "accepted", "paused", "returned"], field: "reason" },
 ];
 
 // sides returns whether the signed-in token acts for the supplier and for
@@ -39,8 +41,7 @@ export function allowed(it, me) {
 // agreement counts in a calendar (48 working hours are not two days).
 export function span(sec, ag) {
   if (!ag || !ag.calendar || !(sec >= 3600)) return duration(sec);
-  const hours = sec / 3600;
-  return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} working h`;
+  return t("unit.workingH", { n: sec / 3600 });
 }
 
 // clock describes a hand-off's SLA clock (a Handoff of openapi.json):
@@ -51,21 +52,21 @@ export function clock(hd, policy) {
   const target = hd.agreement ? hd.agreement.resolve_within_s : 0;
   const owned = hd.supplier_owned_s;
   let badge = "none";
-  let label = "no target";
   if (target > 0) {
     const ratio = (policy && policy.at_risk_ratio) || 0.75;
-    if (owned > target) [badge, label] = ["breached", "breached"];
-    else if (hd.state === "paused") [badge, label] = ["paused", "paused"];
-    else if (owned >= target * ratio) [badge, label] = ["risk", "at risk"];
-    else [badge, label] = ["ok", "on time"];
-  } else if (hd.state === "paused") [badge, label] = ["paused", "paused"];
+    if (owned > target) badge = "breached";
+    else if (hd.state === "paused") badge = "paused";
+    else if (owned >= target * ratio) badge = "risk";
+    else badge = "ok";
+  } else if (hd.state === "paused") badge = "paused";
   const done = hd.state === "delivered" || hd.state === "cancelled";
+  const label = done && badge !== "breached" ? (badge === "none" ? "closed" : "met") : badge;
   return h("span", { class: "clock" },
-    h("span", { class: `badge b-${badge}` }, done && badge !== "breached" ? (badge === "none" ? "closed" : "met") : label),
+    h("span", { class: `badge b-${badge}` }, t(`badge.${label}`)),
     " ",
-    h("span", { class: "owned" }, `${span(owned, hd.agreement)} supplier-owned`),
-    target > 0 ? h("span", { class: "target" }, ` of ${span(target, hd.agreement)}`) : null,
-    hd.due_at ? h("span", { class: "due" }, ` · due ${when(hd.due_at)}`) : null,
+    h("span", { class: "owned" }, t("clock.owned", { d: span(owned, hd.agreement) })),
+    target > 0 ? h("span", { class: "target" }, ` ${t("clock.of", { d: span(target, hd.agreement) })}`) : null,
+    hd.due_at ? h("span", { class: "due", title: relative(hd.due_at) }, ` · ${t("clock.due", { when: when(hd.due_at) })}`) : null,
   );
 }
 
@@ -79,7 +80,7 @@ export function actionBar(hd, me, onDone) {
   const msg = h("div", { class: "act-msg", role: "status", "aria-live": "polite" });
   const bar = h("div", { class: "act-buttons" }, acts.map((a) =>
     h("button", { type: "button", class: a.name === "accept" || a.name === "deliver" || a.name === "rate" ? "" : "secondary", "data-action": a.name,
-      onclick: () => open(a) }, a.label)));
+      onclick: () => open(a) }, t(`action.${a.name}`))));
   const wrap = h("div", { class: "actions-bar" }, bar, panel, msg);
 
   function open(a) {
@@ -96,11 +97,11 @@ export function actionBar(hd, me, onDone) {
   function fieldForm(a) {
     const id = `${a.name}-${hd.id}`.replace(/[^\w-]/g, "_");
     const text = h("textarea", { id, name: a.field, rows: "2", maxlength: "2000", required: !a.optional });
-    const submit = h("button", { type: "submit", "data-confirm": a.name }, `Confirm: ${a.label.toLowerCase()}`);
+    const submit = h("button", { type: "submit", "data-confirm": a.name }, t("action.confirm", { action: t(`action.${a.name}`).toLowerCase() }));
     const form = h("form", { class: "act-form" },
-      h("label", { for: id }, a.fieldLabel), text,
+      h("label", { for: id }, t(`action.${a.name}.field`)), text,
       h("div", { class: "act-buttons" }, submit,
-        h("button", { type: "button", class: "secondary", onclick: () => panel.replaceChildren() }, "Back")));
+        h("button", { type: "button", class: "secondary", onclick: () => panel.replaceChildren() }, t("common.back"))));
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const v = text.value.trim();
@@ -112,21 +113,21 @@ export function actionBar(hd, me, onDone) {
   function ratingForm(a) {
     const id = `rate-${hd.id}`.replace(/[^\w-]/g, "_");
     const comment = h("textarea", { id: `${id}-comment`, name: "comment", rows: "2", maxlength: "2000" });
-    const submit = h("button", { type: "submit", "data-confirm": a.name }, "Send rating");
+    const submit = h("button", { type: "submit", "data-confirm": a.name }, t("rating.send"));
     const form = h("form", { class: "rating act-form" },
-      h("fieldset", {}, h("legend", {}, "Your rating"),
+      h("fieldset", {}, h("legend", {}, t("rating.yours")),
         h("div", { class: "stars" }, [1, 2, 3, 4, 5].map((n) =>
           h("label", { class: "star" },
             h("input", { type: "radio", name: "score", value: String(n), required: n === 1 }),
             h("span", {}, String(n)))))),
-      h("label", { for: `${id}-comment` }, "Comment (optional)"), comment,
+      h("label", { for: `${id}-comment` }, t("rating.comment")), comment,
       h("div", { class: "act-buttons" }, submit,
-        h("button", { type: "button", class: "secondary", onclick: () => panel.replaceChildren() }, "Back")));
+        h("button", { type: "button", class: "secondary", onclick: () => panel.replaceChildren() }, t("common.back"))));
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const picked = form.querySelector("input[name=score]:checked");
       if (!picked) {
-        msg.replaceChildren(h("p", { class: "error" }, "Pick a score from 1 to 5."));
+        msg.replaceChildren(h("p", { class: "error" }, t("rating.pick")));
         return;
       }
       const body = { score: Number(picked.value) };
@@ -143,11 +144,11 @@ export function actionBar(hd, me, onDone) {
     const json = a.name + JSON.stringify(body);
     if (!pending || pending.body !== json) pending = { key: newIdempotencyKey(), body: json };
     if (button) button.disabled = true;
-    msg.replaceChildren(h("p", { class: "loading" }, "Sending…"));
+    msg.replaceChildren(h("p", { class: "loading" }, t("common.sending")));
     try {
       const res = await call(a.name, { params: { id: hd.id }, body, headers: { "Idempotency-Key": pending.key } });
       pending = null;
-      msg.replaceChildren(h("p", { class: "ok" }, "Recorded."));
+      msg.replaceChildren(h("p", { class: "ok" }, t("common.recorded")));
       onDone(res);
     } catch (err) {
       if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;

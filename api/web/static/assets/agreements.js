@@ -5,6 +5,7 @@
 import { call, newIdempotencyKey } from "./api.js";
 import { h, duration } from "./format.js";
 import { errorBox } from "./view.js";
+import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 // INPUT maps a request field (a problem's "field") to its input.
@@ -29,8 +30,8 @@ export async function showAgreements(ctx) {
   const keep = [sup.value, cus.value];
   const opts = (first) => [h("option", { value: "", disabled: true, selected: true }, first),
     ...ctx.departments.map((d) => h("option", { value: d.id }, d.name || d.id))];
-  sup.replaceChildren(...opts("Choose the supplier"));
-  cus.replaceChildren(...opts("Choose the customer"));
+  sup.replaceChildren(...opts(t("common.chooseSupplier")));
+  cus.replaceChildren(...opts(t("common.chooseCustomer")));
   if (keep[0]) sup.value = keep[0];
   else if (me.role === "head" && me.department) sup.value = me.department;
   if (keep[1]) cus.value = keep[1];
@@ -47,7 +48,7 @@ export async function showAgreements(ctx) {
     const [ag, cals] = await Promise.all([call("agreements", q), call("calendars", q)]);
     agreements = ag.agreements;
     calendarNames = new Map(cals.calendars.map((c) => [c.id, c.name || c.id]));
-    $("ag-calendar").replaceChildren(h("option", { value: "" }, "none (around the clock)"),
+    $("ag-calendar").replaceChildren(h("option", { value: "" }, t("agreements.noCalendar")),
       ...cals.calendars.map((c) => h("option", { value: c.id }, c.name || c.id)));
   } catch (err) {
     $("ag-current").replaceChildren(errorBox(err));
@@ -66,7 +67,7 @@ function pick(ctx) {
   clearErrors();
   $("ag-msg").replaceChildren();
   if (!sup || !cus) {
-    out.replaceChildren(h("p", { class: "muted" }, "Choose a supplier and a customer to see their agreement."));
+    out.replaceChildren(h("p", { class: "muted" }, t("agreements.choose")));
     fields.hidden = true;
     return;
   }
@@ -75,7 +76,7 @@ function pick(ctx) {
   const edit = mayEdit(ctx, sup);
   fields.hidden = !edit;
   if (!edit) {
-    out.append(h("p", { class: "muted" }, `Only the head of ${ctx.name(sup)} or an admin may set this agreement.`));
+    out.append(h("p", { class: "muted" }, t("agreements.onlyHead", { supplier: ctx.name(sup) })));
     return;
   }
   $("ag-kind").value = ag?.kind || "";
@@ -85,13 +86,13 @@ function pick(ctx) {
 }
 
 function describe(ctx, sup, cus, ag) {
-  if (!ag) return h("p", { class: "agreement none" }, `${ctx.name(sup)} has no agreement with ${ctx.name(cus)} yet.`);
+  if (!ag) return h("p", { class: "agreement none" }, t("agreements.none", { supplier: ctx.name(sup), customer: ctx.name(cus) }));
   return h("p", { class: "agreement" },
-    h("strong", {}, `Agreement v${ag.version}: `),
-    `resolve within ${duration(ag.resolve_within_s)}`,
-    ag.respond_within_s ? `, first response within ${duration(ag.respond_within_s)}` : ", no response target",
-    ag.kind ? `, kind ${ag.kind}` : ", any kind",
-    ag.calendar ? `, calendar ${calendarNames.get(ag.calendar) || ag.calendar}` : ", around the clock");
+    h("strong", {}, t("agreements.version", { version: String(ag.version) }), " "),
+    t("agreement.resolve", { d: duration(ag.resolve_within_s) }),
+    ag.respond_within_s ? `, ${t("agreement.respond", { d: duration(ag.respond_within_s) })}` : `, ${t("agreement.noRespond")}`,
+    ag.kind ? `, ${t("agreement.kind", { kind: ag.kind })}` : `, ${t("agreement.anyKind")}`,
+    ag.calendar ? `, ${t("agreement.calendar", { calendar: calendarNames.get(ag.calendar) || ag.calendar })}` : `, ${t("agreement.aroundTheClock")}`);
 }
 
 // goDuration writes seconds as the API reads them back ("72h", "90m").
@@ -121,14 +122,14 @@ async function save(ctx) {
   if (!pending || pending.body !== json) pending = { key: newIdempotencyKey(), body: json };
   const submit = $("agreement-form").querySelector("button[type=submit]");
   submit.disabled = true;
-  msg.replaceChildren(h("p", { class: "loading" }, "Saving…"));
+  msg.replaceChildren(h("p", { class: "loading" }, t("common.saving")));
   try {
     const ag = await call("setAgreement", { params: { supplier: sup, customer: cus }, body, headers: { "Idempotency-Key": pending.key } });
     pending = null;
     ctx.wrote(ag.position);
     agreements = agreements.filter((a) => !(a.supplier === sup && a.customer === cus)).concat([ag]);
     $("ag-current").replaceChildren(describe(ctx, sup, cus, ag));
-    msg.replaceChildren(h("p", { class: "saved", role: "status" }, `Saved: version ${ag.version} applies to hand-offs requested from now on.`));
+    msg.replaceChildren(h("p", { class: "saved", role: "status" }, t("agreements.saved", { version: String(ag.version) })));
   } catch (err) {
     if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;
     const field = err.problem && err.problem.field;

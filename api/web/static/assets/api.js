@@ -1,6 +1,8 @@
 // The JSON API as the page uses it: the endpoints, the bearer token and
 // problem+json errors. No other module names an API path.
 
+import { t } from "./i18n.js";
+
 // ENDPOINTS lists every call the page makes, as "METHOD /path" with {name}
 // placeholders. A Go test checks each against the OpenAPI document.
 export const ENDPOINTS = Object.freeze({
@@ -29,6 +31,7 @@ export const ENDPOINTS = Object.freeze({
   recognitions: "GET /api/v1/pairs/{supplier}/{customer}/recognitions",
   recognise: "POST /api/v1/pairs/{supplier}/{customer}/recognitions",
   brightspots: "GET /api/v1/brightspots",
+  departmentRecognitions: "GET /api/v1/departments/{id}/recognitions",
 });
 
 const TOKEN_KEY = "cadena.token";
@@ -45,7 +48,7 @@ export const token = {
 // the response offers).
 export class ApiError extends Error {
   constructor(status, problem) {
-    const detail = problem.detail || problem.title || `The server answered ${status}.`;
+    const detail = problem.detail || problem.title || t("error.status", { status: String(status) });
     super(detail);
     this.name = "ApiError";
     this.status = status;
@@ -92,7 +95,7 @@ export async function call(name, opts = {}) {
   try {
     res = await fetch(href, init);
   } catch {
-    throw new ApiError(0, { title: "Network error", detail: "The server could not be reached. Check your connection and try again." });
+    throw new ApiError(0, { title: t("error.network"), detail: t("error.networkDetail") });
   }
   const text = await res.text();
   let data = null;

@@ -13,6 +13,7 @@ import { showAgreements } from "./agreements.js";
 import { hintRange } from "./range.js";
 import { renderPair } from "./pair.js";
 import { renderBrightSpots } from "./brightspots.js";
+import { t, applyStatic, setLang, onLangChange } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const VIEWS = ["work", "request", "hotspots", "chain", "scorecard", "handoffs", "handoff", "agreements", "pair"];
@@ -101,7 +102,7 @@ function signOut() {
   loaded = { departments: false };
   current = "";
   for (const id of ["hotspots-out", "chain-out", "scorecard-out", "rate-out", "list-out", "work-out", "handoff-out", "req-msg", "req-agreement", "ag-current", "ag-msg", "pair-out", "brightspots-out"]) $(id).replaceChildren();
-  showSignIn("Signed out.");
+  showSignIn(t("app.signedOut"));
 }
 
 // loadSession reads who is signed in, the policy and the departments
@@ -121,8 +122,9 @@ async function loadSession() {
 
 // greeting names the token and, when it has one, its department.
 function greeting(me) {
-  const dept = me.department ? `, ${me.department_name || me.department}` : "";
-  return `Signed in as ${me.name} (${me.role}${dept})`;
+  const role = t(`role.${me.role}`);
+  if (!me.department) return t("app.signedIn", { name: me.name, role });
+  return t("app.signedInDept", { name: me.name, role, department: me.department_name || me.department });
 }
 
 // defaultWindow sets the 30 days ending today, today as a date in the
@@ -168,7 +170,8 @@ async function show(view, force = false) {
   $("window").hidden = view === "handoffs" || FRESH.includes(view);
   const changed = view !== current;
   current = view;
-  document.title = `${document.querySelector(`#view-${view} h1`).textContent} · Cadena`;
+  const heading = document.querySelector(`#view-${view} h1`).textContent;
+  document.title = `${heading} · Cadena`;
   if (!changed && !force) return;
   try {
     if (!loaded.departments) await loadSession();
@@ -200,13 +203,23 @@ function showError(view, err) {
 }
 
 function init() {
+  applyStatic();
+  for (const b of document.querySelectorAll("button[data-lang]")) b.addEventListener("click", () => setLang(b.dataset.lang));
+  // A switch re-renders the view shown, keeping the window and the address.
+  onLangChange(() => {
+    if (!token.get() || !current) return;
+    if (loaded.departments) $("whoami").textContent = greeting(ctx.me);
+    // The hand-off lists are drawn once per sign-in: draw them again.
+    for (const id of ["rate-out", "list-out"]) $(id).replaceChildren();
+    show(current, true);
+  });
   bootstrapToken();
   defaultWindow("UTC"); // until the policy says otherwise
   setUnauthorizedHandler((err) => {
     token.clear();
     loaded = { departments: false };
     current = "";
-    showSignIn(`The API refused the token: ${err.detail}`);
+    showSignIn(t("app.refused", { detail: err.detail }));
   });
   $("token-form").addEventListener("submit", (e) => {
     e.preventDefault();

@@ -2,23 +2,29 @@
 // shown beside the hotspots. Each pair links to its page.
 
 import { call } from "./api.js";
-import { h, pct, csat, int, score } from "./format.js";
+import { h, pct, csat, int, score, day, dayBefore } from "./format.js";
+import { t } from "./i18n.js";
 import { busy, failed, done } from "./view.js";
+
+// pairHref is the address of a pair's page.
+export function pairHref(supplier, customer) {
+  return `#/pairs/${encodeURIComponent(supplier)}/${encodeURIComponent(customer)}`;
+}
 
 // pairLink links a pair's name to its page.
 export function pairLink(ctx, supplier, customer) {
   return h(
     "a",
-    { href: `#/pairs/${encodeURIComponent(supplier)}/${encodeURIComponent(customer)}`, class: "pair-link" },
+    { href: pairHref(supplier, customer), class: "pair-link" },
     h("span", { class: "supplier" }, ctx.name(supplier)),
-    h("span", { class: "arrow", "aria-label": "serves" }, " → "),
+    h("span", { class: "arrow", "aria-label": t("pair.serves") }, " → "),
     h("span", { class: "customer" }, ctx.name(customer)),
   );
 }
 
 // renderBrightSpots lists both lists of BrightSpots (openapi.json).
 export async function renderBrightSpots(out, ctx) {
-  busy(out, "Loading bright spots…");
+  busy(out, t("bright.loading"));
   let data;
   try {
     data = await call("brightspots", { query: { ...ctx.window(), limit: 5, min_volume: ctx.policy.min_volume } });
@@ -27,20 +33,15 @@ export async function renderBrightSpots(out, ctx) {
   }
   done(out);
   const best = data.best.map((p) => h("li", {}, pairLink(ctx, p.supplier, p.customer),
-    h("span", { class: "muted" }, ` · SLA met ${pct(p.sla.compliance)} · CSAT ${csat(p.satisfaction, ctx.policy)} · ${int(p.requested)} req.`)));
+    h("span", { class: "muted" }, ` · ${t("bright.bestLine", { sla: pct(p.sla.compliance), csat: csat(p.satisfaction, ctx.policy), count: p.requested })}`)));
   const improved = data.improved.map((p) => h("li", {}, pairLink(ctx, p.supplier, p.customer),
-    h("span", { class: "muted" }, ` · friction ${score(p.previous_friction_score)} → ${score(p.friction_score)} (−${score(p.drop)})`)));
+    h("span", { class: "muted" }, ` · ${t("bright.improvedLine", { before: score(p.previous_friction_score), after: score(p.friction_score), drop: score(p.drop) })}`)));
   out.replaceChildren(
     h("div", { class: "bright" },
-      h("section", { class: "card", id: "bright-best" }, h("h3", {}, "Serving best"),
-        best.length ? h("ol", {}, best) : h("p", { class: "empty" }, "No pair with enough volume.")),
-      h("section", { class: "card", id: "bright-improved" }, h("h3", {}, "Improved most"),
-        h("p", { class: "hint" }, `Against ${data.previous_from} – ${dayBefore(data.previous_to)}, the previous window.`),
-        improved.length ? h("ol", {}, improved) : h("p", { class: "empty" }, "No pair's friction fell."))),
+      h("section", { class: "card", id: "bright-best" }, h("h3", {}, t("bright.best")),
+        best.length ? h("ol", {}, best) : h("p", { class: "empty" }, t("bright.bestEmpty"))),
+      h("section", { class: "card", id: "bright-improved" }, h("h3", {}, t("bright.improved")),
+        h("p", { class: "hint" }, t("bright.against", { from: day(data.previous_from), to: day(dayBefore(data.previous_to)) })),
+        improved.length ? h("ol", {}, improved) : h("p", { class: "empty" }, t("bright.improvedEmpty")))),
   );
-}
-
-// dayBefore turns the API's exclusive end date into the last day included.
-function dayBefore(ymd) {
-  return new Date(Date.parse(`${ymd}T00:00:00Z`) - 86400000).toISOString().slice(0, 10);
 }

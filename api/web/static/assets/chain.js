@@ -5,6 +5,8 @@
 import { call } from "./api.js";
 import { h, s, score, pct, int, level } from "./format.js";
 import { busy, failed, done } from "./view.js";
+import { t } from "./i18n.js";
+import { pairLink, pairHref } from "./brightspots.js";
 import { box as nodeBox, route } from "./route.js";
 
 const R = 210; // circle of nodes
@@ -12,7 +14,7 @@ const FONT = 14; // label size, as in the stylesheet
 const NODE = 16; // node radius
 
 export async function renderChain(out, ctx) {
-  busy(out, "Loading the service chain…");
+  busy(out, t("chain.loading"));
   let data;
   try {
     data = await call("chain", { query: ctx.window() });
@@ -24,7 +26,7 @@ export async function renderChain(out, ctx) {
   const ids = data.nodes.map((n) => n.id);
   done(out);
   if (ids.length === 0) {
-    out.replaceChildren(h("p", { class: "empty" }, "No hand-offs in this window."));
+    out.replaceChildren(h("p", { class: "empty" }, t("common.noHandoffs")));
     return;
   }
   const nodeName = (id) => ctx.name(id);
@@ -50,8 +52,8 @@ function graph(ids, edges, nodeName) {
     "aria-labelledby": "chain-title chain-desc",
   });
   svg.append(
-    s("title", { id: "chain-title" }, "Service chain"),
-    s("desc", { id: "chain-desc" }, `${ids.length} departments and ${edges.length} supplier to customer pairs. The table below lists the same pairs.`),
+    s("title", { id: "chain-title" }, t("chain.title")),
+    s("desc", { id: "chain-desc" }, t("chain.desc", { departments: t("chain.departments", { count: ids.length }), pairs: t("chain.pairs", { count: edges.length }) })),
   );
   // Busiest first, so thin edges are drawn over thick ones.
   const sorted = [...edges].sort((a, b) => (b.volume || 0) - (a.volume || 0));
@@ -65,10 +67,11 @@ function graph(ids, edges, nodeName) {
     const others = ids.filter((id) => id !== e.supplier && id !== e.customer).map((id) => nodeBox(pos.get(id), NODE));
     const { line, head } = route(p1, p2, NODE, width, others);
     g.append(
-      s("g", { class: `edge lvl-${lvl}`, "data-supplier": e.supplier, "data-customer": e.customer },
-        s("title", {}, `${nodeName(e.supplier)} → ${nodeName(e.customer)}: ${int(e.volume)} requested, friction ${score(e.friction_score)}, SLA met ${pct(e.compliance)}`),
+      // Each edge opens its pair's page.
+      s("a", { href: pairHref(e.supplier, e.customer), class: "edge-link" }, s("g", { class: `edge lvl-${lvl}`, "data-supplier": e.supplier, "data-customer": e.customer },
+        s("title", {}, t("chain.edgeTitle", { pair: `${nodeName(e.supplier)} → ${nodeName(e.customer)}`, count: e.volume, friction: score(e.friction_score), sla: pct(e.compliance) })),
         s("path", { class: "line", d: line, "stroke-width": width.toFixed(2) }),
-        s("path", { class: "head", d: head })),
+        s("path", { class: "head", d: head }))),
     );
   }
   const nodes = s("g", { class: "nodes" });
@@ -89,7 +92,7 @@ function graph(ids, edges, nodeName) {
     box.y1 = Math.max(box.y1, ly + 1.3 * FONT);
     nodes.append(
       s("g", { class: "node", "data-id": id },
-        s("title", {}, `${nodeName(id)}: supplies ${int(out)}, receives ${int(inn)} hand-offs`),
+        s("title", {}, t("chain.nodeTitle", { department: nodeName(id), out: int(out), count: inn })),
         s("circle", { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: NODE }),
         s("text", { x: lx.toFixed(1), y: ly.toFixed(1), dy, "text-anchor": anchor }, nodeName(id)),
       ),
@@ -105,12 +108,12 @@ function legend() {
   const item = (l, text) => h("li", {}, h("span", { class: `swatch lvl-${l}`, "aria-hidden": "true" }), text);
   return h(
     "ul",
-    { class: "legend", "aria-label": "Legend" },
-    item("low", "friction below 20"),
-    item("medium", "20 to 40"),
-    item("high", "40 and above"),
-    item("none", "no score"),
-    h("li", {}, "Wider arrows: more hand-offs requested."),
+    { class: "legend", "aria-label": t("common.legend") },
+    item("low", t("chain.low")),
+    item("medium", t("chain.medium")),
+    item("high", t("chain.high")),
+    item("none", t("chain.noScore")),
+    h("li", {}, t("chain.wider")),
   );
 }
 
@@ -119,13 +122,13 @@ function edgeTable(edges, nodeName) {
   return h(
     "details",
     { class: "chain-table" },
-    h("summary", {}, `The ${edges.length} pairs as a table`),
+    h("summary", {}, t("chain.asTable", { count: edges.length })),
     h("div", { class: "scroll" },
       h("table", { class: "data" },
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Supplier → customer"), h("th", { scope: "col", class: "num" }, "Requested"), h("th", { scope: "col", class: "num" }, "Friction"), h("th", { scope: "col", class: "num" }, "SLA met"))),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("common.pair")), h("th", { scope: "col", class: "num" }, t("common.requested")), h("th", { scope: "col", class: "num" }, t("fig.friction")), h("th", { scope: "col", class: "num" }, t("fig.slaMet")))),
         h("tbody", {}, rows.map((e) =>
           h("tr", {},
-            h("th", { scope: "row" }, `${nodeName(e.supplier)} → ${nodeName(e.customer)}`),
+            h("th", { scope: "row" }, pairLink({ name: nodeName }, e.supplier, e.customer)),
             h("td", { class: "num" }, int(e.volume)),
             h("td", { class: "num" }, score(e.friction_score)),
             h("td", { class: "num" }, pct(e.compliance)),

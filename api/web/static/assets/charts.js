@@ -1,11 +1,22 @@
 // Small SVG charts drawn by the page: lines over time and bars, with
 // axes, units and a read-out on hover (title elements). The colours are
 // the Okabe–Ito palette, told apart by colour-blind readers too; lines
-// also differ by dash so colour is never the only cue.
+// also differ by dash and stacked parts by pattern, so colour is never the
+// only cue.
 
-import { h, s } from "./format.js";
+import { h, s, day } from "./format.js";
+import { t } from "./i18n.js";
 
 export const COLOURS = { blue: "#0072B2", orange: "#E69F00", green: "#009E73", vermillion: "#D55E00", purple: "#CC79A7", sky: "#56B4E9" };
+
+// DRIVER_STYLE: the friction drivers' colour and pattern (solid, stripes,
+// dots, cross-hatch).
+export const DRIVER_STYLE = {
+  breach: { colour: COLOURS.vermillion, pattern: "solid" },
+  rework: { colour: COLOURS.orange, pattern: "stripes" },
+  dissatisfaction: { colour: COLOURS.purple, pattern: "dots" },
+  escalation: { colour: COLOURS.blue, pattern: "hatch" },
+};
 
 // The drawing is as wide as a phone's screen on phones, so its text keeps
 // its size instead of shrinking with the chart.
@@ -60,6 +71,61 @@ export function barChart(buckets, opts) {
   return figure(opts, buckets, x, y, ymax, W, [bars]);
 }
 
+// stackChart draws one stacked bar per bucket: a segment per part
+// (opts.parts [{key, name, colour, pattern, value(bucket)}]), each filled
+// with its colour and pattern, and the total (opts.value) as a mark on
+// top; hovering a segment or the mark reads out the bucket's parts.
+export function stackChart(buckets, opts) {
+  const { x, plot, ymax, step, W } = frame(buckets, opts, buckets.map(opts.value));
+  const y = (v) => M.top + plot.h - (v / ymax) * plot.h;
+  const bw = Math.max(3, Math.min(28, step * 0.7));
+  const id = (p, suffix = "") => `pat-${opts.id}-${p.key}${suffix}`;
+  const defs = s("defs", {}, opts.parts.map((p) => pattern(id(p), p)));
+  const readout = (b) => {
+    const parts = opts.parts.filter((p) => isNum(p.value(b))).map((p) => `${p.name} ${opts.valueText(p.value(b))}`);
+    return `${span(b)}: ${opts.total} ${opts.valueText(opts.value(b))}${parts.length ? ` = ${parts.join(" + ")}` : ""}`;
+  };
+  const bars = s("g", { class: "stack" }, buckets.map((b, i) => {
+    const total = opts.value(b);
+    if (!isNum(total)) return null;
+    let base = 0;
+    const segs = opts.parts.map((p) => {
+      const v = p.value(b);
+      if (!isNum(v) || v <= 0) return null;
+      const rect = s("rect", { class: "seg", "data-driver": p.key, "data-value": v, x: (x(i) - bw / 2).toFixed(1), y: y(base + v).toFixed(1),
+        width: bw.toFixed(1), height: Math.max(0, y(base) - y(base + v)).toFixed(1), fill: `url(#${id(p)})`, stroke: "#fff", "stroke-width": 0.5 },
+      s("title", {}, `${span(b)}: ${p.name} ${opts.valueText(v)} (${opts.total} ${opts.valueText(total)})`));
+      base += v;
+      return rect;
+    });
+    // The total: a tick across the top of the bar, as wide as the bar.
+    const mark = s("rect", { class: "pt", x: (x(i) - bw / 2 - 2).toFixed(1), y: (y(total) - 1.5).toFixed(1), width: (bw + 4).toFixed(1), height: 3, fill: "#1b1f24", "data-value": total },
+      s("title", {}, readout(b)));
+    return s("g", { class: "bucket" }, segs, mark);
+  }));
+  const fig = figure(opts, buckets, x, y, ymax, W, [defs, bars]);
+  fig.append(h("ul", { class: "legend" }, opts.parts.map((p) => h("li", { "data-driver": p.key },
+    s("svg", { width: 16, height: 12, "aria-hidden": "true", class: "key" }, s("defs", {}, pattern(id(p, "-key"), p)),
+      s("rect", { x: 0.5, y: 0.5, width: 15, height: 11, fill: `url(#${id(p, "-key")})`, stroke: "#1b1f24", "stroke-width": 0.5 })),
+    p.name)),
+  h("li", { "data-total": "" }, s("svg", { width: 16, height: 12, "aria-hidden": "true", class: "key" },
+    s("rect", { x: 0, y: 4.5, width: 16, height: 3, fill: "#1b1f24" })), opts.totalLegend || opts.total)));
+  return fig;
+}
+
+// pattern is a fill of a colour with a texture drawn in white over it.
+function pattern(id, p) {
+  const size = 6;
+  const tex = {
+    solid: [],
+    stripes: [s("path", { d: "M-1,1 L1,-1 M0,6 L6,0 M5,7 L7,5", stroke: "#fff", "stroke-width": 1.6 })],
+    dots: [s("circle", { cx: 3, cy: 3, r: 1.3, fill: "#fff" })],
+    hatch: [s("path", { d: "M0,3 H6 M3,0 V6", stroke: "#fff", "stroke-width": 1.2 })],
+  }[p.pattern] || [];
+  return s("pattern", { id, width: size, height: size, patternUnits: "userSpaceOnUse" },
+    s("rect", { width: size, height: size, fill: p.colour }), tex);
+}
+
 function frame(buckets, opts, values) {
   const W = width();
   const plot = { w: W - M.left - M.right, h: H - M.top - M.bottom };
@@ -85,7 +151,7 @@ function figure(opts, buckets, x, y, ymax, W, ...marks) {
   const every = Math.max(1, Math.ceil(buckets.length / (W < 400 ? 4 : 6)));
   const svg = s(
     "svg",
-    { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": `${opts.title}, ${buckets.length} ${buckets.length === 1 ? "bucket" : "buckets"}` },
+    { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": `${opts.title}, ${t("chart.buckets", { count: buckets.length })}` },
     s("g", { class: "axis y" },
       ticks.map((t) => s("g", {},
         s("line", { x1: M.left, x2: W - M.right, y1: y(t), y2: y(t), stroke: "#d0d4da", "stroke-width": 1 }),
@@ -94,7 +160,7 @@ function figure(opts, buckets, x, y, ymax, W, ...marks) {
     s("g", { class: "axis x" },
       s("line", { x1: M.left, x2: W - M.right, y1: y(0), y2: y(0), stroke: "#6b7280", "stroke-width": 1 }),
       buckets.map((b, i) => (i % every === 0 ? s("text", { x: x(i), y: H - M.bottom + 16, "text-anchor": "middle" }, short(b.from)) : null)),
-      s("text", { class: "unit", x: M.left + (W - M.left - M.right) / 2, y: H - 4, "text-anchor": "middle" }, opts.xunit || "bucket start")),
+      s("text", { class: "unit", x: M.left + (W - M.left - M.right) / 2, y: H - 4, "text-anchor": "middle" }, opts.xunit)),
     marks,
   );
   const legend = opts.series && opts.series.length > 1
@@ -108,12 +174,9 @@ function legendKey(se) {
     s("line", { x1: 0, x2: 24, y1: 5, y2: 5, stroke: se.colour, "stroke-width": 3, "stroke-dasharray": se.dash || null }));
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-// short formats a YYYY-MM-DD date as "3 Nov".
+// short formats a YYYY-MM-DD date as "3 Nov" ("3 nov" in Spanish).
 function short(ymd) {
-  const [, m, d] = ymd.split("-").map(Number);
-  return `${d} ${MONTHS[m - 1]}`;
+  return day(ymd, true);
 }
 
 // span names a bucket's days: "3 Nov – 9 Nov" (to is exclusive).

@@ -1,5 +1,7 @@
 // Formatting and DOM helpers. Text always goes in as text nodes, never as
-// HTML.
+// HTML; numbers and dates are written with Intl for the page's language.
+
+import { t, locale } from "./i18n.js";
 
 export const DASH = "—";
 
@@ -40,31 +42,51 @@ function append(el, children) {
 
 const isNum = (x) => typeof x === "number" && Number.isFinite(x);
 
+// Formatters per locale and options, made once.
+const formatters = new Map();
+function nf(opts) {
+  const k = `n${locale()}${JSON.stringify(opts)}`;
+  if (!formatters.has(k)) formatters.set(k, new Intl.NumberFormat(locale(), opts));
+  return formatters.get(k);
+}
+function df(opts) {
+  const k = `d${locale()}${JSON.stringify(opts)}`;
+  if (!formatters.has(k)) formatters.set(k, new Intl.DateTimeFormat(locale(), opts));
+  return formatters.get(k);
+}
+
 // pct formats a ratio in [0, 1] as a percentage with one decimal.
 export function pct(r) {
-  return isNum(r) ? `${(r * 100).toFixed(1)}%` : DASH;
+  return isNum(r) ? nf({ style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(r) : DASH;
+}
+
+// pct0 formats a ratio as a whole percentage (chart axes).
+export function pct0(r) {
+  return isNum(r) ? nf({ style: "percent", maximumFractionDigits: 0 }).format(r) : DASH;
 }
 
 // score formats a friction score with one decimal.
 export function score(x) {
-  return isNum(x) ? x.toFixed(1) : DASH;
+  return isNum(x) ? nf({ minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x) : DASH;
 }
 
 export function int(x) {
-  return isNum(x) ? Math.round(x).toLocaleString("en") : DASH;
+  return isNum(x) ? nf({ maximumFractionDigits: 0 }).format(Math.round(x)) : DASH;
 }
 
-// duration humanises seconds: 45 s, 12 min, 3.5 h, 2.1 d.
+// num formats a number with at most one decimal, none from 10 up.
+export function num(x) {
+  return isNum(x) ? nf({ maximumFractionDigits: Math.abs(x) >= 10 ? 0 : 1 }).format(x) : DASH;
+}
+
+// duration humanises seconds: 45 s, 12 min, 3.5 h, 2.1 d (the unit
+// symbols from the catalogue, the number in the locale's way).
 export function duration(sec) {
   if (!isNum(sec)) return DASH;
-  if (sec < 60) return `${Math.round(sec)} s`;
-  if (sec < 3600) return `${Math.round(sec / 60)} min`;
-  if (sec < 86400) return `${trim1(sec / 3600)} h`;
-  return `${trim1(sec / 86400)} d`;
-}
-
-function trim1(x) {
-  return x >= 10 ? String(Math.round(x)) : x.toFixed(1).replace(/\.0$/, "");
+  if (sec < 60) return t("unit.s", { n: int(sec) });
+  if (sec < 3600) return t("unit.min", { n: int(sec / 60) });
+  if (sec < 86400) return t("unit.h", { n: num(sec / 3600) });
+  return t("unit.d", { n: num(sec / 86400) });
 }
 
 // when formats an RFC 3339 instant as a short local date and time.
@@ -72,26 +94,65 @@ export function when(iso) {
   if (!iso) return DASH;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString("en-GB", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  return df({ year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }).format(d);
 }
 
-const DRIVERS = {
-  breach: "SLA breaches",
-  rework: "Rework",
-  dissatisfaction: "Dissatisfaction",
-  escalation: "Escalations",
-};
+// relative says how far an RFC 3339 instant is from now, in the locale's
+// words ("in 3 hours", "hace 2 días"), for a tooltip beside the date.
+export function relative(iso, now = Date.now()) {
+  const ms = Date.parse(iso);
+  if (!iso || Number.isNaN(ms)) return null;
+  const sec = (ms - now) / 1000;
+  const k = `r${locale()}`;
+  if (!formatters.has(k)) formatters.set(k, new Intl.RelativeTimeFormat(locale(), { numeric: "auto" }));
+  const rtf = formatters.get(k);
+  const abs = Math.abs(sec);
+  if (abs < 60) return rtf.format(Math.round(sec), "second");
+  if (abs < 3600) return rtf.format(Math.round(sec / 60), "minute");
+  if (abs < 86400) return rtf.format(Math.round(sec / 3600), "hour");
+  if (abs < 30 * 86400) return rtf.format(Math.round(sec / 86400), "day");
+  if (abs < 365 * 86400) return rtf.format(Math.round(sec / (30 * 86400)), "month");
+  return rtf.format(Math.round(sec / (365 * 86400)), "year");
+}
+
+// day formats a YYYY-MM-DD date as a date ("3 Nov 2026"); with short,
+// without the year ("3 Nov").
+export function day(ymd, short = false) {
+  if (!ymd) return DASH;
+  const d = new Date(`${ymd}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return ymd;
+  return df(short ? { day: "numeric", month: "short", timeZone: "UTC" } : { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(d);
+}
+
+// month formats a YYYY-MM-DD date as its month ("Nov 2026").
+export function month(ymd) {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  return df({ month: "short", year: "numeric", timeZone: "UTC" }).format(d);
+}
+
+// dayBefore turns an exclusive end date into the last day included.
+export function dayBefore(ymd) {
+  return new Date(Date.parse(`${ymd}T00:00:00Z`) - 86400000).toISOString().slice(0, 10);
+}
+
+// DRIVER_KEYS are the friction drivers, in the order the API lists them.
+export const DRIVER_KEYS = ["breach", "rework", "dissatisfaction", "escalation"];
 
 export function driver(name) {
   if (!name || name === "none") return DASH;
-  return DRIVERS[name] || name;
+  return DRIVER_KEYS.includes(name) ? t(`driver.${name}`) : name;
 }
 
 // drivers describes a friction score's parts, for a tooltip.
 export function drivers(f) {
   const d = f && f.drivers;
   if (!d) return null;
-  return Object.keys(DRIVERS).filter((k) => isNum(d[k])).map((k) => `${DRIVERS[k]} ${score(d[k])}`).join(" + ");
+  return DRIVER_KEYS.filter((k) => isNum(d[k])).map((k) => `${t(`driver.${k}`)} ${score(d[k])}`).join(" + ");
+}
+
+// state names a hand-off state in the page's language.
+export function state(s) {
+  return s ? t(`state.${s}`) : DASH;
 }
 
 // level buckets a friction score for colour: low, medium, high.
@@ -107,8 +168,8 @@ export function level(x) {
 export function csat(sat, policy) {
   if (!sat) return DASH;
   if (isNum(sat.csat)) return pct(sat.csat);
-  if (!sat.ratings) return "no ratings";
-  return `hidden (<${policy.anonymity_min}\u00a0ratings)`; // break after "hidden", not inside
+  if (!sat.ratings) return t("csat.none");
+  return t("csat.hidden", { count: policy.anonymity_min }); // "hidden (<4\u00a0ratings)": a break after "hidden", not inside
 }
 
 // bar is a horizontal bar for a 0–100 score, with the number beside it.

@@ -1,26 +1,21 @@
 // Hand-offs: rate what your department received, and a general list.
 
 import { call, newIdempotencyKey } from "./api.js";
-import { h, when, int } from "./format.js";
+import { h, when, int, state } from "./format.js";
+import { t } from "./i18n.js";
 import { busy, failed, done, errorBox } from "./view.js";
 import { fillDepartments, myDepartment } from "./scorecard.js";
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 50; // rows of the general list
 const CARDS = 12; // rating forms at a time
-const SCORES = [
-  [1, "very poor"],
-  [2, "poor"],
-  [3, "fair"],
-  [4, "good"],
-  [5, "excellent"],
-];
+const SCORES = [1, 2, 3, 4, 5]; // named by the catalogue's score.{n}
 let wired = false;
 
 // initHandoffs fills the department pickers and wires the forms, once per
 // sign-in.
 export function initHandoffs(ctx) {
-  fillDepartments($("rate-dept"), ctx, false, "Choose your department");
+  fillDepartments($("rate-dept"), ctx, false, t("handoffs.chooseDept"));
   fillDepartments($("list-supplier"), ctx, true);
   fillDepartments($("list-customer"), ctx, true);
   if (wired) return;
@@ -41,7 +36,7 @@ export function showHandoffs(ctx) {
   initHandoffs(ctx);
   if (!$("rate-out").hasChildNodes()) {
     if ($("rate-dept").value) renderDeliveries($("rate-out"), ctx);
-    else $("rate-out").replaceChildren(h("p", { class: "empty" }, "Choose your department to list what it received."));
+    else $("rate-out").replaceChildren(h("p", { class: "empty" }, t("handoffs.chooseFirst")));
   }
   if (!$("list-out").hasChildNodes()) renderList($("list-out"), ctx);
 }
@@ -67,7 +62,7 @@ async function paged(out, wrapper, container, query, render) {
 
 function more(out, container, query, render, cursor) {
   if (!cursor) return;
-  const button = h("button", { type: "button", class: "more secondary" }, "Show more");
+  const button = h("button", { type: "button", class: "more secondary" }, t("common.showMore"));
   const note = h("div", { class: "more-msg" });
   button.addEventListener("click", async () => {
     button.disabled = true;
@@ -91,42 +86,42 @@ async function renderDeliveries(out, ctx) {
   const customer = $("rate-dept").value;
   if (!customer) return;
   myDepartment.set(customer);
-  busy(out, "Loading deliveries…");
+  busy(out, t("handoffs.loadingDeliveries"));
   const ul = h("ul", { class: "cards" });
   const n = await paged(out, ul, ul, { customer, state: "delivered", limit: CARDS }, (it) => ratingCard(it, ctx));
-  if (n === 0) out.replaceChildren(h("p", { class: "empty" }, `No delivered hand-offs to ${ctx.name(customer)} that you may see.`));
+  if (n === 0) out.replaceChildren(h("p", { class: "empty" }, t("handoffs.noDeliveries", { department: ctx.name(customer) })));
 }
 
 async function renderList(out, ctx) {
-  busy(out, "Loading hand-offs…");
+  busy(out, t("handoffs.loading"));
   const tbody = h("tbody");
   const table = h("div", { class: "scroll" },
     h("table", { class: "data stack" },
       h("thead", {}, h("tr", {},
-        h("th", { scope: "col" }, "Hand-off"),
-        h("th", { scope: "col" }, "Supplier → customer"),
-        h("th", { scope: "col" }, "Kind"),
-        h("th", { scope: "col" }, "State"),
-        h("th", { scope: "col" }, "Requested"),
-        h("th", { scope: "col" }, "Updated"),
-        h("th", { scope: "col", title: "When the resolve target is reached if the clock keeps running (your local time)" }, "Due"),
-        h("th", { scope: "col", class: "num", title: "Deliveries, returns, escalations" }, "Del. / ret. / esc."),
+        h("th", { scope: "col" }, t("handoff.title")),
+        h("th", { scope: "col" }, t("common.pair")),
+        h("th", { scope: "col" }, t("common.kind")),
+        h("th", { scope: "col" }, t("common.state")),
+        h("th", { scope: "col" }, t("common.requestedOn")),
+        h("th", { scope: "col" }, t("handoffs.updated")),
+        h("th", { scope: "col", title: t("handoffs.dueHint") }, t("handoffs.due")),
+        h("th", { scope: "col", class: "num", title: t("handoffs.countsHint") }, t("handoffs.countsShort")),
       )),
       tbody));
   const query = { state: $("list-state").value, supplier: $("list-supplier").value, customer: $("list-customer").value };
   const n = await paged(out, table, tbody, query, (it) =>
     h("tr", {},
       h("th", { scope: "row" }, h("a", { class: "title", href: `#/handoffs/${encodeURIComponent(it.id)}` }, it.title || it.id), h("span", { class: "id" }, it.id)),
-      h("td", { "data-label": "Supplier → customer" }, `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`),
-      h("td", { class: "nowrap", "data-label": "Kind" }, it.kind),
-      h("td", { "data-label": "State" }, h("span", { class: `state st-${it.state}` }, it.state)),
-      h("td", { class: "nowrap", "data-label": "Requested" }, when(it.requested_at)),
-      h("td", { class: "nowrap", "data-label": "Updated" }, when(it.updated_at)),
-      h("td", { class: "nowrap", "data-label": "Due" }, when(it.due_at),
-        it.calendar ? h("span", { class: "id", title: "Counted in the working time of this calendar" }, ` ${it.calendar}`) : ""),
-      h("td", { class: "num", "data-label": "Deliveries / returns / escalations" }, `${int(it.deliveries)} / ${int(it.returns)} / ${int(it.escalations)}`),
+      h("td", { "data-label": t("common.pair") }, `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`),
+      h("td", { class: "nowrap", "data-label": t("common.kind") }, it.kind),
+      h("td", { "data-label": t("common.state") }, h("span", { class: `state st-${it.state}` }, state(it.state))),
+      h("td", { class: "nowrap", "data-label": t("common.requestedOn") }, when(it.requested_at)),
+      h("td", { class: "nowrap", "data-label": t("handoffs.updated") }, when(it.updated_at)),
+      h("td", { class: "nowrap", "data-label": t("handoffs.due") }, when(it.due_at),
+        it.calendar ? h("span", { class: "id", title: t("handoffs.calendarHint") }, ` ${it.calendar}`) : ""),
+      h("td", { class: "num", "data-label": t("handoff.counts") }, `${int(it.deliveries)} / ${int(it.returns)} / ${int(it.escalations)}`),
     ));
-  if (n === 0) out.replaceChildren(h("p", { class: "empty" }, "No hand-offs match."));
+  if (n === 0) out.replaceChildren(h("p", { class: "empty" }, t("handoffs.noMatch")));
 }
 
 // ratingCard is a delivered hand-off with a 1–5 rating form.
@@ -134,16 +129,16 @@ function ratingCard(it, ctx) {
   const fid = `rate-${it.id}`.replace(/[^\w-]/g, "_");
   const msg = h("p", { class: "msg", role: "status", "aria-live": "polite" });
   const comment = h("textarea", { id: `${fid}-comment`, name: "comment", maxlength: "2000", rows: "2" });
-  const submit = h("button", { type: "submit" }, "Send rating");
+  const submit = h("button", { type: "submit" }, t("rating.send"));
   const form = h("form", { class: "rating", "aria-labelledby": `${fid}-title` },
     h("fieldset", {},
-      h("legend", {}, "Your rating"),
-      h("div", { class: "stars" }, SCORES.map(([n, label]) =>
-        h("label", { class: "star", title: label },
+      h("legend", {}, t("rating.yours")),
+      h("div", { class: "stars" }, SCORES.map((n) =>
+        h("label", { class: "star", title: t(`score.${n}`) },
           h("input", { type: "radio", name: "score", value: String(n), required: n === 1 }),
-          h("span", {}, String(n)), h("span", { class: "sr-only" }, ` (${label})`)))),
+          h("span", {}, String(n)), h("span", { class: "sr-only" }, ` (${t(`score.${n}`)})`)))),
     ),
-    h("label", { for: `${fid}-comment` }, "Comment (optional)"),
+    h("label", { for: `${fid}-comment` }, t("rating.comment")),
     comment,
     h("div", { class: "actions" }, submit),
     msg,
@@ -155,7 +150,7 @@ function ratingCard(it, ctx) {
     e.preventDefault();
     const scoreInput = form.querySelector("input[name=score]:checked");
     if (!scoreInput) {
-      msg.replaceChildren(h("span", { class: "error" }, "Pick a score from 1 to 5."));
+      msg.replaceChildren(h("span", { class: "error" }, t("rating.pick")));
       return;
     }
     const body = { score: Number(scoreInput.value) };
@@ -163,23 +158,23 @@ function ratingCard(it, ctx) {
     const json = JSON.stringify(body);
     if (!pending || pending.body !== json) pending = { key: newIdempotencyKey(), body: json };
     submit.disabled = true;
-    msg.textContent = "Sending…";
+    msg.textContent = t("common.sending");
     try {
       await call("rate", { params: { id: it.id }, body, headers: { "Idempotency-Key": pending.key } });
       pending = null;
-      form.replaceWith(h("p", { class: "ok", role: "status" }, `Thank you: rated ${body.score} of 5.`));
+      form.replaceWith(h("p", { class: "ok", role: "status" }, t("rating.thanks", { score: body.score })));
     } catch (err) {
       if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;
       msg.replaceChildren(errorBox(err));
-      if (pending) msg.append(h("span", { class: "note" }, "Sending again retries the same rating; it is recorded at most once."));
+      if (pending) msg.append(h("span", { class: "note" }, t("rating.retry")));
       submit.disabled = false;
     }
   });
   return h("li", { class: "card handoff" },
     h("h3", { id: `${fid}-title` }, h("a", { href: `#/handoffs/${encodeURIComponent(it.id)}` }, it.title || it.id)),
     h("p", { class: "meta" },
-      `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`, " · ", it.kind, " · ", h("span", { class: "id" }, it.id), " · requested ", when(it.requested_at),
-      it.deliveries > 1 ? ` · delivered ${it.deliveries} times` : ""),
+      `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`, " · ", it.kind, " · ", h("span", { class: "id" }, it.id), ` · ${t("handoffs.requestedAt", { when: when(it.requested_at) })}`,
+      it.deliveries > 1 ? ` · ${t("handoffs.deliveredTimes", { count: it.deliveries })}` : ""),
     form,
   );
 }

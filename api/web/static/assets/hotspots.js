@@ -4,13 +4,14 @@ import { call } from "./api.js";
 import { h, bar, driver, drivers, pct, csat, int, duration } from "./format.js";
 import { busy, failed, done } from "./view.js";
 import { pairLink } from "./brightspots.js";
+import { t } from "./i18n.js";
 
 // renderHotspots lists the pairs with at least the policy's minimum volume
 // ("me" endpoint), in the API's order (HotspotList in openapi.json).
 export async function renderHotspots(out, ctx) {
   const { min_volume: minVolume, anonymity_min: anonymityMin } = ctx.policy;
-  document.getElementById("hotspots-min-volume").textContent = String(minVolume);
-  busy(out, "Loading hotspots…");
+  document.getElementById("hotspots-lede").textContent = t("hotspots.lede", { count: minVolume });
+  busy(out, t("hotspots.loading"));
   let data;
   try {
     data = await call("hotspots", { query: { ...ctx.window(), limit: 20, min_volume: minVolume } });
@@ -20,25 +21,25 @@ export async function renderHotspots(out, ctx) {
   done(out);
   const pairs = data.hotspots;
   if (pairs.length === 0) {
-    out.replaceChildren(h("p", { class: "empty" }, `No pair had ${minVolume} or more hand-offs requested in this window.`));
+    out.replaceChildren(h("p", { class: "empty" }, t("hotspots.empty", { count: minVolume })));
     return;
   }
   const head = [
-    ["Supplier → customer", ""],
-    ["Friction", "Friction score, 0–100"],
-    ["Top driver", "What contributes most to the score"],
-    ["SLA met", "Share of completed hand-offs delivered within the agreed lead time"],
-    ["Rework", "Share of deliveries returned"],
-    ["Escalated", "Share of hand-offs escalated"],
-    ["CSAT", `Share of ratings of 4 or 5; hidden below ${anonymityMin} ratings`],
-    ["Req.", "Hand-offs requested"],
-    ["p50", "Median lead time, request to delivery"],
-    ["p90", "90th percentile lead time"],
+    [t("common.pair"), ""],
+    [t("fig.friction"), t("hotspots.frictionHint")],
+    [t("fig.topDriver"), t("hotspots.topDriverHint")],
+    [t("fig.slaMet"), t("hotspots.slaHint")],
+    [t("fig.rework"), t("hotspots.reworkHint")],
+    [t("fig.escalated"), t("hotspots.escalatedHint")],
+    [t("fig.csat"), t("hotspots.csatHint", { count: anonymityMin })],
+    [t("hotspots.req"), t("hotspots.reqHint")],
+    ["p50", t("hotspots.p50Hint")],
+    ["p90", t("hotspots.p90Hint")],
   ];
   const table = h(
     "table",
     { class: "data hotspots stack" },
-    h("caption", { class: "sr-only" }, "Friction hotspots, highest friction first"),
+    h("caption", { class: "sr-only" }, t("hotspots.caption")),
     h("thead", {}, h("tr", {}, head.map(([label, title], i) => h("th", { scope: "col", title: title || null, class: i > 2 ? "num" : null }, label)))),
     h(
       "tbody",
@@ -50,18 +51,18 @@ export async function renderHotspots(out, ctx) {
           "tr",
           { class: "pair" },
           h("th", { scope: "row", class: "pair-name" }, pairLink(ctx, p.supplier, p.customer)),
-          h("td", { class: "friction", "data-label": "Friction", title: drivers(f) }, bar(f.score)),
-          h("td", { "data-label": "Top driver" }, driver(f.top_driver)),
-          h("td", { class: "num", "data-label": "SLA met" }, pct(p.sla.compliance)),
-          h("td", { class: "num", "data-label": "Rework" }, pct(p.rework_rate)),
-          h("td", { class: "num", "data-label": "Escalated" }, pct(p.escalation_rate)),
-          h("td", { class: "num csat" + (p.satisfaction.csat == null ? " muted" : ""), "data-label": "CSAT" }, csat(p.satisfaction, ctx.policy)),
-          h("td", { class: "num", "data-label": "Requested" }, int(p.requested)),
-          h("td", { class: "num", "data-label": "Lead time p50" }, duration(lt.p50)),
-          h("td", { class: "num", "data-label": "Lead time p90" }, duration(lt.p90)),
+          h("td", { class: "friction", "data-label": t("fig.friction"), title: drivers(f) }, bar(f.score)),
+          h("td", { "data-label": t("fig.topDriver") }, driver(f.top_driver)),
+          h("td", { class: "num", "data-label": t("fig.slaMet") }, pct(p.sla.compliance)),
+          h("td", { class: "num", "data-label": t("fig.rework") }, pct(p.rework_rate)),
+          h("td", { class: "num", "data-label": t("fig.escalated") }, pct(p.escalation_rate)),
+          h("td", { class: "num csat" + (p.satisfaction.csat == null ? " muted" : ""), "data-label": t("fig.csat") }, csat(p.satisfaction, ctx.policy)),
+          h("td", { class: "num", "data-label": t("common.requested") }, int(p.requested)),
+          h("td", { class: "num", "data-label": t("fig.p50") }, duration(lt.p50)),
+          h("td", { class: "num", "data-label": t("fig.p90") }, duration(lt.p90)),
         );
       }),
     ),
   );
-  out.replaceChildren(h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": "Hotspots table" }, table));
+  out.replaceChildren(h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": t("hotspots.table") }, table));
 }

@@ -3,9 +3,10 @@
 // recognitions the customer sent the supplier.
 
 import { call, newIdempotencyKey } from "./api.js";
-import { h, pct, csat, int, duration, score, driver, drivers, when } from "./format.js";
+import { h, pct, pct0, csat, int, duration, score, driver, drivers, when, relative, num, DRIVER_KEYS } from "./format.js";
+import { t } from "./i18n.js";
 import { busy, failed, done, errorBox } from "./view.js";
-import { lineChart, barChart, span, COLOURS } from "./charts.js";
+import { lineChart, barChart, stackChart, span, COLOURS, DRIVER_STYLE } from "./charts.js";
 
 const DAY = 86400000;
 
@@ -22,7 +23,7 @@ export async function renderPair(out, supplier, customer, ctx) {
   const title = `${ctx.name(supplier)} → ${ctx.name(customer)}`;
   document.getElementById("pair-h").textContent = title;
   document.title = `${title} · Cadena`;
-  busy(out, "Loading the pair…");
+  busy(out, t("pair.loading"));
   const win = ctx.window();
   const step = stepFor(win);
   const params = { supplier, customer };
@@ -40,10 +41,10 @@ export async function renderPair(out, supplier, customer, ctx) {
   done(out);
   out.replaceChildren(
     summary(pair, ctx),
-    h("h2", {}, step === "month" ? "Month by month" : "Week by week"),
+    h("h2", {}, step === "month" ? t("pair.monthly") : t("pair.weekly")),
     charts(series, step),
     series.length ? table(series, step, ctx) : null,
-    h("h2", {}, "Recognitions"),
+    h("h2", {}, t("pair.recognitions")),
     recognitions(recs.recognitions, ctx),
     canRecognise(ctx.me, customer) ? recogniseForm(supplier, customer, ctx, out) : null,
   );
@@ -52,16 +53,16 @@ export async function renderPair(out, supplier, customer, ctx) {
 function summary(p, ctx) {
   const lt = p.lead_time_s;
   const cells = [
-    ["Requested", int(p.requested)],
-    ["SLA met", pct(p.sla.compliance)],
-    ["Lead time p50", duration(lt.p50)],
-    ["Lead time p90", duration(lt.p90)],
-    ["CSAT", csat(p.satisfaction, ctx.policy)],
-    ["Friction", score(p.friction.score)],
-    ["Top driver", driver(p.friction.top_driver)],
-    ["Rework", pct(p.rework_rate)],
-    ["Escalated", pct(p.escalation_rate)],
-    ["Open", int(p.open)],
+    [t("common.requested"), int(p.requested)],
+    [t("fig.slaMet"), pct(p.sla.compliance)],
+    [t("fig.p50"), duration(lt.p50)],
+    [t("fig.p90"), duration(lt.p90)],
+    [t("fig.csat"), csat(p.satisfaction, ctx.policy)],
+    [t("fig.friction"), score(p.friction.score)],
+    [t("fig.topDriver"), driver(p.friction.top_driver)],
+    [t("fig.rework"), pct(p.rework_rate)],
+    [t("fig.escalated"), pct(p.escalation_rate)],
+    [t("pair.open"), int(p.open)],
   ];
   return h("dl", { class: "figures", title: drivers(p.friction) }, cells.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v))));
 }
@@ -69,54 +70,56 @@ function summary(p, ctx) {
 function charts(buckets, step) {
   // Lead times in days when the slowest is over three days, else in hours.
   const slowest = Math.max(0, ...buckets.map((b) => b.lead_time_s.p90).filter((v) => typeof v === "number"));
-  const [per, unit, sym] = slowest > 3 * 86400 ? [86400, "days", "d"] : [3600, "hours", "h"];
+  const [per, unit] = slowest > 3 * 86400 ? [86400, "d"] : [3600, "h"];
   const inUnit = (sec) => (typeof sec === "number" ? sec / per : sec);
-  if (buckets.length === 0) return h("p", { class: "empty" }, "No buckets in this window.");
-  const xunit = step === "month" ? "month starting" : "week starting (Monday)";
-  const pctf = (v) => `${Math.round(v * 100)}%`;
+  if (buckets.length === 0) return h("p", { class: "empty" }, t("pair.noBuckets"));
+  const xunit = step === "month" ? t("chart.month") : t("chart.week");
+  const wholes = (v) => int(v);
   return h(
     "div",
     { class: "charts", "data-buckets": buckets.length },
-    lineChart(buckets, { id: "sla", title: "SLA compliance", unit: "% met", xunit, max: 1, fmt: pctf, empty: "No hand-off completed.", series: [{ name: "SLA met", colour: COLOURS.blue, value: (b) => b.sla.compliance }] }),
+    lineChart(buckets, { id: "sla", title: t("chart.sla"), unit: t("chart.slaUnit"), xunit, max: 1, fmt: pct0, empty: t("chart.noCompletion"), series: [{ name: t("fig.slaMet"), colour: COLOURS.blue, value: (b) => b.sla.compliance }] }),
     lineChart(buckets, {
-      id: "lead", title: "Lead time", unit, xunit, fmt: (v) => `${trim1(v)} ${sym}`, empty: "No hand-off completed.",
+      id: "lead", title: t("fig.leadTime"), unit: unit === "d" ? t("chart.days") : t("chart.hours"), xunit, fmt: (v) => t(`unit.${unit}`, { n: num(v) }), empty: t("chart.noCompletion"),
       series: [
         { name: "p50", colour: COLOURS.blue, value: (b) => inUnit(b.lead_time_s.p50) },
         { name: "p90", colour: COLOURS.orange, dash: "6 4", value: (b) => inUnit(b.lead_time_s.p90) },
       ],
     }),
-    lineChart(buckets, { id: "csat", title: "CSAT (share of ratings of 4 or 5)", unit: "% satisfied", xunit, max: 1, fmt: pctf, empty: "No ratings shown (too few, or none).", series: [{ name: "CSAT", colour: COLOURS.green, value: (b) => b.satisfaction.csat }] }),
-    lineChart(buckets, { id: "friction", title: "Friction score", unit: "score 0–100", xunit, max: 100, fmt: (v) => String(Math.round(v)), series: [{ name: "Friction", colour: COLOURS.vermillion, value: (b) => b.friction.score, more: (b) => (drivers(b.friction) ? ` (${drivers(b.friction)})` : "") }] }),
-    barChart(buckets, { id: "volume", title: "Volume", unit: "hand-offs requested", xunit, name: "Requested", whole: true, colour: COLOURS.sky, fmt: (v) => String(Math.round(v)), value: (b) => b.requested }),
+    lineChart(buckets, { id: "csat", title: t("chart.csat"), unit: t("chart.csatUnit"), xunit, max: 1, fmt: pct0, empty: t("chart.noRatings"), series: [{ name: t("fig.csat"), colour: COLOURS.green, value: (b) => b.satisfaction.csat }] }),
+    stackChart(buckets, {
+      id: "friction", title: t("chart.friction"), unit: t("chart.frictionUnit"), xunit, max: 100, fmt: wholes, total: t("fig.friction"), totalLegend: t("chart.frictionTotal"),
+      value: (b) => b.friction.score, valueText: score,
+      parts: DRIVER_KEYS.map((k) => ({ key: k, name: t(`driver.${k}`), ...DRIVER_STYLE[k], value: (b) => b.friction.drivers && b.friction.drivers[k] })),
+    }),
+    barChart(buckets, { id: "volume", title: t("chart.volume"), unit: t("chart.volumeUnit"), xunit, name: t("common.requested"), whole: true, colour: COLOURS.sky, fmt: wholes, value: (b) => b.requested }),
   );
 }
 
 // table gives the charts' figures as text, for keyboards and screen readers.
 function table(buckets, step, ctx) {
   const cols = [
-    ["SLA met", (b) => pct(b.sla.compliance)],
-    ["Lead time p50", (b) => duration(b.lead_time_s.p50)],
-    ["Lead time p90", (b) => duration(b.lead_time_s.p90)],
-    ["CSAT", (b) => csat(b.satisfaction, ctx.policy)],
-    ["Friction", (b) => score(b.friction.score)],
-    ["Requested", (b) => int(b.requested)],
+    [t("fig.slaMet"), (b) => pct(b.sla.compliance)],
+    [t("fig.p50"), (b) => duration(b.lead_time_s.p50)],
+    [t("fig.p90"), (b) => duration(b.lead_time_s.p90)],
+    [t("fig.csat"), (b) => csat(b.satisfaction, ctx.policy)],
+    [t("fig.friction"), (b) => score(b.friction.score)],
+    ...DRIVER_KEYS.map((k) => [t(`driver.${k}`), (b) => score(b.friction.drivers && b.friction.drivers[k])]),
+    [t("common.requested"), (b) => int(b.requested)],
   ];
   return h("details", { class: "series-table" },
-    h("summary", {}, step === "month" ? "The figures per month as a table" : "The figures per week as a table"),
-    h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": "Figures per bucket" },
+    h("summary", {}, step === "month" ? t("pair.tableMonth") : t("pair.tableWeek")),
+    h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": t("pair.tableLabel") },
       h("table", { class: "data" },
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, step === "month" ? "Month" : "Week"), cols.map(([c]) => h("th", { scope: "col", class: "num" }, c)))),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, step === "month" ? t("pair.month") : t("pair.week")), cols.map(([c]) => h("th", { scope: "col", class: "num" }, c)))),
         h("tbody", {}, buckets.map((b) => h("tr", {}, h("th", { scope: "row" }, span(b)), cols.map(([, f]) => h("td", { class: "num" }, f(b)))))))));
 }
 
-function trim1(x) {
-  return x >= 10 ? String(Math.round(x)) : x.toFixed(1).replace(/\.0$/, "");
-}
-
 function recognitions(list, ctx) {
-  if (list.length === 0) return h("p", { class: "empty", id: "pair-recs" }, "No recognitions in this window.");
+  if (list.length === 0) return h("p", { class: "empty", id: "pair-recs" }, t("pair.noRecognitions"));
   return h("ul", { class: "recognitions", id: "pair-recs" }, list.map((r) =>
-    h("li", {}, h("blockquote", {}, r.message), h("p", { class: "muted" }, `${r.author}, ${ctx.name(r.from)} · ${when(r.occurred_at)}`))));
+    h("li", {}, h("blockquote", {}, r.message), h("p", { class: "muted" },
+      t("recognition.by", { author: r.author, department: ctx.name(r.from) }), " · ", h("time", { datetime: r.occurred_at, title: relative(r.occurred_at) }, when(r.occurred_at))))));
 }
 
 // canRecognise: the customer's members and heads, and admins, may thank
@@ -133,9 +136,9 @@ function recogniseForm(supplier, customer, ctx, out) {
   const form = h(
     "form",
     { class: "card stacked", id: "rec-form", autocomplete: "off" },
-    h("label", { for: "rec-message" }, `Thank ${ctx.name(supplier)} on behalf of ${ctx.name(customer)}`),
+    h("label", { for: "rec-message" }, t("pair.thank", { supplier: ctx.name(supplier), customer: ctx.name(customer) })),
     text,
-    h("div", {}, h("button", { type: "submit" }, "Send recognition")),
+    h("div", {}, h("button", { type: "submit" }, t("pair.sendRecognition"))),
     msg,
   );
   form.addEventListener("submit", async (e) => {

@@ -3,7 +3,8 @@
 // the window to them.
 
 import { call } from "./api.js";
-import { h } from "./format.js";
+import { h, day } from "./format.js";
+import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const DAY = 86400000;
@@ -27,13 +28,14 @@ export async function hintRange(ctx) {
   }
   // The page's "to" is inclusive: the day before the API's exclusive end.
   const last = new Date(Date.parse(`${r.window.to}T00:00:00Z`) - DAY).toISOString().slice(0, 10);
-  const set = h("button", { type: "button", class: "link" }, `Show ${r.window.from} to ${last}`);
+  const span = { from: day(r.window.from), to: day(last) };
+  const set = h("button", { type: "button", class: "link" }, t("range.show", span));
   set.addEventListener("click", () => {
     $("from").value = r.window.from;
     $("to").value = last;
     out.hidden = true;
     $("window").requestSubmit();
   });
-  out.replaceChildren(`No hand-off in this window: the history runs from ${r.window.from} to ${last}. `, set);
+  out.replaceChildren(t("range.none", span), " ", set);
   out.hidden = false;
 }

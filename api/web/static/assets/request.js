@@ -5,6 +5,7 @@
 
 import { call, newIdempotencyKey } from "./api.js";
 import { h, duration } from "./format.js";
+import { t } from "./i18n.js";
 import { errorBox } from "./view.js";
 import { fillDepartments } from "./scorecard.js";
 
@@ -18,12 +19,12 @@ const INPUT = { title: "req-title", details: "req-details" };
 // showRequest fills the pickers and reads the agreements.
 export async function showRequest(ctx) {
   const admin = ctx.me && ctx.me.role === "admin";
-  fillDepartments($("req-customer"), ctx, false, "Choose the customer");
+  fillDepartments($("req-customer"), ctx, false, t("common.chooseCustomer"));
   $("req-customer-label").hidden = !admin && !!(ctx.me && ctx.me.department);
   // Suppliers: every other department, none chosen until the user picks.
   const sup = $("req-supplier");
   const keep = sup.value;
-  sup.replaceChildren(h("option", { value: "", disabled: true, selected: true }, "Choose the supplier"),
+  sup.replaceChildren(h("option", { value: "", disabled: true, selected: true }, t("common.chooseSupplier")),
     ...ctx.departments.filter((d) => d.id !== customer(ctx)).map((d) => h("option", { value: d.id }, d.name || d.id)));
   if (keep && [...sup.options].some((o) => o.value === keep)) sup.value = keep;
   if (!wired) {
@@ -57,7 +58,7 @@ function preview(ctx, suggest) {
   const cus = customer(ctx);
   const kinds = $("req-kinds");
   if (!sup || !cus || !agreements) {
-    out.replaceChildren(h("p", { class: "muted" }, "Choose the supplier to see the agreement that will apply."));
+    out.replaceChildren(h("p", { class: "muted" }, t("request.chooseSupplier")));
     kinds.replaceChildren();
     return;
   }
@@ -66,14 +67,14 @@ function preview(ctx, suggest) {
   if (suggest && ag && ag.kind && !$("req-kind").value) $("req-kind").value = ag.kind;
   if (!ag) {
     out.replaceChildren(h("p", { class: "agreement none" },
-      `${ctx.name(sup)} has no agreement with ${ctx.name(cus)}: the hand-off will have no SLA target.`));
+      t("request.noAgreement", { supplier: ctx.name(sup), customer: ctx.name(cus) })));
     return;
   }
   out.replaceChildren(h("p", { class: "agreement" },
-    h("strong", {}, `Agreement v${ag.version} applies: `),
-    `resolve within ${duration(ag.resolve_within_s)}`,
-    ag.respond_within_s ? `, first response within ${duration(ag.respond_within_s)}` : ", no response target",
-    ag.kind ? ` (kind ${ag.kind})` : ""));
+    h("strong", {}, t("request.applies", { version: String(ag.version) }), " "),
+    t("agreement.resolve", { d: duration(ag.resolve_within_s) }),
+    ag.respond_within_s ? `, ${t("agreement.respond", { d: duration(ag.respond_within_s) })}` : `, ${t("agreement.noRespond")}`,
+    ag.kind ? ` (${t("agreement.kind", { kind: ag.kind })})` : ""));
 }
 
 async function send(ctx) {
@@ -94,7 +95,7 @@ async function send(ctx) {
   if (!pending || pending.body !== json) pending = { key: newIdempotencyKey(), body: json };
   const submit = $("request-form").querySelector("button[type=submit]");
   submit.disabled = true;
-  msg.replaceChildren(h("p", { class: "loading" }, "Sending…"));
+  msg.replaceChildren(h("p", { class: "loading" }, t("common.sending")));
   try {
     const hd = await call("request", { body, headers: { "Idempotency-Key": pending.key } });
     pending = null;

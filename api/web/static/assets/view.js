@@ -1,6 +1,7 @@
 // Shared bits of the views: loading and error states.
 
 import { h } from "./format.js";
+import { t } from "./i18n.js";
 
 // busy replaces a view's output with a loading note.
 export function busy(out, text) {
@@ -23,7 +24,7 @@ export function failed(out, err) {
 export function errorBox(err) {
   const title = err?.problem?.title && err.problem.title !== err.detail ? `${err.problem.title}: ` : "";
   const status = err?.status ? ` (${err.status})` : "";
-  return h("p", { class: "error", role: "alert" }, `${title}${err?.detail || err?.message || "Something went wrong."}${status}`);
+  return h("p", { class: "error", role: "alert" }, `${title}${err?.detail || err?.message || t("error.generic")}${status}`);
 }
 
 // done clears the busy state.

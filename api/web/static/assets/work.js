@@ -3,7 +3,8 @@
 // the actions the viewer may take.
 
 import { call } from "./api.js";
-import { h, when } from "./format.js";
+import { h, when, state } from "./format.js";
+import { t } from "./i18n.js";
 import { busy, failed, done, errorBox } from "./view.js";
 import { fillDepartments } from "./scorecard.js";
 import { actionBar, clock } from "./actions.js";
@@ -14,20 +15,18 @@ const CARDS = 10; // hand-offs shown at a time (each costs one more read)
 let wired = false;
 
 // LISTS: the side the department plays and the states each list holds.
+// Their title, lede and empty note are the catalogue's work.{key}.*.
 const LISTS = [
-  { key: "todo", title: "To do for us", side: "supplier", states: ["requested", "accepted", "returned", "paused"],
-    lede: "We supply these; the clock runs on us unless paused.", empty: "Nothing to do." },
-  { key: "waiting", title: "Waiting on others", side: "customer", states: ["requested", "accepted", "paused", "returned"],
-    lede: "We asked for these; the supplier's clock is shown.", empty: "Nothing open that you asked for." },
-  { key: "rate", title: "To rate", side: "customer", states: ["delivered"],
-    lede: "Delivered to us: rate the latest delivery (rating again replaces it) or return it for rework.", empty: "Nothing delivered to rate." },
+  { key: "todo", side: "supplier", states: ["requested", "accepted", "returned", "paused"] },
+  { key: "waiting", side: "customer", states: ["requested", "accepted", "paused", "returned"] },
+  { key: "rate", side: "customer", states: ["delivered"] },
 ];
 
 // initWork fills the department picker (admins choose; others act for
 // their token's department) and wires the form, once per sign-in.
 function initWork(ctx) {
   const sel = $("work-dept");
-  fillDepartments(sel, ctx, false, "Choose a department");
+  fillDepartments(sel, ctx, false, t("work.chooseDept"));
   const admin = ctx.me && ctx.me.role === "admin";
   $("work-dept-label").hidden = !admin && !!(ctx.me && ctx.me.department);
   if (wired) return;
@@ -48,10 +47,10 @@ export function showWork(ctx) {
 async function renderWork(out, ctx) {
   const dept = (ctx.me && ctx.me.role !== "admin" && ctx.me.department) || $("work-dept").value;
   if (!dept) {
-    out.replaceChildren(h("p", { class: "empty" }, "Choose the department whose work to show."));
+    out.replaceChildren(h("p", { class: "empty" }, t("work.chooseFirst")));
     return;
   }
-  busy(out, `Loading the work of ${ctx.name(dept)}…`);
+  busy(out, t("work.loading", { department: ctx.name(dept) }));
   let lists;
   try {
     lists = await Promise.all(LISTS.map((l) => load(l, dept, ctx)));
@@ -63,15 +62,15 @@ async function renderWork(out, ctx) {
     ctx.wrote(hd.position);
     renderWork(out, ctx);
   };
-  out.replaceChildren(h("p", { class: "lede" }, `The work of ${ctx.name(dept)}, oldest requests first.`), ...LISTS.map((l, i) => {
+  out.replaceChildren(h("p", { class: "lede" }, t("work.lede", { department: ctx.name(dept) })), ...LISTS.map((l, i) => {
     const { summaries, first, more } = lists[i];
     const ul = h("ul", { class: "cards" }, first.map((hd) => workCard(hd, l, ctx, refresh)));
     const sec = h("section", { class: "worklist", id: `work-${l.key}`, "aria-labelledby": `work-${l.key}-h` },
-      h("h2", { id: `work-${l.key}-h` }, `${l.title} `, h("span", { class: "count" }, `(${summaries.length}${more ? "+" : ""})`)),
-      h("p", { class: "lede" }, l.lede),
-      summaries.length ? ul : h("p", { class: "empty" }, l.empty));
+      h("h2", { id: `work-${l.key}-h` }, `${t(`work.${l.key}.title`)} `, h("span", { class: "count" }, `(${summaries.length}${more ? "+" : ""})`)),
+      h("p", { class: "lede" }, t(`work.${l.key}.lede`)),
+      summaries.length ? ul : h("p", { class: "empty" }, t(`work.${l.key}.empty`)));
     showMore(sec, ul, summaries, first.length, l, ctx, refresh);
-    if (more) sec.append(h("p", { class: "note" }, `Only the oldest ${PAGE} of each state are listed; "Hand-offs & ratings" pages through all.`));
+    if (more) sec.append(h("p", { class: "note" }, t("work.only", { count: PAGE })));
     return sec;
   }));
 }
@@ -106,7 +105,7 @@ async function details(summaries, ctx) {
 function showMore(sec, ul, summaries, shown, l, ctx, refresh) {
   if (shown >= summaries.length) return;
   const note = h("div", { class: "more-msg" });
-  const button = h("button", { type: "button", class: "more secondary" }, `Show more (${summaries.length - shown} left)`);
+  const button = h("button", { type: "button", class: "more secondary" }, t("work.more", { count: summaries.length - shown }));
   button.addEventListener("click", async () => {
     button.disabled = true;
     let next;
@@ -135,14 +134,14 @@ function remaining(hd) {
 
 // workCard is one hand-off of a list.
 function workCard(hd, l, ctx, refresh) {
-  const other = l.side === "supplier" ? `for ${ctx.name(hd.customer)}` : `from ${ctx.name(hd.supplier)}`;
+  const other = l.side === "supplier" ? t("work.for", { department: ctx.name(hd.customer) }) : t("work.from", { department: ctx.name(hd.supplier) });
   const delivered = hd.state === "delivered";
   return h("li", { class: "card handoff", "data-handoff": hd.id, "data-state": hd.state },
     h("h3", {}, h("a", { href: `#/handoffs/${encodeURIComponent(hd.id)}` }, hd.title || hd.id)),
-    h("p", { class: "meta" }, other, " · ", hd.kind, " · ", h("span", { class: `state st-${hd.state}` }, hd.state)),
+    h("p", { class: "meta" }, other, " · ", hd.kind, " · ", h("span", { class: `state st-${hd.state}` }, state(hd.state))),
     h("p", { class: "meta" }, clock(hd, ctx.policy)),
-    delivered ? h("p", { class: "meta" }, `Delivered ${when(hd.latest_delivery_at)}`, hd.deliveries > 1 ? ` (delivery ${hd.deliveries})` : "", deliveryNote(hd)) : null,
-    delivered && hd.rating ? h("p", { class: "meta rated" }, `Rated ${hd.rating.score} of 5`, hd.rating.comment ? `: “${hd.rating.comment}”` : "", " (rating again replaces it)") : null,
+    delivered ? h("p", { class: "meta" }, t("work.delivered", { when: when(hd.latest_delivery_at) }), hd.deliveries > 1 ? ` ${t("work.deliveryN", { n: hd.deliveries })}` : "", deliveryNote(hd)) : null,
+    delivered && hd.rating ? h("p", { class: "meta rated" }, t("common.ratedOf5", { score: hd.rating.score }), hd.rating.comment ? `: “${hd.rating.comment}”` : "", ` ${t("work.rateAgain")}`) : null,
     actionBar(hd, ctx.me, refresh),
   );
 }
@@ -151,5 +150,5 @@ function workCard(hd, l, ctx, refresh) {
 function deliveryNote(hd) {
   const d = (hd.timeline || []).filter((e) => e.type === "handoff.delivered.v1").pop();
   const note = d && d.data && d.data.note;
-  return note ? h("span", { class: "note" }, `Note: ${note}`) : null;
+  return note ? h("span", { class: "note" }, t("common.note", { note })) : null;
 }

@@ -1,0 +1,69 @@
+package web_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestBrowserScorecardLinksPairsAndShowsRecognitions: the scorecard lists
+// the pairs of each side, each linking to the pair's page, and the
+// recognitions the department received as a supplier, newest first, with
+// author, department and date.
+func TestBrowserScorecardLinksPairsAndShowsRecognitions(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := dumpDOM(t, bin, api.URL+"/?driver=scorecard_driver#token="+fakeToken)
+	require.Contains(t, dom, `data-driver="done"`, "the driver did not reach the scorecard of finance")
+	require.Contains(t, dom, `id="scorecard-recs"`)
+	// chain.json: finance supplies sales and is supplied by procurement.
+	assert.Regexp(t, `data-side="supplier"[\s\S]*href="#/pairs/finance/sales"`, dom, "a customer row links to its pair")
+	assert.Regexp(t, `data-side="customer"[\s\S]*href="#/pairs/procurement/finance"`, dom, "a supplier row links to its pair")
+	recs := dom[strings.Index(dom, `id="scorecard-recs"`):]
+	first := strings.Index(recs, "The quotes came back the same day all month.")
+	second := strings.Index(recs, "Payroll questions answered before lunch, every time.")
+	assert.True(t, first >= 0 && second > first, "the recognitions, newest first")
+	assert.Regexp(t, `sales-head, Sales · <time datetime="2026-11-21T09:30:00Z" title="[^"]+">21 Nov 2026, 09:30</time>`, recs)
+	assert.Contains(t, api.requests(), "/api/v1/departments/finance/recognitions?from="+windowQuery(t, api))
+}
+
+// windowQuery is the from=...&to=... of the page's scorecard request.
+func windowQuery(t *testing.T, api *fakeAPI) string {
+	t.Helper()
+	for _, u := range api.requests() {
+		if strings.HasPrefix(u, "/api/v1/departments/finance/scorecard?from=") {
+			return strings.TrimPrefix(u, "/api/v1/departments/finance/scorecard?from=")
+		}
+	}
+	t.Fatal("no scorecard request")
+	return ""
+}
+
+// TestBrowserSpeaksSpanish: a browser whose first language is Spanish gets
+// the page in Spanish: <html lang>, the headings, the figures' numbers and
+// dates written the Spanish way; department names stay as given.
+func TestBrowserSpeaksSpanish(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := runChromium(t, bin, "--lang=es-ES", "--accept-lang=es-ES,es", "--virtual-time-budget=5000", "--dump-dom",
+		api.URL+"/#token="+fakeToken+"&view=hotspots")
+	for _, want := range []string{
+		`<html lang="es">`,
+		`<h1 id="hotspots-h" data-i18n="hotspots.title">Puntos de fricción</h1>`,
+		`<h2 id="brightspots-h" data-i18n="bright.title">Buenas prácticas</h2>`,
+		`<span class="customer">People &amp; Culture</span>`, // user data as given
+		`<span class="bar-num">72,4</span>`,                  // a decimal comma
+		"58,3&nbsp;%",                                        // Spanish percentages
+		"5,5 d",
+		"oculto (&lt;4&nbsp;valoraciones)",
+		`title="Incumplimientos del ANS 36,2 + Retrabajo 14,5 + Insatisfacción 14,5 + Escalados 7,2"`,
+		`aria-pressed="true">ES</button>`,
+	} {
+		assert.Contains(t, dom, want, "the hotspots in Spanish")
+	}
+	assert.NotContains(t, dom, "Friction hotspots</h1>")
+	assert.Regexp(t, regexp.MustCompile(`Frente al periodo anterior, del \d{1,2} [a-z]{3,4} 2026 al \d{1,2} [a-z]{3,4} 2026`), dom, "dates with Spanish month names")
+}
