@@ -58,7 +58,7 @@ var _ http.Handler = (*Handler)(nil)
 
 // ServeHTTP answers a scrape.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	format := expfmt.Negotiate(r.Header)
+	format := expfmt.NegotiateAccept(r.Header, expfmt.DefaultAcceptedFormats()...)
 	if format.FormatType() != expfmt.TypeTextPlain || r.URL.Query().Has("name[]") {
 		h.fallback.ServeHTTP(w, r)
 		return
