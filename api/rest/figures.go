@@ -139,6 +139,9 @@ func (s *Server) getChain(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if done, err := s.writeChain(c, w); done {
+		return err
+	}
 	return c.JSON(http.StatusOK, s.cfg.Figures.Chain(w))
 }
 

@@ -43,3 +43,34 @@ func (s *Server) writePairs(c echo.Context, w pairstats.Window) (bool, error) {
 	}
 	return true, nil
 }
+
+// chainEncoder hands out the JSON of Chain ready-made; satisfied by
+// *pairstats.Model.
+type chainEncoder interface {
+	ChainJSON(w pairstats.Window) ([]byte, error)
+}
+
+var _ chainEncoder = (*pairstats.Model)(nil)
+
+// writeChain answers GET /api/v1/chain with the encoded chain when the
+// figures can give it: the bytes c.JSON would write, and a newline. It
+// reports false when it wrote nothing.
+func (s *Server) writeChain(c echo.Context, w pairstats.Window) (bool, error) {
+	enc, ok := s.cfg.Figures.(chainEncoder)
+	if _, pretty := c.QueryParams()["pretty"]; !ok || pretty || c.Echo().Debug {
+		return false, nil
+	}
+	b, err := enc.ChainJSON(w)
+	if err != nil {
+		return true, err
+	}
+	r := c.Response()
+	r.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	r.WriteHeader(http.StatusOK)
+	for _, p := range [][]byte{b, []byte("\n")} {
+		if _, err := r.Write(p); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
+}

@@ -6,7 +6,7 @@ import (
 )
 
 // Query cache: the answers of the window queries (Pairs, Hotspots, Chain,
-// Scorecard, the JSON of Pairs) are kept for the position they were
+// Scorecard, the JSON of Pairs and of Chain) are kept for the position they were
 // computed at, and every answer is dropped as soon as the model applies
 // another event. Concurrent callers asking the same question at the same
 // position share one computation.
@@ -43,6 +43,7 @@ const (
 	qChain
 	qScorecard
 	qScores
+	qChainJSON
 )
 
 // queryKey names one question: its kind, its days and its arguments.
@@ -122,6 +123,23 @@ func (m *Model) PairsJSON(w Window) ([]byte, error) {
 	// Encoded without the model's lock: fs is the answer at pos.
 	e := m.queries.do(pos, queryKey{kind: qPairsJSON, d0: d0, d1: d1}, func() any {
 		b, err := json.Marshal(fs)
+		return encoded{b, err}
+	}).(encoded)
+	return e.b, e.err
+}
+
+// ChainJSON returns Chain(w) as encoding/json encodes it, and the
+// encoder's error if any. The slice is shared by every caller until the
+// model moves on: do not modify it.
+func (m *Model) ChainJSON(w Window) ([]byte, error) {
+	d0, d1 := m.days(w)
+	m.mu.RLock()
+	pos := m.pos
+	ch := m.queries.do(pos, queryKey{kind: qChain, d0: d0, d1: d1}, func() any { return m.chain(d0, d1) }).(Chain)
+	m.mu.RUnlock()
+	// Encoded without the model's lock: ch is the answer at pos.
+	e := m.queries.do(pos, queryKey{kind: qChainJSON, d0: d0, d1: d1}, func() any {
+		b, err := json.Marshal(ch)
 		return encoded{b, err}
 	}).(encoded)
 	return e.b, e.err

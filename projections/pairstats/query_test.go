@@ -102,13 +102,16 @@ func TestCachedAnswersFollowTheLog(t *testing.T) {
 		PairsJSON string
 		Hotspots  []pairstats.Figures
 		Chain     pairstats.Chain
+		ChainJSON string
 		Scorecard []pairstats.Scorecard
 		Scores    []pairstats.Score
 	}
 	ask := func(m *pairstats.Model) answers {
 		js, err := m.PairsJSON(w)
 		require.NoError(t, err)
-		a := answers{Pairs: m.Pairs(w), PairsJSON: string(js), Hotspots: m.Hotspots(w, 1, 3), Chain: m.Chain(w), Scores: m.Scores(w)}
+		cj, err := m.ChainJSON(w)
+		require.NoError(t, err)
+		a := answers{Pairs: m.Pairs(w), PairsJSON: string(js), ChainJSON: string(cj), Hotspots: m.Hotspots(w, 1, 3), Chain: m.Chain(w), Scores: m.Scores(w)}
 		for _, d := range depts {
 			a.Scorecard = append(a.Scorecard, m.Scorecard(d, w))
 		}
