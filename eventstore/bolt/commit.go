@@ -22,7 +22,7 @@ type request struct {
 	ids      [][16]byte
 	records  [][]byte // encoded by the appending goroutine, patched on commit
 	size     int
-	batch    *batchState // nil for a lone Append
+	member   groupcommit.Member // its place in an AppendBatch; zero for a lone Append
 }
 
 type outcome struct {
@@ -206,10 +206,15 @@ type writer struct {
 // apply decides req and, if it is accepted, writes it. It returns the
 // number of events written, or -1 with the error when a write failed.
 func (w *writer) apply(req *request) (eventstore.AppendResult, int, error) {
-	if req.batch != nil {
-		return req.batch.apply(w, req)
+	if req.member.Blocked(req.stream) {
+		req.member.Reject(req.stream)
+		return eventstore.AppendResult{}, 0, fmt.Errorf("bolt: append to %q: %w", req.stream, eventstore.ErrEarlierFailed)
 	}
-	return w.applyOne(req)
+	res, n, err := w.applyOne(req)
+	if err != nil {
+		req.member.Reject(req.stream)
+	}
+	return res, n, err
 }
 
 func (w *writer) applyOne(req *request) (eventstore.AppendResult, int, error) {

@@ -18,7 +18,7 @@ type request struct {
 	stream   string
 	expected eventstore.ExpectedVersion
 	events   []eventstore.EventData
-	batch    *batchState // nil for a lone Append
+	member   groupcommit.Member // its place in an AppendBatch; zero for a lone Append
 }
 
 type outcome struct {
@@ -88,9 +88,7 @@ func (s *Store) commit(batch []*request) {
 	failAll := func(err error) {
 		for i, req := range batch {
 			out[i] = outcome{err: err}
-			if req.batch != nil {
-				req.batch.reject(req, err)
-			}
+			req.member.Reject(req.stream)
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
@@ -230,10 +228,15 @@ func (s *Store) begin(ctx context.Context, conn *pgx.Conn, batch []*request) (*w
 
 // apply decides req and, if it is accepted, adds its rows to the insert.
 func (w *writer) apply(req *request) (eventstore.AppendResult, error) {
-	if req.batch != nil {
-		return req.batch.apply(w, req)
+	if req.member.Blocked(req.stream) {
+		req.member.Reject(req.stream)
+		return eventstore.AppendResult{}, fmt.Errorf("postgres: append to %q: %w", req.stream, eventstore.ErrEarlierFailed)
 	}
-	return w.applyOne(req)
+	res, err := w.applyOne(req)
+	if err != nil {
+		req.member.Reject(req.stream)
+	}
+	return res, err
 }
 
 // applyOne decides req on its own.
