@@ -24,7 +24,7 @@ var _ pairsEncoder = (*pairstats.Model)(nil)
 // figures have no encoding or the client asked for ?pretty.
 func (s *Server) writePairs(c echo.Context, w pairstats.Window) (bool, error) {
 	enc, ok := s.cfg.Figures.(pairsEncoder)
-	if _, pretty := c.QueryParams()["pretty"]; !ok || pretty || c.Echo().Debug {
+	if !ok || !readyMade(c) {
 		return false, nil
 	}
 	pairs, err := enc.PairsJSON(w)
@@ -33,15 +33,7 @@ func (s *Server) writePairs(c echo.Context, w pairstats.Window) (bool, error) {
 	}
 	// Dates (YYYY-MM-DD) need no escaping.
 	head := `{"from":"` + w.From.Format(time.DateOnly) + `","to":"` + w.To.Format(time.DateOnly) + `","pairs":`
-	r := c.Response()
-	r.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	r.WriteHeader(http.StatusOK)
-	for _, b := range [][]byte{[]byte(head), pairs, []byte("}\n")} {
-		if _, err := r.Write(b); err != nil {
-			return true, err
-		}
-	}
-	return true, nil
+	return true, writeParts(c, []byte(head), pairs, []byte("}\n"))
 }
 
 // chainEncoder hands out the JSON of Chain ready-made; satisfied by
@@ -57,20 +49,33 @@ var _ chainEncoder = (*pairstats.Model)(nil)
 // reports false when it wrote nothing.
 func (s *Server) writeChain(c echo.Context, w pairstats.Window) (bool, error) {
 	enc, ok := s.cfg.Figures.(chainEncoder)
-	if _, pretty := c.QueryParams()["pretty"]; !ok || pretty || c.Echo().Debug {
+	if !ok || !readyMade(c) {
 		return false, nil
 	}
-	b, err := enc.ChainJSON(w)
+	chain, err := enc.ChainJSON(w)
 	if err != nil {
 		return true, err
 	}
+	return true, writeParts(c, chain, []byte("\n"))
+}
+
+// readyMade reports whether an answer may be written from ready-made JSON:
+// not when the client asked for ?pretty or the server is in debug mode
+// (both indent).
+func readyMade(c echo.Context) bool {
+	_, pretty := c.QueryParams()["pretty"]
+	return !pretty && !c.Echo().Debug
+}
+
+// writeParts writes a 200 JSON answer made of parts, in order.
+func writeParts(c echo.Context, parts ...[]byte) error {
 	r := c.Response()
 	r.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	r.WriteHeader(http.StatusOK)
-	for _, p := range [][]byte{b, []byte("\n")} {
+	for _, p := range parts {
 		if _, err := r.Write(p); err != nil {
-			return true, err
+			return err
 		}
 	}
-	return true, nil
+	return nil
 }

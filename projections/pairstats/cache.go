@@ -116,13 +116,21 @@ type encoded struct {
 // it.
 func (m *Model) PairsJSON(w Window) ([]byte, error) {
 	d0, d1 := m.days(w)
+	return m.encodedAnswer(queryKey{kind: qPairs, d0: d0, d1: d1}, qPairsJSON, func() any { return m.allPairs(d0, d1) })
+}
+
+// encodedAnswer returns the JSON of the answer to k, computed by compute,
+// both kept for the position the model holds: the answer under k, its
+// encoding under k with the kind asJSON.
+func (m *Model) encodedAnswer(k queryKey, asJSON queryKind, compute func() any) ([]byte, error) {
 	m.mu.RLock()
 	pos := m.pos
-	fs := m.queries.do(pos, queryKey{kind: qPairs, d0: d0, d1: d1}, func() any { return m.allPairs(d0, d1) }).([]Figures)
+	v := m.queries.do(pos, k, compute)
 	m.mu.RUnlock()
-	// Encoded without the model's lock: fs is the answer at pos.
-	e := m.queries.do(pos, queryKey{kind: qPairsJSON, d0: d0, d1: d1}, func() any {
-		b, err := json.Marshal(fs)
+	// Encoded without the model's lock: v is the answer at pos.
+	k.kind = asJSON
+	e := m.queries.do(pos, k, func() any {
+		b, err := json.Marshal(v)
 		return encoded{b, err}
 	}).(encoded)
 	return e.b, e.err
@@ -133,14 +141,5 @@ func (m *Model) PairsJSON(w Window) ([]byte, error) {
 // model moves on: do not modify it.
 func (m *Model) ChainJSON(w Window) ([]byte, error) {
 	d0, d1 := m.days(w)
-	m.mu.RLock()
-	pos := m.pos
-	ch := m.queries.do(pos, queryKey{kind: qChain, d0: d0, d1: d1}, func() any { return m.chain(d0, d1) }).(Chain)
-	m.mu.RUnlock()
-	// Encoded without the model's lock: ch is the answer at pos.
-	e := m.queries.do(pos, queryKey{kind: qChainJSON, d0: d0, d1: d1}, func() any {
-		b, err := json.Marshal(ch)
-		return encoded{b, err}
-	}).(encoded)
-	return e.b, e.err
+	return m.encodedAnswer(queryKey{kind: qChain, d0: d0, d1: d1}, qChainJSON, func() any { return m.chain(d0, d1) })
 }
