@@ -25,6 +25,7 @@ package synth
 import (
 	"container/heap"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -216,6 +217,9 @@ type generator struct {
 	// for none.
 	retired   int
 	retiredAt time.Time
+	// idMs and idSeq are the time and sequence of the last event ID.
+	idMs  int64
+	idSeq uint16
 }
 
 func newGenerator(o Options) (*generator, error) {
@@ -366,7 +370,7 @@ func (g *generator) emitNext(ctx context.Context, out chan<- []eventstore.Stream
 	}
 	typ := domain.EventType(e.ev)
 	g.batch = append(g.batch, eventstore.StreamAppend{Stream: it.stream, Expected: eventstore.Exact(version),
-		Events: []eventstore.EventData{{ID: g.newID(), Type: typ, Data: data, Metadata: g.meta}}})
+		Events: []eventstore.EventData{{ID: g.newID(e.at), Type: typ, Data: data, Metadata: g.meta}}})
 	g.written++
 	g.sum.Events++
 	g.sum.ByType[typ]++
@@ -396,15 +400,25 @@ func (g *generator) flush(ctx context.Context, out chan<- []eventstore.StreamApp
 	}
 }
 
-// newID returns a random (version 4) UUID drawn from the generator, so the
-// same options give the same IDs.
-func (g *generator) newID() string {
-	var b [16]byte
-	x, y := g.rng.Uint64(), g.rng.Uint64()
-	for i := range 8 {
-		b[i], b[8+i] = byte(x>>(8*i)), byte(y>>(8*i))
+// newID returns a time-ordered (version 7) UUID for an event at business
+// time at, as eventstore.NewID makes them for live appends: the log's IDs
+// ascend with its positions, so the store's ID index grows at its end
+// (random IDs made the bolt file's writes several times larger). The
+// random bits are drawn from the generator, so the same options give the
+// same IDs.
+func (g *generator) newID(at time.Time) string {
+	ms := max(at.UnixMilli(), g.idMs)
+	if ms == g.idMs {
+		g.idSeq++
+		if g.idSeq == 1<<12 { // the 12-bit sequence ran out: the next millisecond
+			ms, g.idSeq = ms+1, 0
+		}
+	} else {
+		g.idSeq = 0
 	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
+	g.idMs = ms
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(ms)<<16|0x7000|uint64(g.idSeq))
+	binary.BigEndian.PutUint64(b[8:], g.rng.Uint64()&^(3<<62)|1<<63)
 	return eventstore.FormatUUID(b)
 }

@@ -252,6 +252,24 @@ func TestWriteIsDeterministic(t *testing.T) {
 	assert.NotEqual(t, string(la[len(la)-1].Data), string(readAll(t, c)[len(la)-1].Data), "another seed, another log")
 }
 
+// TestWriteIDsAscend checks that the event IDs are version 7 UUIDs that
+// ascend with the log's positions, as live appends make them, also where
+// thousands of events share a business time (the organisation's set-up).
+func TestWriteIDsAscend(t *testing.T) {
+	s := memory.New(memory.Options{})
+	_, err := synth.Write(context.Background(), s, synth.Options{Events: 30_000, Departments: 3000, Pairs: 5000, Seed: 2, Start: start})
+	require.NoError(t, err)
+	log := readAll(t, s)
+	prev := ""
+	for _, ev := range log {
+		require.True(t, eventstore.IsUUID(ev.ID), "%q at %d is a UUID", ev.ID, ev.Position)
+		require.Equal(t, byte('7'), ev.ID[14], "%s at %d is of version 7", ev.ID, ev.Position)
+		require.Contains(t, "89ab", ev.ID[19:20], "%s at %d has the RFC 9562 variant", ev.ID, ev.Position)
+		require.Greater(t, ev.ID, prev, "the ID at %d sorts after the one before", ev.Position)
+		prev = ev.ID
+	}
+}
+
 func TestWriteRejectsBadOptions(t *testing.T) {
 	for _, o := range []synth.Options{
 		{Events: -1},
