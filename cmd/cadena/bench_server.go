@@ -40,8 +40,9 @@ type benchServer struct {
 	exited  chan struct{}
 	waitErr error
 
-	mu   sync.Mutex
-	tail []string // the last lines of its log, for errors
+	mu       sync.Mutex
+	tail     []string // the last lines of its log, for errors
+	snapshot bool     // it logged that it loaded a snapshot of its read models
 }
 
 // startBenchServer writes a tokens file with one admin token into dir and
@@ -90,8 +91,8 @@ func startBenchServer(ctx context.Context, dir, dataDir string) (*benchServer, e
 	}
 }
 
-// readLog reads the server's log: it sends the URL of the "listening" line
-// and keeps the last lines.
+// readLog reads the server's log: it sends the URL of the "listening" line,
+// notes a snapshot loaded and keeps the last lines.
 func (s *benchServer) readLog(r io.Reader, listening chan<- string) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -105,6 +106,9 @@ func (s *benchServer) readLog(r io.Reader, listening chan<- string) {
 			}
 		}
 		s.mu.Lock()
+		if strings.Contains(line, "msg=\"snapshot of the read models loaded\"") {
+			s.snapshot = true
+		}
 		s.tail = append(s.tail, line)
 		if len(s.tail) > 5 {
 			s.tail = s.tail[1:]
@@ -112,6 +116,14 @@ func (s *benchServer) readLog(r io.Reader, listening chan<- string) {
 		s.mu.Unlock()
 	}
 	io.Copy(io.Discard, r)
+}
+
+// snapshotLoaded reports whether the server logged that it loaded a
+// snapshot of its read models.
+func (s *benchServer) snapshotLoaded() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.snapshot
 }
 
 func (s *benchServer) lastLines() string {
