@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -157,7 +156,11 @@ func (s *benchServer) waitReady(ctx context.Context) (time.Duration, error) {
 
 // stop interrupts the server and waits for it to exit, killing it after
 // 30 s.
-func (s *benchServer) stop() error {
+func (s *benchServer) stop() error { return s.stopWithin(30 * time.Second) }
+
+// stopWithin interrupts the server and waits for it to exit, killing it
+// after grace.
+func (s *benchServer) stopWithin(grace time.Duration) error {
 	select {
 	case <-s.exited:
 		return nil
@@ -166,10 +169,10 @@ func (s *benchServer) stop() error {
 	s.cmd.Process.Signal(os.Interrupt)
 	select {
 	case <-s.exited:
-	case <-time.After(30 * time.Second):
+	case <-time.After(grace):
 		s.cmd.Process.Kill()
 		<-s.exited
-		return errors.New("the server did not stop within 30 s of an interrupt")
+		return fmt.Errorf("the server did not stop within %s of an interrupt", grace)
 	}
 	return nil
 }
