@@ -55,7 +55,8 @@ func (s *Server) requestHandoff(c echo.Context) error {
 		status = http.StatusCreated
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/handoffs/"+res.Handoff.ID)
-	return written(c, status, res.Position, s.handoffOf(res))
+	out := s.handoffOf(res)
+	return writeHandoff(c, status, res.Position, &out)
 }
 
 // commandBody is the body of every hand-off command; command rejects the
@@ -84,7 +85,8 @@ func (s *Server) handoffCommand(spec domain.CommandSpec) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return written(c, http.StatusOK, res.Position, s.handoffOf(res))
+		out := s.handoffOf(res)
+		return writeHandoff(c, http.StatusOK, res.Position, &out)
 	}
 }
 
