@@ -32,7 +32,7 @@ func randomHandoffJSON(r *rand.Rand) handoffJSON {
 		State: domain.States[r.IntN(len(domain.States))], RequestedAt: tm(), FirstResponseAt: optTime(), LatestDeliveryAt: optTime(),
 		Deliveries: r.IntN(5), Returns: r.IntN(3), Escalations: r.IntN(3) - 1,
 		SupplierOwnedS: []float64{0, 1.5, 3600.001, 1e-7, 1e22, -2, float64(r.IntN(1e9)) / 1000}[r.IntN(7)],
-		DueAt: optTime(), RespondDueAt: optTime(), ClockRunning: r.IntN(2) == 0, AsOf: tm(), Version: r.Uint64(), Position: uint64(r.IntN(1e6))}
+		DueAt:          optTime(), RespondDueAt: optTime(), ClockRunning: r.IntN(2) == 0, AsOf: tm(), Version: r.Uint64(), Position: uint64(r.IntN(1e6))}
 	if r.IntN(2) == 0 {
 		h.Agreement = &termsJSON{Version: uint64(r.IntN(9)), Kind: str(), ResolveWithinS: r.Int64N(1e6) - 10, RespondWithinS: r.Int64N(1e6), Calendar: str()}
 	}
