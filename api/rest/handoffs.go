@@ -96,27 +96,34 @@ func (b commandBody) command(spec domain.CommandSpec) (domain.HandoffCommand, er
 		return domain.HandoffCommand{}, err
 	}
 	cmd := domain.HandoffCommand{Name: spec.Name, At: at}
-	takes := []string{"occurred_at"}
-	for _, f := range spec.Fields {
-		takes = append(takes, string(f))
-	}
-	for _, m := range []struct {
+	for _, m := range [...]struct {
 		field domain.Field
 		set   bool
-		apply func()
 	}{
-		{domain.FieldReason, b.Reason != nil, func() { cmd.Reason = *b.Reason }},
-		{domain.FieldNote, b.Note != nil, func() { cmd.Note = *b.Note }},
-		{domain.FieldScore, b.Score != nil, func() { cmd.Score = *b.Score }},
-		{domain.FieldComment, b.Comment != nil, func() { cmd.Comment = *b.Comment }},
+		{domain.FieldReason, b.Reason != nil},
+		{domain.FieldNote, b.Note != nil},
+		{domain.FieldScore, b.Score != nil},
+		{domain.FieldComment, b.Comment != nil},
 	} {
-		if !m.set {
-			continue
-		}
-		if !spec.Takes(m.field) {
+		if m.set && !spec.Takes(m.field) {
+			takes := []string{"occurred_at"}
+			for _, f := range spec.Fields {
+				takes = append(takes, string(f))
+			}
 			return domain.HandoffCommand{}, badRequest(string(m.field), "unknown field %q: %s takes %v", m.field, spec.RouteName(), takes)
 		}
-		m.apply()
+	}
+	if b.Reason != nil {
+		cmd.Reason = *b.Reason
+	}
+	if b.Note != nil {
+		cmd.Note = *b.Note
+	}
+	if b.Score != nil {
+		cmd.Score = *b.Score
+	}
+	if b.Comment != nil {
+		cmd.Comment = *b.Comment
 	}
 	return cmd, nil
 }
