@@ -36,7 +36,7 @@ func (s *Server) requestHandoff(c echo.Context) error {
 		Details    string  `json:"details"`
 		OccurredAt *string `json:"occurred_at"`
 	}
-	if err := decode(c, &body); err != nil {
+	if err := decodeScalars(c, &body); err != nil {
 		return err
 	}
 	at, err := parseTime("occurred_at", body.OccurredAt)
@@ -74,7 +74,7 @@ type commandBody struct {
 func (s *Server) handoffCommand(spec domain.CommandSpec) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var body commandBody
-		if err := decode(c, &body); err != nil {
+		if err := decodeScalars(c, &body); err != nil {
 			return err
 		}
 		cmd, err := body.command(spec)
