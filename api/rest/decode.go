@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -42,11 +43,37 @@ func decode(c echo.Context, v any) error {
 	return decodeJSON(data, v)
 }
 
+// bodyBuffers hold the bodies decodeScalars reads.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// decodeScalars is decode for a body whose members are strings, numbers,
+// booleans or pointers to them: nothing decoded refers to the bytes read,
+// so they are read into a buffer that the next request reuses.
+func decodeScalars(c echo.Context, v any) error {
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 4<<10 { // not the buffers of rare large bodies
+			buf.Reset()
+			bodyBuffers.Put(buf)
+		}
+	}()
+	buf.Reset()
+	_, err := buf.ReadFrom(c.Request().Body)
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		return errBodyTimeout
+	}
+	if err != nil {
+		return err // as decode
+	}
+	return decodeJSON(buf.Bytes(), v)
+}
+
 // decodeJSON is decode on bytes already read.
 func decodeJSON(data []byte, v any) error {
 	data = bytes.TrimSpace(data)
-	if len(data) == 0 {
-		data = []byte("{}")
+	if len(data) == 0 || len(data) == 2 && data[0] == '{' && data[1] == '}' {
+		return nil // the empty object sets nothing
 	}
 	if err := jsonv2.Unmarshal(data, v, jsonv2.RejectUnknownMembers(true)); err != nil {
 		return jsonError(data, err)
