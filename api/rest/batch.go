@@ -141,10 +141,12 @@ func (s *Server) batch(c echo.Context) error {
 	if a := actorOf(c); !a.IsAdmin() {
 		return fmt.Errorf("%w: only an admin may send a batch (%s %q)", api.ErrForbidden, a.Role, a.Name)
 	}
-	var body struct {
-		Commands []batchCommandJSON `json:"commands"`
+	data, err := readBody(c)
+	if err != nil {
+		return err
 	}
-	if err := decode(c, &body); err != nil {
+	body, err := decodeBatch(data)
+	if err != nil {
 		return err
 	}
 	if n := len(body.Commands); n == 0 || n > MaxBatchCommands {
