@@ -105,7 +105,10 @@ func decodeBatchFast(data []byte) (body batchBody, ok bool) {
 		if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '[' {
 			return body, false
 		}
-		body.Commands = make([]batchCommandJSON, 0, 1024)
+		// As many as the body names, at most one more than a batch
+		// holds (the handler refuses more): appending would copy them.
+		n := bytes.Count(data, []byte(`"command"`))
+		body.Commands = make([]batchCommandJSON, 0, min(n, MaxBatchCommands+1))
 		for dec.PeekKind() != ']' {
 			var b batchCommandJSON
 			if !decodeBatchCommand(dec, &b) {
