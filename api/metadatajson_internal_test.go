@@ -20,3 +20,14 @@ func TestMetadataWrittenAsEncodingJSON(t *testing.T) {
 		assert.Equal(t, string(want), string(metadataJSON(md)), "case %d", i)
 	}
 }
+
+func FuzzMetadataJSON(f *testing.F) {
+	f.Add("importer", "admin", "", "key/1", "")
+	f.Add("\xff<", "\u2029", "\x00", "", "\"")
+	f.Fuzz(func(t *testing.T, actor, role, dept, key, hash string) {
+		md := Metadata{Actor: actor, Role: Role(role), Department: dept, IdempotencyKey: key, RequestHash: hash}
+		want, err := json.Marshal(md)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(metadataJSON(md)))
+	})
+}

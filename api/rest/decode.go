@@ -31,16 +31,25 @@ import (
 // escaped lone surrogate) is a 422 naming its member. An empty body is the
 // empty object. Every write endpoint decodes its body with it.
 func decode(c echo.Context, v any) error {
+	data, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(data, v)
+}
+
+// readBody reads the body of a write whole.
+func readBody(c echo.Context) ([]byte, error) {
 	data, err := io.ReadAll(c.Request().Body)
 	var netErr net.Error
 	if errors.As(err, &netErr) && netErr.Timeout() {
 		// The server's read timeout passed before the body arrived.
-		return errBodyTimeout
+		return nil, errBodyTimeout
 	}
 	if err != nil {
-		return err // a *http.MaxBytesError is a 413; anything else the client's connection
+		return nil, err // a *http.MaxBytesError is a 413; anything else the client's connection
 	}
-	return decodeJSON(data, v)
+	return data, nil
 }
 
 // bodyBuffers hold the bodies decodeScalars reads.
