@@ -64,8 +64,8 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 	fs.StringVar(&c.kind, "kind", importer.DefaultKind, "kind of the imported hand-offs (a slug)")
 	fs.DurationVar(&c.resolve, "resolve-within", 0, "set an agreement with this resolve target on every pair before importing (0: none)")
 	fs.BoolVar(&c.initEmpty, "init", false, "take an existing, empty cadena.db in --data as a new store (refused otherwise)")
-	fs.IntVar(&c.window, "window", importer.DefaultWindow, "csv: events held to put the log in time order; a log of more events must be out of time order by fewer than this")
-	fs.DurationVar(&c.horizon, "horizon", importer.DefaultHorizon, "csv: how long, in log time, a case may go without an event before it is taken as ended")
+	fs.IntVar(&c.window, "window", importer.DefaultWindow, "events held to put the log in time order; a log of more events must be out of time order by fewer than this (XES: traces that overlap in time must be fewer than this many events apart)")
+	fs.DurationVar(&c.horizon, "horizon", importer.DefaultHorizon, "how long, in log time, a case may go without an event before it is taken as ended (an XES trace ends with the trace)")
 	fs.BoolVar(&c.openAtEnd, "open-at-end", false, "leave open the hand-off of the group holding a case at its last event (for logs of running cases); by default it is delivered there")
 	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return c, err
@@ -91,6 +91,15 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 		return c, fmt.Errorf("import: --window must be at least 1, got %d", c.window)
 	case c.horizon <= 0:
 		return c, fmt.Errorf("import: --horizon must be positive, got %s", c.horizon)
+	}
+	if f.format == importer.XES {
+		// An XES trace names its case, and its events their activity and
+		// time, with the standard keys: these flags name CSV columns.
+		for _, name := range []string{"case", "activity", "time", "delimiter"} {
+			if explicit[name] {
+				return c, fmt.Errorf("import: --%s applies to --format csv only (XES is read by its keys concept:name and time:timestamp; --group names the event attribute of the group)", name)
+			}
+		}
 	}
 	if c.read.Group == "" {
 		c.read.Group = f.group
@@ -217,6 +226,7 @@ func streamImport(ctx context.Context, cfg importConfig, r io.Reader, fb *feedba
 	defer lazy.close()
 	so := cfg.streamOptions()
 	so.Options = importer.Options{ResolveWithin: cfg.resolve, Progress: fb.progress}
+	so.Read = fb.read
 	sum, err := importer.Import(ctx, lazy, importFormats[cfg.format].format, r, cfg.read, so)
 	fb.done()
 	var syntax *importer.SyntaxError

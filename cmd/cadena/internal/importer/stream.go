@@ -42,6 +42,10 @@ type StreamOptions struct {
 	// Stats, when set, is called once at the end with what the planner
 	// held at most.
 	Stats func(StreamStats)
+	// Read, when set, is called as each batch is handed on to be written,
+	// with the events read and the hand-offs planned so far, from the
+	// goroutine that reads the log (Progress runs in the caller's).
+	Read func(events, handoffs int)
 }
 
 // StreamStats says what a streaming import held in memory at most.

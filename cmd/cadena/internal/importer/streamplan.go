@@ -381,6 +381,9 @@ func (p *streamPlanner) flush(all bool) error {
 
 func (p *streamPlanner) send() error {
 	b := p.batch
+	if p.opts.Read != nil {
+		p.opts.Read(int(p.seq), p.counts.Handoffs)
+	}
 	select {
 	case p.batch = <-p.free:
 	default:
