@@ -50,8 +50,16 @@ func TestDryRunMatchesPairTable(t *testing.T) {
 			require.NoError(t, err)
 			so := tc.so
 			so.PlanOptions = tc.po
+			var stats importer.StreamStats
+			so.Stats = func(s importer.StreamStats) { stats = s }
 			sum, rows, err := importer.DryRun(tc.f, bytes.NewReader(data), tc.ro, so)
 			require.NoError(t, err)
+			steps := len(p.Departments)
+			for _, h := range p.Handoffs {
+				steps += len(h.Steps)
+			}
+			assert.Equal(t, steps, sum.Commands, "commands planned")
+			assert.Zero(t, stats.Commands, "commands held: none, nothing is written")
 			type counts struct{ Cases, Events, Departments, Pairs, Handoffs, Returns int }
 			assert.Equal(t, counts{p.Cases, p.Events, len(p.Departments), len(p.Pairs), len(p.Handoffs), p.Returns},
 				counts{sum.Cases, sum.Events, sum.Departments, sum.Pairs, sum.Handoffs, sum.Returns}, "counts")

@@ -70,6 +70,10 @@ type streamPlanner struct {
 	skipped []*SyntaxError
 	// closed, when set, sees each case as it is closed (a dry run's table).
 	closed func(*openCase)
+	// discard counts the commands in discarded instead of queueing them
+	// (a dry run).
+	discard   bool
+	discarded int
 	// unsorted ends the message of ErrUnsorted: what to do.
 	unsorted string
 }
@@ -270,6 +274,10 @@ func (p *streamPlanner) step(c *openCase, j int, verb Verb, at time.Time) {
 
 // enqueue holds a command until its turn in time order.
 func (p *streamPlanner) enqueue(c planned) {
+	if p.discard {
+		p.discarded++
+		return
+	}
 	p.queue.push(c, c.at.UnixNano(), c.tie())
 	p.stats.Commands = max(p.stats.Commands, p.queue.len())
 }
