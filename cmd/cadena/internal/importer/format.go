@@ -34,7 +34,10 @@ func ImportCSV(ctx context.Context, cmds Commands, r io.Reader, ro ReadOptions, 
 	return Import(ctx, cmds, CSV, r, ro, so)
 }
 
-// ImportXES is Import of an XES log.
+// ImportXES is Import of an XES log. Each trace is planned when it
+// closes and its case closed at its last event (see addTrace); a trace
+// whose name comes again after its case was closed is planned as a new
+// case, as a CSV case that comes back after its horizon.
 func ImportXES(ctx context.Context, cmds Commands, r io.Reader, ro ReadOptions, so StreamOptions) (Summary, error) {
 	return Import(ctx, cmds, XES, r, ro, so)
 }
