@@ -106,3 +106,29 @@ func TestImportXESMemoryIsBoundedByOpenCases(t *testing.T) {
 // high-water mark of a streamed XES import (the planner alone) for logs
 // of 100,000 and 400,000 events with the same traces open at a time.
 func BenchmarkXESStreamMemory(b *testing.B) { benchmarkStreamMemory(b, importer.XES) }
+
+// TestImportReportsWhatItRead: StreamOptions.Read sees the events read
+// and the hand-offs planned grow, batch by batch, to the summary's.
+func TestImportReportsWhatItRead(t *testing.T) {
+	for _, f := range []importer.Format{importer.CSV, importer.XES} {
+		t.Run(f.String(), func(t *testing.T) {
+			var gen bytes.Buffer
+			if f == importer.XES {
+				importer.GenerateXES(&gen, 20_000, 50, 7)
+			} else {
+				importer.GenerateLog(&gen, 20_000, 50, 7)
+			}
+			var seen [][2]int
+			sum, err := importer.Import(context.Background(), &recorder{}, f, &gen, importer.ReadOptions{}, importer.StreamOptions{
+				Window: 6000, Options: importer.Options{Batch: 1000},
+				Read: func(events, handoffs int) { seen = append(seen, [2]int{events, handoffs}) }})
+			require.NoError(t, err)
+			require.Greater(t, len(seen), 10, "one call a batch")
+			for i := 1; i < len(seen); i++ {
+				assert.GreaterOrEqual(t, seen[i][0], seen[i-1][0], "events read never go down")
+				assert.GreaterOrEqual(t, seen[i][1], seen[i-1][1], "hand-offs never go down")
+			}
+			assert.Equal(t, [2]int{sum.Events, sum.Handoffs}, seen[len(seen)-1], "at the last batch: all of them")
+		})
+	}
+}
