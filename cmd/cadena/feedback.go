@@ -4,27 +4,32 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 )
 
-// feedback shows an import's progress on w: bars on a terminal, a plain
-// line every few seconds otherwise.
+// feedback shows an import's progress on w: a bar on a terminal, a plain
+// line every few seconds otherwise, each with the events read, the
+// hand-offs planned, the commands done and the rate.
 type feedback struct {
 	w        io.Writer
 	terminal bool
-	bar      *progressbar.ProgressBar
-	readBar  *progressbar.ProgressBar // bytes read, while a streamed import reads
+	readBar  *progressbar.ProgressBar // bytes read, on a terminal
+	now      func() time.Time
 	start    time.Time
 	last     time.Time
+	// set by the goroutine that reads the log (read), shown by progress
+	events, handoffs atomic.Int64
 }
 
 // plainEvery is how often the plain progress line is printed.
 const plainEvery = 5 * time.Second
 
 func newFeedback(w io.Writer) *feedback {
-	f := &feedback{w: w, start: time.Now()}
+	f := &feedback{w: w, now: time.Now}
+	f.start = f.now()
 	f.last = f.start
 	if file, ok := w.(*os.File); ok {
 		if st, err := file.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
@@ -63,39 +68,39 @@ func (b *barReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// progress is importer.Options.Progress. A total of 0 is not known yet (a
-// streamed import): the bar of the bytes read says the commands done.
-func (f *feedback) progress(done, total int) {
-	if total <= 0 {
-		if f.terminal && f.readBar != nil {
-			f.readBar.Describe(fmt.Sprintf("importing (%d commands)", done))
-			return
-		}
-		if now := time.Now(); !f.terminal && now.Sub(f.last) >= plainEvery {
-			f.last = now
-			fmt.Fprintf(f.w, "import: %d commands, %.0f commands/s\n", done, float64(done)/now.Sub(f.start).Seconds())
-		}
-		return
-	}
+// read is importer.StreamOptions.Read: the events read and the hand-offs
+// planned so far.
+func (f *feedback) read(events, handoffs int) {
+	f.events.Store(int64(events))
+	f.handoffs.Store(int64(handoffs))
+}
+
+// progress is importer.Options.Progress (the total of a streamed import
+// is not known: 0).
+func (f *feedback) progress(done, _ int) {
+	now := f.now()
 	if f.terminal {
-		if f.bar == nil {
-			f.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(f.w), progressbar.OptionSetDescription("importing"),
-				progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("commands"),
-				progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+		if f.readBar != nil {
+			f.readBar.Describe("importing: " + f.status(done, now))
 		}
-		_ = f.bar.Set(done)
 		return
 	}
-	if now := time.Now(); now.Sub(f.last) >= plainEvery {
+	if now.Sub(f.last) >= plainEvery {
 		f.last = now
-		fmt.Fprintf(f.w, "import: %d of %d commands (%.0f%%), %.0f commands/s\n",
-			done, total, 100*float64(done)/float64(max(total, 1)), float64(done)/now.Sub(f.start).Seconds())
+		fmt.Fprintf(f.w, "import: %s\n", f.status(done, now))
 	}
+}
+
+// status says how far the import is at now.
+func (f *feedback) status(done int, now time.Time) string {
+	events := f.events.Load()
+	return fmt.Sprintf("%d events read (%.0f events/s), %d hand-offs, %d commands",
+		events, float64(events)/max(now.Sub(f.start).Seconds(), 1e-3), f.handoffs.Load(), done)
 }
 
 // done ends the bar.
 func (f *feedback) done() {
-	if f.bar != nil {
-		_ = f.bar.Finish()
+	if f.readBar != nil {
+		_ = f.readBar.Finish()
 	}
 }

@@ -24,12 +24,12 @@ import (
 // importFormats are the log formats "cadena import" reads, with the group
 // attribute each uses by default. receipt-csv is the older name of csv.
 var importFormats = map[string]struct {
-	read  func(io.Reader, importer.ReadOptions) (*importer.Log, error)
-	group string
+	format importer.Format
+	group  string
 }{
-	"csv":         {importer.ReadCSV, importer.AttrGroup},
-	"receipt-csv": {importer.ReadCSV, importer.AttrGroup},
-	"xes":         {importer.ReadXES, "workgroup"},
+	"csv":         {importer.CSV, importer.AttrGroup},
+	"receipt-csv": {importer.CSV, importer.AttrGroup},
+	"xes":         {importer.XES, "workgroup"},
 }
 
 // importConfig is the command line of "cadena import".
@@ -64,8 +64,8 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 	fs.StringVar(&c.kind, "kind", importer.DefaultKind, "kind of the imported hand-offs (a slug)")
 	fs.DurationVar(&c.resolve, "resolve-within", 0, "set an agreement with this resolve target on every pair before importing (0: none)")
 	fs.BoolVar(&c.initEmpty, "init", false, "take an existing, empty cadena.db in --data as a new store (refused otherwise)")
-	fs.IntVar(&c.window, "window", importer.DefaultWindow, "csv: events held to put the log in time order; a log of more events must be out of time order by fewer than this")
-	fs.DurationVar(&c.horizon, "horizon", importer.DefaultHorizon, "csv: how long, in log time, a case may go without an event before it is taken as ended")
+	fs.IntVar(&c.window, "window", importer.DefaultWindow, "events held to put the log in time order; a log of more events must be out of time order by fewer than this (XES: traces that overlap in time must be fewer than this many events apart)")
+	fs.DurationVar(&c.horizon, "horizon", importer.DefaultHorizon, "how long, in log time, a case may go without an event before it is taken as ended (an XES trace ends with the trace)")
 	fs.BoolVar(&c.openAtEnd, "open-at-end", false, "leave open the hand-off of the group holding a case at its last event (for logs of running cases); by default it is delivered there")
 	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return c, err
@@ -91,6 +91,15 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 		return c, fmt.Errorf("import: --window must be at least 1, got %d", c.window)
 	case c.horizon <= 0:
 		return c, fmt.Errorf("import: --horizon must be positive, got %s", c.horizon)
+	}
+	if f.format == importer.XES {
+		// An XES trace names its case, and its events their activity and
+		// time, with the standard keys: these flags name CSV columns.
+		for _, name := range []string{"case", "activity", "time", "delimiter"} {
+			if explicit[name] {
+				return c, fmt.Errorf("import: --%s applies to --format csv only (XES is read by its keys concept:name and time:timestamp; --group names the event attribute of the group)", name)
+			}
+		}
 	}
 	if c.read.Group == "" {
 		c.read.Group = f.group
@@ -180,59 +189,45 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
+	defer file.Close()
 	fb := newFeedback(stderr)
-	if cfg.format != "xes" && !cfg.dryRun {
-		defer file.Close()
-		return streamImport(ctx, cfg, fb.reading(file), fb, start, stdout)
-	}
-	log, err := importFormats[cfg.format].read(fb.reading(file), cfg.read)
-	file.Close()
-	if err != nil {
-		return fmt.Errorf("import: %s: %w", filepath.Base(cfg.path), err)
-	}
-	plan, err := importer.NewPlan(log, importer.PlanOptions{Kind: cfg.kind, OpenAtEnd: cfg.openAtEnd})
-	if err != nil {
-		return fmt.Errorf("import: %s: %w", filepath.Base(cfg.path), err)
-	}
-	parsed := time.Since(start)
-	fmt.Fprintf(stdout, "read %d events of %d cases in %.2fs; %d departments, %d pairs, %d hand-offs (%d returns)\n",
-		plan.Events, plan.Cases, parsed.Seconds(), len(plan.Departments), len(plan.Pairs), len(plan.Handoffs), plan.Returns)
-	printSkipped(stdout, log.Skipped)
 	if cfg.dryRun {
-		printPairs(stdout, plan.PairTable())
-		return nil
+		return dryRun(cfg, fb.reading(file), start, stdout)
 	}
-
-	target, err := openImportTarget(ctx, cfg)
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
-	defer target.close()
-	var before uint64
-	if target.head != nil {
-		if before, err = target.head(ctx); err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-	}
-	sum, err := importer.Run(ctx, target.cmds, plan, importer.Options{ResolveWithin: cfg.resolve, Progress: fb.progress})
-	fb.done()
-	if err != nil {
-		return fmt.Errorf("import: %w (%d commands done; importing again resumes)", err, sum.Commands)
-	}
-	return printSummary(ctx, stdout, target, sum, before, start)
+	return streamImport(ctx, cfg, fb.reading(file), fb, start, stdout)
 }
 
-// streamImport imports a CSV log as a stream (importer.ImportCSV): memory
+// streamOptions are the planner's options of cfg.
+func (cfg importConfig) streamOptions() importer.StreamOptions {
+	return importer.StreamOptions{PlanOptions: importer.PlanOptions{Kind: cfg.kind, OpenAtEnd: cfg.openAtEnd},
+		Window: cfg.window, Horizon: cfg.horizon}
+}
+
+// dryRun reads and maps the log as a stream (importer.DryRun), writes
+// nothing, and prints the pairs table.
+func dryRun(cfg importConfig, r io.Reader, start time.Time, stdout io.Writer) error {
+	sum, rows, err := importer.DryRun(importFormats[cfg.format].format, r, cfg.read, cfg.streamOptions())
+	if err != nil {
+		return fmt.Errorf("import: %s: %w", filepath.Base(cfg.path), err)
+	}
+	fmt.Fprintf(stdout, "read %d events of %d cases in %.2fs; %d departments, %d pairs, %d hand-offs (%d returns)\n",
+		sum.Events, sum.Cases, time.Since(start).Seconds(), sum.Departments, sum.Pairs, sum.Handoffs, sum.Returns)
+	printSkipped(stdout, sum.Skipped)
+	printPairs(stdout, rows)
+	return nil
+}
+
+// streamImport imports a log as a stream (importer.Import): memory
 // follows the open cases, not the file.
 func streamImport(ctx context.Context, cfg importConfig, r io.Reader, fb *feedback, start time.Time, stdout io.Writer) error {
 	// The target is opened when the first command is ready: a log that
 	// fails before then leaves no store behind.
 	lazy := &lazyTarget{open: func() (importTarget, error) { return openImportTarget(ctx, cfg) }}
 	defer lazy.close()
-	sum, err := importer.ImportCSV(ctx, lazy, r, cfg.read, importer.StreamOptions{
-		PlanOptions: importer.PlanOptions{Kind: cfg.kind, OpenAtEnd: cfg.openAtEnd},
-		Options:     importer.Options{ResolveWithin: cfg.resolve, Progress: fb.progress},
-		Window:      cfg.window, Horizon: cfg.horizon})
+	so := cfg.streamOptions()
+	so.Options = importer.Options{ResolveWithin: cfg.resolve, Progress: fb.progress}
+	so.Read = fb.read
+	sum, err := importer.Import(ctx, lazy, importFormats[cfg.format].format, r, cfg.read, so)
 	fb.done()
 	var syntax *importer.SyntaxError
 	switch {

@@ -4,10 +4,10 @@
 //
 // A log is a set of cases; each case is a sequence of events, and every
 // event carries a time and the working group that recorded it (an attribute
-// such as org:group or workgroup). ReadCSV and ReadXES read a log as a
-// stream (no XES document tree is built), with the columns, delimiter and
-// timestamp layouts ReadOptions names; NewPlan maps it to departments and
-// hand-offs; Run issues the plan in global time order, in batches, through
+// such as org:group or workgroup). ReadCSV and ReadXES read a log into
+// memory, parsing it as a stream (no XES document tree is built), with the
+// columns, delimiter and timestamp layouts ReadOptions names; NewPlan maps
+// it to departments and hand-offs; Run issues the plan in global time order, in batches, through
 // Commands: the application service (api.Service.Batch) or a running
 // server (Server, over POST /api/v1/batch), so every event passes the
 // domain's validation.
@@ -60,9 +60,13 @@
 //
 // NewPlan needs the whole log in memory (events of one case may be
 // anywhere in the file, and commands go out in global time order), so its
-// memory grows with the file. ImportCSV streams a CSV log instead: events
-// are held only to put them in time order (a window of events), a case's
-// state only while it is open (until a horizon of log time passes without
-// an event of it), and commands only until every open case is past them,
-// so memory follows the open cases.
+// memory grows with the file. Import (ImportCSV, ImportXES) streams a log
+// instead: events are held only to put them in time order (a window of
+// events), a case's state only while it is open (until a horizon of log
+// time passes without an event of it; an XES trace's case until its last
+// event is planned, as the trace holds the whole case), and commands only
+// until every open case is past them, so memory follows the open cases.
+// An XES trace goes into the window whole when it closes, so the window
+// must span the traces that overlap in time. DryRun plans the same way
+// and writes nothing.
 package importer

@@ -69,6 +69,7 @@ type builder struct {
 	log    Log
 	index  map[string]int
 	groups map[string]string // interned group names
+	acts   map[string]string // interned activities
 	bad    map[string]bool   // cases with a skipped row
 }
 
@@ -78,6 +79,14 @@ func (b *builder) group(s string) string {
 		b.groups = make(map[string]string)
 	}
 	return intern(b.groups, s)
+}
+
+// activity returns the shared copy of an activity.
+func (b *builder) activity(s string) string {
+	if b.acts == nil {
+		b.acts = make(map[string]string)
+	}
+	return intern(b.acts, s)
 }
 
 // skip records a bad row under SkipBad.

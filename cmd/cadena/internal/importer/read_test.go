@@ -3,6 +3,7 @@ package importer_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +55,15 @@ func TestReadRejectsMalformedInput(t *testing.T) {
 			require.Error(t, err)
 			assert.Equal(t, tt.want, err.Error())
 			assert.ErrorIs(t, err, importer.ErrMalformed)
+			// Streamed, imported or dry run, the same error.
+			f := importer.CSV
+			if tt.format == "xes" {
+				f = importer.XES
+			}
+			_, err = importer.Import(context.Background(), &recorder{}, f, strings.NewReader(tt.in), importer.ReadOptions{}, importer.StreamOptions{})
+			assert.EqualError(t, err, tt.want, "Import")
+			_, _, err = importer.DryRun(f, strings.NewReader(tt.in), importer.ReadOptions{}, importer.StreamOptions{})
+			assert.EqualError(t, err, tt.want, "DryRun")
 		})
 	}
 }

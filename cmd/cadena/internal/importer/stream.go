@@ -27,7 +27,7 @@ const (
 // is further out of time order than the window holds.
 var ErrUnsorted = errors.New("log out of time order")
 
-// StreamOptions tune ImportCSV.
+// StreamOptions tune Import.
 type StreamOptions struct {
 	PlanOptions
 	Options
@@ -42,6 +42,10 @@ type StreamOptions struct {
 	// Stats, when set, is called once at the end with what the planner
 	// held at most.
 	Stats func(StreamStats)
+	// Read, when set, is called as each batch is handed on to be written,
+	// with the events read and the hand-offs planned so far, from the
+	// goroutine that reads the log (Progress runs in the caller's).
+	Read func(events, handoffs int)
 }
 
 // StreamStats says what a streaming import held in memory at most.
@@ -51,8 +55,8 @@ type StreamStats struct {
 	Commands int // commands waiting for their turn in time order
 }
 
-// ImportCSV reads a CSV log (as ReadCSV), plans it (as NewPlan) and runs
-// it (as Run) as a stream: events are held only until they can be put in
+// Import reads a log in format f (as ReadCSV or ReadXES), plans it (as
+// NewPlan) and runs it (as Run) as a stream: events are held only until they can be put in
 // time order (StreamOptions.Window), a case's state only while it is open
 // (until StreamOptions.Horizon of log time passes without an event of it,
 // or the file ends), and commands only until every open case is past
@@ -69,7 +73,7 @@ type StreamStats struct {
 // still to be planned; and a case that reappears after its horizon is
 // planned as a new case with the same hand-off IDs, which the
 // idempotency check refuses when it makes a hand-off.
-func ImportCSV(ctx context.Context, cmds Commands, r io.Reader, ro ReadOptions, so StreamOptions) (Summary, error) {
+func Import(ctx context.Context, cmds Commands, f Format, r io.Reader, ro ReadOptions, so StreamOptions) (Summary, error) {
 	start := time.Now()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -92,7 +96,7 @@ func ImportCSV(ctx context.Context, cmds Commands, r io.Reader, ro ReadOptions, 
 				return false
 			}
 		}
-		err := scanCSV(r, ro, pl.add, pl.skip)
+		err := f.scan(r, ro, pl)
 		if err == nil {
 			err = pl.finish()
 		}

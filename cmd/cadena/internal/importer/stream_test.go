@@ -58,10 +58,14 @@ func (r *recorder) Batch(_ context.Context, _ api.Actor, cmds []api.Command) ([]
 	return out, nil
 }
 
-// inMemory imports data as NewPlan and Run do.
-func inMemory(t *testing.T, data []byte, po importer.PlanOptions, opts importer.Options) ([]string, importer.Summary) {
-	log, err := importer.ReadCSV(bytes.NewReader(data), importer.ReadOptions{})
-	require.NoError(t, err, "ReadCSV")
+// inMemory imports data, a log in format f, as NewPlan and Run do.
+func inMemory(t *testing.T, f importer.Format, ro importer.ReadOptions, data []byte, po importer.PlanOptions, opts importer.Options) ([]string, importer.Summary) {
+	read := importer.ReadCSV
+	if f == importer.XES {
+		read = importer.ReadXES
+	}
+	log, err := read(bytes.NewReader(data), ro)
+	require.NoError(t, err, "reading in memory")
 	p, err := importer.NewPlan(log, po)
 	require.NoError(t, err, "NewPlan")
 	rec := &recorder{keep: true}
@@ -93,49 +97,69 @@ func TestImportCSVMatchesRun(t *testing.T) {
 		{name: "generated streamed", data: gen.Bytes(), so: importer.StreamOptions{Window: 3000, Horizon: 24 * time.Hour}},
 		{name: "generated streamed in small batches", data: gen.Bytes(), opts: importer.Options{Batch: 777},
 			so: importer.StreamOptions{Window: 3000, Horizon: 24 * time.Hour}},
+		// c1 is idle past the horizon, but its next row is in the window
+		// already: it is one case, and the other open cases stay open.
+		{name: "a case idle past the horizon with its next row held", data: []byte(`case:concept:name,concept:name,org:group,time:timestamp
+c1,a,G1,2024-01-01 10:00:00
+c2,a,G1,2024-01-01 10:30:00
+c2,b,G2,2024-01-01 11:00:00
+c1,b,G2,2024-01-01 12:00:00
+`), so: importer.StreamOptions{Horizon: time.Hour}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			want, wantSum := inMemory(t, tc.data, tc.po, tc.opts)
-			so := tc.so
-			so.PlanOptions, so.Options = tc.po, tc.opts
-			var stats importer.StreamStats
-			so.Stats = func(s importer.StreamStats) { stats = s }
-			rec := &recorder{keep: true}
-			sum, err := importer.ImportCSV(context.Background(), rec, bytes.NewReader(tc.data), importer.ReadOptions{}, so)
-			require.NoError(t, err, "ImportCSV")
-			require.Equal(t, len(want), len(rec.lines), "commands issued")
-			// Agreements go out just before their pair's first request,
-			// all else in the same order.
-			others := func(lines []string) (rest, agreements []string) {
-				for _, l := range lines {
-					if strings.HasPrefix(l, "import/agreement/") {
-						agreements = append(agreements, l)
-					} else {
-						rest = append(rest, l)
-					}
-				}
-				return rest, agreements
-			}
-			wantRest, wantAgreements := others(want)
-			gotRest, gotAgreements := others(rec.lines)
-			assert.Equal(t, firstDiff(wantRest, gotRest), "", "commands and their order")
-			if tc.agree {
-				assert.ElementsMatch(t, wantAgreements, gotAgreements, "agreements, dated as in memory")
-			}
-			keys := func(lines []string) []string {
-				out := make([]string, len(lines))
-				for i, l := range lines {
-					out[i], _, _ = strings.Cut(l, " ")
-				}
-				return out
-			}
-			assert.ElementsMatch(t, keys(wantAgreements), keys(gotAgreements), "agreements")
-			wantSum.Elapsed, sum.Elapsed = 0, 0
-			assert.Equal(t, wantSum, sum, "summary")
-			if tc.so.Window > 0 {
-				assert.LessOrEqual(t, stats.Events, tc.so.Window+1, "events held")
-			}
+			checkStreamMatches(t, importer.CSV, importer.ReadOptions{}, tc.data, tc.po, tc.opts, tc.so, tc.agree)
 		})
+	}
+}
+
+// checkStreamMatches imports data, a log in format f, streamed (Import)
+// and in memory (NewPlan and Run), and checks that both issue the same
+// commands in the same order, with the same summary; agree says that the
+// agreements are dated as in memory.
+func checkStreamMatches(t *testing.T, f importer.Format, ro importer.ReadOptions, data []byte, po importer.PlanOptions, opts importer.Options, tso importer.StreamOptions, agree bool) {
+	t.Helper()
+	want, wantSum := inMemory(t, f, ro, data, po, opts)
+	so := tso
+	so.PlanOptions, so.Options = po, opts
+	var stats importer.StreamStats
+	so.Stats = func(s importer.StreamStats) { stats = s }
+	rec := &recorder{keep: true}
+	sum, err := importer.Import(context.Background(), rec, f, bytes.NewReader(data), ro, so)
+	require.NoError(t, err, "Import")
+	require.Equal(t, len(want), len(rec.lines), "commands issued")
+	// Agreements go out just before their pair's first request,
+	// all else in the same order.
+	others := func(lines []string) (rest, agreements []string) {
+		for _, l := range lines {
+			if strings.HasPrefix(l, "import/agreement/") {
+				agreements = append(agreements, l)
+			} else {
+				rest = append(rest, l)
+			}
+		}
+		return rest, agreements
+	}
+	wantRest, wantAgreements := others(want)
+	gotRest, gotAgreements := others(rec.lines)
+	assert.Equal(t, firstDiff(wantRest, gotRest), "", "commands and their order")
+	if agree {
+		assert.ElementsMatch(t, wantAgreements, gotAgreements, "agreements, dated as in memory")
+	}
+	keys := func(lines []string) []string {
+		out := make([]string, len(lines))
+		for i, l := range lines {
+			out[i], _, _ = strings.Cut(l, " ")
+		}
+		return out
+	}
+	assert.ElementsMatch(t, keys(wantAgreements), keys(gotAgreements), "agreements")
+	wantSum.Elapsed, sum.Elapsed = 0, 0
+	assert.Equal(t, wantSum, sum, "summary")
+	if limit := tso.Window + 1; tso.Window > 0 {
+		if f == importer.XES {
+			limit = tso.Window + 15 // a whole trace goes in at once: GenerateXES's are at most 15 events long
+		}
+		assert.LessOrEqual(t, stats.Events, limit, "events held")
 	}
 }
 
@@ -176,11 +200,17 @@ c2,a,G1,2024-01-01 11:00:00
 // growing size with the same number of open cases at a time: what the
 // planner holds at most, and the heap's high-water mark, stay the same.
 func TestImportCSVMemoryIsBoundedByOpenCases(t *testing.T) {
+	checkMemoryIsBounded(t, importer.CSV)
+}
+
+// checkMemoryIsBounded streams generated logs in format f of 50,000 and
+// 400,000 events and compares what was held at most.
+func checkMemoryIsBounded(t *testing.T, f importer.Format) {
 	if testing.Short() {
 		t.Skip("imports 400,000 events")
 	}
-	small := streamedPeak(t, 50_000)
-	large := streamedPeak(t, 400_000)
+	small := streamedPeak(t, f, 50_000)
+	large := streamedPeak(t, f, 400_000)
 	t.Logf("50k events: %+v, heap %d KiB; 400k events: %+v, heap %d KiB", small.StreamStats, small.heap>>10, large.StreamStats, large.heap>>10)
 	assert.Less(t, float64(large.Cases), 1.25*float64(small.Cases), "open cases held")
 	assert.Less(t, float64(large.Commands), 1.25*float64(small.Commands), "commands held")
@@ -192,16 +222,20 @@ type peak struct {
 	heap uint64
 }
 
-// streamedPeak imports a generated log of events events through a small
-// window and reports the live heap's high-water mark, sampled after each
-// batch.
-func streamedPeak(t testing.TB, events int) peak {
+// streamedPeak imports a generated log of events events in format
+// format through a small window and reports the live heap's high-water
+// mark, sampled after each batch.
+func streamedPeak(t testing.TB, format importer.Format, events int) peak {
 	// From a file, so the log is not on the heap.
-	path := filepath.Join(t.TempDir(), "log.csv")
+	path := filepath.Join(t.TempDir(), "log."+format.String())
 	f, err := os.Create(path)
 	require.NoError(t, err)
 	w := bufio.NewWriter(f)
-	importer.GenerateLog(w, events, 100, 3)
+	generate := importer.GenerateLog
+	if format == importer.XES {
+		generate = importer.GenerateXES
+	}
+	generate(w, events, 100, 3)
 	require.NoError(t, w.Flush())
 	_, err = f.Seek(0, io.SeekStart)
 	require.NoError(t, err)
@@ -220,8 +254,8 @@ func streamedPeak(t testing.TB, events int) peak {
 			}
 		}},
 		Stats: func(s importer.StreamStats) { p.StreamStats = s }}
-	_, err = importer.ImportCSV(context.Background(), &recorder{}, f, importer.ReadOptions{}, so)
-	require.NoError(t, err, "ImportCSV")
+	_, err = importer.Import(context.Background(), &recorder{}, format, f, importer.ReadOptions{}, so)
+	require.NoError(t, err, "Import")
 	return p
 }
 
@@ -229,12 +263,14 @@ func streamedPeak(t testing.TB, events int) peak {
 // import (the planner alone: commands are answered in memory) for logs of
 // 100,000 and 400,000 events with the same open cases (at 1,000,000 the
 // generated log strays from time order by more than the small window).
-func BenchmarkStreamMemory(b *testing.B) {
+func BenchmarkStreamMemory(b *testing.B) { benchmarkStreamMemory(b, importer.CSV) }
+
+func benchmarkStreamMemory(b *testing.B, f importer.Format) {
 	for _, n := range []int{100_000, 400_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			var p peak
 			for b.Loop() {
-				p = streamedPeak(b, n)
+				p = streamedPeak(b, f, n)
 			}
 			b.ReportMetric(float64(p.heap)/(1<<20), "peak-heap-MiB")
 			b.ReportMetric(float64(p.Cases), "open-cases")

@@ -30,11 +30,15 @@ type openCase struct {
 	prev, next *openCase
 	started    bool
 	bad        bool // a row of it was bad (SkipBad): its events are dropped
+	ended      bool // all its events are read (an XES trace closed)
 }
 
 type openHandoff struct {
 	id, supplier, customer string
 	steps                  int32
+	returns                int32
+	since, held            int64 // Unix nanoseconds: since its request or last return; held until its deliveries
+	delivered              bool
 }
 
 // streamPlanner plans a log event by event, in the reader's goroutine.
@@ -64,6 +68,14 @@ type streamPlanner struct {
 	stats   StreamStats
 	counts  Summary
 	skipped []*SyntaxError
+	// closed, when set, sees each case as it is closed (a dry run's table).
+	closed func(*openCase)
+	// discard counts the commands in discarded instead of queueing them
+	// (a dry run).
+	discard   bool
+	discarded int
+	// unsorted ends the message of ErrUnsorted: what to do.
+	unsorted string
 }
 
 func newStreamPlanner(ctx context.Context, cmds Commands, so StreamOptions) (*streamPlanner, error) {
@@ -86,13 +98,21 @@ func newStreamPlanner(ctx context.Context, cmds Commands, so StreamOptions) (*st
 	}
 	p := &streamPlanner{ctx: ctx, cmds: cmds, opts: so, kind: kind, size: size, batch: make([]planned, 0, min(size, 1<<12)),
 		cases: map[string]*openCase{}, depts: map[string]string{}, deptIDs: map[string]string{},
-		deptAt: map[string]time.Time{}, pairs: map[[2]string]bool{}}
+		deptAt: map[string]time.Time{}, pairs: map[[2]string]bool{}, unsorted: "sort the log by time"}
 	p.queue.less = (*planned).less
 	return p, nil
 }
 
 // add takes the next event of the file.
 func (p *streamPlanner) add(caseID string, e Event) error {
+	if err := p.hold(caseID, e); err != nil {
+		return err
+	}
+	return p.spill()
+}
+
+// hold puts an event in the window.
+func (p *streamPlanner) hold(caseID string, e Event) error {
 	c, ok := p.cases[caseID]
 	if !ok {
 		id := string([]byte(caseID))
@@ -101,15 +121,22 @@ func (p *streamPlanner) add(caseID string, e Event) error {
 		p.cases[id] = c
 	}
 	if p.started && e.At.Before(p.now) {
-		return &SyntaxError{Line: e.Line, Trace: c.id, kind: ErrUnsorted, Msg: fmt.Sprintf("%v: the event at %s is older than one at %s already planned, more than %d events before it; sort the log by time",
-			ErrUnsorted, e.At.UTC().Format(time.RFC3339), p.now.UTC().Format(time.RFC3339), p.opts.Window)}
+		return &SyntaxError{Line: e.Line, Trace: c.id, kind: ErrUnsorted, Msg: fmt.Sprintf("%v: the event at %s is older than one at %s already planned, more than %d events before it; %s",
+			ErrUnsorted, e.At.UTC().Format(time.RFC3339), p.now.UTC().Format(time.RFC3339), p.opts.Window, p.unsorted)}
 	}
 	c.waiting++
 	p.seq++
 	p.window.push(pending{c: c, ev: e}, e.At.UnixNano(), uint64(p.seq))
 	p.stats.Events = max(p.stats.Events, p.window.len())
-	if p.window.len() > p.opts.Window {
-		return p.plan(p.window.pop())
+	return nil
+}
+
+// spill plans the events the window holds beyond its size.
+func (p *streamPlanner) spill() error {
+	for p.window.len() > p.opts.Window {
+		if err := p.plan(p.window.pop()); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -144,12 +171,14 @@ func (p *streamPlanner) finish() error {
 // plan maps one event, the next in time order.
 func (p *streamPlanner) plan(ev pending) error {
 	c, e := ev.c, ev.ev
-	c.waiting--
 	p.now, p.started = e.At, true
-	// Cases idle past the horizon have ended.
+	// Cases idle past the horizon have ended; c, whose event this is, has
+	// not (counted waiting until now: closed here, its list links would
+	// be lost below).
 	for o := p.oldest; o != nil && o.waiting == 0 && o.last.Add(p.opts.Horizon).Before(e.At); o = p.oldest {
 		p.close(o)
 	}
+	c.waiting--
 	if c.bad {
 		return nil // kept in cases, so its later rows are left out too
 	}
@@ -173,6 +202,9 @@ func (p *streamPlanner) plan(ev pending) error {
 		}
 		c.dept = dept
 	}
+	if c.ended && c.waiting == 0 {
+		p.close(c) // its last event: no need to wait for the horizon
+	}
 	return p.flush(false)
 }
 
@@ -193,7 +225,7 @@ func (p *streamPlanner) move(c *openCase, from, to string, e Event) {
 	if activity == "" {
 		activity = "work"
 	}
-	h := openHandoff{id: c.key + "-" + strconv.Itoa(c.runs-1), supplier: to, customer: from}
+	h := openHandoff{id: c.key + "-" + strconv.Itoa(c.runs-1), supplier: to, customer: from, since: e.At.UnixNano()}
 	c.handoffs = append(c.handoffs, h)
 	c.cur = len(c.handoffs) - 1
 	p.counts.Handoffs++
@@ -224,6 +256,14 @@ func (p *streamPlanner) move(c *openCase, from, to string, e Event) {
 
 // step plans a hand-off command other than a request.
 func (p *streamPlanner) step(c *openCase, j int, verb Verb, at time.Time) {
+	switch h := &c.handoffs[j]; verb {
+	case Return:
+		h.since = at.UnixNano()
+		h.returns++
+	case Deliver:
+		h.held += at.UnixNano() - h.since
+		h.delivered = true
+	}
 	spec, _ := domain.LookupCommand(string(verb))
 	cmd := domain.HandoffCommand{Name: spec.Name, At: at.UTC()}
 	if spec.Name == domain.Return {
@@ -234,6 +274,10 @@ func (p *streamPlanner) step(c *openCase, j int, verb Verb, at time.Time) {
 
 // enqueue holds a command until its turn in time order.
 func (p *streamPlanner) enqueue(c planned) {
+	if p.discard {
+		p.discarded++
+		return
+	}
 	p.queue.push(c, c.at.UnixNano(), c.tie())
 	p.stats.Commands = max(p.stats.Commands, p.queue.len())
 }
@@ -270,6 +314,9 @@ func (p *streamPlanner) department(c *openCase, e Event) (string, error) {
 func (p *streamPlanner) close(c *openCase) {
 	if c.cur >= 0 && !p.opts.OpenAtEnd {
 		p.step(c, c.cur, Deliver, c.last)
+	}
+	if p.closed != nil {
+		p.closed(c)
 	}
 	p.unlink(c)
 	p.drop(c)
@@ -342,6 +389,9 @@ func (p *streamPlanner) flush(all bool) error {
 
 func (p *streamPlanner) send() error {
 	b := p.batch
+	if p.opts.Read != nil {
+		p.opts.Read(int(p.seq), p.counts.Handoffs)
+	}
 	select {
 	case p.batch = <-p.free:
 	default:

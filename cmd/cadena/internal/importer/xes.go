@@ -18,25 +18,41 @@ var xesAttrs = map[string]bool{
 // The case ID is the trace's concept:name; each event needs a
 // time:timestamp (read as o says), and its group is the event attribute
 // o.Group (NoGroup when absent). Nested attributes, global attributes and classifiers are
-// ignored.
+// ignored, and so is a trace without events.
 func ReadXES(r io.Reader, o ReadOptions) (*Log, error) {
+	var b builder
+	err := scanXES(r, o, &b, func(caseID string, events []Event) error {
+		for _, e := range events {
+			b.add(caseID, e)
+		}
+		return nil
+	}, b.skip)
+	if err != nil {
+		return nil, err
+	}
+	return b.done(), nil
+}
+
+// scanXES reads an XES log as ReadXES does and hands each trace to add
+// when it closes, with its events in file order (the slice is valid only
+// during the call; its strings stay valid). A trace with a bad event goes
+// to skip, one call per bad event, under o.SkipBad. Group names are
+// interned in groups.
+func scanXES(r io.Reader, o ReadOptions, groups *builder, add func(caseID string, events []Event) error, skip func(*SyntaxError)) error {
 	o = o.withDefaults()
 	br := bufio.NewReaderSize(r, 64<<10)
 	var src io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("reading gzip: %w", err)
+			return fmt.Errorf("reading gzip: %w", err)
 		}
 		defer gz.Close()
 		src = gz
 	}
-	x := xesReader{src: &sourceReader{r: src}, group: o.Group, opts: o}
+	x := xesReader{src: &sourceReader{r: src}, group: o.Group, opts: o, b: groups, add: add, skip: skip}
 	x.dec = xml.NewDecoder(x.src)
-	if err := x.read(); err != nil {
-		return nil, err
-	}
-	return x.b.done(), nil
+	return x.read()
 }
 
 // sourceReader remembers the error of the reader under the XML decoder,
@@ -59,7 +75,9 @@ type xesReader struct {
 	dec   *xml.Decoder
 	group string
 	opts  ReadOptions
-	b     builder
+	b     *builder // interns the group names
+	add   func(caseID string, events []Event) error
+	skip  func(*SyntaxError)
 
 	stack     []string // local names of the open elements
 	sawRoot   bool
@@ -159,7 +177,7 @@ func (x *xesReader) start(t xml.StartElement) error {
 		}
 		switch key {
 		case AttrActivity:
-			x.ev.Activity = value
+			x.ev.Activity = x.b.activity(value)
 		case AttrTime:
 			at, err := x.opts.parseTime(value)
 			if err != nil {
@@ -206,14 +224,13 @@ func (x *xesReader) end(name string) error {
 			// The trace's name may come after its events.
 			for _, e := range x.badTrace {
 				e.Trace = x.traceID
-				x.b.skip(e)
+				x.skip(e)
 			}
 			x.badTrace = x.badTrace[:0]
 			return nil
 		}
-		x.b.addCase(x.traceID)
-		for _, e := range x.pending {
-			x.b.add(x.traceID, e)
+		if len(x.pending) > 0 {
+			return x.add(x.traceID, x.pending)
 		}
 	}
 	return nil
