@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -197,13 +196,7 @@ type peak struct {
 // batch.
 func streamedPeak(t testing.TB, events int) peak {
 	// From a file, so the log is not on the heap.
-	path := filepath.Join(t.TempDir(), "log.csv")
-	f, err := os.Create(path)
-	require.NoError(t, err)
-	w := bufio.NewWriter(f)
-	importer.GenerateLog(w, events, 100, 3)
-	require.NoError(t, w.Flush())
-	_, err = f.Seek(0, io.SeekStart)
+	f, err := os.Open(generatedFile(t, events, 100, 3))
 	require.NoError(t, err)
 	defer f.Close()
 	runtime.GC()
@@ -241,4 +234,17 @@ func BenchmarkStreamMemory(b *testing.B) {
 			b.ReportMetric(float64(p.Commands), "commands-held")
 		})
 	}
+}
+
+// generatedFile writes a generated log (GenerateLog) to a file of its own
+// and returns its path.
+func generatedFile(t testing.TB, events, groups int, seed uint64) string {
+	path := filepath.Join(t.TempDir(), "log.csv")
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	w := bufio.NewWriter(f)
+	importer.GenerateLog(w, events, groups, seed)
+	require.NoError(t, w.Flush())
+	require.NoError(t, f.Close())
+	return path
 }
