@@ -121,7 +121,7 @@ func (x *idIndex) flushAll(tx *bbolt.Tx) error {
 
 // lookup returns the position of id, or 0 if it is not stored; ids is the
 // ids bucket of the transaction in progress.
-func (x *idIndex) lookup(ids *bbolt.Bucket, id [16]byte) uint64 {
+func (x *idIndex) lookup(ids valueGetter, id [16]byte) uint64 {
 	if pos, ok := x.fresh[id]; ok {
 		return pos
 	}
