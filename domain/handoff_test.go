@@ -205,6 +205,10 @@ func TestCommandRoutesAndFields(t *testing.T) {
 
 	_, ok := domain.LookupCommand("teleport")
 	assert.False(t, ok)
+	assert.False(t, domain.IsCommand("teleport"))
+	for _, spec := range domain.Commands() {
+		assert.True(t, domain.IsCommand(spec.Name), spec.Name)
+	}
 	rows := domain.Commands()
 	rows[1].From[0] = domain.StateCancelled
 	spec, _ := domain.LookupCommand(rows[1].Name)

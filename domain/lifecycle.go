@@ -100,6 +100,13 @@ func LookupCommand(name string) (CommandSpec, bool) {
 	return spec, true
 }
 
+// IsCommand reports whether name is a command of the lifecycle table, as
+// LookupCommand does without copying its row.
+func IsCommand(name string) bool {
+	_, ok := command(name)
+	return ok
+}
+
 // command returns the row of the command called name, shared.
 func command(name string) (*CommandSpec, bool) {
 	for i := range lifecycle {

@@ -224,9 +224,9 @@ func (p *streamPlanner) move(c *openCase, from, to string, e Event) {
 
 // step plans a hand-off command other than a request.
 func (p *streamPlanner) step(c *openCase, j int, verb Verb, at time.Time) {
-	spec, _ := domain.LookupCommand(string(verb))
-	cmd := domain.HandoffCommand{Name: spec.Name, At: at.UTC()}
-	if spec.Name == domain.Return {
+	// The verbs are the names of the lifecycle table's commands.
+	cmd := domain.HandoffCommand{Name: string(verb), At: at.UTC()}
+	if cmd.Name == domain.Return {
 		cmd.Reason = "the case came back"
 	}
 	p.push(c, j, api.Command{HandoffID: c.handoffs[j].id, Handoff: cmd}, at)
