@@ -31,7 +31,8 @@ type CommandResult struct {
 	Err      error
 }
 
-// maxPending bounds the appends a batch holds before it writes them.
+// maxPending bounds the appends a batch holds before it writes them,
+// unless Options.BatchPart says otherwise.
 var maxPending = 8192
 
 // Batch runs cmds in order, as if each were called alone after the ones
@@ -46,7 +47,7 @@ var maxPending = 8192
 // command whose stream was written concurrently, or whose append depended
 // on a rejected one, is decided again on its own, as a lone command is.
 //
-// A batch of more than maxPending appends is written in parts, and the
+// A batch of more than Options.BatchPart appends is written in parts, and the
 // next part is prepared while the one before is written (pipelined). When
 // a part is answered with a rejected append, the part prepared meanwhile
 // is dropped unwritten and prepared again, after the rejected commands are
@@ -61,6 +62,10 @@ func (s *Service) Batch(ctx context.Context, a Actor, cmds []Command) ([]Command
 		writing: map[string]func(){}}
 	defer b.endWrites() // after abandon: no append of the batch is under way then
 	defer b.abandon()
+	part := maxPending
+	if s.batchPart > 0 {
+		part = s.batchPart
+	}
 	for i := 0; ; i++ {
 		if i == len(cmds) {
 			redo, err := b.write(ctx, i, true)
@@ -73,14 +78,14 @@ func (s *Service) Batch(ctx context.Context, a Actor, cmds []Command) ([]Command
 			i = redo
 		}
 		if i >= b.fetched {
-			if err := b.prefetch(ctx, i, min(i+maxPending, len(cmds))); err != nil {
+			if err := b.prefetch(ctx, i, min(i+part, len(cmds))); err != nil {
 				return nil, err
 			}
 		}
 		b.cur, b.deps = i, nil
 		r, stream := s.prepare(ctx, b, a, cmds[i])
 		b.out[i], b.target[i], b.after[i] = r, stream, b.deps
-		if len(b.appends) >= maxPending {
+		if len(b.appends) >= part {
 			redo, err := b.write(ctx, i+1, false)
 			if err != nil {
 				return nil, err

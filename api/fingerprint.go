@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/cadena-project/cadena/api/internal/jsonw"
 	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/domain/jsonw"
 )
 
 // fingerprint is the request hash of an idempotent command: the first 16

@@ -1,6 +1,6 @@
 package api
 
-import "github.com/cadena-project/cadena/api/internal/jsonw"
+import "github.com/cadena-project/cadena/domain/jsonw"
 
 // metadataJSON returns md as encoding/json writes it (the bytes stored
 // with every event), without reflection: every command encodes one.

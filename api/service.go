@@ -25,6 +25,11 @@ type Options struct {
 	// tools) write the store: each command then asks the store only for
 	// what changed since it last read the stream.
 	SoleWriter bool
+	// BatchPart is how many appends Batch holds before it writes them
+	// together (one transaction and one fsync on the embedded store);
+	// default 8192. A bulk load (cadena import) takes more, for fewer and
+	// larger commits.
+	BatchPart int
 }
 
 // Service runs commands against the event log.
@@ -35,11 +40,13 @@ type Service struct {
 	cals       calendarCache
 	refs       refs
 	decisions  *decisionCache // nil unless the Service is the store's sole writer
+	batchPart  int            // Options.BatchPart; 0 for maxPending
 }
 
 // New returns a Service that appends to store.
 func New(store Store, opts Options) *Service {
-	s := &Service{store: store, now: opts.Now, maxRetries: opts.MaxRetries, refs: newRefs(opts.SoleWriter)}
+	s := &Service{store: store, now: opts.Now, maxRetries: opts.MaxRetries, refs: newRefs(opts.SoleWriter),
+		batchPart: opts.BatchPart}
 	if s.now == nil {
 		s.now = time.Now
 	}

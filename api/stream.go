@@ -179,16 +179,16 @@ func execute[S any](ctx context.Context, s *Service, x session, a Actor, m Meta,
 func replay[S any](evolve func(S, domain.Event) S, recs []recorded, firstID string) (S, outcome, string, bool) {
 	var st S
 	for i, r := range recs {
-		st = evolve(st, r.Event)
 		if r.ID != firstID {
 			continue
 		}
-		// A command appends its events together; fold the rest of them.
+		// A command appends its events together; fold up to the last of
+		// them. (Most commands are new: nothing is folded for them here.)
 		end := i
 		for end+1 < len(recs) && sameAppend(recs[end+1].ID, firstID) {
 			end++
-			st = evolve(st, recs[end].Event)
 		}
+		st = fold(evolve, recs[:end+1])
 		var meta Metadata
 		_ = json.Unmarshal(r.Metadata, &meta) // a missing hash compares unequal
 		return st, outcome{Version: recs[end].Version, Position: recs[end].Position, Replayed: true}, meta.RequestHash, true

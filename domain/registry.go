@@ -125,6 +125,9 @@ func Encode(e Event) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("encoding %T: not an event type", e)
 	}
+	if b, ok := fastEncode(e); ok {
+		return b, nil
+	}
 	b, err := json.Marshal(e)
 	if err != nil {
 		return nil, fmt.Errorf("encoding %s: %w", t.name, err)

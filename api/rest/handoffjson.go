@@ -7,7 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/cadena-project/cadena/api/internal/jsonw"
+	"github.com/cadena-project/cadena/domain/jsonw"
 )
 
 // appendJSON writes h as encoding/json does (the same bytes, members in

@@ -164,14 +164,14 @@ func openImportTarget(ctx context.Context, cfg importConfig) (importTarget, erro
 		}
 		return importTarget{cmds: api.New(store, api.Options{}), head: store.Head, close: store.Close}, nil
 	}
-	store, err := openBoltStore(cfg.data, bolt.Options{LockTimeout: importLockWait, InitEmpty: cfg.initEmpty})
+	store, err := openBoltStore(cfg.data, importer.BulkStore(bolt.Options{LockTimeout: importLockWait, InitEmpty: cfg.initEmpty}))
 	if errors.Is(err, bolt.ErrLocked) {
 		return importTarget{}, fmt.Errorf("the data directory %s is in use by another cadena process, a running server most likely: import through it with --server URL --token-file FILE", cfg.data)
 	}
 	if err != nil {
 		return importTarget{}, err
 	}
-	return importTarget{cmds: api.New(store, api.Options{}), head: store.Head, close: store.Close}, nil
+	return importTarget{cmds: api.New(store, importer.BulkService(api.Options{})), head: store.Head, close: store.Close}, nil
 }
 
 // importLockWait is how long --data waits for the store's file lock.
@@ -224,8 +224,12 @@ func streamImport(ctx context.Context, cfg importConfig, r io.Reader, fb *feedba
 	// fails before then leaves no store behind.
 	lazy := &lazyTarget{open: func() (importTarget, error) { return openImportTarget(ctx, cfg) }}
 	defer lazy.close()
+	batch := 0 // importer.DefaultBatch
+	if cfg.server == "" && cfg.store == "" {
+		batch = importer.BulkBatch // the embedded store, opened for a bulk load
+	}
 	so := cfg.streamOptions()
-	so.Options = importer.Options{ResolveWithin: cfg.resolve, Progress: fb.progress}
+	so.Options = importer.Options{ResolveWithin: cfg.resolve, Batch: batch, Progress: fb.progress}
 	so.Read = fb.read
 	sum, err := importer.Import(ctx, lazy, importFormats[cfg.format].format, r, cfg.read, so)
 	fb.done()

@@ -46,12 +46,16 @@ func (s *Store) ReadStreams(ctx context.Context, streams []string, max int) (out
 	out, ok = make([][]eventstore.RecordedEvent, len(streams)), make([]bool, len(streams))
 	var d decoder
 	err = s.view(func(tx *bbolt.Tx) error {
-		heads, log := tx.Bucket(bucketHeads), tx.Bucket(bucketLog)
+		heads, log := newGetter(tx.Bucket(bucketHeads)), tx.Bucket(bucketLog)
 		for i, stream := range streams {
 			if eventstore.ValidateStreamID(stream) != nil {
 				continue // ReadStream reports it
 			}
-			if version, _ := streamHead(heads, stream); version > uint64(max) {
+			switch version, _ := streamHead(heads, stream); {
+			case version > uint64(max):
+				continue
+			case version == 0: // most streams of an import are new
+				ok[i] = true
 				continue
 			}
 			positions, err := streamPositions(tx, stream, 0)

@@ -150,13 +150,13 @@ func (s *Store) write(batch []*request, head uint64) ([]outcome, int, uint64, er
 		return nil, 0, 0, fmt.Errorf("bolt: begin commit: %w", err)
 	}
 	w := writer{
-		log:       tx.Bucket(bucketLog),
-		heads:     tx.Bucket(bucketHeads),
-		idsBucket: tx.Bucket(bucketIDs),
-		ids:       s.ids,
-		next:      head + 1,
-		at:        s.clock().UTC(),
+		log:   tx.Bucket(bucketLog),
+		heads: tx.Bucket(bucketHeads),
+		ids:   s.ids,
+		next:  head + 1,
+		at:    s.clock().UTC(),
 	}
+	w.headsGet, w.idsGet = newGetter(w.heads), newGetter(tx.Bucket(bucketIDs))
 	w.log.FillPercent = 1.0
 	rollback := func() {
 		_ = tx.Rollback() // ErrTxClosed when bbolt already rolled back a failed commit
@@ -197,10 +197,11 @@ func (s *Store) write(batch []*request, head uint64) ([]outcome, int, uint64, er
 
 // writer decides and writes appends inside one transaction.
 type writer struct {
-	log, heads, idsBucket *bbolt.Bucket
-	ids                   *idIndex
-	next                  uint64 // position of the next event
-	at                    time.Time
+	log, heads       *bbolt.Bucket
+	headsGet, idsGet getter // reads of heads and of the ids bucket
+	ids              *idIndex
+	next             uint64 // position of the next event
+	at               time.Time
 }
 
 // apply decides req and, if it is accepted, writes it. It returns the
@@ -221,7 +222,7 @@ func (w *writer) applyOne(req *request) (eventstore.AppendResult, int, error) {
 	if res, retry, err := w.retried(req); err != nil || retry {
 		return res, 0, err
 	}
-	version, last := streamHead(w.heads, req.stream)
+	version, last := streamHead(w.headsGet, req.stream)
 	if req.expected != eventstore.Any && (req.expected < 0 || uint64(req.expected) != version) {
 		return eventstore.AppendResult{}, 0, fmt.Errorf("bolt: append to %q: %w: stream is at version %d, expected %d",
 			req.stream, eventstore.ErrWrongVersion, version, req.expected)
@@ -252,7 +253,7 @@ func (w *writer) retried(req *request) (eventstore.AppendResult, bool, error) {
 	var res eventstore.AppendResult
 	found := 0
 	for i := range req.ids {
-		pos := w.ids.lookup(w.idsBucket, req.ids[i])
+		pos := w.ids.lookup(w.idsGet, req.ids[i])
 		if pos == 0 {
 			continue
 		}
@@ -281,9 +282,29 @@ func (w *writer) retried(req *request) (eventstore.AppendResult, bool, error) {
 		req.stream, eventstore.ErrDuplicateID, found, len(req.ids))
 }
 
+// getter reads a bucket through one cursor kept for a transaction:
+// bbolt's Bucket.Get makes a cursor, and grows its stack, at every call.
+// Seek repositions the cursor, so writes to the bucket in between are
+// fine.
+type getter struct{ c *bbolt.Cursor }
+
+func newGetter(b *bbolt.Bucket) getter { return getter{b.Cursor()} }
+
+// Get returns the value of key, nil when there is none.
+func (g getter) Get(key []byte) []byte {
+	k, v := g.c.Seek(key)
+	if !bytes.Equal(k, key) {
+		return nil
+	}
+	return v
+}
+
+// valueGetter is a bucket, or a getter on one.
+type valueGetter interface{ Get(key []byte) []byte }
+
 // streamHead returns the number of events in stream and the position of
 // the last one, zeros if it has none.
-func streamHead(heads *bbolt.Bucket, stream string) (version, last uint64) {
+func streamHead(heads valueGetter, stream string) (version, last uint64) {
 	v := heads.Get([]byte(stream))
 	if len(v) != 16 {
 		return 0, 0

@@ -28,7 +28,9 @@
 // event of its stream, and ReadStream follows that chain back from the
 // stream's head. The IDs of the last Options.RecentIDs events are kept in
 // memory and written to the ids bucket in bulk, which keeps commits small;
-// Open reads them back from the log.
+// Open reads them back from the log. A store opened with more RecentIDs
+// than the default (a bulk load) writes them all to the bucket at Close,
+// in one commit.
 //
 // Reads copy events out of the file in chunks, each in its own short read
 // transaction, and no transaction is open while an iterator yields: a loop

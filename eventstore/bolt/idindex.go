@@ -100,9 +100,28 @@ func (x *idIndex) begin(tx *bbolt.Tx) error {
 	return nil
 }
 
+// flushAll writes every recent ID to the bucket, in key order, and
+// empties recent: for Close, when a bulk load kept many more than the
+// default in memory (Options.RecentIDs), so that the next Open neither
+// reads them back from the log nor writes them in its first commit.
+func (x *idIndex) flushAll(tx *bbolt.Tx) error {
+	if len(x.order) == 0 {
+		return nil
+	}
+	keys := slices.Clone(x.order)
+	slices.SortFunc(keys, func(a, b idEntry) int { return bytes.Compare(a.id[:], b.id[:]) })
+	ids := tx.Bucket(bucketIDs)
+	for i := range keys {
+		if err := ids.Put(keys[i].id[:], u64(keys[i].pos)); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucketMeta).Put(keyIndexed, u64(x.order[len(x.order)-1].pos))
+}
+
 // lookup returns the position of id, or 0 if it is not stored; ids is the
 // ids bucket of the transaction in progress.
-func (x *idIndex) lookup(ids *bbolt.Bucket, id [16]byte) uint64 {
+func (x *idIndex) lookup(ids valueGetter, id [16]byte) uint64 {
 	if pos, ok := x.fresh[id]; ok {
 		return pos
 	}

@@ -66,3 +66,36 @@ func TestIDIndexFlushesTheOldestInSteps(t *testing.T) {
 		assert.ErrorIs(t, err, eventstore.ErrDuplicateID, "the ID of position %d in another stream", pos)
 	}
 }
+
+// TestCloseWritesABulkLoadsIDs: a store that kept more IDs in memory than
+// the default (a bulk load) writes them all to the ids bucket at Close, so
+// the next Open has none to read back from the log, and every one is
+// found again.
+func TestCloseWritesABulkLoadsIDs(t *testing.T) {
+	const total = idsFlushAt + 1000
+	path := filepath.Join(t.TempDir(), "events.db")
+	s, err := Open(path, Options{RecentIDs: 4 * idsFlushAt})
+	require.NoError(t, err)
+	ctx := context.Background()
+	events := make([]eventstore.EventData, total)
+	appends := make([]eventstore.StreamAppend, 0, total/8)
+	for i := range events {
+		events[i] = eventstore.EventData{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}
+		if i%8 == 7 {
+			appends = append(appends, eventstore.StreamAppend{Stream: "x", Expected: eventstore.Any, Events: events[i-7 : i+1]})
+		}
+	}
+	_, err = s.AppendBatch(ctx, appends)
+	require.NoError(t, err)
+	require.Equal(t, total, len(s.ids.order), "no ID written to the bucket before Close")
+	require.NoError(t, s.Close())
+
+	s, err = Open(path, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	assert.Empty(t, s.ids.order, "IDs read back from the log at Open")
+	for _, pos := range []uint64{1, total / 2, total} {
+		_, err := s.Append(ctx, "y", eventstore.Any, events[pos-1])
+		assert.ErrorIs(t, err, eventstore.ErrDuplicateID, "the ID of position %d in another stream", pos)
+	}
+}

@@ -88,6 +88,7 @@ func scanCSV(r io.Reader, o ReadOptions, add func(caseID string, e Event) error,
 	}
 	groups := map[string]string{} // interned: logs have few groups and many events
 	activities := map[string]string{}
+	layout := 0 // the timestamp layout of the row before
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -114,7 +115,7 @@ func scanCSV(r io.Reader, o ReadOptions, add func(caseID string, e Event) error,
 			}
 			continue
 		}
-		at, err := o.parseTime(rec[idx[2]])
+		at, err := o.parseTimeHint(rec[idx[2]], &layout)
 		if err != nil {
 			if err := bad(&SyntaxError{Line: line, Trace: strings.Clone(caseID), Column: o.Time, Msg: err.Error()}); err != nil {
 				return err

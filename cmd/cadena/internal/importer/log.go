@@ -184,13 +184,30 @@ var timeLayouts = []string{
 // parseTime parses a log timestamp: o.TimeFormat first, then the standard
 // layouts; one without a zone is in o.Location.
 func (o ReadOptions) parseTime(s string) (time.Time, error) {
+	var hint int
+	return o.parseTimeHint(s, &hint)
+}
+
+// parseTimeHint is parseTime trying the standard layout timeLayouts[*hint]
+// first, and setting *hint to the one that parsed s: a log keeps to one
+// form, and each failed layout costs an error value. No timestamp parses
+// with two of the layouts (T or space, a zone or none), so the order they
+// are tried in changes nothing else.
+func (o ReadOptions) parseTimeHint(s string, hint *int) (time.Time, error) {
 	if o.TimeFormat != "" {
 		if t, err := time.ParseInLocation(o.TimeFormat, s, o.Location); err == nil {
 			return t, nil
 		}
 	}
-	for _, layout := range timeLayouts {
+	if t, err := time.ParseInLocation(timeLayouts[*hint], s, o.Location); err == nil {
+		return t, nil
+	}
+	for i, layout := range timeLayouts {
+		if i == *hint {
+			continue
+		}
 		if t, err := time.ParseInLocation(layout, s, o.Location); err == nil {
+			*hint = i
 			return t, nil
 		}
 	}

@@ -278,3 +278,16 @@ func benchmarkStreamMemory(b *testing.B, f importer.Format) {
 		})
 	}
 }
+
+// generatedFile writes a generated log (GenerateLog) to a file of its own
+// and returns its path.
+func generatedFile(t testing.TB, events, groups int, seed uint64) string {
+	path := filepath.Join(t.TempDir(), "log.csv")
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	w := bufio.NewWriter(f)
+	importer.GenerateLog(w, events, groups, seed)
+	require.NoError(t, w.Flush())
+	require.NoError(t, f.Close())
+	return path
+}
