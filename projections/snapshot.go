@@ -63,7 +63,7 @@ type SnapshotConfig struct {
 }
 
 // snapshotFormat is the version of the file layout and of the codec.
-const snapshotFormat = 2
+const snapshotFormat = 3
 
 const snapshotMagic = "cadena-snapshot\n"
 

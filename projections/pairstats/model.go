@@ -61,8 +61,12 @@ type pair struct {
 // handoff is what the model keeps of one hand-off: its folded state and the
 // contributions it made that a later event may take back.
 type handoff struct {
-	h    *domain.Handoff // shared with the other read models: never modified
-	pair *pair
+	// h is shared with the other read models and never modified; nil once
+	// the hand-off is closed, when the runner folded it (projections.Keep):
+	// its next event brings it again.
+	h         *domain.Handoff
+	pair      *pair
+	responded bool // its first response is counted
 
 	completion contribution // counted while the state is delivered (ok)
 	rating     ratingRef    // the latest rating of the latest delivery (ok)
@@ -192,6 +196,7 @@ func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 		hs.pair.s.bump(day, cRequested, 1)
 		hs.pair.open[hs] = struct{}{}
 		m.relevel(hs, day)
+		m.release(hs, shared)
 		return
 	}
 	id, ok := domain.HandoffOf(e)
@@ -202,8 +207,10 @@ func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 	if !ok {
 		return // its request was never seen
 	}
-	prev := hs.h
-	if hs.h = shared; hs.h == nil {
+	defer m.release(hs, shared)
+	if prev := hs.h; shared != nil {
+		hs.h = shared
+	} else {
 		h := domain.EvolveHandoff(*prev, e)
 		h.Rating = nil // the rating that counts is in hs.rating: keep no copy
 		hs.h = &h
@@ -211,7 +218,8 @@ func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 	m.note(domain.OccurredAt(e))
 	day := dayIndex(domain.OccurredAt(e), m.loc)
 	s := &hs.pair.s
-	if prev.FirstResponseAt.IsZero() && !hs.h.FirstResponseAt.IsZero() {
+	if !hs.responded && !hs.h.FirstResponseAt.IsZero() {
+		hs.responded = true
 		m.countResponse(hs, day)
 	}
 	switch e := e.(type) {
@@ -240,6 +248,14 @@ func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 		return // no change of state or clock
 	}
 	m.relevel(hs, day)
+}
+
+// release drops the state of a closed hand-off the runner folded: what
+// the model needs of it is in hs.
+func (m *Model) release(hs *handoff, shared *domain.Handoff) {
+	if shared != nil && !projections.Keep(shared) {
+		hs.h = nil
+	}
 }
 
 func (m *Model) countResponse(hs *handoff, day int32) {

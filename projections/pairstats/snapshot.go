@@ -9,7 +9,7 @@ import (
 var _ projections.Snapshotter = (*Model)(nil)
 
 // SnapshotName names the model's snapshot encoding.
-func (m *Model) SnapshotName() string { return "pairstats/2" }
+func (m *Model) SnapshotName() string { return "pairstats/3" }
 
 // SaveSnapshot writes the model's state: the pairs in order with their
 // buckets, then every hand-off with the number of its pair, whether it is
@@ -31,10 +31,12 @@ func (m *Model) SaveSnapshot(e *projections.Encoder) {
 		saveBucket(e, &p.s.total)
 	}
 	e.Uint(uint64(len(m.handoffs)))
-	for _, hs := range m.handoffs {
+	for id, hs := range m.handoffs {
 		_, open := hs.pair.open[hs]
+		e.ID(id)
 		e.Uint(num[hs.pair])
 		e.Bool(open)
+		e.Bool(hs.responded)
 		c := &hs.completion
 		e.Bool(c.ok)
 		e.Int(int64(c.day))
@@ -107,6 +109,7 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 	slab := make([]handoff, n)
 	for i := range n {
 		hs := &slab[i]
+		id := d.ID()
 		pi := d.Len(len(sorted))
 		if d.Err() != nil || pi >= len(sorted) {
 			d.Fail(fmt.Errorf("pairstats: a hand-off of pair %d of %d", pi, len(sorted)))
@@ -114,6 +117,7 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		}
 		hs.pair = sorted[pi]
 		open := d.Bool()
+		hs.responded = d.Bool()
 		hs.completion = contribution{ok: d.Bool(), day: int32(d.Int()), lead: d.Duration(), idx: int32(d.Int()), sla: int(d.Int())}
 		hs.rating = ratingRef{ok: d.Bool(), day: int32(d.Int()), delivery: int(d.Int()), score: int(d.Int())}
 		for k := range hs.base {
@@ -129,8 +133,10 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		if open {
 			hs.pair.open[hs] = struct{}{}
 		}
-		kinds[hs.h.Kind] = hs.h.Kind
-		handoffs[hs.h.ID] = hs
+		if hs.h != nil {
+			kinds[hs.h.Kind] = hs.h.Kind
+		}
+		handoffs[id] = hs
 	}
 	return func() {
 		m.mu.Lock()

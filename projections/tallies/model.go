@@ -59,7 +59,10 @@ type pair struct {
 // handoff is what the model keeps of one hand-off: its folded state and
 // the latest rating of its latest delivery, which a re-rating replaces.
 type handoff struct {
-	h      *domain.Handoff // shared with the other read models: never modified
+	// h is shared with the other read models and never modified; nil once
+	// the hand-off is closed, when the runner folded it (projections.Keep):
+	// its next event brings it again.
+	h      *domain.Handoff
 	pair   *pair
 	rating ratingRef
 }
@@ -167,6 +170,11 @@ func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 	if !ok {
 		return // its request was never seen
 	}
+	defer func() {
+		if shared != nil && !projections.Keep(shared) {
+			hs.h = nil // what the model needs of a closed hand-off is in hs
+		}
+	}()
 	if next := shared; next != nil {
 		hs.h = next
 	} else {

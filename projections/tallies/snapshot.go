@@ -9,7 +9,7 @@ import (
 var _ projections.Snapshotter = (*Model)(nil)
 
 // SnapshotName names the model's snapshot encoding.
-func (m *Model) SnapshotName() string { return "tallies/2" }
+func (m *Model) SnapshotName() string { return "tallies/3" }
 
 // SaveSnapshot writes the model's state: the pairs in order, then every
 // hand-off with the number of its pair and whether it is open.
@@ -42,8 +42,9 @@ func (m *Model) SaveSnapshot(e *projections.Encoder) {
 		}
 	}
 	e.Uint(uint64(len(m.handoffs)))
-	for _, hs := range m.handoffs {
+	for id, hs := range m.handoffs {
 		_, open := hs.pair.open[hs]
+		e.ID(id)
 		e.Uint(num[hs.pair])
 		e.Bool(open)
 		e.Bool(hs.rating.ok)
@@ -86,6 +87,7 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 	slab := make([]handoff, n)
 	for i := range n {
 		hs := &slab[i]
+		id := d.ID()
 		pi := d.Len(len(sorted))
 		if d.Err() != nil || pi >= len(sorted) {
 			d.Fail(fmt.Errorf("tallies: a hand-off of pair %d of %d", pi, len(sorted)))
@@ -98,8 +100,10 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		if open {
 			hs.pair.open[hs] = struct{}{}
 		}
-		kinds[hs.h.Kind] = hs.h.Kind
-		handoffs[hs.h.ID] = hs
+		if hs.h != nil {
+			kinds[hs.h.Kind] = hs.h.Kind
+		}
+		handoffs[id] = hs
 	}
 	return func() {
 		m.mu.Lock()
