@@ -67,6 +67,9 @@ func benchOnLog(ctx context.Context, cfg benchConfig, progress func(string, ...a
 		if rss, peak, ok := s.memory(); ok {
 			row.PeakRSSBytes, row.RSSBytes = &peak, &rss
 		}
+		if idle, ok := s.idleMemory(ctx); ok {
+			row.IdleRSSBytes = &idle
+		}
 		rows = append(rows, row)
 	}
 
@@ -109,5 +112,37 @@ func benchOnLog(ctx context.Context, cfg benchConfig, progress func(string, ...a
 				PeakRSSBytes: &peak, RSSBytes: &rss})
 		}
 	}
-	return rows, s.stop()
+	if err := s.stop(); err != nil || !cfg.has("restart") {
+		return rows, err
+	}
+	row, err := benchRestartFromSnapshot(ctx, dir, data, sum.Events)
+	if err != nil {
+		return rows, err
+	}
+	return append(rows, row), nil
+}
+
+// benchRestartFromSnapshot starts the server again on data, which the
+// first one left with the snapshot it wrote when it stopped, and measures
+// the time until it is ready and its memory.
+func benchRestartFromSnapshot(ctx context.Context, dir, data string, events int) (benchRow, error) {
+	s, err := startBenchServer(ctx, dir, data)
+	if err != nil {
+		return benchRow{}, err
+	}
+	defer s.stop()
+	ready, err := s.waitReady(ctx)
+	if err != nil {
+		return benchRow{}, err
+	}
+	row := benchRow{Section: "restart", Name: "serve again: ready from the snapshot", Unit: "events", Ops: events,
+		Seconds: ready.Seconds(), PerSecond: float64(events) / ready.Seconds(),
+		Note: "the snapshot the first server wrote when it stopped, then the tail of the log"}
+	if rss, peak, ok := s.memory(); ok {
+		row.PeakRSSBytes, row.RSSBytes = &peak, &rss
+	}
+	if idle, ok := s.idleMemory(ctx); ok {
+		row.IdleRSSBytes = &idle
+	}
+	return row, s.stop()
 }

@@ -62,13 +62,17 @@ func TestBenchRunsEverySection(t *testing.T) {
 	assert.Equal(t, []string{"append, 1 writer", "append, 4 writers", "read the whole log"}, names["store"])
 	assert.Equal(t, []string{"ingest: new hand-offs, 4 connections", "lifecycle: accept, deliver, rate, 4 connections",
 		"ingest on the 3000-event log, 4 connections"}, names["http"])
-	assert.Len(t, names["restart"], 3)
+	assert.Len(t, names["restart"], 4)
 	assert.Len(t, names["query"], 8)
 	assert.Equal(t, []string{"/metrics, 1 client", "/metrics, 16 concurrent"}, names["scrape"])
 	for _, row := range r.Rows {
-		if row.Name == "serve: ready (projections caught up)" {
-			assert.Positive(t, row.Seconds)
-			assert.Equal(t, 3000, row.Ops)
+		if row.Name == "serve: ready (projections caught up)" || row.Name == "serve again: ready from the snapshot" {
+			assert.Positive(t, row.Seconds, row.Name)
+			assert.Equal(t, 3000, row.Ops, row.Name)
+			if row.PeakRSSBytes != nil { // where /proc tells
+				require.NotNil(t, row.IdleRSSBytes, row.Name)
+				assert.Positive(t, *row.IdleRSSBytes, row.Name)
+			}
 		}
 	}
 }
