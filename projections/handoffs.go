@@ -15,71 +15,76 @@ import "github.com/cadena-project/cadena/domain"
 // return); the handlers drop their pointer to a closed state and keep what
 // their queries need of it.
 type handoffStates struct {
-	open   map[string]*domain.Handoff
-	closed map[string]string // packed states
+	ids  map[string]uint32 // the number of each hand-off (Envelope.Num)
+	open map[uint32]*domain.Handoff
+	// packed holds the closed states by number less one ("" while open).
+	packed []string
 	// diverged holds the hand-offs requested twice: the read models differ
 	// on what a second request means, so each folds those on its own.
-	diverged map[string]struct{}
+	diverged map[uint32]struct{}
 	tab      packTable // departments, kinds, terms and zones, shared
 }
 
 func newHandoffStates() handoffStates {
-	return handoffStates{open: map[string]*domain.Handoff{}, closed: map[string]string{},
-		diverged: map[string]struct{}{}, tab: newPackTable()}
+	return handoffStates{ids: map[string]uint32{}, open: map[uint32]*domain.Handoff{},
+		diverged: map[uint32]struct{}{}, tab: newPackTable()}
 }
 
-// next folds e into the state of its hand-off and returns the new state;
-// nil for events of other aggregates and for hand-offs it does not fold.
-func (s *handoffStates) next(e domain.Event) *domain.Handoff {
+// next folds e into the state of its hand-off and returns the new state
+// and the hand-off's number; a nil state for events of other aggregates
+// and for hand-offs it does not fold, and 0 when the hand-off has no
+// number (another aggregate, or its request was never seen).
+func (s *handoffStates) next(e domain.Event) (*domain.Handoff, uint32) {
 	id, ok := domain.HandoffOf(e)
 	if !ok {
-		return nil
+		return nil, 0
 	}
-	if _, bad := s.diverged[id]; bad {
-		return nil
+	num, known := s.ids[id]
+	if _, bad := s.diverged[num]; bad && known {
+		return nil, num
 	}
 	if req, ok := e.(domain.HandoffRequested); ok {
-		_, open := s.open[id]
-		_, closed := s.closed[id]
-		if open || closed {
-			delete(s.open, id)
-			delete(s.closed, id)
-			s.diverged[id] = struct{}{}
-			return nil
+		if known {
+			delete(s.open, num)
+			s.packed[num-1] = ""
+			s.diverged[num] = struct{}{}
+			return nil, num
 		}
+		num = uint32(len(s.packed) + 1)
+		s.ids[id] = num
+		s.packed = append(s.packed, "")
 		v := domain.EvolveHandoff(domain.Handoff{}, req)
 		v.Supplier, v.Customer, v.Kind = s.tab.intern(v.Supplier), s.tab.intern(v.Customer), s.tab.intern(v.Kind)
-		return s.keep(id, &v)
+		return s.keep(num, &v), num
 	}
-	old, ok := s.open[id]
+	if !known {
+		return nil, 0 // its request was never seen
+	}
+	old, ok := s.open[num]
 	if !ok {
-		p, ok := s.closed[id]
-		if !ok {
-			return nil // its request was never seen
-		}
-		if old, ok = s.tab.unpack(id, p); !ok {
-			return nil // not reached: snapshots are checksummed and pack writes what unpack reads
+		if old, ok = s.tab.unpack(id, s.packed[num-1]); !ok {
+			return nil, num // not reached: snapshots are checksummed and pack writes what unpack reads
 		}
 	}
 	v := domain.EvolveHandoff(*old, e)
-	return s.keep(id, &v)
+	return s.keep(num, &v), num
 }
 
-// keep records h as the state of id: as it is while open, packed once
-// closed.
-func (s *handoffStates) keep(id string, h *domain.Handoff) *domain.Handoff {
+// keep records h as the state of hand-off num: as it is while open,
+// packed once closed.
+func (s *handoffStates) keep(num uint32, h *domain.Handoff) *domain.Handoff {
 	if h.Open() {
-		s.open[id] = h
-		delete(s.closed, id)
+		s.open[num] = h
+		s.packed[num-1] = ""
 		return h
 	}
-	delete(s.open, id)
-	s.closed[id] = s.tab.pack(h)
+	delete(s.open, num)
+	s.packed[num-1] = s.tab.pack(h)
 	return h
 }
 
 // Len returns the number of hand-offs folded, open and closed.
-func (s *handoffStates) Len() int { return len(s.open) + len(s.closed) }
+func (s *handoffStates) Len() int { return len(s.packed) }
 
 // NextHandoff returns the state of the hand-off of env after its event:
 // env.Handoff when the runner folded it, else prev (nil when there is
@@ -108,16 +113,17 @@ const closedChunk = 4 << 20
 
 func (s *handoffStates) save(e *Encoder) {
 	s.tab.save(e)
-	e.Uint(uint64(len(s.open)))
-	for id, h := range s.open {
-		e.ID(id)
-		e.HandoffRef(h)
+	// The hand-offs in the order of their numbers as chunks of records
+	// (ID, packed state or ""), read back as one string each, of which the
+	// IDs and states are substrings.
+	ids := make([]string, len(s.packed))
+	for id, num := range s.ids {
+		ids[num-1] = id
 	}
-	// The closed states as chunks of records (ID, packed state), read back
-	// as one string each, of which the IDs and states are substrings.
-	e.Uint(uint64(len(s.closed)))
+	e.Uint(uint64(len(ids)))
 	var chunk []byte
-	for id, p := range s.closed {
+	for i, id := range ids {
+		p := s.packed[i]
 		if len(chunk)+len(id)+len(p)+20 > closedChunk && len(chunk) > 0 {
 			e.Bytes(chunk)
 			chunk = chunk[:0]
@@ -129,32 +135,25 @@ func (s *handoffStates) save(e *Encoder) {
 	if len(chunk) > 0 {
 		e.Bytes(chunk)
 	}
+	e.Uint(uint64(len(s.open)))
+	for num, h := range s.open {
+		e.Uint(uint64(num))
+		e.HandoffRef(h)
+	}
 	e.Uint(uint64(len(s.diverged)))
-	for id := range s.diverged {
-		e.String(id)
+	for num := range s.diverged {
+		e.Uint(uint64(num))
 	}
 }
 
 func (s *handoffStates) load(d *Decoder) handoffStates {
-	out := handoffStates{diverged: map[string]struct{}{}}
+	out := handoffStates{diverged: map[uint32]struct{}{}}
 	out.tab = loadPackTable(d)
 	n := d.Len(1 << 32)
-	out.open = make(map[string]*domain.Handoff, n)
-	for range n {
-		id := d.ID()
-		h := d.HandoffRef()
-		if d.err != nil {
-			break
-		}
-		if h == nil {
-			d.Fail(errNilState)
-			break
-		}
-		out.open[id] = h
-	}
-	n = d.Len(1 << 32)
-	out.closed = make(map[string]string, n)
-	for len(out.closed) < n && d.err == nil {
+	out.ids = make(map[string]uint32, n)
+	out.packed = make([]string, 0, n)
+	d.ids = make([]string, 0, n)
+	for len(out.packed) < n && d.err == nil {
 		chunk := d.String()
 		if chunk == "" {
 			d.Fail(errShortChunk)
@@ -167,16 +166,31 @@ func (s *handoffStates) load(d *Decoder) handoffStates {
 				d.Fail(errShortChunk)
 				break
 			}
-			out.closed[id] = p
+			out.packed = append(out.packed, p)
+			out.ids[id] = uint32(len(out.packed))
 			d.ids = append(d.ids, id)
 			chunk = rest
 		}
 	}
-	if d.err == nil && len(out.closed) != n {
+	if d.err == nil && len(out.packed) != n {
 		d.Fail(errShortChunk)
 	}
-	for range d.Len(1 << 32) {
-		out.diverged[d.String()] = struct{}{}
+	k := d.Len(n)
+	out.open = make(map[uint32]*domain.Handoff, k)
+	for range k {
+		num := d.Len(n)
+		h := d.HandoffRef()
+		if d.err != nil {
+			break
+		}
+		if h == nil || num == 0 {
+			d.Fail(errNilState)
+			break
+		}
+		out.open[uint32(num)] = h
+	}
+	for range d.Len(n) {
+		out.diverged[uint32(d.Len(n))] = struct{}{}
 	}
 	return out
 }

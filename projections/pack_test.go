@@ -78,14 +78,21 @@ func TestHandoffStatesKeepOnlyOpen(t *testing.T) {
 	want := map[string]domain.Handoff{}
 	for _, e := range events {
 		id, _ := domain.HandoffOf(e)
-		got := s.next(e)
+		got, num := s.next(e)
 		require.NotNil(t, got)
+		require.Equal(t, s.ids[id], num, id)
 		w := domain.EvolveHandoff(want[id], e)
 		want[id] = w
 		assert.Equal(t, w, *got, "%s after %T", id, e)
 	}
 	assert.Equal(t, 150, len(s.open), "open: returned and accepted")
-	assert.Equal(t, 150, len(s.closed), "closed: delivered and cancelled")
+	closed := 0
+	for _, p := range s.packed {
+		if p != "" {
+			closed++
+		}
+	}
+	assert.Equal(t, 150, closed, "closed: delivered and cancelled")
 
 	var buf bytes.Buffer
 	e := newEncoder(&buf)
@@ -96,9 +103,11 @@ func TestHandoffStatesKeepOnlyOpen(t *testing.T) {
 	require.NoError(t, d.Err())
 	require.Equal(t, s.Len(), loaded.Len())
 	for id, w := range want {
-		h, ok := loaded.open[id]
+		num := loaded.ids[id]
+		require.Equal(t, s.ids[id], num, id)
+		h, ok := loaded.open[num]
 		if !ok {
-			h, ok = loaded.tab.unpack(id, loaded.closed[id])
+			h, ok = loaded.tab.unpack(id, loaded.packed[num-1])
 			require.True(t, ok, id)
 		}
 		assert.True(t, w.RequestedAt.Equal(h.RequestedAt), id)

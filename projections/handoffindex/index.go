@@ -68,8 +68,9 @@ const (
 type Index struct {
 	mu       sync.RWMutex
 	position uint64
-	order    []entry // by request position, oldest first
-	byID     map[string]uint32
+	order    []entry                   // by request position, oldest first
+	byNum    projections.Slots[uint32] // the latest entry of each hand-off, plus one, by Envelope.Num
+	nums     projections.Nums          // for envelopes made without a runner
 	syms     symbols
 	zones    zones
 	cals     domain.Calendars // the latest definition of each calendar
@@ -104,7 +105,7 @@ func (x *Index) summary(e *entry) Summary {
 }
 
 // New returns an empty index.
-func New() *Index { return &Index{byID: map[string]uint32{}, syms: newSymbols()} }
+func New() *Index { return &Index{syms: newSymbols()} }
 
 var _ projections.Handler = (*Index)(nil)
 
@@ -124,13 +125,16 @@ func (x *Index) Apply(env projections.Envelope) {
 	if !ok {
 		return
 	}
-	i, found := x.byID[id]
 	_, opens := env.Event.(domain.HandoffRequested)
+	num := x.nums.Of(env, id, opens)
+	var i uint32
 	if opens {
 		i = uint32(len(x.order))
 		x.order = append(x.order, entry{position: env.Position})
-		x.byID[id] = i
-	} else if !found {
+		*x.byNum.At(num) = i + 1
+	} else if p := x.byNum.Get(num); p != nil && *p != 0 {
+		i = *p - 1
+	} else {
 		return // its request was never seen
 	}
 	e := &x.order[i]
@@ -164,15 +168,19 @@ func (x *Index) Apply(env projections.Envelope) {
 	}
 }
 
-// Get returns the summary of one hand-off.
+// Get returns the summary of one hand-off (of its latest request). It
+// scans the entries from the newest: the index keeps no map by ID (the
+// runner numbers the hand-offs), and the API reads one hand-off from its
+// stream.
 func (x *Index) Get(id string) (Summary, bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	i, ok := x.byID[id]
-	if !ok {
-		return Summary{}, false
+	for i := len(x.order) - 1; i >= 0; i-- {
+		if x.order[i].id == id {
+			return x.withDue(&x.order[i]), true
+		}
 	}
-	return x.withDue(&x.order[i]), true
+	return Summary{}, false
 }
 
 // List returns one page of hand-offs that match f, newest request first,

@@ -15,6 +15,11 @@ func (x *Index) SaveSnapshot(e *projections.Encoder) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	e.Calendars(&x.cals)
+	x.nums.Save(e)
+	e.Uint(uint64(x.byNum.Len()))
+	for i := range x.byNum.Len() {
+		e.Uint(uint64(*x.byNum.Get(uint32(i + 1))))
+	}
 	e.Uint(uint64(len(x.order)))
 	for i := range x.order {
 		en := &x.order[i]
@@ -36,9 +41,16 @@ func (x *Index) SaveSnapshot(e *projections.Encoder) {
 // LoadSnapshot reads a state SaveSnapshot wrote.
 func (x *Index) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 	cals := d.Calendars()
+	nums := projections.LoadNums(d)
+	var byNum projections.Slots[uint32]
+	for i := range d.Len(1 << 32) {
+		if d.Err() != nil {
+			break
+		}
+		*byNum.At(uint32(i + 1)) = uint32(d.Uint())
+	}
 	n := d.Len(1 << 32)
 	order := make([]entry, n)
-	byID := make(map[string]uint32, n)
 	syms := newSymbols()
 	var zs zones
 	for i := range order {
@@ -52,11 +64,10 @@ func (x *Index) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		en.escalations, en.deliveries, en.returns = int32(d.Int()), int32(d.Int()), int32(d.Int())
 		en.requested, en.updated = zs.instant(d.Time()), zs.instant(d.Time())
 		en.h = d.HandoffRef()
-		byID[en.id] = uint32(i)
 	}
 	return func() {
 		x.mu.Lock()
 		defer x.mu.Unlock()
-		x.position, x.order, x.byID, x.syms, x.zones, x.cals = pos, order, byID, syms, zs, cals
+		x.position, x.order, x.byNum, x.nums, x.syms, x.zones, x.cals = pos, order, byNum, nums, syms, zs, cals
 	}
 }

@@ -39,8 +39,9 @@ type Model struct {
 	mu       sync.RWMutex
 	pos      uint64
 	pairs    map[pairKey]*pair
-	sorted   []*pair // by supplier, customer
-	handoffs map[string]*handoff
+	sorted   []*pair                    // by supplier, customer
+	handoffs projections.Slots[handoff] // by Envelope.Num
+	nums     projections.Nums           // for envelopes made without a runner
 	kinds    map[string]string
 	// first and last business time of the hand-off events counted (Span).
 	first, last time.Time
@@ -75,19 +76,21 @@ type handoff struct {
 	pending []levelChange // changes recorded on lastDay or later
 }
 
+// contribution and ratingRef are kept for every hand-off ever requested:
+// their fields are ordered and sized to keep them small.
 type contribution struct {
-	ok   bool
-	day  int32
 	lead time.Duration
+	day  int32
 	idx  int32 // sketch bin, or zeroBin
-	sla  int   // cSLAMet, cSLABreached or -1
+	sla  int8  // cSLAMet, cSLABreached or -1
+	ok   bool
 }
 
 type ratingRef struct {
-	ok       bool
 	day      int32
-	delivery int
-	score    int
+	delivery int32
+	score    int8
+	ok       bool
 }
 
 type levelChange struct {
@@ -103,7 +106,7 @@ func New(opts Options) *Model {
 	policy := opts.Policy.WithDefaults()
 	m := &Model{
 		policy: policy, loc: policy.Location, cal: opts.Calendar,
-		pairs: map[pairKey]*pair{}, handoffs: map[string]*handoff{}, kinds: map[string]string{},
+		pairs: map[pairKey]*pair{}, kinds: map[string]string{},
 	}
 	if m.cal == nil {
 		m.cal = domain.WallClock{}
@@ -135,7 +138,7 @@ func (m *Model) Apply(env projections.Envelope) {
 		return
 	}
 	m.pos = env.Position
-	m.apply(env.Event, env.Handoff)
+	m.apply(env)
 }
 
 func (m *Model) pair(supplier, customer string) *pair {
@@ -171,18 +174,20 @@ func (m *Model) sketchIndex(d time.Duration) int32 {
 	return int32(m.mapping.Index(v))
 }
 
-// apply folds e; shared is the state of its hand-off after it, when the
-// runner folded it (projections.Envelope.Handoff).
-func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
+// apply folds the event of env; env.Handoff is the state of its hand-off
+// after it, when the runner folded it.
+func (m *Model) apply(env projections.Envelope) {
+	e, shared := env.Event, env.Handoff
 	if e, ok := e.(domain.CalendarSet); ok {
 		m.setCalendar(e)
 		return
 	}
 	if e, ok := e.(domain.HandoffRequested); ok {
-		if _, ok := m.handoffs[e.HandoffID]; ok {
+		hs := m.handoffs.At(m.nums.Of(env, e.HandoffID, true))
+		if hs.pair != nil {
 			return
 		}
-		hs := &handoff{pair: m.pair(e.Supplier, e.Customer)}
+		*hs = handoff{pair: m.pair(e.Supplier, e.Customer)}
 		kind := m.intern(e.Kind)
 		if hs.h = shared; hs.h == nil {
 			h := domain.EvolveHandoff(domain.Handoff{}, e)
@@ -190,7 +195,6 @@ func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 			h.Supplier, h.Customer, h.Title, h.Kind = hs.pair.supplier, hs.pair.customer, "", kind
 			hs.h = &h
 		}
-		m.handoffs[e.HandoffID] = hs
 		m.note(e.At)
 		day := dayIndex(e.At, m.loc)
 		hs.pair.s.bump(day, cRequested, 1)
@@ -203,8 +207,8 @@ func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 	if !ok {
 		return
 	}
-	hs, ok := m.handoffs[id]
-	if !ok {
+	hs := m.handoffs.Get(m.nums.Of(env, id, false))
+	if hs == nil || hs.pair == nil {
 		return // its request was never seen
 	}
 	defer m.release(hs, shared)
@@ -240,10 +244,10 @@ func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 		s.bump(day, cCancelled, 1)
 		delete(hs.pair.open, hs)
 	case domain.HandoffRated:
-		if r := hs.rating; r.ok && r.delivery == e.Delivery {
-			s.bump(r.day, cRating1+r.score-1, -1)
+		if r := hs.rating; r.ok && int(r.delivery) == e.Delivery {
+			s.bump(r.day, cRating1+int(r.score)-1, -1)
 		}
-		hs.rating = ratingRef{ok: true, day: day, delivery: e.Delivery, score: e.Score}
+		hs.rating = ratingRef{ok: true, day: day, delivery: int32(e.Delivery), score: int8(e.Score)}
 		s.bump(day, cRating1+e.Score-1, 1)
 		return // no change of state or clock
 	}
