@@ -216,8 +216,10 @@ func allHandoffs(t *testing.T, x *handoffindex.Index) []handoffindex.Summary {
 
 // TestSharedHandoffStatesEqualOwnFolds feeds one set of read models
 // through the runner, which folds every hand-off's state once for all of
-// them, and another with envelopes that carry no state, so that each
-// model folds its own: every query answers the same.
+// them, keeps the closed ones packed and numbers the hand-offs, and
+// another with envelopes that carry no state nor number, so that each
+// model folds and keeps every state in full: every query answers the
+// same, compacted or not.
 func TestSharedHandoffStatesEqualOwnFolds(t *testing.T) {
 	s := testLog(t, 6000, 10)
 	policy := testPolicy(t)
