@@ -17,6 +17,9 @@ import (
 // benchSections are the sections of "cadena bench", in the order they run.
 var benchSections = []string{"store", "http", "restart", "query", "scrape"}
 
+// benchDepartments is the number of departments of the generated log.
+const benchDepartments = 300
+
 // benchConfig is what "cadena bench" runs with.
 type benchConfig struct {
 	dir         string
@@ -27,6 +30,7 @@ type benchConfig struct {
 	connections int
 	requests    int
 	events      int
+	pairs       int
 	postgres    string
 	json        bool
 }
@@ -43,17 +47,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	only := fs.String("only", strings.Join(benchSections, ","), "sections to run, comma-separated: "+strings.Join(benchSections, ", "))
 	writers := fs.String("writers", "1,16,64,256", "concurrent writers of the store rows, comma-separated")
 	size := fs.Int("size", 200, "bytes of JSON data per event of the store rows")
-	duration := fs.Duration("duration", 5*time.Second, "how long each throughput row (store, HTTP, PostgreSQL) runs")
+	duration := fs.Duration("duration", 5*time.Second, "how long each throughput row (store, HTTP, PostgreSQL) runs, and the most each latency row (query, scrape) runs")
 	conns := fs.Int("connections", 64, "HTTP connections of the ingest and lifecycle rows (and PostgreSQL writers)")
 	requests := fs.Int("requests", 200, "requests per latency row (query, scrape), each row also bounded by --duration")
 	events := fs.Int("events", 1_000_000, "events of the generated log the restart, query and scrape rows run on (10000000 for the 10M figures)")
+	pairs := fs.Int("pairs", 1000, fmt.Sprintf("supplier -> customer pairs of the generated log, among its %d departments (10000 for the /metrics target)", benchDepartments))
 	pg := fs.String("postgres", "", "also measure a plain PostgreSQL event table written by pgx at this URL (a temporary schema, dropped afterwards)")
 	asJSON := fs.Bool("json", false, "print the results as JSON instead of a table")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg := benchConfig{dir: *dir, size: *size, duration: *duration, connections: *conns, requests: *requests,
-		events: *events, postgres: *pg, json: *asJSON}
+		events: *events, pairs: *pairs, postgres: *pg, json: *asJSON}
 	var err error
 	if cfg.only, err = benchOnly(*only); err != nil {
 		return err
@@ -72,6 +77,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errors.New("bench: --requests must be at least 1")
 	case cfg.events < 1000:
 		return errors.New("bench: --events must be at least 1000")
+	case cfg.pairs < 1 || cfg.pairs > benchDepartments*(benchDepartments-1)/2:
+		return fmt.Errorf("bench: --pairs must be 1 to %d", benchDepartments*(benchDepartments-1)/2)
 	case cfg.postgres != "" && !strings.HasPrefix(cfg.postgres, "postgres://") && !strings.HasPrefix(cfg.postgres, "postgresql://"):
 		return errors.New("bench: --postgres must be a postgres:// URL")
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -42,8 +41,9 @@ type benchServer struct {
 
 	released chan struct{} // closed when it logged catchUpReleased
 
-	mu   sync.Mutex
-	tail []string // the last lines of its log, for errors
+	mu       sync.Mutex
+	tail     []string // the last lines of its log, for errors
+	snapshot bool     // it logged that it loaded a snapshot of its read models
 }
 
 // startBenchServer writes a tokens file with one admin token into dir and
@@ -92,8 +92,8 @@ func startBenchServer(ctx context.Context, dir, dataDir string) (*benchServer, e
 	}
 }
 
-// readLog reads the server's log: it sends the URL of the "listening" line
-// and keeps the last lines.
+// readLog reads the server's log: it sends the URL of the "listening" line,
+// notes a snapshot loaded and keeps the last lines.
 func (s *benchServer) readLog(r io.Reader, listening chan<- string) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -111,6 +111,9 @@ func (s *benchServer) readLog(r io.Reader, listening chan<- string) {
 			}
 		}
 		s.mu.Lock()
+		if strings.Contains(line, "msg=\"snapshot of the read models loaded\"") {
+			s.snapshot = true
+		}
 		s.tail = append(s.tail, line)
 		if len(s.tail) > 5 {
 			s.tail = s.tail[1:]
@@ -118,6 +121,14 @@ func (s *benchServer) readLog(r io.Reader, listening chan<- string) {
 		s.mu.Unlock()
 	}
 	io.Copy(io.Discard, r)
+}
+
+// snapshotLoaded reports whether the server logged that it loaded a
+// snapshot of its read models.
+func (s *benchServer) snapshotLoaded() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.snapshot
 }
 
 func (s *benchServer) lastLines() string {
@@ -151,7 +162,11 @@ func (s *benchServer) waitReady(ctx context.Context) (time.Duration, error) {
 
 // stop interrupts the server and waits for it to exit, killing it after
 // 30 s.
-func (s *benchServer) stop() error {
+func (s *benchServer) stop() error { return s.stopWithin(30 * time.Second) }
+
+// stopWithin interrupts the server and waits for it to exit, killing it
+// after grace.
+func (s *benchServer) stopWithin(grace time.Duration) error {
 	select {
 	case <-s.exited:
 		return nil
@@ -160,10 +175,10 @@ func (s *benchServer) stop() error {
 	s.cmd.Process.Signal(os.Interrupt)
 	select {
 	case <-s.exited:
-	case <-time.After(30 * time.Second):
+	case <-time.After(grace):
 		s.cmd.Process.Kill()
 		<-s.exited
-		return errors.New("the server did not stop within 30 s of an interrupt")
+		return fmt.Errorf("the server did not stop within %s of an interrupt", grace)
 	}
 	return nil
 }

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -46,7 +48,7 @@ func TestBenchRunsEverySection(t *testing.T) {
 	useTestBinaryAsCadena(t)
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"bench", "--data", t.TempDir(), "--json", "--writers", "1,4",
-		"--duration", "150ms", "--connections", "4", "--requests", "4", "--events", "3000"}, &stdout, &stderr)
+		"--duration", "150ms", "--connections", "4", "--requests", "4", "--events", "3000", "--pairs", "50"}, &stdout, &stderr)
 	require.Equal(t, 0, code, "exit code; stderr: %s", stderr.String())
 
 	var r benchReport
@@ -62,17 +64,30 @@ func TestBenchRunsEverySection(t *testing.T) {
 	assert.Equal(t, []string{"append, 1 writer", "append, 4 writers", "read the whole log"}, names["store"])
 	assert.Equal(t, []string{"ingest: new hand-offs, 4 connections", "lifecycle: accept, deliver, rate, 4 connections",
 		"ingest on the 3000-event log, 4 connections"}, names["http"])
-	assert.Len(t, names["restart"], 4)
+	assert.Equal(t, []string{"generate the log (synth, batches into bolt)", "serve: ready (projections caught up)",
+		"serve: memory at the end of the run", "serve again: ready from its snapshot"}, names["restart"])
 	assert.Len(t, names["query"], 8)
+	pairs := 0
+	for _, name := range names["query"] {
+		if n, err := fmt.Sscanf(name, "pairs (all %d)", &pairs); err == nil && n == 1 {
+			break
+		}
+	}
+	assert.Positive(t, pairs, "a query row asks for all the pairs")
+	assert.LessOrEqual(t, pairs, 50, "the log has the --pairs asked for")
 	assert.Equal(t, []string{"/metrics, 1 client", "/metrics, 16 concurrent"}, names["scrape"])
 	for _, row := range r.Rows {
-		if row.Name == "serve: ready (projections caught up)" || row.Name == "serve again: ready from the snapshot" {
-			assert.Positive(t, row.Seconds, row.Name)
-			assert.Equal(t, 3000, row.Ops, row.Name)
-			if row.PeakRSSBytes != nil { // where /proc tells
-				require.NotNil(t, row.IdleRSSBytes, row.Name)
-				assert.Positive(t, *row.IdleRSSBytes, row.Name)
-			}
+		switch row.Name {
+		case "serve: ready (projections caught up)":
+			assert.Positive(t, row.Seconds)
+			assert.Equal(t, 3000, row.Ops)
+		case "serve again: ready from its snapshot":
+			assert.Positive(t, row.Seconds)
+			assert.NotContains(t, row.Note, "NO SNAPSHOT", "the second start loads the snapshot the first wrote")
+		}
+		if strings.HasPrefix(row.Name, "serve") && strings.Contains(row.Name, "ready") && row.PeakRSSBytes != nil { // where /proc tells
+			require.NotNil(t, row.IdleRSSBytes, row.Name)
+			assert.Positive(t, *row.IdleRSSBytes, row.Name)
 		}
 	}
 }
@@ -100,6 +115,7 @@ func TestBenchRejectsBadFlags(t *testing.T) {
 		{"requests", []string{"bench", "--requests", "0"}, 1, "", "cadena: bench: --requests must be at least 1"},
 		{"events", []string{"bench", "--events", "10"}, 1, "", "cadena: bench: --events must be at least 1000"},
 		{"size", []string{"bench", "--size", "-1"}, 1, "", "cadena: bench: --size must be 0 to 1048576"},
+		{"pairs", []string{"bench", "--pairs", "44851"}, 1, "", "cadena: bench: --pairs must be 1 to 44850"},
 		{"postgres", []string{"bench", "--postgres", "mysql://x"}, 1, "", "cadena: bench: --postgres must be a postgres:// URL"},
 	})
 }

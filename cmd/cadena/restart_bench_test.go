@@ -18,6 +18,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cadena-project/cadena/cmd/cadena/internal/synth"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore/bolt"
 	"github.com/cadena-project/cadena/projections"
@@ -55,10 +56,19 @@ func synthStore(b *testing.B, n int) string {
 	dir := filepath.Join(synthStores.dir, strconv.Itoa(n))
 	s, err := openBoltStore(dir, bolt.Options{})
 	require.NoError(b, err)
-	require.NoError(b, synthLog(context.Background(), s, n, 1))
+	_, err = synth.Write(context.Background(), s, synthOptions(n, 1))
+	require.NoError(b, err)
 	require.NoError(b, s.Close())
 	synthStores.paths[n] = dir
 	return dir
+}
+
+// synthOptions are the options of the generated logs of this package's
+// tests and benchmarks: the generator's organisation (300 departments,
+// 1,000 pairs, a year) from a fixed start, so that a seed gives the same
+// log on every day.
+func synthOptions(events int, seed uint64) synth.Options {
+	return synth.Options{Events: events, Seed: seed, Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 }
 
 // restartSizes are the log sizes BenchmarkRestart measures;
@@ -73,7 +83,7 @@ func restartSizes() []int {
 }
 
 // BenchmarkRestart measures the start of the read models on a bolt store
-// of generated events (synthLog): from opening the store to the
+// of generated events (internal/synth): from opening the store to the
 // projections caught up, replaying the whole log (full) or loading a
 // snapshot taken at its end (snapshot). It reports seconds to ready, the
 // peak of the heap and of the resident set during the start, and the live
@@ -180,8 +190,7 @@ func writeHeapProfile(b *testing.B) {
 	require.NoError(b, pprof.WriteHeapProfile(f))
 }
 
-// cpuTime returns the CPU time (user and system) of the process so far: on
-// a loaded machine it tells more than the wall time.
+// heapObjects returns the bytes of live and not yet swept heap objects.
 func heapObjects() uint64 {
 	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(s)

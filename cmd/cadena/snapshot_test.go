@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cadena-project/cadena/cmd/cadena/internal/synth"
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/memory"
@@ -67,12 +68,22 @@ func startModels(t *testing.T, src projections.Source, policy domain.Policy, pat
 	return rm, log.String()
 }
 
-func testLog(t *testing.T, events int, seed uint64) *memory.Store {
+// testLog returns a memory store holding a generated log of events
+// events, and what the generator wrote.
+func testLog(t *testing.T, events int, seed uint64) (*memory.Store, synth.Summary) {
 	t.Helper()
 	s := memory.New(memory.Options{})
 	t.Cleanup(func() { s.Close() })
-	require.NoError(t, synthLog(t.Context(), s, events, seed))
-	return s
+	sum, err := synth.Write(t.Context(), s, synthOptions(events, seed))
+	require.NoError(t, err)
+	return s, sum
+}
+
+// checkedDepartments are the departments whose scorecards, series and
+// recognitions assertSameModels compares: the busiest pair's, the retired
+// one, the first and the last.
+func checkedDepartments(sum synth.Summary) []string {
+	return []string{sum.Supplier, sum.Customer, sum.Retired, sum.DepartmentIDs[0], sum.DepartmentIDs[len(sum.DepartmentIDs)-1]}
 }
 
 func testPolicy(t *testing.T) domain.Policy {
@@ -86,7 +97,7 @@ func testPolicy(t *testing.T) domain.Policy {
 // read models fed up to the cut write their snapshot, fresh ones load it
 // and replay the tail, and every query answers as after a full rebuild.
 func TestSnapshotPlusTailEqualsFullRebuild(t *testing.T) {
-	s := testLog(t, 6000, 7)
+	s, sum := testLog(t, 6000, 7)
 	policy := testPolicy(t)
 	head, err := s.Head(t.Context())
 	require.NoError(t, err)
@@ -102,14 +113,15 @@ func TestSnapshotPlusTailEqualsFullRebuild(t *testing.T) {
 		require.Contains(t, log, "snapshot of the read models written", "cut %d", cut)
 		restarted, log := startModels(t, s, policy, path, "test")
 		require.Contains(t, log, "snapshot of the read models loaded", "cut %d", cut)
-		assertSameModels(t, full, restarted, cut)
+		assertSameModels(t, full, restarted, cut, checkedDepartments(sum))
 	}
 }
 
 // TestSnapshotIgnored checks that a snapshot that does not fit is ignored
 // with a log line and the whole log replayed.
 func TestSnapshotIgnored(t *testing.T) {
-	s := testLog(t, 3000, 8)
+	s, sum := testLog(t, 3000, 8)
+	other, _ := testLog(t, 3000, 9)
 	policy := testPolicy(t)
 	full, _ := startModels(t, s, policy, "", "")
 	head, err := s.Head(t.Context())
@@ -134,7 +146,7 @@ func TestSnapshotIgnored(t *testing.T) {
 			require.NoError(t, os.WriteFile(path, b[:len(b)-100], 0o600))
 		}, "test", s, "checksum mismatch"},
 		{"another build", func(*testing.T, string) {}, "another", s, "written by"},
-		{"another store", func(*testing.T, string) {}, "test", testLog(t, 3000, 9), "another log"},
+		{"another store", func(*testing.T, string) {}, "test", other, "another log"},
 		{"a shorter log", func(*testing.T, string) {}, "test", upTo{s, cut - 1}, "the log ends"},
 	}
 	for _, c := range cases {
@@ -148,14 +160,15 @@ func TestSnapshotIgnored(t *testing.T) {
 			assert.Contains(t, log, c.reason)
 			assert.NotContains(t, log, "snapshot of the read models loaded")
 			if c.src == projections.Source(s) {
-				assertSameModels(t, full, restarted, cut)
+				assertSameModels(t, full, restarted, cut, checkedDepartments(sum))
 			}
 		})
 	}
 }
 
-// assertSameModels compares every query of two sets of read models.
-func assertSameModels(t *testing.T, want, got *readModels, cut uint64) {
+// assertSameModels compares every query of two sets of read models, those
+// of one department for each of depts.
+func assertSameModels(t *testing.T, want, got *readModels, cut uint64, depts []string) {
 	t.Helper()
 	assert.Equal(t, want.pairs.Position(), got.pairs.Position(), "cut %d", cut)
 	assert.Equal(t, want.tally.Position(), got.tally.Position(), "cut %d", cut)
@@ -171,7 +184,7 @@ func assertSameModels(t *testing.T, want, got *readModels, cut uint64) {
 		assert.Equal(t, want.pairs.Hotspots(w, 1, 50), got.pairs.Hotspots(w, 1, 50), "hotspots, cut %d", cut)
 		assert.Equal(t, want.pairs.Chain(w), got.pairs.Chain(w), "chain, cut %d", cut)
 		assert.Equal(t, want.pairs.BrightSpots(w, 1, 20), got.pairs.BrightSpots(w, 1, 20), "bright spots, cut %d", cut)
-		for _, d := range []string{"dept-000", "dept-001", "dept-150"} {
+		for _, d := range depts {
 			assert.Equal(t, want.pairs.Scorecard(d, w), got.pairs.Scorecard(d, w), "scorecard, cut %d", cut)
 			ws, err := want.pairs.DepartmentSeries(d, pairstats.SideSupplier, w, pairstats.StepWeek)
 			require.NoError(t, err)
@@ -186,7 +199,7 @@ func assertSameModels(t *testing.T, want, got *readModels, cut uint64) {
 	assert.Equal(t, want.cat.Agreements(), got.cat.Agreements(), "agreements, cut %d", cut)
 	assert.Equal(t, want.cat.Calendars(), got.cat.Calendars(), "calendars, cut %d", cut)
 	year0, year1 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, d := range []string{"dept-000", "dept-001", "dept-299"} {
+	for _, d := range depts {
 		assert.Equal(t, want.thanks.ForSupplier(d, year0, year1, 0), got.thanks.ForSupplier(d, year0, year1, 0), "recognitions, cut %d", cut)
 	}
 	assert.Equal(t, want.tally.Totals(), got.tally.Totals(), "totals, cut %d", cut)
@@ -221,10 +234,10 @@ func allHandoffs(t *testing.T, x *handoffindex.Index) []handoffindex.Summary {
 // model folds and keeps every state in full: every query answers the
 // same, compacted or not.
 func TestSharedHandoffStatesEqualOwnFolds(t *testing.T) {
-	s := testLog(t, 6000, 10)
+	s, sum := testLog(t, 6000, 10)
 	policy := testPolicy(t)
 	// A hand-off requested twice: the read models fold it each their own way.
-	ev := domain.HandoffRequested{HandoffID: "h00000001", Supplier: "dept-005", Customer: "dept-006", Kind: "again",
+	ev := domain.HandoffRequested{HandoffID: "ho-00000001", Supplier: sum.Supplier, Customer: sum.Customer, Kind: "again",
 		Title: "twice", At: time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)}
 	data, err := domain.Encode(ev)
 	require.NoError(t, err)
@@ -251,5 +264,5 @@ func TestSharedHandoffStatesEqualOwnFolds(t *testing.T) {
 		n++
 	}
 	require.Positive(t, n)
-	assertSameModels(t, shared, own, 0)
+	assertSameModels(t, shared, own, 0, checkedDepartments(sum))
 }

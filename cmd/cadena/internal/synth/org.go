@@ -211,6 +211,44 @@ func calendarEvents(at time.Time, days int) ([]domain.Event, error) {
 	return out, nil
 }
 
+// calendarRedefined returns the event that redefines the calendar first
+// set by first at at, as the domain decides it: its Fridays end at 14:00
+// from then on (summer hours).
+func calendarRedefined(first domain.CalendarSet, at time.Time) (domain.CalendarSet, error) {
+	spec := first.CalendarSpec
+	spec.Week.Fri = []string{"08:00-14:00"}
+	state := domain.EvolveCalendar(domain.CalendarState{}, first)
+	evs, err := domain.DecideSetCalendar(state, domain.SetCalendar{ID: first.CalendarID, Spec: spec, At: at}, at)
+	if err != nil {
+		return domain.CalendarSet{}, fmt.Errorf("synth: redefining calendar %s: %w", first.CalendarID, err)
+	}
+	if len(evs) != 1 {
+		return domain.CalendarSet{}, fmt.Errorf("synth: redefining calendar %s: the domain decided %d events", first.CalendarID, len(evs))
+	}
+	return evs[0].(domain.CalendarSet), nil
+}
+
+// retiree returns the department to retire in the course of the history:
+// the one whose pairs carry the least of the requests (none, often), among
+// those that some pair does not involve; -1 when there is none.
+func retiree(depts []department, ps []pair) int {
+	weight := make([]float64, len(depts))
+	involved := make([]int, len(depts))
+	for _, p := range ps {
+		weight[p.supplier] += p.weight
+		weight[p.customer] += p.weight
+		involved[p.supplier]++
+		involved[p.customer]++
+	}
+	best := -1
+	for i := range depts {
+		if involved[i] < len(ps) && (best < 0 || weight[i] < weight[best]) {
+			best = i
+		}
+	}
+	return best
+}
+
 // logNormal draws a duration with the given median, in whole seconds.
 func logNormal(rng *rand.Rand, median time.Duration, sigma float64) time.Duration {
 	return max(time.Second, time.Duration(float64(median)*math.Exp(rng.NormFloat64()*sigma)).Round(time.Second))

@@ -3,7 +3,8 @@
 // in working time, some narrowed to a kind, some tightened during the
 // year) and a year of hand-offs through their lifecycle, with pauses,
 // escalations, returns, cancellations, ratings and recognitions, as the
-// domain records them.
+// domain records them. In the course of the year one calendar is
+// redefined and the quietest department is retired.
 //
 // # Basics
 //
@@ -24,10 +25,12 @@ package synth
 import (
 	"container/heap"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/cadena-project/cadena/api"
@@ -109,6 +112,10 @@ type Summary struct {
 	Supplier, Customer string
 	// DepartmentIDs lists the IDs of every department, in order.
 	DepartmentIDs []string
+	// Retired is the department retired in the course of the history
+	// (after it, no new hand-off, agreement or recognition involves it);
+	// "" when none could be (every pair involves it).
+	Retired string
 }
 
 // Actor is recorded as the author of every event Write appends.
@@ -206,6 +213,13 @@ type generator struct {
 	sum      Summary
 	pairSeen []bool
 	perHO    float64
+	// retired is the index of the department retired at retiredAt, -1
+	// for none.
+	retired   int
+	retiredAt time.Time
+	// idMs and idSeq are the time and sequence of the last event ID.
+	idMs  int64
+	idSeq uint16
 }
 
 func newGenerator(o Options) (*generator, error) {
@@ -217,6 +231,12 @@ func newGenerator(o Options) (*generator, error) {
 	g := &generator{o: o, rng: rng, depts: departmentsOf(o.Departments), versions: map[string]uint64{}, meta: meta,
 		sum: Summary{ByType: map[string]int{}}}
 	g.pairs = pairsOf(rng, g.depts, o.Pairs, o.Start, o.Days)
+	g.retired, g.retiredAt = retiree(g.depts, g.pairs), o.Start.AddDate(0, 0, o.Days*11/20).Add(10*time.Hour)
+	for i := range g.pairs {
+		if g.involvesRetired(i) {
+			g.pairs[i].agreements = slices.DeleteFunc(g.pairs[i].agreements, func(a agreement) bool { return !a.at.Before(g.retiredAt) })
+		}
+	}
 	g.cum = cumulative(g.pairs)
 	g.pairSeen = make([]bool, len(g.pairs))
 	g.perHO = eventsPerHandoff(o.Seed, g.pairs, g.cum, g.depts, o.Start)
@@ -241,6 +261,11 @@ func newGenerator(o Options) (*generator, error) {
 		c := e.(domain.CalendarSet)
 		g.push(domain.CalendarStream(c.CalendarID), false, timed{c.At, e})
 	}
+	redefined, err := calendarRedefined(cals[0].(domain.CalendarSet), o.Start.AddDate(0, 0, o.Days*2/5).Add(8*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	g.push(domain.CalendarStream(redefined.CalendarID), false, timed{redefined.At, redefined})
 	for _, d := range g.depts {
 		at := o.Start.Add(-90 * time.Minute)
 		g.push(domain.DepartmentStream(d.id), false, timed{at, domain.DepartmentRegistered{DepartmentID: d.id, Name: d.name, At: at}})
@@ -248,6 +273,11 @@ func newGenerator(o Options) (*generator, error) {
 			at := o.Start.Add(time.Duration(rng.Int64N(int64(o.Days) * int64(24*time.Hour)))).Truncate(time.Second)
 			g.push(domain.DepartmentStream(d.id), false, timed{at, domain.DepartmentRenamed{DepartmentID: d.id, Name: d.name + " & Co", At: at}})
 		}
+	}
+	if g.retired >= 0 {
+		id := g.depts[g.retired].id
+		g.sum.Retired = id
+		g.push(domain.DepartmentStream(id), false, timed{g.retiredAt, domain.DepartmentRetired{DepartmentID: id, At: g.retiredAt}})
 	}
 	for _, p := range g.pairs {
 		for _, a := range p.agreements {
@@ -258,6 +288,12 @@ func newGenerator(o Options) (*generator, error) {
 		}
 	}
 	return g, nil
+}
+
+// involvesRetired reports whether pair k has the retired department on
+// either side.
+func (g *generator) involvesRetired(k int) bool {
+	return g.retired >= 0 && (g.pairs[k].supplier == g.retired || g.pairs[k].customer == g.retired)
 }
 
 func (g *generator) push(stream string, own bool, evs ...timed) {
@@ -291,6 +327,9 @@ func (g *generator) run(ctx context.Context, out chan<- []eventstore.StreamAppen
 			break
 		}
 		k := sampleIndex(g.rng, g.cum)
+		for !arrival.Before(g.retiredAt) && g.involvesRetired(k) {
+			k = sampleIndex(g.rng, g.cum) // a retired department receives no new hand-offs
+		}
 		g.sum.Handoffs++
 		id := fmt.Sprintf("ho-%08d", g.sum.Handoffs)
 		evs, thanks := plan(g.rng, &g.pairs[k], g.depts, id, arrival)
@@ -299,7 +338,7 @@ func (g *generator) run(ctx context.Context, out chan<- []eventstore.StreamAppen
 			g.sum.Pairs++
 		}
 		g.push(domain.HandoffStream(id), true, evs...)
-		if thanks != nil {
+		if thanks != nil && (thanks.at.Before(g.retiredAt) || !g.involvesRetired(k)) {
 			p := thanks.ev.(domain.PairRecognised)
 			g.push(domain.RecognitionStream(p.To, p.From), false, *thanks)
 		}
@@ -331,7 +370,7 @@ func (g *generator) emitNext(ctx context.Context, out chan<- []eventstore.Stream
 	}
 	typ := domain.EventType(e.ev)
 	g.batch = append(g.batch, eventstore.StreamAppend{Stream: it.stream, Expected: eventstore.Exact(version),
-		Events: []eventstore.EventData{{ID: g.newID(), Type: typ, Data: data, Metadata: g.meta}}})
+		Events: []eventstore.EventData{{ID: g.newID(e.at), Type: typ, Data: data, Metadata: g.meta}}})
 	g.written++
 	g.sum.Events++
 	g.sum.ByType[typ]++
@@ -361,15 +400,25 @@ func (g *generator) flush(ctx context.Context, out chan<- []eventstore.StreamApp
 	}
 }
 
-// newID returns a random (version 4) UUID drawn from the generator, so the
-// same options give the same IDs.
-func (g *generator) newID() string {
-	var b [16]byte
-	x, y := g.rng.Uint64(), g.rng.Uint64()
-	for i := range 8 {
-		b[i], b[8+i] = byte(x>>(8*i)), byte(y>>(8*i))
+// newID returns a time-ordered (version 7) UUID for an event at business
+// time at, as eventstore.NewID makes them for live appends: the log's IDs
+// ascend with its positions, so the store's ID index grows at its end
+// (random IDs made the bolt file's writes several times larger). The
+// random bits are drawn from the generator, so the same options give the
+// same IDs.
+func (g *generator) newID(at time.Time) string {
+	ms := max(at.UnixMilli(), g.idMs)
+	if ms == g.idMs {
+		g.idSeq++
+		if g.idSeq == 1<<12 { // the 12-bit sequence ran out: the next millisecond
+			ms, g.idSeq = ms+1, 0
+		}
+	} else {
+		g.idSeq = 0
 	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
+	g.idMs = ms
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(ms)<<16|0x7000|uint64(g.idSeq))
+	binary.BigEndian.PutUint64(b[8:], g.rng.Uint64()&^(3<<62)|1<<63)
 	return eventstore.FormatUUID(b)
 }

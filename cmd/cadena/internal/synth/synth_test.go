@@ -50,11 +50,11 @@ func TestWriteHasTheRequestedShape(t *testing.T) {
 	assert.GreaterOrEqual(t, sum.Pairs, 900, "most of the 1,000 pairs have hand-offs")
 	assert.LessOrEqual(t, sum.Pairs, 1000)
 	for _, typ := range domain.EventTypes() {
-		if typ == domain.TypeDepartmentRetired {
-			continue // departments are never retired
-		}
 		assert.Positive(t, sum.ByType[typ], "the log holds %s events", typ)
 	}
+	assert.Equal(t, 1, sum.ByType[domain.TypeDepartmentRetired], "one department is retired")
+	assert.Contains(t, sum.DepartmentIDs, sum.Retired)
+	assert.Equal(t, 5, sum.ByType[domain.TypeCalendarSet], "four calendars, one of them redefined")
 	assert.Equal(t, sum.Handoffs, sum.ByType[domain.TypeHandoffRequested])
 	// About a year of business time.
 	assert.True(t, sum.First.Before(start), "the organisation is set up before the history")
@@ -80,11 +80,14 @@ func TestWriteHasTheRequestedShape(t *testing.T) {
 // that records it, on the state before it.
 func TestWriteIsWhatTheDomainDecides(t *testing.T) {
 	s := memory.New(memory.Options{})
-	_, err := synth.Write(context.Background(), s, synth.Options{Events: 40_000, Departments: 40, Pairs: 120, Seed: 3, Start: start})
+	sum, err := synth.Write(context.Background(), s, synth.Options{Events: 40_000, Departments: 40, Pairs: 120, Seed: 3, Start: start})
 	require.NoError(t, err)
+	require.NotEmpty(t, sum.Retired, "a department is retired")
 
 	depts := map[string]domain.Department{}
 	agreements := map[string]domain.Agreements{}
+	calendars := map[string]domain.CalendarState{}
+	recognitions := map[string]domain.Recognitions{}
 	handoffs := map[string]domain.Handoff{}
 	versions := map[string]uint64{}
 	var lastAt time.Time
@@ -116,8 +119,13 @@ func TestWriteIsWhatTheDomainDecides(t *testing.T) {
 			want, err = domain.DecideRequest(handoffs[e.HandoffID], domain.RequestHandoff{ID: e.HandoffID, Supplier: e.Supplier,
 				Customer: e.Customer, Kind: e.Kind, Title: e.Title, At: at, Agreement: terms,
 				SupplierDept: depts[e.Supplier], CustomerDept: depts[e.Customer]}, at)
-		case domain.CalendarSet, domain.PairRecognised:
-			want = []domain.Event{e} // decided by the domain in the generator, or free of state
+		case domain.DepartmentRetired:
+			want, err = domain.DecideRetire(depts[e.DepartmentID], domain.RetireDepartment{ID: e.DepartmentID, At: at}, at)
+		case domain.CalendarSet:
+			want, err = domain.DecideSetCalendar(calendars[e.CalendarID], domain.SetCalendar{ID: e.CalendarID, Spec: e.CalendarSpec, At: at}, at)
+		case domain.PairRecognised:
+			want, err = domain.DecideRecognise(recognitions[rec.StreamID], depts[e.To], depts[e.From], domain.Recognise{
+				Supplier: e.To, Customer: e.From, Message: e.Message, Author: e.Author, At: at}, at)
 		default:
 			id, ok := domain.HandoffOf(e)
 			require.True(t, ok, "%T belongs to a hand-off", e)
@@ -131,6 +139,12 @@ func TestWriteIsWhatTheDomainDecides(t *testing.T) {
 			depts[e.DepartmentID] = domain.EvolveDepartment(depts[e.DepartmentID], e)
 		case domain.DepartmentRenamed:
 			depts[e.DepartmentID] = domain.EvolveDepartment(depts[e.DepartmentID], e)
+		case domain.DepartmentRetired:
+			depts[e.DepartmentID] = domain.EvolveDepartment(depts[e.DepartmentID], e)
+		case domain.CalendarSet:
+			calendars[e.CalendarID] = domain.EvolveCalendar(calendars[e.CalendarID], e)
+		case domain.PairRecognised:
+			recognitions[rec.StreamID] = domain.EvolveRecognitions(recognitions[rec.StreamID], e)
 		case domain.AgreementSet:
 			stream := domain.AgreementStream(e.Supplier, e.Customer)
 			agreements[stream] = domain.EvolveAgreements(agreements[stream], e)
@@ -140,6 +154,14 @@ func TestWriteIsWhatTheDomainDecides(t *testing.T) {
 			}
 		}
 	}
+	assert.True(t, depts[sum.Retired].Retired, "%s ends retired", sum.Retired)
+	retiredHandoffs := 0
+	for _, h := range handoffs {
+		if h.Supplier == sum.Retired || h.Customer == sum.Retired {
+			retiredHandoffs++
+		}
+	}
+	assert.Positive(t, retiredHandoffs, "the retired department had hand-offs before")
 	states := map[domain.State]int{}
 	for _, h := range handoffs {
 		states[h.State]++
@@ -228,6 +250,24 @@ func TestWriteIsDeterministic(t *testing.T) {
 	_, err = synth.Write(context.Background(), c, opts)
 	require.NoError(t, err)
 	assert.NotEqual(t, string(la[len(la)-1].Data), string(readAll(t, c)[len(la)-1].Data), "another seed, another log")
+}
+
+// TestWriteIDsAscend checks that the event IDs are version 7 UUIDs that
+// ascend with the log's positions, as live appends make them, also where
+// thousands of events share a business time (the organisation's set-up).
+func TestWriteIDsAscend(t *testing.T) {
+	s := memory.New(memory.Options{})
+	_, err := synth.Write(context.Background(), s, synth.Options{Events: 30_000, Departments: 3000, Pairs: 5000, Seed: 2, Start: start})
+	require.NoError(t, err)
+	log := readAll(t, s)
+	prev := ""
+	for _, ev := range log {
+		require.True(t, eventstore.IsUUID(ev.ID), "%q at %d is a UUID", ev.ID, ev.Position)
+		require.Equal(t, byte('7'), ev.ID[14], "%s at %d is of version 7", ev.ID, ev.Position)
+		require.Contains(t, "89ab", ev.ID[19:20], "%s at %d has the RFC 9562 variant", ev.ID, ev.Position)
+		require.Greater(t, ev.ID, prev, "the ID at %d sorts after the one before", ev.Position)
+		prev = ev.ID
+	}
 }
 
 func TestWriteRejectsBadOptions(t *testing.T) {
