@@ -33,41 +33,46 @@ func newHandoffStates() handoffStates {
 // next folds e into the state of its hand-off and returns the new state
 // and the hand-off's number; a nil state for events of other aggregates
 // and for hand-offs it does not fold, and 0 when the hand-off has no
-// number (another aggregate, or its request was never seen).
-func (s *handoffStates) next(e domain.Event) (*domain.Handoff, uint32) {
+// number (another aggregate, or its request was never seen). For a second
+// request it returns the state before it as replaced (Envelope.Replaced).
+func (s *handoffStates) next(e domain.Event) (h *domain.Handoff, num uint32, replaced *domain.Handoff) {
 	id, ok := domain.HandoffOf(e)
 	if !ok {
-		return nil, 0
+		return nil, 0, nil
 	}
 	num, known := s.ids[id]
 	if _, bad := s.diverged[num]; bad && known {
-		return nil, num
+		return nil, num, nil
 	}
 	if req, ok := e.(domain.HandoffRequested); ok {
 		if known {
+			replaced, ok := s.open[num]
+			if !ok {
+				replaced, _ = s.tab.unpack(id, s.packed[num-1])
+			}
 			delete(s.open, num)
 			s.packed[num-1] = ""
 			s.diverged[num] = struct{}{}
-			return nil, num
+			return nil, num, replaced
 		}
 		num = uint32(len(s.packed) + 1)
 		s.ids[id] = num
 		s.packed = append(s.packed, "")
 		v := domain.EvolveHandoff(domain.Handoff{}, req)
 		v.Supplier, v.Customer, v.Kind = s.tab.intern(v.Supplier), s.tab.intern(v.Customer), s.tab.intern(v.Kind)
-		return s.keep(num, &v), num
+		return s.keep(num, &v), num, nil
 	}
 	if !known {
-		return nil, 0 // its request was never seen
+		return nil, 0, nil // its request was never seen
 	}
 	old, ok := s.open[num]
 	if !ok {
 		if old, ok = s.tab.unpack(id, s.packed[num-1]); !ok {
-			return nil, num // not reached: snapshots are checksummed and pack writes what unpack reads
+			return nil, num, nil // not reached: snapshots are checksummed and pack writes what unpack reads
 		}
 	}
 	v := domain.EvolveHandoff(*old, e)
-	return s.keep(num, &v), num
+	return s.keep(num, &v), num, nil
 }
 
 // keep records h as the state of hand-off num: as it is while open,

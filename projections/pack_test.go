@@ -78,7 +78,7 @@ func TestHandoffStatesKeepOnlyOpen(t *testing.T) {
 	want := map[string]domain.Handoff{}
 	for _, e := range events {
 		id, _ := domain.HandoffOf(e)
-		got, num := s.next(e)
+		got, num, _ := s.next(e)
 		require.NotNil(t, got)
 		require.Equal(t, s.ids[id], num, id)
 		w := domain.EvolveHandoff(want[id], e)

@@ -244,6 +244,23 @@ func TestSharedHandoffStatesEqualOwnFolds(t *testing.T) {
 	_, err = s.Append(t.Context(), domain.HandoffStream(ev.HandoffID), eventstore.Any,
 		eventstore.EventData{ID: eventstore.NewID(), Type: domain.TypeHandoffRequested, Data: data})
 	require.NoError(t, err)
+	// And one delivered (closed: the runner keeps it packed, the read
+	// models drop their pointer), requested again, then rated and returned:
+	// the read models fold it on their own from the state before.
+	at := time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC)
+	for _, ev := range []domain.Event{
+		domain.HandoffRequested{HandoffID: "closed-then-again", Supplier: sum.Supplier, Customer: sum.Customer, Kind: "k", Title: "t", At: at},
+		domain.HandoffDelivered{HandoffID: "closed-then-again", Delivery: 1, At: at.Add(time.Hour)},
+		domain.HandoffRequested{HandoffID: "closed-then-again", Supplier: sum.Supplier, Customer: sum.Customer, Kind: "k", Title: "again", At: at.Add(2 * time.Hour)},
+		domain.HandoffRated{HandoffID: "closed-then-again", Delivery: 1, Score: 2, At: at.Add(3 * time.Hour)},
+		domain.HandoffReturned{HandoffID: "closed-then-again", At: at.Add(4 * time.Hour)},
+	} {
+		data, err := domain.Encode(ev)
+		require.NoError(t, err)
+		_, err = s.Append(t.Context(), domain.HandoffStream("closed-then-again"), eventstore.Any,
+			eventstore.EventData{ID: eventstore.NewID(), Type: domain.EventType(ev), Data: data})
+		require.NoError(t, err)
+	}
 	shared, _ := startModels(t, s, policy, "", "")
 
 	own := newReadModels(s, nil, policy)

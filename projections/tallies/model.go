@@ -150,6 +150,9 @@ func (m *Model) apply(env projections.Envelope) {
 	if e, ok := e.(domain.HandoffRequested); ok {
 		hs := m.handoffs.At(m.nums.Of(env, e.HandoffID, true))
 		if hs.pair != nil {
+			if hs.h == nil {
+				hs.h = env.Replaced // requested again: the model folds its own from now on
+			}
 			return
 		}
 		*hs = handoff{pair: m.pair(e.Supplier, e.Customer)}
