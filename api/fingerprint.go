@@ -6,9 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"time"
-	"unicode/utf8"
 
+	"github.com/cadena-project/cadena/api/internal/jsonw"
 	"github.com/cadena-project/cadena/domain"
 )
 
@@ -48,17 +47,17 @@ func appendRequest(buf []byte, c domain.RequestHandoff) ([]byte, bool) {
 		return buf, false
 	}
 	buf = append(buf, `{"ID":`...)
-	buf = appendString(buf, c.ID)
+	buf = jsonw.AppendString(buf, c.ID)
 	buf = append(buf, `,"Supplier":`...)
-	buf = appendString(buf, c.Supplier)
+	buf = jsonw.AppendString(buf, c.Supplier)
 	buf = append(buf, `,"Customer":`...)
-	buf = appendString(buf, c.Customer)
+	buf = jsonw.AppendString(buf, c.Customer)
 	buf = append(buf, `,"Kind":`...)
-	buf = appendString(buf, c.Kind)
+	buf = jsonw.AppendString(buf, c.Kind)
 	buf = append(buf, `,"Title":`...)
-	buf = appendString(buf, c.Title)
+	buf = jsonw.AppendString(buf, c.Title)
 	buf = append(buf, `,"At":`...)
-	buf, ok := appendTime(buf, c.At)
+	buf, ok := jsonw.AppendTime(buf, c.At)
 	const zeroDept = `{"ID":"","Name":"","Retired":false,"Version":0,"LastAt":"0001-01-01T00:00:00Z"}`
 	buf = append(buf, `,"Agreement":null,"SupplierDept":`+zeroDept+`,"CustomerDept":`+zeroDept+`}`...)
 	return buf, ok
@@ -83,12 +82,12 @@ func appendHandoffCommand(buf []byte, c domain.HandoffCommand) ([]byte, bool) {
 	buf = append(buf, '{')
 	if takes[0] {
 		buf = append(buf, `"Reason":`...)
-		buf = appendString(buf, c.Reason)
+		buf = jsonw.AppendString(buf, c.Reason)
 		buf = append(buf, ',')
 	}
 	if takes[1] {
 		buf = append(buf, `"Note":`...)
-		buf = appendString(buf, c.Note)
+		buf = jsonw.AppendString(buf, c.Note)
 		buf = append(buf, ',')
 	}
 	if takes[2] {
@@ -98,75 +97,10 @@ func appendHandoffCommand(buf []byte, c domain.HandoffCommand) ([]byte, bool) {
 	}
 	if takes[3] {
 		buf = append(buf, `"Comment":`...)
-		buf = appendString(buf, c.Comment)
+		buf = jsonw.AppendString(buf, c.Comment)
 		buf = append(buf, ',')
 	}
 	buf = append(buf, `"At":`...)
-	buf, ok := appendTime(buf, c.At)
+	buf, ok := jsonw.AppendTime(buf, c.At)
 	return append(buf, '}'), ok
-}
-
-// appendTime writes t as time.Time.MarshalJSON does; it reports false for
-// a year it refuses.
-func appendTime(buf []byte, t time.Time) ([]byte, bool) {
-	if y := t.Year(); y < 0 || y > 9999 {
-		return buf, false
-	}
-	buf = append(buf, '"')
-	buf = t.AppendFormat(buf, time.RFC3339Nano)
-	return append(buf, '"'), true
-}
-
-// appendString writes s as encoding/json does: HTML characters, U+2028
-// and U+2029 escaped, invalid UTF-8 as U+FFFD.
-func appendString(buf []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	buf = append(buf, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
-				i++
-				continue
-			}
-			buf = append(buf, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				buf = append(buf, '\\', b)
-			case '\b':
-				buf = append(buf, '\\', 'b')
-			case '\f':
-				buf = append(buf, '\\', 'f')
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			default:
-				buf = append(buf, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	buf = append(buf, s[start:]...)
-	return append(buf, '"')
 }

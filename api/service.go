@@ -290,7 +290,7 @@ func (s *Service) runCommand(ctx context.Context, x session, a Actor, m Meta, id
 	if cmd.Name == domain.Request {
 		return HandoffResult{}, &domain.ValidationError{Field: "command", Msg: "use RequestHandoff to open a hand-off"}
 	}
-	if _, ok := domain.LookupCommand(cmd.Name); !ok {
+	if _, ok := domain.CommandSides(cmd.Name); !ok {
 		return HandoffResult{}, &domain.ValidationError{Field: "command", Msg: fmt.Sprintf("unknown command %q", cmd.Name)}
 	}
 	if !domain.ValidHandoffID(id) {

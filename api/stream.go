@@ -202,11 +202,8 @@ func replay[S any](evolve func(S, domain.Event) S, recs []recorded, firstID stri
 func sameAppend(id, firstID string) bool { return id[:23] == firstID[:23] && id != firstID }
 
 func (s *Service) encode(a Actor, m Meta, events []domain.Event) ([]eventstore.EventData, error) {
-	meta, err := json.Marshal(Metadata{Actor: a.Name, Role: a.Role, Department: a.Department,
+	meta := metadataJSON(Metadata{Actor: a.Name, Role: a.Role, Department: a.Department,
 		CorrelationID: m.CorrelationID, IdempotencyKey: m.IdempotencyKey, RequestHash: m.requestHash})
-	if err != nil {
-		return nil, fmt.Errorf("encoding metadata: %w", err)
-	}
 	out := make([]eventstore.EventData, len(events))
 	for i, e := range events {
 		data, err := domain.Encode(e)

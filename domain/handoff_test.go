@@ -344,3 +344,13 @@ func TestRatingTargetsLatestDelivery(t *testing.T) {
 	assert.Equal(t, 1, h.Returns)
 	assert.Equal(t, domain.StateDelivered, h.State)
 }
+
+func TestCommandSidesAsTheTable(t *testing.T) {
+	for _, spec := range domain.Commands() {
+		sides, ok := domain.CommandSides(spec.Name)
+		require.True(t, ok, spec.Name)
+		assert.Equal(t, spec.Sides, sides, spec.Name)
+	}
+	_, ok := domain.CommandSides("teleport")
+	assert.False(t, ok)
+}

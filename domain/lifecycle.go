@@ -100,6 +100,17 @@ func LookupCommand(name string) (CommandSpec, bool) {
 	return spec, true
 }
 
+// CommandSides returns the sides that may issue the command called name,
+// and false for an unknown command: LookupCommand without the copy, for
+// the checks every command request makes.
+func CommandSides(name string) (Side, bool) {
+	c, ok := command(name)
+	if !ok {
+		return 0, false
+	}
+	return c.Sides, true
+}
+
 // command returns the row of the command called name, shared.
 func command(name string) (*CommandSpec, bool) {
 	for i := range lifecycle {

@@ -48,6 +48,12 @@ func ValidateAppend(stream string, events []EventData) error {
 	if len(events) == 0 {
 		return ErrEmptyAppend
 	}
+	if len(events) == 1 { // most appends: no set of IDs to keep
+		if err := ValidateEvent(events[0]); err != nil {
+			return fmt.Errorf("event 0: %w", err)
+		}
+		return nil
+	}
 	seen := make(map[string]struct{}, len(events))
 	for i, e := range events {
 		if err := ValidateEvent(e); err != nil {

@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,6 +15,22 @@ import (
 type HTTP struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+
+	// children holds each label combination's counter and histogram once
+	// looked up: WithLabelValues hashes the labels and formats the status
+	// at every call, and Observe runs at every request.
+	mu       sync.RWMutex
+	children map[httpLabels]httpChild
+}
+
+type httpLabels struct {
+	route, method string
+	status        int
+}
+
+type httpChild struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
 }
 
 // NewHTTP registers the HTTP metrics with reg.
@@ -36,8 +53,24 @@ func NewHTTP(reg prometheus.Registerer) *HTTP {
 // Observe records one request. route must be a template such as
 // "/api/v1/handoffs/:id", never a raw path.
 func (h *HTTP) Observe(route, method string, status int, d time.Duration) {
-	h.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-	h.duration.WithLabelValues(route, method).Observe(d.Seconds())
+	key := httpLabels{route, method, status}
+	h.mu.RLock()
+	child, ok := h.children[key]
+	h.mu.RUnlock()
+	if !ok {
+		child = httpChild{
+			requests: h.requests.WithLabelValues(route, method, strconv.Itoa(status)),
+			duration: h.duration.WithLabelValues(route, method),
+		}
+		h.mu.Lock()
+		if h.children == nil {
+			h.children = make(map[httpLabels]httpChild)
+		}
+		h.children[key] = child
+		h.mu.Unlock()
+	}
+	child.requests.Inc()
+	child.duration.Observe(d.Seconds())
 }
 
 // Store wraps an event store and records the latency of its appends.

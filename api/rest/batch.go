@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"net/http"
 	"slices"
 	"strings"
@@ -77,14 +78,56 @@ var batchTakes = func() map[string][]string {
 	return takes
 }()
 
-// routeCommand returns the row of the lifecycle table served at route.
-func routeCommand(route string) (domain.CommandSpec, bool) {
+// batchMember is a member of a batch command that only some commands take
+// (batchTakes), with the bit it has in batchAllowed.
+type batchMember uint16
+
+// batchMembers names the members of batchMember, bit i for the i-th.
+var batchMembers = []string{"id", "name", "supplier", "customer", "kind", "title", "details",
+	"resolve_within", "respond_within", "reason", "note", "score", "comment", "calendar"}
+
+// batchAllowed is batchTakes as a set of bits per command, looked up once
+// per command of a batch rather than built.
+var batchAllowed = func() map[string]batchMember {
+	out := make(map[string]batchMember, len(batchTakes))
+	for name, takes := range batchTakes {
+		var m batchMember
+		for _, t := range takes {
+			i := slices.Index(batchMembers, t)
+			if i < 0 {
+				panic("batch member " + t + " has no bit")
+			}
+			m |= 1 << i
+		}
+		out[name] = m
+	}
+	return out
+}()
+
+// batchRoutes holds the row of the lifecycle table served at each route,
+// the request's row aside.
+var batchRoutes = func() map[string]domain.CommandSpec {
+	out := map[string]domain.CommandSpec{}
 	for _, spec := range domain.Commands() {
-		if spec.RouteName() == route {
-			return spec, true
+		if spec.Name != domain.Request {
+			out[spec.RouteName()] = spec
 		}
 	}
-	return domain.CommandSpec{}, false
+	return out
+}()
+
+// given returns the members of b that only some commands take, one bit
+// each (batchMembers).
+func (b *batchCommandJSON) given() batchMember {
+	var m batchMember
+	for i, set := range [...]bool{b.ID != nil, b.Name != nil, b.Supplier != nil, b.Customer != nil, b.Kind != nil,
+		b.Title != nil, b.Details != nil, b.ResolveWithin != nil, b.RespondWithin != nil, b.Reason != nil,
+		b.Note != nil, b.Score != nil, b.Comment != nil, b.Calendar != nil} {
+		if set {
+			m |= 1 << i
+		}
+	}
+	return m
 }
 
 type batchResultJSON struct {
@@ -98,10 +141,12 @@ func (s *Server) batch(c echo.Context) error {
 	if a := actorOf(c); !a.IsAdmin() {
 		return fmt.Errorf("%w: only an admin may send a batch (%s %q)", api.ErrForbidden, a.Role, a.Name)
 	}
-	var body struct {
-		Commands []batchCommandJSON `json:"commands"`
+	data, err := readBody(c)
+	if err != nil {
+		return err
 	}
-	if err := decode(c, &body); err != nil {
+	body, err := decodeBatch(data)
+	if err != nil {
 		return err
 	}
 	if n := len(body.Commands); n == 0 || n > MaxBatchCommands {
@@ -110,8 +155,8 @@ func (s *Server) batch(c echo.Context) error {
 	results := make([]batchResultJSON, len(body.Commands))
 	cmds := make([]api.Command, 0, len(body.Commands))
 	index := make([]int, 0, len(body.Commands)) // result of each command sent
-	for i, bc := range body.Commands {
-		cmd, err := bc.command(requestID(c), i)
+	for i := range body.Commands {
+		cmd, err := body.Commands[i].command(requestID(c), i)
 		if err != nil {
 			pr, _ := problemFor(err)
 			pr = inCommand(pr, i)
@@ -169,9 +214,9 @@ func inCommand(pr problem, i int) problem {
 
 // command turns one batch member into an application command; its
 // problems name the member as "commands[i].field".
-func (b batchCommandJSON) command(correlation string, i int) (api.Command, error) {
+func (b *batchCommandJSON) command(correlation string, i int) (api.Command, error) {
 	field := func(name string) string { return fmt.Sprintf("commands[%d].%s", i, name) }
-	takes, ok := batchTakes[b.Command]
+	allowed, ok := batchAllowed[b.Command]
 	if !ok {
 		names := make([]string, 0, len(batchTakes))
 		for n := range batchTakes {
@@ -180,14 +225,10 @@ func (b batchCommandJSON) command(correlation string, i int) (api.Command, error
 		slices.Sort(names)
 		return api.Command{}, badRequest(field("command"), "command must be one of %v, got %q", names, b.Command)
 	}
-	for name, set := range map[string]bool{"id": b.ID != nil, "name": b.Name != nil, "supplier": b.Supplier != nil,
-		"customer": b.Customer != nil, "kind": b.Kind != nil, "title": b.Title != nil, "details": b.Details != nil,
-		"resolve_within": b.ResolveWithin != nil, "respond_within": b.RespondWithin != nil, "reason": b.Reason != nil,
-		"note": b.Note != nil, "score": b.Score != nil, "comment": b.Comment != nil} {
-		if set && !slices.Contains(takes, name) {
-			return api.Command{}, badRequest(field(name), "unknown field %q: %s takes %v", name, b.Command,
-				append([]string{"idempotency_key", "occurred_at"}, takes...))
-		}
+	if extra := b.given() &^ allowed; extra != 0 {
+		name := batchMembers[bits.TrailingZeros16(uint16(extra))]
+		return api.Command{}, badRequest(field(name), "unknown field %q: %s takes %v", name, b.Command,
+			append([]string{"idempotency_key", "occurred_at"}, batchTakes[b.Command]...))
 	}
 	m := api.Meta{CorrelationID: correlation}
 	if b.IdempotencyKey != nil {
@@ -224,13 +265,12 @@ func (b batchCommandJSON) command(correlation string, i int) (api.Command, error
 		return api.Command{Meta: m, Request: &domain.RequestHandoff{ID: str(b.ID), Supplier: str(b.Supplier),
 			Customer: str(b.Customer), Kind: str(b.Kind), Title: str(b.Title), Details: str(b.Details), At: at}}, nil
 	}
-	spec, ok := routeCommand(b.Command)
-	if !ok || spec.Name == domain.Request {
-		return api.Command{}, &domain.ValidationError{Field: field("command"), Msg: fmt.Sprintf("unknown command %q", b.Command)}
-	}
-	cmd, err := commandBody{OccurredAt: b.OccurredAt, Reason: b.Reason, Note: b.Note, Score: b.Score, Comment: b.Comment}.command(spec)
-	if err != nil {
-		return api.Command{}, err
+	spec := batchRoutes[b.Command] // every other command of batchTakes is a row of the table
+	// The members were checked against the row's fields above.
+	cmd := domain.HandoffCommand{Name: spec.Name, At: at, Reason: str(b.Reason), Note: str(b.Note),
+		Comment: str(b.Comment)}
+	if b.Score != nil {
+		cmd.Score = *b.Score
 	}
 	return api.Command{Meta: m, HandoffID: str(b.ID), Handoff: cmd}, nil
 }

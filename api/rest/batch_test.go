@@ -190,3 +190,32 @@ func TestBatchDomainFieldsNamed(t *testing.T) {
 	}
 	assert.Equal(t, []int{201, 200}, []int{got.Results[1].Status, got.Results[2].Status})
 }
+
+// TestBatchMemberOfAnotherCommand sends members that some command takes,
+// but not the one named: each such command is a 400 naming the member,
+// and the others are applied.
+func TestBatchMemberOfAnotherCommand(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	before := h.head()
+	at := "2026-01-05T09:00:00Z"
+	cmds := []map[string]any{
+		{"command": "request", "idempotency_key": "m1", "id": "m-1", "supplier": "it", "customer": "sales", "kind": "laptop",
+			"title": "A laptop", "calendar": "office", "occurred_at": at},
+		{"command": "accept", "idempotency_key": "m2", "id": "m-1", "name": "Accepted", "occurred_at": at},
+		{"command": "department", "id": "legal", "name": "Legal", "score": 3},
+		{"command": "request", "idempotency_key": "m3", "id": "m-2", "supplier": "it", "customer": "sales", "kind": "laptop",
+			"title": "Another laptop", "occurred_at": at},
+	}
+	got := h.batch(tokAdmin, map[string]any{"commands": cmds}, 200)
+	require.Len(t, got.Results, len(cmds))
+	for i, field := range []string{"calendar", "name", "score"} {
+		require.NotNil(t, got.Results[i].Problem, "command %d", i)
+		assert.Equal(t, 400, got.Results[i].Status, "command %d", i)
+		assert.Equal(t, fmt.Sprintf("commands[%d].%s", i, field), got.Results[i].Problem.Field)
+		assert.Contains(t, got.Results[i].Problem.Detail, fmt.Sprintf("unknown field %q", field))
+	}
+	assert.Contains(t, got.Results[1].Problem.Detail, "accept takes [idempotency_key occurred_at id]")
+	assert.Equal(t, 201, got.Results[3].Status)
+	assert.Equal(t, before+1, h.head())
+}

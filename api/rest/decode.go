@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -30,23 +31,58 @@ import (
 // escaped lone surrogate) is a 422 naming its member. An empty body is the
 // empty object. Every write endpoint decodes its body with it.
 func decode(c echo.Context, v any) error {
+	data, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(data, v)
+}
+
+// readBody reads the body of a write whole.
+func readBody(c echo.Context) ([]byte, error) {
 	data, err := io.ReadAll(c.Request().Body)
 	var netErr net.Error
 	if errors.As(err, &netErr) && netErr.Timeout() {
 		// The server's read timeout passed before the body arrived.
+		return nil, errBodyTimeout
+	}
+	if err != nil {
+		return nil, err // a *http.MaxBytesError is a 413; anything else the client's connection
+	}
+	return data, nil
+}
+
+// bodyBuffers hold the bodies decodeScalars reads.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// decodeScalars is decode for a body whose members are strings, numbers,
+// booleans or pointers to them: nothing decoded refers to the bytes read,
+// so they are read into a buffer that the next request reuses.
+func decodeScalars(c echo.Context, v any) error {
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 4<<10 { // not the buffers of rare large bodies
+			buf.Reset()
+			bodyBuffers.Put(buf)
+		}
+	}()
+	buf.Reset()
+	_, err := buf.ReadFrom(c.Request().Body)
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
 		return errBodyTimeout
 	}
 	if err != nil {
-		return err // a *http.MaxBytesError is a 413; anything else the client's connection
+		return err // as decode
 	}
-	return decodeJSON(data, v)
+	return decodeJSON(buf.Bytes(), v)
 }
 
 // decodeJSON is decode on bytes already read.
 func decodeJSON(data []byte, v any) error {
 	data = bytes.TrimSpace(data)
-	if len(data) == 0 {
-		data = []byte("{}")
+	if len(data) == 0 || len(data) == 2 && data[0] == '{' && data[1] == '}' {
+		return nil // the empty object sets nothing
 	}
 	if err := jsonv2.Unmarshal(data, v, jsonv2.RejectUnknownMembers(true)); err != nil {
 		return jsonError(data, err)

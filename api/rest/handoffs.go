@@ -36,7 +36,7 @@ func (s *Server) requestHandoff(c echo.Context) error {
 		Details    string  `json:"details"`
 		OccurredAt *string `json:"occurred_at"`
 	}
-	if err := decode(c, &body); err != nil {
+	if err := decodeScalars(c, &body); err != nil {
 		return err
 	}
 	at, err := parseTime("occurred_at", body.OccurredAt)
@@ -55,7 +55,8 @@ func (s *Server) requestHandoff(c echo.Context) error {
 		status = http.StatusCreated
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/handoffs/"+res.Handoff.ID)
-	return written(c, status, res.Position, s.handoffOf(res))
+	out := s.handoffOf(res)
+	return writeHandoff(c, status, res.Position, &out)
 }
 
 // commandBody is the body of every hand-off command; command rejects the
@@ -73,7 +74,7 @@ type commandBody struct {
 func (s *Server) handoffCommand(spec domain.CommandSpec) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var body commandBody
-		if err := decode(c, &body); err != nil {
+		if err := decodeScalars(c, &body); err != nil {
 			return err
 		}
 		cmd, err := body.command(spec)
@@ -84,7 +85,8 @@ func (s *Server) handoffCommand(spec domain.CommandSpec) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return written(c, http.StatusOK, res.Position, s.handoffOf(res))
+		out := s.handoffOf(res)
+		return writeHandoff(c, http.StatusOK, res.Position, &out)
 	}
 }
 
@@ -94,27 +96,34 @@ func (b commandBody) command(spec domain.CommandSpec) (domain.HandoffCommand, er
 		return domain.HandoffCommand{}, err
 	}
 	cmd := domain.HandoffCommand{Name: spec.Name, At: at}
-	takes := []string{"occurred_at"}
-	for _, f := range spec.Fields {
-		takes = append(takes, string(f))
-	}
-	for _, m := range []struct {
+	for _, m := range [...]struct {
 		field domain.Field
 		set   bool
-		apply func()
 	}{
-		{domain.FieldReason, b.Reason != nil, func() { cmd.Reason = *b.Reason }},
-		{domain.FieldNote, b.Note != nil, func() { cmd.Note = *b.Note }},
-		{domain.FieldScore, b.Score != nil, func() { cmd.Score = *b.Score }},
-		{domain.FieldComment, b.Comment != nil, func() { cmd.Comment = *b.Comment }},
+		{domain.FieldReason, b.Reason != nil},
+		{domain.FieldNote, b.Note != nil},
+		{domain.FieldScore, b.Score != nil},
+		{domain.FieldComment, b.Comment != nil},
 	} {
-		if !m.set {
-			continue
-		}
-		if !spec.Takes(m.field) {
+		if m.set && !spec.Takes(m.field) {
+			takes := []string{"occurred_at"}
+			for _, f := range spec.Fields {
+				takes = append(takes, string(f))
+			}
 			return domain.HandoffCommand{}, badRequest(string(m.field), "unknown field %q: %s takes %v", m.field, spec.RouteName(), takes)
 		}
-		m.apply()
+	}
+	if b.Reason != nil {
+		cmd.Reason = *b.Reason
+	}
+	if b.Note != nil {
+		cmd.Note = *b.Note
+	}
+	if b.Score != nil {
+		cmd.Score = *b.Score
+	}
+	if b.Comment != nil {
+		cmd.Comment = *b.Comment
 	}
 	return cmd, nil
 }

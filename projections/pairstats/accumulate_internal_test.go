@@ -19,6 +19,8 @@ func TestComplementEqualsSum(t *testing.T) {
 	for _, e := range benchLog(20, 90) {
 		m.Apply(e)
 	}
+	m.merge() // the pairs added, in m.sorted
+	require.NotEmpty(t, m.sorted)
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	r := rand.New(rand.NewPCG(3, 14))
 	fwd, cpl := new(acc), new(acc)

@@ -1,7 +1,6 @@
 package pairstats
 
 import (
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
+	"github.com/cadena-project/cadena/projections/internal/lazysort"
 )
 
 // RelativeAccuracy is the relative accuracy of the quantile sketches.
@@ -39,7 +39,8 @@ type Model struct {
 	mu       sync.RWMutex
 	pos      uint64
 	pairs    map[pairKey]*pair
-	sorted   []*pair                    // by supplier, customer
+	sorted   []*pair                    // by supplier, customer, once the pairs added are merged in (rlock)
+	added    []*pair                    // pairs new since the last merge, in no order
 	handoffs projections.Slots[handoff] // by Envelope.Num
 	nums     projections.Nums           // for envelopes made without a runner
 	kinds    map[string]string
@@ -148,14 +149,39 @@ func (m *Model) pair(supplier, customer string) *pair {
 	}
 	p := &pair{pairKey: k, open: map[*handoff]struct{}{}}
 	m.pairs[k] = p
-	i, _ := slices.BinarySearchFunc(m.sorted, k, func(p *pair, k pairKey) int {
-		if c := strings.Compare(p.supplier, k.supplier); c != 0 {
-			return c
-		}
-		return strings.Compare(p.customer, k.customer)
-	})
-	m.sorted = slices.Insert(m.sorted, i, p)
+	m.added = append(m.added, p)
 	return p
+}
+
+// byPair orders pairs by supplier, then customer.
+func byPair(p, q *pair) int {
+	if c := strings.Compare(p.supplier, q.supplier); c != 0 {
+		return c
+	}
+	return strings.Compare(p.customer, q.customer)
+}
+
+// merge puts the pairs added since the last merge in m.sorted; m.mu is
+// write-locked.
+func (m *Model) merge() {
+	m.sorted = lazysort.Merge(m.sorted, m.added, byPair)
+	m.added = nil
+}
+
+// rlock read-locks m.mu with every pair in m.sorted: the pairs added since
+// the last query are merged in first, under the write lock. Queries take
+// it rather than m.mu.RLock.
+func (m *Model) rlock() {
+	for {
+		m.mu.RLock()
+		if len(m.added) == 0 {
+			return
+		}
+		m.mu.RUnlock()
+		m.mu.Lock()
+		m.merge()
+		m.mu.Unlock()
+	}
 }
 
 func (m *Model) intern(s string) string {

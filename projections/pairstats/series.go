@@ -142,7 +142,7 @@ func (m *Model) series(w Window, step Step, supplier, customer string, in func(*
 	}
 	a := accPool.Get().(*acc)
 	defer accPool.Put(a)
-	m.mu.RLock()
+	m.rlock()
 	defer m.mu.RUnlock()
 	var ps []*pair
 	if supplier != "*" && customer != "*" {

@@ -11,7 +11,7 @@ func (m *Model) SnapshotName() string { return "pairstats/3" }
 // buckets, then every hand-off with the number of its pair, whether it is
 // open and the contributions it may take back.
 func (m *Model) SaveSnapshot(e *projections.Encoder) {
-	m.mu.RLock()
+	m.rlock()
 	defer m.mu.RUnlock()
 	e.Calendars(&m.cals)
 	e.Time(m.first)
@@ -143,7 +143,7 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		m.pos, m.cals, m.first, m.last = pos, cals, first, last
-		m.pairs, m.sorted, m.handoffs, m.nums, m.kinds = pairs, sorted, handoffs, nums, kinds
+		m.pairs, m.sorted, m.added, m.handoffs, m.nums, m.kinds = pairs, sorted, nil, handoffs, nums, kinds
 	}
 }
 

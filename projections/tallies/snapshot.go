@@ -10,7 +10,7 @@ func (m *Model) SnapshotName() string { return "tallies/3" }
 // SaveSnapshot writes the model's state: the pairs in order, then every
 // hand-off with the number of its pair and whether it is open.
 func (m *Model) SaveSnapshot(e *projections.Encoder) {
-	m.mu.RLock()
+	m.rlock()
 	defer m.mu.RUnlock()
 	e.Calendars(&m.cals)
 	num := make(map[*pair]uint64, len(m.sorted))
@@ -109,6 +109,6 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 	return func() {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		m.pos, m.cals, m.pairs, m.sorted, m.handoffs, m.nums, m.kinds = pos, cals, pairs, sorted, handoffs, nums, kinds
+		m.pos, m.cals, m.pairs, m.sorted, m.added, m.handoffs, m.nums, m.kinds = pos, cals, pairs, sorted, nil, handoffs, nums, kinds
 	}
 }

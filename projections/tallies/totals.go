@@ -27,7 +27,7 @@ type PairTotals struct {
 // Totals returns the all-time counts of every pair, sorted by supplier,
 // then customer.
 func (m *Model) Totals() []PairTotals {
-	m.mu.RLock()
+	m.rlock()
 	defer m.mu.RUnlock()
 	out := make([]PairTotals, 0, len(m.sorted))
 	for _, p := range m.sorted {
@@ -83,7 +83,7 @@ type OpenClock struct {
 // of asOf, which is meant to be now: hand-offs are taken in their current
 // state.
 func (m *Model) OpenClocks(asOf time.Time) []OpenClock {
-	m.mu.RLock()
+	m.rlock()
 	defer m.mu.RUnlock()
 	var out []OpenClock
 	for _, p := range m.sorted {

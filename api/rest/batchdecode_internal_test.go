@@ -1,0 +1,82 @@
+package rest
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// batchBodies are bodies decodeBatchFast takes (fast) or leaves to
+// decodeJSON (!fast).
+var batchBodies = []struct {
+	body string
+	fast bool
+}{
+	{`{"commands":[{"command":"department","id":"it","name":"IT"},` +
+		`{"command":"request","idempotency_key":"r-1","id":"h-1","supplier":"it","customer":"sales","kind":"laptop","title":"A \"laptop\" \u00e9\n","details":"d","occurred_at":"2026-01-05T09:00:00Z"},` +
+		`{"command":"agreement","supplier":"it","customer":"sales","kind":"laptop","resolve_within":"72h","respond_within":3600,"calendar":"office"},` +
+		`{"command":"rating","id":"h-1","score":-4,"comment":"ok"},{"command":"return","id":"h-1","reason":"r","note":"n"}]}`, true},
+	{` {"commands": [ ]} `, true},
+	{`{}`, true},
+	{`{"commands":[{}]}`, true},
+	{`{"commands":[{"command":"accept","id":"x","color":"red"}]}`, false},
+	{`{"commands":[{"command":"accept","id":null}]}`, false},
+	{`{"commands":[{"command":"accept","id":5}]}`, false},
+	{`{"commands":[{"command":"accept","id":"a","id":"b"}]}`, false},
+	{`{"commands":[{"command":"rating","score":1.5}]}`, false},
+	{`{"commands":[{"command":"rating","score":1e2}]}`, false},
+	{`{"commands":[{"command":"rating","score":99999999999999999999}]}`, false},
+	{`{"commands":[{"command":"agreement","resolve_within":null}]}`, false},
+	{`{"commands":[{"command":"agreement","resolve_within":{"h":1}}]}`, false},
+	{`{"commands":[{"\u0063ommand":"accept"}]}`, false},
+	{`{"commands":[{"Command":"accept"}]}`, false},
+	{`{"commands":[],"commands":[]}`, false},
+	{`{"commands":null}`, false},
+	{`{"commands":{}}`, false},
+	{`{"commands":[1]}`, false},
+	{`{"commands":[]} {}`, false},
+	{`{"commands":[]`, false},
+	{`{"commands":[{"command":"accept","id":"` + "\xff" + `"}]}`, false},
+	{`{"commands":[{"command":"accept","id":"\ud800"}]}`, false},
+	{`[]`, false},
+	{`null`, false},
+	{``, false},
+}
+
+func TestDecodeBatchAsDecodeJSON(t *testing.T) {
+	for i, tt := range batchBodies {
+		data := []byte(tt.body)
+		fast, ok := decodeBatchFast(bytes.TrimSpace(data))
+		assert.Equal(t, tt.fast, ok, "body %d: %s", i, tt.body)
+		var want batchBody
+		wantErr := decodeJSON(data, &want)
+		if ok {
+			require.NoError(t, wantErr, "body %d: %s", i, tt.body)
+			assert.Equal(t, want, fast, "body %d", i)
+		}
+		got, err := decodeBatch(data)
+		assert.Equal(t, wantErr, err, "body %d: %s", i, tt.body)
+		if err == nil {
+			assert.Equal(t, want, got, "body %d", i)
+		}
+	}
+}
+
+// FuzzDecodeBatch holds decodeBatchFast to decodeJSON: whatever it takes,
+// decodeJSON takes too, with the same values.
+func FuzzDecodeBatch(f *testing.F) {
+	for _, tt := range batchBodies {
+		f.Add(tt.body)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		fast, ok := decodeBatchFast(bytes.TrimSpace([]byte(body)))
+		if !ok {
+			return
+		}
+		var want batchBody
+		require.NoError(t, decodeJSON([]byte(body), &want), "%q", body)
+		assert.Equal(t, want, fast, "%q", body)
+	})
+}

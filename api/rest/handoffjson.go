@@ -1,0 +1,132 @@
+package rest
+
+import (
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cadena-project/cadena/api/internal/jsonw"
+)
+
+// appendJSON writes h as encoding/json does (the same bytes, members in
+// the struct's order), without reflection: the answer of every hand-off
+// command. It reports false for what it leaves to encoding/json: a
+// timeline (the hand-off view), or a value encoding/json would refuse.
+func (h *handoffJSON) appendJSON(b []byte) ([]byte, bool) {
+	if h.Timeline != nil {
+		return b, false
+	}
+	ok := true
+	str := func(name, v string) {
+		b = append(b, name...)
+		b = jsonw.AppendString(b, v)
+	}
+	tm := func(name string, t time.Time) {
+		b = append(b, name...)
+		var fine bool
+		b, fine = jsonw.AppendTime(b, t)
+		ok = ok && fine
+	}
+	optTime := func(name string, t *time.Time) {
+		if t != nil {
+			tm(name, *t)
+		}
+	}
+	num := func(name string, n int64) {
+		b = append(b, name...)
+		b = strconv.AppendInt(b, n, 10)
+	}
+	unum := func(name string, n uint64) {
+		b = append(b, name...)
+		b = strconv.AppendUint(b, n, 10)
+	}
+	str(`{"id":`, h.ID)
+	str(`,"supplier":`, h.Supplier)
+	str(`,"customer":`, h.Customer)
+	str(`,"kind":`, h.Kind)
+	str(`,"title":`, h.Title)
+	if h.Details != "" {
+		str(`,"details":`, h.Details)
+	}
+	str(`,"state":`, string(h.State))
+	if t := h.Agreement; t == nil {
+		b = append(b, `,"agreement":null`...)
+	} else {
+		unum(`,"agreement":{"version":`, t.Version)
+		if t.Kind != "" {
+			str(`,"kind":`, t.Kind)
+		}
+		num(`,"resolve_within_s":`, t.ResolveWithinS)
+		num(`,"respond_within_s":`, t.RespondWithinS)
+		if t.Calendar != "" {
+			str(`,"calendar":`, t.Calendar)
+		}
+		b = append(b, '}')
+	}
+	tm(`,"requested_at":`, h.RequestedAt)
+	optTime(`,"first_response_at":`, h.FirstResponseAt)
+	optTime(`,"latest_delivery_at":`, h.LatestDeliveryAt)
+	num(`,"deliveries":`, int64(h.Deliveries))
+	num(`,"returns":`, int64(h.Returns))
+	num(`,"escalations":`, int64(h.Escalations))
+	if r := h.Rating; r != nil {
+		num(`,"rating":{"delivery":`, int64(r.Delivery))
+		num(`,"score":`, int64(r.Score))
+		if r.Comment != "" {
+			str(`,"comment":`, r.Comment)
+		}
+		tm(`,"rated_at":`, r.RatedAt)
+		b = append(b, '}')
+	}
+	b = append(b, `,"supplier_owned_s":`...)
+	var fine bool
+	b, fine = jsonw.AppendFloat(b, h.SupplierOwnedS)
+	ok = ok && fine
+	for _, d := range []struct {
+		name string
+		t    *time.Time
+	}{{`,"due_at":`, h.DueAt}, {`,"respond_due_at":`, h.RespondDueAt}} {
+		if d.t == nil {
+			b = append(b, d.name...)
+			b = append(b, "null"...)
+		} else {
+			tm(d.name, *d.t)
+		}
+	}
+	b = append(b, `,"clock_running":`...)
+	b = jsonw.AppendBool(b, h.ClockRunning)
+	tm(`,"as_of":`, h.AsOf)
+	unum(`,"version":`, h.Version)
+	unum(`,"position":`, h.Position)
+	return append(b, '}'), ok
+}
+
+// answerBuffers are the buffers hand-written answers are made in.
+var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// writeHandoff answers a hand-off command with h, written by hand unless
+// the client asked for indented JSON (readyMade) or h is one appendJSON
+// leaves to encoding/json; the bytes are the same either way.
+func writeHandoff(c echo.Context, status int, position uint64, h *handoffJSON) error {
+	if !readyMade(c) {
+		return written(c, status, position, h)
+	}
+	bp := answerBuffers.Get().(*[]byte)
+	defer answerBuffers.Put(bp)
+	b, ok := h.appendJSON((*bp)[:0])
+	*bp = b[:0]
+	if !ok {
+		return written(c, status, position, h)
+	}
+	b = append(b, '\n') // as json.Encoder ends a value
+	*bp = b[:0]
+	r := c.Response()
+	hd := r.Header()
+	hd.Set(headerPosition, strconv.FormatUint(position, 10))
+	hd.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	r.WriteHeader(status)
+	_, err := r.Write(b)
+	return err
+}

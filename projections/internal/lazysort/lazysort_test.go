@@ -1,0 +1,51 @@
+package lazysort_test
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/projections/internal/lazysort"
+)
+
+func TestMergeKeepsOrder(t *testing.T) {
+	tests := []struct {
+		name          string
+		sorted, added []int
+		want          []int
+	}{
+		{"nothing added", []int{1, 3}, nil, []int{1, 3}},
+		{"into nothing", nil, []int{3, 1, 2}, []int{1, 2, 3}},
+		{"between", []int{1, 4, 9}, []int{5, 0, 10, 4}, []int{0, 1, 4, 4, 5, 9, 10}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, lazysort.Merge(tt.sorted, tt.added, cmp.Compare[int]))
+		})
+	}
+}
+
+// TestMergeAsInsert adds random elements in rounds and compares with
+// inserting each in place.
+func TestMergeAsInsert(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var merged, inserted []int
+	for range 50 {
+		var added []int
+		for range r.IntN(40) {
+			v := r.IntN(1000)
+			added = append(added, v)
+			i, _ := slices.BinarySearch(inserted, v)
+			inserted = slices.Insert(inserted, i, v)
+		}
+		before := slices.Clone(merged)
+		out := lazysort.Merge(merged, added, cmp.Compare[int])
+		require.Equal(t, before, merged, "the slice passed in is left as it was")
+		merged = out
+		require.Equal(t, inserted, merged)
+	}
+}
