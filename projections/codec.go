@@ -18,6 +18,7 @@ type Encoder struct {
 	w    *bufio.Writer
 	syms map[string]uint64
 	refs map[*domain.Handoff]uint64
+	ids  map[string]uint64
 	buf  [binary.MaxVarintLen64]byte
 	err  error
 }
@@ -162,6 +163,7 @@ type Decoder struct {
 	terms map[domain.AgreementTerms]*domain.AgreementTerms
 	zones map[zoneKey]*time.Location
 	refs  []*domain.Handoff
+	ids   []string
 	slab  []domain.Handoff // states are allocated in blocks
 	err   error
 }
@@ -397,29 +399,81 @@ func (d *Decoder) Calendars() domain.Calendars {
 // that finds its data inconsistent.
 func (d *Decoder) Fail(err error) { d.fail(fmt.Errorf("%w: %w", errCorrupt, err)) }
 
-// HandoffRef writes a state that several read models may share: in full
-// the first time, then as a reference; Decoder.HandoffRef returns one
-// pointer for all its occurrences.
+// HandoffRef writes a state that several read models may share, or nil:
+// in full the first time, then as a reference; Decoder.HandoffRef returns
+// one pointer for all its occurrences.
 func (e *Encoder) HandoffRef(h *domain.Handoff) {
+	if h == nil {
+		e.Uint(0)
+		return
+	}
 	if n, ok := e.refs[h]; ok {
-		e.Uint(n + 1)
+		e.Uint(n + 2)
 		return
 	}
 	if e.refs == nil {
 		e.refs = map[*domain.Handoff]uint64{}
 	}
 	e.refs[h] = uint64(len(e.refs))
-	e.Uint(0)
+	e.Uint(1)
 	e.Handoff(h)
+}
+
+// Bytes writes b as a string.
+func (e *Encoder) Bytes(b []byte) {
+	e.Uint(uint64(len(b)))
+	e.write(b)
+}
+
+// noteID numbers id as ID would, when its text was written otherwise.
+func (e *Encoder) noteID(id string) {
+	if e.ids == nil {
+		e.ids = map[string]uint64{}
+	}
+	if _, ok := e.ids[id]; !ok {
+		e.ids[id] = uint64(len(e.ids))
+	}
+}
+
+// ID writes the ID of a hand-off: its text the first time, then its
+// number; Decoder.ID returns one string for all its occurrences. The
+// runner's section writes every hand-off's ID, so a read model's costs a
+// number.
+func (e *Encoder) ID(id string) {
+	if n, ok := e.ids[id]; ok {
+		e.Uint(n + 1)
+		return
+	}
+	e.noteID(id)
+	e.Uint(0)
+	e.String(id)
+}
+
+// ID reads an ID written by Encoder.ID.
+func (d *Decoder) ID() string {
+	n := d.Uint()
+	if d.err != nil {
+		return ""
+	}
+	if n == 0 {
+		s := d.String()
+		d.ids = append(d.ids, s)
+		return s
+	}
+	if n > uint64(len(d.ids)) {
+		d.fail(fmt.Errorf("%w: hand-off ID %d of %d", errCorrupt, n, len(d.ids)))
+		return ""
+	}
+	return d.ids[n-1]
 }
 
 // HandoffRef reads a state written by Encoder.HandoffRef.
 func (d *Decoder) HandoffRef() *domain.Handoff {
 	n := d.Uint()
-	if d.err != nil {
-		return &domain.Handoff{}
+	if d.err != nil || n == 0 {
+		return nil
 	}
-	if n == 0 {
+	if n == 1 {
 		if len(d.slab) == 0 {
 			d.slab = make([]domain.Handoff, 4096)
 		}
@@ -429,9 +483,9 @@ func (d *Decoder) HandoffRef() *domain.Handoff {
 		d.refs = append(d.refs, h)
 		return h
 	}
-	if n > uint64(len(d.refs)) {
-		d.fail(fmt.Errorf("%w: hand-off %d of %d", errCorrupt, n, len(d.refs)))
-		return &domain.Handoff{}
+	if n-1 > uint64(len(d.refs)) {
+		d.fail(fmt.Errorf("%w: hand-off %d of %d", errCorrupt, n-1, len(d.refs)))
+		return nil
 	}
-	return d.refs[n-1]
+	return d.refs[n-2]
 }

@@ -22,6 +22,13 @@
 // makes a new state). Envelopes built without a runner carry none, and
 // handlers then fold their own (NextHandoff), with the same result.
 //
+// The runner keeps only the open hand-offs' states as they are; a closed
+// one (delivered or cancelled) it keeps packed (pack.go) and unpacks at
+// its next event, and handlers drop their pointer to a closed state
+// (Keep). It also numbers the hand-offs (Envelope.Num), so that handlers
+// keep what they hold per hand-off in Slots by number rather than in a map
+// by ID each; without a runner, Nums numbers them the same way.
+//
 // # Snapshots
 //
 // With EnableSnapshots, the runner saves every handler's state (each a

@@ -28,6 +28,18 @@ type Envelope struct {
 	// whose request was not seen or was requested twice, and in envelopes
 	// made without a runner: the handler then folds its own (NextHandoff).
 	Handoff *domain.Handoff
+	// Num is the number the runner gave the event's hand-off: 1 for the
+	// first requested, 2 for the next, and so on, for all its events; 0
+	// for events of other aggregates, of a hand-off whose request was not
+	// seen, and in envelopes made without a runner (Nums gives handlers
+	// their own then). Handlers keep what they hold per hand-off in Slots
+	// by this number instead of a map of their own by ID.
+	Num uint32
+	// Replaced is, for a second request of a hand-off the runner folded,
+	// the state the hand-off had before it: the runner folds that hand-off
+	// no further (Handoff is nil from then on), and a handler that dropped
+	// its pointer to the state (Keep) takes this one to fold its own.
+	Replaced *domain.Handoff
 }
 
 // Handler is a read model fed by a Runner. Apply is called from the runner's
@@ -140,8 +152,9 @@ func (r *Runner) handle(d decoded) {
 				"position", rec.Position, "stream", rec.StreamID, "version", rec.Version,
 				"type", rec.Type, "error", err)
 		} else {
+			h, num, replaced := r.states.next(ev)
 			env := Envelope{Position: rec.Position, StreamID: rec.StreamID, Version: rec.Version,
-				RecordedAt: rec.RecordedAt, Event: ev, Metadata: rec.Metadata, Handoff: r.states.next(ev)}
+				RecordedAt: rec.RecordedAt, Event: ev, Metadata: rec.Metadata, Handoff: h, Num: num, Replaced: replaced}
 			for _, h := range r.handlers {
 				h.Apply(env)
 			}

@@ -20,7 +20,9 @@ import (
 //
 //	magic "cadena-snapshot\n", format version, fingerprint,
 //	position, ID of the event at that position, ID of the first event,
-//	the hand-off states the runner shares with the handlers,
+//	the runner's hand-offs: its table of shared values (pack.go), every
+//	hand-off's ID and packed state (empty while open) in the order of
+//	their numbers, as chunks of records, then the open states,
 //	number of handlers, then for each: its name and its state,
 //	CRC-32C (Castagnoli) of everything before, 4 bytes big-endian.
 //
@@ -63,7 +65,7 @@ type SnapshotConfig struct {
 }
 
 // snapshotFormat is the version of the file layout and of the codec.
-const snapshotFormat = 2
+const snapshotFormat = 3
 
 const snapshotMagic = "cadena-snapshot\n"
 

@@ -69,6 +69,9 @@ func benchOnLog(ctx context.Context, cfg benchConfig, progress func(string, ...a
 			row.PeakRSSBytes, row.RSSBytes = &peak, &rss
 		}
 		addStartCPU(&row, s)
+		if idle, ok := s.idleMemory(ctx); ok {
+			row.IdleRSSBytes = &idle
+		}
 		rows = append(rows, row)
 	}
 
@@ -150,6 +153,9 @@ func restartFromSnapshot(ctx context.Context, dir, data string, events int) (ben
 		row.PeakRSSBytes, row.RSSBytes = &peak, &rss
 	}
 	addStartCPU(&row, s)
+	if idle, ok := s.idleMemory(ctx); ok {
+		row.IdleRSSBytes = &idle
+	}
 	return row, s.stop()
 }
 

@@ -34,6 +34,9 @@ type benchRow struct {
 	// its resident memory when measured.
 	PeakRSSBytes *int64 `json:"peak_rss_bytes,omitempty"`
 	RSSBytes     *int64 `json:"rss_bytes,omitempty"`
+	// IdleRSSBytes is the server's resident memory once ready and idle,
+	// after it collected the garbage of its catch-up.
+	IdleRSSBytes *int64 `json:"idle_rss_bytes,omitempty"`
 	Note         string `json:"note,omitempty"`
 }
 
@@ -122,6 +125,9 @@ func (row benchRow) notes() string {
 	}
 	if row.RSSBytes != nil {
 		out = append(out, fmt.Sprintf("RSS %s", mib(*row.RSSBytes)))
+	}
+	if row.IdleRSSBytes != nil {
+		out = append(out, fmt.Sprintf("idle RSS %s", mib(*row.IdleRSSBytes)))
 	}
 	if row.Failures > 0 {
 		out = append(out, fmt.Sprintf("%d FAILED", row.Failures))

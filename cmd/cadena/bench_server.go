@@ -39,6 +39,8 @@ type benchServer struct {
 	exited  chan struct{}
 	waitErr error
 
+	released chan struct{} // closed when it logged catchUpReleased
+
 	mu       sync.Mutex
 	tail     []string // the last lines of its log, for errors
 	snapshot bool     // it logged that it loaded a snapshot of its read models
@@ -68,7 +70,7 @@ func startBenchServer(ctx context.Context, dir, dataDir string) (*benchServer, e
 	if err != nil {
 		return nil, err
 	}
-	s := &benchServer{token: token, cmd: cmd, exited: make(chan struct{})}
+	s := &benchServer{token: token, cmd: cmd, exited: make(chan struct{}), released: make(chan struct{})}
 	s.started = time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting the server: %w", err)
@@ -95,9 +97,13 @@ func startBenchServer(ctx context.Context, dir, dataDir string) (*benchServer, e
 func (s *benchServer) readLog(r io.Reader, listening chan<- string) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	found := false
+	found, released := false, false
 	for sc.Scan() {
 		line := sc.Text()
+		if !released && strings.Contains(line, catchUpReleased) {
+			released = true
+			close(s.released)
+		}
 		if !found && strings.Contains(line, "msg=listening") {
 			if i := strings.Index(line, "url="); i >= 0 {
 				found = true
@@ -175,6 +181,22 @@ func (s *benchServer) stopWithin(grace time.Duration) error {
 		return fmt.Errorf("the server did not stop within %s of an interrupt", grace)
 	}
 	return nil
+}
+
+// idleMemory waits until the server returned the memory of its catch-up
+// to the system (at most a minute) and returns its resident memory then.
+func (s *benchServer) idleMemory(ctx context.Context) (int64, bool) {
+	select {
+	case <-s.released:
+	case <-s.exited:
+		return 0, false
+	case <-time.After(time.Minute):
+		return 0, false
+	case <-ctx.Done():
+		return 0, false
+	}
+	rss, _, ok := s.memory()
+	return rss, ok
 }
 
 // cpu returns the CPU time the server has used so far; false where /proc

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -83,6 +84,10 @@ func TestBenchRunsEverySection(t *testing.T) {
 		case "serve again: ready from its snapshot":
 			assert.Positive(t, row.Seconds)
 			assert.NotContains(t, row.Note, "NO SNAPSHOT", "the second start loads the snapshot the first wrote")
+		}
+		if strings.HasPrefix(row.Name, "serve") && strings.Contains(row.Name, "ready") && row.PeakRSSBytes != nil { // where /proc tells
+			require.NotNil(t, row.IdleRSSBytes, row.Name)
+			assert.Positive(t, *row.IdleRSSBytes, row.Name)
 		}
 	}
 }

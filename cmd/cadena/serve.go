@@ -240,6 +240,7 @@ wait:
 			caughtUp = nil
 			if err == nil {
 				logger.Info("projections caught up", "position", runner.Position(), "took", time.Since(start).Round(time.Millisecond))
+				go releaseCatchUpMemory(logger)
 				if ready != nil {
 					ready(baseURL)
 				}

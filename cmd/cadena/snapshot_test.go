@@ -229,8 +229,10 @@ func allHandoffs(t *testing.T, x *handoffindex.Index) []handoffindex.Summary {
 
 // TestSharedHandoffStatesEqualOwnFolds feeds one set of read models
 // through the runner, which folds every hand-off's state once for all of
-// them, and another with envelopes that carry no state, so that each
-// model folds its own: every query answers the same.
+// them, keeps the closed ones packed and numbers the hand-offs, and
+// another with envelopes that carry no state nor number, so that each
+// model folds and keeps every state in full: every query answers the
+// same, compacted or not.
 func TestSharedHandoffStatesEqualOwnFolds(t *testing.T) {
 	s, sum := testLog(t, 6000, 10)
 	policy := testPolicy(t)
@@ -242,6 +244,23 @@ func TestSharedHandoffStatesEqualOwnFolds(t *testing.T) {
 	_, err = s.Append(t.Context(), domain.HandoffStream(ev.HandoffID), eventstore.Any,
 		eventstore.EventData{ID: eventstore.NewID(), Type: domain.TypeHandoffRequested, Data: data})
 	require.NoError(t, err)
+	// And one delivered (closed: the runner keeps it packed, the read
+	// models drop their pointer), requested again, then rated and returned:
+	// the read models fold it on their own from the state before.
+	at := time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC)
+	for _, ev := range []domain.Event{
+		domain.HandoffRequested{HandoffID: "closed-then-again", Supplier: sum.Supplier, Customer: sum.Customer, Kind: "k", Title: "t", At: at},
+		domain.HandoffDelivered{HandoffID: "closed-then-again", Delivery: 1, At: at.Add(time.Hour)},
+		domain.HandoffRequested{HandoffID: "closed-then-again", Supplier: sum.Supplier, Customer: sum.Customer, Kind: "k", Title: "again", At: at.Add(2 * time.Hour)},
+		domain.HandoffRated{HandoffID: "closed-then-again", Delivery: 1, Score: 2, At: at.Add(3 * time.Hour)},
+		domain.HandoffReturned{HandoffID: "closed-then-again", At: at.Add(4 * time.Hour)},
+	} {
+		data, err := domain.Encode(ev)
+		require.NoError(t, err)
+		_, err = s.Append(t.Context(), domain.HandoffStream("closed-then-again"), eventstore.Any,
+			eventstore.EventData{ID: eventstore.NewID(), Type: domain.EventType(ev), Data: data})
+		require.NoError(t, err)
+	}
 	shared, _ := startModels(t, s, policy, "", "")
 
 	own := newReadModels(s, nil, policy)

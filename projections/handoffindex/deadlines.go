@@ -17,9 +17,10 @@ func (x *Index) calendar(h *domain.Handoff) domain.DeadlineCalendar {
 // withDue returns the summary of e with its deadline and calendar; the
 // caller holds the lock.
 func (x *Index) withDue(e *entry) Summary {
-	s := e.summary()
-	if a := e.h.Agreement; a != nil {
-		s.Calendar = a.Calendar
+	s := x.summary(e)
+	s.Calendar = x.syms.text[e.calendar]
+	if e.h == nil {
+		return s // closed: the clock does not run
 	}
 	if t, ok := e.h.ResolveDueAt(x.calendar(e.h)); ok {
 		t = t.UTC()

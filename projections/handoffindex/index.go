@@ -68,31 +68,44 @@ const (
 type Index struct {
 	mu       sync.RWMutex
 	position uint64
-	order    []*entry // by request position, oldest first
-	byID     map[string]*entry
+	order    []entry                   // by request position, oldest first
+	byNum    projections.Slots[uint32] // the latest entry of each hand-off, plus one, by Envelope.Num
+	nums     projections.Nums          // for envelopes made without a runner
+	syms     symbols
+	zones    zones
 	cals     domain.Calendars // the latest definition of each calendar
 }
 
-// entry is one hand-off: its state, folded by the domain, and the position
-// of its request.
+// entry is one hand-off as listed: what a summary shows, with the
+// departments, kind, calendar and state as numbers of the index's strings
+// and the times as instants, and while the hand-off is open its state
+// (for its deadline).
 type entry struct {
-	h        *domain.Handoff // shared with the other read models: never modified
-	position uint64
-	// updatedAt is the business time of the latest event but ratings: the
+	// h is the state, shared with the other read models and never
+	// modified; nil once the hand-off is closed, when the runner folded it
+	// (projections.Keep): a closed hand-off has no deadline.
+	h         *domain.Handoff
+	id, title string
+	position  uint64
+	requested instant
+	// updated is the business time of the latest event but ratings: the
 	// list is read by both sides, and a rating must not move it, or the
 	// supplier would see when it was given.
-	updatedAt time.Time
+	updated                            instant
+	supplier, customer, kind, calendar uint32
+	state                              uint32
+	escalations, deliveries, returns   int32
 }
 
-func (e *entry) summary() Summary {
-	h := e.h
-	return Summary{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer, Kind: h.Kind, Title: h.Title,
-		State: h.State, Escalations: h.Escalations, Deliveries: h.Deliveries, Returns: h.Returns,
-		RequestedAt: h.RequestedAt, UpdatedAt: e.updatedAt, Position: e.position}
+func (x *Index) summary(e *entry) Summary {
+	return Summary{ID: e.id, Supplier: x.syms.text[e.supplier], Customer: x.syms.text[e.customer],
+		Kind: x.syms.text[e.kind], Title: e.title, State: domain.State(x.syms.text[e.state]),
+		Escalations: int(e.escalations), Deliveries: int(e.deliveries), Returns: int(e.returns),
+		RequestedAt: x.zones.time(e.requested), UpdatedAt: x.zones.time(e.updated), Position: e.position}
 }
 
 // New returns an empty index.
-func New() *Index { return &Index{byID: map[string]*entry{}} }
+func New() *Index { return &Index{syms: newSymbols()} }
 
 var _ projections.Handler = (*Index)(nil)
 
@@ -112,39 +125,62 @@ func (x *Index) Apply(env projections.Envelope) {
 	if !ok {
 		return
 	}
-	e, found := x.byID[id]
-	if _, opens := env.Event.(domain.HandoffRequested); opens {
-		e = &entry{position: env.Position}
-		x.order = append(x.order, e)
-		x.byID[id] = e
-	} else if !found {
+	_, opens := env.Event.(domain.HandoffRequested)
+	num := x.nums.Of(env, id, opens)
+	var i uint32
+	if opens {
+		i = uint32(len(x.order))
+		x.order = append(x.order, entry{position: env.Position})
+		*x.byNum.At(num) = i + 1
+	} else if p := x.byNum.Get(num); p != nil && *p != 0 {
+		i = *p - 1
+	} else {
 		return // its request was never seen
 	}
-	if env.Handoff != nil {
-		e.h = env.Handoff // shared with the other read models
-	} else {
-		var h domain.Handoff
+	e := &x.order[i]
+	h := env.Handoff // shared with the other read models
+	if h == nil {
+		var v domain.Handoff
 		if e.h != nil {
-			h = *e.h
+			v = *e.h
 		}
-		h = domain.EvolveHandoff(h, env.Event)
-		h.Rating = nil // a summary never shows ratings or comments: keep none
-		e.h = &h
+		v = domain.EvolveHandoff(v, env.Event)
+		v.Rating = nil // a summary never shows ratings or comments: keep none
+		h = &v
 	}
+	if opens {
+		e.id, e.title = h.ID, h.Title
+		e.supplier, e.customer, e.kind = x.syms.of(h.Supplier), x.syms.of(h.Customer), x.syms.of(h.Kind)
+		e.calendar = 0
+		if a := h.Agreement; a != nil {
+			e.calendar = x.syms.of(a.Calendar)
+		}
+		e.requested = x.zones.instant(h.RequestedAt)
+	}
+	e.state = x.syms.of(string(h.State))
+	e.escalations, e.deliveries, e.returns = int32(h.Escalations), int32(h.Deliveries), int32(h.Returns)
 	if _, rated := env.Event.(domain.HandoffRated); !rated {
-		e.updatedAt = domain.OccurredAt(env.Event)
+		e.updated = x.zones.instant(domain.OccurredAt(env.Event))
+	}
+	e.h = h
+	if env.Handoff != nil && !projections.Keep(h) {
+		e.h = nil // what a summary shows is in e
 	}
 }
 
-// Get returns the summary of one hand-off.
+// Get returns the summary of one hand-off (of its latest request). It
+// scans the entries from the newest: the index keeps no map by ID (the
+// runner numbers the hand-offs), and the API reads one hand-off from its
+// stream.
 func (x *Index) Get(id string) (Summary, bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	e, ok := x.byID[id]
-	if !ok {
-		return Summary{}, false
+	for i := len(x.order) - 1; i >= 0; i-- {
+		if x.order[i].id == id {
+			return x.withDue(&x.order[i]), true
+		}
 	}
-	return x.withDue(e), true
+	return Summary{}, false
 }
 
 // List returns one page of hand-offs that match f, newest request first,
@@ -165,13 +201,17 @@ func (x *Index) List(f Filter) ([]Summary, string, error) {
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	m, ok := x.matcher(f)
+	if !ok {
+		return []Summary{}, "", nil // a department or state no hand-off has
+	}
 	out := make([]Summary, 0, min(limit, len(x.order)))
 	for i := len(x.order) - 1; i >= 0; i-- {
-		e := x.order[i]
+		e := &x.order[i]
 		if before != 0 && e.position >= before {
 			continue
 		}
-		if !f.matches(e.h) {
+		if !m.matches(e) {
 			continue
 		}
 		if len(out) == limit {
@@ -182,9 +222,34 @@ func (x *Index) List(f Filter) ([]Summary, string, error) {
 	return out, "", nil
 }
 
-func (f Filter) matches(h *domain.Handoff) bool {
-	return (f.Supplier == "" || h.Supplier == f.Supplier) &&
-		(f.Customer == "" || h.Customer == f.Customer) &&
-		(f.State == "" || h.State == f.State) &&
-		(f.Involving == "" || h.Supplier == f.Involving || h.Customer == f.Involving)
+// matcher is a Filter in the index's numbers; matchAll matches everything.
+type matcher struct{ supplier, customer, state, involving uint32 }
+
+const matchAll = ^uint32(0)
+
+// matcher returns f in the index's numbers; false when it names a string
+// the index has never seen, which no hand-off matches.
+func (x *Index) matcher(f Filter) (matcher, bool) {
+	m := matcher{matchAll, matchAll, matchAll, matchAll}
+	for _, c := range []struct {
+		v   string
+		out *uint32
+	}{{f.Supplier, &m.supplier}, {f.Customer, &m.customer}, {string(f.State), &m.state}, {f.Involving, &m.involving}} {
+		if c.v == "" {
+			continue
+		}
+		n, ok := x.syms.idx[c.v]
+		if !ok {
+			return m, false
+		}
+		*c.out = n
+	}
+	return m, true
+}
+
+func (m matcher) matches(e *entry) bool {
+	return (m.supplier == matchAll || e.supplier == m.supplier) &&
+		(m.customer == matchAll || e.customer == m.customer) &&
+		(m.state == matchAll || e.state == m.state) &&
+		(m.involving == matchAll || e.supplier == m.involving || e.customer == m.involving)
 }

@@ -5,19 +5,35 @@ import "github.com/cadena-project/cadena/projections"
 var _ projections.Snapshotter = (*Index)(nil)
 
 // SnapshotName names the index's snapshot encoding.
-func (x *Index) SnapshotName() string { return "handoffindex/2" }
+func (x *Index) SnapshotName() string { return "handoffindex/3" }
 
-// SaveSnapshot writes the index's state: the entries in request order
-// (the map by ID follows from it: a request seen twice replaces the
-// earlier entry in it) and the calendars.
+// SaveSnapshot writes the index's state: the calendars, then the entries
+// in request order (the map by ID follows from it: a request seen twice
+// replaces the earlier entry in it), each with the state it keeps (none
+// once closed).
 func (x *Index) SaveSnapshot(e *projections.Encoder) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	e.Calendars(&x.cals)
+	x.nums.Save(e)
+	e.Uint(uint64(x.byNum.Len()))
+	for i := range x.byNum.Len() {
+		e.Uint(uint64(*x.byNum.Get(uint32(i + 1))))
+	}
 	e.Uint(uint64(len(x.order)))
-	for _, en := range x.order {
+	for i := range x.order {
+		en := &x.order[i]
 		e.Uint(en.position)
-		e.Time(en.updatedAt)
+		e.ID(en.id)
+		e.String(en.title)
+		for _, n := range []uint32{en.supplier, en.customer, en.kind, en.calendar, en.state} {
+			e.Symbol(x.syms.text[n])
+		}
+		e.Int(int64(en.escalations))
+		e.Int(int64(en.deliveries))
+		e.Int(int64(en.returns))
+		e.Time(x.zones.time(en.requested))
+		e.Time(x.zones.time(en.updated))
 		e.HandoffRef(en.h)
 	}
 }
@@ -25,22 +41,33 @@ func (x *Index) SaveSnapshot(e *projections.Encoder) {
 // LoadSnapshot reads a state SaveSnapshot wrote.
 func (x *Index) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 	cals := d.Calendars()
-	n := d.Len(1 << 32)
-	order := make([]*entry, 0, n)
-	byID := make(map[string]*entry, n)
-	entries := make([]entry, n) // one allocation for all
-	for i := range n {
-		en := &entries[i]
+	nums := projections.LoadNums(d)
+	var byNum projections.Slots[uint32]
+	for i := range d.Len(1 << 32) {
 		if d.Err() != nil {
 			break
 		}
-		en.position, en.updatedAt, en.h = d.Uint(), d.Time(), d.HandoffRef()
-		order = append(order, en)
-		byID[en.h.ID] = en
+		*byNum.At(uint32(i + 1)) = uint32(d.Uint())
+	}
+	n := d.Len(1 << 32)
+	order := make([]entry, n)
+	syms := newSymbols()
+	var zs zones
+	for i := range order {
+		if d.Err() != nil {
+			break
+		}
+		en := &order[i]
+		en.position, en.id, en.title = d.Uint(), d.ID(), d.String()
+		en.supplier, en.customer, en.kind = syms.of(d.Symbol()), syms.of(d.Symbol()), syms.of(d.Symbol())
+		en.calendar, en.state = syms.of(d.Symbol()), syms.of(d.Symbol())
+		en.escalations, en.deliveries, en.returns = int32(d.Int()), int32(d.Int()), int32(d.Int())
+		en.requested, en.updated = zs.instant(d.Time()), zs.instant(d.Time())
+		en.h = d.HandoffRef()
 	}
 	return func() {
 		x.mu.Lock()
 		defer x.mu.Unlock()
-		x.position, x.order, x.byID, x.cals = pos, order, byID, cals
+		x.position, x.order, x.byNum, x.nums, x.syms, x.zones, x.cals = pos, order, byNum, nums, syms, zs, cals
 	}
 }

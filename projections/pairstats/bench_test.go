@@ -179,7 +179,7 @@ func BenchmarkMemory(b *testing.B) {
 	}
 	b.ReportMetric(float64(bytes)/float64(pairDays), "bucket-B/pair-day")
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(pairDays), "heap-B/pair-day")
-	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(len(m.handoffs)), "heap-B/hand-off")
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(m.handoffs.Len()), "heap-B/hand-off")
 	b.ReportMetric(float64(pairDays), "pair-days")
 	b.ReportMetric(float64(len(envs)), "events")
 	runtime.KeepAlive(m)

@@ -39,9 +39,10 @@ type Model struct {
 	mu       sync.RWMutex
 	pos      uint64
 	pairs    map[pairKey]*pair
-	sorted   []*pair // by supplier, customer, once the pairs added are merged in (rlock)
-	added    []*pair // pairs new since the last merge, in no order
-	handoffs map[string]*handoff
+	sorted   []*pair                    // by supplier, customer, once the pairs added are merged in (rlock)
+	added    []*pair                    // pairs new since the last merge, in no order
+	handoffs projections.Slots[handoff] // by Envelope.Num
+	nums     projections.Nums           // for envelopes made without a runner
 	kinds    map[string]string
 	// first and last business time of the hand-off events counted (Span).
 	first, last time.Time
@@ -62,8 +63,12 @@ type pair struct {
 // handoff is what the model keeps of one hand-off: its folded state and the
 // contributions it made that a later event may take back.
 type handoff struct {
-	h    *domain.Handoff // shared with the other read models: never modified
-	pair *pair
+	// h is shared with the other read models and never modified; nil once
+	// the hand-off is closed, when the runner folded it (projections.Keep):
+	// its next event brings it again.
+	h         *domain.Handoff
+	pair      *pair
+	responded bool // its first response is counted
 
 	completion contribution // counted while the state is delivered (ok)
 	rating     ratingRef    // the latest rating of the latest delivery (ok)
@@ -72,19 +77,21 @@ type handoff struct {
 	pending []levelChange // changes recorded on lastDay or later
 }
 
+// contribution and ratingRef are kept for every hand-off ever requested:
+// their fields are ordered and sized to keep them small.
 type contribution struct {
-	ok   bool
-	day  int32
 	lead time.Duration
+	day  int32
 	idx  int32 // sketch bin, or zeroBin
-	sla  int   // cSLAMet, cSLABreached or -1
+	sla  int8  // cSLAMet, cSLABreached or -1
+	ok   bool
 }
 
 type ratingRef struct {
-	ok       bool
 	day      int32
-	delivery int
-	score    int
+	delivery int32
+	score    int8
+	ok       bool
 }
 
 type levelChange struct {
@@ -100,7 +107,7 @@ func New(opts Options) *Model {
 	policy := opts.Policy.WithDefaults()
 	m := &Model{
 		policy: policy, loc: policy.Location, cal: opts.Calendar,
-		pairs: map[pairKey]*pair{}, handoffs: map[string]*handoff{}, kinds: map[string]string{},
+		pairs: map[pairKey]*pair{}, kinds: map[string]string{},
 	}
 	if m.cal == nil {
 		m.cal = domain.WallClock{}
@@ -132,7 +139,7 @@ func (m *Model) Apply(env projections.Envelope) {
 		return
 	}
 	m.pos = env.Position
-	m.apply(env.Event, env.Handoff)
+	m.apply(env)
 }
 
 func (m *Model) pair(supplier, customer string) *pair {
@@ -193,18 +200,23 @@ func (m *Model) sketchIndex(d time.Duration) int32 {
 	return int32(m.mapping.Index(v))
 }
 
-// apply folds e; shared is the state of its hand-off after it, when the
-// runner folded it (projections.Envelope.Handoff).
-func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
+// apply folds the event of env; env.Handoff is the state of its hand-off
+// after it, when the runner folded it.
+func (m *Model) apply(env projections.Envelope) {
+	e, shared := env.Event, env.Handoff
 	if e, ok := e.(domain.CalendarSet); ok {
 		m.setCalendar(e)
 		return
 	}
 	if e, ok := e.(domain.HandoffRequested); ok {
-		if _, ok := m.handoffs[e.HandoffID]; ok {
+		hs := m.handoffs.At(m.nums.Of(env, e.HandoffID, true))
+		if hs.pair != nil {
+			if hs.h == nil {
+				hs.h = env.Replaced // requested again: the model folds its own from now on
+			}
 			return
 		}
-		hs := &handoff{pair: m.pair(e.Supplier, e.Customer)}
+		*hs = handoff{pair: m.pair(e.Supplier, e.Customer)}
 		kind := m.intern(e.Kind)
 		if hs.h = shared; hs.h == nil {
 			h := domain.EvolveHandoff(domain.Handoff{}, e)
@@ -212,24 +224,26 @@ func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 			h.Supplier, h.Customer, h.Title, h.Kind = hs.pair.supplier, hs.pair.customer, "", kind
 			hs.h = &h
 		}
-		m.handoffs[e.HandoffID] = hs
 		m.note(e.At)
 		day := dayIndex(e.At, m.loc)
 		hs.pair.s.bump(day, cRequested, 1)
 		hs.pair.open[hs] = struct{}{}
 		m.relevel(hs, day)
+		m.release(hs, shared)
 		return
 	}
 	id, ok := domain.HandoffOf(e)
 	if !ok {
 		return
 	}
-	hs, ok := m.handoffs[id]
-	if !ok {
+	hs := m.handoffs.Get(m.nums.Of(env, id, false))
+	if hs == nil || hs.pair == nil {
 		return // its request was never seen
 	}
-	prev := hs.h
-	if hs.h = shared; hs.h == nil {
+	defer m.release(hs, shared)
+	if prev := hs.h; shared != nil {
+		hs.h = shared
+	} else {
 		h := domain.EvolveHandoff(*prev, e)
 		h.Rating = nil // the rating that counts is in hs.rating: keep no copy
 		hs.h = &h
@@ -237,7 +251,8 @@ func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 	m.note(domain.OccurredAt(e))
 	day := dayIndex(domain.OccurredAt(e), m.loc)
 	s := &hs.pair.s
-	if prev.FirstResponseAt.IsZero() && !hs.h.FirstResponseAt.IsZero() {
+	if !hs.responded && !hs.h.FirstResponseAt.IsZero() {
+		hs.responded = true
 		m.countResponse(hs, day)
 	}
 	switch e := e.(type) {
@@ -258,14 +273,22 @@ func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 		s.bump(day, cCancelled, 1)
 		delete(hs.pair.open, hs)
 	case domain.HandoffRated:
-		if r := hs.rating; r.ok && r.delivery == e.Delivery {
-			s.bump(r.day, cRating1+r.score-1, -1)
+		if r := hs.rating; r.ok && int(r.delivery) == e.Delivery {
+			s.bump(r.day, cRating1+int(r.score)-1, -1)
 		}
-		hs.rating = ratingRef{ok: true, day: day, delivery: e.Delivery, score: e.Score}
+		hs.rating = ratingRef{ok: true, day: day, delivery: int32(e.Delivery), score: int8(e.Score)}
 		s.bump(day, cRating1+e.Score-1, 1)
 		return // no change of state or clock
 	}
 	m.relevel(hs, day)
+}
+
+// release drops the state of a closed hand-off the runner folded: what
+// the model needs of it is in hs.
+func (m *Model) release(hs *handoff, shared *domain.Handoff) {
+	if shared != nil && !projections.Keep(shared) {
+		hs.h = nil
+	}
 }
 
 func (m *Model) countResponse(hs *handoff, day int32) {

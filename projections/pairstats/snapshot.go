@@ -1,15 +1,11 @@
 package pairstats
 
-import (
-	"fmt"
-
-	"github.com/cadena-project/cadena/projections"
-)
+import "github.com/cadena-project/cadena/projections"
 
 var _ projections.Snapshotter = (*Model)(nil)
 
 // SnapshotName names the model's snapshot encoding.
-func (m *Model) SnapshotName() string { return "pairstats/2" }
+func (m *Model) SnapshotName() string { return "pairstats/3" }
 
 // SaveSnapshot writes the model's state: the pairs in order with their
 // buckets, then every hand-off with the number of its pair, whether it is
@@ -30,11 +26,18 @@ func (m *Model) SaveSnapshot(e *projections.Encoder) {
 		saveBuckets(e, p.s.monthKeys, p.s.months)
 		saveBucket(e, &p.s.total)
 	}
-	e.Uint(uint64(len(m.handoffs)))
-	for _, hs := range m.handoffs {
+	m.nums.Save(e)
+	e.Uint(uint64(m.handoffs.Len()))
+	for i := range m.handoffs.Len() {
+		hs := m.handoffs.Get(uint32(i + 1))
+		if hs.pair == nil {
+			e.Uint(0)
+			continue
+		}
 		_, open := hs.pair.open[hs]
-		e.Uint(num[hs.pair])
+		e.Uint(num[hs.pair] + 1)
 		e.Bool(open)
+		e.Bool(hs.responded)
 		c := &hs.completion
 		e.Bool(c.ok)
 		e.Int(int64(c.day))
@@ -101,21 +104,24 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		loadBucket(d, &p.s.total)
 		sorted[i], pairs[k] = p, p
 	}
+	nums := projections.LoadNums(d)
 	n := d.Len(1 << 32)
-	handoffs := make(map[string]*handoff, n)
+	var handoffs projections.Slots[handoff]
 	kinds := map[string]string{}
-	slab := make([]handoff, n)
 	for i := range n {
-		hs := &slab[i]
 		pi := d.Len(len(sorted))
-		if d.Err() != nil || pi >= len(sorted) {
-			d.Fail(fmt.Errorf("pairstats: a hand-off of pair %d of %d", pi, len(sorted)))
+		if d.Err() != nil {
 			break
 		}
-		hs.pair = sorted[pi]
+		if pi == 0 {
+			continue
+		}
+		hs := handoffs.At(uint32(i + 1))
+		hs.pair = sorted[pi-1]
 		open := d.Bool()
-		hs.completion = contribution{ok: d.Bool(), day: int32(d.Int()), lead: d.Duration(), idx: int32(d.Int()), sla: int(d.Int())}
-		hs.rating = ratingRef{ok: d.Bool(), day: int32(d.Int()), delivery: int(d.Int()), score: int(d.Int())}
+		hs.responded = d.Bool()
+		hs.completion = contribution{ok: d.Bool(), day: int32(d.Int()), lead: d.Duration(), idx: int32(d.Int()), sla: int8(d.Int())}
+		hs.rating = ratingRef{ok: d.Bool(), day: int32(d.Int()), delivery: int32(d.Int()), score: int8(d.Int())}
 		for k := range hs.base {
 			hs.base[k] = int8(d.Int())
 		}
@@ -129,14 +135,15 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		if open {
 			hs.pair.open[hs] = struct{}{}
 		}
-		kinds[hs.h.Kind] = hs.h.Kind
-		handoffs[hs.h.ID] = hs
+		if hs.h != nil {
+			kinds[hs.h.Kind] = hs.h.Kind
+		}
 	}
 	return func() {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		m.pos, m.cals, m.first, m.last = pos, cals, first, last
-		m.pairs, m.sorted, m.added, m.handoffs, m.kinds = pairs, sorted, nil, handoffs, kinds
+		m.pairs, m.sorted, m.added, m.handoffs, m.nums, m.kinds = pairs, sorted, nil, handoffs, nums, kinds
 	}
 }
 

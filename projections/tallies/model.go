@@ -36,9 +36,10 @@ type Model struct {
 	mu       sync.RWMutex
 	pos      uint64
 	pairs    map[pairKey]*pair
-	sorted   []*pair // by supplier, customer, once the pairs added are merged in (rlock)
-	added    []*pair // pairs new since the last merge, in no order
-	handoffs map[string]*handoff
+	sorted   []*pair                    // by supplier, customer, once the pairs added are merged in (rlock)
+	added    []*pair                    // pairs new since the last merge, in no order
+	handoffs projections.Slots[handoff] // by Envelope.Num
+	nums     projections.Nums           // for envelopes made without a runner
 	kinds    map[string]string
 }
 
@@ -60,22 +61,25 @@ type pair struct {
 // handoff is what the model keeps of one hand-off: its folded state and
 // the latest rating of its latest delivery, which a re-rating replaces.
 type handoff struct {
-	h      *domain.Handoff // shared with the other read models: never modified
+	// h is shared with the other read models and never modified; nil once
+	// the hand-off is closed, when the runner folded it (projections.Keep):
+	// its next event brings it again.
+	h      *domain.Handoff
 	pair   *pair
 	rating ratingRef
 }
 
 type ratingRef struct {
+	delivery int32
+	score    int8
 	ok       bool
-	delivery int
-	score    int
 }
 
 // New returns an empty model.
 func New(opts Options) *Model {
 	m := &Model{
 		policy: opts.Policy.WithDefaults(), cal: opts.Calendar,
-		pairs: map[pairKey]*pair{}, handoffs: map[string]*handoff{}, kinds: map[string]string{},
+		pairs: map[pairKey]*pair{}, kinds: map[string]string{},
 	}
 	if m.cal == nil {
 		m.cal = domain.WallClock{}
@@ -107,7 +111,7 @@ func (m *Model) Apply(env projections.Envelope) {
 		return
 	}
 	m.pos = env.Position
-	m.apply(env.Event, env.Handoff)
+	m.apply(env)
 }
 
 func (m *Model) pair(supplier, customer string) *pair {
@@ -161,18 +165,23 @@ func (m *Model) intern(s string) string {
 	return s
 }
 
-// apply folds e; shared is the state of its hand-off after it, when the
-// runner folded it (projections.Envelope.Handoff).
-func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
+// apply folds the event of env; env.Handoff is the state of its hand-off
+// after it, when the runner folded it.
+func (m *Model) apply(env projections.Envelope) {
+	e, shared := env.Event, env.Handoff
 	if e, ok := e.(domain.CalendarSet); ok {
 		m.setCalendar(e)
 		return
 	}
 	if e, ok := e.(domain.HandoffRequested); ok {
-		if _, ok := m.handoffs[e.HandoffID]; ok {
+		hs := m.handoffs.At(m.nums.Of(env, e.HandoffID, true))
+		if hs.pair != nil {
+			if hs.h == nil {
+				hs.h = env.Replaced // requested again: the model folds its own from now on
+			}
 			return
 		}
-		hs := &handoff{pair: m.pair(e.Supplier, e.Customer)}
+		*hs = handoff{pair: m.pair(e.Supplier, e.Customer)}
 		kind := m.intern(e.Kind)
 		if hs.h = shared; hs.h == nil {
 			h := domain.EvolveHandoff(domain.Handoff{}, e)
@@ -180,7 +189,6 @@ func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 			h.Supplier, h.Customer, h.Title, h.Kind = hs.pair.supplier, hs.pair.customer, "", kind
 			hs.h = &h
 		}
-		m.handoffs[e.HandoffID] = hs
 		hs.pair.t.Requested++
 		hs.pair.open[hs] = struct{}{}
 		return
@@ -189,10 +197,15 @@ func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 	if !ok {
 		return
 	}
-	hs, ok := m.handoffs[id]
-	if !ok {
+	hs := m.handoffs.Get(m.nums.Of(env, id, false))
+	if hs == nil || hs.pair == nil {
 		return // its request was never seen
 	}
+	defer func() {
+		if shared != nil && !projections.Keep(shared) {
+			hs.h = nil // what the model needs of a closed hand-off is in hs
+		}
+	}()
 	if next := shared; next != nil {
 		hs.h = next
 	} else {
@@ -216,10 +229,10 @@ func (m *Model) apply(e domain.Event, shared *domain.Handoff) {
 		t.Cancelled++
 		delete(hs.pair.open, hs)
 	case domain.HandoffRated:
-		if r := hs.rating; r.ok && r.delivery == e.Delivery {
+		if r := hs.rating; r.ok && int(r.delivery) == e.Delivery {
 			t.Ratings[r.score-1]--
 		}
-		hs.rating = ratingRef{ok: true, delivery: e.Delivery, score: e.Score}
+		hs.rating = ratingRef{ok: true, delivery: int32(e.Delivery), score: int8(e.Score)}
 		t.Ratings[e.Score-1]++
 		t.RatingEvents[e.Score-1]++
 	}

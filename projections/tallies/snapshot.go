@@ -1,15 +1,11 @@
 package tallies
 
-import (
-	"fmt"
-
-	"github.com/cadena-project/cadena/projections"
-)
+import "github.com/cadena-project/cadena/projections"
 
 var _ projections.Snapshotter = (*Model)(nil)
 
 // SnapshotName names the model's snapshot encoding.
-func (m *Model) SnapshotName() string { return "tallies/2" }
+func (m *Model) SnapshotName() string { return "tallies/3" }
 
 // SaveSnapshot writes the model's state: the pairs in order, then every
 // hand-off with the number of its pair and whether it is open.
@@ -41,10 +37,16 @@ func (m *Model) SaveSnapshot(e *projections.Encoder) {
 			e.Uint(b.n)
 		}
 	}
-	e.Uint(uint64(len(m.handoffs)))
-	for _, hs := range m.handoffs {
+	m.nums.Save(e)
+	e.Uint(uint64(m.handoffs.Len()))
+	for i := range m.handoffs.Len() {
+		hs := m.handoffs.Get(uint32(i + 1))
+		if hs.pair == nil {
+			e.Uint(0)
+			continue
+		}
 		_, open := hs.pair.open[hs]
-		e.Uint(num[hs.pair])
+		e.Uint(num[hs.pair] + 1)
 		e.Bool(open)
 		e.Bool(hs.rating.ok)
 		e.Int(int64(hs.rating.delivery))
@@ -80,30 +82,33 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		}
 		sorted[i], pairs[k] = p, p
 	}
+	nums := projections.LoadNums(d)
 	n := d.Len(1 << 32)
-	handoffs := make(map[string]*handoff, n)
+	var handoffs projections.Slots[handoff]
 	kinds := map[string]string{}
-	slab := make([]handoff, n)
 	for i := range n {
-		hs := &slab[i]
 		pi := d.Len(len(sorted))
-		if d.Err() != nil || pi >= len(sorted) {
-			d.Fail(fmt.Errorf("tallies: a hand-off of pair %d of %d", pi, len(sorted)))
+		if d.Err() != nil {
 			break
 		}
-		hs.pair = sorted[pi]
+		if pi == 0 {
+			continue
+		}
+		hs := handoffs.At(uint32(i + 1))
+		hs.pair = sorted[pi-1]
 		open := d.Bool()
-		hs.rating = ratingRef{ok: d.Bool(), delivery: int(d.Int()), score: int(d.Int())}
+		hs.rating = ratingRef{ok: d.Bool(), delivery: int32(d.Int()), score: int8(d.Int())}
 		hs.h = d.HandoffRef()
 		if open {
 			hs.pair.open[hs] = struct{}{}
 		}
-		kinds[hs.h.Kind] = hs.h.Kind
-		handoffs[hs.h.ID] = hs
+		if hs.h != nil {
+			kinds[hs.h.Kind] = hs.h.Kind
+		}
 	}
 	return func() {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		m.pos, m.cals, m.pairs, m.sorted, m.added, m.handoffs, m.kinds = pos, cals, pairs, sorted, nil, handoffs, kinds
+		m.pos, m.cals, m.pairs, m.sorted, m.added, m.handoffs, m.nums, m.kinds = pos, cals, pairs, sorted, nil, handoffs, nums, kinds
 	}
 }
