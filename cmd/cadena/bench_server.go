@@ -126,6 +126,13 @@ func (s *benchServer) readLog(r io.Reader, listening chan<- string) {
 // snapshotLoaded reports whether the server logged that it loaded a
 // snapshot of its read models.
 func (s *benchServer) snapshotLoaded() bool {
+	// The line comes before the catch-up's end, which /readyz may announce
+	// before this reader has seen either: wait for the later line.
+	select {
+	case <-s.released:
+	case <-s.exited:
+	case <-time.After(time.Minute):
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.snapshot
