@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/cadena-project/cadena/cmd/cadena/internal/loadgen"
 )
@@ -32,8 +34,8 @@ func benchHTTP(ctx context.Context, cfg benchConfig) ([]benchRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	ingest, ids := benchIngest(ctx, s, cfg, pairs, "bench", "ingest: new hand-offs")
-	lifecycle := benchLifecycle(ctx, s, cfg, ids)
+	ingest, counts := benchIngest(ctx, s, cfg, pairs, "bench", "ingest: new hand-offs")
+	lifecycle := benchLifecycle(ctx, s, cfg, "bench", counts)
 	return []benchRow{ingest, lifecycle}, s.stop()
 }
 
@@ -81,37 +83,71 @@ func (s *benchServer) request(method, path, body string) *http.Request {
 	return req
 }
 
-// benchIngest requests new hand-offs with unique IDs over cfg.connections
-// for cfg.duration; it returns the row and, per connection, the IDs of the
-// hand-offs requested.
-func benchIngest(ctx context.Context, s *benchServer, cfg benchConfig, pairs [][2]string, prefix, name string) (benchRow, [][]string) {
-	ids := make([][]string, cfg.connections)
-	cpu := startCPU(s)
-	res := loadgen.Run(ctx, loadgen.NewClient(cfg.connections), loadgen.Options{Connections: cfg.connections, Duration: cfg.duration},
-		func(conn, i int) (*http.Request, bool) {
-			id := fmt.Sprintf("%s-%d-%d", prefix, conn, i)
-			p := pairs[(conn*7919+i)%len(pairs)]
-			ids[conn] = append(ids[conn], id)
-			return s.request(http.MethodPost, "/api/v1/handoffs", fmt.Sprintf(
-				`{"id":%q,"supplier":%q,"customer":%q,"kind":"bench-request","title":"Bench hand-off %d of connection %d"}`,
-				id, p[0], p[1], i, conn)), true
-		})
-	return httpRow(name, cfg, res, cpu), ids
+// raw returns where loadgen.RunRaw sends the server's authenticated JSON
+// requests.
+func (s *benchServer) raw() loadgen.Raw {
+	return loadgen.Raw{Addr: strings.TrimPrefix(s.base, "http://"),
+		Header: "Authorization: Bearer " + s.token + "\r\nContent-Type: application/json\r\n"}
 }
 
-// benchLifecycle accepts, delivers and rates the hand-offs of ids, each
-// connection its own in turn, for cfg.duration.
-func benchLifecycle(ctx context.Context, s *benchServer, cfg benchConfig, ids [][]string) benchRow {
-	steps := []struct{ route, body string }{{"accept", `{}`}, {"deliver", `{"note":"done"}`}, {"rating", `{"score":4}`}}
+// appendID appends the ID of the i-th hand-off connection conn requested
+// in benchIngest with prefix.
+func appendID(dst []byte, prefix string, conn, i int) []byte {
+	dst = append(dst, prefix...)
+	dst = append(dst, '-')
+	dst = strconv.AppendInt(dst, int64(conn), 10)
+	dst = append(dst, '-')
+	return strconv.AppendInt(dst, int64(i), 10)
+}
+
+// benchIngest requests new hand-offs with unique IDs over cfg.connections
+// for cfg.duration; it returns the row and, per connection, how many
+// hand-offs it requested (the i-th ID of connection conn is
+// appendID(prefix, conn, i)).
+func benchIngest(ctx context.Context, s *benchServer, cfg benchConfig, pairs [][2]string, prefix, name string) (benchRow, []int) {
+	counts := make([]int, cfg.connections)
 	cpu := startCPU(s)
-	res := loadgen.Run(ctx, loadgen.NewClient(cfg.connections), loadgen.Options{Connections: cfg.connections, Duration: cfg.duration},
-		func(conn, i int) (*http.Request, bool) {
+	res := loadgen.RunRaw(ctx, s.raw(), loadgen.Options{Connections: cfg.connections, Duration: cfg.duration},
+		func(req *loadgen.Request, conn, i int) bool {
+			p := pairs[(conn*7919+i)%len(pairs)]
+			counts[conn] = i + 1
+			req.Method = http.MethodPost
+			req.Target = append(req.Target, "/api/v1/handoffs"...)
+			b := append(req.Body, `{"id":"`...)
+			b = appendID(b, prefix, conn, i)
+			b = append(b, `","supplier":"`...)
+			b = append(b, p[0]...)
+			b = append(b, `","customer":"`...)
+			b = append(b, p[1]...)
+			b = append(b, `","kind":"bench-request","title":"Bench hand-off `...)
+			b = strconv.AppendInt(b, int64(i), 10)
+			b = append(b, ` of connection `...)
+			b = strconv.AppendInt(b, int64(conn), 10)
+			req.Body = append(b, `"}`...)
+			return true
+		})
+	return httpRow(name, cfg, res, cpu), counts
+}
+
+// benchLifecycle accepts, delivers and rates the hand-offs benchIngest
+// requested with prefix (counts per connection), each connection its own
+// in turn, for cfg.duration.
+func benchLifecycle(ctx context.Context, s *benchServer, cfg benchConfig, prefix string, counts []int) benchRow {
+	steps := []struct{ route, body string }{{"/accept", `{}`}, {"/deliver", `{"note":"done"}`}, {"/rating", `{"score":4}`}}
+	cpu := startCPU(s)
+	res := loadgen.RunRaw(ctx, s.raw(), loadgen.Options{Connections: cfg.connections, Duration: cfg.duration},
+		func(req *loadgen.Request, conn, i int) bool {
 			h := i / len(steps)
-			if h >= len(ids[conn]) {
-				return nil, false
+			if h >= counts[conn] {
+				return false
 			}
 			st := steps[i%len(steps)]
-			return s.request(http.MethodPost, "/api/v1/handoffs/"+ids[conn][h]+"/"+st.route, st.body), true
+			req.Method = http.MethodPost
+			req.Target = append(req.Target, "/api/v1/handoffs/"...)
+			req.Target = appendID(req.Target, prefix, conn, h)
+			req.Target = append(req.Target, st.route...)
+			req.Body = append(req.Body, st.body...)
+			return true
 		})
 	return httpRow("lifecycle: accept, deliver, rate", cfg, res, cpu)
 }

@@ -97,11 +97,55 @@ func NewClient(conns int) *http.Client {
 // client until each connection has no more, o.Duration has passed,
 // o.MaxRequests were sent or ctx ends, and returns what it measured.
 func Run(ctx context.Context, client *http.Client, o Options, next Next) Result {
-	conns := max(1, o.Connections)
-	ok := o.OK
-	if ok == nil {
-		ok = func(s int) bool { return s >= 200 && s < 300 }
+	ok := okOf(o)
+	return drive(ctx, o, func(c int) (func(i int) outcome, func()) {
+		return func(i int) outcome {
+			req, more := next(c, i)
+			if !more {
+				return outcome{stop: true}
+			}
+			t0 := time.Now()
+			resp, err := client.Do(req.WithContext(ctx))
+			if err != nil {
+				return outcome{stop: ctx.Err() != nil, err: err}
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			o := outcome{d: time.Since(t0)}
+			switch {
+			case err != nil:
+				o.stop, o.err = ctx.Err() != nil, err
+			case !ok(resp.StatusCode):
+				o.err = fmt.Errorf("%w %d for %s %s: %.200s", ErrStatus, resp.StatusCode, req.Method, req.URL.Path, body)
+			}
+			return o
+		}, func() {}
+	})
+}
+
+// okOf returns o.OK or its default.
+func okOf(o Options) func(int) bool {
+	if o.OK != nil {
+		return o.OK
 	}
+	return func(s int) bool { return s >= 200 && s < 300 }
+}
+
+// outcome is what one request of a connection loop came to: stop ends the
+// loop without counting it (no more requests, or ctx ended with it in
+// flight); otherwise it is answered, a failure when err is set and a
+// success taking d when not.
+type outcome struct {
+	stop bool
+	d    time.Duration
+	err  error
+}
+
+// drive runs o.Connections connection loops, each with the send and done
+// functions open returns for it, within o's bounds, and adds up what they
+// measured.
+func drive(ctx context.Context, o Options, open func(c int) (send func(i int) outcome, done func())) Result {
+	conns := max(1, o.Connections)
 	var (
 		sent     atomic.Int64
 		wg       sync.WaitGroup
@@ -111,17 +155,12 @@ func Run(ctx context.Context, client *http.Client, o Options, next Next) Result 
 		failures = make([]int, conns)
 		answered = make([]int, conns)
 	)
-	fail := func(err error) {
-		mu.Lock()
-		if res.FirstFailure == nil {
-			res.FirstFailure = err
-		}
-		mu.Unlock()
-	}
 	start := time.Now()
 	deadline := start.Add(o.Duration)
 	for c := range conns {
 		wg.Go(func() {
+			send, done := open(c)
+			defer done()
 			lat := make([]time.Duration, 0, 1024)
 			for i := 0; ctx.Err() == nil; i++ {
 				if o.Duration > 0 && !time.Now().Before(deadline) {
@@ -130,38 +169,21 @@ func Run(ctx context.Context, client *http.Client, o Options, next Next) Result 
 				if o.MaxRequests > 0 && sent.Add(1) > int64(o.MaxRequests) {
 					break
 				}
-				req, more := next(c, i)
-				if !more {
-					break
-				}
-				t0 := time.Now()
-				resp, err := client.Do(req.WithContext(ctx))
-				if err != nil {
-					if ctx.Err() != nil {
-						break // ctx ended with this request in flight: not counted
-					}
-					answered[c]++
-					failures[c]++
-					fail(err)
-					continue
-				}
-				body, err := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				d := time.Since(t0)
-				if err != nil && ctx.Err() != nil {
+				out := send(i)
+				if out.stop {
 					break
 				}
 				answered[c]++
-				switch {
-				case err != nil:
+				if out.err != nil {
 					failures[c]++
-					fail(err)
-				case !ok(resp.StatusCode):
-					failures[c]++
-					fail(fmt.Errorf("%w %d for %s %s: %.200s", ErrStatus, resp.StatusCode, req.Method, req.URL.Path, body))
-				default:
-					lat = append(lat, d)
+					mu.Lock()
+					if res.FirstFailure == nil {
+						res.FirstFailure = out.err
+					}
+					mu.Unlock()
+					continue
 				}
+				lat = append(lat, out.d)
 			}
 			perConn[c] = lat
 		})
