@@ -29,6 +29,7 @@ type idIndex struct {
 	fresh    map[[16]byte]uint64 // written by the transaction in progress
 	freshIDs []idEntry           // fresh, by position
 	flushAt  int
+	step     int // how many a flush writes at least, or 0 for flushAt/32
 	flushed  int // how many of order the transaction in progress wrote to the bucket
 }
 
@@ -41,17 +42,24 @@ type idEntry struct {
 // 4 MiB of map and list.
 const idsFlushAt = 1 << 15
 
-func newIDIndex(flushAt int) *idIndex {
+func newIDIndex(flushAt, step int) *idIndex {
 	return &idIndex{
 		recent:  make(map[[16]byte]uint64),
 		fresh:   make(map[[16]byte]uint64),
 		flushAt: flushAt,
+		step:    step,
 	}
 }
 
 // flushStep is how many IDs below flushAt a flush leaves in memory: a
-// flush happens every flushStep events or so, and writes that many IDs.
-func (x *idIndex) flushStep() int { return max(1, x.flushAt/32) }
+// flush happens every flushStep events or so, and writes that many IDs
+// (Options.IDsFlush, else flushAt/32).
+func (x *idIndex) flushStep() int {
+	if x.step > 0 {
+		return x.step
+	}
+	return max(1, x.flushAt/32)
+}
 
 // load fills recent from the log after the position the bucket is
 // complete up to.

@@ -99,3 +99,54 @@ func TestCloseWritesABulkLoadsIDs(t *testing.T) {
 		assert.ErrorIs(t, err, eventstore.ErrDuplicateID, "the ID of position %d in another stream", pos)
 	}
 }
+
+// TestIDsFlushSetsTheStep: with Options.IDsFlush, a flush writes that many
+// of the oldest IDs at once, leaving RecentIDs-IDsFlush or more in memory,
+// and every ID is found again after Open.
+func TestIDsFlushSetsTheStep(t *testing.T) {
+	const recent, step, total = 64, 32, 300
+	path := filepath.Join(t.TempDir(), "events.db")
+	s, err := Open(path, Options{RecentIDs: recent, IDsFlush: step})
+	require.NoError(t, err)
+	assert.Equal(t, step, s.ids.flushStep())
+	ctx := context.Background()
+	var events []eventstore.EventData
+	for len(events) < total {
+		e := eventstore.EventData{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}
+		_, err := s.Append(ctx, "x", eventstore.Any, e)
+		require.NoError(t, err)
+		events = append(events, e)
+	}
+	require.NoError(t, s.Close())
+
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true})
+	require.NoError(t, err)
+	var indexed uint64
+	var inBucket int
+	require.NoError(t, db.View(func(tx *bbolt.Tx) error {
+		indexed = binary.BigEndian.Uint64(tx.Bucket(bucketMeta).Get(keyIndexed))
+		inBucket = tx.Bucket(bucketIDs).Stats().KeyN
+		return nil
+	}))
+	require.NoError(t, db.Close())
+	assert.Equal(t, int(indexed), inBucket, "the bucket holds the IDs up to the indexed position")
+	assert.GreaterOrEqual(t, total-int(indexed), recent-step, "IDs left in memory")
+	assert.Less(t, total-int(indexed), recent, "IDs left in memory")
+
+	s, err = Open(path, Options{RecentIDs: recent, IDsFlush: step})
+	require.NoError(t, err)
+	defer s.Close()
+	for _, pos := range []uint64{1, indexed, indexed + 1, total} {
+		_, err := s.Append(ctx, "y", eventstore.Any, events[pos-1])
+		assert.ErrorIs(t, err, eventstore.ErrDuplicateID, "the ID of position %d in another stream", pos)
+	}
+}
+
+// TestIDsFlushIsCappedByRecentIDs: a step larger than RecentIDs writes
+// every recent ID at once, never more than there are.
+func TestIDsFlushIsCappedByRecentIDs(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "events.db"), Options{RecentIDs: 64, IDsFlush: 1000})
+	require.NoError(t, err)
+	defer s.Close()
+	assert.Equal(t, 64, s.ids.flushStep())
+}

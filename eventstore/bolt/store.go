@@ -43,6 +43,15 @@ type Options struct {
 	// the index, writing them all at once rewrites each page once. When more
 	// than 32768 are in memory, Close writes them all in one commit.
 	RecentIDs int
+	// IDsFlush is how many of the recent IDs a commit writes to the ID
+	// index once RecentIDs have gathered, at most RecentIDs. Zero means
+	// RecentIDs/32. The IDs of idempotent commands are random, so a flush
+	// rewrites a page of the index for each ID it writes until it writes
+	// more IDs than the index has pages: a server taking an import
+	// (POST /api/v1/batch) keeps a few hundred thousand and writes a
+	// quarter of them at a time, a few pages per hundred IDs, at the price
+	// of one longer commit per flush.
+	IDsFlush int
 	// Linger is how long the committer may wait, after a commit of
 	// several appends, for as many new appends before it starts the next
 	// commit, so that writers busy between their appends (an HTTP server's
@@ -88,6 +97,7 @@ type Store struct {
 	path       string
 	bopts      *bbolt.Options
 	recentIDs  int
+	idsFlush   int
 	clock      func() time.Time
 	onCommit   func(CommitStats)
 	commitHook func(commit func() error) error
@@ -133,6 +143,7 @@ func Open(path string, opts Options) (*Store, error) {
 		path:       path,
 		bopts:      &bbolt.Options{Timeout: timeout, InitialMmapSize: max(opts.InitialMmapBytes, 0)},
 		recentIDs:  recent,
+		idsFlush:   min(max(opts.IDsFlush, 0), recent),
 		clock:      opts.Clock,
 		onCommit:   opts.OnCommit,
 		commitHook: opts.CommitHook,
@@ -168,7 +179,7 @@ func Open(path string, opts Options) (*Store, error) {
 // load reads the head of the log and the recent event IDs from db.
 func (s *Store) load(db *bbolt.DB) (uint64, *idIndex, error) {
 	var head uint64
-	ids := newIDIndex(s.recentIDs)
+	ids := newIDIndex(s.recentIDs, s.idsFlush)
 	err := guardedView(db, func(tx *bbolt.Tx) error {
 		if k, _ := tx.Bucket(bucketLog).Cursor().Last(); k != nil {
 			head = binary.BigEndian.Uint64(k)
