@@ -222,7 +222,7 @@ func (b *batch) append(ctx context.Context, stream string, version uint64, event
 		}
 	}
 	b.appends = append(b.appends, eventstore.StreamAppend{Stream: stream, Expected: eventstore.Exact(version), Events: data,
-		After: after})
+		After: after, EncodedJSON: true}) // data is Service.encode's: domain.Encode and metadataJSON
 	b.owner = append(b.owner, b.cur)
 	// The position is known once written: Batch sets it.
 	return eventstore.AppendResult{Version: version + uint64(len(events))}, nil
