@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -26,6 +28,7 @@ func benchmarkGenerated(b *testing.B, events, groups int) {
 	var commands, commits int
 	var ms runtime.MemStats
 	var peak uint64 // heap in use, sampled after each batch (the log itself included)
+	cpu0 := cpuTime(b)
 	for b.Loop() {
 		store, err := bolt.Open(filepath.Join(b.TempDir(), "cadena.db"), importer.BulkStore(bolt.Options{
 			OnCommit: func(bolt.CommitStats) { commits++ }}))
@@ -43,6 +46,18 @@ func benchmarkGenerated(b *testing.B, events, groups int) {
 	b.ReportMetric(float64(commands)/b.Elapsed().Seconds(), "commands/s")
 	b.ReportMetric(float64(commits)/float64(b.N), "commits/op")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	// CPU time of the process (every goroutine), which a loaded machine
+	// disturbs less than the wall clock, and how many cores it kept busy.
+	cpu := cpuTime(b) - cpu0
+	b.ReportMetric(float64(cpu.Microseconds())/float64(events)/float64(b.N), "cpu-µs/event")
+	b.ReportMetric(cpu.Seconds()/b.Elapsed().Seconds(), "cores")
+}
+
+// cpuTime is the user and system CPU time of the process so far.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	require.NoError(b, syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkImportGenerated is the import target: 1,000,000 events over
