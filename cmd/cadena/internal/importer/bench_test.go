@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"syscall"
 	"testing"
 	"time"
@@ -20,8 +21,14 @@ import (
 
 // benchmarkGenerated imports a generated log end to end (read, map,
 // append, durable) into a fresh bolt store per iteration, streamed and
-// with the bulk settings, as cadena import --data does.
+// with the bulk settings and the collector's setting, as cadena import
+// --data does.
 func benchmarkGenerated(b *testing.B, events, groups int) {
+	// The collector as cadena import sets it (--gc-percent's default),
+	// unless GOGC says otherwise.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	var buf bytes.Buffer
 	importer.GenerateLog(&buf, events, groups, 1)
 	b.SetBytes(int64(buf.Len()))
