@@ -66,6 +66,7 @@ func (s *Service) Batch(ctx context.Context, a Actor, cmds []Command) ([]Command
 	if s.batchPart > 0 {
 		part = s.batchPart
 	}
+	b.part = part
 	for i := 0; ; i++ {
 		if i == len(cmds) {
 			redo, err := b.write(ctx, i, true)
@@ -153,6 +154,7 @@ type batch struct {
 
 	writing map[string]func() // the cached streams it appends to, and how to end the write (refCache, decisionCache)
 
+	part    int                      // the appends a part holds at most (Options.BatchPart)
 	fetched int                      // the commands whose streams were prefetched
 	flight  *part                    // the part being written, if any
 	results []eventstore.BatchResult // of the parts written, batch-wide
@@ -207,6 +209,10 @@ func (b *batch) append(ctx context.Context, stream string, version uint64, event
 		}
 		b.writing[stream] = end
 	}
+	if b.appends == nil { // a new part: room for it, not grown append by append
+		n := min(b.part, len(b.cmds)-b.cur)
+		b.appends, b.owner = make([]eventstore.StreamAppend, 0, n), make([]int, 0, n)
+	}
 	idx := b.base + len(b.appends)
 	for i, e := range events {
 		c.recs = append(c.recs, recorded{ID: data[i].ID, Version: version + uint64(i) + 1,
@@ -222,7 +228,7 @@ func (b *batch) append(ctx context.Context, stream string, version uint64, event
 		}
 	}
 	b.appends = append(b.appends, eventstore.StreamAppend{Stream: stream, Expected: eventstore.Exact(version), Events: data,
-		After: after})
+		After: after, EncodedJSON: true}) // data is Service.encode's: domain.Encode and metadataJSON
 	b.owner = append(b.owner, b.cur)
 	// The position is known once written: Batch sets it.
 	return eventstore.AppendResult{Version: version + uint64(len(events))}, nil

@@ -17,7 +17,9 @@ func TestMetadataWrittenAsEncodingJSON(t *testing.T) {
 		md := Metadata{Actor: str(), Role: Role(str()), Department: str(), CorrelationID: str(), IdempotencyKey: str(), RequestHash: str()}
 		want, err := json.Marshal(md)
 		require.NoError(t, err)
-		assert.Equal(t, string(want), string(metadataJSON(md)), "case %d", i)
+		got := metadataJSON(md)
+		assert.Equal(t, string(want), string(got), "case %d", i)
+		assert.True(t, json.Valid(got), "case %d: stores take it unchecked (StreamAppend.EncodedJSON)", i)
 	}
 }
 
@@ -28,6 +30,8 @@ func FuzzMetadataJSON(f *testing.F) {
 		md := Metadata{Actor: actor, Role: Role(role), Department: dept, IdempotencyKey: key, RequestHash: hash}
 		want, err := json.Marshal(md)
 		require.NoError(t, err)
-		assert.Equal(t, string(want), string(metadataJSON(md)))
+		got := metadataJSON(md)
+		assert.Equal(t, string(want), string(got))
+		assert.True(t, json.Valid(got))
 	})
 }

@@ -239,7 +239,10 @@ func idempotencyScope(a Actor) string {
 // and its idempotency key: a name-based UUID (version 8, SHA-256). The first
 // 23 characters depend only on the actor and key, the rest on i too.
 func idempotentID(a Actor, key string, i int) string {
-	prefix := sha256.Sum256([]byte("cadena-idempotency\x00" + idempotencyScope(a) + "\x00" + key))
+	var buf [160]byte // on the stack for the keys of an import
+	in := append(buf[:0], "cadena-idempotency\x00"...)
+	in = append(append(append(in, idempotencyScope(a)...), 0), key...)
+	prefix := sha256.Sum256(in)
 	suffix := sha256.Sum256(append(prefix[:], byte(i), byte(i>>8)))
 	var b [16]byte
 	copy(b[:10], prefix[:10])

@@ -42,6 +42,8 @@ func TestFastEncodeAgreesWithEncodingJSON(t *testing.T) {
 		enc, err := Encode(e)
 		require.NoError(t, err)
 		assert.Equal(t, string(want), string(enc))
+		// Stores take these bytes unchecked (StreamAppend.EncodedJSON).
+		assert.True(t, json.Valid(enc), "%#v", e)
 	}
 	assert.Greater(t, fast, len(events)/2, "the fast path took too few of the events")
 }

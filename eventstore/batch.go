@@ -15,6 +15,12 @@ type StreamAppend struct {
 	// After lists indexes of earlier appends in the same batch that this
 	// one depends on: when one of them is rejected, so is this one.
 	After []int
+	// EncodedJSON says the appender wrote every event's Data and Metadata
+	// with an encoder that writes only valid JSON (encoding/json, or one
+	// whose bytes are tested equal to its output): the store then skips
+	// its own JSON check of them (ValidateStreamAppend). Every other limit
+	// is still checked.
+	EncodedJSON bool
 }
 
 // BatchResult is the outcome of one append of a batch: Err is what

@@ -42,6 +42,17 @@ func ValidateStreamID(id string) error {
 // ValidateAppend checks a whole append before any of it is written: the
 // stream ID, that there is at least one event, and each event in turn.
 func ValidateAppend(stream string, events []EventData) error {
+	return validateAppend(stream, events, true)
+}
+
+// ValidateStreamAppend checks an append of a batch as ValidateAppend does,
+// except that the JSON of its events is not parsed again when
+// a.EncodedJSON vouches for it.
+func ValidateStreamAppend(a StreamAppend) error {
+	return validateAppend(a.Stream, a.Events, !a.EncodedJSON)
+}
+
+func validateAppend(stream string, events []EventData, checkJSON bool) error {
 	if err := ValidateStreamID(stream); err != nil {
 		return err
 	}
@@ -49,14 +60,14 @@ func ValidateAppend(stream string, events []EventData) error {
 		return ErrEmptyAppend
 	}
 	if len(events) == 1 { // most appends: no set of IDs to keep
-		if err := ValidateEvent(events[0]); err != nil {
+		if err := validateEvent(events[0], checkJSON); err != nil {
 			return fmt.Errorf("event 0: %w", err)
 		}
 		return nil
 	}
 	seen := make(map[string]struct{}, len(events))
 	for i, e := range events {
-		if err := ValidateEvent(e); err != nil {
+		if err := validateEvent(e, checkJSON); err != nil {
 			return fmt.Errorf("event %d: %w", i, err)
 		}
 		if _, dup := seen[e.ID]; dup {
@@ -69,6 +80,10 @@ func ValidateAppend(stream string, events []EventData) error {
 
 // ValidateEvent checks one event against the limits of the contract.
 func ValidateEvent(e EventData) error {
+	return validateEvent(e, true)
+}
+
+func validateEvent(e EventData, checkJSON bool) error {
 	if !IsUUID(e.ID) {
 		return fmt.Errorf("%w: ID %q is not a canonical lower-case UUID", ErrInvalidEvent, e.ID)
 	}
@@ -82,6 +97,9 @@ func ValidateEvent(e EventData) error {
 	}
 	if n := len(e.Data) + len(e.Metadata); n > MaxEventSize {
 		return fmt.Errorf("%w: %d bytes, the limit is %d", ErrEventTooLarge, n, MaxEventSize)
+	}
+	if !checkJSON {
+		return nil
 	}
 	if !json.Valid(e.Data) {
 		return fmt.Errorf("%w: data is not valid JSON", ErrInvalidEvent)

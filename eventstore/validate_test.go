@@ -46,6 +46,26 @@ func TestValidateAppend(t *testing.T) {
 	}
 }
 
+// TestValidateStreamAppendTrustsEncodedJSON skips the JSON check only
+// when the append vouches for its JSON, and keeps every other limit.
+func TestValidateStreamAppendTrustsEncodedJSON(t *testing.T) {
+	id := eventstore.NewID()
+	notJSON := []eventstore.EventData{{ID: id, Type: "t", Data: []byte(`{`), Metadata: []byte(`[`)}}
+	assert.ErrorIs(t, eventstore.ValidateStreamAppend(eventstore.StreamAppend{Stream: "s", Events: notJSON}), eventstore.ErrInvalidEvent)
+	assert.NoError(t, eventstore.ValidateStreamAppend(eventstore.StreamAppend{Stream: "s", Events: notJSON, EncodedJSON: true}))
+	for name, a := range map[string]eventstore.StreamAppend{
+		"bad stream":    {Stream: "", Events: notJSON},
+		"no events":     {Stream: "s"},
+		"bad id":        {Stream: "s", Events: []eventstore.EventData{{ID: "nope", Type: "t", Data: []byte(`{}`)}}},
+		"no type":       {Stream: "s", Events: []eventstore.EventData{{ID: id, Data: []byte(`{}`)}}},
+		"same id twice": {Stream: "s", Events: []eventstore.EventData{{ID: id, Type: "t", Data: []byte(`{}`)}, {ID: id, Type: "t", Data: []byte(`{}`)}}},
+		"too large":     {Stream: "s", Events: []eventstore.EventData{{ID: id, Type: "t", Data: make([]byte, eventstore.MaxEventSize+1)}}},
+	} {
+		a.EncodedJSON = true
+		assert.Error(t, eventstore.ValidateStreamAppend(a), name)
+	}
+}
+
 func TestNewIDIsCanonicalAndIncreasing(t *testing.T) {
 	last := ""
 	for i := 0; i < 10000; i++ { // more than one millisecond's sequence

@@ -41,11 +41,12 @@ type importConfig struct {
 	window                            int
 	openAtEnd, dryRun, initEmpty      bool
 	path                              string
+	gc                                gcTuning
 }
 
 func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 	var c importConfig
-	fs := newFlagSet("import", "--data DIR | --store URL | --server URL --token-file F | --dry-run; --format csv|xes [--case COL] [--activity COL] [--time COL] [--group COL] [--time-format LAYOUT] [--timezone ZONE] [--delimiter C] [--kind K] [--resolve-within D] [--open-at-end] [--skip-bad] [--window N] [--horizon D] FILE", stderr)
+	fs := newFlagSet("import", "--data DIR | --store URL | --server URL --token-file F | --dry-run; --format csv|xes [--case COL] [--activity COL] [--time COL] [--group COL] [--time-format LAYOUT] [--timezone ZONE] [--delimiter C] [--kind K] [--resolve-within D] [--open-at-end] [--skip-bad] [--window N] [--horizon D] [--gc-percent P] [--memory-limit M] FILE", stderr)
 	fs.StringVar(&c.data, "data", "", "directory of the embedded event store (created if missing); it must not be in use by a running server (use --server)")
 	fs.StringVar(&c.store, "store", "", "write into this store instead: "+storeSchemes()+" connection string")
 	fs.StringVar(&c.server, "server", "", "send the hand-offs to the running cadena at this URL (http://host:port) over POST /api/v1/batch")
@@ -66,6 +67,9 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 	fs.BoolVar(&c.initEmpty, "init", false, "take an existing, empty cadena.db in --data as a new store (refused otherwise)")
 	fs.IntVar(&c.window, "window", importer.DefaultWindow, "events held to put the log in time order; a log of more events must be out of time order by fewer than this (XES: traces that overlap in time must be fewer than this many events apart)")
 	fs.DurationVar(&c.horizon, "horizon", importer.DefaultHorizon, "how long, in log time, a case may go without an event before it is taken as ended (an XES trace ends with the trace)")
+	// An import's garbage is short-lived (rows, commands, encoded
+	// events), as a server's requests are: the same collector settings.
+	c.gc.flags(fs)
 	fs.BoolVar(&c.openAtEnd, "open-at-end", false, "leave open the hand-off of the group holding a case at its last event (for logs of running cases); by default it is delivered there")
 	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return c, err
@@ -183,6 +187,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	cfg, err := parseImportFlags(args, stderr)
 	if err != nil {
 		return err
+	}
+	if _, _, err := cfg.gc.apply(); err != nil {
+		return fmt.Errorf("import: %w", err)
 	}
 	start := time.Now()
 	file, err := os.Open(cfg.path)

@@ -71,7 +71,7 @@ func AppendBatch[V any, T Item[V]](ctx context.Context, q *Queue[V, T], store st
 	index := make([]int, 0, len(appends)) // out index of each request
 	for i, a := range appends {
 		m := Member{b: b, index: i, after: a.After}
-		if err := eventstore.ValidateAppend(a.Stream, a.Events); err != nil {
+		if err := eventstore.ValidateStreamAppend(a); err != nil {
 			out[i].Err = fmt.Errorf("%s: append to %q: %w", store, a.Stream, err)
 			m.Reject(a.Stream)
 			continue

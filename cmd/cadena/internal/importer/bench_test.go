@@ -7,7 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -18,14 +21,21 @@ import (
 
 // benchmarkGenerated imports a generated log end to end (read, map,
 // append, durable) into a fresh bolt store per iteration, streamed and
-// with the bulk settings, as cadena import --data does.
+// with the bulk settings and the collector's setting, as cadena import
+// --data does.
 func benchmarkGenerated(b *testing.B, events, groups int) {
+	// The collector as cadena import sets it (--gc-percent's default),
+	// unless GOGC says otherwise.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	var buf bytes.Buffer
 	importer.GenerateLog(&buf, events, groups, 1)
 	b.SetBytes(int64(buf.Len()))
 	var commands, commits int
 	var ms runtime.MemStats
 	var peak uint64 // heap in use, sampled after each batch (the log itself included)
+	cpu0 := cpuTime(b)
 	for b.Loop() {
 		store, err := bolt.Open(filepath.Join(b.TempDir(), "cadena.db"), importer.BulkStore(bolt.Options{
 			OnCommit: func(bolt.CommitStats) { commits++ }}))
@@ -43,6 +53,18 @@ func benchmarkGenerated(b *testing.B, events, groups int) {
 	b.ReportMetric(float64(commands)/b.Elapsed().Seconds(), "commands/s")
 	b.ReportMetric(float64(commits)/float64(b.N), "commits/op")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	// CPU time of the process (every goroutine), which a loaded machine
+	// disturbs less than the wall clock, and how many cores it kept busy.
+	cpu := cpuTime(b) - cpu0
+	b.ReportMetric(float64(cpu.Microseconds())/float64(events)/float64(b.N), "cpu-µs/event")
+	b.ReportMetric(cpu.Seconds()/b.Elapsed().Seconds(), "cores")
+}
+
+// cpuTime is the user and system CPU time of the process so far.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	require.NoError(b, syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkImportGenerated is the import target: 1,000,000 events over
