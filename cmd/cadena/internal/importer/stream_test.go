@@ -209,8 +209,18 @@ func checkMemoryIsBounded(t *testing.T, f importer.Format) {
 	if testing.Short() {
 		t.Skip("imports 400,000 events")
 	}
-	small := streamedPeak(t, f, 50_000)
-	large := streamedPeak(t, f, 400_000)
+	// The reader plans on while a sample is taken, and the garbage it makes
+	// between the collection and the reading of the heap counts: a busy
+	// machine can only add to a sample, so the lower of two runs is kept.
+	lower := func(events int) peak {
+		a, b := streamedPeak(t, f, events), streamedPeak(t, f, events)
+		if b.heap < a.heap {
+			return b
+		}
+		return a
+	}
+	small := lower(50_000)
+	large := lower(400_000)
 	t.Logf("50k events: %+v, heap %d KiB; 400k events: %+v, heap %d KiB", small.StreamStats, small.heap>>10, large.StreamStats, large.heap>>10)
 	assert.Less(t, float64(large.Cases), 1.25*float64(small.Cases), "open cases held")
 	assert.Less(t, float64(large.Commands), 1.25*float64(small.Commands), "commands held")
