@@ -108,6 +108,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	out.close()
 }
 
+// Prepare makes the business families, their text and their gzip
+// encodings, as a scrape in the text format would: call it once the
+// projections caught up, so that the first scrape finds them made (on
+// 10,000 pairs, making them all takes seconds) and later scrapes make
+// only what changed. Scrapes that arrive meanwhile wait for it.
+func (h *Handler) Prepare() {
+	format := expfmt.NegotiateAccept(http.Header{}, expfmt.DefaultAcceptedFormats()...)
+	for _, e := range h.encoded(format).enc {
+		e.compressed()
+	}
+}
+
 // encodedSnapshot is the business families of a snapshot with their
 // encodings.
 type encodedSnapshot struct {
