@@ -51,6 +51,15 @@ type encodedFamily struct {
 	deflated    []byte // fresh window, ends with a sync flush
 }
 
+// line returns the text of series m in e, if e (which may be nil) has it.
+func (e *encodedFamily) line(m *dto.Metric) ([]byte, bool) {
+	if e == nil {
+		return nil, false
+	}
+	l, ok := e.lines[m]
+	return l, ok
+}
+
 // compressed returns the family's text deflated, compressing it at the
 // first call: concurrent callers wait for one compression.
 func (e *encodedFamily) compressed() []byte {
@@ -161,21 +170,28 @@ func (h *Handler) encoded(format expfmt.Format) encodedSnapshot {
 		}
 		headLen := headerLen(buf.Bytes())
 		text := bytes.Clone(buf.Bytes()[:headLen])
-		for _, m := range mf.Metric {
-			var l []byte
-			ok := false
-			if prev != nil {
-				l, ok = prev.lines[m]
-			}
-			if !ok {
+		fast := textWritable(mf)
+		ends := make([]int, len(mf.Metric)) // where the text of each series ends
+		for j, m := range mf.Metric {
+			l, ok := prev.line(m)
+			switch {
+			case ok:
+				text = append(text, l...)
+			case fast:
+				text = appendSeries(text, mf.GetName(), mf.GetType(), m)
+			default:
 				buf.Reset()
 				if err := enc.Encode(&dto.MetricFamily{Name: mf.Name, Help: mf.Help, Type: mf.Type, Metric: []*dto.Metric{m}}); err != nil {
 					panic(err)
 				}
-				l = bytes.Clone(buf.Bytes()[headLen:])
+				text = append(text, buf.Bytes()[headLen:]...)
 			}
-			lines[m] = l
-			text = append(text, l...)
+			ends[j] = len(text)
+		}
+		start := headLen
+		for j, m := range mf.Metric {
+			lines[m] = text[start:ends[j]:ends[j]]
+			start = ends[j]
 		}
 		e := &encodedFamily{text: text, lines: lines}
 		fams[mf], byName[mf.GetName()], encs[i] = e, e, e
