@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -169,10 +170,19 @@ func (h *Handler) encoded(format expfmt.Format) encodedSnapshot {
 			panic(err) // the series were made by const metrics
 		}
 		headLen := headerLen(buf.Bytes())
-		text := bytes.Clone(buf.Bytes()[:headLen])
+		text := buf.Bytes()[:headLen]
+		if prev != nil {
+			text = slices.Grow(text[:0:0], len(prev.text)*9/8)
+			text = append(text, buf.Bytes()[:headLen]...)
+		} else {
+			text = bytes.Clone(text)
+		}
 		fast := textWritable(mf)
 		ends := make([]int, len(mf.Metric)) // where the text of each series ends
 		for j, m := range mf.Metric {
+			if j == 1 && prev == nil { // room for as many series as long as the first
+				text = slices.Grow(text, (len(text)-headLen)*(len(mf.Metric)-1)*9/8)
+			}
 			l, ok := prev.line(m)
 			switch {
 			case ok:

@@ -46,7 +46,9 @@ func appendSeries(dst []byte, name string, typ dto.MetricType, m *dto.Metric) []
 
 // textWritable reports whether appendSeries writes the series of a family
 // as expfmt would: a counter, gauge or histogram whose name and label
-// names need no quoting, and series without timestamps.
+// names need no quoting, and series without timestamps. The label names
+// are those of its first series: every series of a business family is
+// made from the family's one descriptor.
 func textWritable(mf *dto.MetricFamily) bool {
 	switch mf.GetType() {
 	case dto.MetricType_COUNTER, dto.MetricType_GAUGE, dto.MetricType_HISTOGRAM:
@@ -60,7 +62,9 @@ func textWritable(mf *dto.MetricFamily) bool {
 		if m.TimestampMs != nil {
 			return false
 		}
-		for _, lp := range m.Label {
+	}
+	if len(mf.Metric) > 0 {
+		for _, lp := range mf.Metric[0].Label {
 			if !model.LegacyValidation.IsValidMetricName(lp.GetName()) {
 				return false
 			}
