@@ -85,7 +85,7 @@ func appendSample(dst []byte, name, suffix string, labels []*dto.LabelPair, buck
 		dst = append(dst, sep)
 		dst = append(dst, lp.GetName()...)
 		dst = append(dst, `="`...)
-		if val := lp.GetValue(); strings.ContainsAny(val, "\\\n\"") {
+		if val := lp.GetValue(); needsEscape(val) {
 			dst = append(dst, labelEscaper.Replace(val)...)
 		} else {
 			dst = append(dst, val...)
@@ -106,6 +106,17 @@ func appendSample(dst []byte, name, suffix string, labels []*dto.LabelPair, buck
 	dst = append(dst, ' ')
 	dst = appendFloat(dst, v)
 	return append(dst, '\n')
+}
+
+// needsEscape reports whether a label value holds a byte labelEscaper
+// replaces (a loop: strings.ContainsAny builds its set at every call).
+func needsEscape(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c == '\\' || c == '\n' || c == '"' {
+			return true
+		}
+	}
+	return false
 }
 
 // appendFloat appends f as expfmt writes a value.
