@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,7 +24,8 @@ import (
 // written once, when it is made, and each business family compressed
 // once, when one of its series changes. A response is the registry's
 // families, encoded and compressed for it, spliced with the business
-// families' compressed text in name order: a deflate stream may be cut
+// families' compressed text in name order (a family is compressed at the
+// first scrape that asks for gzip after it changed): a deflate stream may be cut
 // into parts that each start with an empty window and end on a byte
 // boundary (a sync flush), so the parts of one response are compressed
 // apart and joined into one gzip member. Any other format, a name[]
@@ -37,14 +39,33 @@ type Handler struct {
 	snap   *snapshot                            // the snapshot enc holds
 	format expfmt.Format                        // the format enc holds
 	enc    []*encodedFamily                     // per family of snap
-	lines  map[*dto.Metric][]byte               // the text of each series of snap
 	fams   map[*dto.MetricFamily]*encodedFamily // by family of snap
+	byName map[string]*encodedFamily            // by name of a family of snap
 }
 
 // encodedFamily is a family in the text format, and compressed on its own.
 type encodedFamily struct {
-	text     []byte
-	deflated []byte // fresh window, ends with a sync flush
+	text  []byte
+	lines map[*dto.Metric][]byte // the text of each series
+
+	deflateOnce sync.Once
+	deflated    []byte // fresh window, ends with a sync flush
+}
+
+// line returns the text of series m in e, if e (which may be nil) has it.
+func (e *encodedFamily) line(m *dto.Metric) ([]byte, bool) {
+	if e == nil {
+		return nil, false
+	}
+	l, ok := e.lines[m]
+	return l, ok
+}
+
+// compressed returns the family's text deflated, compressing it at the
+// first call: concurrent callers wait for one compression.
+func (e *encodedFamily) compressed() []byte {
+	e.deflateOnce.Do(func() { e.deflated = deflate(e.text) })
+	return e.deflated
 }
 
 // NewHandler returns the /metrics handler of the families of reg and b;
@@ -97,6 +118,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	out.close()
 }
 
+// Prepare makes the business families, their text and their gzip
+// encodings, as a scrape in the text format would: call it once the
+// projections caught up, so that the first scrape finds them made (on
+// 10,000 pairs, making them all takes seconds) and later scrapes make
+// only what changed. Scrapes that arrive meanwhile wait for it.
+func (h *Handler) Prepare() {
+	format := expfmt.NegotiateAccept(http.Header{}, expfmt.DefaultAcceptedFormats()...)
+	for _, e := range h.encoded(format).enc {
+		e.compressed()
+	}
+}
+
 // encodedSnapshot is the business families of a snapshot with their
 // encodings.
 type encodedSnapshot struct {
@@ -105,7 +138,10 @@ type encodedSnapshot struct {
 }
 
 // encoded returns the latest business families and their encodings in
-// format, made for the families and series that changed since the last.
+// format, made for the families and series that changed since the last:
+// a family of the previous snapshot is handed out as it was encoded, and
+// a family made again encodes only its series made again (the others'
+// text is its previous encoding's).
 func (h *Handler) encoded(format expfmt.Format) encodedSnapshot {
 	snap := h.b.scrape()
 	h.mu.Lock() // concurrent scrapes wait for one encoding
@@ -114,44 +150,63 @@ func (h *Handler) encoded(format expfmt.Format) encodedSnapshot {
 		return encodedSnapshot{snap.fams, h.enc}
 	}
 	if h.format != format {
-		h.lines, h.fams = nil, nil
+		h.fams, h.byName = nil, nil
 	}
-	lines := make(map[*dto.Metric][]byte, len(h.lines))
 	fams := make(map[*dto.MetricFamily]*encodedFamily, len(snap.fams))
+	byName := make(map[string]*encodedFamily, len(snap.fams))
 	encs := make([]*encodedFamily, len(snap.fams))
 	var buf bytes.Buffer
 	enc := expfmt.NewEncoder(&buf, format)
 	for i, mf := range snap.fams {
 		if e, ok := h.fams[mf]; ok { // the same family: its series too
-			for _, m := range mf.Metric {
-				lines[m] = h.lines[m]
-			}
-			fams[mf], encs[i] = e, e
+			fams[mf], byName[mf.GetName()], encs[i] = e, e, e
 			continue
 		}
+		prev := h.byName[mf.GetName()] // nil, or the family's previous encoding
+		lines := make(map[*dto.Metric][]byte, len(mf.Metric))
 		buf.Reset()
 		head := &dto.MetricFamily{Name: mf.Name, Help: mf.Help, Type: mf.Type, Metric: mf.Metric[:1]}
 		if err := enc.Encode(head); err != nil {
 			panic(err) // the series were made by const metrics
 		}
 		headLen := headerLen(buf.Bytes())
-		text := bytes.Clone(buf.Bytes()[:headLen])
-		for _, m := range mf.Metric {
-			l, ok := h.lines[m]
-			if !ok {
+		text := buf.Bytes()[:headLen]
+		if prev != nil {
+			text = slices.Grow(text[:0:0], len(prev.text)*9/8)
+			text = append(text, buf.Bytes()[:headLen]...)
+		} else {
+			text = bytes.Clone(text)
+		}
+		fast := textWritable(mf)
+		ends := make([]int, len(mf.Metric)) // where the text of each series ends
+		for j, m := range mf.Metric {
+			if j == 1 && prev == nil { // room for as many series as long as the first
+				text = slices.Grow(text, (len(text)-headLen)*(len(mf.Metric)-1)*9/8)
+			}
+			l, ok := prev.line(m)
+			switch {
+			case ok:
+				text = append(text, l...)
+			case fast:
+				text = appendSeries(text, mf.GetName(), mf.GetType(), m)
+			default:
 				buf.Reset()
 				if err := enc.Encode(&dto.MetricFamily{Name: mf.Name, Help: mf.Help, Type: mf.Type, Metric: []*dto.Metric{m}}); err != nil {
 					panic(err)
 				}
-				l = bytes.Clone(buf.Bytes()[headLen:])
+				text = append(text, buf.Bytes()[headLen:]...)
 			}
-			lines[m] = l
-			text = append(text, l...)
+			ends[j] = len(text)
 		}
-		e := &encodedFamily{text: text, deflated: deflate(text)}
-		fams[mf], encs[i] = e, e
+		start := headLen
+		for j, m := range mf.Metric {
+			lines[m] = text[start:ends[j]:ends[j]]
+			start = ends[j]
+		}
+		e := &encodedFamily{text: text, lines: lines}
+		fams[mf], byName[mf.GetName()], encs[i] = e, e, e
 	}
-	h.snap, h.format, h.enc, h.lines, h.fams = snap, format, encs, lines, fams
+	h.snap, h.format, h.enc, h.fams, h.byName = snap, format, encs, fams, byName
 	return encodedSnapshot{snap.fams, encs}
 }
 
@@ -219,7 +274,7 @@ func (r *response) kept(e *encodedFamily) {
 		return
 	}
 	r.sum(e.text)
-	_, _ = r.w.Write(e.deflated)
+	_, _ = r.w.Write(e.compressed())
 }
 
 func (r *response) sum(p []byte) {

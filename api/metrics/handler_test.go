@@ -101,6 +101,28 @@ func TestHandlerConcurrentScrapes(t *testing.T) {
 	wg.Wait()
 }
 
+// TestHandlerPrepare: scrapes after Prepare, and after events that
+// follow it, serve what promhttp serves.
+func TestHandlerPrepare(t *testing.T) {
+	f := newFeed(domain.Policy{})
+	for i := range 30 {
+		f.apply(req(fmt.Sprint("p", i), fmt.Sprintf("d%d", i%5), fmt.Sprintf("d%d", (i+1)%5), now.Add(-time.Hour), terms(4)))
+	}
+	b := f.business(metrics.BusinessOptions{Now: func() time.Time { return now }})
+	reg := prometheus.NewRegistry()
+	h := metrics.NewHandler(reg, b, promhttp.HandlerOpts{})
+	want := promhttp.HandlerFor(metrics.WithBusiness(reg, b), promhttp.HandlerOpts{})
+	h.Prepare()
+	for step := range 2 {
+		plain, _ := scrapeBody(t, want, "")
+		for _, enc := range []string{"gzip", ""} {
+			got, _ := scrapeBody(t, h, enc)
+			assert.Equal(t, plain, got, "step %d, Accept-Encoding %q", step, enc)
+		}
+		f.apply(domain.HandoffDelivered{HandoffID: "p1", Delivery: 1, At: now.Add(-time.Minute)})
+	}
+}
+
 // A format other than the text one goes to promhttp.
 func TestHandlerOtherFormats(t *testing.T) {
 	b := scenario().business(metrics.BusinessOptions{Now: func() time.Time { return now }})

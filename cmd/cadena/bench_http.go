@@ -167,9 +167,15 @@ func httpRow(name string, cfg benchConfig, res loadgen.Result, cpu cpuMeter) ben
 // latencyRow measures GET path with conns concurrent clients, up to
 // cfg.requests requests and cfg.duration.
 func latencyRow(ctx context.Context, s *benchServer, cfg benchConfig, section, name, path string, conns int) benchRow {
+	return latencyRowOf(ctx, s, cfg, section, name, conns, func() *http.Request { return s.request(http.MethodGet, path, "") })
+}
+
+// latencyRowOf measures the requests req makes with conns concurrent
+// clients, up to cfg.requests requests and cfg.duration.
+func latencyRowOf(ctx context.Context, s *benchServer, cfg benchConfig, section, name string, conns int, req func() *http.Request) benchRow {
 	cpu := startCPU(s)
 	res := loadgen.Run(ctx, loadgen.NewClient(conns), loadgen.Options{Connections: conns, Duration: cfg.duration, MaxRequests: cfg.requests},
-		func(conn, i int) (*http.Request, bool) { return s.request(http.MethodGet, path, ""), true })
+		func(conn, i int) (*http.Request, bool) { return req(), true })
 	row := httpRow(name, benchConfig{connections: conns}, res, cpu)
 	row.Section = section
 	if conns == 1 {

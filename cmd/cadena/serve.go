@@ -87,6 +87,7 @@ type app struct {
 	handler http.Handler
 	logOut  *logWriter // closed by close, after the store
 	gcAttrs []any      // the collector's settings, for the log
+	prepare func()     // makes the /metrics families, once the projections caught up
 }
 
 // buildApp opens the store and wires the projections, the application
@@ -140,6 +141,7 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (_ *app, e
 	// Served beside reg, not registered with it: its series are kept between scrapes.
 	business := metrics.NewBusiness(tally, pairs, metrics.BusinessOptions{TopPairs: cfg.topPairs, Policy: policy, Now: time.Now})
 	httpMetrics := metrics.NewHTTP(reg)
+	metricsHandler := metrics.NewHandler(reg, business, promhttp.HandlerOpts{Registry: reg})
 
 	// The embedded store is opened by one process at a time and written
 	// only through svc: the departments and agreements commands consult are
@@ -156,14 +158,14 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (_ *app, e
 		Tokens:         tokens,
 		Logger:         logger,
 		Observe:        httpMetrics.Observe,
-		MetricsHandler: metrics.NewHandler(reg, business, promhttp.HandlerOpts{Registry: reg}),
+		MetricsHandler: metricsHandler,
 		Web:            web.Handler(),
 		RateLimit:      cfg.guard.rateLimit,
 		RateBurst:      cfg.guard.rateBurst,
 		MetricsToken:   metricsToken,
 		Backup:         backupOf(raw),
 	})
-	return &app{logger: logger, logOut: logOut, gcAttrs: gcAttrs, store: raw, runner: runner, handler: srv.Handler()}, nil
+	return &app{logger: logger, logOut: logOut, gcAttrs: gcAttrs, store: raw, runner: runner, handler: srv.Handler(), prepare: metricsHandler.Prepare}, nil
 }
 
 // policy builds the organisation's policy from the flags, once: every
@@ -241,6 +243,9 @@ wait:
 			if err == nil {
 				logger.Info("projections caught up", "position", runner.Position(), "took", time.Since(start).Round(time.Millisecond))
 				go releaseCatchUpMemory(logger)
+				if a.prepare != nil {
+					go a.prepare() // not at the first scrape: seconds on 10,000 pairs
+				}
 				if ready != nil {
 					ready(baseURL)
 				}
