@@ -145,16 +145,7 @@ func (m *Model) merge() {
 // the last query are merged in first, under the write lock. Queries take
 // it rather than m.mu.RLock.
 func (m *Model) rlock() {
-	for {
-		m.mu.RLock()
-		if len(m.added) == 0 {
-			return
-		}
-		m.mu.RUnlock()
-		m.mu.Lock()
-		m.merge()
-		m.mu.Unlock()
-	}
+	lazysort.RLock(&m.mu, func() bool { return len(m.added) > 0 }, m.merge)
 }
 
 func (m *Model) intern(s string) string {

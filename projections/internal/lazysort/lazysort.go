@@ -6,7 +6,10 @@
 // log is imported).
 package lazysort
 
-import "slices"
+import (
+	"slices"
+	"sync"
+)
 
 // Merge returns sorted with added merged in, both in the order cmp gives
 // (added is sorted in place first). Elements that compare equal keep
@@ -30,4 +33,20 @@ func Merge[T any](sorted, added []T, cmp func(a, b T) int) []T {
 	}
 	out = append(out, sorted[i:]...)
 	return append(out, added[j:]...)
+}
+
+// RLock read-locks mu with nothing left to merge: while pending reports
+// elements waiting, it takes the write lock and calls merge, then tries
+// again. Readers of a lazily sorted slice take it instead of mu.RLock.
+func RLock(mu *sync.RWMutex, pending func() bool, merge func()) {
+	for {
+		mu.RLock()
+		if !pending() {
+			return
+		}
+		mu.RUnlock()
+		mu.Lock()
+		merge()
+		mu.Unlock()
+	}
 }

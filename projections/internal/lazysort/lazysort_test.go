@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -48,4 +49,18 @@ func TestMergeAsInsert(t *testing.T) {
 		merged = out
 		require.Equal(t, inserted, merged)
 	}
+}
+
+func TestRLockMergesWhatWaitsFirst(t *testing.T) {
+	var mu sync.RWMutex
+	waiting, merges := 3, 0
+	lazysort.RLock(&mu, func() bool { return waiting > 0 }, func() { merges++; waiting = 0 })
+	assert.Equal(t, 1, merges, "one merge of everything waiting")
+	assert.False(t, mu.TryLock(), "returns read-locked")
+	assert.True(t, mu.TryRLock(), "other readers still enter")
+	mu.RUnlock()
+	mu.RUnlock()
+	lazysort.RLock(&mu, func() bool { return waiting > 0 }, func() { merges++ })
+	mu.RUnlock()
+	assert.Equal(t, 1, merges, "nothing waiting: no merge")
 }
