@@ -56,6 +56,22 @@ func (s *testStore) Append(ctx context.Context, stream string, expected eventsto
 	return s.Store.Append(ctx, stream, expected, events...)
 }
 
+// AppendBatch fails every append as Append does while failAppends holds
+// an error (a lone command's append comes here too, as a batch of one).
+func (s *testStore) AppendBatch(ctx context.Context, appends []eventstore.StreamAppend) ([]eventstore.BatchResult, error) {
+	s.mu.Lock()
+	fail := s.failAppend
+	s.mu.Unlock()
+	if fail == nil {
+		return s.Store.AppendBatch(ctx, appends)
+	}
+	out := make([]eventstore.BatchResult, len(appends))
+	for i := range out {
+		out[i].Err = fail
+	}
+	return out, nil
+}
+
 func (s *testStore) ReadStream(ctx context.Context, stream string, after uint64) iter.Seq2[eventstore.RecordedEvent, error] {
 	s.mu.Lock()
 	fail := s.fail
