@@ -79,14 +79,22 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 // duration, request ID, actor (a name, never a token) and the cause of a
 // 500.
 func (s *Server) logRequest(ctx context.Context, level slog.Level, c echo.Context, route string, status int, d time.Duration, id string) {
-	var buf [7]slog.Attr // on the stack: one line costs no slice
-	attrs := append(buf[:0], slog.String("route", route), slog.String("method", c.Request().Method),
-		slog.Int("status", status), slog.Duration("duration", d),
-		slog.String("request_id", id), slog.String("actor", actorOf(c).Name))
-	if err, ok := c.Get(keyError).(error); ok {
-		attrs = append(attrs, slog.Any("error", err))
+	l := requestLine{level: level, route: route, method: c.Request().Method, status: status, d: d, id: id,
+		actor: actorOf(c).Name}
+	l.err, _ = c.Get(keyError).(error)
+	if w := s.cfg.LogText; w != nil {
+		bp := lineBuffers.Get().(*[]byte)
+		b, ok := l.appendText((*bp)[:0], time.Now())
+		if ok {
+			_, _ = w.Write(b)
+			*bp = b
+			lineBuffers.Put(bp)
+			return
+		}
+		lineBuffers.Put(bp)
 	}
-	s.log.LogAttrs(ctx, level, "http request", attrs...)
+	var buf [7]slog.Attr // on the stack: one line costs no slice
+	s.log.LogAttrs(ctx, level, "http request", l.attrs(&buf)...)
 }
 
 // routeOf returns the route template of the request, bounded in number

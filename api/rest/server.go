@@ -75,6 +75,13 @@ type Config struct {
 	Tokens   TokenLookup
 	// Logger gets one line per request; default slog.Default().
 	Logger *slog.Logger
+	// LogText, when set, is the writer of Logger's handler, a
+	// slog.TextHandler with no option but its level, safe for concurrent
+	// writes of whole lines: the line of a request is then written to it
+	// directly, the same bytes the handler writes, for less CPU. Logger's
+	// level still decides which lines are written, and a line with an
+	// error or a value the text format quotes still goes through Logger.
+	LogText io.Writer
 	// Now is the clock of the hand-off views; default time.Now.
 	Now func() time.Time
 	// MinPositionWait bounds how long a read given min_position waits for

@@ -157,6 +157,7 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (_ *app, e
 		Progress:       readiness{runner, storeReady(raw)},
 		Tokens:         tokens,
 		Logger:         logger,
+		LogText:        logOut, // newLogger's TextHandler writes there
 		Observe:        httpMetrics.Observe,
 		MetricsHandler: metricsHandler,
 		Web:            web.Handler(),
