@@ -75,6 +75,24 @@ func (rc *refCache[S]) entryLocked(stream string) *refEntry[S] {
 	return e
 }
 
+// currentOf returns the state of the stream named name, as current does,
+// but makes the name's string only when it reads the store: a command
+// served from memory allocates nothing here (name may be on the caller's
+// stack).
+func (rc *refCache[S]) currentOf(ctx context.Context, s *Service, name []byte) (S, error) {
+	if rc.sole {
+		rc.mu.Lock()
+		e, ok := rc.byID[string(name)] // no string is made for the look-up
+		if ok && e.fresh && e.writers == 0 {
+			st := e.state
+			rc.mu.Unlock()
+			return st, nil
+		}
+		rc.mu.Unlock()
+	}
+	return rc.current(ctx, s, string(name))
+}
+
 // current returns the state of stream as of no earlier than the call.
 func (rc *refCache[S]) current(ctx context.Context, s *Service, stream string) (S, error) {
 	rc.mu.Lock()
@@ -86,6 +104,13 @@ func (rc *refCache[S]) current(ctx context.Context, s *Service, stream string) (
 	}
 	held, version, epoch, writing := e.state, e.version, e.epoch, e.writers > 0
 	rc.mu.Unlock()
+	return rc.read(ctx, s, stream, held, version, epoch, writing)
+}
+
+// read folds the events of stream after version onto held and keeps the
+// result; the slow path of current, apart so that the fast one moves
+// nothing to the heap.
+func (rc *refCache[S]) read(ctx context.Context, s *Service, stream string, held S, version, epoch uint64, writing bool) (S, error) {
 
 	st, v := held, version
 	for ev, err := range s.store.ReadStream(ctx, stream, version) {
@@ -103,7 +128,7 @@ func (rc *refCache[S]) current(ctx context.Context, s *Service, stream string) (
 
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	e = rc.entryLocked(stream) // it may have been dropped meanwhile
+	e := rc.entryLocked(stream) // it may have been dropped meanwhile
 	if v > e.version {
 		e.state, e.version = st, v
 	}

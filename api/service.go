@@ -184,7 +184,8 @@ func (s *Service) pair(ctx context.Context, x session, supplier, customer string
 			return domain.Department{}, nil
 		}
 		if lone {
-			return s.refs.departments.current(ctx, s, domain.DepartmentStream(id))
+			var buf [64]byte
+			return s.refs.departments.currentOf(ctx, s, append(append(buf[:0], departmentPrefix...), id...))
 		}
 		recs, err := x.peek(ctx, domain.DepartmentStream(id))
 		return fold(domain.EvolveDepartment, recs), err
@@ -272,10 +273,12 @@ func (s *Service) requestHandoff(ctx context.Context, x session, a Actor, m Meta
 // agreements loads the agreements of a pair a command consults, as pair
 // loads its departments.
 func (s *Service) agreements(ctx context.Context, x session, supplier, customer string) (domain.Agreements, error) {
-	stream := domain.AgreementStream(supplier, customer)
 	if _, lone := x.(direct); lone {
-		return s.refs.agreements.current(ctx, s, stream)
+		var buf [96]byte // domain.AgreementStream, on the stack
+		name := append(append(append(buf[:0], agreementPrefix...), supplier...), '.')
+		return s.refs.agreements.currentOf(ctx, s, append(name, customer...))
 	}
+	stream := domain.AgreementStream(supplier, customer)
 	recs, err := x.peek(ctx, stream)
 	if err != nil {
 		return domain.Agreements{}, err

@@ -125,7 +125,7 @@ func writeHandoff(c echo.Context, status int, position uint64, h *handoffJSON) e
 	r := c.Response()
 	hd := r.Header()
 	hd.Set(headerPosition, strconv.FormatUint(position, 10))
-	hd.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	hd[echo.HeaderContentType] = jsonType
 	r.WriteHeader(status)
 	_, err := r.Write(b)
 	return err

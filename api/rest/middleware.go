@@ -25,6 +25,16 @@ const (
 	headerPosition       = "Cadena-Position"
 )
 
+// Values of headers many answers carry, set (under their canonical keys)
+// without a slice made per answer: net/http copies a header's values when
+// it writes them, and Set and Add replace or grow a slice, never write
+// into it, so the answers may share these.
+var (
+	nosniff  = []string{"nosniff"}
+	noStore  = []string{"no-store"}
+	jsonType = []string{echo.MIMEApplicationJSON}
+)
+
 // maxBody is the largest request body accepted.
 const maxBody = 64 << 10
 
@@ -47,7 +57,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(keyRequestID, id)
 		h := c.Response().Header()
 		h.Set(headerRequestID, id)
-		h.Set("X-Content-Type-Options", "nosniff")
+		h["X-Content-Type-Options"] = nosniff
 		defer func() {
 			if r := recover(); r != nil {
 				if r == http.ErrAbortHandler {
@@ -147,7 +157,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		// What a token may read is nobody else's: keep it out of caches.
-		c.Response().Header().Set("Cache-Control", "no-store")
+		c.Response().Header()["Cache-Control"] = noStore
 		return next(c)
 	}
 }
