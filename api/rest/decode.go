@@ -59,6 +59,15 @@ var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // booleans or pointers to them: nothing decoded refers to the bytes read,
 // so they are read into a buffer that the next request reuses.
 func decodeScalars(c echo.Context, v any) error {
+	return decodeScalarsFlat(c, v, nil)
+}
+
+// decodeScalarsFlat is decodeScalars for a body whose members are listed
+// in members too (v's, under the same names): the common body, a flat
+// object of plain strings and small integers, is decoded by decodeFlat,
+// without the reflection of the general decoder; any other body by
+// decodeJSON, with its semantics and errors.
+func decodeScalarsFlat(c echo.Context, v any, members []flatMember) error {
 	buf := bodyBuffers.Get().(*bytes.Buffer)
 	defer func() {
 		if buf.Cap() <= 4<<10 { // not the buffers of rare large bodies
@@ -74,6 +83,9 @@ func decodeScalars(c echo.Context, v any) error {
 	}
 	if err != nil {
 		return err // as decode
+	}
+	if members != nil && decodeFlat(trimJSONSpace(buf.Bytes()), members) {
+		return nil
 	}
 	return decodeJSON(buf.Bytes(), v)
 }

@@ -26,17 +26,27 @@ type HandoffService interface {
 // application layer (api.ListHandoffs) decides what an actor may list.
 type HandoffIndex = api.HandoffIndex
 
+// handoffRequestBody is the body of POST /api/v1/handoffs.
+type handoffRequestBody struct {
+	ID         string  `json:"id"`
+	Supplier   string  `json:"supplier"`
+	Customer   string  `json:"customer"`
+	Kind       string  `json:"kind"`
+	Title      string  `json:"title"`
+	Details    string  `json:"details"`
+	OccurredAt *string `json:"occurred_at"`
+}
+
+// members lists b's members for decodeScalarsFlat.
+func (b *handoffRequestBody) members() []flatMember {
+	return []flatMember{{name: "id", str: &b.ID}, {name: "supplier", str: &b.Supplier},
+		{name: "customer", str: &b.Customer}, {name: "kind", str: &b.Kind}, {name: "title", str: &b.Title},
+		{name: "details", str: &b.Details}, {name: "occurred_at", optStr: &b.OccurredAt}}
+}
+
 func (s *Server) requestHandoff(c echo.Context) error {
-	var body struct {
-		ID         string  `json:"id"`
-		Supplier   string  `json:"supplier"`
-		Customer   string  `json:"customer"`
-		Kind       string  `json:"kind"`
-		Title      string  `json:"title"`
-		Details    string  `json:"details"`
-		OccurredAt *string `json:"occurred_at"`
-	}
-	if err := decodeScalars(c, &body); err != nil {
+	var body handoffRequestBody
+	if err := decodeScalarsFlat(c, &body, body.members()); err != nil {
 		return err
 	}
 	at, err := parseTime("occurred_at", body.OccurredAt)
@@ -74,7 +84,7 @@ type commandBody struct {
 func (s *Server) handoffCommand(spec domain.CommandSpec) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var body commandBody
-		if err := decodeScalars(c, &body); err != nil {
+		if err := decodeScalarsFlat(c, &body, body.members()); err != nil {
 			return err
 		}
 		cmd, err := body.command(spec)
@@ -88,6 +98,12 @@ func (s *Server) handoffCommand(spec domain.CommandSpec) echo.HandlerFunc {
 		out := s.handoffOf(res)
 		return writeHandoff(c, http.StatusOK, res.Position, &out)
 	}
+}
+
+// members lists b's members for decodeScalarsFlat.
+func (b *commandBody) members() []flatMember {
+	return []flatMember{{name: "occurred_at", optStr: &b.OccurredAt}, {name: "reason", optStr: &b.Reason},
+		{name: "note", optStr: &b.Note}, {name: "score", optInt: &b.Score}, {name: "comment", optStr: &b.Comment}}
 }
 
 func (b commandBody) command(spec domain.CommandSpec) (domain.HandoffCommand, error) {

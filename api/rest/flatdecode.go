@@ -1,0 +1,168 @@
+package rest
+
+import "strconv"
+
+// flatMember is a member of a body that decodeFlat may decode: its name
+// and where its value goes, exactly one of str, optStr and optInt.
+type flatMember struct {
+	name   string
+	str    *string
+	optStr **string
+	optInt **int
+}
+
+// maxFlatMembers bounds the members of a body decodeFlat decodes.
+const maxFlatMembers = 8
+
+// decodeFlat decodes data into members when data is one JSON object whose
+// members are among members, each at most once, with values that are
+// strings of printable ASCII without escapes (for str and optStr) or
+// integers of at most nine digits (for optInt); it reports false, having
+// set nothing, for anything else (null included), which the general
+// decoder then decodes or refuses. What it sets is what decodeJSON sets for
+// the same body (FuzzDecodeFlat holds them equal).
+func decodeFlat(data []byte, members []flatMember) bool {
+	if len(members) > maxFlatMembers {
+		return false
+	}
+	type value struct {
+		m int
+		s string
+		n int
+	}
+	var (
+		vals [maxFlatMembers]value
+		nv   int
+		seen uint
+	)
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return false
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		i++
+	} else {
+		for {
+			name, next, ok := plainString(data, i)
+			if !ok {
+				return false
+			}
+			m := -1
+			for k := range members {
+				if members[k].name == string(name) {
+					m = k
+					break
+				}
+			}
+			if m < 0 || seen&(1<<m) != 0 {
+				return false // unknown or given twice: the general decoder says which
+			}
+			seen |= 1 << m
+			i = skipSpace(data, next)
+			if i >= len(data) || data[i] != ':' {
+				return false
+			}
+			i = skipSpace(data, i+1)
+			v := value{m: m}
+			if members[m].optInt != nil {
+				j := i
+				if j < len(data) && data[j] == '-' {
+					j++
+				}
+				start := j
+				for j < len(data) && '0' <= data[j] && data[j] <= '9' {
+					j++
+				}
+				digits := j - start
+				if digits == 0 || digits > 9 || digits > 1 && data[start] == '0' {
+					return false
+				}
+				n, err := strconv.Atoi(string(data[i:j]))
+				if err != nil {
+					return false
+				}
+				v.n, i = n, j
+			} else {
+				s, next, ok := plainString(data, i)
+				if !ok {
+					return false
+				}
+				v.s, i = string(s), next
+			}
+			vals[nv] = v
+			nv++
+			i = skipSpace(data, i)
+			if i >= len(data) {
+				return false
+			}
+			if data[i] == '}' {
+				i++
+				break
+			}
+			if data[i] != ',' {
+				return false
+			}
+			i = skipSpace(data, i+1)
+		}
+	}
+	if skipSpace(data, i) != len(data) {
+		return false // trailing data
+	}
+	for _, v := range vals[:nv] {
+		switch m := members[v.m]; {
+		case m.str != nil:
+			*m.str = v.s
+		case m.optStr != nil:
+			s := v.s
+			*m.optStr = &s
+		default:
+			n := v.n
+			*m.optInt = &n
+		}
+	}
+	return true
+}
+
+// plainString returns the contents of the JSON string at data[i:] and the
+// index after it, when it is printable ASCII without escapes.
+func plainString(data []byte, i int) ([]byte, int, bool) {
+	if i >= len(data) || data[i] != '"' {
+		return nil, 0, false
+	}
+	for j := i + 1; j < len(data); j++ {
+		switch c := data[j]; {
+		case c == '"':
+			return data[i+1 : j], j + 1, true
+		case c < 0x20 || c > 0x7e || c == '\\':
+			return nil, 0, false
+		}
+	}
+	return nil, 0, false
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func trimJSONSpace(data []byte) []byte {
+	i := skipSpace(data, 0)
+	j := len(data)
+	for j > i {
+		switch data[j-1] {
+		case ' ', '\t', '\n', '\r':
+			j--
+			continue
+		}
+		break
+	}
+	return data[i:j]
+}

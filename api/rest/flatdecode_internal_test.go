@@ -1,0 +1,68 @@
+package rest
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// checkFlat checks that when decodeFlat decodes data, the general decoder
+// accepts data and decodes the same values; and that when it does not, it
+// set nothing.
+func checkFlat(t *testing.T, data []byte) bool {
+	var fastReq, slowReq handoffRequestBody
+	okReq := decodeFlat(trimJSONSpace(data), fastReq.members())
+	if okReq {
+		require.NoError(t, decodeJSON(data, &slowReq), "%q", data)
+		assert.Equal(t, slowReq, fastReq, "%q", data)
+	} else {
+		assert.Equal(t, handoffRequestBody{}, fastReq, "%q", data)
+	}
+	var fastCmd, slowCmd commandBody
+	okCmd := decodeFlat(trimJSONSpace(data), fastCmd.members())
+	if okCmd {
+		require.NoError(t, decodeJSON(data, &slowCmd), "%q", data)
+		assert.Equal(t, slowCmd, fastCmd, "%q", data)
+	} else {
+		assert.Equal(t, commandBody{}, fastCmd, "%q", data)
+	}
+	return okReq || okCmd
+}
+
+func TestDecodeFlatDecodesTheCommonBodies(t *testing.T) {
+	for _, body := range []string{
+		`{"id":"bench-1","supplier":"it","customer":"sales","kind":"laptop","title":"a laptop for the new hire"}`,
+		` { "supplier" : "it" ,"customer":"sales","kind":"laptop","title":"x","details":"","occurred_at":"2026-12-01T10:00:00Z" } ` + "\n",
+		`{}`,
+		`{"note":"on your desk"}`,
+		`{"score":4,"comment":"quick"}`,
+		`{"score":-0}`,
+		`{"reason":"waiting for the vendor","occurred_at":"2026-01-01T00:00:00+01:00"}`,
+	} {
+		assert.True(t, checkFlat(t, []byte(body)), body)
+	}
+}
+
+func TestDecodeFlatLeavesTheRestToTheDecoder(t *testing.T) {
+	for _, body := range []string{
+		``, `null`, `[]`, `{`, `{"title":"a"`, `{"title":"a",}`, `{"title":"a"} x`, `{"title":"a"}{}`,
+		`{"title":"a","title":"b"}`, `{"Title":"a"}`, `{"unknown":"a"}`, `{"title":null}`, `{"title":1}`,
+		`{"title":"caf\u00e9"}`, `{"title":"café"}`, `{"title":"tab	"}`, `{"score":"4"}`, `{"score":4.5}`,
+		`{"score":1e3}`, `{"score":01}`, `{"score":1234567890}`, `{"score":-}`, `{"score":true}`, "\v{}",
+	} {
+		assert.False(t, checkFlat(t, []byte(body)), body)
+	}
+}
+
+// FuzzDecodeFlat holds decodeFlat equal to the general decoder on every
+// body it decodes.
+func FuzzDecodeFlat(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"bench-1","supplier":"it","customer":"sales","kind":"laptop","title":"a laptop"}`,
+		`{"score":4,"comment":"quick"}`, `{"occurred_at":"2026-12-01T10:00:00Z","note":"n"}`, `{}`, `{"title":"a","title":"b"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { checkFlat(t, data) })
+}
