@@ -39,22 +39,32 @@ var (
 const maxBody = 64 << 10
 
 const (
-	keyActor     = "cadena.actor"
-	keyRequestID = "cadena.request_id"
-	keyError     = "cadena.error" // the cause of a 500
+	keyActor = "cadena.actor" // outside observe only: see exchange
+	keyError = "cadena.error" // the cause of a 500
 )
+
+// exchange is the echo context of a request with what the middleware
+// learn of it (its ID, its actor) held in fields: one value made per
+// request instead of entries in the context's store, a map made per
+// request, and an allocation for each value put there.
+type exchange struct {
+	echo.Context
+	id    string
+	actor api.Actor
+}
 
 // observe runs around every request: it sets the request ID, turns a
 // returned error or a panic into a problem, and logs and measures the
 // request once it is answered.
 func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(ec echo.Context) error {
 		start := time.Now()
-		id := c.Request().Header.Get(headerRequestID)
+		id := ec.Request().Header.Get(headerRequestID)
 		if !printableASCII(id, 200) {
 			id = newRequestID()
 		}
-		c.Set(keyRequestID, id)
+		x := &exchange{Context: ec, id: id}
+		var c echo.Context = x
 		h := c.Response().Header()
 		h.Set(headerRequestID, id)
 		h["X-Content-Type-Options"] = nosniff
@@ -117,8 +127,10 @@ func routeOf(c echo.Context) string {
 }
 
 func requestID(c echo.Context) string {
-	id, _ := c.Get(keyRequestID).(string)
-	return id
+	if x, ok := c.(*exchange); ok {
+		return x.id
+	}
+	return "" // a context observe did not see
 }
 
 func newRequestID() string {
@@ -152,7 +164,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok {
 			return errUnknownToken
 		}
-		c.Set(keyActor, a)
+		if x, ok := c.(*exchange); ok {
+			x.actor = a
+		} else {
+			c.Set(keyActor, a)
+		}
 		if err := s.limiter.allow(a.Name, time.Now()); err != nil {
 			return err
 		}
@@ -165,6 +181,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 // actorOf returns the authenticated actor; the zero Actor before
 // authentication.
 func actorOf(c echo.Context) api.Actor {
+	if x, ok := c.(*exchange); ok {
+		return x.actor
+	}
 	a, _ := c.Get(keyActor).(api.Actor)
 	return a
 }
