@@ -131,7 +131,12 @@ func (t *Tokens) Lookup(token string) (api.Actor, bool) {
 	if t == nil || token == "" {
 		return api.Actor{}, false
 	}
-	a, ok := t.byHash[sha256.Sum256([]byte(token))]
+	var buf [128]byte // the token's bytes on the stack, for the common lengths
+	b := buf[:0]
+	if len(token) > len(buf) {
+		b = make([]byte, 0, len(token))
+	}
+	a, ok := t.byHash[sha256.Sum256(append(b, token...))]
 	return a, ok
 }
 

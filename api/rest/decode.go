@@ -76,18 +76,24 @@ func decodeScalarsFlat(c echo.Context, v any, members []flatMember) error {
 		}
 	}()
 	buf.Reset()
-	_, err := buf.ReadFrom(c.Request().Body)
-	var netErr net.Error
-	if errors.As(err, &netErr) && netErr.Timeout() {
-		return errBodyTimeout
-	}
-	if err != nil {
-		return err // as decode
+	if _, err := buf.ReadFrom(c.Request().Body); err != nil {
+		return bodyError(err)
 	}
 	if members != nil && decodeFlat(trimJSONSpace(buf.Bytes()), members) {
 		return nil
 	}
 	return decodeJSON(buf.Bytes(), v)
+}
+
+// bodyError is what a failed read of a body answers, as in readBody (a
+// function of its own: the error variable errors.As needs escapes, and
+// most reads do not fail).
+func bodyError(err error) error {
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		return errBodyTimeout
+	}
+	return err // a *http.MaxBytesError is a 413; anything else the client's connection
 }
 
 // decodeJSON is decode on bytes already read.
