@@ -188,6 +188,10 @@ func jsonGoKind(t reflect.Type) string {
 		return "number"
 	case reflect.Bool:
 		return "boolean"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct, reflect.Map:
+		return "object"
 	}
 	return "value of another type"
 }
