@@ -1,0 +1,52 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestImportCSVFlags runs the CSV mapping flags of cadena import end to
+// end, on dry runs whose pairs table shows the order the events were put
+// in: the supplier of the one hand-off is the group that came second.
+// A zone-less time comes before or after 09:30Z depending on --timezone.
+func TestImportCSVFlags(t *testing.T) {
+	dir := t.TempDir()
+	path := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+		return p
+	}
+	const (
+		aFirst = "supplier  customer  hand-offs  returns  median held\nb         a         1          0        0s\n"
+		bFirst = "supplier  customer  hand-offs  returns  median held\na         b         1          0        0s\n"
+	)
+	isoT := path("iso-t.csv", "case,t,g\nc1,2020-01-01T10:00:00,A\nc1,2020-01-01T09:30:00Z,B\n")
+	space := path("space.csv", "case,t,g\nc1,2020-01-01 10:00:00.250,A\nc1,2020-01-01 09:30:00+00:00,B\n")
+	layout := path("layout.csv", "case;t;g\nc1;01.01.2020 10:00;A\nc1;2020-01-01T09:30:00Z;B\n")
+	tab := path("tab.tsv", "case\tt\tg\nc1\t2020-01-01T09:00:00Z\tA\nc1\t2020-01-01T09:30:00Z\tB\n")
+	quoted := path("quoted.csv", "Number,Short description,Updated,Assignment group\n"+
+		"\"INC,1\",\"two\nlines\",2024-03-01 10:00:00,Desk\n\"INC,1\",x,03/01/2024,Network\n")
+	dry := func(file string, flags ...string) []string {
+		return append(append([]string{"import", "--dry-run", "--format", "csv", "--case", "case", "--time", "t", "--group", "g"}, flags...), file)
+	}
+	runCLICases(t, []cliCase{
+		{"zone-less times are UTC by default", dry(isoT), 0, bFirst, ""},
+		{"--timezone places zone-less times", dry(isoT, "--timezone", "Europe/Berlin"), 0, aFirst, ""},
+		{"a space, fractions and no zone", dry(space, "--timezone", "Europe/Berlin"), 0, aFirst, ""},
+		{"the same in UTC", dry(space), 0, bFirst, ""},
+		{"--time-format without a zone, in --timezone", dry(layout, "--time-format", "02.01.2006 15:04", "--timezone", "Europe/Berlin"), 0, aFirst, ""},
+		{"--time-format in UTC", dry(layout, "--time-format", "02.01.2006 15:04"), 0, bFirst, ""},
+		{"a layout not given", dry(layout), 1, "",
+			`cadena: import: layout.csv: line 2 (case "c1"), column "t": "01.01.2020 10:00" is not a timestamp (want e.g. 2011-10-11 13:45:40.276+02:00, or give --time-format)`},
+		{"tab detected", dry(tab), 0, aFirst, ""},
+		{"--delimiter \\t", dry(tab, "--delimiter", `\t`), 0, aFirst, ""},
+		{"a wrong --delimiter", dry(tab, "--delimiter", ";"), 1, "",
+			`cadena: import: tab.tsv: line 1: no column "case" in the header; its columns are "case\tt\tg"`},
+		{"quoted fields with newlines and commas; lines counted in the file", []string{"import", "--dry-run", "--format", "csv",
+			"--case", "Number", "--activity", "Short description", "--time", "Updated", "--group", "Assignment group", quoted}, 1, "",
+			`cadena: import: quoted.csv: line 4 (case "INC,1"), column "Updated": "03/01/2024" is not a timestamp (want e.g. 2011-10-11 13:45:40.276+02:00, or give --time-format)`},
+	})
+}
