@@ -1,10 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -49,4 +55,40 @@ func TestImportCSVFlags(t *testing.T) {
 			"--case", "Number", "--activity", "Short description", "--time", "Updated", "--group", "Assignment group", quoted}, 1, "",
 			`cadena: import: quoted.csv: line 4 (case "INC,1"), column "Updated": "03/01/2024" is not a timestamp (want e.g. 2011-10-11 13:45:40.276+02:00, or give --time-format)`},
 	})
+}
+
+// TestImportDryRunTableByVolume: the dry run of the real receipt log
+// prints its 43 pairs, most hand-offs first (then most returns), with the
+// median time held; Group 3 -> Group 2 is the most frequent move.
+func TestImportDryRunTableByVolume(t *testing.T) {
+	out, errOut, code := runImportCLI(t, "--dry-run", "--format", "csv", sharedLog(t, "receipt.csv"))
+	require.Equal(t, 0, code, errOut)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Greater(t, len(lines), 2, out)
+	assert.Equal(t, "read 8577 events of 1434 cases", lines[0][:len("read 8577 events of 1434 cases")])
+	assert.Equal(t, []string{"supplier", "customer", "hand-offs", "returns", "median", "held"}, strings.Fields(lines[1]))
+	rows := lines[2:]
+	require.Len(t, rows, 43, "one row a pair")
+	type row struct{ handoffs, returns int }
+	var got []row
+	handoffs := 0
+	for _, l := range rows {
+		f := strings.Fields(l)
+		require.Len(t, f, 5, l)
+		h, err := strconv.Atoi(f[2])
+		require.NoError(t, err, l)
+		r, err := strconv.Atoi(f[3])
+		require.NoError(t, err, l)
+		if f[4] != "-" {
+			_, err = time.ParseDuration(f[4])
+			require.NoError(t, err, "median held of %q", l)
+		}
+		got = append(got, row{h, r})
+		handoffs += h
+	}
+	assert.True(t, slices.IsSortedFunc(got, func(a, b row) int {
+		return cmp.Or(cmp.Compare(b.handoffs, a.handoffs), cmp.Compare(b.returns, a.returns))
+	}), "rows by volume:\n%s", out)
+	assert.Equal(t, []string{"group-2", "group-3"}, strings.Fields(rows[0])[:2], "Group 3 -> Group 2: group-2 supplies group-3")
+	assert.Equal(t, 5215, handoffs, "every hand-off in one row")
 }
