@@ -35,6 +35,7 @@ func TestImportCSVFlags(t *testing.T) {
 	tab := path("tab.tsv", "case\tt\tg\nc1\t2020-01-01T09:00:00Z\tA\nc1\t2020-01-01T09:30:00Z\tB\n")
 	quoted := path("quoted.csv", "Number,Short description,Updated,Assignment group\n"+
 		"\"INC,1\",\"two\nlines\",2024-03-01 10:00:00,Desk\n\"INC,1\",x,03/01/2024,Network\n")
+	gz := path("log.csv.gz", "\x1f\x8b\x08\x00\x00\x00\x00\x00")
 	dry := func(file string, flags ...string) []string {
 		return append(append([]string{"import", "--dry-run", "--format", "csv", "--case", "case", "--time", "t", "--group", "g"}, flags...), file)
 	}
@@ -54,6 +55,8 @@ func TestImportCSVFlags(t *testing.T) {
 		{"quoted fields with newlines and commas; lines counted in the file", []string{"import", "--dry-run", "--format", "csv",
 			"--case", "Number", "--activity", "Short description", "--time", "Updated", "--group", "Assignment group", quoted}, 1, "",
 			`cadena: import: quoted.csv: line 4 (case "INC,1"), column "Updated": "03/01/2024" is not a timestamp (want e.g. 2011-10-11 13:45:40.276+02:00, or give --time-format)`},
+		{"a gzip-compressed CSV", dry(gz), 1, "",
+			"cadena: import: log.csv.gz: line 1: the file is gzip-compressed: decompress it first (only --format xes reads gzip)"},
 	})
 }
 
