@@ -72,6 +72,11 @@ func TestBatchRefusedWhole(t *testing.T) {
 			`unknown field "commands[0].color" (names are case-sensitive)`, "commands[0].color"},
 		{"another member of the body", `{"commands":[` + one + `],"dry_run":true}`, nil, 400,
 			`unknown field "dry_run" (names are case-sensitive)`, "dry_run"},
+		{"a command not an object", `{"commands":[` + one + `,"accept"]}`, nil, 400, "commands[1] must be a JSON object, not a string", "commands[1]"},
+		{"a fraction for a whole number", `{"commands":[{"command":"rating","id":"x","score":4.5}]}`, nil, 400,
+			"commands[0].score must be a whole number, not 4.5", "commands[0].score"},
+		{"a string for a number", `{"commands":[{"command":"rating","id":"x","score":"4"}]}`, nil, 400,
+			"commands[0].score must be a JSON number, not a string", "commands[0].score"},
 		{"another content type", `{"commands":[` + one + `]}`, map[string]string{"Content-Type": "text/csv"}, 415,
 			`the body must be application/json, not "text/csv"`, "Content-Type"},
 	}
@@ -109,4 +114,16 @@ func TestBatchOfTheLimit(t *testing.T) {
 		}
 	}
 	assert.Equal(t, h.head(), got.Position)
+}
+
+// TestScoreMustBeWhole: a rating's score that is a number but not a whole
+// one says so, on the command's own endpoint too.
+func TestScoreMustBeWhole(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	for _, score := range []string{"4.5", "1e400"} {
+		got := h.json(req{method: "POST", path: "/api/v1/handoffs/nope/rating", token: tokAdmin, body: `{"score":` + score + `}`}, 400)
+		assert.Equal(t, "score must be a whole number, not "+score, got["detail"])
+		assert.Equal(t, "score", got["field"])
+	}
 }

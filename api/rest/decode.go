@@ -120,6 +120,11 @@ func jsonError(data []byte, err error) error {
 		if field == "" {
 			return badRequest("", "the body must be a JSON object, not %s", jsonKindOf(sem.JSONKind))
 		}
+		if sem.JSONKind == '0' && isWhole(sem.GoType) && len(sem.JSONValue) > 0 {
+			// A number, but not one the member holds: a fraction or out
+			// of range for a whole number.
+			return badRequest(field, "%s must be a whole number, not %s", field, sem.JSONValue)
+		}
 		return badRequest(field, "%s must be a JSON %s, not %s", field, jsonGoKind(sem.GoType), jsonKindOf(sem.JSONKind))
 	}
 	return badRequest("", "malformed JSON: %v", err)
@@ -175,6 +180,19 @@ func jsonKindOf(k jsontext.Kind) string {
 		return "an array"
 	}
 	return "another value"
+}
+
+// isWhole reports whether t is an integer type.
+func isWhole(t reflect.Type) bool {
+	if t == nil {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
 }
 
 func jsonGoKind(t reflect.Type) string {
