@@ -77,6 +77,8 @@ func TestBatchRefusedWhole(t *testing.T) {
 			"commands[0].score must be a whole number, not 4.5", "commands[0].score"},
 		{"a string for a number", `{"commands":[{"command":"rating","id":"x","score":"4"}]}`, nil, 400,
 			"commands[0].score must be a JSON number, not a string", "commands[0].score"},
+		{"a string not UTF-8", `{"commands":[{"command":"department","id":"x","name":"\udc00"}]}`, nil, 422,
+			"commands[0].name: not valid UTF-8 (at byte 54)", "commands[0].name"},
 		{"another content type", `{"commands":[` + one + `]}`, map[string]string{"Content-Type": "text/csv"}, 415,
 			`the body must be application/json, not "text/csv"`, "Content-Type"},
 	}
