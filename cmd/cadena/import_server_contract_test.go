@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -54,4 +56,30 @@ func TestImportXESIntoARunningServerTwice(t *testing.T) {
 	n, err := strconv.ParseUint(first[1], 10, 64)
 	require.NoError(t, err)
 	assert.Equal(t, n, head, "one event per command of the first import, nothing from the refused one or the second")
+}
+
+// TestImportThroughARateLimitedServer: a server with its rate limit on (as
+// the demo and production servers run) answers an import's bursts of
+// department look-ups 429; the import waits the Retry-After and goes on.
+func TestImportThroughARateLimitedServer(t *testing.T) {
+	dir := t.TempDir()
+	toks := writeTokensFile(t, filepath.Join(dir, "tokens.json"))
+	tokenFile := filepath.Join(dir, "admin.token")
+	require.NoError(t, os.WriteFile(tokenFile, []byte(toks.Admin+"\n"), 0o600))
+	var log strings.Builder
+	log.WriteString("case,t,g\n")
+	const groups = 12 // one look-up each, over the burst of 4
+	for i := range groups {
+		fmt.Fprintf(&log, "c%d,2020-01-01T10:00:%02dZ,G%d\n", i/2, i, i)
+	}
+	path := filepath.Join(dir, "groups.csv")
+	require.NoError(t, os.WriteFile(path, []byte(log.String()), 0o600))
+	cfg := e2eConfig(dir)
+	cfg.guard.rateLimit, cfg.guard.rateBurst = 8, 4
+	srv := startServer(t, cfg)
+
+	out, errOut, code := runImportCLI(t, "--server", srv.base, "--token-file", tokenFile, "--format", "csv",
+		"--case", "case", "--time", "t", "--group", "g", path)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, fmt.Sprintf("%d departments, %d pairs, %d hand-offs", groups, groups/2, groups/2))
 }
