@@ -110,7 +110,7 @@ func (s *Service) prepare(ctx context.Context, x session, a Actor, c Command) (C
 	switch {
 	case c.Department != nil:
 		r, err := s.putDepartment(ctx, x, a, c.Meta, *c.Department)
-		return CommandResult{Position: r.Position, Created: r.Created, Err: err}, domain.DepartmentStream(c.Department.ID)
+		return CommandResult{Position: r.Position, Created: r.Created, Replayed: r.Replayed, Err: err}, domain.DepartmentStream(c.Department.ID)
 	case c.Agreement != nil:
 		r, err := s.setAgreement(ctx, x, a, c.Meta, *c.Agreement)
 		return CommandResult{Position: r.Position, Replayed: r.Replayed, Err: err}, domain.AgreementStream(c.Agreement.Supplier, c.Agreement.Customer)

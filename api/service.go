@@ -63,6 +63,7 @@ func New(store Store, opts Options) *Service {
 type DepartmentResult struct {
 	Department domain.Department
 	Created    bool   // the command registered it
+	Replayed   bool   // an idempotent retry, answered from the log
 	Position   uint64 // global position reached
 }
 
@@ -90,7 +91,7 @@ func (s *Service) putDepartment(ctx context.Context, x session, a Actor, m Meta,
 		return DepartmentResult{}, err
 	}
 	created := out.Appended && !existed || out.Replayed && d.Version == 1
-	return DepartmentResult{Department: d, Created: created, Position: out.Position}, nil
+	return DepartmentResult{Department: d, Created: created, Replayed: out.Replayed, Position: out.Position}, nil
 }
 
 // RetireDepartment retires a department (admins only).
@@ -109,7 +110,7 @@ func (s *Service) RetireDepartment(ctx context.Context, a Actor, m Meta, cmd dom
 	if err != nil {
 		return DepartmentResult{}, err
 	}
-	return DepartmentResult{Department: d, Position: out.Position}, nil
+	return DepartmentResult{Department: d, Replayed: out.Replayed, Position: out.Position}, nil
 }
 
 // Department returns the current state of a department.

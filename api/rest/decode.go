@@ -138,6 +138,11 @@ func jsonError(data []byte, err error) error {
 		if field == "" {
 			return badRequest("", "the body must be a JSON object, not %s", jsonKindOf(sem.JSONKind))
 		}
+		if sem.JSONKind == '0' && isWhole(sem.GoType) && len(sem.JSONValue) > 0 {
+			// A number, but not one the member holds: a fraction or out
+			// of range for a whole number.
+			return badRequest(field, "%s must be a whole number, not %s", field, sem.JSONValue)
+		}
 		return badRequest(field, "%s must be a JSON %s, not %s", field, jsonGoKind(sem.GoType), jsonKindOf(sem.JSONKind))
 	}
 	return badRequest("", "malformed JSON: %v", err)
@@ -195,6 +200,19 @@ func jsonKindOf(k jsontext.Kind) string {
 	return "another value"
 }
 
+// isWhole reports whether t is an integer type.
+func isWhole(t reflect.Type) bool {
+	if t == nil {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
+}
+
 func jsonGoKind(t reflect.Type) string {
 	if t == nil {
 		return "value of another type"
@@ -206,6 +224,10 @@ func jsonGoKind(t reflect.Type) string {
 		return "number"
 	case reflect.Bool:
 		return "boolean"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct, reflect.Map:
+		return "object"
 	}
 	return "value of another type"
 }

@@ -26,6 +26,9 @@ func benchStore(ctx context.Context, cfg benchConfig) ([]benchRow, error) {
 		if last != nil {
 			last.Close()
 		}
+		for i := range cfg.writers { // the files go with the run, in a --data DIR too
+			os.Remove(filepath.Join(cfg.dir, fmt.Sprintf("store-%d.db", i)))
+		}
 	}()
 	for i, writers := range cfg.writers {
 		path := filepath.Join(cfg.dir, fmt.Sprintf("store-%d.db", i))
@@ -68,7 +71,9 @@ func benchStore(ctx context.Context, cfg benchConfig) ([]benchRow, error) {
 	}
 	rows = append(rows, benchRow{Section: "store", Name: "read the whole log", Unit: "events", Ops: read,
 		Seconds: readTime.Seconds(), PerSecond: float64(read) / readTime.Seconds()})
-	return rows, last.Close()
+	err = last.Close()
+	last = nil
+	return rows, err
 }
 
 // benchAppend appends single events from writers goroutines, each with a

@@ -52,7 +52,7 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 	fs.StringVar(&c.server, "server", "", "send the hand-offs to the running cadena at this URL (http://host:port) over POST /api/v1/batch")
 	fs.StringVar(&c.tokenFile, "token-file", "", "file holding an admin token for --server")
 	fs.BoolVar(&c.dryRun, "dry-run", false, "read and map the log, write nothing, and print the pairs (supplier, customer, hand-offs, returns, median time held) by volume")
-	fs.BoolVar(&c.read.SkipBad, "skip-bad", false, "skip the case of a bad row (bad timestamp, wrong number of fields) and go on; by default the first bad row stops the import before anything is written")
+	fs.BoolVar(&c.read.SkipBad, "skip-bad", false, "skip the case of a bad row (bad timestamp, wrong number of fields, empty case ID) and go on, then list how many rows and cases were skipped and why; by default the first bad row stops the import before anything is written")
 	fs.StringVar(&c.format, "format", "", "format of FILE: csv (a header row names the columns; receipt-csv is the same) or xes (XES, gzip-compressed or not)")
 	fs.StringVar(&c.read.Case, "case", importer.AttrCase, "CSV column of the case ID")
 	fs.StringVar(&c.read.Activity, "activity", importer.AttrActivity, "CSV column of the activity (optional: hand-offs come from group changes; the activity only titles them)")

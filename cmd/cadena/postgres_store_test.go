@@ -71,6 +71,14 @@ c1,Close,Front Office,2011-10-11 12:00:00+02:00
 	require.NoError(t, err)
 	assert.Equal(t, uint64(8), head, "the schema is new: the log holds what was imported")
 
+	stdout.Reset()
+	code = run(context.Background(), []string{"import", "--store", storeURL, "--format", "csv", csv}, &stdout, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+	assert.Contains(t, stdout.String(), "appended 0 events", "the same file again appends nothing")
+	head, err = s.Head(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, uint64(8), head)
+
 	code = run(context.Background(), []string{"import", "--store", storeURL, "--data", t.TempDir(), "--format", "receipt-csv", csv}, &stdout, &stderr)
 	assert.Equal(t, 1, code, "--data and --store together")
 }

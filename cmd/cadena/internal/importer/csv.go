@@ -46,6 +46,11 @@ func scanCSV(r io.Reader, o ReadOptions, add func(caseID string, e Event) error,
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
 		br.Discard(3)
 	}
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		// Read as text, the compressed bytes would fail on some quote
+		// with a message that hides the cause.
+		return &SyntaxError{Line: 1, Msg: "the file is gzip-compressed: decompress it first (only --format xes reads gzip)"}
+	}
 	delim := o.Delimiter
 	if delim == 0 {
 		delim = sniffDelimiter(br)

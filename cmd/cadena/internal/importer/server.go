@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -83,7 +84,7 @@ func (s *Server) do(ctx context.Context, method, path string, body []byte, out a
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := s.client.Do(req)
+	resp, err := s.send(ctx, req)
 	if err != nil {
 		return fmt.Errorf("calling the server: %w", err)
 	}
@@ -103,6 +104,36 @@ func (s *Server) do(ctx context.Context, method, path string, body []byte, out a
 		return fmt.Errorf("reading the server's answer: %w", err)
 	}
 	return nil
+}
+
+// send is client.Do that sends a request answered 429 again after the
+// server's Retry-After (at most a minute): over the token's rate limit, as
+// a demo or production server has it, the request was refused and cost
+// nothing, and an import is a burst of look-ups and batches.
+func (s *Server) send(ctx context.Context, req *http.Request) (*http.Response, error) {
+	for {
+		resp, err := s.client.Do(req)
+		if err != nil || resp.StatusCode != http.StatusTooManyRequests {
+			return resp, err
+		}
+		wait := time.Second
+		if n, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && n > 0 {
+			wait = time.Duration(min(n, 60)) * time.Second
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		req = req.Clone(ctx)
+		if req.GetBody != nil {
+			if req.Body, err = req.GetBody(); err != nil {
+				return nil, err
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+	}
 }
 
 // Department reads a department from the server.
