@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -62,6 +63,45 @@ func BenchmarkAppend(b *testing.B) {
 			b.ReportMetric(float64(b.N)/float64(max(1, commits.Load())), "events/fsync")
 		})
 	}
+}
+
+// BenchmarkAppendNewStreams measures durable single-event appends by 64
+// writers where every append starts a new stream, as POST
+// /api/v1/handoffs does: each commit adds a head per event.
+func BenchmarkAppendNewStreams(b *testing.B) {
+	var commits atomic.Int64
+	s := mustOpen(b, filepath.Join(b.TempDir(), "bench.db"), bolt.Options{
+		OnCommit: func(bolt.CommitStats) { commits.Add(1) },
+	})
+	var seq atomic.Int64
+	prefix := fmt.Sprintf("handoff-bench-%d-", time.Now().UnixNano())
+	b.SetParallelism(max(1, 64/runtimeProcs()))
+	b.ReportAllocs()
+	b.ResetTimer()
+	start, cpu0 := time.Now(), cpuTime(b)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			stream := prefix + fmt.Sprint(seq.Add(1))
+			if _, err := s.Append(context.Background(), stream, eventstore.NoStream, benchEvent()); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	elapsed, cpu := time.Since(start), cpuTime(b)-cpu0
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+	b.ReportMetric(float64(b.N)/float64(max(1, commits.Load())), "events/fsync")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/event")
+}
+
+// cpuTime returns the user and system CPU time of the process so far.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkReadAll measures reading the global log; one op is one event.

@@ -34,9 +34,17 @@ func (s *Store) ReadStream(ctx context.Context, stream string, after uint64) ite
 			return
 		}
 		var positions []uint64
+		heads, ok, at := s.heads.committedHeads(stream)
 		err := s.view(func(tx *bbolt.Tx) error {
+			h := heads[0]
+			if !ok[0] {
+				var err error
+				if h, err = headAt(tx, tx.Bucket(bucketHeads), stream, at); err != nil {
+					return err
+				}
+			}
 			var err error
-			positions, err = streamPositions(tx, stream, after)
+			positions, err = streamPositions(tx, stream, h, after)
 			return err
 		})
 		if err != nil {
@@ -82,9 +90,9 @@ func (s *Store) ReadStream(ctx context.Context, stream string, after uint64) ite
 }
 
 // streamPositions returns the positions of the events of stream with a
-// version greater than after, in order.
-func streamPositions(tx *bbolt.Tx, stream string, after uint64) ([]uint64, error) {
-	version, pos := streamHead(tx.Bucket(bucketHeads), stream)
+// version greater than after, in order, from its head h.
+func streamPositions(tx *bbolt.Tx, stream string, h streamHeadAt, after uint64) ([]uint64, error) {
+	version, pos := h.version, h.last
 	if version <= after {
 		return nil, nil
 	}
