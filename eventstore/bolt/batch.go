@@ -47,7 +47,7 @@ func (s *Store) ReadStreams(ctx context.Context, streams []string, max int) (out
 	var d decoder
 	heads, inMemory, at := s.heads.committedHeads(streams...)
 	err = s.view(func(tx *bbolt.Tx) error {
-		bucket, log := newGetter(tx.Bucket(bucketHeads)), tx.Bucket(bucketLog)
+		bucket, log := newGetter(tx.Bucket(bucketHeads)), newGetter(tx.Bucket(bucketLog))
 		for i, stream := range streams {
 			if eventstore.ValidateStreamID(stream) != nil {
 				continue // ReadStream reports it
@@ -71,7 +71,7 @@ func (s *Store) ReadStreams(ctx context.Context, streams []string, max int) (out
 				return fmt.Errorf("bolt: read %q: %w", stream, err)
 			}
 			for _, pos := range positions {
-				ev, err := d.decode(pos, log.Get(u64(pos)))
+				ev, err := d.decode(pos, log.position(pos))
 				if err != nil {
 					return fmt.Errorf("bolt: read %q: %w", stream, err)
 				}

@@ -104,6 +104,37 @@ func cpuTime(b *testing.B) time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// BenchmarkReadStream measures reading a short stream (three events, as a
+// hand-off's) from a store of 3,000 of them: what every command costs
+// before it decides. One op is one stream read.
+func BenchmarkReadStream(b *testing.B) {
+	const streams = 3000
+	s := mustOpen(b, filepath.Join(b.TempDir(), "bench.db"), bolt.Options{})
+	appends := make([]eventstore.StreamAppend, streams)
+	for i := range appends {
+		appends[i] = eventstore.StreamAppend{Stream: fmt.Sprintf("handoff-%d", i), Expected: eventstore.NoStream,
+			Events: []eventstore.EventData{benchEvent(), benchEvent(), benchEvent()}}
+	}
+	_, err := s.AppendBatch(context.Background(), appends)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		n := 0
+		for _, err := range s.ReadStream(context.Background(), appends[i*7919%streams].Stream, 0) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 3 {
+			b.Fatalf("read %d events", n)
+		}
+	}
+}
+
 // BenchmarkReadAll measures reading the global log; one op is one event.
 func BenchmarkReadAll(b *testing.B) {
 	const logSize = 100_000

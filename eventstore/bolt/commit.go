@@ -3,6 +3,7 @@ package bolt
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -301,6 +302,13 @@ func (g getter) Get(key []byte) []byte {
 		return nil
 	}
 	return v
+}
+
+// position returns the record at pos, for a getter on the log bucket.
+func (g getter) position(pos uint64) []byte {
+	var key [8]byte
+	binary.BigEndian.PutUint64(key[:], pos)
+	return g.Get(key[:])
 }
 
 // valueGetter is a bucket, or a getter on one.

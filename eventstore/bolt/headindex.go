@@ -228,6 +228,15 @@ func (x *headIndex) committedHeads(streams ...string) (heads []streamHeadAt, ok 
 	return heads, ok, x.at
 }
 
+// committedHead is committedHeads for one stream.
+func (x *headIndex) committedHead(stream string) (h streamHeadAt, ok bool, at uint64) {
+	x.mu.RLock()
+	h, ok = x.recent[stream]
+	at = x.at
+	x.mu.RUnlock()
+	return h, ok, at
+}
+
 // headAt returns the head of stream as of position at from the heads
 // bucket of tx, for a stream memory did not hold at that position. A flush
 // committed since may have written a newer head: the stream's chain of
