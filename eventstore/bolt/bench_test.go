@@ -3,6 +3,7 @@ package bolt_test
 import (
 	"context"
 	"fmt"
+	mrand "math/rand/v2"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -67,32 +68,44 @@ func BenchmarkAppend(b *testing.B) {
 
 // BenchmarkAppendNewStreams measures durable single-event appends by 64
 // writers where every append starts a new stream, as POST
-// /api/v1/handoffs does: each commit adds a head per event.
+// /api/v1/handoffs does: each commit adds a head per event. The stream IDs
+// are a common prefix and a counter (as the HTTP benchmarks' hand-off IDs),
+// or random (as UUIDs chosen by clients), which spreads the heads all over
+// the bucket.
 func BenchmarkAppendNewStreams(b *testing.B) {
-	var commits atomic.Int64
-	s := mustOpen(b, filepath.Join(b.TempDir(), "bench.db"), bolt.Options{
-		OnCommit: func(bolt.CommitStats) { commits.Add(1) },
-	})
-	var seq atomic.Int64
 	prefix := fmt.Sprintf("handoff-bench-%d-", time.Now().UnixNano())
-	b.SetParallelism(max(1, 64/runtimeProcs()))
-	b.ReportAllocs()
-	b.ResetTimer()
-	start, cpu0 := time.Now(), cpuTime(b)
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			stream := prefix + fmt.Sprint(seq.Add(1))
-			if _, err := s.Append(context.Background(), stream, eventstore.NoStream, benchEvent()); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	elapsed, cpu := time.Since(start), cpuTime(b)-cpu0
-	b.StopTimer()
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
-	b.ReportMetric(float64(b.N)/float64(max(1, commits.Load())), "events/fsync")
-	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/event")
+	var seq atomic.Int64
+	for _, keys := range []struct {
+		name string
+		id   func() string
+	}{
+		{"keys=counter", func() string { return prefix + fmt.Sprint(seq.Add(1)) }},
+		{"keys=random", func() string { return fmt.Sprintf("handoff-%016x%016x", mrand.Uint64(), mrand.Uint64()) }},
+	} {
+		b.Run(keys.name, func(b *testing.B) {
+			var commits atomic.Int64
+			s := mustOpen(b, filepath.Join(b.TempDir(), "bench.db"), bolt.Options{
+				OnCommit: func(bolt.CommitStats) { commits.Add(1) },
+			})
+			b.SetParallelism(max(1, 64/runtimeProcs()))
+			b.ReportAllocs()
+			b.ResetTimer()
+			start, cpu0 := time.Now(), cpuTime(b)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := s.Append(context.Background(), keys.id(), eventstore.NoStream, benchEvent()); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			elapsed, cpu := time.Since(start), cpuTime(b)-cpu0
+			b.StopTimer()
+			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+			b.ReportMetric(float64(b.N)/float64(max(1, commits.Load())), "events/fsync")
+			b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/event")
+		})
+	}
 }
 
 // cpuTime returns the user and system CPU time of the process so far.
