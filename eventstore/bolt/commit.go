@@ -23,6 +23,11 @@ type request struct {
 	records  [][]byte // encoded by the appending goroutine, patched on commit
 	size     int
 	member   groupcommit.Member // its place in an AppendBatch; zero for a lone Append
+
+	// The storage of ids and records for an append of one event (most
+	// are), which saves two allocations.
+	id1  [1][16]byte
+	rec1 [1][]byte
 }
 
 type outcome struct {
@@ -66,11 +71,11 @@ func newQueue(maxBatch int, linger time.Duration) *groupcommit.Queue[outcome, *r
 
 // newRequest encodes a validated append for the committer.
 func newRequest(stream string, expected eventstore.ExpectedVersion, events []eventstore.EventData) *request {
-	req := &request{
-		stream:   stream,
-		expected: expected,
-		ids:      make([][16]byte, len(events)),
-		records:  make([][]byte, len(events)),
+	req := &request{stream: stream, expected: expected}
+	if len(events) == 1 {
+		req.ids, req.records = req.id1[:], req.rec1[:]
+	} else {
+		req.ids, req.records = make([][16]byte, len(events)), make([][]byte, len(events))
 	}
 	for i, e := range events {
 		req.ids[i] = parseID(e.ID)
