@@ -286,3 +286,34 @@ func TestVerifyChecksHeadsUpToTheKey(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEmpty(t, rep.Problems, "position 2 is not an event of b")
 }
+
+// TestCloseWritesABulkLoadsHeads: a store that kept more heads in memory
+// than the default (a bulk load) writes them all to the heads bucket at
+// Close, so the next Open has none to read back from the log.
+func TestCloseWritesABulkLoadsHeads(t *testing.T) {
+	const total = headsFlushAt + 1000
+	path := filepath.Join(t.TempDir(), "events.db")
+	s, err := Open(path, Options{RecentHeads: 4 * headsFlushAt})
+	require.NoError(t, err)
+	appends := make([]eventstore.StreamAppend, total)
+	for i := range appends {
+		appends[i] = eventstore.StreamAppend{Stream: fmt.Sprintf("bulk-%d", i), Expected: eventstore.NoStream,
+			Events: []eventstore.EventData{headsEvent()}}
+	}
+	_, err = s.AppendBatch(context.Background(), appends)
+	require.NoError(t, err)
+	require.Len(t, s.heads.order, total, "no head written to the bucket before Close")
+	require.NoError(t, s.Close())
+
+	inBucket, complete, marked := bucketState(t, path)
+	assert.True(t, marked)
+	assert.Equal(t, uint64(total), complete)
+	assert.Len(t, inBucket, total)
+	assert.Equal(t, streamHeadAt{1, total}, inBucket[fmt.Sprintf("bulk-%d", total-1)])
+
+	s, err = Open(path, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	assert.Empty(t, s.heads.order, "heads read back from the log at Open")
+	assertHeads(t, s, map[string]streamHeadAt{"bulk-0": {1, 1}, fmt.Sprintf("bulk-%d", total-1): {1, total}})
+}

@@ -17,9 +17,10 @@ import (
 // (bbolt's memory map shows it) without being known durable. The next
 // commit that succeeds makes it durable, since its pages were synced
 // before the meta page was written. So after a failed commit the committer
-// reads its own state (head of the log, recent IDs and stream heads) back from the file
-// rather than trusting what it meant to write, and goes on taking
-// appends; when bbolt itself is no longer usable, it opens the file again.
+// reads its own state (head of the log, recent IDs and stream heads) back
+// from the file rather than trusting what it meant to write, and goes on
+// taking appends; when bbolt itself is no longer usable, it opens the file
+// again.
 
 // cannotWrite records a failed commit of size bytes of events and brings
 // the store back in line with its file. It returns the error for the
