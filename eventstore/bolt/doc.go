@@ -41,7 +41,9 @@
 // the log. A file written before that key existed has every head in its
 // bucket, and its first commit adds the key. Readers take the committed
 // heads from memory, with the position they describe, before their read
-// transaction, so a read sees every acknowledged append.
+// transaction, so a read sees every acknowledged append. A cadena built
+// before the key existed takes the heads bucket as complete: it must not
+// open a file this one wrote (it would miss the newest streams' heads).
 //
 // Reads copy events out of the file in chunks, each in its own short read
 // transaction, and no transaction is open while an iterator yields: a loop
