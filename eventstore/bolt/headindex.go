@@ -15,8 +15,8 @@ import (
 // Writing each head to the B-tree of the heads bucket as it is committed
 // dirties a leaf page of the bucket for every new stream (POST
 // /api/v1/handoffs starts one a request), and the commit writes and
-// fsyncs those pages: the largest part of a commit's cost after the log
-// itself. Instead the heads of recent appends are kept in memory and
+// fsyncs those pages: with stream IDs spread over the key space, the
+// largest part of a commit's cost after the log itself. Instead the heads of recent appends are kept in memory and
 // written to the bucket in bulk, in key order, inside ordinary commits, as
 // the ID index does with event IDs: once flushAt appends have gathered, a
 // commit writes the heads of the oldest of them, flushStep appends or
@@ -73,9 +73,13 @@ func (x *headIndex) flushStep() int { return max(1, x.flushAt/32) }
 func (x *headIndex) load(tx *bbolt.Tx, head uint64) error {
 	x.at = head
 	complete := head
-	if v := tx.Bucket(bucketMeta).Get(keyHeads); len(v) == 8 {
+	switch v := tx.Bucket(bucketMeta).Get(keyHeads); {
+	case len(v) == 8:
 		complete = binary.BigEndian.Uint64(v)
 		x.marked = true
+	case v != nil:
+		// Taking the bucket as complete could lose heads.
+		return fmt.Errorf("%w: meta key %s holds %d bytes", errCorrupt, keyHeads, len(v))
 	}
 	c := tx.Bucket(bucketLog).Cursor()
 	for k, v := c.Seek(u64(complete + 1)); k != nil; k, v = c.Next() {

@@ -285,6 +285,20 @@ func TestVerifyChecksHeadsUpToTheKey(t *testing.T) {
 	rep, err = Verify(path, 0)
 	require.NoError(t, err)
 	assert.NotEmpty(t, rep.Problems, "position 2 is not an event of b")
+
+	// A key of the wrong size is damage: Open refuses the file rather
+	// than take the bucket as complete.
+	db, err := bbolt.Open(path, 0o600, nil)
+	require.NoError(t, err)
+	require.NoError(t, db.Update(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(keyHeads, []byte{1, 2, 3})
+	}))
+	require.NoError(t, db.Close())
+	_, err = Open(path, Options{})
+	assert.ErrorIs(t, err, ErrDamaged)
+	rep, err = Verify(path, 0)
+	require.NoError(t, err)
+	assert.NotEmpty(t, rep.Problems, "a key of 3 bytes")
 }
 
 // TestCloseWritesABulkLoadsHeads: a store that kept more heads in memory
