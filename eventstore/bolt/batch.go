@@ -45,25 +45,33 @@ func (s *Store) ReadStreams(ctx context.Context, streams []string, max int) (out
 	}
 	out, ok = make([][]eventstore.RecordedEvent, len(streams)), make([]bool, len(streams))
 	var d decoder
+	heads, inMemory, at := s.heads.committedHeads(streams...)
 	err = s.view(func(tx *bbolt.Tx) error {
-		heads, log := newGetter(tx.Bucket(bucketHeads)), tx.Bucket(bucketLog)
+		bucket, log := newGetter(tx.Bucket(bucketHeads)), newGetter(tx.Bucket(bucketLog))
 		for i, stream := range streams {
 			if eventstore.ValidateStreamID(stream) != nil {
 				continue // ReadStream reports it
 			}
-			switch version, _ := streamHead(heads, stream); {
+			h := heads[i]
+			if !inMemory[i] {
+				var err error
+				if h, err = headAt(tx, bucket, stream, at); err != nil {
+					return fmt.Errorf("bolt: read %q: %w", stream, err)
+				}
+			}
+			switch version := h.version; {
 			case version > uint64(max):
 				continue
 			case version == 0: // most streams of an import are new
 				ok[i] = true
 				continue
 			}
-			positions, err := streamPositions(tx, stream, 0)
+			positions, err := streamPositions(tx, stream, h, 0)
 			if err != nil {
 				return fmt.Errorf("bolt: read %q: %w", stream, err)
 			}
 			for _, pos := range positions {
-				ev, err := d.decode(pos, log.Get(u64(pos)))
+				ev, err := d.decode(pos, log.position(pos))
 				if err != nil {
 					return fmt.Errorf("bolt: read %q: %w", stream, err)
 				}

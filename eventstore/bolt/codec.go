@@ -14,13 +14,20 @@ var (
 	bucketLog   = []byte("log")   // position -> record
 	bucketHeads = []byte("heads") // stream ID -> version, position of its last event
 	bucketIDs   = []byte("ids")   // event ID (16 bytes) -> position
-	bucketMeta  = []byte("meta")  // keyIndexed -> position
+	bucketMeta  = []byte("meta")  // keyIndexed, keyHeads -> position
 )
 
 // keyIndexed holds the position up to which every event ID is in the ids
 // bucket. The IDs of later events are kept in memory by the committer and
 // written to the bucket in bulk (see idIndex).
 var keyIndexed = []byte("ids-indexed")
+
+// keyHeads holds the position up to which the heads bucket is complete:
+// it has the head of every stream as of that position, or a later one.
+// The heads of later appends are kept in memory by the committer and
+// written to the bucket in bulk (see headIndex). A file without it has
+// every head in the bucket.
+var keyHeads = []byte("heads-complete")
 
 // A record in the log bucket:
 //
@@ -67,6 +74,20 @@ func patchRecord(b []byte, version uint64, at time.Time, prev uint64) {
 // recordHeaderLen bytes.
 func recordVersion(b []byte) uint64 { return binary.BigEndian.Uint64(b[0:]) }
 func recordPrev(b []byte) uint64    { return binary.BigEndian.Uint64(b[16:]) }
+
+// recordStream returns the stream ID of a record, a view of its bytes; ok
+// is false when the record is too short to hold one.
+func recordStream(b []byte) (stream []byte, ok bool) {
+	if len(b) < recordHeaderLen {
+		return nil, false
+	}
+	rest := b[recordHeaderLen:]
+	n, k := binary.Uvarint(rest)
+	if k <= 0 || n > uint64(len(rest)-k) {
+		return nil, false
+	}
+	return rest[k : k+int(n)], true
+}
 
 // decoder turns records into RecordedEvents. It interns stream IDs and
 // types, which repeat a lot in a log, so a read allocates little more than

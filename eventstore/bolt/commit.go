@@ -23,6 +23,11 @@ type request struct {
 	records  [][]byte // encoded by the appending goroutine, patched on commit
 	size     int
 	member   groupcommit.Member // its place in an AppendBatch; zero for a lone Append
+
+	// The storage of ids and records for an append of one event (most
+	// are), which saves two allocations.
+	id1  [1][16]byte
+	rec1 [1][]byte
 }
 
 type outcome struct {
@@ -66,11 +71,11 @@ func newQueue(maxBatch int, linger time.Duration) *groupcommit.Queue[outcome, *r
 
 // newRequest encodes a validated append for the committer.
 func newRequest(stream string, expected eventstore.ExpectedVersion, events []eventstore.EventData) *request {
-	req := &request{
-		stream:   stream,
-		expected: expected,
-		ids:      make([][16]byte, len(events)),
-		records:  make([][]byte, len(events)),
+	req := &request{stream: stream, expected: expected}
+	if len(events) == 1 {
+		req.ids, req.records = req.id1[:], req.rec1[:]
+	} else {
+		req.ids, req.records = make([][16]byte, len(events)), make([][]byte, len(events))
 	}
 	for i, e := range events {
 		req.ids[i] = parseID(e.ID)
@@ -113,6 +118,7 @@ func (s *Store) commit(batch []*request) {
 	}
 	if events > 0 {
 		s.ids.committed()
+		s.heads.committed(next - 1)
 		s.wrote()
 		s.publish(next - 1)
 		if s.onCommit != nil {
@@ -151,20 +157,25 @@ func (s *Store) write(batch []*request, head uint64) ([]outcome, int, uint64, er
 	}
 	w := writer{
 		log:   tx.Bucket(bucketLog),
-		heads: tx.Bucket(bucketHeads),
 		ids:   s.ids,
+		heads: s.heads,
 		next:  head + 1,
 		at:    s.clock().UTC(),
 	}
-	w.headsGet, w.idsGet = newGetter(w.heads), newGetter(tx.Bucket(bucketIDs))
+	w.headsGet, w.idsGet = newGetter(tx.Bucket(bucketHeads)), newGetter(tx.Bucket(bucketIDs))
 	w.log.FillPercent = 1.0
 	rollback := func() {
 		_ = tx.Rollback() // ErrTxClosed when bbolt already rolled back a failed commit
 		s.ids.rolledBack()
+		s.heads.rolledBack()
 	}
 	if err := s.ids.begin(tx); err != nil {
 		rollback()
 		return nil, 0, 0, fmt.Errorf("bolt: write ID index: %w", err)
+	}
+	if err := s.heads.begin(tx, head); err != nil {
+		rollback()
+		return nil, 0, 0, fmt.Errorf("bolt: write stream heads: %w", err)
 	}
 	out := make([]outcome, len(batch))
 	events := 0
@@ -197,9 +208,10 @@ func (s *Store) write(batch []*request, head uint64) ([]outcome, int, uint64, er
 
 // writer decides and writes appends inside one transaction.
 type writer struct {
-	log, heads       *bbolt.Bucket
-	headsGet, idsGet getter // reads of heads and of the ids bucket
+	log              *bbolt.Bucket
+	headsGet, idsGet getter // reads of the heads and ids buckets
 	ids              *idIndex
+	heads            *headIndex
 	next             uint64 // position of the next event
 	at               time.Time
 }
@@ -222,7 +234,8 @@ func (w *writer) applyOne(req *request) (eventstore.AppendResult, int, error) {
 	if res, retry, err := w.retried(req); err != nil || retry {
 		return res, 0, err
 	}
-	version, last := streamHead(w.headsGet, req.stream)
+	h := w.heads.get(w.headsGet, req.stream)
+	version, last := h.version, h.last
 	if req.expected != eventstore.Any && (req.expected < 0 || uint64(req.expected) != version) {
 		return eventstore.AppendResult{}, 0, fmt.Errorf("bolt: append to %q: %w: stream is at version %d, expected %d",
 			req.stream, eventstore.ErrWrongVersion, version, req.expected)
@@ -238,10 +251,7 @@ func (w *writer) applyOne(req *request) (eventstore.AppendResult, int, error) {
 		last = pos
 		w.next++
 	}
-	head := binary.BigEndian.AppendUint64(u64(version), last)
-	if err := w.heads.Put([]byte(req.stream), head); err != nil {
-		return eventstore.AppendResult{}, -1, err
-	}
+	w.heads.set(req.stream, streamHeadAt{version, last})
 	return eventstore.AppendResult{Version: version, Position: last}, len(req.records), nil
 }
 
@@ -299,15 +309,12 @@ func (g getter) Get(key []byte) []byte {
 	return v
 }
 
+// position returns the record at pos, for a getter on the log bucket.
+func (g getter) position(pos uint64) []byte {
+	var key [8]byte
+	binary.BigEndian.PutUint64(key[:], pos)
+	return g.Get(key[:])
+}
+
 // valueGetter is a bucket, or a getter on one.
 type valueGetter interface{ Get(key []byte) []byte }
-
-// streamHead returns the number of events in stream and the position of
-// the last one, zeros if it has none.
-func streamHead(heads valueGetter, stream string) (version, last uint64) {
-	v := heads.Get([]byte(stream))
-	if len(v) != 16 {
-		return 0, 0
-	}
-	return binary.BigEndian.Uint64(v), binary.BigEndian.Uint64(v[8:])
-}

@@ -59,9 +59,10 @@ func TestCrash(t *testing.T) {
 	}
 }
 
-// crashOptions writes the ID index every hundred events or so, so that
-// crashes land before, during and after those writes.
-var crashOptions = bolt.Options{RecentIDs: 100}
+// crashOptions writes the ID index every hundred events or so, and the
+// heads of streams every fifty appends or so, so that crashes land
+// before, during and after those writes.
+var crashOptions = bolt.Options{RecentIDs: 100, RecentHeads: 50}
 
 type ack struct {
 	pos, version uint64
@@ -116,6 +117,9 @@ func crashChild(t *testing.T, path string, killAfter int) []ack {
 // event and the log, appends one event, and returns the new head.
 func checkCrashFile(t *testing.T, path string, acked map[uint64]ack) uint64 {
 	t.Helper()
+	rep, err := bolt.Verify(path, 0)
+	require.NoError(t, err, "verify after crash")
+	require.Empty(t, rep.Problems, "verify after crash")
 	s, err := bolt.Open(path, crashOptions)
 	require.NoError(t, err, "open after crash")
 	defer s.Close()
@@ -133,8 +137,19 @@ func checkCrashFile(t *testing.T, path string, acked map[uint64]ack) uint64 {
 		}
 	}
 	require.Equal(t, n, head, "after crash: Head, against the events the log holds")
-	for pos := range acked {
+	versions := map[string]uint64{} // the last acknowledged version of each stream
+	for pos, a := range acked {
 		require.LessOrEqual(t, pos, head, "after crash: an acknowledged position is past the head")
+		versions[a.stream] = max(versions[a.stream], a.version)
+	}
+	for stream, version := range versions {
+		n := uint64(0)
+		for ev, err := range s.ReadStream(ctx, stream, 0) {
+			require.NoError(t, err, "after crash: read %q", stream)
+			n++
+			require.Equal(t, n, ev.Version, "after crash: read %q", stream)
+		}
+		require.GreaterOrEqual(t, n, version, "after crash: %q lost acknowledged events", stream)
 	}
 	id := eventstore.NewID()
 	res, err := s.Append(ctx, "crash-check", eventstore.Any, eventstore.EventData{ID: id, Type: "crash.checked.v1", Data: crashData(id)})
@@ -162,8 +177,11 @@ func TestCrashChild(t *testing.T) {
 	var wg sync.WaitGroup
 	for w := range 8 {
 		wg.Go(func() {
-			stream := fmt.Sprintf("crash-%d-%s", w, eventstore.NewID())
+			var stream string
 			for i := 0; ; i++ {
+				if i%4 == 0 { // a new stream every four appends
+					stream = fmt.Sprintf("crash-%d-%s", w, eventstore.NewID())
+				}
 				evs := make([]eventstore.EventData, 1+i%3)
 				for j := range evs {
 					id := eventstore.NewID()

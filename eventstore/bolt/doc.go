@@ -32,6 +32,19 @@
 // than the default (a bulk load) writes them all to the bucket at Close,
 // in one commit.
 //
+// The heads of the streams of the last Options.RecentHeads appends are
+// kept in memory the same way and written to the heads bucket in bulk, in
+// key order, so that a commit of appends to new streams does not rewrite a
+// page of the bucket for each. The meta key "heads-complete" (a big-endian
+// position) says up to which position the bucket holds every stream's head
+// (or a later one); Open reads the heads of the appends after it back from
+// the log. A file written before that key existed has every head in its
+// bucket, and its first commit adds the key. Readers take the committed
+// heads from memory, with the position they describe, before their read
+// transaction, so a read sees every acknowledged append. A cadena built
+// before the key existed takes the heads bucket as complete: it must not
+// open a file this one wrote (it would miss the newest streams' heads).
+//
 // Reads copy events out of the file in chunks, each in its own short read
 // transaction, and no transaction is open while an iterator yields: a loop
 // over ReadStream, ReadAll or Subscribe may append to the store.

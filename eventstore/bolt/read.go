@@ -33,40 +33,31 @@ func (s *Store) ReadStream(ctx context.Context, stream string, after uint64) ite
 			yield(eventstore.RecordedEvent{}, fmt.Errorf("bolt: read %q: %w", stream, err))
 			return
 		}
+		// The first transaction finds the stream's events and reads the
+		// first chunk of them: most streams fit in one.
 		var positions []uint64
-		err := s.view(func(tx *bbolt.Tx) error {
-			var err error
-			positions, err = streamPositions(tx, stream, after)
-			return err
-		})
-		if err != nil {
-			yield(eventstore.RecordedEvent{}, fmt.Errorf("bolt: read %q: %w", stream, err))
-			return
-		}
 		var d decoder
 		var chunk []eventstore.RecordedEvent // reused, as in follow
-		for len(positions) > 0 {
-			if err := ctx.Err(); err != nil {
-				yield(eventstore.RecordedEvent{}, err)
-				return
-			}
-			chunk = chunk[:0]
-			err := s.view(func(tx *bbolt.Tx) error {
-				log := tx.Bucket(bucketLog)
-				size := 0
-				for _, pos := range positions[:min(len(positions), chunkEvents)] {
-					rec := log.Get(u64(pos))
-					ev, err := d.decode(pos, rec)
-					if err != nil {
-						return err
-					}
-					chunk = append(chunk, ev)
-					if size += len(rec); size >= chunkBytes {
-						break
-					}
+		h, ok, at := s.heads.committedHead(stream)
+		err := s.view(func(tx *bbolt.Tx) error {
+			if !ok {
+				var err error
+				if h, err = headAt(tx, tx.Bucket(bucketHeads), stream, at); err != nil {
+					return err
 				}
-				return nil
-			})
+			}
+			var err error
+			if positions, err = streamPositions(tx, stream, h, after); err != nil {
+				return err
+			}
+			chunk, err = readStreamChunk(&d, tx, positions, chunk)
+			return err
+		})
+		if cerr := ctx.Err(); err == nil && len(positions) > 0 && cerr != nil {
+			yield(eventstore.RecordedEvent{}, cerr)
+			return
+		}
+		for {
 			if err != nil {
 				yield(eventstore.RecordedEvent{}, fmt.Errorf("bolt: read %q: %w", stream, err))
 				return
@@ -76,22 +67,52 @@ func (s *Store) ReadStream(ctx context.Context, stream string, after uint64) ite
 					return
 				}
 			}
-			positions = positions[len(chunk):]
+			if positions = positions[len(chunk):]; len(positions) == 0 {
+				return
+			}
+			if err := ctx.Err(); err != nil {
+				yield(eventstore.RecordedEvent{}, err)
+				return
+			}
+			err = s.view(func(tx *bbolt.Tx) error {
+				var err error
+				chunk, err = readStreamChunk(&d, tx, positions, chunk[:0])
+				return err
+			})
 		}
 	}
 }
 
+// readStreamChunk appends to chunk the events at the first positions, up
+// to chunkEvents of them or chunkBytes of records.
+func readStreamChunk(d *decoder, tx *bbolt.Tx, positions []uint64, chunk []eventstore.RecordedEvent) ([]eventstore.RecordedEvent, error) {
+	log := newGetter(tx.Bucket(bucketLog))
+	size := 0
+	for _, pos := range positions[:min(len(positions), chunkEvents)] {
+		rec := log.position(pos)
+		ev, err := d.decode(pos, rec)
+		if err != nil {
+			return nil, err
+		}
+		chunk = append(chunk, ev)
+		if size += len(rec); size >= chunkBytes {
+			break
+		}
+	}
+	return chunk, nil
+}
+
 // streamPositions returns the positions of the events of stream with a
-// version greater than after, in order.
-func streamPositions(tx *bbolt.Tx, stream string, after uint64) ([]uint64, error) {
-	version, pos := streamHead(tx.Bucket(bucketHeads), stream)
+// version greater than after, in order, from its head h.
+func streamPositions(tx *bbolt.Tx, stream string, h streamHeadAt, after uint64) ([]uint64, error) {
+	version, pos := h.version, h.last
 	if version <= after {
 		return nil, nil
 	}
-	log := tx.Bucket(bucketLog)
+	log := newGetter(tx.Bucket(bucketLog))
 	positions := make([]uint64, version-after)
 	for i := len(positions) - 1; i >= 0; i-- {
-		rec := log.Get(u64(pos))
+		rec := log.position(pos)
 		if len(rec) < recordHeaderLen || recordVersion(rec) != after+uint64(i)+1 {
 			return nil, fmt.Errorf("%w: stream %q has no version %d at position %d", errCorrupt, stream, after+uint64(i)+1, pos)
 		}

@@ -52,6 +52,15 @@ type Options struct {
 	// quarter of them at a time, a few pages per hundred IDs, at the price
 	// of one longer commit per flush.
 	IDsFlush int
+	// RecentHeads is how many recent appends the committer keeps the
+	// stream heads of in memory before it writes the oldest of them to
+	// the heads bucket, RecentHeads/32 appends at a time, in key order, in
+	// an ordinary commit. Zero means 32768. Writing each new stream's head
+	// as it is committed rewrites a page of the bucket per stream; more
+	// saves page writes, fewer saves memory (about 100 bytes a stream)
+	// and time in Open, which reads them back from the log. When more
+	// than 32768 are in memory, Close writes them all in one commit.
+	RecentHeads int
 	// Linger is how long the committer may wait, after a commit of
 	// several appends, for as many new appends before it starts the next
 	// commit, so that writers busy between their appends (an HTTP server's
@@ -105,6 +114,8 @@ type Store struct {
 	maxBatch   int
 	linger     time.Duration
 	ids        *idIndex // owned by the committer goroutine
+	heads      *headIndex
+	headsAt    int // Options.RecentHeads, or the default
 
 	// dbMu guards db, which the committer replaces when it has to open
 	// the file again after a failed commit.
@@ -139,8 +150,13 @@ func Open(path string, opts Options) (*Store, error) {
 	if recent <= 0 {
 		recent = idsFlushAt
 	}
+	recentHeads := opts.RecentHeads
+	if recentHeads <= 0 {
+		recentHeads = headsFlushAt
+	}
 	s := &Store{
 		path:       path,
+		headsAt:    recentHeads,
 		bopts:      &bbolt.Options{Timeout: timeout, InitialMmapSize: max(opts.InitialMmapBytes, 0)},
 		recentIDs:  recent,
 		idsFlush:   min(max(opts.IDsFlush, 0), recent),
@@ -157,7 +173,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.head, s.ids, err = s.load(db); err != nil {
+	if s.head, s.ids, s.heads, err = s.load(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
@@ -176,17 +192,22 @@ func Open(path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// load reads the head of the log and the recent event IDs from db.
-func (s *Store) load(db *bbolt.DB) (uint64, *idIndex, error) {
+// load reads the head of the log, the recent event IDs and the recent
+// stream heads from db.
+func (s *Store) load(db *bbolt.DB) (uint64, *idIndex, *headIndex, error) {
 	var head uint64
 	ids := newIDIndex(s.recentIDs, s.idsFlush)
+	heads := newHeadIndex(s.headsAt)
 	err := guardedView(db, func(tx *bbolt.Tx) error {
 		if k, _ := tx.Bucket(bucketLog).Cursor().Last(); k != nil {
 			head = binary.BigEndian.Uint64(k)
 		}
-		return ids.load(tx)
+		if err := ids.load(tx); err != nil {
+			return err
+		}
+		return heads.load(tx, head)
 	})
-	return head, ids, err
+	return head, ids, heads, err
 }
 
 // Head returns the position of the last committed event, 0 when the log is
@@ -220,17 +241,31 @@ func (s *Store) Close() error {
 	s.mu.Lock()
 	failed := s.failed
 	s.mu.Unlock()
-	if failed == nil && s.recentIDs > idsFlushAt && len(s.ids.order) > idsFlushAt {
-		// The IDs a bulk load kept in memory go to the ID index in one
-		// commit. Nothing is lost without it (Open reads them back from
-		// the log), so a failure is reported and the file closed all the
-		// same.
-		err := guard(func() error { return s.db.Update(s.ids.flushAll) })
+	bulkIDs := s.recentIDs > idsFlushAt && len(s.ids.order) > idsFlushAt
+	bulkHeads := s.headsAt > headsFlushAt && len(s.heads.order) > headsFlushAt
+	if failed == nil && (bulkIDs || bulkHeads) {
+		// The IDs and heads a bulk load kept in memory go to their
+		// buckets in one commit. Nothing is lost without it (Open reads
+		// them back from the log), so a failure is reported and the file
+		// closed all the same.
+		err := guard(func() error {
+			return s.db.Update(func(tx *bbolt.Tx) error {
+				if bulkIDs {
+					if err := s.ids.flushAll(tx); err != nil {
+						return err
+					}
+				}
+				if bulkHeads {
+					return s.heads.flushAll(tx)
+				}
+				return nil
+			})
+		})
 		if cerr := s.db.Close(); cerr != nil {
 			return fmt.Errorf("bolt: close: %w", cerr)
 		}
 		if err != nil {
-			return fmt.Errorf("bolt: close: writing the ID index: %w", err)
+			return fmt.Errorf("bolt: close: writing the ID index and heads: %w", err)
 		}
 		return nil
 	}

@@ -17,9 +17,10 @@ import (
 // (bbolt's memory map shows it) without being known durable. The next
 // commit that succeeds makes it durable, since its pages were synced
 // before the meta page was written. So after a failed commit the committer
-// reads its own state (head of the log, recent IDs) back from the file
-// rather than trusting what it meant to write, and goes on taking
-// appends; when bbolt itself is no longer usable, it opens the file again.
+// reads its own state (head of the log, recent IDs and stream heads) back
+// from the file rather than trusting what it meant to write, and goes on
+// taking appends; when bbolt itself is no longer usable, it opens the file
+// again.
 
 // cannotWrite records a failed commit of size bytes of events and brings
 // the store back in line with its file. It returns the error for the
@@ -56,11 +57,11 @@ func (s *Store) resync() (err error) {
 			err = fmt.Errorf("bbolt: %v", r)
 		}
 	}()
-	head, ids, err := s.load(s.db)
+	head, ids, heads, err := s.load(s.db)
 	if err != nil {
 		return err
 	}
-	return s.adopt(head, ids)
+	return s.adopt(head, ids, heads)
 }
 
 // reopen closes the file and opens it again, then reads the committer's
@@ -76,19 +77,19 @@ func (s *Store) reopen() error {
 	if err != nil {
 		return err
 	}
-	head, ids, err := s.load(db)
+	head, ids, heads, err := s.load(db)
 	if err != nil {
 		db.Close()
 		return fmt.Errorf("open %s again: %w", s.path, err)
 	}
 	s.db = db
-	return s.adopt(head, ids)
+	return s.adopt(head, ids, heads)
 }
 
-// adopt takes the head and IDs read from the file. A head past the
-// published one is a commit whose meta page was written but not synced:
-// its events are in the file, so they are published.
-func (s *Store) adopt(head uint64, ids *idIndex) error {
+// adopt takes the head, IDs and stream heads read from the file. A head
+// past the published one is a commit whose meta page was written but not
+// synced: its events are in the file, so they are published.
+func (s *Store) adopt(head uint64, ids *idIndex, heads *headIndex) error {
 	s.mu.Lock()
 	published := s.head
 	s.mu.Unlock()
@@ -96,6 +97,7 @@ func (s *Store) adopt(head uint64, ids *idIndex) error {
 		return fmt.Errorf("%w: the file's log ends at %d, before the %d events committed", errCorrupt, head, published)
 	}
 	s.ids = ids
+	s.heads.adopt(heads)
 	if head > published {
 		s.publish(head)
 	}

@@ -11,7 +11,7 @@ import (
 // Report is what Verify found in a file.
 type Report struct {
 	Events  uint64 // events in the log
-	Streams int    // streams in the heads bucket
+	Streams int    // streams in the log
 	Bytes   int64  // size of the data, as bbolt's meta page says
 	// Problems lists what is wrong, at most MaxProblems of them; empty
 	// for a sound file.
@@ -81,9 +81,22 @@ func verifyRecords(tx *bbolt.Tx, r *Report) {
 	if len(r.Problems) > 0 {
 		return
 	}
+	// The heads bucket is complete up to the position keyHeads records
+	// (all of the log without it); the heads of later appends may be
+	// missing or older than the log's, down to the stream's head as of
+	// that position.
+	complete := ^uint64(0)
+	if v := buckets["meta"].Get(keyHeads); v != nil {
+		if len(v) != 8 {
+			r.problem("meta: %s holds %d bytes", keyHeads, len(v))
+		} else {
+			complete = binary.BigEndian.Uint64(v)
+		}
+	}
 	var d decoder
-	type head struct{ version, last uint64 }
-	seen := map[string]head{}
+	seen := map[string]streamHeadAt{}
+	atComplete := map[string]streamHeadAt{} // streams appended to after complete: their head as of it
+	streamsAtComplete := 0
 	c := buckets["log"].Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if len(k) != 8 {
@@ -112,20 +125,38 @@ func verifyRecords(tx *bbolt.Tx, r *Report) {
 				return
 			}
 		}
-		seen[ev.StreamID] = head{ev.Version, pos}
+		if pos > complete {
+			if _, ok := atComplete[ev.StreamID]; !ok {
+				atComplete[ev.StreamID] = h
+			}
+		}
+		seen[ev.StreamID] = streamHeadAt{ev.Version, pos}
+		if pos <= complete {
+			streamsAtComplete = len(seen)
+		}
 	}
-	heads := 0
+	r.Streams = len(seen)
+	if complete > r.Events && complete != ^uint64(0) {
+		r.problem("meta: the heads bucket is complete up to position %d, after the end of the log at %d", complete, r.Events)
+	}
+	heads := 0 // of the streams that have events up to complete
 	_ = buckets["heads"].ForEach(func(k, v []byte) error {
-		heads++
-		version, last := streamHead(buckets["heads"], string(k))
-		if h := seen[string(k)]; len(v) != 16 || h.version != version || h.last != last {
-			r.problem("heads: %q is at version %d, position %d; the log says version %d, position %d", k, version, last, h.version, h.last)
+		final := seen[string(k)]
+		base, appended := atComplete[string(k)]
+		if !appended {
+			base = final
+		}
+		if base.version > 0 {
+			heads++
+		}
+		got := bucketHead(buckets["heads"], string(k))
+		if len(v) != 16 || final.version == 0 || !validHead(buckets["log"], string(k), got, base, final) {
+			r.problem("heads: %q is at version %d, position %d; the log says version %d, position %d", k, got.version, got.last, final.version, final.last)
 		}
 		return nil
 	})
-	r.Streams = heads
-	if heads != len(seen) {
-		r.problem("heads: %d streams, the log has %d", heads, len(seen))
+	if heads != streamsAtComplete {
+		r.problem("heads: %d streams, the log has %d", heads, streamsAtComplete)
 	}
 	_ = buckets["ids"].ForEach(func(k, v []byte) error {
 		if len(k) != 16 || len(v) != 8 {
@@ -139,4 +170,20 @@ func verifyRecords(tx *bbolt.Tx, r *Report) {
 		}
 		return nil
 	})
+}
+
+// validHead reports whether got, a stream's head in the heads bucket, is
+// its final head or one between base (its head as of the position the
+// bucket is complete up to) and the final one: an event of the stream at
+// that version and position.
+func validHead(log *bbolt.Bucket, stream string, got, base, final streamHeadAt) bool {
+	switch {
+	case got == final:
+		return true
+	case got.version < base.version || got.version >= final.version || got.version == 0:
+		return false
+	}
+	rec := log.Get(u64(got.last))
+	name, ok := recordStream(rec)
+	return ok && recordVersion(rec) == got.version && string(name) == stream
 }

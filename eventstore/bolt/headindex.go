@@ -1,0 +1,276 @@
+package bolt
+
+import (
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"sync"
+
+	bbolt "go.etcd.io/bbolt"
+)
+
+// headIndex holds the heads (version, position of the last event) of the
+// streams appended to recently, in front of the heads bucket.
+//
+// Writing each head to the B-tree of the heads bucket as it is committed
+// dirties a leaf page of the bucket for every new stream (POST
+// /api/v1/handoffs starts one a request), and the commit writes and
+// fsyncs those pages: with stream IDs spread over the key space, the
+// largest part of a commit's cost after the log itself. Instead the heads of recent appends are kept in memory and
+// written to the bucket in bulk, in key order, inside ordinary commits, as
+// the ID index does with event IDs: once flushAt appends have gathered, a
+// commit writes the heads of the oldest of them, flushStep appends or
+// more. The meta bucket records the position up to which the bucket is
+// complete (keyHeads); Open reads the heads of the events after it back
+// from the log. A file without that key (written before it existed) has
+// every head in its bucket.
+//
+// The committer alone changes the index. Readers take the committed heads
+// under mu, with the position they describe, before they begin their
+// read transaction: a transaction begun later holds every event those
+// heads point at, and a head missing from memory is in the bucket (a
+// flush is committed before its heads leave memory).
+type headIndex struct {
+	mu     sync.RWMutex
+	recent map[string]streamHeadAt // committed, not yet in the bucket; written under mu
+	at     uint64                  // the position recent describes; written under mu
+
+	// The committer's own.
+	order   []headEntry             // the appends behind recent, by position
+	fresh   map[string]streamHeadAt // written by the transaction in progress
+	freshIn []headEntry             // its appends, by position
+	flushAt int
+	flushed int  // how many of order the transaction in progress wrote to the bucket
+	marked  bool // keyHeads is in the file
+}
+
+// streamHeadAt is a stream's version and the position of its last event.
+type streamHeadAt struct{ version, last uint64 }
+
+// headEntry is one append: its stream and the position of its last event.
+type headEntry struct {
+	stream string
+	pos    uint64
+}
+
+// headsFlushAt is the default number of recent appends whose heads are
+// kept in memory: about 4 MiB for short stream IDs.
+const headsFlushAt = 1 << 15
+
+func newHeadIndex(flushAt int) *headIndex {
+	return &headIndex{
+		recent:  make(map[string]streamHeadAt),
+		fresh:   make(map[string]streamHeadAt),
+		flushAt: flushAt,
+	}
+}
+
+// flushStep is how many appends below flushAt a flush leaves in memory.
+func (x *headIndex) flushStep() int { return max(1, x.flushAt/32) }
+
+// load fills recent from the log after the position the bucket is
+// complete up to; head is the last position of the log.
+func (x *headIndex) load(tx *bbolt.Tx, head uint64) error {
+	x.at = head
+	complete := head
+	switch v := tx.Bucket(bucketMeta).Get(keyHeads); {
+	case len(v) == 8:
+		complete = binary.BigEndian.Uint64(v)
+		x.marked = true
+	case v != nil:
+		// Taking the bucket as complete could lose heads.
+		return fmt.Errorf("%w: meta key %s holds %d bytes", errCorrupt, keyHeads, len(v))
+	}
+	c := tx.Bucket(bucketLog).Cursor()
+	for k, v := c.Seek(u64(complete + 1)); k != nil; k, v = c.Next() {
+		name, ok := recordStream(v)
+		if !ok {
+			return errCorrupt
+		}
+		pos := binary.BigEndian.Uint64(k)
+		if n := len(x.order); n > 0 && x.order[n-1].stream == string(name) {
+			x.order[n-1].pos = pos // one entry for a run of the same stream
+		} else {
+			x.order = append(x.order, headEntry{string(name), pos})
+		}
+		// The key is the entry's copy, never the memory map's bytes.
+		x.recent[x.order[len(x.order)-1].stream] = streamHeadAt{recordVersion(v), pos}
+	}
+	return nil
+}
+
+// adopt takes the state of y, read from the file again after a failed
+// commit.
+func (x *headIndex) adopt(y *headIndex) {
+	x.mu.Lock()
+	x.recent, x.at = y.recent, y.at
+	x.mu.Unlock()
+	x.order, x.marked = y.order, y.marked
+	x.rolledBack()
+}
+
+// begin starts a transaction; head is the last committed position. The
+// first transaction of a file without keyHeads records that the bucket is
+// complete up to head. If enough appends have gathered, it writes the
+// heads of the oldest ones to the bucket, in key order, down to
+// flushAt-flushStep appends left in memory.
+func (x *headIndex) begin(tx *bbolt.Tx, head uint64) error {
+	x.rolledBack()
+	if !x.marked {
+		if err := tx.Bucket(bucketMeta).Put(keyHeads, u64(head)); err != nil {
+			return err
+		}
+	}
+	if len(x.order) < x.flushAt {
+		return nil
+	}
+	n := len(x.order) - x.flushAt + x.flushStep()
+	streams := make([]string, 0, n)
+	for _, e := range x.order[:n] {
+		streams = append(streams, e.stream)
+	}
+	slices.Sort(streams)
+	streams = slices.Compact(streams) // a stream appended to twice is written once
+	heads := tx.Bucket(bucketHeads)
+	for _, stream := range streams {
+		// The stream's latest head, which may be newer than the cut:
+		// Open reads the log after the cut again anyway.
+		h := x.recent[stream]
+		if err := heads.Put([]byte(stream), encodeHead(h)); err != nil {
+			return err
+		}
+	}
+	// Every append up to the newest one written is in the bucket: the
+	// list is in position order and positions are dense.
+	if err := tx.Bucket(bucketMeta).Put(keyHeads, u64(x.order[n-1].pos)); err != nil {
+		return err
+	}
+	x.flushed = n
+	return nil
+}
+
+// flushAll writes every recent head to the bucket, in key order: for
+// Close, when a bulk load kept many more than the default in memory.
+func (x *headIndex) flushAll(tx *bbolt.Tx) error {
+	if len(x.recent) == 0 {
+		return nil
+	}
+	streams := make([]string, 0, len(x.recent))
+	for stream := range x.recent {
+		streams = append(streams, stream)
+	}
+	slices.Sort(streams)
+	heads := tx.Bucket(bucketHeads)
+	for _, stream := range streams {
+		if err := heads.Put([]byte(stream), encodeHead(x.recent[stream])); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucketMeta).Put(keyHeads, u64(x.at))
+}
+
+// get returns the head of stream for the committer, reading the bucket of
+// the transaction in progress when memory does not have it.
+func (x *headIndex) get(heads valueGetter, stream string) streamHeadAt {
+	if h, ok := x.fresh[stream]; ok {
+		return h
+	}
+	if h, ok := x.recent[stream]; ok {
+		return h
+	}
+	return bucketHead(heads, stream)
+}
+
+// set records the head left by an append of the transaction in progress.
+func (x *headIndex) set(stream string, h streamHeadAt) {
+	x.fresh[stream] = h
+	x.freshIn = append(x.freshIn, headEntry{stream, h.last})
+}
+
+// committed takes in the transaction once it is durable; head is its last
+// position.
+func (x *headIndex) committed(head uint64) {
+	x.mu.Lock()
+	// The heads a flush wrote leave memory unless a later append changed
+	// them since.
+	for _, e := range x.order[:x.flushed] {
+		if x.recent[e.stream].last == e.pos {
+			delete(x.recent, e.stream)
+		}
+	}
+	for stream, h := range x.fresh {
+		x.recent[stream] = h
+	}
+	x.at = head
+	x.mu.Unlock()
+	if x.flushed > 0 {
+		x.order = append(x.order[:0], x.order[x.flushed:]...)
+	}
+	x.order = append(x.order, x.freshIn...)
+	x.marked = true
+	x.rolledBack()
+}
+
+// rolledBack forgets the transaction in progress.
+func (x *headIndex) rolledBack() {
+	clear(x.fresh)
+	x.freshIn = x.freshIn[:0]
+	x.flushed = 0
+}
+
+// committedHeads returns, for a reader, the committed heads of streams
+// that memory holds (ok[i] false where the bucket has it) and the
+// position they describe. Call it before beginning the read transaction
+// and resolve the others with headAt.
+func (x *headIndex) committedHeads(streams ...string) (heads []streamHeadAt, ok []bool, at uint64) {
+	heads, ok = make([]streamHeadAt, len(streams)), make([]bool, len(streams))
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for i, stream := range streams {
+		heads[i], ok[i] = x.recent[stream]
+	}
+	return heads, ok, x.at
+}
+
+// committedHead is committedHeads for one stream.
+func (x *headIndex) committedHead(stream string) (h streamHeadAt, ok bool, at uint64) {
+	x.mu.RLock()
+	h, ok = x.recent[stream]
+	at = x.at
+	x.mu.RUnlock()
+	return h, ok, at
+}
+
+// headAt returns the head of stream as of position at from the heads
+// bucket of tx, for a stream memory did not hold at that position. A flush
+// committed since may have written a newer head: the stream's chain of
+// events leads back to the one wanted.
+func headAt(tx *bbolt.Tx, heads valueGetter, stream string, at uint64) (streamHeadAt, error) {
+	h := bucketHead(heads, stream)
+	if h.last <= at {
+		return h, nil
+	}
+	log := tx.Bucket(bucketLog)
+	for h.last > at {
+		rec := log.Get(u64(h.last))
+		if len(rec) < recordHeaderLen || recordVersion(rec) != h.version || h.version == 0 {
+			return streamHeadAt{}, fmt.Errorf("%w: stream %q has no version %d at position %d", errCorrupt, stream, h.version, h.last)
+		}
+		h = streamHeadAt{h.version - 1, recordPrev(rec)}
+	}
+	return h, nil
+}
+
+// bucketHead reads the head of stream from the heads bucket, zeros if it
+// has none.
+func bucketHead(heads valueGetter, stream string) streamHeadAt {
+	v := heads.Get([]byte(stream))
+	if len(v) != 16 {
+		return streamHeadAt{}
+	}
+	return streamHeadAt{binary.BigEndian.Uint64(v), binary.BigEndian.Uint64(v[8:])}
+}
+
+func encodeHead(h streamHeadAt) []byte {
+	return binary.BigEndian.AppendUint64(u64(h.version), h.last)
+}
