@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/cadena-project/cadena/domain"
@@ -31,8 +30,10 @@ type BulkLoad struct {
 	ctx  context.Context
 	part int
 
-	refs    map[string][]recorded // department, agreement and calendar streams read or written
-	refLast map[string]int        // the latest append to each of them in the part held
+	refs    map[string]*refStream // department, agreement and calendar streams read or written
+	depts   map[string]*refStream // the department streams among them, by department ID
+	touched []*refStream          // those appended to in the part held
+	agRefs  []*refStream          // the agreement stream of each request of cmds being decided, when prefetched
 	cur     *BulkHandoff          // the hand-off of the command decided through the use cases
 	deps    []int                 // the appends of the part held that it consulted
 
@@ -89,7 +90,7 @@ func (s *Service) BulkLoad(ctx context.Context, a Actor) (*BulkLoad, bool) {
 	if s.batchPart > 0 {
 		part = s.batchPart
 	}
-	l := &BulkLoad{s: s, a: a, ctx: ctx, part: part, refs: map[string][]recorded{}, refLast: map[string]int{},
+	l := &BulkLoad{s: s, a: a, ctx: ctx, part: part, refs: map[string]*refStream{}, depts: map[string]*refStream{},
 		queue: make(chan bulkPart, 1), done: make(chan struct{}), inflight: map[string]int{}}
 	go l.write()
 	return l, true
@@ -109,7 +110,7 @@ func (l *BulkLoad) Decide(cmds []BulkCommand) (n, replayed int, err error) {
 		return 0, 0, err
 	}
 	for i := range cmds {
-		rep, err := l.decide(&cmds[i], exists[i])
+		rep, err := l.decide(&cmds[i], i, exists[i])
 		if err != nil {
 			return i, replayed, err
 		}
@@ -160,16 +161,17 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 			}
 		}
 	}
+	l.agRefs = append(l.agRefs[:0], make([]*refStream, len(cmds))...)
 	exists := make([]bool, len(cmds))
 	r, ok := l.s.store.(streamsReader)
 	if !ok {
 		return exists, l.existing(cmds, exists)
 	}
 	var streams, refs []string
-	var at []int
+	var at, agAt []int
 	seen := map[string]bool{}
-	ref := func(stream string) {
-		if _, ok := l.refs[stream]; !ok && !seen[stream] {
+	fetch := func(stream string) {
+		if !seen[stream] {
 			seen[stream] = true
 			refs = append(refs, stream)
 		}
@@ -179,9 +181,18 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 		if c.Request == nil || !domain.ValidSlug(c.Request.Supplier) || !domain.ValidSlug(c.Request.Customer) {
 			continue
 		}
-		ref(domain.DepartmentStream(c.Request.Supplier))
-		ref(domain.DepartmentStream(c.Request.Customer))
-		ref(domain.AgreementStream(c.Request.Supplier, c.Request.Customer))
+		for _, id := range [2]string{c.Request.Supplier, c.Request.Customer} {
+			if _, ok := l.depts[id]; !ok {
+				fetch(domain.DepartmentStream(id))
+			}
+		}
+		stream := domain.AgreementStream(c.Request.Supplier, c.Request.Customer)
+		if ag, ok := l.refs[stream]; ok {
+			l.agRefs[i] = ag
+		} else {
+			fetch(stream)
+			agAt = append(agAt, i)
+		}
 		if c.State != nil && !c.State.opened && domain.ValidHandoffID(c.Request.ID) {
 			streams, at = append(streams, domain.HandoffStream(c.Request.ID)), append(at, i)
 		}
@@ -203,7 +214,10 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 				}
 				recs = append(recs, rec)
 			}
-			l.refs[stream] = recs
+			l.keep(stream, recs)
+		}
+		for _, i := range agAt {
+			l.agRefs[i] = l.refs[domain.AgreementStream(cmds[i].Request.Supplier, cmds[i].Request.Customer)]
 		}
 	}
 	if len(streams) == 0 {
@@ -242,7 +256,7 @@ func (l *BulkLoad) existing(cmds []BulkCommand, exists []bool) error {
 
 // decide decides one command; exists tells that its request's stream may
 // exist.
-func (l *BulkLoad) decide(c *BulkCommand, exists bool) (bool, error) {
+func (l *BulkLoad) decide(c *BulkCommand, i int, exists bool) (bool, error) {
 	l.deps = l.deps[:0]
 	switch {
 	case c.Department != nil:
@@ -264,7 +278,7 @@ func (l *BulkLoad) decide(c *BulkCommand, exists bool) (bool, error) {
 		}
 		h.opened, h.stream = true, domain.HandoffStream(c.Request.ID)
 		if _, writing := l.inflight[h.stream]; !exists && !writing {
-			return false, l.request(c)
+			return false, l.request(c, i)
 		}
 		if err := l.loadStored(h); err != nil {
 			return false, err
@@ -308,23 +322,30 @@ func (l *BulkLoad) loadStored(h *BulkHandoff) error {
 
 // request decides a request of a hand-off whose stream does not exist, as
 // requestHandoff does.
-func (l *BulkLoad) request(c *BulkCommand) error {
+func (l *BulkLoad) request(c *BulkCommand, i int) error {
 	cmd := *c.Request
 	m := c.Meta.withRequest("handoff.request", cmd)
 	if err := l.a.mayIssue(domain.Request, cmd.Supplier, cmd.Customer); err != nil {
 		return err
 	}
-	sup, cus, err := l.s.pair(l.ctx, l, cmd.Supplier, cmd.Customer)
+	sup, err := l.department(cmd.Supplier)
+	if err != nil {
+		return err
+	}
+	cus, err := l.department(cmd.Customer)
 	if err != nil {
 		return err
 	}
 	cmd.SupplierDept, cmd.CustomerDept = sup, cus
 	if domain.ValidSlug(cmd.Supplier) && domain.ValidSlug(cmd.Customer) && domain.ValidSlug(cmd.Kind) {
-		ag, err := l.s.agreements(l.ctx, l, cmd.Supplier, cmd.Customer)
-		if err != nil {
-			return err
+		r := l.agRefs[i]
+		if r == nil {
+			if r, err = l.ref(l.ctx, domain.AgreementStream(cmd.Supplier, cmd.Customer)); err != nil {
+				return err
+			}
 		}
-		if terms, ok := ag.InForce(cmd.Kind); ok {
+		l.consult(r)
+		if terms, ok := r.agreements().InForce(cmd.Kind); ok {
 			cmd.Agreement = &terms
 		}
 	}
@@ -400,7 +421,10 @@ func (l *BulkLoad) send() error {
 	l.queue <- bulkPart{appends: l.appends, requests: l.requests}
 	l.appends = make([]eventstore.StreamAppend, 0, l.part)
 	l.requests = nil
-	clear(l.refLast)
+	for _, r := range l.touched {
+		r.last = -1
+	}
+	l.touched = l.touched[:0]
 	return nil
 }
 
@@ -436,53 +460,4 @@ func (l *BulkLoad) write() {
 		l.mu.Unlock()
 		l.queued.Done()
 	}
-}
-
-// The session of the commands decided through the use cases: the hand-off
-// decided on (cur), and the reference streams, read once and kept current
-// by the load's own appends.
-
-func (l *BulkLoad) load(ctx context.Context, stream string) ([]recorded, error) {
-	if l.cur != nil && stream == l.cur.stream {
-		return l.cur.recs, nil
-	}
-	return l.ref(ctx, stream)
-}
-
-func (l *BulkLoad) peek(ctx context.Context, stream string) ([]recorded, error) {
-	if j, ok := l.refLast[stream]; ok {
-		l.deps = append(l.deps, j)
-	}
-	return l.ref(ctx, stream)
-}
-
-// ref reads a stream other than cur's: a reference stream through the
-// cache, a hand-off's from the store (it is decided on only once the
-// appends held are written: loadStored).
-func (l *BulkLoad) ref(ctx context.Context, stream string) ([]recorded, error) {
-	if recs, ok := l.refs[stream]; ok {
-		return recs, nil
-	}
-	recs, err := l.s.load(ctx, stream)
-	if err != nil || strings.HasPrefix(stream, handoffPrefix) {
-		return recs, err
-	}
-	l.refs[stream] = recs
-	return recs, nil
-}
-
-func (l *BulkLoad) append(_ context.Context, stream string, version uint64, events []domain.Event, data []eventstore.EventData) (eventstore.AppendResult, error) {
-	recs := make([]recorded, len(events))
-	for i, e := range events {
-		recs[i] = recorded{ID: data[i].ID, Version: version + uint64(i) + 1, Metadata: data[i].Metadata, Event: e}
-	}
-	if l.cur != nil && stream == l.cur.stream {
-		l.cur.recs = append(l.cur.recs, recs...)
-	} else if !strings.HasPrefix(stream, handoffPrefix) {
-		l.refs[stream] = append(l.refs[stream], recs...)
-		l.refLast[stream] = len(l.appends)
-	}
-	l.appends = append(l.appends, eventstore.StreamAppend{Stream: stream, Expected: eventstore.Exact(version),
-		Events: data, After: l.after(), EncodedJSON: true}) // data is Service.encode's: domain.Encode and metadataJSON
-	return eventstore.AppendResult{Version: version + uint64(len(events))}, nil
 }
