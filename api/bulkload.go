@@ -33,8 +33,10 @@ type BulkLoad struct {
 	refs    map[string]*refStream // department, agreement and calendar streams read or written
 	depts   map[string]*refStream // the department streams among them, by department ID
 	touched []*refStream          // those appended to in the part held
-	agRefs  []*refStream          // the agreement stream of each request of cmds being decided, when prefetched
-	cur     *BulkHandoff          // the hand-off of the command decided through the use cases
+	// ags are the agreement streams of the pairs consulted, by supplier
+	// and customer: nil for one known to be empty (most are).
+	ags map[string]map[string]*refStream
+	cur *BulkHandoff // the hand-off of the command decided through the use cases
 	// metaBlock and dataBlock are the blocks encode cuts metadata and
 	// EventData from.
 	metaBlock []byte
@@ -94,7 +96,7 @@ func (s *Service) BulkLoad(ctx context.Context, a Actor) (*BulkLoad, bool) {
 	if s.batchPart > 0 {
 		part = s.batchPart
 	}
-	l := &BulkLoad{s: s, a: a, ctx: ctx, part: part, refs: map[string]*refStream{}, depts: map[string]*refStream{},
+	l := &BulkLoad{s: s, a: a, ctx: ctx, part: part, refs: map[string]*refStream{}, depts: map[string]*refStream{}, ags: map[string]map[string]*refStream{},
 		queue: make(chan bulkPart, 1), done: make(chan struct{}), inflight: map[string]int{}}
 	go l.write()
 	return l, true
@@ -114,7 +116,7 @@ func (l *BulkLoad) Decide(cmds []BulkCommand) (n, replayed int, err error) {
 		return 0, 0, err
 	}
 	for i := range cmds {
-		rep, err := l.decide(&cmds[i], i, exists[i])
+		rep, err := l.decide(&cmds[i], exists[i])
 		if err != nil {
 			return i, replayed, err
 		}
@@ -165,14 +167,13 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 			}
 		}
 	}
-	l.agRefs = append(l.agRefs[:0], make([]*refStream, len(cmds))...)
 	exists := make([]bool, len(cmds))
 	r, ok := l.s.store.(streamsReader)
 	if !ok {
 		return exists, l.existing(cmds, exists)
 	}
 	var streams, refs []string
-	var at, agAt []int
+	var at []int
 	seen := map[string]bool{}
 	fetch := func(stream string) {
 		if !seen[stream] {
@@ -190,12 +191,8 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 				fetch(domain.DepartmentStream(id))
 			}
 		}
-		stream := domain.AgreementStream(c.Request.Supplier, c.Request.Customer)
-		if ag, ok := l.refs[stream]; ok {
-			l.agRefs[i] = ag
-		} else {
-			fetch(stream)
-			agAt = append(agAt, i)
+		if _, known := l.agreementsOf(c.Request.Supplier, c.Request.Customer); !known {
+			fetch(domain.AgreementStream(c.Request.Supplier, c.Request.Customer))
 		}
 		if c.State != nil && !c.State.opened && domain.ValidHandoffID(c.Request.ID) {
 			streams, at = append(streams, domain.HandoffStream(c.Request.ID)), append(at, i)
@@ -218,10 +215,7 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 				}
 				recs = append(recs, rec)
 			}
-			l.keep(stream, recs)
-		}
-		for _, i := range agAt {
-			l.agRefs[i] = l.refs[domain.AgreementStream(cmds[i].Request.Supplier, cmds[i].Request.Customer)]
+			l.keep(stream, recs, false)
 		}
 	}
 	if len(streams) == 0 {
@@ -260,7 +254,7 @@ func (l *BulkLoad) existing(cmds []BulkCommand, exists []bool) error {
 
 // decide decides one command; exists tells that its request's stream may
 // exist.
-func (l *BulkLoad) decide(c *BulkCommand, i int, exists bool) (bool, error) {
+func (l *BulkLoad) decide(c *BulkCommand, exists bool) (bool, error) {
 	l.deps = l.deps[:0]
 	switch {
 	case c.Department != nil:
@@ -282,7 +276,7 @@ func (l *BulkLoad) decide(c *BulkCommand, i int, exists bool) (bool, error) {
 		}
 		h.opened, h.stream = true, domain.HandoffStream(c.Request.ID)
 		if _, writing := l.inflight[h.stream]; !exists && !writing {
-			return false, l.request(c, i)
+			return false, l.request(c)
 		}
 		if err := l.loadStored(h); err != nil {
 			return false, err
@@ -326,7 +320,7 @@ func (l *BulkLoad) loadStored(h *BulkHandoff) error {
 
 // request decides a request of a hand-off whose stream does not exist, as
 // requestHandoff does.
-func (l *BulkLoad) request(c *BulkCommand, i int) error {
+func (l *BulkLoad) request(c *BulkCommand) error {
 	cmd := *c.Request
 	m := c.Meta.withRequest("handoff.request", cmd)
 	if err := l.a.mayIssue(domain.Request, cmd.Supplier, cmd.Customer); err != nil {
@@ -342,15 +336,17 @@ func (l *BulkLoad) request(c *BulkCommand, i int) error {
 	}
 	cmd.SupplierDept, cmd.CustomerDept = sup, cus
 	if domain.ValidSlug(cmd.Supplier) && domain.ValidSlug(cmd.Customer) && domain.ValidSlug(cmd.Kind) {
-		r := l.agRefs[i]
-		if r == nil {
+		r, known := l.agreementsOf(cmd.Supplier, cmd.Customer)
+		if !known {
 			if r, err = l.ref(l.ctx, domain.AgreementStream(cmd.Supplier, cmd.Customer)); err != nil {
 				return err
 			}
 		}
-		l.consult(r)
-		if terms, ok := r.agreements().InForce(cmd.Kind); ok {
-			cmd.Agreement = &terms
+		if r != nil { // else none
+			l.consult(r)
+			if terms, ok := r.agreements().InForce(cmd.Kind); ok {
+				cmd.Agreement = &terms
+			}
 		}
 	}
 	events, err := domain.DecideRequest(domain.Handoff{}, cmd, l.s.now())

@@ -33,14 +33,52 @@ func (r *refStream) agreements() domain.Agreements {
 	return r.ag
 }
 
-// keep caches the records of a reference stream read from the store.
-func (l *BulkLoad) keep(stream string, recs []recorded) *refStream {
+// keep caches the records of a reference stream read from the store; an
+// empty agreement stream is kept as known to be empty (nil) unless
+// always.
+func (l *BulkLoad) keep(stream string, recs []recorded, always bool) *refStream {
 	r := &refStream{recs: recs, last: -1}
+	if sup, cus, ok := agreementPair(stream); ok {
+		if len(recs) == 0 && !always {
+			r = nil
+		}
+		if l.ags[sup] == nil {
+			l.ags[sup] = map[string]*refStream{}
+		}
+		l.ags[sup][cus] = r
+		return r
+	}
 	l.refs[stream] = r
 	if id, ok := strings.CutPrefix(stream, departmentPrefix); ok {
 		l.depts[id] = r
 	}
 	return r
+}
+
+// kept is the reference stream kept for stream, read by the command
+// deciding on it; nil for another stream.
+func (l *BulkLoad) kept(stream string) *refStream {
+	if sup, cus, ok := agreementPair(stream); ok {
+		r, _ := l.agreementsOf(sup, cus)
+		return r
+	}
+	return l.refs[stream]
+}
+
+// agreementPair is the pair of an agreement stream: slugs hold no dots.
+func agreementPair(stream string) (supplier, customer string, ok bool) {
+	pair, ok := strings.CutPrefix(stream, agreementPrefix)
+	if !ok {
+		return "", "", false
+	}
+	return strings.Cut(pair, ".")
+}
+
+// agreementsOf is the agreement stream of a pair, and whether it is known
+// (nil when known to be empty).
+func (l *BulkLoad) agreementsOf(supplier, customer string) (*refStream, bool) {
+	r, ok := l.ags[supplier][customer]
+	return r, ok
 }
 
 // department is the department a request consults, as Service.pair
@@ -99,6 +137,14 @@ func (l *BulkLoad) ref(ctx context.Context, stream string) (*refStream, error) {
 	if r, ok := l.refs[stream]; ok {
 		return r, nil
 	}
+	if sup, cus, ok := agreementPair(stream); ok {
+		if r, known := l.agreementsOf(sup, cus); known {
+			if r == nil { // known to be empty: kept from now on, for the command that appends to it
+				r = l.keep(stream, nil, true)
+			}
+			return r, nil
+		}
+	}
 	recs, err := l.s.load(ctx, stream)
 	if err != nil {
 		return nil, err
@@ -106,7 +152,7 @@ func (l *BulkLoad) ref(ctx context.Context, stream string) (*refStream, error) {
 	if strings.HasPrefix(stream, handoffPrefix) {
 		return &refStream{recs: recs, last: -1}, nil
 	}
-	return l.keep(stream, recs), nil
+	return l.keep(stream, recs, true), nil
 }
 
 func (l *BulkLoad) append(_ context.Context, stream string, version uint64, events []domain.Event, data []eventstore.EventData) (eventstore.AppendResult, error) {
@@ -116,7 +162,7 @@ func (l *BulkLoad) append(_ context.Context, stream string, version uint64, even
 	}
 	if l.cur != nil && stream == l.cur.stream {
 		l.cur.recs = append(l.cur.recs, recs...)
-	} else if r, ok := l.refs[stream]; ok { // read by the command deciding on it
+	} else if r := l.kept(stream); r != nil {
 		r.recs, r.folded = append(r.recs, recs...), false
 		if r.last < 0 {
 			l.touched = append(l.touched, r)

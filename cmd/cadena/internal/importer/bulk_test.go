@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,11 +47,19 @@ func smallParts(resolve time.Duration) importer.StreamOptions {
 // importFile imports the log at path into the bolt store at db, through
 // the bulk load or, with viaBatch, through Batch.
 func importFile(t *testing.T, db, path string, viaBatch bool, so importer.StreamOptions) (importer.Summary, []stored, error) {
+	return importPrepared(t, db, path, viaBatch, so, nil)
+}
+
+// importPrepared is importFile after prepare has run on the store's service.
+func importPrepared(t *testing.T, db, path string, viaBatch bool, so importer.StreamOptions, prepare func(*api.Service)) (importer.Summary, []stored, error) {
 	t.Helper()
 	store, err := bolt.Open(db, importer.BulkStore(bolt.Options{}))
 	require.NoError(t, err)
 	defer func() { require.NoError(t, store.Close()) }()
 	svc := api.New(store, api.Options{SoleWriter: true, BatchPart: 700})
+	if prepare != nil {
+		prepare(svc)
+	}
 	var cmds importer.Commands = svc
 	if viaBatch {
 		cmds = batchOnly{svc}
@@ -107,6 +116,44 @@ func TestBulkLoadWritesWhatBatchWrites(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBulkLoadConsultsAgreementsSetBefore: departments and agreements set
+// before the import are consulted by its requests as Batch consults them.
+func TestBulkLoadConsultsAgreementsSetBefore(t *testing.T) {
+	path := generatedFile(t, 6000, 6, 11)
+	at := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	prepare := func(svc *api.Service) {
+		ctx := context.Background()
+		for i := range 6 {
+			_, err := svc.PutDepartment(ctx, importer.Actor, api.Meta{}, domain.RegisterDepartment{
+				ID: fmt.Sprintf("group-%d", i), Name: fmt.Sprintf("Group %d", i), At: at})
+			require.NoError(t, err)
+		}
+		for i := range 6 {
+			for j := range 6 {
+				if i != j && (i+j)%2 == 0 {
+					_, err := svc.SetAgreement(ctx, importer.Actor, api.Meta{}, domain.SetAgreement{
+						Supplier: fmt.Sprintf("group-%d", i), Customer: fmt.Sprintf("group-%d", j),
+						ResolveWithin: 48 * time.Hour, At: at.Add(time.Hour)})
+					require.NoError(t, err)
+				}
+			}
+		}
+	}
+	dir := t.TempDir()
+	_, viaBatch, err := importPrepared(t, filepath.Join(dir, "batch.db"), path, true, smallParts(0), prepare)
+	require.NoError(t, err)
+	_, viaBulk, err := importPrepared(t, filepath.Join(dir, "bulk.db"), path, false, smallParts(0), prepare)
+	require.NoError(t, err)
+	withTerms := 0
+	for _, e := range viaBulk {
+		if strings.Contains(e.Data, `"resolve_within_s":172800`) && e.Type != "agreement.set.v1" {
+			withTerms++
+		}
+	}
+	assert.Positive(t, withTerms, "requests that recorded an agreement set before")
+	assert.Equal(t, viaBatch, viaBulk)
 }
 
 // TestBulkLoadCaseSeenTwice: a case that reappears after the horizon is
