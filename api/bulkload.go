@@ -36,7 +36,13 @@ type BulkLoad struct {
 	// ags are the agreement streams of the pairs consulted, by supplier
 	// and customer: nil for one known to be empty (most are).
 	ags map[string]map[string]*refStream
-	cur *BulkHandoff // the hand-off of the command decided through the use cases
+	// agOf is, per command of cmds being decided, the agreement stream of
+	// its request's pair as prefetch found it.
+	agOf []agreementRef
+	// agKept counts the agreement streams kept, agKeptSeen as prefetch
+	// last saw it: when they differ, one known to be empty may not be.
+	agKept, agKeptSeen int
+	cur                *BulkHandoff // the hand-off of the command decided through the use cases
 	// metaBlock and dataBlock are the blocks encode cuts metadata and
 	// EventData from.
 	metaBlock []byte
@@ -116,7 +122,7 @@ func (l *BulkLoad) Decide(cmds []BulkCommand) (n, replayed int, err error) {
 		return 0, 0, err
 	}
 	for i := range cmds {
-		rep, err := l.decide(&cmds[i], exists[i])
+		rep, err := l.decide(&cmds[i], i, exists[i])
 		if err != nil {
 			return i, replayed, err
 		}
@@ -167,13 +173,15 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 			}
 		}
 	}
+	l.agOf = append(l.agOf[:0], make([]agreementRef, len(cmds))...)
+	defer func() { l.agKeptSeen = l.agKept }()
 	exists := make([]bool, len(cmds))
 	r, ok := l.s.store.(streamsReader)
 	if !ok {
 		return exists, l.existing(cmds, exists)
 	}
 	var streams, refs []string
-	var at []int
+	var at, agAt []int
 	seen := map[string]bool{}
 	fetch := func(stream string) {
 		if !seen[stream] {
@@ -191,8 +199,11 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 				fetch(domain.DepartmentStream(id))
 			}
 		}
-		if _, known := l.agreementsOf(c.Request.Supplier, c.Request.Customer); !known {
+		if ag, known := l.agreementsOf(c.Request.Supplier, c.Request.Customer); known {
+			l.agOf[i] = agreementRef{ag, true}
+		} else {
 			fetch(domain.AgreementStream(c.Request.Supplier, c.Request.Customer))
+			agAt = append(agAt, i)
 		}
 		if c.State != nil && !c.State.opened && domain.ValidHandoffID(c.Request.ID) {
 			streams, at = append(streams, domain.HandoffStream(c.Request.ID)), append(at, i)
@@ -216,6 +227,11 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 				recs = append(recs, rec)
 			}
 			l.keep(stream, recs, false)
+		}
+		for _, i := range agAt {
+			if ag, known := l.agreementsOf(cmds[i].Request.Supplier, cmds[i].Request.Customer); known {
+				l.agOf[i] = agreementRef{ag, true}
+			}
 		}
 	}
 	if len(streams) == 0 {
@@ -254,7 +270,7 @@ func (l *BulkLoad) existing(cmds []BulkCommand, exists []bool) error {
 
 // decide decides one command; exists tells that its request's stream may
 // exist.
-func (l *BulkLoad) decide(c *BulkCommand, exists bool) (bool, error) {
+func (l *BulkLoad) decide(c *BulkCommand, i int, exists bool) (bool, error) {
 	l.deps = l.deps[:0]
 	switch {
 	case c.Department != nil:
@@ -276,7 +292,7 @@ func (l *BulkLoad) decide(c *BulkCommand, exists bool) (bool, error) {
 		}
 		h.opened, h.stream = true, domain.HandoffStream(c.Request.ID)
 		if _, writing := l.inflight[h.stream]; !exists && !writing {
-			return false, l.request(c)
+			return false, l.request(c, i)
 		}
 		if err := l.loadStored(h); err != nil {
 			return false, err
@@ -320,7 +336,7 @@ func (l *BulkLoad) loadStored(h *BulkHandoff) error {
 
 // request decides a request of a hand-off whose stream does not exist, as
 // requestHandoff does.
-func (l *BulkLoad) request(c *BulkCommand) error {
+func (l *BulkLoad) request(c *BulkCommand, i int) error {
 	cmd := *c.Request
 	m := c.Meta.withRequest("handoff.request", cmd)
 	if err := l.a.mayIssue(domain.Request, cmd.Supplier, cmd.Customer); err != nil {
@@ -336,7 +352,10 @@ func (l *BulkLoad) request(c *BulkCommand) error {
 	}
 	cmd.SupplierDept, cmd.CustomerDept = sup, cus
 	if domain.ValidSlug(cmd.Supplier) && domain.ValidSlug(cmd.Customer) && domain.ValidSlug(cmd.Kind) {
-		r, known := l.agreementsOf(cmd.Supplier, cmd.Customer)
+		r, known := l.agOf[i].r, l.agOf[i].known
+		if known && r == nil && l.agKept != l.agKeptSeen { // one kept since: maybe this one
+			r, known = l.agreementsOf(cmd.Supplier, cmd.Customer)
+		}
 		if !known {
 			if r, err = l.ref(l.ctx, domain.AgreementStream(cmd.Supplier, cmd.Customer)); err != nil {
 				return err

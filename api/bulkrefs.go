@@ -41,6 +41,8 @@ func (l *BulkLoad) keep(stream string, recs []recorded, always bool) *refStream 
 	if sup, cus, ok := agreementPair(stream); ok {
 		if len(recs) == 0 && !always {
 			r = nil
+		} else {
+			l.agKept++
 		}
 		if l.ags[sup] == nil {
 			l.ags[sup] = map[string]*refStream{}
@@ -63,6 +65,13 @@ func (l *BulkLoad) kept(stream string) *refStream {
 		return r
 	}
 	return l.refs[stream]
+}
+
+// agreementRef is an agreement stream as prefetch found it: known, and
+// nil when known to be empty.
+type agreementRef struct {
+	r     *refStream
+	known bool
 }
 
 // agreementPair is the pair of an agreement stream: slugs hold no dots.
