@@ -5,8 +5,16 @@ import "github.com/cadena-project/cadena/domain/jsonw"
 // metadataJSON returns md as encoding/json writes it (the bytes stored
 // with every event), without reflection: every command encodes one.
 func metadataJSON(md Metadata) []byte {
-	n := 64 + len(md.Actor) + len(md.Role) + len(md.Department) + len(md.CorrelationID) + len(md.IdempotencyKey) + len(md.RequestHash)
-	b := make([]byte, 0, n)
+	return appendMetadataJSON(make([]byte, 0, metadataJSONSize(md)), md)
+}
+
+// metadataJSONSize is room enough for md's JSON but for escapes.
+func metadataJSONSize(md Metadata) int {
+	return 64 + len(md.Actor) + len(md.Role) + len(md.Department) + len(md.CorrelationID) + len(md.IdempotencyKey) + len(md.RequestHash)
+}
+
+// appendMetadataJSON appends md's JSON, as metadataJSON returns it, to b.
+func appendMetadataJSON(b []byte, md Metadata) []byte {
 	b = append(b, `{"actor":`...)
 	b = jsonw.AppendString(b, md.Actor)
 	b = append(b, `,"role":`...)

@@ -210,18 +210,21 @@ func (s *Service) encode(a Actor, m Meta, events []domain.Event) ([]eventstore.E
 		if err != nil {
 			return nil, err
 		}
-		var id string
-		switch {
-		case m.IdempotencyKey == "":
-			id = eventstore.NewID()
-		case i == 0 && m.firstID != "":
-			id = m.firstID
-		default:
-			id = idempotentID(a, m.IdempotencyKey, i)
-		}
-		out[i] = eventstore.EventData{ID: id, Type: domain.EventType(e), Data: data, Metadata: meta}
+		out[i] = eventstore.EventData{ID: m.eventID(a, i), Type: domain.EventType(e), Data: data, Metadata: meta}
 	}
 	return out, nil
+}
+
+// eventID is the ID of the i-th event of a command by a with m: derived
+// from its idempotency key, or fresh without one.
+func (m Meta) eventID(a Actor, i int) string {
+	switch {
+	case m.IdempotencyKey == "":
+		return eventstore.NewID()
+	case i == 0 && m.firstID != "":
+		return m.firstID
+	}
+	return idempotentID(a, m.IdempotencyKey, i)
 }
 
 // idempotencyScope is whose keys a key is among: each token's own, except

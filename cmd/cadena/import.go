@@ -309,6 +309,20 @@ func (l *lazyTarget) Batch(ctx context.Context, a api.Actor, cmds []api.Command)
 	return c.Batch(ctx, a, cmds)
 }
 
+// BulkLoad is the target's bulk load when it offers one (the embedded
+// store, opened by the import alone); ok false otherwise, or when it
+// cannot be opened (Batch then says why).
+func (l *lazyTarget) BulkLoad(ctx context.Context, a api.Actor) (*api.BulkLoad, bool) {
+	c, err := l.get()
+	if err != nil {
+		return nil, false
+	}
+	if b, ok := c.(importer.BulkLoader); ok {
+		return b.BulkLoad(ctx, a)
+	}
+	return nil, false
+}
+
 // printSummary prints what an import issued and appended.
 func printSummary(ctx context.Context, stdout io.Writer, target importTarget, sum importer.Summary, before uint64, start time.Time) error {
 	secs := sum.Elapsed.Seconds()

@@ -38,8 +38,10 @@ func BulkStore(o bolt.Options) bolt.Options {
 	return o
 }
 
-// BulkService returns o with the settings of a bulk load.
+// BulkService returns o with the settings of a bulk load: the import is
+// the store's sole writer (it holds the file lock), so Import decides its
+// commands with api.Service.BulkLoad.
 func BulkService(o api.Options) api.Options {
-	o.BatchPart = BulkPart
+	o.BatchPart, o.SoleWriter = BulkPart, true
 	return o
 }

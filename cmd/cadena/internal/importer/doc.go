@@ -10,7 +10,11 @@
 // it to departments and hand-offs; Run issues the plan in global time order, in batches, through
 // Commands: the application service (api.Service.Batch) or a running
 // server (Server, over POST /api/v1/batch), so every event passes the
-// domain's validation.
+// domain's validation. Import (the streamed import) decides the commands
+// with the target's bulk load instead when it offers one (BulkLoader:
+// api.Service.BulkLoad, for the store's sole writer): the same events,
+// decided by the domain's decide and evolve on the state it keeps of each
+// open hand-off, written while the next commands are decided.
 //
 // # Mapping
 //

@@ -75,12 +75,15 @@ type StreamStats struct {
 // idempotency check refuses when it makes a hand-off.
 func Import(ctx context.Context, cmds Commands, f Format, r io.Reader, ro ReadOptions, so StreamOptions) (Summary, error) {
 	start := time.Now()
+	parent := ctx // a bulk load's writes: the commands decided before a failure are written
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pl, err := newStreamPlanner(ctx, cmds, so)
 	if err != nil {
 		return Summary{}, err
 	}
+	bl, bulk := cmds.(BulkLoader)
+	pl.bulk = bulk
 	// One batch is built while the one before is written; the batches
 	// written come back to be filled again.
 	batches := make(chan []planned)
@@ -105,6 +108,8 @@ func Import(ctx context.Context, cmds Commands, f Format, r io.Reader, ro ReadOp
 	sum := Summary{}
 	sd := sender{cmds: cmds, sum: &sum, progress: so.Progress}
 	batch := make([]api.Command, 0, pl.size)
+	var load *api.BulkLoad
+	var loadCmds []api.BulkCommand
 	var sendErr error
 	for b := range batches {
 		if sendErr != nil {
@@ -117,11 +122,20 @@ func Import(ctx context.Context, cmds Commands, f Format, r io.Reader, ro ReadOp
 		if len(b) == 0 {
 			continue
 		}
-		batch = batch[:0]
-		for i := range b {
-			batch = append(batch, b[i].cmd)
+		if bulk && load == nil {
+			if load, bulk = bl.BulkLoad(parent, Actor); bulk {
+				loadCmds = make([]api.BulkCommand, 0, pl.size)
+			}
 		}
-		sendErr = sd.send(ctx, batch, func(i int) string { return b[i].what() })
+		if load != nil {
+			sendErr = decide(load, b, loadCmds, &sum, so.Progress)
+		} else {
+			batch = batch[:0]
+			for i := range b {
+				batch = append(batch, b[i].cmd)
+			}
+			sendErr = sd.send(ctx, batch, func(i int) string { return b[i].what() })
+		}
 		if sendErr != nil {
 			cancel()
 			continue
@@ -133,6 +147,13 @@ func Import(ctx context.Context, cmds Commands, f Format, r io.Reader, ro ReadOp
 		}
 	}
 	err = <-readErr
+	if load != nil {
+		pos, err := load.Close()
+		sum.Position = max(sum.Position, pos)
+		if sendErr == nil && err != nil {
+			sendErr = err
+		}
+	}
 	pl.summary(&sum)
 	sum.Elapsed = time.Since(start)
 	if sendErr != nil {
@@ -145,6 +166,39 @@ func Import(ctx context.Context, cmds Commands, f Format, r io.Reader, ro ReadOp
 		so.Stats(pl.stats)
 	}
 	return sum, nil
+}
+
+// BulkLoader is what a target of Import may offer for a bulk load by its
+// store's sole writer (api.Service.BulkLoad): Import then decides the
+// commands with it, the hand-offs' state kept with the planner's, and has
+// them written while it decides the next ones. ok false means Batch.
+type BulkLoader interface {
+	BulkLoad(ctx context.Context, a api.Actor) (load *api.BulkLoad, ok bool)
+}
+
+var _ BulkLoader = (*api.Service)(nil)
+
+// decide decides one batch with a bulk load and counts what it did; the
+// first command that failed is reported as "what: its error".
+func decide(load *api.BulkLoad, b []planned, buf []api.BulkCommand, sum *Summary, progress func(done, total int)) error {
+	buf = buf[:0]
+	for i := range b {
+		buf = append(buf, api.BulkCommand{Command: b[i].cmd, State: b[i].state})
+	}
+	n, replayed, err := load.Decide(buf)
+	clear(buf)
+	sum.Commands += n
+	sum.Replayed += replayed
+	if err != nil {
+		if n < len(b) {
+			return fmt.Errorf("%s: %w", b[n].what(), err)
+		}
+		return err
+	}
+	if progress != nil {
+		progress(sum.Commands, 0)
+	}
+	return nil
 }
 
 // lookups is how many departments existing looks up at once.
@@ -210,6 +264,8 @@ type planned struct {
 	h    int32 // the hand-off's index in its case
 	step int32
 	cmd  api.Command
+	// state is what a bulk load keeps of its hand-off (a step's)
+	state *api.BulkHandoff
 	// for messages
 	caseID, supplier, customer string
 }

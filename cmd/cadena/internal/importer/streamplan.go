@@ -39,6 +39,7 @@ type openHandoff struct {
 	returns                int32
 	since, held            int64 // Unix nanoseconds: since its request or last return; held until its deliveries
 	delivered              bool
+	state                  *api.BulkHandoff // what a bulk load keeps of it (bulk)
 }
 
 // streamPlanner plans a log event by event, in the reader's goroutine.
@@ -77,6 +78,9 @@ type streamPlanner struct {
 	discarded int
 	// unsorted ends the message of ErrUnsorted: what to do.
 	unsorted string
+	// bulk gives each hand-off the state a bulk load keeps of it
+	// (api.BulkLoad), carried by its commands.
+	bulk bool
 }
 
 func newStreamPlanner(ctx context.Context, cmds Commands, so StreamOptions) (*streamPlanner, error) {
@@ -227,6 +231,9 @@ func (p *streamPlanner) move(c *openCase, from, to string, e Event) {
 		activity = "work"
 	}
 	h := openHandoff{id: c.key + "-" + strconv.Itoa(c.runs-1), supplier: to, customer: from, since: e.At.UnixNano()}
+	if p.bulk {
+		h.state = new(api.BulkHandoff)
+	}
 	c.handoffs = append(c.handoffs, h)
 	c.cur = len(c.handoffs) - 1
 	p.counts.Handoffs++
@@ -288,7 +295,7 @@ func (p *streamPlanner) enqueue(c planned) {
 func (p *streamPlanner) push(c *openCase, j int, cmd api.Command, at time.Time) {
 	h := &c.handoffs[j]
 	cmd.Meta.IdempotencyKey = "import/" + h.id + "/" + strconv.Itoa(int(h.steps))
-	p.enqueue(planned{at: at, kind: 2, ord: c.ord, h: int32(j), step: h.steps, cmd: cmd,
+	p.enqueue(planned{at: at, kind: 2, ord: c.ord, h: int32(j), step: h.steps, cmd: cmd, state: h.state,
 		caseID: c.id, supplier: h.supplier, customer: h.customer})
 	h.steps++
 }

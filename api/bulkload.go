@@ -1,0 +1,508 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/eventstore"
+)
+
+// BulkLoad decides the commands of a bulk load (cadena import --data) and
+// writes their events in large appends, while the caller prepares the
+// next commands. It is for a Service that is its store's sole writer
+// (Options.SoleWriter): the hand-offs a load requests are its own, so it
+// keeps their state itself (BulkHandoff) and decides their commands with
+// the domain's decide and evolve directly, without reading their streams
+// back, and with the events, event IDs and metadata a lone command or
+// Batch writes (the same idempotency keys and request hashes).
+// Departments, agreements, and every command on a hand-off whose stream
+// exists already (an import run again, resumed, or a case seen twice) go
+// through the use cases' ordinary checks and idempotent replay.
+//
+// Events go out in the order of the commands. A BulkLoad is used by one
+// goroutine; its appends are written by a goroutine of its own, a part
+// (Options.BatchPart appends) at a time, while the next part is decided.
+type BulkLoad struct {
+	s    *Service
+	a    Actor
+	ctx  context.Context
+	part int
+
+	refs    map[string]*refStream // department, agreement and calendar streams read or written
+	depts   map[string]*refStream // the department streams among them, by department ID
+	touched []*refStream          // those appended to in the part held
+	// ags are the agreement streams of the pairs consulted, by supplier
+	// and customer: nil for one known to be empty (most are).
+	ags map[string]map[string]*refStream
+	// agOf is, per command of cmds being decided, the agreement stream of
+	// its request's pair as prefetch found it.
+	agOf []agreementRef
+	// agKept counts the agreement streams kept, agKeptSeen as prefetch
+	// last saw it: when they differ, one known to be empty may not be.
+	agKept, agKeptSeen int
+	cur                *BulkHandoff // the hand-off of the command decided through the use cases
+	// metaBlock and dataBlock are the blocks encode cuts metadata and
+	// EventData from.
+	metaBlock []byte
+	dataBlock []eventstore.EventData
+	deps      []int // the appends of the part held that it consulted
+
+	appends  []eventstore.StreamAppend // the part held
+	requests []string                  // the hand-off streams it opens
+
+	queue  chan bulkPart
+	done   chan struct{}
+	queued sync.WaitGroup
+
+	// inflight counts the hand-off streams opened in parts not known to
+	// be written at the last prefetch (used by the deciding goroutine
+	// only): what the store held then may lack their events.
+	inflight map[string]int
+
+	mu       sync.Mutex
+	settled  [][]string // the hand-off streams opened in parts written since
+	err      error      // the first write that failed
+	position uint64     // the global position reached
+}
+
+// BulkHandoff is what a BulkLoad keeps of one hand-off between its
+// commands: the caller holds it, one per hand-off it requests, and passes
+// it with every command on that hand-off (BulkCommand), so the state lives
+// exactly as long as the caller may still issue commands on it.
+type BulkHandoff struct {
+	stream string
+	h      domain.Handoff
+	opened bool       // its request was decided by the load
+	stored bool       // its stream existed: decided through the use cases on recs
+	recs   []recorded // the stream, when stored
+}
+
+// BulkCommand is a command of a bulk load, with the state of its hand-off
+// (nil for a department or an agreement).
+type BulkCommand struct {
+	Command
+	State *BulkHandoff
+}
+
+type bulkPart struct {
+	appends  []eventstore.StreamAppend
+	requests []string
+}
+
+// BulkLoad starts a bulk load of commands by a: ok is false unless s is its
+// store's sole writer (Options.SoleWriter). Its appends are written under
+// ctx. Close it once the last command is decided.
+func (s *Service) BulkLoad(ctx context.Context, a Actor) (*BulkLoad, bool) {
+	if s.decisions == nil {
+		return nil, false
+	}
+	part := maxPending
+	if s.batchPart > 0 {
+		part = s.batchPart
+	}
+	l := &BulkLoad{s: s, a: a, ctx: ctx, part: part, refs: map[string]*refStream{}, depts: map[string]*refStream{}, ags: map[string]map[string]*refStream{},
+		queue: make(chan bulkPart, 1), done: make(chan struct{}), inflight: map[string]int{}}
+	go l.write()
+	return l, true
+}
+
+// Decide decides cmds in order and holds their appends, written a part at
+// a time; it returns the number of commands answered from the log
+// (imported before). It stops at the first command that fails, or when a
+// write failed: n is then the number of commands decided before it, and
+// their appends are written by Close.
+func (l *BulkLoad) Decide(cmds []BulkCommand) (n, replayed int, err error) {
+	if err := l.failed(); err != nil {
+		return 0, 0, err
+	}
+	exists, err := l.prefetch(cmds)
+	if err != nil {
+		return 0, 0, err
+	}
+	for i := range cmds {
+		rep, err := l.decide(&cmds[i], i, exists[i])
+		if err != nil {
+			return i, replayed, err
+		}
+		if rep {
+			replayed++
+		}
+		if len(l.appends) >= l.part {
+			if err := l.send(); err != nil {
+				return i + 1, replayed, err
+			}
+		}
+	}
+	return len(cmds), replayed, nil
+}
+
+// Close writes the appends held and waits until every append is durable;
+// it returns the global position reached, or the first write that failed.
+func (l *BulkLoad) Close() (uint64, error) {
+	err := l.send()
+	close(l.queue)
+	<-l.done
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err != nil {
+		err = l.err
+	}
+	return l.position, err
+}
+
+func (l *BulkLoad) failed() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+// prefetch reads, in one read each when the store can, the reference
+// streams that cmds consult and the cache does not hold, and tells which
+// of the hand-offs that cmds request have a stream already.
+func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
+	l.mu.Lock()
+	settled := l.settled
+	l.settled = nil
+	l.mu.Unlock()
+	for _, streams := range settled {
+		for _, s := range streams {
+			if l.inflight[s]--; l.inflight[s] <= 0 {
+				delete(l.inflight, s)
+			}
+		}
+	}
+	l.agOf = append(l.agOf[:0], make([]agreementRef, len(cmds))...)
+	defer func() { l.agKeptSeen = l.agKept }()
+	exists := make([]bool, len(cmds))
+	r, ok := l.s.store.(streamsReader)
+	if !ok {
+		return exists, l.existing(cmds, exists)
+	}
+	var streams, refs []string
+	var at, agAt []int
+	seen := map[string]bool{}
+	fetch := func(stream string) {
+		if !seen[stream] {
+			seen[stream] = true
+			refs = append(refs, stream)
+		}
+	}
+	for i := range cmds {
+		c := &cmds[i]
+		if c.Request == nil || !domain.ValidSlug(c.Request.Supplier) || !domain.ValidSlug(c.Request.Customer) {
+			continue
+		}
+		for _, id := range [2]string{c.Request.Supplier, c.Request.Customer} {
+			if _, ok := l.depts[id]; !ok {
+				fetch(domain.DepartmentStream(id))
+			}
+		}
+		if ag, known := l.agreementsOf(c.Request.Supplier, c.Request.Customer); known {
+			l.agOf[i] = agreementRef{ag, true}
+		} else {
+			fetch(domain.AgreementStream(c.Request.Supplier, c.Request.Customer))
+			agAt = append(agAt, i)
+		}
+		if c.State != nil && !c.State.opened && domain.ValidHandoffID(c.Request.ID) {
+			streams, at = append(streams, domain.HandoffStream(c.Request.ID)), append(at, i)
+		}
+	}
+	if len(refs) > 0 {
+		out, read, err := r.ReadStreams(l.ctx, refs, prefetchMax)
+		if err != nil {
+			return nil, err
+		}
+		for i, stream := range refs {
+			if !read[i] {
+				continue // longer: read by ref
+			}
+			recs := make([]recorded, 0, len(out[i]))
+			for _, ev := range out[i] {
+				rec, err := decodeRecorded(stream, ev)
+				if err != nil {
+					return nil, err
+				}
+				recs = append(recs, rec)
+			}
+			l.keep(stream, recs, false)
+		}
+		for _, i := range agAt {
+			if ag, known := l.agreementsOf(cmds[i].Request.Supplier, cmds[i].Request.Customer); known {
+				l.agOf[i] = agreementRef{ag, true}
+			}
+		}
+	}
+	if len(streams) == 0 {
+		return exists, nil
+	}
+	_, empty, err := r.ReadStreams(l.ctx, streams, 0)
+	if err != nil {
+		return nil, err
+	}
+	for k, i := range at {
+		exists[i] = !empty[k]
+	}
+	return exists, nil
+}
+
+// existing tells, one stream at a time, which of the hand-offs that cmds
+// request have a stream already (the store has no ReadStreams). A stream
+// that the load has not requested a hand-off on (inflight) holds no event
+// of it not written yet, so what the store holds is all there is.
+func (l *BulkLoad) existing(cmds []BulkCommand, exists []bool) error {
+	for i := range cmds {
+		c := &cmds[i]
+		if c.Request == nil || c.State == nil || c.State.opened || !domain.ValidHandoffID(c.Request.ID) {
+			continue
+		}
+		for _, err := range l.s.store.ReadStream(l.ctx, domain.HandoffStream(c.Request.ID), 0) {
+			if err != nil {
+				return err
+			}
+			exists[i] = true
+			break
+		}
+	}
+	return nil
+}
+
+// decide decides one command; exists tells that its request's stream may
+// exist.
+func (l *BulkLoad) decide(c *BulkCommand, i int, exists bool) (bool, error) {
+	l.deps = l.deps[:0]
+	switch {
+	case c.Department != nil:
+		_, err := l.s.putDepartment(l.ctx, l, l.a, c.Meta, *c.Department)
+		return false, err
+	case c.Agreement != nil:
+		r, err := l.s.setAgreement(l.ctx, l, l.a, c.Meta, *c.Agreement)
+		return r.Replayed, err
+	case c.Request != nil:
+		h := c.State
+		if h == nil || h.opened || c.Meta.IdempotencyKey == "" || !domain.ValidHandoffID(c.Request.ID) {
+			// Not a hand-off the load keeps: decided on its stream as
+			// stored, once the appends held are.
+			if err := l.flush(); err != nil {
+				return false, err
+			}
+			r, err := l.s.requestHandoff(l.ctx, l, l.a, c.Meta, *c.Request)
+			return r.Replayed, err
+		}
+		h.opened, h.stream = true, domain.HandoffStream(c.Request.ID)
+		if _, writing := l.inflight[h.stream]; !exists && !writing {
+			return false, l.request(c, i)
+		}
+		if err := l.loadStored(h); err != nil {
+			return false, err
+		}
+		l.cur = h
+		defer func() { l.cur = nil }()
+		r, err := l.s.requestHandoff(l.ctx, l, l.a, c.Meta, *c.Request)
+		return r.Replayed, err
+	case c.HandoffID != "":
+		h := c.State
+		if h == nil || !h.opened || h.stream != domain.HandoffStream(c.HandoffID) {
+			h = &BulkHandoff{opened: true, stream: domain.HandoffStream(c.HandoffID)}
+			if err := l.loadStored(h); err != nil {
+				return false, err
+			}
+		}
+		if !h.stored {
+			return false, l.step(c, h)
+		}
+		l.cur = h
+		defer func() { l.cur = nil }()
+		r, err := l.s.runCommand(l.ctx, l, l.a, c.Meta, c.HandoffID, c.Handoff)
+		return r.Replayed, err
+	}
+	return false, &domain.ValidationError{Field: "command", Msg: "a batch command names no command"}
+}
+
+// loadStored reads h's stream once every append held is written: it is
+// then decided through the use cases, on what is stored.
+func (l *BulkLoad) loadStored(h *BulkHandoff) error {
+	if err := l.flush(); err != nil {
+		return err
+	}
+	recs, err := l.s.load(l.ctx, h.stream)
+	if err != nil {
+		return err
+	}
+	h.stored, h.recs = true, recs
+	return nil
+}
+
+// request decides a request of a hand-off whose stream does not exist, as
+// requestHandoff does.
+func (l *BulkLoad) request(c *BulkCommand, i int) error {
+	cmd := *c.Request
+	m := c.Meta.withRequest("handoff.request", cmd)
+	if err := l.a.mayIssue(domain.Request, cmd.Supplier, cmd.Customer); err != nil {
+		return err
+	}
+	sup, err := l.department(cmd.Supplier)
+	if err != nil {
+		return err
+	}
+	cus, err := l.department(cmd.Customer)
+	if err != nil {
+		return err
+	}
+	cmd.SupplierDept, cmd.CustomerDept = sup, cus
+	if domain.ValidSlug(cmd.Supplier) && domain.ValidSlug(cmd.Customer) && domain.ValidSlug(cmd.Kind) {
+		r, known := l.agOf[i].r, l.agOf[i].known
+		if known && r == nil && l.agKept != l.agKeptSeen { // one kept since: maybe this one
+			r, known = l.agreementsOf(cmd.Supplier, cmd.Customer)
+		}
+		if !known {
+			if r, err = l.ref(l.ctx, domain.AgreementStream(cmd.Supplier, cmd.Customer)); err != nil {
+				return err
+			}
+		}
+		if r != nil { // else none
+			l.consult(r)
+			if terms, ok := r.agreements().InForce(cmd.Kind); ok {
+				cmd.Agreement = &terms
+			}
+		}
+	}
+	events, err := domain.DecideRequest(domain.Handoff{}, cmd, l.s.now())
+	if err != nil {
+		return err
+	}
+	m.firstID = idempotentID(l.a, m.IdempotencyKey, 0)
+	if err := l.hold(c.State, m, events); err != nil {
+		return err
+	}
+	l.requests = append(l.requests, c.State.stream)
+	l.inflight[c.State.stream]++
+	return nil
+}
+
+// step decides a lifecycle command on a hand-off the load requested, as
+// runCommand does.
+func (l *BulkLoad) step(c *BulkCommand, h *BulkHandoff) error {
+	cmd, id := c.Handoff, c.HandoffID
+	if cmd.Name == domain.Request {
+		return &domain.ValidationError{Field: "command", Msg: "use RequestHandoff to open a hand-off"}
+	}
+	if _, ok := domain.CommandSides(cmd.Name); !ok {
+		return &domain.ValidationError{Field: "command", Msg: fmt.Sprintf("unknown command %q", cmd.Name)}
+	}
+	m := c.Meta.withRequest("handoff."+cmd.Name+"\x00"+id, cmd)
+	if err := l.a.mayIssue(cmd.Name, h.h.Supplier, h.h.Customer); err != nil {
+		return err
+	}
+	events, err := domain.DecideHandoff(h.h, cmd, l.s.now())
+	if err != nil || len(events) == 0 {
+		return err
+	}
+	if m.IdempotencyKey != "" {
+		m.firstID = idempotentID(l.a, m.IdempotencyKey, 0)
+	}
+	return l.hold(h, m, events)
+}
+
+// hold encodes the events a command decided on h and holds their append.
+func (l *BulkLoad) hold(h *BulkHandoff, m Meta, events []domain.Event) error {
+	data, err := l.encode(m, events)
+	if err != nil {
+		return err
+	}
+	l.appends = append(l.appends, eventstore.StreamAppend{Stream: h.stream, Expected: eventstore.Exact(h.h.Version),
+		Events: data, After: l.after(), EncodedJSON: true}) // data is Service.encode's: domain.Encode and metadataJSON
+	for _, e := range events {
+		h.h = domain.EvolveHandoff(h.h, e)
+	}
+	return nil
+}
+
+// encode is Service.encode with the metadata and the EventData of the
+// part held cut from larger blocks, a few allocations per thousand
+// commands rather than two per command.
+func (l *BulkLoad) encode(m Meta, events []domain.Event) ([]eventstore.EventData, error) {
+	md := Metadata{Actor: l.a.Name, Role: l.a.Role, Department: l.a.Department,
+		CorrelationID: m.CorrelationID, IdempotencyKey: m.IdempotencyKey, RequestHash: m.requestHash}
+	if n := metadataJSONSize(md); cap(l.metaBlock)-len(l.metaBlock) < n {
+		l.metaBlock = make([]byte, 0, max(n, 64<<10))
+	}
+	start := len(l.metaBlock)
+	l.metaBlock = appendMetadataJSON(l.metaBlock, md)
+	meta := l.metaBlock[start:len(l.metaBlock):len(l.metaBlock)]
+	if cap(l.dataBlock)-len(l.dataBlock) < len(events) {
+		l.dataBlock = make([]eventstore.EventData, 0, max(len(events), 1024))
+	}
+	start = len(l.dataBlock)
+	for i, e := range events {
+		data, err := domain.Encode(e)
+		if err != nil {
+			return nil, err
+		}
+		l.dataBlock = append(l.dataBlock, eventstore.EventData{ID: m.eventID(l.a, i), Type: domain.EventType(e), Data: data, Metadata: meta})
+	}
+	return l.dataBlock[start:len(l.dataBlock):len(l.dataBlock)], nil
+}
+
+// after is the appends of the part held that the command consulted.
+func (l *BulkLoad) after() []int {
+	if len(l.deps) == 0 {
+		return nil
+	}
+	return append([]int(nil), l.deps...)
+}
+
+// send hands the part held to the writer, waiting while the one before
+// it waits to be written.
+func (l *BulkLoad) send() error {
+	if err := l.failed(); err != nil {
+		return err
+	}
+	if len(l.appends) == 0 {
+		return nil
+	}
+	l.queued.Add(1)
+	l.queue <- bulkPart{appends: l.appends, requests: l.requests}
+	l.appends = make([]eventstore.StreamAppend, 0, l.part)
+	l.requests = nil
+	for _, r := range l.touched {
+		r.last = -1
+	}
+	l.touched = l.touched[:0]
+	return nil
+}
+
+// flush writes the part held and waits until every part is written.
+func (l *BulkLoad) flush() error {
+	if err := l.send(); err != nil {
+		return err
+	}
+	l.queued.Wait()
+	return l.failed()
+}
+
+// write writes the parts in order; after a failure it drops the rest.
+func (l *BulkLoad) write() {
+	defer close(l.done)
+	for p := range l.queue {
+		if l.failed() == nil {
+			res, err := eventstore.AppendBatch(l.ctx, l.s.store, p.appends)
+			l.mu.Lock()
+			if err != nil {
+				l.err = fmt.Errorf("%w: %w", errFlush, err)
+			}
+			for i, r := range res {
+				if r.Err != nil && l.err == nil {
+					l.err = fmt.Errorf("appending to %s: %w", p.appends[i].Stream, r.Err)
+				}
+				l.position = max(l.position, r.Position)
+			}
+			l.mu.Unlock()
+		}
+		l.mu.Lock()
+		l.settled = append(l.settled, p.requests)
+		l.mu.Unlock()
+		l.queued.Done()
+	}
+}
