@@ -153,11 +153,17 @@ func machineMemory() (int64, bool) {
 // events, replaced states) and returns its pages to the system: with
 // --gc-percent 400 the heap may stand at several times what is live once
 // the projections caught up, and an idle server would keep it resident.
-func releaseCatchUpMemory(logger *slog.Logger) {
+// It also drops the pages of the store's file the catch-up mapped
+// (dropMappedPages).
+func releaseCatchUpMemory(logger *slog.Logger, store any) {
+	mapped, err := dropMappedPages(store)
+	if err != nil {
+		logger.Warn("dropping the store's mapped pages", "error", err)
+	}
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	logger.Info(catchUpReleased, "heap_bytes", ms.HeapAlloc, "heap_sys_bytes", ms.HeapSys-ms.HeapReleased)
+	logger.Info(catchUpReleased, "heap_bytes", ms.HeapAlloc, "heap_sys_bytes", ms.HeapSys-ms.HeapReleased, "mapped_bytes_dropped", mapped)
 }
 
 // catchUpReleased is the message of the log line releaseCatchUpMemory

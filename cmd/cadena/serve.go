@@ -218,6 +218,7 @@ func (a *app) run(ctx context.Context, cfg serveConfig, ready func(baseURL strin
 	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
 	runnerDone := make(chan error, 1)
 	go func() { runnerDone <- runner.Run(runCtx) }()
+	go dropMappedWhileCatchingUp(runCtx, a.store, runner.CaughtUp, catchUpDropEvery)
 	serveDone := make(chan error, 1)
 	go func() { serveDone <- httpSrv.Serve(ln) }()
 
@@ -242,7 +243,7 @@ wait:
 			caughtUp = nil
 			if err == nil {
 				logger.Info("projections caught up", "position", runner.Position(), "took", time.Since(start).Round(time.Millisecond))
-				go releaseCatchUpMemory(logger)
+				go releaseCatchUpMemory(logger, a.store)
 				if a.prepare != nil {
 					go a.prepare() // not at the first scrape: seconds on 10,000 pairs
 				}
