@@ -160,6 +160,15 @@ func machineMemory() (int64, bool) {
 // start from the snapshot has little to catch up either way.
 const defaultCatchUpGCPercent = 50
 
+// catchUps counts the servers of this process catching up at a lowered
+// target (tests run several), and keeps the target to set back when the
+// last one caught up.
+var catchUps struct {
+	sync.Mutex
+	n       int
+	serving int
+}
+
 // catchUpGC sets the collector's target to percent for the catch-up, if
 // it is below the target in force (off counts as above any), and returns
 // the function that sets the target back once the projections caught up,
@@ -168,13 +177,31 @@ func catchUpGC(percent int) (restore func(), inForce int, err error) {
 	if percent < 0 {
 		return nil, 0, fmt.Errorf("--catch-up-gc-percent %d: want 0 or more", percent)
 	}
-	serving := debug.SetGCPercent(100) // read it: there is no getter
-	debug.SetGCPercent(serving)
-	if percent == 0 || serving >= 0 && serving <= percent {
-		return func() {}, serving, nil
+	catchUps.Lock()
+	defer catchUps.Unlock()
+	current := debug.SetGCPercent(100) // read it: there is no getter
+	debug.SetGCPercent(current)
+	serving := current
+	if catchUps.n > 0 {
+		serving = catchUps.serving // another server lowered it meanwhile
 	}
-	debug.SetGCPercent(percent)
-	return sync.OnceFunc(func() { debug.SetGCPercent(serving) }), percent, nil
+	if percent == 0 || serving >= 0 && serving <= percent {
+		return func() {}, current, nil
+	}
+	if catchUps.n == 0 {
+		catchUps.serving = serving
+	}
+	catchUps.n++
+	if current < 0 || percent < current { // not below another server's
+		debug.SetGCPercent(percent)
+	}
+	return sync.OnceFunc(func() {
+		catchUps.Lock()
+		defer catchUps.Unlock()
+		if catchUps.n--; catchUps.n == 0 {
+			debug.SetGCPercent(catchUps.serving)
+		}
+	}), percent, nil
 }
 
 // releaseCatchUpMemory collects the garbage of the catch-up (decoded

@@ -89,3 +89,20 @@ func TestCatchUpGC(t *testing.T) {
 	_, _, err := catchUpGC(-1)
 	assert.ErrorContains(t, err, "--catch-up-gc-percent -1")
 }
+
+// TestCatchUpGCOverlapping: two servers of one process catching up at
+// once (as tests run them) set the target back once both caught up.
+func TestCatchUpGCOverlapping(t *testing.T) {
+	orig := gcPercent()
+	t.Cleanup(func() { debug.SetGCPercent(orig) })
+	debug.SetGCPercent(400)
+	first, _, err := catchUpGC(50)
+	require.NoError(t, err)
+	second, inForce, err := catchUpGC(50)
+	require.NoError(t, err)
+	assert.Equal(t, 50, inForce)
+	first()
+	assert.Equal(t, 50, gcPercent(), "the second still catches up")
+	second()
+	assert.Equal(t, 400, gcPercent(), "the target before either")
+}
