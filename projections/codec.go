@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cadena-project/cadena/domain"
@@ -367,6 +369,8 @@ func (d *Decoder) Handoff() domain.Handoff {
 // Calendars writes the calendar definitions c holds.
 func (e *Encoder) Calendars(c *domain.Calendars) {
 	defs := c.Definitions()
+	// By ID, not in the map's order: the same state, the same bytes.
+	slices.SortFunc(defs, func(a, b domain.CalendarSet) int { return strings.Compare(a.CalendarID, b.CalendarID) })
 	e.Uint(uint64(len(defs)))
 	for _, def := range defs {
 		b, err := domain.Encode(def)

@@ -1,6 +1,11 @@
 package projections
 
-import "github.com/cadena-project/cadena/domain"
+import (
+	"maps"
+	"slices"
+
+	"github.com/cadena-project/cadena/domain"
+)
 
 // handoffStates folds the state of every hand-off once, for all the
 // handlers: each keeps the pointer the envelope carries instead of a copy
@@ -140,13 +145,15 @@ func (s *handoffStates) save(e *Encoder) {
 	if len(chunk) > 0 {
 		e.Bytes(chunk)
 	}
+	// In the order of their numbers, not the maps': the same state is
+	// written as the same bytes (the fold version's test hashes them).
 	e.Uint(uint64(len(s.open)))
-	for num, h := range s.open {
+	for _, num := range slices.Sorted(maps.Keys(s.open)) {
 		e.Uint(uint64(num))
-		e.HandoffRef(h)
+		e.HandoffRef(s.open[num])
 	}
 	e.Uint(uint64(len(s.diverged)))
-	for num := range s.diverged {
+	for _, num := range slices.Sorted(maps.Keys(s.diverged)) {
 		e.Uint(uint64(num))
 	}
 }

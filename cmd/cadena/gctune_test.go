@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"runtime/debug"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -49,4 +50,59 @@ func TestParseSize(t *testing.T) {
 		require.NoError(t, err, in)
 		assert.Equal(t, want, got, in)
 	}
+}
+
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
+}
+
+// TestCatchUpGC: the catch-up's target applies only when below the one in
+// force, and is set back once.
+func TestCatchUpGC(t *testing.T) {
+	orig := gcPercent()
+	t.Cleanup(func() { debug.SetGCPercent(orig) })
+	for _, c := range []struct {
+		name                    string
+		serving, catchUp, while int
+	}{
+		{"below the target", 400, 50, 50},
+		{"above it", 30, 50, 30},
+		{"equal", 50, 50, 50},
+		{"off", 400, 0, 400},
+		{"the collector off", -1, 50, 50},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			debug.SetGCPercent(c.serving)
+			restore, inForce, err := catchUpGC(c.catchUp)
+			require.NoError(t, err)
+			assert.Equal(t, c.while, gcPercent(), "while catching up")
+			assert.Equal(t, c.while, inForce)
+			restore()
+			assert.Equal(t, c.serving, gcPercent(), "once caught up")
+			debug.SetGCPercent(77)
+			restore()
+			assert.Equal(t, 77, gcPercent(), "set back only once")
+		})
+	}
+	_, _, err := catchUpGC(-1)
+	assert.ErrorContains(t, err, "--catch-up-gc-percent -1")
+}
+
+// TestCatchUpGCOverlapping: two servers of one process catching up at
+// once (as tests run them) set the target back once both caught up.
+func TestCatchUpGCOverlapping(t *testing.T) {
+	orig := gcPercent()
+	t.Cleanup(func() { debug.SetGCPercent(orig) })
+	debug.SetGCPercent(400)
+	first, _, err := catchUpGC(50)
+	require.NoError(t, err)
+	second, inForce, err := catchUpGC(50)
+	require.NoError(t, err)
+	assert.Equal(t, 50, inForce)
+	first()
+	assert.Equal(t, 50, gcPercent(), "the second still catches up")
+	second()
+	assert.Equal(t, 400, gcPercent(), "the target before either")
 }

@@ -80,16 +80,17 @@ func (c serveConfig) enableSnapshots(rm *readModels, policy domain.Policy, logge
 	}
 	return rm.runner.EnableSnapshots(projections.SnapshotConfig{
 		Path:        filepath.Join(dir, snapshotFileName),
-		Fingerprint: snapshotFingerprint(readBuildVersion(), policy),
+		Fingerprint: snapshotFingerprint(projections.FoldVersion, policy),
 		Every:       uint64(f.every),
 		Interval:    f.interval,
 	})
 }
 
 // snapshotFingerprint is what the read models' state depends on besides
-// the log: the build (a new binary replays the log once) and the options
-// of the fold (days in the time zone, the at-risk share).
-func snapshotFingerprint(v buildVersion, p domain.Policy) string {
-	return fmt.Sprintf("cadena %s %s modified=%t; timezone %s; at-risk %g",
-		v.Version, v.Revision, v.Modified, p.Location, p.AtRiskRatio)
+// the log: the fold version (projections.FoldVersion: a new binary with
+// the same fold loads the snapshot of the previous one, one whose fold
+// changed replays the log once) and the options of the fold (days in the
+// time zone, the at-risk share).
+func snapshotFingerprint(foldVersion uint64, p domain.Policy) string {
+	return fmt.Sprintf("fold %d; timezone %s; at-risk %g", foldVersion, p.Location, p.AtRiskRatio)
 }

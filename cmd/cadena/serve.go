@@ -39,6 +39,7 @@ type serveConfig struct {
 	init         bool // take an empty cadena.db as a new store
 	gc           gcTuning
 	snapshots    snapshotFlags
+	catchUpGC    int // the collector's target while the projections catch up
 }
 
 func (c *serveConfig) flags(fs interface {
@@ -59,6 +60,7 @@ func (c *serveConfig) flags(fs interface {
 	c.guard.flags(fs)
 	c.gc.flags(fs)
 	c.snapshots.flags(fs)
+	fs.IntVar(&c.catchUpGC, "catch-up-gc-percent", defaultCatchUpGCPercent, "garbage collector target percentage while the projections catch up at start, when below --gc-percent (0: --gc-percent's)")
 }
 
 // runServe handles "cadena serve".
@@ -209,6 +211,11 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 // until ctx ends, the server fails or the projections stop.
 func (a *app) run(ctx context.Context, cfg serveConfig, ready func(baseURL string)) error {
 	logger, runner := a.logger, a.runner
+	restoreGC, catchUpPercent, err := catchUpGC(cfg.catchUpGC)
+	if err != nil {
+		return err
+	}
+	defer restoreGC() // if the projections never caught up
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.addr, err)
@@ -219,12 +226,13 @@ func (a *app) run(ctx context.Context, cfg serveConfig, ready func(baseURL strin
 	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
 	runnerDone := make(chan error, 1)
 	go func() { runnerDone <- runner.Run(runCtx) }()
+	go dropMappedWhileCatchingUp(runCtx, a.store, runner.CaughtUp, catchUpDropEvery)
 	serveDone := make(chan error, 1)
 	go func() { serveDone <- httpSrv.Serve(ln) }()
 
 	baseURL := "http://" + ln.Addr().String()
 	logger.Info("listening", "url", baseURL, "store", storeName(cfg))
-	logger.Info("garbage collector", a.gcAttrs...)
+	logger.Info("garbage collector", append(a.gcAttrs, "catch_up_gc_percent", catchUpPercent)...)
 	start := time.Now()
 	caughtUp := make(chan error, 1)
 	waitCtx, stopWaiting := context.WithCancel(ctx)
@@ -243,7 +251,8 @@ wait:
 			caughtUp = nil
 			if err == nil {
 				logger.Info("projections caught up", "position", runner.Position(), "took", time.Since(start).Round(time.Millisecond))
-				go releaseCatchUpMemory(logger)
+				restoreGC()
+				go releaseCatchUpMemory(logger, a.store)
 				if a.prepare != nil {
 					go a.prepare() // not at the first scrape: seconds on 10,000 pairs
 				}

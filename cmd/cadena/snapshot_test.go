@@ -127,6 +127,7 @@ func TestSnapshotIgnored(t *testing.T) {
 	head, err := s.Head(t.Context())
 	require.NoError(t, err)
 	cut := head / 2
+	this := snapshotFingerprint(projections.FoldVersion, policy)
 	cases := []struct {
 		name        string
 		spoil       func(t *testing.T, path string)
@@ -139,20 +140,21 @@ func TestSnapshotIgnored(t *testing.T) {
 			require.NoError(t, err)
 			b[len(b)/2] ^= 0x40
 			require.NoError(t, os.WriteFile(path, b, 0o600))
-		}, "test", s, "checksum mismatch"},
+		}, this, s, "checksum mismatch"},
 		{"truncated", func(t *testing.T, path string) {
 			b, err := os.ReadFile(path)
 			require.NoError(t, err)
 			require.NoError(t, os.WriteFile(path, b[:len(b)-100], 0o600))
-		}, "test", s, "checksum mismatch"},
-		{"another build", func(*testing.T, string) {}, "another", s, "written by"},
-		{"another store", func(*testing.T, string) {}, "test", other, "another log"},
-		{"a shorter log", func(*testing.T, string) {}, "test", upTo{s, cut - 1}, "the log ends"},
+		}, this, s, "checksum mismatch"},
+		{"another fold version", func(*testing.T, string) {}, snapshotFingerprint(projections.FoldVersion+1, policy), s, "written by"},
+		{"another time zone", func(*testing.T, string) {}, snapshotFingerprint(projections.FoldVersion, domain.Policy{Location: time.UTC}.WithDefaults()), s, "written by"},
+		{"another store", func(*testing.T, string) {}, this, other, "another log"},
+		{"a shorter log", func(*testing.T, string) {}, this, upTo{s, cut - 1}, "the log ends"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), snapshotFileName)
-			_, log := startModels(t, upTo{s, cut}, policy, path, "test")
+			_, log := startModels(t, upTo{s, cut}, policy, path, this)
 			require.Contains(t, log, "snapshot of the read models written")
 			c.spoil(t, path)
 			restarted, log := startModels(t, c.src, policy, path, c.fingerprint)

@@ -1,7 +1,10 @@
 package catalog
 
 import (
+	"cmp"
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
@@ -12,19 +15,25 @@ var _ projections.Snapshotter = (*Catalog)(nil)
 // SnapshotName names the catalog's snapshot encoding.
 func (c *Catalog) SnapshotName() string { return "catalog/1" }
 
-// SaveSnapshot writes the catalog's state.
+// SaveSnapshot writes the catalog's state, each map in the order of its
+// keys: the same state is written as the same bytes.
 func (c *Catalog) SaveSnapshot(e *projections.Encoder) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	e.Uint(uint64(len(c.depts)))
-	for _, d := range c.depts {
+	for _, id := range slices.Sorted(maps.Keys(c.depts)) {
+		d := c.depts[id]
 		e.String(d.ID)
 		e.String(d.Name)
 		e.Bool(d.Retired)
 		e.Time(d.RegisteredAt)
 	}
 	e.Uint(uint64(len(c.agreements)))
-	for _, a := range c.agreements {
+	keys := slices.SortedFunc(maps.Keys(c.agreements), func(a, b agreementKey) int {
+		return cmp.Or(cmp.Compare(a.supplier, b.supplier), cmp.Compare(a.customer, b.customer), cmp.Compare(a.kind, b.kind))
+	})
+	for _, k := range keys {
+		a := c.agreements[k]
 		e.Symbol(a.Supplier)
 		e.Symbol(a.Customer)
 		e.Symbol(a.Kind)
@@ -36,7 +45,8 @@ func (c *Catalog) SaveSnapshot(e *projections.Encoder) {
 	}
 	e.Bool(c.calendars != nil)
 	e.Uint(uint64(len(c.calendars)))
-	for _, cal := range c.calendars {
+	for _, id := range slices.Sorted(maps.Keys(c.calendars)) {
+		cal := c.calendars[id]
 		spec, _ := json.Marshal(cal.Spec) // plain data: cannot fail
 		e.String(cal.ID)
 		e.String(string(spec))
