@@ -52,21 +52,17 @@ func readBody(c echo.Context) ([]byte, error) {
 	return data, nil
 }
 
-// bodyBuffers hold the bodies decodeScalars reads.
+// bodyBuffers hold the bodies decodeScalarsFlat reads.
 var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// decodeScalars is decode for a body whose members are strings, numbers,
-// booleans or pointers to them: nothing decoded refers to the bytes read,
-// so they are read into a buffer that the next request reuses.
-func decodeScalars(c echo.Context, v any) error {
-	return decodeScalarsFlat(c, v, nil)
-}
-
-// decodeScalarsFlat is decodeScalars for a body whose members are listed
-// in members too (v's, under the same names): the common body, a flat
-// object of plain strings and small integers, is decoded by decodeFlat,
-// without the reflection of the general decoder; any other body by
-// decodeJSON, with its semantics and errors.
+// decodeScalarsFlat is decode for a body whose members are strings,
+// numbers, booleans or pointers to them: nothing decoded refers to the
+// bytes read, so they are read into a buffer that the next request reuses.
+// Its members are listed in members too (v's, under the same names): the
+// common body, a flat object of plain strings and small integers, is
+// decoded by decodeFlat, without the reflection of the general decoder;
+// any other body (or every body, with members nil) by decodeJSON, with its
+// semantics and errors.
 func decodeScalarsFlat(c echo.Context, v any, members []flatMember) error {
 	buf := bodyBuffers.Get().(*bytes.Buffer)
 	defer func() {
