@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -248,6 +249,9 @@ func streamImport(ctx context.Context, cfg importConfig, r io.Reader, fb *feedba
 		return fmt.Errorf("import: %s: %w", filepath.Base(cfg.path), err)
 	case errors.As(err, &syntax):
 		return fmt.Errorf("import: %s: %w (%d commands done, for the cases before it)", filepath.Base(cfg.path), err, sum.Commands)
+	case refused(err):
+		// The same import sent again is refused again: no resume to offer.
+		return fmt.Errorf("import: %w (%d commands done)", err, sum.Commands)
 	case err != nil:
 		return fmt.Errorf("import: %w (%d commands done; importing again resumes)", err, sum.Commands)
 	}
@@ -370,4 +374,14 @@ func printPairs(w io.Writer, rows []importer.PairRow) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", r.Supplier, r.Customer, r.Handoffs, r.Returns, held)
 	}
 	tw.Flush()
+}
+
+// refused reports whether err is the server refusing the import itself (a
+// token it does not know or that may not import, a conflict with what it
+// holds): a 4xx other than a timeout (408) or the rate limit (429), which
+// sending the same import again would meet again.
+func refused(err error) bool {
+	var remote *importer.RemoteError
+	return errors.As(err, &remote) && remote.Status >= 400 && remote.Status < 500 &&
+		remote.Status != http.StatusRequestTimeout && remote.Status != http.StatusTooManyRequests
 }

@@ -112,7 +112,7 @@ func TestImportIntoARunningServer(t *testing.T) {
 
 	_, errOut, code = runImportCLI(t, append(append([]string{"--server", srv.base, "--token-file", filepath.Join(dir, "tokens.json")}, mappedReceipt...), path)...)
 	assert.Equal(t, 1, code)
-	assert.Equal(t, "cadena: import: looking up department group-1: the server answered 401 Unauthorized: the bearer token is not known (0 commands done; importing again resumes)\n", errOut)
+	assert.Equal(t, "cadena: import: looking up department group-1: the server answered 401 Unauthorized: the bearer token is not known (0 commands done)\n", errOut)
 
 	srv.stop(t)
 	// The same file again, the other way: written directly into the store
