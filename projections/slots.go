@@ -1,5 +1,7 @@
 package projections
 
+import "fmt"
+
 // slotBlock is the number of slots in one block of Slots.
 const slotBlock = 4096
 
@@ -65,9 +67,15 @@ func (n *Nums) Of(env Envelope, id string, request bool) uint32 {
 func (n *Nums) Save(e *Encoder) {
 	e.Uint(uint64(n.n))
 	e.Uint(uint64(len(n.byID)))
+	// In the order of their numbers, not the map's: the same state is
+	// written as the same bytes.
+	ids := make([]string, n.n)
 	for id, v := range n.byID {
+		ids[v-1] = id
+	}
+	for i, id := range ids {
 		e.String(id)
-		e.Uint(uint64(v))
+		e.Uint(uint64(i + 1))
 	}
 }
 
@@ -77,7 +85,16 @@ func LoadNums(d *Decoder) Nums {
 	if k := d.Len(1 << 32); k > 0 {
 		out.byID = make(map[string]uint32, k)
 		for range k {
-			out.byID[d.String()] = uint32(d.Uint())
+			id, v := d.String(), d.Uint()
+			if v == 0 || v > uint64(out.n) {
+				d.Fail(fmt.Errorf("hand-off number %d of %d", v, out.n))
+				return Nums{}
+			}
+			out.byID[id] = uint32(v)
+		}
+		if len(out.byID) != int(out.n) {
+			d.Fail(fmt.Errorf("%d hand-off numbers for %d hand-offs", len(out.byID), out.n))
+			return Nums{}
 		}
 	}
 	return out
