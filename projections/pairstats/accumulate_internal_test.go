@@ -19,8 +19,8 @@ func TestComplementEqualsSum(t *testing.T) {
 	for _, e := range benchLog(20, 90) {
 		m.Apply(e)
 	}
-	m.merge() // the pairs added, in m.sorted
-	require.NotEmpty(t, m.sorted)
+	m.sorted.Merge() // the pairs added, in m.sorted
+	require.NotEmpty(t, m.sorted.Items())
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	r := rand.New(rand.NewPCG(3, 14))
 	fwd, cpl := new(acc), new(acc)
@@ -29,7 +29,7 @@ func TestComplementEqualsSum(t *testing.T) {
 	for range 300 {
 		d0 := dayIndex(start, time.UTC) + int32(r.IntN(120)) - 15
 		d1 := d0 + 1 + int32(r.IntN(110))
-		for _, p := range m.sorted {
+		for _, p := range m.sorted.Items() {
 			fwd.reset()
 			cpl.reset()
 			inside, _ := m.facts(p, d0, d1, fwd)

@@ -100,7 +100,7 @@ func (c *queryCache) do(pos uint64, k queryKey, compute func() any) any {
 // cached returns the answer to k computed with m.mu read-locked, at the
 // position the model holds.
 func (m *Model) cached(k queryKey, compute func() any) any {
-	m.rlock()
+	m.sorted.RLock(&m.mu)
 	defer m.mu.RUnlock()
 	return m.queries.do(m.pos, k, compute)
 }
@@ -123,7 +123,7 @@ func (m *Model) PairsJSON(w Window) ([]byte, error) {
 // both kept for the position the model holds: the answer under k, its
 // encoding under k with the kind asJSON.
 func (m *Model) encodedAnswer(k queryKey, asJSON queryKind, compute func() any) ([]byte, error) {
-	m.rlock()
+	m.sorted.RLock(&m.mu)
 	pos := m.pos
 	v := m.queries.do(pos, k, compute)
 	m.mu.RUnlock()

@@ -30,8 +30,8 @@ func (m *Model) clock(h *domain.Handoff) domain.Calendar {
 func (m *Model) setCalendar(e domain.CalendarSet) {
 	m.cals.Record(e)
 	day := dayIndex(e.At, m.loc)
-	m.merge()
-	for _, p := range m.sorted {
+	m.sorted.Merge()
+	for _, p := range m.sorted.Items() {
 		for hs := range p.open {
 			if a := hs.h.Agreement; a != nil && a.Calendar == e.CalendarID {
 				m.relevel(hs, max(day, dayIndex(hs.h.LastAt, m.loc)))

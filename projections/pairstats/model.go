@@ -39,8 +39,7 @@ type Model struct {
 	mu       sync.RWMutex
 	pos      uint64
 	pairs    map[pairKey]*pair
-	sorted   []*pair                    // by supplier, customer, once the pairs added are merged in (rlock)
-	added    []*pair                    // pairs new since the last merge, in no order
+	sorted   lazysort.List[*pair]       // by supplier, customer (byPair)
 	handoffs projections.Slots[handoff] // by Envelope.Num
 	nums     projections.Nums           // for envelopes made without a runner
 	kinds    map[string]string
@@ -107,7 +106,7 @@ func New(opts Options) *Model {
 	policy := opts.Policy.WithDefaults()
 	m := &Model{
 		policy: policy, loc: policy.Location, cal: opts.Calendar,
-		pairs: map[pairKey]*pair{}, kinds: map[string]string{},
+		pairs: map[pairKey]*pair{}, sorted: lazysort.NewList(byPair), kinds: map[string]string{},
 	}
 	if m.cal == nil {
 		m.cal = domain.WallClock{}
@@ -149,7 +148,7 @@ func (m *Model) pair(supplier, customer string) *pair {
 	}
 	p := &pair{pairKey: k, open: map[*handoff]struct{}{}}
 	m.pairs[k] = p
-	m.added = append(m.added, p)
+	m.sorted.Add(p)
 	return p
 }
 
@@ -159,20 +158,6 @@ func byPair(p, q *pair) int {
 		return c
 	}
 	return strings.Compare(p.customer, q.customer)
-}
-
-// merge puts the pairs added since the last merge in m.sorted; m.mu is
-// write-locked.
-func (m *Model) merge() {
-	m.sorted = lazysort.Merge(m.sorted, m.added, byPair)
-	m.added = nil
-}
-
-// rlock read-locks m.mu with every pair in m.sorted: the pairs added since
-// the last query are merged in first, under the write lock. Queries take
-// it rather than m.mu.RLock.
-func (m *Model) rlock() {
-	lazysort.RLock(&m.mu, func() bool { return len(m.added) > 0 }, m.merge)
 }
 
 func (m *Model) intern(s string) string {

@@ -272,9 +272,9 @@ func (m *Model) Pairs(w Window) []Figures {
 func (m *Model) allPairs(d0, d1 int32) []Figures {
 	a := accPool.Get().(*acc)
 	defer accPool.Put(a)
-	out := make([]Figures, 0, len(m.sorted))
+	out := make([]Figures, 0, len(m.sorted.Items()))
 	sl := &slab{}
-	for _, p := range m.sorted {
+	for _, p := range m.sorted.Items() {
 		a.reset()
 		m.accumulate(p, d0, d1, a)
 		if f := m.figures(p.supplier, p.customer, a, sl); !f.zero() {
@@ -340,7 +340,7 @@ func (m *Model) scorecard(department string, d0, d1 int32) Scorecard {
 	defer accPool.Put(cus)
 	sup.reset()
 	cus.reset()
-	for _, p := range m.sorted {
+	for _, p := range m.sorted.Items() {
 		if p.supplier == department {
 			m.accumulate(p, d0, d1, sup)
 		}

@@ -80,9 +80,9 @@ type ranked struct {
 // ranked on their friction score from counters alone, and only the first
 // limit get their full figures.
 func (m *Model) hotspots(d0, d1 int32, minVolume, limit int) []Figures {
-	rs := make([]ranked, 0, len(m.sorted))
+	rs := make([]ranked, 0, len(m.sorted.Items()))
 	scratch := &slab{}
-	for _, p := range m.sorted {
+	for _, p := range m.sorted.Items() {
 		var c [nCounters]int64
 		m.counts(p, d0, d1, &c)
 		if c[cRequested] < int64(minVolume) {
@@ -117,7 +117,7 @@ func (m *Model) chain(d0, d1 int32) Chain {
 	ch := Chain{Nodes: []Node{}, Edges: []Edge{}}
 	seen := map[string]bool{}
 	sl := &slab{}
-	for _, p := range m.sorted {
+	for _, p := range m.sorted.Items() {
 		var c [nCounters]int64
 		m.counts(p, d0, d1, &c)
 		f := m.countFigures(p.supplier, p.customer, &c, sl)
@@ -153,9 +153,9 @@ func (m *Model) Scores(w Window) []Score {
 }
 
 func (m *Model) scores(d0, d1 int32) []Score {
-	out := make([]Score, 0, len(m.sorted))
+	out := make([]Score, 0, len(m.sorted.Items()))
 	sl := &slab{}
-	for _, p := range m.sorted {
+	for _, p := range m.sorted.Items() {
 		var c [nCounters]int64
 		m.counts(p, d0, d1, &c)
 		if f := m.countFigures(p.supplier, p.customer, &c, sl); !f.zero() {

@@ -142,7 +142,7 @@ func (m *Model) series(w Window, step Step, supplier, customer string, in func(*
 	}
 	a := accPool.Get().(*acc)
 	defer accPool.Put(a)
-	m.rlock()
+	m.sorted.RLock(&m.mu)
 	defer m.mu.RUnlock()
 	var ps []*pair
 	if supplier != "*" && customer != "*" {
@@ -150,7 +150,7 @@ func (m *Model) series(w Window, step Step, supplier, customer string, in func(*
 			ps = append(ps, p)
 		}
 	} else {
-		for _, p := range m.sorted {
+		for _, p := range m.sorted.Items() {
 			if in(p) {
 				ps = append(ps, p)
 			}

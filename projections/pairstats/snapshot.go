@@ -1,6 +1,9 @@
 package pairstats
 
-import "github.com/cadena-project/cadena/projections"
+import (
+	"github.com/cadena-project/cadena/projections"
+	"github.com/cadena-project/cadena/projections/internal/lazysort"
+)
 
 var _ projections.Snapshotter = (*Model)(nil)
 
@@ -11,14 +14,14 @@ func (m *Model) SnapshotName() string { return "pairstats/3" }
 // buckets, then every hand-off with the number of its pair, whether it is
 // open and the contributions it may take back.
 func (m *Model) SaveSnapshot(e *projections.Encoder) {
-	m.rlock()
+	m.sorted.RLock(&m.mu)
 	defer m.mu.RUnlock()
 	e.Calendars(&m.cals)
 	e.Time(m.first)
 	e.Time(m.last)
-	num := make(map[*pair]uint64, len(m.sorted))
-	e.Uint(uint64(len(m.sorted)))
-	for i, p := range m.sorted {
+	num := make(map[*pair]uint64, len(m.sorted.Items()))
+	e.Uint(uint64(len(m.sorted.Items())))
+	for i, p := range m.sorted.Items() {
 		num[p] = uint64(i)
 		e.Symbol(p.supplier)
 		e.Symbol(p.customer)
@@ -143,7 +146,7 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		m.pos, m.cals, m.first, m.last = pos, cals, first, last
-		m.pairs, m.sorted, m.added, m.handoffs, m.nums, m.kinds = pairs, sorted, nil, handoffs, nums, kinds
+		m.pairs, m.sorted, m.handoffs, m.nums, m.kinds = pairs, lazysort.NewList(byPair, sorted...), handoffs, nums, kinds
 	}
 }
 

@@ -1,6 +1,9 @@
 package tallies
 
-import "github.com/cadena-project/cadena/projections"
+import (
+	"github.com/cadena-project/cadena/projections"
+	"github.com/cadena-project/cadena/projections/internal/lazysort"
+)
 
 var _ projections.Snapshotter = (*Model)(nil)
 
@@ -10,12 +13,12 @@ func (m *Model) SnapshotName() string { return "tallies/3" }
 // SaveSnapshot writes the model's state: the pairs in order, then every
 // hand-off with the number of its pair and whether it is open.
 func (m *Model) SaveSnapshot(e *projections.Encoder) {
-	m.rlock()
+	m.sorted.RLock(&m.mu)
 	defer m.mu.RUnlock()
 	e.Calendars(&m.cals)
-	num := make(map[*pair]uint64, len(m.sorted))
-	e.Uint(uint64(len(m.sorted)))
-	for i, p := range m.sorted {
+	num := make(map[*pair]uint64, len(m.sorted.Items()))
+	e.Uint(uint64(len(m.sorted.Items())))
+	for i, p := range m.sorted.Items() {
 		num[p] = uint64(i)
 		t := &p.t
 		e.Symbol(p.supplier)
@@ -109,6 +112,6 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 	return func() {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		m.pos, m.cals, m.pairs, m.sorted, m.added, m.handoffs, m.nums, m.kinds = pos, cals, pairs, sorted, nil, handoffs, nums, kinds
+		m.pos, m.cals, m.pairs, m.sorted, m.handoffs, m.nums, m.kinds = pos, cals, pairs, lazysort.NewList(byPair, sorted...), handoffs, nums, kinds
 	}
 }

@@ -27,10 +27,10 @@ type PairTotals struct {
 // Totals returns the all-time counts of every pair, sorted by supplier,
 // then customer.
 func (m *Model) Totals() []PairTotals {
-	m.rlock()
+	m.sorted.RLock(&m.mu)
 	defer m.mu.RUnlock()
-	out := make([]PairTotals, 0, len(m.sorted))
-	for _, p := range m.sorted {
+	out := make([]PairTotals, 0, len(m.sorted.Items()))
+	for _, p := range m.sorted.Items() {
 		out = append(out, p.t)
 	}
 	return out
@@ -83,10 +83,10 @@ type OpenClock struct {
 // of asOf, which is meant to be now: hand-offs are taken in their current
 // state.
 func (m *Model) OpenClocks(asOf time.Time) []OpenClock {
-	m.rlock()
+	m.sorted.RLock(&m.mu)
 	defer m.mu.RUnlock()
 	var out []OpenClock
-	for _, p := range m.sorted {
+	for _, p := range m.sorted.Items() {
 		if len(p.open) == 0 {
 			continue
 		}

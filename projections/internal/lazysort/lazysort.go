@@ -50,3 +50,39 @@ func RLock(mu *sync.RWMutex, pending func() bool, merge func()) {
 		mu.Unlock()
 	}
 }
+
+// List is a slice kept in the order cmp gives, with Merge and RLock as its
+// methods: Add puts an element among those waiting, at a constant cost,
+// and they are merged in before the ordered elements are read. A List is
+// guarded by its owner's lock.
+type List[T any] struct {
+	sorted, added []T
+	cmp           func(a, b T) int
+}
+
+// NewList returns a List in cmp's order holding sorted, which is in that
+// order already.
+func NewList[T any](cmp func(a, b T) int, sorted ...T) List[T] {
+	return List[T]{sorted: sorted, cmp: cmp}
+}
+
+// Add puts v among the elements waiting to be merged in; the owner's lock
+// is write-locked.
+func (l *List[T]) Add(v T) { l.added = append(l.added, v) }
+
+// Merge puts the elements added since the last merge in place; the
+// owner's lock is write-locked.
+func (l *List[T]) Merge() {
+	l.sorted = Merge(l.sorted, l.added, l.cmp)
+	l.added = nil
+}
+
+// Items returns the elements in order, as of the last Merge: under the
+// lock that RLock takes, every element.
+func (l *List[T]) Items() []T { return l.sorted }
+
+// RLock read-locks mu, the lock that guards l, with every element added
+// merged in (RLock). Readers of Items take it instead of mu.RLock.
+func (l *List[T]) RLock(mu *sync.RWMutex) {
+	RLock(mu, func() bool { return len(l.added) > 0 }, l.Merge)
+}

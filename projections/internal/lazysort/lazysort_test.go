@@ -64,3 +64,20 @@ func TestRLockMergesWhatWaitsFirst(t *testing.T) {
 	mu.RUnlock()
 	assert.Equal(t, 1, merges, "nothing waiting: no merge")
 }
+
+// TestListRLockMergesWhatWaits: the elements added are read in order by
+// a reader that takes RLock, after those the list was made with.
+func TestListRLockMergesWhatWaits(t *testing.T) {
+	var mu sync.RWMutex
+	l := lazysort.NewList(cmp.Compare[int], 2, 5, 9)
+	for _, v := range []int{7, 1, 5, 10} {
+		l.Add(v)
+	}
+	assert.Equal(t, []int{2, 5, 9}, l.Items(), "nothing merged before a reader asks")
+	l.RLock(&mu)
+	assert.Equal(t, []int{1, 2, 5, 5, 7, 9, 10}, l.Items())
+	mu.RUnlock()
+	l.RLock(&mu) // nothing waits: a read lock at once
+	assert.Equal(t, []int{1, 2, 5, 5, 7, 9, 10}, l.Items())
+	mu.RUnlock()
+}
