@@ -80,20 +80,3 @@ func BenchmarkFingerprint(b *testing.B) {
 		}
 	})
 }
-
-// TestMetadataMatchesEncodingJSON holds the metadata written by hand to
-// the bytes encoding/json writes: they are stored with every event, and a
-// retried append is recognised by comparing them.
-func TestMetadataMatchesEncodingJSON(t *testing.T) {
-	odd := "a\"b\\c<d>e&f\u2028g\u2029h\x01\b\f\n\r\ti\xffj ñ 日本"
-	for _, m := range []Metadata{
-		{},
-		{Actor: "importer", Role: RoleAdmin, IdempotencyKey: "import/case-1-1/0", RequestHash: "0123456789abcdef"},
-		{Actor: odd, Role: Role(odd), Department: odd, CorrelationID: odd, IdempotencyKey: odd, RequestHash: odd},
-		{Actor: "ana", Role: RoleHead, Department: "it", CorrelationID: "c-1"},
-	} {
-		want, err := json.Marshal(m)
-		require.NoError(t, err)
-		assert.Equal(t, string(want), string(metadataJSON(m)))
-	}
-}

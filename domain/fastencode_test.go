@@ -41,9 +41,9 @@ func TestFastEncodeAgreesWithEncodingJSON(t *testing.T) {
 		assert.Equal(t, string(want), string(got), "%#v", e)
 		enc, err := Encode(e)
 		require.NoError(t, err)
+		// Stores take these bytes unchecked (StreamAppend.EncodedJSON):
+		// they are encoding/json's.
 		assert.Equal(t, string(want), string(enc))
-		// Stores take these bytes unchecked (StreamAppend.EncodedJSON).
-		assert.True(t, json.Valid(enc), "%#v", e)
 	}
 	assert.Greater(t, fast, len(events)/2, "the fast path took too few of the events")
 }

@@ -41,13 +41,8 @@ func decode(c echo.Context, v any) error {
 // readBody reads the body of a write whole.
 func readBody(c echo.Context) ([]byte, error) {
 	data, err := io.ReadAll(c.Request().Body)
-	var netErr net.Error
-	if errors.As(err, &netErr) && netErr.Timeout() {
-		// The server's read timeout passed before the body arrived.
-		return nil, errBodyTimeout
-	}
 	if err != nil {
-		return nil, err // a *http.MaxBytesError is a 413; anything else the client's connection
+		return nil, bodyError(err)
 	}
 	return data, nil
 }
@@ -61,8 +56,7 @@ var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // Its members are listed in members too (v's, under the same names): the
 // common body, a flat object of plain strings and small integers, is
 // decoded by decodeFlat, without the reflection of the general decoder;
-// any other body (or every body, with members nil) by decodeJSON, with its
-// semantics and errors.
+// any other body by decodeJSON, with its semantics and errors.
 func decodeScalarsFlat(c echo.Context, v any, members []flatMember) error {
 	buf := bodyBuffers.Get().(*bytes.Buffer)
 	defer func() {
@@ -75,15 +69,16 @@ func decodeScalarsFlat(c echo.Context, v any, members []flatMember) error {
 	if _, err := buf.ReadFrom(c.Request().Body); err != nil {
 		return bodyError(err)
 	}
-	if members != nil && decodeFlat(trimJSONSpace(buf.Bytes()), members) {
+	if decodeFlat(buf.Bytes(), members) {
 		return nil
 	}
 	return decodeJSON(buf.Bytes(), v)
 }
 
-// bodyError is what a failed read of a body answers, as in readBody (a
-// function of its own: the error variable errors.As needs escapes, and
-// most reads do not fail).
+// bodyError is what a failed read of a body answers: errBodyTimeout when
+// the server's read timeout passed before the body arrived (a function of
+// its own: the error variable errors.As needs escapes, and most reads do
+// not fail).
 func bodyError(err error) error {
 	var netErr net.Error
 	if errors.As(err, &netErr) && netErr.Timeout() {

@@ -152,17 +152,3 @@ func skipSpace(data []byte, i int) int {
 	}
 	return i
 }
-
-func trimJSONSpace(data []byte) []byte {
-	i := skipSpace(data, 0)
-	j := len(data)
-	for j > i {
-		switch data[j-1] {
-		case ' ', '\t', '\n', '\r':
-			j--
-			continue
-		}
-		break
-	}
-	return data[i:j]
-}

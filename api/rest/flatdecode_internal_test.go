@@ -7,27 +7,29 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// checkFlat checks that when decodeFlat decodes data, the general decoder
-// accepts data and decodes the same values; and that when it does not, it
-// set nothing.
+// checkFlat checks, for both bodies decodeFlat takes, that when it
+// decodes data the general decoder accepts data and decodes the same
+// values; and that when it does not, it set nothing.
 func checkFlat(t *testing.T, data []byte) bool {
-	var fastReq, slowReq handoffRequestBody
-	okReq := decodeFlat(trimJSONSpace(data), fastReq.members())
-	if okReq {
-		require.NoError(t, decodeJSON(data, &slowReq), "%q", data)
-		assert.Equal(t, slowReq, fastReq, "%q", data)
-	} else {
-		assert.Equal(t, handoffRequestBody{}, fastReq, "%q", data)
-	}
-	var fastCmd, slowCmd commandBody
-	okCmd := decodeFlat(trimJSONSpace(data), fastCmd.members())
-	if okCmd {
-		require.NoError(t, decodeJSON(data, &slowCmd), "%q", data)
-		assert.Equal(t, slowCmd, fastCmd, "%q", data)
-	} else {
-		assert.Equal(t, commandBody{}, fastCmd, "%q", data)
-	}
+	okReq := checkFlatOf[handoffRequestBody](t, data)
+	okCmd := checkFlatOf[commandBody](t, data)
 	return okReq || okCmd
+}
+
+func checkFlatOf[T any, P interface {
+	*T
+	members() []flatMember
+}](t *testing.T, data []byte) bool {
+	var fast, slow T
+	ok := decodeFlat(data, P(&fast).members())
+	if ok {
+		require.NoError(t, decodeJSON(data, &slow), "%q", data)
+		assert.Equal(t, slow, fast, "%q", data)
+	} else {
+		var zero T
+		assert.Equal(t, zero, fast, "%q", data)
+	}
+	return ok
 }
 
 func TestDecodeFlatDecodesTheCommonBodies(t *testing.T) {
