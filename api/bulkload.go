@@ -372,7 +372,6 @@ func (l *BulkLoad) request(c *BulkCommand, i int) error {
 	if err != nil {
 		return err
 	}
-	m.firstID = idempotentID(l.a, m.IdempotencyKey, 0)
 	if err := l.hold(c.State, m, events); err != nil {
 		return err
 	}
@@ -398,9 +397,6 @@ func (l *BulkLoad) step(c *BulkCommand, h *BulkHandoff) error {
 	events, err := domain.DecideHandoff(h.h, cmd, l.s.now())
 	if err != nil || len(events) == 0 {
 		return err
-	}
-	if m.IdempotencyKey != "" {
-		m.firstID = idempotentID(l.a, m.IdempotencyKey, 0)
 	}
 	return l.hold(h, m, events)
 }
