@@ -61,9 +61,9 @@ func dropMappedPages(store any) (int64, error) {
 const catchUpDropEvery = time.Second
 
 // dropMappedWhileCatchingUp drops the store's mapped pages every interval
-// until the projections caught up (releaseCatchUpMemory drops the last)
-// or ctx ends.
-func dropMappedWhileCatchingUp(ctx context.Context, store any, caughtUp func() bool, every time.Duration) {
+// until ctx ends: serve ends it when the projections caught up
+// (releaseCatchUpMemory drops the last).
+func dropMappedWhileCatchingUp(ctx context.Context, store any, every time.Duration) {
 	if _, ok := store.(mappedFile); !ok || !canDropMapped {
 		return
 	}
@@ -74,9 +74,6 @@ func dropMappedWhileCatchingUp(ctx context.Context, store any, caughtUp func() b
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-		if caughtUp() {
-			return
 		}
 		if _, err := dropMappedPages(store); err != nil {
 			return // the store is closing or failed: the runner reports it

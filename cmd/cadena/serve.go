@@ -226,7 +226,9 @@ func (a *app) run(ctx context.Context, cfg serveConfig, ready func(baseURL strin
 	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
 	runnerDone := make(chan error, 1)
 	go func() { runnerDone <- runner.Run(runCtx) }()
-	go dropMappedWhileCatchingUp(runCtx, a.store, runner.CaughtUp, catchUpDropEvery)
+	dropCtx, stopDropping := context.WithCancel(runCtx)
+	defer stopDropping()
+	go dropMappedWhileCatchingUp(dropCtx, a.store, catchUpDropEvery)
 	serveDone := make(chan error, 1)
 	go func() { serveDone <- httpSrv.Serve(ln) }()
 
@@ -252,10 +254,16 @@ wait:
 			if err == nil {
 				logger.Info("projections caught up", "position", runner.Position(), "took", time.Since(start).Round(time.Millisecond))
 				restoreGC()
-				go releaseCatchUpMemory(logger, a.store)
-				if a.prepare != nil {
-					go a.prepare() // not at the first scrape: seconds on 10,000 pairs
-				}
+				stopDropping()
+				go func() {
+					if a.prepare != nil {
+						a.prepare() // not at the first scrape: seconds on 10,000 pairs
+					}
+					// Once the families are made, so that their garbage
+					// goes back too and the memory that stays is the idle
+					// server's.
+					releaseCatchUpMemory(logger, a.store)
+				}()
 				if ready != nil {
 					ready(baseURL)
 				}
