@@ -76,10 +76,12 @@ func TestImportThroughARateLimitedServer(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte(log.String()), 0o600))
 	cfg := e2eConfig(dir)
 	cfg.guard.rateLimit, cfg.guard.rateBurst = 8, 4
+	cfg.logLevel = "info" // the request lines, with their statuses
 	srv := startServer(t, cfg)
 
 	out, errOut, code := runImportCLI(t, "--server", srv.base, "--token-file", tokenFile, "--format", "csv",
 		"--case", "case", "--time", "t", "--group", "g", path)
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, fmt.Sprintf("%d departments, %d pairs, %d hand-offs", groups, groups/2, groups/2))
+	assert.Contains(t, srv.Logs.String(), "status=429", "the limit was met and waited out, not missed")
 }
