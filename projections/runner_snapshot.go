@@ -73,7 +73,7 @@ func (r *Runner) loadSnapshot(ctx context.Context) {
 	}
 	s.firstID, s.lastID = h.firstID, h.lastID
 	r.pos.Store(h.position)
-	r.log.Info("snapshot of the read models loaded", "path", s.cfg.Path, "position", h.position,
+	r.log.Info(SnapshotLoaded, "path", s.cfg.Path, "position", h.position,
 		"took", time.Since(start).Round(time.Millisecond))
 }
 
@@ -180,3 +180,7 @@ func (r *Runner) saveSnapshot(wait bool) {
 		done()
 	}()
 }
+
+// SnapshotLoaded is the message of the log line a runner writes when it
+// loaded its snapshot (then it replays only the log's tail).
+const SnapshotLoaded = "snapshot of the read models loaded"

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
+	"github.com/cadena-project/cadena/projections"
 )
 
 // benchCommand returns the command that runs "cadena ARGS...": this
@@ -111,7 +112,7 @@ func (s *benchServer) readLog(r io.Reader, listening chan<- string) {
 			}
 		}
 		s.mu.Lock()
-		if strings.Contains(line, "msg=\"snapshot of the read models loaded\"") {
+		if strings.Contains(line, "msg=\""+projections.SnapshotLoaded+"\"") {
 			s.snapshot = true
 		}
 		s.tail = append(s.tail, line)

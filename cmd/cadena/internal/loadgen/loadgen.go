@@ -111,14 +111,14 @@ func Run(ctx context.Context, client *http.Client, o Options, next Next) Result 
 			}
 			body, err := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			o := outcome{d: time.Since(t0)}
+			out := outcome{d: time.Since(t0)}
 			switch {
 			case err != nil:
-				o.stop, o.err = ctx.Err() != nil, err
+				out.stop, out.err = ctx.Err() != nil, err
 			case !ok(resp.StatusCode):
-				o.err = fmt.Errorf("%w %d for %s %s: %.200s", ErrStatus, resp.StatusCode, req.Method, req.URL.Path, body)
+				out.err = fmt.Errorf("%w %d for %s %s: %.200s", ErrStatus, resp.StatusCode, req.Method, req.URL.Path, body)
 			}
-			return o
+			return out
 		}, func() {}
 	})
 }

@@ -63,14 +63,14 @@ func RunRaw(ctx context.Context, r Raw, o Options, next AppendNext) Result {
 				}
 				t0 := time.Now()
 				status, body, err := w.do(&req)
-				o := outcome{d: time.Since(t0)}
+				out := outcome{d: time.Since(t0)}
 				switch {
 				case err != nil:
-					o.stop, o.err = ctx.Err() != nil, fmt.Errorf("%s %s: %w", req.Method, req.Target, err)
+					out.stop, out.err = ctx.Err() != nil, fmt.Errorf("%s %s: %w", req.Method, req.Target, err)
 				case !ok(status):
-					o.err = fmt.Errorf("%w %d for %s %s: %.200s", ErrStatus, status, req.Method, req.Target, body)
+					out.err = fmt.Errorf("%w %d for %s %s: %.200s", ErrStatus, status, req.Method, req.Target, body)
 				}
-				return o
+				return out
 			}, func() {
 				stop()
 				w.close()
