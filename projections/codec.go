@@ -284,21 +284,25 @@ func (d *Decoder) String() string {
 }
 
 // Symbol reads a string written with Encoder.Symbol.
-func (d *Decoder) Symbol() string {
+func (d *Decoder) Symbol() string { return d.ref(&d.syms, "symbol") }
+
+// ref reads a string written once and then by its number (Encoder.Symbol,
+// Encoder.ID), keeping those read in table; what names the table in errors.
+func (d *Decoder) ref(table *[]string, what string) string {
 	n := d.Uint()
 	if d.err != nil {
 		return ""
 	}
 	if n == 0 {
 		s := d.String()
-		d.syms = append(d.syms, s)
+		*table = append(*table, s)
 		return s
 	}
-	if n > uint64(len(d.syms)) {
-		d.fail(fmt.Errorf("%w: symbol %d of %d", errCorrupt, n, len(d.syms)))
+	if n > uint64(len(*table)) {
+		d.fail(fmt.Errorf("%w: %s %d of %d", errCorrupt, what, n, len(*table)))
 		return ""
 	}
-	return d.syms[n-1]
+	return (*table)[n-1]
 }
 
 // Time reads a time.
@@ -454,22 +458,7 @@ func (e *Encoder) ID(id string) {
 }
 
 // ID reads an ID written by Encoder.ID.
-func (d *Decoder) ID() string {
-	n := d.Uint()
-	if d.err != nil {
-		return ""
-	}
-	if n == 0 {
-		s := d.String()
-		d.ids = append(d.ids, s)
-		return s
-	}
-	if n > uint64(len(d.ids)) {
-		d.fail(fmt.Errorf("%w: hand-off ID %d of %d", errCorrupt, n, len(d.ids)))
-		return ""
-	}
-	return d.ids[n-1]
-}
+func (d *Decoder) ID() string { return d.ref(&d.ids, "hand-off ID") }
 
 // HandoffRef reads a state written by Encoder.HandoffRef.
 func (d *Decoder) HandoffRef() *domain.Handoff {

@@ -158,7 +158,8 @@ func (s *handoffStates) save(e *Encoder) {
 	}
 }
 
-func (s *handoffStates) load(d *Decoder) handoffStates {
+// loadHandoffStates reads what handoffStates.save wrote.
+func loadHandoffStates(d *Decoder) handoffStates {
 	out := handoffStates{diverged: map[uint32]struct{}{}}
 	out.tab = loadPackTable(d)
 	n := d.Len(1 << 32)

@@ -99,7 +99,7 @@ func TestHandoffStatesKeepOnlyOpen(t *testing.T) {
 	s.save(e)
 	require.NoError(t, e.flush())
 	d := newDecoder(bytes.NewReader(buf.Bytes()))
-	loaded := s.load(d)
+	loaded := loadHandoffStates(d)
 	require.NoError(t, d.Err())
 	require.Equal(t, s.Len(), loaded.Len())
 	for id, w := range want {

@@ -219,7 +219,7 @@ func readSnapshot(ctx context.Context, path, fingerprint string, states *handoff
 	if firstID != h.firstID || idAt != h.lastID {
 		return h, fmt.Errorf("%w: written for another log (its first event or the event at position %d differ)", errIgnored, h.position)
 	}
-	shared := states.load(d)
+	shared := loadHandoffStates(d)
 	n := d.Len(len(handlers) + 1)
 	if d.err != nil {
 		return h, fmt.Errorf("%w: %w", errIgnored, d.err)
