@@ -114,19 +114,12 @@ func writeHandoff(c echo.Context, status int, position uint64, h *handoffJSON) e
 		return written(c, status, position, h)
 	}
 	bp := answerBuffers.Get().(*[]byte)
-	defer answerBuffers.Put(bp)
 	b, ok := h.appendJSON((*bp)[:0])
-	*bp = b[:0]
+	defer func() { *bp = b[:0]; answerBuffers.Put(bp) }()
 	if !ok {
 		return written(c, status, position, h)
 	}
 	b = append(b, '\n') // as json.Encoder ends a value
-	*bp = b[:0]
-	r := c.Response()
-	hd := r.Header()
-	hd.Set(headerPosition, strconv.FormatUint(position, 10))
-	hd[echo.HeaderContentType] = jsonType
-	r.WriteHeader(status)
-	_, err := r.Write(b)
-	return err
+	c.Response().Header().Set(headerPosition, strconv.FormatUint(position, 10))
+	return writeParts(c, status, b)
 }

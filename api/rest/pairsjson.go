@@ -33,7 +33,7 @@ func (s *Server) writePairs(c echo.Context, w pairstats.Window) (bool, error) {
 	}
 	// Dates (YYYY-MM-DD) need no escaping.
 	head := `{"from":"` + w.From.Format(time.DateOnly) + `","to":"` + w.To.Format(time.DateOnly) + `","pairs":`
-	return true, writeParts(c, []byte(head), pairs, []byte("}\n"))
+	return true, writeParts(c, http.StatusOK, []byte(head), pairs, []byte("}\n"))
 }
 
 // chainEncoder hands out the JSON of Chain ready-made; satisfied by
@@ -56,7 +56,7 @@ func (s *Server) writeChain(c echo.Context, w pairstats.Window) (bool, error) {
 	if err != nil {
 		return true, err
 	}
-	return true, writeParts(c, chain, []byte("\n"))
+	return true, writeParts(c, http.StatusOK, chain, []byte("\n"))
 }
 
 // readyMade reports whether an answer may be written from ready-made JSON:
@@ -70,11 +70,11 @@ func readyMade(c echo.Context) bool {
 	return !pretty && !c.Echo().Debug
 }
 
-// writeParts writes a 200 JSON answer made of parts, in order.
-func writeParts(c echo.Context, parts ...[]byte) error {
+// writeParts writes a JSON answer of status made of parts, in order.
+func writeParts(c echo.Context, status int, parts ...[]byte) error {
 	r := c.Response()
-	r.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	r.WriteHeader(http.StatusOK)
+	r.Header()[echo.HeaderContentType] = jsonType
+	r.WriteHeader(status)
 	for _, p := range parts {
 		if _, err := r.Write(p); err != nil {
 			return err
