@@ -41,7 +41,7 @@ func TestImportXESIntoARunningServerTwice(t *testing.T) {
 	first := regexp.MustCompile(`issued (\d+) commands .*: (\d+) new, 0 imported before`).FindStringSubmatch(out)
 	require.NotNil(t, first, out)
 	assert.Equal(t, first[1], first[2], "every command new the first time")
-	assert.Regexp(t, `\ndone in [0-9.]+m?s\n$`, out, "the time taken")
+	assert.Regexp(t, `\ndone in ([0-9]+h)?([0-9]+m)?[0-9]+(\.[0-9]+)?(ms|µs|s)\n$`, out, "the time taken, as a Go duration")
 
 	out, errOut, code = runImportCLI(t, "--server", srv.base, "--token-file", admin, "--format", "xes", path)
 	require.Equal(t, 0, code, errOut)
