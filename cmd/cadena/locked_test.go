@@ -35,5 +35,9 @@ func TestDataDirectoryInUse(t *testing.T) {
 		assert.Equal(t, 1, code, args[0])
 		assert.Contains(t, errOut, want, args[0])
 		assert.NotContains(t, errOut, "timeout", args[0])
+		assert.NotContains(t, errOut, "waited", args[0])
+		if args[0] == "serve" || args[0] == "demo" {
+			assert.Equal(t, "cadena: "+want+"\n", errOut, "the whole line")
+		}
 	}
 }
