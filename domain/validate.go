@@ -54,6 +54,13 @@ func isForbiddenControl(r rune) bool {
 	return unicode.IsControl(r) && r != '\t' && r != '\n'
 }
 
+// CheckFreeText returns the error free text s gets wherever it is recorded
+// (a title, a name, a reason, a holiday read from a file): a
+// *ValidationError naming field when s is not valid UTF-8 or holds a
+// control character other than tab and newline; nil otherwise. Lengths
+// are each field's own and are not checked.
+func CheckFreeText(field, s string) error { return checkText(field, s, 0, len(s)) }
+
 func checkText(field, s string, min, max int) error {
 	if !utf8.ValidString(s) {
 		return invalid(field, "not valid UTF-8")

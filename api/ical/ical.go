@@ -21,6 +21,7 @@ package ical
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -126,6 +127,12 @@ func Holidays(data []byte, now time.Time) ([]domain.CalendarException, error) {
 		name := ""
 		if s := ev.GetProperty(ics.ComponentPropertySummary); s != nil {
 			name = unescape(s.Value)
+		}
+		// A name the calendar would refuse is the file's fault: say on
+		// which line, rather than a 422 on holidays[i].name.
+		var bad *domain.ValidationError
+		if errors.As(domain.CheckFreeText("SUMMARY", name), &bad) {
+			return nil, fault("SUMMARY", fmt.Errorf("SUMMARY %s: %s", quote(name), bad.Msg))
 		}
 		if n := []rune(name); len(n) > domain.MaxNameLen {
 			name = string(n[:domain.MaxNameLen])

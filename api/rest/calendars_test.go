@@ -162,6 +162,13 @@ func TestImportHolidays(t *testing.T) {
 	assert.Equal(t, 5.0, p["line"])
 	assert.Equal(t, head, h.head(), "a malformed file adds nothing")
 
+	// A name the calendar would refuse is the file's line, not holidays[i].name.
+	bell := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART;VALUE=DATE:20270106\r\nSUMMARY:Bell\aday\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	p = post(bell, tokAdmin, 422)
+	assert.Equal(t, 6.0, p["line"])
+	assert.Equal(t, "body", p["field"])
+	assert.Equal(t, head, h.head(), "a refused name adds nothing")
+
 	post(ics, tokSales, 403)
 	h.json(req{method: "POST", path: "/api/v1/calendars/madrid/holidays", token: tokAdmin, body: ics}, 415)
 	h.json(req{method: "POST", path: "/api/v1/calendars/nowhere/holidays", token: tokAdmin, body: ics,

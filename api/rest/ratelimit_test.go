@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -75,3 +76,27 @@ var metricsHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Reques
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 	_, _ = w.Write([]byte("up 1\n"))
 })
+
+// TestEveryAPIRouteDocumentsTheLimit: every /api/v1 route authenticates,
+// and authentication refuses (401) and rate-limits (429), so the document
+// gives both for each of them; the backup route among them answers 429 as
+// the document says.
+func TestEveryAPIRouteDocumentsTheLimit(t *testing.T) {
+	doc, _ := loadDoc(t)
+	for path, item := range doc.Paths.Map() {
+		if !strings.HasPrefix(path, "/api/v1/") {
+			continue
+		}
+		for method, op := range item.Operations() {
+			for _, status := range []int{http.StatusUnauthorized, http.StatusTooManyRequests} {
+				assert.NotNil(t, op.Responses.Status(status), "%s %s does not document %d", method, path, status)
+			}
+		}
+	}
+
+	h := newHarness(t, func(c *rest.Config) { c.RateLimit, c.RateBurst = 0.001, 1 })
+	h.json(req{method: "GET", path: "/api/v1/departments", token: tokAdmin}, 200)
+	rec := h.do(req{method: "GET", path: "/api/v1/admin/backup", token: tokAdmin})
+	checkProblem(t, rec, http.StatusTooManyRequests)
+	assert.NotEmpty(t, rec.Header().Get("Retry-After"))
+}

@@ -37,7 +37,7 @@ func openBoltStore(dir string, opts bolt.Options) (*bolt.Store, error) {
 func storeFileError(err error, dir string) error {
 	switch {
 	case errors.Is(err, bolt.ErrLocked):
-		return fmt.Errorf("the data directory %s is in use by another cadena process (%w)", dir, err)
+		return dirInUseError{dir: dir, err: err}
 	case errors.Is(err, bolt.ErrEmpty):
 		return fmt.Errorf("%w: refusing to take it as a new store (give --init to do so)", err)
 	case errors.Is(err, bolt.ErrDamaged):
@@ -55,3 +55,17 @@ func storeReadError(err error, cfg serveConfig) error {
 	}
 	return storeFileError(fmt.Errorf("reading %s: %w", filepath.Join(cfg.data, storeFileName), err), cfg.data)
 }
+
+// dirInUseError says, in the operator's words, that another process holds
+// the data directory dir; it wraps the store's error (bolt.ErrLocked),
+// whose wording about the file and the lock it leaves out.
+type dirInUseError struct {
+	dir string
+	err error
+}
+
+func (e dirInUseError) Error() string {
+	return "the data directory " + e.dir + " is in use by another cadena process"
+}
+
+func (e dirInUseError) Unwrap() error { return e.err }

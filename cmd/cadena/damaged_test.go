@@ -38,7 +38,7 @@ func runCLI(args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// TestDamagedStoreFile: serve and import refuse a truncated store file on
+// TestDamagedStoreFile: serve, demo and import refuse a truncated store file on
 // one line naming it and pointing at verify, without changing it; verify
 // reports what is wrong, and a sound file as sound.
 func TestDamagedStoreFile(t *testing.T) {
@@ -60,6 +60,7 @@ func TestDamagedStoreFile(t *testing.T) {
 	for _, args := range [][]string{
 		{"serve", "--data", dir, "--tokens", tokens, "--addr", "127.0.0.1:0"},
 		{"import", "--data", dir, "--format", "receipt-csv", csv},
+		{"demo", "--data", dir, "--addr", "127.0.0.1:0", "--live-every", "0"},
 	} {
 		code, _, errOut := runCLI(args...)
 		assert.Equal(t, 1, code)
@@ -95,6 +96,9 @@ func TestEmptyStoreFile(t *testing.T) {
 	tokens := filepath.Join(t.TempDir(), "tokens.json")
 	writeTokensFile(t, tokens)
 	code, _, errOut := runCLI("serve", "--data", dir, "--tokens", tokens, "--addr", "127.0.0.1:0")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "the file exists but is empty: refusing to take it as a new store (give --init to do so)")
+	code, _, errOut = runCLI("demo", "--data", dir, "--addr", "127.0.0.1:0", "--live-every", "0")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "the file exists but is empty: refusing to take it as a new store (give --init to do so)")
 	code, _, errOut = runCLI("import", "--data", dir, "--format", "receipt-csv", csv)

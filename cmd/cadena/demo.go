@@ -27,7 +27,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if cfg.store != "" {
-		return fmt.Errorf("demo: runs on the embedded store only; use 'cadena serve --store' for KurrentDB")
+		return fmt.Errorf("demo: runs on the embedded store only; use 'cadena serve --store' for PostgreSQL or KurrentDB")
 	}
 	if cfg.data == "" {
 		dir, err := os.MkdirTemp("", "cadena-demo-")
@@ -45,7 +45,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		// The demo writes fresh tokens: never overwrite a file it did not make.
 		return fmt.Errorf("demo: --tokens %s exists; the demo writes fresh tokens, so give a new path or leave --tokens out", cfg.tokens)
 	}
-	sum, err := seedDemo(ctx, cfg.data, *seed)
+	sum, err := seedDemo(ctx, cfg.data, cfg.init, *seed)
 	if err != nil {
 		return err
 	}
@@ -76,9 +76,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 // seedDemo fills an empty store with the demo organisation; a store that
-// already holds events is left as it is.
-func seedDemo(ctx context.Context, dir string, seed uint64) (demo.Summary, error) {
-	store, err := bolt.Open(filepath.Join(dir, "cadena.db"), bolt.Options{})
+// already holds events is left as it is. It opens the store as serve does
+// (openBoltStore), so a directory in use, an empty or a damaged file get
+// the same one-line errors.
+func seedDemo(ctx context.Context, dir string, initEmpty bool, seed uint64) (demo.Summary, error) {
+	store, err := openBoltStore(dir, bolt.Options{InitEmpty: initEmpty})
 	if err != nil {
 		return demo.Summary{}, err
 	}

@@ -31,7 +31,7 @@ func TestWebSpanishAndPairPageOnTheDemoInChromium(t *testing.T) {
 		t.Skip("chromium is not on PATH; install it (Debian: apt-get install chromium) to run the web page's end-to-end test")
 	}
 	dir := t.TempDir()
-	_, err = seedDemo(context.Background(), dir, 1)
+	_, err = seedDemo(context.Background(), dir, false, 1)
 	require.NoError(t, err)
 	tokens, err := writeDemoTokens(filepath.Join(dir, "tokens.json"))
 	require.NoError(t, err)

@@ -11,7 +11,7 @@ import (
 	"github.com/cadena-project/cadena/eventstore/bolt"
 )
 
-// TestDataDirectoryInUse: serve, import and verify on a directory whose
+// TestDataDirectoryInUse: serve, demo, import, verify and backup on a directory whose
 // store another process holds say so on one line.
 func TestDataDirectoryInUse(t *testing.T) {
 	dir := t.TempDir()
@@ -28,10 +28,16 @@ func TestDataDirectoryInUse(t *testing.T) {
 		{"serve", "--data", dir, "--tokens", tokens, "--addr", "127.0.0.1:0"},
 		{"import", "--data", dir, "--format", "receipt-csv", csv},
 		{"verify", "--data", dir},
+		{"demo", "--data", dir, "--addr", "127.0.0.1:0", "--live-every", "0"},
+		{"backup", "--data", dir, filepath.Join(t.TempDir(), "backup.db")},
 	} {
 		code, _, errOut := runCLI(args...)
 		assert.Equal(t, 1, code, args[0])
 		assert.Contains(t, errOut, want, args[0])
 		assert.NotContains(t, errOut, "timeout", args[0])
+		assert.NotContains(t, errOut, "waited", args[0])
+		if args[0] == "serve" || args[0] == "demo" {
+			assert.Equal(t, "cadena: "+want+"\n", errOut, "the whole line")
+		}
 	}
 }
