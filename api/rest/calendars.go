@@ -159,12 +159,12 @@ func (s *Server) listCalendars(c echo.Context) error {
 
 // dueOf returns the deadlines of a hand-off as a command left it; nil
 // when there is none.
-func dueOf(h domain.Handoff, cal domain.DeadlineCalendar) (due, respondDue *time.Time) {
+func dueOf(h domain.Handoff, cal domain.DeadlineCalendar, vals *handoffValues) (due, respondDue *time.Time) {
 	if t, ok := h.ResolveDueAt(cal); ok {
-		due = timePtr(t)
+		due = timeIn(&vals.due, t)
 	}
 	if t, ok := h.RespondDueAt(cal); ok {
-		respondDue = timePtr(t)
+		respondDue = timeIn(&vals.respondDue, t)
 	}
 	return due, respondDue
 }

@@ -120,6 +120,6 @@ func writeHandoff(c echo.Context, status int, position uint64, h *handoffJSON) e
 		return written(c, status, position, h)
 	}
 	b = append(b, '\n') // as json.Encoder ends a value
-	c.Response().Header().Set(headerPosition, strconv.FormatUint(position, 10))
+	setHeader(c, headerPosition, strconv.FormatUint(position, 10))
 	return writeParts(c, status, b)
 }

@@ -64,7 +64,7 @@ func (s *Server) requestHandoff(c echo.Context) error {
 	if res.Created || res.Replayed && res.Handoff.Version == 1 {
 		status = http.StatusCreated
 	}
-	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/handoffs/"+res.Handoff.ID)
+	setHeader(c, echo.HeaderLocation, "/api/v1/handoffs/"+res.Handoff.ID)
 	out := s.handoffOf(res)
 	return writeHandoff(c, status, res.Position, &out)
 }

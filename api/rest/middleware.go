@@ -51,6 +51,27 @@ type exchange struct {
 	echo.Context
 	id    string
 	actor api.Actor
+	// vals holds the values of the headers setHeader sets (the request
+	// ID, and a write's position and location): one allocation with the
+	// exchange instead of a slice per header.
+	vals  [3]string
+	nvals int
+}
+
+// setHeader sets the header key, in canonical form, to v in c's answer, as
+// Header.Set does, with the value in the exchange's own storage while it
+// has room. Each value is a slice of its own with no spare capacity, so a
+// later Add grows a copy rather than writing over the next value.
+func setHeader(c echo.Context, key, v string) {
+	h := c.Response().Header()
+	if x, ok := c.(*exchange); ok && x.nvals < len(x.vals) {
+		i := x.nvals
+		x.vals[i] = v
+		h[key] = x.vals[i : i+1 : i+1]
+		x.nvals++
+		return
+	}
+	h.Set(key, v)
 }
 
 // observe runs around every request: it sets the request ID, turns a
@@ -65,9 +86,8 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		x := &exchange{Context: ec, id: id}
 		var c echo.Context = x
-		h := c.Response().Header()
-		h.Set(headerRequestID, id)
-		h["X-Content-Type-Options"] = nosniff
+		setHeader(c, headerRequestID, id)
+		c.Response().Header()["X-Content-Type-Options"] = nosniff
 		defer func() {
 			if r := recover(); r != nil {
 				if r == http.ErrAbortHandler {
@@ -218,10 +238,14 @@ func guardBody(maxBody int64, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if ct := r.Header.Get(echo.HeaderContentType); ct != "" {
-			mt, _, err := mime.ParseMediaType(ct)
-			if err != nil || mt != echo.MIMEApplicationJSON {
-				return &requestError{status: http.StatusUnsupportedMediaType, slug: "unsupported-media-type",
-					field: "Content-Type", detail: fmt.Sprintf("the body must be application/json, not %q", ct)}
+			// Most clients send exactly application/json: no need to
+			// parse it (ParseMediaType makes a map of its parameters).
+			if ct != echo.MIMEApplicationJSON {
+				mt, _, err := mime.ParseMediaType(ct)
+				if err != nil || mt != echo.MIMEApplicationJSON {
+					return &requestError{status: http.StatusUnsupportedMediaType, slug: "unsupported-media-type",
+						field: "Content-Type", detail: fmt.Sprintf("the body must be application/json, not %q", ct)}
+				}
 			}
 		} else if r.ContentLength != 0 {
 			return &requestError{status: http.StatusUnsupportedMediaType, slug: "unsupported-media-type",
@@ -230,7 +254,12 @@ func guardBody(maxBody int64, next echo.HandlerFunc) echo.HandlerFunc {
 		if r.ContentLength > maxBody {
 			return &http.MaxBytesError{Limit: maxBody}
 		}
-		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxBody)
+		if r.ContentLength < 0 {
+			// A body of unknown length (chunked) is cut at maxBody; one
+			// with a Content-Length, checked above, ends there: net/http
+			// reads no more of it.
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, maxBody)
+		}
 		if vals, ok := r.Header[headerIdempotencyKey]; ok {
 			if len(vals) != 1 || !printableASCII(vals[0], 200) {
 				return badRequest(headerIdempotencyKey, "an idempotency key is 1 to 200 printable ASCII characters")
@@ -277,6 +306,6 @@ func (s *Server) awaitPosition(next echo.HandlerFunc) echo.HandlerFunc {
 
 // written answers a write: the body and the position it reached.
 func written(c echo.Context, status int, position uint64, body any) error {
-	c.Response().Header().Set(headerPosition, strconv.FormatUint(position, 10))
+	setHeader(c, headerPosition, strconv.FormatUint(position, 10))
 	return c.JSON(status, body)
 }

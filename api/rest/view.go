@@ -70,16 +70,35 @@ func (s *Server) handoffOf(res api.HandoffResult) handoffJSON {
 	if now.Before(h.LastAt) {
 		now = h.LastAt // recorded a little in the future
 	}
-	out := handoffBase(h, now, h.SupplierOwned(res.Clock, now))
+	vals := new(handoffValues)
+	out := handoffBase(h, now, h.SupplierOwned(res.Clock, now), vals)
 	out.Position = res.Position
-	out.DueAt, out.RespondDueAt = dueOf(h, res.Clock)
+	out.DueAt, out.RespondDueAt = dueOf(h, res.Clock, vals)
 	return out
 }
 
+// handoffValues holds what the pointers of one handoffJSON point at: one
+// allocation for all of them instead of one each.
+type handoffValues struct {
+	terms                                          termsJSON
+	firstResponse, latestDelivery, due, respondDue time.Time
+}
+
+// timeIn is timePtr with slot (one of a handoffValues' times) as the
+// storage: nil for the zero time, else slot set to t in UTC.
+func timeIn(slot *time.Time, t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	*slot = t.UTC()
+	return slot
+}
+
 func (s *Server) viewOf(v api.HandoffView) handoffJSON {
-	out := handoffBase(v.Handoff, v.AsOf.UTC(), v.SupplierOwned)
+	vals := new(handoffValues)
+	out := handoffBase(v.Handoff, v.AsOf.UTC(), v.SupplierOwned, vals)
 	out.Position = v.Position
-	out.DueAt, out.RespondDueAt = timePtr(v.DueAt), timePtr(v.RespondDueAt)
+	out.DueAt, out.RespondDueAt = timeIn(&vals.due, v.DueAt), timeIn(&vals.respondDue, v.RespondDueAt)
 	out.Timeline = make([]timelineEntryJSON, len(v.Timeline))
 	for i, e := range v.Timeline {
 		out.Timeline[i] = timelineEntryJSON{Type: e.Type, Version: e.Version, Position: e.Position,
@@ -88,14 +107,15 @@ func (s *Server) viewOf(v api.HandoffView) handoffJSON {
 	return out
 }
 
-func handoffBase(h domain.Handoff, asOf time.Time, owned time.Duration) handoffJSON {
+func handoffBase(h domain.Handoff, asOf time.Time, owned time.Duration, vals *handoffValues) handoffJSON {
 	out := handoffJSON{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer, Kind: h.Kind, Title: h.Title, Details: h.Details,
-		State: h.State, RequestedAt: h.RequestedAt.UTC(), FirstResponseAt: timePtr(h.FirstResponseAt),
-		LatestDeliveryAt: timePtr(h.LatestDeliveryAt), Deliveries: h.Deliveries, Returns: h.Returns,
+		State: h.State, RequestedAt: h.RequestedAt.UTC(), FirstResponseAt: timeIn(&vals.firstResponse, h.FirstResponseAt),
+		LatestDeliveryAt: timeIn(&vals.latestDelivery, h.LatestDeliveryAt), Deliveries: h.Deliveries, Returns: h.Returns,
 		Escalations: h.Escalations, SupplierOwnedS: seconds(owned), ClockRunning: h.ClockRunning(),
 		AsOf: asOf, Version: h.Version}
 	if t := h.Agreement; t != nil {
-		out.Agreement = &termsJSON{Version: t.Version, Kind: t.Kind, ResolveWithinS: t.ResolveWithinS, RespondWithinS: t.RespondWithinS, Calendar: t.Calendar}
+		vals.terms = termsJSON{Version: t.Version, Kind: t.Kind, ResolveWithinS: t.ResolveWithinS, RespondWithinS: t.RespondWithinS, Calendar: t.Calendar}
+		out.Agreement = &vals.terms
 	}
 	if r := h.Rating; r != nil {
 		out.Rating = &ratingJSON{Delivery: r.Delivery, Score: r.Score, Comment: r.Comment, RatedAt: r.At.UTC()}

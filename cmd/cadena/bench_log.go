@@ -108,15 +108,7 @@ func benchOnLog(ctx context.Context, cfg benchConfig, progress func(string, ...a
 	}
 	if cfg.has("http") {
 		progress("HTTP ingest with the log behind it")
-		var pairs [][2]string
-		ids := sum.DepartmentIDs
-		for i := range 120 {
-			if a, b := ids[i%len(ids)], ids[(i*7+1)%len(ids)]; a != b && a != sum.Retired && b != sum.Retired {
-				pairs = append(pairs, [2]string{a, b})
-			}
-		}
-		pairs = append(pairs, [2]string{sum.Supplier, sum.Customer})
-		row, _ := benchIngest(ctx, s, cfg, pairs, "bench", fmt.Sprintf("ingest on the %d-event log", sum.Events))
+		row, _ := benchIngest(ctx, s, cfg, logPairs(sum), "bench", fmt.Sprintf("ingest on the %d-event log", sum.Events))
 		rows = append(rows, row)
 	}
 	if cfg.has("restart") {
@@ -129,31 +121,49 @@ func benchOnLog(ctx context.Context, cfg benchConfig, progress func(string, ...a
 		// one, or none; the next row says which it loaded.
 		stopErr := s.stopWithin(10 * time.Minute)
 		progress("starting the server again, from its snapshot")
-		row, err := restartFromSnapshot(ctx, dir, data, sum.Events)
+		again, err := restartFromSnapshot(ctx, cfg, dir, data, sum, progress)
 		if err != nil {
 			return nil, err
 		}
 		if stopErr != nil {
-			row.Note += "; " + oneLine(stopErr)
+			again[0].Note += "; " + oneLine(stopErr)
 		}
-		rows = append(rows, row)
+		rows = append(rows, again...)
 	}
 	return rows, s.stop()
 }
 
+// logPairs returns the pairs the ingest rows on the generated log request
+// hand-offs on: up to 120 of its departments' pairs and its busiest one.
+func logPairs(sum synth.Summary) [][2]string {
+	var pairs [][2]string
+	ids := sum.DepartmentIDs
+	for i := range 120 {
+		if a, b := ids[i%len(ids)], ids[(i*7+1)%len(ids)]; a != b && a != sum.Retired && b != sum.Retired {
+			pairs = append(pairs, [2]string{a, b})
+		}
+	}
+	return append(pairs, [2]string{sum.Supplier, sum.Customer})
+}
+
 // restartFromSnapshot starts the server again on data, which the server
 // before it left with the snapshot of its read models written as it
-// stopped, and returns the row of its time to ready and its memory.
-func restartFromSnapshot(ctx context.Context, dir, data string, events int) (benchRow, error) {
+// stopped, and returns the row of its time to ready and its memory; with
+// the http section, then the row of ingest on that server: the log behind
+// it, as a server started from its snapshot runs (the first server's
+// ingest row runs right after its full replay, while it writes the
+// snapshot of the whole log).
+func restartFromSnapshot(ctx context.Context, cfg benchConfig, dir, data string, sum synth.Summary, progress func(string, ...any)) ([]benchRow, error) {
 	s, err := startBenchServer(ctx, dir, data)
 	if err != nil {
-		return benchRow{}, err
+		return nil, err
 	}
 	defer s.stop()
 	ready, err := s.waitReady(ctx)
 	if err != nil {
-		return benchRow{}, err
+		return nil, err
 	}
+	events := sum.Events
 	row := benchRow{Section: "restart", Name: "serve again: ready from its snapshot", Unit: "events", Ops: events,
 		Seconds: ready.Seconds(), PerSecond: float64(events) / ready.Seconds(),
 		Note: "the snapshot written when the server above stopped, then the tail of the log"}
@@ -167,7 +177,14 @@ func restartFromSnapshot(ctx context.Context, dir, data string, events int) (ben
 	if idle, ok := s.idleMemory(ctx); ok {
 		row.IdleRSSBytes = &idle
 	}
-	return row, s.stop()
+	rows := []benchRow{row}
+	if cfg.has("http") {
+		progress("HTTP ingest with the log behind it, on the server started from its snapshot")
+		ingest, _ := benchIngest(ctx, s, cfg, logPairs(sum), "again",
+			fmt.Sprintf("ingest on the %d-event log, started from its snapshot", events))
+		rows = append(rows, ingest)
+	}
+	return rows, s.stop()
 }
 
 // addStartCPU adds to a restart row the CPU time the server used from its

@@ -63,7 +63,7 @@ func TestBenchRunsEverySection(t *testing.T) {
 	}
 	assert.Equal(t, []string{"append, 1 writer", "append, 4 writers", "read the whole log"}, names["store"])
 	assert.Equal(t, []string{"ingest: new hand-offs, 4 connections", "lifecycle: accept, deliver, rate, 4 connections",
-		"ingest on the 3000-event log, 4 connections"}, names["http"])
+		"ingest on the 3000-event log, 4 connections", "ingest on the 3000-event log, started from its snapshot, 4 connections"}, names["http"])
 	assert.Equal(t, []string{"generate the log (synth, batches into bolt)", "serve: ready (projections caught up)",
 		"serve: memory at the end of the run", "serve again: ready from its snapshot"}, names["restart"])
 	assert.Len(t, names["query"], 8)

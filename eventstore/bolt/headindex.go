@@ -264,7 +264,16 @@ func headAt(tx *bbolt.Tx, heads valueGetter, stream string, at uint64) (streamHe
 // bucketHead reads the head of stream from the heads bucket, zeros if it
 // has none.
 func bucketHead(heads valueGetter, stream string) streamHeadAt {
-	v := heads.Get([]byte(stream))
+	var v []byte
+	if g, ok := heads.(getter); ok {
+		// The committer's and readers' getter: through the concrete type
+		// the key stays on the stack (through the interface it is copied
+		// to the heap, an allocation per new stream's append).
+		var buf [128]byte
+		v = g.Get(append(buf[:0], stream...))
+	} else {
+		v = heads.Get([]byte(stream))
+	}
 	if len(v) != 16 {
 		return streamHeadAt{}
 	}

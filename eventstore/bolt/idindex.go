@@ -136,7 +136,14 @@ func (x *idIndex) lookup(ids valueGetter, id [16]byte) uint64 {
 	if pos, ok := x.recent[id]; ok {
 		return pos
 	}
-	if v := ids.Get(id[:]); len(v) == 8 {
+	var v []byte
+	if g, ok := ids.(getter); ok {
+		v = g.Get(id[:]) // through the concrete type id stays on the stack
+	} else {
+		key := id // a copy escapes through the interface, not id
+		v = ids.Get(key[:])
+	}
+	if len(v) == 8 {
 		return binary.BigEndian.Uint64(v)
 	}
 	return 0

@@ -65,6 +65,9 @@ func AppendBatch[V any, T Item[V]](ctx context.Context, q *Queue[V, T], store st
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if len(appends) == 1 && len(appends[0].After) == 0 {
+		return appendOne(ctx, q, store, appends[0], newReq, result)
+	}
 	out := make([]eventstore.BatchResult, len(appends))
 	b := &batch{failed: map[string]bool{}, rejected: map[int]bool{}}
 	var reqs []T
@@ -92,5 +95,28 @@ func AppendBatch[V any, T Item[V]](ctx context.Context, q *Queue[V, T], store st
 	for k, v := range answers {
 		out[index[k]] = result(v)
 	}
+	return out, nil
+}
+
+// appendOne is AppendBatch for a batch of one append that depends on no
+// other (a lone command's append, most of them): its refusal concerns no
+// other append, so it goes as a lone Append's request, with the zero
+// Member and none of a batch's bookkeeping.
+func appendOne[V any, T Item[V]](ctx context.Context, q *Queue[V, T], store string, a eventstore.StreamAppend,
+	newReq func(eventstore.StreamAppend, Member) T, result func(V) eventstore.BatchResult) ([]eventstore.BatchResult, error) {
+	out := make([]eventstore.BatchResult, 1)
+	if err := eventstore.ValidateStreamAppend(a); err != nil {
+		out[0].Err = fmt.Errorf("%s: append to %q: %w", store, a.Stream, err)
+		return out, nil
+	}
+	reqs := [1]T{newReq(a, Member{})}
+	if err := q.Put(reqs[0]); err != nil {
+		return nil, err
+	}
+	answers, err := q.WaitAll(ctx, reqs[:])
+	if err != nil {
+		return nil, err
+	}
+	out[0] = result(answers[0])
 	return out, nil
 }
