@@ -89,8 +89,9 @@ func (z *Zones) Code(t time.Time) uint32 {
 }
 
 // Add gives the zone of name and offset off (seconds east of UTC) the next
-// code and returns it, whether or not the table has that zone already: it
-// reads back a saved table, whose zones are each other's codes apart.
+// code and returns it, even when the table has that zone already: a saved
+// table is read back by adding its zones one after another, in the order
+// of their codes.
 func (z *Zones) Add(name string, off int) uint32 {
 	if z.idx == nil {
 		z.idx = map[zoneKey]uint32{}
