@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections/internal/numbering"
 )
 
 // The packed state of a closed hand-off: varints, with departments, kinds
@@ -19,31 +20,21 @@ import (
 // packTable numbers the values that recur in packed states. It only grows:
 // a packed state refers to it by number.
 type packTable struct {
-	syms    []string
-	symIdx  map[string]uint64
+	syms    numbering.Strings
 	terms   []*domain.AgreementTerms
 	termIdx map[domain.AgreementTerms]uint64
-	zones   []*time.Location
-	zoneIdx map[zoneKey]uint64
+	zones   numbering.Zones
 	buf     []byte
 }
 
 func newPackTable() packTable {
-	return packTable{symIdx: map[string]uint64{}, termIdx: map[domain.AgreementTerms]uint64{}, zoneIdx: map[zoneKey]uint64{}}
+	return packTable{termIdx: map[domain.AgreementTerms]uint64{}}
 }
 
 // intern returns the table's copy of v.
-func (t *packTable) intern(v string) string { return t.syms[t.sym(v)] }
+func (t *packTable) intern(v string) string { return t.syms.Text(t.syms.Of(v)) }
 
-func (t *packTable) sym(v string) uint64 {
-	if n, ok := t.symIdx[v]; ok {
-		return n
-	}
-	n := uint64(len(t.syms))
-	t.syms = append(t.syms, v)
-	t.symIdx[v] = n
-	return n
-}
+func (t *packTable) sym(v string) uint64 { return uint64(t.syms.Of(v)) }
 
 func (t *packTable) term(a *domain.AgreementTerms) uint64 {
 	if a == nil {
@@ -57,25 +48,6 @@ func (t *packTable) term(a *domain.AgreementTerms) uint64 {
 	t.terms = append(t.terms, &c)
 	t.termIdx[c] = n
 	return n + 1
-}
-
-// zone returns the code of t's zone: 1 UTC, 2 Local, 3+n the table's n-th.
-func (t *packTable) zone(at time.Time) uint64 {
-	switch at.Location() {
-	case time.UTC:
-		return 1
-	case time.Local:
-		return 2
-	}
-	name, off := at.Zone()
-	k := zoneKey{name, off}
-	if n, ok := t.zoneIdx[k]; ok {
-		return n + 3
-	}
-	n := uint64(len(t.zones))
-	t.zones = append(t.zones, time.FixedZone(name, off))
-	t.zoneIdx[k] = n
-	return n + 3
 }
 
 func appendString(b []byte, s string) []byte {
@@ -108,10 +80,11 @@ func uvarintString(p string) (uint64, int) {
 }
 
 func (t *packTable) appendTime(b []byte, at time.Time, base int64) []byte {
-	if at.IsZero() {
-		return append(b, 0)
+	z := t.zones.Code(at)
+	if z == 0 {
+		return append(b, 0) // the zero time
 	}
-	b = binary.AppendUvarint(b, t.zone(at))
+	b = binary.AppendUvarint(b, uint64(z))
 	b = binary.AppendVarint(b, at.Unix()-base)
 	return binary.AppendUvarint(b, uint64(at.Nanosecond()))
 }
@@ -194,26 +167,20 @@ func (u *unpacker) str() string {
 }
 
 func (u *unpacker) sym() string {
-	n := u.uint()
-	if n >= uint64(len(u.t.syms)) {
+	s, ok := u.t.syms.Lookup(u.uint())
+	if !ok {
 		u.bad = true
-		return ""
 	}
-	return u.t.syms[n]
+	return s
 }
 
 func (u *unpacker) time(base int64) time.Time {
-	var loc *time.Location
-	switch z := u.uint(); {
-	case z == 0:
+	z := u.uint()
+	if z == 0 {
 		return time.Time{}
-	case z == 1:
-		loc = time.UTC
-	case z == 2:
-		loc = time.Local
-	case z-3 < uint64(len(u.t.zones)):
-		loc = u.t.zones[z-3]
-	default:
+	}
+	loc, ok := u.t.zones.Location(z)
+	if !ok {
 		u.bad = true
 		return time.Time{}
 	}
@@ -268,16 +235,16 @@ var (
 // save writes the table; loadPackTable reads it back in the same order, so
 // the numbers in packed states keep their meaning.
 func (t *packTable) save(e *Encoder) {
-	e.Uint(uint64(len(t.syms)))
-	for _, s := range t.syms {
+	e.Uint(uint64(len(t.syms.All())))
+	for _, s := range t.syms.All() {
 		e.String(s)
 	}
 	e.Uint(uint64(len(t.terms)))
 	for _, a := range t.terms {
 		e.Agreement(a)
 	}
-	e.Uint(uint64(len(t.zones)))
-	for _, z := range t.zones {
+	e.Uint(uint64(len(t.zones.Others())))
+	for _, z := range t.zones.Others() {
 		name, off := time.Time{}.In(z).Zone()
 		e.String(name)
 		e.Int(int64(off))
@@ -298,10 +265,7 @@ func loadPackTable(d *Decoder) packTable {
 		t.term(a)
 	}
 	for range d.Len(1 << 24) {
-		name, off := d.String(), int(d.Int())
-		k := zoneKey{name, off}
-		t.zoneIdx[k] = uint64(len(t.zones))
-		t.zones = append(t.zones, time.FixedZone(name, off))
+		t.zones.Add(d.String(), int(d.Int()))
 	}
 	if d.err != nil {
 		return newPackTable()

@@ -119,3 +119,18 @@ func TestHandoffStatesKeepOnlyOpen(t *testing.T) {
 		assert.Equal(t, w.Title, h.Title, id)
 	}
 }
+
+// BenchmarkPackUnpack packs closed states into one table and unpacks them.
+func BenchmarkPackUnpack(b *testing.B) {
+	states := closedStates()
+	tab := newPackTable()
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range states {
+			p := tab.pack(&states[i])
+			if _, ok := tab.unpack(states[i].ID, p); !ok {
+				b.Fatal("a packed state did not unpack")
+			}
+		}
+	}
+}

@@ -44,6 +44,12 @@ func TestStoreRecordsAppendLatencyByResult(t *testing.T) {
 	ev.ID = eventstore.NewID()
 	_, err = s.Append(context.Background(), "s", eventstore.NoStream, ev)
 	require.ErrorIs(t, err, eventstore.ErrWrongVersion, "second append")
+	assert.Equal(t, map[string]uint64{"ok": 1, "error": 1}, appendCounts(t, reg), "append observations by result: want one ok and one error")
+}
+
+// appendCounts returns the append latency observations by result.
+func appendCounts(t *testing.T, reg prometheus.Gatherer) map[string]uint64 {
+	t.Helper()
 	out, err := reg.Gather()
 	require.NoError(t, err)
 	counts := map[string]uint64{}
@@ -52,7 +58,37 @@ func TestStoreRecordsAppendLatencyByResult(t *testing.T) {
 			counts[m.GetLabel()[0].GetValue()] = m.GetHistogram().GetSampleCount()
 		}
 	}
-	assert.Equal(t, map[string]uint64{"ok": 1, "error": 1}, counts, "append observations by result: want one ok and one error")
+	return counts
+}
+
+// TestStoreRecordsABatchOfOneByItsAppend: a lone command appends as a batch
+// of one (to skip the store's JSON check), and is counted by its append's
+// result, as Append counts it; a larger batch is counted once, by the
+// batch's own result, whatever its appends' results.
+func TestStoreRecordsABatchOfOneByItsAppend(t *testing.T) {
+	ctx := context.Background()
+	reg := prometheus.NewPedanticRegistry()
+	mem := memory.New(memory.Options{})
+	defer mem.Close()
+	s := metrics.NewStore(mem, reg)
+	one := func(stream string) eventstore.StreamAppend {
+		return eventstore.StreamAppend{Stream: stream, Expected: eventstore.NoStream, EncodedJSON: true,
+			Events: []eventstore.EventData{{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}}}
+	}
+
+	res, err := s.AppendBatch(ctx, []eventstore.StreamAppend{one("a")})
+	require.NoError(t, err)
+	require.NoError(t, res[0].Err)
+	res, err = s.AppendBatch(ctx, []eventstore.StreamAppend{one("a")})
+	require.NoError(t, err)
+	require.ErrorIs(t, res[0].Err, eventstore.ErrWrongVersion)
+	assert.Equal(t, map[string]uint64{"ok": 1, "error": 1}, appendCounts(t, reg), "batches of one")
+
+	res, err = s.AppendBatch(ctx, []eventstore.StreamAppend{one("a"), one("b")})
+	require.NoError(t, err)
+	require.ErrorIs(t, res[0].Err, eventstore.ErrWrongVersion)
+	require.NoError(t, res[1].Err)
+	assert.Equal(t, map[string]uint64{"ok": 2, "error": 1}, appendCounts(t, reg), "a batch of two with one append refused")
 }
 
 type progress struct {

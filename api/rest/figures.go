@@ -37,6 +37,21 @@ const (
 	maxHotspots     = 100
 )
 
+// ranking parses what a ranking of pairs (hot spots, bright spots) asks
+// for: the window, ?limit= (how many pairs at most) and ?min_volume= (the
+// fewest hand-offs a pair needs to be ranked; the policy's minimum by
+// default).
+func (s *Server) ranking(c echo.Context) (w pairstats.Window, minVolume, limit int, err error) {
+	if w, err = s.window(c); err != nil {
+		return w, 0, 0, err
+	}
+	if limit, err = queryInt(c, "limit", defaultHotspots, 1, maxHotspots); err != nil {
+		return w, 0, 0, err
+	}
+	minVolume, err = queryInt(c, "min_volume", s.cfg.Policy.MinVolume, 0, 1<<30)
+	return w, minVolume, limit, err
+}
+
 // window parses ?from=&to= (dates, to exclusive; defaults: the last 30
 // days up to today).
 func (s *Server) window(c echo.Context) (pairstats.Window, error) {
@@ -104,15 +119,7 @@ func (s *Server) getPair(c echo.Context) error {
 }
 
 func (s *Server) listHotspots(c echo.Context) error {
-	w, err := s.window(c)
-	if err != nil {
-		return err
-	}
-	limit, err := queryInt(c, "limit", defaultHotspots, 1, maxHotspots)
-	if err != nil {
-		return err
-	}
-	minVolume, err := queryInt(c, "min_volume", s.cfg.Policy.MinVolume, 0, 1<<30)
+	w, minVolume, limit, err := s.ranking(c)
 	if err != nil {
 		return err
 	}

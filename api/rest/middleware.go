@@ -38,10 +38,12 @@ var (
 // maxBody is the largest request body accepted.
 const maxBody = 64 << 10
 
-const (
-	keyActor = "cadena.actor" // outside observe only: see exchange
-	keyError = "cadena.error" // the cause of a 500
-)
+const keyError = "cadena.error" // the cause of a 500
+
+// errNoExchange is returned by authenticate for a context observe did not
+// make: New puts observe around every route, and the actor is kept in the
+// exchange it makes, nowhere else.
+var errNoExchange = errors.New("rest: authentication outside observe, which keeps the actor")
 
 // exchange is the echo context of a request with what the middleware
 // learn of it (its ID, its actor) held in fields: one value made per
@@ -184,11 +186,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok {
 			return errUnknownToken
 		}
-		if x, ok := c.(*exchange); ok {
-			x.actor = a
-		} else {
-			c.Set(keyActor, a)
+		x, ok := c.(*exchange)
+		if !ok {
+			return errNoExchange
 		}
+		x.actor = a
 		if err := s.limiter.allow(a.Name, time.Now()); err != nil {
 			return err
 		}
@@ -204,8 +206,7 @@ func actorOf(c echo.Context) api.Actor {
 	if x, ok := c.(*exchange); ok {
 		return x.actor
 	}
-	a, _ := c.Get(keyActor).(api.Actor)
-	return a
+	return api.Actor{} // a context observe did not make: none was authenticated
 }
 
 // mayManageDepartments refuses, before the body is read, an actor the

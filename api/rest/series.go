@@ -62,15 +62,7 @@ func (s *Server) getDepartmentSeries(c echo.Context) error {
 }
 
 func (s *Server) listBrightSpots(c echo.Context) error {
-	w, err := s.window(c)
-	if err != nil {
-		return err
-	}
-	limit, err := queryInt(c, "limit", defaultHotspots, 1, maxHotspots)
-	if err != nil {
-		return err
-	}
-	minVolume, err := queryInt(c, "min_volume", s.cfg.Policy.MinVolume, 0, 1<<30)
+	w, minVolume, limit, err := s.ranking(c)
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -52,36 +50,23 @@ func benchPostgres(ctx context.Context, cfg benchConfig) (benchRow, error) {
 	meta := []byte(`{"actor":"bench","role":"admin"}`)
 	runCtx, cancel := context.WithTimeout(ctx, cfg.duration)
 	defer cancel()
-	lats := make([][]time.Duration, cfg.connections)
-	errs := make(chan error, cfg.connections)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := range cfg.connections {
-		wg.Go(func() {
-			stream := fmt.Sprintf("handoff-bench-%d", w)
-			for v := 1; runCtx.Err() == nil; v++ {
-				data := fmt.Sprintf(`{"handoff_id":"bench-%d-%d","supplier":"bench-dept-01","customer":"bench-dept-02","kind":"bench-request",`+
-					`"title":"Bench hand-off %d of connection %d","agreement":null,"occurred_at":%q}`, w, v, v, w, time.Now().UTC().Format(time.RFC3339Nano))
-				t0 := time.Now()
-				if _, err := pool.Exec(context.WithoutCancel(runCtx), insert, eventstore.NewID(), stream, v, "handoff.requested.v2", data, meta); err != nil {
-					errs <- err
-					return
-				}
-				lats[w] = append(lats[w], time.Since(t0))
-			}
-		})
+	streams := make([]string, cfg.connections)
+	for w := range streams {
+		streams[w] = fmt.Sprintf("handoff-bench-%d", w)
 	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	close(errs)
-	if err := <-errs; err != nil {
+	elapsed, all, err := timedWriters(runCtx, cfg.connections, func(w, v int) func(context.Context) error {
+		stream := streams[w]
+		data := fmt.Sprintf(`{"handoff_id":"bench-%d-%d","supplier":"bench-dept-01","customer":"bench-dept-02","kind":"bench-request",`+
+			`"title":"Bench hand-off %d of connection %d","agreement":null,"occurred_at":%q}`, w, v, v, w, time.Now().UTC().Format(time.RFC3339Nano))
+		id := eventstore.NewID()
+		return func(ctx context.Context) error {
+			_, err := pool.Exec(ctx, insert, id, stream, v, "handoff.requested.v2", data, meta)
+			return err
+		}
+	})
+	if err != nil {
 		return benchRow{}, fmt.Errorf("postgres: inserting: %w", err)
 	}
-	var all []time.Duration
-	for _, l := range lats {
-		all = append(all, l...)
-	}
-	slices.Sort(all)
 	return benchRow{Section: "postgres", Name: fmt.Sprintf("plain event table written by pgx, %d writers", cfg.connections), Unit: "events",
 		Ops: len(all), Seconds: elapsed.Seconds(), PerSecond: float64(len(all)) / elapsed.Seconds(),
 		P50Ms: ms(quantile(all, 0.5)), P99Ms: ms(quantile(all, 0.99)), Note: "one INSERT per transaction; the baseline of the ingest row"}, nil

@@ -6,9 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -84,33 +82,19 @@ func benchAppend(ctx context.Context, s *bolt.Store, writers, size int, d time.D
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
-	var wg sync.WaitGroup
-	lats := make([][]time.Duration, writers)
-	errs := make(chan error, writers)
-	start := time.Now()
-	for w := range writers {
-		wg.Go(func() {
-			stream := fmt.Sprintf("bench-%d", w)
-			for ctx.Err() == nil {
-				e := eventstore.EventData{ID: eventstore.NewID(), Type: "bench.appended.v1", Data: data}
-				t0 := time.Now()
-				if _, err := s.Append(context.WithoutCancel(ctx), stream, eventstore.Any, e); err != nil {
-					errs <- err
-					return
-				}
-				lats[w] = append(lats[w], time.Since(t0))
-			}
-		})
+	streams := make([]string, writers)
+	for w := range streams {
+		streams[w] = fmt.Sprintf("bench-%d", w)
 	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	close(errs)
-	var all []time.Duration
-	for _, l := range lats {
-		all = append(all, l...)
-	}
-	slices.Sort(all)
-	if err := <-errs; err != nil {
+	elapsed, all, err := timedWriters(ctx, writers, func(w, _ int) func(context.Context) error {
+		stream := streams[w]
+		e := eventstore.EventData{ID: eventstore.NewID(), Type: "bench.appended.v1", Data: data}
+		return func(ctx context.Context) error {
+			_, err := s.Append(ctx, stream, eventstore.Any, e)
+			return err
+		}
+	})
+	if err != nil {
 		return 0, 0, nil, err
 	}
 	return len(all), elapsed, all, parent.Err()

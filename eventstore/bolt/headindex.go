@@ -20,7 +20,7 @@ import (
 // written to the bucket in bulk, in key order, inside ordinary commits, as
 // the ID index does with event IDs: once flushAt appends have gathered, a
 // commit writes the heads of the oldest of them, flushStep appends or
-// more. The meta bucket records the position up to which the bucket is
+// more (flushPolicy). The meta bucket records the position up to which the bucket is
 // complete (keyHeads); Open reads the heads of the events after it back
 // from the log. A file without that key (written before it existed) has
 // every head in its bucket.
@@ -39,7 +39,7 @@ type headIndex struct {
 	order   []headEntry             // the appends behind recent, by position
 	fresh   map[string]streamHeadAt // written by the transaction in progress
 	freshIn []headEntry             // its appends, by position
-	flushAt int
+	flushPolicy
 	flushed int  // how many of order the transaction in progress wrote to the bucket
 	marked  bool // keyHeads is in the file
 }
@@ -59,14 +59,11 @@ const headsFlushAt = 1 << 15
 
 func newHeadIndex(flushAt int) *headIndex {
 	return &headIndex{
-		recent:  make(map[string]streamHeadAt),
-		fresh:   make(map[string]streamHeadAt),
-		flushAt: flushAt,
+		recent:      make(map[string]streamHeadAt),
+		fresh:       make(map[string]streamHeadAt),
+		flushPolicy: flushPolicy{flushAt: flushAt},
 	}
 }
-
-// flushStep is how many appends below flushAt a flush leaves in memory.
-func (x *headIndex) flushStep() int { return max(1, x.flushAt/32) }
 
 // load fills recent from the log after the position the bucket is
 // complete up to; head is the last position of the log.
@@ -121,10 +118,10 @@ func (x *headIndex) begin(tx *bbolt.Tx, head uint64) error {
 			return err
 		}
 	}
-	if len(x.order) < x.flushAt {
+	n := x.due(len(x.order))
+	if n == 0 {
 		return nil
 	}
-	n := len(x.order) - x.flushAt + x.flushStep()
 	streams := make([]string, 0, n)
 	for _, e := range x.order[:n] {
 		streams = append(streams, e.stream)
@@ -203,10 +200,7 @@ func (x *headIndex) committed(head uint64) {
 	}
 	x.at = head
 	x.mu.Unlock()
-	if x.flushed > 0 {
-		x.order = append(x.order[:0], x.order[x.flushed:]...)
-	}
-	x.order = append(x.order, x.freshIn...)
+	x.order = append(dropFlushed(x.order, x.flushed), x.freshIn...)
 	x.marked = true
 	x.rolledBack()
 }

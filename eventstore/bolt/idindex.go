@@ -16,9 +16,7 @@ import (
 // write and fsync those pages. Instead the IDs of recent events are kept
 // in memory and written to the bucket in bulk, in key order, inside
 // ordinary commits: once flushAt of them have gathered, a commit writes
-// the oldest ones, flushStep of them or more, so that the commit doing it
-// stays small (a flush of every recent ID at once made that commit stall
-// the writers for as long as rewriting the pages it touched takes). IDs
+// the oldest ones, flushStep of them or more (flushPolicy). IDs
 // from eventstore.NewID are time-ordered, so a flush appends them at the
 // right edge of the tree; random IDs land on pages all over it. The meta
 // bucket records up to which position the bucket is complete; Open reads
@@ -28,9 +26,8 @@ type idIndex struct {
 	order    []idEntry           // recent, by position
 	fresh    map[[16]byte]uint64 // written by the transaction in progress
 	freshIDs []idEntry           // fresh, by position
-	flushAt  int
-	step     int // how many a flush writes at least, or 0 for flushAt/32
-	flushed  int // how many of order the transaction in progress wrote to the bucket
+	flushPolicy
+	flushed int // how many of order the transaction in progress wrote to the bucket
 }
 
 type idEntry struct {
@@ -44,21 +41,10 @@ const idsFlushAt = 1 << 15
 
 func newIDIndex(flushAt, step int) *idIndex {
 	return &idIndex{
-		recent:  make(map[[16]byte]uint64),
-		fresh:   make(map[[16]byte]uint64),
-		flushAt: flushAt,
-		step:    step,
+		recent:      make(map[[16]byte]uint64),
+		fresh:       make(map[[16]byte]uint64),
+		flushPolicy: flushPolicy{flushAt: flushAt, step: step}, // step: Options.IDsFlush
 	}
-}
-
-// flushStep is how many IDs below flushAt a flush leaves in memory: a
-// flush happens every flushStep events or so, and writes that many IDs
-// (Options.IDsFlush, else flushAt/32).
-func (x *idIndex) flushStep() int {
-	if x.step > 0 {
-		return x.step
-	}
-	return max(1, x.flushAt/32)
 }
 
 // load fills recent from the log after the position the bucket is
@@ -83,13 +69,11 @@ func (x *idIndex) load(tx *bbolt.Tx) error {
 // begin starts a transaction. If enough IDs have gathered, it writes the
 // oldest ones to the bucket, down to flushAt-flushStep left in memory.
 func (x *idIndex) begin(tx *bbolt.Tx) error {
-	clear(x.fresh)
-	x.freshIDs = x.freshIDs[:0]
-	x.flushed = 0
-	if len(x.order) < x.flushAt {
+	x.rolledBack()
+	n := x.due(len(x.order))
+	if n == 0 {
 		return nil
 	}
-	n := len(x.order) - x.flushAt + x.flushStep()
 	keys := slices.Clone(x.order[:n])
 	// In key order, each page of the bucket is visited once.
 	slices.SortFunc(keys, func(a, b idEntry) int { return bytes.Compare(a.id[:], b.id[:]) })
@@ -157,18 +141,13 @@ func (x *idIndex) add(id [16]byte, pos uint64) {
 
 // committed takes in the transaction once it is durable.
 func (x *idIndex) committed() {
-	if x.flushed > 0 {
-		// Only a commit that flushed moves the list: shifting it at every
-		// commit copied every recent ID (megabytes) each time.
-		for _, e := range x.order[:x.flushed] {
-			delete(x.recent, e.id)
-		}
-		x.order = append(x.order[:0], x.order[x.flushed:]...)
+	for _, e := range x.order[:x.flushed] {
+		delete(x.recent, e.id)
 	}
 	for _, e := range x.freshIDs {
 		x.recent[e.id] = e.pos
 	}
-	x.order = append(x.order, x.freshIDs...)
+	x.order = append(dropFlushed(x.order, x.flushed), x.freshIDs...)
 	x.rolledBack()
 }
 

@@ -241,8 +241,8 @@ func (s *Store) Close() error {
 	s.mu.Lock()
 	failed := s.failed
 	s.mu.Unlock()
-	bulkIDs := s.recentIDs > idsFlushAt && len(s.ids.order) > idsFlushAt
-	bulkHeads := s.headsAt > headsFlushAt && len(s.heads.order) > headsFlushAt
+	bulkIDs := s.ids.bulk(len(s.ids.order), idsFlushAt)
+	bulkHeads := s.heads.bulk(len(s.heads.order), headsFlushAt)
 	if failed == nil && (bulkIDs || bulkHeads) {
 		// The IDs and heads a bulk load kept in memory go to their
 		// buckets in one commit. Nothing is lost without it (Open reads

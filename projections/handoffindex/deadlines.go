@@ -18,7 +18,7 @@ func (x *Index) calendar(h *domain.Handoff) domain.DeadlineCalendar {
 // caller holds the lock.
 func (x *Index) withDue(e *entry) Summary {
 	s := x.summary(e)
-	s.Calendar = x.syms.text[e.calendar]
+	s.Calendar = x.syms.Text(e.calendar)
 	if e.h == nil {
 		return s // closed: the clock does not run
 	}

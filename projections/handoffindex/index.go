@@ -10,6 +10,7 @@ import (
 
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
+	"github.com/cadena-project/cadena/projections/internal/numbering"
 )
 
 // Summary is one hand-off as listed. It carries no rating or comment: those
@@ -71,7 +72,7 @@ type Index struct {
 	order    []entry                   // by request position, oldest first
 	byNum    projections.Slots[uint32] // the latest entry of each hand-off, plus one, by Envelope.Num
 	nums     projections.Nums          // for envelopes made without a runner
-	syms     symbols
+	syms     numbering.Strings
 	zones    zones
 	cals     domain.Calendars // the latest definition of each calendar
 }
@@ -98,8 +99,8 @@ type entry struct {
 }
 
 func (x *Index) summary(e *entry) Summary {
-	return Summary{ID: e.id, Supplier: x.syms.text[e.supplier], Customer: x.syms.text[e.customer],
-		Kind: x.syms.text[e.kind], Title: e.title, State: domain.State(x.syms.text[e.state]),
+	return Summary{ID: e.id, Supplier: x.syms.Text(e.supplier), Customer: x.syms.Text(e.customer),
+		Kind: x.syms.Text(e.kind), Title: e.title, State: domain.State(x.syms.Text(e.state)),
 		Escalations: int(e.escalations), Deliveries: int(e.deliveries), Returns: int(e.returns),
 		RequestedAt: x.zones.time(e.requested), UpdatedAt: x.zones.time(e.updated), Position: e.position}
 }
@@ -150,14 +151,14 @@ func (x *Index) Apply(env projections.Envelope) {
 	}
 	if opens {
 		e.id, e.title = h.ID, h.Title
-		e.supplier, e.customer, e.kind = x.syms.of(h.Supplier), x.syms.of(h.Customer), x.syms.of(h.Kind)
+		e.supplier, e.customer, e.kind = x.syms.Of(h.Supplier), x.syms.Of(h.Customer), x.syms.Of(h.Kind)
 		e.calendar = 0
 		if a := h.Agreement; a != nil {
-			e.calendar = x.syms.of(a.Calendar)
+			e.calendar = x.syms.Of(a.Calendar)
 		}
 		e.requested = x.zones.instant(h.RequestedAt)
 	}
-	e.state = x.syms.of(string(h.State))
+	e.state = x.syms.Of(string(h.State))
 	e.escalations, e.deliveries, e.returns = int32(h.Escalations), int32(h.Deliveries), int32(h.Returns)
 	if _, rated := env.Event.(domain.HandoffRated); !rated {
 		e.updated = x.zones.instant(domain.OccurredAt(env.Event))
@@ -238,7 +239,7 @@ func (x *Index) matcher(f Filter) (matcher, bool) {
 		if c.v == "" {
 			continue
 		}
-		n, ok := x.syms.idx[c.v]
+		n, ok := x.syms.Number(c.v)
 		if !ok {
 			return m, false
 		}

@@ -27,7 +27,7 @@ func (x *Index) SaveSnapshot(e *projections.Encoder) {
 		e.ID(en.id)
 		e.String(en.title)
 		for _, n := range []uint32{en.supplier, en.customer, en.kind, en.calendar, en.state} {
-			e.Symbol(x.syms.text[n])
+			e.Symbol(x.syms.Text(n))
 		}
 		e.Int(int64(en.escalations))
 		e.Int(int64(en.deliveries))
@@ -59,8 +59,8 @@ func (x *Index) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		}
 		en := &order[i]
 		en.position, en.id, en.title = d.Uint(), d.ID(), d.String()
-		en.supplier, en.customer, en.kind = syms.of(d.Symbol()), syms.of(d.Symbol()), syms.of(d.Symbol())
-		en.calendar, en.state = syms.of(d.Symbol()), syms.of(d.Symbol())
+		en.supplier, en.customer, en.kind = syms.Of(d.Symbol()), syms.Of(d.Symbol()), syms.Of(d.Symbol())
+		en.calendar, en.state = syms.Of(d.Symbol()), syms.Of(d.Symbol())
 		en.escalations, en.deliveries, en.returns = int32(d.Int()), int32(d.Int()), int32(d.Int())
 		en.requested, en.updated = zs.instant(d.Time()), zs.instant(d.Time())
 		en.h = d.HandoffRef()

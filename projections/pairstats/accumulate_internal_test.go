@@ -46,17 +46,6 @@ func TestComplementEqualsSum(t *testing.T) {
 	}
 }
 
-// TestDurSumReadsTheSameWhateverItsForm: a sum held with parts of
-// opposite signs reads as the same sum held with parts of one sign, also
-// beyond what a time.Duration holds.
-func TestDurSumReadsTheSameWhateverItsForm(t *testing.T) {
-	for _, sec := range []int64{3, 1 << 40, -(1 << 40)} {
-		a := durSum{sec: sec, nsec: 300_000_000}
-		b := durSum{sec: sec + 1, nsec: -700_000_000}
-		assert.Equal(t, a.seconds(), b.seconds(), "sec %d", sec)
-	}
-}
-
 // TestQueryCacheBounds: the cache drops what it keeps when it holds too
 // many answers or too large ones, and never answers for another position.
 func TestQueryCacheBounds(t *testing.T) {

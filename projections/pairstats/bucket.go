@@ -2,7 +2,8 @@ package pairstats
 
 import (
 	"slices"
-	"time"
+
+	"github.com/cadena-project/cadena/projections/internal/dursum"
 )
 
 // Counters of a bucket. The first group counts facts attributed to the day
@@ -37,47 +38,6 @@ const (
 // level names the three levels, in counter order from cOpen.
 const nLevels = 3
 
-// durSum is an exact sum of durations that does not overflow: whole seconds
-// and the nanoseconds left over.
-type durSum struct{ sec, nsec int64 }
-
-func (s *durSum) add(d time.Duration, sign int64) {
-	s.sec += sign * int64(d/time.Second)
-	s.nsec += sign * int64(d%time.Second)
-	if s.nsec >= 1e9 || s.nsec <= -1e9 {
-		s.sec += s.nsec / 1e9
-		s.nsec %= 1e9
-	}
-}
-
-func (s *durSum) merge(o durSum) {
-	s.sec += o.sec
-	s.nsec += o.nsec
-	if s.nsec >= 1e9 || s.nsec <= -1e9 {
-		s.sec += s.nsec / 1e9
-		s.nsec %= 1e9
-	}
-}
-
-// seconds returns the sum in seconds: exactly as time.Duration.Seconds
-// would for a sum that fits a Duration.
-func (s durSum) seconds() float64 {
-	const maxSec = int64(1<<63-1)/1e9 - 1
-	if s.sec < maxSec && s.sec > -maxSec {
-		return (time.Duration(s.sec)*time.Second + time.Duration(s.nsec)).Seconds()
-	}
-	// The same value may be held as (s, -n) or (s-1, 1e9-n): read it in
-	// the form with both parts of one sign, so that it does not depend on
-	// the order the sum was made in.
-	sec, nsec := s.sec, s.nsec
-	if sec > 0 && nsec < 0 {
-		sec, nsec = sec-1, nsec+1e9
-	} else if sec < 0 && nsec > 0 {
-		sec, nsec = sec+1, nsec-1e9
-	}
-	return float64(sec) + float64(nsec)/1e9
-}
-
 // bin is one bin of a sparse DDSketch store: the index of the mapping and
 // how many values fell in it.
 type bin struct{ idx, n int32 }
@@ -100,7 +60,7 @@ func addBin(bins []bin, idx, n int32) []bin {
 // month, or all time).
 type bucket struct {
 	c          [nCounters]int32
-	lead, resp durSum
+	lead, resp dursum.Sum
 	leadBins   []bin
 	respBins   []bin
 }

@@ -281,7 +281,7 @@ func (m *Model) countResponse(hs *handoff, day int32) {
 	}
 	for _, b := range hs.pair.s.buckets(day) {
 		b.c[cResponded]++
-		b.resp.add(rt, 1)
+		b.resp.Add(rt, 1)
 		if idx == zeroBin {
 			b.c[cRespZero]++
 		} else {
@@ -318,7 +318,7 @@ func (m *Model) uncomplete(hs *handoff) {
 func (m *Model) addCompletion(p *pair, c *contribution, n int32) {
 	for _, b := range p.s.buckets(c.day) {
 		b.c[cCompleted] += n
-		b.lead.add(c.lead, int64(n))
+		b.lead.Add(c.lead, int64(n))
 		if c.idx == zeroBin {
 			b.c[cLeadZero] += n
 		} else {

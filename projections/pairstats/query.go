@@ -3,6 +3,8 @@ package pairstats
 import (
 	"slices"
 	"sync"
+
+	"github.com/cadena-project/cadena/projections/internal/dursum"
 )
 
 // dense accumulates sparse sketch bins for a query.
@@ -107,14 +109,14 @@ func (m *Model) quantiles(d *dense, zero int64, qs []float64, out []float64) {
 // acc accumulates buckets for a query.
 type acc struct {
 	c          [nCounters]int64
-	lead, resp durSum
+	lead, resp dursum.Sum
 	leadBins   dense
 	respBins   dense
 }
 
 func (a *acc) reset() {
 	a.c = [nCounters]int64{}
-	a.lead, a.resp = durSum{}, durSum{}
+	a.lead, a.resp = dursum.Sum{}, dursum.Sum{}
 	a.leadBins.reset()
 	a.respBins.reset()
 }
@@ -124,8 +126,8 @@ func (a *acc) addFacts(b *bucket) {
 	for i := range cOpen {
 		a.c[i] += int64(b.c[i])
 	}
-	a.lead.merge(b.lead)
-	a.resp.merge(b.resp)
+	a.lead.Merge(b.lead)
+	a.resp.Merge(b.resp)
 	a.leadBins.add(b.leadBins)
 	a.respBins.add(b.respBins)
 }
@@ -137,8 +139,8 @@ func (a *acc) subFacts(b *bucket) {
 	for i := range cOpen {
 		a.c[i] -= int64(b.c[i])
 	}
-	a.lead.merge(durSum{-b.lead.sec, -b.lead.nsec})
-	a.resp.merge(durSum{-b.resp.sec, -b.resp.nsec})
+	a.lead.Merge(b.lead.Neg())
+	a.resp.Merge(b.resp.Neg())
 	a.leadBins.addSigned(b.leadBins, -1)
 	a.respBins.addSigned(b.respBins, -1)
 }
@@ -236,13 +238,13 @@ func (m *Model) figures(supplier, customer string, a *acc, sl *slab) Figures {
 		var v [4]float64
 		m.quantiles(&a.leadBins, a.c[cLeadZero], []float64{0.5, 0.9, 0.95, 0.99}, v[:])
 		f.LeadTime = LeadTime{Count: int(n), P50: sl.ptr(v[0]), P90: sl.ptr(v[1]), P95: sl.ptr(v[2]), P99: sl.ptr(v[3]),
-			Mean: sl.ptr(a.lead.seconds() / float64(n))}
+			Mean: sl.ptr(a.lead.Seconds() / float64(n))}
 	}
 	if n := a.c[cResponded]; n > 0 {
 		var v [2]float64
 		m.quantiles(&a.respBins, a.c[cRespZero], []float64{0.5, 0.9}, v[:])
 		f.ResponseTime = ResponseTime{Count: int(n), P50: sl.ptr(v[0]), P90: sl.ptr(v[1]),
-			Mean: sl.ptr(a.resp.seconds() / float64(n))}
+			Mean: sl.ptr(a.resp.Seconds() / float64(n))}
 	}
 	var ratings [5]int
 	for s := range 5 {

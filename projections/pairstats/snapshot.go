@@ -2,6 +2,7 @@ package pairstats
 
 import (
 	"github.com/cadena-project/cadena/projections"
+	"github.com/cadena-project/cadena/projections/internal/dursum"
 	"github.com/cadena-project/cadena/projections/internal/lazysort"
 )
 
@@ -77,10 +78,10 @@ func saveBucket(e *projections.Encoder, b *bucket) {
 	for _, c := range b.c {
 		e.Int(int64(c))
 	}
-	e.Int(b.lead.sec)
-	e.Int(b.lead.nsec)
-	e.Int(b.resp.sec)
-	e.Int(b.resp.nsec)
+	e.Int(b.lead.Sec)
+	e.Int(b.lead.Nsec)
+	e.Int(b.resp.Sec)
+	e.Int(b.resp.Nsec)
 	saveBins(e, b.leadBins)
 	saveBins(e, b.respBins)
 }
@@ -167,8 +168,8 @@ func loadBucket(d *projections.Decoder, b *bucket) {
 	for i := range b.c {
 		b.c[i] = int32(d.Int())
 	}
-	b.lead = durSum{d.Int(), d.Int()}
-	b.resp = durSum{d.Int(), d.Int()}
+	b.lead = dursum.Sum{Sec: d.Int(), Nsec: d.Int()}
+	b.resp = dursum.Sum{Sec: d.Int(), Nsec: d.Int()}
 	b.leadBins = loadBins(d)
 	b.respBins = loadBins(d)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
+	"github.com/cadena-project/cadena/projections/internal/dursum"
 	"github.com/cadena-project/cadena/projections/internal/lazysort"
 )
 
@@ -52,7 +53,7 @@ type pair struct {
 	open map[*handoff]struct{} // hand-offs open now
 
 	leadCount uint64
-	leadSum   durSum
+	leadSum   dursum.Sum
 	leadZero  uint64
 	leadBins  []bin
 }
@@ -220,7 +221,7 @@ func (m *Model) observeDelivery(hs *handoff) {
 	h, p := hs.h, hs.pair
 	lead := h.LatestDeliveryAt.Sub(h.RequestedAt)
 	p.leadCount++
-	p.leadSum.add(lead)
+	p.leadSum.Add(lead, 1)
 	if v := lead.Seconds(); v <= m.minIdx {
 		p.leadZero++
 	} else {

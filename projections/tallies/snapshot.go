@@ -2,6 +2,7 @@ package tallies
 
 import (
 	"github.com/cadena-project/cadena/projections"
+	"github.com/cadena-project/cadena/projections/internal/dursum"
 	"github.com/cadena-project/cadena/projections/internal/lazysort"
 )
 
@@ -31,8 +32,8 @@ func (m *Model) SaveSnapshot(e *projections.Encoder) {
 			e.Int(int64(t.RatingEvents[i]))
 		}
 		e.Uint(p.leadCount)
-		e.Int(p.leadSum.sec)
-		e.Int(p.leadSum.nsec)
+		e.Int(p.leadSum.Sec)
+		e.Int(p.leadSum.Nsec)
 		e.Uint(p.leadZero)
 		e.Uint(uint64(len(p.leadBins)))
 		for _, b := range p.leadBins {
@@ -75,7 +76,7 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 			t.Ratings[i], t.RatingEvents[i] = int(d.Int()), int(d.Int())
 		}
 		p.leadCount = d.Uint()
-		p.leadSum = durSum{d.Int(), d.Int()}
+		p.leadSum = dursum.Sum{Sec: d.Int(), Nsec: d.Int()}
 		p.leadZero = d.Uint()
 		if n := d.Len(1 << 30); n > 0 {
 			p.leadBins = make([]bin, n)

@@ -62,7 +62,7 @@ func (m *Model) LeadTimeHistogram(supplier, customer string, bounds []float64) (
 			counts[i] += bn.n
 		}
 	}
-	return counts, p.leadSum.seconds(), p.leadCount
+	return counts, p.leadSum.Seconds(), p.leadCount
 }
 
 // OpenClock counts a pair's open hand-offs by the state of their clock.

@@ -73,4 +73,12 @@
 // An XES trace goes into the window whole when it closes, so the window
 // must span the traces that overlap in time. DryRun plans the same way
 // and writes nothing.
+//
+// cadena import runs Import and DryRun only. ReadCSV, ReadXES, NewPlan,
+// Run and Plan.PairTable are kept as the whole-log reference the streamed
+// path is held to: its tests check that a log within the window imports
+// command for command as NewPlan and Run import it, and that DryRun's
+// table is PairTable's. A planner that sees the whole log at once is easy
+// to check by reading; the streamed one, with its window, horizon and
+// frontier, is not.
 package importer
