@@ -148,7 +148,7 @@ export default {
  "work.waiting.lede": "We asked for these; the supplier's clock is shown.",
  "work.waiting.empty": "Nothing open that you asked for.",
  "work.rate.title": "To rate",
- "work.rate.lede": "Delivered to us: rate the latest delivery (rating again replaces it) or return it for rework.",
+ "work.rate.lede": "Delivered to us, latest delivery first: rate it (rating again replaces it) or return it for rework.",
  "work.rate.empty": "Nothing delivered to rate.",
  "work.only": "Only the oldest {count} of each state are listed; \"Hand-offs & ratings\" pages through all.",
  "work.more": {
@@ -332,6 +332,21 @@ export default {
  "pair.noRecognitions": "No recognitions in this window.",
  "pair.thank": "Thank {supplier} on behalf of {customer}",
  "pair.sendRecognition": "Send recognition",
+ "pair.agreement": "Agreement",
+ "pair.noAgreement": "No agreement: this pair's hand-offs are held to no target.",
+ "pair.openHandoffs": "Open hand-offs",
+ "pair.noOpen": "Nothing open between them.",
+ "pair.openShown": {
+  "one": "The {shown} oldest of {count} open hand-off.",
+  "other": "The {shown} oldest of {count} open hand-offs."
+ },
+ "pair.comments": "Latest ratings and comments",
+ "pair.commentsNotYours": "Ratings and their comments are shown only to {customer} and to admins.",
+ "pair.commentsHidden": {
+  "one": "Comments show once the window holds {min} ratings; it holds {count}.",
+  "other": "Comments show once the window holds {min} ratings; it holds {count}."
+ },
+ "pair.noComments": "None of the latest deliveries was rated in this window.",
  "recognition.by": "{author}, {department}",
  "chart.buckets": {
   "one": "{count} bucket",
