@@ -45,10 +45,10 @@ export async function renderPair(out, supplier, customer, ctx) {
   // replaceChildren writes a null as the text "null": leave absent parts out.
   out.replaceChildren(...[
     summary(pair, ctx),
-    agreement,
     h("h2", {}, step === "month" ? t("pair.monthly") : t("pair.weekly")),
     charts(series, step),
     series.length ? table(series, step, ctx) : null,
+    agreement,
     open,
     comments,
     h("h2", {}, t("pair.recognitions")),
