@@ -18,7 +18,8 @@ import (
 // (the customer) sees the agreement, the open hand-off with its clock, and
 // no rating while the window holds one; once it holds two, both ratings
 // with their comments, newest first. It (the supplier) sees the agreement
-// and the open hand-off, never a rating or a comment.
+// and the open hand-off, never a rating or a comment. The bright spots
+// give sales, not it, a way to thank it.
 func TestWebPairPageAgreementOpenAndCommentsInChromium(t *testing.T) {
 	bin, err := exec.LookPath("chromium")
 	if err != nil {
@@ -28,6 +29,7 @@ func TestWebPairPageAgreementOpenAndCommentsInChromium(t *testing.T) {
 	toks := writeTokensFile(t, filepath.Join(dir, "tokens.json"))
 	cfg := e2eConfig(dir)
 	cfg.anonymityMin = 2
+	cfg.minVolume = 2 // it -> sales, with three hand-offs, is a bright spot
 	s := startServer(t, cfg)
 	setUpOrganisation(t, s, toks)
 
@@ -71,6 +73,20 @@ func TestWebPairPageAgreementOpenAndCommentsInChromium(t *testing.T) {
 		)
 	}
 
+	// The bright spots offer the customer a way to thank the supplier: a
+	// link to the pair page that opens on the recognition form.
+	sales.do("sales opens the bright spots",
+		chromedp.Navigate(s.base+"/#token="+toks.Sales+"&view=hotspots"),
+		chromedp.WaitVisible(chromedp.CSS(`#bright-best a.thank`)),
+	)
+	assert.Equal(t, "Thank it department", evalIn[string](sales, `document.querySelector('#bright-best a.thank[data-supplier="it"][data-customer="sales"]').textContent`))
+	sales.do("thank it from the bright spots",
+		chromedp.Click(chromedp.CSS(`#bright-best a.thank[data-supplier="it"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#pair-out #rec-form`)),
+		chromedp.Poll[chromedp.Void](`document.activeElement && document.activeElement.id === "rec-message"`),
+	)
+	assert.Equal(t, "#/pairs/it/sales", evalIn[string](sales, `location.hash`))
+
 	open(sales, toks.Sales, "sales opens the pair")
 	assert.Contains(t, text(sales, "pair-agreement"), "Agreement v1:", "the agreement in force")
 	assert.Contains(t, text(sales, "pair-agreement"), "resolve within 3 d", "its resolve target")
@@ -98,6 +114,11 @@ func TestWebPairPageAgreementOpenAndCommentsInChromium(t *testing.T) {
 	assert.Contains(t, text(sales, "pair-comments"), "5 of 5")
 	sales.shot("pair-work-comments")
 
+	it.do("it opens the bright spots",
+		chromedp.Navigate(s.base+"/#token="+toks.IT+"&view=hotspots"),
+		chromedp.WaitVisible(chromedp.CSS(`#bright-best li a.pair-link[href="#/pairs/it/sales"]`)),
+	)
+	assert.Zero(t, evalIn[int](it, `document.querySelectorAll("#brightspots-out a.thank").length`), "the supplier cannot thank itself")
 	open(it, toks.IT, "it opens the pair")
 	assert.Contains(t, text(it, "pair-agreement"), "Agreement v1:")
 	assert.Equal(t, 1, evalIn[int](it, `document.querySelectorAll('#pair-open li[data-handoff="open-1"]').length`), "the supplier sees what is open")

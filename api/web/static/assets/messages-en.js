@@ -235,6 +235,7 @@ export default {
  "bright.improvedEmpty": "No pair's friction fell.",
  "bright.improvedLine": "friction {before} → {after} (−{drop})",
  "bright.against": "Against the previous window, {from} – {to}.",
+ "bright.thank": "Thank {supplier}",
  "chain.title": "Service chain",
  "chain.lede": "Who serves whom. Each arrow runs from supplier to customer; its width shows how many hand-offs were requested and its colour the pair's friction. Click an arrow to open its pair.",
  "chain.loading": "Loading the service chain…",

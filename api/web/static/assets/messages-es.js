@@ -234,6 +234,7 @@ export default {
  "bright.improvedEmpty": "La fricción no bajó en ningún par.",
  "bright.improvedLine": "fricción {before} → {after} (−{drop})",
  "bright.against": "Frente al periodo anterior, del {from} al {to}.",
+ "bright.thank": "Agradecer a {supplier}",
  "chain.title": "Cadena de servicio",
  "chain.lede": "Quién sirve a quién. Cada flecha va del proveedor al cliente interno; su grosor indica cuántos traspasos se solicitaron y su color, la fricción del par. Pulsa una flecha para abrir su par.",
  "chain.loading": "Cargando la cadena de servicio…",

@@ -55,6 +55,15 @@ export async function renderPair(out, supplier, customer, ctx) {
     recognitions(recs.recognitions, ctx),
     canRecognise(ctx.me, customer) ? recogniseForm(supplier, customer, ctx, out) : null,
   ].filter(Boolean));
+  // Opened from a bright spot's "Thank": straight to the form.
+  if (ctx.thank === `${supplier}/${customer}`) {
+    ctx.thank = "";
+    const text = document.getElementById("rec-message");
+    if (text) {
+      text.scrollIntoView({ block: "center" });
+      text.focus();
+    }
+  }
 }
 
 function summary(p, ctx) {
