@@ -139,6 +139,8 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#handoff-out .one-handoff[data-state="requested"]`)),
 	)
 	assert.Equal(t, "A US keyboard, please.", evalIn[string](sales, `document.querySelector("#handoff-out .details").textContent`))
+	assert.Equal(t, "#/pairs/it/sales", evalIn[string](sales, `document.querySelector("#handoff-out .meta a.pair-link").getAttribute("href")`),
+		"the hand-off's pair links to its page")
 	hash := evalIn[string](sales, `location.hash`)
 	require.True(t, strings.HasPrefix(hash, "#/handoffs/"), hash)
 	id := strings.TrimPrefix(hash, "#/handoffs/")
