@@ -19,7 +19,8 @@ import (
 // no rating while the window holds one; once it holds two, both ratings
 // with their comments, newest first. It (the supplier) sees the agreement
 // and the open hand-off, never a rating or a comment. The bright spots
-// give sales, not it, a way to thank it.
+// give sales, not it, a way to thank it. Legal, neither side, reads that
+// the hand-offs are not shown to it.
 func TestWebPairPageAgreementOpenAndCommentsInChromium(t *testing.T) {
 	bin, err := exec.LookPath("chromium")
 	if err != nil {
@@ -127,4 +128,15 @@ func TestWebPairPageAgreementOpenAndCommentsInChromium(t *testing.T) {
 	assert.NotContains(t, text(it, "pair-out"), "quick and clear")
 	assert.NotContains(t, text(it, "pair-out"), "null")
 	it.shot("pair-work-supplier")
+
+	// Legal is neither side: the API lists it none of the pair's
+	// hand-offs, and the page says so rather than "nothing open".
+	legalCtx, cancelLegal := chromedp.NewContext(browser)
+	defer cancelLegal()
+	require.NoError(t, chromedp.Do(legalCtx))
+	legal := tab{t, legalCtx, shots}
+	open(legal, toks.Legal, "legal opens the pair")
+	assert.Contains(t, text(legal, "pair-open"), "shown only to it department, sales department and admins")
+	assert.Zero(t, evalIn[int](legal, `document.querySelectorAll("#pair-open li").length`))
+	assert.NotContains(t, text(legal, "pair-open"), "Nothing open")
 }

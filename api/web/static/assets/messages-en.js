@@ -337,6 +337,7 @@ export default {
  "pair.noAgreement": "No agreement: this pair's hand-offs are held to no target.",
  "pair.openHandoffs": "Open hand-offs",
  "pair.noOpen": "Nothing open between them.",
+ "pair.openNotYours": "The hand-offs themselves are shown only to {supplier}, {customer} and admins.",
  "pair.openShown": {
   "one": "The {shown} oldest of {count} open hand-off.",
   "other": "The {shown} oldest of {count} open hand-offs."

@@ -336,6 +336,7 @@ export default {
  "pair.noAgreement": "Sin acuerdo: los traspasos de este par no tienen objetivo.",
  "pair.openHandoffs": "Traspasos abiertos",
  "pair.noOpen": "No hay nada abierto entre ellos.",
+ "pair.openNotYours": "Los traspasos en sí solo se muestran a {supplier}, {customer} y a los administradores.",
  "pair.openShown": {
   "one": "Los {shown} más antiguos de {count} traspaso abierto.",
   "other": "Los {shown} más antiguos de {count} traspasos abiertos."

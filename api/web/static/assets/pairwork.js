@@ -19,7 +19,7 @@ export async function pairWork(supplier, customer, pair, ctx) {
   const query = { supplier, customer, min_position: ctx.position || undefined };
   const [agreement, open, comments] = await Promise.all([
     agreementSection(supplier, customer, ctx).catch((err) => section("pair-agreement", t("pair.agreement"), errorBox(err))),
-    openSection(query, ctx).catch((err) => section("pair-open", t("pair.openHandoffs"), errorBox(err))),
+    openSection(query, ctx, supplier, customer).catch((err) => section("pair-open", t("pair.openHandoffs"), errorBox(err))),
     commentsSection(query, customer, pair, ctx).catch((err) => section("pair-comments", t("pair.comments"), errorBox(err))),
   ]);
   return [agreement, open, comments];
@@ -44,8 +44,14 @@ async function agreementSection(supplier, customer, ctx) {
 }
 
 // openSection: the hand-offs open between them (HandoffList, one call per
-// open state), oldest request first, each with its clock (Handoff).
-async function openSection(query, ctx) {
+// open state), oldest request first, each with its clock (Handoff). The
+// API lists hand-offs only to their two departments and admins: anyone
+// else reads that, not an empty list.
+async function openSection(query, ctx, supplier, customer) {
+  const me = ctx.me;
+  if (!me || (me.role !== "admin" && me.department !== supplier && me.department !== customer)) {
+    return section("pair-open", t("pair.openHandoffs"), h("p", { class: "empty" }, t("pair.openNotYours", { supplier: ctx.name(supplier), customer: ctx.name(customer) })));
+  }
   const pages = await Promise.all(OPEN.map((st) => call("handoffs", { query: { ...query, state: st, limit: 50 } })));
   const all = pages.flatMap((p) => p.handoffs).sort((a, b) => a.requested_at.localeCompare(b.requested_at));
   const more = pages.some((p) => p.next_cursor);
