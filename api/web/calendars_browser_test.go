@@ -8,13 +8,14 @@ import (
 )
 
 // TestBrowserShowsCalendars: the scorecard lists the department's
-// agreements with the calendar each counts in, and the hand-off list has
-// a deadline column.
+// agreements with the calendar each counts in, their targets in working
+// hours when it has one (16 working hours are not 16 wall-clock hours, nor
+// "0.7 d"), and the hand-off list has a deadline column.
 func TestBrowserShowsCalendars(t *testing.T) {
 	bin := chromium(t)
 	api := newFakeAPI(t)
 	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&view=scorecard")
-	want := `<li><a href="#/pairs/finance/sales" class="pair-link"><span class="supplier">Finance</span><span class="arrow" aria-label="serves"> → </span><span class="customer">Sales</span></a> · resolve within 16 h · respond within 4 h · calendar madrid (working time)</li>`
+	want := `<li><a href="#/pairs/finance/sales" class="pair-link"><span class="supplier">Finance</span><span class="arrow" aria-label="serves"> → </span><span class="customer">Sales</span></a> · resolve within 16 working h · respond within 4 working h · calendar madrid (working time)</li>`
 	assert.True(t, strings.Contains(dom, want), "the scorecard of Finance lacks %q", want)
 
 	dom = dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&view=handoffs")

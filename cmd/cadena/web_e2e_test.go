@@ -117,6 +117,7 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	)
 	assert.Equal(t, "laptop", evalIn[string](sales, `document.getElementById("req-kind").value`), "kind suggested from the agreement")
 	assert.Contains(t, evalIn[string](sales, `document.getElementById("req-agreement").textContent`), "resolve within 3 d")
+	assert.Contains(t, evalIn[string](sales, `document.getElementById("req-agreement").textContent`), "wall clock", "the calendar that will apply: none")
 	assert.Contains(t, evalIn[string](sales, `document.getElementById("whoami").textContent`), "sales-team")
 	assert.True(t, evalIn[bool](sales, `document.getElementById("req-customer-label").hidden`), "a member requests for its own department")
 	assert.Equal(t, []string{"", "it", "legal"}, evalIn[[]string](sales, `[...document.getElementById("req-supplier").options].map((o) => o.value)`),
@@ -138,6 +139,8 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#handoff-out .one-handoff[data-state="requested"]`)),
 	)
 	assert.Equal(t, "A US keyboard, please.", evalIn[string](sales, `document.querySelector("#handoff-out .details").textContent`))
+	assert.Equal(t, "#/pairs/it/sales", evalIn[string](sales, `document.querySelector("#handoff-out .meta a.pair-link").getAttribute("href")`),
+		"the hand-off's pair links to its page")
 	hash := evalIn[string](sales, `location.hash`)
 	require.True(t, strings.HasPrefix(hash, "#/handoffs/"), hash)
 	id := strings.TrimPrefix(hash, "#/handoffs/")
@@ -343,7 +346,7 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#ag-msg .saved`)),
 	)
 	assert.Empty(t, evalIn[string](head, `document.getElementById("ag-resolve_within-error").textContent`))
-	assert.Contains(t, evalIn[string](head, `document.getElementById("ag-current").textContent`), "resolve within 2 d")
+	assert.Contains(t, evalIn[string](head, `document.getElementById("ag-current").textContent`), "resolve within 48 working h", "48 working hours are not 2 days")
 	assert.Contains(t, evalIn[string](head, `document.getElementById("ag-current").textContent`), "calendar Office hours", "named as the calendar is")
 	head.shot("agreement-saved")
 	ag := s.must(t, http.StatusOK, "GET", "/api/v1/agreements", toks.Admin, nil).json(t)["agreements"].([]any)[0].(map[string]any)
@@ -371,6 +374,19 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	assert.Contains(t, facts, "Respond by"+asked.Add(20*time.Hour).Format("2 Jan 2006, 15:04")+" overdue",
 		"four working hours: one that day, three the next morning, long past")
 	sales.shot("handoff-working-time")
+
+	// The request form shows the agreement that will apply with its
+	// calendar, the targets in working hours.
+	sales.do("the request form under the calendar",
+		chromedp.Evaluate[chromedp.Void](`void (location.hash = "#/request")`),
+		chromedp.WaitReady(chromedp.CSS(`#req-supplier option[value="it"]`)),
+		chromedp.SetValue(chromedp.ID("req-supplier"), "it"),
+	)
+	evalIn[bool](sales, `document.getElementById("req-supplier").dispatchEvent(new Event("change"))`)
+	sales.do("the agreement that will apply", chromedp.Poll[chromedp.Void](`document.getElementById("req-agreement").textContent.includes("v2")`))
+	preview := evalIn[string](sales, `document.getElementById("req-agreement").textContent`)
+	assert.Contains(t, preview, "resolve within 48 working h", "the target in working hours")
+	assert.Contains(t, preview, "calendar office (working time)", "and the calendar it counts in")
 
 	it.do("a member reads the agreement",
 		chromedp.Evaluate[chromedp.Void](`void (location.hash = "#/agreements")`),

@@ -62,7 +62,8 @@ export function clock(hd, policy) {
   const done = hd.state === "delivered" || hd.state === "cancelled";
   const label = done && badge !== "breached" ? (badge === "none" ? "closed" : "met") : badge;
   return h("span", { class: "clock" },
-    h("span", { class: `badge b-${badge}` }, t(`badge.${label}`)),
+    // A met target is green even when it came close (the colour says the outcome).
+    h("span", { class: `badge b-${label === "met" ? "ok" : badge}` }, t(`badge.${label}`)),
     " ",
     h("span", { class: "owned" }, t("clock.owned", { d: span(owned, hd.agreement) })),
     target > 0 ? h("span", { class: "target" }, ` ${t("clock.of", { d: span(target, hd.agreement) })}`) : null,

@@ -3,7 +3,8 @@
 // to the field at fault. Members read the agreement only.
 
 import { call, newIdempotencyKey } from "./api.js";
-import { h, duration } from "./format.js";
+import { h } from "./format.js";
+import { span } from "./actions.js";
 import { errorBox } from "./view.js";
 import { t } from "./i18n.js";
 
@@ -89,8 +90,8 @@ function describe(ctx, sup, cus, ag) {
   if (!ag) return h("p", { class: "agreement none" }, t("agreements.none", { supplier: ctx.name(sup), customer: ctx.name(cus) }));
   return h("p", { class: "agreement" },
     h("strong", {}, t("agreements.version", { version: String(ag.version) }), " "),
-    t("agreement.resolve", { d: duration(ag.resolve_within_s) }),
-    ag.respond_within_s ? `, ${t("agreement.respond", { d: duration(ag.respond_within_s) })}` : `, ${t("agreement.noRespond")}`,
+    t("agreement.resolve", { d: span(ag.resolve_within_s, ag) }),
+    ag.respond_within_s ? `, ${t("agreement.respond", { d: span(ag.respond_within_s, ag) })}` : `, ${t("agreement.noRespond")}`,
     ag.kind ? `, ${t("agreement.kind", { kind: ag.kind })}` : `, ${t("agreement.anyKind")}`,
     ag.calendar ? `, ${t("agreement.calendar", { calendar: calendarNames.get(ag.calendar) || ag.calendar })}` : `, ${t("agreement.aroundTheClock")}`);
 }

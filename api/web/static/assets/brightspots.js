@@ -5,6 +5,7 @@ import { call } from "./api.js";
 import { h, pct, csat, int, score, day, dayBefore } from "./format.js";
 import { t } from "./i18n.js";
 import { busy, failed, done } from "./view.js";
+import { canRecognise } from "./pair.js";
 
 // pairHref is the address of a pair's page.
 export function pairHref(supplier, customer) {
@@ -33,9 +34,9 @@ export async function renderBrightSpots(out, ctx) {
   }
   done(out);
   const best = data.best.map((p) => h("li", {}, pairLink(ctx, p.supplier, p.customer),
-    h("span", { class: "muted" }, ` · ${t("bright.bestLine", { sla: pct(p.sla.compliance), csat: csat(p.satisfaction, ctx.policy), count: p.requested })}`)));
+    h("span", { class: "muted" }, ` · ${t("bright.bestLine", { sla: pct(p.sla.compliance), csat: csat(p.satisfaction, ctx.policy), count: p.requested })}`), thank(ctx, p)));
   const improved = data.improved.map((p) => h("li", {}, pairLink(ctx, p.supplier, p.customer),
-    h("span", { class: "muted" }, ` · ${t("bright.improvedLine", { before: score(p.previous_friction_score), after: score(p.friction_score), drop: score(p.drop) })}`)));
+    h("span", { class: "muted" }, ` · ${t("bright.improvedLine", { before: score(p.previous_friction_score), after: score(p.friction_score), drop: score(p.drop) })}`), thank(ctx, p)));
   out.replaceChildren(
     h("div", { class: "bright" },
       h("section", { class: "card", id: "bright-best" }, h("h3", {}, t("bright.best")),
@@ -44,4 +45,15 @@ export async function renderBrightSpots(out, ctx) {
         h("p", { class: "hint" }, t("bright.against", { from: day(data.previous_from), to: day(dayBefore(data.previous_to)) })),
         improved.length ? h("ol", {}, improved) : h("p", { class: "empty" }, t("bright.improvedEmpty")))),
   );
+}
+
+// thank is the way to thank a pair's supplier, for those who may (the
+// customer's members and heads, and admins): a link to the pair page that
+// opens on its recognition form.
+function thank(ctx, p) {
+  if (!canRecognise(ctx.me, p.customer)) return null;
+  return [" · ", h("a", {
+    href: pairHref(p.supplier, p.customer), class: "thank", "data-supplier": p.supplier, "data-customer": p.customer,
+    onclick: () => { ctx.thank = `${p.supplier}/${p.customer}`; },
+  }, t("bright.thank", { supplier: ctx.name(p.supplier) }))];
 }

@@ -7,6 +7,7 @@ import { h, when, state } from "./format.js";
 import { t } from "./i18n.js";
 import { busy, failed, done } from "./view.js";
 import { actionBar, clock, span } from "./actions.js";
+import { pairLink } from "./brightspots.js";
 
 // EVENTS: the timeline's events by the middle of their type, whatever its
 // version ("handoff.requested.v2" is a request); their names are the
@@ -30,7 +31,8 @@ export async function renderHandoff(out, id, ctx) {
   out.replaceChildren(
     h("article", { class: "card one-handoff", "data-handoff": hd.id, "data-state": hd.state },
       h("h2", { class: "handoff-title" }, hd.title || hd.id),
-      h("p", { class: "meta" }, h("span", { class: "id" }, hd.id)),
+      // The pair links to its page, as every pair in the page does.
+      h("p", { class: "meta" }, h("span", { class: "id" }, hd.id), " · ", pairLink(ctx, hd.supplier, hd.customer)),
       hd.details ? h("p", { class: "details" }, hd.details) : null,
       h("dl", { class: "facts" },
         item(t("common.supplier"), ctx.name(hd.supplier)),

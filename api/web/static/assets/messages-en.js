@@ -148,7 +148,7 @@ export default {
  "work.waiting.lede": "We asked for these; the supplier's clock is shown.",
  "work.waiting.empty": "Nothing open that you asked for.",
  "work.rate.title": "To rate",
- "work.rate.lede": "Delivered to us: rate the latest delivery (rating again replaces it) or return it for rework.",
+ "work.rate.lede": "Delivered to us, latest delivery first: rate it (rating again replaces it) or return it for rework.",
  "work.rate.empty": "Nothing delivered to rate.",
  "work.only": "Only the oldest {count} of each state are listed; \"Hand-offs & ratings\" pages through all.",
  "work.more": {
@@ -235,6 +235,7 @@ export default {
  "bright.improvedEmpty": "No pair's friction fell.",
  "bright.improvedLine": "friction {before} → {after} (−{drop})",
  "bright.against": "Against the previous window, {from} – {to}.",
+ "bright.thank": "Thank {supplier}",
  "chain.title": "Service chain",
  "chain.lede": "Who serves whom. Each arrow runs from supplier to customer; its width shows how many hand-offs were requested and its colour the pair's friction. Click an arrow to open its pair.",
  "chain.loading": "Loading the service chain…",
@@ -332,6 +333,22 @@ export default {
  "pair.noRecognitions": "No recognitions in this window.",
  "pair.thank": "Thank {supplier} on behalf of {customer}",
  "pair.sendRecognition": "Send recognition",
+ "pair.agreement": "Agreement",
+ "pair.noAgreement": "No agreement: this pair's hand-offs are held to no target.",
+ "pair.openHandoffs": "Open hand-offs",
+ "pair.noOpen": "Nothing open between them.",
+ "pair.openNotYours": "The hand-offs themselves are shown only to {supplier}, {customer} and admins.",
+ "pair.openShown": {
+  "one": "The {shown} oldest of {count} open hand-off.",
+  "other": "The {shown} oldest of {count} open hand-offs."
+ },
+ "pair.comments": "Latest ratings and comments",
+ "pair.commentsNotYours": "Ratings and their comments are shown only to {customer} and to admins.",
+ "pair.commentsHidden": {
+  "one": "Comments show once the window holds {min} ratings; it holds {count}.",
+  "other": "Comments show once the window holds {min} ratings; it holds {count}."
+ },
+ "pair.noComments": "None of the latest deliveries was rated in this window.",
  "recognition.by": "{author}, {department}",
  "chart.buckets": {
   "one": "{count} bucket",

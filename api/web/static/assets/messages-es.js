@@ -147,7 +147,7 @@ export default {
  "work.waiting.lede": "Los pedimos nosotros; se muestra el reloj del proveedor.",
  "work.waiting.empty": "No hay nada abierto que hayáis pedido.",
  "work.rate.title": "Por valorar",
- "work.rate.lede": "Entregados a nosotros: valora la última entrega (una nueva valoración la sustituye) o devuélvela para retrabajo.",
+ "work.rate.lede": "Entregados a nosotros, la entrega más reciente primero: valórala (una nueva valoración la sustituye) o devuélvela para retrabajo.",
  "work.rate.empty": "No hay entregas por valorar.",
  "work.only": "Solo se muestran los {count} más antiguos de cada estado; «Traspasos y valoraciones» los recorre todos.",
  "work.more": {
@@ -234,6 +234,7 @@ export default {
  "bright.improvedEmpty": "La fricción no bajó en ningún par.",
  "bright.improvedLine": "fricción {before} → {after} (−{drop})",
  "bright.against": "Frente al periodo anterior, del {from} al {to}.",
+ "bright.thank": "Agradecer a {supplier}",
  "chain.title": "Cadena de servicio",
  "chain.lede": "Quién sirve a quién. Cada flecha va del proveedor al cliente interno; su grosor indica cuántos traspasos se solicitaron y su color, la fricción del par. Pulsa una flecha para abrir su par.",
  "chain.loading": "Cargando la cadena de servicio…",
@@ -331,6 +332,22 @@ export default {
  "pair.noRecognitions": "No hay reconocimientos en este periodo.",
  "pair.thank": "Agradece a {supplier} en nombre de {customer}",
  "pair.sendRecognition": "Enviar reconocimiento",
+ "pair.agreement": "Acuerdo",
+ "pair.noAgreement": "Sin acuerdo: los traspasos de este par no tienen objetivo.",
+ "pair.openHandoffs": "Traspasos abiertos",
+ "pair.noOpen": "No hay nada abierto entre ellos.",
+ "pair.openNotYours": "Los traspasos en sí solo se muestran a {supplier}, {customer} y a los administradores.",
+ "pair.openShown": {
+  "one": "Los {shown} más antiguos de {count} traspaso abierto.",
+  "other": "Los {shown} más antiguos de {count} traspasos abiertos."
+ },
+ "pair.comments": "Últimas valoraciones y comentarios",
+ "pair.commentsNotYours": "Las valoraciones y sus comentarios solo se muestran a {customer} y a los administradores.",
+ "pair.commentsHidden": {
+  "one": "Los comentarios se muestran cuando el periodo reúne {min} valoraciones; tiene {count}.",
+  "other": "Los comentarios se muestran cuando el periodo reúne {min} valoraciones; tiene {count}."
+ },
+ "pair.noComments": "Ninguna de las últimas entregas se valoró en este periodo.",
  "recognition.by": "{author}, {department}",
  "chart.buckets": {
   "one": "{count} tramo",

@@ -1,12 +1,14 @@
 // The pair page (#/pairs/{supplier}/{customer}): one pair's figures for
-// the window, charts per week (per month for long windows) and the
-// recognitions the customer sent the supplier.
+// the window, its agreement, charts per week (per month for long windows),
+// the hand-offs open between them, the latest rating comments (pairwork.js)
+// and the recognitions the customer sent the supplier.
 
 import { call, newIdempotencyKey } from "./api.js";
 import { h, pct, pct0, csat, int, duration, score, driver, drivers, when, relative, num, DRIVER_KEYS } from "./format.js";
 import { t } from "./i18n.js";
 import { busy, failed, done, errorBox } from "./view.js";
 import { lineChart, barChart, stackChart, span, COLOURS, DRIVER_STYLE } from "./charts.js";
+import { pairWork } from "./pairwork.js";
 
 const DAY = 86400000;
 
@@ -28,26 +30,40 @@ export async function renderPair(out, supplier, customer, ctx) {
   const step = stepFor(win);
   const params = { supplier, customer };
   const query = { ...win, min_position: ctx.position || undefined };
-  let pair, series, recs;
+  let pair, series, recs, agreement, open, comments;
   try {
     [pair, series, recs] = await Promise.all([
       call("pair", { params, query }),
       call("series", { params, query: { ...query, step } }),
       call("recognitions", { params, query }),
     ]);
+    [agreement, open, comments] = await pairWork(supplier, customer, pair, ctx);
   } catch (err) {
     return failed(out, err);
   }
   done(out);
-  out.replaceChildren(
+  // replaceChildren writes a null as the text "null": leave absent parts out.
+  out.replaceChildren(...[
     summary(pair, ctx),
     h("h2", {}, step === "month" ? t("pair.monthly") : t("pair.weekly")),
     charts(series, step),
     series.length ? table(series, step, ctx) : null,
+    agreement,
+    open,
+    comments,
     h("h2", {}, t("pair.recognitions")),
     recognitions(recs.recognitions, ctx),
     canRecognise(ctx.me, customer) ? recogniseForm(supplier, customer, ctx, out) : null,
-  );
+  ].filter(Boolean));
+  // Opened from a bright spot's "Thank": straight to the form.
+  if (ctx.thank === `${supplier}/${customer}`) {
+    ctx.thank = "";
+    const text = document.getElementById("rec-message");
+    if (text) {
+      text.scrollIntoView({ block: "center" });
+      text.focus();
+    }
+  }
 }
 
 function summary(p, ctx) {

@@ -4,7 +4,8 @@
 // recorded. A refusal naming the title or the details shows next to it.
 
 import { call, newIdempotencyKey } from "./api.js";
-import { h, duration } from "./format.js";
+import { h } from "./format.js";
+import { span } from "./actions.js";
 import { t } from "./i18n.js";
 import { errorBox } from "./view.js";
 import { fillDepartments } from "./scorecard.js";
@@ -72,9 +73,10 @@ function preview(ctx, suggest) {
   }
   out.replaceChildren(h("p", { class: "agreement" },
     h("strong", {}, t("request.applies", { version: String(ag.version) }), " "),
-    t("agreement.resolve", { d: duration(ag.resolve_within_s) }),
-    ag.respond_within_s ? `, ${t("agreement.respond", { d: duration(ag.respond_within_s) })}` : `, ${t("agreement.noRespond")}`,
-    ag.kind ? ` (${t("agreement.kind", { kind: ag.kind })})` : ""));
+    t("agreement.resolve", { d: span(ag.resolve_within_s, ag) }),
+    ag.respond_within_s ? `, ${t("agreement.respond", { d: span(ag.respond_within_s, ag) })}` : `, ${t("agreement.noRespond")}`,
+    ag.kind ? ` (${t("agreement.kind", { kind: ag.kind })})` : "",
+    `, ${ag.calendar ? t("agreement.workingTime", { calendar: ag.calendar }) : t("agreement.wallClock")}`));
 }
 
 async function send(ctx) {

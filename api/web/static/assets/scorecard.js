@@ -8,6 +8,7 @@ import { h, bar, driver, pct, csat, int, duration, score, when, relative, num } 
 import { t } from "./i18n.js";
 import { pairLink } from "./brightspots.js";
 import { busy, failed, done } from "./view.js";
+import { span } from "./actions.js";
 
 const $ = (id) => document.getElementById(id);
 let wired = false;
@@ -145,8 +146,8 @@ async function agreementsCard(id, ctx) {
   return h("section", { class: "card agreements" }, h("h2", {}, t("agreements.title")),
     h("ul", {}, mine.map((a) => h("li", {},
       pairLink(ctx, a.supplier, a.customer), a.kind ? ` · ${a.kind}` : "",
-      ` · ${t("agreement.resolve", { d: duration(a.resolve_within_s) })}`,
-      a.respond_within_s ? ` · ${t("agreement.respondShort", { d: duration(a.respond_within_s) })}` : "",
+      ` · ${t("agreement.resolve", { d: span(a.resolve_within_s, a) })}`,
+      a.respond_within_s ? ` · ${t("agreement.respondShort", { d: span(a.respond_within_s, a) })}` : "",
       " · ", a.calendar ? t("agreement.workingTime", { calendar: a.calendar }) : t("agreement.wallClock")))));
 }
 

@@ -19,7 +19,9 @@ let wired = false;
 const LISTS = [
   { key: "todo", side: "supplier", states: ["requested", "accepted", "returned", "paused"] },
   { key: "waiting", side: "customer", states: ["requested", "accepted", "paused", "returned"] },
-  { key: "rate", side: "customer", states: ["delivered"] },
+  // Deliveries newest first: updated_at is the latest delivery's time (a
+  // rating never moves it).
+  { key: "rate", side: "customer", states: ["delivered"], newest: true },
 ];
 
 // initWork fills the department picker (admins choose; others act for
@@ -76,26 +78,29 @@ async function renderWork(out, ctx) {
 }
 
 // load fetches a list's hand-offs (HandoffList, one call per state),
-// oldest request first, and the Handoff of the first CARDS of them.
+// oldest request first (the rate list: latest delivery first), and the
+// Handoff of the first CARDS of them.
 async function load(l, dept, ctx) {
   const min = ctx.position || undefined;
   const pages = await Promise.all(l.states.map((state) =>
     call("handoffs", { query: { [l.side]: dept, state, limit: PAGE, min_position: min } })));
   const summaries = pages.flatMap((p) => p.handoffs);
-  summaries.sort((a, b) => a.requested_at.localeCompare(b.requested_at));
-  const first = await details(summaries.slice(0, CARDS), ctx);
+  if (l.newest) summaries.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
+  else summaries.sort((a, b) => a.requested_at.localeCompare(b.requested_at));
+  const first = await details(summaries.slice(0, CARDS), ctx, l);
   return { summaries, first, more: pages.some((p) => p.next_cursor) };
 }
 
 // details reads each hand-off's Handoff (its clock and agreement), a few
 // at a time so a long list stays within the token's rate limit; a page is
-// shown soonest due first.
-async function details(summaries, ctx) {
+// shown soonest due first (the rate list keeps its order).
+async function details(summaries, ctx, l) {
   const out = [];
   for (let i = 0; i < summaries.length; i += 4) {
     out.push(...await Promise.all(summaries.slice(i, i + 4).map((s) =>
       call("handoff", { params: { id: s.id }, query: { min_position: ctx.position || undefined } }))));
   }
+  if (l.newest) return out;
   // Deadlines within the same minute keep the order of the requests.
   const minute = (hd) => Math.floor(remaining(hd) / 60);
   return out.sort((a, b) => minute(a) - minute(b) || a.requested_at.localeCompare(b.requested_at));
@@ -110,7 +115,7 @@ function showMore(sec, ul, summaries, shown, l, ctx, refresh) {
     button.disabled = true;
     let next;
     try {
-      next = await details(summaries.slice(shown, shown + CARDS), ctx);
+      next = await details(summaries.slice(shown, shown + CARDS), ctx, l);
     } catch (err) {
       note.replaceChildren(errorBox(err));
       button.disabled = false;
