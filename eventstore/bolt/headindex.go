@@ -149,17 +149,30 @@ func (x *headIndex) begin(tx *bbolt.Tx, head uint64) error {
 	return nil
 }
 
-// flushAll writes every recent head to the bucket, in key order: for
-// Close, when a bulk load kept many more than the default in memory.
-func (x *headIndex) flushAll(tx *bbolt.Tx) error {
-	if len(x.recent) == 0 {
+// sortedStreams sorts the streams of recent in a goroutine of its own,
+// for flushAll (Close, once the committer stopped), while the ID index is
+// written: the channel gives them once.
+func (x *headIndex) sortedStreams() <-chan []string {
+	out := make(chan []string, 1)
+	go func() {
+		streams := make([]string, 0, len(x.recent))
+		for stream := range x.recent {
+			streams = append(streams, stream)
+		}
+		slices.Sort(streams)
+		out <- streams
+	}()
+	return out
+}
+
+// flushAll writes every recent head to the bucket, in key order (the
+// streams sortedStreams sorted): for Close, when a bulk load kept many
+// more than the default in memory.
+func (x *headIndex) flushAll(tx *bbolt.Tx, sorted <-chan []string) error {
+	streams := <-sorted
+	if len(streams) == 0 {
 		return nil
 	}
-	streams := make([]string, 0, len(x.recent))
-	for stream := range x.recent {
-		streams = append(streams, stream)
-	}
-	slices.Sort(streams)
 	heads := tx.Bucket(bucketHeads)
 	for _, stream := range streams {
 		if err := heads.Put([]byte(stream), encodeHead(x.recent[stream])); err != nil {
@@ -170,15 +183,17 @@ func (x *headIndex) flushAll(tx *bbolt.Tx) error {
 }
 
 // get returns the head of stream for the committer, reading the bucket of
-// the transaction in progress when memory does not have it.
-func (x *headIndex) get(heads valueGetter, stream string) streamHeadAt {
+// the transaction in progress when memory does not have it (through a
+// getter, not an interface, so that the key stays on the stack).
+func (x *headIndex) get(heads getter, stream string) streamHeadAt {
 	if h, ok := x.fresh[stream]; ok {
 		return h
 	}
 	if h, ok := x.recent[stream]; ok {
 		return h
 	}
-	return bucketHead(heads, stream)
+	var key [128]byte
+	return decodeHead(heads.Get(append(key[:0], stream...)))
 }
 
 // set records the head left by an append of the transaction in progress.
@@ -264,7 +279,11 @@ func headAt(tx *bbolt.Tx, heads valueGetter, stream string, at uint64) (streamHe
 // bucketHead reads the head of stream from the heads bucket, zeros if it
 // has none.
 func bucketHead(heads valueGetter, stream string) streamHeadAt {
-	v := heads.Get([]byte(stream))
+	return decodeHead(heads.Get([]byte(stream)))
+}
+
+// decodeHead decodes a value of the heads bucket, zeros for none.
+func decodeHead(v []byte) streamHeadAt {
 	if len(v) != 16 {
 		return streamHeadAt{}
 	}

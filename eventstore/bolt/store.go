@@ -248,6 +248,10 @@ func (s *Store) Close() error {
 		// buckets in one commit. Nothing is lost without it (Open reads
 		// them back from the log), so a failure is reported and the file
 		// closed all the same.
+		var streams <-chan []string
+		if bulkHeads {
+			streams = s.heads.sortedStreams() // while the IDs are written
+		}
 		err := guard(func() error {
 			return s.db.Update(func(tx *bbolt.Tx) error {
 				if bulkIDs {
@@ -256,7 +260,7 @@ func (s *Store) Close() error {
 					}
 				}
 				if bulkHeads {
-					return s.heads.flushAll(tx)
+					return s.heads.flushAll(tx, streams)
 				}
 				return nil
 			})
