@@ -338,7 +338,7 @@ func (l *BulkLoad) loadStored(h *BulkHandoff) error {
 // requestHandoff does.
 func (l *BulkLoad) request(c *BulkCommand, i int) error {
 	cmd := *c.Request
-	m := c.Meta.withRequest("handoff.request", cmd)
+	m := c.Meta.withHandoffRequest(cmd)
 	if err := l.a.mayIssue(domain.Request, cmd.Supplier, cmd.Customer); err != nil {
 		return err
 	}

@@ -220,7 +220,7 @@ func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domai
 }
 
 func (s *Service) requestHandoff(ctx context.Context, x session, a Actor, m Meta, cmd domain.RequestHandoff) (HandoffResult, error) {
-	m = m.withRequest("handoff.request", cmd)
+	m = m.withHandoffRequest(cmd)
 	if cmd.ID == "" {
 		cmd.ID = eventstore.NewID()
 		if m.IdempotencyKey != "" {
@@ -301,7 +301,18 @@ func checkLifecycle(cmd domain.HandoffCommand) error {
 
 // withLifecycle fingerprints a lifecycle command on hand-off id.
 func (m Meta) withLifecycle(id string, cmd domain.HandoffCommand) Meta {
-	return m.withRequest("handoff."+cmd.Name+"\x00"+id, cmd)
+	if m.IdempotencyKey != "" {
+		m.requestHash = lifecycleFingerprint(id, cmd)
+	}
+	return m
+}
+
+// withHandoffRequest fingerprints a request, as withRequest does.
+func (m Meta) withHandoffRequest(cmd domain.RequestHandoff) Meta {
+	if m.IdempotencyKey != "" {
+		m.requestHash = requestFingerprint(cmd)
+	}
+	return m
 }
 
 func sameRequest(h domain.Handoff, cmd domain.RequestHandoff) bool {

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -149,33 +150,66 @@ func (x *headIndex) begin(tx *bbolt.Tx, head uint64) error {
 	return nil
 }
 
-// sortedStreams sorts the streams of recent in a goroutine of its own,
-// for flushAll (Close, once the committer stopped), while the ID index is
-// written: the channel gives them once.
-func (x *headIndex) sortedStreams() <-chan []string {
-	out := make(chan []string, 1)
-	go func() {
-		streams := make([]string, 0, len(x.recent))
-		for stream := range x.recent {
-			streams = append(streams, stream)
+// sample writes the latest heads of the streams of every
+// sampleEvery-th recent append to the bucket, ahead of flushAll, as the
+// ID index's sample does: heads newer than the meta bucket's cut are
+// allowed there (see headAt).
+func (x *headIndex) sample(tx *bbolt.Tx) error {
+	streams := make([]string, 0, len(x.order)/sampleEvery+1)
+	for i := 0; i < len(x.order); i += sampleEvery {
+		streams = append(streams, x.order[i].stream)
+	}
+	slices.Sort(streams)
+	heads := tx.Bucket(bucketHeads)
+	for _, stream := range slices.Compact(streams) {
+		h, ok := x.recent[stream]
+		if !ok {
+			continue // in the bucket already
 		}
-		slices.Sort(streams)
-		out <- streams
+		if err := heads.Put([]byte(stream), encodeHead(h)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// headRecord is a key and value of the heads bucket.
+type headRecord struct{ key, value []byte }
+
+// sortedHeads encodes the heads of recent and sorts them by stream in a
+// goroutine of its own, for flushAll (Close, once the committer stopped),
+// while the ID index is written: the channel gives them once.
+func (x *headIndex) sortedHeads() <-chan []headRecord {
+	out := make(chan []headRecord, 1)
+	go func() {
+		size := 0
+		for stream := range x.recent {
+			size += len(stream) + 16
+		}
+		block := make([]byte, 0, size) // one allocation for every key and value
+		recs := make([]headRecord, 0, len(x.recent))
+		for stream, h := range x.recent {
+			n := len(block)
+			block = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(append(block, stream...), h.version), h.last)
+			recs = append(recs, headRecord{block[n : n+len(stream) : n+len(stream)], block[n+len(stream) : len(block) : len(block)]})
+		}
+		slices.SortFunc(recs, func(a, b headRecord) int { return bytes.Compare(a.key, b.key) })
+		out <- recs
 	}()
 	return out
 }
 
-// flushAll writes every recent head to the bucket, in key order (the
-// streams sortedStreams sorted): for Close, when a bulk load kept many
-// more than the default in memory.
-func (x *headIndex) flushAll(tx *bbolt.Tx, sorted <-chan []string) error {
-	streams := <-sorted
-	if len(streams) == 0 {
+// flushAll writes every recent head to the bucket, in key order (as
+// sortedHeads gives them): for Close, when a bulk load kept many more
+// than the default in memory.
+func (x *headIndex) flushAll(tx *bbolt.Tx, sorted <-chan []headRecord) error {
+	recs := <-sorted
+	if len(recs) == 0 {
 		return nil
 	}
 	heads := tx.Bucket(bucketHeads)
-	for _, stream := range streams {
-		if err := heads.Put([]byte(stream), encodeHead(x.recent[stream])); err != nil {
+	for _, r := range recs {
+		if err := heads.Put(r.key, r.value); err != nil {
 			return err
 		}
 	}

@@ -126,6 +126,29 @@ func (x *idIndex) flushAll(tx *bbolt.Tx) error {
 	return tx.Bucket(bucketMeta).Put(keyIndexed, u64(x.order[len(x.order)-1].pos))
 }
 
+// sampleEvery is how far apart the keys sample writes are, in the order
+// they were appended (random over the key range): about one a leaf page.
+const sampleEvery = 128
+
+// sample writes every sampleEvery-th recent ID to the bucket, ahead of
+// flushAll, without recording the bucket as complete: a bucket that holds
+// more IDs than the meta bucket says is as good as one that does not (Open
+// reads them from the log again).
+func (x *idIndex) sample(tx *bbolt.Tx) error {
+	keys := make([]idEntry, 0, len(x.order)/sampleEvery+1)
+	for i := 0; i < len(x.order); i += sampleEvery {
+		keys = append(keys, x.order[i])
+	}
+	keys = sortIDs(keys)
+	ids := tx.Bucket(bucketIDs)
+	for i := range keys {
+		if err := ids.Put(keys[i].id[:], u64(keys[i].pos)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // lookup returns the position of id, or 0 if it is not stored; ids is the
 // ids bucket of the transaction in progress.
 func (x *idIndex) lookup(ids getter, id [16]byte) uint64 { // a getter, not an interface: id stays on the stack

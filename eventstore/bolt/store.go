@@ -248,11 +248,29 @@ func (s *Store) Close() error {
 		// buckets in one commit. Nothing is lost without it (Open reads
 		// them back from the log), so a failure is reported and the file
 		// closed all the same.
-		var streams <-chan []string
+		var heads <-chan []headRecord
 		if bulkHeads {
-			streams = s.heads.sortedStreams() // while the IDs are written
+			heads = s.heads.sortedHeads() // while the IDs are written
 		}
 		err := guard(func() error {
+			// A first commit writes a sample of them, spread over the key
+			// range, so that the buckets have a leaf for every part of it:
+			// the puts of the second then fill many small nodes instead of
+			// growing one with every key (bbolt splits nodes at commit),
+			// about half the work. Keys written twice hold the same value.
+			if err := s.db.Update(func(tx *bbolt.Tx) error {
+				if bulkIDs {
+					if err := s.ids.sample(tx); err != nil {
+						return err
+					}
+				}
+				if bulkHeads {
+					return s.heads.sample(tx)
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
 			return s.db.Update(func(tx *bbolt.Tx) error {
 				if bulkIDs {
 					if err := s.ids.flushAll(tx); err != nil {
@@ -260,7 +278,7 @@ func (s *Store) Close() error {
 					}
 				}
 				if bulkHeads {
-					return s.heads.flushAll(tx, streams)
+					return s.heads.flushAll(tx, heads)
 				}
 				return nil
 			})
