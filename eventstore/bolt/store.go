@@ -41,7 +41,8 @@ type Options struct {
 	// load of random IDs (cadena import) takes millions, about 70 bytes of
 	// memory each: writing a few thousand random IDs rewrites pages all over
 	// the index, writing them all at once rewrites each page once. When more
-	// than 32768 are in memory, Close writes them all in one commit.
+	// than 32768 are in memory, Close writes them all (a sample first, in
+	// a commit of its own).
 	RecentIDs int
 	// IDsFlush is how many of the recent IDs a commit writes to the ID
 	// index once RecentIDs have gathered, at most RecentIDs. Zero means
@@ -59,7 +60,8 @@ type Options struct {
 	// as it is committed rewrites a page of the bucket per stream; more
 	// saves page writes, fewer saves memory (about 100 bytes a stream)
 	// and time in Open, which reads them back from the log. When more
-	// than 32768 are in memory, Close writes them all in one commit.
+	// than 32768 are in memory, Close writes them all (a sample first, in
+	// a commit of its own).
 	RecentHeads int
 	// Linger is how long the committer may wait, after a commit of
 	// several appends, for as many new appends before it starts the next
