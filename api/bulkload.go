@@ -338,7 +338,7 @@ func (l *BulkLoad) loadStored(h *BulkHandoff) error {
 // requestHandoff does.
 func (l *BulkLoad) request(c *BulkCommand, i int) error {
 	cmd := *c.Request
-	m := c.Meta.withRequest("handoff.request", cmd)
+	m := c.Meta.withHandoffRequest(cmd)
 	if err := l.a.mayIssue(domain.Request, cmd.Supplier, cmd.Customer); err != nil {
 		return err
 	}
@@ -383,14 +383,11 @@ func (l *BulkLoad) request(c *BulkCommand, i int) error {
 // step decides a lifecycle command on a hand-off the load requested, as
 // runCommand does.
 func (l *BulkLoad) step(c *BulkCommand, h *BulkHandoff) error {
-	cmd, id := c.Handoff, c.HandoffID
-	if cmd.Name == domain.Request {
-		return &domain.ValidationError{Field: "command", Msg: "use RequestHandoff to open a hand-off"}
+	cmd := c.Handoff
+	if err := checkLifecycle(cmd); err != nil {
+		return err
 	}
-	if _, ok := domain.CommandSides(cmd.Name); !ok {
-		return &domain.ValidationError{Field: "command", Msg: fmt.Sprintf("unknown command %q", cmd.Name)}
-	}
-	m := c.Meta.withRequest("handoff."+cmd.Name+"\x00"+id, cmd)
+	m := c.Meta.withLifecycle(c.HandoffID, cmd)
 	if err := l.a.mayIssue(cmd.Name, h.h.Supplier, h.h.Customer); err != nil {
 		return err
 	}
@@ -419,8 +416,7 @@ func (l *BulkLoad) hold(h *BulkHandoff, m Meta, events []domain.Event) error {
 // part held cut from larger blocks, a few allocations per thousand
 // commands rather than two per command.
 func (l *BulkLoad) encode(m Meta, events []domain.Event) ([]eventstore.EventData, error) {
-	md := Metadata{Actor: l.a.Name, Role: l.a.Role, Department: l.a.Department,
-		CorrelationID: m.CorrelationID, IdempotencyKey: m.IdempotencyKey, RequestHash: m.requestHash}
+	md := m.metadata(l.a)
 	if n := metadataJSONSize(md); cap(l.metaBlock)-len(l.metaBlock) < n {
 		l.metaBlock = make([]byte, 0, max(n, 64<<10))
 	}
@@ -431,14 +427,12 @@ func (l *BulkLoad) encode(m Meta, events []domain.Event) ([]eventstore.EventData
 		l.dataBlock = make([]eventstore.EventData, 0, max(len(events), 1024))
 	}
 	start = len(l.dataBlock)
-	for i, e := range events {
-		data, err := domain.Encode(e)
-		if err != nil {
-			return nil, err
-		}
-		l.dataBlock = append(l.dataBlock, eventstore.EventData{ID: m.eventID(l.a, i), Type: domain.EventType(e), Data: data, Metadata: meta})
+	data, err := encodeEvents(l.dataBlock, l.a, m, meta, events)
+	if err != nil {
+		return nil, err
 	}
-	return l.dataBlock[start:len(l.dataBlock):len(l.dataBlock)], nil
+	l.dataBlock = data
+	return data[start:len(data):len(data)], nil
 }
 
 // after is the appends of the part held that the command consulted.

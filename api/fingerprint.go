@@ -18,26 +18,57 @@ import (
 // lifecycle command) are encoded by hand into the same bytes
 // encoding/json writes, without reflection; the test holds them equal.
 func fingerprint(what string, cmd any) string {
-	buf := make([]byte, 0, 512)
-	buf = append(buf, what...)
-	buf = append(buf, 0)
+	var buf [512]byte // on the stack for the commands of an import
+	b := append(append(buf[:0], what...), 0)
 	var ok bool
 	switch c := cmd.(type) {
 	case domain.RequestHandoff:
-		buf, ok = appendRequest(buf, c)
+		b, ok = appendRequest(b, c)
 	case domain.HandoffCommand:
-		buf, ok = appendHandoffCommand(buf, c)
+		b, ok = appendHandoffCommand(b, c)
 	}
 	if !ok {
-		buf = buf[:len(what)+1]
-		b, err := json.Marshal(cmd)
+		b = b[:len(what)+1]
+		j, err := json.Marshal(cmd)
 		if err != nil {
-			b = []byte(fmt.Sprintf("%#v", cmd))
+			j = []byte(fmt.Sprintf("%#v", cmd))
 		}
-		buf = append(buf, b...)
+		b = append(b, j...)
 	}
-	sum := sha256.Sum256(buf)
-	return hex.EncodeToString(sum[:16])
+	return hashHex(b)
+}
+
+// requestFingerprint is fingerprint("handoff.request", cmd), without
+// boxing cmd.
+func requestFingerprint(cmd domain.RequestHandoff) string {
+	var buf [512]byte
+	b, ok := appendRequest(append(buf[:0], "handoff.request\x00"...), cmd)
+	if !ok {
+		return fingerprint("handoff.request", cmd)
+	}
+	return hashHex(b)
+}
+
+// lifecycleFingerprint is the fingerprint of a lifecycle command on
+// hand-off id, fingerprint("handoff."+cmd.Name+"\x00"+id, cmd), without
+// building the name or boxing cmd.
+func lifecycleFingerprint(id string, cmd domain.HandoffCommand) string {
+	var buf [256]byte
+	b := append(append(buf[:0], "handoff."...), cmd.Name...)
+	b = append(append(append(b, 0), id...), 0)
+	b, ok := appendHandoffCommand(b, cmd)
+	if !ok {
+		return fingerprint("handoff."+cmd.Name+"\x00"+id, cmd)
+	}
+	return hashHex(b)
+}
+
+// hashHex is the first 16 bytes of b's SHA-256, in hex.
+func hashHex(b []byte) string {
+	sum := sha256.Sum256(b)
+	var out [32]byte
+	hex.Encode(out[:], sum[:16])
+	return string(out[:])
 }
 
 // appendRequest writes c as encoding/json does, when its departments and

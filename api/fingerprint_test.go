@@ -45,6 +45,15 @@ func TestFingerprintMatchesEncodingJSON(t *testing.T) {
 			continue
 		}
 		assert.Equal(t, reflected(t, "handoff.request", cmd), fingerprint("handoff.request", cmd), "command %d: %#v", i, cmd)
+		// The typed paths the use cases take hash the same bytes.
+		switch c := cmd.(type) {
+		case domain.RequestHandoff:
+			assert.Equal(t, reflected(t, "handoff.request", c), requestFingerprint(c), "request %d: %#v", i, c)
+		case domain.HandoffCommand:
+			for _, id := range []string{"case-1-1", odd} {
+				assert.Equal(t, reflected(t, "handoff."+c.Name+"\x00"+id, c), lifecycleFingerprint(id, c), "command %d on %q: %#v", i, id, c)
+			}
+		}
 	}
 }
 

@@ -220,7 +220,7 @@ func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domai
 }
 
 func (s *Service) requestHandoff(ctx context.Context, x session, a Actor, m Meta, cmd domain.RequestHandoff) (HandoffResult, error) {
-	m = m.withRequest("handoff.request", cmd)
+	m = m.withHandoffRequest(cmd)
 	if cmd.ID == "" {
 		cmd.ID = eventstore.NewID()
 		if m.IdempotencyKey != "" {
@@ -287,6 +287,34 @@ func (s *Service) agreements(ctx context.Context, x session, supplier, customer 
 	return fold(domain.EvolveAgreements, recs), nil
 }
 
+// checkLifecycle refuses what is not a lifecycle command: a request (it
+// has a use case of its own) or an unknown name.
+func checkLifecycle(cmd domain.HandoffCommand) error {
+	if cmd.Name == domain.Request {
+		return &domain.ValidationError{Field: "command", Msg: "use RequestHandoff to open a hand-off"}
+	}
+	if _, ok := domain.CommandSides(cmd.Name); !ok {
+		return &domain.ValidationError{Field: "command", Msg: fmt.Sprintf("unknown command %q", cmd.Name)}
+	}
+	return nil
+}
+
+// withLifecycle fingerprints a lifecycle command on hand-off id.
+func (m Meta) withLifecycle(id string, cmd domain.HandoffCommand) Meta {
+	if m.IdempotencyKey != "" {
+		m.requestHash = lifecycleFingerprint(id, cmd)
+	}
+	return m
+}
+
+// withHandoffRequest fingerprints a request, as withRequest does.
+func (m Meta) withHandoffRequest(cmd domain.RequestHandoff) Meta {
+	if m.IdempotencyKey != "" {
+		m.requestHash = requestFingerprint(cmd)
+	}
+	return m
+}
+
 func sameRequest(h domain.Handoff, cmd domain.RequestHandoff) bool {
 	return h.Supplier == cmd.Supplier && h.Customer == cmd.Customer && h.Kind == cmd.Kind &&
 		h.Title == cmd.Title && h.Details == cmd.Details && (cmd.At.IsZero() || cmd.At.Equal(h.RequestedAt))
@@ -298,16 +326,13 @@ func (s *Service) Execute(ctx context.Context, a Actor, m Meta, id string, cmd d
 }
 
 func (s *Service) runCommand(ctx context.Context, x session, a Actor, m Meta, id string, cmd domain.HandoffCommand) (HandoffResult, error) {
-	if cmd.Name == domain.Request {
-		return HandoffResult{}, &domain.ValidationError{Field: "command", Msg: "use RequestHandoff to open a hand-off"}
-	}
-	if _, ok := domain.CommandSides(cmd.Name); !ok {
-		return HandoffResult{}, &domain.ValidationError{Field: "command", Msg: fmt.Sprintf("unknown command %q", cmd.Name)}
+	if err := checkLifecycle(cmd); err != nil {
+		return HandoffResult{}, err
 	}
 	if !domain.ValidHandoffID(id) {
 		return HandoffResult{}, fmt.Errorf("hand-off %q: %w", id, domain.ErrNotFound)
 	}
-	m = m.withRequest("handoff."+cmd.Name+"\x00"+id, cmd)
+	m = m.withLifecycle(id, cmd)
 	h, out, err := execute(ctx, s, x, a, m, domain.HandoffStream(id), domain.EvolveHandoff,
 		func(h domain.Handoff) ([]domain.Event, error) {
 			if !h.Exists() {

@@ -202,15 +202,24 @@ func replay[S any](evolve func(S, domain.Event) S, recs []recorded, firstID stri
 func sameAppend(id, firstID string) bool { return id[:23] == firstID[:23] && id != firstID }
 
 func (s *Service) encode(a Actor, m Meta, events []domain.Event) ([]eventstore.EventData, error) {
-	meta := metadataJSON(Metadata{Actor: a.Name, Role: a.Role, Department: a.Department,
-		CorrelationID: m.CorrelationID, IdempotencyKey: m.IdempotencyKey, RequestHash: m.requestHash})
-	out := make([]eventstore.EventData, len(events))
+	return encodeEvents(make([]eventstore.EventData, 0, len(events)), a, m, metadataJSON(m.metadata(a)), events)
+}
+
+// metadata is the metadata of the events of a command by a with m.
+func (m Meta) metadata(a Actor) Metadata {
+	return Metadata{Actor: a.Name, Role: a.Role, Department: a.Department,
+		CorrelationID: m.CorrelationID, IdempotencyKey: m.IdempotencyKey, RequestHash: m.requestHash}
+}
+
+// encodeEvents appends to out the events a command by a with m decided,
+// encoded, each with meta (the JSON of m.metadata(a)) as its metadata.
+func encodeEvents(out []eventstore.EventData, a Actor, m Meta, meta []byte, events []domain.Event) ([]eventstore.EventData, error) {
 	for i, e := range events {
 		data, err := domain.Encode(e)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
-		out[i] = eventstore.EventData{ID: m.eventID(a, i), Type: domain.EventType(e), Data: data, Metadata: meta}
+		out = append(out, eventstore.EventData{ID: m.eventID(a, i), Type: domain.EventType(e), Data: data, Metadata: meta})
 	}
 	return out, nil
 }

@@ -30,7 +30,7 @@
 // memory and written to the ids bucket in bulk, which keeps commits small;
 // Open reads them back from the log. A store opened with more RecentIDs
 // than the default (a bulk load) writes them all to the bucket at Close,
-// in one commit.
+// in two commits: a sample spread over the keys, then every one.
 //
 // The heads of the streams of the last Options.RecentHeads appends are
 // kept in memory the same way and written to the heads bucket in bulk, in

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -146,20 +147,66 @@ func (x *headIndex) begin(tx *bbolt.Tx, head uint64) error {
 	return nil
 }
 
-// flushAll writes every recent head to the bucket, in key order: for
-// Close, when a bulk load kept many more than the default in memory.
-func (x *headIndex) flushAll(tx *bbolt.Tx) error {
-	if len(x.recent) == 0 {
-		return nil
-	}
-	streams := make([]string, 0, len(x.recent))
-	for stream := range x.recent {
-		streams = append(streams, stream)
+// sample writes the latest heads of the streams of every
+// sampleEvery-th recent append to the bucket, ahead of flushAll, as the
+// ID index's sample does: heads newer than the meta bucket's cut are
+// allowed there (see headAt).
+func (x *headIndex) sample(tx *bbolt.Tx) error {
+	streams := make([]string, 0, len(x.order)/sampleEvery+1)
+	for i := 0; i < len(x.order); i += sampleEvery {
+		streams = append(streams, x.order[i].stream)
 	}
 	slices.Sort(streams)
 	heads := tx.Bucket(bucketHeads)
-	for _, stream := range streams {
-		if err := heads.Put([]byte(stream), encodeHead(x.recent[stream])); err != nil {
+	for _, stream := range slices.Compact(streams) {
+		h, ok := x.recent[stream]
+		if !ok {
+			continue // in the bucket already
+		}
+		if err := heads.Put([]byte(stream), encodeHead(h)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// headRecord is a key and value of the heads bucket.
+type headRecord struct{ key, value []byte }
+
+// sortedHeads encodes the heads of recent and sorts them by stream in a
+// goroutine of its own, for flushAll (Close, once the committer stopped),
+// while the ID index is written: the channel gives them once.
+func (x *headIndex) sortedHeads() <-chan []headRecord {
+	out := make(chan []headRecord, 1)
+	go func() {
+		size := 0
+		for stream := range x.recent {
+			size += len(stream) + 16
+		}
+		block := make([]byte, 0, size) // one allocation for every key and value
+		recs := make([]headRecord, 0, len(x.recent))
+		for stream, h := range x.recent {
+			n := len(block)
+			block = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(append(block, stream...), h.version), h.last)
+			recs = append(recs, headRecord{block[n : n+len(stream) : n+len(stream)], block[n+len(stream) : len(block) : len(block)]})
+		}
+		slices.SortFunc(recs, func(a, b headRecord) int { return bytes.Compare(a.key, b.key) })
+		out <- recs
+	}()
+	return out
+}
+
+// flushAll writes every recent head to the bucket, in key order (as
+// sortedHeads gives them): for Close, when a bulk load kept many more
+// than the default in memory.
+func (x *headIndex) flushAll(tx *bbolt.Tx, sorted <-chan []headRecord) error {
+	recs := <-sorted
+	if len(recs) == 0 {
+		return nil
+	}
+	heads := tx.Bucket(bucketHeads)
+	for _, r := range recs {
+		if err := heads.Put(r.key, r.value); err != nil {
 			return err
 		}
 	}
@@ -167,15 +214,17 @@ func (x *headIndex) flushAll(tx *bbolt.Tx) error {
 }
 
 // get returns the head of stream for the committer, reading the bucket of
-// the transaction in progress when memory does not have it.
-func (x *headIndex) get(heads valueGetter, stream string) streamHeadAt {
+// the transaction in progress when memory does not have it (through a
+// getter, not an interface, so that the key stays on the stack).
+func (x *headIndex) get(heads getter, stream string) streamHeadAt {
 	if h, ok := x.fresh[stream]; ok {
 		return h
 	}
 	if h, ok := x.recent[stream]; ok {
 		return h
 	}
-	return bucketHead(heads, stream)
+	var key [128]byte
+	return decodeHead(heads.Get(append(key[:0], stream...)))
 }
 
 // set records the head left by an append of the transaction in progress.
@@ -258,16 +307,18 @@ func headAt(tx *bbolt.Tx, heads valueGetter, stream string, at uint64) (streamHe
 // bucketHead reads the head of stream from the heads bucket, zeros if it
 // has none.
 func bucketHead(heads valueGetter, stream string) streamHeadAt {
-	var v []byte
 	if g, ok := heads.(getter); ok {
 		// The committer's and readers' getter: through the concrete type
 		// the key stays on the stack (through the interface it is copied
 		// to the heap, an allocation per new stream's append).
 		var buf [128]byte
-		v = g.Get(append(buf[:0], stream...))
-	} else {
-		v = heads.Get([]byte(stream))
+		return decodeHead(g.Get(append(buf[:0], stream...)))
 	}
+	return decodeHead(heads.Get([]byte(stream)))
+}
+
+// decodeHead decodes a value of the heads bucket, zeros for none.
+func decodeHead(v []byte) streamHeadAt {
 	if len(v) != 16 {
 		return streamHeadAt{}
 	}

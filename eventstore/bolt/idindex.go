@@ -1,9 +1,7 @@
 package bolt
 
 import (
-	"bytes"
 	"encoding/binary"
-	"slices"
 
 	bbolt "go.etcd.io/bbolt"
 )
@@ -22,10 +20,14 @@ import (
 // bucket records up to which position the bucket is complete; Open reads
 // the IDs of the events after it back from the log.
 type idIndex struct {
-	recent   map[[16]byte]uint64 // committed, not yet in the bucket
-	order    []idEntry           // recent, by position
-	fresh    map[[16]byte]uint64 // written by the transaction in progress
-	freshIDs []idEntry           // fresh, by position
+	// recent holds the IDs not yet in the bucket: those committed, and
+	// those the transaction in progress wrote (fresh), which a rollback
+	// takes out again. One map, so that a lookup of a new ID (most are)
+	// misses once, not twice, and a commit does not copy the fresh IDs
+	// from one map to another.
+	recent   map[[16]byte]uint64
+	order    []idEntry // the committed IDs of recent, by position
+	freshIDs []idEntry // the IDs of recent the transaction in progress wrote, by position
 	flushPolicy
 	flushed int // how many of order the transaction in progress wrote to the bucket
 }
@@ -42,7 +44,6 @@ const idsFlushAt = 1 << 15
 func newIDIndex(flushAt, step int) *idIndex {
 	return &idIndex{
 		recent:      make(map[[16]byte]uint64),
-		fresh:       make(map[[16]byte]uint64),
 		flushPolicy: flushPolicy{flushAt: flushAt, step: step}, // step: Options.IDsFlush
 	}
 }
@@ -74,12 +75,10 @@ func (x *idIndex) begin(tx *bbolt.Tx) error {
 	if n == 0 {
 		return nil
 	}
-	keys := slices.Clone(x.order[:n])
-	// In key order, each page of the bucket is visited once.
-	slices.SortFunc(keys, func(a, b idEntry) int { return bytes.Compare(a.id[:], b.id[:]) })
+	keys := sortIDs(x.order[:n]) // in key order, each page of the bucket is visited once
 	ids := tx.Bucket(bucketIDs)
-	for _, e := range keys {
-		if err := ids.Put(bytes.Clone(e.id[:]), u64(e.pos)); err != nil {
+	for i := range keys {
+		if err := ids.Put(keys[i].id[:], u64(keys[i].pos)); err != nil { // keys outlives the transaction
 			return err
 		}
 	}
@@ -95,39 +94,54 @@ func (x *idIndex) begin(tx *bbolt.Tx) error {
 // flushAll writes every recent ID to the bucket, in key order, and
 // empties recent: for Close, when a bulk load kept many more than the
 // default in memory (Options.RecentIDs), so that the next Open neither
-// reads them back from the log nor writes them in its first commit.
+// reads them back from the log nor writes them in its first commit. The
+// IDs are sorted a part at a time by another goroutine while the part
+// before is written (Close runs alone: the other core is idle).
 func (x *idIndex) flushAll(tx *bbolt.Tx) error {
 	if len(x.order) == 0 {
 		return nil
 	}
-	keys := slices.Clone(x.order)
-	slices.SortFunc(keys, func(a, b idEntry) int { return bytes.Compare(a.id[:], b.id[:]) })
+	ids := tx.Bucket(bucketIDs)
+	for part := range sortedIDs(x.order) {
+		for i := range part {
+			if err := ids.Put(part[i].id[:], u64(part[i].pos)); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Bucket(bucketMeta).Put(keyIndexed, u64(x.order[len(x.order)-1].pos))
+}
+
+// sampleEvery is how far apart the keys sample writes are, in the order
+// they were appended (random over the key range): about one a leaf page.
+const sampleEvery = 128
+
+// sample writes every sampleEvery-th recent ID to the bucket, ahead of
+// flushAll, without recording the bucket as complete: a bucket that holds
+// more IDs than the meta bucket says is as good as one that does not (Open
+// reads them from the log again).
+func (x *idIndex) sample(tx *bbolt.Tx) error {
+	keys := make([]idEntry, 0, len(x.order)/sampleEvery+1)
+	for i := 0; i < len(x.order); i += sampleEvery {
+		keys = append(keys, x.order[i])
+	}
+	keys = sortIDs(keys)
 	ids := tx.Bucket(bucketIDs)
 	for i := range keys {
 		if err := ids.Put(keys[i].id[:], u64(keys[i].pos)); err != nil {
 			return err
 		}
 	}
-	return tx.Bucket(bucketMeta).Put(keyIndexed, u64(x.order[len(x.order)-1].pos))
+	return nil
 }
 
 // lookup returns the position of id, or 0 if it is not stored; ids is the
 // ids bucket of the transaction in progress.
-func (x *idIndex) lookup(ids valueGetter, id [16]byte) uint64 {
-	if pos, ok := x.fresh[id]; ok {
-		return pos
-	}
+func (x *idIndex) lookup(ids getter, id [16]byte) uint64 { // a getter, not an interface: id stays on the stack
 	if pos, ok := x.recent[id]; ok {
 		return pos
 	}
-	var v []byte
-	if g, ok := ids.(getter); ok {
-		v = g.Get(id[:]) // through the concrete type id stays on the stack
-	} else {
-		key := id // a copy escapes through the interface, not id
-		v = ids.Get(key[:])
-	}
-	if len(v) == 8 {
+	if v := ids.Get(id[:]); len(v) == 8 {
 		return binary.BigEndian.Uint64(v)
 	}
 	return 0
@@ -135,7 +149,7 @@ func (x *idIndex) lookup(ids valueGetter, id [16]byte) uint64 {
 
 // add records an ID written by the transaction in progress.
 func (x *idIndex) add(id [16]byte, pos uint64) {
-	x.fresh[id] = pos
+	x.recent[id] = pos
 	x.freshIDs = append(x.freshIDs, idEntry{id, pos})
 }
 
@@ -144,16 +158,17 @@ func (x *idIndex) committed() {
 	for _, e := range x.order[:x.flushed] {
 		delete(x.recent, e.id)
 	}
-	for _, e := range x.freshIDs {
-		x.recent[e.id] = e.pos
-	}
 	x.order = append(dropFlushed(x.order, x.flushed), x.freshIDs...)
-	x.rolledBack()
+	x.freshIDs = x.freshIDs[:0]
+	x.flushed = 0
 }
 
-// rolledBack forgets the transaction in progress.
+// rolledBack forgets the transaction in progress: the IDs it wrote leave
+// recent.
 func (x *idIndex) rolledBack() {
-	clear(x.fresh)
+	for _, e := range x.freshIDs {
+		delete(x.recent, e.id)
+	}
 	x.freshIDs = x.freshIDs[:0]
 	x.flushed = 0
 }

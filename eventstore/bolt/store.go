@@ -41,7 +41,8 @@ type Options struct {
 	// load of random IDs (cadena import) takes millions, about 70 bytes of
 	// memory each: writing a few thousand random IDs rewrites pages all over
 	// the index, writing them all at once rewrites each page once. When more
-	// than 32768 are in memory, Close writes them all in one commit.
+	// than 32768 are in memory, Close writes them all (a sample first, in
+	// a commit of its own).
 	RecentIDs int
 	// IDsFlush is how many of the recent IDs a commit writes to the ID
 	// index once RecentIDs have gathered, at most RecentIDs. Zero means
@@ -59,7 +60,8 @@ type Options struct {
 	// as it is committed rewrites a page of the bucket per stream; more
 	// saves page writes, fewer saves memory (about 100 bytes a stream)
 	// and time in Open, which reads them back from the log. When more
-	// than 32768 are in memory, Close writes them all in one commit.
+	// than 32768 are in memory, Close writes them all (a sample first, in
+	// a commit of its own).
 	RecentHeads int
 	// Linger is how long the committer may wait, after a commit of
 	// several appends, for as many new appends before it starts the next
@@ -248,7 +250,29 @@ func (s *Store) Close() error {
 		// buckets in one commit. Nothing is lost without it (Open reads
 		// them back from the log), so a failure is reported and the file
 		// closed all the same.
+		var heads <-chan []headRecord
+		if bulkHeads {
+			heads = s.heads.sortedHeads() // while the IDs are written
+		}
 		err := guard(func() error {
+			// A first commit writes a sample of them, spread over the key
+			// range, so that the buckets have a leaf for every part of it:
+			// the puts of the second then fill many small nodes instead of
+			// growing one with every key (bbolt splits nodes at commit),
+			// about half the work. Keys written twice hold the same value.
+			if err := s.db.Update(func(tx *bbolt.Tx) error {
+				if bulkIDs {
+					if err := s.ids.sample(tx); err != nil {
+						return err
+					}
+				}
+				if bulkHeads {
+					return s.heads.sample(tx)
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
 			return s.db.Update(func(tx *bbolt.Tx) error {
 				if bulkIDs {
 					if err := s.ids.flushAll(tx); err != nil {
@@ -256,7 +280,7 @@ func (s *Store) Close() error {
 					}
 				}
 				if bulkHeads {
-					return s.heads.flushAll(tx)
+					return s.heads.flushAll(tx, heads)
 				}
 				return nil
 			})

@@ -27,6 +27,13 @@ const (
 	// writing them a few thousand at a time rewrites pages all over the
 	// index at every commit.
 	BulkRecentIDs = 1 << 21
+	// BulkRecentHeads is how many appends the store keeps the stream heads
+	// of in memory (bolt.Options.RecentHeads, about 24 bytes an append
+	// and 100 a stream) before it writes them to its heads bucket; Close
+	// writes them there in one go. An import opens a stream per hand-off,
+	// its names spread over the bucket: writing the heads every other
+	// commit rewrote pages all over it each time.
+	BulkRecentHeads = 1 << 21
 	// BulkMmapBytes is the memory map the store starts with
 	// (bolt.Options.InitialMmapBytes): address space, not memory.
 	BulkMmapBytes = 1 << 30
@@ -34,7 +41,7 @@ const (
 
 // BulkStore returns o with the settings of a bulk load.
 func BulkStore(o bolt.Options) bolt.Options {
-	o.MaxBatchBytes, o.RecentIDs, o.InitialMmapBytes = BulkCommitBytes, BulkRecentIDs, BulkMmapBytes
+	o.MaxBatchBytes, o.RecentIDs, o.RecentHeads, o.InitialMmapBytes = BulkCommitBytes, BulkRecentIDs, BulkRecentHeads, BulkMmapBytes
 	return o
 }
 
