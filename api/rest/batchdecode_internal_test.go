@@ -2,6 +2,7 @@ package rest
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -112,5 +113,19 @@ func BenchmarkDecodeBatch(b *testing.B) {
 		if _, err := decodeBatch(body.Bytes()); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestBatchAnswerAsEncodingJSON(t *testing.T) {
+	pr := problem{Type: problemPrefix + "invalid", Title: "Unprocessable Entity", Status: 422,
+		Detail: `commands[2].title: "<a & b>" is too long`, Field: "commands[2].title"}
+	for _, a := range []batchAnswerJSON{
+		{Results: []batchResultJSON{}},
+		{Results: []batchResultJSON{{Status: 201, Position: 7}, {Status: 200, Position: 7, Replayed: true},
+			{Status: 422, Problem: &pr}, {Status: 200}}, Position: 7},
+	} {
+		var want bytes.Buffer
+		require.NoError(t, json.NewEncoder(&want).Encode(a)) // as c.JSON writes it
+		assert.Equal(t, want.String(), string(a.appendJSON(nil)))
 	}
 }
