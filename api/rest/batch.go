@@ -79,13 +79,56 @@ var batchTakes = func() map[string][]string {
 	return takes
 }()
 
-// batchMember is a member of a batch command that only some commands take
-// (batchTakes), with the bit it has in batchAllowed.
-type batchMember uint16
+// batchField is a member of a batch command but "command": its name, and
+// where its value goes in a batchCommandJSON (exactly one of str, raw and
+// num).
+type batchField struct {
+	name string
+	str  func(*batchCommandJSON) **string
+	raw  func(*batchCommandJSON) *json.RawMessage
+	num  func(*batchCommandJSON) **int
+}
 
-// batchMembers names the members of batchMember, bit i for the i-th.
-var batchMembers = []string{"id", "name", "supplier", "customer", "kind", "title", "details",
-	"resolve_within", "respond_within", "reason", "note", "score", "comment", "calendar"}
+// batchFields is the one list of the members of batchCommandJSON but
+// "command" (a test holds it to the struct), read by the checks of the
+// handler and by decodeBatch: first those every command takes, then, from
+// batchEveryCommand on, those only some take (batchTakes).
+var batchFields = [...]batchField{
+	{name: "idempotency_key", str: func(b *batchCommandJSON) **string { return &b.IdempotencyKey }},
+	{name: "occurred_at", str: func(b *batchCommandJSON) **string { return &b.OccurredAt }},
+	{name: "id", str: func(b *batchCommandJSON) **string { return &b.ID }},
+	{name: "name", str: func(b *batchCommandJSON) **string { return &b.Name }},
+	{name: "supplier", str: func(b *batchCommandJSON) **string { return &b.Supplier }},
+	{name: "customer", str: func(b *batchCommandJSON) **string { return &b.Customer }},
+	{name: "kind", str: func(b *batchCommandJSON) **string { return &b.Kind }},
+	{name: "title", str: func(b *batchCommandJSON) **string { return &b.Title }},
+	{name: "details", str: func(b *batchCommandJSON) **string { return &b.Details }},
+	{name: "resolve_within", raw: func(b *batchCommandJSON) *json.RawMessage { return &b.ResolveWithin }},
+	{name: "respond_within", raw: func(b *batchCommandJSON) *json.RawMessage { return &b.RespondWithin }},
+	{name: "reason", str: func(b *batchCommandJSON) **string { return &b.Reason }},
+	{name: "note", str: func(b *batchCommandJSON) **string { return &b.Note }},
+	{name: "score", num: func(b *batchCommandJSON) **int { return &b.Score }},
+	{name: "comment", str: func(b *batchCommandJSON) **string { return &b.Comment }},
+	{name: "calendar", str: func(b *batchCommandJSON) **string { return &b.Calendar }},
+}
+
+// batchEveryCommand is how many of batchFields every command takes.
+const batchEveryCommand = 2
+
+// set reports whether b has the member f.
+func (f *batchField) set(b *batchCommandJSON) bool {
+	switch {
+	case f.str != nil:
+		return *f.str(b) != nil
+	case f.raw != nil:
+		return *f.raw(b) != nil
+	}
+	return *f.num(b) != nil
+}
+
+// batchMember is a set of the members of a batch command that only some
+// commands take: bit i for batchFields[batchEveryCommand+i].
+type batchMember uint16
 
 // batchAllowed is batchTakes as a set of bits per command, looked up once
 // per command of a batch rather than built.
@@ -94,7 +137,7 @@ var batchAllowed = func() map[string]batchMember {
 	for name, takes := range batchTakes {
 		var m batchMember
 		for _, t := range takes {
-			i := slices.Index(batchMembers, t)
+			i := slices.IndexFunc(batchFields[batchEveryCommand:], func(f batchField) bool { return f.name == t })
 			if i < 0 {
 				panic("batch member " + t + " has no bit")
 			}
@@ -117,14 +160,12 @@ var batchRoutes = func() map[string]domain.CommandSpec {
 	return out
 }()
 
-// given returns the members of b that only some commands take, one bit
-// each (batchMembers).
+// given returns the members of b that only some commands take
+// (batchMember).
 func (b *batchCommandJSON) given() batchMember {
 	var m batchMember
-	for i, set := range [...]bool{b.ID != nil, b.Name != nil, b.Supplier != nil, b.Customer != nil, b.Kind != nil,
-		b.Title != nil, b.Details != nil, b.ResolveWithin != nil, b.RespondWithin != nil, b.Reason != nil,
-		b.Note != nil, b.Score != nil, b.Comment != nil, b.Calendar != nil} {
-		if set {
+	for i := range batchFields[batchEveryCommand:] {
+		if batchFields[batchEveryCommand+i].set(b) {
 			m |= 1 << i
 		}
 	}
@@ -260,7 +301,7 @@ func (b *batchCommandJSON) command(correlation string) (api.Command, error) {
 		return api.Command{}, badRequest("command", "command must be one of %v, got %q", names, b.Command)
 	}
 	if extra := b.given() &^ allowed; extra != 0 {
-		name := batchMembers[bits.TrailingZeros16(uint16(extra))]
+		name := batchFields[batchEveryCommand+bits.TrailingZeros16(uint16(extra))].name
 		return api.Command{}, badRequest(name, "unknown field %q: %s takes %v", name, b.Command,
 			append([]string{"idempotency_key", "occurred_at"}, batchTakes[b.Command]...))
 	}

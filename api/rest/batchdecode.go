@@ -30,94 +30,25 @@ func decodeBatch(data []byte) (batchBody, error) {
 	return body, err
 }
 
-// batchValues backs the members of one command decoded by decodeBatchFast.
+// batchValues backs the members of one command decoded by decodeBatchFast:
+// its strings and its score, by their index in batchFields.
 type batchValues struct {
-	s     [slotStrings]string
+	s     [len(batchFields)]string
 	score int
 }
 
-// batchMemberSlot numbers the members of a batch command for
-// decodeBatchCommand: slotCommand and the string members below it, then
-// the others; -1 for a name that is none of them.
-func batchMemberSlot(name []byte) int {
-	switch string(name) {
-	case "command":
-		return slotCommand
-	case "idempotency_key":
-		return 1
-	case "id":
-		return 2
-	case "name":
-		return 3
-	case "supplier":
-		return 4
-	case "customer":
-		return 5
-	case "kind":
-		return 6
-	case "title":
-		return 7
-	case "details":
-		return 8
-	case "calendar":
-		return 9
-	case "occurred_at":
-		return 10
-	case "reason":
-		return 11
-	case "note":
-		return 12
-	case "comment":
-		return 13
-	case "resolve_within":
-		return slotResolve
-	case "respond_within":
-		return slotRespond
-	case "score":
-		return slotScore
-	}
-	return -1
-}
+// slotCommand is the slot of "command" in decodeBatchCommand; the others
+// are the indexes of batchFields.
+const slotCommand = len(batchFields)
 
-const (
-	slotCommand = 0
-	slotStrings = 14 // slots below it are strings
-	slotResolve = 14
-	slotRespond = 15
-	slotScore   = 16
-	slots       = 17
-)
-
-// stringMember returns where the string member of a slot goes.
-func (b *batchCommandJSON) stringMember(slot int) **string {
-	switch slot {
-	case 1:
-		return &b.IdempotencyKey
-	case 2:
-		return &b.ID
-	case 3:
-		return &b.Name
-	case 4:
-		return &b.Supplier
-	case 5:
-		return &b.Customer
-	case 6:
-		return &b.Kind
-	case 7:
-		return &b.Title
-	case 8:
-		return &b.Details
-	case 9:
-		return &b.Calendar
-	case 10:
-		return &b.OccurredAt
-	case 11:
-		return &b.Reason
-	case 12:
-		return &b.Note
+// batchSlots numbers the members of a batch command for decodeBatchCommand.
+var batchSlots = func() map[string]int {
+	m := map[string]int{"command": slotCommand}
+	for i, f := range batchFields {
+		m[f.name] = i
 	}
-	return &b.Comment
-}
+	return m
+}()
 
 // decodeBatchFast is decodeBatch's one pass; ok is false for a body it
 // leaves to decodeJSON.
@@ -182,7 +113,7 @@ func decodeBatchCommand(data []byte, i int, b *batchCommandJSON) (int, bool) {
 	}
 	type span struct{ from, to int } // of a value in data
 	var (
-		vals    [slots]span
+		vals    [slotCommand + 1]span
 		escaped uint32 // string slots written with escapes
 		seen    uint32
 	)
@@ -196,8 +127,8 @@ func decodeBatchCommand(data []byte, i int, b *batchCommandJSON) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		slot := batchMemberSlot(name)
-		if slot < 0 || seen&(1<<slot) != 0 {
+		slot, known := batchSlots[string(name)]
+		if !known || seen&(1<<slot) != 0 {
 			return 0, false // unknown or given twice: decodeJSON says which
 		}
 		seen |= 1 << slot
@@ -206,8 +137,12 @@ func decodeBatchCommand(data []byte, i int, b *batchCommandJSON) (int, bool) {
 		}
 		i = skipSpace(data, i+1)
 		from := i
+		var f *batchField
+		if slot != slotCommand {
+			f = &batchFields[slot]
+		}
 		switch {
-		case slot < slotStrings:
+		case f == nil || f.str != nil:
 			end, esc, ok := scanString(data, i)
 			if !ok {
 				return 0, false
@@ -216,14 +151,19 @@ func decodeBatchCommand(data []byte, i int, b *batchCommandJSON) (int, bool) {
 				escaped |= 1 << slot
 			}
 			i = end
-		case slot == slotScore:
+		case f.num != nil:
 			if i = scanInteger(data, i); i < 0 {
 				return 0, false
 			}
 		case i < len(data) && data[i] == '"': // a duration as a string
-			end, _, ok := scanString(data, i)
+			end, esc, ok := scanString(data, i)
 			if !ok {
 				return 0, false
+			}
+			if esc { // kept raw: check its escapes here
+				if _, err := jsontext.AppendUnquote(nil, data[i:end]); err != nil {
+					return 0, false
+				}
 			}
 			i = end
 		default: // a duration as a number of seconds
@@ -253,38 +193,39 @@ func decodeBatchCommand(data []byte, i int, b *batchCommandJSON) (int, bool) {
 		s, err := jsontext.AppendUnquote(nil, data[v.from:v.to])
 		return string(s), err == nil
 	}
+	if seen&(1<<slotCommand) != 0 {
+		s, ok := str(slotCommand)
+		if !ok {
+			return 0, false
+		}
+		b.Command = s
+	}
 	var v *batchValues
-	for slot := range slots {
+	for slot := range batchFields {
 		if seen&(1<<slot) == 0 {
 			continue
 		}
-		if v == nil && slot != slotCommand && slot != slotResolve && slot != slotRespond {
+		f := &batchFields[slot]
+		if v == nil && f.raw == nil {
 			v = new(batchValues)
 		}
 		switch raw := data[vals[slot].from:vals[slot].to]; {
-		case slot == slotCommand:
-			s, ok := str(slot)
-			if !ok {
-				return 0, false
-			}
-			b.Command = s
-		case slot < slotStrings:
+		case f.str != nil:
 			s, ok := str(slot)
 			if !ok {
 				return 0, false
 			}
 			v.s[slot] = s
-			*b.stringMember(slot) = &v.s[slot]
-		case slot == slotResolve:
-			b.ResolveWithin = json.RawMessage(raw)
-		case slot == slotRespond:
-			b.RespondWithin = json.RawMessage(raw)
-		default: // slotScore
+			*f.str(b) = &v.s[slot]
+		case f.raw != nil:
+			*f.raw(b) = json.RawMessage(raw)
+		default:
 			score, err := strconv.Atoi(string(raw))
 			if err != nil {
 				return 0, false // out of range: decodeJSON says so
 			}
-			v.score, b.Score = score, &v.score
+			v.score = score
+			*f.num(b) = &v.score
 		}
 	}
 	return i, true

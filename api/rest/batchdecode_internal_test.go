@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -25,6 +26,7 @@ var batchBodies = []struct {
 	{`{"commands":[{"command":"agreement","resolve_within":1.5e3,"respond_within":-0.25E-1}]}`, true},
 	{`{"commands":[{"command":"agreement","resolve_within":"\u0037\u0032h"}]}`, true},
 	{`{"commands":[{"command":"rating","score":01}]}`, false},
+	{`{"commands":[{"command":"agreement","resolve_within":"\0"}]}`, false},
 	{`{"commands":[{"command":"agreement","resolve_within":1.}]}`, false},
 	{`{"commands":[{"command":"agreement","resolve_within":-}]}`, false},
 	{`{"commands":[{"command":"accept","title":"tab` + "\t" + `here"}]}`, false},
@@ -128,4 +130,41 @@ func TestBatchAnswerAsEncodingJSON(t *testing.T) {
 		require.NoError(t, json.NewEncoder(&want).Encode(a)) // as c.JSON writes it
 		assert.Equal(t, want.String(), string(a.appendJSON(nil)))
 	}
+}
+
+// TestBatchFieldsAreTheStruct holds batchFields to batchCommandJSON: one
+// entry per member but "command", each setting the member of its name.
+func TestBatchFieldsAreTheStruct(t *testing.T) {
+	typ := reflect.TypeFor[batchCommandJSON]()
+	var tags []string
+	for i := range typ.NumField() {
+		if tag := typ.Field(i).Tag.Get("json"); tag != "command" {
+			tags = append(tags, tag)
+		}
+	}
+	var names []string
+	for _, f := range batchFields {
+		names = append(names, f.name)
+		var b batchCommandJSON
+		s, n := "x", 1
+		switch {
+		case f.str != nil:
+			*f.str(&b) = &s
+		case f.raw != nil:
+			*f.raw(&b) = json.RawMessage(`"1h"`)
+		default:
+			*f.num(&b) = &n
+		}
+		assert.True(t, f.set(&b), f.name)
+		data, err := json.Marshal(b)
+		require.NoError(t, err)
+		var members map[string]any
+		require.NoError(t, json.Unmarshal(data, &members))
+		for name, v := range members {
+			if name != "command" {
+				assert.Equal(t, name == f.name, v != nil, "%s sets %s", f.name, name)
+			}
+		}
+	}
+	assert.ElementsMatch(t, tags, names)
 }
