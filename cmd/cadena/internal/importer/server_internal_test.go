@@ -53,3 +53,38 @@ func TestEncodeBodyRefusesACommandTheServerPathLacks(t *testing.T) {
 	b := encodeBody([]api.Command{{HandoffID: "h-1", Handoff: domain.HandoffCommand{Name: domain.Rate}}}, nil)
 	assert.EqualError(t, b.err, `the importer cannot send "rate" to a server`)
 }
+
+// TestBatchAnswerFastAsUnmarshal holds decodeFast to json.Unmarshal on
+// the answers it reads, and checks which it leaves to it.
+func TestBatchAnswerFastAsUnmarshal(t *testing.T) {
+	for _, tt := range []struct {
+		body string
+		fast bool
+	}{
+		{`{"results":[{"status":201,"position":7},{"status":200,"position":7,"replayed":true},{"status":200}],"position":7}` + "\n", true},
+		{`{"results":[],"position":0}`, true},
+		{`{"results":[{"status":201,"position":18446744073709551615}],"position":1}`, true},
+		{`{"results":[{"status":422,"problem":{"status":422,"detail":"d"}}],"position":0}`, false},
+		{`{"results":[{"status":201,"position":07}],"position":7}`, false},
+		{`{"results":[{"status":201,"position":18446744073709551616}],"position":7}`, false},
+		{`{"results":[{"status":201}],"position":7} x`, false},
+		{`{"results":[{"status":201}{"status":201}],"position":7}`, false},
+		{`{"results":[{"status":201}]}`, false},
+		{`{ "results":[{"status":201}],"position":7}`, false},
+		{`{"results":[{"status":201,"replayed":false}],"position":7}`, false},
+	} {
+		var fast batchAnswer
+		ok := fast.decodeFast([]byte(tt.body))
+		assert.Equal(t, tt.fast, ok, tt.body)
+		if !ok {
+			continue
+		}
+		var want batchAnswer
+		require.NoError(t, json.Unmarshal([]byte(tt.body), &want), tt.body)
+		if len(want.Results) == 0 {
+			assert.Empty(t, fast.Results, tt.body)
+			continue
+		}
+		assert.Equal(t, want, fast, tt.body)
+	}
+}
