@@ -16,11 +16,11 @@ type batchBody struct {
 
 // decodeBatch decodes a batch body read whole, as decodeJSON does (the same
 // values, the same problems), in one pass over the JSON without a
-// tokenizer, and with two allocations per command besides the slice: a
-// body is up to 10,000 commands, which decodeJSON takes several times as
-// long to decode. A body it does not take as it expects (a problem to
-// report, a member name written with escapes, a null member) goes to
-// decodeJSON, which answers for it.
+// tokenizer, and with two allocations per command besides the slice (and
+// one per string written with escapes): a body is up to 10,000 commands,
+// which decodeJSON takes several times as long to decode. A body it does
+// not take as it expects (a problem to report, a member name written with
+// escapes, a null member) goes to decodeJSON, which answers for it.
 func decodeBatch(data []byte) (batchBody, error) {
 	if body, ok := decodeBatchFast(data); ok {
 		return body, nil
