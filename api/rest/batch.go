@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -78,13 +79,56 @@ var batchTakes = func() map[string][]string {
 	return takes
 }()
 
-// batchMember is a member of a batch command that only some commands take
-// (batchTakes), with the bit it has in batchAllowed.
-type batchMember uint16
+// batchField is a member of a batch command but "command": its name, and
+// where its value goes in a batchCommandJSON (exactly one of str, raw and
+// num).
+type batchField struct {
+	name string
+	str  func(*batchCommandJSON) **string
+	raw  func(*batchCommandJSON) *json.RawMessage
+	num  func(*batchCommandJSON) **int
+}
 
-// batchMembers names the members of batchMember, bit i for the i-th.
-var batchMembers = []string{"id", "name", "supplier", "customer", "kind", "title", "details",
-	"resolve_within", "respond_within", "reason", "note", "score", "comment", "calendar"}
+// batchFields is the one list of the members of batchCommandJSON but
+// "command" (a test holds it to the struct), read by the checks of the
+// handler and by decodeBatch: first those every command takes, then, from
+// batchEveryCommand on, those only some take (batchTakes).
+var batchFields = [...]batchField{
+	{name: "idempotency_key", str: func(b *batchCommandJSON) **string { return &b.IdempotencyKey }},
+	{name: "occurred_at", str: func(b *batchCommandJSON) **string { return &b.OccurredAt }},
+	{name: "id", str: func(b *batchCommandJSON) **string { return &b.ID }},
+	{name: "name", str: func(b *batchCommandJSON) **string { return &b.Name }},
+	{name: "supplier", str: func(b *batchCommandJSON) **string { return &b.Supplier }},
+	{name: "customer", str: func(b *batchCommandJSON) **string { return &b.Customer }},
+	{name: "kind", str: func(b *batchCommandJSON) **string { return &b.Kind }},
+	{name: "title", str: func(b *batchCommandJSON) **string { return &b.Title }},
+	{name: "details", str: func(b *batchCommandJSON) **string { return &b.Details }},
+	{name: "resolve_within", raw: func(b *batchCommandJSON) *json.RawMessage { return &b.ResolveWithin }},
+	{name: "respond_within", raw: func(b *batchCommandJSON) *json.RawMessage { return &b.RespondWithin }},
+	{name: "reason", str: func(b *batchCommandJSON) **string { return &b.Reason }},
+	{name: "note", str: func(b *batchCommandJSON) **string { return &b.Note }},
+	{name: "score", num: func(b *batchCommandJSON) **int { return &b.Score }},
+	{name: "comment", str: func(b *batchCommandJSON) **string { return &b.Comment }},
+	{name: "calendar", str: func(b *batchCommandJSON) **string { return &b.Calendar }},
+}
+
+// batchEveryCommand is how many of batchFields every command takes.
+const batchEveryCommand = 2
+
+// set reports whether b has the member f.
+func (f *batchField) set(b *batchCommandJSON) bool {
+	switch {
+	case f.str != nil:
+		return *f.str(b) != nil
+	case f.raw != nil:
+		return *f.raw(b) != nil
+	}
+	return *f.num(b) != nil
+}
+
+// batchMember is a set of the members of a batch command that only some
+// commands take: bit i for batchFields[batchEveryCommand+i].
+type batchMember uint16
 
 // batchAllowed is batchTakes as a set of bits per command, looked up once
 // per command of a batch rather than built.
@@ -93,7 +137,7 @@ var batchAllowed = func() map[string]batchMember {
 	for name, takes := range batchTakes {
 		var m batchMember
 		for _, t := range takes {
-			i := slices.Index(batchMembers, t)
+			i := slices.IndexFunc(batchFields[batchEveryCommand:], func(f batchField) bool { return f.name == t })
 			if i < 0 {
 				panic("batch member " + t + " has no bit")
 			}
@@ -116,14 +160,12 @@ var batchRoutes = func() map[string]domain.CommandSpec {
 	return out
 }()
 
-// given returns the members of b that only some commands take, one bit
-// each (batchMembers).
+// given returns the members of b that only some commands take
+// (batchMember).
 func (b *batchCommandJSON) given() batchMember {
 	var m batchMember
-	for i, set := range [...]bool{b.ID != nil, b.Name != nil, b.Supplier != nil, b.Customer != nil, b.Kind != nil,
-		b.Title != nil, b.Details != nil, b.ResolveWithin != nil, b.RespondWithin != nil, b.Reason != nil,
-		b.Note != nil, b.Score != nil, b.Comment != nil, b.Calendar != nil} {
-		if set {
+	for i := range batchFields[batchEveryCommand:] {
+		if batchFields[batchEveryCommand+i].set(b) {
 			m |= 1 << i
 		}
 	}
@@ -156,7 +198,7 @@ func (s *Server) batch(c echo.Context) error {
 	cmds := make([]api.Command, 0, len(body.Commands))
 	index := make([]int, 0, len(body.Commands)) // result of each command sent
 	for i := range body.Commands {
-		cmd, err := body.Commands[i].command(requestID(c), i)
+		cmd, err := body.Commands[i].command(requestID(c))
 		if err != nil {
 			pr, _ := problemFor(err)
 			pr = inCommand(pr, i)
@@ -191,10 +233,43 @@ func (s *Server) batch(c echo.Context) error {
 			position = max(position, r.Position)
 		}
 	}
-	return written(c, http.StatusOK, position, struct {
-		Results  []batchResultJSON `json:"results"`
-		Position uint64            `json:"position"`
-	}{results, position})
+	answer := batchAnswerJSON{results, position}
+	if !readyMade(c) {
+		return written(c, http.StatusOK, position, answer)
+	}
+	c.Response().Header().Set(headerPosition, strconv.FormatUint(position, 10))
+	return writeParts(c, http.StatusOK, answer.appendJSON(make([]byte, 0, 32+32*len(results))))
+}
+
+// batchAnswerJSON is the answer of POST /api/v1/batch.
+type batchAnswerJSON struct {
+	Results  []batchResultJSON `json:"results"`
+	Position uint64            `json:"position"`
+}
+
+// appendJSON appends the answer as c.JSON writes it, newline included,
+// without reflection: an answer holds up to 10,000 results.
+func (a batchAnswerJSON) appendJSON(buf []byte) []byte {
+	buf = append(buf, `{"results":[`...)
+	for i, r := range a.Results {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = strconv.AppendInt(append(buf, `{"status":`...), int64(r.Status), 10)
+		if r.Position != 0 {
+			buf = strconv.AppendUint(append(buf, `,"position":`...), r.Position, 10)
+		}
+		if r.Replayed {
+			buf = append(buf, `,"replayed":true`...)
+		}
+		if r.Problem != nil {
+			pr, _ := json.Marshal(r.Problem) // strings and integers: it cannot fail
+			buf = append(append(buf, `,"problem":`...), pr...)
+		}
+		buf = append(buf, '}')
+	}
+	buf = strconv.AppendUint(append(buf, `],"position":`...), a.Position, 10)
+	return append(buf, '}', '\n')
 }
 
 // inCommand names the member at fault in pr, which the domain names as in
@@ -213,9 +288,9 @@ func inCommand(pr problem, i int) problem {
 }
 
 // command turns one batch member into an application command; its
-// problems name the member as "commands[i].field".
-func (b *batchCommandJSON) command(correlation string, i int) (api.Command, error) {
-	field := func(name string) string { return fmt.Sprintf("commands[%d].%s", i, name) }
+// problems name the member as its own endpoint does ("title"), which the
+// handler names as the member of the command (inCommand).
+func (b *batchCommandJSON) command(correlation string) (api.Command, error) {
 	allowed, ok := batchAllowed[b.Command]
 	if !ok {
 		names := make([]string, 0, len(batchTakes))
@@ -223,17 +298,17 @@ func (b *batchCommandJSON) command(correlation string, i int) (api.Command, erro
 			names = append(names, n)
 		}
 		slices.Sort(names)
-		return api.Command{}, badRequest(field("command"), "command must be one of %v, got %q", names, b.Command)
+		return api.Command{}, badRequest("command", "command must be one of %v, got %q", names, b.Command)
 	}
 	if extra := b.given() &^ allowed; extra != 0 {
-		name := batchMembers[bits.TrailingZeros16(uint16(extra))]
-		return api.Command{}, badRequest(field(name), "unknown field %q: %s takes %v", name, b.Command,
+		name := batchFields[batchEveryCommand+bits.TrailingZeros16(uint16(extra))].name
+		return api.Command{}, badRequest(name, "unknown field %q: %s takes %v", name, b.Command,
 			append([]string{"idempotency_key", "occurred_at"}, batchTakes[b.Command]...))
 	}
 	m := api.Meta{CorrelationID: correlation}
 	if b.IdempotencyKey != nil {
 		if !printableASCII(*b.IdempotencyKey, 200) {
-			return api.Command{}, badRequest(field("idempotency_key"), "an idempotency key is 1 to 200 printable ASCII characters")
+			return api.Command{}, badRequest("idempotency_key", "an idempotency key is 1 to 200 printable ASCII characters")
 		}
 		m.IdempotencyKey = *b.IdempotencyKey
 	}
@@ -243,7 +318,7 @@ func (b *batchCommandJSON) command(correlation string, i int) (api.Command, erro
 		}
 		return *p
 	}
-	at, err := parseTime(field("occurred_at"), b.OccurredAt)
+	at, err := parseTime("occurred_at", b.OccurredAt)
 	if err != nil {
 		return api.Command{}, err
 	}
@@ -251,11 +326,11 @@ func (b *batchCommandJSON) command(correlation string, i int) (api.Command, erro
 	case "department":
 		return api.Command{Meta: m, Department: &domain.RegisterDepartment{ID: str(b.ID), Name: str(b.Name), At: at}}, nil
 	case "agreement":
-		resolve, err := parseDuration(field("resolve_within"), b.ResolveWithin)
+		resolve, err := parseDuration("resolve_within", b.ResolveWithin)
 		if err != nil {
 			return api.Command{}, err
 		}
-		respond, err := parseDuration(field("respond_within"), b.RespondWithin)
+		respond, err := parseDuration("respond_within", b.RespondWithin)
 		if err != nil {
 			return api.Command{}, err
 		}
