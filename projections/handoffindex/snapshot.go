@@ -1,6 +1,9 @@
 package handoffindex
 
-import "github.com/cadena-project/cadena/projections"
+import (
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections"
+)
 
 var _ projections.Snapshotter = (*Index)(nil)
 
@@ -70,4 +73,14 @@ func (x *Index) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		defer x.mu.Unlock()
 		x.position, x.order, x.byNum, x.nums, x.syms, x.zones, x.cals = pos, order, byNum, nums, syms, zs, cals
 	}
+}
+
+var _ projections.Resetter = (*Index)(nil)
+
+// ResetState drops the index's state, leaving it as New returned it.
+func (x *Index) ResetState() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.position, x.order, x.byNum, x.nums = 0, nil, projections.Slots[uint32]{}, projections.Nums{}
+	x.syms, x.zones, x.cals = newSymbols(), zones{}, domain.Calendars{}
 }
