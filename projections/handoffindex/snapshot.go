@@ -23,9 +23,9 @@ func (x *Index) SaveSnapshot(e *projections.Encoder) {
 	for i := range x.byNum.Len() {
 		e.Uint(uint64(*x.byNum.Get(uint32(i + 1))))
 	}
-	e.Uint(uint64(len(x.order)))
-	for i := range x.order {
-		en := &x.order[i]
+	e.Uint(uint64(x.order.Len()))
+	for i := range x.order.Len() {
+		en := x.order.Get(uint32(i + 1))
 		e.Uint(en.position)
 		e.ID(en.id)
 		e.String(en.title)
@@ -53,14 +53,14 @@ func (x *Index) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		*byNum.At(uint32(i + 1)) = uint32(d.Uint())
 	}
 	n := d.Len(1 << 32)
-	order := make([]entry, n)
+	var order projections.Slots[entry]
 	syms := newSymbols()
 	var zs zones
-	for i := range order {
+	for i := range n {
 		if d.Err() != nil {
 			break
 		}
-		en := &order[i]
+		en := order.At(uint32(i + 1))
 		en.position, en.id, en.title = d.Uint(), d.ID(), d.String()
 		en.supplier, en.customer, en.kind = syms.of(d.Symbol()), syms.of(d.Symbol()), syms.of(d.Symbol())
 		en.calendar, en.state = syms.of(d.Symbol()), syms.of(d.Symbol())
@@ -81,6 +81,6 @@ var _ projections.Resetter = (*Index)(nil)
 func (x *Index) ResetState() {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.position, x.order, x.byNum, x.nums = 0, nil, projections.Slots[uint32]{}, projections.Nums{}
+	x.position, x.order, x.byNum, x.nums = 0, projections.Slots[entry]{}, projections.Slots[uint32]{}, projections.Nums{}
 	x.syms, x.zones, x.cals = newSymbols(), zones{}, domain.Calendars{}
 }
