@@ -37,6 +37,13 @@
 // of the log is replayed. snapshot.go describes the file and what makes a
 // snapshot be ignored.
 //
+// With SnapshotConfig.ReloadAfter, a first Run that replayed the log from
+// its start writes the snapshot at the event that completes its catch-up,
+// drops its handlers' state (each a Resetter) and loads it back from the
+// file before it reports caught up: the same state in the memory of a
+// loaded one, which a replayed state exceeds by about a third
+// (runner_reload.go).
+//
 // # Skipping
 //
 //   - Events at or below the position already dealt with are skipped, so a

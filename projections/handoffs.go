@@ -140,8 +140,8 @@ func (s *handoffStates) save(e *Encoder) {
 		}
 		chunk = appendString(chunk, id)
 		chunk = appendString(chunk, p)
-		e.noteID(id)
 	}
+	e.noteNumbered(s.ids) // every number has one ID, s.ids[ids[i]] == i+1
 	if len(chunk) > 0 {
 		e.Bytes(chunk)
 	}

@@ -123,25 +123,42 @@ func (r *Runner) Run(ctx context.Context) error {
 	}
 	r.mu.Unlock()
 
+	for {
+		again, err := r.follow(ctx)
+		if !again {
+			return err
+		}
+		// The reload after the replay failed with the handlers emptied
+		// (runner_reload.go): replay the log again from its start.
+	}
+}
+
+// follow applies the log from the runner's position until ctx ends or the
+// subscription fails; again when it must start over from position 0.
+func (r *Runner) follow(ctx context.Context) (again bool, err error) {
 	for d, err := range r.subscribeDecoded(ctx, r.pos.Load()) {
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil
+				return false, nil
 			}
-			return fmt.Errorf("projections: subscription: %w", err)
+			return false, fmt.Errorf("projections: subscription: %w", err)
 		}
-		r.handle(d)
+		if !r.handle(ctx, d) {
+			return true, nil
+		}
 	}
 	if ctx.Err() != nil {
-		return nil
+		return false, nil
 	}
-	return errors.New("projections: subscription ended")
+	return false, errors.New("projections: subscription ended")
 }
 
-func (r *Runner) handle(d decoded) {
+// handle applies one event; false when the handlers were emptied and the
+// log must be replayed again from its start (reloadAfterReplay).
+func (r *Runner) handle(ctx context.Context, d decoded) bool {
 	rec := &d.rec
 	if rec.Position <= r.pos.Load() {
-		return
+		return true
 	}
 	r.snaps.seen(rec.ID)
 	if d.domain {
@@ -160,8 +177,12 @@ func (r *Runner) handle(d decoded) {
 			}
 		}
 	}
+	if r.reloadDue(rec.Position) && !r.reloadAfterReplay(ctx, rec.Position) {
+		return false
+	}
 	r.advance(rec.Position)
 	r.maybeSnapshot()
+	return true
 }
 
 func (r *Runner) advance(pos uint64) {

@@ -20,6 +20,9 @@ type snapshotState struct {
 	since    uint64 // events dealt with since the last snapshot
 	lastAt   time.Time
 	inflight chan struct{} // closed when the background commit ends; nil if none
+	// fromStart: the first Run started from position 0 with no snapshot
+	// loaded, and its state was not reloaded yet (runner_reload.go).
+	fromStart bool
 }
 
 func (s *snapshotState) seen(id string) {
@@ -66,9 +69,11 @@ func (r *Runner) loadSnapshot(ctx context.Context) {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		r.log.Info("no snapshot of the read models: replaying the whole log", "path", s.cfg.Path)
+		s.fromStart = true
 		return
 	case err != nil:
 		r.log.Warn("snapshot of the read models not loaded: replaying the whole log", "path", s.cfg.Path, "error", err)
+		s.fromStart = true
 		return
 	}
 	s.firstID, s.lastID = h.firstID, h.lastID
@@ -154,13 +159,26 @@ func (r *Runner) saveSnapshot(wait bool) {
 	pos := r.pos.Load()
 	start := time.Now()
 	s.since, s.lastAt = 0, start
-	commit, err := writeSnapshot(s.cfg.Path, snapshotHeader{fingerprint: s.cfg.Fingerprint,
-		position: pos, lastID: s.lastID, firstID: s.firstID}, &r.states, s.handlers)
+	_, commit, err := r.encodeSnapshot(pos)
 	if err != nil {
 		r.log.Warn("snapshot of the read models not written", "path", s.cfg.Path, "error", err)
 		return
 	}
-	encoded := time.Since(start)
+	r.commitSnapshot(commit, pos, start, time.Since(start), wait)
+}
+
+// encodeSnapshot writes the state at pos, the runner's position, to a
+// temporary file (writeSnapshot).
+func (r *Runner) encodeSnapshot(pos uint64) (tmp string, commit func() error, err error) {
+	s := &r.snaps
+	return writeSnapshot(s.cfg.Path, snapshotHeader{fingerprint: s.cfg.Fingerprint,
+		position: pos, lastID: s.lastID, firstID: s.firstID}, &r.states, s.handlers)
+}
+
+// commitSnapshot commits the snapshot at pos, begun at start and encoded
+// in encoded: in the background unless wait.
+func (r *Runner) commitSnapshot(commit func() error, pos uint64, start time.Time, encoded time.Duration, wait bool) {
+	s := &r.snaps
 	done := func() {
 		if err := commit(); err != nil {
 			r.log.Warn("snapshot of the read models not written", "path", s.cfg.Path, "error", err)

@@ -62,6 +62,12 @@ type SnapshotConfig struct {
 	// Interval is the time after which a snapshot is written if an event
 	// was applied since the last one; 0 never by time.
 	Interval time.Duration
+	// ReloadAfter: when the first Run replayed at least this many events
+	// from the start of the log (no snapshot, or one that was ignored),
+	// the runner writes the snapshot as it catches up and loads its
+	// handlers' state back from it before it reports caught up, to hold
+	// the state in the memory of a loaded one (runner_reload.go); 0 never.
+	ReloadAfter uint64
 }
 
 // snapshotFormat is the version of the file layout and of the codec.
@@ -101,16 +107,17 @@ type snapshotHeader struct {
 var errIgnored = errors.New("snapshot ignored")
 
 // writeSnapshot encodes the handlers' states at h.position into a new
-// temporary file beside path; the caller syncs and renames it (commit).
-func writeSnapshot(path string, h snapshotHeader, states *handoffStates, handlers []Snapshotter) (commit func() error, err error) {
+// temporary file beside path, tmp; the caller syncs and renames it
+// (commit), and may read it before.
+func writeSnapshot(path string, h snapshotHeader, states *handoffStates, handlers []Snapshotter) (tmp string, commit func() error, err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return nil, fmt.Errorf("creating the snapshot: %w", err)
+		return "", nil, fmt.Errorf("creating the snapshot: %w", err)
 	}
-	fail := func(err error) (func() error, error) {
+	fail := func(err error) (string, func() error, error) {
 		f.Close()
 		os.Remove(f.Name())
-		return nil, err
+		return "", nil, err
 	}
 	crc := crc32.New(castagnoli)
 	e := newEncoder(io.MultiWriter(f, crc))
@@ -132,7 +139,7 @@ func writeSnapshot(path string, h snapshotHeader, states *handoffStates, handler
 	if _, err := f.Write(crc.Sum(nil)); err != nil {
 		return fail(fmt.Errorf("writing the snapshot: %w", err))
 	}
-	return func() error {
+	return f.Name(), func() error {
 		if err := f.Sync(); err != nil {
 			f.Close()
 			os.Remove(f.Name())

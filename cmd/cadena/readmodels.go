@@ -83,6 +83,10 @@ func (c serveConfig) enableSnapshots(rm *readModels, policy domain.Policy, logge
 		Fingerprint: snapshotFingerprint(projections.FoldVersion, policy),
 		Every:       uint64(f.every),
 		Interval:    f.interval,
+		// A replay of the whole log holds a third more memory than the
+		// state loaded from its snapshot: once it caught up, the state
+		// is written and loaded back (projections.Resetter).
+		ReloadAfter: uint64(f.every),
 	})
 }
 

@@ -87,3 +87,12 @@ func (c *Catalog) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		c.position, c.depts, c.agreements, c.calendars = pos, depts, agreements, calendars
 	}
 }
+
+var _ projections.Resetter = (*Catalog)(nil)
+
+// ResetState drops the catalog's state, leaving it as New returned it.
+func (c *Catalog) ResetState() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.position, c.depts, c.agreements, c.calendars = 0, map[string]Department{}, map[agreementKey]Agreement{}, nil
+}

@@ -69,7 +69,7 @@ const (
 type Index struct {
 	mu       sync.RWMutex
 	position uint64
-	order    []entry                   // by request position, oldest first
+	order    projections.Slots[entry]  // by request position, oldest first: slot i is the i-th request (blocks: see entry)
 	byNum    projections.Slots[uint32] // the latest entry of each hand-off, plus one, by Envelope.Num
 	nums     projections.Nums          // for envelopes made without a runner
 	syms     numbering.Strings
@@ -77,6 +77,11 @@ type Index struct {
 	cals     domain.Calendars // the latest definition of each calendar
 }
 
+// entries are kept in Slots, not a slice: a slice grown by append keeps
+// up to a quarter of spare capacity (62 MiB on 10M events) and, as it
+// grows, holds the old array beside the new one (near the end of a replay
+// of 10M events, 259 MiB beside 323 MiB).
+//
 // entry is one hand-off as listed: what a summary shows, with the
 // departments, kind, calendar and state as numbers of the index's strings
 // and the times as instants, and while the hand-off is open its state
@@ -130,15 +135,15 @@ func (x *Index) Apply(env projections.Envelope) {
 	num := x.nums.Of(env, id, opens)
 	var i uint32
 	if opens {
-		i = uint32(len(x.order))
-		x.order = append(x.order, entry{position: env.Position})
-		*x.byNum.At(num) = i + 1
+		i = uint32(x.order.Len()) + 1
+		*x.order.At(i) = entry{position: env.Position}
+		*x.byNum.At(num) = i
 	} else if p := x.byNum.Get(num); p != nil && *p != 0 {
-		i = *p - 1
+		i = *p
 	} else {
 		return // its request was never seen
 	}
-	e := &x.order[i]
+	e := x.order.Get(i)
 	h := env.Handoff // shared with the other read models
 	if h == nil {
 		var v domain.Handoff
@@ -176,9 +181,9 @@ func (x *Index) Apply(env projections.Envelope) {
 func (x *Index) Get(id string) (Summary, bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	for i := len(x.order) - 1; i >= 0; i-- {
-		if x.order[i].id == id {
-			return x.withDue(&x.order[i]), true
+	for i := x.order.Len(); i > 0; i-- {
+		if e := x.order.Get(uint32(i)); e.id == id {
+			return x.withDue(e), true
 		}
 	}
 	return Summary{}, false
@@ -206,9 +211,9 @@ func (x *Index) List(f Filter) ([]Summary, string, error) {
 	if !ok {
 		return []Summary{}, "", nil // a department or state no hand-off has
 	}
-	out := make([]Summary, 0, min(limit, len(x.order)))
-	for i := len(x.order) - 1; i >= 0; i-- {
-		e := &x.order[i]
+	out := make([]Summary, 0, min(limit, x.order.Len()))
+	for i := x.order.Len(); i > 0; i-- {
+		e := x.order.Get(uint32(i))
 		if before != 0 && e.position >= before {
 			continue
 		}

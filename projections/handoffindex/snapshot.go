@@ -1,6 +1,9 @@
 package handoffindex
 
-import "github.com/cadena-project/cadena/projections"
+import (
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/projections"
+)
 
 var _ projections.Snapshotter = (*Index)(nil)
 
@@ -20,9 +23,9 @@ func (x *Index) SaveSnapshot(e *projections.Encoder) {
 	for i := range x.byNum.Len() {
 		e.Uint(uint64(*x.byNum.Get(uint32(i + 1))))
 	}
-	e.Uint(uint64(len(x.order)))
-	for i := range x.order {
-		en := &x.order[i]
+	e.Uint(uint64(x.order.Len()))
+	for i := range x.order.Len() {
+		en := x.order.Get(uint32(i + 1))
 		e.Uint(en.position)
 		e.ID(en.id)
 		e.String(en.title)
@@ -50,14 +53,14 @@ func (x *Index) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		*byNum.At(uint32(i + 1)) = uint32(d.Uint())
 	}
 	n := d.Len(1 << 32)
-	order := make([]entry, n)
+	var order projections.Slots[entry]
 	syms := newSymbols()
 	var zs zones
-	for i := range order {
+	for i := range n {
 		if d.Err() != nil {
 			break
 		}
-		en := &order[i]
+		en := order.At(uint32(i + 1))
 		en.position, en.id, en.title = d.Uint(), d.ID(), d.String()
 		en.supplier, en.customer, en.kind = syms.Of(d.Symbol()), syms.Of(d.Symbol()), syms.Of(d.Symbol())
 		en.calendar, en.state = syms.Of(d.Symbol()), syms.Of(d.Symbol())
@@ -70,4 +73,14 @@ func (x *Index) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		defer x.mu.Unlock()
 		x.position, x.order, x.byNum, x.nums, x.syms, x.zones, x.cals = pos, order, byNum, nums, syms, zs, cals
 	}
+}
+
+var _ projections.Resetter = (*Index)(nil)
+
+// ResetState drops the index's state, leaving it as New returned it.
+func (x *Index) ResetState() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.position, x.order, x.byNum, x.nums = 0, projections.Slots[entry]{}, projections.Slots[uint32]{}, projections.Nums{}
+	x.syms, x.zones, x.cals = newSymbols(), zones{}, domain.Calendars{}
 }

@@ -1,6 +1,9 @@
 package pairstats
 
 import (
+	"time"
+
+	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/internal/dursum"
 	"github.com/cadena-project/cadena/projections/internal/lazysort"
@@ -184,4 +187,15 @@ func loadBins(d *projections.Decoder) []bin {
 		bins[i] = bin{idx: int32(d.Int()), n: int32(d.Int())}
 	}
 	return bins
+}
+
+var _ projections.Resetter = (*Model)(nil)
+
+// ResetState drops the model's state, leaving it as New returned it.
+func (m *Model) ResetState() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.pos, m.cals, m.pairs, m.sorted = 0, domain.Calendars{}, map[pairKey]*pair{}, lazysort.NewList(byPair)
+	m.handoffs, m.nums, m.kinds = projections.Slots[handoff]{}, projections.Nums{}, map[string]string{}
+	m.first, m.last = time.Time{}, time.Time{}
 }

@@ -35,3 +35,12 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		m.position, m.all = pos, all
 	}
 }
+
+var _ projections.Resetter = (*Model)(nil)
+
+// ResetState drops the model's state, leaving it as New returned it.
+func (m *Model) ResetState() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.position, m.all = 0, nil
+}

@@ -1,6 +1,7 @@
 package tallies
 
 import (
+	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/internal/dursum"
 	"github.com/cadena-project/cadena/projections/internal/lazysort"
@@ -115,4 +116,14 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		defer m.mu.Unlock()
 		m.pos, m.cals, m.pairs, m.sorted, m.handoffs, m.nums, m.kinds = pos, cals, pairs, lazysort.NewList(byPair, sorted...), handoffs, nums, kinds
 	}
+}
+
+var _ projections.Resetter = (*Model)(nil)
+
+// ResetState drops the model's state, leaving it as New returned it.
+func (m *Model) ResetState() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.pos, m.cals, m.pairs, m.sorted = 0, domain.Calendars{}, map[pairKey]*pair{}, lazysort.NewList(byPair)
+	m.handoffs, m.nums, m.kinds = projections.Slots[handoff]{}, projections.Nums{}, map[string]string{}
 }
