@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"time"
 )
@@ -22,8 +23,9 @@ import (
 // can be collected before its snapshot is loaded back (ReloadAfter).
 // Queries made between ResetState and the install of the loaded state see
 // an empty read model; a runner does that only before it caught up, while
-// the read models are partial anyway. A Snapshotter that is not a Resetter
-// keeps its state until the loaded one replaces it.
+// the read models are partial anyway, and with its position at 0, so that
+// a WaitFor waits for the loaded state. A runner with a Snapshotter that is
+// not a Resetter does not reload: it keeps the replayed state.
 type Resetter interface {
 	// ResetState leaves the handler as its constructor returned it. The
 	// runner calls it between two Applies.
@@ -41,13 +43,21 @@ func (r *Runner) reloadDue(pos uint64) bool {
 
 // reloadAfterReplay writes the snapshot of the handlers' state at pos,
 // drops that state and loads it back from the file, which it then commits
-// in the background. If the snapshot cannot be written it keeps the state
-// replayed and returns true; if it cannot be loaded back once the state
+// in the background. If the snapshot cannot be written, or a handler is
+// not a Resetter, it keeps the state replayed and returns true; if it cannot be loaded back once the state
 // was dropped, it returns false with the runner's position at 0: the
 // caller replays the log again.
 func (r *Runner) reloadAfterReplay(ctx context.Context, pos uint64) bool {
 	s := &r.snaps
 	s.fromStart = false
+	for _, h := range r.handlers {
+		if _, ok := h.(Resetter); !ok {
+			// Its state could not be dropped: were the load back to fail,
+			// the replay from the start would apply the log to it twice.
+			r.log.Warn("read models not loaded back after the replay: one cannot drop its state", "read_model", fmt.Sprintf("%T", h))
+			return true
+		}
+	}
 	start := time.Now()
 	s.since, s.lastAt = 0, start
 	tmp, commit, err := r.encodeSnapshot(pos)
@@ -56,10 +66,12 @@ func (r *Runner) reloadAfterReplay(ctx context.Context, pos uint64) bool {
 		return true
 	}
 	encoded := time.Since(start)
+	// The position goes to 0 while the read models are empty, so that a
+	// WaitFor (a query's min_position) waits for the loaded state instead
+	// of answering from the emptied one; advance sets it back.
+	r.pos.Store(0)
 	for _, h := range r.handlers {
-		if rs, ok := h.(Resetter); ok {
-			rs.ResetState()
-		}
+		h.(Resetter).ResetState()
 	}
 	r.states = newHandoffStates()
 	runtime.GC() // the replayed state, before the loaded one is allocated
