@@ -47,7 +47,9 @@ type Catalog struct {
 
 // New returns an empty catalog.
 func New() *Catalog {
-	return &Catalog{depts: map[string]Department{}, agreements: map[agreementKey]Agreement{}}
+	c := &Catalog{}
+	c.clearState()
+	return c
 }
 
 var _ projections.Handler = (*Catalog)(nil)

@@ -94,5 +94,11 @@ var _ projections.Resetter = (*Catalog)(nil)
 func (c *Catalog) ResetState() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.clearState()
+}
+
+// clearState sets the catalog to that of an empty log: New's, and
+// ResetState's.
+func (c *Catalog) clearState() {
 	c.position, c.depts, c.agreements, c.calendars = 0, map[string]Department{}, map[agreementKey]Agreement{}, nil
 }

@@ -111,7 +111,11 @@ func (x *Index) summary(e *entry) Summary {
 }
 
 // New returns an empty index.
-func New() *Index { return &Index{syms: newSymbols()} }
+func New() *Index {
+	x := &Index{}
+	x.clearState()
+	return x
+}
 
 var _ projections.Handler = (*Index)(nil)
 

@@ -81,6 +81,12 @@ var _ projections.Resetter = (*Index)(nil)
 func (x *Index) ResetState() {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	x.clearState()
+}
+
+// clearState sets the index to that of an empty log: New's, and
+// ResetState's.
+func (x *Index) clearState() {
 	x.position, x.order, x.byNum, x.nums = 0, projections.Slots[entry]{}, projections.Slots[uint32]{}, projections.Nums{}
 	x.syms, x.zones, x.cals = newSymbols(), zones{}, domain.Calendars{}
 }

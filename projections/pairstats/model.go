@@ -106,8 +106,8 @@ func New(opts Options) *Model {
 	policy := opts.Policy.WithDefaults()
 	m := &Model{
 		policy: policy, loc: policy.Location, cal: opts.Calendar,
-		pairs: map[pairKey]*pair{}, sorted: lazysort.NewList(byPair), kinds: map[string]string{},
 	}
+	m.clearState()
 	if m.cal == nil {
 		m.cal = domain.WallClock{}
 	}

@@ -79,8 +79,8 @@ type ratingRef struct {
 func New(opts Options) *Model {
 	m := &Model{
 		policy: opts.Policy.WithDefaults(), cal: opts.Calendar,
-		pairs: map[pairKey]*pair{}, sorted: lazysort.NewList(byPair), kinds: map[string]string{},
 	}
+	m.clearState()
 	if m.cal == nil {
 		m.cal = domain.WallClock{}
 	}

@@ -124,6 +124,12 @@ var _ projections.Resetter = (*Model)(nil)
 func (m *Model) ResetState() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.clearState()
+}
+
+// clearState sets the folded state to that of an empty log: New's, and
+// ResetState's.
+func (m *Model) clearState() {
 	m.pos, m.cals, m.pairs, m.sorted = 0, domain.Calendars{}, map[pairKey]*pair{}, lazysort.NewList(byPair)
 	m.handoffs, m.nums, m.kinds = projections.Slots[handoff]{}, projections.Nums{}, map[string]string{}
 }
