@@ -80,8 +80,7 @@ func (r *Runner) reloadAfterReplay(ctx context.Context, pos uint64) bool {
 	r.commitSnapshot(commit, pos, start, encoded, false)
 	if err != nil {
 		r.log.Error("snapshot of the read models not loaded back after the replay: replaying the whole log again", "path", tmp, "error", err)
-		r.states = newHandoffStates()
-		r.pos.Store(0)
+		r.states = newHandoffStates() // the position is 0 already
 		return false
 	}
 	r.log.Info(ReloadedAfterReplay, "path", s.cfg.Path, "position", pos, "encoded", encoded.Round(time.Millisecond),

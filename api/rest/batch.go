@@ -237,7 +237,7 @@ func (s *Server) batch(c echo.Context) error {
 	if !readyMade(c) {
 		return written(c, http.StatusOK, position, answer)
 	}
-	c.Response().Header().Set(headerPosition, strconv.FormatUint(position, 10))
+	setHeader(c, headerPosition, strconv.FormatUint(position, 10))
 	return writeParts(c, http.StatusOK, answer.appendJSON(make([]byte, 0, 32+32*len(results))))
 }
 

@@ -214,8 +214,7 @@ func (x *headIndex) flushAll(tx *bbolt.Tx, sorted <-chan []headRecord) error {
 }
 
 // get returns the head of stream for the committer, reading the bucket of
-// the transaction in progress when memory does not have it (through a
-// getter, not an interface, so that the key stays on the stack).
+// the transaction in progress when memory does not have it.
 func (x *headIndex) get(heads getter, stream string) streamHeadAt {
 	if h, ok := x.fresh[stream]; ok {
 		return h
@@ -223,8 +222,7 @@ func (x *headIndex) get(heads getter, stream string) streamHeadAt {
 	if h, ok := x.recent[stream]; ok {
 		return h
 	}
-	var key [128]byte
-	return decodeHead(heads.Get(append(key[:0], stream...)))
+	return getterHead(heads, stream)
 }
 
 // set records the head left by an append of the transaction in progress.
@@ -307,14 +305,18 @@ func headAt(tx *bbolt.Tx, heads valueGetter, stream string, at uint64) (streamHe
 // bucketHead reads the head of stream from the heads bucket, zeros if it
 // has none.
 func bucketHead(heads valueGetter, stream string) streamHeadAt {
-	if g, ok := heads.(getter); ok {
-		// The committer's and readers' getter: through the concrete type
-		// the key stays on the stack (through the interface it is copied
-		// to the heap, an allocation per new stream's append).
-		var buf [128]byte
-		return decodeHead(g.Get(append(buf[:0], stream...)))
+	if g, ok := heads.(getter); ok { // the committer's and readers'
+		return getterHead(g, stream)
 	}
 	return decodeHead(heads.Get([]byte(stream)))
+}
+
+// getterHead is bucketHead through a getter: through the concrete type the
+// key stays on the stack (through the interface it is copied to the heap,
+// an allocation per new stream's append).
+func getterHead(g getter, stream string) streamHeadAt {
+	var key [128]byte
+	return decodeHead(g.Get(append(key[:0], stream...)))
 }
 
 // decodeHead decodes a value of the heads bucket, zeros for none.

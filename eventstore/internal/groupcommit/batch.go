@@ -109,14 +109,14 @@ func appendOne[V any, T Item[V]](ctx context.Context, q *Queue[V, T], store stri
 		out[0].Err = fmt.Errorf("%s: append to %q: %w", store, a.Stream, err)
 		return out, nil
 	}
-	reqs := [1]T{newReq(a, Member{})}
-	if err := q.Put(reqs[0]); err != nil {
+	req := newReq(a, Member{})
+	if err := q.Put(req); err != nil {
 		return nil, err
 	}
-	answers, err := q.WaitAll(ctx, reqs[:])
+	v, err := q.Wait(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	out[0] = result(answers[0])
+	out[0] = result(v)
 	return out, nil
 }
