@@ -7,7 +7,7 @@ import { call } from "./api.js";
 import { h, when, state } from "./format.js";
 import { t } from "./i18n.js";
 import { errorBox } from "./view.js";
-import { clock, span } from "./actions.js";
+import { clock, sides, span } from "./actions.js";
 
 const OPEN = ["requested", "accepted", "paused", "returned"];
 const SHOWN = 10; // open hand-offs and deliveries read in full (one read each)
@@ -48,8 +48,8 @@ async function agreementSection(supplier, customer, ctx) {
 // API lists hand-offs only to their two departments and admins: anyone
 // else reads that, not an empty list.
 async function openSection(query, ctx, supplier, customer) {
-  const me = ctx.me;
-  if (!me || (me.role !== "admin" && me.department !== supplier && me.department !== customer)) {
+  const s = sides({ supplier, customer }, ctx.me);
+  if (!s.supplier && !s.customer) {
     return section("pair-open", t("pair.openHandoffs"), h("p", { class: "empty" }, t("pair.openNotYours", { supplier: ctx.name(supplier), customer: ctx.name(customer) })));
   }
   const pages = await Promise.all(OPEN.map((st) => call("handoffs", { query: { ...query, state: st, limit: 50 } })));
@@ -66,19 +66,13 @@ async function openSection(query, ctx, supplier, customer) {
     all.length > SHOWN ? h("p", { class: "note" }, t("pair.openShown", { shown: SHOWN, count: all.length })) : null);
 }
 
-// mayReadRatings: admins and the customer department see individual
-// ratings (the API leaves them out for everyone else).
-function mayReadRatings(me, customer) {
-  return !!me && (me.role === "admin" || me.department === customer);
-}
-
 // commentsSection: the latest ratings given in the window, newest first,
 // each with its comment when it has one, read from the latest deliveries. Only for those who may
 // read ratings, and hidden, like every satisfaction figure, while the
 // window holds fewer ratings than the anonymity minimum.
 async function commentsSection(query, customer, pair, ctx) {
   const title = t("pair.comments");
-  if (!mayReadRatings(ctx.me, customer)) {
+  if (!sides({ customer }, ctx.me).customer) { // the API shows ratings to admins and the customer only
     return section("pair-comments", title, h("p", { class: "empty" }, t("pair.commentsNotYours", { customer: ctx.name(customer) })));
   }
   const min = (ctx.policy && ctx.policy.anonymity_min) || 1;
