@@ -54,8 +54,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	pairs := fs.Int("pairs", 1000, fmt.Sprintf("supplier -> customer pairs of the generated log, among its %d departments (10000 for the /metrics target)", benchDepartments))
 	pg := fs.String("postgres", "", "also measure a plain PostgreSQL event table written by pgx at this URL (a temporary schema, dropped afterwards)")
 	asJSON := fs.Bool("json", false, "print the results as JSON instead of a table")
+	floor := fs.String("floor-server", "", "internal: serve only the bare server of a floor row (net/http or echo) on a free port of 127.0.0.1 until interrupted; the http section starts it as a child process")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *floor != "" {
+		return runFloorServer(ctx, *floor, stderr)
 	}
 	cfg := benchConfig{dir: *dir, size: *size, duration: *duration, connections: *conns, requests: *requests,
 		events: *events, pairs: *pairs, postgres: *pg, json: *asJSON}

@@ -15,7 +15,8 @@ import (
 
 // benchHTTP starts a server on a fresh store, registers departments and
 // agreements, then measures new hand-offs with unique IDs and the
-// lifecycle commands (accept, deliver, rate) on the hand-offs it made.
+// lifecycle commands (accept, deliver, rate) on the hand-offs it made;
+// then, once that server stopped, the floor rows (benchFloor).
 func benchHTTP(ctx context.Context, cfg benchConfig) ([]benchRow, error) {
 	dir := filepath.Join(cfg.dir, "http")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -36,7 +37,11 @@ func benchHTTP(ctx context.Context, cfg benchConfig) ([]benchRow, error) {
 	}
 	ingest, counts := benchIngest(ctx, s, cfg, pairs, "bench", "ingest: new hand-offs")
 	lifecycle := benchLifecycle(ctx, s, cfg, "bench", counts)
-	return []benchRow{ingest, lifecycle}, s.stop()
+	if err := s.stop(); err != nil {
+		return nil, err
+	}
+	floor, err := benchFloor(ctx, cfg, pairs)
+	return append([]benchRow{ingest, lifecycle}, floor...), err
 }
 
 // benchSetup registers departments and sets an agreement on pairs of them

@@ -63,7 +63,14 @@ func startBenchServer(ctx context.Context, dir, dataDir string) (*benchServer, e
 	if err := os.WriteFile(tokens, b, 0o600); err != nil {
 		return nil, err
 	}
-	cmd, err := benchCommand("serve", "--data", dataDir, "--addr", "127.0.0.1:0", "--tokens", tokens, "--rate-limit", "0")
+	return startBenchProcess(ctx, token, "serve", "--data", dataDir, "--addr", "127.0.0.1:0", "--tokens", tokens, "--rate-limit", "0")
+}
+
+// startBenchProcess starts "cadena ARGS...", a server that logs the slog
+// line "listening" with its url on stderr, and returns once it listens;
+// token is the bearer token its requests carry.
+func startBenchProcess(ctx context.Context, token string, args ...string) (*benchServer, error) {
+	cmd, err := benchCommand(args...)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -63,6 +65,7 @@ func TestBenchRunsEverySection(t *testing.T) {
 	}
 	assert.Equal(t, []string{"append, 1 writer", "append, 4 writers", "read the whole log"}, names["store"])
 	assert.Equal(t, []string{"ingest: new hand-offs, 4 connections", "lifecycle: accept, deliver, rate, 4 connections",
+		"floor: bare net/http, 4 connections", "floor: bare Echo route, 4 connections",
 		"ingest on the 3000-event log, 4 connections", "ingest on the 3000-event log, started from its snapshot, 4 connections"}, names["http"])
 	assert.Equal(t, []string{"generate the log (synth, batches into bolt)", "serve: ready (projections caught up)",
 		"serve: memory at the end of the run", "serve again: ready from its snapshot"}, names["restart"])
@@ -84,6 +87,9 @@ func TestBenchRunsEverySection(t *testing.T) {
 		case "serve again: ready from its snapshot":
 			assert.Positive(t, row.Seconds)
 			assert.NotContains(t, row.Note, "NO SNAPSHOT", "the second start loads the snapshot the first wrote")
+		case "floor: bare net/http, 4 connections", "floor: bare Echo route, 4 connections":
+			assert.Equal(t, floorNote, row.Note, "a floor row says nothing is stored")
+			assert.NotNil(t, row.P99Ms, row.Name)
 		}
 		if strings.HasPrefix(row.Name, "serve") && strings.Contains(row.Name, "ready") && row.PeakRSSBytes != nil { // where /proc tells
 			require.NotNil(t, row.IdleRSSBytes, row.Name)
@@ -103,6 +109,8 @@ func TestBenchPrintsOneTable(t *testing.T) {
 	assert.Contains(t, out, "section  figure")
 	assert.Contains(t, out, "append, 2 writers")
 	assert.Contains(t, out, "ingest: new hand-offs, 2 connections")
+	assert.Contains(t, out, "floor: bare net/http, 2 connections")
+	assert.Contains(t, out, "floor: bare Echo route, 2 connections")
 	assert.NotContains(t, out, "restart")
 }
 
@@ -118,4 +126,30 @@ func TestBenchRejectsBadFlags(t *testing.T) {
 		{"pairs", []string{"bench", "--pairs", "44851"}, 1, "", "cadena: bench: --pairs must be 1 to 44850"},
 		{"postgres", []string{"bench", "--postgres", "mysql://x"}, 1, "", "cadena: bench: --postgres must be a postgres:// URL"},
 	})
+}
+
+// TestFloorServersAnswerLikeIngest checks the floor rows' handlers answer
+// POST /api/v1/handoffs as the ingest row's server does: 201, a JSON
+// hand-off, after reading the whole body.
+func TestFloorServersAnswerLikeIngest(t *testing.T) {
+	for _, f := range floorServers {
+		t.Run(f.kind, func(t *testing.T) {
+			h, err := floorHandler(f.kind)
+			require.NoError(t, err)
+			body := strings.NewReader(`{"id":"bench-0-0","supplier":"a","customer":"b","kind":"k","title":"t"}`)
+			req := httptest.NewRequest(http.MethodPost, "/api/v1/handoffs", body)
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			assert.Equal(t, http.StatusCreated, rec.Code)
+			assert.Equal(t, "application/json", rec.Header().Get("Content-Type"))
+			assert.Zero(t, body.Len(), "the handler read the whole body")
+			var answer map[string]any
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &answer))
+			assert.Equal(t, "requested", answer["state"])
+			assert.Len(t, rec.Body.String(), len(floorAnswer))
+		})
+	}
+	_, err := floorHandler("nginx")
+	assert.EqualError(t, err, `bench: --floor-server must be net/http or echo, not "nginx"`)
 }
