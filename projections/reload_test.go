@@ -2,8 +2,11 @@ package projections_test
 
 import (
 	"bytes"
+	"errors"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -54,15 +57,28 @@ func (r *resettable) ResetState() {
 // runner's log.
 func runReplay(t *testing.T, bind func(*projections.Runner), handlers ...projections.Handler) string {
 	t.Helper()
+	return runReplayAt(t, filepath.Join(t.TempDir(), "snapshot"), bind, handlers...)
+}
+
+// newFakeLogOf returns the three-event log of runReplay.
+func newFakeLogOf(t *testing.T) *fakeLog {
+	t.Helper()
 	log := newFakeLog()
 	for i, id := range []string{"a", "b", "c"} {
 		log.append(t, uint64(i+1), accepted(id))
 	}
+	return log
+}
+
+// runReplayAt is runReplay with its snapshot at path.
+func runReplayAt(t *testing.T, path string, bind func(*projections.Runner), handlers ...projections.Handler) string {
+	t.Helper()
+	log := newFakeLogOf(t)
 	var out bytes.Buffer
 	r := projections.NewRunner(log, slog.New(slog.NewTextHandler(&out, nil)), handlers...)
 	bind(r)
 	require.NoError(t, r.EnableSnapshots(projections.SnapshotConfig{
-		Path: filepath.Join(t.TempDir(), "snapshot"), Fingerprint: "test", ReloadAfter: 1}))
+		Path: path, Fingerprint: "test", ReloadAfter: 1}))
 	stop := start(t, r)
 	require.NoError(t, r.WaitCaughtUp(wait(t)))
 	require.NoError(t, stop())
@@ -93,4 +109,49 @@ func TestNoReloadWithoutResetter(t *testing.T) {
 	assert.Empty(t, m.at, "nothing dropped")
 	assert.Equal(t, uint64(3), m.count())
 	assert.Equal(t, uint64(3), plain.count())
+}
+
+// undecodable is a resettable whose snapshot does not load back: the
+// decoder fails on it.
+type undecodable struct{ resettable }
+
+var errUndecodable = errors.New("this state does not decode")
+
+func (u *undecodable) LoadSnapshot(d *projections.Decoder, _ uint64) func() {
+	d.Uint()
+	d.Fail(errUndecodable)
+	return func() {}
+}
+
+// TestReloadFailureRemovesTheSnapshot: when the snapshot a runner wrote
+// after a replay does not load back, the runner replays the log again and
+// removes that file instead of committing it, so that the next start does
+// not try it (and fail and replay) again; the snapshot it commits is the
+// one it writes as it stops, which loads.
+func TestReloadFailureRemovesTheSnapshot(t *testing.T) {
+	m := &undecodable{}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "snapshot")
+	out := runReplayAt(t, path, func(r *projections.Runner) { m.runner = r }, m)
+	assert.Contains(t, out, "not loaded back after the replay: replaying the whole log again; it is removed")
+	assert.Contains(t, out, errUndecodable.Error())
+	assert.NotContains(t, out, projections.ReloadedAfterReplay)
+	assert.Equal(t, uint64(3), m.count(), "the log replayed again, once")
+	assert.Equal(t, 1, strings.Count(out, "snapshot of the read models written"),
+		"only the snapshot written as the runner stopped is committed: %s", out)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "no temporary file is left")
+	assert.Equal(t, "snapshot", entries[0].Name())
+
+	// The next start loads the snapshot the runner wrote as it stopped.
+	next := &resettable{}
+	r := projections.NewRunner(newFakeLogOf(t), slog.New(slog.DiscardHandler), next)
+	next.runner = r
+	require.NoError(t, r.EnableSnapshots(projections.SnapshotConfig{Path: path, Fingerprint: "test", ReloadAfter: 1}))
+	stop := start(t, r)
+	require.NoError(t, r.WaitCaughtUp(wait(t)))
+	require.NoError(t, stop())
+	assert.Empty(t, next.at, "loaded from the snapshot: no replay, no reload")
+	assert.Equal(t, uint64(3), next.count())
 }

@@ -46,7 +46,8 @@ func (r *Runner) reloadDue(pos uint64) bool {
 // in the background. If the snapshot cannot be written, or a handler is
 // not a Resetter, it keeps the state replayed and returns true; if it cannot be loaded back once the state
 // was dropped, it returns false with the runner's position at 0: the
-// caller replays the log again.
+// caller replays the log again, and the file is removed, not committed
+// (unless ctx ended the load).
 func (r *Runner) reloadAfterReplay(ctx context.Context, pos uint64) bool {
 	s := &r.snaps
 	s.fromStart = false
@@ -60,7 +61,7 @@ func (r *Runner) reloadAfterReplay(ctx context.Context, pos uint64) bool {
 	}
 	start := time.Now()
 	s.since, s.lastAt = 0, start
-	tmp, commit, err := r.encodeSnapshot(pos)
+	p, err := r.encodeSnapshot(pos)
 	if err != nil {
 		r.log.Warn("snapshot of the read models not written after the replay: the replayed state is kept", "path", s.cfg.Path, "error", err)
 		return true
@@ -76,11 +77,23 @@ func (r *Runner) reloadAfterReplay(ctx context.Context, pos uint64) bool {
 	r.states = newHandoffStates()
 	runtime.GC() // the replayed state, before the loaded one is allocated
 	// Read before it is synced and renamed: the page cache has it.
-	_, err = readSnapshot(ctx, tmp, s.cfg.Fingerprint, &r.states, s.handlers, r.identity)
-	r.commitSnapshot(commit, pos, start, encoded, false)
-	if err != nil {
-		r.log.Error("snapshot of the read models not loaded back after the replay: replaying the whole log again", "path", tmp, "error", err)
+	_, err = readSnapshot(ctx, p.tmp(), s.cfg.Fingerprint, &r.states, s.handlers, r.identity)
+	if err != nil && ctx.Err() == nil {
+		// Refused: not committed, or the next start would try it again,
+		// fail again and replay the log again. The snapshot at the path,
+		// if any, is one this start did not load either; the replay
+		// writes the next as usual.
+		p.discard()
+		r.log.Error("snapshot of the read models not loaded back after the replay: replaying the whole log again; it is removed",
+			"path", p.tmp(), "error", err)
 		r.states = newHandoffStates() // the position is 0 already
+		return false
+	}
+	// Committed also when ctx cut the load short (the server stopping):
+	// it was not refused, and the next start can load it.
+	r.commitSnapshot(p.commit, pos, start, encoded, false)
+	if err != nil {
+		r.states = newHandoffStates() // the position is 0: Run ends with ctx
 		return false
 	}
 	r.log.Info(ReloadedAfterReplay, "path", s.cfg.Path, "position", pos, "encoded", encoded.Round(time.Millisecond),

@@ -159,17 +159,17 @@ func (r *Runner) saveSnapshot(wait bool) {
 	pos := r.pos.Load()
 	start := time.Now()
 	s.since, s.lastAt = 0, start
-	_, commit, err := r.encodeSnapshot(pos)
+	p, err := r.encodeSnapshot(pos)
 	if err != nil {
 		r.log.Warn("snapshot of the read models not written", "path", s.cfg.Path, "error", err)
 		return
 	}
-	r.commitSnapshot(commit, pos, start, time.Since(start), wait)
+	r.commitSnapshot(p.commit, pos, start, time.Since(start), wait)
 }
 
 // encodeSnapshot writes the state at pos, the runner's position, to a
 // temporary file (writeSnapshot).
-func (r *Runner) encodeSnapshot(pos uint64) (tmp string, commit func() error, err error) {
+func (r *Runner) encodeSnapshot(pos uint64) (pendingSnapshot, error) {
 	s := &r.snaps
 	return writeSnapshot(s.cfg.Path, snapshotHeader{fingerprint: s.cfg.Fingerprint,
 		position: pos, lastID: s.lastID, firstID: s.firstID}, &r.states, s.handlers)

@@ -106,19 +106,54 @@ type snapshotHeader struct {
 // errIgnored wraps the reasons a snapshot is not loaded.
 var errIgnored = errors.New("snapshot ignored")
 
+// pendingSnapshot is a snapshot written to a temporary file beside its
+// path, not committed yet: commit syncs it and renames it over the path,
+// discard removes it.
+type pendingSnapshot struct {
+	f    *os.File
+	path string
+}
+
+// tmp is the temporary file's name, readable before the commit.
+func (p pendingSnapshot) tmp() string { return p.f.Name() }
+
+func (p pendingSnapshot) commit() error {
+	f := p.f
+	if err := f.Sync(); err != nil {
+		p.discard()
+		return fmt.Errorf("syncing the snapshot: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("closing the snapshot: %w", err)
+	}
+	if err := os.Rename(f.Name(), p.path); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("renaming the snapshot: %w", err)
+	}
+	if d, err := os.Open(filepath.Dir(p.path)); err == nil {
+		_ = d.Sync() // the rename is durable once the directory is
+		d.Close()
+	}
+	return nil
+}
+
+// discard removes the temporary file: the snapshot at path, if any, stays
+// what it was.
+func (p pendingSnapshot) discard() {
+	p.f.Close()
+	os.Remove(p.f.Name())
+}
+
 // writeSnapshot encodes the handlers' states at h.position into a new
-// temporary file beside path, tmp; the caller syncs and renames it
-// (commit), and may read it before.
-func writeSnapshot(path string, h snapshotHeader, states *handoffStates, handlers []Snapshotter) (tmp string, commit func() error, err error) {
+// temporary file beside path; the caller commits or discards it, and may
+// read it before.
+func writeSnapshot(path string, h snapshotHeader, states *handoffStates, handlers []Snapshotter) (pendingSnapshot, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return "", nil, fmt.Errorf("creating the snapshot: %w", err)
+		return pendingSnapshot{}, fmt.Errorf("creating the snapshot: %w", err)
 	}
-	fail := func(err error) (string, func() error, error) {
-		f.Close()
-		os.Remove(f.Name())
-		return "", nil, err
-	}
+	p := pendingSnapshot{f: f, path: path}
 	crc := crc32.New(castagnoli)
 	e := newEncoder(io.MultiWriter(f, crc))
 	e.write([]byte(snapshotMagic))
@@ -134,31 +169,14 @@ func writeSnapshot(path string, h snapshotHeader, states *handoffStates, handler
 		s.SaveSnapshot(e)
 	}
 	if err := e.flush(); err != nil {
-		return fail(fmt.Errorf("writing the snapshot: %w", err))
+		p.discard()
+		return pendingSnapshot{}, fmt.Errorf("writing the snapshot: %w", err)
 	}
 	if _, err := f.Write(crc.Sum(nil)); err != nil {
-		return fail(fmt.Errorf("writing the snapshot: %w", err))
+		p.discard()
+		return pendingSnapshot{}, fmt.Errorf("writing the snapshot: %w", err)
 	}
-	return f.Name(), func() error {
-		if err := f.Sync(); err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			return fmt.Errorf("syncing the snapshot: %w", err)
-		}
-		if err := f.Close(); err != nil {
-			os.Remove(f.Name())
-			return fmt.Errorf("closing the snapshot: %w", err)
-		}
-		if err := os.Rename(f.Name(), path); err != nil {
-			os.Remove(f.Name())
-			return fmt.Errorf("renaming the snapshot: %w", err)
-		}
-		if d, err := os.Open(filepath.Dir(path)); err == nil {
-			_ = d.Sync() // the rename is durable once the directory is
-			d.Close()
-		}
-		return nil
-	}, nil
+	return p, nil
 }
 
 // verifySnapshot checks the checksum of the file at path.

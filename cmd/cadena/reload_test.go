@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -85,8 +86,8 @@ func TestReloadAfterReplayEqualsReplay(t *testing.T) {
 // TestReloadAfterReplayFallsBack checks the two ways a reload can fail:
 // a snapshot that cannot be written leaves the replayed state in place,
 // and one that cannot be loaded back, once the state was dropped, makes
-// the runner replay the whole log again; the queries answer as after a
-// full rebuild either way.
+// the runner replay the whole log again, and is removed instead of
+// committed; the queries answer as after a full rebuild either way.
 func TestReloadAfterReplayFallsBack(t *testing.T) {
 	s, sum := testLog(t, 3000, 12)
 	policy := testPolicy(t)
@@ -103,8 +104,10 @@ func TestReloadAfterReplayFallsBack(t *testing.T) {
 	// Run reads the head once; the reload's check of the log reads it again.
 	path := filepath.Join(t.TempDir(), snapshotFileName)
 	again, log := runReloading(t, &headAt{Source: s, cut: head, failFrom: 2}, policy, path, head)
-	assert.Contains(t, log, "not loaded back after the replay: replaying the whole log again")
+	assert.Contains(t, log, "not loaded back after the replay: replaying the whole log again; it is removed")
 	assert.Contains(t, log, errHeadGone.Error())
 	assert.NotContains(t, log, projections.ReloadedAfterReplay)
+	assert.Equal(t, 1, strings.Count(log, "snapshot of the read models written"),
+		"the snapshot not loaded back is not committed, only the one written as the read models stopped: %s", log)
 	assertSameModels(t, full, again, head, checkedDepartments(sum))
 }
