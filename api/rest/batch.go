@@ -302,8 +302,12 @@ func (b *batchCommandJSON) command(correlation string) (api.Command, error) {
 	}
 	if extra := b.given() &^ allowed; extra != 0 {
 		name := batchFields[batchEveryCommand+bits.TrailingZeros16(uint16(extra))].name
+		takes := make([]string, 0, batchEveryCommand+len(batchTakes[b.Command]))
+		for _, f := range batchFields[:batchEveryCommand] {
+			takes = append(takes, f.name)
+		}
 		return api.Command{}, badRequest(name, "unknown field %q: %s takes %v", name, b.Command,
-			append([]string{"idempotency_key", "occurred_at"}, batchTakes[b.Command]...))
+			append(takes, batchTakes[b.Command]...))
 	}
 	m := api.Meta{CorrelationID: correlation}
 	if b.IdempotencyKey != nil {

@@ -1,6 +1,9 @@
 package rest
 
-import "strconv"
+import (
+	"bytes"
+	"strconv"
+)
 
 // flatMember is a member of a body that decodeFlat may decode: its name
 // and where its value goes, exactly one of str, optStr and optInt.
@@ -66,16 +69,11 @@ func decodeFlat(data []byte, members []flatMember) bool {
 			i = skipSpace(data, i+1)
 			v := value{m: m}
 			if members[m].optInt != nil {
-				j := i
-				if j < len(data) && data[j] == '-' {
-					j++
+				j := scanInteger(data, i)
+				if j < 0 {
+					return false
 				}
-				start := j
-				for j < len(data) && '0' <= data[j] && data[j] <= '9' {
-					j++
-				}
-				digits := j - start
-				if digits == 0 || digits > 9 || digits > 1 && data[start] == '0' {
+				if digits := bytes.TrimPrefix(data[i:j], []byte("-")); len(digits) > 9 {
 					return false
 				}
 				n, err := strconv.Atoi(string(data[i:j]))
