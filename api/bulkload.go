@@ -43,11 +43,8 @@ type BulkLoad struct {
 	// last saw it: when they differ, one known to be empty may not be.
 	agKept, agKeptSeen int
 	cur                *BulkHandoff // the hand-off of the command decided through the use cases
-	// metaBlock and dataBlock are the blocks encode cuts metadata and
-	// EventData from.
-	metaBlock []byte
-	dataBlock []eventstore.EventData
-	deps      []int // the appends of the part held that it consulted
+	enc                bulkEncoder
+	deps               []int // the appends of the part held that it consulted
 
 	appends  []eventstore.StreamAppend // the part held
 	requests []string                  // the hand-off streams it opens
@@ -104,6 +101,7 @@ func (s *Service) BulkLoad(ctx context.Context, a Actor) (*BulkLoad, bool) {
 	}
 	l := &BulkLoad{s: s, a: a, ctx: ctx, part: part, refs: map[string]*refStream{}, depts: map[string]*refStream{}, ags: map[string]map[string]*refStream{},
 		queue: make(chan bulkPart, 1), done: make(chan struct{}), inflight: map[string]int{}}
+	l.enc.metaHead = appendMetadataHead(nil, Meta{}.metadata(a))
 	go l.write()
 	return l, true
 }
@@ -338,7 +336,7 @@ func (l *BulkLoad) loadStored(h *BulkHandoff) error {
 // requestHandoff does.
 func (l *BulkLoad) request(c *BulkCommand, i int) error {
 	cmd := *c.Request
-	m := c.Meta.withHandoffRequest(cmd)
+	m := c.Meta.withHandoffRequest(cmd, &l.enc.hashes)
 	if err := l.a.mayIssue(domain.Request, cmd.Supplier, cmd.Customer); err != nil {
 		return err
 	}
@@ -387,7 +385,7 @@ func (l *BulkLoad) step(c *BulkCommand, h *BulkHandoff) error {
 	if err := checkLifecycle(cmd); err != nil {
 		return err
 	}
-	m := c.Meta.withLifecycle(c.HandoffID, cmd)
+	m := c.Meta.withLifecycle(c.HandoffID, cmd, &l.enc.hashes)
 	if err := l.a.mayIssue(cmd.Name, h.h.Supplier, h.h.Customer); err != nil {
 		return err
 	}
@@ -410,29 +408,6 @@ func (l *BulkLoad) hold(h *BulkHandoff, m Meta, events []domain.Event) error {
 		h.h = domain.EvolveHandoff(h.h, e)
 	}
 	return nil
-}
-
-// encode is Service.encode with the metadata and the EventData of the
-// part held cut from larger blocks, a few allocations per thousand
-// commands rather than two per command.
-func (l *BulkLoad) encode(m Meta, events []domain.Event) ([]eventstore.EventData, error) {
-	md := m.metadata(l.a)
-	if n := metadataJSONSize(md); cap(l.metaBlock)-len(l.metaBlock) < n {
-		l.metaBlock = make([]byte, 0, max(n, 64<<10))
-	}
-	start := len(l.metaBlock)
-	l.metaBlock = appendMetadataJSON(l.metaBlock, md)
-	meta := l.metaBlock[start:len(l.metaBlock):len(l.metaBlock)]
-	if cap(l.dataBlock)-len(l.dataBlock) < len(events) {
-		l.dataBlock = make([]eventstore.EventData, 0, max(len(events), 1024))
-	}
-	start = len(l.dataBlock)
-	data, err := encodeEvents(l.dataBlock, l.a, m, meta, events)
-	if err != nil {
-		return nil, err
-	}
-	l.dataBlock = data
-	return data[start:len(data):len(data)], nil
 }
 
 // after is the appends of the part held that the command consulted.
