@@ -33,12 +33,16 @@ type BulkLoad struct {
 	refs    map[string]*refStream // department, agreement and calendar streams read or written
 	depts   map[string]*refStream // the department streams among them, by department ID
 	touched []*refStream          // those appended to in the part held
-	// ags are the agreement streams of the pairs consulted, by supplier
-	// and customer: nil for one known to be empty (most are).
-	ags map[string]map[string]*refStream
+	// ags are the agreement streams of the pairs consulted: nil for one
+	// known to be empty (most are). One map by pair, so that a lookup
+	// (one per request) probes one table, not two.
+	ags map[pair]*refStream
 	// agOf is, per command of cmds being decided, the agreement stream of
 	// its request's pair as prefetch found it.
 	agOf []agreementRef
+	// streamOf is, per command of cmds being decided, the stream of the
+	// hand-off its request opens, as prefetch named it ("" for none).
+	streamOf []string
 	// agKept counts the agreement streams kept, agKeptSeen as prefetch
 	// last saw it: when they differ, one known to be empty may not be.
 	agKept, agKeptSeen int
@@ -99,7 +103,7 @@ func (s *Service) BulkLoad(ctx context.Context, a Actor) (*BulkLoad, bool) {
 	if s.batchPart > 0 {
 		part = s.batchPart
 	}
-	l := &BulkLoad{s: s, a: a, ctx: ctx, part: part, refs: map[string]*refStream{}, depts: map[string]*refStream{}, ags: map[string]map[string]*refStream{},
+	l := &BulkLoad{s: s, a: a, ctx: ctx, part: part, refs: map[string]*refStream{}, depts: map[string]*refStream{}, ags: map[pair]*refStream{},
 		queue: make(chan bulkPart, 1), done: make(chan struct{}), inflight: map[string]int{}}
 	l.enc.metaHead = appendMetadataHead(nil, Meta{}.metadata(a))
 	go l.write()
@@ -172,6 +176,7 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 		}
 	}
 	l.agOf = append(l.agOf[:0], make([]agreementRef, len(cmds))...)
+	l.streamOf = append(l.streamOf[:0], make([]string, len(cmds))...)
 	defer func() { l.agKeptSeen = l.agKept }()
 	exists := make([]bool, len(cmds))
 	r, ok := l.s.store.(streamsReader)
@@ -204,7 +209,8 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 			agAt = append(agAt, i)
 		}
 		if c.State != nil && !c.State.opened && domain.ValidHandoffID(c.Request.ID) {
-			streams, at = append(streams, domain.HandoffStream(c.Request.ID)), append(at, i)
+			l.streamOf[i] = domain.HandoffStream(c.Request.ID)
+			streams, at = append(streams, l.streamOf[i]), append(at, i)
 		}
 	}
 	if len(refs) > 0 {
@@ -255,7 +261,8 @@ func (l *BulkLoad) existing(cmds []BulkCommand, exists []bool) error {
 		if c.Request == nil || c.State == nil || c.State.opened || !domain.ValidHandoffID(c.Request.ID) {
 			continue
 		}
-		for _, err := range l.s.store.ReadStream(l.ctx, domain.HandoffStream(c.Request.ID), 0) {
+		l.streamOf[i] = domain.HandoffStream(c.Request.ID)
+		for _, err := range l.s.store.ReadStream(l.ctx, l.streamOf[i], 0) {
 			if err != nil {
 				return err
 			}
@@ -288,7 +295,10 @@ func (l *BulkLoad) decide(c *BulkCommand, i int, exists bool) (bool, error) {
 			r, err := l.s.requestHandoff(l.ctx, l, l.a, c.Meta, *c.Request)
 			return r.Replayed, err
 		}
-		h.opened, h.stream = true, domain.HandoffStream(c.Request.ID)
+		h.opened, h.stream = true, l.streamOf[i]
+		if h.stream == "" { // prefetch did not name it (its pair is not two slugs)
+			h.stream = domain.HandoffStream(c.Request.ID)
+		}
 		if _, writing := l.inflight[h.stream]; !exists && !writing {
 			return false, l.request(c, i)
 		}
