@@ -43,6 +43,7 @@ type BulkLoad struct {
 	// streamOf is, per command of cmds being decided, the stream of the
 	// hand-off its request opens, as prefetch named it ("" for none).
 	streamOf []string
+	seen     map[string]int // the streams prefetch reads, by their index in its read
 	// agKept counts the agreement streams kept, agKeptSeen as prefetch
 	// last saw it: when they differ, one known to be empty may not be.
 	agKept, agKeptSeen int
@@ -184,13 +185,19 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 		return exists, l.existing(cmds, exists)
 	}
 	var streams, refs []string
-	var at, agAt []int
-	seen := map[string]bool{}
-	fetch := func(stream string) {
-		if !seen[stream] {
-			seen[stream] = true
+	var at, agAt, agRef []int // agRef[j]: the index in refs of the stream of cmds[agAt[j]]'s pair
+	if l.seen == nil {
+		l.seen = map[string]int{}
+	}
+	clear(l.seen)
+	fetch := func(stream string) int {
+		k, ok := l.seen[stream]
+		if !ok {
+			k = len(refs)
+			l.seen[stream] = k
 			refs = append(refs, stream)
 		}
+		return k
 	}
 	for i := range cmds {
 		c := &cmds[i]
@@ -205,8 +212,7 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 		if ag, known := l.agreementsOf(c.Request.Supplier, c.Request.Customer); known {
 			l.agOf[i] = agreementRef{ag, true}
 		} else {
-			fetch(domain.AgreementStream(c.Request.Supplier, c.Request.Customer))
-			agAt = append(agAt, i)
+			agAt, agRef = append(agAt, i), append(agRef, fetch(domain.AgreementStream(c.Request.Supplier, c.Request.Customer)))
 		}
 		if c.State != nil && !c.State.opened && domain.ValidHandoffID(c.Request.ID) {
 			l.streamOf[i] = domain.HandoffStream(c.Request.ID)
@@ -218,6 +224,7 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 		if err != nil {
 			return nil, err
 		}
+		kept := make([]*refStream, len(refs))
 		for i, stream := range refs {
 			if !read[i] {
 				continue // longer: read by ref
@@ -230,11 +237,11 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 				}
 				recs = append(recs, rec)
 			}
-			l.keep(stream, recs, false)
+			kept[i] = l.keep(stream, recs, false)
 		}
-		for _, i := range agAt {
-			if ag, known := l.agreementsOf(cmds[i].Request.Supplier, cmds[i].Request.Customer); known {
-				l.agOf[i] = agreementRef{ag, true}
+		for j, i := range agAt {
+			if k := agRef[j]; read[k] { // known now: kept[k], as agreementsOf finds it
+				l.agOf[i] = agreementRef{kept[k], true}
 			}
 		}
 	}

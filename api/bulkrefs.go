@@ -37,16 +37,16 @@ func (r *refStream) agreements() domain.Agreements {
 // empty agreement stream is kept as known to be empty (nil) unless
 // always.
 func (l *BulkLoad) keep(stream string, recs []recorded, always bool) *refStream {
-	r := &refStream{recs: recs, last: -1}
 	if sup, cus, ok := agreementPair(stream); ok {
-		if len(recs) == 0 && !always {
-			r = nil
-		} else {
+		var r *refStream
+		if len(recs) > 0 || always {
+			r = &refStream{recs: recs, last: -1}
 			l.agKept++
 		}
 		l.ags[pair{sup, cus}] = r
 		return r
 	}
+	r := &refStream{recs: recs, last: -1}
 	l.refs[stream] = r
 	if id, ok := strings.CutPrefix(stream, departmentPrefix); ok {
 		l.depts[id] = r
