@@ -14,8 +14,9 @@ import (
 )
 
 // TestBulkEncodeIsServiceEncode holds what a bulk load encodes, cut from
-// its blocks, to what every other command writes: the same IDs, types,
-// payloads and metadata, for enough commands to fill several blocks.
+// its blocks, payloads first and then the rest (complete), to what every
+// other command writes: the same IDs, types, payloads and metadata (request
+// hashes included), for enough commands to fill several blocks.
 func TestBulkEncodeIsServiceEncode(t *testing.T) {
 	s := New(memory.New(memory.Options{}), Options{SoleWriter: true})
 	for _, a := range []Actor{{Name: "importer", Role: RoleAdmin}, {Name: "ana", Role: RoleHead, Department: "it <&>"}} {
@@ -29,19 +30,27 @@ func TestBulkEncodeIsServiceEncode(t *testing.T) {
 				domain.HandoffAccepted{HandoffID: id, At: at},
 				domain.HandoffReturned{HandoffID: id, Reason: "the case came back", At: at.Add(time.Duration(i) * time.Second)},
 			}
-			if i%7 == 0 {
-				m = m.withLifecycle(id, domain.HandoffCommand{Name: domain.Accept, At: at}, &l.enc.hashes)
+			job := bulkJob{m: m}
+			hashed := m
+			switch i % 3 {
+			case 1:
+				job.hash, job.id, job.cmd = hashLifecycle, id, domain.HandoffCommand{Name: domain.Accept, At: at}
+				hashed = m.withLifecycle(id, job.cmd, nil)
+			case 2:
+				job.hash, job.req = hashRequest, domain.RequestHandoff{ID: id, Supplier: "a", Customer: "b", Kind: "k", Title: "t <" + id + ">", At: at}
+				hashed = m.withHandoffRequest(job.req, nil)
 			}
-			want, err := s.encode(a, m, events)
+			want, err := s.encode(a, hashed, events)
 			require.NoError(t, err)
-			got, err := l.encode(m, events)
+			got, err := l.encodePayloads(events)
 			require.NoError(t, err)
+			l.complete(got, &job)
 			require.Equal(t, want, got, "command %d", i)
 			assert.Equal(t, len(got), cap(got), "a command cannot append into the next one's")
 			assert.Equal(t, len(got[0].Data), cap(got[0].Data))
 		}
 		// A time encoding/json refuses is refused alike.
-		_, err := l.encode(Meta{}, []domain.Event{domain.HandoffAccepted{HandoffID: "h", At: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}})
+		_, err := l.encodePayloads([]domain.Event{domain.HandoffAccepted{HandoffID: "h", At: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}})
 		assert.Error(t, err)
 		_, err = l.Close()
 		require.NoError(t, err)

@@ -22,8 +22,10 @@ import (
 // through the use cases' ordinary checks and idempotent replay.
 //
 // Events go out in the order of the commands. A BulkLoad is used by one
-// goroutine; its appends are written by a goroutine of its own, a part
-// (Options.BatchPart appends) at a time, while the next part is decided.
+// goroutine; its appends go a part (Options.BatchPart appends) at a time
+// to a goroutine that completes their events (IDs, request hashes and
+// metadata: SHA-256 and JSON, which cannot fail), then to one that writes
+// them, while the next part is decided.
 type BulkLoad struct {
 	s    *Service
 	a    Actor
@@ -54,6 +56,9 @@ type BulkLoad struct {
 	appends  []eventstore.StreamAppend // the part held
 	requests []string                  // the hand-off streams it opens
 
+	jobs   []bulkJob     // what the encoder fills in of the part held
+	encQ   chan bulkPart // the parts to the encoder (encode), then on to the writer (queue)
+	free   chan []bulkJob
 	queue  chan bulkPart
 	done   chan struct{}
 	queued sync.WaitGroup
@@ -91,6 +96,7 @@ type BulkCommand struct {
 type bulkPart struct {
 	appends  []eventstore.StreamAppend
 	requests []string
+	jobs     []bulkJob
 }
 
 // BulkLoad starts a bulk load of commands by a: ok is false unless s is its
@@ -105,8 +111,9 @@ func (s *Service) BulkLoad(ctx context.Context, a Actor) (*BulkLoad, bool) {
 		part = s.batchPart
 	}
 	l := &BulkLoad{s: s, a: a, ctx: ctx, part: part, refs: map[string]*refStream{}, depts: map[string]*refStream{}, ags: map[pair]*refStream{},
-		queue: make(chan bulkPart, 1), done: make(chan struct{}), inflight: map[string]int{}}
+		encQ: make(chan bulkPart, 1), free: make(chan []bulkJob, 2), queue: make(chan bulkPart, 1), done: make(chan struct{}), inflight: map[string]int{}}
 	l.enc.metaHead = appendMetadataHead(nil, Meta{}.metadata(a))
+	go l.encode()
 	go l.write()
 	return l, true
 }
@@ -145,7 +152,7 @@ func (l *BulkLoad) Decide(cmds []BulkCommand) (n, replayed int, err error) {
 // it returns the global position reached, or the first write that failed.
 func (l *BulkLoad) Close() (uint64, error) {
 	err := l.send()
-	close(l.queue)
+	close(l.encQ)
 	<-l.done
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -353,7 +360,7 @@ func (l *BulkLoad) loadStored(h *BulkHandoff) error {
 // requestHandoff does.
 func (l *BulkLoad) request(c *BulkCommand, i int) error {
 	cmd := *c.Request
-	m := c.Meta.withHandoffRequest(cmd, &l.enc.hashes)
+	job := bulkJob{m: c.Meta, hash: hashRequest, req: cmd} // the request as sent: hashed before its departments are filled in
 	if err := l.a.mayIssue(domain.Request, cmd.Supplier, cmd.Customer); err != nil {
 		return err
 	}
@@ -387,7 +394,7 @@ func (l *BulkLoad) request(c *BulkCommand, i int) error {
 	if err != nil {
 		return err
 	}
-	if err := l.hold(c.State, m, events); err != nil {
+	if err := l.hold(c.State, job, events); err != nil {
 		return err
 	}
 	l.requests = append(l.requests, c.State.stream)
@@ -402,7 +409,7 @@ func (l *BulkLoad) step(c *BulkCommand, h *BulkHandoff) error {
 	if err := checkLifecycle(cmd); err != nil {
 		return err
 	}
-	m := c.Meta.withLifecycle(c.HandoffID, cmd, &l.enc.hashes)
+	job := bulkJob{m: c.Meta, hash: hashLifecycle, id: c.HandoffID, cmd: cmd}
 	if err := l.a.mayIssue(cmd.Name, h.h.Supplier, h.h.Customer); err != nil {
 		return err
 	}
@@ -410,15 +417,18 @@ func (l *BulkLoad) step(c *BulkCommand, h *BulkHandoff) error {
 	if err != nil || len(events) == 0 {
 		return err
 	}
-	return l.hold(h, m, events)
+	return l.hold(h, job, events)
 }
 
-// hold encodes the events a command decided on h and holds their append.
-func (l *BulkLoad) hold(h *BulkHandoff, m Meta, events []domain.Event) error {
-	data, err := l.encode(m, events)
+// hold encodes the events a command decided on h and holds their append;
+// the encoder fills in their IDs and metadata (job).
+func (l *BulkLoad) hold(h *BulkHandoff, job bulkJob, events []domain.Event) error {
+	data, err := l.encodePayloads(events)
 	if err != nil {
 		return err
 	}
+	job.append = len(l.appends)
+	l.jobs = append(l.jobs, job)
 	l.appends = append(l.appends, eventstore.StreamAppend{Stream: h.stream, Expected: eventstore.Exact(h.h.Version),
 		Events: data, After: l.after(), EncodedJSON: true}) // data is Service.encode's: domain.Encode and metadataJSON
 	for _, e := range events {
@@ -445,9 +455,14 @@ func (l *BulkLoad) send() error {
 		return nil
 	}
 	l.queued.Add(1)
-	l.queue <- bulkPart{appends: l.appends, requests: l.requests}
+	l.encQ <- bulkPart{appends: l.appends, requests: l.requests, jobs: l.jobs}
 	l.appends = make([]eventstore.StreamAppend, 0, l.part)
 	l.requests = nil
+	select {
+	case l.jobs = <-l.free:
+	default:
+		l.jobs = nil
+	}
 	for _, r := range l.touched {
 		r.last = -1
 	}
