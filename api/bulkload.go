@@ -178,8 +178,10 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 	l.mu.Unlock()
 	for _, streams := range settled {
 		for _, s := range streams {
-			if l.inflight[s]--; l.inflight[s] <= 0 {
-				delete(l.inflight, s)
+			if n := l.inflight[s]; n > 1 {
+				l.inflight[s] = n - 1
+			} else {
+				delete(l.inflight, s) // most: one lookup and a delete
 			}
 		}
 	}
