@@ -22,8 +22,10 @@ import (
 // through the use cases' ordinary checks and idempotent replay.
 //
 // Events go out in the order of the commands. A BulkLoad is used by one
-// goroutine; its appends are written by a goroutine of its own, a part
-// (Options.BatchPart appends) at a time, while the next part is decided.
+// goroutine; its appends go a part (Options.BatchPart appends) at a time
+// to a goroutine that completes their events (IDs, request hashes and
+// metadata: SHA-256 and JSON, which cannot fail), then to one that writes
+// them, while the next part is decided.
 type BulkLoad struct {
 	s    *Service
 	a    Actor
@@ -33,25 +35,30 @@ type BulkLoad struct {
 	refs    map[string]*refStream // department, agreement and calendar streams read or written
 	depts   map[string]*refStream // the department streams among them, by department ID
 	touched []*refStream          // those appended to in the part held
-	// ags are the agreement streams of the pairs consulted, by supplier
-	// and customer: nil for one known to be empty (most are).
-	ags map[string]map[string]*refStream
+	// ags are the agreement streams of the pairs consulted: nil for one
+	// known to be empty (most are). One map by pair, so that a lookup
+	// (one per request) probes one table, not two.
+	ags map[pair]*refStream
 	// agOf is, per command of cmds being decided, the agreement stream of
 	// its request's pair as prefetch found it.
 	agOf []agreementRef
+	// streamOf is, per command of cmds being decided, the stream of the
+	// hand-off its request opens, as prefetch named it ("" for none).
+	streamOf []string
+	seen     map[string]int // the streams prefetch reads, by their index in its read
 	// agKept counts the agreement streams kept, agKeptSeen as prefetch
 	// last saw it: when they differ, one known to be empty may not be.
 	agKept, agKeptSeen int
 	cur                *BulkHandoff // the hand-off of the command decided through the use cases
-	// metaBlock and dataBlock are the blocks encode cuts metadata and
-	// EventData from.
-	metaBlock []byte
-	dataBlock []eventstore.EventData
-	deps      []int // the appends of the part held that it consulted
+	enc                bulkEncoder
+	deps               []int // the appends of the part held that it consulted
 
 	appends  []eventstore.StreamAppend // the part held
 	requests []string                  // the hand-off streams it opens
 
+	jobs   []bulkJob     // what the encoder fills in of the part held
+	encQ   chan bulkPart // the parts to the encoder (encode), then on to the writer (queue)
+	free   chan []bulkJob
 	queue  chan bulkPart
 	done   chan struct{}
 	queued sync.WaitGroup
@@ -89,6 +96,7 @@ type BulkCommand struct {
 type bulkPart struct {
 	appends  []eventstore.StreamAppend
 	requests []string
+	jobs     []bulkJob
 }
 
 // BulkLoad starts a bulk load of commands by a: ok is false unless s is its
@@ -102,8 +110,10 @@ func (s *Service) BulkLoad(ctx context.Context, a Actor) (*BulkLoad, bool) {
 	if s.batchPart > 0 {
 		part = s.batchPart
 	}
-	l := &BulkLoad{s: s, a: a, ctx: ctx, part: part, refs: map[string]*refStream{}, depts: map[string]*refStream{}, ags: map[string]map[string]*refStream{},
-		queue: make(chan bulkPart, 1), done: make(chan struct{}), inflight: map[string]int{}}
+	l := &BulkLoad{s: s, a: a, ctx: ctx, part: part, refs: map[string]*refStream{}, depts: map[string]*refStream{}, ags: map[pair]*refStream{},
+		encQ: make(chan bulkPart, 1), free: make(chan []bulkJob, 2), queue: make(chan bulkPart, 1), done: make(chan struct{}), inflight: map[string]int{}}
+	l.enc.metaHead = appendMetadataHead(nil, Meta{}.metadata(a))
+	go l.encode()
 	go l.write()
 	return l, true
 }
@@ -142,7 +152,7 @@ func (l *BulkLoad) Decide(cmds []BulkCommand) (n, replayed int, err error) {
 // it returns the global position reached, or the first write that failed.
 func (l *BulkLoad) Close() (uint64, error) {
 	err := l.send()
-	close(l.queue)
+	close(l.encQ)
 	<-l.done
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -168,12 +178,15 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 	l.mu.Unlock()
 	for _, streams := range settled {
 		for _, s := range streams {
-			if l.inflight[s]--; l.inflight[s] <= 0 {
-				delete(l.inflight, s)
+			if n := l.inflight[s]; n > 1 {
+				l.inflight[s] = n - 1
+			} else {
+				delete(l.inflight, s) // most: one lookup and a delete
 			}
 		}
 	}
 	l.agOf = append(l.agOf[:0], make([]agreementRef, len(cmds))...)
+	l.streamOf = append(l.streamOf[:0], make([]string, len(cmds))...)
 	defer func() { l.agKeptSeen = l.agKept }()
 	exists := make([]bool, len(cmds))
 	r, ok := l.s.store.(streamsReader)
@@ -181,13 +194,19 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 		return exists, l.existing(cmds, exists)
 	}
 	var streams, refs []string
-	var at, agAt []int
-	seen := map[string]bool{}
-	fetch := func(stream string) {
-		if !seen[stream] {
-			seen[stream] = true
+	var at, agAt, agRef []int // agRef[j]: the index in refs of the stream of cmds[agAt[j]]'s pair
+	if l.seen == nil {
+		l.seen = map[string]int{}
+	}
+	clear(l.seen)
+	fetch := func(stream string) int {
+		k, ok := l.seen[stream]
+		if !ok {
+			k = len(refs)
+			l.seen[stream] = k
 			refs = append(refs, stream)
 		}
+		return k
 	}
 	for i := range cmds {
 		c := &cmds[i]
@@ -202,11 +221,11 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 		if ag, known := l.agreementsOf(c.Request.Supplier, c.Request.Customer); known {
 			l.agOf[i] = agreementRef{ag, true}
 		} else {
-			fetch(domain.AgreementStream(c.Request.Supplier, c.Request.Customer))
-			agAt = append(agAt, i)
+			agAt, agRef = append(agAt, i), append(agRef, fetch(domain.AgreementStream(c.Request.Supplier, c.Request.Customer)))
 		}
 		if c.State != nil && !c.State.opened && domain.ValidHandoffID(c.Request.ID) {
-			streams, at = append(streams, domain.HandoffStream(c.Request.ID)), append(at, i)
+			l.streamOf[i] = domain.HandoffStream(c.Request.ID)
+			streams, at = append(streams, l.streamOf[i]), append(at, i)
 		}
 	}
 	if len(refs) > 0 {
@@ -214,6 +233,7 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 		if err != nil {
 			return nil, err
 		}
+		kept := make([]*refStream, len(refs))
 		for i, stream := range refs {
 			if !read[i] {
 				continue // longer: read by ref
@@ -226,11 +246,11 @@ func (l *BulkLoad) prefetch(cmds []BulkCommand) ([]bool, error) {
 				}
 				recs = append(recs, rec)
 			}
-			l.keep(stream, recs, false)
+			kept[i] = l.keep(stream, recs, false)
 		}
-		for _, i := range agAt {
-			if ag, known := l.agreementsOf(cmds[i].Request.Supplier, cmds[i].Request.Customer); known {
-				l.agOf[i] = agreementRef{ag, true}
+		for j, i := range agAt {
+			if k := agRef[j]; read[k] { // known now: kept[k], as agreementsOf finds it
+				l.agOf[i] = agreementRef{kept[k], true}
 			}
 		}
 	}
@@ -257,7 +277,8 @@ func (l *BulkLoad) existing(cmds []BulkCommand, exists []bool) error {
 		if c.Request == nil || c.State == nil || c.State.opened || !domain.ValidHandoffID(c.Request.ID) {
 			continue
 		}
-		for _, err := range l.s.store.ReadStream(l.ctx, domain.HandoffStream(c.Request.ID), 0) {
+		l.streamOf[i] = domain.HandoffStream(c.Request.ID)
+		for _, err := range l.s.store.ReadStream(l.ctx, l.streamOf[i], 0) {
 			if err != nil {
 				return err
 			}
@@ -290,7 +311,10 @@ func (l *BulkLoad) decide(c *BulkCommand, i int, exists bool) (bool, error) {
 			r, err := l.s.requestHandoff(l.ctx, l, l.a, c.Meta, *c.Request)
 			return r.Replayed, err
 		}
-		h.opened, h.stream = true, domain.HandoffStream(c.Request.ID)
+		h.opened, h.stream = true, l.streamOf[i]
+		if h.stream == "" { // prefetch did not name it (its pair is not two slugs)
+			h.stream = domain.HandoffStream(c.Request.ID)
+		}
 		if _, writing := l.inflight[h.stream]; !exists && !writing {
 			return false, l.request(c, i)
 		}
@@ -338,7 +362,7 @@ func (l *BulkLoad) loadStored(h *BulkHandoff) error {
 // requestHandoff does.
 func (l *BulkLoad) request(c *BulkCommand, i int) error {
 	cmd := *c.Request
-	m := c.Meta.withHandoffRequest(cmd)
+	job := bulkJob{m: c.Meta, hash: hashRequest, req: cmd} // the request as sent: hashed before its departments are filled in
 	if err := l.a.mayIssue(domain.Request, cmd.Supplier, cmd.Customer); err != nil {
 		return err
 	}
@@ -372,7 +396,7 @@ func (l *BulkLoad) request(c *BulkCommand, i int) error {
 	if err != nil {
 		return err
 	}
-	if err := l.hold(c.State, m, events); err != nil {
+	if err := l.hold(c.State, job, events); err != nil {
 		return err
 	}
 	l.requests = append(l.requests, c.State.stream)
@@ -387,7 +411,7 @@ func (l *BulkLoad) step(c *BulkCommand, h *BulkHandoff) error {
 	if err := checkLifecycle(cmd); err != nil {
 		return err
 	}
-	m := c.Meta.withLifecycle(c.HandoffID, cmd)
+	job := bulkJob{m: c.Meta, hash: hashLifecycle, id: c.HandoffID, cmd: cmd}
 	if err := l.a.mayIssue(cmd.Name, h.h.Supplier, h.h.Customer); err != nil {
 		return err
 	}
@@ -395,44 +419,24 @@ func (l *BulkLoad) step(c *BulkCommand, h *BulkHandoff) error {
 	if err != nil || len(events) == 0 {
 		return err
 	}
-	return l.hold(h, m, events)
+	return l.hold(h, job, events)
 }
 
-// hold encodes the events a command decided on h and holds their append.
-func (l *BulkLoad) hold(h *BulkHandoff, m Meta, events []domain.Event) error {
-	data, err := l.encode(m, events)
+// hold encodes the events a command decided on h and holds their append;
+// the encoder fills in their IDs and metadata (job).
+func (l *BulkLoad) hold(h *BulkHandoff, job bulkJob, events []domain.Event) error {
+	data, err := l.encodePayloads(events)
 	if err != nil {
 		return err
 	}
+	job.append = len(l.appends)
+	l.jobs = append(l.jobs, job)
 	l.appends = append(l.appends, eventstore.StreamAppend{Stream: h.stream, Expected: eventstore.Exact(h.h.Version),
 		Events: data, After: l.after(), EncodedJSON: true}) // data is Service.encode's: domain.Encode and metadataJSON
 	for _, e := range events {
 		h.h = domain.EvolveHandoff(h.h, e)
 	}
 	return nil
-}
-
-// encode is Service.encode with the metadata and the EventData of the
-// part held cut from larger blocks, a few allocations per thousand
-// commands rather than two per command.
-func (l *BulkLoad) encode(m Meta, events []domain.Event) ([]eventstore.EventData, error) {
-	md := m.metadata(l.a)
-	if n := metadataJSONSize(md); cap(l.metaBlock)-len(l.metaBlock) < n {
-		l.metaBlock = make([]byte, 0, max(n, 64<<10))
-	}
-	start := len(l.metaBlock)
-	l.metaBlock = appendMetadataJSON(l.metaBlock, md)
-	meta := l.metaBlock[start:len(l.metaBlock):len(l.metaBlock)]
-	if cap(l.dataBlock)-len(l.dataBlock) < len(events) {
-		l.dataBlock = make([]eventstore.EventData, 0, max(len(events), 1024))
-	}
-	start = len(l.dataBlock)
-	data, err := encodeEvents(l.dataBlock, l.a, m, meta, events)
-	if err != nil {
-		return nil, err
-	}
-	l.dataBlock = data
-	return data[start:len(data):len(data)], nil
 }
 
 // after is the appends of the part held that the command consulted.
@@ -453,9 +457,14 @@ func (l *BulkLoad) send() error {
 		return nil
 	}
 	l.queued.Add(1)
-	l.queue <- bulkPart{appends: l.appends, requests: l.requests}
+	l.encQ <- bulkPart{appends: l.appends, requests: l.requests, jobs: l.jobs}
 	l.appends = make([]eventstore.StreamAppend, 0, l.part)
 	l.requests = nil
+	select {
+	case l.jobs = <-l.free:
+	default:
+		l.jobs = nil
+	}
 	for _, r := range l.touched {
 		r.last = -1
 	}

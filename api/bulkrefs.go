@@ -37,19 +37,16 @@ func (r *refStream) agreements() domain.Agreements {
 // empty agreement stream is kept as known to be empty (nil) unless
 // always.
 func (l *BulkLoad) keep(stream string, recs []recorded, always bool) *refStream {
-	r := &refStream{recs: recs, last: -1}
 	if sup, cus, ok := agreementPair(stream); ok {
-		if len(recs) == 0 && !always {
-			r = nil
-		} else {
+		var r *refStream
+		if len(recs) > 0 || always {
+			r = &refStream{recs: recs, last: -1}
 			l.agKept++
 		}
-		if l.ags[sup] == nil {
-			l.ags[sup] = map[string]*refStream{}
-		}
-		l.ags[sup][cus] = r
+		l.ags[pair{sup, cus}] = r
 		return r
 	}
+	r := &refStream{recs: recs, last: -1}
 	l.refs[stream] = r
 	if id, ok := strings.CutPrefix(stream, departmentPrefix); ok {
 		l.depts[id] = r
@@ -66,6 +63,9 @@ func (l *BulkLoad) kept(stream string) *refStream {
 	}
 	return l.refs[stream]
 }
+
+// pair is a supplier and a customer.
+type pair struct{ supplier, customer string }
 
 // agreementRef is an agreement stream as prefetch found it: known, and
 // nil when known to be empty.
@@ -86,7 +86,7 @@ func agreementPair(stream string) (supplier, customer string, ok bool) {
 // agreementsOf is the agreement stream of a pair, and whether it is known
 // (nil when known to be empty).
 func (l *BulkLoad) agreementsOf(supplier, customer string) (*refStream, bool) {
-	r, ok := l.ags[supplier][customer]
+	r, ok := l.ags[pair{supplier, customer}]
 	return r, ok
 }
 

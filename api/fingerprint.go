@@ -15,44 +15,32 @@ import (
 // bytes of SHA-256 over what, a NUL and the command's JSON (encoding/json),
 // in hex. The hashes are stored in the log, so the bytes hashed never
 // change. The commands an import sends by the thousand (a request, and a
-// lifecycle command) are encoded by hand into the same bytes
-// encoding/json writes, without reflection; the test holds them equal.
+// lifecycle command) take requestFingerprint and lifecycleFingerprint,
+// which encode them by hand into the same bytes encoding/json writes,
+// without reflection; the test holds them equal.
 func fingerprint(what string, cmd any) string {
-	var buf [512]byte // on the stack for the commands of an import
-	b := append(append(buf[:0], what...), 0)
-	var ok bool
-	switch c := cmd.(type) {
-	case domain.RequestHandoff:
-		b, ok = appendRequest(b, c)
-	case domain.HandoffCommand:
-		b, ok = appendHandoffCommand(b, c)
+	j, err := json.Marshal(cmd)
+	if err != nil {
+		j = []byte(fmt.Sprintf("%#v", cmd))
 	}
-	if !ok {
-		b = b[:len(what)+1]
-		j, err := json.Marshal(cmd)
-		if err != nil {
-			j = []byte(fmt.Sprintf("%#v", cmd))
-		}
-		b = append(b, j...)
-	}
-	return hashHex(b)
+	return hashHex(append(append([]byte(what), 0), j...), nil)
 }
 
 // requestFingerprint is fingerprint("handoff.request", cmd), without
-// boxing cmd.
-func requestFingerprint(cmd domain.RequestHandoff) string {
+// reflection, cut from sb.
+func requestFingerprint(cmd domain.RequestHandoff, sb *strBlock) string {
 	var buf [512]byte
 	b, ok := appendRequest(append(buf[:0], "handoff.request\x00"...), cmd)
 	if !ok {
 		return fingerprint("handoff.request", cmd)
 	}
-	return hashHex(b)
+	return hashHex(b, sb)
 }
 
 // lifecycleFingerprint is the fingerprint of a lifecycle command on
 // hand-off id, fingerprint("handoff."+cmd.Name+"\x00"+id, cmd), without
-// building the name or boxing cmd.
-func lifecycleFingerprint(id string, cmd domain.HandoffCommand) string {
+// building the name or reflection, cut from sb.
+func lifecycleFingerprint(id string, cmd domain.HandoffCommand, sb *strBlock) string {
 	var buf [256]byte
 	b := append(append(buf[:0], "handoff."...), cmd.Name...)
 	b = append(append(append(b, 0), id...), 0)
@@ -60,15 +48,15 @@ func lifecycleFingerprint(id string, cmd domain.HandoffCommand) string {
 	if !ok {
 		return fingerprint("handoff."+cmd.Name+"\x00"+id, cmd)
 	}
-	return hashHex(b)
+	return hashHex(b, sb)
 }
 
-// hashHex is the first 16 bytes of b's SHA-256, in hex.
-func hashHex(b []byte) string {
+// hashHex is the first 16 bytes of b's SHA-256, in hex, cut from sb.
+func hashHex(b []byte, sb *strBlock) string {
 	sum := sha256.Sum256(b)
 	var out [32]byte
 	hex.Encode(out[:], sum[:16])
-	return string(out[:])
+	return sb.cut(out[:])
 }
 
 // appendRequest writes c as encoding/json does, when its departments and

@@ -15,12 +15,26 @@ func metadataJSONSize(md Metadata) int {
 
 // appendMetadataJSON appends md's JSON, as metadataJSON returns it, to b.
 func appendMetadataJSON(b []byte, md Metadata) []byte {
+	return appendMetadataTail(appendMetadataHead(b, md), md)
+}
+
+// appendMetadataHead opens md's JSON with the members of its actor (actor,
+// role, department): the same for every command of one actor.
+func appendMetadataHead(b []byte, md Metadata) []byte {
 	b = append(b, `{"actor":`...)
 	b = jsonw.AppendString(b, md.Actor)
 	b = append(b, `,"role":`...)
 	b = jsonw.AppendString(b, string(md.Role))
+	if md.Department != "" {
+		b = append(b, `,"department":`...)
+		b = jsonw.AppendString(b, md.Department)
+	}
+	return b
+}
+
+// appendMetadataTail closes md's JSON with the members of its command.
+func appendMetadataTail(b []byte, md Metadata) []byte {
 	for _, f := range [...]struct{ name, v string }{
-		{`,"department":`, md.Department},
 		{`,"correlation_id":`, md.CorrelationID},
 		{`,"idempotency_key":`, md.IdempotencyKey},
 		{`,"request_hash":`, md.RequestHash},

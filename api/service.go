@@ -220,7 +220,7 @@ func (s *Service) RequestHandoff(ctx context.Context, a Actor, m Meta, cmd domai
 }
 
 func (s *Service) requestHandoff(ctx context.Context, x session, a Actor, m Meta, cmd domain.RequestHandoff) (HandoffResult, error) {
-	m = m.withHandoffRequest(cmd)
+	m = m.withHandoffRequest(cmd, nil)
 	if cmd.ID == "" {
 		cmd.ID = eventstore.NewID()
 		if m.IdempotencyKey != "" {
@@ -299,18 +299,20 @@ func checkLifecycle(cmd domain.HandoffCommand) error {
 	return nil
 }
 
-// withLifecycle fingerprints a lifecycle command on hand-off id.
-func (m Meta) withLifecycle(id string, cmd domain.HandoffCommand) Meta {
+// withLifecycle fingerprints a lifecycle command on hand-off id, the
+// hash cut from sb.
+func (m Meta) withLifecycle(id string, cmd domain.HandoffCommand, sb *strBlock) Meta {
 	if m.IdempotencyKey != "" {
-		m.requestHash = lifecycleFingerprint(id, cmd)
+		m.requestHash = lifecycleFingerprint(id, cmd, sb)
 	}
 	return m
 }
 
-// withHandoffRequest fingerprints a request, as withRequest does.
-func (m Meta) withHandoffRequest(cmd domain.RequestHandoff) Meta {
+// withHandoffRequest fingerprints a request, as withRequest does, the
+// hash cut from sb.
+func (m Meta) withHandoffRequest(cmd domain.RequestHandoff, sb *strBlock) Meta {
 	if m.IdempotencyKey != "" {
-		m.requestHash = requestFingerprint(cmd)
+		m.requestHash = requestFingerprint(cmd, sb)
 	}
 	return m
 }
@@ -332,7 +334,7 @@ func (s *Service) runCommand(ctx context.Context, x session, a Actor, m Meta, id
 	if !domain.ValidHandoffID(id) {
 		return HandoffResult{}, fmt.Errorf("hand-off %q: %w", id, domain.ErrNotFound)
 	}
-	m = m.withLifecycle(id, cmd)
+	m = m.withLifecycle(id, cmd, nil)
 	h, out, err := execute(ctx, s, x, a, m, domain.HandoffStream(id), domain.EvolveHandoff,
 		func(h domain.Handoff) ([]domain.Event, error) {
 			if !h.Exists() {

@@ -251,15 +251,35 @@ func idempotencyScope(a Actor) string {
 // and its idempotency key: a name-based UUID (version 8, SHA-256). The first
 // 23 characters depend only on the actor and key, the rest on i too.
 func idempotentID(a Actor, key string, i int) string {
+	return eventstore.FormatUUID(idempotentUUID(a, key, i))
+}
+
+// idempotentUUID is idempotentID's UUID, in bytes.
+func idempotentUUID(a Actor, key string, i int) [16]byte {
 	var buf [160]byte // on the stack for the keys of an import
 	in := append(buf[:0], "cadena-idempotency\x00"...)
 	in = append(append(append(in, idempotencyScope(a)...), 0), key...)
+	var pi [sha256.Size + 2]byte // prefix, then i: an array, not an append that escapes
 	prefix := sha256.Sum256(in)
-	suffix := sha256.Sum256(append(prefix[:], byte(i), byte(i>>8)))
+	copy(pi[:], prefix[:])
+	pi[sha256.Size], pi[sha256.Size+1] = byte(i), byte(i>>8)
+	suffix := sha256.Sum256(pi[:])
 	var b [16]byte
 	copy(b[:10], prefix[:10])
 	copy(b[10:], suffix[:6])
 	b[6] = b[6]&0x0f | 0x80 // version 8
 	b[8] = b[8]&0x3f | 0x80 // RFC 9562 variant
-	return eventstore.FormatUUID(b)
+	return b
+}
+
+// appendUUID appends b in the text form of eventstore.FormatUUID.
+func appendUUID(dst []byte, b [16]byte) []byte {
+	const hex = "0123456789abcdef"
+	for i, x := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			dst = append(dst, '-')
+		}
+		dst = append(dst, hex[x>>4], hex[x&0x0f])
+	}
+	return dst
 }

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -16,7 +18,32 @@ import (
 // Encode takes encoding/json, which reports it.
 
 func fastEncode(e Event) ([]byte, bool) {
-	b := make([]byte, 0, 160)
+	return appendFast(make([]byte, 0, 160), e)
+}
+
+// AppendEncoded appends the JSON of e, as Encode returns it, to b, and
+// returns e's type name (EventType) with it: for an encoder that cuts the
+// payloads of many events from one block. On error b is returned as it
+// was.
+func AppendEncoded(b []byte, e Event) ([]byte, string, error) {
+	t, ok := lookup(e)
+	if !ok {
+		return b, "", fmt.Errorf("encoding %T: not an event type", e)
+	}
+	if out, ok := appendFast(b, e); ok {
+		return out, t.name, nil
+	}
+	j, err := json.Marshal(e)
+	if err != nil {
+		return b, "", fmt.Errorf("encoding %s: %w", t.name, err)
+	}
+	return append(b, j...), t.name, nil
+}
+
+// appendFast appends e's JSON to b; false (and b as it was) for an event
+// it does not encode.
+func appendFast(b []byte, e Event) ([]byte, bool) {
+	n0 := len(b)
 	ok := true
 	switch e := e.(type) {
 	case HandoffRequested:
@@ -98,9 +125,12 @@ func fastEncode(e Event) ([]byte, bool) {
 		b = jsonw.AppendString(b, e.Name)
 		b, ok = appendAt(b, e.At)
 	default:
-		return nil, false
+		return b, false
 	}
-	return b, ok
+	if !ok {
+		return b[:n0], false
+	}
+	return b, true
 }
 
 func appendHandoffOnly(b []byte, id string, at time.Time) ([]byte, bool) {

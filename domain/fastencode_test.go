@@ -44,6 +44,11 @@ func TestFastEncodeAgreesWithEncodingJSON(t *testing.T) {
 		// Stores take these bytes unchecked (StreamAppend.EncodedJSON):
 		// they are encoding/json's.
 		assert.Equal(t, string(want), string(enc))
+		// Appended after other bytes, with the type name.
+		app, typ, err := AppendEncoded([]byte("before"), e)
+		require.NoError(t, err)
+		assert.Equal(t, "before"+string(want), string(app))
+		assert.Equal(t, EventType(e), typ)
 	}
 	assert.Greater(t, fast, len(events)/2, "the fast path took too few of the events")
 }
@@ -56,6 +61,12 @@ func TestFastEncodeDeclinesWhatEncodingJSONRefuses(t *testing.T) {
 	assert.False(t, ok)
 	_, err := Encode(e)
 	assert.Error(t, err)
+	b, _, err := AppendEncoded([]byte("before"), e)
+	assert.Error(t, err)
+	assert.Equal(t, "before", string(b), "nothing appended")
+	b, _, err = AppendEncoded([]byte("before"), struct{}{})
+	assert.Error(t, err, "not an event")
+	assert.Equal(t, "before", string(b))
 }
 
 func BenchmarkEncode(b *testing.B) {

@@ -19,7 +19,7 @@ func AppendString(buf []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+			if plain[b] {
 				i++
 				continue
 			}
@@ -64,6 +64,15 @@ func AppendString(buf []byte, s string) []byte {
 	buf = append(buf, s[start:]...)
 	return append(buf, '"')
 }
+
+// plain tells the ASCII bytes AppendString writes as they are: one load
+// per byte in its loop rather than six comparisons.
+var plain = func() (t [utf8.RuneSelf]bool) {
+	for b := byte(0x20); b < utf8.RuneSelf; b++ {
+		t[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&'
+	}
+	return t
+}()
 
 // AppendTime writes t as time.Time.MarshalJSON does; it reports false for
 // a time MarshalJSON refuses (a year outside 0 to 9999, a zone offset of

@@ -80,3 +80,15 @@ func FuzzAppendFloat(f *testing.F) {
 func TestAppendBool(t *testing.T) {
 	assert.Equal(t, "truefalse", string(AppendBool(AppendBool(nil, true), false)))
 }
+
+func BenchmarkAppendString(b *testing.B) {
+	buf := make([]byte, 0, 256)
+	for _, s := range []string{"import/case-12345-2/3", "Review (case 12345-2) of the group's work", "Grüße <an> \"alle\""} {
+		b.Run(s[:6], func(b *testing.B) {
+			b.SetBytes(int64(len(s)))
+			for b.Loop() {
+				buf = AppendString(buf[:0], s)
+			}
+		})
+	}
+}
