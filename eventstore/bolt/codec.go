@@ -148,24 +148,8 @@ func (d *decoder) decode(pos uint64, v []byte) (eventstore.RecordedEvent, error)
 
 // parseID turns a canonical UUID string, already validated, into 16 bytes.
 func parseID(s string) [16]byte {
-	var id [16]byte
-	j := 0
-	for i := 0; i < len(s); i += 2 {
-		if s[i] == '-' {
-			i--
-			continue
-		}
-		id[j] = unhex(s[i])<<4 | unhex(s[i+1])
-		j++
-	}
+	id, _ := eventstore.ParseUUID(s)
 	return id
-}
-
-func unhex(c byte) byte {
-	if c <= '9' {
-		return c - '0'
-	}
-	return c - 'a' + 10
 }
 
 func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
