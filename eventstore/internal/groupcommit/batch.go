@@ -85,7 +85,7 @@ func AppendBatch[V any, T Item[V]](ctx context.Context, q *Queue[V, T], store st
 	if len(reqs) == 0 {
 		return out, nil
 	}
-	if err := q.Put(reqs...); err != nil {
+	if err := q.PutAll(reqs); err != nil {
 		return nil, err
 	}
 	answers, err := q.WaitAll(ctx, reqs)
