@@ -87,3 +87,36 @@ func TestNewIDCarriesTheTime(t *testing.T) {
 	// the thousands of IDs of the test above.
 	assert.True(t, before <= ms && ms <= after+1000, "NewID() at %d..%d = %q, time %d", before, after, id, ms)
 }
+
+// TestIsUUID: canonical lower-case UUID strings are UUIDs, and parse to
+// bytes that format back to them; anything else is not one.
+func TestIsUUID(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"0190a6b2-7c3d-7e4f-8a5b-6c7d8e9f0a1b", true},
+		{"00000000-0000-0000-0000-000000000000", true},
+		{"ffffffff-ffff-ffff-ffff-ffffffffffff", true},
+		{"0190A6B2-7c3d-7e4f-8a5b-6c7d8e9f0a1b", false}, // upper case
+		{"0190a6b2-7c3d-7e4f-8a5b-6c7d8e9f0a1g", false}, // not hex, last
+		{"g190a6b2-7c3d-7e4f-8a5b-6c7d8e9f0a1b", false}, // not hex, first
+		{"0190a6b2-7c3d-7e4f-8a5b-6c7d8e9f0a/b", false}, // just below '0'
+		{"0190a6b2-7c3d-7e4f-8a5b-6c7d8e9f0a:b", false}, // just above '9'
+		{"0190a6b2-7c3d-7e4f-8a5b-6c7d8e9f0a`b", false}, // just below 'a'
+		{"0190a6b2-7c3d-7e4f-8a5b-6c7d8e9f0a\xffb", false},
+		{"0190a6b2-7c3d-7e4f-8a5b_6c7d8e9f0a1b", false},  // a dash replaced
+		{"0190a6b27c3d-7e4f-8a5b-6c7d8e9f0a1b0", false},  // a dash moved
+		{"0190a6b2-7c3d-7e4f-8a5b-6c7d8e9f0a1", false},   // short
+		{"0190a6b2-7c3d-7e4f-8a5b-6c7d8e9f0a1bb", false}, // long
+		{"", false},
+	} {
+		assert.Equal(t, tc.want, eventstore.IsUUID(tc.s), "%q", tc.s)
+		if id, ok := eventstore.ParseUUID(tc.s); tc.want {
+			assert.True(t, ok, "%q", tc.s)
+			assert.Equal(t, tc.s, eventstore.FormatUUID(id), "%q parsed and formatted", tc.s)
+		} else {
+			assert.False(t, ok, "%q", tc.s)
+		}
+	}
+}

@@ -21,9 +21,10 @@ var _ eventstore.BatchAppender = (*Store)(nil)
 // taken are dropped and AppendBatch returns ctx.Err() once those taken are
 // settled.
 func (s *Store) AppendBatch(ctx context.Context, appends []eventstore.StreamAppend) ([]eventstore.BatchResult, error) {
+	arena := newArena(appends)
 	return groupcommit.AppendBatch(ctx, s.queue, "bolt", appends,
 		func(a eventstore.StreamAppend, m groupcommit.Member) *request {
-			req := newRequest(a.Stream, a.Expected, a.Events)
+			req := arena.newRequest(a.Stream, a.Expected, a.Events)
 			req.member = m
 			return req
 		},

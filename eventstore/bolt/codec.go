@@ -41,7 +41,7 @@ var keyHeads = []byte("heads-complete")
 //	metadata    the remaining bytes
 //
 // The first 24 bytes are filled in by the committer (patchRecord); the rest
-// is encoded by the appending goroutine (encodeRecord), and is the same
+// is encoded by the appending goroutine (appendRecord), and is the same
 // for two events exactly when their ID, stream and payload are.
 const (
 	recordHeaderLen = 8 + 8 + 8 + 16
@@ -51,10 +51,16 @@ const (
 // errCorrupt is a record or index entry that cannot be what cadena wrote.
 var errCorrupt = fmt.Errorf("%w: corrupt record", ErrDamaged)
 
-func encodeRecord(id [16]byte, stream string, e eventstore.EventData) []byte {
-	n := recordHeaderLen + 3*binary.MaxVarintLen32 + len(stream) + len(e.Type) + len(e.Data) + len(e.Metadata)
-	b := make([]byte, recordHeaderLen, n)
-	copy(b[recordFixedLen:], id[:])
+// recordCap is the most bytes appendRecord takes for an event of stream.
+func recordCap(stream string, e eventstore.EventData) int {
+	return recordHeaderLen + 3*binary.MaxVarintLen32 + len(stream) + len(e.Type) + len(e.Data) + len(e.Metadata)
+}
+
+// appendRecord appends the record of an event of stream, its header but
+// for the ID left for patchRecord, to b.
+func appendRecord(b []byte, id [16]byte, stream string, e eventstore.EventData) []byte {
+	b = append(b, make([]byte, recordFixedLen)...)
+	b = append(b, id[:]...)
 	b = binary.AppendUvarint(b, uint64(len(stream)))
 	b = append(b, stream...)
 	b = binary.AppendUvarint(b, uint64(len(e.Type)))
@@ -148,24 +154,8 @@ func (d *decoder) decode(pos uint64, v []byte) (eventstore.RecordedEvent, error)
 
 // parseID turns a canonical UUID string, already validated, into 16 bytes.
 func parseID(s string) [16]byte {
-	var id [16]byte
-	j := 0
-	for i := 0; i < len(s); i += 2 {
-		if s[i] == '-' {
-			i--
-			continue
-		}
-		id[j] = unhex(s[i])<<4 | unhex(s[i+1])
-		j++
-	}
+	id, _ := eventstore.ParseUUID(s)
 	return id
-}
-
-func unhex(c byte) byte {
-	if c <= '9' {
-		return c - '0'
-	}
-	return c - 'a' + 10
 }
 
 func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }

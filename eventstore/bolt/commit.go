@@ -71,7 +71,42 @@ func newQueue(maxBatch int, linger time.Duration) *groupcommit.Queue[outcome, *r
 
 // newRequest encodes a validated append for the committer.
 func newRequest(stream string, expected eventstore.ExpectedVersion, events []eventstore.EventData) *request {
-	req := &request{stream: stream, expected: expected}
+	var a requestArena
+	return a.newRequest(stream, expected, events)
+}
+
+// requestArena holds the requests of an AppendBatch and their records,
+// made ahead in two allocations, not one for each request and event: the
+// committer patches the records in place and bbolt keeps them until the
+// commit, so each request has records of its own, and the arena lives as
+// long as the batch's requests do.
+type requestArena struct {
+	reqs    []request
+	records []byte
+}
+
+// newArena returns an arena with room for the requests and records of
+// appends.
+func newArena(appends []eventstore.StreamAppend) requestArena {
+	size := 0
+	for _, a := range appends {
+		for _, e := range a.Events {
+			size += recordCap(a.Stream, e)
+		}
+	}
+	return requestArena{reqs: make([]request, len(appends)), records: make([]byte, 0, size)}
+}
+
+// newRequest is the package's newRequest from the arena's room, or from
+// new allocations once that is used up.
+func (a *requestArena) newRequest(stream string, expected eventstore.ExpectedVersion, events []eventstore.EventData) *request {
+	var req *request
+	if len(a.reqs) > 0 {
+		req, a.reqs = &a.reqs[0], a.reqs[1:]
+	} else {
+		req = new(request)
+	}
+	req.stream, req.expected = stream, expected
 	if len(events) == 1 {
 		req.ids, req.records = req.id1[:], req.rec1[:]
 	} else {
@@ -79,7 +114,13 @@ func newRequest(stream string, expected eventstore.ExpectedVersion, events []eve
 	}
 	for i, e := range events {
 		req.ids[i] = parseID(e.ID)
-		req.records[i] = encodeRecord(req.ids[i], stream, e)
+		n := recordCap(stream, e)
+		if cap(a.records)-len(a.records) < n {
+			a.records = make([]byte, 0, n)
+		}
+		start := len(a.records)
+		a.records = appendRecord(a.records, req.ids[i], stream, e)
+		req.records[i] = a.records[start:len(a.records):len(a.records)] // appending to one cannot touch the next
 		req.size += len(req.records[i])
 	}
 	return req
@@ -161,6 +202,7 @@ func (s *Store) write(batch []*request, head uint64) ([]outcome, int, uint64, er
 		heads: s.heads,
 		next:  head + 1,
 		at:    s.clock().UTC(),
+		key:   new([8]byte),
 	}
 	w.headsGet, w.idsGet = newGetter(tx.Bucket(bucketHeads)), newGetter(tx.Bucket(bucketIDs))
 	w.log.FillPercent = 1.0
@@ -214,6 +256,9 @@ type writer struct {
 	heads            *headIndex
 	next             uint64 // position of the next event
 	at               time.Time
+	// key holds the key of each Put to the log: bbolt keeps the values
+	// until the commit, but copies the keys (Bucket.Put's contract).
+	key *[8]byte
 }
 
 // apply decides req and, if it is accepted, writes it. It returns the
@@ -244,7 +289,8 @@ func (w *writer) applyOne(req *request) (eventstore.AppendResult, int, error) {
 		version++
 		pos := w.next
 		patchRecord(rec, version, w.at, last)
-		if err := w.log.Put(u64(pos), rec); err != nil {
+		binary.BigEndian.PutUint64(w.key[:], pos)
+		if err := w.log.Put(w.key[:], rec); err != nil {
 			return eventstore.AppendResult{}, -1, err
 		}
 		w.ids.add(req.ids[i], pos)

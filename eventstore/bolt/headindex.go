@@ -205,6 +205,7 @@ func (x *headIndex) flushAll(tx *bbolt.Tx, sorted <-chan []headRecord) error {
 		return nil
 	}
 	heads := tx.Bucket(bucketHeads)
+	heads.FillPercent = 1 // the keys come in order: full pages, half as many
 	for _, r := range recs {
 		if err := heads.Put(r.key, r.value); err != nil {
 			return err

@@ -102,9 +102,13 @@ func (x *idIndex) flushAll(tx *bbolt.Tx) error {
 		return nil
 	}
 	ids := tx.Bucket(bucketIDs)
+	ids.FillPercent = 1                       // the keys come in order: full pages, half as many
+	values := make([]byte, 0, 8*len(x.order)) // one allocation for every value, which bbolt keeps until the commit
 	for part := range sortedIDs(x.order) {
 		for i := range part {
-			if err := ids.Put(part[i].id[:], u64(part[i].pos)); err != nil {
+			n := len(values)
+			values = binary.BigEndian.AppendUint64(values, part[i].pos)
+			if err := ids.Put(part[i].id[:], values[n:n+8:n+8]); err != nil {
 				return err
 			}
 		}

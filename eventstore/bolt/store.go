@@ -41,8 +41,8 @@ type Options struct {
 	// load of random IDs (cadena import) takes millions, about 70 bytes of
 	// memory each: writing a few thousand random IDs rewrites pages all over
 	// the index, writing them all at once rewrites each page once. When more
-	// than 32768 are in memory, Close writes them all (a sample first, in
-	// a commit of its own).
+	// than 32768 are in memory, Close writes them all (into a bucket
+	// that holds keys already, a sample first, in a commit of its own).
 	RecentIDs int
 	// IDsFlush is how many of the recent IDs a commit writes to the ID
 	// index once RecentIDs have gathered, at most RecentIDs. Zero means
@@ -60,8 +60,8 @@ type Options struct {
 	// as it is committed rewrites a page of the bucket per stream; more
 	// saves page writes, fewer saves memory (about 100 bytes a stream)
 	// and time in Open, which reads them back from the log. When more
-	// than 32768 are in memory, Close writes them all (a sample first, in
-	// a commit of its own).
+	// than 32768 are in memory, Close writes them all (into a bucket
+	// that holds keys already, a sample first, in a commit of its own).
 	RecentHeads int
 	// Linger is how long the committer may wait, after a commit of
 	// several appends, for as many new appends before it starts the next
@@ -255,23 +255,37 @@ func (s *Store) Close() error {
 			heads = s.heads.sortedHeads() // while the IDs are written
 		}
 		err := guard(func() error {
-			// A first commit writes a sample of them, spread over the key
-			// range, so that the buckets have a leaf for every part of it:
-			// the puts of the second then fill many small nodes instead of
-			// growing one with every key (bbolt splits nodes at commit),
-			// about half the work. Keys written twice hold the same value.
-			if err := s.db.Update(func(tx *bbolt.Tx) error {
-				if bulkIDs {
-					if err := s.ids.sample(tx); err != nil {
-						return err
-					}
-				}
-				if bulkHeads {
-					return s.heads.sample(tx)
-				}
+			// Into a bucket that holds keys already, a first commit writes
+			// a sample of them, spread over the key range, so that the
+			// bucket has a leaf for every part of it: the puts of the
+			// second then fill many small nodes instead of inserting into
+			// the middle of one that grows with every key (bbolt splits
+			// nodes at commit), about half the work. Keys written twice
+			// hold the same value. Into an empty bucket (a first import)
+			// the sorted puts all land at the end of one node, which costs
+			// no more than filling small ones, and the sample is skipped.
+			var sampleIDs, sampleHeads bool
+			if err := s.db.View(func(tx *bbolt.Tx) error {
+				sampleIDs = bulkIDs && !empty(tx.Bucket(bucketIDs))
+				sampleHeads = bulkHeads && !empty(tx.Bucket(bucketHeads))
 				return nil
 			}); err != nil {
 				return err
+			}
+			if sampleIDs || sampleHeads {
+				if err := s.db.Update(func(tx *bbolt.Tx) error {
+					if sampleIDs {
+						if err := s.ids.sample(tx); err != nil {
+							return err
+						}
+					}
+					if sampleHeads {
+						return s.heads.sample(tx)
+					}
+					return nil
+				}); err != nil {
+					return err
+				}
 			}
 			return s.db.Update(func(tx *bbolt.Tx) error {
 				if bulkIDs {
@@ -297,6 +311,12 @@ func (s *Store) Close() error {
 		return fmt.Errorf("bolt: close: %w", err)
 	}
 	return nil
+}
+
+// empty reports whether b holds no key.
+func empty(b *bbolt.Bucket) bool {
+	k, _ := b.Cursor().First()
+	return k == nil
 }
 
 // watch returns the last committed position and a channel closed at the

@@ -70,7 +70,7 @@ func AppendBatch[V any, T Item[V]](ctx context.Context, q *Queue[V, T], store st
 	}
 	out := make([]eventstore.BatchResult, len(appends))
 	b := &batch{failed: map[string]bool{}, rejected: map[int]bool{}}
-	var reqs []T
+	reqs := make([]T, 0, len(appends))
 	index := make([]int, 0, len(appends)) // out index of each request
 	for i, a := range appends {
 		m := Member{b: b, index: i, after: a.After}
@@ -85,7 +85,7 @@ func AppendBatch[V any, T Item[V]](ctx context.Context, q *Queue[V, T], store st
 	if len(reqs) == 0 {
 		return out, nil
 	}
-	if err := q.Put(reqs...); err != nil {
+	if err := q.PutAll(reqs); err != nil {
 		return nil, err
 	}
 	answers, err := q.WaitAll(ctx, reqs)

@@ -37,14 +37,39 @@ const (
 // request type; the zero value is ready to use. A Call is put once.
 type Call[V any] struct {
 	state atomic.Int32
-	done  chan V // buffered: Answer never blocks
+	done  chan V // buffered: Answer never blocks; nil for a request of PutAll
+	// A request of PutAll keeps its answer here and counts it in the
+	// group it was put with.
+	group  *group
+	answer V
+}
+
+// group is the requests of one PutAll: the answers left, and a channel
+// closed when none is.
+type group struct {
+	left atomic.Int64
+	done chan struct{}
+}
+
+// settled counts n more requests of g answered or dropped.
+func (g *group) settled(n int) {
+	if g.left.Add(int64(-n)) == 0 {
+		close(g.done)
+	}
 }
 
 func (c *Call[V]) call() *Call[V] { return c }
 
 // Answer gives the request its answer. The commit function calls it once
 // for each request of its batch; it never blocks.
-func (c *Call[V]) Answer(v V) { c.done <- v }
+func (c *Call[V]) Answer(v V) {
+	if c.group != nil {
+		c.answer = v
+		c.group.settled(1)
+		return
+	}
+	c.done <- v
+}
 
 // Item is a request type: one that embeds Call[V].
 type Item[V any] interface{ call() *Call[V] }
@@ -111,6 +136,31 @@ func (q *Queue[V, T]) Put(reqs ...T) error {
 	return nil
 }
 
+// PutAll is Put for requests that WaitAll, never Wait, waits for: they
+// share one count of answers, so answering them takes no channel each and
+// wakes the waiting caller once for all of them, not once each (a bulk
+// load's batches hold thousands).
+func (q *Queue[V, T]) PutAll(reqs []T) error {
+	g := &group{done: make(chan struct{})}
+	g.left.Store(int64(len(reqs)))
+	q.mu.Lock()
+	if q.refused != nil {
+		err := q.refused
+		q.mu.Unlock()
+		return err
+	}
+	for _, r := range reqs {
+		r.call().group = g
+	}
+	q.items = append(q.items, reqs...)
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
 // Wait returns the answer to r, which Put queued. If ctx ends before the
 // committer took r, r is dropped and Wait returns ctx.Err(); once taken,
 // Wait returns its answer whatever ctx.
@@ -128,11 +178,14 @@ func (q *Queue[V, T]) Wait(ctx context.Context, r T) (V, error) {
 	}
 }
 
-// WaitAll returns the answers to reqs, which one Put queued, in order.
-// If ctx ends first, the requests not taken yet are dropped, all at once
-// so that the committer settles a prefix of reqs and nothing after a gap,
-// and WaitAll returns ctx.Err() once the ones taken are answered.
+// WaitAll returns the answers to reqs, which one Put or PutAll queued, in
+// order. If ctx ends first, the requests not taken yet are dropped, all at
+// once so that the committer settles a prefix of reqs and nothing after a
+// gap, and WaitAll returns ctx.Err() once the ones taken are answered.
 func (q *Queue[V, T]) WaitAll(ctx context.Context, reqs []T) ([]V, error) {
+	if len(reqs) > 0 && reqs[0].call().group != nil {
+		return q.waitGroup(ctx, reqs)
+	}
 	out := make([]V, len(reqs))
 	for k, r := range reqs {
 		select {
@@ -151,6 +204,34 @@ func (q *Queue[V, T]) WaitAll(ctx context.Context, reqs []T) ([]V, error) {
 			}
 		}
 		return nil, ctx.Err()
+	}
+	return out, nil
+}
+
+// waitGroup is WaitAll for the requests of one PutAll.
+func (q *Queue[V, T]) waitGroup(ctx context.Context, reqs []T) ([]V, error) {
+	g := reqs[0].call().group
+	select {
+	case <-g.done:
+	case <-ctx.Done():
+		dropped := 0
+		q.mu.Lock() // Take holds it: no request is taken meanwhile
+		for _, r := range reqs {
+			if r.call().state.CompareAndSwap(pending, cancelled) {
+				dropped++
+			}
+		}
+		q.mu.Unlock()
+		if dropped > 0 {
+			g.settled(dropped)
+		}
+		<-g.done // the answers to those taken
+		return nil, ctx.Err()
+	}
+	// Every Answer happened before the close of g.done.
+	out := make([]V, len(reqs))
+	for k, r := range reqs {
+		out[k] = r.call().answer
 	}
 	return out, nil
 }
