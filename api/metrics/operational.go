@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -77,6 +78,37 @@ func (h *HTTP) Observe(route, method string, status int, d time.Duration) {
 type Store struct {
 	eventstore.Store
 	appendDuration *prometheus.HistogramVec
+	// ok and failed are appendDuration's two series, each looked up once
+	// it is first observed (WithLabelValues hashes the label at every
+	// call; a series appears in a scrape only once observed, as before).
+	ok, failed lazyObserver
+}
+
+// lazyObserver is one series of a histogram vector, looked up at its first
+// use.
+type lazyObserver struct {
+	o atomic.Pointer[prometheus.Observer]
+}
+
+// get returns the series of vec labelled value, looking it up the first
+// time.
+func (l *lazyObserver) get(vec *prometheus.HistogramVec, value string) prometheus.Observer {
+	if o := l.o.Load(); o != nil {
+		return *o
+	}
+	o := vec.WithLabelValues(value) // the same series whoever stores it first
+	l.o.Store(&o)
+	return o
+}
+
+// observe records an append of d by its result.
+func (s *Store) observe(err error, d time.Duration) {
+	o := &s.ok
+	result := "ok"
+	if err != nil {
+		o, result = &s.failed, "error"
+	}
+	o.get(s.appendDuration, result).Observe(d.Seconds())
 }
 
 // NewStore registers the append metrics with reg and returns s wrapped.
@@ -96,11 +128,7 @@ var _ eventstore.Store = (*Store)(nil)
 func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
 	start := time.Now()
 	res, err := s.Store.Append(ctx, stream, expected, events...)
-	result := "ok"
-	if err != nil {
-		result = "error"
-	}
-	s.appendDuration.WithLabelValues(result).Observe(time.Since(start).Seconds())
+	s.observe(err, time.Since(start))
 	return res, err
 }
 
@@ -175,14 +203,14 @@ func RegisterProgress(reg prometheus.Registerer, p Progress) {
 func (s *Store) AppendBatch(ctx context.Context, appends []eventstore.StreamAppend) ([]eventstore.BatchResult, error) {
 	start := time.Now()
 	res, err := eventstore.AppendBatch(ctx, s.Store, appends)
-	result := "ok"
 	// A batch of one is a lone command's append (the application layer
 	// appends them so, to skip the store's JSON check): counted by its own
 	// result, as Append counts it.
-	if err != nil || len(res) == 1 && res[0].Err != nil {
-		result = "error"
+	failed := err
+	if failed == nil && len(res) == 1 {
+		failed = res[0].Err
 	}
-	s.appendDuration.WithLabelValues(result).Observe(time.Since(start).Seconds())
+	s.observe(failed, time.Since(start))
 	return res, err
 }
 

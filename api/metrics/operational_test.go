@@ -41,6 +41,7 @@ func TestStoreRecordsAppendLatencyByResult(t *testing.T) {
 	ev := eventstore.EventData{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}
 	_, err := s.Append(context.Background(), "s", eventstore.NoStream, ev)
 	require.NoError(t, err)
+	assert.Equal(t, map[string]uint64{"ok": 1}, appendCounts(t, reg), "no error series before an append fails")
 	ev.ID = eventstore.NewID()
 	_, err = s.Append(context.Background(), "s", eventstore.NoStream, ev)
 	require.ErrorIs(t, err, eventstore.ErrWrongVersion, "second append")

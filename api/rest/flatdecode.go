@@ -29,9 +29,9 @@ func decodeFlat(data []byte, members []flatMember) bool {
 		return false
 	}
 	type value struct {
-		m int
-		s string
-		n int
+		m          int
+		start, end int // a string's contents, data[start:end]
+		n          int
 	}
 	var (
 		vals [maxFlatMembers]value
@@ -86,7 +86,8 @@ func decodeFlat(data []byte, members []flatMember) bool {
 				if !ok {
 					return false
 				}
-				v.s, i = string(s), next
+				v.end = next - 1 // before the closing quote
+				v.start, i = v.end-len(s), next
 			}
 			vals[nv] = v
 			nv++
@@ -107,16 +108,46 @@ func decodeFlat(data []byte, members []flatMember) bool {
 	if skipSpace(data, i) != len(data) {
 		return false // trailing data
 	}
+	// The strings are substrings of one copy of the body's span that holds
+	// them, and the optional values live in one slice of each kind: a few
+	// allocations a body instead of one a member.
+	lo, hi, nstr, nint := len(data), 0, 0, 0
 	for _, v := range vals[:nv] {
+		if members[v.m].optInt != nil {
+			nint++
+			continue
+		}
+		lo, hi = min(lo, v.start), max(hi, v.end)
+		if members[v.m].optStr != nil {
+			nstr++
+		}
+	}
+	var text string
+	if lo < hi {
+		text = string(data[lo:hi])
+	}
+	var strs []string
+	var ints []int
+	if nstr > 0 {
+		strs = make([]string, 0, nstr)
+	}
+	if nint > 0 {
+		ints = make([]int, 0, nint)
+	}
+	for _, v := range vals[:nv] {
+		var str string
+		if v.end > v.start {
+			str = text[v.start-lo : v.end-lo]
+		}
 		switch m := members[v.m]; {
 		case m.str != nil:
-			*m.str = v.s
+			*m.str = str
 		case m.optStr != nil:
-			s := v.s
-			*m.optStr = &s
+			strs = append(strs, str)
+			*m.optStr = &strs[len(strs)-1]
 		default:
-			n := v.n
-			*m.optInt = &n
+			ints = append(ints, v.n)
+			*m.optInt = &ints[len(ints)-1]
 		}
 	}
 	return true

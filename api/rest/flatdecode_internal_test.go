@@ -68,3 +68,28 @@ func FuzzDecodeFlat(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { checkFlat(t, data) })
 }
+
+// BenchmarkDecodeFlat decodes the bodies of the ingest benchmark: a new
+// hand-off and a delivery with a note.
+func BenchmarkDecodeFlat(b *testing.B) {
+	request := []byte(`{"id":"bench-1764633600-42","supplier":"it","customer":"sales","kind":"laptop","title":"a laptop for the new hire"}`)
+	deliver := []byte(`{"note":"on your desk"}`)
+	b.Run("request", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var body handoffRequestBody
+			if !decodeFlat(request, body.members()) {
+				b.Fatal("not decoded")
+			}
+		}
+	})
+	b.Run("command", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var body commandBody
+			if !decodeFlat(deliver, body.members()) {
+				b.Fatal("not decoded")
+			}
+		}
+	})
+}

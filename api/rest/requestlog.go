@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -47,7 +48,7 @@ func (l *requestLine) appendText(b []byte, t time.Time) ([]byte, bool) {
 		return b, false
 	}
 	b = append(b, "time="...)
-	b = t.Truncate(time.Millisecond).AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+	b = appendStamp(b, t)
 	b = append(b, " level="...)
 	b = append(b, level...)
 	b = append(b, ` msg="http request" route=`...)
@@ -63,6 +64,31 @@ func (l *requestLine) appendText(b []byte, t time.Time) ([]byte, bool) {
 	b = append(b, " actor="...)
 	b = appendPlain(b, l.actor)
 	return append(b, '\n'), true
+}
+
+// stamp is the text of one millisecond in one location, as the text
+// handler writes a line's time.
+type stamp struct {
+	ms   int64 // Unix milliseconds
+	loc  *time.Location
+	text string
+}
+
+// lastStamp is the last millisecond a request line was stamped with: under
+// load many lines share it, and formatting a time is a third of a line.
+var lastStamp atomic.Pointer[stamp]
+
+// appendStamp appends t as the text handler does (RFC 3339, milliseconds
+// truncated), from lastStamp when t falls in its millisecond and location.
+func appendStamp(b []byte, t time.Time) []byte {
+	ms, loc := t.UnixMilli(), t.Location()
+	if s := lastStamp.Load(); s != nil && s.ms == ms && s.loc == loc {
+		return append(b, s.text...)
+	}
+	start := len(b)
+	b = t.Truncate(time.Millisecond).AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+	lastStamp.Store(&stamp{ms: ms, loc: loc, text: string(b[start:])})
+	return b
 }
 
 // plainText reports whether the text format writes s as appendPlain

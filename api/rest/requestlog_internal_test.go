@@ -41,6 +41,13 @@ func TestRequestLineIsTheTextHandlers(t *testing.T) {
 		{"just under a millisecond", func(*requestLine) {}, time.Date(2026, 12, 1, 18, 14, 35, 999999, time.UTC)},
 		{"another zone", func(*requestLine) {}, time.Date(2026, 7, 1, 8, 0, 0, 5e6, paris)},
 		{"a 500", func(l *requestLine) { l.level, l.status = slog.LevelError, 500 }, time.Unix(1e9, 0).UTC()},
+		// The stamp of the last millisecond is kept: later in the same
+		// millisecond, the same one in another zone, and the next.
+		{"later in the same millisecond", func(*requestLine) {}, time.Unix(1e9, 999999).UTC()},
+		{"the same millisecond in another zone", func(*requestLine) {}, time.Unix(1e9, 999999).In(paris)},
+		{"the next millisecond", func(*requestLine) {}, time.Unix(1e9, 1e6).In(paris)},
+		{"before 1970", func(*requestLine) {}, time.Unix(-1, 500e6).UTC()},
+		{"before 1970, the same millisecond", func(*requestLine) {}, time.Unix(-1, 500999999).UTC()},
 		{"route template", func(l *requestLine) { l.route = "/api/v1/handoffs/:id/accept" }, time.Unix(1e9, 0).UTC()},
 		{"unmatched", func(l *requestLine) { l.route, l.status = "unmatched", 404 }, time.Unix(1e9, 0).UTC()},
 		{"long duration", func(l *requestLine) { l.d = 3*time.Minute + 7*time.Millisecond }, time.Unix(1e9, 0).UTC()},

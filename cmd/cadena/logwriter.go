@@ -43,10 +43,16 @@ func (w *logWriter) Write(p []byte) (int, error) {
 		w.flushWith(p)
 		return len(p), nil
 	}
+	wasEmpty := len(w.pending) == 0
 	w.pending = append(w.pending, p...)
-	select { // under mu: Close closes wake under mu
-	case w.wake <- struct{}{}:
-	default:
+	// Lines added to a non-empty pending need no wake-up: the one that
+	// made it non-empty sent one (or found one waiting), and the goroutine
+	// takes all of pending, under mu, when it wakes.
+	if wasEmpty {
+		select { // under mu: Close closes wake under mu
+		case w.wake <- struct{}{}:
+		default:
+		}
 	}
 	w.mu.Unlock()
 	return len(p), nil
