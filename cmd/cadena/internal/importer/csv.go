@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Standard attribute names (the XES concept, time and org extensions).
@@ -120,7 +121,13 @@ func scanCSV(r io.Reader, o ReadOptions, add func(caseID string, e Event) error,
 			}
 			continue
 		}
-		at, err := o.parseTimeHint(rec[idx[2]], &layout)
+		at, ok := time.Time{}, false
+		if o.TimeFormat == "" {
+			at, ok = parseUTC(rec[idx[2]])
+		}
+		if !ok {
+			at, err = o.parseTimeHint(rec[idx[2]], &layout)
+		}
 		if err != nil {
 			if err := bad(&SyntaxError{Line: line, Trace: strings.Clone(caseID), Column: o.Time, Msg: err.Error()}); err != nil {
 				return err
@@ -198,4 +205,46 @@ func intern(m map[string]string, s string) string {
 		m[g] = g
 	}
 	return g
+}
+
+// parseUTC parses, without time.Parse's generality, the commonest form of
+// a standard layout: 2006-01-02T15:04:05.999999999Z, T or space, the
+// fraction optional, in UTC. ok false means another form (or none): then
+// parseTimeHint decides. What it parses, time.Parse parses the same.
+func parseUTC(s string) (t time.Time, ok bool) {
+	if len(s) < 20 || s[len(s)-1] != 'Z' || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
+		s[13] != ':' || s[16] != ':' {
+		return t, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	year, month, day := num(0, 4), num(5, 2), num(8, 2)
+	hour, minute, sec := num(11, 2), num(14, 2), num(17, 2)
+	if year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 {
+		return t, false
+	}
+	if day > 28 && time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC).Day() != day {
+		return t, false // past the month's end
+	}
+	nsec := 0
+	if frac := s[19 : len(s)-1]; frac != "" {
+		if len(frac) < 2 || len(frac) > 10 || frac[0] != '.' {
+			return t, false
+		}
+		if nsec = num(20, len(frac)-1); nsec < 0 {
+			return t, false
+		}
+		for range 10 - len(frac) {
+			nsec *= 10
+		}
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), true
 }

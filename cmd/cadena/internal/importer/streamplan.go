@@ -23,6 +23,7 @@ type openCase struct {
 	ord        int64
 	runs       int
 	dept       string
+	group      string // the group of its last event planned (of dept)
 	last       time.Time
 	cur        int // the hand-off the current run works on, -1 for none
 	handoffs   []openHandoff
@@ -188,9 +189,13 @@ func (p *streamPlanner) plan(ev pending) error {
 		return nil // kept in cases, so its later rows are left out too
 	}
 	p.counts.Events++
-	dept, err := p.department(c, e)
-	if err != nil {
-		return err
+	dept := c.dept
+	if c.runs == 0 || e.Group != c.group {
+		var err error
+		if dept, err = p.department(c, e); err != nil {
+			return err
+		}
+		c.group = e.Group
 	}
 	if !c.started {
 		c.started = true
