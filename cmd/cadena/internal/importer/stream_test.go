@@ -224,7 +224,10 @@ func checkMemoryIsBounded(t *testing.T, f importer.Format) {
 	t.Logf("50k events: %+v, heap %d KiB; 400k events: %+v, heap %d KiB", small.StreamStats, small.heap>>10, large.StreamStats, large.heap>>10)
 	assert.Less(t, float64(large.Cases), 1.25*float64(small.Cases), "open cases held")
 	assert.Less(t, float64(large.Commands), 1.25*float64(small.Commands), "commands held")
-	assert.Less(t, float64(large.heap), 1.5*float64(small.heap), "heap high-water mark, eight times the file")
+	// Eight times the file: a heap that followed it would be several times
+	// the small one's; twice leaves room for a small sample that a collector
+	// caught at its lowest.
+	assert.Less(t, float64(large.heap), 2*float64(small.heap), "heap high-water mark, eight times the file")
 }
 
 type peak struct {
