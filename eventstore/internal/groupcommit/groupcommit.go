@@ -98,6 +98,10 @@ type Queue[V any, T Item[V]] struct {
 	wake    chan struct{} // one pending signal for Run
 	stop    chan struct{} // closed by Stop
 	stopped sync.Once
+	// chans holds the answer channels of requests their callers are done
+	// with, empty, for the next Put: making one for every request cost
+	// two allocations (the channel and its buffer) of each lone append.
+	chans sync.Pool
 
 	mu      sync.Mutex
 	items   []T
@@ -125,7 +129,7 @@ func (q *Queue[V, T]) Put(reqs ...T) error {
 		return err
 	}
 	for _, r := range reqs {
-		r.call().done = make(chan V, 1)
+		r.call().done = q.answerChan()
 	}
 	q.items = append(q.items, reqs...)
 	q.mu.Unlock()
@@ -134,6 +138,22 @@ func (q *Queue[V, T]) Put(reqs ...T) error {
 	default:
 	}
 	return nil
+}
+
+// answerChan returns an empty answer channel, from chans when it has one.
+func (q *Queue[V, T]) answerChan() chan V {
+	if c, ok := q.chans.Get().(chan V); ok {
+		return c
+	}
+	return make(chan V, 1)
+}
+
+// recycle gives back the answer channel of a request its caller is done
+// with: answered and received, or dropped before the committer took it
+// (never answered then). No one sends on it again.
+func (q *Queue[V, T]) recycle(c *Call[V]) {
+	q.chans.Put(c.done)
+	c.done = nil
 }
 
 // PutAll is Put for requests that WaitAll, never Wait, waits for: they
@@ -166,16 +186,18 @@ func (q *Queue[V, T]) PutAll(reqs []T) error {
 // Wait returns its answer whatever ctx.
 func (q *Queue[V, T]) Wait(ctx context.Context, r T) (V, error) {
 	c := r.call()
+	var v V
 	select {
-	case v := <-c.done:
-		return v, nil
+	case v = <-c.done:
 	case <-ctx.Done():
 		if c.state.CompareAndSwap(pending, cancelled) {
-			var zero V
-			return zero, ctx.Err()
+			q.recycle(c)
+			return v, ctx.Err()
 		}
-		return <-c.done, nil
+		v = <-c.done
 	}
+	q.recycle(c)
+	return v, nil
 }
 
 // WaitAll returns the answers to reqs, which one Put or PutAll queued, in
