@@ -243,8 +243,11 @@ func (x *headIndex) committed(head uint64) {
 			delete(x.recent, e.stream)
 		}
 	}
-	for stream, h := range x.fresh {
-		x.recent[stream] = h
+	// By the list of the transaction's appends, not by ranging over
+	// fresh: ranging over a map visits all of its room, which the largest
+	// batch ever committed left there.
+	for _, e := range x.freshIn {
+		x.recent[e.stream] = x.fresh[e.stream]
 	}
 	x.at = head
 	x.mu.Unlock()
@@ -255,7 +258,9 @@ func (x *headIndex) committed(head uint64) {
 
 // rolledBack forgets the transaction in progress.
 func (x *headIndex) rolledBack() {
-	clear(x.fresh)
+	for _, e := range x.freshIn { // as committed does: clear would visit all of the map's room
+		delete(x.fresh, e.stream)
+	}
 	x.freshIn = x.freshIn[:0]
 	x.flushed = 0
 }
