@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -202,7 +203,7 @@ func (s *Store) write(batch []*request, head uint64) ([]outcome, int, uint64, er
 		heads: s.heads,
 		next:  head + 1,
 		at:    s.clock().UTC(),
-		key:   new([8]byte),
+		key:   &s.key,
 	}
 	w.headsGet, w.idsGet = newGetter(tx.Bucket(bucketHeads)), newGetter(tx.Bucket(bucketIDs))
 	w.log.FillPercent = 1.0
@@ -219,7 +220,9 @@ func (s *Store) write(batch []*request, head uint64) ([]outcome, int, uint64, er
 		rollback()
 		return nil, 0, 0, fmt.Errorf("bolt: write stream heads: %w", err)
 	}
-	out := make([]outcome, len(batch))
+	// The outcomes are copied into the answers before the next commit.
+	out := slices.Grow(s.outs[:0], len(batch))[:len(batch)]
+	s.outs = out
 	events := 0
 	for i, req := range batch {
 		res, n, err := w.apply(req)

@@ -115,7 +115,9 @@ type Store struct {
 	initEmpty  bool
 	maxBatch   int
 	linger     time.Duration
-	ids        *idIndex // owned by the committer goroutine
+	ids        *idIndex  // owned by the committer goroutine
+	outs       []outcome // the committer's: the outcomes of a batch, reused by the next
+	key        [8]byte   // the committer's: the key of each Put to the log
 	heads      *headIndex
 	headsAt    int // Options.RecentHeads, or the default
 
