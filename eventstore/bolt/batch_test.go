@@ -105,3 +105,44 @@ func TestReadStreams(t *testing.T) {
 	_, _, err = s.ReadStreams(ctx, streams, 3)
 	assert.ErrorIs(t, err, eventstore.ErrClosed)
 }
+
+// TestAppendOne checks that AppendOne settles an append as a batch of one
+// does: committed, refused on a wrong version or a reused ID with the
+// store's errors, answered with the validation error of an invalid one, a
+// retry answered with the first result.
+func TestAppendOne(t *testing.T) {
+	s, err := bolt.Open(filepath.Join(t.TempDir(), "cadena.db"), bolt.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	ev := eventstore.EventData{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}
+	first := eventstore.StreamAppend{Stream: "s-1", Expected: eventstore.NoStream, Events: []eventstore.EventData{ev}, EncodedJSON: true}
+
+	res, err := s.AppendOne(t.Context(), first)
+	require.NoError(t, err)
+	require.NoError(t, res.Err)
+	assert.Equal(t, eventstore.AppendResult{Version: 1, Position: 1}, res.AppendResult)
+
+	retry, err := s.AppendOne(t.Context(), first)
+	require.NoError(t, err)
+	require.NoError(t, retry.Err)
+	assert.Equal(t, res.AppendResult, retry.AppendResult, "a retry answers as the first append")
+
+	again := first
+	again.Events = []eventstore.EventData{{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}}
+	res, err = s.AppendOne(t.Context(), again)
+	require.NoError(t, err)
+	assert.ErrorIs(t, res.Err, eventstore.ErrWrongVersion)
+
+	other := eventstore.StreamAppend{Stream: "s-2", Expected: eventstore.NoStream, Events: []eventstore.EventData{ev}}
+	res, err = s.AppendOne(t.Context(), other)
+	require.NoError(t, err)
+	assert.ErrorIs(t, res.Err, eventstore.ErrDuplicateID)
+
+	res, err = s.AppendOne(t.Context(), eventstore.StreamAppend{Stream: "s-3", Expected: eventstore.Any})
+	require.NoError(t, err)
+	assert.ErrorIs(t, res.Err, eventstore.ErrEmptyAppend)
+
+	pos, err := s.Head(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1), pos, "only the first append was written")
+}
