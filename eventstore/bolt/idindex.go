@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"encoding/binary"
 
 	bbolt "go.etcd.io/bbolt"
@@ -30,6 +31,12 @@ type idIndex struct {
 	freshIDs []idEntry // the IDs of recent the transaction in progress wrote, by position
 	flushPolicy
 	flushed int // how many of order the transaction in progress wrote to the bucket
+	// greatest is at least every stored ID, in the bucket's key order: an
+	// ID above it is new, found without a miss in recent and a search of
+	// the bucket. IDs from eventstore.NewID are time-ordered, so every new
+	// one is. A rolled-back ID may leave it higher than needed, never
+	// lower.
+	greatest [16]byte
 }
 
 type idEntry struct {
@@ -63,8 +70,21 @@ func (x *idIndex) load(tx *bbolt.Tx) error {
 		e := idEntry{id: [16]byte(v[recordFixedLen:recordHeaderLen]), pos: binary.BigEndian.Uint64(k)}
 		x.recent[e.id] = e.pos
 		x.order = append(x.order, e)
+		x.raise(e.id)
+	}
+	if b := tx.Bucket(bucketIDs); b != nil {
+		if k, _ := b.Cursor().Last(); len(k) == 16 {
+			x.raise([16]byte(k))
+		}
 	}
 	return nil
+}
+
+// raise makes greatest at least id.
+func (x *idIndex) raise(id [16]byte) {
+	if bytes.Compare(id[:], x.greatest[:]) > 0 {
+		x.greatest = id
+	}
 }
 
 // begin starts a transaction. If enough IDs have gathered, it writes the
@@ -142,6 +162,9 @@ func (x *idIndex) sample(tx *bbolt.Tx) error {
 // lookup returns the position of id, or 0 if it is not stored; ids is the
 // ids bucket of the transaction in progress.
 func (x *idIndex) lookup(ids getter, id [16]byte) uint64 { // a getter, not an interface: id stays on the stack
+	if bytes.Compare(id[:], x.greatest[:]) > 0 {
+		return 0 // above every stored ID
+	}
 	if pos, ok := x.recent[id]; ok {
 		return pos
 	}
@@ -155,6 +178,7 @@ func (x *idIndex) lookup(ids getter, id [16]byte) uint64 { // a getter, not an i
 func (x *idIndex) add(id [16]byte, pos uint64) {
 	x.recent[id] = pos
 	x.freshIDs = append(x.freshIDs, idEntry{id, pos})
+	x.raise(id)
 }
 
 // committed takes in the transaction once it is durable.

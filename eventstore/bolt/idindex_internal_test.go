@@ -150,3 +150,45 @@ func TestIDsFlushIsCappedByRecentIDs(t *testing.T) {
 	defer s.Close()
 	assert.Equal(t, 64, s.ids.flushStep())
 }
+
+// TestIDIndexFindsTheGreatestIDInTheBucket: a new ID above every stored
+// one skips the look-ups, so the bound must cover the IDs already in the
+// bucket, not only those in memory: with IDs appended in descending order,
+// the greatest ones are flushed to the bucket, and after Open an append
+// reusing one is still refused, or answered as a retry.
+func TestIDIndexFindsTheGreatestIDInTheBucket(t *testing.T) {
+	const recent, total = 64, 300
+	path := filepath.Join(t.TempDir(), "events.db")
+	s, err := Open(path, Options{RecentIDs: recent})
+	require.NoError(t, err)
+	ctx := context.Background()
+	id := func(n int) string { // descending with n
+		var b [16]byte
+		binary.BigEndian.PutUint64(b[:8], uint64(1<<40-n))
+		b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
+		return eventstore.FormatUUID(b)
+	}
+	event := func(n int) eventstore.EventData {
+		return eventstore.EventData{ID: id(n), Type: "t.v1", Data: []byte(`{}`)}
+	}
+	var first eventstore.AppendResult
+	for n := range total {
+		res, err := s.Append(ctx, "x", eventstore.Any, event(n))
+		require.NoError(t, err)
+		if n == 0 {
+			first = res
+		}
+	}
+	require.NoError(t, s.Close())
+
+	s, err = Open(path, Options{RecentIDs: recent})
+	require.NoError(t, err)
+	defer s.Close()
+	_, inMemory := s.ids.recent[parseID(id(0))]
+	require.False(t, inMemory, "the greatest ID is in the bucket only")
+	_, err = s.Append(ctx, "y", eventstore.Any, event(0))
+	assert.ErrorIs(t, err, eventstore.ErrDuplicateID)
+	res, err := s.Append(ctx, "x", eventstore.Any, event(0))
+	require.NoError(t, err)
+	assert.Equal(t, first, res, "a retry of the first append")
+}
