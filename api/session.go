@@ -44,13 +44,6 @@ func (d direct) append(ctx context.Context, stream string, version uint64, _ []d
 // ctx ends after the store took the append the caller gets ctx.Err()
 // rather than the result (AppendBatch's contract): the client is gone.
 func appendEncoded(ctx context.Context, store Store, stream string, expected eventstore.ExpectedVersion, data []eventstore.EventData) (eventstore.AppendResult, error) {
-	if o, ok := store.(oneAppender); ok {
-		res, err := o.AppendOne(ctx, eventstore.StreamAppend{Stream: stream, Expected: expected, Events: data, EncodedJSON: true})
-		if err != nil {
-			return eventstore.AppendResult{}, err
-		}
-		return res.AppendResult, res.Err
-	}
 	b, ok := store.(eventstore.BatchAppender)
 	if !ok {
 		return store.Append(ctx, stream, expected, data...)
@@ -61,13 +54,6 @@ func appendEncoded(ctx context.Context, store Store, stream string, expected eve
 		return eventstore.AppendResult{}, err
 	}
 	return res[0].AppendResult, res[0].Err
-}
-
-// oneAppender is a store that appends a batch of one without the batch's
-// slices (bolt.Store.AppendOne and the metrics wrapper around it): one
-// allocation fewer for each lone command's append.
-type oneAppender interface {
-	AppendOne(ctx context.Context, a eventstore.StreamAppend) (eventstore.BatchResult, error)
 }
 
 // presumedNew is the session of a lone request without an idempotency key:

@@ -216,37 +216,6 @@ func (s *Store) AppendBatch(ctx context.Context, appends []eventstore.StreamAppe
 
 var _ eventstore.BatchAppender = (*Store)(nil)
 
-// oneAppender is a store that appends one append, which depends on no
-// other, as a batch of one would without the batch's slices
-// (bolt.Store.AppendOne).
-type oneAppender interface {
-	AppendOne(ctx context.Context, a eventstore.StreamAppend) (eventstore.BatchResult, error)
-}
-
-// AppendOne appends a as a batch of one that depends on no other (its
-// After is ignored): through the wrapped store's AppendOne when it has
-// one, else through AppendBatch. It records the append as AppendBatch
-// records a batch of one, by the append's result.
-func (s *Store) AppendOne(ctx context.Context, a eventstore.StreamAppend) (eventstore.BatchResult, error) {
-	o, ok := s.Store.(oneAppender)
-	if !ok {
-		a.After = nil
-		res, err := s.AppendBatch(ctx, []eventstore.StreamAppend{a})
-		if err != nil {
-			return eventstore.BatchResult{}, err
-		}
-		return res[0], nil
-	}
-	start := time.Now()
-	res, err := o.AppendOne(ctx, a)
-	failed := err
-	if failed == nil {
-		failed = res.Err
-	}
-	s.observe(failed, time.Since(start))
-	return res, err
-}
-
 // ReadStreams reads many short streams in one go through the wrapped store
 // when it can (bolt.Store.ReadStreams); otherwise it reads none and leaves
 // each to ReadStream (every ok false).

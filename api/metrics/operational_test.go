@@ -2,7 +2,6 @@ package metrics_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/cadena-project/cadena/api/metrics"
 	"github.com/cadena-project/cadena/eventstore"
-	"github.com/cadena-project/cadena/eventstore/bolt"
 	"github.com/cadena-project/cadena/eventstore/memory"
 )
 
@@ -92,35 +90,6 @@ func TestStoreRecordsABatchOfOneByItsAppend(t *testing.T) {
 	require.ErrorIs(t, res[0].Err, eventstore.ErrWrongVersion)
 	require.NoError(t, res[1].Err)
 	assert.Equal(t, map[string]uint64{"ok": 2, "error": 1}, appendCounts(t, reg), "a batch of two with one append refused")
-}
-
-// TestStoreAppendOne: a lone command's append through AppendOne is counted
-// by its result, whether the wrapped store has an AppendOne of its own
-// (bolt) or is called through AppendBatch (memory).
-func TestStoreAppendOne(t *testing.T) {
-	ctx := context.Background()
-	mem := memory.New(memory.Options{})
-	defer mem.Close()
-	db, err := bolt.Open(filepath.Join(t.TempDir(), "cadena.db"), bolt.Options{})
-	require.NoError(t, err)
-	defer db.Close()
-	for name, store := range map[string]eventstore.Store{"memory": mem, "bolt": db} {
-		t.Run(name, func(t *testing.T) {
-			reg := prometheus.NewPedanticRegistry()
-			s := metrics.NewStore(store, reg)
-			one := eventstore.StreamAppend{Stream: "a", Expected: eventstore.NoStream, EncodedJSON: true,
-				Events: []eventstore.EventData{{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}}}
-			res, err := s.AppendOne(ctx, one)
-			require.NoError(t, err)
-			require.NoError(t, res.Err)
-			assert.Equal(t, uint64(1), res.Version)
-			one.Events = []eventstore.EventData{{ID: eventstore.NewID(), Type: "t.v1", Data: []byte(`{}`)}}
-			res, err = s.AppendOne(ctx, one)
-			require.NoError(t, err)
-			assert.ErrorIs(t, res.Err, eventstore.ErrWrongVersion)
-			assert.Equal(t, map[string]uint64{"ok": 1, "error": 1}, appendCounts(t, reg))
-		})
-	}
 }
 
 type progress struct {
