@@ -31,17 +31,6 @@ func (s *Store) AppendBatch(ctx context.Context, appends []eventstore.StreamAppe
 		func(o outcome) eventstore.BatchResult { return eventstore.BatchResult{AppendResult: o.res, Err: o.err} })
 }
 
-// AppendOne is AppendBatch for one append that depends on no other (its
-// After is ignored), with the result as a value rather than in a slice of
-// one: a lone command's append, without the batch's allocations.
-func (s *Store) AppendOne(ctx context.Context, a eventstore.StreamAppend) (eventstore.BatchResult, error) {
-	return groupcommit.AppendOne(ctx, s.queue, "bolt", a,
-		func(a eventstore.StreamAppend, _ groupcommit.Member) *request {
-			return newRequest(a.Stream, a.Expected, a.Events)
-		},
-		func(o outcome) eventstore.BatchResult { return eventstore.BatchResult{AppendResult: o.res, Err: o.err} })
-}
-
 // ReadStreams reads, in one read transaction, every stream of streams that
 // holds at most max events: out[i] holds the events of streams[i], nil
 // for an empty stream, and ok[i] is false for a stream with more than max

@@ -66,11 +66,7 @@ func AppendBatch[V any, T Item[V]](ctx context.Context, q *Queue[V, T], store st
 		return nil, err
 	}
 	if len(appends) == 1 && len(appends[0].After) == 0 {
-		res, err := AppendOne(ctx, q, store, appends[0], newReq, result)
-		if err != nil {
-			return nil, err
-		}
-		return []eventstore.BatchResult{res}, nil
+		return appendOne(ctx, q, store, appends[0], newReq, result)
 	}
 	out := make([]eventstore.BatchResult, len(appends))
 	b := &batch{failed: map[string]bool{}, rejected: map[int]bool{}}
@@ -102,26 +98,25 @@ func AppendBatch[V any, T Item[V]](ctx context.Context, q *Queue[V, T], store st
 	return out, nil
 }
 
-// AppendOne is AppendBatch for a batch of one append that depends on no
-// other (a lone command's append, most of them), with its one result
-// returned as a value: its refusal concerns no other append, so it goes as
-// a lone Append's request, with the zero Member and none of a batch's
-// bookkeeping. a.After is ignored.
-func AppendOne[V any, T Item[V]](ctx context.Context, q *Queue[V, T], store string, a eventstore.StreamAppend,
-	newReq func(eventstore.StreamAppend, Member) T, result func(V) eventstore.BatchResult) (eventstore.BatchResult, error) {
-	if err := ctx.Err(); err != nil {
-		return eventstore.BatchResult{}, err
-	}
+// appendOne is AppendBatch for a batch of one append that depends on no
+// other (a lone command's append, most of them): its refusal concerns no
+// other append, so it goes as a lone Append's request, with the zero
+// Member and none of a batch's bookkeeping.
+func appendOne[V any, T Item[V]](ctx context.Context, q *Queue[V, T], store string, a eventstore.StreamAppend,
+	newReq func(eventstore.StreamAppend, Member) T, result func(V) eventstore.BatchResult) ([]eventstore.BatchResult, error) {
+	out := make([]eventstore.BatchResult, 1)
 	if err := eventstore.ValidateStreamAppend(a); err != nil {
-		return eventstore.BatchResult{Err: fmt.Errorf("%s: append to %q: %w", store, a.Stream, err)}, nil
+		out[0].Err = fmt.Errorf("%s: append to %q: %w", store, a.Stream, err)
+		return out, nil
 	}
 	req := newReq(a, Member{})
 	if err := q.Put(req); err != nil {
-		return eventstore.BatchResult{}, err
+		return nil, err
 	}
 	v, err := q.Wait(ctx, req)
 	if err != nil {
-		return eventstore.BatchResult{}, err
+		return nil, err
 	}
-	return result(v), nil
+	out[0] = result(v)
+	return out, nil
 }
