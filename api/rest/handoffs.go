@@ -66,9 +66,8 @@ func (s *Server) requestHandoff(c echo.Context) error {
 	if res.Created || res.Replayed && res.Handoff.Version == 1 {
 		status = http.StatusCreated
 	}
-	setHeader(c, echo.HeaderLocation, "/api/v1/handoffs/"+res.Handoff.ID)
 	out := s.handoffOf(res)
-	return writeHandoff(c, status, res.Position, &out.json)
+	return writeHandoff(c, status, res.Position, &out.json, true)
 }
 
 // commandBody is the body of every hand-off command; command rejects the
@@ -99,7 +98,7 @@ func (s *Server) handoffCommand(spec domain.CommandSpec) echo.HandlerFunc {
 			return err
 		}
 		out := s.handoffOf(res)
-		return writeHandoff(c, http.StatusOK, res.Position, &out.json)
+		return writeHandoff(c, http.StatusOK, res.Position, &out.json, false)
 	}
 }
 

@@ -311,6 +311,11 @@ func (s *Server) awaitPosition(next echo.HandlerFunc) echo.HandlerFunc {
 
 // written answers a write: the body and the position it reached.
 func written(c echo.Context, status int, position uint64, body any) error {
-	setHeader(c, headerPosition, strconv.FormatUint(position, 10))
+	return writtenAt(c, status, strconv.FormatUint(position, 10), body)
+}
+
+// writtenAt is written with the position as text.
+func writtenAt(c echo.Context, status int, position string, body any) error {
+	setHeader(c, headerPosition, position)
 	return c.JSON(status, body)
 }
