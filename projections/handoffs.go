@@ -49,7 +49,7 @@ func (s *handoffStates) next(e domain.Event) (h *domain.Handoff, num uint32, rep
 	if _, bad := s.diverged[num]; bad && known {
 		return nil, num, nil
 	}
-	if req, ok := e.(domain.HandoffRequested); ok {
+	if _, ok := e.(domain.HandoffRequested); ok {
 		if known {
 			replaced, ok := s.open[num]
 			if !ok {
@@ -63,7 +63,7 @@ func (s *handoffStates) next(e domain.Event) (h *domain.Handoff, num uint32, rep
 		num = uint32(len(s.packed) + 1)
 		s.ids[id] = num
 		s.packed = append(s.packed, "")
-		v := domain.EvolveHandoff(domain.Handoff{}, req)
+		v := domain.EvolveHandoff(domain.Handoff{}, e) // e, not the request boxed again
 		v.Supplier, v.Customer, v.Kind = s.tab.intern(v.Supplier), s.tab.intern(v.Customer), s.tab.intern(v.Kind)
 		return s.keep(num, &v), num, nil
 	}

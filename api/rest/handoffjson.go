@@ -2,6 +2,7 @@ package rest
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -108,18 +109,45 @@ var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); retu
 
 // writeHandoff answers a hand-off command with h, written by hand unless
 // the client asked for indented JSON (readyMade) or h is one appendJSON
-// leaves to encoding/json; the bytes are the same either way.
-func writeHandoff(c echo.Context, status int, position uint64, h *handoffJSON) error {
+// leaves to encoding/json; the bytes are the same either way. With
+// located, the answer also gives the hand-off's Location.
+func writeHandoff(c echo.Context, status int, position uint64, h *handoffJSON, located bool) error {
+	var pos string
+	if located {
+		var loc string
+		loc, pos = locationAndPosition(h.ID, position)
+		setHeader(c, echo.HeaderLocation, loc)
+	} else {
+		pos = strconv.FormatUint(position, 10)
+	}
 	if !readyMade(c) {
-		return written(c, status, position, h)
+		return writtenAt(c, status, pos, h)
 	}
 	bp := answerBuffers.Get().(*[]byte)
 	b, ok := h.appendJSON((*bp)[:0])
 	defer func() { *bp = b[:0]; answerBuffers.Put(bp) }()
 	if !ok {
-		return written(c, status, position, h)
+		return writtenAt(c, status, pos, h)
 	}
 	b = append(b, '\n') // as json.Encoder ends a value
-	setHeader(c, headerPosition, strconv.FormatUint(position, 10))
+	setHeader(c, headerPosition, pos)
 	return writeParts(c, status, b)
+}
+
+// handoffPath is where a hand-off is, its ID following.
+const handoffPath = "/api/v1/handoffs/"
+
+// locationAndPosition returns the Location of hand-off id and the text of
+// position, two strings made in one allocation.
+func locationAndPosition(id string, position uint64) (loc, pos string) {
+	var digits [20]byte
+	d := strconv.AppendUint(digits[:0], position, 10)
+	var sb strings.Builder
+	sb.Grow(len(handoffPath) + len(id) + len(d))
+	sb.WriteString(handoffPath)
+	sb.WriteString(id)
+	n := sb.Len()
+	sb.Write(d)
+	both := sb.String()
+	return both[:n], both[n:]
 }

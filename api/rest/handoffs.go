@@ -37,16 +37,18 @@ type handoffRequestBody struct {
 	OccurredAt *string `json:"occurred_at"`
 }
 
-// members lists b's members for decodeScalarsFlat.
-func (b *handoffRequestBody) members() []flatMember {
-	return []flatMember{{name: "id", str: &b.ID}, {name: "supplier", str: &b.Supplier},
+// members lists b's members for decodeScalarsFlat: an array, which the
+// caller keeps on its stack, not a slice made per request.
+func (b *handoffRequestBody) members() [7]flatMember {
+	return [...]flatMember{{name: "id", str: &b.ID}, {name: "supplier", str: &b.Supplier},
 		{name: "customer", str: &b.Customer}, {name: "kind", str: &b.Kind}, {name: "title", str: &b.Title},
 		{name: "details", str: &b.Details}, {name: "occurred_at", optStr: &b.OccurredAt}}
 }
 
 func (s *Server) requestHandoff(c echo.Context) error {
 	var body handoffRequestBody
-	if err := decodeScalarsFlat(c, &body, body.members()); err != nil {
+	members := body.members()
+	if err := decodeScalarsFlat(c, &body, members[:]); err != nil {
 		return err
 	}
 	at, err := parseTime("occurred_at", body.OccurredAt)
@@ -64,9 +66,8 @@ func (s *Server) requestHandoff(c echo.Context) error {
 	if res.Created || res.Replayed && res.Handoff.Version == 1 {
 		status = http.StatusCreated
 	}
-	setHeader(c, echo.HeaderLocation, "/api/v1/handoffs/"+res.Handoff.ID)
 	out := s.handoffOf(res)
-	return writeHandoff(c, status, res.Position, &out)
+	return writeHandoff(c, status, res.Position, &out.json, true)
 }
 
 // commandBody is the body of every hand-off command; command rejects the
@@ -84,7 +85,8 @@ type commandBody struct {
 func (s *Server) handoffCommand(spec domain.CommandSpec) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var body commandBody
-		if err := decodeScalarsFlat(c, &body, body.members()); err != nil {
+		members := body.members()
+		if err := decodeScalarsFlat(c, &body, members[:]); err != nil {
 			return err
 		}
 		cmd, err := body.command(spec)
@@ -96,13 +98,14 @@ func (s *Server) handoffCommand(spec domain.CommandSpec) echo.HandlerFunc {
 			return err
 		}
 		out := s.handoffOf(res)
-		return writeHandoff(c, http.StatusOK, res.Position, &out)
+		return writeHandoff(c, http.StatusOK, res.Position, &out.json, false)
 	}
 }
 
-// members lists b's members for decodeScalarsFlat.
-func (b *commandBody) members() []flatMember {
-	return []flatMember{{name: "occurred_at", optStr: &b.OccurredAt}, {name: "reason", optStr: &b.Reason},
+// members lists b's members for decodeScalarsFlat, as an array (see
+// handoffRequestBody.members).
+func (b *commandBody) members() [5]flatMember {
+	return [...]flatMember{{name: "occurred_at", optStr: &b.OccurredAt}, {name: "reason", optStr: &b.Reason},
 		{name: "note", optStr: &b.Note}, {name: "score", optInt: &b.Score}, {name: "comment", optStr: &b.Comment}}
 }
 

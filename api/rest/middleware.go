@@ -53,6 +53,9 @@ type exchange struct {
 	echo.Context
 	id    string
 	actor api.Actor
+	// start is when observe began the request: the rate limiter's time
+	// too, one clock read fewer a request.
+	start time.Time
 	// vals holds the values of the headers setHeader sets (the request
 	// ID, and a write's position and location): one allocation with the
 	// exchange instead of a slice per header.
@@ -86,7 +89,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		if !printableASCII(id, 200) {
 			id = newRequestID()
 		}
-		x := &exchange{Context: ec, id: id}
+		x := &exchange{Context: ec, id: id, start: start}
 		var c echo.Context = x
 		setHeader(c, headerRequestID, id)
 		c.Response().Header()["X-Content-Type-Options"] = nosniff
@@ -97,14 +100,15 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 				}
 				s.writeError(fmt.Errorf("panic: %v", r), c)
 			}
-			d := time.Since(start)
+			end := time.Now() // the duration's end and the log line's time
+			d := end.Sub(start)
 			route, status := routeOf(c), c.Response().Status
 			level := slog.LevelInfo
 			if status >= 500 {
 				level = slog.LevelError
 			}
 			if ctx := c.Request().Context(); s.log.Enabled(ctx, level) {
-				s.logRequest(ctx, level, c, route, status, d, id)
+				s.logRequest(ctx, level, c, route, status, d, id, end)
 			}
 			if s.cfg.Observe != nil {
 				s.cfg.Observe(route, c.Request().Method, status, d)
@@ -119,14 +123,14 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 
 // logRequest writes the request's log line: route, method, status,
 // duration, request ID, actor (a name, never a token) and the cause of a
-// 500.
-func (s *Server) logRequest(ctx context.Context, level slog.Level, c echo.Context, route string, status int, d time.Duration, id string) {
+// 500. now is the time of the line.
+func (s *Server) logRequest(ctx context.Context, level slog.Level, c echo.Context, route string, status int, d time.Duration, id string, now time.Time) {
 	l := requestLine{level: level, route: route, method: c.Request().Method, status: status, d: d, id: id,
 		actor: actorOf(c).Name}
 	l.err, _ = c.Get(keyError).(error)
 	if w := s.cfg.LogText; w != nil {
 		bp := lineBuffers.Get().(*[]byte)
-		b, ok := l.appendText((*bp)[:0], time.Now())
+		b, ok := l.appendText((*bp)[:0], now)
 		if ok {
 			_, _ = w.Write(b)
 			*bp = b
@@ -191,7 +195,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return errNoExchange
 		}
 		x.actor = a
-		if err := s.limiter.allow(a.Name, time.Now()); err != nil {
+		if err := s.limiter.allow(a.Name, x.start); err != nil {
 			return err
 		}
 		// What a token may read is nobody else's: keep it out of caches.
@@ -307,6 +311,11 @@ func (s *Server) awaitPosition(next echo.HandlerFunc) echo.HandlerFunc {
 
 // written answers a write: the body and the position it reached.
 func written(c echo.Context, status int, position uint64, body any) error {
-	setHeader(c, headerPosition, strconv.FormatUint(position, 10))
+	return writtenAt(c, status, strconv.FormatUint(position, 10), body)
+}
+
+// writtenAt is written with the position as text.
+func writtenAt(c echo.Context, status int, position string, body any) error {
+	setHeader(c, headerPosition, position)
 	return c.JSON(status, body)
 }

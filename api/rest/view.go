@@ -63,18 +63,26 @@ type timelineEntryJSON struct {
 	Data       json.RawMessage `json:"data"`
 }
 
+// handoffAnswer is the answer of a hand-off command with what its
+// pointers point at: one allocation a command instead of two.
+type handoffAnswer struct {
+	json handoffJSON
+	vals handoffValues
+}
+
 // handoffOf shows a hand-off as a command left it, as of now.
-func (s *Server) handoffOf(res api.HandoffResult) handoffJSON {
+func (s *Server) handoffOf(res api.HandoffResult) *handoffAnswer {
 	h := res.Handoff
 	now := s.cfg.Now().UTC()
 	if now.Before(h.LastAt) {
 		now = h.LastAt // recorded a little in the future
 	}
-	vals := new(handoffValues)
-	out := handoffBase(h, now, h.SupplierOwned(res.Clock, now), vals)
-	out.Position = res.Position
-	out.DueAt, out.RespondDueAt = dueOf(h, res.Clock, vals)
-	return out
+	a := new(handoffAnswer)
+	vals := &a.vals
+	a.json = handoffBase(h, now, h.SupplierOwned(res.Clock, now), vals)
+	a.json.Position = res.Position
+	a.json.DueAt, a.json.RespondDueAt = dueOf(h, res.Clock, vals)
+	return a
 }
 
 // handoffValues holds what the pointers of one handoffJSON point at: one

@@ -47,7 +47,8 @@ func (m *Model) relevel(hs *handoff, e int32) {
 	}
 	var buf [6]levelChange
 	next := buf[:0]
-	v, changes := m.future(hs.h, e)
+	var cbuf [3]levelChange // future's most
+	v, changes := m.future(hs.h, e, cbuf[:0])
 	for k := range nLevels {
 		if d := v[k] - base[k]; d != 0 {
 			next = append(next, levelChange{day: e, level: int8(k), d: d})
@@ -71,8 +72,9 @@ func (m *Model) relevel(hs *handoff, e int32) {
 
 // future returns the levels of h as of midnight e+1 and the changes after
 // it, recorded on the day before the midnight they take effect, while h
-// stays as it is.
-func (m *Model) future(h *domain.Handoff, e int32) (v [nLevels]int8, changes []levelChange) {
+// stays as it is: at most three, appended to changes (given with room for
+// three, on the caller's stack, it makes no allocation).
+func (m *Model) future(h *domain.Handoff, e int32, changes []levelChange) (v [nLevels]int8, _ []levelChange) {
 	if !h.Open() {
 		return v, nil
 	}
