@@ -122,6 +122,13 @@ func New[V any, T Item[V]](opts Options, size func(T) int) *Queue[V, T] {
 // them in that order, in one batch when MaxBatch allows, or returns the
 // error given to Refuse or Stop and queues nothing.
 func (q *Queue[V, T]) Put(reqs ...T) error {
+	return q.enqueue(reqs, func(c *Call[V]) { c.done = q.answerChan() })
+}
+
+// enqueue queues reqs, each marked first for the way it is answered, and
+// wakes Run; or returns the error given to Refuse or Stop and queues
+// nothing.
+func (q *Queue[V, T]) enqueue(reqs []T, mark func(*Call[V])) error {
 	q.mu.Lock()
 	if q.refused != nil {
 		err := q.refused
@@ -129,7 +136,7 @@ func (q *Queue[V, T]) Put(reqs ...T) error {
 		return err
 	}
 	for _, r := range reqs {
-		r.call().done = q.answerChan()
+		mark(r.call())
 	}
 	q.items = append(q.items, reqs...)
 	q.mu.Unlock()
@@ -163,22 +170,7 @@ func (q *Queue[V, T]) recycle(c *Call[V]) {
 func (q *Queue[V, T]) PutAll(reqs []T) error {
 	g := &group{done: make(chan struct{})}
 	g.left.Store(int64(len(reqs)))
-	q.mu.Lock()
-	if q.refused != nil {
-		err := q.refused
-		q.mu.Unlock()
-		return err
-	}
-	for _, r := range reqs {
-		r.call().group = g
-	}
-	q.items = append(q.items, reqs...)
-	q.mu.Unlock()
-	select {
-	case q.wake <- struct{}{}:
-	default:
-	}
-	return nil
+	return q.enqueue(reqs, func(c *Call[V]) { c.group = g })
 }
 
 // Wait returns the answer to r, which Put queued. If ctx ends before the
