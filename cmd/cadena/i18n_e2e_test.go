@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -26,12 +25,9 @@ import (
 // the supplier's scorecard; switching to Spanish changes the headings and
 // the dates, and a reload keeps Spanish.
 func TestWebSpanishAndPairPageOnTheDemoInChromium(t *testing.T) {
-	bin, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium is not on PATH; install it (Debian: apt-get install chromium) to run the web page's end-to-end test")
-	}
+	bin := chromiumPath(t)
 	dir := t.TempDir()
-	_, err = seedDemo(context.Background(), dir, false, 1)
+	_, err := seedDemo(context.Background(), dir, false, 1)
 	require.NoError(t, err)
 	tokens, err := writeDemoTokens(filepath.Join(dir, "tokens.json"))
 	require.NoError(t, err)

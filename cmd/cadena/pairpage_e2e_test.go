@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -21,10 +20,7 @@ import (
 // with a compliance, and a recognition sales sends from the page appears
 // on it.
 func TestWebPairPageInChromium(t *testing.T) {
-	bin, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium is not on PATH; install it (Debian: apt-get install chromium) to run the web page's end-to-end test")
-	}
+	bin := chromiumPath(t)
 	dir := t.TempDir()
 	toks := writeTokensFile(t, filepath.Join(dir, "tokens.json"))
 	s := startServer(t, e2eConfig(dir))

@@ -3,14 +3,12 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // The pair page's agreement, open hand-offs and latest ratings, in
@@ -22,10 +20,7 @@ import (
 // give sales, not it, a way to thank it. Legal, neither side, reads that
 // the hand-offs are not shown to it.
 func TestWebPairPageAgreementOpenAndCommentsInChromium(t *testing.T) {
-	bin, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium is not on PATH; install it (Debian: apt-get install chromium) to run the web page's end-to-end test")
-	}
+	bin := chromiumPath(t)
 	dir := t.TempDir()
 	toks := writeTokensFile(t, filepath.Join(dir, "tokens.json"))
 	cfg := e2eConfig(dir)
@@ -55,14 +50,7 @@ func TestWebPairPageAgreementOpenAndCommentsInChromium(t *testing.T) {
 	caughtUp(last)
 
 	browser, shots := startChromium(t, bin)
-	salesCtx, cancelSales := chromedp.NewContext(browser)
-	defer cancelSales()
-	itCtx, cancelIT := chromedp.NewContext(browser)
-	defer cancelIT()
-	require.NoError(t, chromedp.Do(salesCtx))
-	require.NoError(t, chromedp.Do(itCtx))
-	sales := tab{t, salesCtx, shots}
-	it := tab{t, itCtx, shots}
+	sales, it := newTab(t, browser, shots), newTab(t, browser, shots)
 	text := func(b tab, id string) string {
 		return evalIn[string](b, fmt.Sprintf(`(document.getElementById(%q) || {textContent: ""}).textContent`, id))
 	}
@@ -131,10 +119,7 @@ func TestWebPairPageAgreementOpenAndCommentsInChromium(t *testing.T) {
 
 	// Legal is neither side: the API lists it none of the pair's
 	// hand-offs, and the page says so rather than "nothing open".
-	legalCtx, cancelLegal := chromedp.NewContext(browser)
-	defer cancelLegal()
-	require.NoError(t, chromedp.Do(legalCtx))
-	legal := tab{t, legalCtx, shots}
+	legal := newTab(t, browser, shots)
 	open(legal, toks.Legal, "legal opens the pair")
 	assert.Contains(t, text(legal, "pair-open"), "shown only to it department, sales department and admins")
 	assert.Zero(t, evalIn[int](legal, `document.querySelectorAll("#pair-open li").length`))

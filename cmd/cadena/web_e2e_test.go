@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -79,25 +78,13 @@ func (b tab) shot(name string) {
 // it, it delivers again, sales rates it 4; the hand-off page shows all six
 // events with their actors, and each side sees only its actions.
 func TestWebPageWorkspaceInChromium(t *testing.T) {
-	bin, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium is not on PATH; install it (Debian: apt-get install chromium) to run the web page's end-to-end test")
-	}
+	bin := chromiumPath(t)
 	dir := t.TempDir()
 	toks := writeTokensFile(t, filepath.Join(dir, "tokens.json"))
 	s := startServer(t, e2eConfig(dir))
 	setUpOrganisation(t, s, toks)
 	browser, shots := startChromium(t, bin)
-	salesCtx, cancelSales := chromedp.NewContext(browser)
-	defer cancelSales()
-	itCtx, cancelIT := chromedp.NewContext(browser)
-	defer cancelIT()
-	// A tab lives as long as the context of its first call: open both
-	// without a deadline.
-	require.NoError(t, chromedp.Do(salesCtx))
-	require.NoError(t, chromedp.Do(itCtx))
-	sales := tab{t, salesCtx, shots}
-	it := tab{t, itCtx, shots}
+	sales, it := newTab(t, browser, shots), newTab(t, browser, shots)
 
 	// Sales signs in by typing its token and requests a laptop; the form
 	// suggests the kind and shows the agreement before sending.
@@ -274,10 +261,7 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	assert.Equal(t, 11, evalIn[int](it, cards))
 
 	// An admin chooses the department, and may act for both sides.
-	adminCtx, cancelAdmin := chromedp.NewContext(browser)
-	defer cancelAdmin()
-	require.NoError(t, chromedp.Do(adminCtx))
-	admin := tab{t, adminCtx, shots}
+	admin := newTab(t, browser, shots)
 	admin.do("sign in as the admin",
 		chromedp.Navigate(s.base+"/#token="+toks.Admin+"&view=work"),
 		chromedp.WaitVisible(chromedp.ID("work-dept")),
@@ -316,10 +300,7 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	day := []string{"09:00-17:00"}
 	s.must(t, http.StatusCreated, "PUT", "/api/v1/calendars/office", toks.Admin, map[string]any{"name": "Office hours", "time_zone": "UTC",
 		"week": map[string]any{"mon": day, "tue": day, "wed": day, "thu": day, "fri": day, "sat": day, "sun": day}})
-	headCtx, cancelHead := chromedp.NewContext(browser)
-	defer cancelHead()
-	require.NoError(t, chromedp.Do(headCtx))
-	head := tab{t, headCtx, shots}
+	head := newTab(t, browser, shots)
 	head.do("sign in as it's head",
 		chromedp.Navigate(s.base+"/#token="+toks.ITHead+"&view=agreements"),
 		chromedp.WaitReady(chromedp.CSS(`#ag-customer option[value="sales"]`)),

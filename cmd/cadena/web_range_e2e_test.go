@@ -16,10 +16,7 @@ import (
 // A log imported from 2011 lies outside the default window: the page says
 // where the history is and one click sets the window to it.
 func TestWebPageFindsAnOldLogInChromium(t *testing.T) {
-	bin, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium is not on PATH; install it (Debian: apt-get install chromium) to run the web page's end-to-end test")
-	}
+	bin := chromiumPath(t)
 	dir := t.TempDir()
 	toks := writeTokensFile(t, filepath.Join(dir, "tokens.json"))
 	s := startServer(t, e2eConfig(dir))
@@ -49,6 +46,28 @@ func TestWebPageFindsAnOldLogInChromium(t *testing.T) {
 	assert.True(t, evalIn[bool](admin, `document.getElementById("window-hint").hidden`), "the window now holds the history")
 	assert.Contains(t, evalIn[string](admin, `document.getElementById("chain-out").textContent`), "The 1 pair as a table", "the chain of 2011 has its pair")
 	admin.shot("window-2011")
+}
+
+// chromiumPath is the path of the chromium binary; t is skipped when it
+// is not on PATH.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not on PATH; install it (Debian: apt-get install chromium) to run the web page's end-to-end test")
+	}
+	return bin
+}
+
+// newTab opens a tab of browser, closed when t ends. A tab lives as long
+// as the context of its first call, so it is opened here, without a
+// deadline.
+func newTab(t *testing.T, browser context.Context, shots string) tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	require.NoError(t, chromedp.Do(ctx))
+	return tab{t, ctx, shots}
 }
 
 // startChromium starts a headless Chromium for the test (closed at its
