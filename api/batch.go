@@ -85,6 +85,12 @@ func (s *Service) Batch(ctx context.Context, a Actor, cmds []Command) ([]Command
 		}
 		b.cur, b.deps = i, nil
 		r, stream := s.prepare(ctx, b, a, cmds[i])
+		if errors.Is(r.Err, eventstore.ErrUnavailable) {
+			// The store cannot be reached: the batch fails as a whole,
+			// as a lone write would, rather than each command after
+			// this one failing alike.
+			return nil, r.Err
+		}
 		b.out[i], b.target[i], b.after[i] = r, stream, b.deps
 		if len(b.appends) >= part {
 			redo, err := b.write(ctx, i+1, false)
@@ -97,6 +103,9 @@ func (s *Service) Batch(ctx context.Context, a Actor, cmds []Command) ([]Command
 		}
 	}
 	for k := range b.out {
+		if errors.Is(b.out[k].Err, eventstore.ErrUnavailable) {
+			return nil, b.out[k].Err // a command decided again could not reach the store
+		}
 		if p := b.out[k].Position; p >= pendingPosition && p-pendingPosition < uint64(len(b.results)) {
 			b.out[k].Position = b.results[p-pendingPosition].Position
 		}

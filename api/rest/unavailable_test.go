@@ -113,3 +113,29 @@ func TestStoreUnavailableIs503(t *testing.T) {
 	}
 	assert.Equal(t, before, h.head(), "nothing appended")
 }
+
+// TestBatchWhileStoreUnavailableIs503: a batch sent while the store's
+// server cannot be reached is answered 503 store-unavailable with
+// Retry-After, as a lone write is (README, "Batches"), not 200 with a 503
+// inside each result, and records nothing.
+func TestBatchWhileStoreUnavailableIs503(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	before := h.head()
+	batch := req{method: "POST", path: "/api/v1/batch", token: tokAdmin, body: map[string]any{"commands": []any{
+		map[string]any{"command": "department", "id": "ops", "name": "Operations"},
+		map[string]any{"command": "request", "id": "h-batch-down", "supplier": "it", "customer": "sales", "kind": "laptop", "title": "while the store is down"},
+	}}}
+	down := fmt.Errorf("%w: connection refused", eventstore.ErrUnavailable)
+	h.store.failReads(down)
+	h.store.failAppends(down)
+	rec := h.do(batch)
+	p := checkProblem(t, rec, http.StatusServiceUnavailable)
+	assert.Equal(t, "urn:cadena:problem:store-unavailable", p.Type)
+	assert.Equal(t, "10", rec.Header().Get("Retry-After"))
+	assert.Equal(t, before, h.head(), "nothing appended")
+
+	h.store.failReads(nil)
+	h.store.failAppends(nil)
+	h.json(batch, 200)
+}
