@@ -86,8 +86,11 @@ func Holidays(data []byte, now time.Time) ([]domain.CalendarException, error) {
 		// line of the file it could not read, and in which event.
 		consumed := len(data) - src.Len() - br.Buffered()
 		n := lineAt(data, consumed)
-		return nil, &LineError{Line: n, Event: lines.around(n),
-			Msg: fmt.Sprintf("%s is not an iCalendar line (NAME:VALUE, or NAME;PARAMETER=VALUE:VALUE)", quote(lines.text(n)))}
+		msg := fmt.Sprintf("%s is not an iCalendar line (NAME:VALUE, or NAME;PARAMETER=VALUE:VALUE)", quote(lines.text(n)))
+		if m, ok := lines.unclosed(n); ok {
+			msg = m
+		}
+		return nil, &LineError{Line: n, Event: lines.around(n), Msg: msg}
 	}
 	// The parser takes a file cut short for a whole one.
 	if !bytes.HasSuffix(bytes.ToUpper(body), []byte("END:VCALENDAR")) {
@@ -258,6 +261,38 @@ func (l locator) prop(k int, name string) int {
 		}
 	}
 	return begin
+}
+
+// unclosed reports what is wrong when line n is an END: that does not close
+// the component open there (an END:VEVENT left out, so END:VCALENDAR
+// comes while the event is still open): the parser only says it could not
+// read that line, which is a well-formed one.
+func (l locator) unclosed(n int) (string, bool) {
+	end, ok := strings.CutPrefix(strings.ToUpper(l.text(n)), "END:")
+	if !ok {
+		return "", false
+	}
+	type open struct {
+		name string
+		line int
+	}
+	var stack []open
+	for i := 0; i < n-1 && i < len(l.lines); i++ {
+		line := strings.ToUpper(strings.TrimSpace(l.lines[i]))
+		if name, ok := strings.CutPrefix(line, "BEGIN:"); ok {
+			stack = append(stack, open{name, i + 1})
+		} else if name, ok := strings.CutPrefix(line, "END:"); ok && len(stack) > 0 && stack[len(stack)-1].name == name {
+			stack = stack[:len(stack)-1]
+		}
+	}
+	end = strings.TrimSpace(end)
+	if len(stack) == 0 {
+		return fmt.Sprintf("END:%s closes nothing: no BEGIN:%s is open", end, end), true
+	}
+	if top := stack[len(stack)-1]; top.name != end {
+		return fmt.Sprintf("END:%s comes while the %s begun at line %d is still open: END:%s is missing", end, top.name, top.line, top.name), true
+	}
+	return "", false
 }
 
 // quote quotes a value of the file for a message, cut to 60 characters.

@@ -68,6 +68,8 @@ func TestHolidaysNameTheLineAtFault(t *testing.T) {
 		{"not a calendar", []byte("hello\nworld\n"), 1, `line 1: an iCalendar file starts with BEGIN:VCALENDAR, this one with "hello"`},
 		{"empty", []byte(""), 0, "the file is empty: want an iCalendar file (BEGIN:VCALENDAR ... END:VCALENDAR)"},
 		{"no end", []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), 2, "line 2: the file ends before END:VCALENDAR"},
+		{"event not closed", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261208\r\nSUMMARY:Inmaculada\r\n"), 8,
+			`line 8, in the event "Inmaculada": END:VCALENDAR comes while the VEVENT begun at line 4 is still open: END:VEVENT is missing`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
