@@ -124,8 +124,12 @@ func (s *Server) importHolidays(c echo.Context) error {
 	holidays, err := ical.Holidays(data, s.cfg.Now())
 	var le *ical.LineError
 	if errors.As(err, &le) {
+		detail := "iCalendar " + le.Error() // "iCalendar line 6, in the event ...: ..."
+		if le.Line == 0 {
+			detail = "iCalendar file refused: " + le.Error() // the file as a whole, such as an empty one
+		}
 		return &requestError{status: http.StatusUnprocessableEntity, slug: "invalid", field: "body",
-			detail: "iCalendar " + le.Error(), line: le.Line}
+			detail: detail, line: le.Line}
 	}
 	if err != nil {
 		return err

@@ -169,6 +169,12 @@ func TestImportHolidays(t *testing.T) {
 	assert.Equal(t, "body", p["field"])
 	assert.Equal(t, head, h.head(), "a refused name adds nothing")
 
+	// A refusal of the file as a whole has no line and says so in words.
+	p = post("", tokAdmin, 422)
+	assert.NotContains(t, p, "line")
+	assert.Equal(t, "iCalendar file refused: the file is empty: want an iCalendar file (BEGIN:VCALENDAR ... END:VCALENDAR)", p["detail"])
+	assert.Equal(t, head, h.head(), "an empty file adds nothing")
+
 	post(ics, tokSales, 403)
 	h.json(req{method: "POST", path: "/api/v1/calendars/madrid/holidays", token: tokAdmin, body: ics}, 415)
 	h.json(req{method: "POST", path: "/api/v1/calendars/nowhere/holidays", token: tokAdmin, body: ics,
