@@ -267,7 +267,10 @@ func parseHours(field string, hours []string) ([]span, error) {
 		if !ok || !okA || !okB || a == 24*60 {
 			return nil, invalid(f, "%q is not an interval HH:MM-HH:MM of local time (24:00 allowed as an end)", h)
 		}
-		if b <= a {
+		if b == a {
+			return nil, invalid(f, "%q is empty: it must end after it starts", h)
+		}
+		if b < a {
 			return nil, invalid(f, "%q ends before it starts: write work across midnight as 22:00-24:00 and 00:00-06:00 on the next day", h)
 		}
 		if n := len(out); n > 0 && a < out[n-1].to {

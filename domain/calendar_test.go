@@ -222,6 +222,15 @@ func TestValidateCalendarNamesTheField(t *testing.T) {
 	}
 	_, err := domain.ValidateCalendar(office())
 	assert.NoError(t, err)
+	for hours, says := range map[string]string{
+		"10:00-10:00": `week.mon[0]: "10:00-10:00" is empty: it must end after it starts`,
+		"22:00-06:00": `week.mon[0]: "22:00-06:00" ends before it starts: write work across midnight as 22:00-24:00 and 00:00-06:00 on the next day`,
+	} {
+		s := office()
+		s.Week.Mon = []string{hours}
+		_, err = domain.ValidateCalendar(s)
+		assert.EqualError(t, err, says)
+	}
 	s := office()
 	s.Week.Fri = []string{"00:00-24:00"}
 	_, err = domain.ValidateCalendar(s)
