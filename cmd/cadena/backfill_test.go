@@ -34,7 +34,7 @@ func TestExportOpenMetricsBackfillsPrometheus(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	start := time.Now()
-	_, err := seedDemo(ctx, dir, false, 1)
+	_, err := seedDemo(ctx, serveConfig{data: dir}, 1)
 	require.NoError(t, err)
 	t.Logf("seeded in %s", time.Since(start))
 	start = time.Now()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/demo"
+	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/bolt"
 )
 
@@ -26,9 +28,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if cfg.store != "" {
-		return fmt.Errorf("demo: runs on the embedded store only; use 'cadena serve --store' for PostgreSQL or KurrentDB")
-	}
+	// The data directory holds the tokens file, and the embedded store's
+	// file unless --store names a database to seed instead.
 	if cfg.data == "" {
 		dir, err := os.MkdirTemp("", "cadena-demo-")
 		if err != nil {
@@ -45,15 +46,19 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		// The demo writes fresh tokens: never overwrite a file it did not make.
 		return fmt.Errorf("demo: --tokens %s exists; the demo writes fresh tokens, so give a new path or leave --tokens out", cfg.tokens)
 	}
-	sum, err := seedDemo(ctx, cfg.data, cfg.init, *seed)
+	sum, err := seedDemo(ctx, cfg, *seed)
 	if err != nil {
 		return err
 	}
+	where := cfg.data
+	if cfg.store != "" {
+		where = redactURL(cfg.store)
+	}
 	if sum.Commands > 0 {
 		fmt.Fprintf(stdout, "seeded %d departments, %d calendars, %d agreements, %d hand-offs and %d recognitions (%d commands) in %s\n",
-			sum.Departments, sum.Calendars, sum.Agreements, sum.Handoffs, sum.Recognitions, sum.Commands, cfg.data)
+			sum.Departments, sum.Calendars, sum.Agreements, sum.Handoffs, sum.Recognitions, sum.Commands, where)
 	} else {
-		fmt.Fprintf(stdout, "reusing the demo data in %s\n", cfg.data)
+		fmt.Fprintf(stdout, "reusing the demo data in %s\n", where)
 	}
 	tokens, err := writeDemoTokens(cfg.tokens)
 	if err != nil {
@@ -68,7 +73,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, "  member token (sales):          %s\n", tokens[1])
 		fmt.Fprintf(stdout, "  head token (legal):            %s\n\n", tokens[2])
 		fmt.Fprintf(stdout, "  try: curl -H 'Authorization: Bearer %s' '%s/api/v1/hotspots'\n", tokens[1], baseURL)
-		fmt.Fprintf(stdout, "  data directory: %s (pass --data to reuse it); tokens file: %s\n\n", cfg.data, cfg.tokens)
+		if cfg.store != "" {
+			fmt.Fprintf(stdout, "  store: %s (pass the same --store to reuse it); tokens file: %s\n\n", storeName(cfg), cfg.tokens)
+		} else {
+			fmt.Fprintf(stdout, "  data directory: %s (pass --data to reuse it); tokens file: %s\n\n", cfg.data, cfg.tokens)
+		}
 		if *tick > 0 {
 			go demo.Live(ctx, baseURL, tokens[0], *tick, *seed)
 		}
@@ -77,10 +86,17 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // seedDemo fills an empty store with the demo organisation; a store that
 // already holds events is left as it is. It opens the store as serve does
-// (openBoltStore), so a directory in use, an empty or a damaged file get
-// the same one-line errors.
-func seedDemo(ctx context.Context, dir string, initEmpty bool, seed uint64) (demo.Summary, error) {
-	store, err := openBoltStore(dir, bolt.Options{InitEmpty: initEmpty})
+// (openBoltStore for --data, the --store URL's backend otherwise), so a
+// directory in use, an empty or a damaged file, or a database that cannot
+// be reached get the same one-line errors.
+func seedDemo(ctx context.Context, cfg serveConfig, seed uint64) (demo.Summary, error) {
+	var store eventstore.Store
+	var err error
+	if cfg.store != "" {
+		store, err = openStore(ctx, cfg, slog.New(slog.DiscardHandler), nil)
+	} else {
+		store, err = openBoltStore(cfg.data, bolt.Options{InitEmpty: cfg.init})
+	}
 	if err != nil {
 		return demo.Summary{}, err
 	}

@@ -27,7 +27,7 @@ import (
 func TestWebSpanishAndPairPageOnTheDemoInChromium(t *testing.T) {
 	bin := chromiumPath(t)
 	dir := t.TempDir()
-	_, err := seedDemo(context.Background(), dir, false, 1)
+	_, err := seedDemo(context.Background(), serveConfig{data: dir}, 1)
 	require.NoError(t, err)
 	tokens, err := writeDemoTokens(filepath.Join(dir, "tokens.json"))
 	require.NoError(t, err)

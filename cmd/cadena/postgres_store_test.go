@@ -3,13 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cadena-project/cadena/cmd/cadena/internal/testkit"
 	"github.com/cadena-project/cadena/eventstore/postgres"
 	"github.com/cadena-project/cadena/eventstore/postgres/pgtest"
 )
@@ -81,4 +88,56 @@ c1,Close,Front Office,2011-10-11 12:00:00+02:00
 
 	code = run(context.Background(), []string{"import", "--store", storeURL, "--data", t.TempDir(), "--format", "receipt-csv", csv}, &stdout, &stderr)
 	assert.Equal(t, 1, code, "--data and --store together")
+}
+
+// demoOutput is the standard output of "cadena demo": it calls ready with
+// the server's base URL once the demo has printed its tokens.
+type demoOutput struct {
+	testkit.SyncBuffer
+	ready func(base string)
+	once  sync.Once
+}
+
+var demoReadyURL = regexp.MustCompile(`cadena demo is ready: (\S+)/\n`)
+
+func (o *demoOutput) Write(p []byte) (int, error) {
+	n, err := o.SyncBuffer.Write(p)
+	if text := o.String(); strings.Contains(text, "tokens file: ") {
+		if m := demoReadyURL.FindStringSubmatch(text); m != nil {
+			o.once.Do(func() { o.ready(m[1]) })
+		}
+	}
+	return n, err
+}
+
+// TestDemoOnPostgres: "cadena demo --store postgres://..." (as its flags
+// offer) seeds the demo organisation into the database and serves it, as
+// on the embedded store, and never prints the URL's password.
+func TestDemoOnPostgres(t *testing.T) {
+	u := pgtest.URL(t)
+	storeURL := pgtest.WithSchema(t, u, pgtest.Schema(t, u))
+	out := &demoOutput{}
+	srv := testkit.Start(t, func(ctx context.Context, logs io.Writer, ready func(string)) error {
+		out.ready = ready
+		return runDemo(ctx, []string{"--store", storeURL, "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--live-every", "0"}, out, logs)
+	})
+	s := &testServer{Server: srv, base: srv.Base}
+	admin := regexp.MustCompile(`admin token: +(\S+)`).FindStringSubmatch(out.String())
+	require.NotNil(t, admin, "%s", out.String())
+	assert.Contains(t, out.String(), "seeded 12 departments, 3 calendars")
+	if parsed, err := url.Parse(storeURL); err == nil {
+		if pw, ok := parsed.User.Password(); ok {
+			assert.NotContains(t, out.String()+srv.Logs.String(), pw, "the password is never shown")
+		}
+	}
+
+	cals := s.must(t, http.StatusOK, "GET", "/api/v1/calendars", admin[1], nil).json(t)
+	assert.Len(t, cals["calendars"], 3)
+	hot := s.must(t, http.StatusOK, "GET", "/api/v1/hotspots?limit=100", admin[1], nil).json(t)
+	var pairs []string
+	for _, h := range hot["hotspots"].([]any) {
+		h := h.(map[string]any)
+		pairs = append(pairs, h["supplier"].(string)+"->"+h["customer"].(string))
+	}
+	assert.Contains(t, pairs, "legal->sales", "the demo's hotspot")
 }

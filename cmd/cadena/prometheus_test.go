@@ -267,7 +267,7 @@ func startDemoServer(t *testing.T, metricsTokenFile string) (baseURL, adminToken
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	_, err := seedDemo(ctx, dir, false, 1)
+	_, err := seedDemo(ctx, serveConfig{data: dir}, 1)
 	require.NoError(t, err)
 	tokensPath := filepath.Join(dir, "tokens.json")
 	tokens, err := writeDemoTokens(tokensPath)
