@@ -49,7 +49,7 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 	var c importConfig
 	fs := newFlagSet("import", "--data DIR | --store URL | --server URL --token-file F | --dry-run; --format csv|xes [--case COL] [--activity COL] [--time COL] [--group COL] [--time-format LAYOUT] [--timezone ZONE] [--delimiter C] [--kind K] [--resolve-within D] [--open-at-end] [--skip-bad] [--window N] [--horizon D] [--gc-percent P] [--memory-limit M] FILE", stderr)
 	fs.StringVar(&c.data, "data", "", "directory of the embedded event store (created if missing); it must not be in use by a running server (use --server)")
-	fs.StringVar(&c.store, "store", "", "write into this store instead: "+storeSchemes()+" connection string")
+	fs.StringVar(&c.store, "store", "", "write into this store instead: a connection string starting with "+storeSchemes())
 	fs.StringVar(&c.server, "server", "", "send the hand-offs to the running cadena at this URL (http://host:port) over POST /api/v1/batch")
 	fs.StringVar(&c.tokenFile, "token-file", "", "file holding an admin token for --server")
 	fs.BoolVar(&c.dryRun, "dry-run", false, "read and map the log, write nothing, and print the pairs (supplier, customer, hand-offs, returns, median time held) by volume")
@@ -161,7 +161,7 @@ func openImportTarget(ctx context.Context, cfg importConfig) (importTarget, erro
 	case cfg.store != "":
 		kind, ok := lookupStoreKind(cfg.store)
 		if !ok {
-			return importTarget{}, fmt.Errorf("--store %q: want a %s connection string", redactURL(cfg.store), storeSchemes())
+			return importTarget{}, fmt.Errorf("--store %q: want a connection string starting with %s", redactURL(cfg.store), storeSchemes())
 		}
 		store, err := kind.open(ctx, cfg.store, slog.New(slog.DiscardHandler), nil)
 		if err != nil {

@@ -38,7 +38,7 @@ c1,Close,Front Office,2011-10-11 12:00:00+02:00
 		{"two targets", []string{"import", "--format", "csv", "--data", data, "--server", "http://127.0.0.1:1", csv}, 1, "", "cadena: import: give one of --data DIR, --store URL or --server URL (or --dry-run)"},
 		{"server without a token", []string{"import", "--format", "csv", "--server", "http://127.0.0.1:1", csv}, 1, "", "cadena: import: --server needs --token-file, a file holding an admin token"},
 		{"bad store", []string{"import", "--format", "csv", "--store", "mysql://db", csv}, 1, "",
-			`cadena: import: --store "mysql://db": want a esdb:// or postgres:// connection string`},
+			`cadena: import: --store "mysql://db": want a connection string starting with esdb://, esdb+discover://, kurrentdb://, postgres:// or postgresql://`},
 		{"dry run", []string{"import", "--format", "csv", "--dry-run", csv}, 0, "supplier      customer      hand-offs  returns  median held\nback-office   front-office  1          0        2h0m0s\nfront-office  back-office   1          0        0s\n", ""},
 		{"bad zone", []string{"import", "--data", data, "--format", "csv", "--timezone", "Mars/Olympus", csv}, 1, "",
 			`cadena: import: --timezone "Mars/Olympus" is not a time zone`},

@@ -49,6 +49,10 @@ func TestStoreURLPasswordNotShown(t *testing.T) {
 		assert.Equal(t, 1, code, u)
 		assert.NotContains(t, stderr.String(), "hunter2", u)
 		assert.NotEmpty(t, stderr.String(), u)
+		if strings.HasPrefix(u, "postgress:") {
+			assert.Equal(t, "cadena: --store \"postgress://cadena:xxxxx@db/cadena\": want a connection string starting with esdb://, esdb+discover://, kurrentdb://, postgres:// or postgresql://\n",
+				stderr.String(), "every scheme --store takes")
+		}
 	}
 	assert.Equal(t, "postgres://cadena:xxxxx@db/cadena", redactURL("postgres://cadena:hunter2@db/cadena"))
 	assert.Equal(t, "postgres://...", redactURL("postgres://cadena:hunter2@[bad/db"))

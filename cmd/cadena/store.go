@@ -50,12 +50,14 @@ func lookupStoreKind(url string) (storeKind, bool) {
 	return storeKind{}, false
 }
 
+// storeSchemes lists every scheme --store takes, for messages: "a
+// connection string starting with " + storeSchemes().
 func storeSchemes() string {
 	var s []string
 	for _, k := range storeKinds {
-		s = append(s, k.schemes[0])
+		s = append(s, k.schemes...)
 	}
-	return strings.Join(s, " or ")
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }
 
 // openStore opens the store that cfg names: a --store URL, or the embedded
@@ -64,7 +66,7 @@ func openStore(ctx context.Context, cfg serveConfig, logger *slog.Logger, commit
 	if cfg.store != "" {
 		kind, ok := lookupStoreKind(cfg.store)
 		if !ok {
-			return nil, fmt.Errorf("--store %q: want a %s connection string", redactURL(cfg.store), storeSchemes())
+			return nil, fmt.Errorf("--store %q: want a connection string starting with %s", redactURL(cfg.store), storeSchemes())
 		}
 		return kind.open(ctx, cfg.store, logger, commits)
 	}
