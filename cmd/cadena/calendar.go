@@ -45,6 +45,9 @@ func runCalendarImport(ctx context.Context, args []string, stdout, stderr io.Wri
 	case *id == "":
 		return usageError{errors.New("--calendar is required")}
 	}
+	if u, err := url.Parse(*server); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usageError{fmt.Errorf("--server %q: want http://host:port or https://host", *server)}
+	}
 	tok, err := os.ReadFile(*tokenFile)
 	if err != nil {
 		return fmt.Errorf("calendar import: reading the token: %w", err)

@@ -123,6 +123,8 @@ func TestCalendarImportUsage(t *testing.T) {
 		{"calendar", "import", "--token-file", "t", "--calendar", "madrid", "f.ics"},
 		{"calendar", "import", "--server", "http://127.0.0.1:1", "--calendar", "madrid", "f.ics"},
 		{"calendar", "import", "--server", "http://127.0.0.1:1", "--token-file", "t", "f.ics"},
+		{"calendar", "import", "--server", "127.0.0.1:8080", "--token-file", "t", "--calendar", "madrid", "f.ics"},
+		{"calendar", "import", "--server", "ftp://127.0.0.1", "--token-file", "t", "--calendar", "madrid", "f.ics"},
 	} {
 		code, out, errOut := runCLI(args...)
 		assert.Equal(t, 2, code, "%v: %s", args, errOut)
@@ -130,4 +132,7 @@ func TestCalendarImportUsage(t *testing.T) {
 		assert.Equal(t, 1, strings.Count(errOut, "\n"), "%v: one line: %s", args, errOut)
 		assert.True(t, strings.HasPrefix(errOut, "cadena calendar: "), "%v: %s", args, errOut)
 	}
+	_, _, errOut := runCLI("calendar", "import", "--server", "127.0.0.1:8080", "--token-file", "t", "--calendar", "madrid", "f.ics")
+	assert.Equal(t, "cadena calendar: --server \"127.0.0.1:8080\": want http://host:port or https://host (run 'cadena help calendar')\n", errOut,
+		"a server without its scheme is named as such, not by the URL parser")
 }
