@@ -97,8 +97,11 @@ func (x *idIndex) begin(tx *bbolt.Tx) error {
 	}
 	keys := sortIDs(x.order[:n]) // in key order, each page of the bucket is visited once
 	ids := tx.Bucket(bucketIDs)
+	values := make([]byte, 0, 8*len(keys)) // one allocation for every value, which bbolt keeps until the commit
 	for i := range keys {
-		if err := ids.Put(keys[i].id[:], u64(keys[i].pos)); err != nil { // keys outlives the transaction
+		v := len(values)
+		values = binary.BigEndian.AppendUint64(values, keys[i].pos)
+		if err := ids.Put(keys[i].id[:], values[v:v+8:v+8]); err != nil {
 			return err
 		}
 	}
@@ -161,14 +164,14 @@ func (x *idIndex) sample(tx *bbolt.Tx) error {
 
 // lookup returns the position of id, or 0 if it is not stored; ids is the
 // ids bucket of the transaction in progress.
-func (x *idIndex) lookup(ids getter, id [16]byte) uint64 { // a getter, not an interface: id stays on the stack
+func (x *idIndex) lookup(ids *lazyGetter, id [16]byte) uint64 { // a getter, not an interface: id stays on the stack
 	if bytes.Compare(id[:], x.greatest[:]) > 0 {
 		return 0 // above every stored ID
 	}
 	if pos, ok := x.recent[id]; ok {
 		return pos
 	}
-	if v := ids.Get(id[:]); len(v) == 8 {
+	if v := ids.getter().Get(id[:]); len(v) == 8 {
 		return binary.BigEndian.Uint64(v)
 	}
 	return 0
