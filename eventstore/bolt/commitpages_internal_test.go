@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -199,21 +200,32 @@ type commitSample struct {
 // shaped like POST /api/v1/handoffs: every append starts a new stream
 // named as a hand-off's, with a time-ordered event ID and a record of the
 // size of a hand-off request, by as many writers as it takes to gather
-// the events per commit the HTTP benchmarks see (13-27). It reports per
+// the events per commit the HTTP benchmarks see (10-27). The stream IDs
+// are a prefix and a counter (the HTTP benchmarks' hand-offs) or random
+// (IDs chosen by clients, spread over the heads bucket). It reports per
 // commit the events, the pages written by bucket (read back from the file
 // after each commit, which the committer waits for: the events per commit
 // are those of a slower committer), bbolt's counters and the time split
 // between the committer's own work and bbolt's Commit. Run it with a
-// fixed count, for example -benchtime 20000x.
+// fixed count, for example -benchtime 100000x.
 func BenchmarkCommitPages(b *testing.B) {
-	for _, writers := range []int{16, 64} {
-		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
-			benchCommitPages(b, writers, Options{RecentIDs: 1 << 18, IDsFlush: 1 << 16}) // as cadena serve opens it
+	server := Options{RecentIDs: 1 << 18, IDsFlush: 1 << 16} // as cadena serve opens it
+	for _, c := range []struct {
+		name    string
+		writers int
+		random  bool
+	}{
+		{"keys=counter/writers=16", 16, false},
+		{"keys=counter/writers=64", 64, false},
+		{"keys=random/writers=64", 64, true},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			benchCommitPages(b, c.writers, c.random, server)
 		})
 	}
 }
 
-func benchCommitPages(b *testing.B, writers int, opts Options) {
+func benchCommitPages(b *testing.B, writers int, random bool, opts Options) {
 	path := filepath.Join(b.TempDir(), "pages.db")
 	var (
 		walker  *pageWalker
@@ -254,6 +266,10 @@ func benchCommitPages(b *testing.B, writers int, opts Options) {
 	last = commitStatsTotals{st.GetWrite(), st.GetSpill(), st.GetPageCount(), st.GetSpillTime(), st.GetWriteTime()}
 
 	prefix := fmt.Sprintf("handoff-bench-%d-", time.Now().UnixNano())
+	stream := func(i int64) string { return prefix + fmt.Sprint(i) }
+	if random {
+		stream = func(int64) string { return fmt.Sprintf("handoff-%016x%016x", mrand.Uint64(), mrand.Uint64()) }
+	}
 	data := []byte(`{"id":"` + strings.Repeat("x", 40) + `","supplier":"it","customer":"sales","kind":"laptop","title":"a laptop for the new hire","requested_at":"2026-12-02T02:00:00.000000000Z","resolve_by":"2026-12-05T02:00:00Z","respond_by":"2026-12-02T06:00:00Z","agreement":{"kind":"laptop","resolve_within":"72h0m0s","respond_within":"4h0m0s"}}`)
 	meta := []byte(`{"actor":"sales","request_id":"0123456789abcdef0123456789abcdef","correlation_id":"0123456789abcdef"}`)
 	var next atomic.Int64
@@ -265,7 +281,7 @@ func benchCommitPages(b *testing.B, writers int, opts Options) {
 			defer wg.Done()
 			for i := next.Add(1); i <= int64(b.N); i = next.Add(1) {
 				e := eventstore.EventData{ID: eventstore.NewID(), Type: "handoff.requested.v1", Data: data, Metadata: meta}
-				if _, err := s.Append(context.Background(), prefix+fmt.Sprint(i), eventstore.NoStream, e); err != nil {
+				if _, err := s.Append(context.Background(), stream(i), eventstore.NoStream, e); err != nil {
 					b.Error(err)
 					return
 				}
