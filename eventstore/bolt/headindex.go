@@ -130,6 +130,7 @@ func (x *headIndex) begin(tx *bbolt.Tx, head uint64) error {
 	slices.Sort(streams)
 	streams = slices.Compact(streams) // a stream appended to twice is written once
 	heads := tx.Bucket(bucketHeads)
+	fillAfterLast(heads, []byte(streams[0]))
 	// One allocation holds every value, which bbolt keeps until the
 	// commit; the key is one buffer, which bbolt copies.
 	values := make([]byte, 0, 16*len(streams))

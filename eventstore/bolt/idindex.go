@@ -97,6 +97,7 @@ func (x *idIndex) begin(tx *bbolt.Tx) error {
 	}
 	keys := sortIDs(x.order[:n]) // in key order, each page of the bucket is visited once
 	ids := tx.Bucket(bucketIDs)
+	fillAfterLast(ids, keys[0].id[:])
 	values := make([]byte, 0, 8*len(keys)) // one allocation for every value, which bbolt keeps until the commit
 	for i := range keys {
 		v := len(values)
@@ -202,4 +203,17 @@ func (x *idIndex) rolledBack() {
 	}
 	x.freshIDs = x.freshIDs[:0]
 	x.flushed = 0
+}
+
+// fillAfterLast makes the flush into b that starts at key, its least,
+// fill whole pages when every key goes after the bucket's last one (IDs
+// from eventstore.NewID are time-ordered, and so are stream IDs made from
+// them): the puts then land at the right edge of the tree, where bbolt's
+// default split leaves each page half full, twice the pages to write now
+// and to rewrite at the next flush. Keys that land among stored ones keep
+// the default, which leaves room for later puts there.
+func fillAfterLast(b *bbolt.Bucket, key []byte) {
+	if last, _ := b.Cursor().Last(); last == nil || bytes.Compare(key, last) > 0 {
+		b.FillPercent = 1
+	}
 }
