@@ -205,7 +205,7 @@ func (s *Store) write(batch []*request, head uint64) ([]outcome, int, uint64, er
 		at:    s.clock().UTC(),
 		key:   &s.key,
 	}
-	w.headsGet, w.idsGet = newGetter(tx.Bucket(bucketHeads)), newGetter(tx.Bucket(bucketIDs))
+	w.headsGet, w.idsGet = lazyGetter{tx: tx, name: bucketHeads}, lazyGetter{tx: tx, name: bucketIDs}
 	w.log.FillPercent = 1.0
 	rollback := func() {
 		_ = tx.Rollback() // ErrTxClosed when bbolt already rolled back a failed commit
@@ -254,7 +254,7 @@ func (s *Store) write(batch []*request, head uint64) ([]outcome, int, uint64, er
 // writer decides and writes appends inside one transaction.
 type writer struct {
 	log              *bbolt.Bucket
-	headsGet, idsGet getter // reads of the heads and ids buckets
+	headsGet, idsGet lazyGetter // reads of the heads and ids buckets
 	ids              *idIndex
 	heads            *headIndex
 	next             uint64 // position of the next event
@@ -282,7 +282,7 @@ func (w *writer) applyOne(req *request) (eventstore.AppendResult, int, error) {
 	if res, retry, err := w.retried(req); err != nil || retry {
 		return res, 0, err
 	}
-	h := w.heads.get(w.headsGet, req.stream)
+	h := w.heads.get(&w.headsGet, req.stream)
 	version, last := h.version, h.last
 	if req.expected != eventstore.Any && (req.expected < 0 || uint64(req.expected) != version) {
 		return eventstore.AppendResult{}, 0, fmt.Errorf("bolt: append to %q: %w: stream is at version %d, expected %d",
@@ -312,7 +312,7 @@ func (w *writer) retried(req *request) (eventstore.AppendResult, bool, error) {
 	var res eventstore.AppendResult
 	found := 0
 	for i := range req.ids {
-		pos := w.ids.lookup(w.idsGet, req.ids[i])
+		pos := w.ids.lookup(&w.idsGet, req.ids[i])
 		if pos == 0 {
 			continue
 		}
@@ -356,6 +356,26 @@ func (g getter) Get(key []byte) []byte {
 		return nil
 	}
 	return v
+}
+
+// lazyGetter is a getter on a bucket of a transaction, opened at its
+// first use: most commits read neither the ids bucket (a new ID from
+// eventstore.NewID is above every stored one) nor the heads bucket (the
+// heads of streams appended to recently are in memory), and opening a
+// bucket and its cursor costs a search of the root bucket and two
+// allocations.
+type lazyGetter struct {
+	tx   *bbolt.Tx
+	name []byte
+	g    getter
+}
+
+// getter returns the getter, opening the bucket the first time.
+func (l *lazyGetter) getter() getter {
+	if l.g.c == nil {
+		l.g = newGetter(l.tx.Bucket(l.name))
+	}
+	return l.g
 }
 
 // position returns the record at pos, for a getter on the log bucket.

@@ -130,11 +130,19 @@ func (x *headIndex) begin(tx *bbolt.Tx, head uint64) error {
 	slices.Sort(streams)
 	streams = slices.Compact(streams) // a stream appended to twice is written once
 	heads := tx.Bucket(bucketHeads)
+	fillAfterLast(heads, []byte(streams[0]))
+	// One allocation holds every value, which bbolt keeps until the
+	// commit; the key is one buffer, which bbolt copies.
+	values := make([]byte, 0, 16*len(streams))
+	var key []byte
 	for _, stream := range streams {
 		// The stream's latest head, which may be newer than the cut:
 		// Open reads the log after the cut again anyway.
 		h := x.recent[stream]
-		if err := heads.Put([]byte(stream), encodeHead(h)); err != nil {
+		n := len(values)
+		values = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(values, h.version), h.last)
+		key = append(key[:0], stream...)
+		if err := heads.Put(key, values[n:n+16:n+16]); err != nil {
 			return err
 		}
 	}
@@ -216,14 +224,14 @@ func (x *headIndex) flushAll(tx *bbolt.Tx, sorted <-chan []headRecord) error {
 
 // get returns the head of stream for the committer, reading the bucket of
 // the transaction in progress when memory does not have it.
-func (x *headIndex) get(heads getter, stream string) streamHeadAt {
+func (x *headIndex) get(heads *lazyGetter, stream string) streamHeadAt {
 	if h, ok := x.fresh[stream]; ok {
 		return h
 	}
 	if h, ok := x.recent[stream]; ok {
 		return h
 	}
-	return getterHead(heads, stream)
+	return getterHead(heads.getter(), stream)
 }
 
 // set records the head left by an append of the transaction in progress.

@@ -97,8 +97,12 @@ func (x *idIndex) begin(tx *bbolt.Tx) error {
 	}
 	keys := sortIDs(x.order[:n]) // in key order, each page of the bucket is visited once
 	ids := tx.Bucket(bucketIDs)
+	fillAfterLast(ids, keys[0].id[:])
+	values := make([]byte, 0, 8*len(keys)) // one allocation for every value, which bbolt keeps until the commit
 	for i := range keys {
-		if err := ids.Put(keys[i].id[:], u64(keys[i].pos)); err != nil { // keys outlives the transaction
+		v := len(values)
+		values = binary.BigEndian.AppendUint64(values, keys[i].pos)
+		if err := ids.Put(keys[i].id[:], values[v:v+8:v+8]); err != nil {
 			return err
 		}
 	}
@@ -161,14 +165,14 @@ func (x *idIndex) sample(tx *bbolt.Tx) error {
 
 // lookup returns the position of id, or 0 if it is not stored; ids is the
 // ids bucket of the transaction in progress.
-func (x *idIndex) lookup(ids getter, id [16]byte) uint64 { // a getter, not an interface: id stays on the stack
+func (x *idIndex) lookup(ids *lazyGetter, id [16]byte) uint64 { // a getter, not an interface: id stays on the stack
 	if bytes.Compare(id[:], x.greatest[:]) > 0 {
 		return 0 // above every stored ID
 	}
 	if pos, ok := x.recent[id]; ok {
 		return pos
 	}
-	if v := ids.Get(id[:]); len(v) == 8 {
+	if v := ids.getter().Get(id[:]); len(v) == 8 {
 		return binary.BigEndian.Uint64(v)
 	}
 	return 0
@@ -199,4 +203,17 @@ func (x *idIndex) rolledBack() {
 	}
 	x.freshIDs = x.freshIDs[:0]
 	x.flushed = 0
+}
+
+// fillAfterLast makes the flush into b that starts at key, its least,
+// fill whole pages when every key goes after the bucket's last one (IDs
+// from eventstore.NewID are time-ordered, and so are stream IDs made from
+// them): the puts then land at the right edge of the tree, where bbolt's
+// default split leaves each page half full, twice the pages to write now
+// and to rewrite at the next flush. Keys that land among stored ones keep
+// the default, which leaves room for later puts there.
+func fillAfterLast(b *bbolt.Bucket, key []byte) {
+	if last, _ := b.Cursor().Last(); last == nil || bytes.Compare(key, last) > 0 {
+		b.FillPercent = 1
+	}
 }

@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"encoding/binary"
+	mrand "math/rand/v2"
 	"path/filepath"
 	"testing"
 
@@ -191,4 +192,42 @@ func TestIDIndexFindsTheGreatestIDInTheBucket(t *testing.T) {
 	res, err := s.Append(ctx, "x", eventstore.Any, event(0))
 	require.NoError(t, err)
 	assert.Equal(t, first, res, "a retry of the first append")
+}
+
+// TestFlushFillsPagesAtTheRightEdge: a flush whose keys all go after the
+// bucket's last one (time-ordered IDs) fills whole pages; one whose keys
+// land among stored ones (random IDs) keeps bbolt's half-full split.
+func TestFlushFillsPagesAtTheRightEdge(t *testing.T) {
+	leafFill := func(t *testing.T, newID func() string) float64 {
+		path := filepath.Join(t.TempDir(), "events.db")
+		s, err := Open(path, Options{RecentIDs: 256, IDsFlush: 256})
+		require.NoError(t, err)
+		for range 40 {
+			batch := make([]eventstore.EventData, 100)
+			for i := range batch {
+				batch[i] = eventstore.EventData{ID: newID(), Type: "t.v1", Data: []byte(`{}`)}
+			}
+			_, err := s.Append(context.Background(), "x", eventstore.Any, batch...)
+			require.NoError(t, err)
+		}
+		var st bbolt.BucketStats
+		require.NoError(t, s.db.View(func(tx *bbolt.Tx) error {
+			st = tx.Bucket(bucketIDs).Stats()
+			return nil
+		}))
+		pageSize := s.db.Info().PageSize
+		require.NoError(t, s.Close())
+		require.Greater(t, st.LeafPageN, 10, "enough IDs flushed to fill pages")
+		return float64(st.LeafInuse) / float64(st.LeafPageN*pageSize)
+	}
+	ordered := leafFill(t, eventstore.NewID)
+	random := leafFill(t, func() string {
+		var id [16]byte
+		binary.BigEndian.PutUint64(id[:], mrand.Uint64())
+		binary.BigEndian.PutUint64(id[8:], mrand.Uint64())
+		id[6], id[8] = id[6]&0x0f|0x40, id[8]&0x3f|0x80
+		return eventstore.FormatUUID(id)
+	})
+	assert.Greater(t, ordered, 0.9, "time-ordered IDs fill their pages")
+	assert.Less(t, random, 0.8, "random IDs keep room in theirs")
 }
