@@ -202,7 +202,28 @@ func replay[S any](evolve func(S, domain.Event) S, recs []recorded, firstID stri
 func sameAppend(id, firstID string) bool { return id[:23] == firstID[:23] && id != firstID }
 
 func (s *Service) encode(a Actor, m Meta, events []domain.Event) ([]eventstore.EventData, error) {
+	if len(events) == 1 {
+		return encodeOne(a, m, events[0])
+	}
 	return encodeEvents(make([]eventstore.EventData, 0, len(events)), a, m, metadataJSON(m.metadata(a)), events)
+}
+
+// encodeOne is encodeEvents for the one event most commands decide: its
+// payload is written on the stack, then copied with its metadata into one
+// allocation of their size (instead of a payload grown from a guess and
+// the metadata apart).
+func encodeOne(a Actor, m Meta, e domain.Event) ([]eventstore.EventData, error) {
+	var scratch [512]byte
+	payload, typ, err := domain.AppendEncoded(scratch[:0], e)
+	if err != nil {
+		return nil, err
+	}
+	md := m.metadata(a)
+	b := make([]byte, 0, len(payload)+metadataJSONSize(md))
+	b = append(b, payload...)
+	n := len(b)
+	b = appendMetadataJSON(b, md)
+	return []eventstore.EventData{{ID: m.eventID(a, 0), Type: typ, Data: b[:n:n], Metadata: b[n:len(b):len(b)]}}, nil
 }
 
 // metadata is the metadata of the events of a command by a with m.
