@@ -30,6 +30,15 @@ type Meta struct {
 	requestHash string
 	// firstID is idempotentID(actor, IdempotencyKey, 0), once computed.
 	firstID string
+	// presumeNew is set for a lone request without an idempotency key: the
+	// hand-off it opens is almost always new, so execute makes its first
+	// decision on the empty stream without reading it (as on records that
+	// may be stale), and its append expects the stream not to exist. When
+	// it does exist, the append fails with eventstore.ErrWrongVersion,
+	// appending nothing, and execute reads the stream and decides again, as
+	// after any concurrent write. (A flag rather than a session wrapping
+	// direct: that wrapper was an allocation a request.)
+	presumeNew bool
 }
 
 // withRequest fingerprints the command for the idempotency check: a key
@@ -113,7 +122,14 @@ func execute[S any](ctx context.Context, s *Service, x session, a Actor, m Meta,
 	dupRetried := false
 	fromStore := false // after a retry, or when cached records refuse: read the store
 	for attempt := 0; ; attempt++ {
-		recs, cached, err := loadFor(ctx, x, stream, fromStore)
+		var (
+			recs   []recorded
+			cached = true // presumed new: checked against the store when it refuses
+			err    error
+		)
+		if !m.presumeNew || fromStore {
+			recs, cached, err = loadFor(ctx, x, stream, fromStore)
+		}
 		if err != nil {
 			return zero, outcome{}, err
 		}
