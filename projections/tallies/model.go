@@ -49,8 +49,11 @@ type pairKey struct{ supplier, customer string }
 
 type pair struct {
 	pairKey
-	t    PairTotals
-	open map[*handoff]struct{} // hand-offs open now
+	t PairTotals
+	// open lists the hand-offs open now, in no order; each knows its
+	// place (handoff.openAt), so adding and removing one is a slice
+	// write, not a map insert or delete.
+	open []*handoff
 
 	leadCount uint64
 	leadSum   dursum.Sum
@@ -67,6 +70,32 @@ type handoff struct {
 	h      *domain.Handoff
 	pair   *pair
 	rating ratingRef
+	openAt int32 // 1 + its index in pair.open; 0 while it is not open
+}
+
+// addOpen counts hs among p's open hand-offs, once.
+func (p *pair) addOpen(hs *handoff) {
+	if hs.openAt != 0 {
+		return
+	}
+	p.open = append(p.open, hs)
+	hs.openAt = int32(len(p.open))
+}
+
+// dropOpen takes hs out of p's open hand-offs, if it is there: the last
+// takes its place.
+func (p *pair) dropOpen(hs *handoff) {
+	if hs.openAt == 0 {
+		return
+	}
+	i, last := hs.openAt-1, len(p.open)-1
+	if moved := p.open[last]; int(i) != last {
+		p.open[i] = moved
+		moved.openAt = i + 1
+	}
+	p.open[last] = nil
+	p.open = p.open[:last]
+	hs.openAt = 0
 }
 
 type ratingRef struct {
@@ -119,7 +148,7 @@ func (m *Model) pair(supplier, customer string) *pair {
 	if p, ok := m.pairs[k]; ok {
 		return p
 	}
-	p := &pair{pairKey: k, open: map[*handoff]struct{}{}}
+	p := &pair{pairKey: k}
 	p.t.Supplier, p.t.Customer = supplier, customer
 	m.pairs[k] = p
 	m.sorted.Add(p)
@@ -167,7 +196,7 @@ func (m *Model) apply(env projections.Envelope) {
 			hs.h = &h
 		}
 		hs.pair.t.Requested++
-		hs.pair.open[hs] = struct{}{}
+		hs.pair.addOpen(hs)
 		return
 	}
 	id, ok := domain.HandoffOf(e)
@@ -196,15 +225,15 @@ func (m *Model) apply(env projections.Envelope) {
 		t.Delivered++
 		m.observeDelivery(hs)
 		hs.rating = ratingRef{} // the previous delivery's rating stays as it is
-		delete(hs.pair.open, hs)
+		hs.pair.dropOpen(hs)
 	case domain.HandoffReturned:
 		t.Returned++
-		hs.pair.open[hs] = struct{}{}
+		hs.pair.addOpen(hs)
 	case domain.HandoffEscalated:
 		t.Escalated++
 	case domain.HandoffCancelled:
 		t.Cancelled++
-		delete(hs.pair.open, hs)
+		hs.pair.dropOpen(hs)
 	case domain.HandoffRated:
 		if r := hs.rating; r.ok && int(r.delivery) == e.Delivery {
 			t.Ratings[r.score-1]--

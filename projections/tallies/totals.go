@@ -91,7 +91,7 @@ func (m *Model) OpenClocks(asOf time.Time) []OpenClock {
 			continue
 		}
 		oc := OpenClock{Supplier: p.supplier, Customer: p.customer}
-		for hs := range p.open {
+		for _, hs := range p.open {
 			h := hs.h
 			if h.ClockRunning() {
 				oc.Running++
