@@ -10,6 +10,7 @@ import (
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/internal/lazysort"
+	"github.com/cadena-project/cadena/projections/internal/placeset"
 )
 
 // RelativeAccuracy is the relative accuracy of the quantile sketches.
@@ -55,37 +56,8 @@ type pairKey struct{ supplier, customer string }
 
 type pair struct {
 	pairKey
-	s series
-	// open lists the hand-offs open now, in no order; each knows its
-	// place (handoff.openAt), so adding and removing one is a slice
-	// write, not a map insert or delete (a set that grew with every open
-	// hand-off of the pair).
-	open []*handoff
-}
-
-// addOpen counts hs among p's open hand-offs, once.
-func (p *pair) addOpen(hs *handoff) {
-	if hs.openAt != 0 {
-		return
-	}
-	p.open = append(p.open, hs)
-	hs.openAt = int32(len(p.open))
-}
-
-// dropOpen takes hs out of p's open hand-offs, if it is there: the last
-// takes its place.
-func (p *pair) dropOpen(hs *handoff) {
-	if hs.openAt == 0 {
-		return
-	}
-	i, last := hs.openAt-1, len(p.open)-1
-	if moved := p.open[last]; int(i) != last {
-		p.open[i] = moved
-		moved.openAt = i + 1
-	}
-	p.open[last] = nil
-	p.open = p.open[:last]
-	hs.openAt = 0
+	s    series
+	open placeset.Set[*handoff] // hand-offs open now
 }
 
 // handoff is what the model keeps of one hand-off: its folded state and the
@@ -96,8 +68,8 @@ type handoff struct {
 	// its next event brings it again.
 	h         *domain.Handoff
 	pair      *pair
-	responded bool  // its first response is counted
-	openAt    int32 // 1 + its index in pair.open; 0 while it is not open
+	responded bool           // its first response is counted
+	open      placeset.Place // in pair.open
 
 	completion contribution // counted while the state is delivered (ok)
 	rating     ratingRef    // the latest rating of the latest delivery (ok)
@@ -105,6 +77,9 @@ type handoff struct {
 	base    [nLevels]int8 // the levels' sum of changes recorded before lastDay
 	pending []levelChange // changes recorded on lastDay or later
 }
+
+// Place is hs's place in its pair's open hand-offs.
+func (hs *handoff) Place() *placeset.Place { return &hs.open }
 
 // contribution and ratingRef are kept for every hand-off ever requested:
 // their fields are ordered and sized to keep them small.
@@ -233,7 +208,7 @@ func (m *Model) apply(env projections.Envelope) {
 		m.note(e.At)
 		day := dayIndex(e.At, m.loc)
 		hs.pair.s.bump(day, cRequested, 1)
-		hs.pair.addOpen(hs)
+		hs.pair.open.Add(hs)
 		m.relevel(hs, day)
 		m.release(hs, shared)
 		return
@@ -267,17 +242,17 @@ func (m *Model) apply(env projections.Envelope) {
 		m.uncomplete(hs)
 		m.complete(hs, day)
 		hs.rating = ratingRef{} // the previous delivery's rating stays as it is
-		hs.pair.dropOpen(hs)
+		hs.pair.open.Remove(hs)
 	case domain.HandoffReturned:
 		s.bump(day, cReturned, 1)
 		m.uncomplete(hs)
-		hs.pair.addOpen(hs)
+		hs.pair.open.Add(hs)
 	case domain.HandoffEscalated:
 		s.bump(day, cEscalated, 1)
 		return // no change of state or clock
 	case domain.HandoffCancelled:
 		s.bump(day, cCancelled, 1)
-		hs.pair.dropOpen(hs)
+		hs.pair.open.Remove(hs)
 	case domain.HandoffRated:
 		if r := hs.rating; r.ok && int(r.delivery) == e.Delivery {
 			s.bump(r.day, cRating1+int(r.score)-1, -1)

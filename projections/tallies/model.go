@@ -10,6 +10,7 @@ import (
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/internal/dursum"
 	"github.com/cadena-project/cadena/projections/internal/lazysort"
+	"github.com/cadena-project/cadena/projections/internal/placeset"
 )
 
 // RelativeAccuracy is the relative accuracy of the lead-time bins.
@@ -49,11 +50,8 @@ type pairKey struct{ supplier, customer string }
 
 type pair struct {
 	pairKey
-	t PairTotals
-	// open lists the hand-offs open now, in no order; each knows its
-	// place (handoff.openAt), so adding and removing one is a slice
-	// write, not a map insert or delete.
-	open []*handoff
+	t    PairTotals
+	open placeset.Set[*handoff] // hand-offs open now
 
 	leadCount uint64
 	leadSum   dursum.Sum
@@ -70,33 +68,11 @@ type handoff struct {
 	h      *domain.Handoff
 	pair   *pair
 	rating ratingRef
-	openAt int32 // 1 + its index in pair.open; 0 while it is not open
+	open   placeset.Place // in pair.open
 }
 
-// addOpen counts hs among p's open hand-offs, once.
-func (p *pair) addOpen(hs *handoff) {
-	if hs.openAt != 0 {
-		return
-	}
-	p.open = append(p.open, hs)
-	hs.openAt = int32(len(p.open))
-}
-
-// dropOpen takes hs out of p's open hand-offs, if it is there: the last
-// takes its place.
-func (p *pair) dropOpen(hs *handoff) {
-	if hs.openAt == 0 {
-		return
-	}
-	i, last := hs.openAt-1, len(p.open)-1
-	if moved := p.open[last]; int(i) != last {
-		p.open[i] = moved
-		moved.openAt = i + 1
-	}
-	p.open[last] = nil
-	p.open = p.open[:last]
-	hs.openAt = 0
-}
+// Place is hs's place in its pair's open hand-offs.
+func (hs *handoff) Place() *placeset.Place { return &hs.open }
 
 type ratingRef struct {
 	delivery int32
@@ -196,7 +172,7 @@ func (m *Model) apply(env projections.Envelope) {
 			hs.h = &h
 		}
 		hs.pair.t.Requested++
-		hs.pair.addOpen(hs)
+		hs.pair.open.Add(hs)
 		return
 	}
 	id, ok := domain.HandoffOf(e)
@@ -225,15 +201,15 @@ func (m *Model) apply(env projections.Envelope) {
 		t.Delivered++
 		m.observeDelivery(hs)
 		hs.rating = ratingRef{} // the previous delivery's rating stays as it is
-		hs.pair.dropOpen(hs)
+		hs.pair.open.Remove(hs)
 	case domain.HandoffReturned:
 		t.Returned++
-		hs.pair.addOpen(hs)
+		hs.pair.open.Add(hs)
 	case domain.HandoffEscalated:
 		t.Escalated++
 	case domain.HandoffCancelled:
 		t.Cancelled++
-		hs.pair.dropOpen(hs)
+		hs.pair.open.Remove(hs)
 	case domain.HandoffRated:
 		if r := hs.rating; r.ok && int(r.delivery) == e.Delivery {
 			t.Ratings[r.score-1]--

@@ -50,7 +50,7 @@ func (m *Model) SaveSnapshot(e *projections.Encoder) {
 			e.Uint(0)
 			continue
 		}
-		open := hs.openAt != 0
+		open := hs.open.In()
 		e.Uint(num[hs.pair] + 1)
 		e.Bool(open)
 		e.Bool(hs.rating.ok)
@@ -105,7 +105,7 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		hs.rating = ratingRef{ok: d.Bool(), delivery: int32(d.Int()), score: int8(d.Int())}
 		hs.h = d.HandoffRef()
 		if open {
-			hs.pair.addOpen(hs)
+			hs.pair.open.Add(hs)
 		}
 		if hs.h != nil {
 			kinds[hs.h.Kind] = hs.h.Kind
