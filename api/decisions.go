@@ -123,11 +123,3 @@ func (d direct) appended(stream string, recs []recorded, events []domain.Event, 
 		Metadata: data[0].Metadata, Event: events[0]})
 	dc.put(stream, slices.Clip(next))
 }
-
-func (p *presumedNew) loadDecided(ctx context.Context, stream string, fromStore bool) ([]recorded, bool, error) {
-	if stream == p.stream && !p.read && !fromStore {
-		p.read = true
-		return nil, true, nil // presumed, so checked against the store when it refuses
-	}
-	return p.direct.loadDecided(ctx, stream, fromStore)
-}

@@ -251,8 +251,8 @@ func (s *Service) requestHandoff(ctx context.Context, x session, a Actor, m Meta
 	}
 	existing := false
 	stream := domain.HandoffStream(cmd.ID)
-	if d, lone := x.(direct); lone && m.IdempotencyKey == "" {
-		x = &presumedNew{direct: d, stream: stream}
+	if _, lone := x.(direct); lone && m.IdempotencyKey == "" {
+		m.presumeNew = true
 	}
 	h, out, err := execute(ctx, s, x, a, m, stream, domain.EvolveHandoff,
 		func(h domain.Handoff) ([]domain.Event, error) {

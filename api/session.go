@@ -55,15 +55,3 @@ func appendEncoded(ctx context.Context, store Store, stream string, expected eve
 	}
 	return res[0].AppendResult, res[0].Err
 }
-
-// presumedNew is the session of a lone request without an idempotency key:
-// the hand-off it opens is almost always new, so its first decision is made
-// on the empty stream without reading it, and its append expects the
-// stream not to exist. When it does exist, the append fails with
-// eventstore.ErrWrongVersion, appending nothing, and execute reads the
-// stream and decides again, as after any concurrent write.
-type presumedNew struct {
-	direct
-	stream string
-	read   bool // the stream was presumed empty once already
-}

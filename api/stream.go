@@ -30,6 +30,15 @@ type Meta struct {
 	requestHash string
 	// firstID is idempotentID(actor, IdempotencyKey, 0), once computed.
 	firstID string
+	// presumeNew is set for a lone request without an idempotency key: the
+	// hand-off it opens is almost always new, so execute makes its first
+	// decision on the empty stream without reading it (as on records that
+	// may be stale), and its append expects the stream not to exist. When
+	// it does exist, the append fails with eventstore.ErrWrongVersion,
+	// appending nothing, and execute reads the stream and decides again, as
+	// after any concurrent write. (A flag rather than a session wrapping
+	// direct: that wrapper was an allocation a request.)
+	presumeNew bool
 }
 
 // withRequest fingerprints the command for the idempotency check: a key
@@ -113,7 +122,14 @@ func execute[S any](ctx context.Context, s *Service, x session, a Actor, m Meta,
 	dupRetried := false
 	fromStore := false // after a retry, or when cached records refuse: read the store
 	for attempt := 0; ; attempt++ {
-		recs, cached, err := loadFor(ctx, x, stream, fromStore)
+		var (
+			recs   []recorded
+			cached = true // presumed new: checked against the store when it refuses
+			err    error
+		)
+		if !m.presumeNew || fromStore {
+			recs, cached, err = loadFor(ctx, x, stream, fromStore)
+		}
 		if err != nil {
 			return zero, outcome{}, err
 		}
@@ -202,7 +218,28 @@ func replay[S any](evolve func(S, domain.Event) S, recs []recorded, firstID stri
 func sameAppend(id, firstID string) bool { return id[:23] == firstID[:23] && id != firstID }
 
 func (s *Service) encode(a Actor, m Meta, events []domain.Event) ([]eventstore.EventData, error) {
+	if len(events) == 1 {
+		return encodeOne(a, m, events[0])
+	}
 	return encodeEvents(make([]eventstore.EventData, 0, len(events)), a, m, metadataJSON(m.metadata(a)), events)
+}
+
+// encodeOne is encodeEvents for the one event most commands decide: its
+// payload is written on the stack, then copied with its metadata into one
+// allocation of their size (instead of a payload grown from a guess and
+// the metadata apart).
+func encodeOne(a Actor, m Meta, e domain.Event) ([]eventstore.EventData, error) {
+	var scratch [512]byte
+	payload, typ, err := domain.AppendEncoded(scratch[:0], e)
+	if err != nil {
+		return nil, err
+	}
+	md := m.metadata(a)
+	b := make([]byte, 0, len(payload)+metadataJSONSize(md))
+	b = append(b, payload...)
+	n := len(b)
+	b = appendMetadataJSON(b, md)
+	return []eventstore.EventData{{ID: m.eventID(a, 0), Type: typ, Data: b[:n:n], Metadata: b[n:len(b):len(b)]}}, nil
 }
 
 // metadata is the metadata of the events of a command by a with m.

@@ -56,8 +56,10 @@ var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // Its members are listed in members too (v's, under the same names): the
 // common body, a flat object of plain strings and small integers, is
 // decoded by decodeFlat, without the reflection of the general decoder;
-// any other body by decodeJSON, with its semantics and errors.
-func decodeScalarsFlat(c echo.Context, v any, members []flatMember) error {
+// any other body by decodeJSON, with its semantics and errors, into a
+// copy of *v on the heap that is then copied back: v itself, given to no
+// interface, may live on the caller's stack.
+func decodeScalarsFlat[T any](c echo.Context, v *T, members []flatMember) error {
 	buf := bodyBuffers.Get().(*bytes.Buffer)
 	defer func() {
 		if buf.Cap() <= 4<<10 { // not the buffers of rare large bodies
@@ -72,7 +74,11 @@ func decodeScalarsFlat(c echo.Context, v any, members []flatMember) error {
 	if decodeFlat(buf.Bytes(), members) {
 		return nil
 	}
-	return decodeJSON(buf.Bytes(), v)
+	heap := new(T)
+	*heap = *v
+	err := decodeJSON(buf.Bytes(), heap)
+	*v = *heap
+	return err
 }
 
 // bodyError is what a failed read of a body answers: errBodyTimeout when

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/domain/jsonw"
 )
 
@@ -107,31 +108,37 @@ func (h *handoffJSON) appendJSON(b []byte) ([]byte, bool) {
 // answerBuffers are the buffers hand-written answers are made in.
 var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
-// writeHandoff answers a hand-off command with h, written by hand unless
-// the client asked for indented JSON (readyMade) or h is one appendJSON
-// leaves to encoding/json; the bytes are the same either way. With
-// located, the answer also gives the hand-off's Location.
-func writeHandoff(c echo.Context, status int, position uint64, h *handoffJSON, located bool) error {
+// writeHandoff answers a hand-off command with res as of now, written by
+// hand unless the client asked for indented JSON (readyMade) or the answer
+// is one appendJSON leaves to encoding/json; the bytes are the same either
+// way. The answer written by hand lives on the stack; the one given to
+// encoding/json on the heap. With located, the answer also gives the
+// hand-off's Location.
+func (s *Server) writeHandoff(c echo.Context, status int, res *api.HandoffResult, located bool) error {
 	var pos string
 	if located {
 		var loc string
-		loc, pos = locationAndPosition(h.ID, position)
+		loc, pos = locationAndPosition(res.Handoff.ID, res.Position)
 		setHeader(c, echo.HeaderLocation, loc)
 	} else {
-		pos = strconv.FormatUint(position, 10)
+		pos = strconv.FormatUint(res.Position, 10)
 	}
-	if !readyMade(c) {
-		return writtenAt(c, status, pos, h)
+	now := s.cfg.Now().UTC()
+	if readyMade(c) {
+		var vals handoffValues
+		h := handoffOf(res, now, &vals)
+		bp := answerBuffers.Get().(*[]byte)
+		b, ok := h.appendJSON((*bp)[:0])
+		defer func() { *bp = b[:0]; answerBuffers.Put(bp) }()
+		if ok {
+			b = append(b, '\n') // as json.Encoder ends a value
+			setHeader(c, headerPosition, pos)
+			return writeParts(c, status, b)
+		}
 	}
-	bp := answerBuffers.Get().(*[]byte)
-	b, ok := h.appendJSON((*bp)[:0])
-	defer func() { *bp = b[:0]; answerBuffers.Put(bp) }()
-	if !ok {
-		return writtenAt(c, status, pos, h)
-	}
-	b = append(b, '\n') // as json.Encoder ends a value
-	setHeader(c, headerPosition, pos)
-	return writeParts(c, status, b)
+	a := new(handoffAnswer)
+	a.json = handoffOf(res, now, &a.vals)
+	return writtenAt(c, status, pos, &a.json)
 }
 
 // handoffPath is where a hand-off is, its ID following.

@@ -66,8 +66,7 @@ func (s *Server) requestHandoff(c echo.Context) error {
 	if res.Created || res.Replayed && res.Handoff.Version == 1 {
 		status = http.StatusCreated
 	}
-	out := s.handoffOf(res)
-	return writeHandoff(c, status, res.Position, &out.json, true)
+	return s.writeHandoff(c, status, &res, true)
 }
 
 // commandBody is the body of every hand-off command; command rejects the
@@ -97,8 +96,7 @@ func (s *Server) handoffCommand(spec domain.CommandSpec) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		out := s.handoffOf(res)
-		return writeHandoff(c, http.StatusOK, res.Position, &out.json, false)
+		return s.writeHandoff(c, http.StatusOK, &res, false)
 	}
 }
 

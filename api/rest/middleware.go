@@ -83,42 +83,56 @@ func setHeader(c echo.Context, key, v string) {
 // returned error or a panic into a problem, and logs and measures the
 // request once it is answered.
 func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(ec echo.Context) error {
-		start := time.Now()
-		id := ec.Request().Header.Get(headerRequestID)
-		if !printableASCII(id, 200) {
-			id = newRequestID()
-		}
-		x := &exchange{Context: ec, id: id, start: start}
-		var c echo.Context = x
-		setHeader(c, headerRequestID, id)
-		c.Response().Header()["X-Content-Type-Options"] = nosniff
-		defer func() {
-			if r := recover(); r != nil {
-				if r == http.ErrAbortHandler {
-					panic(r)
-				}
-				s.writeError(fmt.Errorf("panic: %v", r), c)
-			}
-			end := time.Now() // the duration's end and the log line's time
-			d := end.Sub(start)
-			route, status := routeOf(c), c.Response().Status
-			level := slog.LevelInfo
-			if status >= 500 {
-				level = slog.LevelError
-			}
-			if ctx := c.Request().Context(); s.log.Enabled(ctx, level) {
-				s.logRequest(ctx, level, c, route, status, d, id, end)
-			}
-			if s.cfg.Observe != nil {
-				s.cfg.Observe(route, c.Request().Method, status, d)
-			}
-		}()
-		if err := next(c); err != nil {
-			s.writeError(err, c)
-		}
-		return nil
+	return func(ec echo.Context) error { return s.serveObserved(ec, next) }
+}
+
+// observeRouted is observe as the server's one global middleware, made
+// once: Echo applies its global middleware to the matched route's handler
+// at every request, and observe's closure over that handler was an
+// allocation a request. With observe the only global middleware, the
+// handler it is given is always the context's own (Echo's ServeHTTP
+// passes c.Handler()), so the function it returns need not hold it.
+func (s *Server) observeRouted() echo.MiddlewareFunc {
+	routed := func(ec echo.Context) error { return s.serveObserved(ec, ec.Handler()) }
+	return func(echo.HandlerFunc) echo.HandlerFunc { return routed }
+}
+
+// serveObserved is the work of observe for one request, next its handler.
+func (s *Server) serveObserved(ec echo.Context, next echo.HandlerFunc) error {
+	start := time.Now()
+	id := ec.Request().Header.Get(headerRequestID)
+	if !printableASCII(id, 200) {
+		id = newRequestID()
 	}
+	x := &exchange{Context: ec, id: id, start: start}
+	var c echo.Context = x
+	setHeader(c, headerRequestID, id)
+	c.Response().Header()["X-Content-Type-Options"] = nosniff
+	defer func() {
+		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler {
+				panic(r)
+			}
+			s.writeError(fmt.Errorf("panic: %v", r), c)
+		}
+		end := time.Now() // the duration's end and the log line's time
+		d := end.Sub(start)
+		route, status := routeOf(c), c.Response().Status
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		if ctx := c.Request().Context(); s.log.Enabled(ctx, level) {
+			s.logRequest(ctx, level, c, route, status, d, id, end)
+		}
+		if s.cfg.Observe != nil {
+			s.cfg.Observe(route, c.Request().Method, status, d)
+		}
+	}()
+	if err := next(c); err != nil {
+		s.writeError(err, c)
+	}
+	return nil
 }
 
 // logRequest writes the request's log line: route, method, status,

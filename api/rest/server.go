@@ -140,7 +140,7 @@ func New(cfg Config) *Server {
 	e.HideBanner, e.HidePort = true, true
 	e.Logger.SetOutput(io.Discard)
 	e.HTTPErrorHandler = s.writeError
-	e.Use(s.observe)
+	e.Use(s.observeRouted()) // the only global middleware: see observeRouted
 	s.routes()
 	return s
 }

@@ -64,31 +64,30 @@ type timelineEntryJSON struct {
 }
 
 // handoffAnswer is the answer of a hand-off command with what its
-// pointers point at: one allocation a command instead of two.
+// pointers point at, on the heap: the answer encoding/json writes.
 type handoffAnswer struct {
 	json handoffJSON
 	vals handoffValues
 }
 
-// handoffOf shows a hand-off as a command left it, as of now.
-func (s *Server) handoffOf(res api.HandoffResult) *handoffAnswer {
-	h := res.Handoff
-	now := s.cfg.Now().UTC()
+// handoffOf shows a hand-off as a command left it, as of now, with vals
+// as the storage of what its pointers point at.
+func handoffOf(res *api.HandoffResult, now time.Time, vals *handoffValues) handoffJSON {
+	h := &res.Handoff
 	if now.Before(h.LastAt) {
 		now = h.LastAt // recorded a little in the future
 	}
-	a := new(handoffAnswer)
-	vals := &a.vals
-	a.json = handoffBase(h, now, h.SupplierOwned(res.Clock, now), vals)
-	a.json.Position = res.Position
-	a.json.DueAt, a.json.RespondDueAt = dueOf(h, res.Clock, vals)
-	return a
+	out := handoffBase(h, now, h.SupplierOwned(res.Clock, now), vals)
+	out.Position = res.Position
+	out.DueAt, out.RespondDueAt = dueOf(*h, res.Clock, vals)
+	return out
 }
 
 // handoffValues holds what the pointers of one handoffJSON point at: one
 // allocation for all of them instead of one each.
 type handoffValues struct {
 	terms                                          termsJSON
+	rating                                         ratingJSON
 	firstResponse, latestDelivery, due, respondDue time.Time
 }
 
@@ -104,7 +103,7 @@ func timeIn(slot *time.Time, t time.Time) *time.Time {
 
 func (s *Server) viewOf(v api.HandoffView) handoffJSON {
 	vals := new(handoffValues)
-	out := handoffBase(v.Handoff, v.AsOf.UTC(), v.SupplierOwned, vals)
+	out := handoffBase(&v.Handoff, v.AsOf.UTC(), v.SupplierOwned, vals)
 	out.Position = v.Position
 	out.DueAt, out.RespondDueAt = timeIn(&vals.due, v.DueAt), timeIn(&vals.respondDue, v.RespondDueAt)
 	out.Timeline = make([]timelineEntryJSON, len(v.Timeline))
@@ -115,7 +114,7 @@ func (s *Server) viewOf(v api.HandoffView) handoffJSON {
 	return out
 }
 
-func handoffBase(h domain.Handoff, asOf time.Time, owned time.Duration, vals *handoffValues) handoffJSON {
+func handoffBase(h *domain.Handoff, asOf time.Time, owned time.Duration, vals *handoffValues) handoffJSON {
 	out := handoffJSON{ID: h.ID, Supplier: h.Supplier, Customer: h.Customer, Kind: h.Kind, Title: h.Title, Details: h.Details,
 		State: h.State, RequestedAt: h.RequestedAt.UTC(), FirstResponseAt: timeIn(&vals.firstResponse, h.FirstResponseAt),
 		LatestDeliveryAt: timeIn(&vals.latestDelivery, h.LatestDeliveryAt), Deliveries: h.Deliveries, Returns: h.Returns,
@@ -126,7 +125,8 @@ func handoffBase(h domain.Handoff, asOf time.Time, owned time.Duration, vals *ha
 		out.Agreement = &vals.terms
 	}
 	if r := h.Rating; r != nil {
-		out.Rating = &ratingJSON{Delivery: r.Delivery, Score: r.Score, Comment: r.Comment, RatedAt: r.At.UTC()}
+		vals.rating = ratingJSON{Delivery: r.Delivery, Score: r.Score, Comment: r.Comment, RatedAt: r.At.UTC()}
+		out.Rating = &vals.rating
 	}
 	return out
 }

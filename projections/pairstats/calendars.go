@@ -32,7 +32,7 @@ func (m *Model) setCalendar(e domain.CalendarSet) {
 	day := dayIndex(e.At, m.loc)
 	m.sorted.Merge()
 	for _, p := range m.sorted.Items() {
-		for hs := range p.open {
+		for _, hs := range p.open.All() {
 			if a := hs.h.Agreement; a != nil && a.Calendar == e.CalendarID {
 				m.relevel(hs, max(day, dayIndex(hs.h.LastAt, m.loc)))
 			}

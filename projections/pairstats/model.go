@@ -10,6 +10,7 @@ import (
 	"github.com/cadena-project/cadena/domain"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/internal/lazysort"
+	"github.com/cadena-project/cadena/projections/internal/placeset"
 )
 
 // RelativeAccuracy is the relative accuracy of the quantile sketches.
@@ -56,7 +57,7 @@ type pairKey struct{ supplier, customer string }
 type pair struct {
 	pairKey
 	s    series
-	open map[*handoff]struct{} // hand-offs open now
+	open placeset.Set[*handoff] // hand-offs open now
 }
 
 // handoff is what the model keeps of one hand-off: its folded state and the
@@ -67,7 +68,8 @@ type handoff struct {
 	// its next event brings it again.
 	h         *domain.Handoff
 	pair      *pair
-	responded bool // its first response is counted
+	responded bool           // its first response is counted
+	open      placeset.Place // in pair.open
 
 	completion contribution // counted while the state is delivered (ok)
 	rating     ratingRef    // the latest rating of the latest delivery (ok)
@@ -75,6 +77,9 @@ type handoff struct {
 	base    [nLevels]int8 // the levels' sum of changes recorded before lastDay
 	pending []levelChange // changes recorded on lastDay or later
 }
+
+// Place is hs's place in its pair's open hand-offs.
+func (hs *handoff) Place() *placeset.Place { return &hs.open }
 
 // contribution and ratingRef are kept for every hand-off ever requested:
 // their fields are ordered and sized to keep them small.
@@ -146,7 +151,7 @@ func (m *Model) pair(supplier, customer string) *pair {
 	if p, ok := m.pairs[k]; ok {
 		return p
 	}
-	p := &pair{pairKey: k, open: map[*handoff]struct{}{}}
+	p := &pair{pairKey: k}
 	m.pairs[k] = p
 	m.sorted.Add(p)
 	return p
@@ -203,7 +208,7 @@ func (m *Model) apply(env projections.Envelope) {
 		m.note(e.At)
 		day := dayIndex(e.At, m.loc)
 		hs.pair.s.bump(day, cRequested, 1)
-		hs.pair.open[hs] = struct{}{}
+		hs.pair.open.Add(hs)
 		m.relevel(hs, day)
 		m.release(hs, shared)
 		return
@@ -237,17 +242,17 @@ func (m *Model) apply(env projections.Envelope) {
 		m.uncomplete(hs)
 		m.complete(hs, day)
 		hs.rating = ratingRef{} // the previous delivery's rating stays as it is
-		delete(hs.pair.open, hs)
+		hs.pair.open.Remove(hs)
 	case domain.HandoffReturned:
 		s.bump(day, cReturned, 1)
 		m.uncomplete(hs)
-		hs.pair.open[hs] = struct{}{}
+		hs.pair.open.Add(hs)
 	case domain.HandoffEscalated:
 		s.bump(day, cEscalated, 1)
 		return // no change of state or clock
 	case domain.HandoffCancelled:
 		s.bump(day, cCancelled, 1)
-		delete(hs.pair.open, hs)
+		hs.pair.open.Remove(hs)
 	case domain.HandoffRated:
 		if r := hs.rating; r.ok && int(r.delivery) == e.Delivery {
 			s.bump(r.day, cRating1+int(r.score)-1, -1)

@@ -41,7 +41,7 @@ func (m *Model) SaveSnapshot(e *projections.Encoder) {
 			e.Uint(0)
 			continue
 		}
-		_, open := hs.pair.open[hs]
+		open := hs.open.In()
 		e.Uint(num[hs.pair] + 1)
 		e.Bool(open)
 		e.Bool(hs.responded)
@@ -105,7 +105,7 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 	pairs := make(map[pairKey]*pair, len(sorted))
 	for i := range sorted {
 		k := pairKey{d.Symbol(), d.Symbol()}
-		p := &pair{pairKey: k, open: map[*handoff]struct{}{}}
+		p := &pair{pairKey: k}
 		p.s.dayKeys, p.s.days = loadBuckets(d)
 		p.s.monthKeys, p.s.months = loadBuckets(d)
 		loadBucket(d, &p.s.total)
@@ -140,7 +140,7 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		}
 		hs.h = d.HandoffRef()
 		if open {
-			hs.pair.open[hs] = struct{}{}
+			hs.pair.open.Add(hs)
 		}
 		if hs.h != nil {
 			kinds[hs.h.Kind] = hs.h.Kind

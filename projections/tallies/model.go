@@ -10,6 +10,7 @@ import (
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/internal/dursum"
 	"github.com/cadena-project/cadena/projections/internal/lazysort"
+	"github.com/cadena-project/cadena/projections/internal/placeset"
 )
 
 // RelativeAccuracy is the relative accuracy of the lead-time bins.
@@ -50,7 +51,7 @@ type pairKey struct{ supplier, customer string }
 type pair struct {
 	pairKey
 	t    PairTotals
-	open map[*handoff]struct{} // hand-offs open now
+	open placeset.Set[*handoff] // hand-offs open now
 
 	leadCount uint64
 	leadSum   dursum.Sum
@@ -67,7 +68,11 @@ type handoff struct {
 	h      *domain.Handoff
 	pair   *pair
 	rating ratingRef
+	open   placeset.Place // in pair.open
 }
+
+// Place is hs's place in its pair's open hand-offs.
+func (hs *handoff) Place() *placeset.Place { return &hs.open }
 
 type ratingRef struct {
 	delivery int32
@@ -119,7 +124,7 @@ func (m *Model) pair(supplier, customer string) *pair {
 	if p, ok := m.pairs[k]; ok {
 		return p
 	}
-	p := &pair{pairKey: k, open: map[*handoff]struct{}{}}
+	p := &pair{pairKey: k}
 	p.t.Supplier, p.t.Customer = supplier, customer
 	m.pairs[k] = p
 	m.sorted.Add(p)
@@ -167,7 +172,7 @@ func (m *Model) apply(env projections.Envelope) {
 			hs.h = &h
 		}
 		hs.pair.t.Requested++
-		hs.pair.open[hs] = struct{}{}
+		hs.pair.open.Add(hs)
 		return
 	}
 	id, ok := domain.HandoffOf(e)
@@ -196,15 +201,15 @@ func (m *Model) apply(env projections.Envelope) {
 		t.Delivered++
 		m.observeDelivery(hs)
 		hs.rating = ratingRef{} // the previous delivery's rating stays as it is
-		delete(hs.pair.open, hs)
+		hs.pair.open.Remove(hs)
 	case domain.HandoffReturned:
 		t.Returned++
-		hs.pair.open[hs] = struct{}{}
+		hs.pair.open.Add(hs)
 	case domain.HandoffEscalated:
 		t.Escalated++
 	case domain.HandoffCancelled:
 		t.Cancelled++
-		delete(hs.pair.open, hs)
+		hs.pair.open.Remove(hs)
 	case domain.HandoffRated:
 		if r := hs.rating; r.ok && int(r.delivery) == e.Delivery {
 			t.Ratings[r.score-1]--

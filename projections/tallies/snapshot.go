@@ -50,7 +50,7 @@ func (m *Model) SaveSnapshot(e *projections.Encoder) {
 			e.Uint(0)
 			continue
 		}
-		_, open := hs.pair.open[hs]
+		open := hs.open.In()
 		e.Uint(num[hs.pair] + 1)
 		e.Bool(open)
 		e.Bool(hs.rating.ok)
@@ -67,7 +67,7 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 	pairs := make(map[pairKey]*pair, len(sorted))
 	for i := range sorted {
 		k := pairKey{d.Symbol(), d.Symbol()}
-		p := &pair{pairKey: k, open: map[*handoff]struct{}{}}
+		p := &pair{pairKey: k}
 		t := &p.t
 		t.Supplier, t.Customer = k.supplier, k.customer
 		for _, v := range []*int{&t.Requested, &t.Delivered, &t.Returned, &t.Escalated, &t.Cancelled, &t.OutcomesMet, &t.OutcomesBreached} {
@@ -105,7 +105,7 @@ func (m *Model) LoadSnapshot(d *projections.Decoder, pos uint64) func() {
 		hs.rating = ratingRef{ok: d.Bool(), delivery: int32(d.Int()), score: int8(d.Int())}
 		hs.h = d.HandoffRef()
 		if open {
-			hs.pair.open[hs] = struct{}{}
+			hs.pair.open.Add(hs)
 		}
 		if hs.h != nil {
 			kinds[hs.h.Kind] = hs.h.Kind

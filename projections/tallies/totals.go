@@ -87,11 +87,11 @@ func (m *Model) OpenClocks(asOf time.Time) []OpenClock {
 	defer m.mu.RUnlock()
 	var out []OpenClock
 	for _, p := range m.sorted.Items() {
-		if len(p.open) == 0 {
+		if p.open.Len() == 0 {
 			continue
 		}
 		oc := OpenClock{Supplier: p.supplier, Customer: p.customer}
-		for hs := range p.open {
+		for _, hs := range p.open.All() {
 			h := hs.h
 			if h.ClockRunning() {
 				oc.Running++
