@@ -156,3 +156,23 @@ func TestPanicsAreInternalErrors(t *testing.T) {
 	// The server goes on.
 	h.json(req{method: "GET", path: "/healthz"}, 200)
 }
+
+// ?pretty indents every JSON answer, problems included (README: "?pretty
+// on any request indents its JSON answer"), with the same members.
+func TestPrettyProblem(t *testing.T) {
+	h := newHarness(t)
+	for _, path := range []string{"/api/v1/handoffs/nope", "/api/v1/nothing", "/api/v1/handoffs?limit=0"} {
+		plain := h.do(req{method: "GET", path: path, token: tokAdmin})
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		pretty := h.do(req{method: "GET", path: path + sep + "pretty", token: tokAdmin})
+		p := checkProblem(t, pretty, plain.Code)
+		assert.Contains(t, pretty.Body.String(), "{\n  \"type\": ", "%s%spretty is not indented", path, sep)
+		var want, got map[string]any
+		require.NoError(t, json.Unmarshal(plain.Body.Bytes(), &want))
+		require.NoError(t, json.Unmarshal(pretty.Body.Bytes(), &got))
+		assert.Equal(t, want, got, "%s: %s", path, p.Detail)
+	}
+}
