@@ -1,0 +1,61 @@
+package web_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/api/web"
+	"github.com/cadena-project/cadena/domain"
+)
+
+// The page's actions follow the domain's one lifecycle table: the server
+// serves it as assets/lifecycle.js, and actions.js builds its buttons from
+// it instead of keeping its own copy of sides and states.
+func TestPageFollowsTheLifecycleTable(t *testing.T) {
+	res := get(t, web.Handler(), http.MethodGet, "/assets/lifecycle.js", nil)
+	require.Equal(t, http.StatusOK, res.StatusCode, "GET /assets/lifecycle.js")
+	assert.Equal(t, "text/javascript; charset=utf-8", res.Header.Get("Content-Type"))
+	assert.NotEmpty(t, res.Header.Get("ETag"))
+	body, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	src := string(body)
+	i := strings.Index(src, "export default ")
+	require.GreaterOrEqual(t, i, 0, "lifecycle.js has no default export: %s", src)
+	type row struct {
+		Name   string   `json:"name"`
+		Route  string   `json:"route"`
+		Side   string   `json:"side"`
+		From   []string `json:"from"`
+		Fields []string `json:"fields"`
+	}
+	var got []row
+	require.NoError(t, json.Unmarshal([]byte(strings.TrimSuffix(strings.TrimSpace(src[i+len("export default "):]), ";")), &got))
+
+	sides := map[domain.Side]string{domain.SideSupplier: "supplier", domain.SideCustomer: "customer", domain.SideEither: "either"}
+	var want []row
+	for _, c := range domain.Commands() {
+		r := row{Name: c.Name, Route: c.RouteName(), Side: sides[c.Sides], From: []string{}, Fields: []string{}}
+		for _, s := range c.From {
+			r.From = append(r.From, string(s))
+		}
+		for _, f := range c.Fields {
+			r.Fields = append(r.Fields, string(f))
+		}
+		want = append(want, r)
+	}
+	assert.Equal(t, want, got)
+
+	actions, err := os.ReadFile("static/assets/actions.js")
+	require.NoError(t, err)
+	assert.True(t, strings.Contains(string(actions), `from "./lifecycle.js"`), "actions.js does not read the lifecycle table")
+	for _, copyOf := range []string{`from: [`, `side: "supplier"`, `side: "customer"`} {
+		assert.False(t, strings.Contains(string(actions), copyOf), "actions.js keeps its own copy of the lifecycle table: %s", copyOf)
+	}
+}
