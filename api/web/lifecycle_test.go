@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -57,5 +58,21 @@ func TestPageFollowsTheLifecycleTable(t *testing.T) {
 	assert.True(t, strings.Contains(string(actions), `from "./lifecycle.js"`), "actions.js does not read the lifecycle table")
 	for _, copyOf := range []string{`from: [`, `side: "supplier"`, `side: "customer"`} {
 		assert.False(t, strings.Contains(string(actions), copyOf), "actions.js keeps its own copy of the lifecycle table: %s", copyOf)
+	}
+}
+
+// The page takes the policy from GET /api/v1/me and never falls back on a
+// number of its own (#10: the thresholds are not hard-coded in the page).
+func TestPageHardCodesNoPolicy(t *testing.T) {
+	fallback := regexp.MustCompile(`(at_risk_ratio|anonymity_min|min_volume)\)?\s*(\|\||\?\?)\s*[0-9.]`)
+	entries, err := os.ReadDir("static/assets")
+	require.NoError(t, err)
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".js") {
+			continue
+		}
+		src, err := os.ReadFile("static/assets/" + e.Name())
+		require.NoError(t, err)
+		assert.Empty(t, fallback.FindString(string(src)), "%s falls back on a policy value of its own", e.Name())
 	}
 }

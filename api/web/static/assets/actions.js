@@ -57,7 +57,7 @@ export function clock(hd, policy) {
   const owned = hd.supplier_owned_s;
   let badge = "none";
   if (target > 0) {
-    const ratio = (policy && policy.at_risk_ratio) || 0.75;
+    const ratio = policy.at_risk_ratio; // the server's policy ("me" endpoint), never a number of the page's
     if (owned > target) badge = "breached";
     else if (hd.state === "paused") badge = "paused";
     else if (owned >= target * ratio) badge = "risk";
