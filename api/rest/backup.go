@@ -2,14 +2,11 @@ package rest
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/cadena-project/cadena/api"
 )
 
 // BackupFunc writes a consistent snapshot of the event store to w, calling
@@ -21,8 +18,8 @@ var errNoBackup = &requestError{status: http.StatusNotImplemented, slug: "backup
 
 // backup streams a snapshot of the embedded store, for admins.
 func (s *Server) backup(c echo.Context) error {
-	if a := actorOf(c); !a.IsAdmin() {
-		return fmt.Errorf("%w: only an admin may take a backup (%s %q)", api.ErrForbidden, a.Role, a.Name)
+	if err := actorOf(c).MayTakeBackup(); err != nil {
+		return err
 	}
 	if s.cfg.Backup == nil {
 		return errNoBackup

@@ -180,8 +180,8 @@ type batchResultJSON struct {
 }
 
 func (s *Server) batch(c echo.Context) error {
-	if a := actorOf(c); !a.IsAdmin() {
-		return fmt.Errorf("%w: only an admin may send a batch (%s %q)", api.ErrForbidden, a.Role, a.Name)
+	if err := actorOf(c).MaySendBatch(); err != nil { // before reading the body; Batch decides it too
+		return err
 	}
 	data, err := readBody(c)
 	if err != nil {
