@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -277,6 +278,21 @@ func guardBody(maxBody int64, next echo.HandlerFunc) echo.HandlerFunc {
 // meta returns what a command carries into its events' metadata.
 func meta(c echo.Context) api.Meta {
 	return api.Meta{IdempotencyKey: c.Request().Header.Get(headerIdempotencyKey), CorrelationID: requestID(c)}
+}
+
+// strictQuery refuses a read whose query string does not parse (a bad
+// percent-escape such as %zz, or a semicolon): the parsed values would
+// leave that pair out, so a filter the client gave would silently not
+// apply.
+func strictQuery(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if raw := c.Request().URL.RawQuery; raw != "" {
+			if _, err := url.ParseQuery(raw); err != nil {
+				return badRequest("", "malformed query string: %v", err)
+			}
+		}
+		return next(c)
+	}
 }
 
 // awaitPosition makes a read given ?min_position=N wait until the

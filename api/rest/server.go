@@ -166,7 +166,7 @@ func (s *Server) routes() {
 	// group's middleware would answer a wrong method on a known route with
 	// 404 instead of 405.
 	v1 := e.Group("/api/v1")
-	read := []echo.MiddlewareFunc{s.authenticate, s.awaitPosition}
+	read := []echo.MiddlewareFunc{s.authenticate, strictQuery, s.awaitPosition}
 	write := []echo.MiddlewareFunc{s.authenticate, s.guardWrite}
 	admin := []echo.MiddlewareFunc{s.authenticate, mayManageDepartments, s.guardWrite}
 
