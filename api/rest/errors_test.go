@@ -38,6 +38,7 @@ func TestErrors(t *testing.T) {
 		{"bad min_position", req{method: "GET", path: "/api/v1/departments?min_position=soon", token: tokAdmin}, 400, "min_position"},
 		{"bad limit", req{method: "GET", path: "/api/v1/handoffs?limit=0", token: tokAdmin}, 400, "limit"},
 		{"query that does not parse", req{method: "GET", path: "/api/v1/handoffs?state=%zz", token: tokAdmin}, 400, ""},
+		{"query parameter given twice", req{method: "GET", path: "/api/v1/handoffs?state=requested&state=accepted", token: tokAdmin}, 400, "state"},
 		{"query with a semicolon", req{method: "GET", path: "/api/v1/pairs?from=2026-01-01;to=2026-02-01", token: tokAdmin}, 400, ""},
 		{"bad state", req{method: "GET", path: "/api/v1/handoffs?state=lost", token: tokAdmin}, 400, "state"},
 		{"bad cursor", req{method: "GET", path: "/api/v1/handoffs?cursor=%21", token: tokAdmin}, 400, "cursor"},

@@ -283,12 +283,19 @@ func meta(c echo.Context) api.Meta {
 // strictQuery refuses a read whose query string does not parse (a bad
 // percent-escape such as %zz, or a semicolon): the parsed values would
 // leave that pair out, so a filter the client gave would silently not
-// apply.
+// apply. A parameter given twice is refused too, as a body's member given
+// twice is: only the first would count.
 func strictQuery(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if raw := c.Request().URL.RawQuery; raw != "" {
-			if _, err := url.ParseQuery(raw); err != nil {
+			q, err := url.ParseQuery(raw)
+			if err != nil {
 				return badRequest("", "malformed query string: %v", err)
+			}
+			for k, v := range q {
+				if len(v) > 1 {
+					return badRequest(k, "%s is given more than once", k)
+				}
 			}
 		}
 		return next(c)
