@@ -62,6 +62,8 @@ func TestErrors(t *testing.T) {
 		{"body too large", req{method: "PUT", path: "/api/v1/departments/hr", token: tokAdmin, body: `{"name":"` + big + `"}`}, 413, ""},
 		{"not JSON", req{method: "PUT", path: "/api/v1/departments/hr", token: tokAdmin, body: `name=HR`,
 			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}, 415, "Content-Type"},
+		{"JSON in another charset", req{method: "PUT", path: "/api/v1/departments/hr", token: tokAdmin, body: `{"name":"HR"}`,
+			header: map[string]string{"Content-Type": "application/json; charset=iso-8859-1"}}, 415, "Content-Type"},
 		{"no content type", req{method: "PUT", path: "/api/v1/departments/hr", token: tokAdmin, body: `{"name":"HR"}`,
 			header: map[string]string{"Content-Type": ""}}, 415, "Content-Type"},
 		{"invalid value", req{method: "POST", path: "/api/v1/handoffs", token: tokSales,

@@ -247,10 +247,16 @@ func guardBody(maxBody int64, next echo.HandlerFunc) echo.HandlerFunc {
 			// Most clients send exactly application/json: no need to
 			// parse it (ParseMediaType makes a map of its parameters).
 			if ct != echo.MIMEApplicationJSON {
-				mt, _, err := mime.ParseMediaType(ct)
+				mt, params, err := mime.ParseMediaType(ct)
 				if err != nil || mt != echo.MIMEApplicationJSON {
 					return &requestError{status: http.StatusUnsupportedMediaType, slug: "unsupported-media-type",
 						field: "Content-Type", detail: fmt.Sprintf("the body must be application/json, not %q", ct)}
+				}
+				// JSON is UTF-8 (RFC 8259): a body declared in another
+				// charset would be read as what it is not.
+				if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+					return &requestError{status: http.StatusUnsupportedMediaType, slug: "unsupported-media-type",
+						field: "Content-Type", detail: fmt.Sprintf("the body must be JSON in UTF-8, not in charset %q", cs)}
 				}
 			}
 		} else if r.ContentLength != 0 {
