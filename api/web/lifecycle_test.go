@@ -76,3 +76,26 @@ func TestPageHardCodesNoPolicy(t *testing.T) {
 		assert.Empty(t, fallback.FindString(string(src)), "%s falls back on a policy value of its own", e.Name())
 	}
 }
+
+// Every command the page may offer (each row of the lifecycle table on an
+// existing hand-off) has its button label, and the label of its text field
+// when it takes a reason or a note, in both catalogues: a new row cannot
+// show an untranslated button.
+func TestLifecycleCommandsAreInTheCatalogues(t *testing.T) {
+	for _, lang := range []string{"en", "es"} {
+		msgs := catalogue(t, lang)
+		for _, c := range domain.Commands() {
+			if c.AllowedFrom(domain.StateNone) {
+				continue // the request has its own form
+			}
+			keys := []string{"action." + c.Name}
+			if c.Takes(domain.FieldReason) || c.Takes(domain.FieldNote) {
+				keys = append(keys, "action."+c.Name+".field")
+			}
+			for _, k := range keys {
+				_, ok := msgs[k]
+				assert.True(t, ok, "messages-%s.js lacks %q", lang, k)
+			}
+		}
+	}
+}
