@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -25,8 +26,12 @@ func (s *Server) backup(c echo.Context) error {
 		return errNoBackup
 	}
 	resp := c.Response()
+	var w io.Writer = resp
+	if d := s.cfg.BackupWriteTimeout; d > 0 {
+		w = deadlineWriter{w: resp, rc: http.NewResponseController(resp), d: d}
+	}
 	started := false
-	_, err := s.cfg.Backup(c.Request().Context(), resp, func(size int64) {
+	_, err := s.cfg.Backup(c.Request().Context(), w, func(size int64) {
 		h := resp.Header()
 		h.Set(echo.HeaderContentType, "application/octet-stream")
 		h.Set(echo.HeaderContentLength, strconv.FormatInt(size, 10))
@@ -42,4 +47,18 @@ func (s *Server) backup(c echo.Context) error {
 		return nil
 	}
 	return err
+}
+
+// deadlineWriter gives each write d from its start, instead of the
+// server's write deadline for the whole answer.
+type deadlineWriter struct {
+	w  io.Writer
+	rc *http.ResponseController
+	d  time.Duration
+}
+
+func (dw deadlineWriter) Write(p []byte) (int, error) {
+	// A writer that cannot take deadlines (a test's recorder) keeps none.
+	_ = dw.rc.SetWriteDeadline(time.Now().Add(dw.d))
+	return dw.w.Write(p)
 }

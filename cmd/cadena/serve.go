@@ -167,6 +167,9 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (_ *app, e
 		RateBurst:      cfg.guard.rateBurst,
 		MetricsToken:   metricsToken,
 		Backup:         backupOf(raw),
+		// A backup takes as long as the store is large: each of its
+		// writes gets the write timeout, not the whole answer.
+		BackupWriteTimeout: cfg.guard.writeTimeout,
 	})
 	return &app{logger: logger, logOut: logOut, gcAttrs: gcAttrs, store: raw, runner: runner, handler: srv.Handler(), prepare: metricsHandler.Prepare}, nil
 }
