@@ -59,6 +59,15 @@ func TestPageFollowsTheLifecycleTable(t *testing.T) {
 	for _, copyOf := range []string{`from: [`, `side: "supplier"`, `side: "customer"`} {
 		assert.False(t, strings.Contains(string(actions), copyOf), "actions.js keeps its own copy of the lifecycle table: %s", copyOf)
 	}
+	// The commands' endpoints come from the table too, so a new row's
+	// button has its call.
+	apiJS, err := os.ReadFile("static/assets/api.js")
+	require.NoError(t, err)
+	assert.True(t, strings.Contains(string(apiJS), `from "./lifecycle.js"`), "api.js does not read the lifecycle table")
+	for _, c := range domain.Commands() {
+		route := `"POST /api/v1/handoffs/{id}/` + c.RouteName() + `"`
+		assert.False(t, strings.Contains(string(apiJS), route), "api.js names %s itself", route)
+	}
 }
 
 // The page takes the policy from GET /api/v1/me and never falls back on a
