@@ -115,6 +115,9 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (_ *app, e
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.guard.check(); err != nil {
+		return nil, err
+	}
 	tokens, err := auth.Load(cfg.tokens)
 	if err != nil {
 		return nil, err
