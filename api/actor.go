@@ -102,6 +102,36 @@ func (a Actor) MayManageDepartments() error {
 	return fmt.Errorf("%w: only an admin may manage departments (%s %q)", ErrForbidden, a.Role, a.Name)
 }
 
+// MaySendBatch returns nil when the actor may send commands in batches
+// (admins: a batch is how an organisation's history is loaded), and an
+// ErrForbidden otherwise. Batch checks it; a transport may check it first
+// too, to refuse before it reads a request's body.
+func (a Actor) MaySendBatch() error {
+	if a.IsAdmin() {
+		return nil
+	}
+	return fmt.Errorf("%w: only an admin may send a batch (%s %q)", ErrForbidden, a.Role, a.Name)
+}
+
+// MayTakeBackup returns nil when the actor may copy the whole event store
+// (admins), and an ErrForbidden otherwise.
+func (a Actor) MayTakeBackup() error {
+	if a.IsAdmin() {
+		return nil
+	}
+	return fmt.Errorf("%w: only an admin may take a backup (%s %q)", ErrForbidden, a.Role, a.Name)
+}
+
+// MayManageCalendars returns nil when the actor may define calendars and
+// import their holidays (admins), and an ErrForbidden otherwise. The
+// calendar use cases check it; a transport may check it first too.
+func (a Actor) MayManageCalendars() error {
+	if a.IsAdmin() {
+		return nil
+	}
+	return fmt.Errorf("%w: only an admin may manage calendars (%s %q)", ErrForbidden, a.Role, a.Name)
+}
+
 // redact returns h as the actor may see it: without its rating unless the
 // actor may see ratings.
 func (a Actor) redact(h domain.Handoff) domain.Handoff {

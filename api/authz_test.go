@@ -64,6 +64,31 @@ func TestOnlyAdminsManageDepartments(t *testing.T) {
 	assert.ErrorIs(t, err, api.ErrForbidden)
 }
 
+// The admins-only rules are decided by the application layer: a batch, a
+// backup and calendars. A batch sent by anyone else through the use case
+// is refused whole, with nothing appended (as POST /api/v1/batch is).
+func TestOnlyAdminsSendBatchesTakeBackupsAndManageCalendars(t *testing.T) {
+	for _, may := range []func(api.Actor) error{api.Actor.MaySendBatch, api.Actor.MayTakeBackup, api.Actor.MayManageCalendars} {
+		assert.NoError(t, may(admin))
+		for _, a := range []api.Actor{salesTeam, salesHead} {
+			assert.ErrorIs(t, may(a), api.ErrForbidden)
+			assert.Contains(t, may(a).Error(), `(`+string(a.Role)+` "`+a.Name+`")`)
+		}
+	}
+	f := setup(t)
+	f.request(t, "h1")
+	head, err := f.store.Head(f.ctx)
+	require.NoError(t, err)
+	for _, a := range []api.Actor{salesTeam, legalTeam, salesHead} {
+		res, err := f.svc.Batch(f.ctx, a, []api.Command{{HandoffID: "h1", Handoff: domain.HandoffCommand{Name: domain.Cancel}}})
+		assert.ErrorIs(t, err, api.ErrForbidden, "%s sent a batch", a.Name)
+		assert.Nil(t, res)
+	}
+	after, err := f.store.Head(f.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, head, after, "a refused batch appended")
+}
+
 // A command's result carries the rating only to those who may see it: the
 // customer department and admins, not the supplier that acts on it.
 func TestCommandResultsCarryRatingsOnlyToThoseWhoMaySeeThem(t *testing.T) {

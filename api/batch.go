@@ -53,10 +53,15 @@ var maxPending = 8192
 // is dropped unwritten and prepared again, after the rejected commands are
 // decided again.
 //
-// Batch returns an error, and no results, only when the store fails or
-// ctx ends; the commands before the failure may then be stored, and
-// running the batch again replays them.
+// Batch returns an error, and no results, when the actor may not send
+// batches (an ErrForbidden: admins only, see Actor.MaySendBatch, and
+// nothing is appended), and when the store fails or ctx ends; the commands
+// before such a failure may then be stored, and running the batch again
+// replays them.
 func (s *Service) Batch(ctx context.Context, a Actor, cmds []Command) ([]CommandResult, error) {
+	if err := a.MaySendBatch(); err != nil {
+		return nil, err
+	}
 	b := &batch{s: s, a: a, cmds: cmds, out: make([]CommandResult, len(cmds)),
 		target: make([]string, len(cmds)), after: make([][]int, len(cmds)), cache: map[string]*cachedStream{},
 		writing: map[string]func(){}}

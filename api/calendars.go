@@ -20,7 +20,7 @@ type CalendarResult struct {
 // definition (admins only). The same definition again appends nothing.
 func (s *Service) PutCalendar(ctx context.Context, a Actor, m Meta, cmd domain.SetCalendar) (CalendarResult, error) {
 	m = m.withRequest("calendar.put", cmd)
-	if err := a.mayManageCalendars(); err != nil {
+	if err := a.MayManageCalendars(); err != nil {
 		return CalendarResult{}, err
 	}
 	if !domain.ValidSlug(cmd.ID) {
@@ -44,7 +44,7 @@ func (s *Service) PutCalendar(ctx context.Context, a Actor, m Meta, cmd domain.S
 // that have an exception already are skipped.
 func (s *Service) AddHolidays(ctx context.Context, a Actor, m Meta, cmd domain.AddHolidays) (CalendarResult, error) {
 	m = m.withRequest("calendar.holidays", cmd)
-	if err := a.mayManageCalendars(); err != nil {
+	if err := a.MayManageCalendars(); err != nil {
 		return CalendarResult{}, err
 	}
 	if !domain.ValidSlug(cmd.ID) {
@@ -122,13 +122,6 @@ func (s *Service) ClockOf(ctx context.Context, h domain.Handoff) (domain.Deadlin
 		return domain.WallClock{}, err
 	}
 	return cal, nil
-}
-
-func (a Actor) mayManageCalendars() error {
-	if a.IsAdmin() {
-		return nil
-	}
-	return fmt.Errorf("%w: only an admin may manage calendars", ErrForbidden)
 }
 
 // dueTimes returns the deadlines of h measured with cal; zero when none.

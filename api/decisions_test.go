@@ -133,7 +133,7 @@ func TestSoleWriterIdempotentRetryAndBatch(t *testing.T) {
 	assert.True(t, again.Replayed)
 	assert.Equal(t, first.Position, again.Position)
 
-	res, err := svc.Batch(ctx, legalTeam, []api.Command{{HandoffID: "h1", Handoff: domain.HandoffCommand{Name: domain.Deliver}}})
+	res, err := svc.Batch(ctx, admin, []api.Command{{HandoffID: "h1", Handoff: domain.HandoffCommand{Name: domain.Deliver}}})
 	require.NoError(t, err)
 	require.NoError(t, res[0].Err)
 	_, err = svc.Execute(ctx, salesTeam, none, "h1", domain.HandoffCommand{Name: domain.Return, Reason: "not it"})

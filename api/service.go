@@ -228,7 +228,10 @@ func (s *Service) requestHandoff(ctx context.Context, x session, a Actor, m Meta
 			m.firstID = cmd.ID
 		}
 	}
-	if !domain.ValidHandoffID(cmd.ID) {
+	if !domain.ValidHandoffID(cmd.ID) || !domain.ValidSlug(cmd.Supplier) || !domain.ValidSlug(cmd.Customer) {
+		// A request that names no pair (a missing or malformed supplier
+		// or customer) is invalid whoever sends it: 422 naming the field,
+		// not a 403 for not involving the sender's department.
 		_, err := domain.DecideRequest(domain.Handoff{}, cmd, s.now())
 		return HandoffResult{}, err
 	}

@@ -2,14 +2,12 @@ package rest
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/cadena-project/cadena/api"
 )
 
 // BackupFunc writes a consistent snapshot of the event store to w, calling
@@ -21,15 +19,19 @@ var errNoBackup = &requestError{status: http.StatusNotImplemented, slug: "backup
 
 // backup streams a snapshot of the embedded store, for admins.
 func (s *Server) backup(c echo.Context) error {
-	if a := actorOf(c); !a.IsAdmin() {
-		return fmt.Errorf("%w: only an admin may take a backup (%s %q)", api.ErrForbidden, a.Role, a.Name)
+	if err := actorOf(c).MayTakeBackup(); err != nil {
+		return err
 	}
 	if s.cfg.Backup == nil {
 		return errNoBackup
 	}
 	resp := c.Response()
+	var w io.Writer = resp
+	if d := s.cfg.BackupWriteTimeout; d > 0 {
+		w = deadlineWriter{w: resp, rc: http.NewResponseController(resp), d: d}
+	}
 	started := false
-	_, err := s.cfg.Backup(c.Request().Context(), resp, func(size int64) {
+	_, err := s.cfg.Backup(c.Request().Context(), w, func(size int64) {
 		h := resp.Header()
 		h.Set(echo.HeaderContentType, "application/octet-stream")
 		h.Set(echo.HeaderContentLength, strconv.FormatInt(size, 10))
@@ -45,4 +47,18 @@ func (s *Server) backup(c echo.Context) error {
 		return nil
 	}
 	return err
+}
+
+// deadlineWriter gives each write d from its start, instead of the
+// server's write deadline for the whole answer.
+type deadlineWriter struct {
+	w  io.Writer
+	rc *http.ResponseController
+	d  time.Duration
+}
+
+func (dw deadlineWriter) Write(p []byte) (int, error) {
+	// A writer that cannot take deadlines (a test's recorder) keeps none.
+	_ = dw.rc.SetWriteDeadline(time.Now().Add(dw.d))
+	return dw.w.Write(p)
 }

@@ -180,8 +180,12 @@ type batchResultJSON struct {
 }
 
 func (s *Server) batch(c echo.Context) error {
-	if a := actorOf(c); !a.IsAdmin() {
-		return fmt.Errorf("%w: only an admin may send a batch (%s %q)", api.ErrForbidden, a.Role, a.Name)
+	if err := actorOf(c).MaySendBatch(); err != nil { // before reading the body; Batch decides it too
+		return err
+	}
+	if _, keyed := c.Request().Header[headerIdempotencyKey]; keyed {
+		// Ignored, it would let a client believe a retried batch safe.
+		return badRequest(headerIdempotencyKey, "a batch takes no Idempotency-Key header: give each command its idempotency_key member")
 	}
 	data, err := readBody(c)
 	if err != nil {

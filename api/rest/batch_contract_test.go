@@ -79,6 +79,8 @@ func TestBatchRefusedWhole(t *testing.T) {
 			"commands[0].score must be a JSON number, not a string", "commands[0].score"},
 		{"a string not UTF-8", `{"commands":[{"command":"department","id":"x","name":"\udc00"}]}`, nil, 422,
 			"commands[0].name: not valid UTF-8 (at byte 54)", "commands[0].name"},
+		{"an Idempotency-Key header", `{"commands":[` + one + `]}`, map[string]string{"Idempotency-Key": "batch-1"}, 400,
+			"a batch takes no Idempotency-Key header: give each command its idempotency_key member", "Idempotency-Key"},
 		{"another content type", `{"commands":[` + one + `]}`, map[string]string{"Content-Type": "text/csv"}, 415,
 			`the body must be application/json, not "text/csv"`, "Content-Type"},
 	}

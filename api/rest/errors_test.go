@@ -37,6 +37,9 @@ func TestErrors(t *testing.T) {
 			header: map[string]string{"Idempotency-Key": strings.Repeat("k", 201)}}, 400, "Idempotency-Key"},
 		{"bad min_position", req{method: "GET", path: "/api/v1/departments?min_position=soon", token: tokAdmin}, 400, "min_position"},
 		{"bad limit", req{method: "GET", path: "/api/v1/handoffs?limit=0", token: tokAdmin}, 400, "limit"},
+		{"query that does not parse", req{method: "GET", path: "/api/v1/handoffs?state=%zz", token: tokAdmin}, 400, ""},
+		{"query parameter given twice", req{method: "GET", path: "/api/v1/handoffs?state=requested&state=accepted", token: tokAdmin}, 400, "state"},
+		{"query with a semicolon", req{method: "GET", path: "/api/v1/pairs?from=2026-01-01;to=2026-02-01", token: tokAdmin}, 400, ""},
 		{"bad state", req{method: "GET", path: "/api/v1/handoffs?state=lost", token: tokAdmin}, 400, "state"},
 		{"bad cursor", req{method: "GET", path: "/api/v1/handoffs?cursor=%21", token: tokAdmin}, 400, "cursor"},
 		{"bad as_of", req{method: "GET", path: "/api/v1/handoffs/h?as_of=yesterday", token: tokAdmin}, 400, "as_of"},
@@ -59,10 +62,17 @@ func TestErrors(t *testing.T) {
 		{"body too large", req{method: "PUT", path: "/api/v1/departments/hr", token: tokAdmin, body: `{"name":"` + big + `"}`}, 413, ""},
 		{"not JSON", req{method: "PUT", path: "/api/v1/departments/hr", token: tokAdmin, body: `name=HR`,
 			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}, 415, "Content-Type"},
+		{"JSON in another charset", req{method: "PUT", path: "/api/v1/departments/hr", token: tokAdmin, body: `{"name":"HR"}`,
+			header: map[string]string{"Content-Type": "application/json; charset=iso-8859-1"}}, 415, "Content-Type"},
 		{"no content type", req{method: "PUT", path: "/api/v1/departments/hr", token: tokAdmin, body: `{"name":"HR"}`,
 			header: map[string]string{"Content-Type": ""}}, 415, "Content-Type"},
 		{"invalid value", req{method: "POST", path: "/api/v1/handoffs", token: tokSales,
 			body: map[string]any{"supplier": "it", "customer": "sales", "kind": "laptop", "title": ""}}, 422, "title"},
+		{"request without a customer, by a member", req{method: "POST", path: "/api/v1/handoffs", token: tokSales,
+			body: map[string]any{"supplier": "it", "kind": "laptop", "title": "A laptop"}}, 422, "customer"},
+		{"request from a malformed supplier, by a member", req{method: "POST", path: "/api/v1/handoffs", token: tokSales,
+			body: map[string]any{"supplier": "I.T.", "customer": "sales", "kind": "laptop", "title": "A laptop"}}, 422, "supplier"},
+		{"empty request, by a member", req{method: "POST", path: "/api/v1/handoffs", token: tokSales, body: `{}`}, 422, "supplier"},
 		{"invalid slug", req{method: "PUT", path: "/api/v1/departments/Human%20Resources", token: tokAdmin, body: `{"name":"HR"}`}, 422, "id"},
 		{"invalid duration", req{method: "PUT", path: "/api/v1/agreements/it/sales", token: tokAdmin, body: `{"resolve_within":"3 days"}`}, 422, "resolve_within"},
 		{"duration out of range", req{method: "PUT", path: "/api/v1/agreements/it/sales", token: tokAdmin, body: `{"resolve_within":-5}`}, 422, "resolve_within"},
@@ -155,4 +165,24 @@ func TestPanicsAreInternalErrors(t *testing.T) {
 	assert.Contains(t, h.logs.String(), "nil map somewhere", "the panic is not logged")
 	// The server goes on.
 	h.json(req{method: "GET", path: "/healthz"}, 200)
+}
+
+// ?pretty indents every JSON answer, problems included (README: "?pretty
+// on any request indents its JSON answer"), with the same members.
+func TestPrettyProblem(t *testing.T) {
+	h := newHarness(t)
+	for _, path := range []string{"/api/v1/handoffs/nope", "/api/v1/nothing", "/api/v1/handoffs?limit=0"} {
+		plain := h.do(req{method: "GET", path: path, token: tokAdmin})
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		pretty := h.do(req{method: "GET", path: path + sep + "pretty", token: tokAdmin})
+		p := checkProblem(t, pretty, plain.Code)
+		assert.Contains(t, pretty.Body.String(), "{\n  \"type\": ", "%s%spretty is not indented", path, sep)
+		var want, got map[string]any
+		require.NoError(t, json.Unmarshal(plain.Body.Bytes(), &want))
+		require.NoError(t, json.Unmarshal(pretty.Body.Bytes(), &got))
+		assert.Equal(t, want, got, "%s: %s", path, p.Detail)
+	}
 }

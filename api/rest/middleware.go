@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -260,10 +261,16 @@ func guardBody(maxBody int64, next echo.HandlerFunc) echo.HandlerFunc {
 			// Most clients send exactly application/json: no need to
 			// parse it (ParseMediaType makes a map of its parameters).
 			if ct != echo.MIMEApplicationJSON {
-				mt, _, err := mime.ParseMediaType(ct)
+				mt, params, err := mime.ParseMediaType(ct)
 				if err != nil || mt != echo.MIMEApplicationJSON {
 					return &requestError{status: http.StatusUnsupportedMediaType, slug: "unsupported-media-type",
 						field: "Content-Type", detail: fmt.Sprintf("the body must be application/json, not %q", ct)}
+				}
+				// JSON is UTF-8 (RFC 8259): a body declared in another
+				// charset would be read as what it is not.
+				if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+					return &requestError{status: http.StatusUnsupportedMediaType, slug: "unsupported-media-type",
+						field: "Content-Type", detail: fmt.Sprintf("the body must be JSON in UTF-8, not in charset %q", cs)}
 				}
 			}
 		} else if r.ContentLength != 0 {
@@ -291,6 +298,28 @@ func guardBody(maxBody int64, next echo.HandlerFunc) echo.HandlerFunc {
 // meta returns what a command carries into its events' metadata.
 func meta(c echo.Context) api.Meta {
 	return api.Meta{IdempotencyKey: c.Request().Header.Get(headerIdempotencyKey), CorrelationID: requestID(c)}
+}
+
+// strictQuery refuses a read whose query string does not parse (a bad
+// percent-escape such as %zz, or a semicolon): the parsed values would
+// leave that pair out, so a filter the client gave would silently not
+// apply. A parameter given twice is refused too, as a body's member given
+// twice is: only the first would count.
+func strictQuery(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if raw := c.Request().URL.RawQuery; raw != "" {
+			q, err := url.ParseQuery(raw)
+			if err != nil {
+				return badRequest("", "malformed query string: %v", err)
+			}
+			for k, v := range q {
+				if len(v) > 1 {
+					return badRequest(k, "%s is given more than once", k)
+				}
+			}
+		}
+		return next(c)
+	}
 }
 
 // awaitPosition makes a read given ?min_position=N wait until the

@@ -171,5 +171,9 @@ func (s *Server) writeError(err error, c echo.Context) {
 	if c.Request().Method == http.MethodHead {
 		return
 	}
-	_ = json.NewEncoder(c.Response()).Encode(pr)
+	enc := json.NewEncoder(c.Response())
+	if _, pretty := c.QueryParams()["pretty"]; pretty || c.Echo().Debug {
+		enc.SetIndent("", "  ") // as Echo's c.JSON indents the other answers
+	}
+	_ = enc.Encode(pr)
 }

@@ -103,6 +103,12 @@ type Config struct {
 	// Backup, when set, serves GET /api/v1/admin/backup to admins; nil
 	// answers 501 there (a store with its own backup tools).
 	Backup BackupFunc
+	// BackupWriteTimeout, when above zero, is how long each write of the
+	// backup's stream may take: the server's --write-timeout bounds a
+	// whole answer, and a live copy of a large store takes longer, so the
+	// backup gives each write that long instead (a client that stops
+	// reading is still let go).
+	BackupWriteTimeout time.Duration
 	// Web serves the web page at / and its files under /assets/,
 	// unauthenticated (the page holds no data; its script calls the API
 	// with the token the user gives it); nil serves no page.
@@ -166,7 +172,7 @@ func (s *Server) routes() {
 	// group's middleware would answer a wrong method on a known route with
 	// 404 instead of 405.
 	v1 := e.Group("/api/v1")
-	read := []echo.MiddlewareFunc{s.authenticate, s.awaitPosition}
+	read := []echo.MiddlewareFunc{s.authenticate, strictQuery, s.awaitPosition}
 	write := []echo.MiddlewareFunc{s.authenticate, s.guardWrite}
 	admin := []echo.MiddlewareFunc{s.authenticate, mayManageDepartments, s.guardWrite}
 

@@ -135,6 +135,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	mux.Handle("GET /api/v1/departments/{id}/scorecard", canned("scorecard.json"))
 	mux.Handle("GET /api/v1/handoffs", canned("handoffs.json"))
 	mux.Handle("GET /api/v1/agreements", canned("agreements.json"))
+	mux.Handle("GET /api/v1/calendars", canned("calendars.json"))
 	mux.Handle("GET /api/v1/handoffs/{id}", canned("handoff.json"))
 	mux.Handle("GET /api/v1/pairs/{supplier}/{customer}", canned("pair.json"))
 	mux.Handle("GET /api/v1/pairs/{supplier}/{customer}/series", canned("series.json"))

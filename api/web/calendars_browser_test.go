@@ -21,3 +21,15 @@ func TestBrowserShowsCalendars(t *testing.T) {
 	dom = dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&view=handoffs")
 	assert.True(t, strings.Contains(dom, `data-label="Due"`), "the hand-off list has no Due column")
 }
+
+// TestBrowserAgreementsOfferCalendars: the agreements view reads the
+// calendars (GET /api/v1/calendars) and offers them by name; the fake API
+// serves them as the real one does, so the view's screenshots show the
+// form, not a 404.
+func TestBrowserAgreementsOfferCalendars(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&view=agreements")
+	assert.True(t, strings.Contains(dom, `<option value="madrid">Madrid office</option>`), "the calendar picker lacks Madrid office")
+	assert.False(t, strings.Contains(dom, "Not Found"), "the agreements view shows an error")
+}

@@ -44,8 +44,9 @@ type file struct {
 	etag        string
 }
 
-// Handler serves the page: index.html at "/" (and "/index.html") and the
-// files of static/assets under "/assets/". Anything else is 404; methods
+// Handler serves the page: index.html at "/" (and "/index.html"), the
+// files of static/assets under "/assets/" and the lifecycle table of the
+// domain at "/assets/lifecycle.js". Anything else is 404; methods
 // other than GET and HEAD are 405.
 //
 // Responses are revalidated on every use (Cache-Control: no-cache) against a
@@ -65,14 +66,13 @@ func Handler() http.Handler {
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(body)
-		files[strings.TrimPrefix(p, "static")] = file{body: body, contentType: ct,
-			etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`}
+		files[strings.TrimPrefix(p, "static")] = newFile(body, ct)
 		return nil
 	})
 	if err != nil {
 		panic("web: reading the embedded files: " + err.Error())
 	}
+	files[lifecyclePath] = newFile(lifecycleModule(), contentTypes[".js"])
 	files["/"] = files["/index.html"]
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -103,6 +103,14 @@ func Handler() http.Handler {
 		}
 		_, _ = w.Write(f.body)
 	})
+}
+
+// newFile is a file served with its content type and a strong ETag of its
+// content.
+func newFile(body []byte, contentType string) file {
+	sum := sha256.Sum256(body)
+	return file{body: body, contentType: contentType,
+		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`}
 }
 
 func etagMatches(header, etag string) bool {

@@ -239,6 +239,7 @@ func TestCannedDataMatchesOpenAPI(t *testing.T) {
 		"handoffs.json":    "HandoffList",
 		"agreements.json":  "AgreementList",
 		"handoff.json":     "Handoff",
+		"calendars.json":   "CalendarList",
 	} {
 		ref, ok := doc.Components.Schemas[schema]
 		if !assert.True(t, ok, "%s: no schema %s in api/rest/openapi.json", file, schema) {

@@ -23,6 +23,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var cfg serveConfig
 	fs := newFlagSet("demo", "[--addr HOST:PORT] [--data DIR]", stderr)
 	cfg.flags(fs)
+	fs.BoolVar(&cfg.init, "init", false, "take an existing, empty cadena.db in --data as a new store (refused otherwise)")
 	seed := fs.Uint64("seed", 1, "seed of the demo organisation's history")
 	tick := fs.Duration("live-every", 10*time.Second, "how often the demo records live activity through the API (0: never)")
 	if err := parseFlags(fs, args); err != nil {

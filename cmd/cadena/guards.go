@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"strings"
@@ -47,6 +48,27 @@ func (c *guards) flags(fs interface {
 		"API requests per second allowed to each token, on average (0: no limit)")
 	fs.IntVar(&c.rateBurst, "rate-burst", defaultRateBurst,
 		"API requests a token may send at once above --rate-limit")
+}
+
+// check refuses values the flags do not take: a negative timeout or rate
+// (zero turns a limit off), and a burst below one request while a rate
+// limit is on (every request would be refused).
+func (c guards) check() error {
+	for _, d := range []struct {
+		flag, zero string
+		v          time.Duration
+	}{{"--read-timeout", "no limit", c.readTimeout}, {"--write-timeout", "no limit", c.writeTimeout}, {"--idle-timeout", "the read timeout", c.idleTimeout}} {
+		if d.v < 0 {
+			return fmt.Errorf("%s %s: want 0 (%s) or more", d.flag, d.v, d.zero)
+		}
+	}
+	if !(c.rateLimit >= 0) || math.IsInf(c.rateLimit, 1) {
+		return fmt.Errorf("--rate-limit %v: want 0 (no limit) or more requests a second", c.rateLimit)
+	}
+	if c.rateLimit > 0 && c.rateBurst < 1 {
+		return fmt.Errorf("--rate-burst %d: want at least 1 request under --rate-limit %v", c.rateBurst, c.rateLimit)
+	}
+	return nil
 }
 
 // metricsToken reads the token of --metrics-token-file: the file's

@@ -104,3 +104,25 @@ func TestMalformedHeadersGetGosPlainAnswer(t *testing.T) {
 		})
 	}
 }
+
+// The connection flags are checked before anything is opened: a negative
+// timeout or rate (0 turns a limit off) and a burst below one request
+// under a rate limit are refused on one line, not taken as no limit.
+func TestServeRefusesConnectionFlagsOutOfRange(t *testing.T) {
+	dir := t.TempDir()
+	base := []string{"serve", "--tokens", "t.json", "--data", dir}
+	runCLICases(t, []cliCase{
+		{"negative read timeout", append(base[:5:5], "--read-timeout", "-1s"), 1, "",
+			"cadena: --read-timeout -1s: want 0 (no limit) or more"},
+		{"negative write timeout", append(base[:5:5], "--write-timeout", "-5m"), 1, "",
+			"cadena: --write-timeout -5m0s: want 0 (no limit) or more"},
+		{"negative idle timeout", append(base[:5:5], "--idle-timeout", "-1s"), 1, "",
+			"cadena: --idle-timeout -1s: want 0 (the read timeout) or more"},
+		{"negative rate limit", append(base[:5:5], "--rate-limit", "-1"), 1, "",
+			"cadena: --rate-limit -1: want 0 (no limit) or more requests a second"},
+		{"no burst", append(base[:5:5], "--rate-burst", "0"), 1, "",
+			"cadena: --rate-burst 0: want at least 1 request under --rate-limit 50"},
+		{"demo too", []string{"demo", "--data", dir, "--read-timeout", "-1s", "--live-every", "0"}, 1, "",
+			"cadena: --read-timeout -1s: want 0 (no limit) or more"},
+	})
+}

@@ -33,6 +33,8 @@ func TestRun(t *testing.T) {
 		{"token without new", []string{"token"}, 2, "", "cadena token: the only subcommand is 'new': cadena token new --role R [--department D] (run 'cadena help token')"},
 		{"token bad flag", []string{"token", "new", "--rol", "admin"}, 2, "", "cadena token: flag provided but not defined: -rol (run 'cadena help token')"},
 		{"token bad role", []string{"token", "new", "--role", "boss"}, 1, "", `cadena: token new: boss: unknown role "boss" (admin, head or member)`},
+		{"token bad department", []string{"token", "new", "--role", "member", "--department", "Customer Support"}, 1, "",
+			`cadena: token new: member: a member needs a department slug, got "Customer Support"`},
 		{"failure", []string{"bench", "--writers", "0"}, 1, "", `cadena: bench: --writers: "0" is not a number of writers from 1 to 4096`},
 		{"bench", []string{"bench", "--data", t.TempDir(), "--only", "store", "--writers", "4", "--duration", "100ms", "--size", "50"}, 0, "append", ""},
 	}

@@ -115,6 +115,9 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (_ *app, e
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.guard.check(); err != nil {
+		return nil, err
+	}
 	tokens, err := auth.Load(cfg.tokens)
 	if err != nil {
 		return nil, err
@@ -167,6 +170,9 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (_ *app, e
 		RateBurst:      cfg.guard.rateBurst,
 		MetricsToken:   metricsToken,
 		Backup:         backupOf(raw),
+		// A backup takes as long as the store is large: each of its
+		// writes gets the write timeout, not the whole answer.
+		BackupWriteTimeout: cfg.guard.writeTimeout,
 	})
 	return &app{logger: logger, logOut: logOut, gcAttrs: gcAttrs, store: raw, runner: runner, handler: srv.Handler(), prepare: metricsHandler.Prepare}, nil
 }

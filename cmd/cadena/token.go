@@ -8,6 +8,7 @@ import (
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
+	"github.com/cadena-project/cadena/domain"
 )
 
 // runToken handles "cadena token new".
@@ -28,7 +29,9 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	n := *name
 	if n == "" {
 		n = *role
-		if *dept != "" {
+		// Only a department that is a slug names the token: another is
+		// refused for what it is, not as a bad name made from it.
+		if domain.ValidSlug(*dept) {
 			n = *dept + "-" + *role
 		}
 	}

@@ -62,6 +62,15 @@ func (b tab) shot(name string) {
 		// width, then capture a viewport as tall as the page.
 		height := max(size[1], int64(evalIn[float64](b, `document.documentElement.scrollHeight`)))
 		b.do("resize", chromedp.EmulateViewport(size[0], height))
+		// Two animation frames: the page is painted at the new size before
+		// the capture (without them the phone capture still missed a
+		// rating form's buttons below the first screen).
+		func() {
+			ctx, cancel := context.WithTimeout(b.ctx, step)
+			defer cancel()
+			_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))`, chromedp.EvalAwaitPromise))
+			require.NoError(b.t, err, "paint")
+		}()
 		ctx, cancel := context.WithTimeout(b.ctx, step)
 		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		cancel()

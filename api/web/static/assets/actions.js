@@ -1,26 +1,30 @@
 // What a viewer may do to a hand-off, and the buttons that do it. The
-// rules mirror the lifecycle table (README "The lifecycle table"): the API
-// stays the authority, and a refusal's detail is shown next to the button.
+// rules are the domain's lifecycle table, which the server serves as
+// lifecycle.js (README "The lifecycle table"): the API stays the authority,
+// and a refusal's detail is shown next to the button.
 
 import { call, newIdempotencyKey } from "./api.js";
 import { h, duration, when, relative } from "./format.js";
 import { errorBox } from "./view.js";
 import { t } from "./i18n.js";
+import LIFECYCLE from "./lifecycle.js";
 
-// ACTIONS: the side that may issue each command, the states it is allowed
-// from, and the text field its body carries (ReasonCommand,
-// DeliverCommand and RatingCommand in openapi.json). The button's label
-// is the catalogue's action.{name}, the field's action.{name}.field.
-const ACTIONS = [
-  { name: "accept", side: "supplier", from: ["requested", "returned"] },
-  { name: "deliver", side: "supplier", from: ["requested", "accepted", "returned"], field: "note", optional: true },
-  { name: "pause", side: "supplier", from: ["accepted"], field: "reason" },
-  { name: "resume", side: "either", from: ["paused"] },
-  { name: "rate", side: "customer", from: ["delivered"], rating: true },
-  { name: "return", side: "customer", from: ["delivered"], field: "reason" },
-  { name: "escalate", side: "customer", from: ["requested", "accepted", "paused", "returned"], field: "reason" },
-  { name: "cancel", side: "customer", from: ["requested", "accepted", "paused", "returned"], field: "reason" },
-];
+// PRIMARY commands move a hand-off on: their buttons come first and are
+// filled; the others follow in the table's order.
+const PRIMARY = ["accept", "deliver", "rate"];
+
+// ACTIONS: the commands on an existing hand-off (the rows not allowed from
+// "none"), each with the side that may issue it, the states it is allowed
+// from, and the text field its body carries (ReasonCommand, DeliverCommand
+// and RatingCommand in openapi.json; a note is optional, a reason is asked
+// for). The button's label is the catalogue's action.{name}, the field's
+// action.{name}.field.
+const ACTIONS = LIFECYCLE.filter((c) => !c.from.includes("none"))
+  .map((c) => {
+    const field = c.fields.find((f) => f === "reason" || f === "note");
+    return { name: c.name, side: c.side, from: c.from, field, optional: field === "note", rating: c.fields.includes("score") };
+  })
+  .sort((a, b) => (PRIMARY.includes(b.name) ? 1 : 0) - (PRIMARY.includes(a.name) ? 1 : 0));
 
 // sides returns whether the signed-in token acts for the supplier and for
 // the customer of a hand-off (an admin for both).
@@ -53,7 +57,7 @@ export function clock(hd, policy) {
   const owned = hd.supplier_owned_s;
   let badge = "none";
   if (target > 0) {
-    const ratio = (policy && policy.at_risk_ratio) || 0.75;
+    const ratio = policy.at_risk_ratio; // the server's policy ("me" endpoint), never a number of the page's
     if (owned > target) badge = "breached";
     else if (hd.state === "paused") badge = "paused";
     else if (owned >= target * ratio) badge = "risk";
@@ -80,7 +84,7 @@ export function actionBar(hd, me, onDone) {
   const panel = h("div", { class: "act-panel" });
   const msg = h("div", { class: "act-msg", role: "status", "aria-live": "polite" });
   const bar = h("div", { class: "act-buttons" }, acts.map((a) =>
-    h("button", { type: "button", class: a.name === "accept" || a.name === "deliver" || a.name === "rate" ? "" : "secondary", "data-action": a.name,
+    h("button", { type: "button", class: PRIMARY.includes(a.name) ? "" : "secondary", "data-action": a.name,
       onclick: () => open(a) }, t(`action.${a.name}`))));
   const wrap = h("div", { class: "actions-bar" }, bar, panel, msg);
 

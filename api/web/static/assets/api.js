@@ -2,27 +2,28 @@
 // problem+json errors. No other module names an API path.
 
 import { t } from "./i18n.js";
+import LIFECYCLE from "./lifecycle.js";
+
+// COMMANDS: each command of the lifecycle table on an existing hand-off,
+// by its name, at POST /api/v1/handoffs/{id}/ and its route segment (rate
+// is served at /rating), as the API registers them from the same table.
+const COMMANDS = Object.fromEntries(LIFECYCLE.filter((c) => !c.from.includes("none"))
+  .map((c) => [c.name, `POST /api/v1/handoffs/{id}/${c.route}`]));
 
 // ENDPOINTS lists every call the page makes, as "METHOD /path" with {name}
-// placeholders. A Go test checks each against the OpenAPI document.
+// placeholders. A Go test checks each literal one against the OpenAPI
+// document (the commands' against the lifecycle table).
 export const ENDPOINTS = Object.freeze({
+  ...COMMANDS,
   me: "GET /api/v1/me",
   departments: "GET /api/v1/departments",
   hotspots: "GET /api/v1/hotspots",
   chain: "GET /api/v1/chain",
   scorecard: "GET /api/v1/departments/{id}/scorecard",
   handoffs: "GET /api/v1/handoffs",
-  rate: "POST /api/v1/handoffs/{id}/rating",
   agreements: "GET /api/v1/agreements",
   handoff: "GET /api/v1/handoffs/{id}",
   request: "POST /api/v1/handoffs",
-  accept: "POST /api/v1/handoffs/{id}/accept",
-  pause: "POST /api/v1/handoffs/{id}/pause",
-  resume: "POST /api/v1/handoffs/{id}/resume",
-  deliver: "POST /api/v1/handoffs/{id}/deliver",
-  return: "POST /api/v1/handoffs/{id}/return",
-  escalate: "POST /api/v1/handoffs/{id}/escalate",
-  cancel: "POST /api/v1/handoffs/{id}/cancel",
   setAgreement: "PUT /api/v1/agreements/{supplier}/{customer}",
   calendars: "GET /api/v1/calendars",
   range: "GET /api/v1/range",

@@ -75,7 +75,7 @@ async function commentsSection(query, customer, pair, ctx) {
   if (!sides({ customer }, ctx.me).customer) { // the API shows ratings to admins and the customer only
     return section("pair-comments", title, h("p", { class: "empty" }, t("pair.commentsNotYours", { customer: ctx.name(customer) })));
   }
-  const min = (ctx.policy && ctx.policy.anonymity_min) || 1;
+  const min = ctx.policy.anonymity_min;
   const ratings = pair.satisfaction ? pair.satisfaction.ratings : 0;
   if (ratings < min) {
     return section("pair-comments", title, h("p", { class: "empty hidden-anon" }, t("pair.commentsHidden", { min, count: ratings })));
