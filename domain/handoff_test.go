@@ -273,6 +273,8 @@ func TestValidation(t *testing.T) {
 		{"same pair", domain.Handoff{}, withReq(func(r *domain.RequestHandoff) { r.Customer = "it" }), "customer", domain.ErrInvalid},
 		{"bad kind", domain.Handoff{}, withReq(func(r *domain.RequestHandoff) { r.Kind = "Big Kind" }), "kind", domain.ErrInvalid},
 		{"empty title", domain.Handoff{}, withReq(func(r *domain.RequestHandoff) { r.Title = "" }), "title", domain.ErrInvalid},
+		{"blank title", domain.Handoff{}, withReq(func(r *domain.RequestHandoff) { r.Title = " \t\n " }), "title", domain.ErrInvalid},
+		{"blank reason", delivered, domain.HandoffCommand{Name: domain.Return, Reason: "   "}, "reason", domain.ErrInvalid},
 		{"long title", domain.Handoff{}, withReq(func(r *domain.RequestHandoff) { r.Title = strings.Repeat("é", 201) }), "title", domain.ErrInvalid},
 		{"unknown supplier", domain.Handoff{}, withReq(func(r *domain.RequestHandoff) { r.SupplierDept = domain.Department{} }), "", domain.ErrNotFound},
 		{"retired supplier", domain.Handoff{}, withReq(func(r *domain.RequestHandoff) { r.SupplierDept = retired }), "supplier", domain.ErrInvalid},

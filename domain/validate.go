@@ -70,6 +70,9 @@ func checkText(field, s string, min, max int) error {
 		return invalid(field, "holds the control character %U at byte %d: only tab and newline are allowed", r, i)
 	}
 	n := utf8.RuneCountInString(s)
+	if min > 0 && n > 0 && strings.TrimSpace(s) == "" {
+		return invalid(field, "is only white space: it needs at least one other character")
+	}
 	if n < min || n > max {
 		if min == 0 {
 			return invalid(field, "must be at most %d characters, got %d", max, n)
