@@ -90,6 +90,8 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 		return c, errors.New("import: give one of --data DIR, --store URL or --server URL (or --dry-run)")
 	case c.server != "" && c.tokenFile == "":
 		return c, errors.New("import: --server needs --token-file, a file holding an admin token")
+	case c.server != "" && importer.CheckServerURL(c.server) != nil:
+		return c, fmt.Errorf("import: %w", importer.CheckServerURL(c.server))
 	case c.resolve < 0 || c.resolve%time.Second != 0:
 		return c, fmt.Errorf("import: --resolve-within must be whole seconds, got %s", c.resolve)
 	case c.window < 1:

@@ -39,12 +39,33 @@ var _ Commands = (*Server)(nil)
 
 // NewServer returns a Server for the cadena at base ("http://host:port").
 func NewServer(base, token string) (*Server, error) {
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("server URL %q: want http://host:port or https://host", base)
+	if err := CheckServerURL(base); err != nil {
+		return nil, err
 	}
 	return &Server{base: strings.TrimRight(base, "/"), token: token,
 		client: &http.Client{Timeout: 5 * time.Minute}}, nil
+}
+
+// CheckServerURL returns an error unless base is an http:// or https://
+// URL with a host. The error shows base without its password, if any.
+func CheckServerURL(base string) error {
+	u, err := url.Parse(base)
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		return nil
+	}
+	shown := base
+	switch at := strings.LastIndex(base, "@"); {
+	case err == nil:
+		shown = u.Redacted()
+	case at >= 0:
+		// Unparsed: keep the scheme and what follows the user information.
+		scheme, _, ok := strings.Cut(base, "://")
+		shown = "xxxxx@" + base[at+1:]
+		if ok {
+			shown = scheme + "://" + shown
+		}
+	}
+	return fmt.Errorf("server URL %q: want http://host:port or https://host", shown)
 }
 
 // problemJSON is what the server answers on an error (RFC 9457).
