@@ -94,6 +94,8 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 		return c, fmt.Errorf("import: %w", importer.CheckServerURL(c.server))
 	case c.resolve < 0 || c.resolve%time.Second != 0:
 		return c, fmt.Errorf("import: --resolve-within must be whole seconds, got %s", c.resolve)
+	case !domain.ValidSlug(c.kind):
+		return c, fmt.Errorf("import: --kind %q is not a slug (1 to 64 lower-case letters, digits and dashes)", c.kind)
 	case c.window < 1:
 		return c, fmt.Errorf("import: --window must be at least 1, got %d", c.window)
 	case c.horizon <= 0:

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -46,6 +47,10 @@ c1,Close,Front Office,2011-10-11 12:00:00+02:00
 		{"bad store", []string{"import", "--format", "csv", "--store", "mysql://db", csv}, 1, "",
 			`cadena: import: --store "mysql://db": want a connection string starting with esdb://, esdb+discover://, kurrentdb://, postgres:// or postgresql://`},
 		{"dry run", []string{"import", "--format", "csv", "--dry-run", csv}, 0, "supplier      customer      hand-offs  returns  median held\nback-office   front-office  1          0        2h0m0s\nfront-office  back-office   1          0        0s\n", ""},
+		{"bad kind, before anything is read or written", []string{"import", "--data", filepath.Join(dir, "kind"), "--format", "csv", "--kind", "Bad Kind", csv}, 1, "",
+			`cadena: import: --kind "Bad Kind" is not a slug (1 to 64 lower-case letters, digits and dashes)`},
+		{"bad kind in a dry run", []string{"import", "--dry-run", "--format", "csv", "--kind", "Bad Kind", csv}, 1, "",
+			`cadena: import: --kind "Bad Kind" is not a slug (1 to 64 lower-case letters, digits and dashes)`},
 		{"bad zone", []string{"import", "--data", data, "--format", "csv", "--timezone", "Mars/Olympus", csv}, 1, "",
 			`cadena: import: --timezone "Mars/Olympus" is not a time zone`},
 		{"bad delimiter", []string{"import", "--data", data, "--format", "csv", "--delimiter", ";;", csv}, 1, "",
@@ -56,6 +61,7 @@ c1,Close,Front Office,2011-10-11 12:00:00+02:00
 			`cadena: import: --gc-percent off needs a memory limit: give --memory-limit too`},
 	}
 	runCLICases(t, tests)
+	assert.NoDirExists(t, filepath.Join(dir, "kind"), "a refused import makes no store")
 }
 
 // TestImportMalformed runs malformed inputs, each with the exact one-line
