@@ -380,12 +380,17 @@ func printPairs(w io.Writer, rows []importer.PairRow) {
 	tw.Flush()
 }
 
-// refused reports whether err is the server refusing the import itself (a
+// refused reports whether err is the target refusing the import itself (a
 // token it does not know or that may not import, a conflict with what it
-// holds): a 4xx other than a timeout (408) or the rate limit (429), which
-// sending the same import again would meet again.
+// holds): from a server, a 4xx other than a timeout (408) or the rate
+// limit (429); from the store's own service (--data, --store), the same
+// kinds of answer. Sending the same import again would meet it again.
 func refused(err error) bool {
 	var remote *importer.RemoteError
-	return errors.As(err, &remote) && remote.Status >= 400 && remote.Status < 500 &&
-		remote.Status != http.StatusRequestTimeout && remote.Status != http.StatusTooManyRequests
+	if errors.As(err, &remote) {
+		return remote.Status >= 400 && remote.Status < 500 &&
+			remote.Status != http.StatusRequestTimeout && remote.Status != http.StatusTooManyRequests
+	}
+	return errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrTransition) ||
+		errors.Is(err, domain.ErrNotFound) || errors.Is(err, domain.ErrInvalid) || errors.Is(err, api.ErrForbidden)
 }

@@ -23,12 +23,21 @@ c1,Register,Front Office,2011-10-11 09:00:00+02:00
 c1,Review,Back Office,2011-10-11 10:00:00+02:00
 c1,Close,Front Office,2011-10-11 12:00:00+02:00
 `)
+	retitled := write("retitled.csv", `case:concept:name,concept:name,org:group,time:timestamp
+c1,Register,Front Office,2011-10-11 09:00:00+02:00
+c1,Check,Back Office,2011-10-11 10:00:00+02:00
+c1,Close,Front Office,2011-10-11 12:00:00+02:00
+`)
 	data := filepath.Join(dir, "data")
 	ok := []string{"import", "--data", data, "--format", "receipt-csv", "--resolve-within", "24h", csv}
 	tests := []cliCase{
 		{"help", []string{"help", "import"}, 0, "-group-attr", ""},
 		{"first", ok, 0, "2 departments, 2 pairs, 2 hand-offs (0 returns)\nissued 10 commands", ""},
 		{"again", ok, 0, "0 new, 8 imported before; 2 agreements\nappended 0 events", ""},
+		// Another hand-off under the same key: running it again meets the
+		// same conflict, so the line offers no resume.
+		{"a changed log into the same store", []string{"import", "--data", data, "--format", "csv", retitled}, 1, "",
+			`cadena: import: case "c1": request of hand-off c1-1 (back-office -> front-office) at 2011-10-11T08:00:00Z: conflict: idempotency key "import/c1-1/0" was already used for a different request (0 commands done)`},
 		{"no file", []string{"import", "--data", data, "--format", "xes"}, 2, "",
 			"cadena import: want exactly one FILE after the flags (run 'cadena help import')"},
 		{"bad flag", []string{"import", "--format", "xes", "--bogus", csv}, 2, "",
