@@ -202,6 +202,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("import: %w", err)
 	}
 	defer file.Close()
+	if st, err := file.Stat(); err == nil && st.IsDir() {
+		return fmt.Errorf("import: %s is a directory, not a log file", cfg.path)
+	}
 	fb := newFeedback(stderr)
 	if cfg.dryRun {
 		return dryRun(cfg, fb.reading(file), start, stdout)

@@ -60,6 +60,8 @@ c1,Close,Front Office,2011-10-11 12:00:00+02:00
 			`cadena: import: --kind "Bad Kind" is not a slug (1 to 64 lower-case letters, digits and dashes)`},
 		{"bad kind in a dry run", []string{"import", "--dry-run", "--format", "csv", "--kind", "Bad Kind", csv}, 1, "",
 			`cadena: import: --kind "Bad Kind" is not a slug (1 to 64 lower-case letters, digits and dashes)`},
+		{"a directory for FILE", []string{"import", "--data", filepath.Join(dir, "kind"), "--format", "csv", dir}, 1, "",
+			"cadena: import: " + dir + " is a directory, not a log file"},
 		{"bad zone", []string{"import", "--data", data, "--format", "csv", "--timezone", "Mars/Olympus", csv}, 1, "",
 			`cadena: import: --timezone "Mars/Olympus" is not a time zone`},
 		{"bad delimiter", []string{"import", "--data", data, "--format", "csv", "--delimiter", ";;", csv}, 1, "",
