@@ -207,7 +207,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fb := newFeedback(stderr)
 	if cfg.dryRun {
-		return dryRun(cfg, fb.reading(file), start, stdout)
+		return dryRun(cfg, fb.reading(file), fb, start, stdout)
 	}
 	return streamImport(ctx, cfg, fb.reading(file), fb, start, stdout)
 }
@@ -220,8 +220,9 @@ func (cfg importConfig) streamOptions() importer.StreamOptions {
 
 // dryRun reads and maps the log as a stream (importer.DryRun), writes
 // nothing, and prints the pairs table.
-func dryRun(cfg importConfig, r io.Reader, start time.Time, stdout io.Writer) error {
+func dryRun(cfg importConfig, r io.Reader, fb *feedback, start time.Time, stdout io.Writer) error {
 	sum, rows, err := importer.DryRun(importFormats[cfg.format].format, r, cfg.read, cfg.streamOptions())
+	fb.done()
 	if err != nil {
 		return fmt.Errorf("import: %s: %w", filepath.Base(cfg.path), err)
 	}
