@@ -157,7 +157,11 @@ func openImportTarget(ctx context.Context, cfg importConfig) (importTarget, erro
 		if err != nil {
 			return importTarget{}, fmt.Errorf("reading the token: %w", err)
 		}
-		srv, err := importer.NewServer(cfg.server, strings.TrimSpace(string(tok)))
+		token := strings.TrimSpace(string(tok))
+		if token == "" {
+			return importTarget{}, fmt.Errorf("the token file %s is empty: want an admin token ('cadena token new --role admin')", cfg.tokenFile)
+		}
+		srv, err := importer.NewServer(cfg.server, token)
 		if err != nil {
 			return importTarget{}, err
 		}
