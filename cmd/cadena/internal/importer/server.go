@@ -53,19 +53,27 @@ func CheckServerURL(base string) error {
 	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		return nil
 	}
-	shown := base
-	switch at := strings.LastIndex(base, "@"); {
+	return fmt.Errorf("server URL %q: want http://host:port or https://host", RedactedURL(base))
+}
+
+// RedactedURL is raw, a URL, as messages may show it: its password
+// replaced by xxxxx (url.URL.Redacted), and when raw does not parse, its
+// user information.
+func RedactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	at := strings.LastIndex(raw, "@")
+	switch {
 	case err == nil:
-		shown = u.Redacted()
-	case at >= 0:
-		// Unparsed: keep the scheme and what follows the user information.
-		scheme, _, ok := strings.Cut(base, "://")
-		shown = "xxxxx@" + base[at+1:]
-		if ok {
-			shown = scheme + "://" + shown
-		}
+		return u.Redacted()
+	case at < 0:
+		return raw
 	}
-	return fmt.Errorf("server URL %q: want http://host:port or https://host", shown)
+	// Unparsed: keep the scheme and what follows the user information.
+	shown := "xxxxx@" + raw[at+1:]
+	if scheme, _, ok := strings.Cut(raw, "://"); ok {
+		shown = scheme + "://" + shown
+	}
+	return shown
 }
 
 // problemJSON is what the server answers on an error (RFC 9457).
