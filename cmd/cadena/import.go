@@ -75,6 +75,10 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return c, err
 	}
+	if fs.NArg() > 1 && strings.HasPrefix(fs.Arg(1), "-") {
+		// The flag package stops at the first argument that is no flag.
+		return c, usageError{fmt.Errorf("flags go before FILE: got %q after %s", fs.Arg(1), fs.Arg(0))}
+	}
 	if fs.NArg() != 1 {
 		return c, usageError{errors.New("want exactly one FILE after the flags")}
 	}

@@ -40,6 +40,8 @@ c1,Close,Front Office,2011-10-11 12:00:00+02:00
 			`cadena: import: case "c1": request of hand-off c1-1 (back-office -> front-office) at 2011-10-11T08:00:00Z: conflict: idempotency key "import/c1-1/0" was already used for a different request (0 commands done)`},
 		{"no file", []string{"import", "--data", data, "--format", "xes"}, 2, "",
 			"cadena import: want exactly one FILE after the flags (run 'cadena help import')"},
+		{"a flag after FILE", []string{"import", "--format", "csv", csv, "--data", data}, 2, "",
+			`cadena import: flags go before FILE: got "--data" after ` + csv + ` (run 'cadena help import')`},
 		{"bad flag", []string{"import", "--format", "xes", "--bogus", csv}, 2, "",
 			"cadena import: flag provided but not defined: -bogus (run 'cadena help import')"},
 		{"bad format", []string{"import", "--data", data, "--format", "json", csv}, 1, "",
