@@ -70,6 +70,8 @@ c1,Close,Front Office,2011-10-11 12:00:00+02:00
 			"supplier  customer  hand-offs  returns  median held\nnone      a         1          0        0s\n", ""},
 		{"an empty token file", []string{"import", "--format", "csv", "--server", "http://127.0.0.1:1", "--token-file", write("empty.token", " \n"), csv}, 1, "",
 			"cadena: import: the token file " + filepath.Join(dir, "empty.token") + " is empty: want an admin token ('cadena token new --role admin')"},
+		{"a column named twice is read from its first place", []string{"import", "--dry-run", "--format", "csv", write("twice.csv", "case:concept:name,concept:name,org:group,time:timestamp,org:group\nc1,a,A,2011-10-11 09:00:00Z,X\nc1,b,B,2011-10-11 10:00:00Z,X\n")}, 0,
+			"supplier  customer  hand-offs  returns  median held\nb         a         1          0        0s\n", ""},
 		{"bad zone", []string{"import", "--data", data, "--format", "csv", "--timezone", "Mars/Olympus", csv}, 1, "",
 			`cadena: import: --timezone "Mars/Olympus" is not a time zone`},
 		{"bad delimiter", []string{"import", "--data", data, "--format", "csv", "--delimiter", ";;", csv}, 1, "",
