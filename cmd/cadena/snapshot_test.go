@@ -288,7 +288,8 @@ func TestSharedHandoffStatesEqualOwnFolds(t *testing.T) {
 
 // TestServeRefusesBadSnapshotFlagsFirst: a negative --snapshot-every,
 // --snapshot-interval or --catch-up-gc-percent is one line and exit
-// status 1 before the store is opened, so no data directory is made.
+// status 1 before the store is opened (serve) or seeded (demo), so no
+// data directory is made.
 func TestServeRefusesBadSnapshotFlagsFirst(t *testing.T) {
 	dir := t.TempDir()
 	tokens := filepath.Join(dir, "tokens.json")
@@ -301,6 +302,8 @@ func TestServeRefusesBadSnapshotFlagsFirst(t *testing.T) {
 		{"--snapshot-every", serve("--snapshot-every", "-1"), 1, "", "cadena: --snapshot-every -1, --snapshot-interval 5m0s: want 0 or more"},
 		{"--snapshot-interval", serve("--snapshot-interval", "-1s"), 1, "", "cadena: --snapshot-every 250000, --snapshot-interval -1s: want 0 or more"},
 		{"--catch-up-gc-percent", serve("--catch-up-gc-percent", "-1"), 1, "", "cadena: --catch-up-gc-percent -1: want 0 or more"},
+		{"demo --snapshot-every", []string{"demo", "--data", data, "--addr", "127.0.0.1:0", "--snapshot-every", "-1"}, 1, "",
+			"cadena: --snapshot-every -1, --snapshot-interval 5m0s: want 0 or more"},
 	})
-	assert.NoDirExists(t, data, "a refused start makes no store")
+	assert.NoDirExists(t, data, "a refused start makes no store (nor seeds the demo)")
 }
