@@ -96,7 +96,9 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 		return c, errors.New("import: --server needs --token-file, a file holding an admin token")
 	case c.server != "" && importer.CheckServerURL(c.server) != nil:
 		return c, fmt.Errorf("import: %w", importer.CheckServerURL(c.server))
-	case c.resolve < 0 || c.resolve%time.Second != 0:
+	case c.resolve < 0:
+		return c, fmt.Errorf("import: --resolve-within must be 0 (no agreements) or more, got %s", c.resolve)
+	case c.resolve%time.Second != 0:
 		return c, fmt.Errorf("import: --resolve-within must be whole seconds, got %s", c.resolve)
 	case !domain.ValidSlug(c.kind):
 		return c, fmt.Errorf("import: --kind %q is not a slug (1 to 64 lower-case letters, digits and dashes)", c.kind)
