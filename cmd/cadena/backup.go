@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/cadena-project/cadena/api/rest"
+	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
 	"github.com/cadena-project/cadena/eventstore"
 	"github.com/cadena-project/cadena/eventstore/bolt"
 )
@@ -44,6 +45,8 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError{errors.New("give either --server URL or --data DIR")}
 	case *server != "" && *tokenFile == "":
 		return usageError{errors.New("--server needs --token-file")}
+	case *server != "" && importer.CheckServerURL(*server) != nil:
+		return usageError{fmt.Errorf("--server %q: want http://host:port or https://host", importer.RedactedURL(*server))}
 	}
 	out := fs.Arg(0)
 	if _, err := os.Stat(out); err == nil {

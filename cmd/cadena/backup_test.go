@@ -90,6 +90,10 @@ func TestBackupUsage(t *testing.T) {
 		{"no out", []string{"backup", "--data", "d"}, 2, "", "cadena backup: want exactly one OUT file after the flags (run 'cadena help backup')"},
 		{"neither", []string{"backup", "out.db"}, 2, "", "cadena backup: give either --server URL or --data DIR (run 'cadena help backup')"},
 		{"no token", []string{"backup", "--server", "http://127.0.0.1:1", "out.db"}, 2, "", "cadena backup: --server needs --token-file (run 'cadena help backup')"},
+		{"a server URL that does not parse, its password hidden", []string{"backup", "--server", "http://u:topsecret@[::1", "--token-file", "t", "out.db"}, 2, "",
+			"cadena backup: --server \"http://xxxxx@[::1\": want http://host:port or https://host (run 'cadena help backup')"},
+		{"a server URL that is not http", []string{"backup", "--server", "ftp://u:topsecret@127.0.0.1", "--token-file", "t", "out.db"}, 2, "",
+			"cadena backup: --server \"ftp://u:xxxxx@127.0.0.1\": want http://host:port or https://host (run 'cadena help backup')"},
 		{"help", []string{"help", "backup"}, 0, "--token-file", ""},
 	})
 }

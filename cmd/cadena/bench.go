@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/cadena-project/cadena/eventstore"
 )
 
@@ -85,6 +87,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("bench: --pairs must be 1 to %d", benchDepartments*(benchDepartments-1)/2)
 	case cfg.postgres != "" && !strings.HasPrefix(cfg.postgres, "postgres://") && !strings.HasPrefix(cfg.postgres, "postgresql://"):
 		return errors.New("bench: --postgres must be a postgres:// URL")
+	}
+	if cfg.postgres != "" {
+		// pgx's message hides the password.
+		if _, err := pgxpool.ParseConfig(cfg.postgres); err != nil {
+			return fmt.Errorf("bench: --postgres: %w", err)
+		}
 	}
 
 	if cfg.dir == "" {

@@ -125,6 +125,11 @@ func TestBenchRejectsBadFlags(t *testing.T) {
 		{"size", []string{"bench", "--size", "-1"}, 1, "", "cadena: bench: --size must be 0 to 1048576"},
 		{"pairs", []string{"bench", "--pairs", "44851"}, 1, "", "cadena: bench: --pairs must be 1 to 44850"},
 		{"postgres", []string{"bench", "--postgres", "mysql://x"}, 1, "", "cadena: bench: --postgres must be a postgres:// URL"},
+		// Refused before the store rows run (no progress line), its password hidden.
+		{"postgres URL that does not parse", []string{"bench", "--only", "store", "--writers", "1", "--duration", "10ms", "--postgres", "postgres://u:secretpw@[bad/x"}, 1, "",
+			"cadena: bench: --postgres: cannot parse `postgres://u:xxxxx@[bad/x`: failed to parse as URL (end of string reached when looking for matching \"]\" in IPv6 host address in URI)"},
+		{"a value that does not parse", []string{"bench", "--duration", "abc"}, 2, "", `cadena bench: invalid value "abc" for flag -duration: parse error (run 'cadena help bench')`},
+		{"an argument", []string{"bench", "store"}, 2, "", `cadena bench: unexpected argument "store" (run 'cadena help bench')`},
 	})
 }
 

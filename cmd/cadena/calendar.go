@@ -12,6 +12,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
 )
 
 // runCalendar handles "cadena calendar import": the holidays of an
@@ -46,7 +48,7 @@ func runCalendarImport(ctx context.Context, args []string, stdout, stderr io.Wri
 		return usageError{errors.New("--calendar is required")}
 	}
 	if u, err := url.Parse(*server); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usageError{fmt.Errorf("--server %q: want http://host:port or https://host", *server)}
+		return usageError{fmt.Errorf("--server %q: want http://host:port or https://host", importer.RedactedURL(*server))}
 	}
 	tok, err := os.ReadFile(*tokenFile)
 	if err != nil {

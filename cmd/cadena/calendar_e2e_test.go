@@ -135,4 +135,7 @@ func TestCalendarImportUsage(t *testing.T) {
 	_, _, errOut := runCLI("calendar", "import", "--server", "127.0.0.1:8080", "--token-file", "t", "--calendar", "madrid", "f.ics")
 	assert.Equal(t, "cadena calendar: --server \"127.0.0.1:8080\": want http://host:port or https://host (run 'cadena help calendar')\n", errOut,
 		"a server without its scheme is named as such, not by the URL parser")
+	_, _, errOut = runCLI("calendar", "import", "--server", "ftp://u:topsecret@127.0.0.1", "--token-file", "t", "--calendar", "madrid", "f.ics")
+	assert.Equal(t, "cadena calendar: --server \"ftp://u:xxxxx@127.0.0.1\": want http://host:port or https://host (run 'cadena help calendar')\n", errOut,
+		"the password of a refused --server is not shown")
 }

@@ -29,6 +29,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := cfg.checkReadModelFlags(); err != nil { // before anything is made or seeded
+		return err
+	}
 	// The data directory holds the tokens file, and the embedded store's
 	// file unless --store names a database to seed instead.
 	if cfg.data == "" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -16,7 +17,13 @@ import (
 type feedback struct {
 	w        io.Writer
 	terminal bool
-	readBar  *progressbar.ProgressBar // bytes read, on a terminal
+	// bar is, on a terminal, the bar of the bytes read, then, once the
+	// whole file is read, a spinner until the import is done (the last
+	// window of events is planned and written after the end of the file).
+	mu       sync.Mutex
+	bar      *progressbar.ProgressBar
+	finished bool // done was called
+	commands int  // the commands done at the last progress, on a terminal
 	now      func() time.Time
 	start    time.Time
 	last     time.Time
@@ -50,22 +57,42 @@ func (f *feedback) reading(file *os.File) io.Reader {
 	}
 	bar := progressbar.NewOptions64(size, progressbar.OptionSetWriter(f.w), progressbar.OptionSetDescription("reading"),
 		progressbar.OptionShowBytes(true), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
-	f.readBar = bar
-	return &barReader{r: file, bar: bar}
+	f.bar = bar
+	return &barReader{r: file, bar: bar, f: f}
 }
 
 type barReader struct {
 	r   io.Reader
 	bar *progressbar.ProgressBar
+	f   *feedback
+	eof bool
 }
 
 func (b *barReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	_ = b.bar.Add(n)
-	if err == io.EOF {
-		_ = b.bar.Finish()
+	if err == io.EOF && !b.eof {
+		b.eof = true
+		b.f.readAll()
 	}
 	return n, err
+}
+
+// readAll replaces the bar of the bytes read, at the end of the file, by a
+// spinner that shows the same description until done.
+func (f *feedback) readAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.bar != nil {
+		_ = f.bar.Finish()
+	}
+	if f.finished {
+		f.bar = nil
+		return
+	}
+	f.bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(f.w),
+		progressbar.OptionSetDescription("importing: "+f.status(f.commands, f.now())),
+		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 }
 
 // read is importer.StreamOptions.Read: the events read and the hand-offs
@@ -80,8 +107,11 @@ func (f *feedback) read(events, handoffs int) {
 func (f *feedback) progress(done, _ int) {
 	now := f.now()
 	if f.terminal {
-		if f.readBar != nil {
-			f.readBar.Describe("importing: " + f.status(done, now))
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.commands = done
+		if f.bar != nil {
+			f.bar.Describe("importing: " + f.status(done, now))
 		}
 		return
 	}
@@ -100,7 +130,11 @@ func (f *feedback) status(done int, now time.Time) string {
 
 // done ends the bar.
 func (f *feedback) done() {
-	if f.readBar != nil {
-		_ = f.readBar.Finish()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.finished = true
+	if f.bar != nil {
+		_ = f.bar.Finish()
+		f.bar = nil
 	}
 }

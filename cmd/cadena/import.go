@@ -75,6 +75,10 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return c, err
 	}
+	if fs.NArg() > 1 && strings.HasPrefix(fs.Arg(1), "-") {
+		// The flag package stops at the first argument that is no flag.
+		return c, usageError{fmt.Errorf("flags go before FILE: got %q after %s", fs.Arg(1), fs.Arg(0))}
+	}
 	if fs.NArg() != 1 {
 		return c, usageError{errors.New("want exactly one FILE after the flags")}
 	}
@@ -90,8 +94,14 @@ func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
 		return c, errors.New("import: give one of --data DIR, --store URL or --server URL (or --dry-run)")
 	case c.server != "" && c.tokenFile == "":
 		return c, errors.New("import: --server needs --token-file, a file holding an admin token")
-	case c.resolve < 0 || c.resolve%time.Second != 0:
+	case c.server != "" && importer.CheckServerURL(c.server) != nil:
+		return c, fmt.Errorf("import: %w", importer.CheckServerURL(c.server))
+	case c.resolve < 0:
+		return c, fmt.Errorf("import: --resolve-within must be 0 (no agreements) or more, got %s", c.resolve)
+	case c.resolve%time.Second != 0:
 		return c, fmt.Errorf("import: --resolve-within must be whole seconds, got %s", c.resolve)
+	case !domain.ValidSlug(c.kind):
+		return c, fmt.Errorf("import: --kind %q is not a slug (1 to 64 lower-case letters, digits and dashes)", c.kind)
 	case c.window < 1:
 		return c, fmt.Errorf("import: --window must be at least 1, got %d", c.window)
 	case c.horizon <= 0:
@@ -153,7 +163,11 @@ func openImportTarget(ctx context.Context, cfg importConfig) (importTarget, erro
 		if err != nil {
 			return importTarget{}, fmt.Errorf("reading the token: %w", err)
 		}
-		srv, err := importer.NewServer(cfg.server, strings.TrimSpace(string(tok)))
+		token := strings.TrimSpace(string(tok))
+		if token == "" {
+			return importTarget{}, fmt.Errorf("the token file %s is empty: want an admin token ('cadena token new --role admin')", cfg.tokenFile)
+		}
+		srv, err := importer.NewServer(cfg.server, token)
 		if err != nil {
 			return importTarget{}, err
 		}
@@ -198,9 +212,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("import: %w", err)
 	}
 	defer file.Close()
+	if st, err := file.Stat(); err == nil && st.IsDir() {
+		return fmt.Errorf("import: %s is a directory, not a log file", cfg.path)
+	}
 	fb := newFeedback(stderr)
 	if cfg.dryRun {
-		return dryRun(cfg, fb.reading(file), start, stdout)
+		return dryRun(cfg, fb.reading(file), fb, start, stdout)
 	}
 	return streamImport(ctx, cfg, fb.reading(file), fb, start, stdout)
 }
@@ -213,8 +230,9 @@ func (cfg importConfig) streamOptions() importer.StreamOptions {
 
 // dryRun reads and maps the log as a stream (importer.DryRun), writes
 // nothing, and prints the pairs table.
-func dryRun(cfg importConfig, r io.Reader, start time.Time, stdout io.Writer) error {
+func dryRun(cfg importConfig, r io.Reader, fb *feedback, start time.Time, stdout io.Writer) error {
 	sum, rows, err := importer.DryRun(importFormats[cfg.format].format, r, cfg.read, cfg.streamOptions())
+	fb.done()
 	if err != nil {
 		return fmt.Errorf("import: %s: %w", filepath.Base(cfg.path), err)
 	}
@@ -376,12 +394,17 @@ func printPairs(w io.Writer, rows []importer.PairRow) {
 	tw.Flush()
 }
 
-// refused reports whether err is the server refusing the import itself (a
+// refused reports whether err is the target refusing the import itself (a
 // token it does not know or that may not import, a conflict with what it
-// holds): a 4xx other than a timeout (408) or the rate limit (429), which
-// sending the same import again would meet again.
+// holds): from a server, a 4xx other than a timeout (408) or the rate
+// limit (429); from the store's own service (--data, --store), the same
+// kinds of answer. Sending the same import again would meet it again.
 func refused(err error) bool {
 	var remote *importer.RemoteError
-	return errors.As(err, &remote) && remote.Status >= 400 && remote.Status < 500 &&
-		remote.Status != http.StatusRequestTimeout && remote.Status != http.StatusTooManyRequests
+	if errors.As(err, &remote) {
+		return remote.Status >= 400 && remote.Status < 500 &&
+			remote.Status != http.StatusRequestTimeout && remote.Status != http.StatusTooManyRequests
+	}
+	return errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrTransition) ||
+		errors.Is(err, domain.ErrNotFound) || errors.Is(err, domain.ErrInvalid) || errors.Is(err, api.ErrForbidden)
 }

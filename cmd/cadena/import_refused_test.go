@@ -1,17 +1,22 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
+	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/eventstore"
 )
 
-// TestImportRefused: only a server's own refusal of the import (a 4xx that
-// sending it again would meet again) drops "importing again resumes".
+// TestImportRefused: only a refusal of the import itself (a server's 4xx
+// that sending it again would meet again, or the same kind of answer from
+// the store's own service) drops "importing again resumes".
 func TestImportRefused(t *testing.T) {
 	tests := []struct {
 		err  error
@@ -24,6 +29,16 @@ func TestImportRefused(t *testing.T) {
 		{&importer.RemoteError{Status: 429}, false},
 		{&importer.RemoteError{Status: 503}, false},
 		{errors.New("connection refused"), false},
+		// The same answers from the store's own service (--data, --store).
+		{fmt.Errorf("case \"c1\": request of hand-off c1-1: %w", domain.ErrConflict), true},
+		{fmt.Errorf("accept of hand-off c1-1: %w", domain.ErrTransition), true},
+		{fmt.Errorf("accept of hand-off c1-1: %w", domain.ErrNotFound), true},
+		{fmt.Errorf("request of hand-off c1-1: %w", domain.ErrInvalid), true},
+		{&domain.ValidationError{Field: "title"}, true},
+		{fmt.Errorf("batch: %w", api.ErrForbidden), true},
+		{fmt.Errorf("batch write failed: %w", eventstore.ErrUnavailable), false},
+		{fmt.Errorf("batch write failed: %w", eventstore.ErrWrongVersion), false},
+		{fmt.Errorf("batch write failed: %w", context.Canceled), false},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, refused(tt.err), "%v", tt.err)

@@ -61,12 +61,25 @@ func (f *snapshotFlags) flags(fs interface {
 	fs.DurationVar(&f.interval, "snapshot-interval", 5*time.Minute, "also write one when this long passed since the last and events arrived (0: only by count)")
 }
 
-// enableSnapshots turns the runner's snapshots on as the flags say.
-func (c serveConfig) enableSnapshots(rm *readModels, policy domain.Policy, logger *slog.Logger) error {
+// checkReadModelFlags refuses a negative --snapshot-every,
+// --snapshot-interval or --catch-up-gc-percent: buildApp calls it before
+// it opens the store, and demo before it seeds one, so that a bad flag
+// makes no data directory.
+func (c serveConfig) checkReadModelFlags() error {
 	f := c.snapshots
 	if f.every < 0 || f.interval < 0 {
 		return fmt.Errorf("--snapshot-every %d, --snapshot-interval %s: want 0 or more", f.every, f.interval)
 	}
+	if c.catchUpGC < 0 {
+		return fmt.Errorf("--catch-up-gc-percent %d: want 0 or more", c.catchUpGC)
+	}
+	return nil
+}
+
+// enableSnapshots turns the runner's snapshots on as the flags say.
+// The flags were checked (checkReadModelFlags).
+func (c serveConfig) enableSnapshots(rm *readModels, policy domain.Policy, logger *slog.Logger) error {
+	f := c.snapshots
 	dir := f.dir
 	if dir == "" && c.store == "" {
 		dir = c.data

@@ -126,6 +126,9 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (_ *app, e
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.checkReadModelFlags(); err != nil {
+		return nil, err
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

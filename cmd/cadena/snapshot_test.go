@@ -285,3 +285,25 @@ func TestSharedHandoffStatesEqualOwnFolds(t *testing.T) {
 	require.Positive(t, n)
 	assertSameModels(t, shared, own, 0, checkedDepartments(sum))
 }
+
+// TestServeRefusesBadSnapshotFlagsFirst: a negative --snapshot-every,
+// --snapshot-interval or --catch-up-gc-percent is one line and exit
+// status 1 before the store is opened (serve) or seeded (demo), so no
+// data directory is made.
+func TestServeRefusesBadSnapshotFlagsFirst(t *testing.T) {
+	dir := t.TempDir()
+	tokens := filepath.Join(dir, "tokens.json")
+	writeTokensFile(t, tokens)
+	data := filepath.Join(dir, "data")
+	serve := func(flags ...string) []string {
+		return append([]string{"serve", "--data", data, "--tokens", tokens, "--addr", "127.0.0.1:0"}, flags...)
+	}
+	runCLICases(t, []cliCase{
+		{"--snapshot-every", serve("--snapshot-every", "-1"), 1, "", "cadena: --snapshot-every -1, --snapshot-interval 5m0s: want 0 or more"},
+		{"--snapshot-interval", serve("--snapshot-interval", "-1s"), 1, "", "cadena: --snapshot-every 250000, --snapshot-interval -1s: want 0 or more"},
+		{"--catch-up-gc-percent", serve("--catch-up-gc-percent", "-1"), 1, "", "cadena: --catch-up-gc-percent -1: want 0 or more"},
+		{"demo --snapshot-every", []string{"demo", "--data", data, "--addr", "127.0.0.1:0", "--snapshot-every", "-1"}, 1, "",
+			"cadena: --snapshot-every -1, --snapshot-interval 5m0s: want 0 or more"},
+	})
+	assert.NoDirExists(t, data, "a refused start makes no store (nor seeds the demo)")
+}

@@ -88,7 +88,8 @@ func Open(ctx context.Context, connString string, opts Options) (*Store, error) 
 	}
 	cfg, err := esdb.ParseConnectionString(connString)
 	if err != nil {
-		return nil, fmt.Errorf("esdb: parse connection string: %w", err)
+		// The client's message may quote the string, password and all.
+		return nil, fmt.Errorf("esdb: parse connection string: %s", hidePassword(err.Error(), connString))
 	}
 	log := opts.Logger
 	if log == nil {
@@ -96,7 +97,7 @@ func Open(ctx context.Context, connString string, opts Options) (*Store, error) 
 	}
 	cfg.Logger = slogLogging(log)
 	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("esdb: connection string: %w", err)
+		return nil, fmt.Errorf("esdb: connection string: %s", hidePassword(err.Error(), connString))
 	}
 	return newStore(newRealClient(cfg), opts, log), nil
 }
@@ -199,4 +200,23 @@ func checkStream(stream string) error {
 		return fmt.Errorf("%w: %q: stream IDs starting with %q hold this store's event ID reservations", eventstore.ErrInvalidStream, stream, reservationPrefix)
 	}
 	return nil
+}
+
+// hidePassword returns msg with the password of connString's user
+// information, if any, replaced by xxxxx (as url.URL.Redacted writes it),
+// also when connString does not parse.
+func hidePassword(msg, connString string) string {
+	rest := connString
+	if _, after, ok := strings.Cut(rest, "://"); ok {
+		rest = after
+	}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return msg
+	}
+	_, password, ok := strings.Cut(rest[:at], ":")
+	if !ok || password == "" {
+		return msg
+	}
+	return strings.ReplaceAll(msg, password, "xxxxx")
 }

@@ -383,3 +383,17 @@ func TestSubscribeRetriesWhileTheServerIsAway(t *testing.T) {
 
 // errOf returns the error of a call that also returns a result.
 func errOf[T any](_ T, err error) error { return err }
+
+// TestOpenHidesThePassword: a connection string Open refuses is never
+// quoted with its password.
+func TestOpenHidesThePassword(t *testing.T) {
+	for _, conn := range []string{
+		"esdb://admin:topsecret@[::1?tls=false",
+		"esdb://admin:topsecret@127.0.0.1:2113?tls=maybe",
+	} {
+		_, err := Open(t.Context(), conn, Options{})
+		require.Error(t, err, conn)
+		assert.NotContains(t, err.Error(), "topsecret", conn)
+		assert.Contains(t, err.Error(), "esdb: ", conn)
+	}
+}

@@ -52,6 +52,10 @@ func scanCSV(r io.Reader, o ReadOptions, add func(caseID string, e Event) error,
 		// with a message that hides the cause.
 		return &SyntaxError{Line: 1, Msg: "the file is gzip-compressed: decompress it first (only --format xes reads gzip)"}
 	}
+	if start, _ := br.Peek(5); string(start) == "<?xml" || string(start) == "<log>" || string(start) == "<log " {
+		// An XES log read as CSV fails on its first quote, saying nothing of why.
+		return &SyntaxError{Line: 1, Msg: "the file is XML, not CSV: give --format xes for an XES log"}
+	}
 	delim := o.Delimiter
 	if delim == 0 {
 		delim = sniffDelimiter(br)

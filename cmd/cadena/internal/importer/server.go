@@ -39,12 +39,41 @@ var _ Commands = (*Server)(nil)
 
 // NewServer returns a Server for the cadena at base ("http://host:port").
 func NewServer(base, token string) (*Server, error) {
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("server URL %q: want http://host:port or https://host", base)
+	if err := CheckServerURL(base); err != nil {
+		return nil, err
 	}
 	return &Server{base: strings.TrimRight(base, "/"), token: token,
 		client: &http.Client{Timeout: 5 * time.Minute}}, nil
+}
+
+// CheckServerURL returns an error unless base is an http:// or https://
+// URL with a host. The error shows base without its password, if any.
+func CheckServerURL(base string) error {
+	u, err := url.Parse(base)
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		return nil
+	}
+	return fmt.Errorf("server URL %q: want http://host:port or https://host", RedactedURL(base))
+}
+
+// RedactedURL is raw, a URL, as messages may show it: its password
+// replaced by xxxxx (url.URL.Redacted), and when raw does not parse, its
+// user information.
+func RedactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	at := strings.LastIndex(raw, "@")
+	switch {
+	case err == nil:
+		return u.Redacted()
+	case at < 0:
+		return raw
+	}
+	// Unparsed: keep the scheme and what follows the user information.
+	shown := "xxxxx@" + raw[at+1:]
+	if scheme, _, ok := strings.Cut(raw, "://"); ok {
+		shown = scheme + "://" + shown
+	}
+	return shown
 }
 
 // problemJSON is what the server answers on an error (RFC 9457).
