@@ -57,7 +57,7 @@ func (s *Server) ranking(c echo.Context) (w pairstats.Window, minVolume, limit i
 func (s *Server) window(c echo.Context) (pairstats.Window, error) {
 	now := s.cfg.Now()
 	for _, field := range []string{"from", "to"} {
-		if err := checkDay(field, c.QueryParam(field), now); err != nil {
+		if err := checkDay(field, c.QueryParam(field), now.In(s.cfg.Policy.Location)); err != nil {
 			return pairstats.Window{}, err
 		}
 	}
@@ -68,14 +68,16 @@ func (s *Server) window(c echo.Context) (pairstats.Window, error) {
 const maxDaysAhead = 366
 
 // checkDay bounds a window date to the range of business times: from
-// 1970-01-01 (domain.MinTime) to maxDaysAhead days after today. Absent and
+// 1970-01-01 (domain.MinTime) to maxDaysAhead days after today, today being
+// now's date in now's location (the policy's time zone). Absent and
 // malformed dates are left to ParseWindow.
 func checkDay(field, v string, now time.Time) error {
 	d, err := time.Parse(time.DateOnly, v)
 	if err != nil {
 		return nil
 	}
-	latest := now.UTC().AddDate(0, 0, maxDaysAhead)
+	y, m, day := now.Date()
+	latest := time.Date(y, m, day+maxDaysAhead, 0, 0, 0, 0, time.UTC)
 	if d.Before(domain.MinTime) || d.After(latest) {
 		return &domain.ValidationError{Field: field, Msg: fmt.Sprintf("%s is not between %s and %s",
 			v, domain.MinTime.Format(time.DateOnly), latest.Format(time.DateOnly))}
