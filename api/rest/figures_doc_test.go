@@ -44,3 +44,20 @@ func TestFiguresDocDurations(t *testing.T) {
 		assert.Contains(t, d, "null when count is 0", name)
 	}
 }
+
+// TestRankingDocMinVolume: the hot and bright spots' min_volume defaults
+// to the policy's minimum volume (--min-volume), not to a fixed 5; the
+// document says so on both, and says what limit takes.
+func TestRankingDocMinVolume(t *testing.T) {
+	doc, _ := loadDoc(t)
+	for _, path := range []string{"/api/v1/hotspots", "/api/v1/brightspots"} {
+		op := doc.Paths.Find(path).GetOperation("GET")
+		require.NotNil(t, op, path)
+		mv := op.Parameters.GetByInAndName("query", "min_volume")
+		require.NotNil(t, mv, path)
+		assert.Contains(t, mv.Description, "--min-volume", path)
+		limit := op.Parameters.GetByInAndName("query", "limit")
+		require.NotNil(t, limit, path)
+		assert.Contains(t, limit.Description, "1 to 100", path)
+	}
+}
