@@ -28,3 +28,24 @@ func TestWindowBoundIsTodayInThePolicysZone(t *testing.T) {
 	assert.Equal(t, "to", p.Field, p.Detail)
 	assert.Contains(t, p.Detail, "2027-12-04")
 }
+
+// TestWindowShape: a window whose to is not after its from, or that spans
+// more than 3,660 days, is 400 naming to (README, The figures); the
+// longest window is taken. Every window endpoint parses it the same way.
+func TestWindowShape(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	for _, path := range []string{"/api/v1/pairs", "/api/v1/hotspots", "/api/v1/chain",
+		"/api/v1/brightspots", "/api/v1/departments/it/scorecard", "/api/v1/pairs/it/sales",
+		"/api/v1/pairs/it/sales/series?step=month&", "/api/v1/departments/it/series?step=month&"} {
+		sep := "?"
+		if path[len(path)-1] == '&' {
+			sep = ""
+		}
+		for _, q := range []string{"from=2026-03-02&to=2026-03-02", "from=2026-03-02&to=2026-03-01", "from=2010-01-01&to=2020-01-10"} {
+			p := checkProblem(t, h.do(req{method: "GET", path: path + sep + q, token: tokAdmin}), 400)
+			assert.Equal(t, "to", p.Field, "%s%s%s: %s", path, sep, q, p.Detail)
+		}
+	}
+	h.json(req{method: "GET", path: "/api/v1/hotspots?from=2010-01-01&to=2020-01-09", token: tokAdmin}, 200)
+}
