@@ -93,7 +93,9 @@ func problemFor(err error) (problem, bool) {
 		pr.Field, pr.Line = re.field, re.line
 		return pr, false
 	case errors.As(err, &window):
-		pr := p(http.StatusBadRequest, "bad-request", window.Error())
+		// The parameter and why, as the 422s of a window put it: "bad
+		// window" would be wrong for a step.
+		pr := p(http.StatusBadRequest, "bad-request", window.Field+": "+window.Reason)
 		pr.Field = window.Field
 		return pr, false
 	case errors.As(err, &tooBig):

@@ -49,3 +49,13 @@ func TestWindowShape(t *testing.T) {
 	}
 	h.json(req{method: "GET", path: "/api/v1/hotspots?from=2010-01-01&to=2020-01-09", token: tokAdmin}, 200)
 }
+
+// TestBadStepIsNotABadWindow: a step outside day, week and month is 400
+// naming step, and its detail speaks of the step, not of a "bad window".
+func TestBadStepIsNotABadWindow(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	p := checkProblem(t, h.do(req{method: "GET", path: "/api/v1/pairs/it/sales/series?step=year", token: tokAdmin}), 400)
+	assert.Equal(t, "step", p.Field)
+	assert.Equal(t, `step: must be day, week or month, got "year"`, p.Detail)
+}
