@@ -21,7 +21,7 @@ import (
 // realistic organisation, fresh tokens, and a trickle of live activity.
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg serveConfig
-	fs := newFlagSet("demo", "[--addr HOST:PORT] [--data DIR]", stderr)
+	fs := newFlagSet("demo", "[--addr HOST:PORT] [--data DIR]", stdout)
 	cfg.flags(fs)
 	fs.BoolVar(&cfg.init, "init", false, "take an existing, empty cadena.db in --data as a new store (refused otherwise)")
 	seed := fs.Uint64("seed", 1, "seed of the demo organisation's history")
