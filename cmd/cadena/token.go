@@ -26,6 +26,9 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
+	if *role == "" {
+		return usageError{errors.New("--role is required (admin, head or member)")}
+	}
 	n := *name
 	if n == "" {
 		n = *role
