@@ -32,6 +32,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := cfg.checkReadModelFlags(); err != nil { // before anything is made or seeded
 		return err
 	}
+	if *tick < 0 {
+		return fmt.Errorf("demo: --live-every %s: want 0 (never) or more", *tick)
+	}
 	// The data directory holds the tokens file, and the embedded store's
 	// file unless --store names a database to seed instead.
 	if cfg.data == "" {
