@@ -31,7 +31,7 @@ func backupOf(s eventstore.Store) rest.BackupFunc {
 // from a running server (--server) or from a stopped data directory
 // (--data), written to OUT, verified, and only then given its name.
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("backup", "--server URL --token-file FILE OUT | --data DIR OUT", stderr)
+	fs := newFlagSet("backup", "--server URL --token-file FILE OUT | --data DIR OUT", stdout)
 	server := fs.String("server", "", "base URL of a running server, e.g. http://127.0.0.1:8080 (needs an admin token)")
 	tokenFile := fs.String("token-file", "", "file holding the admin token, for --server")
 	data := fs.String("data", "", "data directory of a stopped server (its cadena.db)")

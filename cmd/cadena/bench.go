@@ -44,7 +44,7 @@ func (c benchConfig) has(section string) bool { return slices.Contains(c.only, s
 // HTTP ingest and lifecycle commands against a real server on loopback,
 // restart time and memory on a generated log, query and scrape latencies.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", "[--only store,http,restart,query,scrape] [--writers 1,16,64,256] [--events N] [--duration 5s] [--json] [--postgres URL]", stderr)
+	fs := newFlagSet("bench", "[--only store,http,restart,query,scrape] [--writers 1,16,64,256] [--events N] [--duration 5s] [--json] [--postgres URL]", stdout)
 	dir := fs.String("data", "", "directory for the stores' files, removed afterwards (default: a temporary directory)")
 	only := fs.String("only", strings.Join(benchSections, ","), "sections to run, comma-separated: "+strings.Join(benchSections, ", "))
 	writers := fs.String("writers", "1,16,64,256", "concurrent writers of the store rows, comma-separated")

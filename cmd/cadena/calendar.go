@@ -29,7 +29,7 @@ func runCalendar(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 func runCalendarImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("calendar import", "--server URL --token-file F --calendar ID FILE.ics", stderr)
+	fs := newFlagSet("calendar import", "--server URL --token-file F --calendar ID FILE.ics", stdout)
 	server := fs.String("server", "", "base URL of the cadena server, such as http://127.0.0.1:8080")
 	tokenFile := fs.String("token-file", "", "file holding an admin's API token")
 	id := fs.String("calendar", "", "ID of the calendar that gets the holidays (it must exist)")

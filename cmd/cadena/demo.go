@@ -21,7 +21,7 @@ import (
 // realistic organisation, fresh tokens, and a trickle of live activity.
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg serveConfig
-	fs := newFlagSet("demo", "[--addr HOST:PORT] [--data DIR]", stderr)
+	fs := newFlagSet("demo", "[--addr HOST:PORT] [--data DIR]", stdout)
 	cfg.flags(fs)
 	fs.BoolVar(&cfg.init, "init", false, "take an existing, empty cadena.db in --data as a new store (refused otherwise)")
 	seed := fs.Uint64("seed", 1, "seed of the demo organisation's history")
@@ -31,6 +31,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if err := cfg.checkReadModelFlags(); err != nil { // before anything is made or seeded
 		return err
+	}
+	if *tick < 0 {
+		return fmt.Errorf("demo: --live-every %s: want 0 (never) or more", *tick)
 	}
 	// The data directory holds the tokens file, and the embedded store's
 	// file unless --store names a database to seed instead.

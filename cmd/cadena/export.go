@@ -35,7 +35,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError{errors.New("want 'cadena export openmetrics --from DATE --to DATE --step 1h (--data DIR | --store URL) [--out FILE]'")}
 	}
 	var cfg serveConfig
-	fs := newFlagSet("export openmetrics", "--from DATE|RFC3339 --to DATE|RFC3339 --step 1h (--data DIR | --store URL) [--out FILE]", stderr)
+	fs := newFlagSet("export openmetrics", "--from DATE|RFC3339 --to DATE|RFC3339 --step 1h (--data DIR | --store URL) [--out FILE]", stdout)
 	fs.StringVar(&cfg.data, "data", "", "directory of the embedded event store to read")
 	fs.StringVar(&cfg.store, "store", "", "read a KurrentDB / EventStoreDB cluster (esdb://...) or a PostgreSQL database (postgres://...) instead")
 	fs.StringVar(&cfg.timezone, "timezone", "UTC", "the organisation's time zone, as given to 'cadena serve' (a DATE is its midnight)")

@@ -45,9 +45,9 @@ type importConfig struct {
 	gc                                gcTuning
 }
 
-func parseImportFlags(args []string, stderr io.Writer) (importConfig, error) {
+func parseImportFlags(args []string, usageOut io.Writer) (importConfig, error) {
 	var c importConfig
-	fs := newFlagSet("import", "--data DIR | --store URL | --server URL --token-file F | --dry-run; --format csv|xes [--case COL] [--activity COL] [--time COL] [--group COL] [--time-format LAYOUT] [--timezone ZONE] [--delimiter C] [--kind K] [--resolve-within D] [--open-at-end] [--skip-bad] [--window N] [--horizon D] [--gc-percent P] [--memory-limit M] FILE", stderr)
+	fs := newFlagSet("import", "--data DIR | --store URL | --server URL --token-file F | --dry-run; --format csv|xes [--case COL] [--activity COL] [--time COL] [--group COL] [--time-format LAYOUT] [--timezone ZONE] [--delimiter C] [--kind K] [--resolve-within D] [--open-at-end] [--skip-bad] [--window N] [--horizon D] [--gc-percent P] [--memory-limit M] FILE", usageOut)
 	fs.StringVar(&c.data, "data", "", "directory of the embedded event store (created if missing); it must not be in use by a running server (use --server)")
 	fs.StringVar(&c.store, "store", "", "write into this store instead: a connection string starting with "+storeSchemes())
 	fs.StringVar(&c.server, "server", "", "send the hand-offs to the running cadena at this URL (http://host:port) over POST /api/v1/batch")
@@ -199,7 +199,7 @@ const importLockWait = 200 * time.Millisecond
 // runImport handles "cadena import": hand-offs from a process-mining log
 // into the embedded store, another store, or a running server.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parseImportFlags(args, stderr)
+	cfg, err := parseImportFlags(args, stdout)
 	if err != nil {
 		return err
 	}

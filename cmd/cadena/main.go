@@ -131,7 +131,8 @@ func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
 // newFlagSet returns a flag set for a command that prints its usage, when
-// asked with -h, to w.
+// asked with -h, to w: the command's stdout, since help is the output asked
+// for (and 'cadena CMD --help | less' then works).
 func newFlagSet(name, synopsis string, w io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(w)

@@ -66,7 +66,7 @@ func (c *serveConfig) flags(fs interface {
 // runServe handles "cadena serve".
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg serveConfig
-	fs := newFlagSet("serve", "--data DIR --addr HOST:PORT --tokens FILE [--timezone ZONE] [--store esdb://...|postgres://...]", stderr)
+	fs := newFlagSet("serve", "--data DIR --addr HOST:PORT --tokens FILE [--timezone ZONE] [--store esdb://...|postgres://...]", stdout)
 	cfg.flags(fs)
 	fs.BoolVar(&cfg.init, "init", false, "take an existing, empty cadena.db in --data as a new store (refused otherwise)")
 	if err := parseFlags(fs, args); err != nil {

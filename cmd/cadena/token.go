@@ -13,7 +13,7 @@ import (
 
 // runToken handles "cadena token new".
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("token", "new --role admin|head|member [--department D] [--name NAME]", stderr)
+	fs := newFlagSet("token", "new --role admin|head|member [--department D] [--name NAME]", stdout)
 	role := fs.String("role", "", "the token's role: admin, head or member")
 	dept := fs.String("department", "", "the department of a head or member")
 	name := fs.String("name", "", "a name for the token, shown in logs and event metadata (default: the role and department)")
@@ -25,6 +25,9 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
+	}
+	if *role == "" {
+		return usageError{errors.New("--role is required (admin, head or member)")}
 	}
 	n := *name
 	if n == "" {

@@ -13,7 +13,7 @@ import (
 // runVerify handles "cadena verify": check an embedded store's file, or a
 // backup, without changing it.
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("verify", "--data DIR | FILE", stderr)
+	fs := newFlagSet("verify", "--data DIR | FILE", stdout)
 	data := fs.String("data", "", "directory of the embedded event store to check (its cadena.db)")
 	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return err

@@ -63,7 +63,7 @@ func (v buildVersion) String() string {
 
 // runVersion handles "cadena version" (and "cadena --version").
 func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("version", "", stderr)
+	fs := newFlagSet("version", "", stdout)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

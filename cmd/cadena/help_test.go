@@ -1,0 +1,35 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestHelpFlagPrintsToStdout checks that "cadena CMD --help" (and -h)
+// prints the command's usage on standard output and exits 0, as "cadena
+// help CMD" does, so that it can be piped into a pager.
+func TestHelpFlagPrintsToStdout(t *testing.T) {
+	sub := map[string]string{"calendar": "import", "export": "openmetrics", "token": "new"}
+	for _, c := range commands {
+		for _, h := range []string{"-h", "--help"} {
+			lines := [][]string{{c.name, h}}
+			if s, ok := sub[c.name]; ok {
+				lines = append(lines, []string{c.name, s, h})
+			}
+			for _, args := range lines {
+				t.Run(strings.Join(args, " "), func(t *testing.T) {
+					var stdout, stderr bytes.Buffer
+					code := run(context.Background(), args, &stdout, &stderr)
+					require.Equal(t, 0, code, "exit code; stderr: %s", stderr.String())
+					assert.Contains(t, stdout.String(), "Usage: cadena "+c.name, "stdout")
+					assert.Empty(t, stderr.String(), "stderr")
+				})
+			}
+		}
+	}
+}
