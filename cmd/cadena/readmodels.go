@@ -73,6 +73,9 @@ func (c serveConfig) checkReadModelFlags() error {
 	if c.catchUpGC < 0 {
 		return fmt.Errorf("--catch-up-gc-percent %d: want 0 or more", c.catchUpGC)
 	}
+	if c.topPairs < 0 { // what /metrics exports is a read model too
+		return fmt.Errorf("--metrics-top-pairs %d: want 0 (all pairs) or more", c.topPairs)
+	}
 	return nil
 }
 

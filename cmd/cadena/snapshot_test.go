@@ -287,7 +287,7 @@ func TestSharedHandoffStatesEqualOwnFolds(t *testing.T) {
 }
 
 // TestServeRefusesBadSnapshotFlagsFirst: a negative --snapshot-every,
-// --snapshot-interval or --catch-up-gc-percent is one line and exit
+// --snapshot-interval, --catch-up-gc-percent or --metrics-top-pairs is one line and exit
 // status 1 before the store is opened (serve) or seeded (demo), so no
 // data directory is made.
 func TestServeRefusesBadSnapshotFlagsFirst(t *testing.T) {
@@ -304,6 +304,9 @@ func TestServeRefusesBadSnapshotFlagsFirst(t *testing.T) {
 		{"--catch-up-gc-percent", serve("--catch-up-gc-percent", "-1"), 1, "", "cadena: --catch-up-gc-percent -1: want 0 or more"},
 		{"demo --snapshot-every", []string{"demo", "--data", data, "--addr", "127.0.0.1:0", "--snapshot-every", "-1"}, 1, "",
 			"cadena: --snapshot-every -1, --snapshot-interval 5m0s: want 0 or more"},
+		{"--metrics-top-pairs", serve("--metrics-top-pairs", "-1"), 1, "", "cadena: --metrics-top-pairs -1: want 0 (all pairs) or more"},
+		{"demo --metrics-top-pairs", []string{"demo", "--data", data, "--addr", "127.0.0.1:0", "--metrics-top-pairs", "-1"}, 1, "",
+			"cadena: --metrics-top-pairs -1: want 0 (all pairs) or more"},
 	})
 	assert.NoDirExists(t, data, "a refused start makes no store (nor seeds the demo)")
 }
