@@ -1,6 +1,7 @@
 package rest_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,4 +25,28 @@ func TestRequestUnknownDepartmentNamesField(t *testing.T) {
 		assert.Equal(t, `department "nope": not found`, got["detail"])
 		require.Equal(t, before, h.head(), "a refused request appends nothing")
 	}
+}
+
+// A department answers its registered_at wherever it is shown: the list,
+// GET of one, and the answers of PUT and retire.
+func TestDepartmentRegisteredAtEverywhere(t *testing.T) {
+	h := newHarness(t)
+	at := "2026-01-05T09:00:00Z"
+	put := h.json(req{method: "PUT", path: "/api/v1/departments/hr", token: tokAdmin,
+		body: map[string]any{"name": "HR", "occurred_at": at}}, 201)
+	assert.Equal(t, at, put["registered_at"], "PUT (register)")
+	// The read models catch up first: the answers below read registered_at
+	// from the catalog.
+	one := h.json(req{method: "GET", path: "/api/v1/departments/hr?min_position=" + fmt.Sprint(h.head()), token: tokSales}, 200)
+	assert.Equal(t, at, one["registered_at"], "GET one")
+	renamed := h.json(req{method: "PUT", path: "/api/v1/departments/hr", token: tokAdmin,
+		body: map[string]any{"name": "People"}}, 200)
+	assert.Equal(t, at, renamed["registered_at"], "PUT (rename)")
+	list := h.json(req{method: "GET", path: "/api/v1/departments?min_position=" + fmt.Sprint(h.head()), token: tokSales}, 200)
+	depts, ok := list["departments"].([]any)
+	require.True(t, ok, "%v", list)
+	require.Len(t, depts, 1)
+	assert.Equal(t, one["registered_at"], depts[0].(map[string]any)["registered_at"], "list and GET one agree")
+	retired := h.json(req{method: "POST", path: "/api/v1/departments/hr/retire", token: tokAdmin}, 200)
+	assert.Equal(t, at, retired["registered_at"], "retire")
 }

@@ -57,7 +57,7 @@ func (s *Server) putDepartment(c echo.Context) error {
 	if res.Created {
 		status = http.StatusCreated
 	}
-	return written(c, status, res.Position, departmentOf(res.Department, res.Position))
+	return written(c, status, res.Position, s.withRegisteredAt(departmentOf(res.Department, res.Position), res.Department))
 }
 
 func (s *Server) retireDepartment(c echo.Context) error {
@@ -76,7 +76,7 @@ func (s *Server) retireDepartment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return written(c, http.StatusOK, res.Position, departmentOf(res.Department, res.Position))
+	return written(c, http.StatusOK, res.Position, s.withRegisteredAt(departmentOf(res.Department, res.Position), res.Department))
 }
 
 func (s *Server) getDepartment(c echo.Context) error {
@@ -84,7 +84,7 @@ func (s *Server) getDepartment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, departmentOf(d, 0))
+	return c.JSON(http.StatusOK, s.withRegisteredAt(departmentOf(d, 0), d))
 }
 
 func (s *Server) listDepartments(c echo.Context) error {
@@ -98,6 +98,24 @@ func (s *Server) listDepartments(c echo.Context) error {
 
 func departmentOf(d domain.Department, position uint64) departmentJSON {
 	return departmentJSON{ID: d.ID, Name: d.Name, Retired: d.Retired, Position: position}
+}
+
+// withRegisteredAt adds the registration time the catalog read model
+// holds (the domain's fold does not keep it), or, for a department just
+// registered, the time of its only event, so that every answer about a
+// department carries it as the list does.
+func (s *Server) withRegisteredAt(out departmentJSON, d domain.Department) departmentJSON {
+	if d.Version == 1 {
+		out.RegisteredAt = timePtr(d.LastAt)
+		return out
+	}
+	for _, c := range s.cfg.Catalog.Departments() {
+		if c.ID == d.ID {
+			out.RegisteredAt = timePtr(c.RegisteredAt)
+			break
+		}
+	}
+	return out
 }
 
 // timePtr returns nil for the zero time, so that it is left out.
