@@ -50,3 +50,28 @@ func TestDepartmentRegisteredAtEverywhere(t *testing.T) {
 	retired := h.json(req{method: "POST", path: "/api/v1/departments/hr/retire", token: tokAdmin}, 200)
 	assert.Equal(t, at, retired["registered_at"], "retire")
 }
+
+// An id given empty is not a hand-off ID (1 to 64 characters): 422 naming
+// id, nothing appended; absent, one is generated.
+func TestRequestEmptyIDRefused(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	before := h.head()
+	body := `{"id":"","supplier":"it","customer":"sales","kind":"laptop","title":"t"}`
+	p := checkProblem(t, h.do(req{method: "POST", path: "/api/v1/handoffs", token: tokSales, body: body}), 422)
+	assert.Equal(t, "id", p.Field)
+	assert.Contains(t, p.Detail, `"" is not a hand-off ID`)
+	assert.Equal(t, before, h.head(), "a refused request appends nothing")
+
+	batch := h.json(req{method: "POST", path: "/api/v1/batch", token: tokAdmin,
+		body: `{"commands":[{"command":"request","id":"","supplier":"it","customer":"sales","kind":"laptop","title":"t"}]}`}, 200)
+	results, ok := batch["results"].([]any)
+	require.True(t, ok, "%v", batch)
+	require.Len(t, results, 1)
+	assert.Equal(t, float64(422), results[0].(map[string]any)["status"], "%v", results[0])
+	assert.Equal(t, before, h.head(), "a refused batch command appends nothing")
+
+	got := h.json(req{method: "POST", path: "/api/v1/handoffs", token: tokSales,
+		body: `{"supplier":"it","customer":"sales","kind":"laptop","title":"t"}`}, 201)
+	assert.NotEmpty(t, got["id"], "absent: generated")
+}
