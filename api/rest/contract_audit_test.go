@@ -75,3 +75,34 @@ func TestRequestEmptyIDRefused(t *testing.T) {
 		body: `{"supplier":"it","customer":"sales","kind":"laptop","title":"t"}`}, 201)
 	assert.NotEmpty(t, got["id"], "absent: generated")
 }
+
+// The hand-off list's default page is the one openapi.json gives as the
+// limit's default, and the title's bounds there are the README's 1 to 200.
+func TestHandoffListDefaultLimitDocumented(t *testing.T) {
+	d, _ := loadDoc(t)
+	list := d.Paths.Find("/api/v1/handoffs").Get
+	require.NotNil(t, list)
+	var def any
+	for _, p := range list.Parameters {
+		if p.Value != nil && p.Value.Name == "limit" {
+			def = p.Value.Schema.Value.Default
+		}
+	}
+	require.NotNil(t, def, "openapi.json gives the limit's default")
+	title := d.Components.Schemas["RequestHandoff"].Value.Properties["title"].Value
+	assert.Equal(t, uint64(1), title.MinLength, "title minLength")
+	require.NotNil(t, title.MaxLength, "title maxLength")
+	assert.Equal(t, uint64(200), *title.MaxLength, "title maxLength")
+
+	h := newHarness(t)
+	h.seed()
+	n := int(def.(float64))
+	for i := 0; i <= n; i++ {
+		h.request(fmt.Sprintf("h%d", i))
+	}
+	got := h.json(req{method: "GET", path: "/api/v1/handoffs?min_position=" + fmt.Sprint(h.head()), token: tokSales}, 200)
+	hs, ok := got["handoffs"].([]any)
+	require.True(t, ok, "%v", got)
+	assert.Len(t, hs, n, "default page")
+	assert.NotEmpty(t, got["next_cursor"], "one more page")
+}
