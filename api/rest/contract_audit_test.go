@@ -3,6 +3,7 @@ package rest_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -105,4 +106,26 @@ func TestHandoffListDefaultLimitDocumented(t *testing.T) {
 	require.True(t, ok, "%v", got)
 	assert.Len(t, hs, n, "default page")
 	assert.NotEmpty(t, got["next_cursor"], "one more page")
+}
+
+// A time refused for being earlier than another names both to the
+// nanosecond: within one second, "03:47:03Z is earlier than 03:47:03Z"
+// would tell the client nothing.
+func TestEarlierThanDetailsArePrecise(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	at := now.Add(-time.Hour).Truncate(time.Second).Add(500 * time.Millisecond)
+	h.json(req{method: "POST", path: "/api/v1/handoffs", token: tokSales, body: map[string]any{"id": "h",
+		"supplier": "it", "customer": "sales", "kind": "laptop", "title": "t", "occurred_at": at.Format(time.RFC3339Nano)}}, 201)
+	early := at.Truncate(time.Second).Format(time.RFC3339)
+	before := h.head()
+	p := checkProblem(t, h.do(req{method: "POST", path: "/api/v1/handoffs/h/accept", token: tokIT,
+		body: map[string]any{"occurred_at": early}}), 422)
+	assert.Equal(t, "occurred_at", p.Field)
+	assert.Contains(t, p.Detail, at.Format(time.RFC3339Nano), "the previous event's time, to the nanosecond")
+	assert.Equal(t, before, h.head(), "a refused command appends nothing")
+
+	p = checkProblem(t, h.do(req{method: "GET", path: "/api/v1/handoffs/h?as_of=" + early, token: tokSales}), 422)
+	assert.Equal(t, "as_of", p.Field)
+	assert.Contains(t, p.Detail, at.Format(time.RFC3339Nano), "the request's time, to the nanosecond")
 }
