@@ -82,7 +82,7 @@ func (s *Service) Handoff(ctx context.Context, a Actor, id string, asOf time.Tim
 	}
 	if asOf.Before(first.At) {
 		return HandoffView{}, &domain.ValidationError{Field: "as_of", Msg: fmt.Sprintf(
-			"%s is before the hand-off was requested (%s)", asOf.Format(time.RFC3339), first.At.Format(time.RFC3339))}
+			"%s is before the hand-off was requested (%s)", asOf.Format(time.RFC3339Nano), first.At.Format(time.RFC3339Nano))}
 	}
 	v := HandoffView{AsOf: asOf, RatingsShown: showRatings}
 	var (

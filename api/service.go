@@ -115,18 +115,26 @@ func (s *Service) RetireDepartment(ctx context.Context, a Actor, m Meta, cmd dom
 
 // Department returns the current state of a department.
 func (s *Service) Department(ctx context.Context, id string) (domain.Department, error) {
+	d, _, err := s.DepartmentSince(ctx, id)
+	return d, err
+}
+
+// DepartmentSince returns the current state of a department and the
+// business time of its registration (which domain.Department does not
+// keep: it is part of a request's idempotency fingerprint).
+func (s *Service) DepartmentSince(ctx context.Context, id string) (domain.Department, time.Time, error) {
 	if !domain.ValidSlug(id) {
-		return domain.Department{}, fmt.Errorf("department %q: %w", id, domain.ErrNotFound)
+		return domain.Department{}, time.Time{}, fmt.Errorf("department %q: %w", id, domain.ErrNotFound)
 	}
 	recs, err := s.load(ctx, domain.DepartmentStream(id))
 	if err != nil {
-		return domain.Department{}, err
+		return domain.Department{}, time.Time{}, err
 	}
 	d := fold(domain.EvolveDepartment, recs)
 	if !d.Exists() {
-		return d, fmt.Errorf("department %q: %w", id, domain.ErrNotFound)
+		return d, time.Time{}, fmt.Errorf("department %q: %w", id, domain.ErrNotFound)
 	}
-	return d, nil
+	return d, domain.OccurredAt(recs[0].Event), nil
 }
 
 // AgreementResult is a pair's agreements after a command.

@@ -138,10 +138,10 @@ func checkPair(supplier, customer string) error {
 // checkDepartments checks that both departments exist and are not retired.
 func checkDepartments(supplier, customer Department, supplierID, customerID string) error {
 	if !supplier.Exists() {
-		return notFound("department", supplierID)
+		return &NotFoundError{Field: "supplier", What: "department", ID: supplierID}
 	}
 	if !customer.Exists() {
-		return notFound("department", customerID)
+		return &NotFoundError{Field: "customer", What: "department", ID: customerID}
 	}
 	if supplier.Retired {
 		return invalid("supplier", "department %q is retired", supplierID)

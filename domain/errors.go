@@ -31,6 +31,19 @@ func (e *ValidationError) Error() string { return e.Field + ": " + e.Msg }
 // Is makes errors.Is(err, ErrInvalid) true.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
+// NotFoundError names what a command refers to that does not exist and,
+// when a member of the command names it, that member.
+type NotFoundError struct {
+	Field string // the member at fault ("supplier"); empty for a path's own resource
+	What  string // "department"
+	ID    string
+}
+
+func (e *NotFoundError) Error() string { return fmt.Sprintf("%s %q: %s", e.What, e.ID, ErrNotFound) }
+
+// Is makes errors.Is(err, ErrNotFound) true.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
 func invalid(field, format string, args ...any) error {
 	return &ValidationError{Field: field, Msg: fmt.Sprintf(format, args...)}
 }

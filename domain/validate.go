@@ -103,7 +103,7 @@ func occurredAt(at, last, now time.Time) (time.Time, error) {
 	}
 	if at.Before(last) {
 		return time.Time{}, invalid("occurred_at", "%s is earlier than the previous event (%s)",
-			at.Format(time.RFC3339), last.Format(time.RFC3339))
+			at.Format(time.RFC3339Nano), last.Format(time.RFC3339Nano))
 	}
 	return at, nil
 }

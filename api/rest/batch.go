@@ -345,7 +345,11 @@ func (b *batchCommandJSON) command(correlation string) (api.Command, error) {
 		return api.Command{Meta: m, Agreement: &domain.SetAgreement{Supplier: str(b.Supplier), Customer: str(b.Customer),
 			Kind: str(b.Kind), ResolveWithin: resolve, RespondWithin: respond, Calendar: str(b.Calendar), At: at}}, nil
 	case "request":
-		return api.Command{Meta: m, Request: &domain.RequestHandoff{ID: str(b.ID), Supplier: str(b.Supplier),
+		id, err := chosenID(b.ID)
+		if err != nil {
+			return api.Command{}, err
+		}
+		return api.Command{Meta: m, Request: &domain.RequestHandoff{ID: id, Supplier: str(b.Supplier),
 			Customer: str(b.Customer), Kind: str(b.Kind), Title: str(b.Title), Details: str(b.Details), At: at}}, nil
 	}
 	spec := batchRoutes[b.Command] // every other command of batchTakes is a row of the table

@@ -17,6 +17,7 @@ type DepartmentService interface {
 	PutDepartment(ctx context.Context, a api.Actor, m api.Meta, cmd domain.RegisterDepartment) (api.DepartmentResult, error)
 	RetireDepartment(ctx context.Context, a api.Actor, m api.Meta, cmd domain.RetireDepartment) (api.DepartmentResult, error)
 	Department(ctx context.Context, id string) (domain.Department, error)
+	DepartmentSince(ctx context.Context, id string) (domain.Department, time.Time, error)
 }
 
 // Catalog is the read model of departments and agreements.
@@ -57,7 +58,7 @@ func (s *Server) putDepartment(c echo.Context) error {
 	if res.Created {
 		status = http.StatusCreated
 	}
-	return written(c, status, res.Position, departmentOf(res.Department, res.Position))
+	return written(c, status, res.Position, s.withRegisteredAt(c, departmentOf(res.Department, res.Position), res.Department))
 }
 
 func (s *Server) retireDepartment(c echo.Context) error {
@@ -76,15 +77,17 @@ func (s *Server) retireDepartment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return written(c, http.StatusOK, res.Position, departmentOf(res.Department, res.Position))
+	return written(c, http.StatusOK, res.Position, s.withRegisteredAt(c, departmentOf(res.Department, res.Position), res.Department))
 }
 
 func (s *Server) getDepartment(c echo.Context) error {
-	d, err := s.cfg.Service.Department(c.Request().Context(), c.Param("id"))
+	d, at, err := s.cfg.Service.DepartmentSince(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, departmentOf(d, 0))
+	out := departmentOf(d, 0)
+	out.RegisteredAt = timePtr(at)
+	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) listDepartments(c echo.Context) error {
@@ -98,6 +101,21 @@ func (s *Server) listDepartments(c echo.Context) error {
 
 func departmentOf(d domain.Department, position uint64) departmentJSON {
 	return departmentJSON{ID: d.ID, Name: d.Name, Retired: d.Retired, Position: position}
+}
+
+// withRegisteredAt adds the registration time to a write's answer: for a
+// department just registered the time of its only event, else the time
+// the log holds, so that every answer about a department carries it as
+// the list does.
+func (s *Server) withRegisteredAt(c echo.Context, out departmentJSON, d domain.Department) departmentJSON {
+	if d.Version == 1 {
+		out.RegisteredAt = timePtr(d.LastAt)
+		return out
+	}
+	if _, at, err := s.cfg.Service.DepartmentSince(c.Request().Context(), d.ID); err == nil {
+		out.RegisteredAt = timePtr(at)
+	}
+	return out
 }
 
 // timePtr returns nil for the zero time, so that it is left out.

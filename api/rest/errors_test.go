@@ -52,7 +52,7 @@ func TestErrors(t *testing.T) {
 		{"retire unknown department", req{method: "POST", path: "/api/v1/departments/hr/retire", token: tokAdmin}, 404, ""},
 		{"unknown department", req{method: "GET", path: "/api/v1/departments/hr", token: tokAdmin}, 404, ""},
 		{"request to unknown department", req{method: "POST", path: "/api/v1/handoffs", token: tokAdmin,
-			body: map[string]any{"supplier": "hr", "customer": "sales", "kind": "k", "title": "t"}}, 404, ""},
+			body: map[string]any{"supplier": "hr", "customer": "sales", "kind": "k", "title": "t"}}, 404, "supplier"},
 		{"unknown route", req{method: "GET", path: "/api/v1/nothing", token: tokAdmin}, 404, ""},
 		{"unknown route outside the API", req{method: "GET", path: "/nothing"}, 404, ""},
 		{"method not allowed", req{method: "DELETE", path: "/api/v1/handoffs/h", token: tokAdmin}, 405, ""},

@@ -28,7 +28,7 @@ type HandoffIndex = api.HandoffIndex
 
 // handoffRequestBody is the body of POST /api/v1/handoffs.
 type handoffRequestBody struct {
-	ID         string  `json:"id"`
+	ID         *string `json:"id"`
 	Supplier   string  `json:"supplier"`
 	Customer   string  `json:"customer"`
 	Kind       string  `json:"kind"`
@@ -40,7 +40,7 @@ type handoffRequestBody struct {
 // members lists b's members for decodeScalarsFlat: an array, which the
 // caller keeps on its stack, not a slice made per request.
 func (b *handoffRequestBody) members() [7]flatMember {
-	return [...]flatMember{{name: "id", str: &b.ID}, {name: "supplier", str: &b.Supplier},
+	return [...]flatMember{{name: "id", optStr: &b.ID}, {name: "supplier", str: &b.Supplier},
 		{name: "customer", str: &b.Customer}, {name: "kind", str: &b.Kind}, {name: "title", str: &b.Title},
 		{name: "details", str: &b.Details}, {name: "occurred_at", optStr: &b.OccurredAt}}
 }
@@ -55,8 +55,12 @@ func (s *Server) requestHandoff(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	id, err := chosenID(body.ID)
+	if err != nil {
+		return err
+	}
 	res, err := s.cfg.Service.RequestHandoff(c.Request().Context(), actorOf(c), meta(c), domain.RequestHandoff{
-		ID: body.ID, Supplier: body.Supplier, Customer: body.Customer, Kind: body.Kind, Title: body.Title, Details: body.Details, At: at})
+		ID: id, Supplier: body.Supplier, Customer: body.Customer, Kind: body.Kind, Title: body.Title, Details: body.Details, At: at})
 	if err != nil {
 		return err
 	}
@@ -67,6 +71,20 @@ func (s *Server) requestHandoff(c echo.Context) error {
 		status = http.StatusCreated
 	}
 	return s.writeHandoff(c, status, &res, true)
+}
+
+// chosenID is the hand-off ID a request's id member chooses: "" (generate
+// one) when absent or null, and 422 when given empty, as an occurred_at
+// given as "" is never taken for "now".
+func chosenID(id *string) (string, error) {
+	if id == nil {
+		return "", nil
+	}
+	if *id == "" {
+		return "", &domain.ValidationError{Field: "id",
+			Msg: `"" is not a hand-off ID (1 to 64 letters, digits, dashes and underscores); leave id out to have one generated`}
+	}
+	return *id, nil
 }
 
 // commandBody is the body of every hand-off command; command rejects the

@@ -86,6 +86,7 @@ func problemFor(err error) (problem, bool) {
 		he     *echo.HTTPError
 		tooBig *http.MaxBytesError
 		window *pairstats.WindowError
+		nf     *domain.NotFoundError
 	)
 	switch {
 	case errors.As(err, &re):
@@ -109,6 +110,10 @@ func problemFor(err error) (problem, bool) {
 		return pr, false
 	case errors.Is(err, domain.ErrInvalid):
 		return p(http.StatusUnprocessableEntity, "invalid", err.Error()), false
+	case errors.As(err, &nf):
+		pr := p(http.StatusNotFound, "not-found", err.Error())
+		pr.Field = nf.Field
+		return pr, false
 	case errors.Is(err, domain.ErrNotFound):
 		return p(http.StatusNotFound, "not-found", err.Error()), false
 	case errors.Is(err, domain.ErrTransition):

@@ -39,7 +39,7 @@ func TestRecognitions(t *testing.T) {
 		{tokSales, path, map[string]any{"message": strings.Repeat("x", 501)}, 422, "message"},
 		{tokSales, path, map[string]any{"message": "x", "score": 5}, 400, "score"},
 		{tokSales, path, map[string]any{"message": "x", "occurred_at": "yesterday"}, 422, "occurred_at"},
-		{tokSales, "/api/v1/pairs/hr/sales/recognitions", map[string]any{"message": "x"}, 404, ""},
+		{tokSales, "/api/v1/pairs/hr/sales/recognitions", map[string]any{"message": "x"}, 404, "supplier"},
 		{tokAdmin, "/api/v1/pairs/sales/sales/recognitions", map[string]any{"message": "x"}, 422, "customer"},
 	} {
 		p := checkProblem(t, h.do(req{method: "POST", path: tt.path, token: tt.token, body: tt.body}), tt.status)
