@@ -38,7 +38,7 @@ func TestAuthenticateKeepsTheActorInTheExchange(t *testing.T) {
 	}
 
 	c := request()
-	require.NoError(t, s.observe(s.authenticate(handler))(c))
+	require.NoError(t, s.serveObserved(c, s.authenticate(handler)))
 	assert.Equal(t, []api.Actor{sales}, seen)
 	assert.Equal(t, http.StatusNoContent, c.Response().Status)
 

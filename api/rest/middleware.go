@@ -80,25 +80,21 @@ func setHeader(c echo.Context, key, v string) {
 	h.Set(key, v)
 }
 
-// observe runs around every request: it sets the request ID, turns a
-// returned error or a panic into a problem, and logs and measures the
-// request once it is answered.
-func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(ec echo.Context) error { return s.serveObserved(ec, next) }
-}
-
-// observeRouted is observe as the server's one global middleware, made
-// once: Echo applies its global middleware to the matched route's handler
-// at every request, and observe's closure over that handler was an
-// allocation a request. With observe the only global middleware, the
-// handler it is given is always the context's own (Echo's ServeHTTP
-// passes c.Handler()), so the function it returns need not hold it.
+// observeRouted runs around every request as the server's one global
+// middleware (serveObserved says what it does), made once: Echo applies
+// its global middleware to the matched route's handler at every request,
+// and a closure over that handler would be an allocation a request. With
+// observe the only global middleware, the handler it is given is always
+// the context's own (Echo's ServeHTTP passes c.Handler()), so the
+// function it returns need not hold it.
 func (s *Server) observeRouted() echo.MiddlewareFunc {
 	routed := func(ec echo.Context) error { return s.serveObserved(ec, ec.Handler()) }
 	return func(echo.HandlerFunc) echo.HandlerFunc { return routed }
 }
 
-// serveObserved is the work of observe for one request, next its handler.
+// serveObserved runs next for one request: it sets the request ID, turns a
+// returned error or a panic into a problem, and logs and measures the
+// request once it is answered.
 func (s *Server) serveObserved(ec echo.Context, next echo.HandlerFunc) error {
 	start := time.Now()
 	id := ec.Request().Header.Get(headerRequestID)
