@@ -2,11 +2,12 @@ package rest
 
 import (
 	"context"
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"mime"
 	"net/http"
 	"net/url"
@@ -170,9 +171,14 @@ func requestID(c echo.Context) string {
 	return "" // a context observe did not see
 }
 
+// newRequestID returns 32 random hex digits. A request ID must be unique,
+// not secret (a client may send its own), so it comes from math/rand/v2's
+// generator (ChaCha8, seeded by the runtime, per thread), not crypto/rand:
+// about 90 ns instead of 180-650 (BenchmarkNewRequestID).
 func newRequestID() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:])
+	binary.LittleEndian.PutUint64(b[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
 	return hex.EncodeToString(b[:])
 }
 
