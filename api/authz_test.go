@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"testing"
 	"time"
 
@@ -123,4 +126,33 @@ func TestCommandResultsCarryRatingsOnlyToThoseWhoMaySeeThem(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A backup is the application layer's decision too: TakeBackup copies the
+// store for admins only, and refuses anyone else before the store is read.
+func TestTakeBackupIsForAdmins(t *testing.T) {
+	calls := 0
+	backup := func(_ context.Context, w io.Writer, size func(int64)) (int64, error) {
+		calls++
+		size(4)
+		n, err := w.Write([]byte("bolt"))
+		return int64(n), err
+	}
+	ctx := context.Background()
+	for _, a := range []api.Actor{salesTeam, salesHead, legalTeam} {
+		var out bytes.Buffer
+		_, err := api.TakeBackup(ctx, a, backup, &out, func(int64) {})
+		assert.ErrorIs(t, err, api.ErrForbidden, "%s took a backup", a.Name)
+		_, err = api.TakeBackup(ctx, a, nil, &out, func(int64) {})
+		assert.ErrorIs(t, err, api.ErrForbidden, "%s: refused before the store is asked", a.Name)
+		assert.Empty(t, out.String())
+	}
+	assert.Zero(t, calls, "the store was read for a refused backup")
+	_, err := api.TakeBackup(ctx, admin, nil, io.Discard, func(int64) {})
+	assert.ErrorIs(t, err, api.ErrBackupUnsupported)
+	var out bytes.Buffer
+	n, err := api.TakeBackup(ctx, admin, backup, &out, func(int64) {})
+	require.NoError(t, err)
+	assert.Equal(t, int64(4), n)
+	assert.Equal(t, "bolt", out.String())
 }

@@ -43,7 +43,8 @@ type BusinessOptions struct {
 	// and the API are given: a pair's per-score rating counters are
 	// exported only once its ratings (the latest rating of each delivery,
 	// all time, as domain.Policy.ShowsSatisfaction counts them) reach the
-	// anonymity minimum, and the at_risk clock follows its at-risk share.
+	// anonymity minimum (_other's only while every pair folded into it
+	// with a rating does), and the at_risk clock follows its at-risk share.
 	// Zero fields take their defaults (domain.Policy.WithDefaults).
 	Policy domain.Policy
 	// Now is the clock of the open-hand-off gauges and of the 30-day window;

@@ -328,3 +328,43 @@ cadena_handoffs_open{clock="running",customer="sales",supplier="legal"} 2
 `
 	assert.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(want), "cadena_handoffs_open"))
 }
+
+// TestOtherNeverUncoversAFoldedPair: under --metrics-top-pairs, _other sums
+// the ratings of the pairs folded into it. legal -> sales (three ratings,
+// the minimum) and legal -> hr (one) folded together would export four
+// ratings, and those less legal -> sales (which the API shows) would be
+// legal -> hr's one score: _other's ratings stay hidden while a pair folded
+// into it is under the minimum on its own.
+func TestOtherNeverUncoversAFoldedPair(t *testing.T) {
+	p := domain.Policy{AnonymityMin: 3}
+	f := newFeed(p)
+	day := now.Add(-72 * time.Hour)
+	rated := func(s, c string, n, score int) {
+		for i := range n {
+			id := fmt.Sprintf("%s-%s-%d-%d", s, c, f.pos, i)
+			f.apply(req(id, s, c, day, nil),
+				domain.HandoffDelivered{HandoffID: id, Delivery: 1, At: day.Add(time.Hour)},
+				domain.HandoffRated{HandoffID: id, Delivery: 1, Score: score, At: day.Add(2 * time.Hour)})
+		}
+	}
+	for i := range 10 {
+		f.apply(req(fmt.Sprintf("busy-%d", i), "it", "hr", day, nil))
+	}
+	rated("legal", "sales", 3, 5)
+	rated("legal", "hr", 1, 1)
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(f.business(metrics.BusinessOptions{TopPairs: 1, Policy: p, Now: func() time.Time { return now }}))
+	assert.Zero(t, testutil.CollectAndCount(reg, "cadena_handoff_ratings_total"), "_other with legal -> hr under the minimum")
+
+	rated("legal", "hr", 2, 2)
+	want := `
+# HELP cadena_handoff_ratings_total Ratings by score, re-ratings included; exported for a pair once it has the anonymity minimum of ratings.
+# TYPE cadena_handoff_ratings_total counter
+cadena_handoff_ratings_total{customer="_other",score="1",supplier="_other"} 1
+cadena_handoff_ratings_total{customer="_other",score="2",supplier="_other"} 2
+cadena_handoff_ratings_total{customer="_other",score="3",supplier="_other"} 0
+cadena_handoff_ratings_total{customer="_other",score="4",supplier="_other"} 0
+cadena_handoff_ratings_total{customer="_other",score="5",supplier="_other"} 3
+`
+	assert.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(want), "cadena_handoff_ratings_total"), "every folded pair at the minimum")
+}

@@ -107,6 +107,7 @@ func (b *refBusiness) Collect(ch chan<- prometheus.Metric) {
 		buckets []uint64
 		sum     float64
 		count   uint64
+		hidden  bool // a pair summed is under the anonymity minimum
 	}
 	folded := map[pairKey]*sums{}
 	var order []pairKey
@@ -128,9 +129,12 @@ func (b *refBusiness) Collect(ch chan<- prometheus.Metric) {
 		for i, r := range t.RatingEvents {
 			s.t.RatingEvents[i] += r
 		}
+		rated := 0
 		for i, r := range t.Ratings {
 			s.t.Ratings[i] += r
+			rated += r
 		}
+		s.hidden = s.hidden || rated > 0 && !b.opts.Policy.ShowsSatisfaction(rated)
 		counts, sum, count := b.tallies.LeadTimeHistogram(t.Supplier, t.Customer, metrics.LeadTimeBuckets)
 		for i, c := range counts {
 			s.buckets[i] += c
@@ -164,7 +168,7 @@ func (b *refBusiness) Collect(ch chan<- prometheus.Metric) {
 		for _, r := range s.t.Ratings {
 			rated += r
 		}
-		if b.opts.Policy.ShowsSatisfaction(rated) {
+		if !s.hidden && b.opts.Policy.ShowsSatisfaction(rated) {
 			for i, r := range s.t.RatingEvents {
 				counter(b.ratings, r, strconv.Itoa(i+1))
 			}

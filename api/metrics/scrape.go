@@ -65,10 +65,15 @@ type sums struct {
 	buckets []uint64
 	sum     float64
 	count   uint64
+	// hidesRatings: a pair summed has ratings, but fewer than the
+	// anonymity minimum, so the sum's are not exported either (the sum
+	// less the pairs the API shows would give them away).
+	hidesRatings bool
 }
 
 func (s *sums) equal(o *sums) bool {
-	return s.t == o.t && slices.Equal(s.buckets, o.buckets) && s.sum == o.sum && s.count == o.count
+	return s.t == o.t && slices.Equal(s.buckets, o.buckets) && s.sum == o.sum && s.count == o.count &&
+		s.hidesRatings == o.hidesRatings
 }
 
 // pairMetrics are the series of one label pair, and the figures they were
@@ -218,9 +223,12 @@ func (b *Business) build(now time.Time, prev *snapshot) *snapshot {
 			for i, r := range t.RatingEvents {
 				s.t.RatingEvents[i] += r
 			}
+			rated := 0
 			for i, r := range t.Ratings {
 				s.t.Ratings[i] += r
+				rated += r
 			}
+			s.hidesRatings = s.hidesRatings || rated > 0 && !b.opts.Policy.ShowsSatisfaction(rated)
 			counts, sum, count := b.tallies.LeadTimeHistogram(t.Supplier, t.Customer, LeadTimeBuckets)
 			for i, c := range counts {
 				s.buckets[i] += c
@@ -346,15 +354,17 @@ func (b *Business) makeCounters(pm *pairMetrics, k pairKey, s *sums, changed *[n
 	// The threshold counts ratings as the figures do (the latest rating of
 	// each delivery), never rating events: one rating given five times is
 	// one rating. That count never goes down (a re-rating replaces a
-	// rating, a return keeps it), so a series, once exported, stays.
-	shows := func(t *tallies.PairTotals) bool {
+	// rating, a return keeps it), so a pair's series, once exported,
+	// stays; _other's hides while a pair folded into it is under the
+	// minimum (sums.hidesRatings).
+	shows := func(s *sums) bool {
 		rated := 0
-		for _, r := range t.Ratings {
+		for _, r := range s.t.Ratings {
 			rated += r
 		}
-		return b.opts.Policy.ShowsSatisfaction(rated)
+		return !s.hidesRatings && b.opts.Policy.ShowsSatisfaction(rated)
 	}
-	if show := shows(&s.t); !had || show != shows(&old.t) || s.t.RatingEvents != old.t.RatingEvents {
+	if show := shows(s); !had || show != shows(&old) || s.t.RatingEvents != old.t.RatingEvents {
 		pm.series[fRatings] = nil
 		if show {
 			pm.series[fRatings] = make([]*dto.Metric, 5)

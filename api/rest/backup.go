@@ -1,37 +1,34 @@
 package rest
 
 import (
-	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/cadena-project/cadena/api"
 )
 
 // BackupFunc writes a consistent snapshot of the event store to w, calling
 // size with its length before the first byte; *bolt.Store's Backup is one.
-type BackupFunc func(ctx context.Context, w io.Writer, size func(int64)) (int64, error)
+type BackupFunc = api.BackupFunc
 
 var errNoBackup = &requestError{status: http.StatusNotImplemented, slug: "backup-unsupported",
 	detail: "this server's event store cannot be copied through the API: back it up with the store's own tools (see the README)"}
 
-// backup streams a snapshot of the embedded store, for admins.
+// backup streams a snapshot of the embedded store, for admins
+// (api.TakeBackup decides).
 func (s *Server) backup(c echo.Context) error {
-	if err := actorOf(c).MayTakeBackup(); err != nil {
-		return err
-	}
-	if s.cfg.Backup == nil {
-		return errNoBackup
-	}
 	resp := c.Response()
 	var w io.Writer = resp
 	if d := s.cfg.BackupWriteTimeout; d > 0 {
 		w = deadlineWriter{w: resp, rc: http.NewResponseController(resp), d: d}
 	}
 	started := false
-	_, err := s.cfg.Backup(c.Request().Context(), w, func(size int64) {
+	_, err := api.TakeBackup(c.Request().Context(), actorOf(c), s.cfg.Backup, w, func(size int64) {
 		h := resp.Header()
 		h.Set(echo.HeaderContentType, "application/octet-stream")
 		h.Set(echo.HeaderContentLength, strconv.FormatInt(size, 10))
@@ -40,6 +37,9 @@ func (s *Server) backup(c echo.Context) error {
 		resp.WriteHeader(http.StatusOK)
 		started = true
 	})
+	if errors.Is(err, api.ErrBackupUnsupported) {
+		return errNoBackup
+	}
 	if err != nil && started {
 		// Too late for a problem: the body stops short of its
 		// Content-Length, which the client sees as a failed transfer.

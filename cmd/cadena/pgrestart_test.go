@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -19,12 +20,16 @@ import (
 // a cadena server taking writes from eight clients: while the database is
 // down, writes and /readyz answer 503 (the server does not exit); once it
 // is back, the server recovers by itself, and every write answered 2xx,
-// before, during or after, is there.
+// before, during or after, is there. A 503 is a store-unavailable problem,
+// and neither it nor the log ever shows the database's password.
 func TestPostgresRestartUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a PostgreSQL cluster")
 	}
 	c := pgtest.NewCluster(t)
+	u, err := url.Parse(c.URL)
+	require.NoError(t, err)
+	password, _ := u.User.Password()
 	dir := t.TempDir()
 	toks := writeTokensFile(t, filepath.Join(dir, "tokens.json"))
 	s := startServer(t, postgresConfig(dir, c.URL))
@@ -67,6 +72,11 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 					okCount.Add(1)
 				case r.status == http.StatusServiceUnavailable:
 					assert.Equal(t, "10", r.header.Get("Retry-After"))
+					assert.Equal(t, "application/problem+json", r.header.Get("Content-Type"), "503: %s", r.body)
+					assert.Contains(t, string(r.body), `"type":"urn:cadena:problem:store-unavailable"`, "503")
+					if password != "" {
+						assert.NotContains(t, string(r.body), password, "a 503 shows the database's password")
+					}
 					unavail.Add(1)
 				default:
 					t.Errorf("POST %s: status %d: %s", id, r.status, r.body)
@@ -110,6 +120,10 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	t.Logf("%d writes acknowledged, %d answered 503", okCount.Load(), unavail.Load())
+
+	if password != "" {
+		assert.NotContains(t, s.Logs.String(), password, "the log shows the database's password")
+	}
 
 	// The server still runs, and has every acknowledged write.
 	select {

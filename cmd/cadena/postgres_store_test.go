@@ -43,19 +43,26 @@ func TestStoreKinds(t *testing.T) {
 func TestStoreURLPasswordNotShown(t *testing.T) {
 	dir := t.TempDir()
 	writeTokensFile(t, filepath.Join(dir, "tokens.json"))
-	for _, u := range []string{"postgress://cadena:hunter2@db/cadena", "postgres://cadena:hunter2@127.0.0.1:notaport/cadena", "postgres://cadena:hunter2@[bad/db"} {
+	for _, u := range []string{"postgress://cadena:hunter2@db/cadena", "postgres://cadena:hunter2@127.0.0.1:notaport/cadena", "postgres://cadena:hunter2@[bad/db",
+		"postgress://cadena@db/cadena?password=hunter2", "postgress://cadena@db/cadena?sslmode=disable&sslpassword=hunter2",
+		"postgres://cadena@127.0.0.1:notaport/cadena?password=hunter2"} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), []string{"serve", "--tokens", filepath.Join(dir, "tokens.json"), "--store", u}, &stdout, &stderr)
 		assert.Equal(t, 1, code, u)
 		assert.NotContains(t, stderr.String(), "hunter2", u)
 		assert.NotEmpty(t, stderr.String(), u)
-		if strings.HasPrefix(u, "postgress:") {
+		if u == "postgress://cadena:hunter2@db/cadena" {
 			assert.Equal(t, "cadena: --store \"postgress://cadena:xxxxx@db/cadena\": want a connection string starting with esdb://, esdb+discover://, kurrentdb://, postgres:// or postgresql://\n",
 				stderr.String(), "every scheme --store takes")
 		}
 	}
 	assert.Equal(t, "postgres://cadena:xxxxx@db/cadena", redactURL("postgres://cadena:hunter2@db/cadena"))
 	assert.Equal(t, "postgres://...", redactURL("postgres://cadena:hunter2@[bad/db"))
+	// libpq takes a password in the query too (password, sslpassword).
+	assert.Equal(t, "postgres://cadena@db/cadena?sslmode=disable&password=xxxxx",
+		redactURL("postgres://cadena@db/cadena?sslmode=disable&password=hunter2"))
+	assert.Equal(t, "postgres://cadena:xxxxx@db/cadena?sslpassword=xxxxx&PASSWORD=xxxxx",
+		redactURL("postgres://cadena:a@db/cadena?sslpassword=hunter2&PASSWORD=b"))
 }
 
 // TestImportIntoPostgres: "cadena import --store postgres://..." imports

@@ -83,13 +83,23 @@ func openStore(ctx context.Context, cfg serveConfig, logger *slog.Logger, commit
 }
 
 // redactURL returns u with its password, if any, replaced by "xxxxx", or
-// only its scheme when it does not parse: for messages about a URL.
+// only its scheme when it does not parse: for messages about a URL. A
+// password is the user information's, or the value of a query parameter
+// libpq reads one from (password, sslpassword: PostgreSQL takes both).
 func redactURL(u string) string {
 	parsed, err := url.Parse(u)
 	if err != nil {
 		scheme, _, _ := strings.Cut(u, ":")
 		return scheme + "://..."
 	}
+	params := strings.Split(parsed.RawQuery, "&")
+	for i, p := range params {
+		key, _, _ := strings.Cut(p, "=")
+		if name, err := url.QueryUnescape(key); err != nil || strings.EqualFold(name, "password") || strings.EqualFold(name, "sslpassword") {
+			params[i] = key + "=xxxxx"
+		}
+	}
+	parsed.RawQuery = strings.Join(params, "&")
 	return parsed.Redacted()
 }
 

@@ -53,6 +53,7 @@ func brute(envs []projections.Envelope, opts pairstats.Options, w pairstats.Wind
 	f := pairstats.Figures{Supplier: supplier, Customer: customer}
 	var leads, resps []time.Duration
 	var ratings [5]int
+	perPair := map[[2]string]int{} // ratings in the window per pair matched
 	for _, id := range order {
 		evs := events[id]
 		req := evs[0].(domain.HandoffRequested)
@@ -88,6 +89,7 @@ func brute(envs []projections.Envelope, opts pairstats.Options, w pairstats.Wind
 		for _, r := range latestRating {
 			if in(r.At) {
 				ratings[r.Score-1]++
+				perPair[[2]string{req.Supplier, req.Customer}]++
 			}
 		}
 		// Current state.
@@ -164,7 +166,12 @@ func brute(envs []projections.Envelope, opts pairstats.Options, w pairstats.Wind
 		sum += (i + 1) * c
 	}
 	f.Satisfaction.Ratings = n
-	if n > 0 && n >= anonMin {
+	// An aggregate hides satisfaction while one of its pairs would.
+	hidden := false
+	for _, k := range perPair {
+		hidden = hidden || k < anonMin
+	}
+	if n > 0 && n >= anonMin && !hidden {
 		f.Satisfaction.Mean = fptr(float64(sum) / float64(n))
 		f.Satisfaction.CSAT = fptr(float64(ratings[3]+ratings[4]) / float64(n))
 		f.Satisfaction.Dissatisfied = fptr(float64(ratings[0]+ratings[1]) / float64(n))

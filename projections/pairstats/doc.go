@@ -70,7 +70,9 @@
 //   - Scorecard: the same figures over all pairs where the department is
 //     the supplier, and separately where it is the customer: counts summed,
 //     quantiles read from the merged sketches (never averaged), rates and
-//     scores computed from the sums.
+//     scores computed from the sums; satisfaction hidden while one of the
+//     pairs has ratings in the window but fewer than the anonymity minimum
+//     (the sum less the pairs shown would give them away).
 //   - Chain: departments as nodes, pairs as directed edges with volume
 //     (requested in the window), friction score and compliance.
 //

@@ -193,15 +193,16 @@ func (f *Figures) finish(sl *slab) {
 	}
 }
 
-// setRatings fills Satisfaction from counts per score (index 0 is score 1).
-func (f *Figures) setRatings(counts [5]int, p domain.Policy, sl *slab) {
+// setRatings fills Satisfaction from counts per score (index 0 is score 1);
+// hide hides all but the count, as too few ratings do.
+func (f *Figures) setRatings(counts [5]int, p domain.Policy, hide bool, sl *slab) {
 	n, sum := 0, 0
 	for i, c := range counts {
 		n += c
 		sum += (i + 1) * c
 	}
 	f.Satisfaction = Satisfaction{Ratings: n}
-	if !p.ShowsSatisfaction(n) {
+	if hide || !p.ShowsSatisfaction(n) {
 		return
 	}
 	f.Satisfaction.Mean = sl.ptr(float64(sum) / float64(n))

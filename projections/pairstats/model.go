@@ -229,7 +229,11 @@ func (m *Model) apply(env projections.Envelope) {
 		h.Rating = nil // the rating that counts is in hs.rating: keep no copy
 		hs.h = &h
 	}
-	m.note(domain.OccurredAt(e))
+	if _, rated := e.(domain.HandoffRated); !rated {
+		// When a rating was given is not for every role (Span is read
+		// by any token): it never moves the span.
+		m.note(domain.OccurredAt(e))
+	}
 	day := dayIndex(domain.OccurredAt(e), m.loc)
 	s := &hs.pair.s
 	if !hs.responded && !hs.h.FirstResponseAt.IsZero() {

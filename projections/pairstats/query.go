@@ -112,10 +112,14 @@ type acc struct {
 	lead, resp dursum.Sum
 	leadBins   dense
 	respBins   dense
+	// hideRatings is set by accumulateMember when a pair of an aggregate
+	// falls short of the anonymity minimum on its own.
+	hideRatings bool
 }
 
 func (a *acc) reset() {
 	a.c = [nCounters]int64{}
+	a.hideRatings = false
 	a.lead, a.resp = dursum.Sum{}, dursum.Sum{}
 	a.leadBins.reset()
 	a.respBins.reset()
@@ -157,6 +161,28 @@ func (m *Model) accumulate(p *pair, d0, d1 int32, a *acc) {
 	} else {
 		subtractFromTotal(a, &p.s.total, outside[:])
 	}
+}
+
+// accumulateMember is accumulate for one pair of an aggregate (a
+// scorecard, a department series): when the pair has ratings in the window
+// but fewer than the anonymity minimum, the aggregate's satisfaction is
+// hidden too, or the aggregate less the pairs shown would give the hidden
+// pair's ratings away.
+func (m *Model) accumulateMember(p *pair, d0, d1 int32, a *acc) {
+	before := a.ratings()
+	m.accumulate(p, d0, d1, a)
+	if n := a.ratings() - before; n > 0 && !m.policy.ShowsSatisfaction(int(n)) {
+		a.hideRatings = true
+	}
+}
+
+// ratings is the count of ratings accumulated.
+func (a *acc) ratings() int64 {
+	n := int64(0)
+	for s := range 5 {
+		n += a.c[cRating1+s]
+	}
+	return n
 }
 
 // facts adds the levels of p as of midnight d1 to a and returns the
@@ -250,7 +276,7 @@ func (m *Model) figures(supplier, customer string, a *acc, sl *slab) Figures {
 	for s := range 5 {
 		ratings[s] = c(cRating1 + s)
 	}
-	f.setRatings(ratings, m.policy, sl)
+	f.setRatings(ratings, m.policy, a.hideRatings, sl)
 	f.finish(sl)
 	return f
 }
@@ -328,7 +354,8 @@ type Scorecard struct {
 // Scorecard aggregates the figures of every pair the department is part
 // of, separately as supplier and as customer: counts are summed, quantiles
 // are read from the merged sketches, and rates, compliance, satisfaction
-// and friction are computed from the sums.
+// and friction are computed from the sums. Satisfaction is hidden while a
+// pair with ratings in the window has fewer than the anonymity minimum.
 func (m *Model) Scorecard(department string, w Window) Scorecard {
 	d0, d1 := m.days(w)
 	k := queryKey{kind: qScorecard, d0: d0, d1: d1, department: department}
@@ -344,10 +371,10 @@ func (m *Model) scorecard(department string, d0, d1 int32) Scorecard {
 	cus.reset()
 	for _, p := range m.sorted.Items() {
 		if p.supplier == department {
-			m.accumulate(p, d0, d1, sup)
+			m.accumulateMember(p, d0, d1, sup)
 		}
 		if p.customer == department {
-			m.accumulate(p, d0, d1, cus)
+			m.accumulateMember(p, d0, d1, cus)
 		}
 	}
 	sc := Scorecard{Department: department,

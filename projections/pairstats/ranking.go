@@ -65,7 +65,7 @@ func (m *Model) countFigures(supplier, customer string, c *[nCounters]int64, sl 
 	for s := range 5 {
 		ratings[s] = n(cRating1 + s)
 	}
-	f.setRatings(ratings, m.policy, sl)
+	f.setRatings(ratings, m.policy, false, sl)
 	f.finish(sl)
 	return f
 }

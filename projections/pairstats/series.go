@@ -161,7 +161,7 @@ func (m *Model) series(w Window, step Step, supplier, customer string, in func(*
 	for i, s := range sp {
 		a.reset()
 		for _, p := range ps {
-			m.accumulate(p, s[0], s[1], a)
+			m.accumulateMember(p, s[0], s[1], a)
 		}
 		out[i] = SeriesBucket{From: formatDay(s[0]), To: formatDay(s[1]), Figures: m.figures(supplier, customer, a, sl)}
 	}

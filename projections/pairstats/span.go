@@ -3,7 +3,8 @@ package pairstats
 import "time"
 
 // Span is the business-time range of the hand-off events the model has
-// counted, and the window of whole days (in the policy's time zone, To
+// counted, ratings excepted (when a rating was given is not for every
+// role), and the window of whole days (in the policy's time zone, To
 // exclusive) that covers it. Empty is true, and the times zero, while no
 // hand-off event has been counted.
 type Span struct {

@@ -169,6 +169,8 @@ export function csat(sat, policy) {
   if (!sat) return DASH;
   if (isNum(sat.csat)) return pct(sat.csat);
   if (!sat.ratings) return t("csat.none");
+  // A scorecard holding the minimum hides it while one of its pairs does not.
+  if (sat.ratings >= policy.anonymity_min) return t("csat.hiddenPair", { count: policy.anonymity_min });
   return t("csat.hidden", { count: policy.anonymity_min }); // "hidden (<4\u00a0ratings)": a break after "hidden", not inside
 }
 

@@ -81,6 +81,10 @@ export default {
   "one": "hidden (<{count} rating)",
   "other": "hidden (<{count} ratings)"
  },
+ "csat.hiddenPair": {
+  "one": "hidden (a pair has <{count} rating)",
+  "other": "hidden (a pair has <{count} ratings)"
+ },
  "fig.friction": "Friction",
  "fig.topDriver": "Top driver",
  "fig.slaMet": "SLA met",

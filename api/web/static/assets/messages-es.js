@@ -80,6 +80,10 @@ export default {
   "one": "oculto (<{count} valoración)",
   "other": "oculto (<{count} valoraciones)"
  },
+ "csat.hiddenPair": {
+  "one": "oculto (un par tiene <{count} valoración)",
+  "other": "oculto (un par tiene <{count} valoraciones)"
+ },
  "fig.friction": "Fricción",
  "fig.topDriver": "Causa principal",
  "fig.slaMet": "ANS cumplido",
