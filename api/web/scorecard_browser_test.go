@@ -67,3 +67,23 @@ func TestBrowserSpeaksSpanish(t *testing.T) {
 	assert.NotContains(t, dom, "Friction hotspots</h1>")
 	assert.Regexp(t, regexp.MustCompile(`Frente al periodo anterior, del \d{1,2} [a-z]{3,4} 2026 al \d{1,2} [a-z]{3,4} 2026`), dom, "dates with Spanish month names")
 }
+
+// TestBrowserDatesInEachLanguage: an instant is written as README says,
+// each language its own way: "2 Nov 2026, 09:15" in English, "2 nov 2026,
+// 9:15" in Spanish (no leading zero on the hour).
+func TestBrowserDatesInEachLanguage(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	for lang, want := range map[string][]string{
+		"en": {`<time datetime="2026-11-02T09:15:00Z">2 Nov 2026, 09:15</time>`, `>2 Nov 2026, 10:00</time>`},
+		"es": {`<time datetime="2026-11-02T09:15:00Z">2 nov 2026, 9:15</time>`, `>2 nov 2026, 10:00</time>`},
+	} {
+		dom := runChromium(t, bin, "--lang="+lang, "--accept-lang="+lang, "--virtual-time-budget=5000", "--dump-dom",
+			api.URL+"/#token="+fakeToken+"&handoff=h-0001")
+		timeline := regexp.MustCompile(`<ol class="timeline">.*?</ol>`).FindString(dom)
+		require.NotEmpty(t, timeline, "no timeline in %s", lang)
+		for _, w := range want {
+			assert.Contains(t, timeline, w, "the timeline's dates in %s", lang)
+		}
+	}
+}
