@@ -435,3 +435,21 @@ func TestBrowserOneHandoff(t *testing.T) {
 	assert.Contains(t, member, `<h2 class="handoff-title">`)
 	assert.NotContains(t, member, `data-action=`, "finance is neither side of legal -> sales")
 }
+
+// A member rates only for the token's department: the hand-offs view has
+// no department picker for them, and a delivered hand-off whose customer
+// is another department (the fake lists legal -> sales and finance ->
+// sales to the finance member) has no rating form, as the lifecycle table
+// lets only the customer's side rate. An admin rates for both sides.
+func TestBrowserMemberRatesOnlyForOwnDepartment(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&view=handoffs")
+	assert.Contains(t, dom, `<label id="rate-dept-label" hidden="">`, "a member picks no department to rate for")
+	rate := dom[strings.Index(dom, `id="rate-out"`):strings.Index(dom, `data-i18n="handoffs.allTitle"`)]
+	assert.Contains(t, rate, "Review the ACME master services agreement", "the deliveries are listed")
+	assert.NotContains(t, rate, `<form class="rating"`, "finance is the customer of neither hand-off")
+
+	admin := dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&view=handoffs")
+	assert.Contains(t, admin, `<label id="rate-dept-label">`, "an admin picks the department")
+}
