@@ -453,3 +453,21 @@ func TestBrowserMemberRatesOnlyForOwnDepartment(t *testing.T) {
 	admin := dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&view=handoffs")
 	assert.Contains(t, admin, `<label id="rate-dept-label">`, "an admin picks the department")
 }
+
+// Nothing overflows its frame at desktop or phone width, in English or
+// Spanish: the hand-offs list shows every column (the deadline included)
+// without scrolling sideways, and the page is never wider than the window.
+func TestBrowserHandoffListFits(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	for _, lang := range []string{"en", "es"} {
+		for _, size := range []string{"1280,900", "390,844"} {
+			dom := runChromium(t, bin, "--lang="+lang, "--accept-lang="+lang, "--window-size="+size, "--virtual-time-budget=5000", "--dump-dom",
+				api.URL+"/?driver=overflow_driver#token="+fakeToken+"&view=handoffs")
+			m := regexp.MustCompile(`<body data-overflow="([^"]*)" data-page-overflow="(\w+)" data-driver="done"`).FindStringSubmatch(dom)
+			require.NotNil(t, m, "%s at %s: the driver did not finish", lang, size)
+			assert.Equal(t, "[]", strings.ReplaceAll(m[1], "&quot;", `"`), "%s at %s: frames scrolled sideways", lang, size)
+			assert.Equal(t, "false", m[2], "%s at %s: the page is wider than the window", lang, size)
+		}
+	}
+}

@@ -105,7 +105,7 @@ async function renderList(out, ctx) {
   busy(out, t("handoffs.loading"));
   const tbody = h("tbody");
   const table = h("div", { class: "scroll" },
-    h("table", { class: "data stack" },
+    h("table", { class: "data stack handoff-list" },
       h("thead", {}, h("tr", {},
         h("th", { scope: "col" }, t("handoff.title")),
         h("th", { scope: "col" }, t("common.pair")),
