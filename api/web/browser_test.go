@@ -460,14 +460,21 @@ func TestBrowserMemberRatesOnlyForOwnDepartment(t *testing.T) {
 func TestBrowserHandoffListFits(t *testing.T) {
 	bin := chromium(t)
 	api := newFakeAPI(t)
+	inEachLanguageAndSize(t, bin, api.URL+"/?driver=overflow_driver#token="+fakeToken+"&view=handoffs", func(lang, size, dom string) {
+		m := regexp.MustCompile(`<body data-overflow="([^"]*)" data-page-overflow="(\w+)" data-driver="done"`).FindStringSubmatch(dom)
+		require.NotNil(t, m, "%s at %s: the driver did not finish", lang, size)
+		assert.Equal(t, "[]", strings.ReplaceAll(m[1], "&quot;", `"`), "%s at %s: frames scrolled sideways", lang, size)
+		assert.Equal(t, "false", m[2], "%s at %s: the page is wider than the window", lang, size)
+	})
+}
+
+// inEachLanguageAndSize opens url in Chromium in English and in Spanish,
+// each at 1280x900 and at 390x844 (a phone), and hands f the DOM.
+func inEachLanguageAndSize(t *testing.T, bin, url string, f func(lang, size, dom string)) {
+	t.Helper()
 	for _, lang := range []string{"en", "es"} {
 		for _, size := range []string{"1280,900", "390,844"} {
-			dom := runChromium(t, bin, "--lang="+lang, "--accept-lang="+lang, "--window-size="+size, "--virtual-time-budget=5000", "--dump-dom",
-				api.URL+"/?driver=overflow_driver#token="+fakeToken+"&view=handoffs")
-			m := regexp.MustCompile(`<body data-overflow="([^"]*)" data-page-overflow="(\w+)" data-driver="done"`).FindStringSubmatch(dom)
-			require.NotNil(t, m, "%s at %s: the driver did not finish", lang, size)
-			assert.Equal(t, "[]", strings.ReplaceAll(m[1], "&quot;", `"`), "%s at %s: frames scrolled sideways", lang, size)
-			assert.Equal(t, "false", m[2], "%s at %s: the page is wider than the window", lang, size)
+			f(lang, size, runChromium(t, bin, "--lang="+lang, "--accept-lang="+lang, "--window-size="+size, "--virtual-time-budget=5000", "--dump-dom", url))
 		}
 	}
 }

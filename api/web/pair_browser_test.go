@@ -107,13 +107,9 @@ func points(t *testing.T, dom, chart string) int {
 func TestBrowserChartNoteFits(t *testing.T) {
 	bin := chromium(t)
 	api := newFakeAPI(t)
-	for _, lang := range []string{"en", "es"} {
-		for _, size := range []string{"1280,900", "390,844"} {
-			dom := runChromium(t, bin, "--lang="+lang, "--accept-lang="+lang, "--window-size="+size, "--virtual-time-budget=5000", "--dump-dom",
-				api.URL+"/?driver=chart_note_driver#token="+fakeToken+"&view=work")
-			m := regexp.MustCompile(`data-note="([^"]*)" data-note-inside="(\w+)" data-driver="done"`).FindStringSubmatch(dom)
-			require.NotNil(t, m, "%s at %s: the driver did not finish", lang, size)
-			assert.Equal(t, "true", m[2], "%s at %s: the chart's note (%s) runs out of the chart", lang, size, m[1])
-		}
-	}
+	inEachLanguageAndSize(t, bin, api.URL+"/?driver=chart_note_driver#token="+fakeToken+"&view=work", func(lang, size, dom string) {
+		m := regexp.MustCompile(`data-note="([^"]*)" data-note-inside="(\w+)" data-driver="done"`).FindStringSubmatch(dom)
+		require.NotNil(t, m, "%s at %s: the driver did not finish", lang, size)
+		assert.Equal(t, "true", m[2], "%s at %s: the chart's note (%s) runs out of the chart", lang, size, m[1])
+	})
 }
