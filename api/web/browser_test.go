@@ -65,7 +65,7 @@ func (f *fakeAPI) rate(w http.ResponseWriter, r *http.Request) {
 		problem(http.StatusServiceUnavailable, "the event store is unavailable; try again")
 	default:
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"id":"h-0001","state":"delivered"}`)
+		fmt.Fprint(w, `{"id":"h-0001","state":"delivered","position":202}`)
 	}
 }
 
@@ -375,6 +375,17 @@ func TestBrowserRating(t *testing.T) {
 	}
 	if got[2].id != "h-0002" || got[2].key == got[0].key || got[2].body != `{"score":2}` {
 		t.Errorf("second hand-off's rating: %+v", got[2])
+	}
+	// The hand-off opened after the rating is read at the rating's
+	// position, so it shows the rating at once.
+	assert.Contains(t, api.requests(), "/api/v1/handoffs/h-0001?min_position=202", "the rated hand-off read at the rating's position")
+	// So are the figures read after it.
+	for _, read := range []string{"/api/v1/departments/finance/scorecard?", "/api/v1/chain?", "/api/v1/hotspots?", "/api/v1/brightspots?"} {
+		found := false
+		for _, u := range api.requests() {
+			found = found || strings.HasPrefix(u, read) && strings.Contains(u, "min_position=202")
+		}
+		assert.True(t, found, "%s not read at the rating's position", read)
 	}
 }
 

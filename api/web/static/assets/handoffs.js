@@ -173,8 +173,9 @@ function ratingCard(it, ctx) {
     submit.disabled = true;
     msg.textContent = t("common.sending");
     try {
-      await call("rate", { params: { id: it.id }, body, headers: { "Idempotency-Key": pending.key } });
+      const res = await call("rate", { params: { id: it.id }, body, headers: { "Idempotency-Key": pending.key } });
       pending = null;
+      ctx.wrote(res && res.position); // what is read next shows the rating
       form.replaceWith(h("p", { class: "ok", role: "status" }, t("rating.thanks", { score: body.score })));
     } catch (err) {
       if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;

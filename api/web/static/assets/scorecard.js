@@ -77,12 +77,12 @@ export async function renderScorecard(out, ctx) {
   busy(out, t("scorecard.loading", { department: ctx.name(id) }));
   let data, chain, recs;
   try {
-    const query = { ...ctx.window(), min_position: ctx.position || undefined };
+    const query = ctx.read();
     // The pairs and the recognitions are extras: without them the figures
     // still show.
     [data, chain, recs] = await Promise.all([
-      call("scorecard", { params: { id }, query: ctx.window() }),
-      call("chain", { query: ctx.window() }).catch(() => ({ edges: [] })),
+      call("scorecard", { params: { id }, query }),
+      call("chain", { query }).catch(() => ({ edges: [] })),
       call("departmentRecognitions", { params: { id }, query }).catch(() => null),
     ]);
   } catch (err) {
