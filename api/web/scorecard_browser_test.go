@@ -87,3 +87,18 @@ func TestBrowserDatesInEachLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserBareScorecardAddressOpensOwnDepartment: as README says,
+// #/scorecard (the tab's link) opens on the token's own department, even
+// after the member looked at another department's scorecard, and puts it
+// in the address.
+func TestBrowserBareScorecardAddressOpensOwnDepartment(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := dumpDOM(t, bin, api.URL+"/?driver=scorecard_own_driver#token="+fakeMemberToken)
+	m := regexp.MustCompile(`data-first="(\w*)" data-second="(\w*)" data-address="([^"]*)" data-driver="done"`).FindStringSubmatch(dom)
+	require.NotNil(t, m, "the driver did not finish: %s", regexp.MustCompile(`data-driver="[^"]*"`).FindString(dom))
+	assert.Equal(t, "legal", m[1], "the address's department first")
+	assert.Equal(t, "finance", m[2], "then the member's own")
+	assert.Equal(t, "#/scorecard/finance", m[3])
+}

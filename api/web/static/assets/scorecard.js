@@ -19,7 +19,12 @@ let wired = false;
 export function initScorecard(ctx) {
   const sel = $("scorecard-dept");
   fillDepartments(sel, ctx);
-  if (ctx.scorecard && [...sel.options].some((o) => o.value === ctx.scorecard)) sel.value = ctx.scorecard;
+  const has = (id) => !!id && [...sel.options].some((o) => o.value === id);
+  // The bare #/scorecard (the tab's link) opens on one's own even after
+  // another department was shown.
+  const own = (ctx.me && ctx.me.department) || myDepartment.get();
+  if (has(ctx.scorecard)) sel.value = ctx.scorecard;
+  else if (location.hash === "#/scorecard" && has(own)) sel.value = own;
   ctx.scorecard = "";
   address(sel.value, false);
   if (wired) return;
