@@ -463,6 +463,13 @@ func TestBrowserMemberRatesOnlyForOwnDepartment(t *testing.T) {
 
 	admin := dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&view=handoffs")
 	assert.Contains(t, admin, `<label id="rate-dept-label">`, "an admin picks the department")
+	// The department pickers hold options only (an absent choice was
+	// written as the text "null").
+	for _, d := range []string{dom, admin} {
+		for _, sel := range regexp.MustCompile(`(?s)<select id="([\w-]+)"[^>]*>(.*?)</select>`).FindAllStringSubmatch(d, -1) {
+			assert.NotContains(t, regexp.MustCompile(`(?s)<option.*?</option>`).ReplaceAllString(sel[2], ""), "null", "select %s", sel[1])
+		}
+	}
 }
 
 // Nothing overflows its frame at desktop or phone width, in English or

@@ -65,11 +65,13 @@ export const myDepartment = {
 // A prompt, when given, is a first empty choice shown while none is made.
 export function fillDepartments(sel, ctx, any = false, prompt = "") {
   const keep = sel.value || (any ? "" : (ctx.me && ctx.me.department) || myDepartment.get());
-  sel.replaceChildren(
+  // replaceChildren would write a null as the text "null": leave absent
+  // choices out.
+  sel.replaceChildren(...[
     any ? h("option", { value: "" }, t("common.any")) : null,
     prompt && !keep ? h("option", { value: "", disabled: true, selected: true }, prompt) : null,
     ...ctx.departments.map((d) => h("option", { value: d.id }, d.name || d.id)),
-  );
+  ].filter(Boolean));
   if (keep && [...sel.options].some((o) => o.value === keep)) sel.value = keep;
 }
 
