@@ -496,3 +496,13 @@ func inEachLanguageAndSize(t *testing.T, bin, url string, f func(lang, size, dom
 		}
 	}
 }
+
+// My work says the order its cards are in: the open lists soonest due
+// first (it said "oldest requests first", the order only the first page
+// of each state is read in; the ratings list says its own).
+func TestBrowserWorkSaysItsOrder(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&view=work")
+	assert.Contains(t, dom, `<p class="lede">The work of Finance: what is open, soonest due first.</p>`)
+}
