@@ -65,7 +65,7 @@ func (f *fakeAPI) rate(w http.ResponseWriter, r *http.Request) {
 		problem(http.StatusServiceUnavailable, "the event store is unavailable; try again")
 	default:
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"id":"h-0001","state":"delivered"}`)
+		fmt.Fprint(w, `{"id":"h-0001","state":"delivered","position":202}`)
 	}
 }
 
@@ -376,6 +376,17 @@ func TestBrowserRating(t *testing.T) {
 	if got[2].id != "h-0002" || got[2].key == got[0].key || got[2].body != `{"score":2}` {
 		t.Errorf("second hand-off's rating: %+v", got[2])
 	}
+	// The hand-off opened after the rating is read at the rating's
+	// position, so it shows the rating at once.
+	assert.Contains(t, api.requests(), "/api/v1/handoffs/h-0001?min_position=202", "the rated hand-off read at the rating's position")
+	// So are the figures read after it.
+	for _, read := range []string{"/api/v1/departments/finance/scorecard?", "/api/v1/chain?", "/api/v1/hotspots?", "/api/v1/brightspots?"} {
+		found := false
+		for _, u := range api.requests() {
+			found = found || strings.HasPrefix(u, read) && strings.Contains(u, "min_position=202")
+		}
+		assert.True(t, found, "%s not read at the rating's position", read)
+	}
 }
 
 // TestScreenshots writes screenshots of each view against the fake API to
@@ -434,4 +445,64 @@ func TestBrowserOneHandoff(t *testing.T) {
 	member := dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&handoff=h-0001")
 	assert.Contains(t, member, `<h2 class="handoff-title">`)
 	assert.NotContains(t, member, `data-action=`, "finance is neither side of legal -> sales")
+}
+
+// A member rates only for the token's department: the hand-offs view has
+// no department picker for them, and a delivered hand-off whose customer
+// is another department (the fake lists legal -> sales and finance ->
+// sales to the finance member) has no rating form, as the lifecycle table
+// lets only the customer's side rate. An admin rates for both sides.
+func TestBrowserMemberRatesOnlyForOwnDepartment(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&view=handoffs")
+	assert.Contains(t, dom, `<label id="rate-dept-label" hidden="">`, "a member picks no department to rate for")
+	rate := dom[strings.Index(dom, `id="rate-out"`):strings.Index(dom, `data-i18n="handoffs.allTitle"`)]
+	assert.Contains(t, rate, "Review the ACME master services agreement", "the deliveries are listed")
+	assert.NotContains(t, rate, `<form class="rating"`, "finance is the customer of neither hand-off")
+
+	admin := dumpDOM(t, bin, api.URL+"/#token="+fakeToken+"&view=handoffs")
+	assert.Contains(t, admin, `<label id="rate-dept-label">`, "an admin picks the department")
+	// The department pickers hold options only (an absent choice was
+	// written as the text "null").
+	for _, d := range []string{dom, admin} {
+		for _, sel := range regexp.MustCompile(`(?s)<select id="([\w-]+)"[^>]*>(.*?)</select>`).FindAllStringSubmatch(d, -1) {
+			assert.NotContains(t, regexp.MustCompile(`(?s)<option.*?</option>`).ReplaceAllString(sel[2], ""), "null", "select %s", sel[1])
+		}
+	}
+}
+
+// Nothing overflows its frame at desktop or phone width, in English or
+// Spanish: the hand-offs list shows every column (the deadline included)
+// without scrolling sideways, and the page is never wider than the window.
+func TestBrowserHandoffListFits(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	inEachLanguageAndSize(t, bin, api.URL+"/?driver=overflow_driver#token="+fakeToken+"&view=handoffs", func(lang, size, dom string) {
+		m := regexp.MustCompile(`<body data-overflow="([^"]*)" data-page-overflow="(\w+)" data-driver="done"`).FindStringSubmatch(dom)
+		require.NotNil(t, m, "%s at %s: the driver did not finish", lang, size)
+		assert.Equal(t, "[]", strings.ReplaceAll(m[1], "&quot;", `"`), "%s at %s: frames scrolled sideways", lang, size)
+		assert.Equal(t, "false", m[2], "%s at %s: the page is wider than the window", lang, size)
+	})
+}
+
+// inEachLanguageAndSize opens url in Chromium in English and in Spanish,
+// each at 1280x900 and at 390x844 (a phone), and hands f the DOM.
+func inEachLanguageAndSize(t *testing.T, bin, url string, f func(lang, size, dom string)) {
+	t.Helper()
+	for _, lang := range []string{"en", "es"} {
+		for _, size := range []string{"1280,900", "390,844"} {
+			f(lang, size, runChromium(t, bin, "--lang="+lang, "--accept-lang="+lang, "--window-size="+size, "--virtual-time-budget=5000", "--dump-dom", url))
+		}
+	}
+}
+
+// My work says the order its cards are in: the open lists soonest due
+// first (it said "oldest requests first", the order only the first page
+// of each state is read in; the ratings list says its own).
+func TestBrowserWorkSaysItsOrder(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&view=work")
+	assert.Contains(t, dom, `<p class="lede">The work of Finance: what is open, soonest due first.</p>`)
 }

@@ -100,3 +100,16 @@ func points(t *testing.T, dom, chart string) int {
 	}
 	return len(regexp.MustCompile(`class="pt"`).FindAllString(rest, -1))
 }
+
+// TestBrowserChartNoteFits: a chart with no value says so inside the
+// chart, at phone width and in Spanish too ("No se muestran valoraciones
+// (muy pocas o ninguna)." ran past a 390 px chart's edge and was cut).
+func TestBrowserChartNoteFits(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	inEachLanguageAndSize(t, bin, api.URL+"/?driver=chart_note_driver#token="+fakeToken+"&view=work", func(lang, size, dom string) {
+		m := regexp.MustCompile(`data-note="([^"]*)" data-note-inside="(\w+)" data-driver="done"`).FindStringSubmatch(dom)
+		require.NotNil(t, m, "%s at %s: the driver did not finish", lang, size)
+		assert.Equal(t, "true", m[2], "%s at %s: the chart's note (%s) runs out of the chart", lang, size, m[1])
+	})
+}

@@ -67,3 +67,38 @@ func TestBrowserSpeaksSpanish(t *testing.T) {
 	assert.NotContains(t, dom, "Friction hotspots</h1>")
 	assert.Regexp(t, regexp.MustCompile(`Frente al periodo anterior, del \d{1,2} [a-z]{3,4} 2026 al \d{1,2} [a-z]{3,4} 2026`), dom, "dates with Spanish month names")
 }
+
+// TestBrowserDatesInEachLanguage: an instant is written as README says,
+// each language its own way: "2 Nov 2026, 09:15" in English, "2 nov 2026,
+// 9:15" in Spanish (no leading zero on the hour).
+func TestBrowserDatesInEachLanguage(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	for lang, want := range map[string][]string{
+		"en": {`<time datetime="2026-11-02T09:15:00Z">2 Nov 2026, 09:15</time>`, `>2 Nov 2026, 10:00</time>`},
+		"es": {`<time datetime="2026-11-02T09:15:00Z">2 nov 2026, 9:15</time>`, `>2 nov 2026, 10:00</time>`},
+	} {
+		dom := runChromium(t, bin, "--lang="+lang, "--accept-lang="+lang, "--virtual-time-budget=5000", "--dump-dom",
+			api.URL+"/#token="+fakeToken+"&handoff=h-0001")
+		timeline := regexp.MustCompile(`<ol class="timeline">.*?</ol>`).FindString(dom)
+		require.NotEmpty(t, timeline, "no timeline in %s", lang)
+		for _, w := range want {
+			assert.Contains(t, timeline, w, "the timeline's dates in %s", lang)
+		}
+	}
+}
+
+// TestBrowserBareScorecardAddressOpensOwnDepartment: as README says,
+// #/scorecard (the tab's link) opens on the token's own department, even
+// after the member looked at another department's scorecard, and puts it
+// in the address.
+func TestBrowserBareScorecardAddressOpensOwnDepartment(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := dumpDOM(t, bin, api.URL+"/?driver=scorecard_own_driver#token="+fakeMemberToken)
+	m := regexp.MustCompile(`data-first="(\w*)" data-second="(\w*)" data-address="([^"]*)" data-driver="done"`).FindStringSubmatch(dom)
+	require.NotNil(t, m, "the driver did not finish: %s", regexp.MustCompile(`data-driver="[^"]*"`).FindString(dom))
+	assert.Equal(t, "legal", m[1], "the address's department first")
+	assert.Equal(t, "finance", m[2], "then the member's own")
+	assert.Equal(t, "#/scorecard/finance", m[3])
+}

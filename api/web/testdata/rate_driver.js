@@ -31,4 +31,13 @@ await until(() => cards[0].querySelector(".ok"), "the recorded rating");
 // The second is refused for good.
 await rate(cards[1], 2, "");
 await until(() => cards[1].querySelector(".msg .error"), "the 403 problem");
+
+// The rated hand-off, opened from its title.
+cards[0].querySelector("h3 a").click();
+await until(() => document.querySelector("#handoff-out article"), "the rated hand-off's page");
+// The figures, read after the rating.
+location.hash = "#/scorecard";
+await until(() => document.querySelector("#scorecard-out .sides"), "the scorecard");
+location.hash = "#/hotspots";
+await until(() => document.querySelector("#hotspots-out table") && document.querySelector("#brightspots-out .bright"), "the hotspots");
 document.body.dataset.driver = "done";

@@ -49,6 +49,11 @@ const ctx = {
       to: to ? new Date(to.getTime() + DAY).toISOString().slice(0, 10) : undefined,
     };
   },
+  // read is the window with min_position at this tab's latest write: the
+  // figures read after a write count it.
+  read() {
+    return { ...this.window(), min_position: this.position || undefined };
+  },
 };
 
 let current = "";

@@ -28,7 +28,7 @@ export async function renderBrightSpots(out, ctx) {
   busy(out, t("bright.loading"));
   let data;
   try {
-    data = await call("brightspots", { query: { ...ctx.window(), limit: 5, min_volume: ctx.policy.min_volume } });
+    data = await call("brightspots", { query: { ...ctx.read(), limit: 5, min_volume: ctx.policy.min_volume } });
   } catch (err) {
     return failed(out, err);
   }

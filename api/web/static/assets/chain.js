@@ -17,7 +17,7 @@ export async function renderChain(out, ctx) {
   busy(out, t("chain.loading"));
   let data;
   try {
-    data = await call("chain", { query: ctx.window() });
+    data = await call("chain", { query: ctx.read() });
   } catch (err) {
     return failed(out, err);
   }

@@ -49,8 +49,13 @@ export function lineChart(buckets, opts) {
           s("title", {}, `${span(buckets[i])}: ${se.name} ${opts.fmt(v)}${se.more ? se.more(buckets[i]) : ""}`))),
     );
   });
-  const empty = lines.every((g) => g.querySelector("circle") === null) && opts.empty;
-  return figure(opts, buckets, x, y, ymax, W, lines, empty ? s("text", { class: "note", x: M.left + 8, y: M.top + 20 }, opts.empty) : null);
+  const fig = figure(opts, buckets, x, y, ymax, W, lines);
+  // A chart without a value says so above its axes, as text that wraps
+  // (in the drawing it ran past a phone's edge).
+  if (opts.empty && lines.every((g) => g.querySelector("circle") === null)) {
+    fig.querySelector("figcaption").after(h("p", { class: "note chart-empty" }, opts.empty));
+  }
+  return fig;
 }
 
 // barChart draws one bar per bucket.

@@ -89,12 +89,15 @@ export function duration(sec) {
   return t("unit.d", { n: num(sec / 86400) });
 }
 
-// when formats an RFC 3339 instant as a short local date and time.
+// when formats an RFC 3339 instant as a short local date and time, each
+// language its own way: "5 Nov 2026, 09:15" (en-GB), "5 nov 2026, 9:15"
+// (es). The styles, unlike a fixed hour: "2-digit", keep each locale's
+// hour.
 export function when(iso) {
   if (!iso) return DASH;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return df({ year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }).format(d);
+  return df({ dateStyle: "medium", timeStyle: "short" }).format(d);
 }
 
 // relative says how far an RFC 3339 instant is from now, in the locale's

@@ -5,6 +5,7 @@ import { h, when, int, state } from "./format.js";
 import { t } from "./i18n.js";
 import { busy, failed, done, errorBox } from "./view.js";
 import { fillDepartments, myDepartment } from "./scorecard.js";
+import { allowed } from "./actions.js";
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 50; // rows of the general list
@@ -13,9 +14,11 @@ const SCORES = [1, 2, 3, 4, 5]; // named by the catalogue's score.{n}
 let wired = false;
 
 // initHandoffs fills the department pickers and wires the forms, once per
-// sign-in.
+// sign-in. Only an admin picks the department whose deliveries to rate:
+// everyone else rates for their token's department.
 export function initHandoffs(ctx) {
   fillDepartments($("rate-dept"), ctx, false, t("handoffs.chooseDept"));
+  $("rate-dept-label").hidden = !!(ctx.me && ctx.me.role !== "admin" && ctx.me.department);
   fillDepartments($("list-supplier"), ctx, true);
   fillDepartments($("list-customer"), ctx, true);
   if (wired) return;
@@ -35,7 +38,7 @@ export function initHandoffs(ctx) {
 export function showHandoffs(ctx) {
   initHandoffs(ctx);
   if (!$("rate-out").hasChildNodes()) {
-    if ($("rate-dept").value) renderDeliveries($("rate-out"), ctx);
+    if (rater(ctx)) renderDeliveries($("rate-out"), ctx);
     else $("rate-out").replaceChildren(h("p", { class: "empty" }, t("handoffs.chooseFirst")));
   }
   if (!$("list-out").hasChildNodes()) renderList($("list-out"), ctx);
@@ -82,8 +85,14 @@ function more(out, container, query, render, cursor) {
   out.append(note, button);
 }
 
+// rater is the department whose deliveries are rated: the token's, or
+// the one an admin picked.
+function rater(ctx) {
+  return (ctx.me && ctx.me.role !== "admin" && ctx.me.department) || $("rate-dept").value;
+}
+
 async function renderDeliveries(out, ctx) {
-  const customer = $("rate-dept").value;
+  const customer = rater(ctx);
   if (!customer) return;
   myDepartment.set(customer);
   busy(out, t("handoffs.loadingDeliveries"));
@@ -96,7 +105,7 @@ async function renderList(out, ctx) {
   busy(out, t("handoffs.loading"));
   const tbody = h("tbody");
   const table = h("div", { class: "scroll" },
-    h("table", { class: "data stack" },
+    h("table", { class: "data stack handoff-list" },
       h("thead", {}, h("tr", {},
         h("th", { scope: "col" }, t("handoff.title")),
         h("th", { scope: "col" }, t("common.pair")),
@@ -124,8 +133,12 @@ async function renderList(out, ctx) {
   if (n === 0) out.replaceChildren(h("p", { class: "empty" }, t("handoffs.noMatch")));
 }
 
-// ratingCard is a delivered hand-off with a 1–5 rating form.
+// ratingCard is a delivered hand-off with a 1–5 rating form, when the
+// viewer may rate it (the customer's side, or an admin: the lifecycle
+// table's rate).
 function ratingCard(it, ctx) {
+  const head = h("h3", {}, h("a", { href: `#/handoffs/${encodeURIComponent(it.id)}` }, it.title || it.id));
+  if (!allowed(it, ctx.me).some((a) => a.name === "rate")) return h("li", { class: "card handoff" }, head, meta(it, ctx));
   const fid = `rate-${it.id}`.replace(/[^\w-]/g, "_");
   const msg = h("p", { class: "msg", role: "status", "aria-live": "polite" });
   const comment = h("textarea", { id: `${fid}-comment`, name: "comment", maxlength: "2000", rows: "2" });
@@ -160,8 +173,9 @@ function ratingCard(it, ctx) {
     submit.disabled = true;
     msg.textContent = t("common.sending");
     try {
-      await call("rate", { params: { id: it.id }, body, headers: { "Idempotency-Key": pending.key } });
+      const res = await call("rate", { params: { id: it.id }, body, headers: { "Idempotency-Key": pending.key } });
       pending = null;
+      ctx.wrote(res && res.position); // what is read next shows the rating
       form.replaceWith(h("p", { class: "ok", role: "status" }, t("rating.thanks", { score: body.score })));
     } catch (err) {
       if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;
@@ -170,11 +184,13 @@ function ratingCard(it, ctx) {
       submit.disabled = false;
     }
   });
-  return h("li", { class: "card handoff" },
-    h("h3", { id: `${fid}-title` }, h("a", { href: `#/handoffs/${encodeURIComponent(it.id)}` }, it.title || it.id)),
-    h("p", { class: "meta" },
-      `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`, " · ", it.kind, " · ", h("span", { class: "id" }, it.id), ` · ${t("handoffs.requestedAt", { when: when(it.requested_at) })}`,
-      it.deliveries > 1 ? ` · ${t("handoffs.deliveredTimes", { count: it.deliveries })}` : ""),
-    form,
-  );
+  head.id = `${fid}-title`;
+  return h("li", { class: "card handoff" }, head, meta(it, ctx), form);
+}
+
+// meta is a delivered hand-off's pair, kind, id and dates.
+function meta(it, ctx) {
+  return h("p", { class: "meta" },
+    `${ctx.name(it.supplier)} → ${ctx.name(it.customer)}`, " · ", it.kind, " · ", h("span", { class: "id" }, it.id), ` · ${t("handoffs.requestedAt", { when: when(it.requested_at) })}`,
+    it.deliveries > 1 ? ` · ${t("handoffs.deliveredTimes", { count: it.deliveries })}` : "");
 }

@@ -14,7 +14,7 @@ export async function renderHotspots(out, ctx) {
   busy(out, t("hotspots.loading"));
   let data;
   try {
-    data = await call("hotspots", { query: { ...ctx.window(), limit: 20, min_volume: minVolume } });
+    data = await call("hotspots", { query: { ...ctx.read(), limit: 20, min_volume: minVolume } });
   } catch (err) {
     return failed(out, err);
   }

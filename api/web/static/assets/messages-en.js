@@ -144,7 +144,7 @@ export default {
  "work.chooseDept": "Choose a department",
  "work.chooseFirst": "Choose the department whose work to show.",
  "work.loading": "Loading the work of {department}…",
- "work.lede": "The work of {department}, oldest requests first.",
+ "work.lede": "The work of {department}: what is open, soonest due first.",
  "work.todo.title": "To do for us",
  "work.todo.lede": "We supply these; the clock runs on us unless paused.",
  "work.todo.empty": "Nothing to do.",

@@ -143,7 +143,7 @@ export default {
  "work.chooseDept": "Elige un departamento",
  "work.chooseFirst": "Elige el departamento cuyo trabajo quieres ver.",
  "work.loading": "Cargando el trabajo de {department}…",
- "work.lede": "El trabajo de {department}, primero las solicitudes más antiguas.",
+ "work.lede": "El trabajo de {department}: lo abierto, primero lo que vence antes.",
  "work.todo.title": "Pendiente nuestro",
  "work.todo.lede": "Los suministramos nosotros; el reloj corre a nuestra cuenta salvo en pausa.",
  "work.todo.empty": "Nada pendiente.",

@@ -29,7 +29,7 @@ export async function renderPair(out, supplier, customer, ctx) {
   const win = ctx.window();
   const step = stepFor(win);
   const params = { supplier, customer };
-  const query = { ...win, min_position: ctx.position || undefined };
+  const query = ctx.read();
   let pair, series, recs, agreement, open, comments;
   try {
     [pair, series, recs] = await Promise.all([

@@ -19,7 +19,12 @@ let wired = false;
 export function initScorecard(ctx) {
   const sel = $("scorecard-dept");
   fillDepartments(sel, ctx);
-  if (ctx.scorecard && [...sel.options].some((o) => o.value === ctx.scorecard)) sel.value = ctx.scorecard;
+  const has = (id) => !!id && [...sel.options].some((o) => o.value === id);
+  // The bare #/scorecard (the tab's link) opens on one's own even after
+  // another department was shown.
+  const own = (ctx.me && ctx.me.department) || myDepartment.get();
+  if (has(ctx.scorecard)) sel.value = ctx.scorecard;
+  else if (location.hash === "#/scorecard" && has(own)) sel.value = own;
   ctx.scorecard = "";
   address(sel.value, false);
   if (wired) return;
@@ -60,11 +65,13 @@ export const myDepartment = {
 // A prompt, when given, is a first empty choice shown while none is made.
 export function fillDepartments(sel, ctx, any = false, prompt = "") {
   const keep = sel.value || (any ? "" : (ctx.me && ctx.me.department) || myDepartment.get());
-  sel.replaceChildren(
+  // replaceChildren would write a null as the text "null": leave absent
+  // choices out.
+  sel.replaceChildren(...[
     any ? h("option", { value: "" }, t("common.any")) : null,
     prompt && !keep ? h("option", { value: "", disabled: true, selected: true }, prompt) : null,
     ...ctx.departments.map((d) => h("option", { value: d.id }, d.name || d.id)),
-  );
+  ].filter(Boolean));
   if (keep && [...sel.options].some((o) => o.value === keep)) sel.value = keep;
 }
 
@@ -77,12 +84,12 @@ export async function renderScorecard(out, ctx) {
   busy(out, t("scorecard.loading", { department: ctx.name(id) }));
   let data, chain, recs;
   try {
-    const query = { ...ctx.window(), min_position: ctx.position || undefined };
+    const query = ctx.read();
     // The pairs and the recognitions are extras: without them the figures
     // still show.
     [data, chain, recs] = await Promise.all([
-      call("scorecard", { params: { id }, query: ctx.window() }),
-      call("chain", { query: ctx.window() }).catch(() => ({ edges: [] })),
+      call("scorecard", { params: { id }, query }),
+      call("chain", { query }).catch(() => ({ edges: [] })),
       call("departmentRecognitions", { params: { id }, query }).catch(() => null),
     ]);
   } catch (err) {
