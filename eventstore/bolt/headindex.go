@@ -40,6 +40,10 @@ type headIndex struct {
 	order   []headEntry             // the appends behind recent, by position
 	fresh   map[string]streamHeadAt // written by the transaction in progress
 	freshIn []headEntry             // its appends, by position
+	// freshVersions holds the version each append of freshIn left its
+	// stream at, so that committed takes the heads from the list, not
+	// with a look-up of fresh for each.
+	freshVersions []uint64
 	flushPolicy
 	flushed int  // how many of order the transaction in progress wrote to the bucket
 	marked  bool // keyHeads is in the file
@@ -238,6 +242,7 @@ func (x *headIndex) get(heads *lazyGetter, stream string) streamHeadAt {
 func (x *headIndex) set(stream string, h streamHeadAt) {
 	x.fresh[stream] = h
 	x.freshIn = append(x.freshIn, headEntry{stream, h.last})
+	x.freshVersions = append(x.freshVersions, h.version)
 }
 
 // committed takes in the transaction once it is durable; head is its last
@@ -253,9 +258,10 @@ func (x *headIndex) committed(head uint64) {
 	}
 	// By the list of the transaction's appends, not by ranging over
 	// fresh: ranging over a map visits all of its room, which the largest
-	// batch ever committed left there.
-	for _, e := range x.freshIn {
-		x.recent[e.stream] = x.fresh[e.stream]
+	// batch ever committed left there. A stream appended to twice takes
+	// the later head, as fresh holds it.
+	for i, e := range x.freshIn {
+		x.recent[e.stream] = streamHeadAt{x.freshVersions[i], e.pos}
 	}
 	x.at = head
 	x.mu.Unlock()
@@ -269,7 +275,7 @@ func (x *headIndex) rolledBack() {
 	for _, e := range x.freshIn { // as committed does: clear would visit all of the map's room
 		delete(x.fresh, e.stream)
 	}
-	x.freshIn = x.freshIn[:0]
+	x.freshIn, x.freshVersions = x.freshIn[:0], x.freshVersions[:0]
 	x.flushed = 0
 }
 

@@ -3,6 +3,8 @@ package bolt
 import (
 	"context"
 	"encoding/binary"
+	"errors"
+	"fmt"
 	mrand "math/rand/v2"
 	"path/filepath"
 	"testing"
@@ -185,7 +187,7 @@ func TestIDIndexFindsTheGreatestIDInTheBucket(t *testing.T) {
 	s, err = Open(path, Options{RecentIDs: recent})
 	require.NoError(t, err)
 	defer s.Close()
-	_, inMemory := s.ids.recent[parseID(id(0))]
+	_, inMemory := s.ids.inMemory(parseID(id(0)))
 	require.False(t, inMemory, "the greatest ID is in the bucket only")
 	_, err = s.Append(ctx, "y", eventstore.Any, event(0))
 	assert.ErrorIs(t, err, eventstore.ErrDuplicateID)
@@ -230,4 +232,82 @@ func TestFlushFillsPagesAtTheRightEdge(t *testing.T) {
 	})
 	assert.Greater(t, ordered, 0.9, "time-ordered IDs fill their pages")
 	assert.Less(t, random, 0.8, "random IDs keep room in theirs")
+}
+
+// TestIDIndexMixesOrderedAndRandomIDs holds the index to a model of every
+// ID committed: time-ordered IDs (kept in a sorted list) and random ones
+// (kept in a map) appended in turn, with flushes every few commits and
+// some commits that fail in the first half (their IDs must be forgotten),
+// then the same after Open. A committed ID appended again to another
+// stream is refused as a duplicate, one appended again to its own stream
+// is a retry, and an ID whose commit failed is new.
+func TestIDIndexMixesOrderedAndRandomIDs(t *testing.T) {
+	const recent, step = 64, 16
+	path := filepath.Join(t.TempDir(), "events.db")
+	rng := mrand.New(mrand.NewPCG(14, 2))
+	var failNext bool
+	opts := Options{RecentIDs: recent, IDsFlush: step, CommitHook: func(commit func() error) error {
+		if failNext {
+			return errors.New("injected write failure")
+		}
+		return commit()
+	}}
+	s, err := Open(path, opts)
+	require.NoError(t, err)
+	ctx := context.Background()
+	type stored struct {
+		stream string
+		res    eventstore.AppendResult
+	}
+	committed := map[string]stored{}
+	var ids, failed []string
+	event := func(id string) eventstore.EventData {
+		return eventstore.EventData{ID: id, Type: "t.v1", Data: []byte(`{}`)}
+	}
+	for n := range 400 {
+		id := eventstore.NewID()
+		if n%3 == 0 {
+			var b [16]byte
+			binary.BigEndian.PutUint64(b[:8], rng.Uint64())
+			binary.BigEndian.PutUint64(b[8:], rng.Uint64())
+			b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
+			id = eventstore.FormatUUID(b)
+		}
+		stream := fmt.Sprintf("s-%d", n%5)
+		failNext = n < 200 && n%17 == 5 // the second half flushes without the reloads a failure makes
+		res, err := s.Append(ctx, stream, eventstore.Any, event(id))
+		if failNext {
+			require.ErrorIs(t, err, eventstore.ErrUnavailable)
+			failed = append(failed, id)
+			continue
+		}
+		require.NoError(t, err)
+		committed[id] = stored{stream, res}
+		ids = append(ids, id)
+	}
+	failNext = false
+	check := func(s *Store) {
+		t.Helper()
+		for i, id := range ids { // neither a refusal nor a retry writes
+			_, err := s.Append(ctx, "elsewhere", eventstore.Any, event(id))
+			assert.ErrorIs(t, err, eventstore.ErrDuplicateID, "ID %d", i)
+			res, err := s.Append(ctx, committed[id].stream, eventstore.Any, event(id))
+			require.NoError(t, err)
+			assert.Equal(t, committed[id].res, res, "ID %d is answered as a retry", i)
+		}
+	}
+	check(s)
+	for _, id := range failed[:2] {
+		_, err := s.Append(ctx, "after-failure", eventstore.Any, event(id))
+		require.NoError(t, err, "an ID whose commit failed is new")
+		ids = append(ids, id)
+	}
+	require.NoError(t, s.Close())
+	s, err = Open(path, opts)
+	require.NoError(t, err)
+	defer s.Close()
+	for _, id := range ids {
+		_, err := s.Append(ctx, "elsewhere-again", eventstore.Any, event(id))
+		assert.ErrorIs(t, err, eventstore.ErrDuplicateID, "ID %s after Open", id)
+	}
 }

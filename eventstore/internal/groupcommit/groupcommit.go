@@ -179,6 +179,11 @@ func (q *Queue[V, T]) PutAll(reqs []T) error {
 func (q *Queue[V, T]) Wait(ctx context.Context, r T) (V, error) {
 	c := r.call()
 	var v V
+	if ctx.Done() == nil { // never cancelled: a receive, cheaper than a select
+		v = <-c.done
+		q.recycle(c)
+		return v, nil
+	}
 	select {
 	case v = <-c.done:
 	case <-ctx.Done():
@@ -252,10 +257,15 @@ func (q *Queue[V, T]) waitGroup(ctx context.Context, reqs []T) ([]V, error) {
 
 // Take removes the next batch from the queue, skipping the dropped
 // requests. It is for Run and tests; the batch may be empty.
-func (q *Queue[V, T]) Take() []T {
+func (q *Queue[V, T]) Take() []T { return q.take(nil) }
+
+// take is Take appending the batch to buf[:0], whose room Run reuses from
+// one batch to the next: growing a new slice for each batch cost an
+// allocation per doubling, five or six a commit under load.
+func (q *Queue[V, T]) take(buf []T) []T {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	var batch []T
+	batch := buf[:0]
 	size, n := 0, 0
 	for _, r := range q.items {
 		s := q.size(r)
@@ -276,22 +286,31 @@ func (q *Queue[V, T]) Take() []T {
 
 // Run hands each batch to commit, one at a time, until Stop; then it
 // commits what is left in the queue and returns. commit must Answer every
-// request of its batch.
+// request of its batch, and must not keep the batch once it returns: Run
+// reuses its room for the next one.
 func (q *Queue[V, T]) Run(commit func([]T)) {
+	var buf []T
+	// next commits batch and returns the room of its slice, emptied so
+	// that it keeps no request alive.
+	next := func(batch []T) []T {
+		commit(batch)
+		clear(batch)
+		return batch[:0]
+	}
 	for {
 		select {
 		case <-q.wake:
 		case <-q.stop:
 			// Stop refuses new requests first, so this drains the last ones.
-			for batch := q.Take(); len(batch) > 0; batch = q.Take() {
-				commit(batch)
+			for batch := q.take(buf); len(batch) > 0; batch = q.take(buf) {
+				buf = next(batch)
 			}
 			return
 		}
-		for batch := q.Take(); len(batch) > 0; {
-			commit(batch)
-			q.linger(len(batch))
-			batch = q.Take()
+		for batch := q.take(buf); len(batch) > 0; batch = q.take(buf) {
+			answered := len(batch)
+			buf = next(batch)
+			q.linger(answered)
 		}
 	}
 }
