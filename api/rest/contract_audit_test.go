@@ -128,3 +128,22 @@ func TestEarlierThanDetailsArePrecise(t *testing.T) {
 	assert.Equal(t, "as_of", p.Field)
 	assert.Contains(t, p.Detail, at.Format(time.RFC3339Nano), "the request's time, to the nanosecond")
 }
+
+// A read of a pair whose supplier or customer is not registered is 404
+// naming the path's member at fault, as the writes on a pair name it.
+func TestPairReadsUnknownDepartmentNameField(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	for _, tail := range []string{"", "/series", "/recognitions"} {
+		for _, tc := range []struct{ supplier, customer, field string }{
+			{"nope", "sales", "supplier"},
+			{"it", "nope", "customer"},
+			{"nope", "nope", "supplier"},
+		} {
+			path := "/api/v1/pairs/" + tc.supplier + "/" + tc.customer + tail
+			p := checkProblem(t, h.do(req{method: "GET", path: path, token: tokSales}), 404)
+			assert.Equal(t, tc.field, p.Field, path)
+			assert.Equal(t, `department "nope": not found`, p.Detail, path)
+		}
+	}
+}
