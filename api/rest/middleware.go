@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -276,6 +275,11 @@ func guardBody(maxBody int64, next echo.HandlerFunc) echo.HandlerFunc {
 		if r.ContentLength > maxBody {
 			return &http.MaxBytesError{Limit: maxBody}
 		}
+		if r.URL.RawQuery != "" {
+			if err := checkQuery(c); err != nil {
+				return err
+			}
+		}
 		if r.ContentLength < 0 {
 			// A body of unknown length (chunked) is cut at maxBody; one
 			// with a Content-Length, checked above, ends there: net/http
@@ -296,22 +300,12 @@ func meta(c echo.Context) api.Meta {
 	return api.Meta{IdempotencyKey: c.Request().Header.Get(headerIdempotencyKey), CorrelationID: requestID(c)}
 }
 
-// strictQuery refuses a read whose query string does not parse (a bad
-// percent-escape such as %zz, or a semicolon): the parsed values would
-// leave that pair out, so a filter the client gave would silently not
-// apply. A parameter given twice is refused too, as a body's member given
-// twice is: only the first would count.
+// strictQuery refuses a read whose query string checkQuery refuses.
 func strictQuery(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if raw := c.Request().URL.RawQuery; raw != "" {
-			q, err := url.ParseQuery(raw)
-			if err != nil {
-				return badRequest("", "malformed query string: %v", err)
-			}
-			for k, v := range q {
-				if len(v) > 1 {
-					return badRequest(k, "%s is given more than once", k)
-				}
+		if c.Request().URL.RawQuery != "" {
+			if err := checkQuery(c); err != nil {
+				return err
 			}
 		}
 		return next(c)

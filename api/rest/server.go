@@ -146,6 +146,7 @@ func New(cfg Config) *Server {
 	e.HideBanner, e.HidePort = true, true
 	e.Logger.SetOutput(io.Discard)
 	e.HTTPErrorHandler = s.writeError
+	e.JSONSerializer = jsonSerializer{}
 	e.Use(s.observeRouted()) // the only global middleware: see observeRouted
 	s.routes()
 	return s
@@ -210,7 +211,7 @@ func (s *Server) routes() {
 
 	v1.GET("/me", s.getMe, read...)
 	v1.POST("/batch", s.batch, s.authenticate, s.guardWriteUpTo(maxBatchBody))
-	v1.GET("/admin/backup", s.backup, s.authenticate)
+	v1.GET("/admin/backup", s.backup, s.authenticate, strictQuery)
 }
 
 // chain returns h behind the route middleware mw, composed once: Echo
