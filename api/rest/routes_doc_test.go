@@ -1,7 +1,9 @@
 package rest_test
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -21,17 +23,30 @@ var echoParam = regexp.MustCompile(`:([a-z_]+)`)
 
 // TestRoutesAreTheDocumentsPaths walks the routes Echo registered and the
 // operations of openapi.json: every method and path served is documented
-// and every one documented is served.
+// and every one documented is served; HEAD is served exactly where GET is
+// (the document's description says so rather than repeating each GET).
 func TestRoutesAreTheDocumentsPaths(t *testing.T) {
 	e, ok := rest.New(rest.Config{Web: http.NotFoundHandler()}).Handler().(*echo.Echo)
 	require.True(t, ok, "the handler is Echo's")
-	served := map[string]bool{}
+	served, heads := map[string]bool{}, map[string]bool{}
 	for _, r := range e.Routes() {
 		if pageRoutes[r.Path] {
 			continue
 		}
-		served[r.Method+" "+echoParam.ReplaceAllString(r.Path, "{$1}")] = true
+		path := echoParam.ReplaceAllString(r.Path, "{$1}")
+		if r.Method == http.MethodHead {
+			heads["GET "+path] = true
+			continue
+		}
+		served[r.Method+" "+path] = true
 	}
+	gets := map[string]bool{}
+	for k := range served {
+		if strings.HasPrefix(k, "GET ") {
+			gets[k] = true
+		}
+	}
+	assert.Equal(t, gets, heads, "HEAD is served wherever GET is, and nowhere else")
 	doc, _ := loadDoc(t)
 	documented := map[string]bool{}
 	for path, item := range doc.Paths.Map() {
@@ -70,4 +85,53 @@ func TestDocumentedStatusesAreDefined(t *testing.T) {
 			}
 		}
 	}
+}
+
+// HEAD on a GET route answers what GET answers, status and headers, with
+// no body, through a real server (net/http leaves the body unsent); a
+// refused HEAD is refused as its GET is.
+func TestHeadAnswersAsGet(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	h.request("h1")
+	srv := httptest.NewServer(h.handler)
+	t.Cleanup(srv.Close)
+	send := func(method, path, token string) (*http.Response, []byte) {
+		t.Helper()
+		r, err := http.NewRequest(method, srv.URL+path, nil)
+		require.NoError(t, err)
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := srv.Client().Do(r)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		return res, body
+	}
+	for _, tc := range []struct{ path, token string }{
+		{"/api/v1/me", tokSales},
+		{"/api/v1/handoffs/h1", tokSales},
+		{"/api/v1/handoffs", tokSales},
+		{"/api/v1/pairs", tokSales},
+		{"/api/v1/departments/nope", tokSales},
+		{"/api/v1/handoffs/h1", tokLegal},
+		{"/api/v1/me", ""},
+		{"/api/v1/me?limit=1", tokSales},
+		{"/healthz", ""},
+		{"/api/openapi.json", ""},
+	} {
+		get, body := send(http.MethodGet, tc.path, tc.token)
+		require.NotEmpty(t, body, "GET %s", tc.path)
+		head, none := send(http.MethodHead, tc.path, tc.token)
+		assert.Equal(t, get.StatusCode, head.StatusCode, "HEAD %s: status", tc.path)
+		assert.Empty(t, none, "HEAD %s: no body", tc.path)
+		for _, k := range []string{"Content-Type", "Cache-Control", "Www-Authenticate", "X-Content-Type-Options"} {
+			assert.Equal(t, get.Header.Get(k), head.Header.Get(k), "HEAD %s: %s", tc.path, k)
+		}
+	}
+	res, _ := send(http.MethodDelete, "/api/v1/me", tokSales)
+	assert.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
+	assert.Contains(t, res.Header.Get("Allow"), http.MethodHead, "Allow names HEAD")
 }
