@@ -135,3 +135,19 @@ func TestHeadAnswersAsGet(t *testing.T) {
 	assert.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
 	assert.Contains(t, res.Header.Get("Allow"), http.MethodHead, "Allow names HEAD")
 }
+
+// Every operation documents the X-Request-Id header it takes: every
+// request's is echoed back, reads' and the probes' too.
+func TestEveryOperationTakesRequestID(t *testing.T) {
+	doc, _ := loadDoc(t)
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			assert.NotNil(t, op.Parameters.GetByInAndName("header", "X-Request-Id"), "%s %s", method, path)
+		}
+	}
+	h := newHarness(t)
+	for _, path := range []string{"/healthz", "/api/v1/me", "/api/v1/nope"} {
+		rec := h.do(req{method: "GET", path: path, token: tokSales, header: map[string]string{"X-Request-Id": "rid-1"}})
+		assert.Equal(t, "rid-1", rec.Header().Get("X-Request-Id"), path)
+	}
+}
