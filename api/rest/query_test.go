@@ -79,3 +79,19 @@ func TestPrettyTakesTrueOrFalse(t *testing.T) {
 	}
 	assert.Equal(t, before, h.head(), "a refused write appends nothing")
 }
+
+// The hand-off list's supplier and customer filters are department IDs: a
+// value no ID can be is 400 naming the filter, where it would list
+// nothing; an ID of no department lists nothing.
+func TestHandoffListFiltersAreDepartmentIDs(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	h.request("h1")
+	for _, q := range []string{"supplier=IT", "customer=sales%20team", "supplier=it&customer=Sales"} {
+		p := checkProblem(t, h.do(req{method: "GET", path: "/api/v1/handoffs?" + q, token: tokSales}), 400)
+		assert.Contains(t, []string{"supplier", "customer"}, p.Field, q)
+		assert.Contains(t, p.Detail, "must be a department ID", q)
+	}
+	got := h.json(req{method: "GET", path: "/api/v1/handoffs?supplier=nope", token: tokSales}, 200)
+	assert.Empty(t, got["handoffs"], "an unknown department lists nothing")
+}
