@@ -1,11 +1,13 @@
 package rest_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/labstack/echo/v4"
@@ -150,4 +152,55 @@ func TestEveryOperationTakesRequestID(t *testing.T) {
 		rec := h.do(req{method: "GET", path: path, token: tokSales, header: map[string]string{"X-Request-Id": "rid-1"}})
 		assert.Equal(t, "rid-1", rec.Header().Get("X-Request-Id"), path)
 	}
+}
+
+// HEAD on the backup answers its headers, the size included, without
+// copying the store.
+func TestHeadBackupAnswersHeadersOnly(t *testing.T) {
+	var copied atomic.Int64
+	done := make(chan struct{}, 1) // a backup has returned: all it copied is counted
+	h := newHarness(t, func(c *rest.Config) {
+		backup := c.Backup
+		c.Backup = func(ctx context.Context, w io.Writer, size func(int64)) (int64, error) {
+			defer func() { done <- struct{}{} }()
+			return backup(ctx, countingWriter{w, &copied}, size)
+		}
+	})
+	h.seed()
+	srv := httptest.NewServer(h.handler)
+	t.Cleanup(srv.Close)
+	send := func(method string) *http.Response {
+		r, err := http.NewRequest(method, srv.URL+"/api/v1/admin/backup", nil)
+		require.NoError(t, err)
+		r.Header.Set("Authorization", "Bearer "+tokAdmin)
+		res, err := srv.Client().Do(r)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, res.Body)
+		require.NoError(t, res.Body.Close())
+		<-done
+		return res
+	}
+	get := send(http.MethodGet)
+	require.Equal(t, http.StatusOK, get.StatusCode)
+	require.NotZero(t, copied.Load(), "GET copies the store")
+	copied.Store(0)
+	head := send(http.MethodHead)
+	assert.Zero(t, copied.Load(), "HEAD copies nothing")
+	assert.Equal(t, http.StatusOK, head.StatusCode)
+	assert.Equal(t, "application/octet-stream", head.Header.Get("Content-Type"))
+	assert.Equal(t, get.Header.Get("Content-Length"), head.Header.Get("Content-Length"), "the size")
+	assert.NotEmpty(t, head.Header.Get("Content-Length"))
+	assert.NotContains(t, h.logs.String(), `"status":500`, "no failure logged")
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n *atomic.Int64
+}
+
+func (c countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n.Add(int64(n))
+	return n, err
 }
