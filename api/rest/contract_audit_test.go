@@ -2,6 +2,7 @@ package rest_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -146,5 +147,38 @@ func TestPairReadsUnknownDepartmentNameField(t *testing.T) {
 			assert.Equal(t, tc.field, p.Field, path)
 			assert.Equal(t, `department "nope": not found`, p.Detail, path)
 		}
+	}
+}
+
+// A token that may not set a pair's agreement or thank its supplier is 403
+// before its body is read, as for departments and calendars: it learns
+// nothing of how bodies are checked, and nothing is appended. Those who may
+// still get the body's faults.
+func TestPairWritesRefuseBeforeReadingTheBody(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	for _, tc := range []struct {
+		path, token string
+		header      map[string]string
+	}{
+		{"PUT /api/v1/agreements/it/sales", tokSales, nil},
+		{"PUT /api/v1/agreements/it/sales", tokSalesHead, map[string]string{"Content-Type": "text/plain"}},
+		{"POST /api/v1/pairs/it/sales/recognitions", tokIT, nil},
+		{"POST /api/v1/pairs/it/sales/recognitions", tokITHead, map[string]string{"Content-Type": "text/plain"}},
+		{"POST /api/v1/batch", tokSales, map[string]string{"Content-Type": "text/plain"}},
+	} {
+		method, path, _ := strings.Cut(tc.path, " ")
+		before := h.head()
+		p := checkProblem(t, h.do(req{method: method, path: path, token: tc.token, body: `{"bogus":1}`, header: tc.header}), 403)
+		assert.Equal(t, "urn:cadena:problem:forbidden", p.Type, tc.path)
+		assert.Equal(t, before, h.head(), "%s appends nothing", tc.path)
+	}
+	for _, tc := range []struct{ path, token string }{
+		{"PUT /api/v1/agreements/it/sales", tokITHead},
+		{"POST /api/v1/pairs/it/sales/recognitions", tokSales},
+	} {
+		method, path, _ := strings.Cut(tc.path, " ")
+		p := checkProblem(t, h.do(req{method: method, path: path, token: tc.token, body: `{"bogus":1}`}), 400)
+		assert.Equal(t, "bogus", p.Field, tc.path)
 	}
 }

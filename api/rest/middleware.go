@@ -235,6 +235,28 @@ func mayManageDepartments(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// allowedFirst refuses, before the body is read, an actor the application
+// layer would refuse on the path alone: check asks the api.Actor method
+// that decides it (the use case asks it again).
+func allowedFirst(check func(a api.Actor, c echo.Context) error) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if err := check(actorOf(c), c); err != nil {
+				return err
+			}
+			return next(c)
+		}
+	}
+}
+
+// Who may set the path's supplier's agreements, thank the path's
+// customer's suppliers, and send a batch.
+var (
+	maySetAgreement = allowedFirst(func(a api.Actor, c echo.Context) error { return a.MaySetAgreement(c.Param("supplier")) })
+	mayRecognise    = allowedFirst(func(a api.Actor, c echo.Context) error { return a.MayRecognise(c.Param("customer")) })
+	maySendBatch    = allowedFirst(func(a api.Actor, _ echo.Context) error { return a.MaySendBatch() })
+)
+
 // guardWrite checks what every write must carry before its body is read:
 // a JSON content type (or no body at all), a body of at most maxBody bytes,
 // and a well-formed Idempotency-Key if any.

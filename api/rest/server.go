@@ -182,7 +182,7 @@ func (s *Server) routes() {
 	v1.POST("/departments/:id/retire", s.retireDepartment, admin...)
 
 	get(v1, "/agreements", s.listAgreements, read...)
-	v1.PUT("/agreements/:supplier/:customer", s.putAgreement, write...)
+	v1.PUT("/agreements/:supplier/:customer", s.putAgreement, s.authenticate, maySetAgreement, s.guardWrite)
 
 	get(v1, "/handoffs", s.listHandoffs, read...)
 	v1.POST("/handoffs", chain(s.requestHandoff, write...))
@@ -205,11 +205,11 @@ func (s *Server) routes() {
 	get(v1, "/departments/:id/series", s.getDepartmentSeries, read...)
 	get(v1, "/brightspots", s.listBrightSpots, read...)
 	get(v1, "/pairs/:supplier/:customer/recognitions", s.listPairRecognitions, read...)
-	v1.POST("/pairs/:supplier/:customer/recognitions", s.recognise, write...)
+	v1.POST("/pairs/:supplier/:customer/recognitions", s.recognise, s.authenticate, mayRecognise, s.guardWrite)
 	get(v1, "/departments/:id/recognitions", s.listDepartmentRecognitions, read...)
 
 	get(v1, "/me", s.getMe, read...)
-	v1.POST("/batch", s.batch, s.authenticate, s.guardWriteUpTo(maxBatchBody))
+	v1.POST("/batch", s.batch, s.authenticate, maySendBatch, s.guardWriteUpTo(maxBatchBody))
 	get(v1, "/admin/backup", s.backup, s.authenticate, strictQuery)
 }
 
