@@ -1,6 +1,7 @@
 package rest_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -20,7 +21,7 @@ func TestUnknownQueryParameterRefused(t *testing.T) {
 		{method: "GET", path: "/api/v1/handoffs/h1?limit=1", token: tokSales},
 		{method: "GET", path: "/api/v1/hotspots?step=week", token: tokSales},
 		{method: "GET", path: "/api/v1/me?x=", token: tokSales},
-		{method: "GET", path: "/api/v1/admin/backup?min_position=1", token: tokAdmin},
+		{method: "GET", path: "/api/v1/admin/backup?full=1", token: tokAdmin},
 		{method: "POST", path: "/api/v1/handoffs/h1/accept?force=true", token: tokIT, body: map[string]any{}},
 		{method: "POST", path: "/api/v1/handoffs?dry_run=1", token: tokSales,
 			body: map[string]any{"supplier": "it", "customer": "sales", "kind": "laptop", "title": "t"}},
@@ -94,4 +95,17 @@ func TestHandoffListFiltersAreDepartmentIDs(t *testing.T) {
 	}
 	got := h.json(req{method: "GET", path: "/api/v1/handoffs?supplier=nope", token: tokSales}, 200)
 	assert.Empty(t, got["handoffs"], "an unknown department lists nothing")
+}
+
+// The backup is a read like the others: it takes min_position, and waits
+// for it (503 position-not-reached when it is not reached in time).
+func TestBackupTakesMinPosition(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	rec := h.do(req{method: "GET", path: fmt.Sprintf("/api/v1/admin/backup?min_position=%d", h.head()), token: tokAdmin})
+	require.Equal(t, 200, rec.Code, rec.Body.String())
+	assert.NotZero(t, rec.Body.Len())
+	p := checkProblem(t, h.do(req{method: "GET", path: fmt.Sprintf("/api/v1/admin/backup?min_position=%d", h.head()+100), token: tokAdmin}), 503)
+	assert.Equal(t, "urn:cadena:problem:position-not-reached", p.Type)
+	assert.Equal(t, "min_position", p.Field)
 }

@@ -210,7 +210,7 @@ func (s *Server) routes() {
 
 	get(v1, "/me", s.getMe, read...)
 	v1.POST("/batch", s.batch, s.authenticate, maySendBatch, s.guardWriteUpTo(maxBatchBody))
-	get(v1, "/admin/backup", s.backup, s.authenticate, strictQuery)
+	get(v1, "/admin/backup", s.backup, s.authenticate, strictQuery, s.awaitPosition) // every read takes min_position
 }
 
 // router is what *echo.Echo and *echo.Group have in common.
