@@ -204,3 +204,13 @@ func (c countingWriter) Write(p []byte) (int, error) {
 	c.n.Add(int64(n))
 	return n, err
 }
+
+// The document's 413 and 415 of the batch and of the holiday import say
+// their own limit and content type, not the other writes' 64 KiB and JSON.
+func TestOwnLimitsDocumented(t *testing.T) {
+	doc, _ := loadDoc(t)
+	batch := doc.Paths.Find("/api/v1/batch").Post.Responses.Value("413").Value
+	assert.Contains(t, *batch.Description, "16 MiB")
+	holidays := doc.Paths.Find("/api/v1/calendars/{id}/holidays").Post.Responses.Value("415").Value
+	assert.Contains(t, *holidays.Description, "text/calendar")
+}
