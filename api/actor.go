@@ -84,7 +84,11 @@ func (a Actor) mayIssue(command string, supplier, customer string) error {
 	return nil
 }
 
-func (a Actor) maySetAgreement(supplier string) error {
+// MaySetAgreement returns nil when the actor may set the agreements where
+// supplier is the supplier (admins and the supplier's head), and an
+// ErrForbidden otherwise. The agreement use case checks it; a transport
+// may check it first too, to refuse before it reads a request's body.
+func (a Actor) MaySetAgreement(supplier string) error {
 	if a.IsAdmin() || a.Role == RoleHead && a.Department == supplier {
 		return nil
 	}

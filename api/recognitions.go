@@ -14,9 +14,11 @@ type RecognitionResult struct {
 	Position    uint64
 }
 
-// mayRecognise lets the customer department's members and heads, and
+// MayRecognise lets the customer department's members and heads, and
 // admins, thank a supplier: the same people who may rate its hand-offs.
-func (a Actor) mayRecognise(customer string) error {
+// It returns an ErrForbidden for anyone else. The use case checks it; a
+// transport may check it first too, to refuse before it reads the body.
+func (a Actor) MayRecognise(customer string) error {
 	if a.IsAdmin() || a.Department == customer && (a.Role == RoleMember || a.Role == RoleHead) {
 		return nil
 	}
@@ -29,7 +31,7 @@ func (a Actor) mayRecognise(customer string) error {
 func (s *Service) Recognise(ctx context.Context, a Actor, m Meta, cmd domain.Recognise) (RecognitionResult, error) {
 	cmd.Author = a.Name
 	m = m.withRequest("pair.recognise", cmd)
-	if err := a.mayRecognise(cmd.Customer); err != nil {
+	if err := a.MayRecognise(cmd.Customer); err != nil {
 		return RecognitionResult{}, err
 	}
 	x := direct{s}

@@ -153,7 +153,7 @@ func (s *Service) SetAgreement(ctx context.Context, a Actor, m Meta, cmd domain.
 
 func (s *Service) setAgreement(ctx context.Context, x session, a Actor, m Meta, cmd domain.SetAgreement) (AgreementResult, error) {
 	m = m.withRequest("agreement.set", cmd)
-	if err := a.maySetAgreement(cmd.Supplier); err != nil {
+	if err := a.MaySetAgreement(cmd.Supplier); err != nil {
 		return AgreementResult{}, err
 	}
 	sup, cus, err := s.pair(ctx, x, cmd.Supplier, cmd.Customer)

@@ -27,6 +27,10 @@ func (s *Server) backup(c echo.Context) error {
 	if d := s.cfg.BackupWriteTimeout; d > 0 {
 		w = deadlineWriter{w: resp, rc: http.NewResponseController(resp), d: d}
 	}
+	head := c.Request().Method == http.MethodHead
+	if head { // the headers, with the size, and no copy of the store
+		w = headWriter{}
+	}
 	started := false
 	_, err := api.TakeBackup(c.Request().Context(), actorOf(c), s.cfg.Backup, w, func(size int64) {
 		h := resp.Header()
@@ -40,6 +44,9 @@ func (s *Server) backup(c echo.Context) error {
 	if errors.Is(err, api.ErrBackupUnsupported) {
 		return errNoBackup
 	}
+	if head && started && errors.Is(err, errHeadOnly) {
+		return nil
+	}
 	if err != nil && started {
 		// Too late for a problem: the body stops short of its
 		// Content-Length, which the client sees as a failed transfer.
@@ -48,6 +55,14 @@ func (s *Server) backup(c echo.Context) error {
 	}
 	return err
 }
+
+// errHeadOnly stops the copy of a backup asked for with HEAD.
+var errHeadOnly = errors.New("rest: HEAD: no body")
+
+// headWriter takes no byte: a HEAD answers the backup's headers only.
+type headWriter struct{}
+
+func (headWriter) Write([]byte) (int, error) { return 0, errHeadOnly }
 
 // deadlineWriter gives each write d from its start, instead of the
 // server's write deadline for the whole answer.

@@ -55,10 +55,10 @@ func calendarOf(id string, spec domain.CalendarSpec, version uint64, at time.Tim
 }
 
 func (s *Server) calendarRoutes(v1 *echo.Group, read []echo.MiddlewareFunc) {
-	v1.GET("/calendars", s.listCalendars, read...)
-	v1.GET("/calendars/:id", s.getCalendar, read...)
+	get(v1, "/calendars", s.listCalendars, read...)
+	get(v1, "/calendars/:id", s.getCalendar, read...)
 	v1.PUT("/calendars/:id", s.putCalendar, s.authenticate, calendarAdmin, s.guardWrite)
-	v1.POST("/calendars/:id/holidays", s.importHolidays, s.authenticate, calendarAdmin, s.guardCalendarFile)
+	v1.POST("/calendars/:id/holidays", s.importHolidays, s.authenticate, calendarAdmin, s.guardCalendarFile, strictQuery)
 }
 
 // calendarAdmin lets through only those the application layer lets

@@ -2,6 +2,7 @@ package rest_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,4 +128,57 @@ func TestEarlierThanDetailsArePrecise(t *testing.T) {
 	p = checkProblem(t, h.do(req{method: "GET", path: "/api/v1/handoffs/h?as_of=" + early, token: tokSales}), 422)
 	assert.Equal(t, "as_of", p.Field)
 	assert.Contains(t, p.Detail, at.Format(time.RFC3339Nano), "the request's time, to the nanosecond")
+}
+
+// A read of a pair whose supplier or customer is not registered is 404
+// naming the path's member at fault, as the writes on a pair name it.
+func TestPairReadsUnknownDepartmentNameField(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	for _, tail := range []string{"", "/series", "/recognitions"} {
+		for _, tc := range []struct{ supplier, customer, field string }{
+			{"nope", "sales", "supplier"},
+			{"it", "nope", "customer"},
+			{"nope", "nope", "supplier"},
+		} {
+			path := "/api/v1/pairs/" + tc.supplier + "/" + tc.customer + tail
+			// Read after the seed is applied: a 404 must mean unknown, not not yet.
+			p := checkProblem(t, h.do(req{method: "GET", path: fmt.Sprintf("%s?min_position=%d", path, h.head()), token: tokSales}), 404)
+			assert.Equal(t, tc.field, p.Field, path)
+			assert.Equal(t, `department "nope": not found`, p.Detail, path)
+		}
+	}
+}
+
+// A token that may not set a pair's agreement or thank its supplier is 403
+// before its body is read, as for departments and calendars: it learns
+// nothing of how bodies are checked, and nothing is appended. Those who may
+// still get the body's faults.
+func TestPairWritesRefuseBeforeReadingTheBody(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	for _, tc := range []struct {
+		path, token string
+		header      map[string]string
+	}{
+		{"PUT /api/v1/agreements/it/sales", tokSales, nil},
+		{"PUT /api/v1/agreements/it/sales", tokSalesHead, map[string]string{"Content-Type": "text/plain"}},
+		{"POST /api/v1/pairs/it/sales/recognitions", tokIT, nil},
+		{"POST /api/v1/pairs/it/sales/recognitions", tokITHead, map[string]string{"Content-Type": "text/plain"}},
+		{"POST /api/v1/batch", tokSales, map[string]string{"Content-Type": "text/plain"}},
+	} {
+		method, path, _ := strings.Cut(tc.path, " ")
+		before := h.head()
+		p := checkProblem(t, h.do(req{method: method, path: path, token: tc.token, body: `{"bogus":1}`, header: tc.header}), 403)
+		assert.Equal(t, "urn:cadena:problem:forbidden", p.Type, tc.path)
+		assert.Equal(t, before, h.head(), "%s appends nothing", tc.path)
+	}
+	for _, tc := range []struct{ path, token string }{
+		{"PUT /api/v1/agreements/it/sales", tokITHead},
+		{"POST /api/v1/pairs/it/sales/recognitions", tokSales},
+	} {
+		method, path, _ := strings.Cut(tc.path, " ")
+		p := checkProblem(t, h.do(req{method: method, path: path, token: tc.token, body: `{"bogus":1}`}), 400)
+		assert.Equal(t, "bogus", p.Field, tc.path)
+	}
 }

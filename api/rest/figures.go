@@ -114,7 +114,7 @@ func (s *Server) getPair(c echo.Context) error {
 		return err
 	}
 	sup, cus := c.Param("supplier"), c.Param("customer")
-	if err := s.known(sup, cus); err != nil {
+	if err := s.knownPair(sup, cus); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, s.cfg.Figures.Pair(sup, cus, w))
@@ -154,15 +154,29 @@ func (s *Server) getChain(c echo.Context) error {
 	return c.JSON(http.StatusOK, s.cfg.Figures.Chain(w))
 }
 
-// known checks that the catalog holds every department.
-func (s *Server) known(ids ...string) error {
-	ds := s.cfg.Catalog.Departments()
-	for _, id := range ids {
-		if !slices.ContainsFunc(ds, func(d catalog.Department) bool { return d.ID == id }) {
-			return fmt.Errorf("department %q: %w", id, domain.ErrNotFound)
-		}
+// known checks that the catalog holds the department id.
+func (s *Server) known(id string) error {
+	if !s.registered(id) {
+		return fmt.Errorf("department %q: %w", id, domain.ErrNotFound)
 	}
 	return nil
+}
+
+// knownPair checks that the catalog holds both departments of a pair; the
+// 404 names the one at fault as the path does, supplier first, as the
+// writes on a pair name it.
+func (s *Server) knownPair(supplier, customer string) error {
+	if !s.registered(supplier) {
+		return &domain.NotFoundError{Field: "supplier", What: "department", ID: supplier}
+	}
+	if !s.registered(customer) {
+		return &domain.NotFoundError{Field: "customer", What: "department", ID: customer}
+	}
+	return nil
+}
+
+func (s *Server) registered(id string) bool {
+	return slices.ContainsFunc(s.cfg.Catalog.Departments(), func(d catalog.Department) bool { return d.ID == id })
 }
 
 func nonNil[T any](s []T) []T {

@@ -63,7 +63,7 @@ func TestFigures(t *testing.T) {
 		{"/api/v1/chain?to=31-12-2025", 400, "to"},
 		{"/api/v1/hotspots?limit=0", 400, "limit"},
 		{"/api/v1/hotspots?min_volume=-1", 400, "min_volume"},
-		{"/api/v1/pairs/it/hr", 404, ""},
+		{"/api/v1/pairs/it/hr", 404, "customer"},
 		{"/api/v1/departments/hr/scorecard", 404, ""},
 		{"/api/v1/pairs", 401, ""},
 	} {

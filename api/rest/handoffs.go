@@ -193,6 +193,12 @@ func (s *Server) listHandoffs(c echo.Context) error {
 	if f.State != "" && !slices.Contains(domain.States, f.State) {
 		return badRequest("state", "state must be one of %v, got %q", domain.States, f.State)
 	}
+	// A value no department ID can be would list nothing, silently.
+	for _, m := range [...]struct{ name, id string }{{"supplier", f.Supplier}, {"customer", f.Customer}} {
+		if m.id != "" && !domain.ValidSlug(m.id) {
+			return badRequest(m.name, "%s must be a department ID (1 to 64 lower-case letters, digits and dashes), got %q", m.name, m.id)
+		}
+	}
 	page, next, err := api.ListHandoffs(s.cfg.Handoffs, actorOf(c), f)
 	if errors.Is(err, handoffindex.ErrBadCursor) {
 		return badRequest("cursor", "cursor is not one this list gave out")

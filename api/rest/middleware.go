@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"mime"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -242,6 +241,28 @@ func mayManageDepartments(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// allowedFirst refuses, before the body is read, an actor the application
+// layer would refuse on the path alone: check asks the api.Actor method
+// that decides it (the use case asks it again).
+func allowedFirst(check func(a api.Actor, c echo.Context) error) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if err := check(actorOf(c), c); err != nil {
+				return err
+			}
+			return next(c)
+		}
+	}
+}
+
+// Who may set the path's supplier's agreements, thank the path's
+// customer's suppliers, and send a batch.
+var (
+	maySetAgreement = allowedFirst(func(a api.Actor, c echo.Context) error { return a.MaySetAgreement(c.Param("supplier")) })
+	mayRecognise    = allowedFirst(func(a api.Actor, c echo.Context) error { return a.MayRecognise(c.Param("customer")) })
+	maySendBatch    = allowedFirst(func(a api.Actor, _ echo.Context) error { return a.MaySendBatch() })
+)
+
 // guardWrite checks what every write must carry before its body is read:
 // a JSON content type (or no body at all), a body of at most maxBody bytes,
 // and a well-formed Idempotency-Key if any.
@@ -282,6 +303,11 @@ func guardBody(maxBody int64, next echo.HandlerFunc) echo.HandlerFunc {
 		if r.ContentLength > maxBody {
 			return &http.MaxBytesError{Limit: maxBody}
 		}
+		if r.URL.RawQuery != "" {
+			if err := checkQuery(c); err != nil {
+				return err
+			}
+		}
 		if r.ContentLength < 0 {
 			// A body of unknown length (chunked) is cut at maxBody; one
 			// with a Content-Length, checked above, ends there: net/http
@@ -302,22 +328,12 @@ func meta(c echo.Context) api.Meta {
 	return api.Meta{IdempotencyKey: c.Request().Header.Get(headerIdempotencyKey), CorrelationID: requestID(c)}
 }
 
-// strictQuery refuses a read whose query string does not parse (a bad
-// percent-escape such as %zz, or a semicolon): the parsed values would
-// leave that pair out, so a filter the client gave would silently not
-// apply. A parameter given twice is refused too, as a body's member given
-// twice is: only the first would count.
+// strictQuery refuses a read whose query string checkQuery refuses.
 func strictQuery(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if raw := c.Request().URL.RawQuery; raw != "" {
-			q, err := url.ParseQuery(raw)
-			if err != nil {
-				return badRequest("", "malformed query string: %v", err)
-			}
-			for k, v := range q {
-				if len(v) > 1 {
-					return badRequest(k, "%s is given more than once", k)
-				}
+		if c.Request().URL.RawQuery != "" {
+			if err := checkQuery(c); err != nil {
+				return err
 			}
 		}
 		return next(c)

@@ -63,11 +63,7 @@ func (s *Server) writeChain(c echo.Context, w pairstats.Window) (bool, error) {
 // not when the client asked for ?pretty or the server is in debug mode
 // (both indent).
 func readyMade(c echo.Context) bool {
-	if c.Request().URL.RawQuery == "" { // most writes: no query to parse
-		return !c.Echo().Debug
-	}
-	_, pretty := c.QueryParams()["pretty"]
-	return !pretty && !c.Echo().Debug
+	return !indented(c)
 }
 
 // writeParts writes a JSON answer of status made of parts, in order.

@@ -179,7 +179,7 @@ func (s *Server) writeError(err error, c echo.Context) {
 		return
 	}
 	enc := json.NewEncoder(c.Response())
-	if _, pretty := c.QueryParams()["pretty"]; pretty || c.Echo().Debug {
+	if indented(c) {
 		enc.SetIndent("", "  ") // as Echo's c.JSON indents the other answers
 	}
 	_ = enc.Encode(pr)

@@ -69,7 +69,7 @@ func (s *Server) listPairRecognitions(c echo.Context) error {
 		return err
 	}
 	sup, cus := c.Param("supplier"), c.Param("customer")
-	if err := s.known(sup, cus); err != nil {
+	if err := s.knownPair(sup, cus); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, recognitionsJSON{windowOf(w), nonNil(s.cfg.Recognitions.ForPair(sup, cus, w.From, w.To, limit))})

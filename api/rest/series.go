@@ -27,7 +27,7 @@ func (s *Server) getPairSeries(c echo.Context) error {
 		return err
 	}
 	sup, cus := c.Param("supplier"), c.Param("customer")
-	if err := s.known(sup, cus); err != nil {
+	if err := s.knownPair(sup, cus); err != nil {
 		return err
 	}
 	bs, err := s.cfg.Figures.PairSeries(sup, cus, w, step)

@@ -124,7 +124,7 @@ func TestSeriesErrors(t *testing.T) {
 		{"/api/v1/pairs/it/sales/series?step=hour", 400, "step"},
 		{"/api/v1/pairs/it/sales/series?from=2024-01-01&to=2026-01-01&step=day", 422, "step"},
 		{"/api/v1/pairs/it/sales/series?from=2026-01-02&to=2026-01-01", 400, "to"},
-		{"/api/v1/pairs/it/hr/series", 404, ""},
+		{"/api/v1/pairs/it/hr/series", 404, "customer"},
 		{"/api/v1/departments/it/series?side=both", 400, "side"},
 		{"/api/v1/departments/hr/series", 404, ""},
 		{"/api/v1/departments/it/series?from=1990-01-01&to=2000-01-01&step=week", 422, "step"},

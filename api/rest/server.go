@@ -146,6 +146,7 @@ func New(cfg Config) *Server {
 	e.HideBanner, e.HidePort = true, true
 	e.Logger.SetOutput(io.Discard)
 	e.HTTPErrorHandler = s.writeError
+	e.JSONSerializer = jsonSerializer{}
 	e.Use(s.observeRouted()) // the only global middleware: see observeRouted
 	s.routes()
 	return s
@@ -156,15 +157,14 @@ func (s *Server) Handler() http.Handler { return s.echo }
 
 func (s *Server) routes() {
 	e := s.echo
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metrics)
-	e.GET("/api/openapi.json", serveOpenAPI)
+	get(e, "/healthz", s.healthz)
+	get(e, "/readyz", s.readyz)
+	get(e, "/metrics", s.metrics)
+	get(e, "/api/openapi.json", serveOpenAPI)
 	if s.cfg.Web != nil {
 		page := echo.WrapHandler(s.cfg.Web)
 		for _, path := range []string{"/", "/index.html", "/assets/*"} {
-			e.GET(path, page)
-			e.HEAD(path, page)
+			get(e, path, page)
 		}
 	}
 
@@ -176,17 +176,17 @@ func (s *Server) routes() {
 	write := []echo.MiddlewareFunc{s.authenticate, s.guardWrite}
 	admin := []echo.MiddlewareFunc{s.authenticate, mayManageDepartments, s.guardWrite}
 
-	v1.GET("/departments", s.listDepartments, read...)
-	v1.GET("/departments/:id", s.getDepartment, read...)
+	get(v1, "/departments", s.listDepartments, read...)
+	get(v1, "/departments/:id", s.getDepartment, read...)
 	v1.PUT("/departments/:id", s.putDepartment, admin...)
 	v1.POST("/departments/:id/retire", s.retireDepartment, admin...)
 
-	v1.GET("/agreements", s.listAgreements, read...)
-	v1.PUT("/agreements/:supplier/:customer", s.putAgreement, write...)
+	get(v1, "/agreements", s.listAgreements, read...)
+	v1.PUT("/agreements/:supplier/:customer", s.putAgreement, s.authenticate, maySetAgreement, s.guardWrite)
 
-	v1.GET("/handoffs", s.listHandoffs, read...)
+	get(v1, "/handoffs", s.listHandoffs, read...)
 	v1.POST("/handoffs", chain(s.requestHandoff, write...))
-	v1.GET("/handoffs/:id", s.getHandoff, read...)
+	get(v1, "/handoffs/:id", s.getHandoff, read...)
 	for _, spec := range domain.Commands() {
 		if spec.Name != domain.Request { // POST /handoffs above, with its own body
 			v1.POST("/handoffs/:id/"+spec.RouteName(), chain(s.handoffCommand(spec), write...))
@@ -195,22 +195,35 @@ func (s *Server) routes() {
 
 	s.calendarRoutes(v1, read)
 
-	v1.GET("/pairs", s.listPairs, read...)
-	v1.GET("/pairs/:supplier/:customer", s.getPair, read...)
-	v1.GET("/hotspots", s.listHotspots, read...)
-	v1.GET("/departments/:id/scorecard", s.getScorecard, read...)
-	v1.GET("/chain", s.getChain, read...)
-	v1.GET("/range", s.getRange, read...)
-	v1.GET("/pairs/:supplier/:customer/series", s.getPairSeries, read...)
-	v1.GET("/departments/:id/series", s.getDepartmentSeries, read...)
-	v1.GET("/brightspots", s.listBrightSpots, read...)
-	v1.GET("/pairs/:supplier/:customer/recognitions", s.listPairRecognitions, read...)
-	v1.POST("/pairs/:supplier/:customer/recognitions", s.recognise, write...)
-	v1.GET("/departments/:id/recognitions", s.listDepartmentRecognitions, read...)
+	get(v1, "/pairs", s.listPairs, read...)
+	get(v1, "/pairs/:supplier/:customer", s.getPair, read...)
+	get(v1, "/hotspots", s.listHotspots, read...)
+	get(v1, "/departments/:id/scorecard", s.getScorecard, read...)
+	get(v1, "/chain", s.getChain, read...)
+	get(v1, "/range", s.getRange, read...)
+	get(v1, "/pairs/:supplier/:customer/series", s.getPairSeries, read...)
+	get(v1, "/departments/:id/series", s.getDepartmentSeries, read...)
+	get(v1, "/brightspots", s.listBrightSpots, read...)
+	get(v1, "/pairs/:supplier/:customer/recognitions", s.listPairRecognitions, read...)
+	v1.POST("/pairs/:supplier/:customer/recognitions", s.recognise, s.authenticate, mayRecognise, s.guardWrite)
+	get(v1, "/departments/:id/recognitions", s.listDepartmentRecognitions, read...)
 
-	v1.GET("/me", s.getMe, read...)
-	v1.POST("/batch", s.batch, s.authenticate, s.guardWriteUpTo(maxBatchBody))
-	v1.GET("/admin/backup", s.backup, s.authenticate)
+	get(v1, "/me", s.getMe, read...)
+	v1.POST("/batch", s.batch, s.authenticate, maySendBatch, s.guardWriteUpTo(maxBatchBody))
+	get(v1, "/admin/backup", s.backup, s.authenticate, strictQuery, s.awaitPosition) // every read takes min_position
+}
+
+// router is what *echo.Echo and *echo.Group have in common.
+type router interface {
+	GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+	HEAD(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+}
+
+// get serves a GET route and HEAD on it (RFC 9110: a GET resource answers
+// HEAD): the same handler, whose body net/http leaves unsent.
+func get(r router, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	r.GET(path, h, m...)
+	r.HEAD(path, h, m...)
 }
 
 // chain returns h behind the route middleware mw, composed once: Echo
