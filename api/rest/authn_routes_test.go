@@ -18,6 +18,7 @@ import (
 // document and the static page, which holds no data.
 var publicRoutes = map[string]bool{
 	"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, "GET /api/openapi.json": true,
+	"HEAD /healthz": true, "HEAD /readyz": true, "HEAD /metrics": true, "HEAD /api/openapi.json": true,
 	"GET /": true, "HEAD /": true, "GET /index.html": true, "HEAD /index.html": true,
 	"GET /assets/*": true, "HEAD /assets/*": true,
 }

@@ -242,6 +242,9 @@ func loadDoc(t *testing.T) (*openapi3.T, routers.Router) {
 // allows.
 func validateResponse(t *testing.T, r *http.Request, rec *httptest.ResponseRecorder) {
 	t.Helper()
+	if r.Method == http.MethodHead {
+		return // GET's answer, whose body net/http drops: the document describes the GET
+	}
 	doc, router := loadDoc(t)
 	route, params, err := router.FindRoute(r)
 	if err != nil {
