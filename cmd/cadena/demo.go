@@ -29,7 +29,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := cfg.checkReadModelFlags(); err != nil { // before anything is made or seeded
+	if err := cfg.check(); err != nil { // before anything is made or seeded
 		return err
 	}
 	if *tick < 0 {

@@ -62,9 +62,8 @@ func (f *snapshotFlags) flags(fs interface {
 }
 
 // checkReadModelFlags refuses a negative --snapshot-every,
-// --snapshot-interval or --catch-up-gc-percent: buildApp calls it before
-// it opens the store, and demo before it seeds one, so that a bad flag
-// makes no data directory.
+// --snapshot-interval or --catch-up-gc-percent, and a negative
+// --metrics-top-pairs: part of serveConfig.check.
 func (c serveConfig) checkReadModelFlags() error {
 	f := c.snapshots
 	if f.every < 0 || f.interval < 0 {
