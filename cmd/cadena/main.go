@@ -101,6 +101,10 @@ func help(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return 0
 	}
+	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" { // "cadena help --help"
+		usage(stdout)
+		return 0
+	}
 	cmd, ok := lookup(args[0])
 	if !ok {
 		fmt.Fprintf(stderr, "cadena: unknown command %q (run 'cadena help')\n", args[0])
@@ -137,8 +141,13 @@ func newFlagSet(name, synopsis string, w io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(w)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: cadena %s %s\n\nFlags:\n", name, synopsis)
-		fs.PrintDefaults()
+		fmt.Fprintln(fs.Output(), strings.TrimSpace("Usage: cadena "+name+" "+synopsis))
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags { // a command without flags gets no empty Flags section
+			fmt.Fprint(fs.Output(), "\nFlags:\n")
+			fs.PrintDefaults()
+		}
 	}
 	return fs
 }
