@@ -52,6 +52,13 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := os.Stat(out); err == nil {
 		return fmt.Errorf("backup: %s already exists; give a new file", out)
 	}
+	var token string
+	if *server != "" {
+		var err error
+		if token, err = readTokenFile(*tokenFile); err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+	}
 	tmp := out + ".partial"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
@@ -60,7 +67,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer os.Remove(tmp) // after a failure; a success has renamed it
 	var n int64
 	if *server != "" {
-		n, err = backupFromServer(ctx, *server, *tokenFile, f)
+		n, err = backupFromServer(ctx, *server, token, f)
 	} else {
 		n, err = bolt.BackupFile(ctx, filepath.Join(*data, storeFileName), lockTimeout, f, nil)
 		switch {
@@ -96,16 +103,12 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // backupFromServer copies the snapshot the server at base streams to w.
-func backupFromServer(ctx context.Context, base, tokenFile string, w io.Writer) (int64, error) {
-	tok, err := os.ReadFile(tokenFile)
-	if err != nil {
-		return 0, err
-	}
+func backupFromServer(ctx context.Context, base, token string, w io.Writer) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+"/api/v1/admin/backup", nil)
 	if err != nil {
 		return 0, err
 	}
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, err

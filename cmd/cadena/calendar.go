@@ -50,9 +50,9 @@ func runCalendarImport(ctx context.Context, args []string, stdout, stderr io.Wri
 	if u, err := url.Parse(*server); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageError{fmt.Errorf("--server %q: want http://host:port or https://host", importer.RedactedURL(*server))}
 	}
-	tok, err := os.ReadFile(*tokenFile)
+	tok, err := readTokenFile(*tokenFile)
 	if err != nil {
-		return fmt.Errorf("calendar import: reading the token: %w", err)
+		return fmt.Errorf("calendar import: %w", err)
 	}
 	data, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
@@ -69,7 +69,7 @@ func runCalendarImport(ctx context.Context, args []string, stdout, stderr io.Wri
 	if *key != "" {
 		req.Header.Set("Idempotency-Key", *key)
 	}
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
+	req.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("calendar import: %w", err)

@@ -159,13 +159,9 @@ type importTarget struct {
 func openImportTarget(ctx context.Context, cfg importConfig) (importTarget, error) {
 	switch {
 	case cfg.server != "":
-		tok, err := os.ReadFile(cfg.tokenFile)
+		token, err := readTokenFile(cfg.tokenFile)
 		if err != nil {
-			return importTarget{}, fmt.Errorf("reading the token: %w", err)
-		}
-		token := strings.TrimSpace(string(tok))
-		if token == "" {
-			return importTarget{}, fmt.Errorf("the token file %s is empty: want an admin token ('cadena token new --role admin')", cfg.tokenFile)
+			return importTarget{}, err
 		}
 		srv, err := importer.NewServer(cfg.server, token)
 		if err != nil {
