@@ -48,6 +48,10 @@ func TestBadServeFlagsChangeNothing(t *testing.T) {
 	}
 	tokens := filepath.Join(t.TempDir(), "tokens.json")
 	require.NoError(t, os.WriteFile(tokens, []byte(`{"tokens":[]}`), 0o600))
+	bad = append(bad, struct {
+		flags []string
+		line  string
+	}{[]string{"--snapshot-dir", tokens}, "cadena: --snapshot-dir " + tokens + " is not a directory"})
 	for _, b := range bad {
 		for _, cmd := range []string{"serve", "demo"} {
 			t.Run(cmd+" "+strings.Join(b.flags, " "), func(t *testing.T) {

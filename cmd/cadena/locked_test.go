@@ -41,3 +41,13 @@ func TestDataDirectoryInUse(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyADirectory checks that verify given a directory as FILE says
+// so, instead of calling it a damaged store file.
+func TestVerifyADirectory(t *testing.T) {
+	dir := t.TempDir()
+	runCLICases(t, []cliCase{
+		{"a directory", []string{"verify", dir}, 1, "",
+			"cadena: verify: " + dir + " is a directory: give a store file (a cadena.db or a backup), or --data DIR"},
+	})
+}
