@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -83,8 +84,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 1
 }
 
-// oneLine returns the message of err on one line.
-func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " ") }
+// oneLine returns the message of err on one line: each line break, with
+// the blanks around it (a driver's "\n\t" between the addresses it
+// tried), becomes one space.
+func oneLine(err error) string { return lineBreak.ReplaceAllString(err.Error(), " ") }
+
+var lineBreak = regexp.MustCompile(`[ \t]*\r?\n[ \t]*`)
 
 func lookup(name string) (command, bool) {
 	for _, c := range commands {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,4 +118,12 @@ func runCLICases(t *testing.T, tests []cliCase) {
 			}
 		})
 	}
+}
+
+// TestOneLine checks that an error of several lines is printed on one,
+// each break and the indentation after it one space.
+func TestOneLine(t *testing.T) {
+	err := errors.New("failed to connect:\n\t127.0.0.1:1: refused\n\t[::1]:1: refused \r\nend")
+	assert.Equal(t, "failed to connect: 127.0.0.1:1: refused [::1]:1: refused end", oneLine(err))
+	assert.Equal(t, "a  b\tc", oneLine(errors.New("a  b\tc")), "blanks within a line are kept")
 }
