@@ -212,7 +212,7 @@ func (c serveConfig) check() error {
 	if err != nil {
 		return fmt.Errorf("--addr %q: want HOST:PORT (port 0 picks a free one): %w", c.addr, err)
 	}
-	if _, ok := lookupStoreKind(c.store); c.store != "" && !ok {
+	if c.store != "" && !knownStore(c.store) {
 		return fmt.Errorf("--store %q: want a connection string starting with %s", redactURL(c.store), storeSchemes())
 	}
 	return c.checkReadModelFlags()
