@@ -18,6 +18,7 @@ import (
 
 	"github.com/cadena-project/cadena/api/metrics"
 	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/eventstore/bolt"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/pairstats"
 	"github.com/cadena-project/cadena/projections/tallies"
@@ -85,6 +86,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 
 	events, err := readLog(ctx, cfg)
+	if errors.Is(err, bolt.ErrLocked) {
+		return fmt.Errorf("export: %w; export a copy of it ('cadena backup --server URL --token-file F DIR/cadena.db', then --data DIR)", err)
+	}
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
