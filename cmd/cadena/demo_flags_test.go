@@ -76,3 +76,17 @@ func TestBadServeFlagsChangeNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestServeNamesABadTokensFile checks that a tokens file that is not of the
+// form is refused on one line naming the file and the form, before the
+// store is made.
+func TestServeNamesABadTokensFile(t *testing.T) {
+	tokens := filepath.Join(t.TempDir(), "tokens.json")
+	require.NoError(t, os.WriteFile(tokens, []byte("[]\n"), 0o600))
+	data := filepath.Join(t.TempDir(), "data")
+	runCLICases(t, []cliCase{
+		{"an array", []string{"serve", "--data", data, "--tokens", tokens, "--addr", "127.0.0.1:0"}, 1, "",
+			"cadena: --tokens " + tokens + `: invalid tokens file: the file is a JSON array; want {"tokens": [{"name": ..., "sha256": ..., "role": ..., "department": ...}, ...]}`},
+	})
+	assert.NoDirExists(t, data)
+}

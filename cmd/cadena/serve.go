@@ -123,6 +123,9 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (_ *app, e
 		return nil, err
 	}
 	tokens, err := auth.Load(cfg.tokens)
+	if errors.Is(err, auth.ErrInvalidFile) {
+		return nil, fmt.Errorf("--tokens %s: %w", cfg.tokens, err) // which file (a read error names it)
+	}
 	if err != nil {
 		return nil, err
 	}
