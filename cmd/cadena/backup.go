@@ -61,7 +61,14 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	tmp := out + ".partial"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("backup: %s exists, left by a backup that did not finish: remove it, or give another OUT", tmp)
+	}
 	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			pe.Path = out // the file asked for, not the temporary name
+		}
 		return fmt.Errorf("backup: %w", err)
 	}
 	defer os.Remove(tmp) // after a failure; a success has renamed it
