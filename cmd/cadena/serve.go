@@ -79,6 +79,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cfg.data == "" && cfg.store == "" {
 		return errors.New("serve: give --data DIR for the embedded store, or --store URL for a server (esdb://HOST:PORT or postgres://USER@HOST:PORT/DB)")
 	}
+	if cfg.data != "" && cfg.store != "" { // one would be ignored
+		return errors.New("serve: give --data DIR or --store URL, not both (--snapshot-dir keeps the snapshots of a --store server)")
+	}
 	return serve(ctx, cfg, stdout, stderr, nil)
 }
 
