@@ -59,6 +59,9 @@ func TestBadServeFlagsChangeNothing(t *testing.T) {
 				args := []string{cmd, "--data", data}
 				if cmd == "serve" {
 					args = append(args, "--tokens", tokens)
+					if b.flags[0] == "--store" { // serve takes one of the two
+						args = []string{cmd, "--tokens", tokens}
+					}
 				}
 				args = append(args, "--addr", "127.0.0.1:0")
 				args = append(args, b.flags...)
@@ -89,4 +92,16 @@ func TestServeNamesABadTokensFile(t *testing.T) {
 			"cadena: --tokens " + tokens + `: invalid tokens file: the file is a JSON array; want {"tokens": [{"name": ..., "sha256": ..., "role": ..., "department": ...}, ...]}`},
 	})
 	assert.NoDirExists(t, data)
+}
+
+// TestDemoTokensInAMissingDirectory checks that a --tokens path whose
+// directory does not exist is refused before the demo seeds its store.
+func TestDemoTokensInAMissingDirectory(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	tokens := filepath.Join(t.TempDir(), "missing", "tokens.json")
+	runCLICases(t, []cliCase{
+		{"missing directory", []string{"demo", "--data", data, "--tokens", tokens, "--addr", "127.0.0.1:0", "--live-every", "0"}, 1, "",
+			"cadena: demo: --tokens " + tokens + ": its directory " + filepath.Dir(tokens) + " does not exist"},
+	})
+	assert.NoFileExists(t, filepath.Join(data, storeFileName), "the refused demo seeded a store")
 }
