@@ -94,6 +94,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if _, err := pgxpool.ParseConfig(cfg.postgres); err != nil {
 			return fmt.Errorf("bench: --postgres: %w", err)
 		}
+		// A server that cannot be reached is known now, not after the
+		// sections before its row ran.
+		if err := pingPostgres(ctx, cfg.postgres); err != nil {
+			return fmt.Errorf("bench: --postgres %s: %w", redactURL(cfg.postgres), err)
+		}
 	}
 
 	fi, err := os.Stat(cfg.dir)

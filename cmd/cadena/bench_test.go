@@ -184,3 +184,17 @@ func TestBenchDataDirectory(t *testing.T) {
 	}
 	assert.Equal(t, []string{"file"}, names, "left in the existing directory")
 }
+
+// TestBenchPostgresUnreachable checks that a --postgres server that cannot
+// be reached is refused on one line before any section runs (no progress
+// line), its password hidden.
+func TestBenchPostgresUnreachable(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"bench", "--data", t.TempDir(), "--only", "store", "--writers", "1", "--duration", "10ms",
+		"--postgres", "postgres://u:secretpw@127.0.0.1:1/db?connect_timeout=5"}, &stdout, &stderr)
+	assert.Equal(t, 1, code, "exit code")
+	assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "one line: %s", stderr.String())
+	assert.True(t, strings.HasPrefix(stderr.String(), "cadena: bench: --postgres postgres://u:xxxxx@127.0.0.1:1/db?connect_timeout=5: "), stderr.String())
+	assert.NotContains(t, stderr.String(), "secretpw")
+	assert.Empty(t, stdout.String())
+}
