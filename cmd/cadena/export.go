@@ -81,8 +81,13 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("export: no event store in %s: %w", cfg.data, err)
 		}
 	}
-	if fi, err := os.Stat(*out); *out != "" && err == nil && fi.IsDir() {
-		return fmt.Errorf("export: --out %s is a directory; give a file", *out)
+	if fi, err := os.Stat(*out); *out != "" && err == nil {
+		if fi.IsDir() {
+			return fmt.Errorf("export: --out %s is a directory; give a file", *out)
+		}
+		if st, err := os.Stat(filepath.Join(cfg.data, storeFileName)); cfg.data != "" && err == nil && os.SameFile(fi, st) {
+			return fmt.Errorf("export: --out %s is the store's own file; give another file", *out)
+		}
 	}
 
 	events, err := readLog(ctx, cfg)

@@ -18,7 +18,8 @@ import (
 // TestExportOutIsWrittenWhole checks that --out is written whole or not at
 // all: a write that fails part-way (a full disk) leaves an existing file
 // as it was and no half-written or temporary file, and an --out that is a
-// directory or in a missing directory is refused on one line.
+// directory, in a missing directory or the store's own file is refused on
+// one line.
 func TestExportOutIsWrittenWhole(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "history.om")
@@ -51,14 +52,21 @@ func TestExportOutIsWrittenWhole(t *testing.T) {
 	require.NoError(t, store.Close())
 	export := []string{"export", "openmetrics", "--data", data, "--from", "2026-01-01", "--to", "2026-01-02", "--out"}
 	missing := filepath.Join(dir, "missing", "history.om")
+	storeFile := filepath.Join(data, storeFileName)
+	before, err := os.ReadFile(storeFile)
+	require.NoError(t, err)
 	for _, tc := range []struct{ out, line string }{
 		{dir, "cadena: export: --out " + dir + " is a directory; give a file\n"},
+		{storeFile, "cadena: export: --out " + storeFile + " is the store's own file; give another file\n"},
 		{missing, "cadena: export: open " + missing + ": no such file or directory\n"},
 	} {
 		var stdout, stderr bytes.Buffer
 		assert.Equal(t, 1, run(context.Background(), append(export, tc.out), &stdout, &stderr), "exit code")
 		assert.Equal(t, tc.line, stderr.String())
 	}
+	after, err := os.ReadFile(storeFile)
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "the store's file after the refused export")
 	var stdout, stderr bytes.Buffer
 	require.Equal(t, 0, run(context.Background(), append(export, out), &stdout, &stderr), "exit code; stderr: %s", stderr.String())
 	got, err = os.ReadFile(out)
