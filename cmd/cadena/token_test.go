@@ -37,6 +37,8 @@ func TestTokenFileRefusedBeforeAnyRequest(t *testing.T) {
 		{"backup, missing", []string{"backup", "--server", "http://127.0.0.1:1", "--token-file", missing, out}, 1, "", "cadena: backup: " + notRead},
 		{"calendar, empty", []string{"calendar", "import", "--server", "http://127.0.0.1:1", "--token-file", empty, "--calendar", "madrid", ics}, 1, "", "cadena: calendar import: " + isEmpty},
 		{"calendar, missing", []string{"calendar", "import", "--server", "http://127.0.0.1:1", "--token-file", missing, "--calendar", "madrid", ics}, 1, "", "cadena: calendar import: " + notRead},
+		{"calendar, not an ID", []string{"calendar", "import", "--server", "http://127.0.0.1:1", "--token-file", empty, "--calendar", "Madrid Office", ics}, 1, "",
+			`cadena: calendar import: --calendar "Madrid Office" is not a calendar ID (1 to 64 lower-case letters, digits and dashes)`},
 	})
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
