@@ -65,6 +65,15 @@ func Parse(data []byte) (*Tokens, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&file); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) { // its message names Go types, not the file's form
+			where := "the file"
+			if te.Field != "" {
+				where = te.Field
+			}
+			return nil, fmt.Errorf(`%w: %s is a JSON %s; want {"tokens": [{"name": ..., "sha256": ..., "role": ..., "department": ...}, ...]}`,
+				ErrInvalidFile, where, te.Value)
+		}
 		return nil, fmt.Errorf("%w: %w", ErrInvalidFile, err)
 	}
 	return New(file.Tokens)

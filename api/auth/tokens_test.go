@@ -61,6 +61,22 @@ func TestParseRejects(t *testing.T) {
 	assert.Error(t, err, "Load(missing) succeeded")
 }
 
+// TestParseNamesTheFormNotGoTypes checks that a value of the wrong JSON
+// type is refused in the file's terms, not with encoding/json's Go types.
+func TestParseNamesTheFormNotGoTypes(t *testing.T) {
+	form := `want {"tokens": [{"name": ..., "sha256": ..., "role": ..., "department": ...}, ...]}`
+	for file, want := range map[string]string{
+		`[]`:                          "invalid tokens file: the file is a JSON array; " + form,
+		`{"tokens":{}}`:               "invalid tokens file: tokens is a JSON object; " + form,
+		`{"tokens":[{"name":1}]}`:     "invalid tokens file: tokens.name is a JSON number; " + form,
+		`{"tokens":[{"role":["a"]}]}`: "invalid tokens file: tokens.role is a JSON array; " + form,
+	} {
+		_, err := auth.Parse([]byte(file))
+		assert.ErrorIs(t, err, auth.ErrInvalidFile, file)
+		assert.EqualError(t, err, want, file)
+	}
+}
+
 func TestNewToken(t *testing.T) {
 	tok, hash := auth.NewToken()
 	assert.True(t, strings.HasPrefix(tok, auth.TokenPrefix), "token %q: want %s and 43 base64url characters", tok, auth.TokenPrefix)

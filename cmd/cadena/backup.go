@@ -52,15 +52,29 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := os.Stat(out); err == nil {
 		return fmt.Errorf("backup: %s already exists; give a new file", out)
 	}
+	var token string
+	if *server != "" {
+		var err error
+		if token, err = readTokenFile(*tokenFile); err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+	}
 	tmp := out + ".partial"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("backup: %s exists, left by a backup that did not finish: remove it, or give another OUT", tmp)
+	}
 	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			pe.Path = out // the file asked for, not the temporary name
+		}
 		return fmt.Errorf("backup: %w", err)
 	}
 	defer os.Remove(tmp) // after a failure; a success has renamed it
 	var n int64
 	if *server != "" {
-		n, err = backupFromServer(ctx, *server, *tokenFile, f)
+		n, err = backupFromServer(ctx, *server, token, f)
 	} else {
 		n, err = bolt.BackupFile(ctx, filepath.Join(*data, storeFileName), lockTimeout, f, nil)
 		switch {
@@ -96,16 +110,12 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // backupFromServer copies the snapshot the server at base streams to w.
-func backupFromServer(ctx context.Context, base, tokenFile string, w io.Writer) (int64, error) {
-	tok, err := os.ReadFile(tokenFile)
-	if err != nil {
-		return 0, err
-	}
+func backupFromServer(ctx context.Context, base, token string, w io.Writer) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+"/api/v1/admin/backup", nil)
 	if err != nil {
 		return 0, err
 	}
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, err

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cadena-project/cadena/eventstore/bolt"
 )
 
 // TestBackupRestoreServesIdenticalFigures backs up a running server
@@ -96,4 +98,29 @@ func TestBackupUsage(t *testing.T) {
 			"cadena backup: --server \"ftp://u:xxxxx@127.0.0.1\": want http://host:port or https://host (run 'cadena help backup')"},
 		{"help", []string{"help", "backup"}, 0, "--token-file", ""},
 	})
+}
+
+// TestBackupOutRefusals checks the one-line refusals about OUT: in a
+// missing directory it names OUT (not its temporary name), and an
+// OUT.partial left by a backup that did not finish is named with what to
+// do, left as it is.
+func TestBackupOutRefusals(t *testing.T) {
+	data := t.TempDir()
+	store, err := openBoltStore(data, bolt.Options{})
+	require.NoError(t, err)
+	require.NoError(t, store.Close())
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing", "backup.db")
+	out := filepath.Join(dir, "backup.db")
+	require.NoError(t, os.WriteFile(out+".partial", []byte("half"), 0o600))
+	runCLICases(t, []cliCase{
+		{"a missing directory", []string{"backup", "--data", data, missing}, 1, "",
+			"cadena: backup: open " + missing + ": no such file or directory"},
+		{"a partial file left", []string{"backup", "--data", data, out}, 1, "",
+			"cadena: backup: " + out + ".partial exists, left by a backup that did not finish: remove it, or give another OUT"},
+	})
+	got, err := os.ReadFile(out + ".partial")
+	require.NoError(t, err)
+	assert.Equal(t, "half", string(got), "the partial file is left as it was")
+	assert.NoFileExists(t, out)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,7 +46,7 @@ func (c benchConfig) has(section string) bool { return slices.Contains(c.only, s
 // restart time and memory on a generated log, query and scrape latencies.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", "[--only store,http,restart,query,scrape] [--writers 1,16,64,256] [--events N] [--duration 5s] [--json] [--postgres URL]", stdout)
-	dir := fs.String("data", "", "directory for the stores' files, removed afterwards (default: a temporary directory)")
+	dir := fs.String("data", "", "directory for the stores' files, removed afterwards (made if missing, and then removed too; default: a temporary directory)")
 	only := fs.String("only", strings.Join(benchSections, ","), "sections to run, comma-separated: "+strings.Join(benchSections, ", "))
 	writers := fs.String("writers", "1,16,64,256", "concurrent writers of the store rows, comma-separated")
 	size := fs.Int("size", 200, "bytes of JSON data per event of the store rows")
@@ -93,15 +94,38 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if _, err := pgxpool.ParseConfig(cfg.postgres); err != nil {
 			return fmt.Errorf("bench: --postgres: %w", err)
 		}
+		// A server that cannot be reached is known now, not after the
+		// sections before its row ran.
+		if err := pingPostgres(ctx, cfg.postgres); err != nil {
+			return fmt.Errorf("bench: --postgres %s: %w", redactURL(cfg.postgres), err)
+		}
 	}
 
-	if cfg.dir == "" {
+	fi, err := os.Stat(cfg.dir)
+	switch {
+	case cfg.dir == "":
 		tmp, err := os.MkdirTemp("", "cadena-bench-")
 		if err != nil {
 			return fmt.Errorf("bench: %w", err)
 		}
 		defer os.RemoveAll(tmp)
 		cfg.dir = tmp
+	case errors.Is(err, os.ErrNotExist):
+		// Made here, with any parent missing too, so removed with the files.
+		made := cfg.dir
+		for p := filepath.Dir(made); p != made; made, p = p, filepath.Dir(p) {
+			if _, err := os.Stat(p); err == nil {
+				break
+			}
+		}
+		if err := os.MkdirAll(cfg.dir, 0o700); err != nil {
+			return fmt.Errorf("bench: --data: %w", err)
+		}
+		defer os.RemoveAll(made)
+	case err != nil:
+		return fmt.Errorf("bench: --data: %w", err)
+	case !fi.IsDir():
+		return fmt.Errorf("bench: --data %s is not a directory", cfg.dir)
 	}
 	r := &benchReport{Machine: machineNow()}
 	progress := func(format string, a ...any) {

@@ -10,6 +10,18 @@ import (
 	"github.com/cadena-project/cadena/eventstore"
 )
 
+// pingPostgres connects to the server at url once, within 15 s.
+func pingPostgres(ctx context.Context, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	return pool.Ping(ctx)
+}
+
 // benchPostgres measures the baseline the HTTP ingest row compares with: a
 // plain PostgreSQL event table (a global position, a unique stream and
 // version, a unique event ID, JSONB data and metadata) written by pgx from

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -157,4 +158,43 @@ func TestFloorServersAnswerLikeIngest(t *testing.T) {
 	}
 	_, err := floorHandler("nginx")
 	assert.EqualError(t, err, `bench: --floor-server must be net/http or echo, not "nginx"`)
+}
+
+// TestBenchDataDirectory checks --data: a missing directory is made and
+// removed afterwards with the files, an existing one is kept (its files
+// removed), and a path that is a file is refused on one line before
+// anything runs.
+func TestBenchDataDirectory(t *testing.T) {
+	parent := t.TempDir()
+	missing := filepath.Join(parent, "new", "bench")
+	file := filepath.Join(parent, "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o600))
+	store := []string{"--only", "store", "--writers", "1", "--duration", "20ms", "--json"}
+	runCLICases(t, []cliCase{
+		{"missing", append([]string{"bench", "--data", missing}, store...), 0, `"append, 1 writer"`, ""},
+		{"existing", append([]string{"bench", "--data", parent}, store...), 0, `"append, 1 writer"`, ""},
+		{"a file", append([]string{"bench", "--data", file}, store...), 1, "", "cadena: bench: --data " + file + " is not a directory"},
+	})
+	assert.NoDirExists(t, filepath.Dir(missing), "the directories bench made")
+	entries, err := os.ReadDir(parent)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.Equal(t, []string{"file"}, names, "left in the existing directory")
+}
+
+// TestBenchPostgresUnreachable checks that a --postgres server that cannot
+// be reached is refused on one line before any section runs (no progress
+// line), its password hidden.
+func TestBenchPostgresUnreachable(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"bench", "--data", t.TempDir(), "--only", "store", "--writers", "1", "--duration", "10ms",
+		"--postgres", "postgres://u:secretpw@127.0.0.1:1/db?connect_timeout=5"}, &stdout, &stderr)
+	assert.Equal(t, 1, code, "exit code")
+	assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "one line: %s", stderr.String())
+	assert.True(t, strings.HasPrefix(stderr.String(), "cadena: bench: --postgres postgres://u:xxxxx@127.0.0.1:1/db?connect_timeout=5: "), stderr.String())
+	assert.NotContains(t, stderr.String(), "secretpw")
+	assert.Empty(t, stdout.String())
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
+	"github.com/cadena-project/cadena/domain"
 )
 
 // runCalendar handles "cadena calendar import": the holidays of an
@@ -50,9 +51,12 @@ func runCalendarImport(ctx context.Context, args []string, stdout, stderr io.Wri
 	if u, err := url.Parse(*server); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageError{fmt.Errorf("--server %q: want http://host:port or https://host", importer.RedactedURL(*server))}
 	}
-	tok, err := os.ReadFile(*tokenFile)
+	if !domain.ValidSlug(*id) { // no calendar has such an ID: known before asking
+		return fmt.Errorf("calendar import: --calendar %q is not a calendar ID (1 to 64 lower-case letters, digits and dashes)", *id)
+	}
+	tok, err := readTokenFile(*tokenFile)
 	if err != nil {
-		return fmt.Errorf("calendar import: reading the token: %w", err)
+		return fmt.Errorf("calendar import: %w", err)
 	}
 	data, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
@@ -69,7 +73,7 @@ func runCalendarImport(ctx context.Context, args []string, stdout, stderr io.Wri
 	if *key != "" {
 		req.Header.Set("Idempotency-Key", *key)
 	}
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
+	req.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("calendar import: %w", err)

@@ -29,7 +29,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := cfg.checkReadModelFlags(); err != nil { // before anything is made or seeded
+	if err := cfg.check(); err != nil { // before anything is made or seeded
 		return err
 	}
 	if *tick < 0 {
@@ -52,6 +52,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	} else if _, err := os.Stat(cfg.tokens); err == nil {
 		// The demo writes fresh tokens: never overwrite a file it did not make.
 		return fmt.Errorf("demo: --tokens %s exists; the demo writes fresh tokens, so give a new path or leave --tokens out", cfg.tokens)
+	} else if fi, err := os.Stat(filepath.Dir(cfg.tokens)); err != nil || !fi.IsDir() {
+		// Known now, not once the demo is seeded.
+		return fmt.Errorf("demo: --tokens %s: its directory %s does not exist", cfg.tokens, filepath.Dir(cfg.tokens))
 	}
 	sum, err := seedDemo(ctx, cfg, *seed)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/cadena-project/cadena/api/metrics"
 	"github.com/cadena-project/cadena/domain"
+	"github.com/cadena-project/cadena/eventstore/bolt"
 	"github.com/cadena-project/cadena/projections"
 	"github.com/cadena-project/cadena/projections/pairstats"
 	"github.com/cadena-project/cadena/projections/tallies"
@@ -79,8 +81,19 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("export: no event store in %s: %w", cfg.data, err)
 		}
 	}
+	if fi, err := os.Stat(*out); *out != "" && err == nil {
+		if fi.IsDir() {
+			return fmt.Errorf("export: --out %s is a directory; give a file", *out)
+		}
+		if st, err := os.Stat(filepath.Join(cfg.data, storeFileName)); cfg.data != "" && err == nil && os.SameFile(fi, st) {
+			return fmt.Errorf("export: --out %s is the store's own file; give another file", *out)
+		}
+	}
 
 	events, err := readLog(ctx, cfg)
+	if errors.Is(err, bolt.ErrLocked) {
+		return fmt.Errorf("export: %w; export a copy of it ('cadena backup --server URL --token-file F DIR/cadena.db', then --data DIR)", err)
+	}
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
@@ -93,18 +106,45 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return nil
 	}
-	f, err := os.Create(*out)
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	err = metrics.WriteHistory(f, events, state, opts)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	err = writeFileWhole(*out, func(w io.Writer) error { return metrics.WriteHistory(w, events, state, opts) })
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil
+}
+
+// writeFileWhole writes the file at path with write: into a temporary
+// file beside it, synced and then renamed to path, so that a write that
+// fails (a full disk) leaves no half-written file and an existing file as
+// it was.
+func writeFileWhole(path string, write func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.partial")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			pe.Path = path // the file asked for, not the temporary name
+		}
+		return err
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(f.Name())
+		}
+	}()
+	err = write(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644) // as os.Create under the usual umask; CreateTemp makes 0600
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	return err
 }
 
 // exportLabels is the --label flag: NAME=VALUE, repeatable.

@@ -33,3 +33,18 @@ func TestHelpFlagPrintsToStdout(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpOfACommandWithoutFlags checks that the usage of a command that
+// takes no flags ends with its synopsis, without an empty Flags section,
+// and that "cadena help --help" lists the commands.
+func TestHelpOfACommandWithoutFlags(t *testing.T) {
+	for _, args := range [][]string{{"version", "--help"}, {"help", "version"}} {
+		var stdout, stderr bytes.Buffer
+		require.Equal(t, 0, run(context.Background(), args, &stdout, &stderr), "exit code; stderr: %s", stderr.String())
+		assert.Equal(t, "Usage: cadena version\n", stdout.String(), strings.Join(args, " "))
+	}
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run(context.Background(), []string{"help", "--help"}, &stdout, &stderr), "exit code; stderr: %s", stderr.String())
+	assert.Contains(t, stdout.String(), "Usage: cadena <command> [flags]", "stdout")
+	assert.Empty(t, stderr.String(), "stderr")
+}

@@ -90,8 +90,12 @@ func parseImportFlags(args []string, usageOut io.Writer) (importConfig, error) {
 	switch {
 	case !ok:
 		return c, fmt.Errorf("import: --format must be csv or xes, got %q", c.format)
+	case c.dryRun && countSet(c.data, c.store, c.server) != 0:
+		return c, errors.New("import: --dry-run writes nothing: give it without --data, --store or --server")
 	case !c.dryRun && countSet(c.data, c.store, c.server) != 1:
 		return c, errors.New("import: give one of --data DIR, --store URL or --server URL (or --dry-run)")
+	case c.store != "" && !knownStore(c.store):
+		return c, fmt.Errorf("import: --store %q: want a connection string starting with %s", redactURL(c.store), storeSchemes())
 	case c.server != "" && c.tokenFile == "":
 		return c, errors.New("import: --server needs --token-file, a file holding an admin token")
 	case c.server != "" && importer.CheckServerURL(c.server) != nil:
@@ -159,13 +163,9 @@ type importTarget struct {
 func openImportTarget(ctx context.Context, cfg importConfig) (importTarget, error) {
 	switch {
 	case cfg.server != "":
-		tok, err := os.ReadFile(cfg.tokenFile)
+		token, err := readTokenFile(cfg.tokenFile)
 		if err != nil {
-			return importTarget{}, fmt.Errorf("reading the token: %w", err)
-		}
-		token := strings.TrimSpace(string(tok))
-		if token == "" {
-			return importTarget{}, fmt.Errorf("the token file %s is empty: want an admin token ('cadena token new --role admin')", cfg.tokenFile)
+			return importTarget{}, err
 		}
 		srv, err := importer.NewServer(cfg.server, token)
 		if err != nil {
@@ -173,10 +173,7 @@ func openImportTarget(ctx context.Context, cfg importConfig) (importTarget, erro
 		}
 		return importTarget{cmds: srv, close: func() error { return nil }}, nil
 	case cfg.store != "":
-		kind, ok := lookupStoreKind(cfg.store)
-		if !ok {
-			return importTarget{}, fmt.Errorf("--store %q: want a connection string starting with %s", redactURL(cfg.store), storeSchemes())
-		}
+		kind, _ := lookupStoreKind(cfg.store) // known: checked with the flags
 		store, err := kind.open(ctx, cfg.store, slog.New(slog.DiscardHandler), nil)
 		if err != nil {
 			return importTarget{}, err

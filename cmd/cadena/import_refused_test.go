@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/cmd/cadena/internal/importer"
@@ -43,4 +46,24 @@ func TestImportRefused(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, refused(tt.err), "%v", tt.err)
 	}
+}
+
+// TestImportFlagsCheckedBeforeTheFile checks that a --store of an unknown
+// scheme is refused with the flags, before the file is read (here a file
+// whose second row is bad, which would be reported otherwise), and that
+// --dry-run with a target is refused instead of quietly ignoring it,
+// making nothing.
+func TestImportFlagsCheckedBeforeTheFile(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	require.NoError(t, os.WriteFile(bad, []byte("case:concept:name,concept:name,org:group,time:timestamp\nc1,a,A\n"), 0o600))
+	data := filepath.Join(dir, "data")
+	dryRunWithTarget := "cadena: import: --dry-run writes nothing: give it without --data, --store or --server"
+	runCLICases(t, []cliCase{
+		{"unknown store scheme", []string{"import", "--format", "csv", "--store", "mysql://u:pw@db", bad}, 1, "",
+			`cadena: import: --store "mysql://u:xxxxx@db": want a connection string starting with esdb://, esdb+discover://, kurrentdb://, postgres:// or postgresql://`},
+		{"dry run into --data", []string{"import", "--format", "csv", "--dry-run", "--data", data, bad}, 1, "", dryRunWithTarget},
+		{"dry run into --server", []string{"import", "--format", "csv", "--dry-run", "--server", "http://127.0.0.1:1", "--token-file", bad, bad}, 1, "", dryRunWithTarget},
+	})
+	assert.NoDirExists(t, data)
 }

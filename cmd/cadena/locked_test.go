@@ -30,14 +30,28 @@ func TestDataDirectoryInUse(t *testing.T) {
 		{"verify", "--data", dir},
 		{"demo", "--data", dir, "--addr", "127.0.0.1:0", "--live-every", "0"},
 		{"backup", "--data", dir, filepath.Join(t.TempDir(), "backup.db")},
+		{"export", "openmetrics", "--data", dir, "--from", "2026-01-01", "--to", "2026-01-02"},
 	} {
 		code, _, errOut := runCLI(args...)
 		assert.Equal(t, 1, code, args[0])
 		assert.Contains(t, errOut, want, args[0])
 		assert.NotContains(t, errOut, "timeout", args[0])
 		assert.NotContains(t, errOut, "waited", args[0])
-		if args[0] == "serve" || args[0] == "demo" {
+		switch args[0] {
+		case "serve", "demo":
 			assert.Equal(t, "cadena: "+want+"\n", errOut, "the whole line")
+		case "export":
+			assert.Equal(t, "cadena: export: "+want+"; export a copy of it ('cadena backup --server URL --token-file F DIR/cadena.db', then --data DIR)\n", errOut, "the whole line")
 		}
 	}
+}
+
+// TestVerifyADirectory checks that verify given a directory as FILE says
+// so, instead of calling it a damaged store file.
+func TestVerifyADirectory(t *testing.T) {
+	dir := t.TempDir()
+	runCLICases(t, []cliCase{
+		{"a directory", []string{"verify", dir}, 1, "",
+			"cadena: verify: " + dir + " is a directory: give a store file (a cadena.db or a backup), or --data DIR"},
+	})
 }

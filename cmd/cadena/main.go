@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -83,8 +84,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 1
 }
 
-// oneLine returns the message of err on one line.
-func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " ") }
+// oneLine returns the message of err on one line: each line break, with
+// the blanks around it (a driver's "\n\t" between the addresses it
+// tried), becomes one space.
+func oneLine(err error) string { return lineBreak.ReplaceAllString(err.Error(), " ") }
+
+var lineBreak = regexp.MustCompile(`[ \t]*\r?\n[ \t]*`)
 
 func lookup(name string) (command, bool) {
 	for _, c := range commands {
@@ -98,6 +103,10 @@ func lookup(name string) (command, bool) {
 // help lists the commands, or shows the flags of one.
 func help(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
+		usage(stdout)
+		return 0
+	}
+	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" { // "cadena help --help"
 		usage(stdout)
 		return 0
 	}
@@ -137,8 +146,13 @@ func newFlagSet(name, synopsis string, w io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(w)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: cadena %s %s\n\nFlags:\n", name, synopsis)
-		fs.PrintDefaults()
+		fmt.Fprintln(fs.Output(), strings.TrimSpace("Usage: cadena "+name+" "+synopsis))
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags { // a command without flags gets no empty Flags section
+			fmt.Fprint(fs.Output(), "\nFlags:\n")
+			fs.PrintDefaults()
+		}
 	}
 	return fs
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +29,8 @@ func TestRun(t *testing.T) {
 		{"serve bad flag", []string{"serve", "--bogus"}, 2, "", "cadena serve: flag provided but not defined: -bogus (run 'cadena help serve')"},
 		{"serve without tokens", []string{"serve"}, 1, "", "cadena: serve: --tokens is required (create one with 'cadena token new')"},
 		{"serve without data", []string{"serve", "--tokens", "t.json"}, 1, "", "cadena: serve: give --data DIR for the embedded store, or --store URL for a server (esdb://HOST:PORT or postgres://USER@HOST:PORT/DB)"},
+		{"serve with two stores", []string{"serve", "--tokens", "t.json", "--data", t.TempDir(), "--store", "postgres://db/cadena"}, 1, "",
+			"cadena: serve: give --data DIR or --store URL, not both (--snapshot-dir keeps the snapshots of a --store server)"},
 		{"help serve", []string{"help", "serve"}, 0, "--tokens", ""},
 		{"help token", []string{"help", "token"}, 0, "--role", ""},
 		{"token without new", []string{"token"}, 2, "", "cadena token: the only subcommand is 'new': cadena token new --role R [--department D] (run 'cadena help token')"},
@@ -117,4 +120,12 @@ func runCLICases(t *testing.T, tests []cliCase) {
 			}
 		})
 	}
+}
+
+// TestOneLine checks that an error of several lines is printed on one,
+// each break and the indentation after it one space.
+func TestOneLine(t *testing.T) {
+	err := errors.New("failed to connect:\n\t127.0.0.1:1: refused\n\t[::1]:1: refused \r\nend")
+	assert.Equal(t, "failed to connect: 127.0.0.1:1: refused [::1]:1: refused end", oneLine(err))
+	assert.Equal(t, "a  b\tc", oneLine(errors.New("a  b\tc")), "blanks within a line are kept")
 }

@@ -62,9 +62,8 @@ func (f *snapshotFlags) flags(fs interface {
 }
 
 // checkReadModelFlags refuses a negative --snapshot-every,
-// --snapshot-interval or --catch-up-gc-percent: buildApp calls it before
-// it opens the store, and demo before it seeds one, so that a bad flag
-// makes no data directory.
+// --snapshot-interval or --catch-up-gc-percent, a --snapshot-dir that is a
+// file, and a negative --metrics-top-pairs: part of serveConfig.check.
 func (c serveConfig) checkReadModelFlags() error {
 	f := c.snapshots
 	if f.every < 0 || f.interval < 0 {
@@ -72,6 +71,9 @@ func (c serveConfig) checkReadModelFlags() error {
 	}
 	if c.catchUpGC < 0 {
 		return fmt.Errorf("--catch-up-gc-percent %d: want 0 or more", c.catchUpGC)
+	}
+	if fi, err := os.Stat(f.dir); f.dir != "" && err == nil && !fi.IsDir() {
+		return fmt.Errorf("--snapshot-dir %s is not a directory", f.dir)
 	}
 	if c.topPairs < 0 { // what /metrics exports is a read model too
 		return fmt.Errorf("--metrics-top-pairs %d: want 0 (all pairs) or more", c.topPairs)

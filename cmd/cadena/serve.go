@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -78,6 +79,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cfg.data == "" && cfg.store == "" {
 		return errors.New("serve: give --data DIR for the embedded store, or --store URL for a server (esdb://HOST:PORT or postgres://USER@HOST:PORT/DB)")
 	}
+	if cfg.data != "" && cfg.store != "" { // one would be ignored
+		return errors.New("serve: give --data DIR or --store URL, not both (--snapshot-dir keeps the snapshots of a --store server)")
+	}
 	return serve(ctx, cfg, stdout, stderr, nil)
 }
 
@@ -102,6 +106,9 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (_ *app, e
 			logOut.Close()
 		}
 	}()
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
 	logger, err := newLogger(cfg.logLevel, logOut)
 	if err != nil {
 		return nil, err
@@ -119,14 +126,14 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (_ *app, e
 		return nil, err
 	}
 	tokens, err := auth.Load(cfg.tokens)
+	if errors.Is(err, auth.ErrInvalidFile) {
+		return nil, fmt.Errorf("--tokens %s: %w", cfg.tokens, err) // which file (a read error names it)
+	}
 	if err != nil {
 		return nil, err
 	}
 	metricsToken, err := cfg.guard.metricsToken()
 	if err != nil {
-		return nil, err
-	}
-	if err := cfg.checkReadModelFlags(); err != nil {
 		return nil, err
 	}
 
@@ -178,6 +185,43 @@ func buildApp(ctx context.Context, cfg serveConfig, stderr io.Writer) (_ *app, e
 		BackupWriteTimeout: cfg.guard.writeTimeout,
 	})
 	return &app{logger: logger, logOut: logOut, gcAttrs: gcAttrs, store: raw, runner: runner, handler: srv.Handler(), prepare: metricsHandler.Prepare}, nil
+}
+
+// check refuses every flag value of serve and demo that can be judged
+// without the store: the log level, the collector's settings, the policy
+// (--timezone, --anonymity-min, --min-volume), the connection guards and
+// --metrics-token-file, the form of --addr, the scheme of --store and the
+// read models' flags. buildApp calls it before it opens the store, and
+// demo before it seeds one, so that a bad flag makes no data directory,
+// no store and no tokens file.
+func (c serveConfig) check() error {
+	if _, err := newLogger(c.logLevel, io.Discard); err != nil {
+		return err
+	}
+	if _, err := c.gc.settings(os.Getenv, machineMemory); err != nil {
+		return err
+	}
+	if _, err := c.policy(); err != nil {
+		return err
+	}
+	if err := c.guard.check(); err != nil {
+		return err
+	}
+	if _, err := c.guard.metricsToken(); err != nil {
+		return err
+	}
+	// Whether the port is free is known only when listening; its form now.
+	_, port, err := net.SplitHostPort(c.addr)
+	if err == nil {
+		_, err = net.LookupPort("tcp", port)
+	}
+	if err != nil {
+		return fmt.Errorf("--addr %q: want HOST:PORT (port 0 picks a free one): %w", c.addr, err)
+	}
+	if c.store != "" && !knownStore(c.store) {
+		return fmt.Errorf("--store %q: want a connection string starting with %s", redactURL(c.store), storeSchemes())
+	}
+	return c.checkReadModelFlags()
 }
 
 // policy builds the organisation's policy from the flags, once: every

@@ -50,6 +50,12 @@ func lookupStoreKind(url string) (storeKind, bool) {
 	return storeKind{}, false
 }
 
+// knownStore says whether --store names a backend storeKinds has.
+func knownStore(url string) bool {
+	_, ok := lookupStoreKind(url)
+	return ok
+}
+
 // storeSchemes lists every scheme --store takes, for messages: "a
 // connection string starting with " + storeSchemes().
 func storeSchemes() string {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
@@ -45,4 +47,19 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "token (give it to its holder; it is shown only once):\n  %s\n", token)
 	fmt.Fprintf(stdout, "add this line to the \"tokens\" list of the tokens file:\n  %s", entry.JSONLine())
 	return nil
+}
+
+// readTokenFile reads the admin token in path (--token-file of import,
+// backup and calendar import): the file's content without surrounding
+// white space, refused when the file cannot be read or holds nothing.
+func readTokenFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("reading the token: %w", err)
+	}
+	token := strings.TrimSpace(string(b))
+	if token == "" {
+		return "", fmt.Errorf("the token file %s is empty: want an admin token ('cadena token new --role admin')", path)
+	}
+	return token, nil
 }

@@ -1,6 +1,13 @@
 package main
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
 
 // TestTokenNewNeedsARole checks that "cadena token new" without --role is
 // a usage error that names the missing flag, not a refusal of a name the
@@ -10,4 +17,30 @@ func TestTokenNewNeedsARole(t *testing.T) {
 		{"no role", []string{"token", "new"}, 2, "", "cadena token: --role is required (admin, head or member) (run 'cadena help token')"},
 		{"no role, a department", []string{"token", "new", "--department", "sales"}, 2, "", "cadena token: --role is required (admin, head or member) (run 'cadena help token')"},
 	})
+}
+
+// TestTokenFileRefusedBeforeAnyRequest checks that backup and calendar
+// import, as import does, refuse a --token-file that cannot be read or is
+// empty on one line, before they send anything or make a file (the server
+// named here listens nowhere).
+func TestTokenFileRefusedBeforeAnyRequest(t *testing.T) {
+	dir := t.TempDir()
+	empty, missing := filepath.Join(dir, "empty.token"), filepath.Join(dir, "missing.token")
+	require.NoError(t, os.WriteFile(empty, []byte(" \n"), 0o600))
+	ics := filepath.Join(dir, "holidays.ics")
+	require.NoError(t, os.WriteFile(ics, []byte("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"), 0o600))
+	out := filepath.Join(dir, "backup.db")
+	isEmpty := "the token file " + empty + " is empty: want an admin token ('cadena token new --role admin')"
+	notRead := "reading the token: open " + missing + ": no such file or directory"
+	runCLICases(t, []cliCase{
+		{"backup, empty", []string{"backup", "--server", "http://127.0.0.1:1", "--token-file", empty, out}, 1, "", "cadena: backup: " + isEmpty},
+		{"backup, missing", []string{"backup", "--server", "http://127.0.0.1:1", "--token-file", missing, out}, 1, "", "cadena: backup: " + notRead},
+		{"calendar, empty", []string{"calendar", "import", "--server", "http://127.0.0.1:1", "--token-file", empty, "--calendar", "madrid", ics}, 1, "", "cadena: calendar import: " + isEmpty},
+		{"calendar, missing", []string{"calendar", "import", "--server", "http://127.0.0.1:1", "--token-file", missing, "--calendar", "madrid", ics}, 1, "", "cadena: calendar import: " + notRead},
+		{"calendar, not an ID", []string{"calendar", "import", "--server", "http://127.0.0.1:1", "--token-file", empty, "--calendar", "Madrid Office", ics}, 1, "",
+			`cadena: calendar import: --calendar "Madrid Office" is not a calendar ID (1 to 64 lower-case letters, digits and dashes)`},
+	})
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "files made by the refused commands: %v", entries)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/cadena-project/cadena/eventstore/bolt"
@@ -26,6 +27,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		path = fs.Arg(0)
 	default:
 		return usageError{errors.New("give --data DIR or one FILE")}
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("verify: %s is a directory: give a store file (a cadena.db or a backup), or --data DIR", path)
 	}
 	rep, err := bolt.Verify(path, lockTimeout)
 	if errors.Is(err, bolt.ErrLocked) {
