@@ -154,12 +154,11 @@ func (c *WorkCalendar) buildYear(i int) *workYear {
 			continue
 		}
 		d := time.Unix(day*86400, 0).UTC()
-		midnight := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, c.loc)
-		next := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, c.loc)
-		for _, s := range spans {
-			add(c.localAt(midnight, next, s.from), c.localAt(midnight, next, s.to))
+		for _, sp := range spans {
+			add(c.wallInstant(d, sp.from), c.wallInstant(d, sp.to))
 		}
-		zoneAt(next.Unix())
+		next := c.wallInstant(d, 24*60)
+		zoneAt(next)
 	}
 	y.cum = make([]uint32, len(y.start))
 	var sum int64
@@ -181,13 +180,38 @@ func (c *WorkCalendar) buildYear(i int) *workYear {
 	return y
 }
 
-// localAt returns the instant of minute m of the local day that starts at
-// day and ends at next, on a day when the clocks change.
-func (c *WorkCalendar) localAt(day, next time.Time, m int) int64 {
-	if m == 24*60 {
-		return next.Unix()
+// wallInstant returns the instant of minute m (24*60 is the next
+// midnight) of the local date d (given as a UTC midnight), on a day when
+// the clocks change: the first instant at which the calendar's wall clock
+// shows that time. A time shown twice (the clocks go back) is its first
+// occurrence; a time never shown (the clocks go forward over it) is the
+// instant of the jump. So a local interval lasts exactly as long as the
+// wall clock shows a time inside it, in either hemisphere (the time
+// package alone resolves such times differently east and west of UTC).
+func (c *WorkCalendar) wallInstant(d time.Time, m int) int64 {
+	wall := d.Unix() + int64(m)*60 // the wall time read as if UTC
+	g := time.Date(d.Year(), d.Month(), d.Day(), 0, m, 0, 0, c.loc)
+	_, off := g.Zone()
+	zs, ze := g.ZoneBounds()
+	if shown := g.Unix() + int64(off); shown != wall {
+		// Never shown: g lies on one side of the jump.
+		if shown < wall && !ze.IsZero() {
+			return ze.Unix()
+		}
+		if !zs.IsZero() {
+			return zs.Unix()
+		}
+		return g.Unix()
 	}
-	return time.Date(day.Year(), day.Month(), day.Day(), m/60, m%60, 0, 0, c.loc).Unix()
+	if zs.IsZero() {
+		return g.Unix()
+	}
+	// Shown in the zone before g's too, earlier?
+	_, prev := zs.Add(-time.Second).Zone()
+	if u := wall - int64(prev); u < zs.Unix() && u < g.Unix() {
+		return u
+	}
+	return g.Unix()
 }
 
 // Location returns the calendar's time zone.
