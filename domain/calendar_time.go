@@ -181,37 +181,47 @@ func (c *WorkCalendar) buildYear(i int) *workYear {
 }
 
 // wallInstant returns the instant of minute m (24*60 is the next
-// midnight) of the local date d (given as a UTC midnight), on a day when
-// the clocks change: the first instant at which the calendar's wall clock
-// shows that time. A time shown twice (the clocks go back) is its first
-// occurrence; a time never shown (the clocks go forward over it) is the
-// instant of the jump. So a local interval lasts exactly as long as the
-// wall clock shows a time inside it, in either hemisphere (the time
-// package alone resolves such times differently east and west of UTC).
+// midnight) of the local date d (given as a UTC midnight): see FirstShown.
 func (c *WorkCalendar) wallInstant(d time.Time, m int) int64 {
-	wall := d.Unix() + int64(m)*60 // the wall time read as if UTC
-	g := time.Date(d.Year(), d.Month(), d.Day(), 0, m, 0, 0, c.loc)
+	return FirstShown(c.loc, d.Year(), d.Month(), d.Day(), m).Unix()
+}
+
+// FirstShown returns the first instant at which the wall clock of loc
+// shows minute m (it may pass 24*60, as time.Date normalises it) of the
+// given date. A time shown twice (the clocks go back) is its first
+// occurrence; a time never shown (the clocks go forward over it) is the
+// instant of the jump, the first one shown after it. So a local interval
+// lasts as long as the wall clock shows a time inside it, and the start of
+// a day is the first instant of that date, in either hemisphere (time.Date
+// alone resolves such times one way east of UTC and the other way west of
+// it).
+func FirstShown(loc *time.Location, year int, month time.Month, day, m int) time.Time {
+	g := time.Date(year, month, day, 0, m, 0, 0, loc)
+	if loc == time.UTC {
+		return g
+	}
+	wall := time.Date(year, month, day, 0, m, 0, 0, time.UTC).Unix() // the wall time read as if UTC
 	_, off := g.Zone()
 	zs, ze := g.ZoneBounds()
 	if shown := g.Unix() + int64(off); shown != wall {
 		// Never shown: g lies on one side of the jump.
 		if shown < wall && !ze.IsZero() {
-			return ze.Unix()
+			return ze.In(loc)
 		}
-		if !zs.IsZero() {
-			return zs.Unix()
+		if shown > wall && !zs.IsZero() {
+			return zs.In(loc)
 		}
-		return g.Unix()
+		return g
 	}
 	if zs.IsZero() {
-		return g.Unix()
+		return g
 	}
-	// Shown in the zone before g's too, earlier?
+	// Shown in the zone before g's too, and earlier?
 	_, prev := zs.Add(-time.Second).Zone()
 	if u := wall - int64(prev); u < zs.Unix() && u < g.Unix() {
-		return u
+		return time.Unix(u, 0).In(loc)
 	}
-	return g.Unix()
+	return g
 }
 
 // Location returns the calendar's time zone.
