@@ -202,8 +202,16 @@ func FirstShown(loc *time.Location, year int, month time.Month, day, m int) time
 	}
 	wall := time.Date(year, month, day, 0, m, 0, 0, time.UTC).Unix() // the wall time read as if UTC
 	_, off := g.Zone()
+	shown := g.Unix() + int64(off)
+	if shown == wall {
+		// Shown at g; shown earlier only if the clocks went back (from a
+		// larger offset) within the hours before g.
+		if _, before := g.Add(-3 * time.Hour).Zone(); before <= off {
+			return g
+		}
+	}
 	zs, ze := g.ZoneBounds()
-	if shown := g.Unix() + int64(off); shown != wall {
+	if shown != wall {
 		// Never shown: g lies on one side of the jump.
 		if shown < wall && !ze.IsZero() {
 			return ze.In(loc)
