@@ -145,7 +145,19 @@ func TestWorkCalendarEdges(t *testing.T) {
 		})
 	}
 
-	_, ok := all.Add(utc(2099, 12, 31, 17), h+time.Nanosecond)
+	// Santiago skips 2026-09-06 00:00 (24:00 -04 becomes 01:00 -03): with
+	// work all day every day, Saturday noon (16:00Z) to Sunday noon (15:00Z)
+	// is 23 real hours, Sunday's work starts at the jump (04:00Z) and the
+	// 1h from Saturday 23:30 -04 (03:30Z) ends at 04:30Z, 01:30 -03.
+	allDay := []string{"00:00-24:00"}
+	santiago := compile(t, domain.CalendarSpec{Name: "always", TimeZone: "America/Santiago", Week: domain.Week{
+		Mon: allDay, Tue: allDay, Wed: allDay, Thu: allDay, Fri: allDay, Sat: allDay, Sun: allDay}})
+	assert.Equal(t, 23*h, santiago.Between(time.Date(2026, 9, 5, 16, 0, 0, 0, time.UTC), time.Date(2026, 9, 6, 15, 0, 0, 0, time.UTC)))
+	due, ok := santiago.Add(time.Date(2026, 9, 6, 3, 30, 0, 0, time.UTC), h)
+	require.True(t, ok)
+	assert.True(t, time.Date(2026, 9, 6, 4, 30, 0, 0, time.UTC).Equal(due), "due %s", due.UTC())
+
+	_, ok = all.Add(utc(2099, 12, 31, 17), h+time.Nanosecond)
 	assert.False(t, ok, "no working time after 2099")
 	_, ok = all.Add(utc(2100, 1, 1, 0), time.Nanosecond)
 	assert.False(t, ok, "from past the span")
