@@ -101,8 +101,8 @@ func reference(s domain.CalendarSpec, from, to time.Time) time.Duration {
 		for _, h := range hours {
 			var h1, m1, h2, m2 int
 			fmt.Sscanf(h, "%d:%d-%d:%d", &h1, &m1, &h2, &m2)
-			lo := time.Date(day.Year(), day.Month(), day.Day(), h1, m1, 0, 0, loc)
-			hi := time.Date(day.Year(), day.Month(), day.Day(), h2, m2, 0, 0, loc)
+			lo := shownAt(day, h1*60+m1, loc)
+			hi := shownAt(day, h2*60+m2, loc)
 			if lo.Before(from) {
 				lo = from
 			}
@@ -115,6 +115,25 @@ func reference(s domain.CalendarSpec, from, to time.Time) time.Duration {
 		}
 	}
 	return total
+}
+
+// shownAt returns the first instant at which the wall clock of loc shows
+// minute m of the local day that begins at day, or a later time (the
+// instant the clocks jump over it): found minute by minute on a day whose
+// offset changes, straight from time.Date otherwise.
+func shownAt(day time.Time, m int, loc *time.Location) time.Time {
+	want := time.Date(day.Year(), day.Month(), day.Day(), 0, m, 0, 0, time.UTC)
+	_, o1 := time.Date(day.Year(), day.Month(), day.Day()-1, 0, 0, 0, 0, loc).Zone()
+	_, o2 := time.Date(day.Year(), day.Month(), day.Day()+2, 0, 0, 0, 0, loc).Zone()
+	if o1 == o2 {
+		return time.Date(day.Year(), day.Month(), day.Day(), 0, m, 0, 0, loc)
+	}
+	for u := want.Add(-15 * time.Hour); ; u = u.Add(time.Minute) {
+		w := u.In(loc)
+		if !time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), 0, 0, time.UTC).Before(want) {
+			return u
+		}
+	}
 }
 
 func TestWorkCalendarProperties(t *testing.T) {

@@ -154,12 +154,11 @@ func (c *WorkCalendar) buildYear(i int) *workYear {
 			continue
 		}
 		d := time.Unix(day*86400, 0).UTC()
-		midnight := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, c.loc)
-		next := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, c.loc)
-		for _, s := range spans {
-			add(c.localAt(midnight, next, s.from), c.localAt(midnight, next, s.to))
+		for _, sp := range spans {
+			add(c.wallInstant(d, sp.from), c.wallInstant(d, sp.to))
 		}
-		zoneAt(next.Unix())
+		next := c.wallInstant(d, 24*60)
+		zoneAt(next)
 	}
 	y.cum = make([]uint32, len(y.start))
 	var sum int64
@@ -181,13 +180,56 @@ func (c *WorkCalendar) buildYear(i int) *workYear {
 	return y
 }
 
-// localAt returns the instant of minute m of the local day that starts at
-// day and ends at next, on a day when the clocks change.
-func (c *WorkCalendar) localAt(day, next time.Time, m int) int64 {
-	if m == 24*60 {
-		return next.Unix()
+// wallInstant returns the instant of minute m (24*60 is the next
+// midnight) of the local date d (given as a UTC midnight): see FirstShown.
+func (c *WorkCalendar) wallInstant(d time.Time, m int) int64 {
+	return FirstShown(c.loc, d.Year(), d.Month(), d.Day(), m).Unix()
+}
+
+// FirstShown returns the first instant at which the wall clock of loc
+// shows minute m (it may pass 24*60, as time.Date normalises it) of the
+// given date. A time shown twice (the clocks go back) is its first
+// occurrence; a time never shown (the clocks go forward over it) is the
+// instant of the jump, the first one shown after it. So a local interval
+// lasts as long as the wall clock shows a time inside it, and the start of
+// a day is the first instant of that date, in either hemisphere (time.Date
+// alone resolves such times one way east of UTC and the other way west of
+// it).
+func FirstShown(loc *time.Location, year int, month time.Month, day, m int) time.Time {
+	g := time.Date(year, month, day, 0, m, 0, 0, loc)
+	if loc == time.UTC {
+		return g
 	}
-	return time.Date(day.Year(), day.Month(), day.Day(), m/60, m%60, 0, 0, c.loc).Unix()
+	wall := time.Date(year, month, day, 0, m, 0, 0, time.UTC).Unix() // the wall time read as if UTC
+	_, off := g.Zone()
+	shown := g.Unix() + int64(off)
+	if shown == wall {
+		// Shown at g; shown earlier only if the clocks went back (from a
+		// larger offset) within the hours before g.
+		if _, before := g.Add(-3 * time.Hour).Zone(); before <= off {
+			return g
+		}
+	}
+	zs, ze := g.ZoneBounds()
+	if shown != wall {
+		// Never shown: g lies on one side of the jump.
+		if shown < wall && !ze.IsZero() {
+			return ze.In(loc)
+		}
+		if shown > wall && !zs.IsZero() {
+			return zs.In(loc)
+		}
+		return g
+	}
+	if zs.IsZero() {
+		return g
+	}
+	// Shown in the zone before g's too, and earlier?
+	_, prev := zs.Add(-time.Second).Zone()
+	if u := wall - int64(prev); u < zs.Unix() && u < g.Unix() {
+		return time.Unix(u, 0).In(loc)
+	}
+	return g
 }
 
 // Location returns the calendar's time zone.

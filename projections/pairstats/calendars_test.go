@@ -209,3 +209,77 @@ func TestCalendarChange(t *testing.T) {
 	}
 	assert.True(t, reflect.DeepEqual(live.Pairs(week), rebuilt.Pairs(week)))
 }
+
+// TestSLAInWorkingHoursAcrossSpringForward works a pair's figures out by
+// hand under the Madrid office calendar (Mon-Thu 09:00-14:00 and
+// 15:00-18:00, Fri 08:00-15:00) and a 16-working-hour target, with the
+// policy's days in Madrid and the clocks going forward on Sunday
+// 2026-03-29 (CET, UTC+1, before; CEST, UTC+2, after).
+func TestSLAInWorkingHoursAcrossSpringForward(t *testing.T) {
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	require.NoError(t, err)
+	at := func(month time.Month, day, hour int) time.Time {
+		return time.Date(2026, month, day, hour, 0, 0, 0, madrid)
+	}
+	day := []string{"09:00-14:00", "15:00-18:00"}
+	office := domain.CalendarSpec{Name: "Madrid office", TimeZone: "Europe/Madrid",
+		Week: domain.Week{Mon: day, Tue: day, Wed: day, Thu: day, Fri: []string{"08:00-15:00"}}}
+	terms := &domain.AgreementTerms{Version: 1, ResolveWithinS: 16 * 3600, Calendar: "madrid"}
+
+	b := logtest.New(t)
+	b.Other(domain.CalendarSet{CalendarID: "madrid", CalendarSpec: office, At: at(3, 1, 0)})
+	// h4, Wed 25 09:00, open: Wed 8h + Thu 8h reach 16h on Thursday at
+	// 18:00, so it is breached from Friday on.
+	b.Request("h4", "legal", "sales", at(3, 25, 9), terms)
+	// h1, Fri 27 14:00 to Tue 31 12:00: Fri 1h + Mon 8h + Tue 3h = 12h, met.
+	// Wall clock: 13:00Z to 10:00Z four days later, 93h = 334800 s.
+	b.Request("h1", "legal", "sales", at(3, 27, 14), terms)
+	b.Do("h1", domain.HandoffCommand{Name: domain.Deliver, At: at(3, 31, 12)})
+	// h2, Mon 30 09:00 to Wed 1 April 17:00: 8h + 8h + 7h = 23h, breached.
+	// Wall clock: 56h = 201600 s.
+	b.Request("h2", "legal", "sales", at(3, 30, 9), terms)
+	b.Do("h2", domain.HandoffCommand{Name: domain.Deliver, At: at(4, 1, 17)})
+	// h3, Thu 2 April 09:00, open: as of Mon 6 00:00, Thu 8h + Fri 7h =
+	// 15h, at least 75% of 16h (12h) and not over it: at risk.
+	b.Request("h3", "legal", "sales", at(4, 2, 9), terms)
+
+	m := pairstats.New(pairstats.Options{Policy: domain.Policy{Location: madrid}})
+	for _, e := range b.Envs {
+		m.Apply(e)
+	}
+	w, err := m.ParseWindow("2026-03-23", "2026-04-06", at(4, 6, 12))
+	require.NoError(t, err)
+
+	f := m.Pair("legal", "sales", w)
+	assert.Equal(t, 4, f.Requested)
+	assert.Equal(t, 2, f.Completed)
+	assert.Equal(t, 2, f.Open, "h3 and h4")
+	assert.Equal(t, [4]int{1, 1, 1, 1}, [4]int{f.SLA.Met, f.SLA.Breached, f.SLA.OpenBreached, f.SLA.AtRisk},
+		"met, breached, open_breached, at_risk")
+	near(t, "compliance 1/(1+1+1)", f.SLA.Compliance, 1.0/3, 1e-12)
+	// Lead times stay wall-clock: mean (334800 + 201600) / 2 = 268200; with
+	// two values every quantile is rank floor(q*1) = 0, the lower one.
+	assert.Equal(t, 2, f.LeadTime.Count)
+	near(t, "lead mean", f.LeadTime.Mean, 268200, 0)
+	near(t, "lead p50", f.LeadTime.P50, 201600, 0.01)
+	near(t, "lead p99", f.LeadTime.P99, 201600, 0.01)
+	// Friction: breach 100*0.35*(2/3) = 23.333...
+	assert.InDelta(t, 35.0*2/3, f.Friction.Score, 1e-9)
+	assert.Equal(t, "breach", f.Friction.TopDriver)
+
+	s, err := m.PairSeries("legal", "sales", w, pairstats.StepWeek)
+	require.NoError(t, err)
+	require.Len(t, s, 2)
+	// Week of 23 March: h4 and h1 requested, nothing completed; as of Mon
+	// 30 00:00 h4 holds 23h (breached) and h1 1h: compliance 0/(0+0+1).
+	assert.Equal(t, [2]string{"2026-03-23", "2026-03-30"}, [2]string{s[0].From, s[0].To})
+	assert.Equal(t, [5]int{2, 0, 2, 1, 0}, [5]int{s[0].Requested, s[0].Completed, s[0].Open, s[0].SLA.OpenBreached, s[0].SLA.AtRisk},
+		"requested, completed, open, open_breached, at_risk")
+	near(t, "week 1 compliance", s[0].SLA.Compliance, 0, 0)
+	// Week of 30 March: h2 and h3 requested; h1 met, h2 breached; as of
+	// Mon 6 April h4 breached, h3 at risk.
+	assert.Equal(t, [2]string{"2026-03-30", "2026-04-06"}, [2]string{s[1].From, s[1].To})
+	assert.Equal(t, [4]int{1, 1, 1, 1}, [4]int{s[1].SLA.Met, s[1].SLA.Breached, s[1].SLA.OpenBreached, s[1].SLA.AtRisk})
+	assert.Equal(t, 2, s[1].Requested)
+	near(t, "week 2 compliance", s[1].SLA.Compliance, 1.0/3, 1e-12)
+}

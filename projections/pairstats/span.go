@@ -33,7 +33,7 @@ func (m *Model) Span() Span {
 		return Span{Empty: true}
 	}
 	f, l := m.first.In(m.loc), m.last.In(m.loc)
-	from := time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, m.loc)
-	to := time.Date(l.Year(), l.Month(), l.Day()+1, 0, 0, 0, 0, m.loc)
+	from := midnight(civilDay(f.Date()), m.loc)
+	to := midnight(civilDay(l.Date())+1, m.loc)
 	return Span{First: m.first, Last: m.last, Window: Window{From: from, To: to}}
 }

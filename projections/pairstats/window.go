@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/cadena-project/cadena/domain"
 )
 
 // ErrBadWindow is returned (wrapped in a *WindowError) when a window cannot
@@ -146,13 +148,15 @@ func dayIndex(t time.Time, loc *time.Location) int32 {
 	return civilDay(t.In(loc).Date())
 }
 
-// midnight returns the start of day d in loc.
+// midnight returns the start of day d in loc: its first instant, also
+// where the clocks skip or repeat midnight (domain.FirstShown), so
+// dayIndex(midnight(d, loc), loc) is d.
 func midnight(d int32, loc *time.Location) time.Time {
 	if loc == time.UTC {
 		return time.Unix(int64(d)*86400, 0).UTC()
 	}
 	y, m, dd := civilFromDays(d)
-	return time.Date(y, m, dd, 0, 0, 0, 0, loc)
+	return domain.FirstShown(loc, y, m, dd, 0)
 }
 
 // monthOf returns the month of day d, numbered y*12 + m-1.

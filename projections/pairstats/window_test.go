@@ -62,3 +62,53 @@ func TestEmptyWindow(t *testing.T) {
 	assert.Equal(t, 0, f.Requested, "backwards window: %s", show(f))
 	assert.Equal(t, 1, f.Open, "backwards window: %s", show(f))
 }
+
+// TestWindowWhereMidnightIsSkipped: in Santiago the clocks go from
+// 2026-09-05 24:00 (-04) to 2026-09-06 01:00 (-03), and in Havana from
+// 2026-03-08 00:00 (-05) to 01:00 (-04), so those dates have no 00:00. A
+// window from such a date starts at its first instant (01:00 local), not
+// at 23:00 the evening before, and a day series cuts there too.
+func TestWindowWhereMidnightIsSkipped(t *testing.T) {
+	for _, c := range []struct {
+		zone, from, to string
+		start, end     time.Time // the window's instants, worked out by hand
+		before, inside time.Time // the last minute before it, its first minute
+	}{
+		{"America/Santiago", "2026-09-06", "2026-09-07",
+			time.Date(2026, 9, 6, 4, 0, 0, 0, time.UTC), time.Date(2026, 9, 7, 3, 0, 0, 0, time.UTC),
+			time.Date(2026, 9, 6, 3, 59, 0, 0, time.UTC), time.Date(2026, 9, 6, 4, 0, 0, 0, time.UTC)},
+		{"America/Havana", "2026-03-08", "2026-03-09",
+			time.Date(2026, 3, 8, 5, 0, 0, 0, time.UTC), time.Date(2026, 3, 9, 4, 0, 0, 0, time.UTC),
+			time.Date(2026, 3, 8, 4, 59, 0, 0, time.UTC), time.Date(2026, 3, 8, 5, 0, 0, 0, time.UTC)},
+	} {
+		t.Run(c.zone, func(t *testing.T) {
+			loc, err := time.LoadLocation(c.zone)
+			require.NoError(t, err)
+			m := pairstats.New(pairstats.Options{Policy: domain.Policy{Location: loc}})
+			b := logtest.New(t)
+			b.Request("h1", "it", "hr", c.before, nil)
+			b.Request("h2", "it", "hr", c.inside, nil)
+			for _, e := range b.Envs {
+				m.Apply(e)
+			}
+			w, err := m.ParseWindow(c.from, c.to, c.end.Add(time.Hour))
+			require.NoError(t, err)
+			assert.True(t, c.start.Equal(w.From), "from %s, want %s", w.From.UTC(), c.start)
+			assert.True(t, c.end.Equal(w.To), "to %s, want %s", w.To.UTC(), c.end)
+			assert.Equal(t, 1, w.Days())
+			assert.Equal(t, 1, m.Pair("it", "hr", w).Requested, "only h2 is requested on %s", c.from)
+
+			wide, err := m.ParseWindow("2026-01-01", "2026-12-31", c.end.Add(time.Hour))
+			require.NoError(t, err)
+			buckets, err := m.Buckets(wide, pairstats.StepDay)
+			require.NoError(t, err)
+			for _, bw := range buckets {
+				if bw.From.Equal(c.start) {
+					assert.True(t, c.end.Equal(bw.To), "the day bucket of %s ends %s", c.from, bw.To.UTC())
+					return
+				}
+			}
+			t.Fatalf("no day bucket starts at %s", c.start)
+		})
+	}
+}
