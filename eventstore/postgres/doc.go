@@ -35,6 +35,13 @@
 // reader's snapshot therefore always shows a prefix of the log, and
 // "everything after my last position" never misses an event.
 //
+// A replica that stalls, or loses its network, while it holds the lock
+// would hold up every other replica until TCP keepalive noticed: each
+// append transaction therefore sets idle_in_transaction_session_timeout to
+// Options.CommitTimeout, after which the server ends that session and
+// frees the lock, and an append that got no answer within CommitTimeout
+// fails with eventstore.ErrUnavailable.
+//
 // The price is that appends of all replicas are serialized. Group commit
 // pays for it: each Store has one committer goroutine that writes the
 // appends queued meanwhile in one transaction (one lock, one round trip of

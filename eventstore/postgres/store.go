@@ -50,7 +50,11 @@ type Options struct {
 	// each commit. Zero means 2ms; negative means never wait.
 	Linger time.Duration
 	// CommitTimeout bounds one commit transaction, so that appends waiting
-	// on an unreachable server fail instead of hanging. Zero means 30s.
+	// on an unreachable server fail with eventstore.ErrUnavailable instead
+	// of hanging. It is also the append transaction's
+	// idle_in_transaction_session_timeout: a replica that stalls or loses
+	// its network while it holds the append lock frees it for the others
+	// after that long. Zero means 30s.
 	CommitTimeout time.Duration
 }
 
@@ -82,6 +86,8 @@ type Store struct {
 	channel  string // the NOTIFY channel
 
 	queue *groupcommit.Queue[outcome, *request] // the committer's
+
+	testHookLocked func() // tests: called by the committer once it holds the append lock
 
 	announced    atomic.Uint64 // the head the notifier is to announce
 	announceWake chan struct{} // one pending signal for the notifier
