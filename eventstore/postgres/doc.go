@@ -16,7 +16,9 @@
 // metadata (bytea: the JSON exactly as appended) and recorded time.
 // Migrations run in one transaction under a transaction-level advisory
 // lock, so replicas that start together take turns and the later ones find
-// the work done. A schema migrated by a newer cadena is refused.
+// the work done. A schema migrated by a newer cadena is refused. Only what
+// is missing is created, so a role may run cadena on a schema made for it,
+// or with only SELECT and INSERT on tables another role migrated.
 //
 // # Ordering: one appender at a time
 //

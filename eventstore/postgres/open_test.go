@@ -151,3 +151,59 @@ func TestNotificationWakesOtherStores(t *testing.T) {
 	}
 	assert.Equal(t, 5, n)
 }
+
+// TestLeastPrivilege: cadena needs no right to create schemas in the
+// database. A role given a schema a DBA made for it migrates it, and a
+// role that may only read and insert into tables another role migrated
+// opens them and appends.
+func TestLeastPrivilege(t *testing.T) {
+	admin := pgtest.URL(t)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, admin)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	exec := func(sql string) {
+		t.Helper()
+		_, err := conn.Exec(ctx, sql)
+		require.NoError(t, err, sql)
+	}
+	role := pgtest.Schema(t, admin) + "_role" // a random name
+	exec("CREATE ROLE " + role + " LOGIN PASSWORD 'least-privilege'")
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), admin)
+		if err != nil {
+			return
+		}
+		defer c.Close(context.Background())
+		c.Exec(context.Background(), "DROP OWNED BY "+role)
+		c.Exec(context.Background(), "DROP ROLE "+role)
+	})
+	u, err := url.Parse(admin)
+	require.NoError(t, err)
+	u.User = url.UserPassword(role, "least-privilege")
+	asRole := u.String()
+	appendOne := func(s *postgres.Store) {
+		t.Helper()
+		_, err := s.Append(ctx, "least", eventstore.Any, eventstore.EventData{ID: eventstore.NewID(), Type: "test.happened.v1", Data: []byte(`{}`)})
+		require.NoError(t, err)
+	}
+
+	// A schema the DBA made for the role, empty.
+	given := pgtest.Schema(t, admin)
+	exec("CREATE SCHEMA " + given + " AUTHORIZATION " + role)
+	_, err = postgres.Open(ctx, asRole, postgres.Options{Schema: pgtest.Schema(t, admin)})
+	require.ErrorContains(t, err, "permission denied", "the role may not create a schema")
+	appendOne(mustOpen(t, asRole, postgres.Options{Schema: given}))
+
+	// Tables migrated by the DBA; the role may only use them.
+	used := pgtest.Schema(t, admin)
+	mustOpen(t, admin, postgres.Options{Schema: used}).Close()
+	exec("GRANT USAGE ON SCHEMA " + used + " TO " + role)
+	exec("GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA " + used + " TO " + role)
+	s := mustOpen(t, asRole, postgres.Options{Schema: used})
+	appendOne(s)
+	appendOne(s)
+	head, err := s.Head(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(2), head)
+}
