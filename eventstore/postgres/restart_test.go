@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -93,4 +94,68 @@ func TestServerRestart(t *testing.T) {
 	}
 	stop()
 	assert.ErrorIs(t, <-subErr, context.Canceled)
+}
+
+// TestConnectionsTerminated: the server ends every session of the store
+// (pg_terminate_backend, as a failover or an administrator does) while
+// the server itself stays up. An append meets the dead connection at most
+// as ErrUnavailable, never another error, and the store recovers by
+// itself: appends work again, a subscription on it goes on, and another
+// store's listener reconnects, so its subscription, woken only by
+// notifications, sees the appends made after.
+func TestConnectionsTerminated(t *testing.T) {
+	u := pgtest.URL(t)
+	schema := pgtest.Schema(t, u)
+	ctx := t.Context()
+	name := "cadena_" + schema // the sessions to end, and only them
+	opts := postgres.Options{MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond}
+	s := mustOpen(t, pgtest.WithSchema(t, u, schema)+"&application_name="+name, opts)
+	opts.PollInterval = time.Hour
+	other := mustOpen(t, pgtest.WithSchema(t, u, schema)+"&application_name="+name, opts)
+
+	seen, otherSeen := make(chan eventstore.RecordedEvent, 100), make(chan eventstore.RecordedEvent, 100)
+	for store, ch := range map[*postgres.Store]chan eventstore.RecordedEvent{s: seen, other: otherSeen} {
+		go func() {
+			for ev, err := range store.Subscribe(ctx, 0) {
+				if err != nil {
+					return
+				}
+				ch <- ev
+			}
+		}()
+	}
+	version := 0
+	appendOne := func() error {
+		_, err := s.Append(ctx, "terminated", eventstore.Exact(uint64(version)), eventstore.EventData{
+			ID: eventstore.NewID(), Type: "test.happened.v1", Data: fmt.Appendf(nil, `{"n":%d}`, version)})
+		if err == nil {
+			version++
+		}
+		return err
+	}
+	for range 3 {
+		require.NoError(t, appendOne())
+	}
+	for i := range 3 {
+		assert.Equal(t, uint64(i+1), (<-seen).Version)
+		assert.Equal(t, uint64(i+1), (<-otherSeen).Version)
+	}
+
+	admin, err := pgx.Connect(ctx, u)
+	require.NoError(t, err)
+	defer admin.Close(context.Background())
+	var ended int
+	require.NoError(t, admin.QueryRow(ctx, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", name).Scan(&ended))
+	require.NotZero(t, ended, "sessions ended")
+
+	for version < 8 {
+		if err := appendOne(); err != nil {
+			require.ErrorIs(t, err, eventstore.ErrUnavailable, "an append on a connection the server ended")
+		}
+	}
+	for i := 3; i < 8; i++ {
+		assert.Equal(t, uint64(i+1), (<-seen).Version, "the subscription goes on")
+		assert.Equal(t, uint64(i+1), (<-otherSeen).Version, "the other store's listener is back")
+	}
+	require.NoError(t, s.Ready(ctx))
 }
