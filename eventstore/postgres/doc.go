@@ -79,7 +79,8 @@
 // notification was lost or the notification connection is down. Commits
 // of the same Store wake its subscriptions directly.
 // When the server is unreachable, appends and reads fail with an error
-// wrapping eventstore.ErrUnavailable, Ready fails, and subscriptions retry
+// wrapping eventstore.ErrUnavailable (as do appends to a server that takes
+// no writes, a standby), Ready fails, and subscriptions retry
 // with backoff (Options.MinBackoff to MaxBackoff) rather than end; all
 // recover by themselves once the server is back.
 //

@@ -214,15 +214,21 @@ func (s *Store) Head(ctx context.Context) (uint64, error) {
 	return uint64(head), nil
 }
 
-// Ready reports whether the server answers: nil when it does. It is the
-// readiness probe of a replica; the store reconnects by itself, so Ready
-// turns nil again once the server is back.
+// Ready reports whether the server answers and takes writes: nil when it
+// does, an error wrapping eventstore.ErrUnavailable when it cannot be
+// reached or is read-only (a standby, default_transaction_read_only). It
+// is the readiness probe of a replica; the store reconnects by itself, so
+// Ready turns nil again once the server is back.
 func (s *Store) Ready(ctx context.Context) error {
 	if s.isClosed() {
 		return eventstore.ErrClosed
 	}
-	if err := s.pool.Ping(ctx); err != nil {
+	var readOnly bool
+	if err := s.pool.QueryRow(ctx, "SELECT current_setting('transaction_read_only') = 'on'").Scan(&readOnly); err != nil {
 		return s.fail(ctx, "ping", err)
+	}
+	if readOnly {
+		return fmt.Errorf("postgres: ping: %w: the server takes no writes (a standby, or read-only)", eventstore.ErrUnavailable)
 	}
 	return nil
 }
