@@ -26,14 +26,7 @@ func TestStalledAppenderFreesTheLock(t *testing.T) {
 	stalled := mustOpenInternal(t, url, Options{Schema: schema, CommitTimeout: time.Second})
 	other := mustOpenInternal(t, url, Options{Schema: schema, CommitTimeout: 10 * time.Second})
 
-	locked, release := make(chan struct{}), make(chan struct{})
-	var releaseOnce sync.Once
-	unstall := func() { releaseOnce.Do(func() { close(release) }) }
-	t.Cleanup(unstall) // before the stores close: Close waits for the committer
-	stalled.testHookLocked = func() {
-		close(locked)
-		<-release
-	}
+	locked, unstall := holdCommit(t, stalled)
 	stalledEv := event(0)
 	stalledErr := make(chan error, 1)
 	go func() {
@@ -57,7 +50,6 @@ func TestStalledAppenderFreesTheLock(t *testing.T) {
 	}
 
 	// The stalled store works again by itself.
-	stalled.testHookLocked = nil
 	_, err = stalled.Append(t.Context(), "stalled", eventstore.NoStream, stalledEv)
 	require.NoError(t, err, "a retry of the stalled append")
 }
@@ -87,4 +79,20 @@ func TestCommitTimeoutIsUnavailable(t *testing.T) {
 	assert.Zero(t, head, "the timed-out append wrote nothing")
 	_, err = s.Append(t.Context(), "timed-out", eventstore.NoStream, event(0))
 	require.NoError(t, err, "once the lock is free")
+}
+
+// holdCommit makes s's next commit stop once it holds the append lock:
+// locked is closed then, and the commit goes on when release is called
+// (or the test ends). Later commits are not held.
+func holdCommit(t *testing.T, s *Store) (locked <-chan struct{}, release func()) {
+	held, released := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	release = func() { once.Do(func() { close(released) }) }
+	t.Cleanup(release) // before the stores close: Close waits for the committer
+	s.testHookLocked = func() {
+		s.testHookLocked = nil
+		close(held)
+		<-released
+	}
+	return held, release
 }
