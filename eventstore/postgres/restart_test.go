@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"syscall"
 	"testing"
 	"time"
 
@@ -158,4 +159,49 @@ func TestConnectionsTerminated(t *testing.T) {
 		assert.Equal(t, uint64(i+1), (<-otherSeen).Version, "the other store's listener is back")
 	}
 	require.NoError(t, s.Ready(ctx))
+}
+
+// TestReadyWhenTheServerHangs: the server's processes for the store stop
+// answering (SIGSTOP, as a network that drops every packet would look):
+// Ready answers ErrUnavailable within ReadyTimeout instead of waiting for
+// the caller's patience, and nil again once they go on.
+func TestReadyWhenTheServerHangs(t *testing.T) {
+	u := pgtest.URL(t)
+	schema := pgtest.Schema(t, u)
+	ctx := t.Context()
+	name := "cadena_" + schema
+	s := mustOpen(t, pgtest.WithSchema(t, u, schema)+"&application_name="+name, postgres.Options{ReadyTimeout: 300 * time.Millisecond})
+	require.NoError(t, s.Ready(ctx))
+
+	admin, err := pgx.Connect(ctx, u)
+	require.NoError(t, err)
+	defer admin.Close(context.Background())
+	rows, err := admin.Query(ctx, "SELECT pid FROM pg_stat_activity WHERE application_name = $1", name)
+	require.NoError(t, err)
+	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	require.NoError(t, err)
+	require.NotEmpty(t, pids)
+	resume := func() {
+		for _, pid := range pids {
+			syscall.Kill(int(pid), syscall.SIGCONT)
+		}
+	}
+	t.Cleanup(resume)
+	for _, pid := range pids {
+		if err := syscall.Kill(int(pid), syscall.SIGSTOP); err != nil {
+			t.Skipf("cannot stop the server's process %d: %v", pid, err)
+		}
+	}
+
+	// A caller more patient than ReadyTimeout: without it, Ready would
+	// wait for this ctx and answer its deadline.
+	patient, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	err = s.Ready(patient)
+	require.ErrorIs(t, err, eventstore.ErrUnavailable, "Ready while the server does not answer")
+
+	resume()
+	for s.Ready(ctx) != nil {
+		time.Sleep(10 * time.Millisecond) // until the pool has a live connection
+	}
 }
