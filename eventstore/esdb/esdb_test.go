@@ -27,6 +27,7 @@ func TestConformanceFake(t *testing.T) {
 			require.NoError(t, s.Close(), "Close")
 			return open(t)
 		},
+		Shared: true,
 	})
 }
 
@@ -49,5 +50,6 @@ func TestConformance(t *testing.T) {
 			require.NoError(t, s.Close(), "Close")
 			return open(t)
 		},
+		Shared: true,
 	})
 }

@@ -96,7 +96,7 @@ func (s *Store) commit(batch []*request) {
 
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		failAll(s.fail(ctx, "append", err))
+		failAll(s.commitError(ctx, err))
 		return
 	}
 	// Released in any state: the pool drops a connection left in a
@@ -104,8 +104,11 @@ func (s *Store) commit(batch []*request) {
 	defer conn.Release()
 	w, err := s.begin(ctx, conn.Conn(), batch)
 	if err != nil {
-		failAll(s.fail(ctx, "append", err))
+		failAll(s.commitError(ctx, err))
 		return
+	}
+	if s.testHookLocked != nil {
+		s.testHookLocked()
 	}
 	for i, req := range batch {
 		out[i].res, out[i].err = w.apply(req)
@@ -128,14 +131,21 @@ func (s *Store) commit(batch []*request) {
 	}
 }
 
-// commitError maps a failed write: the constraints only fail when a writer
-// bypassed the append lock.
+// commitError maps a failed commit: the constraints only fail when a
+// writer bypassed the append lock; ctx is the commit's own, so its end
+// means the server did not answer within CommitTimeout (unreachable, or
+// the append lock held that long), which is ErrUnavailable, as an
+// unreachable server is.
 func (s *Store) commitError(ctx context.Context, err error) error {
 	switch {
 	case isUnique(err, "events_stream_version_key"):
 		return fmt.Errorf("postgres: append: %w: %w", eventstore.ErrWrongVersion, err)
 	case isUnique(err, "events_id_key"):
 		return fmt.Errorf("postgres: append: %w: %w", eventstore.ErrDuplicateID, err)
+	case s.isClosed():
+		return eventstore.ErrClosed
+	case ctx.Err() != nil:
+		return fmt.Errorf("postgres: append: %w: no answer within the commit timeout (%s): %w", eventstore.ErrUnavailable, s.timeout, err)
 	}
 	return s.fail(ctx, "append", err)
 }
@@ -181,6 +191,12 @@ func (s *Store) begin(ctx context.Context, conn *pgx.Conn, batch []*request) (*w
 	// with 10,000 events, growing with the log) until an ANALYZE. Every
 	// look-up of an append is an index probe whatever the statistics.
 	b.Queue("SET LOCAL enable_seqscan = off")
+	// The transaction holds the append lock of every replica: if this
+	// process stalls or its network vanishes between the two round trips,
+	// the server ends the session (and frees the lock) once it has been
+	// idle for CommitTimeout, when this side has given up anyway, instead
+	// of when TCP keepalive notices, hours later.
+	b.Queue(fmt.Sprintf("SET LOCAL idle_in_transaction_session_timeout = %d", max(s.timeout.Milliseconds(), 1)))
 	// The lock is its own statement: in READ COMMITTED every later
 	// statement takes a new snapshot, so the head read below sees every
 	// transaction that held the lock before this one.

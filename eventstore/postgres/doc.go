@@ -16,7 +16,9 @@
 // metadata (bytea: the JSON exactly as appended) and recorded time.
 // Migrations run in one transaction under a transaction-level advisory
 // lock, so replicas that start together take turns and the later ones find
-// the work done. A schema migrated by a newer cadena is refused.
+// the work done. A schema migrated by a newer cadena is refused. Only what
+// is missing is created, so a role may run cadena on a schema made for it,
+// or with only SELECT and INSERT on tables another role migrated.
 //
 // # Ordering: one appender at a time
 //
@@ -34,6 +36,13 @@
 // holder sees it: positions are dense and become visible in order. A
 // reader's snapshot therefore always shows a prefix of the log, and
 // "everything after my last position" never misses an event.
+//
+// A replica that stalls, or loses its network, while it holds the lock
+// would hold up every other replica until TCP keepalive noticed: each
+// append transaction therefore sets idle_in_transaction_session_timeout to
+// Options.CommitTimeout, after which the server ends that session and
+// frees the lock, and an append that got no answer within CommitTimeout
+// fails with eventstore.ErrUnavailable.
 //
 // The price is that appends of all replicas are serialized. Group commit
 // pays for it: each Store has one committer goroutine that writes the
@@ -70,7 +79,8 @@
 // notification was lost or the notification connection is down. Commits
 // of the same Store wake its subscriptions directly.
 // When the server is unreachable, appends and reads fail with an error
-// wrapping eventstore.ErrUnavailable, Ready fails, and subscriptions retry
+// wrapping eventstore.ErrUnavailable (as do appends to a server that takes
+// no writes, a standby), Ready fails, and subscriptions retry
 // with backoff (Options.MinBackoff to MaxBackoff) rather than end; all
 // recover by themselves once the server is back.
 //

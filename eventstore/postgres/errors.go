@@ -14,7 +14,9 @@ import (
 // with eventstore.ErrUnavailable: every error that is not an answer of the
 // server, and the server's answers of the classes connection exception
 // (08), operator intervention (57: shutting down, starting up, query
-// cancelled) and insufficient resources (53: too many connections).
+// cancelled) and insufficient resources (53: too many connections), a
+// session the server ended for idling in a transaction (25P03), and a
+// server that takes no writes now (25006: a standby, during a failover).
 // Other errors of the server (a constraint, a permission) are returned
 // as they are.
 func classify(err error) error {
@@ -23,8 +25,9 @@ func classify(err error) error {
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && len(pgErr.Code) == 5 {
-		switch pgErr.Code[:2] {
-		case "08", "53", "57":
+		switch {
+		case pgErr.Code == "25P03", pgErr.Code == "25006":
+		case pgErr.Code[:2] == "08", pgErr.Code[:2] == "53", pgErr.Code[:2] == "57":
 		default:
 			return err
 		}

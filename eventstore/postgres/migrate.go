@@ -69,14 +69,26 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, schema string) (int, error
 	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockKey("migrate", schema)); err != nil {
 		return 0, err
 	}
+	// CREATE ... IF NOT EXISTS checks the privilege to create before it
+	// looks: only what is missing is created, so that a schema made for
+	// cadena by a DBA, or tables migrated by another role, need no more
+	// privileges than using them.
+	var hasSchema, hasTable bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1),
+		EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'schema_migrations')`, schema).Scan(&hasSchema, &hasTable); err != nil {
+		return 0, err
+	}
 	// The search path names the schema, so the tables below are created in it.
-	stmts := []string{
-		"CREATE SCHEMA IF NOT EXISTS " + pgx.Identifier{schema}.Sanitize(),
-		`CREATE TABLE IF NOT EXISTS schema_migrations (
+	var stmts []string
+	if !hasSchema {
+		stmts = append(stmts, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{schema}.Sanitize())
+	}
+	if !hasTable {
+		stmts = append(stmts, `CREATE TABLE IF NOT EXISTS schema_migrations (
 			version    integer     PRIMARY KEY,
 			name       text        NOT NULL,
 			applied_at timestamptz NOT NULL DEFAULT now()
-		)`,
+		)`)
 	}
 	for _, q := range stmts {
 		if _, err := tx.Exec(ctx, q); err != nil {

@@ -151,3 +151,115 @@ func TestNotificationWakesOtherStores(t *testing.T) {
 	}
 	assert.Equal(t, 5, n)
 }
+
+// TestLeastPrivilege: cadena needs no right to create schemas in the
+// database. A role given a schema a DBA made for it migrates it, and a
+// role that may only read and insert into tables another role migrated
+// opens them and appends.
+func TestLeastPrivilege(t *testing.T) {
+	admin := pgtest.URL(t)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, admin)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	exec := func(sql string) {
+		t.Helper()
+		_, err := conn.Exec(ctx, sql)
+		require.NoError(t, err, sql)
+	}
+	role, asRole := newRole(t, conn, admin)
+	appendOne := func(s *postgres.Store) {
+		t.Helper()
+		_, err := s.Append(ctx, "least", eventstore.Any, anEvent())
+		require.NoError(t, err)
+	}
+
+	// A schema the DBA made for the role, empty.
+	given := pgtest.Schema(t, admin)
+	exec("CREATE SCHEMA " + given + " AUTHORIZATION " + role)
+	_, err = postgres.Open(ctx, asRole, postgres.Options{Schema: pgtest.Schema(t, admin)})
+	require.ErrorContains(t, err, "permission denied", "the role may not create a schema")
+	appendOne(mustOpen(t, asRole, postgres.Options{Schema: given}))
+
+	// Tables migrated by the DBA; the role may only use them.
+	used := pgtest.Schema(t, admin)
+	mustOpen(t, admin, postgres.Options{Schema: used}).Close()
+	exec("GRANT USAGE ON SCHEMA " + used + " TO " + role)
+	exec("GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA " + used + " TO " + role)
+	s := mustOpen(t, asRole, postgres.Options{Schema: used})
+	appendOne(s)
+	appendOne(s)
+	head, err := s.Head(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(2), head)
+}
+
+// newRole creates a login role, with no privileges, dropped when the test
+// ends, and returns its name and the server's URL as that role.
+func newRole(t *testing.T, conn *pgx.Conn, admin string) (string, string) {
+	t.Helper()
+	role := pgtest.Schema(t, admin) + "_role" // a random name
+	_, err := conn.Exec(t.Context(), "CREATE ROLE "+role+" LOGIN PASSWORD 'role-password'")
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), admin)
+		if err != nil {
+			return
+		}
+		defer c.Close(context.Background())
+		c.Exec(context.Background(), "DROP OWNED BY "+role)
+		c.Exec(context.Background(), "DROP ROLE "+role)
+	})
+	u, err := url.Parse(admin)
+	require.NoError(t, err)
+	u.User = url.UserPassword(role, "role-password")
+	return role, u.String()
+}
+
+func anEvent() eventstore.EventData {
+	return eventstore.EventData{ID: eventstore.NewID(), Type: "test.happened.v1", Data: []byte(`{}`)}
+}
+
+// TestReadOnlyServer: a server that takes no writes (a standby after a
+// failover, default_transaction_read_only) makes appends fail with
+// ErrUnavailable, a 503 to retry, and Ready fail, until it takes writes
+// again; then both recover without reopening the store.
+func TestReadOnlyServer(t *testing.T) {
+	admin := pgtest.URL(t)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, admin)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	role, asRole := newRole(t, conn, admin)
+	schema := pgtest.Schema(t, admin)
+	mustOpen(t, admin, postgres.Options{Schema: schema}).Close()
+	for _, q := range []string{
+		"GRANT USAGE ON SCHEMA " + schema + " TO " + role,
+		"GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA " + schema + " TO " + role,
+		"ALTER ROLE " + role + " SET default_transaction_read_only = on",
+	} {
+		_, err := conn.Exec(ctx, q)
+		require.NoError(t, err, q)
+	}
+	s := mustOpen(t, asRole, postgres.Options{Schema: schema})
+	_, err = s.Append(ctx, "read-only", eventstore.NoStream, anEvent())
+	require.ErrorIs(t, err, eventstore.ErrUnavailable, "an append to a read-only server")
+	require.ErrorIs(t, s.Ready(ctx), eventstore.ErrUnavailable, "Ready on a read-only server")
+
+	// Writable again, for new sessions.
+	_, err = conn.Exec(ctx, "ALTER ROLE "+role+" RESET default_transaction_read_only")
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", role)
+	require.NoError(t, err)
+	for s.Ready(ctx) != nil {
+		time.Sleep(10 * time.Millisecond) // until the pool reconnects
+	}
+	ev := anEvent()
+	for {
+		_, err := s.Append(ctx, "read-only", eventstore.NoStream, ev)
+		if err == nil {
+			break
+		}
+		require.ErrorIs(t, err, eventstore.ErrUnavailable)
+	}
+}

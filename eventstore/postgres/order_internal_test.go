@@ -156,3 +156,62 @@ func TestSettingsFromURL(t *testing.T) {
 	assert.Equal(t, "4s", timeout)
 	assert.Equal(t, schema, path)
 }
+
+// TestOrderWithAStoreCommitHeld is TestOrderWithATransactionHeldOpen with
+// the store's own commit held: store a's committer stops once its
+// transaction holds the append lock, before it writes; store b's append,
+// made meanwhile, waits for it, and once a goes on, a follower on a third
+// store sees a's event, then b's, at consecutive positions.
+func TestOrderWithAStoreCommitHeld(t *testing.T) {
+	url := pgtest.URL(t)
+	schema := pgtest.Schema(t, url)
+	a := mustOpenInternal(t, url, Options{Schema: schema})
+	b := mustOpenInternal(t, url, Options{Schema: schema})
+	follower := mustOpenInternal(t, url, Options{Schema: schema})
+	ctx := t.Context()
+
+	locked, unhold := holdCommit(t, a)
+	type appended struct {
+		res eventstore.AppendResult
+		err error
+	}
+	aDone := make(chan appended, 1)
+	go func() {
+		res, err := a.Append(context.Background(), "held-a", eventstore.NoStream, event(0))
+		aDone <- appended{res, err}
+	}()
+	<-locked
+	bDone, bErr := make(chan eventstore.AppendResult, 1), make(chan error, 1)
+	go func() {
+		res, err := b.Append(context.Background(), "held-b", eventstore.NoStream, event(1))
+		bErr <- err
+		bDone <- res
+	}()
+
+	conn, err := pgx.Connect(ctx, url)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	// Fails if b's append returns before it comes to wait for the lock.
+	waitForLockWaiters(t, conn, lockKey("append", schema), 1, bDone)
+	head, err := follower.Head(ctx)
+	require.NoError(t, err)
+	require.Zero(t, head, "an event became visible while a's commit held the lock")
+
+	unhold()
+	ra := <-aDone
+	require.NoError(t, ra.err)
+	require.NoError(t, <-bErr)
+	assert.Equal(t, uint64(1), ra.res.Position, "a took the lock first")
+	assert.Equal(t, uint64(2), (<-bDone).Position)
+
+	var streams []string
+	for ev, err := range follower.Subscribe(ctx, 0) {
+		require.NoError(t, err)
+		assert.Equal(t, uint64(len(streams)+1), ev.Position, "the follower skipped or repeated a position")
+		streams = append(streams, ev.StreamID)
+		if len(streams) == 2 {
+			break
+		}
+	}
+	assert.Equal(t, []string{"held-a", "held-b"}, streams)
+}

@@ -50,8 +50,17 @@ type Options struct {
 	// each commit. Zero means 2ms; negative means never wait.
 	Linger time.Duration
 	// CommitTimeout bounds one commit transaction, so that appends waiting
-	// on an unreachable server fail instead of hanging. Zero means 30s.
+	// on an unreachable server fail with eventstore.ErrUnavailable instead
+	// of hanging. It is also the append transaction's
+	// idle_in_transaction_session_timeout: a replica that stalls or loses
+	// its network while it holds the append lock frees it for the others
+	// after that long. Zero means 30s.
 	CommitTimeout time.Duration
+	// ReadyTimeout bounds Ready: a server that does not answer within it
+	// (a network that drops packets, a server that hangs) is unavailable,
+	// so a readiness probe gets its answer instead of waiting. Zero means
+	// 5s.
+	ReadyTimeout time.Duration
 }
 
 // CommitStats describes one commit: one transaction that wrote events.
@@ -78,10 +87,13 @@ type Store struct {
 	backoff  backoff
 	maxBatch int
 	timeout  time.Duration
-	lock     int64  // the append lock's key
-	channel  string // the NOTIFY channel
+	ready    time.Duration // ReadyTimeout
+	lock     int64         // the append lock's key
+	channel  string        // the NOTIFY channel
 
 	queue *groupcommit.Queue[outcome, *request] // the committer's
+
+	testHookLocked func() // tests: called by the committer once it holds the append lock
 
 	announced    atomic.Uint64 // the head the notifier is to announce
 	announceWake chan struct{} // one pending signal for the notifier
@@ -145,6 +157,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		backoff:      backoff{min: opts.MinBackoff, max: opts.MaxBackoff},
 		maxBatch:     opts.MaxBatchEvents,
 		timeout:      opts.CommitTimeout,
+		ready:        opts.ReadyTimeout,
 		lock:         lockKey("append", schema),
 		channel:      "cadena_events_" + schema,
 		announceWake: make(chan struct{}, 1),
@@ -174,6 +187,9 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	s.queue = newQueue(s.maxBatch, linger)
 	if s.timeout <= 0 {
 		s.timeout = 30 * time.Second
+	}
+	if s.ready <= 0 {
+		s.ready = 5 * time.Second
 	}
 	s.quit.Add(3)
 	go func() {
@@ -208,15 +224,27 @@ func (s *Store) Head(ctx context.Context) (uint64, error) {
 	return uint64(head), nil
 }
 
-// Ready reports whether the server answers: nil when it does. It is the
-// readiness probe of a replica; the store reconnects by itself, so Ready
-// turns nil again once the server is back.
+// Ready reports whether the server answers and takes writes: nil when it
+// does, an error wrapping eventstore.ErrUnavailable when it cannot be
+// reached, does not answer within Options.ReadyTimeout, or is read-only
+// (a standby, default_transaction_read_only). It is the readiness probe of
+// a replica; the store reconnects by itself, so Ready turns nil again once
+// the server is back.
 func (s *Store) Ready(ctx context.Context) error {
 	if s.isClosed() {
 		return eventstore.ErrClosed
 	}
-	if err := s.pool.Ping(ctx); err != nil {
+	pingCtx, cancel := context.WithTimeout(ctx, s.ready)
+	defer cancel()
+	var readOnly bool
+	if err := s.pool.QueryRow(pingCtx, "SELECT current_setting('transaction_read_only') = 'on'").Scan(&readOnly); err != nil {
+		if ctx.Err() == nil && pingCtx.Err() != nil {
+			return fmt.Errorf("postgres: ping: %w: no answer within %s: %w", eventstore.ErrUnavailable, s.ready, err)
+		}
 		return s.fail(ctx, "ping", err)
+	}
+	if readOnly {
+		return fmt.Errorf("postgres: ping: %w: the server takes no writes (a standby, or read-only)", eventstore.ErrUnavailable)
 	}
 	return nil
 }

@@ -24,6 +24,7 @@ func TestConformance(t *testing.T) {
 			require.NoError(t, s.Close())
 			return open(t)
 		},
+		Shared: true,
 	})
 }
 

@@ -41,6 +41,11 @@ type Harness struct {
 	// Reopen closes s and opens the same underlying data again (a bolt
 	// file; a new client for a server). Nil when not supported.
 	Reopen func(t *testing.T, s eventstore.Store) eventstore.Store
+	// Shared says that the stores New makes share their data while open
+	// together, as replicas on one database do (a PostgreSQL schema, a
+	// KurrentDB server); the suite then races appends through two of them
+	// and follows both. False for a backend one process at a time holds.
+	Shared bool
 }
 
 // Run runs the whole suite as subtests of t.
@@ -66,6 +71,7 @@ func Run(t *testing.T, h Harness) {
 		{"Reopen", testReopen},
 		{"Closed", testClosed},
 		{"CloseStopsSubscription", testCloseStopsSubscription},
+		{"Replicas", testReplicas},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, h) })
