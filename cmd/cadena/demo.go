@@ -35,6 +35,17 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *tick < 0 {
 		return fmt.Errorf("demo: --live-every %s: want 0 (never) or more", *tick)
 	}
+	// A --tokens path is checked before the data directory is made: a
+	// refused demo makes nothing.
+	if cfg.tokens != "" {
+		if _, err := os.Stat(cfg.tokens); err == nil {
+			// The demo writes fresh tokens: never overwrite a file it did not make.
+			return fmt.Errorf("demo: --tokens %s exists; the demo writes fresh tokens, so give a new path or leave --tokens out", cfg.tokens)
+		} else if fi, err := os.Stat(filepath.Dir(cfg.tokens)); err != nil || !fi.IsDir() {
+			// Known now, not once the demo is seeded.
+			return fmt.Errorf("demo: --tokens %s: its directory %s does not exist", cfg.tokens, filepath.Dir(cfg.tokens))
+		}
+	}
 	// The data directory holds the tokens file, and the embedded store's
 	// file unless --store names a database to seed instead.
 	if cfg.data == "" {
@@ -49,12 +60,6 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if cfg.tokens == "" {
 		cfg.tokens = filepath.Join(cfg.data, "tokens.json")
-	} else if _, err := os.Stat(cfg.tokens); err == nil {
-		// The demo writes fresh tokens: never overwrite a file it did not make.
-		return fmt.Errorf("demo: --tokens %s exists; the demo writes fresh tokens, so give a new path or leave --tokens out", cfg.tokens)
-	} else if fi, err := os.Stat(filepath.Dir(cfg.tokens)); err != nil || !fi.IsDir() {
-		// Known now, not once the demo is seeded.
-		return fmt.Errorf("demo: --tokens %s: its directory %s does not exist", cfg.tokens, filepath.Dir(cfg.tokens))
 	}
 	sum, err := seedDemo(ctx, cfg, *seed)
 	if err != nil {

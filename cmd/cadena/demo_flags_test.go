@@ -95,13 +95,18 @@ func TestServeNamesABadTokensFile(t *testing.T) {
 }
 
 // TestDemoTokensInAMissingDirectory checks that a --tokens path whose
-// directory does not exist is refused before the demo seeds its store.
+// directory does not exist, or a --tokens file that exists, is refused
+// before the demo makes its data directory or seeds its store.
 func TestDemoTokensInAMissingDirectory(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	tokens := filepath.Join(t.TempDir(), "missing", "tokens.json")
+	existing := filepath.Join(t.TempDir(), "tokens.json")
+	require.NoError(t, os.WriteFile(existing, []byte("{}\n"), 0o600))
 	runCLICases(t, []cliCase{
 		{"missing directory", []string{"demo", "--data", data, "--tokens", tokens, "--addr", "127.0.0.1:0", "--live-every", "0"}, 1, "",
 			"cadena: demo: --tokens " + tokens + ": its directory " + filepath.Dir(tokens) + " does not exist"},
+		{"existing file", []string{"demo", "--data", data, "--tokens", existing, "--addr", "127.0.0.1:0", "--live-every", "0"}, 1, "",
+			"cadena: demo: --tokens " + existing + " exists; the demo writes fresh tokens, so give a new path or leave --tokens out"},
 	})
-	assert.NoFileExists(t, filepath.Join(data, storeFileName), "the refused demo seeded a store")
+	assert.NoDirExists(t, data, "the refused demo made the data directory")
 }
