@@ -506,3 +506,19 @@ func TestBrowserWorkSaysItsOrder(t *testing.T) {
 	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&view=work")
 	assert.Contains(t, dom, `<p class="lede">The work of Finance: what is open, soonest due first.</p>`)
 }
+
+// TestBrowserRefusalInSpanish: on the Spanish page a refusal starts with
+// the status's title from the catalogue, not the API's English status
+// text; the detail stays as the server sent it.
+func TestBrowserRefusalInSpanish(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := runChromium(t, bin, "--lang=es-ES", "--accept-lang=es-ES,es", "--virtual-time-budget=5000", "--dump-dom",
+		api.URL+"/?driver=rate_driver#token="+fakeToken+"&view=handoffs")
+	require.Contains(t, dom, `data-driver="done"`, "the driver did not finish")
+	assert.Contains(t, dom, `<html lang="es">`)
+	assert.Contains(t, dom, `data-first-error="Servicio no disponible: the event store is unavailable; try again (503)"`)
+	assert.Contains(t, dom, "Prohibido: only members of the customer department may rate this hand-off (403)")
+	assert.NotContains(t, dom, "Service Unavailable")
+	assert.NotContains(t, dom, "Forbidden")
+}
