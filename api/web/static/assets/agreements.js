@@ -2,7 +2,7 @@
 // supplier and admins set them here; the API's validation errors show next
 // to the field at fault. Members read the agreement only.
 
-import { call, newIdempotencyKey } from "./api.js";
+import { call, newIdempotencyKey, refused } from "./api.js";
 import { h } from "./format.js";
 import { span } from "./actions.js";
 import { busy, done, errorBox } from "./view.js";
@@ -151,7 +151,7 @@ async function save(ctx) {
     $("ag-current").replaceChildren(describe(ctx, sup, cus, ag));
     msg.replaceChildren(h("p", { class: "saved", role: "status" }, t("agreements.saved", { version: String(ag.version) })));
   } catch (err) {
-    if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;
+    if (refused(err)) pending = null;
     const field = err.problem && err.problem.field;
     if (field && INPUT[field]) {
       $(INPUT[field]).setAttribute("aria-invalid", "true");

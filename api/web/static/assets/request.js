@@ -3,7 +3,7 @@
 // apply is shown before sending, and the new hand-off opens once it is
 // recorded. A refusal naming the title or the details shows next to it.
 
-import { call, newIdempotencyKey } from "./api.js";
+import { call, newIdempotencyKey, refused } from "./api.js";
 import { h } from "./format.js";
 import { span } from "./actions.js";
 import { t } from "./i18n.js";
@@ -127,7 +127,7 @@ async function send(ctx) {
     $("req-details").value = "";
     location.hash = `#/handoffs/${encodeURIComponent(hd.id)}`;
   } catch (err) {
-    if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;
+    if (refused(err)) pending = null;
     const field = err.problem && err.problem.field;
     if (field && INPUT[field]) {
       $(INPUT[field]).setAttribute("aria-invalid", "true");
