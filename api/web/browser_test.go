@@ -37,11 +37,22 @@ type fakeAPI struct {
 	mu      sync.Mutex
 	seen    []string
 	ratings []rating
+	// recognitions are the POSTs to a pair's recognitions, as ratings
+	// (id: "{supplier}/{customer}").
+	recognitions []rating
 }
 
 // rating is a POST to the rating endpoint as the fake saw it.
 type rating struct {
 	id, key, contentType, auth, body string
+}
+
+// problem answers a problem as the API does: its title is the status's
+// English text.
+func problem(w http.ResponseWriter, status int, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"type":"urn:cadena:problem:x","title":%q,"status":%d,"detail":%q}`, http.StatusText(status), status, detail)
 }
 
 // rate answers the first rating of h-0001 with a 503, later ones with 200,
@@ -53,19 +64,35 @@ func (f *fakeAPI) rate(w http.ResponseWriter, r *http.Request) {
 		contentType: r.Header.Get("Content-Type"), auth: r.Header.Get("Authorization"), body: string(body)})
 	n := len(f.ratings)
 	f.mu.Unlock()
-	problem := func(status int, detail string) {
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `{"type":"urn:cadena:problem:x","title":%q,"status":%d,"detail":%q}`, http.StatusText(status), status, detail)
-	}
 	switch {
 	case r.PathValue("id") != "h-0001":
-		problem(http.StatusForbidden, "only members of the customer department may rate this hand-off")
+		problem(w, http.StatusForbidden, "only members of the customer department may rate this hand-off")
 	case n == 1:
-		problem(http.StatusServiceUnavailable, "the event store is unavailable; try again")
+		problem(w, http.StatusServiceUnavailable, "the event store is unavailable; try again")
 	default:
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"id":"h-0001","state":"delivered","position":202}`)
+	}
+}
+
+// recognise refuses the first recognition with a 403, answers the second
+// with a 503 and records the third.
+func (f *fakeAPI) recognise(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	f.recognitions = append(f.recognitions, rating{id: r.PathValue("supplier") + "/" + r.PathValue("customer"),
+		key: r.Header.Get("Idempotency-Key"), contentType: r.Header.Get("Content-Type"), auth: r.Header.Get("Authorization"), body: string(body)})
+	n := len(f.recognitions)
+	f.mu.Unlock()
+	switch n {
+	case 1:
+		problem(w, http.StatusForbidden, "only the customer's members may thank its suppliers")
+	case 2:
+		problem(w, http.StatusServiceUnavailable, "the event store is unavailable; try again")
+	default:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		fmt.Fprint(w, `{"position":303}`)
 	}
 }
 
@@ -128,6 +155,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 		_, _ = w.Write(body)
 	})
 	mux.HandleFunc("POST /api/v1/handoffs/{id}/rating", f.rate)
+	mux.HandleFunc("POST /api/v1/pairs/{supplier}/{customer}/recognitions", f.recognise)
 	mux.Handle("GET /api/v1/me", canned("me.json", "me-member.json"))
 	mux.Handle("GET /api/v1/departments", canned("departments.json"))
 	mux.Handle("GET /api/v1/hotspots", canned("hotspots.json"))
@@ -505,4 +533,20 @@ func TestBrowserWorkSaysItsOrder(t *testing.T) {
 	api := newFakeAPI(t)
 	dom := dumpDOM(t, bin, api.URL+"/#token="+fakeMemberToken+"&view=work")
 	assert.Contains(t, dom, `<p class="lede">The work of Finance: what is open, soonest due first.</p>`)
+}
+
+// TestBrowserRefusalInSpanish: on the Spanish page a refusal starts with
+// the status's title from the catalogue, not the API's English status
+// text; the detail stays as the server sent it.
+func TestBrowserRefusalInSpanish(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := runChromium(t, bin, "--lang=es-ES", "--accept-lang=es-ES,es", "--virtual-time-budget=5000", "--dump-dom",
+		api.URL+"/?driver=rate_driver#token="+fakeToken+"&view=handoffs")
+	require.Contains(t, dom, `data-driver="done"`, "the driver did not finish")
+	assert.Contains(t, dom, `<html lang="es">`)
+	assert.Contains(t, dom, `data-first-error="Servicio no disponible: the event store is unavailable; try again (503)"`)
+	assert.Contains(t, dom, "Prohibido: only members of the customer department may rate this hand-off (403)")
+	assert.NotContains(t, dom, "Service Unavailable")
+	assert.NotContains(t, dom, "Forbidden")
 }

@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -198,5 +200,26 @@ func TestMarkupTextIsInTheCatalogue(t *testing.T) {
 			continue // each language's name in itself
 		}
 		assert.Contains(t, body, `data-i18n-`+m[1]+`=`, "attribute %s=%q untranslated", m[1], m[2])
+	}
+}
+
+// TestStatusTitlesInTheCatalogues: the page shows a problem's title from the
+// catalogue (status.{code}), since the API's is the English status text.
+// Each error status the API answers has one; the English is that text, so
+// the English page reads as before, and the Spanish differs from it.
+func TestStatusTitlesInTheCatalogues(t *testing.T) {
+	en, es := catalogue(t, "en"), catalogue(t, "es")
+	for _, status := range []int{400, 401, 403, 404, 405, 408, 409, 413, 415, 422, 429, 500, 501, 502, 503} {
+		assert.Contains(t, en, "status."+strconv.Itoa(status), "no title for %d", status)
+	}
+	for k, v := range en {
+		code, ok := strings.CutPrefix(k, "status.")
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(code)
+		require.NoError(t, err, k)
+		assert.Equal(t, http.StatusText(n), v, "%s: the API's title", k)
+		assert.NotEqual(t, v, es[k], "%s: the Spanish title", k)
 	}
 }

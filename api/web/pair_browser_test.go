@@ -113,3 +113,27 @@ func TestBrowserChartNoteFits(t *testing.T) {
 		assert.Equal(t, "true", m[2], "%s at %s: the chart's note (%s) runs out of the chart", lang, size, m[1])
 	})
 }
+
+// TestBrowserRecognitionKeyAfterARefusal: the recognition form makes a new
+// Idempotency-Key after a refusal (4xx), so the message sent after it is a
+// new request, and keeps it when the same message is sent again after a
+// server error (a retry), as the other forms do.
+func TestBrowserRecognitionKeyAfterARefusal(t *testing.T) {
+	bin := chromium(t)
+	api := newFakeAPI(t)
+	dom := dumpDOM(t, bin, api.URL+"/?driver=recognise_driver#token="+fakeToken)
+	require.Contains(t, dom, `data-driver="done"`, "the driver did not finish")
+	assert.Contains(t, dom, `data-refused="Forbidden: only the customer's members may thank its suppliers (403)"`)
+	assert.Contains(t, dom, `data-failed="Service Unavailable: the event store is unavailable; try again (503)"`)
+	api.mu.Lock()
+	got := append([]rating(nil), api.recognitions...)
+	api.mu.Unlock()
+	require.Len(t, got, 3, "three recognitions posted")
+	for i, r := range got {
+		assert.Equal(t, "finance/sales", r.id, "recognition %d", i)
+		assert.Equal(t, `{"message":"Thanks for the quick review"}`, r.body, "recognition %d", i)
+		assert.Regexp(t, `^[0-9a-f]{32}$`, r.key, "recognition %d", i)
+	}
+	assert.NotEqual(t, got[0].key, got[1].key, "after the refusal, a new key")
+	assert.Equal(t, got[1].key, got[2].key, "after the server error, the same key: a retry")
+}

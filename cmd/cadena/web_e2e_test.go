@@ -107,8 +107,9 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("req-supplier"), "it"),
 	)
 	evalIn[bool](sales, `document.getElementById("req-supplier").dispatchEvent(new Event("change"))`)
+	// The preview is marked with the pair once it shows the agreements read.
 	sales.do("fill the request",
-		chromedp.WaitVisible(chromedp.CSS(`#req-agreement .agreement`)),
+		chromedp.WaitVisible(chromedp.CSS(`#req-agreement[data-pair="it/sales"] .agreement`)),
 		chromedp.SendKeys(chromedp.ID("req-title"), "A laptop for the new hire"),
 	)
 	assert.Equal(t, "laptop", evalIn[string](sales, `document.getElementById("req-kind").value`), "kind suggested from the agreement")
@@ -316,7 +317,12 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("ag-customer"), "sales"),
 	)
 	evalIn[bool](head, `document.getElementById("ag-customer").dispatchEvent(new Event("change"))`)
-	head.do("the pair's agreement", chromedp.WaitVisible(chromedp.ID("ag-fields")))
+	// #ag-current names the pair once it shows the agreements read; until
+	// then the pair shows as loading and the form is hidden.
+	head.do("the pair's agreement",
+		chromedp.WaitVisible(chromedp.CSS(`#ag-current[data-pair="it/sales"]`)),
+		chromedp.WaitVisible(chromedp.ID("ag-fields")),
+	)
 	assert.Equal(t, "it", evalIn[string](head, `document.getElementById("ag-supplier").value`), "a head starts on its own department")
 	assert.Equal(t, "72h", evalIn[string](head, `document.getElementById("ag-resolve").value`), "the form holds the agreement in force")
 	head.do("a bad duration",
@@ -369,23 +375,31 @@ func TestWebPageWorkspaceInChromium(t *testing.T) {
 	// calendar, the targets in working hours.
 	sales.do("the request form under the calendar",
 		chromedp.Evaluate[chromedp.Void](`void (location.hash = "#/request")`),
+		// The view is shown (and its agreements being read again) before
+		// the supplier is picked: the options are still there from the
+		// first request.
+		chromedp.WaitVisible(chromedp.ID("request-form")),
 		chromedp.WaitReady(chromedp.CSS(`#req-supplier option[value="it"]`)),
 		chromedp.SetValue(chromedp.ID("req-supplier"), "it"),
 	)
 	evalIn[bool](sales, `document.getElementById("req-supplier").dispatchEvent(new Event("change"))`)
-	sales.do("the agreement that will apply", chromedp.Poll[chromedp.Void](`document.getElementById("req-agreement").textContent.includes("v2")`))
+	sales.do("the agreement that will apply", chromedp.WaitVisible(chromedp.CSS(`#req-agreement[data-pair="it/sales"] .agreement`)))
 	preview := evalIn[string](sales, `document.getElementById("req-agreement").textContent`)
+	assert.Contains(t, preview, "Agreement v2 applies", "the agreement the head just set")
 	assert.Contains(t, preview, "resolve within 48 working h", "the target in working hours")
 	assert.Contains(t, preview, "calendar office (working time)", "and the calendar it counts in")
 
 	it.do("a member reads the agreement",
 		chromedp.Evaluate[chromedp.Void](`void (location.hash = "#/agreements")`),
+		chromedp.WaitVisible(chromedp.ID("agreement-form")),
 		chromedp.WaitReady(chromedp.CSS(`#ag-customer option[value="sales"]`)),
 		chromedp.SetValue(chromedp.ID("ag-supplier"), "it"),
 		chromedp.SetValue(chromedp.ID("ag-customer"), "sales"),
 	)
 	evalIn[bool](it, `document.getElementById("ag-customer").dispatchEvent(new Event("change"))`)
-	it.do("the member's view", chromedp.WaitVisible(chromedp.CSS(`#ag-current .agreement`)))
+	// Not `.agreement` alone: "no agreement" has that class too.
+	it.do("the member's view", chromedp.WaitVisible(chromedp.CSS(`#ag-current[data-pair="it/sales"] .agreement`)))
+	assert.Contains(t, evalIn[string](it, `document.getElementById("ag-current").textContent`), "Agreement v2:", "the member reads the agreement in force")
 	assert.True(t, evalIn[bool](it, `document.getElementById("ag-fields").hidden`), "a member does not see the form")
 	it.shot("agreement-member")
 }

@@ -42,6 +42,8 @@ func TestWebPageFindsAnOldLogInChromium(t *testing.T) {
 	admin.do("the chain of 2011",
 		chromedp.Click(chromedp.CSS(`.tabs a[data-view=chain]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#chain-out svg`)),
+		// The hint is hidden until the range is read: wait for the decision.
+		chromedp.WaitReady(chromedp.CSS(`#window-hint[data-window]`)),
 	)
 	assert.True(t, evalIn[bool](admin, `document.getElementById("window-hint").hidden`), "the window now holds the history")
 	assert.Contains(t, evalIn[string](admin, `document.getElementById("chain-out").textContent`), "The 1 pair as a table", "the chain of 2011 has its pair")

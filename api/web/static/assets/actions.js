@@ -3,7 +3,7 @@
 // lifecycle.js (README "The lifecycle table"): the API stays the authority,
 // and a refusal's detail is shown next to the button.
 
-import { call, newIdempotencyKey } from "./api.js";
+import { call, newIdempotencyKey, refused } from "./api.js";
 import { h, duration, when, relative } from "./format.js";
 import { errorBox } from "./view.js";
 import { t } from "./i18n.js";
@@ -156,7 +156,7 @@ export function actionBar(hd, me, onDone) {
       msg.replaceChildren(h("p", { class: "ok" }, t("common.recorded")));
       onDone(res);
     } catch (err) {
-      if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;
+      if (refused(err)) pending = null;
       msg.replaceChildren(errorBox(err));
       if (button) button.disabled = false;
     }

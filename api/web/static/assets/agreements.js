@@ -2,10 +2,10 @@
 // supplier and admins set them here; the API's validation errors show next
 // to the field at fault. Members read the agreement only.
 
-import { call, newIdempotencyKey } from "./api.js";
+import { call, newIdempotencyKey, refused } from "./api.js";
 import { h } from "./format.js";
 import { span } from "./actions.js";
-import { errorBox } from "./view.js";
+import { busy, done, errorBox } from "./view.js";
 import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -13,7 +13,8 @@ const $ = (id) => document.getElementById(id);
 const INPUT = { kind: "ag-kind", resolve_within: "ag-resolve", respond_within: "ag-respond", calendar: "ag-calendar" };
 const FIELDS = Object.keys(INPUT);
 let wired = false;
-let agreements = [];
+let agreements = null; // AgreementList.agreements; null while they load
+let loads = 0; // counts showings, so a slower earlier read is dropped
 let calendarNames = new Map(); // calendar ID -> its name
 let pending = null; // {key, body}: one key per submission, reused on retry
 
@@ -44,14 +45,23 @@ export async function showAgreements(ctx) {
       save(ctx);
     });
   }
+  // Until the agreements are read, a chosen pair shows as loading (never as
+  // having no agreement) and the form stays hidden; #ag-current carries
+  // data-pair="{supplier}/{customer}" once it shows the pair read.
+  const load = ++loads;
+  agreements = null;
+  pick(ctx);
   try {
     const q = { query: { min_position: ctx.position || undefined } };
     const [ag, cals] = await Promise.all([call("agreements", q), call("calendars", q)]);
+    if (load !== loads) return;
     agreements = ag.agreements;
     calendarNames = new Map(cals.calendars.map((c) => [c.id, c.name || c.id]));
     $("ag-calendar").replaceChildren(h("option", { value: "" }, t("agreements.noCalendar")),
       ...cals.calendars.map((c) => h("option", { value: c.id }, c.name || c.id)));
   } catch (err) {
+    if (load !== loads) return;
+    done($("ag-current"));
     $("ag-current").replaceChildren(errorBox(err));
     return;
   }
@@ -67,11 +77,20 @@ function pick(ctx) {
   const fields = $("ag-fields");
   clearErrors();
   $("ag-msg").replaceChildren();
+  delete out.dataset.pair;
   if (!sup || !cus) {
+    done(out);
     out.replaceChildren(h("p", { class: "muted" }, t("agreements.choose")));
     fields.hidden = true;
     return;
   }
+  if (!agreements) {
+    busy(out, t("agreements.loading"));
+    fields.hidden = true;
+    return;
+  }
+  done(out);
+  out.dataset.pair = `${sup}/${cus}`;
   const ag = agreements.find((a) => a.supplier === sup && a.customer === cus);
   out.replaceChildren(describe(ctx, sup, cus, ag));
   const edit = mayEdit(ctx, sup);
@@ -132,7 +151,7 @@ async function save(ctx) {
     $("ag-current").replaceChildren(describe(ctx, sup, cus, ag));
     msg.replaceChildren(h("p", { class: "saved", role: "status" }, t("agreements.saved", { version: String(ag.version) })));
   } catch (err) {
-    if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;
+    if (refused(err)) pending = null;
     const field = err.problem && err.problem.field;
     if (field && INPUT[field]) {
       $(INPUT[field]).setAttribute("aria-invalid", "true");

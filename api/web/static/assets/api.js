@@ -116,6 +116,15 @@ export async function call(name, opts = {}) {
   return data;
 }
 
+// refused tells whether an error is the API's refusal of the request (a
+// 4xx other than 408 and 429): resending it as it is would be refused
+// again, so a form makes a new Idempotency-Key for the next submission. A
+// network or server error, a timeout or a rate limit keep the key: the
+// same submission sent again is a retry.
+export function refused(err) {
+  return !!err && err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429;
+}
+
 // newIdempotencyKey returns 128 random bits as hex. It uses
 // getRandomValues, which unlike randomUUID also works on plain http.
 export function newIdempotencyKey() {

@@ -1,6 +1,6 @@
 // Hand-offs: rate what your department received, and a general list.
 
-import { call, newIdempotencyKey } from "./api.js";
+import { call, newIdempotencyKey, refused } from "./api.js";
 import { h, when, int, state } from "./format.js";
 import { t } from "./i18n.js";
 import { busy, failed, done, errorBox } from "./view.js";
@@ -178,7 +178,7 @@ function ratingCard(it, ctx) {
       ctx.wrote(res && res.position); // what is read next shows the rating
       form.replaceWith(h("p", { class: "ok", role: "status" }, t("rating.thanks", { score: body.score })));
     } catch (err) {
-      if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;
+      if (refused(err)) pending = null;
       msg.replaceChildren(errorBox(err));
       if (pending) msg.append(h("span", { class: "note" }, t("rating.retry")));
       submit.disabled = false;

@@ -86,6 +86,11 @@ export function t(key, params = {}) {
   });
 }
 
+// has tells whether the catalogue has a message for key.
+export function has(key) {
+  return CATALOGUES[lang][key] !== undefined || en[key] !== undefined;
+}
+
 const numbers = new Map();
 function number(v) {
   const loc = locale();

@@ -3,7 +3,7 @@
 // the hand-offs open between them, the latest rating comments (pairwork.js)
 // and the recognitions the customer sent the supplier.
 
-import { call, newIdempotencyKey } from "./api.js";
+import { call, newIdempotencyKey, refused } from "./api.js";
 import { h, pct, pct0, csat, int, duration, score, driver, drivers, when, relative, num, DRIVER_KEYS } from "./format.js";
 import { t } from "./i18n.js";
 import { busy, failed, done, errorBox } from "./view.js";
@@ -148,7 +148,10 @@ export function canRecognise(me, customer) {
 function recogniseForm(supplier, customer, ctx, out) {
   const msg = h("div", { role: "status", "aria-live": "polite", class: "form-msg" });
   const text = h("textarea", { id: "rec-message", name: "message", required: true, maxlength: 500, rows: 3 });
-  let pending = null; // one idempotency key per message, kept across retries
+  // One idempotency key per message, kept when the same message is sent
+  // again after a network or server error; a refusal drops it, so the
+  // message sent after it is a new request.
+  let pending = null;
   const form = h(
     "form",
     { class: "card stacked", id: "rec-form", autocomplete: "off" },
@@ -169,6 +172,7 @@ function recogniseForm(supplier, customer, ctx, out) {
       pending = null;
       renderPair(out, supplier, customer, ctx);
     } catch (err) {
+      if (refused(err)) pending = null;
       msg.replaceChildren(errorBox(err));
       form.querySelector("button").disabled = false;
     }

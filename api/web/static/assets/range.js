@@ -8,19 +8,26 @@ import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const DAY = 86400000;
+let reads = 0; // counts calls, so a slower earlier read is dropped
 
 // hintRange reads the range of the history and shows or hides the hint under the
-// window form.
+// window form. Once it has decided, the hint carries data-window="{from}/{to}",
+// the window it was decided for.
 export async function hintRange(ctx) {
   const out = $("window-hint");
+  const read = ++reads;
+  delete out.dataset.window;
   let r;
   try {
     r = await call("range", { query: { min_position: ctx.position || undefined } });
   } catch {
+    if (read !== reads) return;
     out.hidden = true; // the view itself shows what failed
     return;
   }
+  if (read !== reads) return;
   const w = ctx.window();
+  out.dataset.window = `${w.from || ""}/${w.to || ""}`;
   if (!r.window || !w.from || !w.to || (r.window.from < w.to && r.window.to > w.from)) {
     out.hidden = true;
     out.replaceChildren();

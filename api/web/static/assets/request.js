@@ -3,16 +3,17 @@
 // apply is shown before sending, and the new hand-off opens once it is
 // recorded. A refusal naming the title or the details shows next to it.
 
-import { call, newIdempotencyKey } from "./api.js";
+import { call, newIdempotencyKey, refused } from "./api.js";
 import { h } from "./format.js";
 import { span } from "./actions.js";
 import { t } from "./i18n.js";
-import { errorBox } from "./view.js";
+import { busy, done, errorBox } from "./view.js";
 import { fillDepartments } from "./scorecard.js";
 
 const $ = (id) => document.getElementById(id);
 let wired = false;
 let agreements = null; // AgreementList.agreements, read once per showing
+let loads = 0; // counts showings, so a slower earlier read is dropped
 let pending = null; // {key, body}: one key per submission, reused on retry
 // INPUT maps a request field (a problem's "field") shown next to its input.
 const INPUT = { title: "req-title", details: "req-details" };
@@ -37,13 +38,23 @@ export async function showRequest(ctx) {
       send(ctx);
     });
   }
+  // Until the agreements are read, a chosen pair shows as loading; the
+  // preview carries data-pair="{supplier}/{customer}" once it shows the
+  // pair's agreement read (or that there is none).
+  const load = ++loads;
   agreements = null;
+  preview(ctx, false);
+  let list;
   try {
-    agreements = (await call("agreements", { query: { min_position: ctx.position || undefined } })).agreements;
+    list = (await call("agreements", { query: { min_position: ctx.position || undefined } })).agreements;
   } catch (err) {
+    if (load !== loads) return;
+    done($("req-agreement"));
     $("req-agreement").replaceChildren(errorBox(err));
     return;
   }
+  if (load !== loads) return;
+  agreements = list;
   preview(ctx, true);
 }
 
@@ -58,11 +69,20 @@ function preview(ctx, suggest) {
   const sup = $("req-supplier").value;
   const cus = customer(ctx);
   const kinds = $("req-kinds");
-  if (!sup || !cus || !agreements) {
+  delete out.dataset.pair;
+  if (!sup || !cus) {
+    done(out);
     out.replaceChildren(h("p", { class: "muted" }, t("request.chooseSupplier")));
     kinds.replaceChildren();
     return;
   }
+  if (!agreements) {
+    busy(out, t("request.loading"));
+    kinds.replaceChildren();
+    return;
+  }
+  done(out);
+  out.dataset.pair = `${sup}/${cus}`;
   const ag = agreements.find((a) => a.supplier === sup && a.customer === cus);
   kinds.replaceChildren(...(ag && ag.kind ? [h("option", { value: ag.kind })] : []));
   if (suggest && ag && ag.kind && !$("req-kind").value) $("req-kind").value = ag.kind;
@@ -107,7 +127,7 @@ async function send(ctx) {
     $("req-details").value = "";
     location.hash = `#/handoffs/${encodeURIComponent(hd.id)}`;
   } catch (err) {
-    if (err.status && err.status < 500 && err.status !== 408 && err.status !== 429) pending = null;
+    if (refused(err)) pending = null;
     const field = err.problem && err.problem.field;
     if (field && INPUT[field]) {
       $(INPUT[field]).setAttribute("aria-invalid", "true");
