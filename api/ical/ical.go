@@ -232,17 +232,49 @@ func newLocator(data []byte) locator {
 	return locator{lines: strings.Split(string(data), "\n")}
 }
 
-// event returns the line of the k-th BEGIN:VEVENT (from 0).
+// event returns the line of the k-th BEGIN:VEVENT (from 0), read as the
+// parser reads it (see component), or 0.
 func (l locator) event(k int) int {
 	n := -1
 	for i, line := range l.lines {
-		if strings.EqualFold(strings.TrimSpace(line), "BEGIN:VEVENT") {
+		if name, value := component(line); name == "BEGIN" && value == "VEVENT" {
 			if n++; n == k {
 				return i + 1
 			}
 		}
 	}
 	return 0
+}
+
+// component reads a line as the parser reads a BEGIN or END line: a line
+// that starts with a space or tab continues the one before it; otherwise
+// the name is the first run of letters, digits and '-' (the parser skips
+// what comes before it, so "!BEGIN:VEVENT" begins an event), followed by
+// ':' or by parameters, and the value is what follows the next ':'. Both
+// come back in upper case; a line the parser takes for no property gives
+// "", "".
+func component(line string) (name, value string) {
+	line = strings.TrimRight(line, "\r")
+	if line == "" || line[0] == ' ' || line[0] == '\t' {
+		return "", ""
+	}
+	i := strings.IndexFunc(line, isNameRune)
+	if i < 0 {
+		return "", ""
+	}
+	line = line[i:]
+	j := strings.IndexFunc(line, func(r rune) bool { return !isNameRune(r) })
+	if j < 0 || (line[j] != ':' && line[j] != ';') {
+		return "", ""
+	}
+	_, v, _ := strings.Cut(line[j:], ":")
+	return strings.ToUpper(line[:j]), strings.ToUpper(strings.TrimSpace(v))
+}
+
+// isNameRune reports whether r may be in a property name (RFC 5545's
+// iana-token and x-name: letters, digits and '-').
+func isNameRune(r rune) bool {
+	return r == '-' || ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z')
 }
 
 // prop returns the line of the first property name in the k-th VEVENT.

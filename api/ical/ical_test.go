@@ -59,6 +59,8 @@ func TestHolidaysNameTheLineAtFault(t *testing.T) {
 			`line 9, in the event that begins at line 8: "DTSTART" is not an iCalendar line (NAME:VALUE, or NAME;PARAMETER=VALUE:VALUE)`},
 		{"no start", feed("BEGIN:VEVENT\r\nUID:1\r\nSUMMARY:Fiesta\r\nEND:VEVENT\r\n"), 4,
 			`line 4, in the event "Fiesta": the event has no DTSTART (its date)`},
+		{"no start, the event begun after a character the parser skips", []byte("BEGIN:VCALENDAR\n\n!BEGIN:VEVENT\n000:0\nEND:VEVENT\nEND:VCALENDAR\n"), 3,
+			`line 3, in the event that begins at line 3: the event has no DTSTART (its date)`},
 		{"bad exdate", feed("BEGIN:VEVENT\r\nSUMMARY:Navidad\r\nDTSTART;VALUE=DATE:20261225\r\nRRULE:FREQ=YEARLY\r\nEXDATE:2027-12-25\r\nEND:VEVENT\r\n"), 8,
 			`line 8, in the event "Navidad": "2027-12-25" is not an iCalendar date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS)`},
 		{"control character in a name", feed("BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261208\r\nSUMMARY:Bell\aday\r\nEND:VEVENT\r\n"), 7,
