@@ -28,9 +28,12 @@ var queryParams = sync.OnceValue(func() map[string][]string {
 			Parameters map[string]param `json:"parameters"`
 		} `json:"components"`
 	}
-	if err := json.Unmarshal(openAPI, &doc); err != nil {
-		panic("rest: openapi.json: " + err.Error())
+	must := func(err error) {
+		if err != nil {
+			panic("rest: openapi.json: " + err.Error())
+		}
 	}
+	must(json.Unmarshal(openAPI, &doc))
 	resolve := func(p param) param {
 		if name, ok := strings.CutPrefix(p.Ref, "#/components/parameters/"); ok {
 			return doc.Components.Parameters[name]
@@ -46,16 +49,16 @@ var queryParams = sync.OnceValue(func() map[string][]string {
 		}
 		var common []param
 		if raw, ok := item["parameters"]; ok {
-			_ = json.Unmarshal(raw, &common)
+			must(json.Unmarshal(raw, &common))
 		}
 		for method, raw := range item {
-			if method == "parameters" {
-				continue
+			if !slices.Contains([]string{"get", "put", "post", "delete", "patch", "head", "options"}, method) {
+				continue // the path's parameters, summary or description
 			}
 			var op struct {
 				Parameters []param `json:"parameters"`
 			}
-			_ = json.Unmarshal(raw, &op)
+			must(json.Unmarshal(raw, &op))
 			names := []string{}
 			for _, p := range append(append([]param(nil), common...), op.Parameters...) {
 				if p = resolve(p); p.In == "query" {
