@@ -147,7 +147,7 @@ func New(cfg Config) *Server {
 	e.Logger.SetOutput(io.Discard)
 	e.HTTPErrorHandler = s.writeError
 	e.JSONSerializer = jsonSerializer{}
-	queryParams() // read openapi.json's parameters now: a document that does not parse stops New, not a request
+	queryParams()            // read openapi.json's parameters now: a document that does not parse stops New, not a request
 	e.Use(s.observeRouted()) // the only global middleware: see observeRouted
 	s.routes()
 	return s
