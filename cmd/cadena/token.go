@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode"
 
 	"github.com/cadena-project/cadena/api"
 	"github.com/cadena-project/cadena/api/auth"
@@ -51,7 +52,10 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // readTokenFile reads the admin token in path (--token-file of import,
 // backup and calendar import): the file's content without surrounding
-// white space, refused when the file cannot be read or holds nothing.
+// white space, refused when the file cannot be read, holds nothing, or
+// holds white space or a control character inside (a tokens file given by
+// mistake), which no token has and no Authorization header may carry. The
+// refusal never shows the file's content.
 func readTokenFile(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -60,6 +64,9 @@ func readTokenFile(path string) (string, error) {
 	token := strings.TrimSpace(string(b))
 	if token == "" {
 		return "", fmt.Errorf("the token file %s is empty: want an admin token ('cadena token new --role admin')", path)
+	}
+	if strings.ContainsFunc(token, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return "", fmt.Errorf("the token file %s does not hold one token (white space or a control character inside it): want an admin token on one line ('cadena token new --role admin')", path)
 	}
 	return token, nil
 }
