@@ -105,6 +105,42 @@ func TestMalformedHeadersGetGosPlainAnswer(t *testing.T) {
 	}
 }
 
+// TestHeadersOverTheLimitGetGosPlainAnswer pins what README says of the
+// size of a request's headers: up to 1 MiB is read, a larger header block
+// is answered 431 as text/plain by Go's server, which closes the
+// connection, before the API (or the token check) sees the request.
+func TestHeadersOverTheLimitGetGosPlainAnswer(t *testing.T) {
+	dir := t.TempDir()
+	cfg := e2eConfig(dir)
+	toks := writeTokensFile(t, cfg.tokens)
+	srv := startServer(t, cfg)
+	for name, tc := range map[string]struct {
+		size int
+		want int
+	}{"under 1 MiB": {1<<20 - 4096, http.StatusOK}, "over 1 MiB": {1<<20 + 8192, http.StatusRequestHeaderFieldsTooLarge}} {
+		t.Run(name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", strings.TrimPrefix(srv.base, "http://"))
+			require.NoError(t, err)
+			defer conn.Close()
+			require.NoError(t, conn.SetDeadline(time.Now().Add(30*time.Second))) // a guard, not a measure
+			// Written aside: the server may answer and close before it has
+			// read everything, and the answer is what is checked.
+			go func() {
+				_, _ = io.WriteString(conn, "GET /api/v1/departments HTTP/1.1\r\nHost: cadena\r\n"+
+					"Authorization: Bearer "+toks.Admin+"\r\nX-Padding: "+strings.Repeat("a", tc.size)+"\r\n\r\n")
+			}()
+			res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			require.NoError(t, err)
+			res.Body.Close()
+			assert.Equal(t, tc.want, res.StatusCode)
+			if tc.want != http.StatusOK {
+				assert.True(t, strings.HasPrefix(res.Header.Get("Content-Type"), "text/plain"), res.Header.Get("Content-Type"))
+				assert.True(t, res.Close, "the connection is closed")
+			}
+		})
+	}
+}
+
 // The connection flags are checked before anything is opened: a negative
 // timeout or rate (0 turns a limit off) and a burst below one request
 // under a rate limit are refused on one line, not taken as no limit.

@@ -262,6 +262,11 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 
 // run listens on cfg.addr, follows the log with the projections and serves
 // until ctx ends, the server fails or the projections stop.
+// maxHeaderBytes bounds a request's header block (Go's default, stated
+// here because README documents it): a larger one is answered 431 by
+// net/http, as text/plain, before the API sees it.
+const maxHeaderBytes = 1 << 20
+
 func (a *app) run(ctx context.Context, cfg serveConfig, ready func(baseURL string)) error {
 	logger, runner := a.logger, a.runner
 	restoreGC, catchUpPercent, err := catchUpGC(cfg.catchUpGC)
@@ -273,7 +278,7 @@ func (a *app) run(ctx context.Context, cfg serveConfig, ready func(baseURL strin
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.addr, err)
 	}
-	httpSrv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
+	httpSrv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: maxHeaderBytes}
 	cfg.guard.apply(httpSrv)
 
 	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
