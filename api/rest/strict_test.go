@@ -29,6 +29,18 @@ func TestStrictBodies(t *testing.T) {
 			body: `{"reason":"\u001b[2Jgone"}`}, 422, "reason"},
 		{"DEL in a note", req{method: "POST", path: "/api/v1/handoffs/h/deliver", token: tokIT,
 			body: "{\"note\":\"a\x7fb\"}"}, 422, "note"},
+		// The same characters sent raw, unescaped inside the string (which
+		// JSON does not allow), are refused the same way, naming the member.
+		{"raw NUL in a title", req{method: "POST", path: "/api/v1/handoffs", token: tokSales,
+			body: "{\"supplier\":\"it\",\"customer\":\"sales\",\"kind\":\"k\",\"title\":\"a\x00b\"}"}, 422, "title"},
+		{"raw escape in a reason", req{method: "POST", path: "/api/v1/handoffs/d/return", token: tokSales,
+			body: "{\"reason\":\"\x1b[2Jgone\"}"}, 422, "reason"},
+		{"raw tab in a department name", req{method: "PUT", path: "/api/v1/departments/hr", token: tokAdmin,
+			body: "{\"name\":\"H\tR\"}"}, 422, "name"},
+		{"raw NUL in a batch command", req{method: "POST", path: "/api/v1/batch", token: tokAdmin,
+			body: "{\"commands\":[{\"command\":\"department\",\"id\":\"hr\",\"name\":\"H\x00R\"}]}"}, 422, "commands[0].name"},
+		{"raw NUL between members", req{method: "PUT", path: "/api/v1/departments/hr", token: tokAdmin,
+			body: "{\"name\":\"HR\"\x00}"}, 400, ""},
 		{"duplicate key", req{method: "POST", path: "/api/v1/handoffs/d/rating", token: tokSales,
 			body: `{"score":1,"score":5}`}, 400, "score"},
 		{"case-variant field name", req{method: "POST", path: "/api/v1/handoffs/d/rating", token: tokSales,
