@@ -121,6 +121,11 @@ func jsonError(data []byte, err error) error {
 		case !utf8.Valid(data) || strings.Contains(syntax.Err.Error(), "surrogate"):
 			return &domain.ValidationError{Field: field, Msg: "not valid UTF-8 (at byte " +
 				strconv.FormatInt(syntax.ByteOffset, 10) + ")"}
+		case field != "" && rawControlInString(data, syntax):
+			// JSON allows control characters in a string only escaped; sent
+			// raw, they are bad text in that member, as when escaped.
+			return &domain.ValidationError{Field: field, Msg: fmt.Sprintf("holds the control character U+%04X unescaped at byte %d: "+
+				"JSON strings hold control characters only escaped (\\t, \\n), and text only tab and newline", data[syntax.ByteOffset], syntax.ByteOffset)}
 		case errors.Is(syntax.Err, jsontext.ErrDuplicateName):
 			return badRequest(field, "%s is given more than once", field)
 		case errors.Is(syntax.Err, io.ErrUnexpectedEOF):
@@ -143,6 +148,14 @@ func jsonError(data []byte, err error) error {
 		return badRequest(field, "%s must be a JSON %s, not %s", field, jsonGoKind(sem.GoType), jsonKindOf(sem.JSONKind))
 	}
 	return badRequest("", "malformed JSON: %v", err)
+}
+
+// rawControlInString reports whether a syntax error is a control
+// character (below U+0020) sent unescaped inside a string.
+func rawControlInString(data []byte, syntax *jsontext.SyntacticError) bool {
+	off := syntax.ByteOffset
+	return off >= 0 && off < int64(len(data)) && data[off] < 0x20 &&
+		strings.Contains(syntax.Err.Error(), "in string")
 }
 
 // fieldOf names the member a JSON pointer points at: "title", or for
