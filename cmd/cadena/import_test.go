@@ -133,7 +133,7 @@ func TestImportMalformed(t *testing.T) {
 			`cadena: import: semicolon.csv: line 1: no column "Number" in the header; its columns are "Number;Updated;Assignment group"`},
 		{"ragged row", imp("csv", "ragged.csv"), 1, "", `cadena: import: ragged.csv: line 3 (case "c1"): 3 fields, the header has 4`},
 		{"truncated gzip", imp("xes", "truncated.xes.gz"), 1, "", `cadena: import: truncated.xes.gz: line 6 (case "t1"): the file ends early: truncated`},
-		{"unclosed XML", imp("xes", "unclosed.xes"), 1, "", `cadena: import: unclosed.xes: line 5 (case "t1"): unexpected EOF`},
+		{"unclosed XML", imp("xes", "unclosed.xes"), 1, "", `cadena: import: unclosed.xes: line 5 (case "t1"): the file ends early, inside <event>: the XML is not closed`},
 		{"an XES file as CSV", imp("csv", "unclosed.xes"), 1, "", `cadena: import: unclosed.xes: line 1: the file is XML, not CSV: give --format xes for an XES log`},
 		{"semicolon file detected", imp("csv", "semicolon.csv", mapped...), 0, "2 departments, 1 pairs, 1 hand-offs", ""},
 		{"byte-order mark skipped", imp("csv", "bom.csv"), 0, "2 departments, 1 pairs, 1 hand-offs", ""},

@@ -35,7 +35,7 @@ func TestReadRejectsMalformedInput(t *testing.T) {
 		{"csv empty case", "csv", header + ",a,G,2011-10-11 09:00:00+02:00\n", `line 2, column "case:concept:name": empty case ID`},
 		{"xes not xml", "xes", "case,activity\n", "line 2: no <log> element: not an XES file"},
 		{"xes wrong root", "xes", "<html></html>", "line 1: root element is <html>, want <log>: not an XES file"},
-		{"xes truncated", "xes", "<log>\n<trace>\n<event>\n", `line 4: unexpected EOF`},
+		{"xes truncated", "xes", "<log>\n<trace>\n<event>\n", `line 4: the file ends early, inside <event>: the XML is not closed`},
 		{"xes mismatched", "xes", "<log>\n<trace>\n</event>\n", `line 3: element <trace> closed by </event>`},
 		{"xes no time", "xes", xes("<trace><string key=\"concept:name\" value=\"t1\"/>\n<event>\n<string key=\"org:group\" value=\"G\"/>\n</event></trace>\n"),
 			`line 4 (case "t1"): event without time:timestamp`},

@@ -114,6 +114,11 @@ func (x *xesReader) read() error {
 		if err != nil {
 			var se *xml.SyntaxError
 			if errors.As(err, &se) {
+				if se.Msg == "unexpected EOF" && len(x.stack) > 0 {
+					// encoding/xml's word for a document that stops with
+					// elements still open.
+					return x.fail(se.Line, "the file ends early, inside <%s>: the XML is not closed", x.stack[len(x.stack)-1])
+				}
 				return x.fail(se.Line, "%s", se.Msg)
 			}
 			if errors.Is(err, io.ErrUnexpectedEOF) {
