@@ -136,7 +136,9 @@ func parseImportFlags(args []string, usageOut io.Writer) (importConfig, error) {
 	case d == "":
 	case d == `\t`:
 		c.read.Delimiter = '\t'
-	case utf8.RuneCountInString(d) == 1 && d != "\"" && d != "\n" && d != "\r":
+	case utf8.RuneCountInString(d) == 1 && (d == "\"" || d == "\n" || d == "\r" || d == "\uFFFD"):
+		return c, fmt.Errorf("import: --delimiter %q cannot be a quote, a line break or U+FFFD: CSV needs them as they are", d)
+	case utf8.RuneCountInString(d) == 1:
 		c.read.Delimiter, _ = utf8.DecodeRuneInString(d)
 	default:
 		return c, fmt.Errorf("import: --delimiter must be one character (or \\t), got %q", d)
