@@ -126,6 +126,9 @@ func backupFromServer(ctx context.Context, base, token string, w io.Writer) (int
 			Detail string `json:"detail"`
 		}
 		_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&p)
+		if p.Detail == "" {
+			return 0, fmt.Errorf("the server answered %d %s (not a cadena problem document)", resp.StatusCode, http.StatusText(resp.StatusCode))
+		}
 		return 0, fmt.Errorf("the server answered %d %s: %s", resp.StatusCode, http.StatusText(resp.StatusCode), p.Detail)
 	}
 	n, err := io.Copy(w, resp.Body)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -129,4 +130,23 @@ func TestBackupOutRefusals(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "half", string(got), "the partial file is left as it was")
 	assert.NoFileExists(t, out)
+}
+
+// TestBackupFromAServerThatIsNotCadena: an answer that is not cadena's
+// (no problem document) is named by its status alone, and no file is made.
+func TestBackupFromAServerThatIsNotCadena(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "<html>no such page</html>", http.StatusNotFound)
+	}))
+	defer other.Close()
+	dir := t.TempDir()
+	tok := filepath.Join(dir, "admin.token")
+	require.NoError(t, os.WriteFile(tok, []byte("cdn_x\n"), 0o600))
+	out := filepath.Join(dir, "b.db")
+	runCLICases(t, []cliCase{
+		{"404 without a problem", []string{"backup", "--server", other.URL, "--token-file", tok, out}, 1, "",
+			"cadena: backup: the server answered 404 Not Found (not a cadena problem document)"},
+	})
+	assert.NoFileExists(t, out)
+	assert.NoFileExists(t, out+".partial")
 }
