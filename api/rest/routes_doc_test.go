@@ -136,6 +136,12 @@ func TestHeadAnswersAsGet(t *testing.T) {
 	res, _ := send(http.MethodDelete, "/api/v1/me", tokSales)
 	assert.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
 	assert.Contains(t, res.Header.Get("Allow"), http.MethodHead, "Allow names HEAD")
+	// OPTIONS, as README says: 204 with Allow and no body, without a token
+	// (it tells only what the document tells).
+	res, body := send(http.MethodOptions, "/api/v1/batch", "")
+	assert.Equal(t, http.StatusNoContent, res.StatusCode)
+	assert.Equal(t, "OPTIONS, POST", res.Header.Get("Allow"))
+	assert.Empty(t, body)
 }
 
 // Every operation documents the X-Request-Id header it takes: every
