@@ -58,8 +58,9 @@ func parseImportFlags(args []string, usageOut io.Writer) (importConfig, error) {
 	fs.StringVar(&c.read.Case, "case", importer.AttrCase, "CSV column of the case ID")
 	fs.StringVar(&c.read.Activity, "activity", importer.AttrActivity, "CSV column of the activity (optional: hand-offs come from group changes; the activity only titles them)")
 	fs.StringVar(&c.read.Time, "time", importer.AttrTime, "CSV column of the timestamp")
-	fs.StringVar(&c.read.Group, "group", "", "CSV column or XES event attribute of the working group (default: org:group for csv, workgroup for xes)")
-	fs.Func("group-attr", "the same as --group (its older name)", func(s string) error { c.read.Group = s; return nil })
+	var groupFlag, groupAttr string
+	fs.StringVar(&groupFlag, "group", "", "CSV column or XES event attribute of the working group (default: org:group for csv, workgroup for xes)")
+	fs.Func("group-attr", "the same as --group (its older name)", func(s string) error { groupAttr = s; return nil })
 	fs.StringVar(&c.read.TimeFormat, "time-format", "", "Go time layout of the timestamps, tried before RFC 3339, 2006-01-02 15:04:05[.ffffff][Z07:00] and 2006-01-02T15:04:05")
 	fs.StringVar(&c.timezone, "timezone", "UTC", "IANA time zone of timestamps that carry none")
 	fs.StringVar(&c.delimiter, "delimiter", "", "CSV field delimiter, one character or \\t (default: detected among comma, semicolon and tab)")
@@ -86,6 +87,13 @@ func parseImportFlags(args []string, usageOut io.Writer) (importConfig, error) {
 	explicit := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
 	c.read.ActivityOptional = !explicit["activity"]
+	c.read.Group = groupFlag
+	if explicit["group-attr"] {
+		if explicit["group"] && groupAttr != groupFlag {
+			return c, fmt.Errorf("import: --group %q and --group-attr %q disagree: --group-attr is --group's older name, give one", groupFlag, groupAttr)
+		}
+		c.read.Group = groupAttr
+	}
 	f, ok := importFormats[c.format]
 	switch {
 	case c.format == "":

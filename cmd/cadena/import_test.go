@@ -82,6 +82,8 @@ c1,Close,Front Office,2011-10-11 12:00:00+02:00
 			`cadena: import: --timezone "Mars/Olympus" is not a time zone`},
 		{"bad delimiter", []string{"import", "--data", data, "--format", "csv", "--delimiter", ";;", csv}, 1, "",
 			`cadena: import: --delimiter must be one character (or \t), got ";;"`},
+		{"--group and --group-attr that disagree", []string{"import", "--data", data, "--format", "xes", "--group", "workgroup", "--group-attr", "support_section", csv}, 1, "",
+			`cadena: import: --group "workgroup" and --group-attr "support_section" disagree: --group-attr is --group's older name, give one`},
 		{"a quote for delimiter", []string{"import", "--data", data, "--format", "csv", "--delimiter", `"`, csv}, 1, "",
 			`cadena: import: --delimiter "\"" cannot be a quote, a line break or U+FFFD: CSV needs them as they are`},
 		{"bad gc percent", []string{"import", "--data", data, "--format", "csv", "--gc-percent", "0", csv}, 1, "",
