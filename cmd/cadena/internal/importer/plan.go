@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/cadena-project/cadena/domain"
@@ -239,14 +240,31 @@ func caseKey(id string) string {
 	return string(clean) + "_" + shortHash(id)
 }
 
+// isForbiddenControl reports whether free text may not hold r: a control
+// character (C0, DEL, C1) other than tab and newline, as domain.CheckFreeText
+// refuses.
+func isForbiddenControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n'
+}
+
 func shortHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:4])
 }
 
-// truncate makes s valid UTF-8 and cuts it to at most n runes.
+// truncate makes s valid text, as the application takes it in a title or
+// a name (bytes that are not UTF-8, and control characters but tab and
+// newline, become U+FFFD), and cuts it to at most n runes.
 func truncate(s string, n int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
+	if strings.IndexFunc(s, isForbiddenControl) >= 0 {
+		s = strings.Map(func(r rune) rune {
+			if isForbiddenControl(r) {
+				return '\uFFFD'
+			}
+			return r
+		}, s)
+	}
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
