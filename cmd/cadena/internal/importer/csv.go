@@ -139,7 +139,7 @@ func scanCSV(r io.Reader, o ReadOptions, add func(caseID string, e Event) error,
 			continue
 		}
 		group := rec[idx[3]]
-		if group == "" {
+		if blankGroup(group) {
 			group = NoGroup
 		}
 		var activity string

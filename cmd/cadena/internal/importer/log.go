@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -33,6 +34,11 @@ type Event struct {
 
 // NoGroup is the group of an event that lacks the group attribute.
 const NoGroup = "(none)"
+
+// blankGroup reports whether an event's group is missing: empty, or only
+// white space, which names no department (the application refuses such a
+// name).
+func blankGroup(g string) bool { return g == "" || strings.TrimSpace(g) == "" }
 
 // ErrMalformed is returned, wrapped in a *SyntaxError, when a log cannot be
 // read.

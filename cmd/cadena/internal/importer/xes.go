@@ -217,7 +217,7 @@ func (x *xesReader) end(name string) error {
 			x.badTrace = append(x.badTrace, e)
 			return nil
 		}
-		if x.ev.Group == "" {
+		if blankGroup(x.ev.Group) {
 			x.ev.Group = NoGroup
 		}
 		x.pending = append(x.pending, x.ev)
