@@ -192,7 +192,16 @@ func quoteAll(names []string) string {
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &SyntaxError{Line: pe.Line, Msg: pe.Err.Error()}
+		msg := pe.Err.Error()
+		switch {
+		case errors.Is(pe.Err, csv.ErrBareQuote):
+			msg = fmt.Sprintf(`a quote inside a field that is not quoted (character %d of the line): quote the field and double its quotes ("5"" monitor")`, pe.Column)
+		case errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine != pe.Line:
+			msg = fmt.Sprintf(`a quoted field begun on line %d is not closed, or a quote inside it is not doubled`, pe.StartLine)
+		case errors.Is(pe.Err, csv.ErrQuote):
+			msg = `a quoted field is not closed, or a quote inside it is not doubled`
+		}
+		return &SyntaxError{Line: pe.Line, Msg: msg}
 	}
 	return fmt.Errorf("reading CSV: %w", err)
 }
