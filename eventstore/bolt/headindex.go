@@ -45,6 +45,7 @@ type headIndex struct {
 	// with a look-up of fresh for each.
 	freshVersions []uint64
 	flushPolicy
+	headSweep
 	flushed int  // how many of order the transaction in progress wrote to the bucket
 	marked  bool // keyHeads is in the file
 }
@@ -67,6 +68,7 @@ func newHeadIndex(flushAt int) *headIndex {
 		recent:      make(map[string]streamHeadAt),
 		fresh:       make(map[string]streamHeadAt),
 		flushPolicy: flushPolicy{flushAt: flushAt},
+		headSweep:   headSweep{firstAt: make(map[string]uint64)},
 	}
 }
 
@@ -98,6 +100,14 @@ func (x *headIndex) load(tx *bbolt.Tx, head uint64) error {
 		// The key is the entry's copy, never the memory map's bytes.
 		x.recent[x.order[len(x.order)-1].stream] = streamHeadAt{recordVersion(v), pos}
 	}
+	x.done = complete
+	for _, e := range x.order {
+		if _, ok := x.firstAt[e.stream]; !ok {
+			x.firstAt[e.stream] = e.pos
+			x.keys = append(x.keys, e.stream)
+		}
+	}
+	slices.Sort(x.keys)
 	return nil
 }
 
@@ -107,15 +117,15 @@ func (x *headIndex) adopt(y *headIndex) {
 	x.mu.Lock()
 	x.recent, x.at = y.recent, y.at
 	x.mu.Unlock()
-	x.order, x.marked = y.order, y.marked
+	x.order, x.marked, x.headSweep = y.order, y.marked, y.headSweep
 	x.rolledBack()
 }
 
 // begin starts a transaction; head is the last committed position. The
 // first transaction of a file without keyHeads records that the bucket is
-// complete up to head. If enough appends have gathered, it writes the
-// heads of the oldest ones to the bucket, in key order, down to
-// flushAt-flushStep appends left in memory.
+// complete up to head. If a flush is due (dueSweep), it writes the heads
+// of the streams pick chooses, in key order, and the position the bucket
+// is then complete up to.
 func (x *headIndex) begin(tx *bbolt.Tx, head uint64) error {
 	x.rolledBack()
 	if !x.marked {
@@ -123,25 +133,19 @@ func (x *headIndex) begin(tx *bbolt.Tx, head uint64) error {
 			return err
 		}
 	}
-	n := x.due(len(x.order))
-	if n == 0 {
+	if !x.dueSweep(head) {
 		return nil
 	}
-	streams := make([]string, 0, n)
-	for _, e := range x.order[:n] {
-		streams = append(streams, e.stream)
-	}
-	slices.Sort(streams)
-	streams = slices.Compact(streams) // a stream appended to twice is written once
+	streams := x.pick(head)
 	heads := tx.Bucket(bucketHeads)
-	fillAfterLast(heads, []byte(streams[0]))
+	if len(streams) > 0 {
+		fillAfterLast(heads, []byte(streams[0]))
+	}
 	// One allocation holds every value, which bbolt keeps until the
 	// commit; the key is one buffer, which bbolt copies.
 	values := make([]byte, 0, 16*len(streams))
 	var key []byte
 	for _, stream := range streams {
-		// The stream's latest head, which may be newer than the cut:
-		// Open reads the log after the cut again anyway.
 		h := x.recent[stream]
 		n := len(values)
 		values = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(values, h.version), h.last)
@@ -150,12 +154,9 @@ func (x *headIndex) begin(tx *bbolt.Tx, head uint64) error {
 			return err
 		}
 	}
-	// Every append up to the newest one written is in the bucket: the
-	// list is in position order and positions are dense.
-	if err := tx.Bucket(bucketMeta).Put(keyHeads, u64(x.order[n-1].pos)); err != nil {
-		return err
+	if x.nextDone != x.done || !x.marked {
+		return tx.Bucket(bucketMeta).Put(keyHeads, u64(x.nextDone))
 	}
-	x.flushed = n
 	return nil
 }
 
@@ -249,22 +250,38 @@ func (x *headIndex) set(stream string, h streamHeadAt) {
 // position.
 func (x *headIndex) committed(head uint64) {
 	x.mu.Lock()
-	// The heads a flush wrote leave memory unless a later append changed
-	// them since.
-	for _, e := range x.order[:x.flushed] {
-		if x.recent[e.stream].last == e.pos {
-			delete(x.recent, e.stream)
-		}
+	// The heads a flush wrote leave memory: no append of this
+	// transaction is in recent yet.
+	for _, i := range x.picked {
+		delete(x.recent, x.keys[i])
 	}
 	// By the list of the transaction's appends, not by ranging over
 	// fresh: ranging over a map visits all of its room, which the largest
 	// batch ever committed left there. A stream appended to twice takes
 	// the later head, as fresh holds it.
 	for i, e := range x.freshIn {
+		if _, ok := x.recent[e.stream]; !ok {
+			x.arrivals = append(x.arrivals, e.stream)
+		}
 		x.recent[e.stream] = streamHeadAt{x.freshVersions[i], e.pos}
 	}
 	x.at = head
 	x.mu.Unlock()
+	for _, i := range x.picked {
+		delete(x.firstAt, x.keys[i])
+	}
+	for _, e := range x.freshIn {
+		if _, ok := x.firstAt[e.stream]; !ok {
+			x.firstAt[e.stream] = e.pos
+		}
+	}
+	if len(x.picked) > 0 {
+		x.dropPicked()
+		x.cursor, x.swept = x.nextCursor, true
+	}
+	if x.flushed > 0 {
+		x.done = x.nextDone
+	}
 	x.order = append(dropFlushed(x.order, x.flushed), x.freshIn...)
 	x.marked = true
 	x.rolledBack()
@@ -276,7 +293,7 @@ func (x *headIndex) rolledBack() {
 		delete(x.fresh, e.stream)
 	}
 	x.freshIn, x.freshVersions = x.freshIn[:0], x.freshVersions[:0]
-	x.flushed = 0
+	x.flushed, x.picked = 0, x.picked[:0]
 }
 
 // committedHeads returns, for a reader, the committed heads of streams

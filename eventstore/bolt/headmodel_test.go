@@ -26,11 +26,13 @@ type headModel map[string][2]uint64
 // TestHeadsAgainstAModel runs seeded random appends, batches, wrong
 // expected versions, failed writes, failed syncs of the meta page, copies
 // of the file (the state a kill -9 after a commit leaves) and reopenings
-// against a store that flushes its stream heads every few appends, and
+// against a store that flushes its stream heads every few appends (to
+// streams appended to again, new ones at random keys and new ones in key
+// order, so that the sweep wraps around the key space), and
 // checks after each step that every read path and every expected-version
 // check sees the heads the model holds, and that the files verify.
 func TestHeadsAgainstAModel(t *testing.T) {
-	for seed := range uint64(4) {
+	for seed := range uint64(8) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) { runHeadModel(t, seed) })
 	}
 }
@@ -47,7 +49,28 @@ func runHeadModel(t *testing.T, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	model := headModel{}
 	var head uint64
-	stream := func() string { return fmt.Sprintf("s-%d", rng.IntN(12)) }
+	// Streams appended to again (some of whose heads were written to the
+	// bucket meanwhile), new ones named at random over the key space, and
+	// new ones in key order, as eventstore.NewID gives them.
+	names := make([]string, 0, 12)
+	for i := range 12 {
+		names = append(names, fmt.Sprintf("s-%d", i))
+	}
+	seq := 0
+	stream := func() string {
+		var name string
+		switch r := rng.IntN(4); {
+		case r < 2:
+			return names[rng.IntN(len(names))]
+		case r == 2:
+			name = fmt.Sprintf("r-%016x", rng.Uint64())
+		default:
+			seq++
+			name = fmt.Sprintf("q-%08d", seq)
+		}
+		names = append(names, name)
+		return name
+	}
 	appendOne := func(name string, n int) {
 		evs := make([]eventstore.EventData, n)
 		for i := range evs {
