@@ -33,9 +33,14 @@
 // in two commits: a sample spread over the keys, then every one.
 //
 // The heads of the streams of the last Options.RecentHeads appends are
-// kept in memory the same way and written to the heads bucket in bulk, in
-// key order, so that a commit of appends to new streams does not rewrite a
-// page of the bucket for each. The meta key "heads-complete" (a big-endian
+// kept in memory the same way and written to the heads bucket in bulk, so
+// that a commit of appends to new streams does not rewrite a page of the
+// bucket for each: a flush writes the next pending streams in key order
+// after a cursor that goes round the key space (with random stream IDs a
+// run in key order lies on few pages, where the streams of the oldest
+// appends lay on about a page each), and a head pending for twice
+// RecentHeads events is written at the next flush wherever the cursor is.
+// The meta key "heads-complete" (a big-endian
 // position) says up to which position the bucket holds every stream's head
 // (or a later one); Open reads the heads of the appends after it back from
 // the log. A file written before that key existed has every head in its

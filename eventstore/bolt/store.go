@@ -53,10 +53,11 @@ type Options struct {
 	// quarter of them at a time, a few pages per hundred IDs, at the price
 	// of one longer commit per flush.
 	IDsFlush int
-	// RecentHeads is how many recent appends the committer keeps the
-	// stream heads of in memory before it writes the oldest of them to
-	// the heads bucket, RecentHeads/32 appends at a time, in key order, in
-	// an ordinary commit. Zero means 32768. Writing each new stream's head
+	// RecentHeads is how many streams the committer keeps the heads of in
+	// memory, pending, before it writes some to the heads bucket: the next
+	// RecentHeads/32 pending streams in key order after a cursor that goes
+	// round the key space, in an ordinary commit (and any head pending for
+	// 2*RecentHeads events, wherever the cursor is). Zero means 32768. Writing each new stream's head
 	// as it is committed rewrites a page of the bucket per stream; more
 	// saves page writes, fewer saves memory (about 100 bytes a stream)
 	// and time in Open, which reads them back from the log. When more
