@@ -48,9 +48,9 @@ func checkSlug(field, s string) error {
 	return nil
 }
 
-// isForbiddenControl reports whether r is a control character that free
+// ForbiddenInText reports whether r is a control character that free
 // text may not hold: every one (C0, DEL, C1) but tab and newline.
-func isForbiddenControl(r rune) bool {
+func ForbiddenInText(r rune) bool {
 	return unicode.IsControl(r) && r != '\t' && r != '\n'
 }
 
@@ -65,7 +65,7 @@ func checkText(field, s string, min, max int) error {
 	if !utf8.ValidString(s) {
 		return invalid(field, "not valid UTF-8")
 	}
-	if i := strings.IndexFunc(s, isForbiddenControl); i >= 0 {
+	if i := strings.IndexFunc(s, ForbiddenInText); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(s[i:])
 		return invalid(field, "holds the control character %U at byte %d: only tab and newline are allowed", r, i)
 	}

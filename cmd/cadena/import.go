@@ -95,16 +95,17 @@ func parseImportFlags(args []string, usageOut io.Writer) (importConfig, error) {
 		c.read.Group = groupAttr
 	}
 	f, ok := importFormats[c.format]
+	targets := countSet(c.data, c.store, c.server)
 	switch {
 	case c.format == "":
 		return c, errors.New("import: --format is required: csv or xes")
 	case !ok:
 		return c, fmt.Errorf("import: --format must be csv or xes, got %q", c.format)
-	case c.dryRun && countSet(c.data, c.store, c.server) != 0:
+	case c.dryRun && targets != 0:
 		return c, errors.New("import: --dry-run writes nothing: give it without --data, --store or --server")
-	case !c.dryRun && countSet(c.data, c.store, c.server) == 0:
+	case !c.dryRun && targets == 0:
 		return c, errors.New("import: give one of --data DIR, --store URL or --server URL (or --dry-run)")
-	case !c.dryRun && countSet(c.data, c.store, c.server) > 1:
+	case !c.dryRun && targets > 1:
 		return c, errors.New("import: give only one of --data DIR, --store URL or --server URL")
 	case c.store != "" && !knownStore(c.store):
 		return c, fmt.Errorf("import: --store %q: want a connection string starting with %s", redactURL(c.store), storeSchemes())

@@ -260,13 +260,13 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 	return a.run(ctx, cfg, ready)
 }
 
-// run listens on cfg.addr, follows the log with the projections and serves
-// until ctx ends, the server fails or the projections stop.
 // maxHeaderBytes bounds a request's header block (Go's default, stated
 // here because README documents it): a larger one is answered 431 by
 // net/http, as text/plain, before the API sees it.
 const maxHeaderBytes = 1 << 20
 
+// run listens on cfg.addr, follows the log with the projections and serves
+// until ctx ends, the server fails or the projections stop.
 func (a *app) run(ctx context.Context, cfg serveConfig, ready func(baseURL string)) error {
 	logger, runner := a.logger, a.runner
 	restoreGC, catchUpPercent, err := catchUpGC(cfg.catchUpGC)

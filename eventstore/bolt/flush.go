@@ -1,10 +1,11 @@
 package bolt
 
-// flushPolicy is when a commit writes to an index's bucket the oldest of
-// the entries the index keeps in memory (the ID index its event IDs, the
-// head index its appends' stream heads): once flushAt entries have
-// gathered, a commit writes the oldest ones, down to flushAt-flushStep
-// left in memory. Each flush is then a small part of an ordinary commit:
+// flushPolicy is when a commit writes to an index's bucket some of the
+// entries the index keeps in memory (the ID index its event IDs, the head
+// index its streams' heads): once flushAt entries have gathered, a commit
+// writes flushStep or more of them (the ID index the oldest, down to
+// flushAt-flushStep left in memory; the head index the next pending
+// streams in key order, headSweep). Each flush is then a small part of an ordinary commit:
 // a flush of every recent entry at once made that commit stall the
 // writers for as long as rewriting the pages it touched takes.
 type flushPolicy struct {

@@ -19,9 +19,10 @@ import (
 // fsyncs those pages: with stream IDs spread over the key space, the
 // largest part of a commit's cost after the log itself. Instead the heads of recent appends are kept in memory and
 // written to the bucket in bulk, in key order, inside ordinary commits, as
-// the ID index does with event IDs: once flushAt appends have gathered, a
-// commit writes the heads of the oldest of them, flushStep appends or
-// more (flushPolicy). The meta bucket records the position up to which the bucket is
+// the ID index does with event IDs: once flushAt streams are pending, a
+// commit writes the heads of the next flushStep of them in key order
+// after a cursor (headSweep, sweep.go), and any head pending for maxAge
+// events. The meta bucket records the position up to which the bucket is
 // complete (keyHeads); Open reads the heads of the events after it back
 // from the log. A file without that key (written before it existed) has
 // every head in its bucket.

@@ -78,12 +78,12 @@ func bucketState(t *testing.T, path string) (map[string]streamHeadAt, uint64, bo
 	return heads, complete, marked
 }
 
-// TestHeadsFlushTheOldestInSteps: past RecentHeads appends, commits write
-// the heads of the oldest ones to the heads bucket a step at a time, so
+// TestHeadsFlushInSteps: past RecentHeads pending streams,
+// commits write heads to the heads bucket a step at a time, so
 // the bucket holds the head of every stream as of the position the meta
 // bucket records (or a later one), the rest are read back from the log at
 // Open, and Verify finds the file sound.
-func TestHeadsFlushTheOldestInSteps(t *testing.T) {
+func TestHeadsFlushInSteps(t *testing.T) {
 	const recent, total = 64, 600
 	path := filepath.Join(t.TempDir(), "events.db")
 	s, err := Open(path, Options{RecentHeads: recent})

@@ -38,7 +38,7 @@ const NoGroup = "(none)"
 // blankGroup reports whether an event's group is missing: empty, or only
 // white space, which names no department (the application refuses such a
 // name).
-func blankGroup(g string) bool { return g == "" || strings.TrimSpace(g) == "" }
+func blankGroup(g string) bool { return strings.TrimSpace(g) == "" }
 
 // ErrMalformed is returned, wrapped in a *SyntaxError, when a log cannot be
 // read.

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/cadena-project/cadena/domain"
@@ -240,13 +239,6 @@ func caseKey(id string) string {
 	return string(clean) + "_" + shortHash(id)
 }
 
-// isForbiddenControl reports whether free text may not hold r: a control
-// character (C0, DEL, C1) other than tab and newline, as domain.CheckFreeText
-// refuses.
-func isForbiddenControl(r rune) bool {
-	return unicode.IsControl(r) && r != '\t' && r != '\n'
-}
-
 func shortHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:4])
@@ -257,9 +249,9 @@ func shortHash(s string) string {
 // newline, become U+FFFD), and cuts it to at most n runes.
 func truncate(s string, n int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	if strings.IndexFunc(s, isForbiddenControl) >= 0 {
+	if strings.IndexFunc(s, domain.ForbiddenInText) >= 0 {
 		s = strings.Map(func(r rune) rune {
-			if isForbiddenControl(r) {
+			if domain.ForbiddenInText(r) {
 				return '\uFFFD'
 			}
 			return r
